@@ -1,0 +1,91 @@
+import { type Kysely, sql } from 'kysely';
+
+// Migrations use the untyped builder: they describe the schema as it was at the time.
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable('accounts')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('default_currency', 'text', (c) => c.notNull())
+    .addColumn('metadata', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
+    .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+    .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
+    .execute();
+
+  await db.schema
+    .createTable('api_keys')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
+    .addColumn('mode', 'text', (c) => c.notNull().check(sql`mode in ('test', 'live')`))
+    .addColumn('name', 'text')
+    .addColumn('key_hash', 'text', (c) => c.notNull().unique())
+    .addColumn('redacted', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+    .addColumn('last_used_at', 'timestamptz')
+    .addColumn('revoked_at', 'timestamptz')
+    .execute();
+  await db.schema
+    .createIndex('api_keys_account_mode_id')
+    .on('api_keys')
+    .columns(['account_id', 'mode', 'id'])
+    .execute();
+
+  await db.schema
+    .createTable('customers')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
+    .addColumn('mode', 'text', (c) => c.notNull().check(sql`mode in ('test', 'live')`))
+    .addColumn('email', 'text')
+    .addColumn('name', 'text')
+    .addColumn('phone', 'text')
+    .addColumn('description', 'text')
+    .addColumn('metadata', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
+    .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+    .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
+    .addColumn('deleted_at', 'timestamptz')
+    .execute();
+  await db.schema
+    .createIndex('customers_account_mode_id')
+    .on('customers')
+    .columns(['account_id', 'mode', 'id'])
+    .where(sql.ref('deleted_at'), 'is', null)
+    .execute();
+  await db.schema
+    .createIndex('customers_account_mode_email_id')
+    .on('customers')
+    .expression(sql`account_id, mode, lower(email), id`)
+    .where(sql.ref('deleted_at'), 'is', null)
+    .execute();
+
+  await db.schema
+    .createTable('idempotency_keys')
+    .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
+    .addColumn('mode', 'text', (c) => c.notNull().check(sql`mode in ('test', 'live')`))
+    .addColumn('key', 'text', (c) => c.notNull())
+    .addColumn('fingerprint', 'text', (c) => c.notNull())
+    .addColumn('state', 'text', (c) => c.notNull().check(sql`state in ('in_flight', 'completed')`))
+    .addColumn('response_status', 'integer')
+    .addColumn('response_body', 'text')
+    .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+    .addColumn('locked_at', 'timestamptz', (c) => c.notNull())
+    .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+    .addPrimaryKeyConstraint('idempotency_keys_pk', ['account_id', 'mode', 'key'])
+    .execute();
+  await db.schema
+    .createIndex('idempotency_keys_expires_at')
+    .on('idempotency_keys')
+    .column('expires_at')
+    .execute();
+
+  await db.schema
+    .createTable('settings')
+    .addColumn('key', 'text', (c) => c.primaryKey())
+    .addColumn('value', 'text', (c) => c.notNull())
+    .execute();
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  for (const table of ['settings', 'idempotency_keys', 'customers', 'api_keys', 'accounts']) {
+    await db.schema.dropTable(table).execute();
+  }
+}

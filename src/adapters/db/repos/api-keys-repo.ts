@@ -1,0 +1,83 @@
+import type { Kysely } from 'kysely';
+import { fetchPage, type Page, type PageRequest } from '../pagination.js';
+import type { ApiKeyRow, Database, Mode } from '../schema.js';
+
+export async function insertApiKey(db: Kysely<Database>, row: ApiKeyRow): Promise<void> {
+  await db.insertInto('api_keys').values(row).execute();
+}
+
+/** The unrevoked key with this hash, or undefined. */
+export async function selectActiveApiKeyByHash(
+  db: Kysely<Database>,
+  keyHash: string,
+): Promise<ApiKeyRow | undefined> {
+  return db
+    .selectFrom('api_keys')
+    .selectAll()
+    .where('key_hash', '=', keyHash)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+}
+
+export async function selectApiKey(
+  db: Kysely<Database>,
+  accountId: string,
+  mode: Mode,
+  id: string,
+): Promise<ApiKeyRow | undefined> {
+  return db
+    .selectFrom('api_keys')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('mode', '=', mode)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function listApiKeys(
+  db: Kysely<Database>,
+  accountId: string,
+  mode: Mode,
+  page: PageRequest,
+): Promise<Page<ApiKeyRow>> {
+  const query = db
+    .selectFrom('api_keys')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('mode', '=', mode);
+  return fetchPage(query, 'id', page);
+}
+
+/** Marks a key revoked (once); returns the row as it now is. */
+export async function revokeApiKey(
+  db: Kysely<Database>,
+  accountId: string,
+  mode: Mode,
+  id: string,
+  at: Date,
+): Promise<ApiKeyRow | undefined> {
+  await db
+    .updateTable('api_keys')
+    .set({ revoked_at: at })
+    .where('account_id', '=', accountId)
+    .where('mode', '=', mode)
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .execute();
+  return selectApiKey(db, accountId, mode, id);
+}
+
+/** Records use of a key, at most once per `staleBefore` window. */
+export async function touchApiKey(
+  db: Kysely<Database>,
+  id: string,
+  at: Date,
+  staleBefore: Date,
+): Promise<void> {
+  await db
+    .updateTable('api_keys')
+    .set({ last_used_at: at })
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', staleBefore)]))
+    .execute();
+}

@@ -1,0 +1,71 @@
+import { type Kysely, sql } from 'kysely';
+import type { Tenant } from '../../../domain/tenant.js';
+import { fetchPage, type Page, type PageRequest } from '../pagination.js';
+import type { CustomerRow, Database } from '../schema.js';
+
+export async function insertCustomer(db: Kysely<Database>, row: CustomerRow): Promise<void> {
+  await db
+    .insertInto('customers')
+    .values({ ...row, metadata: JSON.stringify(row.metadata) })
+    .execute();
+}
+
+function customers(db: Kysely<Database>, scope: Tenant) {
+  return db
+    .selectFrom('customers')
+    .selectAll()
+    .where('account_id', '=', scope.accountId)
+    .where('mode', '=', scope.mode)
+    .where('deleted_at', 'is', null);
+}
+
+export async function selectCustomerById(
+  db: Kysely<Database>,
+  scope: Tenant,
+  id: string,
+): Promise<CustomerRow | undefined> {
+  return customers(db, scope).where('id', '=', id).executeTakeFirst();
+}
+
+/** Reads a customer and locks its row until the transaction ends. */
+export async function lockCustomerById(
+  db: Kysely<Database>,
+  scope: Tenant,
+  id: string,
+): Promise<CustomerRow | undefined> {
+  return customers(db, scope).where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export type CustomerChanges = Partial<
+  Pick<CustomerRow, 'email' | 'name' | 'phone' | 'description' | 'metadata' | 'deleted_at'>
+> &
+  Pick<CustomerRow, 'updated_at'>;
+
+export async function updateCustomer(
+  db: Kysely<Database>,
+  scope: Tenant,
+  id: string,
+  changes: CustomerChanges,
+): Promise<void> {
+  const { metadata, ...rest } = changes;
+  await db
+    .updateTable('customers')
+    .set(metadata === undefined ? rest : { ...rest, metadata: JSON.stringify(metadata) })
+    .where('account_id', '=', scope.accountId)
+    .where('mode', '=', scope.mode)
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function listCustomers(
+  db: Kysely<Database>,
+  scope: Tenant,
+  filter: { readonly email?: string | undefined },
+  page: PageRequest,
+): Promise<Page<CustomerRow>> {
+  let query = customers(db, scope);
+  if (filter.email !== undefined) {
+    query = query.where(sql`lower(email)`, '=', filter.email.toLowerCase());
+  }
+  return fetchPage(query, 'id', page);
+}

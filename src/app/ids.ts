@@ -1,0 +1,35 @@
+import { typeid } from 'typeid-js';
+
+/** Every id prefix Flint issues. */
+export type IdPrefix =
+  | 'acct'
+  | 'key'
+  | 'cus'
+  | 'prod'
+  | 'price'
+  | 'txr'
+  | 'cpn'
+  | 'ord'
+  | 'li'
+  | 'pi'
+  | 'ch'
+  | 're'
+  | 'cs'
+  | 'plink'
+  | 'inv'
+  | 'plan'
+  | 'sub'
+  | 'evt'
+  | 'we'
+  | 'app'
+  | 'req';
+
+/** A new prefixed, time-sortable, lowercase id (TypeID), e.g. `cus_01kbjcmbt5mhsmaggfqc1a4rns`. */
+export function newId(prefix: IdPrefix): string {
+  return typeid(prefix).toString();
+}
+
+/** The shape of an id with the given prefix, for schema patterns. */
+export function idPattern(prefix: IdPrefix): string {
+  return `^${prefix}_[0-7][0-9a-hjkmnp-tv-z]{25}$`;
+}

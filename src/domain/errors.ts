@@ -1,0 +1,32 @@
+/**
+ * Expected outcomes a use case can return instead of a value. Each has a stable
+ * snake_case `code`; the HTTP layer maps codes to statuses in one table
+ * (src/http/errors.ts). Bugs and infrastructure failures are thrown, not returned.
+ */
+export type FailureCode = 'resource_missing' | 'parameter_invalid' | 'metadata_invalid';
+
+export interface Failure {
+  readonly code: FailureCode;
+  readonly message: string;
+  /** Where in the request the problem is, e.g. ["customer", "metadata"]. */
+  readonly loc?: readonly (string | number)[];
+  /** Structured facts a client can act on (e.g. `maximum_refundable`). */
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+export type Result<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: Failure };
+
+export function ok<T>(value: T): Result<T> {
+  return { ok: true, value };
+}
+
+export function fail<T = never>(failure: Failure): Result<T> {
+  return { ok: false, error: failure };
+}
+
+/** "<resource> does not exist", the refund guide's wording for any missing or foreign object. */
+export function missing(resource: string): Failure {
+  return { code: 'resource_missing', message: `${resource} does not exist` };
+}

@@ -1,0 +1,157 @@
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import scalar from '@scalar/fastify-api-reference';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import { sql } from 'kysely';
+import type { Logger } from 'pino';
+import type { Deps } from '../app/deps.js';
+import { newId } from '../app/ids.js';
+import { adminTokenHook, apiKeyHook } from './auth.js';
+import { ApiError, registerErrorHandling } from './errors.js';
+import {
+  DEFAULT_IDEMPOTENCY,
+  type IdempotencyOptions,
+  registerIdempotency,
+} from './idempotency.js';
+import { registerMetrics } from './metrics.js';
+import { registerAccountRoutes, registerAdminAccountRoutes } from './routes/accounts.js';
+import { registerApiKeyRoutes } from './routes/api-keys.js';
+import { registerCustomerRoutes } from './routes/customers.js';
+
+// ajv-formats is CommonJS; its default export arrives wrapped under ESM.
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+
+export interface AppOptions {
+  readonly deps: Deps;
+  /** Bearer token of the admin API (`FLINT_ADMIN_TOKEN`); without one the admin API is closed. */
+  readonly adminToken?: string | undefined;
+  readonly logger?: Logger | undefined;
+  /** Requests per key per second before 429. */
+  readonly rateLimitPerSecond?: number;
+  readonly idempotency?: Partial<IdempotencyOptions>;
+  readonly bodyLimitBytes?: number;
+  /** Process-level metrics (event loop, memory) in /metrics. */
+  readonly defaultMetrics?: boolean;
+  readonly version?: string;
+}
+
+export const DEFAULT_RATE_LIMIT_PER_SECOND = 500;
+
+/** Body schemas never coerce types (a string is not a number); query strings must. */
+function validatorCompiler() {
+  const base = {
+    allErrors: true,
+    strict: false,
+    useDefaults: true,
+    removeAdditional: false,
+  } as const;
+  const bodyAjv = new Ajv({ ...base, coerceTypes: false });
+  const queryAjv = new Ajv({ ...base, coerceTypes: true });
+  addFormats(bodyAjv);
+  addFormats(queryAjv);
+  return ({ schema, httpPart }: { schema: object; httpPart?: string }) =>
+    (httpPart === 'body' ? bodyAjv : queryAjv).compile(schema);
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { deps } = options;
+  const app = Fastify({
+    loggerInstance: options.logger,
+    logController: new LogController({
+      requestIdLogLabel: 'request_id',
+      disableRequestLogging: !options.logger,
+    }),
+    genReqId: () => newId('req'),
+    requestIdHeader: false,
+    bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  }) as unknown as FastifyInstance;
+
+  app.setValidatorCompiler(validatorCompiler());
+  app.decorateRequest('caller', null);
+  registerErrorHandling(app);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('request-id', request.id);
+  });
+
+  // An empty body with a JSON content type (as some clients send on DELETE) is no body.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '' || body === undefined) return done(null, undefined);
+    parseJson(request, body as string, done);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Flint API',
+        version: options.version ?? '0.1.0',
+        description:
+          'Order-first payments API. JSON in and out, root-key wrapped bodies, integer minor-unit amounts, idempotent POST/PATCH.',
+      },
+      components: {
+        securitySchemes: {
+          secretKey: { type: 'http', scheme: 'bearer', description: 'sk_test_… or sk_live_…' },
+          adminToken: { type: 'http', scheme: 'bearer', description: 'FLINT_ADMIN_TOKEN' },
+        },
+      },
+      security: [{ secretKey: [] }],
+    },
+    hideUntagged: true,
+  });
+
+  registerMetrics(app, { defaultMetrics: options.defaultMetrics ?? false });
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      await sql`select 1`.execute(deps.db);
+      return { status: 'ready' };
+    } catch {
+      return reply.code(503).send({ status: 'unavailable' });
+    }
+  });
+
+  await app.register(async (admin) => {
+    admin.addHook('onRequest', adminTokenHook(options.adminToken));
+    registerAdminAccountRoutes(admin, deps);
+  });
+
+  await app.register(async (api) => {
+    api.addHook('onRequest', apiKeyHook(deps));
+    await api.register(rateLimit, {
+      max: options.rateLimitPerSecond ?? DEFAULT_RATE_LIMIT_PER_SECOND,
+      timeWindow: 1000,
+      keyGenerator: (request) => request.caller?.keyId ?? request.ip,
+      errorResponseBuilder: (_request, context) =>
+        new ApiError(
+          429,
+          'rate_limited',
+          'Too many requests; retry after the Retry-After interval',
+          'rate_limited',
+          undefined,
+          {
+            retry_after: Math.max(1, Math.ceil(context.ttl / 1000)),
+          },
+        ),
+    });
+    registerIdempotency(api, deps, { ...DEFAULT_IDEMPOTENCY, ...options.idempotency });
+    registerAccountRoutes(api, deps);
+    registerApiKeyRoutes(api, deps);
+    registerCustomerRoutes(api, deps);
+  });
+
+  app.get('/openapi.json', async () => app.swagger());
+  await app.register(scalar, {
+    routePrefix: '/docs',
+    configuration: { url: '/openapi.json', withDefaultFonts: false, title: 'Flint API reference' },
+    logLevel: 'warn',
+  });
+
+  return app;
+}

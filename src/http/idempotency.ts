@@ -1,0 +1,190 @@
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  completeIdempotencyKey,
+  insertIdempotencyKey,
+  reclaimIdempotencyKey,
+  releaseIdempotencyKey,
+  selectIdempotencyKey,
+} from '../adapters/db/repos/idempotency-repo.js';
+import type { IdempotencyKeyRow } from '../adapters/db/schema.js';
+import type { Deps } from '../app/deps.js';
+import type { Tenant } from '../domain/tenant.js';
+import { callerOf } from './auth.js';
+import { ApiError } from './errors.js';
+
+export interface IdempotencyOptions {
+  /** How long replays are kept (PRODUCT.md: 24 h). */
+  readonly retentionMs: number;
+  /** How long a duplicate waits for the first request to finish before it gets a 409. */
+  readonly waitMs: number;
+  /** An in-flight record older than this was abandoned (the process died) and may be re-run. */
+  readonly abandonAfterMs: number;
+}
+
+export const DEFAULT_IDEMPOTENCY: IdempotencyOptions = {
+  retentionMs: 24 * 60 * 60 * 1000,
+  waitMs: 5_000,
+  abandonAfterMs: 5 * 60 * 1000,
+};
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The idempotency record this request owns until its response is recorded. */
+    idempotencyClaim: { tenant: Tenant; key: string } | null;
+  }
+}
+
+const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+function idempotencyKeyOf(request: FastifyRequest): string | null {
+  const header = request.headers['idempotency-key'];
+  const body = request.body as { idempotency_key?: unknown } | undefined;
+  const fromBody = typeof body?.idempotency_key === 'string' ? body.idempotency_key : undefined;
+  if (header === undefined) return fromBody ?? null;
+  if (typeof header !== 'string' || !KEY_PATTERN.test(header)) {
+    throw new ApiError(
+      400,
+      'invalid_request',
+      'Idempotency-Key must be 1 to 255 printable ASCII characters',
+      'idempotency_key_invalid',
+    );
+  }
+  if (fromBody !== undefined && fromBody !== header) {
+    throw new ApiError(
+      400,
+      'invalid_request',
+      'Idempotency-Key header and idempotency_key field differ',
+      'idempotency_key_invalid',
+    );
+  }
+  return header;
+}
+
+/** JSON with sorted keys, so that key order and whitespace do not change the fingerprint. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+function fingerprintOf(request: FastifyRequest): string {
+  const { idempotency_key: _ignored, ...body } = (request.body ?? {}) as Record<string, unknown>;
+  const path = request.url.split('?')[0];
+  return createHash('sha256')
+    .update(`${request.method} ${path}\n${canonicalJson(body)}`)
+    .digest('hex');
+}
+
+type ClaimOutcome =
+  | { readonly kind: 'claimed' }
+  | { readonly kind: 'replay'; readonly row: IdempotencyKeyRow }
+  | { readonly kind: 'mismatch' }
+  | { readonly kind: 'in_flight' };
+
+async function claimKey(
+  deps: Deps,
+  options: IdempotencyOptions,
+  tenant: Tenant,
+  key: string,
+  fingerprint: string,
+): Promise<ClaimOutcome> {
+  const giveUpAt = Date.now() + options.waitMs;
+  let pause = 5;
+  for (;;) {
+    const now = deps.clock.now();
+    const claim = {
+      tenant,
+      key,
+      fingerprint,
+      now,
+      expiresAt: new Date(now.getTime() + options.retentionMs),
+    };
+    if (await insertIdempotencyKey(deps.db, claim)) return { kind: 'claimed' };
+    const row = await selectIdempotencyKey(deps.db, tenant, key);
+    if (!row) continue; // released between our insert and select: try again
+    const abandonedBefore = new Date(now.getTime() - options.abandonAfterMs);
+    const reusable =
+      row.expires_at <= now || (row.state === 'in_flight' && row.locked_at < abandonedBefore);
+    if (reusable) {
+      if (await reclaimIdempotencyKey(deps.db, claim, abandonedBefore)) return { kind: 'claimed' };
+      continue;
+    }
+    if (row.fingerprint !== fingerprint) return { kind: 'mismatch' };
+    if (row.state === 'completed') return { kind: 'replay', row };
+    if (Date.now() >= giveUpAt) return { kind: 'in_flight' };
+    await sleep(pause);
+    pause = Math.min(pause * 2, 100);
+  }
+}
+
+function replay(reply: FastifyReply, row: IdempotencyKeyRow): FastifyReply {
+  return reply
+    .code(row.response_status ?? 200)
+    .header('idempotent-replayed', 'true')
+    .type('application/json; charset=utf-8')
+    .send(row.response_body ?? '');
+}
+
+/**
+ * Idempotency for POST and PATCH (PRODUCT.md §1): the first response for a key is
+ * stored and replayed byte for byte; a different body is a 422; a duplicate that
+ * arrives while the first still runs waits for it, then gets a 409 if it is still
+ * running; a 5xx releases the key so that a retry can run.
+ */
+export function registerIdempotency(
+  api: FastifyInstance,
+  deps: Deps,
+  options: IdempotencyOptions,
+): void {
+  api.decorateRequest('idempotencyClaim', null);
+
+  api.addHook('preHandler', async (request, reply) => {
+    if (request.method !== 'POST' && request.method !== 'PATCH') return;
+    const key = idempotencyKeyOf(request);
+    if (key === null) return;
+    const caller = callerOf(request);
+    const tenant: Tenant = { accountId: caller.accountId, mode: caller.mode };
+    const outcome = await claimKey(deps, options, tenant, key, fingerprintOf(request));
+    switch (outcome.kind) {
+      case 'claimed':
+        request.idempotencyClaim = { tenant, key };
+        return;
+      case 'replay':
+        return replay(reply, outcome.row);
+      case 'mismatch':
+        throw new ApiError(
+          422,
+          'idempotency_error',
+          'Keys for idempotent requests can only be used with the same parameters they were first used with',
+          'idempotency_key_reused',
+        );
+      case 'in_flight':
+        throw new ApiError(
+          409,
+          'conflict',
+          'A request with this idempotency key is still being processed; retry later',
+          'idempotency_key_in_use',
+        );
+    }
+  });
+
+  api.addHook('onSend', async (request, reply, payload) => {
+    const claim = request.idempotencyClaim;
+    if (!claim) return payload;
+    request.idempotencyClaim = null;
+    if (reply.statusCode >= 500 || typeof payload !== 'string') {
+      await releaseIdempotencyKey(deps.db, claim.tenant, claim.key);
+    } else {
+      await completeIdempotencyKey(deps.db, claim.tenant, claim.key, {
+        status: reply.statusCode,
+        body: payload,
+      });
+    }
+    return payload;
+  });
+}

@@ -1,0 +1,104 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { type Static, Type } from 'typebox';
+import type { AccountRow } from '../../adapters/db/schema.js';
+import { getAccount } from '../../app/accounts.js';
+import { createAccount } from '../../app/create-account.js';
+import type { Deps } from '../../app/deps.js';
+import { callerOf } from '../auth.js';
+import { unwrap } from '../errors.js';
+import { ErrorResponse, Metadata, RootBody, Timestamp } from '../schemas.js';
+
+export const Account = Type.Object({
+  account_id: Type.String(),
+  object: Type.Literal('account'),
+  name: Type.String(),
+  default_currency: Type.String(),
+  metadata: Type.Record(Type.String(), Type.String()),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+});
+export type Account = Static<typeof Account>;
+
+const CreateAccountBody = RootBody(
+  'account',
+  Type.Object(
+    {
+      name: Type.String({ minLength: 1, maxLength: 200 }),
+      default_currency: Type.Optional(
+        Type.String({
+          pattern: '^[A-Za-z]{3}$',
+          description: 'ISO 4217, either case; USD if omitted',
+        }),
+      ),
+      metadata: Type.Optional(Metadata),
+    },
+    { additionalProperties: false },
+  ),
+);
+const CreateAccountResponse = Type.Object({
+  account: Account,
+  keys: Type.Object({ test_secret_key: Type.String(), live_secret_key: Type.String() }),
+});
+const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
+
+export function serializeAccount(row: AccountRow): Account {
+  return {
+    account_id: row.id,
+    object: 'account',
+    name: row.name,
+    default_currency: row.default_currency,
+    metadata: row.metadata,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+  };
+}
+
+/** Admin API: the operator of a Flint installation creates merchant accounts. */
+export function registerAdminAccountRoutes(server: FastifyInstance, deps: Deps): void {
+  const app = server.withTypeProvider<TypeBoxTypeProvider>();
+  app.post(
+    '/v1/accounts',
+    {
+      schema: {
+        tags: ['Admin'],
+        summary: 'Create an account with a test and a live secret key (admin token)',
+        security: [{ adminToken: [] }],
+        body: CreateAccountBody,
+        response: { 200: CreateAccountResponse, ...errors },
+      },
+    },
+    async (request) => {
+      const { account } = request.body;
+      const created = unwrap(
+        await createAccount(deps, {
+          name: account.name,
+          defaultCurrency: account.default_currency,
+          metadata: account.metadata,
+        }),
+      );
+      return {
+        account: serializeAccount(created.account),
+        keys: { test_secret_key: created.testSecretKey, live_secret_key: created.liveSecretKey },
+      };
+    },
+  );
+}
+
+export function registerAccountRoutes(server: FastifyInstance, deps: Deps): void {
+  const app = server.withTypeProvider<TypeBoxTypeProvider>();
+  app.get(
+    '/v1/account',
+    {
+      schema: {
+        tags: ['Accounts'],
+        summary: 'Retrieve the account of the calling key',
+        response: { 200: Type.Object({ account: Account }), ...errors },
+      },
+    },
+    async (request) => {
+      const row = unwrap(await getAccount(deps, callerOf(request).accountId));
+      return { account: serializeAccount(row) };
+    },
+  );
+}

@@ -1,0 +1,96 @@
+import { type TSchema, Type } from 'typebox';
+import type { IdPrefix } from '../app/ids.js';
+import { idPattern } from '../app/ids.js';
+import { METADATA_LIMITS } from '../domain/metadata.js';
+
+/** Largest amount accepted anywhere, in minor units (PRODUCT.md §1). */
+export const MAX_AMOUNT = 99_999_999_999;
+
+export const Metadata = Type.Record(
+  Type.String({ maxLength: METADATA_LIMITS.maxKeyLength }),
+  Type.String({ maxLength: METADATA_LIMITS.maxValueLength }),
+  {
+    maxProperties: METADATA_LIMITS.maxKeys,
+    propertyNames: { minLength: 1, maxLength: METADATA_LIMITS.maxKeyLength },
+    description: 'String→string map: at most 50 keys, keys ≤ 40 and values ≤ 500 characters.',
+  },
+);
+
+export const Timestamp = Type.String({ format: 'date-time', description: 'RFC 3339, UTC' });
+
+export function Id(prefix: IdPrefix) {
+  return Type.String({ pattern: idPattern(prefix), description: `A \`${prefix}_\` id` });
+}
+
+export const IdempotencyKey = Type.String({
+  minLength: 1,
+  maxLength: 255,
+  pattern: '^[\\x21-\\x7e]+$',
+  description: 'Same as the Idempotency-Key header; the header wins when both are given.',
+});
+
+export function Nullable<T extends TSchema>(schema: T) {
+  return Type.Union([schema, Type.Null()]);
+}
+
+/** A request body wrapping the resource fields in its root key (`{"customer": {...}}`). */
+export function RootBody<K extends string, T extends TSchema>(key: K, fields: T) {
+  return Type.Object(
+    {
+      [key]: fields,
+      idempotency_key: Type.Optional(IdempotencyKey),
+    } as { [P in K]: T } & {
+      idempotency_key: ReturnType<typeof Type.Optional<typeof IdempotencyKey>>;
+    },
+    { additionalProperties: false },
+  );
+}
+
+/** Keyset pagination parameters shared by every list. */
+export function ListQuery<T extends Record<string, TSchema>>(prefix: IdPrefix, filters: T) {
+  return Type.Object(
+    {
+      limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+      starting_after: Type.Optional(Id(prefix)),
+      ending_before: Type.Optional(Id(prefix)),
+      ...filters,
+    },
+    { additionalProperties: false },
+  );
+}
+
+/** `{"<plural>": [...], "has_more", "next_cursor"}` */
+export function ListResponse<K extends string, T extends TSchema>(key: K, item: T) {
+  return Type.Object({
+    [key]: Type.Array(item),
+    has_more: Type.Boolean(),
+    next_cursor: Nullable(Type.String()),
+  } as { [P in K]: ReturnType<typeof Type.Array<T>> } & {
+    has_more: ReturnType<typeof Type.Boolean>;
+    next_cursor: ReturnType<typeof Nullable<ReturnType<typeof Type.String>>>;
+  });
+}
+
+export const ErrorResponse = Type.Object(
+  {
+    error: Type.Object(
+      {
+        type: Type.String(),
+        message: Type.String(),
+        code: Type.Optional(Type.String()),
+        errors: Type.Optional(
+          Type.Array(
+            Type.Object({
+              loc: Type.Array(Type.Union([Type.String(), Type.Integer()])),
+              msg: Type.String(),
+              type: Type.String(),
+            }),
+          ),
+        ),
+        request_id: Type.String(),
+      },
+      { additionalProperties: true },
+    ),
+  },
+  { description: 'The one error shape of every failure' },
+);

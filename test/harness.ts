@@ -1,0 +1,105 @@
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { type DatabaseHandle, migrateToLatest, openDatabase } from '../src/adapters/db/database.js';
+import type { Deps } from '../src/app/deps.js';
+import { type AppOptions, buildApp } from '../src/http/app.js';
+import { systemClock } from '../src/ports/clock.js';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+let shared: Promise<DatabaseHandle> | undefined;
+
+/**
+ * The database of this test worker: PostgreSQL when DATABASE_URL is set,
+ * otherwise an in-memory PGlite. Opened and migrated once per process.
+ */
+export function testDatabase(): Promise<DatabaseHandle> {
+  shared ??= (async () => {
+    const handle = await openDatabase({ url: process.env.DATABASE_URL, dataDir: 'memory://' });
+    await migrateToLatest(handle.db);
+    return handle;
+  })();
+  return shared;
+}
+
+export interface TestServer {
+  readonly url: string;
+  readonly app: FastifyInstance;
+  readonly deps: Deps;
+  close(): Promise<void>;
+}
+
+/** The real HTTP server on a random loopback port, over the worker's database. */
+export async function startTestServer(options: Partial<AppOptions> = {}): Promise<TestServer> {
+  const handle = await testDatabase();
+  const deps: Deps = { db: handle.db, clock: systemClock, ...options.deps };
+  const app = await buildApp({ adminToken: ADMIN_TOKEN, ...options, deps });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, app, deps, close: () => app.close() };
+}
+
+export interface TestResponse<T = any> {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  readonly body: T;
+}
+
+export interface RequestOptions {
+  readonly key?: string | null;
+  readonly body?: unknown;
+  /** Sent as-is instead of JSON-encoding `body`. */
+  readonly raw?: string;
+  readonly headers?: Record<string, string>;
+}
+
+export async function request<T = any>(
+  server: Pick<TestServer, 'url'>,
+  method: string,
+  path: string,
+  options: RequestOptions = {},
+): Promise<TestResponse<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.key) headers.authorization = `Bearer ${options.key}`;
+  const payload =
+    options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+  if (
+    payload !== undefined &&
+    !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')
+  ) {
+    headers['content-type'] = 'application/json';
+  }
+  const response = await fetch(server.url + path, { method, headers, body: payload });
+  const text = await response.text();
+  let body: any;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, body };
+}
+
+export interface TestAccount {
+  readonly accountId: string;
+  readonly testKey: string;
+  readonly liveKey: string;
+}
+
+/** A fresh merchant account: each test seeds its own, so tests never see each other's data. */
+export async function createTestAccount(
+  server: Pick<TestServer, 'url'>,
+  name = 'Test merchant',
+): Promise<TestAccount> {
+  const res = await request(server, 'POST', '/v1/accounts', {
+    key: ADMIN_TOKEN,
+    body: { account: { name } },
+  });
+  if (res.status !== 200) throw new Error(`account creation failed: ${res.status} ${res.text}`);
+  return {
+    accountId: res.body.account.account_id,
+    testKey: res.body.keys.test_secret_key,
+    liveKey: res.body.keys.live_secret_key,
+  };
+}
