@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
+import { lockDataDir } from './data-dir-lock.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
 
@@ -57,12 +57,21 @@ function openPostgres(url: string, max: number): DatabaseHandle {
 
 async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> {
   const inMemory = !dataDir || dataDir.startsWith('memory://');
-  if (!inMemory) mkdirSync(dataDir, { recursive: true });
-  const pglite = await PGlite.create(inMemory ? 'memory://' : dataDir, {
-    parsers: { [INT8_OID]: parseInt8 },
-  });
-  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
-  return { db, kind: 'pglite', close: () => db.destroy() };
+  const unlock = inMemory ? () => {} : lockDataDir(dataDir);
+  try {
+    const pglite = await PGlite.create(inMemory ? 'memory://' : dataDir, {
+      parsers: { [INT8_OID]: parseInt8 },
+    });
+    const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+    const close = async () => {
+      await db.destroy();
+      unlock();
+    };
+    return { db, kind: 'pglite', close };
+  } catch (err) {
+    unlock();
+    throw err;
+  }
 }
 
 function migrator(db: Kysely<Database>): Migrator {

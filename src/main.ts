@@ -1,0 +1,93 @@
+import pino, { type Logger } from 'pino';
+import {
+  type DatabaseHandle,
+  migrateToLatest,
+  openDatabase,
+  pendingMigrations,
+} from './adapters/db/database.js';
+import type { Deps } from './app/deps.js';
+import type { Config } from './config.js';
+import { buildApp } from './http/app.js';
+import { systemClock } from './ports/clock.js';
+import { startIdempotencyReaper } from './workers/idempotency-reaper.js';
+
+export const VERSION = '0.1.0';
+
+export interface RunningServer {
+  readonly url: string;
+  readonly deps: Deps;
+  readonly database: DatabaseHandle;
+  readonly logger: Logger;
+  stop(): Promise<void>;
+}
+
+export function openConfiguredDatabase(config: Config): Promise<DatabaseHandle> {
+  return openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.dbPoolSize,
+  });
+}
+
+/**
+ * The composition root: database, HTTP app and background workers, wired with
+ * plain arguments. `migrate` applies pending migrations first; without it the
+ * server refuses to start on an out-of-date schema.
+ */
+export async function startServer(
+  config: Config,
+  options: { readonly migrate: boolean; readonly database?: DatabaseHandle },
+): Promise<RunningServer> {
+  const logger = pino({ level: config.logLevel, base: { service: 'flint' } });
+  const database = options.database ?? (await openConfiguredDatabase(config));
+  if (options.migrate) {
+    await migrateToLatest(database.db);
+  } else {
+    const pending = await pendingMigrations(database.db);
+    if (pending.length > 0) {
+      await database.close();
+      throw new Error(`pending migrations (${pending.join(', ')}): run \`flint migrate\` first`);
+    }
+  }
+  const deps: Deps = { db: database.db, clock: systemClock };
+  const app = await buildApp({
+    deps,
+    adminToken: config.adminToken,
+    logger,
+    rateLimitPerSecond: config.rateLimitPerSecond,
+    defaultMetrics: true,
+    version: VERSION,
+  });
+  const reaper = startIdempotencyReaper(deps, { intervalMs: 10 * 60 * 1000, logger });
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      await app.close(); // stops accepting, lets in-flight requests finish
+      await reaper.stop();
+      await database.close();
+    })();
+    return stopping;
+  };
+  return { url: `http://${shownHost}:${port}`, deps, database, logger, stop };
+}
+
+/** SIGTERM / SIGINT: finish in-flight requests, stop workers, close the database, exit. */
+export function stopOnSignals(server: RunningServer): void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    server.logger.info({ signal }, 'shutting down');
+    server
+      .stop()
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        server.logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}
