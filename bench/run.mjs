@@ -1,0 +1,150 @@
+// `npm run bench`: autocannon against Flint on PostgreSQL and on the embedded
+// database, and against the bare Fastify + pg baseline, in one run.
+// Env: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/flint_bench, created
+// if missing), BENCH_DURATION seconds per scenario (default 10), BENCH_CONNECTIONS (10).
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/flint_bench';
+const TARGET_RATIO = 0.6;
+
+async function ensureDatabase(url) {
+  const target = new URL(url);
+  const name = target.pathname.slice(1);
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
+  if (!rowCount) await client.query(`create database "${name.replace(/"/g, '""')}"`);
+  await client.end();
+}
+
+function start(script, env) {
+  return new Promise((resolve, reject) => {
+    const child = fork(new URL(`./servers/${script}`, import.meta.url), {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    child.once('message', (message) => resolve({ url: message.url, child }));
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+function stop(server) {
+  return new Promise((resolve) => {
+    server.child.removeAllListeners('exit');
+    server.child.once('exit', resolve);
+    server.child.send('stop');
+  });
+}
+
+async function json(url, path, key, body) {
+  const response = await fetch(url + path, {
+    method: body ? 'POST' : 'GET',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+function load(url, key, scenario, customerId) {
+  const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+  const options =
+    scenario === 'POST /v1/customers'
+      ? {
+          method: 'POST',
+          path: '/v1/customers',
+          body: JSON.stringify({ customer: { email: 'bench@example.com', name: 'Bench', metadata: { k: 'v' } } }),
+        }
+      : { method: 'GET', path: `/v1/customers/${customerId}` };
+  return new Promise((resolve, reject) => {
+    autocannon(
+      { url: url + options.path, method: options.method, body: options.body, headers, connections: CONNECTIONS, duration: DURATION },
+      (err, result) => (err ? reject(err) : resolve(result)),
+    );
+  });
+}
+
+async function measure(label, server, key) {
+  const { customer } = await json(server.url, '/v1/customers', key, { customer: { email: 'seed@example.com' } });
+  const customerId = customer.customer_id ?? customer.id;
+  const rows = [];
+  for (const scenario of ['POST /v1/customers', 'GET /v1/customers/{id}']) {
+    await load(server.url, key, scenario, customerId); // warm-up, discarded
+    const result = await load(server.url, key, scenario, customerId);
+    const failures = result.errors + result.timeouts + (result.non2xx ?? 0);
+    rows.push({
+      target: label,
+      scenario,
+      rps: result.requests.average,
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      failures,
+    });
+  }
+  return rows;
+}
+
+async function flintAccount(url) {
+  const response = await fetch(`${url}/v1/accounts`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer bench-admin-token', 'content-type': 'application/json' },
+    body: JSON.stringify({ account: { name: 'Bench' } }),
+  });
+  const body = await response.json();
+  return body.keys.test_secret_key;
+}
+
+const results = [];
+await ensureDatabase(DATABASE_URL);
+
+console.log(`flint bench: ${DURATION}s per scenario, ${CONNECTIONS} connections, after a ${DURATION}s warm-up\n`);
+
+const flintPg = await start('flint.mjs', { DATABASE_URL });
+const pgKey = await flintAccount(flintPg.url);
+results.push(...(await measure('flint (postgresql)', flintPg, pgKey)));
+await stop(flintPg);
+
+// The baseline reads the same tables, with the key Flint created.
+const baseline = await start('baseline.mjs', { DATABASE_URL });
+results.push(...(await measure('baseline: fastify + pg', baseline, pgKey)));
+await stop(baseline);
+
+const dataDir = mkdtempSync(join(tmpdir(), 'flint-bench-'));
+const flintLite = await start('flint.mjs', { DATABASE_URL: '', FLINT_DATA_DIR: dataDir });
+const liteKey = await flintAccount(flintLite.url);
+results.push(...(await measure('flint (embedded pglite)', flintLite, liteKey)));
+await stop(flintLite);
+rmSync(dataDir, { recursive: true, force: true });
+
+const baselineRps = (scenario) =>
+  results.find((r) => r.target.startsWith('baseline') && r.scenario === scenario)?.rps;
+const pad = (s, n) => String(s).padEnd(n);
+console.log(`${pad('target', 26)}${pad('scenario', 26)}${pad('req/s', 10)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('vs baseline', 13)}failures`);
+for (const r of results) {
+  const ratio = r.rps / baselineRps(r.scenario);
+  console.log(
+    `${pad(r.target, 26)}${pad(r.scenario, 26)}${pad(r.rps.toFixed(0), 10)}${pad(r.p50, 9)}${pad(r.p99, 9)}${pad(`${(ratio * 100).toFixed(0)}%`, 13)}${r.failures}`,
+  );
+}
+let ok = true;
+for (const scenario of ['POST /v1/customers', 'GET /v1/customers/{id}']) {
+  const flint = results.find((r) => r.target === 'flint (postgresql)' && r.scenario === scenario);
+  const ratio = flint.rps / baselineRps(scenario);
+  const pass = ratio >= TARGET_RATIO;
+  ok &&= pass;
+  console.log(`\n${scenario} on PostgreSQL: ${(ratio * 100).toFixed(0)}% of the baseline (target ≥ ${TARGET_RATIO * 100}%): ${pass ? 'met' : 'MISSED'}`);
+}
+if (results.some((r) => r.failures > 0)) {
+  console.log('\nsome requests failed: see the failures column');
+  ok = false;
+}
+process.exitCode = ok ? 0 : 1;
