@@ -62,19 +62,30 @@ function load(url, key, scenario, customerId) {
       ? {
           method: 'POST',
           path: '/v1/customers',
-          body: JSON.stringify({ customer: { email: 'bench@example.com', name: 'Bench', metadata: { k: 'v' } } }),
+          body: JSON.stringify({
+            customer: { email: 'bench@example.com', name: 'Bench', metadata: { k: 'v' } },
+          }),
         }
       : { method: 'GET', path: `/v1/customers/${customerId}` };
   return new Promise((resolve, reject) => {
     autocannon(
-      { url: url + options.path, method: options.method, body: options.body, headers, connections: CONNECTIONS, duration: DURATION },
+      {
+        url: url + options.path,
+        method: options.method,
+        body: options.body,
+        headers,
+        connections: CONNECTIONS,
+        duration: DURATION,
+      },
       (err, result) => (err ? reject(err) : resolve(result)),
     );
   });
 }
 
 async function measure(label, server, key) {
-  const { customer } = await json(server.url, '/v1/customers', key, { customer: { email: 'seed@example.com' } });
+  const { customer } = await json(server.url, '/v1/customers', key, {
+    customer: { email: 'seed@example.com' },
+  });
   const customerId = customer.customer_id ?? customer.id;
   const rows = [];
   for (const scenario of ['POST /v1/customers', 'GET /v1/customers/{id}']) {
@@ -106,7 +117,9 @@ async function flintAccount(url) {
 const results = [];
 await ensureDatabase(DATABASE_URL);
 
-console.log(`flint bench: ${DURATION}s per scenario, ${CONNECTIONS} connections, after a ${DURATION}s warm-up\n`);
+console.log(
+  `flint bench: ${DURATION}s per scenario, ${CONNECTIONS} connections, after a ${DURATION}s warm-up\n`,
+);
 
 const flintPg = await start('flint.mjs', { DATABASE_URL });
 const pgKey = await flintAccount(flintPg.url);
@@ -128,7 +141,9 @@ rmSync(dataDir, { recursive: true, force: true });
 const baselineRps = (scenario) =>
   results.find((r) => r.target.startsWith('baseline') && r.scenario === scenario)?.rps;
 const pad = (s, n) => String(s).padEnd(n);
-console.log(`${pad('target', 26)}${pad('scenario', 26)}${pad('req/s', 10)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('vs baseline', 13)}failures`);
+console.log(
+  `${pad('target', 26)}${pad('scenario', 26)}${pad('req/s', 10)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('vs baseline', 13)}failures`,
+);
 for (const r of results) {
   const ratio = r.rps / baselineRps(r.scenario);
   console.log(
@@ -141,7 +156,9 @@ for (const scenario of ['POST /v1/customers', 'GET /v1/customers/{id}']) {
   const ratio = flint.rps / baselineRps(scenario);
   const pass = ratio >= TARGET_RATIO;
   ok &&= pass;
-  console.log(`\n${scenario} on PostgreSQL: ${(ratio * 100).toFixed(0)}% of the baseline (target ≥ ${TARGET_RATIO * 100}%): ${pass ? 'met' : 'MISSED'}`);
+  console.log(
+    `\n${scenario} on PostgreSQL: ${(ratio * 100).toFixed(0)}% of the baseline (target ≥ ${TARGET_RATIO * 100}%): ${pass ? 'met' : 'MISSED'}`,
+  );
 }
 if (results.some((r) => r.failures > 0)) {
   console.log('\nsome requests failed: see the failures column');

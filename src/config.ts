@@ -11,11 +11,18 @@ export interface Config {
   readonly dbPoolSize: number;
 }
 
-function integer(name: string, value: string | undefined, fallback: number): number {
+function integer(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  min = 1,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0)
-    throw new Error(`${name} must be a positive integer, got "${value}"`);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new Error(`${name} must be an integer from ${min} to ${max}, got "${value}"`);
+  }
   return n;
 }
 
@@ -24,7 +31,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: env.FLINT_DATA_DIR || './.flint',
     host: env.HOST || '0.0.0.0',
-    port: integer('PORT', env.PORT, 4242),
+    port: integer('PORT', env.PORT, 4242, 0, 65535), // 0: any free port
     adminToken: env.FLINT_ADMIN_TOKEN || undefined,
     logLevel: env.FLINT_LOG_LEVEL || 'info',
     rateLimitPerSecond: integer('FLINT_RATE_LIMIT', env.FLINT_RATE_LIMIT, 500),

@@ -28,7 +28,15 @@ app.post('/v1/customers', async (request, reply) => {
   const { rows } = await pool.query(
     `insert into customers (id, account_id, mode, email, name, phone, description, metadata, created_at, updated_at)
      values ($1, $2, $3, $4, $5, null, null, $6, $7, $7) returning *`,
-    [`cus_${randomUUID()}`, who.account_id, who.mode, input.email ?? null, input.name ?? null, JSON.stringify(input.metadata ?? {}), now],
+    [
+      `cus_${randomUUID()}`,
+      who.account_id,
+      who.mode,
+      input.email ?? null,
+      input.name ?? null,
+      JSON.stringify(input.metadata ?? {}),
+      now,
+    ],
   );
   return { customer: rows[0] };
 });

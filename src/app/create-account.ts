@@ -3,7 +3,7 @@ import { insertApiKey } from '../adapters/db/repos/api-keys-repo.js';
 import type { AccountRow } from '../adapters/db/schema.js';
 import { normalizeCurrency } from '../domain/currency.js';
 import { fail, ok, type Result } from '../domain/errors.js';
-import type { Metadata } from '../domain/metadata.js';
+import { type Metadata, withoutEmptyValues } from '../domain/metadata.js';
 import { mintApiKey } from './api-keys.js';
 import type { Deps } from './deps.js';
 import { newId } from './ids.js';
@@ -38,7 +38,7 @@ export async function createAccount(
     id: newId('acct'),
     name: input.name,
     default_currency: currency,
-    metadata: input.metadata ?? {},
+    metadata: withoutEmptyValues(input.metadata ?? {}),
     created_at: now,
     updated_at: now,
   };

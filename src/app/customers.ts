@@ -8,7 +8,7 @@ import {
 } from '../adapters/db/repos/customers-repo.js';
 import type { CustomerRow } from '../adapters/db/schema.js';
 import { fail, missing, ok, type Result } from '../domain/errors.js';
-import { type Metadata, mergeMetadata } from '../domain/metadata.js';
+import { type Metadata, mergeMetadata, withoutEmptyValues } from '../domain/metadata.js';
 import type { Tenant } from '../domain/tenant.js';
 import type { Deps } from './deps.js';
 import { newId } from './ids.js';
@@ -43,7 +43,7 @@ export async function createCustomer(
     name: input.name ?? null,
     phone: input.phone ?? null,
     description: input.description ?? null,
-    metadata: input.metadata ?? {},
+    metadata: withoutEmptyValues(input.metadata ?? {}),
     created_at: now,
     updated_at: now,
     deleted_at: null,

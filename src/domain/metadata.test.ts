@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { METADATA_LIMITS, mergeMetadata } from './metadata.js';
+import { METADATA_LIMITS, mergeMetadata, withoutEmptyValues } from './metadata.js';
 
 describe('mergeMetadata', () => {
   it('merges keys and removes keys set to the empty string', () => {
@@ -8,6 +8,10 @@ describe('mergeMetadata', () => {
       ok: true,
       value: { a: '1', c: '3' },
     });
+  });
+
+  it('drops empty values on create as on update', () => {
+    expect(withoutEmptyValues({ a: '', b: 'x' })).toEqual({ b: 'x' });
   });
 
   it('refuses a merge that would exceed the key limit', () => {
@@ -28,7 +32,10 @@ describe('mergeMetadata', () => {
     fc.assert(
       fc.property(map, map, (current, update) => {
         const result = mergeMetadata(current, update);
-        const keys = new Set([...Object.keys(current), ...Object.keys(update)]);
+        const keys = new Set([
+          ...Object.keys(current).filter((key) => current[key] !== ''),
+          ...Object.keys(update),
+        ]);
         for (const [key, value] of Object.entries(update)) if (value === '') keys.delete(key);
         expect(result.ok).toBe(keys.size <= METADATA_LIMITS.maxKeys);
         if (!result.ok) return;

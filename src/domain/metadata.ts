@@ -12,7 +12,7 @@ export const METADATA_LIMITS = { maxKeys: 50, maxKeyLength: 40, maxValueLength: 
  */
 export function mergeMetadata(current: Metadata, update: Metadata): Result<Metadata> {
   // A Map, so that keys such as "__proto__" stay plain data.
-  const merged = new Map(Object.entries(current));
+  const merged = new Map(Object.entries(withoutEmptyValues(current)));
   for (const [key, value] of Object.entries(update)) {
     if (value === '') merged.delete(key);
     else merged.set(key, value);
@@ -25,4 +25,9 @@ export function mergeMetadata(current: Metadata, update: Metadata): Result<Metad
     });
   }
   return ok(Object.fromEntries(merged));
+}
+
+/** Metadata as stored: an empty value means "no such key", on create as on update. */
+export function withoutEmptyValues(metadata: Metadata): Metadata {
+  return Object.fromEntries(Object.entries(metadata).filter(([, value]) => value !== ''));
 }

@@ -1,0 +1,169 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+// The real `flint` binary (bin/flint.js → dist, built by `npm test`'s pretest step).
+const FLINT = join(import.meta.dirname, '..', 'bin', 'flint.js');
+const run = promisify(execFile);
+const dirs: string[] = [];
+const env = { ...process.env, DATABASE_URL: '', FLINT_LOG_LEVEL: 'warn', FLINT_ADMIN_TOKEN: '' };
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'flint-cli-'));
+  dirs.push(dir);
+  return dir;
+}
+
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Starts `flint dev` and resolves once its banner is printed. */
+function startDev(dataDir: string): Promise<{ child: ChildProcess; output: () => string }> {
+  const child = spawn(process.execPath, [FLINT, 'dev', '--data-dir', dataDir, '--port', '0'], {
+    env,
+  });
+  let out = '';
+  child.stdout?.on('data', (chunk) => {
+    out += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    out += chunk;
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`flint dev did not start:\n${out}`)), 40_000);
+    child.stdout?.on('data', () => {
+      if (out.includes('Admin token')) {
+        clearTimeout(timer);
+        resolve({ child, output: () => out });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`flint dev exited with ${code}:\n${out}`)));
+  });
+}
+
+function field(output: string, label: string): string {
+  const match = new RegExp(`${label}\\s+(\\S+)`).exec(output);
+  if (!match?.[1]) throw new Error(`no ${label} in:\n${output}`);
+  return match[1];
+}
+
+function exitOf(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+describe('flint CLI', () => {
+  it('dev creates a dev account on first start, serves it, and stops cleanly on SIGTERM', async () => {
+    const dataDir = tempDir();
+    const first = await startDev(dataDir);
+    const url = field(first.output(), 'API').replace(/\/v1$/, '');
+    const key = field(first.output(), 'Test key');
+    const accountId = field(first.output(), 'Dev account');
+    expect(key).toMatch(/^sk_test_[0-9A-Za-z]{32}$/);
+    expect(accountId).toMatch(/^acct_/);
+    expect(field(first.output(), 'Admin token')).toMatch(/^adm_/);
+
+    const created = await fetch(`${url}/v1/customers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ customer: { email: 'cli@example.com' } }),
+    });
+    expect(created.status).toBe(200);
+    const { customer } = (await created.json()) as { customer: { customer_id: string } };
+
+    const exited = exitOf(first.child);
+    first.child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+
+    // Second start: same account and data, and the key is not shown again (it is stored hashed).
+    const second = await startDev(dataDir);
+    expect(field(second.output(), 'Dev account')).toBe(accountId);
+    expect(second.output()).toContain('shown on first start only');
+    const url2 = field(second.output(), 'API').replace(/\/v1$/, '');
+    const again = await fetch(`${url2}/v1/customers/${customer.customer_id}`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(again.status).toBe(200);
+
+    // The data directory is locked while the server runs.
+    const locked = await run(process.execPath, [FLINT, 'migrate', '--data-dir', dataDir], {
+      env,
+    }).catch((err: { code: number; stderr: string }) => err);
+    expect((locked as { code: number }).code).toBe(1);
+    expect((locked as { stderr: string }).stderr).toContain('in use');
+
+    const stopped = exitOf(second.child);
+    second.child.kill('SIGTERM');
+    expect(await stopped).toBe(0);
+  }, 90_000);
+
+  it('migrate, accounts create, keys create; serve refuses an unmigrated database', async () => {
+    const dataDir = tempDir();
+    const refused = await run(
+      process.execPath,
+      [FLINT, 'serve', '--data-dir', dataDir, '--port', '0'],
+      {
+        env,
+      },
+    ).catch((err: { code: number; stderr: string }) => err);
+    expect((refused as { code: number }).code).toBe(1);
+    expect((refused as { stderr: string }).stderr).toContain('flint migrate');
+
+    const migrated = await run(process.execPath, [FLINT, 'migrate', '--data-dir', dataDir], {
+      env,
+    });
+    expect(migrated.stdout).toContain('0001-foundation');
+    const upToDate = await run(process.execPath, [FLINT, 'migrate', '--data-dir', dataDir], {
+      env,
+    });
+    expect(upToDate.stdout.trim()).toBe('up to date');
+
+    const account = await run(
+      process.execPath,
+      [FLINT, 'accounts', 'create', '--name', 'Acme', '--currency', 'eur', '--data-dir', dataDir],
+      { env },
+    );
+    const created = JSON.parse(account.stdout);
+    expect(created.account).toMatchObject({
+      object: 'account',
+      name: 'Acme',
+      default_currency: 'EUR',
+    });
+    expect(created.keys.test_secret_key).toMatch(/^sk_test_/);
+    expect(created.keys.live_secret_key).toMatch(/^sk_live_/);
+
+    const key = await run(
+      process.execPath,
+      [
+        FLINT,
+        'keys',
+        'create',
+        '--account',
+        created.account.account_id,
+        '--mode',
+        'live',
+        '--data-dir',
+        dataDir,
+      ],
+      { env },
+    );
+    const apiKey = JSON.parse(key.stdout).api_key;
+    expect(apiKey.secret).toMatch(/^sk_live_/);
+    expect(apiKey.test_mode).toBe(false);
+  }, 90_000);
+
+  it('rejects unknown commands and bad flags with usage errors', async () => {
+    for (const args of [['frobnicate'], ['accounts', 'create'], ['dev', '--bogus']]) {
+      const result = await run(process.execPath, [FLINT, ...args], { env }).catch(
+        (err: { code: number; stderr: string }) => err,
+      );
+      expect((result as { code: number }).code).toBe(2);
+      expect((result as { stderr: string }).stderr).toContain('flint --help');
+    }
+    const help = await run(process.execPath, [FLINT, '--help'], { env });
+    expect(help.stdout).toContain('accounts create');
+  });
+});
