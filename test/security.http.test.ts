@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ADMIN_TOKEN,
+  createTestAccount,
+  request,
+  startTestServer,
+  type TestServer,
+} from './harness.js';
+
+// Generated from /openapi.json, so every route added later is covered without edits here.
+interface Operation {
+  readonly method: string;
+  readonly path: string;
+  readonly admin: boolean;
+}
+
+let server: TestServer;
+let operations: Operation[];
+
+/** A syntactically valid id for a path parameter such as `{customer_id}` (prefix from its pattern). */
+function samplePath(path: string, parameters: { name: string; schema?: { pattern?: string } }[]): string {
+  return path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const pattern = parameters.find((p) => p.name === name)?.schema?.pattern ?? '';
+    const prefix = /^\^(\w+)_/.exec(pattern)?.[1] ?? 'x';
+    return `${prefix}_01h455vb4pex5vsknk084sn02q`;
+  });
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+  const spec = (await request(server, 'GET', '/openapi.json')).body;
+  operations = [];
+  for (const [path, methods] of Object.entries<Record<string, any>>(spec.paths)) {
+    for (const [method, op] of Object.entries<any>(methods)) {
+      const admin = (op.security ?? []).some((s: object) => 'adminToken' in s);
+      operations.push({ method: method.toUpperCase(), path: samplePath(path, op.parameters ?? []), admin });
+    }
+  }
+});
+afterAll(() => server.close());
+
+const body = { customer: {} };
+
+describe('every API route', () => {
+  it('is found in the OpenAPI document', () => {
+    expect(operations.length).toBeGreaterThanOrEqual(9);
+    expect(operations.filter((o) => o.admin).map((o) => `${o.method} ${o.path}`)).toEqual([
+      'POST /v1/accounts',
+    ]);
+  });
+
+  it('answers 401 "Invalid API key" without a key, with a malformed or unknown key, and with a revoked key', async () => {
+    const account = await createTestAccount(server);
+    const revoke = await request(server, 'POST', '/v1/api_keys', { key: account.testKey, body: { api_key: {} } });
+    const revokedSecret = revoke.body.api_key.secret;
+    await request(server, 'DELETE', `/v1/api_keys/${revoke.body.api_key.api_key_id}`, { key: account.testKey });
+    const badKeys: (string | null)[] = [
+      null,
+      'garbage',
+      `sk_test_${'A'.repeat(32)}`,
+      `sk_live_${'b'.repeat(32)}`,
+      revokedSecret,
+    ];
+    for (const op of operations) {
+      const keys = op.admin ? [...badKeys, account.testKey, account.liveKey] : [...badKeys, ADMIN_TOKEN];
+      for (const key of keys) {
+        const res = await request(server, op.method, op.path, {
+          key,
+          body: op.method === 'GET' || op.method === 'DELETE' ? undefined : body,
+        });
+        expect(res.status, `${op.method} ${op.path} with ${key}`).toBe(401);
+        expect(res.body.error).toMatchObject({ type: 'unauthorized', message: 'Invalid API key' });
+        expect(res.body.error.request_id).toBe(res.headers.get('request-id'));
+      }
+    }
+  });
+
+  it('answers 404 "… does not exist" for an id that is not the caller\'s, in either mode', async () => {
+    const account = await createTestAccount(server);
+    for (const op of operations.filter((o) => !o.admin && /_01h455vb4pex5vsknk084sn02q/.test(o.path))) {
+      for (const key of [account.testKey, account.liveKey]) {
+        const res = await request(server, op.method, op.path, {
+          key,
+          body: op.method === 'PATCH' || op.method === 'POST' ? body : undefined,
+        });
+        expect(res.status, `${op.method} ${op.path}`).toBe(404);
+        expect(res.body.error.type).toBe('not_found');
+        expect(res.body.error.message).toMatch(/ does not exist$/);
+      }
+    }
+  });
+});
