@@ -1,7 +1,8 @@
 // `npm run bench`: autocannon against Flint on PostgreSQL and on the embedded
 // database, and against the bare Fastify + pg baseline, in one run.
-// Env: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/flint_bench, created
-// if missing), BENCH_DURATION seconds per scenario (default 10), BENCH_CONNECTIONS (10).
+// Env: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/flint_bench; the
+// database is DROPPED and created anew on every run), BENCH_DURATION seconds per
+// scenario (default 10), BENCH_CONNECTIONS (default 10).
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,18 +12,20 @@ import pg from 'pg';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/flint_bench';
+const DATABASE_URL =
+  process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/flint_bench';
 const TARGET_RATIO = 0.6;
 
-async function ensureDatabase(url) {
+async function recreateDatabase(url) {
   const target = new URL(url);
   const name = target.pathname.slice(1);
   const admin = new URL(url);
   admin.pathname = '/postgres';
   const client = new pg.Client({ connectionString: admin.toString() });
   await client.connect();
-  const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
-  if (!rowCount) await client.query(`create database "${name.replace(/"/g, '""')}"`);
+  const quoted = `"${name.replace(/"/g, '""')}"`;
+  await client.query(`drop database if exists ${quoted} with (force)`);
+  await client.query(`create database ${quoted}`);
   await client.end();
 }
 
@@ -115,7 +118,7 @@ async function flintAccount(url) {
 }
 
 const results = [];
-await ensureDatabase(DATABASE_URL);
+await recreateDatabase(DATABASE_URL);
 
 console.log(
   `flint bench: ${DURATION}s per scenario, ${CONNECTIONS} connections, after a ${DURATION}s warm-up\n`,

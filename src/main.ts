@@ -68,6 +68,7 @@ export async function startServer(
   const stop = () => {
     stopping ??= (async () => {
       await app.close(); // stops accepting, lets in-flight requests finish
+      await app.drained(10_000); // handlers whose client went away are still running
       await reaper.stop();
       await database.close();
     })();

@@ -3,7 +3,11 @@
  * snake_case `code`; the HTTP layer maps codes to statuses in one table
  * (src/http/errors.ts). Bugs and infrastructure failures are thrown, not returned.
  */
-export type FailureCode = 'resource_missing' | 'parameter_invalid' | 'metadata_invalid';
+export type FailureCode =
+  | 'resource_missing'
+  | 'parameter_invalid'
+  | 'metadata_invalid'
+  | 'order_state_invalid';
 
 export interface Failure {
   readonly code: FailureCode;

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { Deps } from '../app/deps.js';
 import { newId } from '../app/ids.js';
 import { adminTokenHook, apiKeyHook } from './auth.js';
+import { registerDrain } from './drain.js';
 import { ApiError, registerErrorHandling } from './errors.js';
 import {
   DEFAULT_IDEMPOTENCY,
@@ -74,6 +75,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.setValidatorCompiler(validatorCompiler());
   app.decorateRequest('caller', null);
+  registerDrain(app);
   registerErrorHandling(app);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('request-id', request.id);

@@ -38,6 +38,7 @@ const FAILURE_STATUS: Record<FailureCode, { status: number; type: ErrorType }> =
   resource_missing: { status: 404, type: 'not_found' },
   parameter_invalid: { status: 422, type: 'validation_error' },
   metadata_invalid: { status: 422, type: 'validation_error' },
+  order_state_invalid: { status: 409, type: 'conflict' },
 };
 
 export function failureToApiError(failure: Failure): ApiError {
