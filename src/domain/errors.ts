@@ -7,7 +7,14 @@ export type FailureCode =
   | 'resource_missing'
   | 'parameter_invalid'
   | 'metadata_invalid'
-  | 'order_state_invalid';
+  | 'order_state_invalid'
+  | 'coupon_inactive'
+  | 'coupon_expired'
+  | 'coupon_exhausted'
+  | 'coupon_currency_mismatch'
+  | 'coupon_minimum_not_met'
+  | 'coupon_already_applied'
+  | 'coupon_not_stackable';
 
 export interface Failure {
   readonly code: FailureCode;

@@ -39,6 +39,13 @@ const FAILURE_STATUS: Record<FailureCode, { status: number; type: ErrorType }> =
   parameter_invalid: { status: 422, type: 'validation_error' },
   metadata_invalid: { status: 422, type: 'validation_error' },
   order_state_invalid: { status: 409, type: 'conflict' },
+  coupon_inactive: { status: 422, type: 'validation_error' },
+  coupon_expired: { status: 422, type: 'validation_error' },
+  coupon_exhausted: { status: 422, type: 'validation_error' },
+  coupon_currency_mismatch: { status: 422, type: 'validation_error' },
+  coupon_minimum_not_met: { status: 422, type: 'validation_error' },
+  coupon_already_applied: { status: 409, type: 'conflict' },
+  coupon_not_stackable: { status: 422, type: 'validation_error' },
 };
 
 export function failureToApiError(failure: Failure): ApiError {

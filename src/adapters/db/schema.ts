@@ -4,6 +4,7 @@ import type { ColumnType, Insertable, Selectable } from 'kysely';
 type Timestamp = ColumnType<Date, Date, Date>;
 type Json<T> = ColumnType<T, string, string>;
 
+import type { OrderStatus } from '../../domain/order-lifecycle.js';
 import type { Mode } from '../../domain/tenant.js';
 
 export type { Mode };
@@ -56,6 +57,134 @@ export interface IdempotencyKeysTable {
   expires_at: Timestamp;
 }
 
+type Nullable<T> = ColumnType<T | null, T | null, T | null>;
+
+export interface ProductsTable {
+  id: string;
+  account_id: string;
+  mode: Mode;
+  name: string;
+  description: string | null;
+  active: boolean;
+  inventory_tracked: boolean;
+  inventory_quantity: number | null;
+  metadata: Json<Record<string, string>>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type RecurringInterval = 'day' | 'week' | 'month' | 'year';
+
+export interface PricesTable {
+  id: string;
+  account_id: string;
+  mode: Mode;
+  product_id: string;
+  unit_amount: number;
+  currency: string;
+  recurring_interval: RecurringInterval | null;
+  recurring_interval_count: number | null;
+  active: boolean;
+  metadata: Json<Record<string, string>>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface TaxRatesTable {
+  id: string;
+  account_id: string;
+  mode: Mode;
+  display_name: string;
+  /** Canonical decimal text, e.g. "8.875". */
+  percentage: string;
+  inclusive: boolean;
+  jurisdiction: string | null;
+  is_default: boolean;
+  active: boolean;
+  metadata: Json<Record<string, string>>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CouponsTable {
+  id: string;
+  account_id: string;
+  mode: Mode;
+  code: string;
+  name: string | null;
+  percent_off: string | null;
+  amount_off: number | null;
+  currency: string | null;
+  max_redemptions: number | null;
+  times_redeemed: number;
+  redeem_by: Nullable<Date>;
+  min_subtotal: number | null;
+  applies_to: ColumnType<string[] | null, string | null, string | null>;
+  stackable: boolean;
+  active: boolean;
+  metadata: Json<Record<string, string>>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface OrdersTable {
+  id: string;
+  account_id: string;
+  mode: Mode;
+  status: OrderStatus;
+  currency: string;
+  customer_id: string | null;
+  shipping: number;
+  tip: number;
+  paid: number;
+  refunded: number;
+  subtotal: number;
+  discount: number;
+  tax: number;
+  total: number;
+  balance: number;
+  version: number;
+  metadata: Json<Record<string, string>>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface OrderLineItemsTable {
+  id: string;
+  order_id: string;
+  position: number;
+  name: string;
+  quantity: number;
+  unit_amount: number;
+  product_id: string | null;
+  price_id: string | null;
+  /** The line's own rates (overriding the defaults); null uses the account defaults. */
+  tax_rate_ids: ColumnType<string[] | null, string | null, string | null>;
+  tax_exempt: boolean;
+  metadata: Json<Record<string, string>>;
+}
+
+export interface OrderCouponsTable {
+  order_id: string;
+  coupon_id: string;
+  position: number;
+}
+
+export interface EventsTable {
+  id: string;
+  account_id: string;
+  mode: Mode;
+  type: string;
+  object_type: string;
+  object_id: string;
+  actor_type: 'api_key' | 'admin' | 'system';
+  actor_id: string | null;
+  data: Json<Record<string, unknown>>;
+  amounts_before: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  amounts_after: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  created_at: Timestamp;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -67,6 +196,14 @@ export interface Database {
   customers: CustomersTable;
   idempotency_keys: IdempotencyKeysTable;
   settings: SettingsTable;
+  products: ProductsTable;
+  prices: PricesTable;
+  tax_rates: TaxRatesTable;
+  coupons: CouponsTable;
+  orders: OrdersTable;
+  order_line_items: OrderLineItemsTable;
+  order_coupons: OrderCouponsTable;
+  events: EventsTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;
@@ -74,3 +211,10 @@ export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type CustomerRow = Selectable<CustomersTable>;
 export type IdempotencyKeyRow = Selectable<IdempotencyKeysTable>;
 export type NewCustomer = Insertable<CustomersTable>;
+export type ProductRow = Selectable<ProductsTable>;
+export type PriceRow = Selectable<PricesTable>;
+export type TaxRateRow = Selectable<TaxRatesTable>;
+export type CouponRow = Selectable<CouponsTable>;
+export type OrderRow = Selectable<OrdersTable>;
+export type OrderLineItemRow = Selectable<OrderLineItemsTable>;
+export type EventRow = Selectable<EventsTable>;
