@@ -38,6 +38,7 @@ export async function createAccount(
     id: newId('acct'),
     name: input.name,
     default_currency: currency,
+    tax_shipping: false,
     metadata: withoutEmptyValues(input.metadata ?? {}),
     created_at: now,
     updated_at: now,

@@ -13,6 +13,8 @@ export interface AccountsTable {
   id: string;
   name: string;
   default_currency: string;
+  /** Whether shipping is taxed (at the default rates). */
+  tax_shipping: boolean;
   metadata: Json<Record<string, string>>;
   created_at: Timestamp;
   updated_at: Timestamp;
