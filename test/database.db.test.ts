@@ -13,7 +13,9 @@ describe('database (the worker database: PGlite, or PostgreSQL with DATABASE_URL
   it('returns bigint columns as exact JS numbers up to the largest amount', async () => {
     const { db } = await testDatabase();
     const { rows } = await sql<{ max: unknown; zero: unknown; negative: unknown }>`
-      select 99999999999::int8 as max, 0::int8 as zero, (-99999999999)::int8 as negative`.execute(db);
+      select 99999999999::int8 as max, 0::int8 as zero, (-99999999999)::int8 as negative`.execute(
+      db,
+    );
     expect(rows[0]).toEqual({ max: 99_999_999_999, zero: 0, negative: -99_999_999_999 });
   });
 
@@ -33,7 +35,11 @@ describe('database (the worker database: PGlite, or PostgreSQL with DATABASE_URL
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
-    const row = await db.selectFrom('settings').selectAll().where('key', '=', key).executeTakeFirst();
+    const row = await db
+      .selectFrom('settings')
+      .selectAll()
+      .where('key', '=', key)
+      .executeTakeFirst();
     expect(row).toBeUndefined();
   });
 });

@@ -18,7 +18,10 @@ let server: TestServer;
 let operations: Operation[];
 
 /** A syntactically valid id for a path parameter such as `{customer_id}` (prefix from its pattern). */
-function samplePath(path: string, parameters: { name: string; schema?: { pattern?: string } }[]): string {
+function samplePath(
+  path: string,
+  parameters: { name: string; schema?: { pattern?: string } }[],
+): string {
   return path.replace(/\{(\w+)\}/g, (_, name: string) => {
     const pattern = parameters.find((p) => p.name === name)?.schema?.pattern ?? '';
     const prefix = /^\^(\w+)_/.exec(pattern)?.[1] ?? 'x';
@@ -33,7 +36,11 @@ beforeAll(async () => {
   for (const [path, methods] of Object.entries<Record<string, any>>(spec.paths)) {
     for (const [method, op] of Object.entries<any>(methods)) {
       const admin = (op.security ?? []).some((s: object) => 'adminToken' in s);
-      operations.push({ method: method.toUpperCase(), path: samplePath(path, op.parameters ?? []), admin });
+      operations.push({
+        method: method.toUpperCase(),
+        path: samplePath(path, op.parameters ?? []),
+        admin,
+      });
     }
   }
 });
@@ -51,9 +58,14 @@ describe('every API route', () => {
 
   it('answers 401 "Invalid API key" without a key, with a malformed or unknown key, and with a revoked key', async () => {
     const account = await createTestAccount(server);
-    const revoke = await request(server, 'POST', '/v1/api_keys', { key: account.testKey, body: { api_key: {} } });
+    const revoke = await request(server, 'POST', '/v1/api_keys', {
+      key: account.testKey,
+      body: { api_key: {} },
+    });
     const revokedSecret = revoke.body.api_key.secret;
-    await request(server, 'DELETE', `/v1/api_keys/${revoke.body.api_key.api_key_id}`, { key: account.testKey });
+    await request(server, 'DELETE', `/v1/api_keys/${revoke.body.api_key.api_key_id}`, {
+      key: account.testKey,
+    });
     const badKeys: (string | null)[] = [
       null,
       'garbage',
@@ -62,7 +74,9 @@ describe('every API route', () => {
       revokedSecret,
     ];
     for (const op of operations) {
-      const keys = op.admin ? [...badKeys, account.testKey, account.liveKey] : [...badKeys, ADMIN_TOKEN];
+      const keys = op.admin
+        ? [...badKeys, account.testKey, account.liveKey]
+        : [...badKeys, ADMIN_TOKEN];
       for (const key of keys) {
         const res = await request(server, op.method, op.path, {
           key,
@@ -77,7 +91,9 @@ describe('every API route', () => {
 
   it('answers 404 "… does not exist" for an id that is not the caller\'s, in either mode', async () => {
     const account = await createTestAccount(server);
-    for (const op of operations.filter((o) => !o.admin && /_01h455vb4pex5vsknk084sn02q/.test(o.path))) {
+    for (const op of operations.filter(
+      (o) => !o.admin && /_01h455vb4pex5vsknk084sn02q/.test(o.path),
+    )) {
       for (const key of [account.testKey, account.liveKey]) {
         const res = await request(server, op.method, op.path, {
           key,

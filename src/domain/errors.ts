@@ -14,7 +14,10 @@ export type FailureCode =
   | 'coupon_currency_mismatch'
   | 'coupon_minimum_not_met'
   | 'coupon_already_applied'
-  | 'coupon_not_stackable';
+  | 'coupon_not_stackable'
+  | 'currency_mismatch'
+  | 'out_of_stock'
+  | 'resource_in_use';
 
 export interface Failure {
   readonly code: FailureCode;

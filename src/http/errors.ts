@@ -46,6 +46,9 @@ const FAILURE_STATUS: Record<FailureCode, { status: number; type: ErrorType }> =
   coupon_minimum_not_met: { status: 422, type: 'validation_error' },
   coupon_already_applied: { status: 409, type: 'conflict' },
   coupon_not_stackable: { status: 422, type: 'validation_error' },
+  currency_mismatch: { status: 422, type: 'validation_error' },
+  out_of_stock: { status: 409, type: 'conflict' },
+  resource_in_use: { status: 409, type: 'conflict' },
 };
 
 export function failureToApiError(failure: Failure): ApiError {
