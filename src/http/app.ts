@@ -10,7 +10,7 @@ import type { Deps } from '../app/deps.js';
 import { newId } from '../app/ids.js';
 import { adminTokenHook, apiKeyHook } from './auth.js';
 import { registerDrain } from './drain.js';
-import { ApiError, registerErrorHandling } from './errors.js';
+import { ApiError, registerErrorHandling, sendError } from './errors.js';
 import {
   DEFAULT_IDEMPOTENCY,
   type IdempotencyOptions,
@@ -20,6 +20,7 @@ import { registerMetrics } from './metrics.js';
 import { registerAccountRoutes, registerAdminAccountRoutes } from './routes/accounts.js';
 import { registerApiKeyRoutes } from './routes/api-keys.js';
 import { registerCustomerRoutes } from './routes/customers.js';
+import { refuseUnsafeText } from './text-safety.js';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
@@ -71,6 +72,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // Malformed or overlong URLs never reach a route: answer them in the one error shape.
+    frameworkErrors: (error, request, reply) => {
+      reply.header('request-id', request.id);
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      return sendError(
+        reply,
+        request,
+        new ApiError(
+          tooLong ? 414 : 400,
+          'invalid_request',
+          tooLong ? 'A path segment is too long' : 'The URL is malformed',
+          tooLong ? 'url_too_long' : 'url_malformed',
+        ),
+      );
+    },
   }) as unknown as FastifyInstance;
 
   app.setValidatorCompiler(validatorCompiler());
@@ -81,6 +97,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reply.header('request-id', request.id);
   });
 
+  app.addHook('preValidation', refuseUnsafeText);
+
+  // JSON only: any other content type is a 415.
+  app.removeContentTypeParser('text/plain');
   // An empty body with a JSON content type (as some clients send on DELETE) is no body.
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {

@@ -65,7 +65,8 @@ export function unwrap<T>(result: Result<T>): T {
   return result.value;
 }
 
-export const invalidApiKey = () => new ApiError(401, 'unauthorized', 'Invalid API key');
+export const invalidApiKey = () =>
+  new ApiError(401, 'unauthorized', 'Invalid API key', 'api_key_invalid');
 export const notFound = (resource: string) =>
   new ApiError(404, 'not_found', `${resource} does not exist`, 'resource_missing');
 
@@ -95,7 +96,8 @@ function pathOf(error: AjvError): (string | number)[] {
     .slice(1)
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-  const extra = error.params.missingProperty ?? error.params.additionalProperty;
+  const extra =
+    error.params.missingProperty ?? error.params.additionalProperty ?? error.params.propertyName;
   return typeof extra === 'string' ? [...segments, extra] : segments;
 }
 

@@ -30,6 +30,13 @@ export const DEFAULT_IDEMPOTENCY: IdempotencyOptions = {
 };
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * Response fields that must never be stored (a new secret key): the stored replay
+     * leaves them out, so a secret is still shown exactly once.
+     */
+    secretFields?: readonly (readonly string[])[];
+  }
   interface FastifyRequest {
     /** The idempotency record this request owns until its response is recorded. */
     idempotencyClaim: { tenant: Tenant; key: string } | null;
@@ -122,6 +129,19 @@ async function claimKey(
   }
 }
 
+function withoutFields(json: string, paths: readonly (readonly string[])[]): string {
+  const body = JSON.parse(json) as Record<string, unknown>;
+  for (const path of paths) {
+    let node: unknown = body;
+    for (const key of path.slice(0, -1))
+      node = (node as Record<string, unknown> | undefined)?.[key];
+    const last = path[path.length - 1];
+    if (node && typeof node === 'object' && last !== undefined)
+      delete (node as Record<string, unknown>)[last];
+  }
+  return JSON.stringify(body);
+}
+
 function replay(reply: FastifyReply, row: IdempotencyKeyRow): FastifyReply {
   return reply
     .code(row.response_status ?? 200)
@@ -134,7 +154,8 @@ function replay(reply: FastifyReply, row: IdempotencyKeyRow): FastifyReply {
  * Idempotency for POST and PATCH (PRODUCT.md §1): the first response for a key is
  * stored and replayed byte for byte; a different body is a 422; a duplicate that
  * arrives while the first still runs waits for it, then gets a 409 if it is still
- * running; a 5xx releases the key so that a retry can run.
+ * running; a 5xx releases the key so that a retry can run. Fields a route marks as
+ * `secretFields` are left out of the stored response.
  */
 export function registerIdempotency(
   api: FastifyInstance,
@@ -180,9 +201,10 @@ export function registerIdempotency(
     if (reply.statusCode >= 500 || typeof payload !== 'string') {
       await releaseIdempotencyKey(deps.db, claim.tenant, claim.key);
     } else {
+      const secrets = request.routeOptions.config.secretFields;
       await completeIdempotencyKey(deps.db, claim.tenant, claim.key, {
         status: reply.statusCode,
-        body: payload,
+        body: secrets && reply.statusCode < 300 ? withoutFields(payload, secrets) : payload,
       });
     }
     return payload;

@@ -66,6 +66,7 @@ export function registerApiKeyRoutes(server: FastifyInstance, deps: Deps): void 
   app.post(
     '/v1/api_keys',
     {
+      config: { secretFields: [['api_key', 'secret']] },
       schema: {
         tags,
         summary: 'Create a secret key in the mode of the calling key (shown once)',
