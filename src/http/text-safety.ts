@@ -4,10 +4,11 @@ import { ApiError } from './errors.js';
 // PostgreSQL cannot store NUL in text or jsonb, and a lone UTF-16 surrogate would be
 // stored as U+FFFD — silently different from what the client sent. Both are refused
 // up front, for every string (keys included) in the body and the query string.
-const UNSAFE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const unsafe = (text: string) => text.includes('\u0000') || LONE_SURROGATE.test(text);
 
 function findUnsafe(value: unknown, path: (string | number)[]): (string | number)[] | null {
-  if (typeof value === 'string') return UNSAFE.test(value) ? path : null;
+  if (typeof value === 'string') return unsafe(value) ? path : null;
   if (Array.isArray(value)) {
     for (const [i, item] of value.entries()) {
       const found = findUnsafe(item, [...path, i]);
@@ -17,7 +18,7 @@ function findUnsafe(value: unknown, path: (string | number)[]): (string | number
   }
   if (value && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) {
-      if (UNSAFE.test(key)) return [...path, key];
+      if (unsafe(key)) return [...path, key];
       const found = findUnsafe(item, [...path, key]);
       if (found) return found;
     }
