@@ -58,18 +58,39 @@ async function json(url, path, key, body) {
   return response.json();
 }
 
+const ORDER = {
+  order: {
+    line_items: [9900, 2900, 1500, 750, 199].map((amount, i) => ({
+      name: `Item ${i + 1}`,
+      quantity: i + 1,
+      unit_price_money: { amount, currency: 'USD' },
+    })),
+    coupon_codes: ['LAUNCH20'],
+  },
+};
+
+const SCENARIOS = {
+  'POST /v1/customers': () => ({
+    method: 'POST',
+    path: '/v1/customers',
+    body: JSON.stringify({
+      customer: { email: 'bench@example.com', name: 'Bench', metadata: { k: 'v' } },
+    }),
+  }),
+  'GET /v1/customers/{id}': (customerId) => ({
+    method: 'GET',
+    path: `/v1/customers/${customerId}`,
+  }),
+  'POST /v1/orders (5 lines + coupon)': () => ({
+    method: 'POST',
+    path: '/v1/orders',
+    body: JSON.stringify(ORDER),
+  }),
+};
+
 function load(url, key, scenario, customerId) {
   const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
-  const options =
-    scenario === 'POST /v1/customers'
-      ? {
-          method: 'POST',
-          path: '/v1/customers',
-          body: JSON.stringify({
-            customer: { email: 'bench@example.com', name: 'Bench', metadata: { k: 'v' } },
-          }),
-        }
-      : { method: 'GET', path: `/v1/customers/${customerId}` };
+  const options = SCENARIOS[scenario](customerId);
   return new Promise((resolve, reject) => {
     autocannon(
       {
@@ -91,7 +112,7 @@ async function measure(label, server, key) {
   });
   const customerId = customer.customer_id ?? customer.id;
   const rows = [];
-  for (const scenario of ['POST /v1/customers', 'GET /v1/customers/{id}']) {
+  for (const scenario of Object.keys(SCENARIOS)) {
     await load(server.url, key, scenario, customerId); // warm-up, discarded
     const result = await load(server.url, key, scenario, customerId);
     const failures = result.errors + result.timeouts + (result.non2xx ?? 0);
@@ -107,14 +128,19 @@ async function measure(label, server, key) {
   return rows;
 }
 
+/** An account with the seed's setup: a default 8 % tax rate and the LAUNCH20 coupon. */
 async function flintAccount(url) {
   const response = await fetch(`${url}/v1/accounts`, {
     method: 'POST',
     headers: { authorization: 'Bearer bench-admin-token', 'content-type': 'application/json' },
     body: JSON.stringify({ account: { name: 'Bench' } }),
   });
-  const body = await response.json();
-  return body.keys.test_secret_key;
+  const key = (await response.json()).keys.test_secret_key;
+  await json(url, '/v1/tax_rates', key, {
+    tax_rate: { display_name: 'Sales tax', percentage: '8', inclusive: false, default: true },
+  });
+  await json(url, '/v1/coupons', key, { coupon: { code: 'LAUNCH20', percent_off: '20' } });
+  return key;
 }
 
 const results = [];
@@ -145,16 +171,16 @@ const baselineRps = (scenario) =>
   results.find((r) => r.target.startsWith('baseline') && r.scenario === scenario)?.rps;
 const pad = (s, n) => String(s).padEnd(n);
 console.log(
-  `${pad('target', 26)}${pad('scenario', 26)}${pad('req/s', 10)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('vs baseline', 13)}failures`,
+  `${pad('target', 26)}${pad('scenario', 36)}${pad('req/s', 10)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('vs baseline', 13)}failures`,
 );
 for (const r of results) {
   const ratio = r.rps / baselineRps(r.scenario);
   console.log(
-    `${pad(r.target, 26)}${pad(r.scenario, 26)}${pad(r.rps.toFixed(0), 10)}${pad(r.p50, 9)}${pad(r.p99, 9)}${pad(`${(ratio * 100).toFixed(0)}%`, 13)}${r.failures}`,
+    `${pad(r.target, 26)}${pad(r.scenario, 36)}${pad(r.rps.toFixed(0), 10)}${pad(r.p50, 9)}${pad(r.p99, 9)}${pad(`${(ratio * 100).toFixed(0)}%`, 13)}${r.failures}`,
   );
 }
 let ok = true;
-for (const scenario of ['POST /v1/customers', 'GET /v1/customers/{id}']) {
+for (const scenario of Object.keys(SCENARIOS)) {
   const flint = results.find((r) => r.target === 'flint (postgresql)' && r.scenario === scenario);
   const ratio = flint.rps / baselineRps(scenario);
   const pass = ratio >= TARGET_RATIO;

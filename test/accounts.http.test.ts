@@ -42,6 +42,7 @@ describe('POST /v1/accounts (admin)', () => {
       object: 'account',
       name,
       default_currency: 'USD',
+      tax_shipping: false,
       metadata: { plan: 'gold' },
       created_at: expect.stringMatching(RFC3339_UTC),
       updated_at: expect.stringMatching(RFC3339_UTC),

@@ -74,6 +74,25 @@ describe('flint CLI', () => {
     expect(created.status).toBe(200);
     const { customer } = (await created.json()) as { customer: { customer_id: string } };
 
+    // The dev account starts with a default exclusive 8 % rate: the seed walkthrough needs no setup.
+    const order = await fetch(`${url}/v1/orders`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        order: {
+          line_items: [
+            { name: 'Pro Plan - Annual', quantity: 1, unit_price_money: { amount: 9900 } },
+            { name: 'Priority Support Add-on', quantity: 1, unit_price_money: { amount: 2900 } },
+          ],
+        },
+      }),
+    });
+    const { order: created2 } = (await order.json()) as {
+      order: { net_amounts: Record<string, { amount: number }> };
+    };
+    expect(created2.net_amounts.tax_money?.amount).toBe(1024);
+    expect(created2.net_amounts.total_money?.amount).toBe(13824);
+
     const exited = exitOf(first.child);
     first.child.kill('SIGTERM');
     expect(await exited).toBe(0);
@@ -116,6 +135,7 @@ describe('flint CLI', () => {
       env,
     });
     expect(migrated.stdout).toContain('0001-foundation');
+    expect(migrated.stdout).toContain('0002-orders');
     const upToDate = await run(process.execPath, [FLINT, 'migrate', '--data-dir', dataDir], {
       env,
     });

@@ -52,6 +52,94 @@ app.get('/v1/customers/:id', async (request, reply) => {
   return { customer: rows[0] };
 });
 
+// An order with lines and a coupon, the way a team hand-writes it: look up the default
+// tax rates and the coupon, compute the totals inline, insert the order, its lines,
+// the coupon link and an audit row in one transaction.
+app.post('/v1/orders', async (request, reply) => {
+  const who = await tenant(request);
+  if (!who) return reply.code(401).send({ error: 'unauthorized' });
+  const input = request.body.order;
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    const rates = (
+      await client.query(
+        'select id, percentage from tax_rates where account_id = $1 and mode = $2 and is_default and active',
+        [who.account_id, who.mode],
+      )
+    ).rows;
+    const coupons = [];
+    for (const code of input.coupon_codes ?? []) {
+      const { rows } = await client.query(
+        'select * from coupons where account_id = $1 and mode = $2 and upper(code) = upper($3)',
+        [who.account_id, who.mode, code],
+      );
+      if (rows[0]) coupons.push(rows[0]);
+    }
+    const subtotal = input.line_items.reduce(
+      (n, l) => n + l.unit_price_money.amount * l.quantity,
+      0,
+    );
+    let discount = 0;
+    for (const c of coupons) {
+      discount += c.percent_off
+        ? Math.round(((subtotal - discount) * Number(c.percent_off)) / 100)
+        : Math.min(Number(c.amount_off), subtotal - discount);
+    }
+    const tax = rates.reduce(
+      (n, r) => n + Math.round(((subtotal - discount) * Number(r.percentage)) / 100),
+      0,
+    );
+    const total = subtotal - discount + tax;
+    const id = `ord_${randomUUID()}`;
+    const now = new Date();
+    await client.query(
+      `insert into orders (id, account_id, mode, status, currency, shipping, tip, paid, refunded, subtotal, discount, tax, total, balance, version, metadata, created_at, updated_at)
+       values ($1, $2, $3, 'OPEN', 'USD', 0, 0, 0, 0, $4, $5, $6, $7, $7, 1, '{}', $8, $8)`,
+      [id, who.account_id, who.mode, subtotal, discount, tax, total, now],
+    );
+    const values = [];
+    const params = [];
+    input.line_items.forEach((l, i) => {
+      params.push(
+        `($${values.length + 1}, $${values.length + 2}, $${values.length + 3}, $${values.length + 4}, $${values.length + 5}, $${values.length + 6}, $${values.length + 7})`,
+      );
+      values.push(
+        `li_${randomUUID()}`,
+        id,
+        i + 1,
+        l.name,
+        l.quantity,
+        l.unit_price_money.amount,
+        JSON.stringify(rates.map((r) => r.id)),
+      );
+    });
+    await client.query(
+      `insert into order_line_items (id, order_id, position, name, quantity, unit_amount, tax_rate_ids) values ${params.join(', ')}`,
+      values,
+    );
+    for (const [i, c] of coupons.entries()) {
+      await client.query(
+        'insert into order_coupons (order_id, coupon_id, position) values ($1, $2, $3)',
+        [id, c.id, i + 1],
+      );
+    }
+    const order = { order_id: id, status: 'OPEN', subtotal, discount, tax, total };
+    await client.query(
+      `insert into events (id, account_id, mode, type, object_type, object_id, actor_type, data, created_at)
+       values ($1, $2, $3, 'order.created', 'order', $4, 'api_key', $5, $6)`,
+      [`evt_${randomUUID()}`, who.account_id, who.mode, id, JSON.stringify(order), now],
+    );
+    await client.query('commit');
+    return { order };
+  } catch (err) {
+    await client.query('rollback');
+    throw err;
+  } finally {
+    client.release();
+  }
+});
+
 await app.listen({ host: '127.0.0.1', port: 0 });
 process.send?.({ url: `http://127.0.0.1:${app.server.address().port}` });
 process.on('message', async (message) => {

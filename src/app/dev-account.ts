@@ -2,6 +2,7 @@ import { selectSetting, upsertSetting } from '../adapters/db/repos/settings-repo
 import { createAccount } from './create-account.js';
 import type { Deps } from './deps.js';
 import { unwrapOrThrow } from './result.js';
+import { createTaxRate } from './tax-rates.js';
 
 const DEV_ACCOUNT_SETTING = 'dev_account_id';
 
@@ -17,6 +18,20 @@ export async function ensureDevAccount(deps: Deps): Promise<DevAccount> {
   const existing = await selectSetting(deps.db, DEV_ACCOUNT_SETTING);
   if (existing) return { created: false, accountId: existing };
   const created = unwrapOrThrow(await createAccount(deps, { name: 'Dev account' }));
+  // PRODUCT.md §2: the dev account starts with one default exclusive 8 % rate, so that
+  // the seed walkthrough works with no setup.
+  unwrapOrThrow(
+    await createTaxRate(
+      deps,
+      { accountId: created.account.id, mode: 'test' },
+      {
+        display_name: 'Sales tax',
+        percentage: '8',
+        inclusive: false,
+        default: true,
+      },
+    ),
+  );
   await upsertSetting(deps.db, DEV_ACCOUNT_SETTING, created.account.id);
   return { created: true, accountId: created.account.id, testSecretKey: created.testSecretKey };
 }

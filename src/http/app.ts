@@ -19,7 +19,12 @@ import {
 import { registerMetrics } from './metrics.js';
 import { registerAccountRoutes, registerAdminAccountRoutes } from './routes/accounts.js';
 import { registerApiKeyRoutes } from './routes/api-keys.js';
+import { registerCouponRoutes } from './routes/coupons.js';
 import { registerCustomerRoutes } from './routes/customers.js';
+import { registerOrderRoutes } from './routes/orders.js';
+import { registerPriceRoutes } from './routes/prices.js';
+import { registerProductRoutes } from './routes/products.js';
+import { registerTaxRateRoutes } from './routes/tax-rates.js';
 import { refuseUnsafeText } from './text-safety.js';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
@@ -97,6 +102,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reply.header('request-id', request.id);
   });
 
+  // No body is an empty object: action endpoints (cancel, close) need none, and
+  // elsewhere the schema then names the missing root key.
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined && (request.method === 'POST' || request.method === 'PATCH')) {
+      request.body = {};
+    }
+  });
   app.addHook('preValidation', refuseUnsafeText);
 
   // JSON only: any other content type is a 415.
@@ -166,6 +178,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     registerAccountRoutes(api, deps);
     registerApiKeyRoutes(api, deps);
     registerCustomerRoutes(api, deps);
+    registerProductRoutes(api, deps);
+    registerPriceRoutes(api, deps);
+    registerTaxRateRoutes(api, deps);
+    registerCouponRoutes(api, deps);
+    registerOrderRoutes(api, deps);
   });
 
   app.get('/openapi.json', async () => app.swagger());

@@ -3,9 +3,6 @@ import type { IdPrefix } from '../app/ids.js';
 import { idPattern } from '../app/ids.js';
 import { METADATA_LIMITS } from '../domain/metadata.js';
 
-/** Largest amount accepted anywhere, in minor units (PRODUCT.md §1). */
-export const MAX_AMOUNT = 99_999_999_999;
-
 export const Metadata = Type.Record(
   Type.String({ maxLength: METADATA_LIMITS.maxKeyLength }),
   Type.String({ maxLength: METADATA_LIMITS.maxValueLength }),

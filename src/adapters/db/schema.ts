@@ -137,6 +137,8 @@ export interface OrdersTable {
   currency: string;
   customer_id: string | null;
   shipping: number;
+  /** The rates that tax shipping, fixed when the order was created. */
+  shipping_tax_rate_ids: ColumnType<string[], string, string>;
   tip: number;
   paid: number;
   refunded: number;

@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
 import type { AccountRow } from '../../adapters/db/schema.js';
-import { getAccount } from '../../app/accounts.js';
+import { getAccount, updateAccount } from '../../app/accounts.js';
 import { createAccount } from '../../app/create-account.js';
 import type { Deps } from '../../app/deps.js';
 import { callerOf } from '../auth.js';
@@ -14,6 +14,7 @@ export const Account = Type.Object({
   object: Type.Literal('account'),
   name: Type.String(),
   default_currency: Type.String(),
+  tax_shipping: Type.Boolean({ description: 'Whether shipping is taxed' }),
   metadata: Type.Record(Type.String(), Type.String()),
   created_at: Timestamp,
   updated_at: Timestamp,
@@ -36,6 +37,22 @@ const CreateAccountBody = RootBody(
     { additionalProperties: false },
   ),
 );
+const UpdateAccountBody = RootBody(
+  'account',
+  Type.Object(
+    {
+      name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+      tax_shipping: Type.Optional(
+        Type.Boolean({ description: 'Whether shipping is taxed on orders created from now on' }),
+      ),
+      metadata: Type.Optional(Metadata),
+    },
+    {
+      additionalProperties: false,
+      description: 'Only the given fields change; metadata is merged ("" removes a key).',
+    },
+  ),
+);
 const CreateAccountResponse = Type.Object({
   account: Account,
   keys: Type.Object({ test_secret_key: Type.String(), live_secret_key: Type.String() }),
@@ -48,6 +65,7 @@ export function serializeAccount(row: AccountRow): Account {
     object: 'account',
     name: row.name,
     default_currency: row.default_currency,
+    tax_shipping: row.tax_shipping,
     metadata: row.metadata,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
@@ -98,6 +116,22 @@ export function registerAccountRoutes(server: FastifyInstance, deps: Deps): void
     },
     async (request) => {
       const row = unwrap(await getAccount(deps, callerOf(request).accountId));
+      return { account: serializeAccount(row) };
+    },
+  );
+  app.patch(
+    '/v1/account',
+    {
+      schema: {
+        tags: ['Accounts'],
+        summary: 'Update the account of the calling key (name, tax_shipping, metadata)',
+        body: UpdateAccountBody,
+        response: { 200: Type.Object({ account: Account }), ...errors },
+      },
+    },
+    async (request) => {
+      const { account } = request.body;
+      const row = unwrap(await updateAccount(deps, callerOf(request).accountId, account));
       return { account: serializeAccount(row) };
     },
   );

@@ -118,6 +118,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('currency', 'text', (c) => c.notNull())
     .addColumn('customer_id', 'text', (c) => c.references('customers.id'))
     .addColumn('shipping', 'bigint', (c) => c.notNull().defaultTo(0))
+    .addColumn('shipping_tax_rate_ids', 'jsonb', (c) => c.notNull().defaultTo(sql`'[]'::jsonb`))
     .addColumn('tip', 'bigint', (c) => c.notNull().defaultTo(0))
     .addColumn('paid', 'bigint', (c) => c.notNull().defaultTo(0))
     .addColumn('refunded', 'bigint', (c) => c.notNull().defaultTo(0))

@@ -14,3 +14,27 @@ export async function selectAccountById(
 ): Promise<AccountRow | undefined> {
   return db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
 }
+
+/** Reads an account and locks its row until the transaction ends. */
+export async function lockAccountById(
+  db: Kysely<Database>,
+  id: string,
+): Promise<AccountRow | undefined> {
+  return db.selectFrom('accounts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export type AccountChanges = Partial<Pick<AccountRow, 'name' | 'tax_shipping' | 'metadata'>> &
+  Pick<AccountRow, 'updated_at'>;
+
+export async function updateAccount(
+  db: Kysely<Database>,
+  id: string,
+  changes: AccountChanges,
+): Promise<void> {
+  const { metadata, ...rest } = changes;
+  await db
+    .updateTable('accounts')
+    .set(metadata === undefined ? rest : { ...rest, metadata: JSON.stringify(metadata) })
+    .where('id', '=', id)
+    .execute();
+}

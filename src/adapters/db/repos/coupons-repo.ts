@@ -1,0 +1,107 @@
+import { type Kysely, sql } from 'kysely';
+import type { Tenant } from '../../../domain/tenant.js';
+import { fetchPage, type Page, type PageRequest } from '../pagination.js';
+import type { CouponRow, Database } from '../schema.js';
+
+/** The unique index on (account_id, mode, upper(code)) from migration 0002. */
+const CODE_INDEX = 'coupons_account_mode_code';
+
+export async function insertCoupon(db: Kysely<Database>, row: CouponRow): Promise<void> {
+  await db
+    .insertInto('coupons')
+    .values({
+      ...row,
+      applies_to: row.applies_to === null ? null : JSON.stringify(row.applies_to),
+      metadata: JSON.stringify(row.metadata),
+    })
+    .execute();
+}
+
+/**
+ * Whether a driver error is the unique violation of the coupon code index (pg and
+ * PGlite both report SQLSTATE 23505; matched on `.code`, never with instanceof).
+ */
+export function isCouponCodeTaken(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, constraint } = error as { code?: unknown; constraint?: unknown };
+  return code === '23505' && (constraint === undefined || constraint === CODE_INDEX);
+}
+
+// upper() on both sides, as the unique index does, so the comparison is the index's own.
+function sameCode(code: string) {
+  return sql<boolean>`upper(code) = upper(${code})`;
+}
+
+function coupons(db: Kysely<Database>, scope: Tenant) {
+  return db
+    .selectFrom('coupons')
+    .selectAll()
+    .where('account_id', '=', scope.accountId)
+    .where('mode', '=', scope.mode);
+}
+
+export async function selectCouponById(
+  db: Kysely<Database>,
+  scope: Tenant,
+  id: string,
+): Promise<CouponRow | undefined> {
+  return coupons(db, scope).where('id', '=', id).executeTakeFirst();
+}
+
+/** Reads a coupon and locks its row until the transaction ends (redemptions count under it). */
+export async function lockCouponById(
+  db: Kysely<Database>,
+  scope: Tenant,
+  id: string,
+): Promise<CouponRow | undefined> {
+  return coupons(db, scope).where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+/** The coupon with this code in any case (codes are unique per account and mode, ignoring case). */
+export async function findCouponByCode(
+  db: Kysely<Database>,
+  scope: Tenant,
+  code: string,
+): Promise<CouponRow | undefined> {
+  return coupons(db, scope).where(sameCode(code)).executeTakeFirst();
+}
+
+/** Only these change: a coupon's terms are immutable once issued. */
+export type CouponChanges = Partial<Pick<CouponRow, 'name' | 'active' | 'metadata'>> &
+  Pick<CouponRow, 'updated_at'>;
+
+export async function updateCoupon(
+  db: Kysely<Database>,
+  scope: Tenant,
+  id: string,
+  changes: CouponChanges,
+): Promise<void> {
+  const { metadata, ...rest } = changes;
+  await db
+    .updateTable('coupons')
+    .set(metadata === undefined ? rest : { ...rest, metadata: JSON.stringify(metadata) })
+    .where('account_id', '=', scope.accountId)
+    .where('mode', '=', scope.mode)
+    .where('id', '=', id)
+    .execute();
+}
+
+export interface CouponFilter {
+  readonly active?: boolean | undefined;
+  /** Exact match in any case. */
+  readonly code?: string | undefined;
+}
+
+export async function listCoupons(
+  db: Kysely<Database>,
+  scope: Tenant,
+  filter: CouponFilter,
+  page: PageRequest,
+): Promise<Page<CouponRow>> {
+  let query = coupons(db, scope);
+  if (filter.active !== undefined) query = query.where('active', '=', filter.active);
+  if (filter.code !== undefined) {
+    query = query.where(sameCode(filter.code));
+  }
+  return fetchPage(query, 'id', page);
+}

@@ -1,0 +1,53 @@
+import type { Kysely } from 'kysely';
+import { insertEvent } from '../adapters/db/repos/events-repo.js';
+import type { Database, EventRow } from '../adapters/db/schema.js';
+import type { NetAmounts } from '../domain/pricing.js';
+import type { Tenant } from '../domain/tenant.js';
+import { netAmounts, orderResource } from '../resources/order.js';
+import { newId } from './ids.js';
+import type { OrderView } from './order-pricing.js';
+
+/** Who made a change: the API key that called, the operator, or Flint itself. */
+export interface Actor {
+  readonly type: EventRow['actor_type'];
+  readonly id: string | null;
+}
+
+export type OrderEventType =
+  | 'order.created'
+  | 'order.updated'
+  | 'order.canceled'
+  | 'order.closed'
+  | 'order.paid'
+  | 'order.partially_refunded'
+  | 'order.refunded';
+
+/**
+ * Records an order event in the caller's transaction (the outbox): the order as it
+ * now is, and its amounts before and after, which the timeline shows.
+ */
+export async function recordOrderEvent(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  actor: Actor,
+  type: OrderEventType,
+  view: OrderView,
+  before: NetAmounts | null,
+  now: Date,
+): Promise<void> {
+  const currency = view.order.currency;
+  await insertEvent(db, {
+    id: newId('evt'),
+    account_id: tenant.accountId,
+    mode: tenant.mode,
+    type,
+    object_type: 'order',
+    object_id: view.order.id,
+    actor_type: actor.type,
+    actor_id: actor.id,
+    data: { object: orderResource(view) },
+    amounts_before: before ? netAmounts(before, currency) : null,
+    amounts_after: netAmounts(view.pricing.net, currency),
+    created_at: now,
+  });
+}
