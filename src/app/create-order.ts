@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { selectAccountById } from '../adapters/db/repos/accounts-repo.js';
+import { findCouponByCode } from '../adapters/db/repos/coupons-repo.js';
 import { selectCustomerById } from '../adapters/db/repos/customers-repo.js';
-import { selectCouponByCode } from '../adapters/db/repos/order-inputs-repo.js';
 import { insertOrder, insertOrderCoupon } from '../adapters/db/repos/orders-repo.js';
 import type { CouponRow, Database, OrderRow } from '../adapters/db/schema.js';
 import { checkCoupon } from '../domain/coupons.js';
@@ -140,7 +140,7 @@ async function couponsByCode(
 ): Promise<Result<CouponRow[]>> {
   const coupons: CouponRow[] = [];
   for (const [i, code] of codes.entries()) {
-    const coupon = await selectCouponByCode(db, tenant, code);
+    const coupon = await findCouponByCode(db, tenant, code);
     if (!coupon) return fail({ ...missing('coupon'), loc: ['order', 'coupon_codes', i] });
     const checked = checkCoupon(couponRules(coupon), {
       ...order,

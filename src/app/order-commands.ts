@@ -1,5 +1,5 @@
+import { findCouponByCode } from '../adapters/db/repos/coupons-repo.js';
 import { selectCustomerById } from '../adapters/db/repos/customers-repo.js';
-import { selectCouponByCode } from '../adapters/db/repos/order-inputs-repo.js';
 import {
   deleteOrderCoupon,
   insertOrderCoupon,
@@ -114,7 +114,7 @@ export async function applyCoupon(
   return changeOrder(deps, tenant, actor, orderId, async (current, tx, now) => {
     const allowed = requireAction(current.order.status, 'apply_coupon');
     if (!allowed.ok) return allowed;
-    const coupon = await selectCouponByCode(tx, tenant, code);
+    const coupon = await findCouponByCode(tx, tenant, code);
     if (!coupon) return fail({ ...missing('coupon'), loc: ['coupon_code'] });
     const checked = checkCoupon(couponRules(coupon), {
       currency: current.order.currency,

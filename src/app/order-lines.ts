@@ -1,12 +1,18 @@
 import type { Kysely } from 'kysely';
 import {
   selectCurrentPrices,
-  selectDefaultTaxRates,
   selectPricesByIds,
   selectProductsByIds,
   selectTaxRatesByIds,
 } from '../adapters/db/repos/order-inputs-repo.js';
-import type { Database, OrderLineItemRow, ProductRow, TaxRateRow } from '../adapters/db/schema.js';
+import { selectDefaultTaxRates } from '../adapters/db/repos/tax-rates-repo.js';
+import type {
+  Database,
+  OrderLineItemRow,
+  PriceRow,
+  ProductRow,
+  TaxRateRow,
+} from '../adapters/db/schema.js';
 import { normalizeCurrency } from '../domain/currency.js';
 import { type Failure, fail, missing, ok, type Result } from '../domain/errors.js';
 import { type Metadata, withoutEmptyValues } from '../domain/metadata.js';
@@ -78,6 +84,105 @@ function currencyFailure(index: number, field: string[], found: string, currency
   };
 }
 
+/** Everything the lines refer to, fetched in a few batch queries. */
+interface LineLookups {
+  readonly currency: string;
+  readonly prices: readonly PriceRow[];
+  readonly products: readonly ProductRow[];
+  /** The newest active price of each product named without a price, in the order currency. */
+  readonly currentPrices: readonly PriceRow[];
+  readonly explicitRates: TaxRateRow[];
+  readonly defaultRates: TaxRateRow[];
+}
+
+async function lookUp(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  currency: string,
+  inputs: readonly LineItemInput[],
+): Promise<LineLookups> {
+  const priceIds = inputs.flatMap((l) => (l.price_id ? [l.price_id] : []));
+  const prices = await selectPricesByIds(db, tenant, priceIds);
+  const productIds = new Set([
+    ...inputs.flatMap((l) => (l.product_id ? [l.product_id] : [])),
+    ...prices.map((p) => p.product_id),
+  ]);
+  const unpriced = inputs.flatMap((l) => (l.product_id && !l.price_id ? [l.product_id] : []));
+  const rateIds = [...new Set(inputs.flatMap((l) => l.tax_rate_ids ?? []))];
+  return {
+    currency,
+    prices,
+    products: await selectProductsByIds(db, tenant, [...productIds]),
+    currentPrices: await selectCurrentPrices(db, tenant, unpriced, currency),
+    explicitRates: await selectTaxRatesByIds(db, tenant, rateIds),
+    defaultRates: await selectDefaultTaxRates(db, tenant),
+  };
+}
+
+const invalid = (message: string, loc: (string | number)[]): Failure => ({
+  code: 'parameter_invalid',
+  message,
+  loc,
+});
+
+/** A line's unit amount and product, from its price, its own unit price, or its product. */
+function unitOf(
+  input: LineItemInput,
+  index: number,
+  lk: LineLookups,
+): Result<{ unitAmount: number; product: ProductRow | undefined }> {
+  const productOf = (id: string | null | undefined) =>
+    id ? lk.products.find((p) => p.id === id) : undefined;
+  if (input.price_id) {
+    const price = lk.prices.find((p) => p.id === input.price_id);
+    if (!price) return fail({ ...missing('price'), loc: at(index, 'price_id') });
+    if (!price.active) return fail(invalid('The price is archived', at(index, 'price_id')));
+    if (input.product_id && input.product_id !== price.product_id) {
+      return fail(invalid('The price belongs to another product', at(index, 'product_id')));
+    }
+    if (price.currency !== lk.currency) {
+      return fail(currencyFailure(index, ['price_id'], price.currency, lk.currency));
+    }
+    return ok({ unitAmount: price.unit_amount, product: productOf(price.product_id) });
+  }
+  const product = productOf(input.product_id);
+  if (input.product_id && !product) {
+    return fail({ ...missing('product'), loc: at(index, 'product_id') });
+  }
+  if (product && !product.active) {
+    return fail(invalid('The product is archived', at(index, 'product_id')));
+  }
+  if (input.unit_price_money) {
+    const given = input.unit_price_money.currency;
+    if (given !== undefined && normalizeCurrency(given) !== lk.currency) {
+      return fail(currencyFailure(index, ['unit_price_money', 'currency'], given, lk.currency));
+    }
+    return ok({ unitAmount: input.unit_price_money.amount, product });
+  }
+  if (!product) {
+    return fail(invalid('A line item needs unit_price_money, price_id or product_id', at(index)));
+  }
+  const price = lk.currentPrices.find((p) => p.product_id === product.id);
+  if (!price) {
+    return fail(
+      invalid(`The product has no active price in ${lk.currency}`, at(index, 'product_id')),
+    );
+  }
+  return ok({ unitAmount: price.unit_amount, product });
+}
+
+/** A line's rates: none when exempt, its own when given, else the account's defaults. */
+function taxRatesOf(input: LineItemInput, index: number, lk: LineLookups): Result<string[]> {
+  if (input.tax_exempt) return ok([]);
+  if (!input.tax_rate_ids) return ok(lk.defaultRates.map((r) => r.id));
+  for (const id of input.tax_rate_ids) {
+    if (!lk.explicitRates.some((r) => r.id === id)) {
+      return fail({ ...missing('tax rate'), loc: at(index, 'tax_rate_ids') });
+    }
+  }
+  return ok([...new Set(input.tax_rate_ids)]);
+}
+
 /**
  * Turns line inputs into rows: resolves prices and products (the caller's only),
  * checks every amount is in the order's currency, fixes each line's tax rates
@@ -90,119 +195,32 @@ export async function resolveLines(
   currency: string,
   inputs: readonly LineItemInput[],
 ): Promise<Result<ResolvedLines>> {
-  const prices = await selectPricesByIds(
-    db,
-    tenant,
-    inputs.flatMap((l) => (l.price_id ? [l.price_id] : [])),
-  );
-  const productIds = [
-    ...new Set([
-      ...inputs.flatMap((l) => (l.product_id ? [l.product_id] : [])),
-      ...prices.map((p) => p.product_id),
-    ]),
-  ];
-  const products = await selectProductsByIds(db, tenant, productIds);
-  const current = await selectCurrentPrices(
-    db,
-    tenant,
-    inputs.flatMap((l) => (l.product_id && !l.price_id ? [l.product_id] : [])),
-    currency,
-  );
-  const explicitRateIds = [...new Set(inputs.flatMap((l) => l.tax_rate_ids ?? []))];
-  const explicitRates = await selectTaxRatesByIds(db, tenant, explicitRateIds);
-  const defaultRates = await selectDefaultTaxRates(db, tenant);
-  const defaults = defaultRates.map((r) => r.id);
-
+  const lk = await lookUp(db, tenant, currency, inputs);
   const rows: OrderLineItemRow[] = [];
   for (const [index, input] of inputs.entries()) {
-    let unitAmount: number;
-    let productId = input.product_id ?? null;
-    let name = input.name;
-    if (input.price_id) {
-      const price = prices.find((p) => p.id === input.price_id);
-      if (!price) return fail({ ...missing('price'), loc: at(index, 'price_id') });
-      if (!price.active) {
-        return fail({
-          code: 'parameter_invalid',
-          message: 'The price is archived',
-          loc: at(index, 'price_id'),
-        });
-      }
-      if (productId && productId !== price.product_id) {
-        return fail({
-          code: 'parameter_invalid',
-          message: 'The price belongs to another product',
-          loc: at(index, 'product_id'),
-        });
-      }
-      if (price.currency !== currency)
-        return fail(currencyFailure(index, ['price_id'], price.currency, currency));
-      productId = price.product_id;
-      unitAmount = price.unit_amount;
-    } else if (input.unit_price_money) {
-      const given = input.unit_price_money.currency;
-      const lineCurrency = given === undefined ? currency : normalizeCurrency(given);
-      if (lineCurrency !== currency) {
-        return fail(
-          currencyFailure(index, ['unit_price_money', 'currency'], given ?? '', currency),
-        );
-      }
-      unitAmount = input.unit_price_money.amount;
-    } else if (productId) {
-      const price = current.find((p) => p.product_id === productId);
-      if (!products.some((p) => p.id === productId)) {
-        return fail({ ...missing('product'), loc: at(index, 'product_id') });
-      }
-      if (!price) {
-        return fail({
-          code: 'parameter_invalid',
-          message: `The product has no active price in ${currency}`,
-          loc: at(index, 'product_id'),
-        });
-      }
-      unitAmount = price.unit_amount;
-    } else {
-      return fail({
-        code: 'parameter_invalid',
-        message: 'A line item needs unit_price_money, price_id or product_id',
-        loc: at(index),
-      });
-    }
-    const product = productId ? products.find((p) => p.id === productId) : undefined;
-    if (productId && !product) return fail({ ...missing('product'), loc: at(index, 'product_id') });
-    name ??= product?.name;
-    if (!name)
-      return fail({ code: 'parameter_invalid', message: 'Field required', loc: at(index, 'name') });
-
-    let taxRateIds: string[] = [];
-    if (!input.tax_exempt) {
-      if (input.tax_rate_ids) {
-        for (const id of input.tax_rate_ids) {
-          if (!explicitRates.some((r) => r.id === id))
-            return fail({ ...missing('tax rate'), loc: at(index, 'tax_rate_ids') });
-        }
-        taxRateIds = [...new Set(input.tax_rate_ids)];
-      } else {
-        taxRateIds = defaults;
-      }
-    }
+    const unit = unitOf(input, index, lk);
+    if (!unit.ok) return unit;
+    const taxRateIds = taxRatesOf(input, index, lk);
+    if (!taxRateIds.ok) return taxRateIds;
+    const name = input.name ?? unit.value.product?.name;
+    if (!name) return fail(invalid('Field required', at(index, 'name')));
     rows.push({
       id: newId('li'),
       order_id: orderId,
       position: index + 1,
       name,
       quantity: input.quantity,
-      unit_amount: unitAmount,
-      product_id: productId,
+      unit_amount: unit.value.unitAmount,
+      product_id: unit.value.product?.id ?? null,
       price_id: input.price_id ?? null,
-      tax_rate_ids: taxRateIds,
+      tax_rate_ids: taxRateIds.value,
       tax_exempt: input.tax_exempt ?? false,
       metadata: withoutEmptyValues(input.metadata ?? {}),
     });
   }
-  const stock = checkStock(rows, products);
+  const stock = checkStock(rows, lk.products);
   if (!stock.ok) return stock;
-  return ok({ lines: rows, explicitRates, defaultRates });
+  return ok({ lines: rows, explicitRates: lk.explicitRates, defaultRates: lk.defaultRates });
 }
 
 /** Tracked products must have enough stock for every line that sells them. */

@@ -1,6 +1,6 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Tenant } from '../../../domain/tenant.js';
-import type { CouponRow, Database, PriceRow, ProductRow, TaxRateRow } from '../schema.js';
+import type { Database, PriceRow, ProductRow, TaxRateRow } from '../schema.js';
 
 // Batch look-ups of what an order draws on (catalog, tax rates, coupons), always
 // within the caller's account and mode.
@@ -70,34 +70,4 @@ export async function selectTaxRatesByIds(
     .where('mode', '=', tenant.mode)
     .where('id', 'in', [...ids])
     .execute();
-}
-
-export async function selectDefaultTaxRates(
-  db: Kysely<Database>,
-  tenant: Tenant,
-): Promise<TaxRateRow[]> {
-  return db
-    .selectFrom('tax_rates')
-    .selectAll()
-    .where('account_id', '=', tenant.accountId)
-    .where('mode', '=', tenant.mode)
-    .where('is_default', '=', true)
-    .where('active', '=', true)
-    .orderBy('id')
-    .execute();
-}
-
-/** A coupon by code, any case. */
-export async function selectCouponByCode(
-  db: Kysely<Database>,
-  tenant: Tenant,
-  code: string,
-): Promise<CouponRow | undefined> {
-  return db
-    .selectFrom('coupons')
-    .selectAll()
-    .where('account_id', '=', tenant.accountId)
-    .where('mode', '=', tenant.mode)
-    .where(sql`upper(code)`, '=', code.toUpperCase())
-    .executeTakeFirst();
 }
