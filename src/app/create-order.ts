@@ -112,7 +112,7 @@ export async function createOrder(
       now,
     });
     if (!coupons.ok) return coupons;
-    const draft = { order, lines: lines.value.lines, coupons: coupons.value };
+    const draft = { order, lines: lines.value.lines, coupons: coupons.value, payments: [] };
     // The rates were loaded while resolving the lines: no second look-up.
     const known = new Map([...explicitRates, ...defaultRates].map((r) => [r.id, r]));
     const taxRates = taxRateIdsOf(draft).flatMap((rateId) => known.get(rateId) ?? []);

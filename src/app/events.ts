@@ -22,6 +22,31 @@ export type OrderEventType =
   | 'order.partially_refunded'
   | 'order.refunded';
 
+/** Records an event about any object, in the caller's transaction (the outbox). */
+export async function recordEvent(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  actor: Actor,
+  event: { readonly type: string; readonly objectType: string; readonly objectId: string },
+  object: Record<string, unknown>,
+  now: Date,
+): Promise<void> {
+  await insertEvent(db, {
+    id: newId('evt'),
+    account_id: tenant.accountId,
+    mode: tenant.mode,
+    type: event.type,
+    object_type: event.objectType,
+    object_id: event.objectId,
+    actor_type: actor.type,
+    actor_id: actor.id,
+    data: { object },
+    amounts_before: null,
+    amounts_after: null,
+    created_at: now,
+  });
+}
+
 /**
  * Records an order event in the caller's transaction (the outbox): the order as it
  * now is, and its amounts before and after, which the timeline shows.

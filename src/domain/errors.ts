@@ -17,7 +17,8 @@ export type FailureCode =
   | 'coupon_not_stackable'
   | 'currency_mismatch'
   | 'out_of_stock'
-  | 'resource_in_use';
+  | 'resource_in_use'
+  | 'amount_invalid';
 
 export interface Failure {
   readonly code: FailureCode;

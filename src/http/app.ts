@@ -6,8 +6,10 @@ import addFormatsModule from 'ajv-formats';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
+import { createSandboxProcessor } from '../adapters/processors/sandbox.js';
 import type { Deps } from '../app/deps.js';
 import { newId } from '../app/ids.js';
+import type { PaymentProcessor } from '../ports/payment-processor.js';
 import { adminTokenHook, apiKeyHook } from './auth.js';
 import { registerDrain } from './drain.js';
 import { ApiError, registerErrorHandling, sendError } from './errors.js';
@@ -22,6 +24,7 @@ import { registerApiKeyRoutes } from './routes/api-keys.js';
 import { registerCouponRoutes } from './routes/coupons.js';
 import { registerCustomerRoutes } from './routes/customers.js';
 import { registerOrderRoutes } from './routes/orders.js';
+import { registerPaymentRoutes } from './routes/payments.js';
 import { registerPriceRoutes } from './routes/prices.js';
 import { registerProductRoutes } from './routes/products.js';
 import { registerTaxRateRoutes } from './routes/tax-rates.js';
@@ -42,6 +45,8 @@ export interface AppOptions {
   /** Process-level metrics (event loop, memory) in /metrics. */
   readonly defaultMetrics?: boolean;
   readonly version?: string;
+  /** The card processor; the offline sandbox when not given. */
+  readonly processor?: PaymentProcessor;
 }
 
 export const DEFAULT_RATE_LIMIT_PER_SECOND = 500;
@@ -183,6 +188,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     registerTaxRateRoutes(api, deps);
     registerCouponRoutes(api, deps);
     registerOrderRoutes(api, deps);
+    registerPaymentRoutes(api, deps, options.processor ?? createSandboxProcessor());
   });
 
   app.get('/openapi.json', async () => app.swagger());

@@ -84,6 +84,12 @@ export function orderResource(view: OrderView) {
     })),
     shipping_money: money(order.shipping, c),
     tip_money: money(order.tip, c),
+    payments: view.payments.map((p) => ({
+      payment_intent_id: p.id,
+      amount_money: money(p.amount, c),
+      status: p.status,
+      latest_charge: p.latest_charge,
+    })),
     net_amounts: netAmounts(pricing.net, c),
     available_actions: [...availableActions(order.status)],
     version: order.version,

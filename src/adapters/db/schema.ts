@@ -189,6 +189,35 @@ export interface EventsTable {
   created_at: Timestamp;
 }
 
+export type PaymentIntentStatus =
+  | 'requires_payment_method'
+  | 'requires_action'
+  | 'processing'
+  | 'succeeded'
+  | 'failed'
+  | 'canceled';
+
+export interface PaymentIntentsTable {
+  id: string;
+  account_id: string;
+  mode: Mode;
+  order_id: string;
+  amount: number;
+  currency: string;
+  status: PaymentIntentStatus;
+  processor: string;
+  processor_payment_id: string | null;
+  latest_charge: string | null;
+  amount_received: number;
+  buyer_email: string | null;
+  completes_order: boolean;
+  failure_code: string | null;
+  failure_message: string | null;
+  metadata: Json<Record<string, string>>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -208,6 +237,7 @@ export interface Database {
   order_line_items: OrderLineItemsTable;
   order_coupons: OrderCouponsTable;
   events: EventsTable;
+  payment_intents: PaymentIntentsTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;
@@ -222,3 +252,4 @@ export type CouponRow = Selectable<CouponsTable>;
 export type OrderRow = Selectable<OrdersTable>;
 export type OrderLineItemRow = Selectable<OrderLineItemsTable>;
 export type EventRow = Selectable<EventsTable>;
+export type PaymentIntentRow = Selectable<PaymentIntentsTable>;

@@ -124,7 +124,7 @@ const NetAmounts = Type.Object({
   refunded_money: Money,
   balance_money: Money,
 });
-const Order = Type.Object({
+export const Order = Type.Object({
   order_id: Type.String(),
   object: Type.Literal('order'),
   status: OrderStatus,
@@ -178,6 +178,14 @@ const Order = Type.Object({
   ),
   shipping_money: Money,
   tip_money: Money,
+  payments: Type.Array(
+    Type.Object({
+      payment_intent_id: Type.String(),
+      amount_money: Money,
+      status: Type.String(),
+      latest_charge: Nullable(Type.String()),
+    }),
+  ),
   net_amounts: NetAmounts,
   available_actions: Type.Array(Type.String()),
   version: Type.Integer(),

@@ -105,3 +105,30 @@ export async function listCoupons(
   }
   return fetchPage(query, 'id', page);
 }
+
+/** Locks coupons (in id order) until the transaction ends. */
+export async function lockCouponsByIds(
+  db: Kysely<Database>,
+  scope: Tenant,
+  ids: readonly string[],
+): Promise<CouponRow[]> {
+  if (ids.length === 0) return [];
+  return coupons(db, scope)
+    .where('id', 'in', [...ids])
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+}
+
+/** Counts (or, with -1, gives back) a redemption; the caller holds the row lock. */
+export async function adjustRedemptions(
+  db: Kysely<Database>,
+  id: string,
+  delta: 1 | -1,
+): Promise<void> {
+  await db
+    .updateTable('coupons')
+    .set((eb) => ({ times_redeemed: eb('times_redeemed', '+', delta) }))
+    .where('id', '=', id)
+    .execute();
+}

@@ -1,13 +1,21 @@
 import { type Kysely, sql } from 'kysely';
 import type { Tenant } from '../../../domain/tenant.js';
 import { fetchPage, type Page, type PageRequest } from '../pagination.js';
-import type { CouponRow, Database, OrderLineItemRow, OrderRow } from '../schema.js';
+import type {
+  CouponRow,
+  Database,
+  OrderLineItemRow,
+  OrderRow,
+  PaymentIntentRow,
+} from '../schema.js';
+import { selectPaymentIntentsByOrderIds } from './payment-intents-repo.js';
 
-/** An order with its lines and coupons (in the order they were added). */
+/** An order with its lines, coupons (in the order they were added) and payment intents. */
 export interface OrderAggregate {
   readonly order: OrderRow;
   readonly lines: readonly OrderLineItemRow[];
   readonly coupons: readonly CouponRow[];
+  readonly payments: readonly PaymentIntentRow[];
 }
 
 function orders(db: Kysely<Database>, tenant: Tenant) {
@@ -24,7 +32,7 @@ async function withParts(
 ): Promise<OrderAggregate[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const [lines, coupons] = await Promise.all([
+  const [lines, coupons, payments] = await Promise.all([
     db
       .selectFrom('order_line_items')
       .selectAll()
@@ -39,11 +47,13 @@ async function withParts(
       .where('order_coupons.order_id', 'in', ids)
       .orderBy('order_coupons.position')
       .execute(),
+    selectPaymentIntentsByOrderIds(db, ids),
   ]);
   return rows.map((order) => ({
     order,
     lines: lines.filter((l) => l.order_id === order.id),
     coupons: coupons.filter((c) => c.order_id === order.id).map(({ order_id: _, ...c }) => c),
+    payments: payments.filter((p) => p.order_id === order.id),
   }));
 }
 

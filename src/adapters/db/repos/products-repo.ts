@@ -90,3 +90,35 @@ export async function listProducts(
   if (filter.active !== undefined) query = query.where('active', '=', filter.active);
   return fetchPage(query, 'id', page);
 }
+
+/** Locks products (in id order, so concurrent payers never deadlock) until the transaction ends. */
+export async function lockProductsByIds(
+  db: Kysely<Database>,
+  scope: Tenant,
+  ids: readonly string[],
+): Promise<ProductRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('products')
+    .selectAll()
+    .where('account_id', '=', scope.accountId)
+    .where('mode', '=', scope.mode)
+    .where('id', 'in', [...ids])
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+}
+
+/** Moves tracked stock by `delta` (negative to sell); the caller holds the row lock. */
+export async function adjustInventory(
+  db: Kysely<Database>,
+  id: string,
+  delta: number,
+): Promise<void> {
+  await db
+    .updateTable('products')
+    .set((eb) => ({ inventory_quantity: eb('inventory_quantity', '+', delta) }))
+    .where('id', '=', id)
+    .where('inventory_tracked', '=', true)
+    .execute();
+}

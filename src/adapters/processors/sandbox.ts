@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import type {
+  ChargeOutcome,
+  ChargeRequest,
+  PaymentProcessor,
+} from '../../ports/payment-processor.js';
+
+/**
+ * The built-in processor: offline and deterministic. Test tokens behave like Stripe's
+ * test cards (PRODUCT.md §3); the same idempotency key always gives the same ids.
+ */
+const DECLINES: Record<string, { code: string; message: string }> = {
+  tok_chargeDeclined: { code: 'card_declined', message: 'Your card was declined.' },
+  tok_chargeDeclinedInsufficientFunds: {
+    code: 'insufficient_funds',
+    message: 'Your card has insufficient funds.',
+  },
+  tok_chargeDeclinedExpiredCard: { code: 'expired_card', message: 'Your card has expired.' },
+};
+
+/** Tokens that charge successfully (refund behaviour differs; see the refunds issue). */
+export const SUCCEEDING_TOKENS = [
+  'tok_visa',
+  'tok_mastercard',
+  'tok_refundPending',
+  'tok_refundFail',
+];
+
+function sandboxId(prefix: string, key: string): string {
+  return `${prefix}_sbx_${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;
+}
+
+export function createSandboxProcessor(): PaymentProcessor {
+  return {
+    name: 'sandbox',
+    async charge(request: ChargeRequest): Promise<ChargeOutcome> {
+      const paymentId = sandboxId('pi', request.idempotencyKey);
+      const decline = DECLINES[request.paymentSourceToken];
+      if (decline) {
+        return {
+          status: 'failed',
+          processorPaymentId: paymentId,
+          declineCode: decline.code,
+          message: decline.message,
+        };
+      }
+      if (request.paymentSourceToken === 'tok_threeDSecureRequired') {
+        return { status: 'requires_action', processorPaymentId: paymentId };
+      }
+      if (!SUCCEEDING_TOKENS.includes(request.paymentSourceToken)) {
+        return {
+          status: 'failed',
+          processorPaymentId: null,
+          declineCode: 'invalid_payment_source',
+          message: 'The sandbox does not know this payment source token.',
+        };
+      }
+      return {
+        status: 'succeeded',
+        processorPaymentId: paymentId,
+        processorChargeId: sandboxId('ch', request.idempotencyKey),
+        amountReceived: request.amount,
+      };
+    },
+  };
+}

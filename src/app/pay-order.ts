@@ -1,0 +1,286 @@
+import type { Kysely } from 'kysely';
+import { adjustRedemptions, lockCouponsByIds } from '../adapters/db/repos/coupons-repo.js';
+import { lockOrderAggregate } from '../adapters/db/repos/orders-repo.js';
+import {
+  insertPaymentIntent,
+  type PaymentIntentOutcome,
+  settlePaymentIntent,
+} from '../adapters/db/repos/payment-intents-repo.js';
+import { adjustInventory, lockProductsByIds } from '../adapters/db/repos/products-repo.js';
+import type { Database, PaymentIntentRow } from '../adapters/db/schema.js';
+import { checkCoupon } from '../domain/coupons.js';
+import { type Failure, fail, missing, ok, type Result } from '../domain/errors.js';
+import { requireAction, statusAfterMoneyMoved } from '../domain/order-lifecycle.js';
+import type { Tenant } from '../domain/tenant.js';
+import type { ChargeOutcome, PaymentProcessor } from '../ports/payment-processor.js';
+import { paymentIntentResource } from '../resources/payment-intent.js';
+import { changeOrder } from './change-order.js';
+import type { Deps } from './deps.js';
+import { type Actor, recordEvent } from './events.js';
+import { newId } from './ids.js';
+import { couponRules, type OrderView, viewOrder } from './order-pricing.js';
+
+export interface PayOrderInput {
+  readonly payment_source_token: string;
+  readonly buyer_email?: string | undefined;
+  /** Less than the balance for a partial payment; the balance when omitted. */
+  readonly amount?: number | undefined;
+}
+
+export interface PaymentResult {
+  readonly order: OrderView;
+  readonly paymentIntent: PaymentIntentRow;
+}
+
+/**
+ * Pays (part of) an order through the processor, in three steps so that no lock is held
+ * while the processor works and no retry can charge twice:
+ * 1. under the order's lock: check the amount against the balance, and when this payment
+ *    settles the order, take its tracked stock and count its coupon redemptions (so two
+ *    buyers can never both get the last item); record the intent as `processing`;
+ * 2. charge, with our intent id as the processor's idempotency key;
+ * 3. under the lock again: record the outcome once (only a `processing` intent changes),
+ *    add the money to the order and move its status — or, on failure, give back the
+ *    stock and redemptions.
+ */
+export async function payOrder(
+  deps: Deps,
+  processor: PaymentProcessor,
+  tenant: Tenant,
+  actor: Actor,
+  orderId: string,
+  input: PayOrderInput,
+): Promise<Result<PaymentResult>> {
+  const reserved = await reserve(deps, processor, tenant, actor, orderId, input);
+  if (!reserved.ok) return reserved;
+  const intent = reserved.value;
+  const outcome = await processor.charge({
+    idempotencyKey: intent.id,
+    amount: intent.amount,
+    currency: intent.currency,
+    paymentSourceToken: input.payment_source_token,
+    buyerEmail: input.buyer_email,
+    metadata: { flint_order_id: orderId, flint_payment_intent_id: intent.id },
+  });
+  return settle(deps, tenant, actor, intent, outcome);
+}
+
+function amountFailure(message: string, balance: number): Failure {
+  return {
+    code: 'amount_invalid',
+    message,
+    loc: ['payment', 'amount'],
+    details: { maximum_payable: balance },
+  };
+}
+
+async function reserve(
+  deps: Deps,
+  processor: PaymentProcessor,
+  tenant: Tenant,
+  actor: Actor,
+  orderId: string,
+  input: PayOrderInput,
+): Promise<Result<PaymentIntentRow>> {
+  return deps.db.transaction().execute(async (tx) => {
+    const aggregate = await lockOrderAggregate(tx, tenant, orderId);
+    if (!aggregate) return fail(missing('order'));
+    const allowed = requireAction(aggregate.order.status, 'pay');
+    if (!allowed.ok) return allowed;
+    const view = await viewOrder(tx, tenant, aggregate);
+    const pending = view.payments
+      .filter((p) => p.status === 'processing')
+      .reduce((n, p) => n + p.amount, 0);
+    const balance = view.pricing.net.balance - pending;
+    if (balance <= 0) return fail(amountFailure('The order has nothing left to pay', 0));
+    const amount = input.amount ?? balance;
+    if (amount > balance) {
+      return fail(amountFailure(`The order's remaining balance is ${balance}`, balance));
+    }
+    const completes = amount === balance;
+    const now = deps.clock.now();
+    if (completes) {
+      const taken = await takeStockAndRedemptions(tx, tenant, view, now);
+      if (!taken.ok) return taken;
+    }
+    const intent: PaymentIntentRow = {
+      id: newId('pi'),
+      account_id: tenant.accountId,
+      mode: tenant.mode,
+      order_id: orderId,
+      amount,
+      currency: view.order.currency,
+      status: 'processing',
+      processor: processor.name,
+      processor_payment_id: null,
+      latest_charge: null,
+      amount_received: 0,
+      buyer_email: input.buyer_email ?? null,
+      completes_order: completes,
+      failure_code: null,
+      failure_message: null,
+      metadata: {},
+      created_at: now,
+      updated_at: now,
+    };
+    await insertPaymentIntent(tx, intent);
+    await recordEvent(
+      tx,
+      tenant,
+      actor,
+      { type: 'payment_intent.created', objectType: 'payment_intent', objectId: intent.id },
+      paymentIntentResource(intent),
+      now,
+    );
+    return ok(intent);
+  });
+}
+
+/** Takes the order's tracked stock and counts its coupons' redemptions, re-checked under lock. */
+async function takeStockAndRedemptions(
+  tx: Kysely<Database>,
+  tenant: Tenant,
+  view: OrderView,
+  now: Date,
+): Promise<Result<void>> {
+  const wanted = new Map<string, number>();
+  for (const line of view.lines) {
+    if (line.product_id)
+      wanted.set(line.product_id, (wanted.get(line.product_id) ?? 0) + line.quantity);
+  }
+  for (const product of await lockProductsByIds(tx, tenant, [...wanted.keys()])) {
+    if (!product.inventory_tracked) continue;
+    const quantity = wanted.get(product.id) ?? 0;
+    const available = product.inventory_quantity ?? 0;
+    if (quantity > available) {
+      return fail({
+        code: 'out_of_stock',
+        message: `Only ${available} of ${product.name} in stock`,
+        loc: ['order', 'line_items'],
+        details: { product_id: product.id, available, requested: quantity },
+      });
+    }
+    await adjustInventory(tx, product.id, -quantity);
+  }
+  const coupons = await lockCouponsByIds(
+    tx,
+    tenant,
+    view.coupons.map((c) => c.id),
+  );
+  for (const coupon of coupons) {
+    const rules = couponRules(coupon);
+    // Redeemable up to now: only the rules that can change after the coupon was applied.
+    const checked = checkCoupon(rules, {
+      currency: view.order.currency,
+      subtotal: view.pricing.net.subtotal,
+      applied: [],
+      now,
+    });
+    if (!checked.ok) return checked;
+    await adjustRedemptions(tx, coupon.id, 1);
+  }
+  return ok(undefined);
+}
+
+function outcomeRow(outcome: ChargeOutcome, now: Date): PaymentIntentOutcome {
+  switch (outcome.status) {
+    case 'succeeded':
+      return {
+        status: 'succeeded',
+        processor_payment_id: outcome.processorPaymentId,
+        latest_charge: outcome.processorChargeId,
+        amount_received: outcome.amountReceived,
+        failure_code: null,
+        failure_message: null,
+        updated_at: now,
+      };
+    case 'requires_action':
+      return {
+        status: 'requires_action',
+        processor_payment_id: outcome.processorPaymentId,
+        latest_charge: null,
+        amount_received: 0,
+        failure_code: null,
+        failure_message: null,
+        updated_at: now,
+      };
+    case 'failed':
+      return {
+        status: 'failed',
+        processor_payment_id: outcome.processorPaymentId,
+        latest_charge: null,
+        amount_received: 0,
+        failure_code: outcome.declineCode,
+        failure_message: outcome.message,
+        updated_at: now,
+      };
+  }
+}
+
+async function settle(
+  deps: Deps,
+  tenant: Tenant,
+  actor: Actor,
+  intent: PaymentIntentRow,
+  outcome: ChargeOutcome,
+): Promise<Result<PaymentResult>> {
+  let settled: PaymentIntentRow = intent;
+  const view = await changeOrder(deps, tenant, actor, intent.order_id, async (current, tx, now) => {
+    const row = outcomeRow(outcome, now);
+    const changed = await settlePaymentIntent(tx, intent.id, row);
+    settled = { ...intent, ...row };
+    const payments = current.payments.map((p) => (p.id === intent.id ? settled : p));
+    if (changed && row.status !== 'succeeded' && intent.completes_order) {
+      await giveBack(tx, current);
+    }
+    const paid = current.order.paid + (changed ? row.amount_received : 0);
+    const status = statusAfterMoneyMoved(current.order.status, {
+      total: current.pricing.net.total,
+      paid,
+      refunded: current.order.refunded,
+    });
+    await recordEvent(
+      tx,
+      tenant,
+      actor,
+      {
+        type:
+          row.status === 'succeeded' ? 'payment_intent.succeeded' : `payment_intent.${row.status}`,
+        objectType: 'payment_intent',
+        objectId: intent.id,
+      },
+      paymentIntentResource(settled),
+      now,
+    );
+    return ok({
+      aggregate: { ...current, payments, order: { ...current.order, paid, status } },
+      event:
+        status === 'PAID' && current.order.status !== 'PAID'
+          ? ('order.paid' as const)
+          : ('order.updated' as const),
+    });
+  });
+  if (!view.ok) return view;
+  return ok({ order: view.value, paymentIntent: settled });
+}
+
+/** A payment that was to settle the order failed: the stock and redemptions go back. */
+async function giveBack(tx: Kysely<Database>, view: OrderView): Promise<void> {
+  const tenant = { accountId: view.order.account_id, mode: view.order.mode };
+  const wanted = new Map<string, number>();
+  for (const line of view.lines) {
+    if (line.product_id)
+      wanted.set(line.product_id, (wanted.get(line.product_id) ?? 0) + line.quantity);
+  }
+  for (const product of await lockProductsByIds(tx, tenant, [...wanted.keys()])) {
+    if (product.inventory_tracked)
+      await adjustInventory(tx, product.id, wanted.get(product.id) ?? 0);
+  }
+  for (const coupon of await lockCouponsByIds(
+    tx,
+    tenant,
+    view.coupons.map((c) => c.id),
+  )) {
+    await adjustRedemptions(tx, coupon.id, -1);
+  }
+}

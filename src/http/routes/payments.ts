@@ -1,0 +1,152 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { Deps } from '../../app/deps.js';
+import { payOrder } from '../../app/pay-order.js';
+import { getPaymentIntent, listPaymentIntents } from '../../app/payment-intent-queries.js';
+import { MAX_AMOUNT } from '../../domain/money.js';
+import type { PaymentProcessor } from '../../ports/payment-processor.js';
+import { orderResource } from '../../resources/order.js';
+import { paymentIntentResource } from '../../resources/payment-intent.js';
+import { callerOf } from '../auth.js';
+import { ApiError, unwrap } from '../errors.js';
+import { listBody, pageRequestOf } from '../pagination.js';
+import {
+  ErrorResponse,
+  Id,
+  ListQuery,
+  ListResponse,
+  Nullable,
+  RootBody,
+  Timestamp,
+} from '../schemas.js';
+import { Order } from './orders.js';
+
+export const PaymentIntent = Type.Object({
+  payment_intent_id: Type.String(),
+  object: Type.Literal('payment_intent'),
+  order_id: Type.String(),
+  amount: Type.Integer(),
+  amount_received: Type.Integer(),
+  currency: Type.String(),
+  status: Type.String(),
+  latest_charge: Nullable(Type.String()),
+  processor: Type.String(),
+  buyer_email: Nullable(Type.String()),
+  last_payment_error: Nullable(
+    Type.Object({ code: Type.String(), message: Nullable(Type.String()) }),
+  ),
+  metadata: Type.Record(Type.String(), Type.String()),
+  test_mode: Type.Boolean(),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+});
+
+const PayBody = RootBody(
+  'payment',
+  Type.Object(
+    {
+      payment_source_token: Type.String({
+        minLength: 1,
+        maxLength: 255,
+        description: 'A processor token, e.g. tok_visa',
+      }),
+      buyer_email: Type.Optional(Type.String({ format: 'email', maxLength: 512 })),
+      amount: Type.Optional(
+        Type.Integer({
+          minimum: 1,
+          maximum: MAX_AMOUNT,
+          description: 'Partial payment; the balance when omitted',
+        }),
+      ),
+    },
+    { additionalProperties: false },
+  ),
+);
+const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
+const tags = ['Payments'];
+
+export function registerPaymentRoutes(
+  server: FastifyInstance,
+  deps: Deps,
+  processor: PaymentProcessor,
+): void {
+  const app = server.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.post(
+    '/v1/orders/:order_id/pay',
+    {
+      schema: {
+        tags,
+        summary: "Charge (part of) the order's balance through the processor",
+        params: Type.Object({ order_id: Id('ord') }, { additionalProperties: false }),
+        body: PayBody,
+        response: { 200: Type.Object({ order: Order, payment_intent: PaymentIntent }), ...errors },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const result = unwrap(
+        await payOrder(
+          deps,
+          processor,
+          caller,
+          { type: 'api_key', id: caller.keyId },
+          request.params.order_id,
+          request.body.payment,
+        ),
+      );
+      const intent = result.paymentIntent;
+      if (intent.status === 'failed') {
+        throw new ApiError(
+          402,
+          'processor_error',
+          intent.failure_message ?? 'The payment failed',
+          intent.failure_code ?? 'payment_failed',
+          undefined,
+          { decline_code: intent.failure_code, payment_intent_id: intent.id },
+        );
+      }
+      return { order: orderResource(result.order), payment_intent: paymentIntentResource(intent) };
+    },
+  );
+
+  app.get(
+    '/v1/payment_intents/:payment_intent_id',
+    {
+      schema: {
+        tags,
+        summary: 'Retrieve a payment intent',
+        params: Type.Object({ payment_intent_id: Id('pi') }, { additionalProperties: false }),
+        response: { 200: Type.Object({ payment_intent: PaymentIntent }), ...errors },
+      },
+    },
+    async (request) => {
+      const row = unwrap(
+        await getPaymentIntent(deps, callerOf(request), request.params.payment_intent_id),
+      );
+      return { payment_intent: paymentIntentResource(row) };
+    },
+  );
+
+  app.get(
+    '/v1/payment_intents',
+    {
+      schema: {
+        tags,
+        summary: 'List payment intents, newest first',
+        querystring: ListQuery('pi', { order: Type.Optional(Id('ord')) }),
+        response: { 200: ListResponse('payment_intents', PaymentIntent), ...errors },
+      },
+    },
+    async (request) => {
+      const page = await listPaymentIntents(
+        deps,
+        callerOf(request),
+        { orderId: request.query.order },
+        pageRequestOf(request.query),
+      );
+      return listBody('payment_intents', page, paymentIntentResource);
+    },
+  );
+}

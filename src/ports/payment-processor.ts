@@ -1,0 +1,36 @@
+/**
+ * The one interface every card processor implements (sandbox, Stripe). Flint never
+ * sees card numbers: a payment source is a processor token. Every call carries an
+ * idempotency key derived from Flint's own row id, so a retry never charges twice.
+ */
+export interface ChargeRequest {
+  /** Derived from our payment intent id: the processor dedupes on it. */
+  readonly idempotencyKey: string;
+  readonly amount: number;
+  /** Upper-case ISO 4217. */
+  readonly currency: string;
+  readonly paymentSourceToken: string;
+  readonly buyerEmail?: string | undefined;
+  readonly metadata: Readonly<Record<string, string>>;
+}
+
+export type ChargeOutcome =
+  | {
+      readonly status: 'succeeded';
+      readonly processorPaymentId: string;
+      readonly processorChargeId: string;
+      readonly amountReceived: number;
+    }
+  | { readonly status: 'requires_action'; readonly processorPaymentId: string }
+  | {
+      readonly status: 'failed';
+      readonly processorPaymentId: string | null;
+      /** The processor's decline code, e.g. "insufficient_funds". */
+      readonly declineCode: string;
+      readonly message: string;
+    };
+
+export interface PaymentProcessor {
+  readonly name: 'sandbox' | 'stripe';
+  charge(request: ChargeRequest): Promise<ChargeOutcome>;
+}
