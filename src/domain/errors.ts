@@ -18,7 +18,8 @@ export type FailureCode =
   | 'currency_mismatch'
   | 'out_of_stock'
   | 'resource_in_use'
-  | 'amount_invalid';
+  | 'amount_invalid'
+  | 'refund_amount_invalid';
 
 export interface Failure {
   readonly code: FailureCode;
