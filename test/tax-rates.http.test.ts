@@ -200,11 +200,11 @@ describe('GET /v1/tax_rates/{tax_rate_id}', () => {
     expect(got.text).toBe(created.text);
   });
 
-  it('is a 404 "tax_rate does not exist" for an unknown id and a 422 for a malformed one', async () => {
+  it('is a 404 "tax rate does not exist" for an unknown id and a 422 for a malformed one', async () => {
     const account = await createTestAccount(server);
     expectMissing(
       await request(server, 'GET', `/v1/tax_rates/${UNKNOWN.txr}`, { key: account.testKey }),
-      'tax_rate',
+      'tax rate',
     );
     expectError(
       await request(server, 'GET', '/v1/tax_rates/txr_nope', { key: account.testKey }),
@@ -346,9 +346,9 @@ describe('tenancy', () => {
     for (const key of [intruder.testKey, intruder.liveKey]) {
       expectMissing(
         await request(server, 'GET', `/v1/tax_rates/${rate.tax_rate_id}`, { key }),
-        'tax_rate',
+        'tax rate',
       );
-      expectMissing(await patchTaxRate(key, rate.tax_rate_id, { default: false }), 'tax_rate');
+      expectMissing(await patchTaxRate(key, rate.tax_rate_id, { default: false }), 'tax rate');
       expect(await countTaxRates(key)).toBe(0);
     }
     expect(await getTaxRate(owner.testKey, rate.tax_rate_id)).toEqual(rate);
@@ -363,9 +363,9 @@ describe('tenancy', () => {
       await request(server, 'GET', `/v1/tax_rates/${testRate.tax_rate_id}`, {
         key: account.liveKey,
       }),
-      'tax_rate',
+      'tax rate',
     );
-    expectMissing(await patchTaxRate(account.testKey, liveRate.tax_rate_id, {}), 'tax_rate');
+    expectMissing(await patchTaxRate(account.testKey, liveRate.tax_rate_id, {}), 'tax rate');
     const live = await list(server, account.liveKey, 'tax_rates');
     expect(live.tax_rates.map((r: any) => r.tax_rate_id)).toEqual([liveRate.tax_rate_id]);
   });

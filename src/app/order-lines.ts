@@ -143,7 +143,11 @@ function unitOf(
     if (price.currency !== lk.currency) {
       return fail(currencyFailure(index, ['price_id'], price.currency, lk.currency));
     }
-    return ok({ unitAmount: price.unit_amount, product: productOf(price.product_id) });
+    const product = productOf(price.product_id);
+    if (product && !product.active) {
+      return fail(invalid('The product is archived', at(index, 'price_id')));
+    }
+    return ok({ unitAmount: price.unit_amount, product });
   }
   const product = productOf(input.product_id);
   if (input.product_id && !product) {
@@ -176,9 +180,9 @@ function taxRatesOf(input: LineItemInput, index: number, lk: LineLookups): Resul
   if (input.tax_exempt) return ok([]);
   if (!input.tax_rate_ids) return ok(lk.defaultRates.map((r) => r.id));
   for (const id of input.tax_rate_ids) {
-    if (!lk.explicitRates.some((r) => r.id === id)) {
-      return fail({ ...missing('tax rate'), loc: at(index, 'tax_rate_ids') });
-    }
+    const rate = lk.explicitRates.find((r) => r.id === id);
+    if (!rate) return fail({ ...missing('tax rate'), loc: at(index, 'tax_rate_ids') });
+    if (!rate.active) return fail(invalid('The tax rate is archived', at(index, 'tax_rate_ids')));
   }
   return ok([...new Set(input.tax_rate_ids)]);
 }

@@ -76,7 +76,7 @@ export async function getTaxRate(
   id: string,
 ): Promise<Result<TaxRateRow>> {
   const row = await selectTaxRateById(deps.db, tenant, id);
-  return row ? ok(row) : fail(missing('tax_rate'));
+  return row ? ok(row) : fail(missing('tax rate'));
 }
 
 export async function listTaxRates(
@@ -107,7 +107,7 @@ export async function updateTaxRate(
 ): Promise<Result<TaxRateRow>> {
   return deps.db.transaction().execute(async (tx) => {
     const current = await lockTaxRateById(tx, tenant, id);
-    if (!current) return fail(missing('tax_rate'));
+    if (!current) return fail(missing('tax rate'));
     let metadata = current.metadata;
     if (input.metadata !== undefined) {
       const merged = mergeMetadata(current.metadata, input.metadata);

@@ -50,6 +50,7 @@ const FAILURE_STATUS: Record<FailureCode, { status: number; type: ErrorType }> =
   out_of_stock: { status: 409, type: 'conflict' },
   resource_in_use: { status: 409, type: 'conflict' },
   amount_invalid: { status: 422, type: 'validation_error' },
+  refund_amount_invalid: { status: 422, type: 'validation_error' },
 };
 
 export function failureToApiError(failure: Failure): ApiError {
