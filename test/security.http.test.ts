@@ -118,6 +118,12 @@ describe('every API route', () => {
     )) {
       for (const key of [account.testKey, account.liveKey]) {
         const res = await request(server, op.method, op.path, { key, body: op.body });
+        if (op.path.startsWith('/v1/test_helpers/') && key === account.liveKey) {
+          // Test helpers answer a live key before looking anything up.
+          expect(res.status, `${op.method} ${op.path}`).toBe(403);
+          expect(res.body.error.code).toBe('test_mode_only');
+          continue;
+        }
         expect(res.status, `${op.method} ${op.path}`).toBe(404);
         expect(res.body.error.type).toBe('not_found');
         expect(res.body.error.message).toMatch(/ does not exist$/);

@@ -117,6 +117,7 @@ async function reserve(
       amount_received: 0,
       buyer_email: input.buyer_email ?? null,
       completes_order: completes,
+      payment_source: input.payment_source_token,
       failure_code: null,
       failure_message: null,
       metadata: {},

@@ -19,7 +19,8 @@ export type FailureCode =
   | 'out_of_stock'
   | 'resource_in_use'
   | 'amount_invalid'
-  | 'refund_amount_invalid';
+  | 'refund_amount_invalid'
+  | 'refund_state_invalid';
 
 export interface Failure {
   readonly code: FailureCode;

@@ -27,6 +27,7 @@ import { registerOrderRoutes } from './routes/orders.js';
 import { registerPaymentRoutes } from './routes/payments.js';
 import { registerPriceRoutes } from './routes/prices.js';
 import { registerProductRoutes } from './routes/products.js';
+import { registerRefundRoutes } from './routes/refunds.js';
 import { registerTaxRateRoutes } from './routes/tax-rates.js';
 import { refuseUnsafeText } from './text-safety.js';
 
@@ -188,7 +189,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     registerTaxRateRoutes(api, deps);
     registerCouponRoutes(api, deps);
     registerOrderRoutes(api, deps);
-    registerPaymentRoutes(api, deps, options.processor ?? createSandboxProcessor());
+    const processor = options.processor ?? createSandboxProcessor();
+    registerPaymentRoutes(api, deps, processor);
+    registerRefundRoutes(api, deps, processor);
   });
 
   app.get('/openapi.json', async () => app.swagger());

@@ -51,6 +51,7 @@ const FAILURE_STATUS: Record<FailureCode, { status: number; type: ErrorType }> =
   resource_in_use: { status: 409, type: 'conflict' },
   amount_invalid: { status: 422, type: 'validation_error' },
   refund_amount_invalid: { status: 422, type: 'validation_error' },
+  refund_state_invalid: { status: 409, type: 'conflict' },
 };
 
 export function failureToApiError(failure: Failure): ApiError {

@@ -1,3 +1,5 @@
+import type { RefundFailureReason } from '../domain/refund-status.js';
+
 /**
  * The one interface every card processor implements (sandbox, Stripe). Flint never
  * sees card numbers: a payment source is a processor token. Every call carries an
@@ -30,7 +32,32 @@ export type ChargeOutcome =
       readonly message: string;
     };
 
+export interface RefundRequest {
+  /** Derived from our refund id and payment intent: the processor dedupes on it. */
+  readonly idempotencyKey: string;
+  readonly processorPaymentId: string;
+  /** The token the charge used (the sandbox's refunds behave by it). */
+  readonly paymentSource: string | null;
+  readonly amount: number;
+  readonly currency: string;
+}
+
+export type RefundOutcome =
+  | {
+      readonly status: 'succeeded';
+      readonly processorRefundId: string;
+      /** The acquirer reference number, when the network has given one. */
+      readonly referenceId: string | null;
+    }
+  | { readonly status: 'pending'; readonly processorRefundId: string }
+  | {
+      readonly status: 'failed';
+      readonly processorRefundId: string | null;
+      readonly failureReason: RefundFailureReason;
+    };
+
 export interface PaymentProcessor {
   readonly name: 'sandbox' | 'stripe';
   charge(request: ChargeRequest): Promise<ChargeOutcome>;
+  refund(request: RefundRequest): Promise<RefundOutcome>;
 }

@@ -211,11 +211,49 @@ export interface PaymentIntentsTable {
   amount_received: number;
   buyer_email: string | null;
   completes_order: boolean;
+  payment_source: string | null;
   failure_code: string | null;
   failure_message: string | null;
   metadata: Json<Record<string, string>>;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+export type RefundStatus = 'pending' | 'requires_action' | 'succeeded' | 'failed' | 'canceled';
+export type ReferenceStatus = 'pending' | 'available' | 'unavailable';
+
+export interface RefundsTable {
+  id: string;
+  account_id: string;
+  mode: Mode;
+  order_id: string;
+  payment_intent_id: string;
+  checkout_session_id: string | null;
+  amount: number;
+  currency: string;
+  status: RefundStatus;
+  reason: string | null;
+  failure_reason: string | null;
+  reference_id: string | null;
+  reference_type: string;
+  reference_status: ReferenceStatus;
+  amount_tax: number;
+  amount_shipping: number;
+  amount_discount: number;
+  metadata: Json<Record<string, string>>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface RefundItemsTable {
+  refund_id: string;
+  payment_intent_id: string;
+  amount: number;
+  status: RefundStatus;
+  processor_refund_id: string | null;
+  reference_id: string | null;
+  reference_status: ReferenceStatus;
+  failure_reason: string | null;
 }
 
 export interface SettingsTable {
@@ -238,6 +276,8 @@ export interface Database {
   order_coupons: OrderCouponsTable;
   events: EventsTable;
   payment_intents: PaymentIntentsTable;
+  refunds: RefundsTable;
+  refund_items: RefundItemsTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;
@@ -253,3 +293,5 @@ export type OrderRow = Selectable<OrdersTable>;
 export type OrderLineItemRow = Selectable<OrderLineItemsTable>;
 export type EventRow = Selectable<EventsTable>;
 export type PaymentIntentRow = Selectable<PaymentIntentsTable>;
+export type RefundRow = Selectable<RefundsTable>;
+export type RefundItemRow = Selectable<RefundItemsTable>;

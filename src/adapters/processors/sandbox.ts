@@ -3,6 +3,8 @@ import type {
   ChargeOutcome,
   ChargeRequest,
   PaymentProcessor,
+  RefundOutcome,
+  RefundRequest,
 } from '../../ports/payment-processor.js';
 
 /**
@@ -28,6 +30,14 @@ export const SUCCEEDING_TOKENS = [
 
 function sandboxId(prefix: string, key: string): string {
   return `${prefix}_sbx_${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;
+}
+
+/** A deterministic 23-digit acquirer reference number. */
+export function sandboxReference(key: string): string {
+  const digits = BigInt(`0x${createHash('sha256').update(key).digest('hex').slice(0, 20)}`)
+    .toString()
+    .padStart(23, '7');
+  return digits.slice(0, 23);
 }
 
 export function createSandboxProcessor(): PaymentProcessor {
@@ -60,6 +70,23 @@ export function createSandboxProcessor(): PaymentProcessor {
         processorPaymentId: paymentId,
         processorChargeId: sandboxId('ch', request.idempotencyKey),
         amountReceived: request.amount,
+      };
+    },
+    // tok_refundPending and tok_refundFail refunds stay pending (a test helper, or the
+    // settlement worker for tok_refundFail, moves them on); any other succeeds at once
+    // with an acquirer reference number.
+    async refund(request: RefundRequest): Promise<RefundOutcome> {
+      const processorRefundId = sandboxId('re', request.idempotencyKey);
+      if (
+        request.paymentSource === 'tok_refundPending' ||
+        request.paymentSource === 'tok_refundFail'
+      ) {
+        return { status: 'pending', processorRefundId };
+      }
+      return {
+        status: 'succeeded',
+        processorRefundId,
+        referenceId: sandboxReference(request.idempotencyKey),
       };
     },
   };

@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely/migration';
 import * as foundation from './0001-foundation.js';
 import * as orders from './0002-orders.js';
 import * as payments from './0003-payments.js';
+import * as refunds from './0004-refunds.js';
 
 /** Every migration, in order. Names sort lexicographically; never rename one that shipped. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-orders': orders,
   '0003-payments': payments,
+  '0004-refunds': refunds,
 };
 
 export const migrationProvider: MigrationProvider = {

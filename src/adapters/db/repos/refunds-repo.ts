@@ -1,0 +1,120 @@
+import type { Kysely } from 'kysely';
+import type { Tenant } from '../../../domain/tenant.js';
+import { fetchPage, type Page, type PageRequest } from '../pagination.js';
+import type { Database, RefundItemRow, RefundRow, RefundStatus } from '../schema.js';
+
+/** A refund with its parts per payment intent. */
+export interface RefundAggregate {
+  readonly refund: RefundRow;
+  readonly items: readonly RefundItemRow[];
+}
+
+/** Statuses whose money is out (or on its way out) of the charge. */
+export const OUTSTANDING: readonly RefundStatus[] = ['pending', 'requires_action', 'succeeded'];
+
+export async function insertRefund(
+  db: Kysely<Database>,
+  aggregate: RefundAggregate,
+): Promise<void> {
+  await db
+    .insertInto('refunds')
+    .values({ ...aggregate.refund, metadata: JSON.stringify(aggregate.refund.metadata) })
+    .execute();
+  await db
+    .insertInto('refund_items')
+    .values([...aggregate.items])
+    .execute();
+}
+
+function refunds(db: Kysely<Database>, tenant: Tenant) {
+  return db
+    .selectFrom('refunds')
+    .selectAll()
+    .where('account_id', '=', tenant.accountId)
+    .where('mode', '=', tenant.mode);
+}
+
+async function withItems(
+  db: Kysely<Database>,
+  rows: readonly RefundRow[],
+): Promise<RefundAggregate[]> {
+  if (rows.length === 0) return [];
+  const items = await db
+    .selectFrom('refund_items')
+    .selectAll()
+    .where(
+      'refund_id',
+      'in',
+      rows.map((r) => r.id),
+    )
+    .orderBy('payment_intent_id')
+    .execute();
+  return rows.map((refund) => ({ refund, items: items.filter((i) => i.refund_id === refund.id) }));
+}
+
+export async function selectRefund(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  id: string,
+): Promise<RefundAggregate | undefined> {
+  const row = await refunds(db, tenant).where('id', '=', id).executeTakeFirst();
+  return row ? (await withItems(db, [row]))[0] : undefined;
+}
+
+export async function selectRefundsByOrder(
+  db: Kysely<Database>,
+  orderId: string,
+): Promise<RefundAggregate[]> {
+  const rows = await db
+    .selectFrom('refunds')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .orderBy('id')
+    .execute();
+  return withItems(db, rows);
+}
+
+export interface RefundFilter {
+  readonly paymentIntentId?: string | undefined;
+  readonly checkoutSessionId?: string | undefined;
+  readonly orderId?: string | undefined;
+  readonly status?: RefundStatus | undefined;
+}
+
+export async function listRefunds(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  filter: RefundFilter,
+  page: PageRequest,
+): Promise<Page<RefundAggregate>> {
+  let query = refunds(db, tenant);
+  if (filter.paymentIntentId) query = query.where('payment_intent_id', '=', filter.paymentIntentId);
+  if (filter.checkoutSessionId)
+    query = query.where('checkout_session_id', '=', filter.checkoutSessionId);
+  if (filter.orderId) query = query.where('order_id', '=', filter.orderId);
+  if (filter.status) query = query.where('status', '=', filter.status);
+  const result = await fetchPage(query, 'id', page);
+  return { ...result, items: await withItems(db, result.items) };
+}
+
+/** Writes the refund and its items as given (the caller holds the order's lock). */
+export async function updateRefund(
+  db: Kysely<Database>,
+  aggregate: RefundAggregate,
+): Promise<void> {
+  const { id, metadata, ...rest } = aggregate.refund;
+  await db
+    .updateTable('refunds')
+    .set({ ...rest, metadata: JSON.stringify(metadata) })
+    .where('id', '=', id)
+    .execute();
+  for (const item of aggregate.items) {
+    const { refund_id, payment_intent_id, ...changes } = item;
+    await db
+      .updateTable('refund_items')
+      .set(changes)
+      .where('refund_id', '=', refund_id)
+      .where('payment_intent_id', '=', payment_intent_id)
+      .execute();
+  }
+}

@@ -1,0 +1,39 @@
+import type { RefundAggregate } from '../adapters/db/repos/refunds-repo.js';
+import { nextActionsOf, type RefundFailureReason } from '../domain/refund-status.js';
+
+/** The refund as the refund guide shows it, plus Flint's order-first fields. */
+export function refundResource({ refund, items }: RefundAggregate) {
+  return {
+    refund_id: refund.id,
+    object: 'refund' as const,
+    payment_intent_id: refund.payment_intent_id,
+    amount: refund.amount,
+    status: refund.status,
+    reason: refund.reason,
+    created_at: refund.created_at.toISOString(),
+    test_mode: refund.mode === 'test',
+    metadata: refund.metadata,
+    reference_id: refund.reference_id,
+    reference_type: refund.reference_type,
+    reference_status: refund.reference_status,
+    items: items.map((item) => ({
+      amount_refunded: item.amount,
+      payment_intent: item.payment_intent_id,
+      status: item.status,
+      reference_id: item.reference_id,
+      reference_type: refund.reference_type,
+      reference_status: item.reference_status,
+    })),
+    order_id: refund.order_id,
+    checkout_session_id: refund.checkout_session_id,
+    currency: refund.currency,
+    amount_tax: refund.amount_tax,
+    amount_shipping: refund.amount_shipping,
+    amount_discount: refund.amount_discount,
+    line_items: [] as { line_item_id: string; amount: number; amount_tax: number }[],
+    failure_reason: refund.failure_reason,
+    next_actions: nextActionsOf(refund.status, refund.failure_reason as RefundFailureReason | null),
+    updated_at: refund.updated_at.toISOString(),
+  };
+}
+export type RefundResource = ReturnType<typeof refundResource>;
