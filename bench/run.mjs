@@ -106,6 +106,51 @@ function load(url, key, scenario, customerId) {
   });
 }
 
+const LIFECYCLE = 'lifecycle: order → pay → refund → get';
+
+/**
+ * The full lifecycle, one sale after another on CONNECTIONS concurrent workers for
+ * DURATION seconds: create an order, pay it, refund part of it, read it back.
+ * Reports lifecycles per second and the latency of a whole lifecycle.
+ */
+async function lifecycles(url, key) {
+  const call = async (method, path, body) => {
+    const response = await fetch(url + path, {
+      method,
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    if (!response.ok)
+      throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    return response.json();
+  };
+  const latencies = [];
+  let failures = 0;
+  const until = Date.now() + DURATION * 1000;
+  const worker = async () => {
+    while (Date.now() < until) {
+      const started = performance.now();
+      try {
+        const { order } = await call('POST', '/v1/orders', ORDER);
+        const orderId = order.order_id;
+        await call('POST', `/v1/orders/${orderId}/pay`, {
+          payment: { payment_source_token: 'tok_visa' },
+        });
+        await call('POST', '/v1/refunds', { refund: { order_id: orderId, amount: 1000 } });
+        await call('GET', `/v1/orders/${orderId}`);
+        latencies.push(performance.now() - started);
+      } catch {
+        failures += 1;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
+  latencies.sort((a, b) => a - b);
+  const at = (q) =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
+  return { rps: latencies.length / DURATION, p50: at(0.5), p99: at(0.99), failures };
+}
+
 async function measure(label, server, key) {
   const { customer } = await json(server.url, '/v1/customers', key, {
     customer: { email: 'seed@example.com' },
@@ -125,6 +170,8 @@ async function measure(label, server, key) {
       failures,
     });
   }
+  await lifecycles(server.url, key); // warm-up, discarded
+  rows.push({ target: label, scenario: LIFECYCLE, ...(await lifecycles(server.url, key)) });
   return rows;
 }
 
@@ -171,16 +218,16 @@ const baselineRps = (scenario) =>
   results.find((r) => r.target.startsWith('baseline') && r.scenario === scenario)?.rps;
 const pad = (s, n) => String(s).padEnd(n);
 console.log(
-  `${pad('target', 26)}${pad('scenario', 36)}${pad('req/s', 10)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('vs baseline', 13)}failures`,
+  `${pad('target', 26)}${pad('scenario', 42)}${pad('req/s', 10)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('vs baseline', 13)}failures`,
 );
 for (const r of results) {
   const ratio = r.rps / baselineRps(r.scenario);
   console.log(
-    `${pad(r.target, 26)}${pad(r.scenario, 36)}${pad(r.rps.toFixed(0), 10)}${pad(r.p50, 9)}${pad(r.p99, 9)}${pad(`${(ratio * 100).toFixed(0)}%`, 13)}${r.failures}`,
+    `${pad(r.target, 26)}${pad(r.scenario, 42)}${pad(r.rps.toFixed(0), 10)}${pad(r.p50, 9)}${pad(r.p99, 9)}${pad(`${(ratio * 100).toFixed(0)}%`, 13)}${r.failures}`,
   );
 }
 let ok = true;
-for (const scenario of Object.keys(SCENARIOS)) {
+for (const scenario of [...Object.keys(SCENARIOS), LIFECYCLE]) {
   const flint = results.find((r) => r.target === 'flint (postgresql)' && r.scenario === scenario);
   const ratio = flint.rps / baselineRps(scenario);
   const pass = ratio >= TARGET_RATIO;

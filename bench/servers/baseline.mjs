@@ -124,7 +124,7 @@ app.post('/v1/orders', async (request, reply) => {
         [id, c.id, i + 1],
       );
     }
-    const order = { order_id: id, status: 'OPEN', subtotal, discount, tax, total };
+    const order = { order_id: id, id, status: 'OPEN', subtotal, discount, tax, total };
     await client.query(
       `insert into events (id, account_id, mode, type, object_type, object_id, actor_type, data, created_at)
        values ($1, $2, $3, 'order.created', 'order', $4, 'api_key', $5, $6)`,
@@ -138,6 +138,125 @@ app.post('/v1/orders', async (request, reply) => {
   } finally {
     client.release();
   }
+});
+
+// Paying and refunding by hand: lock the order, check the balance or what is left to
+// refund, write the payment or refund and the order's new amounts and status.
+async function inTransaction(work) {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    const result = await work(client);
+    await client.query('commit');
+    return result;
+  } catch (err) {
+    await client.query('rollback');
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+app.post('/v1/orders/:id/pay', async (request, reply) => {
+  const who = await tenant(request);
+  if (!who) return reply.code(401).send({ error: 'unauthorized' });
+  return inTransaction(async (client) => {
+    const order = (
+      await client.query(
+        'select * from orders where id = $1 and account_id = $2 and mode = $3 for update',
+        [request.params.id, who.account_id, who.mode],
+      )
+    ).rows[0];
+    if (!order || order.balance <= 0) return reply.code(422).send({ error: 'nothing to pay' });
+    const now = new Date();
+    const amount = Number(order.balance);
+    await client.query(
+      `insert into payment_intents (id, account_id, mode, order_id, amount, currency, status, processor, latest_charge, amount_received, created_at, updated_at)
+       values ($1, $2, $3, $4, $5, $6, 'succeeded', 'sandbox', $7, $5, $8, $8)`,
+      [
+        `pi_${randomUUID()}`,
+        who.account_id,
+        who.mode,
+        order.id,
+        amount,
+        order.currency,
+        `ch_${randomUUID()}`,
+        now,
+      ],
+    );
+    await client.query(
+      `update orders set paid = paid + $2, balance = 0, status = 'PAID', version = version + 1, updated_at = $3 where id = $1`,
+      [order.id, amount, now],
+    );
+    return { order: { ...order, status: 'PAID', paid: amount, balance: 0 } };
+  });
+});
+
+app.post('/v1/refunds', async (request, reply) => {
+  const who = await tenant(request);
+  if (!who) return reply.code(401).send({ error: 'unauthorized' });
+  const input = request.body.refund;
+  return inTransaction(async (client) => {
+    const order = (
+      await client.query(
+        'select * from orders where id = $1 and account_id = $2 and mode = $3 for update',
+        [input.order_id, who.account_id, who.mode],
+      )
+    ).rows[0];
+    const intent = (
+      await client.query(
+        `select * from payment_intents where order_id = $1 and status = 'succeeded' limit 1`,
+        [order.id],
+      )
+    ).rows[0];
+    const refunded = Number(
+      (
+        await client.query(
+          `select coalesce(sum(amount), 0) as n from refunds where order_id = $1 and status <> 'failed'`,
+          [order.id],
+        )
+      ).rows[0].n,
+    );
+    if (input.amount > Number(order.paid) - refunded)
+      return reply.code(422).send({ error: 'too much' });
+    const id = `re_${randomUUID()}`;
+    const now = new Date();
+    await client.query(
+      `insert into refunds (id, account_id, mode, order_id, payment_intent_id, amount, currency, status, reference_type, reference_status, created_at, updated_at)
+       values ($1, $2, $3, $4, $5, $6, $7, 'succeeded', 'acquirer_reference_number', 'available', $8, $8)`,
+      [id, who.account_id, who.mode, order.id, intent.id, input.amount, order.currency, now],
+    );
+    await client.query(
+      `insert into refund_items (refund_id, payment_intent_id, amount, status, reference_status) values ($1, $2, $3, 'succeeded', 'available')`,
+      [id, intent.id, input.amount],
+    );
+    const status =
+      refunded + input.amount >= Number(order.paid) ? 'REFUNDED' : 'PARTIALLY_REFUNDED';
+    await client.query(
+      'update orders set refunded = refunded + $2, status = $3, version = version + 1, updated_at = $4 where id = $1',
+      [order.id, input.amount, status, now],
+    );
+    return { refund: { refund_id: id, amount: input.amount, status: 'succeeded' } };
+  });
+});
+
+app.get('/v1/orders/:id', async (request, reply) => {
+  const who = await tenant(request);
+  if (!who) return reply.code(401).send({ error: 'unauthorized' });
+  const order = (
+    await pool.query('select * from orders where id = $1 and account_id = $2 and mode = $3', [
+      request.params.id,
+      who.account_id,
+      who.mode,
+    ])
+  ).rows[0];
+  if (!order) return reply.code(404).send({ error: 'not found' });
+  const lines = (
+    await pool.query('select * from order_line_items where order_id = $1 order by position', [
+      order.id,
+    ])
+  ).rows;
+  return { order: { ...order, line_items: lines } };
 });
 
 await app.listen({ host: '127.0.0.1', port: 0 });
