@@ -52,7 +52,12 @@ export async function changeOrder(
     const changed = await change(before, tx, now);
     if (!changed.ok) return changed;
     const next = changed.value.aggregate;
-    const taxRates = await selectTaxRatesByIds(tx, tenant, taxRateIdsOf(next));
+    // Most changes keep the same rates: look up only when the order now uses others.
+    const nextIds = taxRateIdsOf(next);
+    const known = new Map(currentRates.map((r) => [r.id, r]));
+    const taxRates = nextIds.every((id) => known.has(id))
+      ? nextIds.flatMap((id) => known.get(id) ?? [])
+      : await selectTaxRatesByIds(tx, tenant, nextIds);
     const pricing = priceWithinLimits(next, taxRates);
     if (!pricing.ok) return pricing;
     const order = withTotals(
