@@ -137,3 +137,8 @@ function tooLarge(): Failure {
 export function subtotalOf(lines: readonly { unit_amount: number; quantity: number }[]): number {
   return Number(lines.reduce((acc, l) => acc + BigInt(l.unit_amount) * BigInt(l.quantity), 0n));
 }
+
+/** Whether an order has taken, or is taking, money (a payment that is not failed or canceled). */
+export function hasMoney(aggregate: OrderAggregate): boolean {
+  return aggregate.payments.some((p) => p.status !== 'failed' && p.status !== 'canceled');
+}

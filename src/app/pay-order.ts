@@ -19,6 +19,7 @@ import type { Deps } from './deps.js';
 import { type Actor, recordEvent } from './events.js';
 import { newId } from './ids.js';
 import { couponRules, type OrderView, viewOrder } from './order-pricing.js';
+import { getOrder } from './order-queries.js';
 
 export interface PayOrderInput {
   readonly payment_source_token: string;
@@ -54,14 +55,25 @@ export async function payOrder(
   const reserved = await reserve(deps, processor, tenant, actor, orderId, input);
   if (!reserved.ok) return reserved;
   const intent = reserved.value;
-  const outcome = await processor.charge({
-    idempotencyKey: intent.id,
-    amount: intent.amount,
-    currency: intent.currency,
-    paymentSourceToken: input.payment_source_token,
-    buyerEmail: input.buyer_email,
-    metadata: { flint_order_id: orderId, flint_payment_intent_id: intent.id },
-  });
+  let outcome: ChargeOutcome;
+  try {
+    outcome = await processor.charge({
+      idempotencyKey: intent.id,
+      amount: intent.amount,
+      currency: intent.currency,
+      paymentSourceToken: input.payment_source_token,
+      buyerEmail: input.buyer_email,
+      metadata: { flint_order_id: orderId, flint_payment_intent_id: intent.id },
+    });
+  } catch {
+    // The card may or may not have been charged: the intent stays `processing` with its
+    // reservations, to be confirmed with the same idempotency key — never charged anew.
+    return fail({
+      code: 'processor_unavailable',
+      message: 'The processor did not answer; the payment stays processing until it is confirmed',
+      details: { payment_intent_id: intent.id },
+    });
+  }
   return settle(deps, tenant, actor, intent, outcome);
 }
 
@@ -88,16 +100,25 @@ async function reserve(
     const allowed = requireAction(aggregate.order.status, 'pay');
     if (!allowed.ok) return allowed;
     const view = await viewOrder(tx, tenant, aggregate);
-    const pending = view.payments
-      .filter((p) => p.status === 'processing')
-      .reduce((n, p) => n + p.amount, 0);
-    const balance = view.pricing.net.balance - pending;
+    // Payments under way count against the balance: never charge the same balance twice.
+    const underWay = view.payments.filter(
+      (p) => p.status === 'processing' || p.status === 'requires_action',
+    );
+    const balance = view.pricing.net.balance - underWay.reduce((n, p) => n + p.amount, 0);
     if (balance <= 0) return fail(amountFailure('The order has nothing left to pay', 0));
     const amount = input.amount ?? balance;
     if (amount > balance) {
       return fail(amountFailure(`The order's remaining balance is ${balance}`, balance));
     }
     const completes = amount === balance;
+    if (completes && underWay.length > 0) {
+      // The settling payment takes the stock; it must not race another that might fail.
+      return fail({
+        code: 'payment_in_progress',
+        message: 'Another payment of this order is under way; retry once it has settled',
+        loc: ['payment'],
+      });
+    }
     const now = deps.clock.now();
     if (completes) {
       const taken = await takeStockAndRedemptions(tx, tenant, view, now);
@@ -226,15 +247,20 @@ async function settle(
   outcome: ChargeOutcome,
 ): Promise<Result<PaymentResult>> {
   let settled: PaymentIntentRow = intent;
+  let alreadySettled = false;
   const view = await changeOrder(deps, tenant, actor, intent.order_id, async (current, tx, now) => {
     const row = outcomeRow(outcome, now);
     const changed = await settlePaymentIntent(tx, intent.id, row);
+    if (!changed) {
+      alreadySettled = true; // another path recorded the answer first: write nothing
+      return fail(missing('payment intent'));
+    }
     settled = { ...intent, ...row };
     const payments = current.payments.map((p) => (p.id === intent.id ? settled : p));
-    if (changed && row.status !== 'succeeded' && intent.completes_order) {
+    if (row.status !== 'succeeded' && intent.completes_order) {
       await giveBack(tx, current);
     }
-    const paid = current.order.paid + (changed ? row.amount_received : 0);
+    const paid = current.order.paid + row.amount_received;
     const status = statusAfterMoneyMoved(current.order.status, {
       total: current.pricing.net.total,
       paid,
@@ -261,6 +287,12 @@ async function settle(
           : ('order.updated' as const),
     });
   });
+  if (alreadySettled) {
+    const order = await getOrder(deps, tenant, intent.order_id);
+    const current = order.ok ? order.value.payments.find((p) => p.id === intent.id) : undefined;
+    if (!order.ok || !current) throw new Error(`payment intent ${intent.id} vanished`);
+    return ok({ order: order.value, paymentIntent: current });
+  }
   if (!view.ok) return view;
   return ok({ order: view.value, paymentIntent: settled });
 }

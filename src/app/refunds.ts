@@ -1,7 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Page, PageRequest } from '../adapters/db/pagination.js';
 import { selectOrderAggregate } from '../adapters/db/repos/orders-repo.js';
-import { selectPaymentIntentById } from '../adapters/db/repos/payment-intents-repo.js';
+import {
+  selectPaymentIntentById,
+  selectPaymentIntentsByOrderIds,
+} from '../adapters/db/repos/payment-intents-repo.js';
 import {
   insertRefund,
   listRefunds as listRefundRows,
@@ -231,16 +234,21 @@ export async function createRefund(
   const outcomes = new Map<string, RefundOutcome>();
   for (const item of refund.items) {
     const intent = changed.value.payments.find((p) => p.id === item.payment_intent_id);
-    outcomes.set(
-      item.payment_intent_id,
-      await processor.refund({
-        idempotencyKey: `${refund.refund.id}:${item.payment_intent_id}`,
-        processorPaymentId: intent?.processor_payment_id ?? '',
-        paymentSource: intent?.payment_source ?? null,
-        amount: item.amount,
-        currency: refund.refund.currency,
-      }),
-    );
+    try {
+      outcomes.set(
+        item.payment_intent_id,
+        await processor.refund({
+          idempotencyKey: `${refund.refund.id}:${item.payment_intent_id}`,
+          processorPaymentId: intent?.processor_payment_id ?? '',
+          paymentSource: intent?.payment_source ?? null,
+          amount: item.amount,
+          currency: refund.refund.currency,
+        }),
+      );
+    } catch {
+      // No answer: the part stays pending (its money counted as refunded), to be sent
+      // again with the same idempotency key — never refunded twice.
+    }
   }
   return recordOutcomes(deps, tenant, { type: 'system', id: null }, refund.refund.id, outcomes);
 }
@@ -305,7 +313,12 @@ export async function recordOutcomes(
         refundResource(result),
         now,
       );
-      return ok(withRefunded(current, -givenBack));
+      // Money moved back: the order's status may change. Otherwise only the refund did.
+      return ok(
+        givenBack > 0
+          ? withRefunded(current, -givenBack)
+          : { aggregate: current, event: 'order.updated' as const },
+      );
     },
   );
   if (!changed.ok && !unchanged) return changed;
@@ -369,21 +382,35 @@ export async function settleRefundForTest(
   return recordOutcomes(deps, tenant, { type: 'system', id: null }, refundId, outcomes);
 }
 
-/** Cancels a pending refund; its money goes back to the order. */
+/**
+ * Cancels a pending refund: the processor stops it first (a refund it still holds would
+ * otherwise pay out later), then its money goes back to the order.
+ */
 export async function cancelRefund(
   deps: Deps,
+  processor: PaymentProcessor,
   tenant: Tenant,
   actor: Actor,
   refundId: string,
 ): Promise<Result<RefundAggregate>> {
   const found = await selectRefund(deps.db, tenant, refundId);
   if (!found) return fail(missing('refund'));
+  const refused = (message: string) =>
+    fail<RefundAggregate>({ code: 'refund_state_invalid', message, loc: ['status'] });
   if (found.refund.status !== 'pending') {
-    return fail({
-      code: 'refund_state_invalid',
-      message: `Only a pending refund can be canceled; this one is ${found.refund.status}`,
-      loc: ['status'],
+    return refused(`Only a pending refund can be canceled; this one is ${found.refund.status}`);
+  }
+  const payments = await selectPaymentIntentsByOrderIds(deps.db, [found.refund.order_id]);
+  for (const item of found.items) {
+    if (item.status !== 'pending') continue;
+    if (!item.processor_refund_id)
+      return refused('The refund is being sent to the processor; retry in a moment');
+    const answer = await processor.cancelRefund({
+      processorRefundId: item.processor_refund_id,
+      paymentSource: payments.find((p) => p.id === item.payment_intent_id)?.payment_source ?? null,
     });
+    if (answer.status !== 'canceled')
+      return refused('The processor can no longer cancel this refund');
   }
   const outcomes = new Map<string, ItemOutcome>(
     found.items.map((i) => [i.payment_intent_id, { status: 'canceled' }]),

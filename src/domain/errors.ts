@@ -20,7 +20,9 @@ export type FailureCode =
   | 'resource_in_use'
   | 'amount_invalid'
   | 'refund_amount_invalid'
-  | 'refund_state_invalid';
+  | 'refund_state_invalid'
+  | 'payment_in_progress'
+  | 'processor_unavailable';
 
 export interface Failure {
   readonly code: FailureCode;

@@ -36,19 +36,37 @@ const ALLOWED: Record<OrderStatus, readonly OrderAction[]> = {
   CLOSED: ['update_metadata'],
 };
 
-/** The actions an order in this status allows, for `available_actions`. */
-export function availableActions(status: OrderStatus): readonly OrderAction[] {
-  return ALLOWED[status];
+/** While money is on an OPEN order (a payment made or under way) only these remain. */
+const WITH_MONEY_ON_OPEN: readonly OrderAction[] = ['pay', 'update_metadata'];
+
+/**
+ * The actions an order allows, for `available_actions`. An OPEN order that has taken
+ * (or is taking) money can no longer change what it sells or be canceled: the money
+ * would be stranded on a total that no longer matches it.
+ */
+export function availableActions(
+  status: OrderStatus,
+  moneyOnOrder = false,
+): readonly OrderAction[] {
+  return status === 'OPEN' && moneyOnOrder ? WITH_MONEY_ON_OPEN : ALLOWED[status];
 }
 
 /** ok when `action` is allowed; otherwise the `order_state_invalid` failure naming what is. */
-export function requireAction(status: OrderStatus, action: OrderAction): Result<void> {
-  if (ALLOWED[status].includes(action)) return ok(undefined);
+export function requireAction(
+  status: OrderStatus,
+  action: OrderAction,
+  moneyOnOrder = false,
+): Result<void> {
+  const allowed = availableActions(status, moneyOnOrder);
+  if (allowed.includes(action)) return ok(undefined);
   return fail({
     code: 'order_state_invalid',
-    message: `Cannot ${action.replace('_', ' ')} an order that is ${status}`,
+    message:
+      status === 'OPEN' && moneyOnOrder
+        ? `Cannot ${action.replace('_', ' ')} an order that has payments`
+        : `Cannot ${action.replace('_', ' ')} an order that is ${status}`,
     loc: ['status'],
-    details: { status, available_actions: ALLOWED[status] },
+    details: { status, available_actions: allowed },
   });
 }
 

@@ -52,6 +52,8 @@ const FAILURE_STATUS: Record<FailureCode, { status: number; type: ErrorType }> =
   amount_invalid: { status: 422, type: 'validation_error' },
   refund_amount_invalid: { status: 422, type: 'validation_error' },
   refund_state_invalid: { status: 409, type: 'conflict' },
+  payment_in_progress: { status: 409, type: 'conflict' },
+  processor_unavailable: { status: 502, type: 'processor_error' },
 };
 
 export function failureToApiError(failure: Failure): ApiError {

@@ -154,7 +154,7 @@ function replay(reply: FastifyReply, row: IdempotencyKeyRow): FastifyReply {
  * Idempotency for POST and PATCH (PRODUCT.md §1): the first response for a key is
  * stored and replayed byte for byte; a different body is a 422; a duplicate that
  * arrives while the first still runs waits for it, then gets a 409 if it is still
- * running; a 5xx releases the key so that a retry can run. Fields a route marks as
+ * running; a 500 releases the key so that a retry can run. Fields a route marks as
  * `secretFields` are left out of the stored response.
  */
 export function registerIdempotency(
@@ -198,7 +198,10 @@ export function registerIdempotency(
     const claim = request.idempotencyClaim;
     if (!claim) return payload;
     request.idempotencyClaim = null;
-    if (reply.statusCode >= 500 || typeof payload !== 'string') {
+    // Only an unexpected crash (500) frees the key for a retry. A processor error (502)
+    // may follow a charge that went through: its answer is kept, so a retry replays it
+    // instead of charging again.
+    if (reply.statusCode === 500 || typeof payload !== 'string') {
       await releaseIdempotencyKey(deps.db, claim.tenant, claim.key);
     } else {
       const secrets = request.routeOptions.config.secretFields;

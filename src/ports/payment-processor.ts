@@ -56,8 +56,17 @@ export type RefundOutcome =
       readonly failureReason: RefundFailureReason;
     };
 
+export interface CancelRefundRequest {
+  readonly processorRefundId: string;
+  readonly paymentSource: string | null;
+}
+
 export interface PaymentProcessor {
   readonly name: 'sandbox' | 'stripe';
   charge(request: ChargeRequest): Promise<ChargeOutcome>;
   refund(request: RefundRequest): Promise<RefundOutcome>;
+  /** Stops a pending refund at the processor; `not_cancelable` once money has moved. */
+  cancelRefund(
+    request: CancelRefundRequest,
+  ): Promise<{ readonly status: 'canceled' | 'not_cancelable' }>;
 }

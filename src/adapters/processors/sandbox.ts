@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type {
+  CancelRefundRequest,
   ChargeOutcome,
   ChargeRequest,
   PaymentProcessor,
@@ -88,6 +89,12 @@ export function createSandboxProcessor(): PaymentProcessor {
         processorRefundId,
         referenceId: sandboxReference(request.idempotencyKey),
       };
+    },
+    // Only the refunds that stay pending in the sandbox can be stopped.
+    async cancelRefund(request: CancelRefundRequest) {
+      const pending =
+        request.paymentSource === 'tok_refundPending' || request.paymentSource === 'tok_refundFail';
+      return { status: pending ? ('canceled' as const) : ('not_cancelable' as const) };
     },
   };
 }

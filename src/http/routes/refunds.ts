@@ -277,7 +277,13 @@ export function registerRefundRoutes(
     },
     async (request) => {
       const refund = unwrap(
-        await cancelRefund(deps, callerOf(request), actorOf(request), request.params.refund_id),
+        await cancelRefund(
+          deps,
+          processor,
+          callerOf(request),
+          actorOf(request),
+          request.params.refund_id,
+        ),
       );
       return { refund: refundResource(refund) };
     },
