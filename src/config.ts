@@ -9,6 +9,8 @@ export interface Config {
   readonly logLevel: string;
   readonly rateLimitPerSecond: number;
   readonly dbPoolSize: number;
+  /** How often pending payments and refunds are settled, and how old they must be. */
+  readonly settlementIntervalMs: number;
 }
 
 function integer(
@@ -36,5 +38,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.FLINT_LOG_LEVEL || 'info',
     rateLimitPerSecond: integer('FLINT_RATE_LIMIT', env.FLINT_RATE_LIMIT, 500),
     dbPoolSize: integer('FLINT_DB_POOL_SIZE', env.FLINT_DB_POOL_SIZE, 10),
+    settlementIntervalMs: integer(
+      'FLINT_SETTLEMENT_INTERVAL_MS',
+      env.FLINT_SETTLEMENT_INTERVAL_MS,
+      30_000,
+    ),
   };
 }

@@ -5,11 +5,13 @@ import {
   openDatabase,
   pendingMigrations,
 } from './adapters/db/database.js';
+import { createSandboxProcessor } from './adapters/processors/sandbox.js';
 import type { Deps } from './app/deps.js';
 import type { Config } from './config.js';
 import { buildApp } from './http/app.js';
 import { systemClock } from './ports/clock.js';
 import { startIdempotencyReaper } from './workers/idempotency-reaper.js';
+import { startSettlementWorker } from './workers/settlement.js';
 
 export const VERSION = '0.1.0';
 
@@ -50,7 +52,9 @@ export async function startServer(
     }
   }
   const deps: Deps = { db: database.db, clock: systemClock };
+  const processor = createSandboxProcessor();
   const app = await buildApp({
+    processor,
     deps,
     adminToken: config.adminToken,
     logger,
@@ -59,6 +63,11 @@ export async function startServer(
     version: VERSION,
   });
   const reaper = startIdempotencyReaper(deps, { intervalMs: 10 * 60 * 1000, logger });
+  const settlement = startSettlementWorker(deps, processor, {
+    intervalMs: config.settlementIntervalMs,
+    olderThanMs: config.settlementIntervalMs,
+    logger,
+  });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -70,6 +79,7 @@ export async function startServer(
       await app.close(); // stops accepting, lets in-flight requests finish
       await app.drained(10_000); // handlers whose client went away are still running
       await reaper.stop();
+      await settlement.stop();
       await database.close();
     })();
     return stopping;

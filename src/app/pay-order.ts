@@ -239,7 +239,8 @@ function outcomeRow(outcome: ChargeOutcome, now: Date): PaymentIntentOutcome {
   }
 }
 
-async function settle(
+/** Records a processor's answer for an intent (also used by the settlement worker). */
+export async function settle(
   deps: Deps,
   tenant: Tenant,
   actor: Actor,

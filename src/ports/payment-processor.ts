@@ -65,6 +65,8 @@ export interface PaymentProcessor {
   readonly name: 'sandbox' | 'stripe';
   charge(request: ChargeRequest): Promise<ChargeOutcome>;
   refund(request: RefundRequest): Promise<RefundOutcome>;
+  /** Where a refund sent earlier stands now (for refunds that were pending). */
+  refundStatus(request: CancelRefundRequest): Promise<RefundOutcome>;
   /** Stops a pending refund at the processor; `not_cancelable` once money has moved. */
   cancelRefund(
     request: CancelRefundRequest,

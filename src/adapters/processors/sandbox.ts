@@ -90,6 +90,21 @@ export function createSandboxProcessor(): PaymentProcessor {
         referenceId: sandboxReference(request.idempotencyKey),
       };
     },
+    // tok_refundFail refunds fail when next looked at (the card expired); tok_refundPending
+    // ones stay pending until a test helper settles them.
+    async refundStatus(request: CancelRefundRequest): Promise<RefundOutcome> {
+      const id = request.processorRefundId;
+      if (request.paymentSource === 'tok_refundFail') {
+        return {
+          status: 'failed',
+          processorRefundId: id,
+          failureReason: 'expired_or_canceled_card',
+        };
+      }
+      if (request.paymentSource === 'tok_refundPending')
+        return { status: 'pending', processorRefundId: id };
+      return { status: 'succeeded', processorRefundId: id, referenceId: sandboxReference(id) };
+    },
     // Only the refunds that stay pending in the sandbox can be stopped.
     async cancelRefund(request: CancelRefundRequest) {
       const pending =

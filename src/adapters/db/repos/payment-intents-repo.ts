@@ -82,3 +82,19 @@ export async function settlePaymentIntent(
     .executeTakeFirst();
   return updated !== undefined;
 }
+
+/** Intents still `processing` since before `before`, in any account (the settlement worker). */
+export async function selectStaleProcessingIntents(
+  db: Kysely<Database>,
+  before: Date,
+  limit: number,
+  accountId?: string,
+): Promise<PaymentIntentRow[]> {
+  let query = db
+    .selectFrom('payment_intents')
+    .selectAll()
+    .where('status', '=', 'processing')
+    .where('updated_at', '<', before);
+  if (accountId) query = query.where('account_id', '=', accountId);
+  return query.orderBy('id').limit(limit).execute();
+}

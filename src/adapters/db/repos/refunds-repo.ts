@@ -118,3 +118,21 @@ export async function updateRefund(
       .execute();
   }
 }
+
+/** Pending refund parts of refunds last changed before `before`, in any account. */
+export async function selectPendingRefundItems(
+  db: Kysely<Database>,
+  before: Date,
+  limit: number,
+  accountId?: string,
+): Promise<(RefundItemRow & { account_id: string; mode: RefundRow['mode']; currency: string })[]> {
+  let query = db
+    .selectFrom('refund_items')
+    .innerJoin('refunds', 'refunds.id', 'refund_items.refund_id')
+    .selectAll('refund_items')
+    .select(['refunds.account_id', 'refunds.mode', 'refunds.currency'])
+    .where('refund_items.status', '=', 'pending')
+    .where('refunds.updated_at', '<', before);
+  if (accountId) query = query.where('refunds.account_id', '=', accountId);
+  return query.orderBy('refund_items.refund_id').limit(limit).execute();
+}

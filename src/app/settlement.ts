@@ -1,0 +1,112 @@
+import {
+  selectPaymentIntentById,
+  selectStaleProcessingIntents,
+} from '../adapters/db/repos/payment-intents-repo.js';
+import { selectPendingRefundItems } from '../adapters/db/repos/refunds-repo.js';
+import type { PaymentProcessor, RefundOutcome } from '../ports/payment-processor.js';
+import type { Deps } from './deps.js';
+import type { Actor } from './events.js';
+import { settle } from './pay-order.js';
+import { recordOutcomes } from './refunds.js';
+
+const SYSTEM: Actor = { type: 'system', id: null };
+
+/**
+ * Payments the processor never answered: ask again with the same idempotency key (the
+ * intent id), so the processor returns what it did the first time, and record it.
+ * Returns how many were settled.
+ */
+export interface SettlementScope {
+  readonly limit?: number;
+  /** Only this account's (tests share one database); every account when absent. */
+  readonly accountId?: string;
+}
+
+export async function settleStalePayments(
+  deps: Deps,
+  processor: PaymentProcessor,
+  olderThanMs: number,
+  scope: SettlementScope = {},
+): Promise<number> {
+  const before = new Date(deps.clock.now().getTime() - olderThanMs);
+  let settled = 0;
+  const stale = await selectStaleProcessingIntents(
+    deps.db,
+    before,
+    scope.limit ?? 100,
+    scope.accountId,
+  );
+  for (const intent of stale) {
+    try {
+      const outcome = await processor.charge({
+        idempotencyKey: intent.id,
+        amount: intent.amount,
+        currency: intent.currency,
+        paymentSourceToken: intent.payment_source ?? '',
+        buyerEmail: intent.buyer_email ?? undefined,
+        metadata: { flint_order_id: intent.order_id, flint_payment_intent_id: intent.id },
+      });
+      const tenant = { accountId: intent.account_id, mode: intent.mode };
+      const result = await settle(deps, tenant, SYSTEM, intent, outcome);
+      if (result.ok) settled += 1;
+    } catch {
+      // Still no answer: the next run tries again with the same key.
+    }
+  }
+  return settled;
+}
+
+/**
+ * Pending refunds: send again the parts the processor never received (same idempotency
+ * key), and ask where the others stand; record what changed. Returns refunds looked at.
+ */
+export async function settlePendingRefunds(
+  deps: Deps,
+  processor: PaymentProcessor,
+  olderThanMs: number,
+  scope: SettlementScope = {},
+): Promise<number> {
+  const before = new Date(deps.clock.now().getTime() - olderThanMs);
+  const byRefund = new Map<string, PendingPart[]>();
+  const pending = await selectPendingRefundItems(
+    deps.db,
+    before,
+    scope.limit ?? 100,
+    scope.accountId,
+  );
+  for (const part of pending) {
+    byRefund.set(part.refund_id, [...(byRefund.get(part.refund_id) ?? []), part]);
+  }
+  for (const [refundId, parts] of byRefund) {
+    const first = parts[0];
+    if (!first) continue;
+    const tenant = { accountId: first.account_id, mode: first.mode };
+    const outcomes = new Map<string, RefundOutcome>();
+    for (const part of parts) {
+      const intent = await selectPaymentIntentById(deps.db, tenant, part.payment_intent_id);
+      if (!intent) continue;
+      try {
+        const paymentSource = intent.payment_source;
+        const outcome = part.processor_refund_id
+          ? await processor.refundStatus({
+              processorRefundId: part.processor_refund_id,
+              paymentSource,
+            })
+          : await processor.refund({
+              idempotencyKey: `${refundId}:${part.payment_intent_id}`,
+              processorPaymentId: intent.processor_payment_id ?? '',
+              paymentSource,
+              amount: part.amount,
+              currency: part.currency,
+            });
+        outcomes.set(part.payment_intent_id, outcome);
+      } catch {
+        // No answer: left pending for the next run.
+      }
+    }
+    await recordOutcomes(deps, tenant, SYSTEM, refundId, outcomes);
+  }
+  return byRefund.size;
+}
+
+type PendingPart = Awaited<ReturnType<typeof selectPendingRefundItems>>[number];
