@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { closeOpenSessions } from '../adapters/db/repos/checkout-sessions-repo.js';
 import { adjustRedemptions, lockCouponsByIds } from '../adapters/db/repos/coupons-repo.js';
 import { lockOrderAggregate } from '../adapters/db/repos/orders-repo.js';
 import {
@@ -280,6 +281,19 @@ export async function settle(
       paymentIntentResource(settled),
       now,
     );
+    if (status === 'PAID' && current.order.status !== 'PAID') {
+      // Paying the order by any surface completes its open checkout sessions.
+      for (const id of await closeOpenSessions(tx, current.order.id, 'complete', now)) {
+        await recordEvent(
+          tx,
+          tenant,
+          actor,
+          { type: 'checkout.session.completed', objectType: 'checkout_session', objectId: id },
+          { checkout_session_id: id, order_id: current.order.id, status: 'complete' },
+          now,
+        );
+      }
+    }
     return ok({
       aggregate: { ...current, payments, order: { ...current.order, paid, status } },
       event:

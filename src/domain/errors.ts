@@ -22,7 +22,8 @@ export type FailureCode =
   | 'refund_amount_invalid'
   | 'refund_state_invalid'
   | 'payment_in_progress'
-  | 'processor_unavailable';
+  | 'processor_unavailable'
+  | 'checkout_session_state_invalid';
 
 export interface Failure {
   readonly code: FailureCode;

@@ -21,6 +21,7 @@ import {
 import { registerMetrics } from './metrics.js';
 import { registerAccountRoutes, registerAdminAccountRoutes } from './routes/accounts.js';
 import { registerApiKeyRoutes } from './routes/api-keys.js';
+import { registerCheckoutSessionRoutes } from './routes/checkout-sessions.js';
 import { registerCouponRoutes } from './routes/coupons.js';
 import { registerCustomerRoutes } from './routes/customers.js';
 import { registerOrderRoutes } from './routes/orders.js';
@@ -192,6 +193,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const processor = options.processor ?? createSandboxProcessor();
     registerPaymentRoutes(api, deps, processor);
     registerRefundRoutes(api, deps, processor);
+    registerCheckoutSessionRoutes(api, deps);
   });
 
   app.get('/openapi.json', async () => app.swagger());

@@ -54,6 +54,7 @@ const FAILURE_STATUS: Record<FailureCode, { status: number; type: ErrorType }> =
   refund_state_invalid: { status: 409, type: 'conflict' },
   payment_in_progress: { status: 409, type: 'conflict' },
   processor_unavailable: { status: 502, type: 'processor_error' },
+  checkout_session_state_invalid: { status: 409, type: 'conflict' },
 };
 
 export function failureToApiError(failure: Failure): ApiError {

@@ -256,6 +256,19 @@ export interface RefundItemsTable {
   failure_reason: string | null;
 }
 
+export interface CheckoutSessionsTable {
+  id: string;
+  account_id: string;
+  mode: Mode;
+  order_id: string;
+  status: 'open' | 'complete' | 'expired';
+  success_url: string;
+  cancel_url: string | null;
+  metadata: Json<Record<string, string>>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -278,6 +291,7 @@ export interface Database {
   payment_intents: PaymentIntentsTable;
   refunds: RefundsTable;
   refund_items: RefundItemsTable;
+  checkout_sessions: CheckoutSessionsTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;
@@ -295,3 +309,4 @@ export type EventRow = Selectable<EventsTable>;
 export type PaymentIntentRow = Selectable<PaymentIntentsTable>;
 export type RefundRow = Selectable<RefundsTable>;
 export type RefundItemRow = Selectable<RefundItemsTable>;
+export type CheckoutSessionRow = Selectable<CheckoutSessionsTable>;

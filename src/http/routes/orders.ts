@@ -63,7 +63,7 @@ const LineItemInput = Type.Object(
     description: 'Ad hoc (name + unit_price_money), or by price_id or product_id',
   },
 );
-const LineItems = Type.Array(LineItemInput, { minItems: 1, maxItems: 100 });
+export const LineItems = Type.Array(LineItemInput, { minItems: 1, maxItems: 100 });
 
 const CreateOrderBody = RootBody(
   'order',

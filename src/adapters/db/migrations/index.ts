@@ -3,6 +3,7 @@ import * as foundation from './0001-foundation.js';
 import * as orders from './0002-orders.js';
 import * as payments from './0003-payments.js';
 import * as refunds from './0004-refunds.js';
+import * as checkoutSessions from './0005-checkout-sessions.js';
 
 /** Every migration, in order. Names sort lexicographically; never rename one that shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-orders': orders,
   '0003-payments': payments,
   '0004-refunds': refunds,
+  '0005-checkout-sessions': checkoutSessions,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,77 @@
+import type { Kysely } from 'kysely';
+import type { Tenant } from '../../../domain/tenant.js';
+import { fetchPage, type Page, type PageRequest } from '../pagination.js';
+import type { CheckoutSessionRow, Database } from '../schema.js';
+
+export async function insertCheckoutSession(
+  db: Kysely<Database>,
+  row: CheckoutSessionRow,
+): Promise<void> {
+  await db
+    .insertInto('checkout_sessions')
+    .values({ ...row, metadata: JSON.stringify(row.metadata) })
+    .execute();
+}
+
+function sessions(db: Kysely<Database>, tenant: Tenant) {
+  return db
+    .selectFrom('checkout_sessions')
+    .selectAll()
+    .where('account_id', '=', tenant.accountId)
+    .where('mode', '=', tenant.mode);
+}
+
+export async function selectCheckoutSession(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  id: string,
+): Promise<CheckoutSessionRow | undefined> {
+  return sessions(db, tenant).where('id', '=', id).executeTakeFirst();
+}
+
+export async function listCheckoutSessions(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  filter: {
+    readonly orderId?: string | undefined;
+    readonly status?: CheckoutSessionRow['status'] | undefined;
+  },
+  page: PageRequest,
+): Promise<Page<CheckoutSessionRow>> {
+  let query = sessions(db, tenant);
+  if (filter.orderId) query = query.where('order_id', '=', filter.orderId);
+  if (filter.status) query = query.where('status', '=', filter.status);
+  return fetchPage(query, 'id', page);
+}
+
+/** Moves an order's open sessions to `status`; returns the ids that moved. */
+export async function closeOpenSessions(
+  db: Kysely<Database>,
+  orderId: string,
+  status: 'complete' | 'expired',
+  at: Date,
+): Promise<string[]> {
+  const rows = await db
+    .updateTable('checkout_sessions')
+    .set({ status, updated_at: at })
+    .where('order_id', '=', orderId)
+    .where('status', '=', 'open')
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+export async function expireCheckoutSession(
+  db: Kysely<Database>,
+  id: string,
+  at: Date,
+): Promise<boolean> {
+  const row = await db
+    .updateTable('checkout_sessions')
+    .set({ status: 'expired', updated_at: at })
+    .where('id', '=', id)
+    .where('status', '=', 'open')
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -1,0 +1,47 @@
+import type { CheckoutSessionView } from '../app/checkout-sessions.js';
+import { orderResource } from './order.js';
+import { refundResource } from './refund.js';
+
+/**
+ * The checkout session exactly as the refund guide shows it (flat amounts, lower-case
+ * currency, nested customer and payment intent), plus `order_id` and `url`.
+ */
+export function checkoutSessionResource(view: CheckoutSessionView, baseUrl: string) {
+  const { session, order, customer } = view;
+  const payments = order.payments;
+  const intent =
+    [...payments].reverse().find((p) => p.status === 'succeeded') ??
+    payments[payments.length - 1] ??
+    null;
+  return {
+    checkout_session_id: session.id,
+    object: 'checkout_session' as const,
+    status: session.status,
+    amount_total: order.pricing.net.total,
+    amount_subtotal: order.pricing.net.subtotal,
+    currency: order.order.currency.toLowerCase(),
+    customer: customer
+      ? { customer_id: customer.id, email: customer.email, name: customer.name }
+      : null,
+    payment_intent: intent
+      ? {
+          payment_intent_id: intent.id,
+          amount: intent.amount,
+          amount_received: intent.amount_received,
+          status: intent.status,
+        }
+      : null,
+    payment_intent_id: intent?.id ?? null,
+    latest_charge: intent?.latest_charge ?? null,
+    line_items: orderResource(order).line_items,
+    refunds: view.refunds.map(refundResource),
+    order_id: order.order.id,
+    url: `${baseUrl}/checkout/${session.id}`,
+    success_url: session.success_url,
+    cancel_url: session.cancel_url,
+    metadata: session.metadata,
+    test_mode: session.mode === 'test',
+    created_at: session.created_at.toISOString(),
+    updated_at: session.updated_at.toISOString(),
+  };
+}
