@@ -1,38 +1,26 @@
 import type { Kysely } from 'kysely';
-import type { Page, PageRequest } from '../adapters/db/pagination.js';
 import { selectOrderAggregate } from '../adapters/db/repos/orders-repo.js';
-import {
-  selectPaymentIntentById,
-  selectPaymentIntentsByOrderIds,
-} from '../adapters/db/repos/payment-intents-repo.js';
+import { selectPaymentIntentById } from '../adapters/db/repos/payment-intents-repo.js';
 import {
   insertRefund,
-  listRefunds as listRefundRows,
   OUTSTANDING,
   type RefundAggregate,
-  type RefundFilter,
-  selectRefund,
   selectRefundsByOrder,
-  updateRefund,
 } from '../adapters/db/repos/refunds-repo.js';
 import type { Database, RefundItemRow, RefundRow } from '../adapters/db/schema.js';
 import { fail, missing, ok, type Result } from '../domain/errors.js';
-import { type Metadata, mergeMetadata, withoutEmptyValues } from '../domain/metadata.js';
-import { requireAction, statusAfterMoneyMoved } from '../domain/order-lifecycle.js';
-import {
-  type RefundFailureReason,
-  referenceStatusOf,
-  refundStatusOf,
-} from '../domain/refund-status.js';
+import { type Metadata, withoutEmptyValues } from '../domain/metadata.js';
+import { requireAction } from '../domain/order-lifecycle.js';
 import { type RefundableCharge, type RefundPart, spreadRefund } from '../domain/refunds.js';
 import type { Tenant } from '../domain/tenant.js';
 import type { PaymentProcessor, RefundOutcome } from '../ports/payment-processor.js';
 import { refundResource } from '../resources/refund.js';
-import { changeOrder, type OrderChange } from './change-order.js';
+import { changeOrder } from './change-order.js';
 import type { Deps } from './deps.js';
-import { type Actor, type OrderEventType, recordEvent } from './events.js';
+import { type Actor, recordEvent } from './events.js';
 import { newId } from './ids.js';
 import { type OrderView, viewOrder } from './order-pricing.js';
+import { recordOutcomes, withRefunded } from './refund-outcomes.js';
 
 export type RefundReason = 'duplicate' | 'fraudulent' | 'requested_by_customer';
 
@@ -119,26 +107,6 @@ async function plan(
   const parts = spreadRefund(amount, charges, ['refund', 'amount']);
   if (!parts.ok) return parts;
   return ok({ amount, parts: parts.value, remaining: left - amount });
-}
-
-function orderEventFor(status: OrderView['order']['status']): OrderEventType {
-  if (status === 'REFUNDED') return 'order.refunded';
-  if (status === 'PARTIALLY_REFUNDED') return 'order.partially_refunded';
-  return 'order.updated';
-}
-
-/** Moves an order's refunded amount by `delta` and recomputes its status. */
-function withRefunded(current: OrderView, delta: number): OrderChange {
-  const refunded = current.order.refunded + delta;
-  const status = statusAfterMoneyMoved(current.order.status, {
-    total: current.pricing.net.total,
-    paid: current.order.paid,
-    refunded,
-  });
-  return {
-    aggregate: { ...current, order: { ...current.order, refunded, status } },
-    event: orderEventFor(status),
-  };
 }
 
 /** Shows what a refund would do, and creates nothing. */
@@ -251,232 +219,4 @@ export async function createRefund(
     }
   }
   return recordOutcomes(deps, tenant, { type: 'system', id: null }, refund.refund.id, outcomes);
-}
-
-type ItemOutcome = RefundOutcome | { readonly status: 'canceled' };
-
-/**
- * Records what the processor (or a test helper, or a cancel) said about a refund's
- * parts, under the order's lock. Only parts still pending change, so a late or repeated
- * answer never overwrites a final one; money from failed or canceled parts goes back to
- * the order, whose status is recomputed.
- */
-export async function recordOutcomes(
-  deps: Deps,
-  tenant: Tenant,
-  actor: Actor,
-  refundId: string,
-  outcomes: ReadonlyMap<string, ItemOutcome>,
-): Promise<Result<RefundAggregate>> {
-  const found = await selectRefund(deps.db, tenant, refundId);
-  if (!found) return fail(missing('refund'));
-  let result: RefundAggregate = found;
-  let unchanged = false;
-  const changed = await changeOrder(
-    deps,
-    tenant,
-    actor,
-    found.refund.order_id,
-    async (current, tx, now) => {
-      const fresh = await selectRefund(tx, tenant, refundId);
-      if (!fresh) return fail(missing('refund'));
-      let givenBack = 0;
-      const items = fresh.items.map((item) => {
-        const outcome = outcomes.get(item.payment_intent_id);
-        if (!outcome || (item.status !== 'pending' && item.status !== 'requires_action'))
-          return item;
-        if (outcome.status === 'failed' || outcome.status === 'canceled') givenBack += item.amount;
-        return settledItem(item, outcome);
-      });
-      const status = refundStatusOf(items);
-      const failure = items.find((i) => i.failure_reason)?.failure_reason ?? null;
-      const refund: RefundRow = {
-        ...fresh.refund,
-        status,
-        failure_reason: failure,
-        reference_id: items.find((i) => i.reference_id)?.reference_id ?? null,
-        reference_status: referenceStatusOf(items),
-        updated_at: now,
-      };
-      result = { refund, items };
-      if (JSON.stringify(items) === JSON.stringify(fresh.items)) {
-        unchanged = true; // an answer already recorded (a retry, a late webhook): write nothing
-        return fail(missing('refund'));
-      }
-      await updateRefund(tx, result);
-      const type = status === fresh.refund.status ? 'refund.updated' : `refund.${status}`;
-      await recordEvent(
-        tx,
-        tenant,
-        actor,
-        { type, objectType: 'refund', objectId: refundId },
-        refundResource(result),
-        now,
-      );
-      // Money moved back: the order's status may change. Otherwise only the refund did.
-      return ok(
-        givenBack > 0
-          ? withRefunded(current, -givenBack)
-          : { aggregate: current, event: 'order.updated' as const },
-      );
-    },
-  );
-  if (!changed.ok && !unchanged) return changed;
-  return ok(result);
-}
-
-function settledItem(item: RefundItemRow, outcome: ItemOutcome): RefundItemRow {
-  switch (outcome.status) {
-    case 'succeeded':
-      return {
-        ...item,
-        status: 'succeeded',
-        processor_refund_id: outcome.processorRefundId,
-        reference_id: outcome.referenceId,
-        reference_status: outcome.referenceId ? 'available' : 'pending',
-      };
-    case 'pending':
-      return { ...item, processor_refund_id: outcome.processorRefundId };
-    case 'failed':
-      return {
-        ...item,
-        status: 'failed',
-        processor_refund_id: outcome.processorRefundId ?? item.processor_refund_id,
-        reference_status: 'unavailable',
-        failure_reason: outcome.failureReason,
-      };
-    case 'canceled':
-      return { ...item, status: 'canceled', reference_status: 'unavailable' };
-  }
-}
-
-/** Test mode: settles a pending refund as the processor eventually would. */
-export async function settleRefundForTest(
-  deps: Deps,
-  tenant: Tenant,
-  refundId: string,
-  result: 'succeed' | 'fail',
-  failureReason: RefundFailureReason = 'expired_or_canceled_card',
-): Promise<Result<RefundAggregate>> {
-  const found = await selectRefund(deps.db, tenant, refundId);
-  if (!found) return fail(missing('refund'));
-  if (found.refund.status !== 'pending') {
-    return fail({
-      code: 'refund_state_invalid',
-      message: `The refund is ${found.refund.status}, not pending`,
-      loc: ['status'],
-    });
-  }
-  const outcomes = new Map<string, ItemOutcome>(
-    found.items.map((item) => [
-      item.payment_intent_id,
-      result === 'succeed'
-        ? {
-            status: 'succeeded',
-            processorRefundId: item.processor_refund_id ?? `re_test_${refundId}`,
-            referenceId: `ARN${refundId.slice(-12).toUpperCase()}`,
-          }
-        : { status: 'failed', processorRefundId: item.processor_refund_id, failureReason },
-    ]),
-  );
-  return recordOutcomes(deps, tenant, { type: 'system', id: null }, refundId, outcomes);
-}
-
-/**
- * Cancels a pending refund: the processor stops it first (a refund it still holds would
- * otherwise pay out later), then its money goes back to the order.
- */
-export async function cancelRefund(
-  deps: Deps,
-  processor: PaymentProcessor,
-  tenant: Tenant,
-  actor: Actor,
-  refundId: string,
-): Promise<Result<RefundAggregate>> {
-  const found = await selectRefund(deps.db, tenant, refundId);
-  if (!found) return fail(missing('refund'));
-  const refused = (message: string) =>
-    fail<RefundAggregate>({ code: 'refund_state_invalid', message, loc: ['status'] });
-  if (found.refund.status !== 'pending') {
-    return refused(`Only a pending refund can be canceled; this one is ${found.refund.status}`);
-  }
-  const payments = await selectPaymentIntentsByOrderIds(deps.db, [found.refund.order_id]);
-  for (const item of found.items) {
-    if (item.status !== 'pending') continue;
-    if (!item.processor_refund_id)
-      return refused('The refund is being sent to the processor; retry in a moment');
-    const answer = await processor.cancelRefund({
-      processorRefundId: item.processor_refund_id,
-      paymentSource: payments.find((p) => p.id === item.payment_intent_id)?.payment_source ?? null,
-    });
-    if (answer.status !== 'canceled')
-      return refused('The processor can no longer cancel this refund');
-  }
-  const outcomes = new Map<string, ItemOutcome>(
-    found.items.map((i) => [i.payment_intent_id, { status: 'canceled' }]),
-  );
-  return recordOutcomes(deps, tenant, actor, refundId, outcomes);
-}
-
-/** Changes only `reason` and `metadata`; amount and status never change here. */
-export async function updateRefundDetails(
-  deps: Deps,
-  tenant: Tenant,
-  actor: Actor,
-  refundId: string,
-  input: {
-    readonly reason?: RefundReason | null | undefined;
-    readonly metadata?: Metadata | undefined;
-  },
-): Promise<Result<RefundAggregate>> {
-  const found = await selectRefund(deps.db, tenant, refundId);
-  if (!found) return fail(missing('refund'));
-  let result: RefundAggregate = found;
-  const changed = await changeOrder(
-    deps,
-    tenant,
-    actor,
-    found.refund.order_id,
-    async (current, tx, now) => {
-      const fresh = await selectRefund(tx, tenant, refundId);
-      if (!fresh) return fail(missing('refund'));
-      let metadata = fresh.refund.metadata;
-      if (input.metadata !== undefined) {
-        const merged = mergeMetadata(metadata, input.metadata);
-        if (!merged.ok) return fail({ ...merged.error, loc: ['refund', 'metadata'] });
-        metadata = merged.value;
-      }
-      const reason = input.reason === undefined ? fresh.refund.reason : input.reason;
-      result = { ...fresh, refund: { ...fresh.refund, reason, metadata, updated_at: now } };
-      await updateRefund(tx, result);
-      await recordEvent(
-        tx,
-        tenant,
-        actor,
-        { type: 'refund.updated', objectType: 'refund', objectId: refundId },
-        refundResource(result),
-        now,
-      );
-      return ok({ aggregate: current, event: 'order.updated' as const });
-    },
-  );
-  return changed.ok ? ok(result) : changed;
-}
-
-export async function getRefund(
-  deps: Deps,
-  tenant: Tenant,
-  id: string,
-): Promise<Result<RefundAggregate>> {
-  const found = await selectRefund(deps.db, tenant, id);
-  return found ? ok(found) : fail(missing('refund'));
-}
-
-export async function listRefunds(
-  deps: Deps,
-  tenant: Tenant,
-  filter: RefundFilter,
-  page: PageRequest,
-): Promise<Page<RefundAggregate>> {
-  return listRefundRows(deps.db, tenant, filter, page);
 }

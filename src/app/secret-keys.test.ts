@@ -30,8 +30,8 @@ describe('secret keys', () => {
     for (const bad of [
       '',
       'sk_test_',
-      'sk_prod_' + 'a'.repeat(32),
-      'pk_test_' + 'a'.repeat(32),
+      `sk_prod_${'a'.repeat(32)}`,
+      `pk_test_${'a'.repeat(32)}`,
       `sk_test_${'a'.repeat(31)}!`,
     ]) {
       expect(isWellFormedSecretKey(bad)).toBe(false);

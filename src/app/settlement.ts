@@ -7,7 +7,7 @@ import type { PaymentProcessor, RefundOutcome } from '../ports/payment-processor
 import type { Deps } from './deps.js';
 import type { Actor } from './events.js';
 import { settle } from './pay-order.js';
-import { recordOutcomes } from './refunds.js';
+import { recordOutcomes } from './refund-outcomes.js';
 
 const SYSTEM: Actor = { type: 'system', id: null };
 

@@ -3,15 +3,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { Deps } from '../../app/deps.js';
 import type { Actor } from '../../app/events.js';
-import {
-  cancelRefund,
-  createRefund,
-  getRefund,
-  listRefunds,
-  previewRefund,
-  settleRefundForTest,
-  updateRefundDetails,
-} from '../../app/refunds.js';
+import { cancelRefund, settleRefundForTest } from '../../app/refund-outcomes.js';
+import { getRefund, listRefunds, updateRefundDetails } from '../../app/refund-queries.js';
+import { createRefund, previewRefund } from '../../app/refunds.js';
 import { MAX_AMOUNT } from '../../domain/money.js';
 import type { PaymentProcessor } from '../../ports/payment-processor.js';
 import { refundResource } from '../../resources/refund.js';

@@ -1,0 +1,79 @@
+import type { Page, PageRequest } from '../adapters/db/pagination.js';
+import {
+  listRefunds as listRefundRows,
+  type RefundAggregate,
+  type RefundFilter,
+  selectRefund,
+  updateRefund,
+} from '../adapters/db/repos/refunds-repo.js';
+import { fail, missing, ok, type Result } from '../domain/errors.js';
+import { type Metadata, mergeMetadata } from '../domain/metadata.js';
+import type { Tenant } from '../domain/tenant.js';
+import { refundResource } from '../resources/refund.js';
+import { changeOrder } from './change-order.js';
+import type { Deps } from './deps.js';
+import { type Actor, recordEvent } from './events.js';
+import type { RefundReason } from './refunds.js';
+
+/** Changes only `reason` and `metadata`; amount and status never change here. */
+export async function updateRefundDetails(
+  deps: Deps,
+  tenant: Tenant,
+  actor: Actor,
+  refundId: string,
+  input: {
+    readonly reason?: RefundReason | null | undefined;
+    readonly metadata?: Metadata | undefined;
+  },
+): Promise<Result<RefundAggregate>> {
+  const found = await selectRefund(deps.db, tenant, refundId);
+  if (!found) return fail(missing('refund'));
+  let result: RefundAggregate = found;
+  const changed = await changeOrder(
+    deps,
+    tenant,
+    actor,
+    found.refund.order_id,
+    async (current, tx, now) => {
+      const fresh = await selectRefund(tx, tenant, refundId);
+      if (!fresh) return fail(missing('refund'));
+      let metadata = fresh.refund.metadata;
+      if (input.metadata !== undefined) {
+        const merged = mergeMetadata(metadata, input.metadata);
+        if (!merged.ok) return fail({ ...merged.error, loc: ['refund', 'metadata'] });
+        metadata = merged.value;
+      }
+      const reason = input.reason === undefined ? fresh.refund.reason : input.reason;
+      result = { ...fresh, refund: { ...fresh.refund, reason, metadata, updated_at: now } };
+      await updateRefund(tx, result);
+      await recordEvent(
+        tx,
+        tenant,
+        actor,
+        { type: 'refund.updated', objectType: 'refund', objectId: refundId },
+        refundResource(result),
+        now,
+      );
+      return ok({ aggregate: current, event: 'order.updated' as const });
+    },
+  );
+  return changed.ok ? ok(result) : changed;
+}
+
+export async function getRefund(
+  deps: Deps,
+  tenant: Tenant,
+  id: string,
+): Promise<Result<RefundAggregate>> {
+  const found = await selectRefund(deps.db, tenant, id);
+  return found ? ok(found) : fail(missing('refund'));
+}
+
+export async function listRefunds(
+  deps: Deps,
+  tenant: Tenant,
+  filter: RefundFilter,
+  page: PageRequest,
+): Promise<Page<RefundAggregate>> {
+  return listRefundRows(deps.db, tenant, filter, page);
+}
