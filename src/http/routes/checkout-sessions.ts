@@ -23,7 +23,7 @@ import {
   RootBody,
   Timestamp,
 } from '../schemas.js';
-import { LineItems, Order } from './orders.js';
+import { LineItems, Order } from './order-schemas.js';
 import { Refund } from './refunds.js';
 
 const Url = Type.String({ format: 'uri', maxLength: 2048, pattern: '^https?://' });

@@ -20,7 +20,7 @@ import {
   RootBody,
   Timestamp,
 } from '../schemas.js';
-import { Order } from './orders.js';
+import { Order } from './order-schemas.js';
 
 export const PaymentIntent = Type.Object({
   payment_intent_id: Type.String(),
