@@ -15,6 +15,7 @@ import type {
 } from '../adapters/db/schema.js';
 import { normalizeCurrency } from '../domain/currency.js';
 import { type Failure, fail, missing, ok, type Result } from '../domain/errors.js';
+import { checkStock, quantitiesByProduct } from '../domain/inventory.js';
 import { type Metadata, withoutEmptyValues } from '../domain/metadata.js';
 import type { Tenant } from '../domain/tenant.js';
 import { newId } from './ids.js';
@@ -222,30 +223,7 @@ export async function resolveLines(
       metadata: withoutEmptyValues(input.metadata ?? {}),
     });
   }
-  const stock = checkStock(rows, lk.products);
+  const stock = checkStock(quantitiesByProduct(rows), lk.products);
   if (!stock.ok) return stock;
   return ok({ lines: rows, explicitRates: lk.explicitRates, defaultRates: lk.defaultRates });
-}
-
-/** Tracked products must have enough stock for every line that sells them. */
-function checkStock(
-  lines: readonly OrderLineItemRow[],
-  products: readonly ProductRow[],
-): Result<void> {
-  for (const product of products) {
-    if (!product.inventory_tracked) continue;
-    const wanted = lines
-      .filter((l) => l.product_id === product.id)
-      .reduce((n, l) => n + l.quantity, 0);
-    const available = product.inventory_quantity ?? 0;
-    if (wanted > available) {
-      return fail({
-        code: 'out_of_stock',
-        message: `Only ${available} of ${product.name} in stock`,
-        loc: ['order', 'line_items'],
-        details: { product_id: product.id, available, requested: wanted },
-      });
-    }
-  }
-  return ok(undefined);
 }

@@ -11,6 +11,7 @@ import { adjustInventory, lockProductsByIds } from '../adapters/db/repos/product
 import type { Database, PaymentIntentRow } from '../adapters/db/schema.js';
 import { checkCoupon } from '../domain/coupons.js';
 import { type Failure, fail, missing, ok, type Result } from '../domain/errors.js';
+import { checkStock, quantitiesByProduct } from '../domain/inventory.js';
 import { requireAction, statusAfterMoneyMoved } from '../domain/order-lifecycle.js';
 import type { Tenant } from '../domain/tenant.js';
 import type { ChargeOutcome, PaymentProcessor } from '../ports/payment-processor.js';
@@ -166,24 +167,13 @@ async function takeStockAndRedemptions(
   view: OrderView,
   now: Date,
 ): Promise<Result<void>> {
-  const wanted = new Map<string, number>();
-  for (const line of view.lines) {
-    if (line.product_id)
-      wanted.set(line.product_id, (wanted.get(line.product_id) ?? 0) + line.quantity);
-  }
-  for (const product of await lockProductsByIds(tx, tenant, [...wanted.keys()])) {
-    if (!product.inventory_tracked) continue;
-    const quantity = wanted.get(product.id) ?? 0;
-    const available = product.inventory_quantity ?? 0;
-    if (quantity > available) {
-      return fail({
-        code: 'out_of_stock',
-        message: `Only ${available} of ${product.name} in stock`,
-        loc: ['order', 'line_items'],
-        details: { product_id: product.id, available, requested: quantity },
-      });
-    }
-    await adjustInventory(tx, product.id, -quantity);
+  const wanted = quantitiesByProduct(view.lines);
+  const products = await lockProductsByIds(tx, tenant, [...wanted.keys()]);
+  const stock = checkStock(wanted, products);
+  if (!stock.ok) return stock;
+  for (const product of products) {
+    if (product.inventory_tracked)
+      await adjustInventory(tx, product.id, -(wanted.get(product.id) ?? 0));
   }
   const coupons = await lockCouponsByIds(
     tx,
@@ -315,11 +305,7 @@ export async function settle(
 /** A payment that was to settle the order failed: the stock and redemptions go back. */
 async function giveBack(tx: Kysely<Database>, view: OrderView): Promise<void> {
   const tenant = { accountId: view.order.account_id, mode: view.order.mode };
-  const wanted = new Map<string, number>();
-  for (const line of view.lines) {
-    if (line.product_id)
-      wanted.set(line.product_id, (wanted.get(line.product_id) ?? 0) + line.quantity);
-  }
+  const wanted = quantitiesByProduct(view.lines);
   for (const product of await lockProductsByIds(tx, tenant, [...wanted.keys()])) {
     if (product.inventory_tracked)
       await adjustInventory(tx, product.id, wanted.get(product.id) ?? 0);
