@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { authenticate, type Caller } from '../app/api-keys.js';
 import type { Deps } from '../app/deps.js';
+import type { Actor } from '../app/events.js';
 import { invalidApiKey } from './errors.js';
 
 declare module 'fastify' {
@@ -47,4 +48,9 @@ export function adminTokenHook(adminToken: string | undefined) {
       timingSafeEqual(given, expected);
     if (!valid) throw invalidApiKey();
   };
+}
+
+/** The caller as the author of a change (the timeline's "who"). */
+export function actorOf(request: FastifyRequest): Actor {
+  return { type: 'api_key', id: callerOf(request).keyId };
 }

@@ -91,3 +91,12 @@ export const ErrorResponse = Type.Object(
   },
   { description: 'The one error shape of every failure' },
 );
+
+/** The error responses of every route (for the OpenAPI document and serialization). */
+export const ErrorResponses = { '4xx': ErrorResponse, '5xx': ErrorResponse };
+
+/** The body of an action endpoint (cancel, close, expire…): nothing but an optional key. */
+export const ActionBody = Type.Object(
+  { idempotency_key: Type.Optional(IdempotencyKey) },
+  { additionalProperties: false },
+);

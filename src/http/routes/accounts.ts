@@ -7,7 +7,7 @@ import { createAccount } from '../../app/create-account.js';
 import type { Deps } from '../../app/deps.js';
 import { callerOf } from '../auth.js';
 import { unwrap } from '../errors.js';
-import { ErrorResponse, Metadata, RootBody, Timestamp } from '../schemas.js';
+import { ErrorResponses, Metadata, RootBody, Timestamp } from '../schemas.js';
 
 export const Account = Type.Object({
   account_id: Type.String(),
@@ -57,7 +57,6 @@ const CreateAccountResponse = Type.Object({
   account: Account,
   keys: Type.Object({ test_secret_key: Type.String(), live_secret_key: Type.String() }),
 });
-const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
 
 export function serializeAccount(row: AccountRow): Account {
   return {
@@ -83,7 +82,7 @@ export function registerAdminAccountRoutes(server: FastifyInstance, deps: Deps):
         summary: 'Create an account with a test and a live secret key (admin token)',
         security: [{ adminToken: [] }],
         body: CreateAccountBody,
-        response: { 200: CreateAccountResponse, ...errors },
+        response: { 200: CreateAccountResponse, ...ErrorResponses },
       },
     },
     async (request) => {
@@ -111,7 +110,7 @@ export function registerAccountRoutes(server: FastifyInstance, deps: Deps): void
       schema: {
         tags: ['Accounts'],
         summary: 'Retrieve the account of the calling key',
-        response: { 200: Type.Object({ account: Account }), ...errors },
+        response: { 200: Type.Object({ account: Account }), ...ErrorResponses },
       },
     },
     async (request) => {
@@ -126,7 +125,7 @@ export function registerAccountRoutes(server: FastifyInstance, deps: Deps): void
         tags: ['Accounts'],
         summary: 'Update the account of the calling key (name, tax_shipping, metadata)',
         body: UpdateAccountBody,
-        response: { 200: Type.Object({ account: Account }), ...errors },
+        response: { 200: Type.Object({ account: Account }), ...ErrorResponses },
       },
     },
     async (request) => {

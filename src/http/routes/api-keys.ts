@@ -8,7 +8,7 @@ import { callerOf } from '../auth.js';
 import { unwrap } from '../errors.js';
 import { listBody, pageRequestOf } from '../pagination.js';
 import {
-  ErrorResponse,
+  ErrorResponses,
   Id,
   ListQuery,
   ListResponse,
@@ -43,7 +43,6 @@ const CreateApiKeyBody = RootBody(
 );
 const ApiKeyParams = Type.Object({ api_key_id: Id('key') }, { additionalProperties: false });
 const ApiKeyResponse = Type.Object({ api_key: ApiKey });
-const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
 const tags = ['API keys'];
 
 export function serializeApiKey(row: ApiKeyRow, secret?: string): ApiKey {
@@ -71,7 +70,7 @@ export function registerApiKeyRoutes(server: FastifyInstance, deps: Deps): void 
         tags,
         summary: 'Create a secret key in the mode of the calling key (shown once)',
         body: CreateApiKeyBody,
-        response: { 200: ApiKeyResponse, ...errors },
+        response: { 200: ApiKeyResponse, ...ErrorResponses },
       },
     },
     async (request) => {
@@ -87,7 +86,7 @@ export function registerApiKeyRoutes(server: FastifyInstance, deps: Deps): void 
         tags,
         summary: 'List the secret keys of the calling mode, newest first',
         querystring: ListQuery('key', {}),
-        response: { 200: ListResponse('api_keys', ApiKey), ...errors },
+        response: { 200: ListResponse('api_keys', ApiKey), ...ErrorResponses },
       },
     },
     async (request) => {
@@ -103,7 +102,7 @@ export function registerApiKeyRoutes(server: FastifyInstance, deps: Deps): void 
         tags,
         summary: 'Revoke a secret key; it stops working at once',
         params: ApiKeyParams,
-        response: { 200: ApiKeyResponse, ...errors },
+        response: { 200: ApiKeyResponse, ...ErrorResponses },
       },
     },
     async (request) => {

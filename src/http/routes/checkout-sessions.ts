@@ -9,13 +9,13 @@ import {
 } from '../../app/checkout-sessions.js';
 import type { Deps } from '../../app/deps.js';
 import { checkoutSessionResource } from '../../resources/checkout-session.js';
-import { callerOf } from '../auth.js';
+import { actorOf, callerOf } from '../auth.js';
 import { unwrap } from '../errors.js';
 import { listBody, pageRequestOf } from '../pagination.js';
 import {
-  ErrorResponse,
+  ActionBody,
+  ErrorResponses,
   Id,
-  IdempotencyKey,
   ListQuery,
   ListResponse,
   Metadata,
@@ -82,7 +82,6 @@ const CreateBody = RootBody(
 );
 const Params = Type.Object({ checkout_session_id: Id('cs') }, { additionalProperties: false });
 const Response = Type.Object({ checkout_session: CheckoutSession });
-const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
 const tags = ['Checkout sessions'];
 
 function baseUrl(request: FastifyRequest): string {
@@ -91,10 +90,6 @@ function baseUrl(request: FastifyRequest): string {
 
 export function registerCheckoutSessionRoutes(server: FastifyInstance, deps: Deps): void {
   const app = server.withTypeProvider<TypeBoxTypeProvider>();
-  const actorOf = (request: FastifyRequest) => ({
-    type: 'api_key' as const,
-    id: callerOf(request).keyId,
-  });
 
   app.post(
     '/v1/checkout/sessions',
@@ -103,7 +98,7 @@ export function registerCheckoutSessionRoutes(server: FastifyInstance, deps: Dep
         tags,
         summary: 'Create a hosted checkout session for an order',
         body: CreateBody,
-        response: { 200: Response, ...errors },
+        response: { 200: Response, ...ErrorResponses },
       },
     },
     async (request) => {
@@ -126,7 +121,7 @@ export function registerCheckoutSessionRoutes(server: FastifyInstance, deps: Dep
         tags,
         summary: 'Retrieve a checkout session',
         params: Params,
-        response: { 200: Response, ...errors },
+        response: { 200: Response, ...ErrorResponses },
       },
     },
     async (request) => {
@@ -149,7 +144,7 @@ export function registerCheckoutSessionRoutes(server: FastifyInstance, deps: Dep
             Type.Union([Type.Literal('open'), Type.Literal('complete'), Type.Literal('expired')]),
           ),
         }),
-        response: { 200: ListResponse('checkout_sessions', CheckoutSession), ...errors },
+        response: { 200: ListResponse('checkout_sessions', CheckoutSession), ...ErrorResponses },
       },
     },
     async (request) => {
@@ -173,11 +168,8 @@ export function registerCheckoutSessionRoutes(server: FastifyInstance, deps: Dep
         tags,
         summary: 'Expire an open checkout session',
         params: Params,
-        body: Type.Object(
-          { idempotency_key: Type.Optional(IdempotencyKey) },
-          { additionalProperties: false },
-        ),
-        response: { 200: Response, ...errors },
+        body: ActionBody,
+        response: { 200: Response, ...ErrorResponses },
       },
     },
     async (request) => {

@@ -16,7 +16,7 @@ import { callerOf } from '../auth.js';
 import { unwrap } from '../errors.js';
 import { listBody, pageRequestOf } from '../pagination.js';
 import {
-  ErrorResponse,
+  ErrorResponses,
   Id,
   ListQuery,
   ListResponse,
@@ -134,7 +134,6 @@ export function serializeCoupon(row: CouponRow, now: Date): Coupon {
   };
 }
 
-const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
 const tags = ['Coupons'];
 
 export function registerCouponRoutes(server: FastifyInstance, deps: Deps): void {
@@ -148,7 +147,7 @@ export function registerCouponRoutes(server: FastifyInstance, deps: Deps): void 
         tags,
         summary: 'Create a coupon',
         body: CreateCouponBody,
-        response: { 200: CouponResponse, ...errors },
+        response: { 200: CouponResponse, ...ErrorResponses },
       },
     },
     async (request) => {
@@ -165,7 +164,7 @@ export function registerCouponRoutes(server: FastifyInstance, deps: Deps): void 
         tags,
         summary: 'Retrieve a coupon',
         params: CouponParams,
-        response: { 200: CouponResponse, ...errors },
+        response: { 200: CouponResponse, ...ErrorResponses },
       },
     },
     async (request) => {
@@ -183,7 +182,7 @@ export function registerCouponRoutes(server: FastifyInstance, deps: Deps): void 
         summary: 'Update a coupon (name, active, metadata)',
         params: CouponParams,
         body: UpdateCouponBody,
-        response: { 200: CouponResponse, ...errors },
+        response: { 200: CouponResponse, ...ErrorResponses },
       },
     },
     async (request) => {
@@ -201,7 +200,7 @@ export function registerCouponRoutes(server: FastifyInstance, deps: Deps): void 
         tags,
         summary: 'List coupons, newest first',
         querystring: ListCouponsQuery,
-        response: { 200: ListResponse('coupons', Coupon), ...errors },
+        response: { 200: ListResponse('coupons', Coupon), ...ErrorResponses },
       },
     },
     async (request) => {

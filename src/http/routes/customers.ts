@@ -14,7 +14,7 @@ import { callerOf } from '../auth.js';
 import { unwrap } from '../errors.js';
 import { listBody, pageRequestOf } from '../pagination.js';
 import {
-  ErrorResponse,
+  ErrorResponses,
   Id,
   ListQuery,
   ListResponse,
@@ -90,7 +90,6 @@ export function serializeCustomer(row: CustomerRow): Customer {
   };
 }
 
-const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
 const tags = ['Customers'];
 
 export function registerCustomerRoutes(server: FastifyInstance, deps: Deps): void {
@@ -102,7 +101,7 @@ export function registerCustomerRoutes(server: FastifyInstance, deps: Deps): voi
         tags,
         summary: 'Create a customer',
         body: CreateCustomerBody,
-        response: { 200: CustomerResponse, ...errors },
+        response: { 200: CustomerResponse, ...ErrorResponses },
       },
     },
     async (request) => {
@@ -119,7 +118,7 @@ export function registerCustomerRoutes(server: FastifyInstance, deps: Deps): voi
         tags,
         summary: 'Retrieve a customer',
         params: CustomerParams,
-        response: { 200: CustomerResponse, ...errors },
+        response: { 200: CustomerResponse, ...ErrorResponses },
       },
     },
     async (request) => {
@@ -137,7 +136,7 @@ export function registerCustomerRoutes(server: FastifyInstance, deps: Deps): voi
         summary: 'Update a customer',
         params: CustomerParams,
         body: UpdateCustomerBody,
-        response: { 200: CustomerResponse, ...errors },
+        response: { 200: CustomerResponse, ...ErrorResponses },
       },
     },
     async (request) => {
@@ -155,7 +154,7 @@ export function registerCustomerRoutes(server: FastifyInstance, deps: Deps): voi
         tags,
         summary: 'Delete a customer',
         params: CustomerParams,
-        response: { 200: DeletedCustomerResponse, ...errors },
+        response: { 200: DeletedCustomerResponse, ...ErrorResponses },
       },
     },
     async (request) => {
@@ -174,7 +173,7 @@ export function registerCustomerRoutes(server: FastifyInstance, deps: Deps): voi
         tags,
         summary: 'List customers, newest first',
         querystring: ListCustomersQuery,
-        response: { 200: ListResponse('customers', Customer), ...errors },
+        response: { 200: ListResponse('customers', Customer), ...ErrorResponses },
       },
     },
     async (request) => {

@@ -96,10 +96,6 @@ export const ApplyCouponBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export const EmptyBody = Type.Object(
-  { idempotency_key: Type.Optional(IdempotencyKey) },
-  { additionalProperties: false },
-);
 
 export const NetAmounts = Type.Object({
   subtotal_money: Money,

@@ -1,21 +1,19 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { EventRow } from '../../adapters/db/schema.js';
 import { createOrder } from '../../app/create-order.js';
 import type { Deps } from '../../app/deps.js';
-import type { Actor } from '../../app/events.js';
 import { applyCoupon, endOrder, removeCoupon, updateOrder } from '../../app/order-commands.js';
 import { getOrder, listOrders, orderTimeline } from '../../app/order-queries.js';
 import { orderResource } from '../../resources/order.js';
-import { callerOf } from '../auth.js';
+import { actorOf, callerOf } from '../auth.js';
 import { unwrap } from '../errors.js';
 import { listBody, pageRequestOf } from '../pagination.js';
-import { ErrorResponse, ListQuery, ListResponse } from '../schemas.js';
+import { ActionBody, ErrorResponses, ListQuery, ListResponse } from '../schemas.js';
 import {
   ApplyCouponBody,
   CouponParams,
   CreateOrderBody,
-  EmptyBody,
   ListOrdersQuery,
   Order,
   OrderParams,
@@ -36,16 +34,11 @@ function timelineEntry(event: EventRow) {
   };
 }
 
-const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
 const tags = ['Orders'];
-
-function actorOf(request: FastifyRequest): Actor {
-  return { type: 'api_key', id: callerOf(request).keyId };
-}
 
 export function registerOrderRoutes(server: FastifyInstance, deps: Deps): void {
   const app = server.withTypeProvider<TypeBoxTypeProvider>();
-  const respond = { 200: OrderResponse, ...errors };
+  const respond = { 200: OrderResponse, ...ErrorResponses };
 
   app.post(
     '/v1/orders',
@@ -151,7 +144,7 @@ export function registerOrderRoutes(server: FastifyInstance, deps: Deps): void {
           tags,
           summary: action === 'cancel' ? 'Cancel an OPEN order' : 'Close a paid order',
           params: OrderParams,
-          body: EmptyBody,
+          body: ActionBody,
           response: respond,
         },
       },
@@ -177,7 +170,7 @@ export function registerOrderRoutes(server: FastifyInstance, deps: Deps): void {
         tags,
         summary: 'List orders, newest first',
         querystring: ListOrdersQuery,
-        response: { 200: ListResponse('orders', Order), ...errors },
+        response: { 200: ListResponse('orders', Order), ...ErrorResponses },
       },
     },
     async (request) => {
@@ -206,7 +199,7 @@ export function registerOrderRoutes(server: FastifyInstance, deps: Deps): void {
           "The order's append-only history: what changed, who, when, amounts before and after",
         params: OrderParams,
         querystring: ListQuery('evt', {}),
-        response: { 200: ListResponse('timeline', TimelineEntry), ...errors },
+        response: { 200: ListResponse('timeline', TimelineEntry), ...ErrorResponses },
       },
     },
     async (request) => {

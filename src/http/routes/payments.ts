@@ -8,11 +8,11 @@ import { MAX_AMOUNT } from '../../domain/money.js';
 import type { PaymentProcessor } from '../../ports/payment-processor.js';
 import { orderResource } from '../../resources/order.js';
 import { paymentIntentResource } from '../../resources/payment-intent.js';
-import { callerOf } from '../auth.js';
+import { actorOf, callerOf } from '../auth.js';
 import { ApiError, unwrap } from '../errors.js';
 import { listBody, pageRequestOf } from '../pagination.js';
 import {
-  ErrorResponse,
+  ErrorResponses,
   Id,
   ListQuery,
   ListResponse,
@@ -63,7 +63,6 @@ const PayBody = RootBody(
     { additionalProperties: false },
   ),
 );
-const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
 const tags = ['Payments'];
 
 export function registerPaymentRoutes(
@@ -81,17 +80,19 @@ export function registerPaymentRoutes(
         summary: "Charge (part of) the order's balance through the processor",
         params: Type.Object({ order_id: Id('ord') }, { additionalProperties: false }),
         body: PayBody,
-        response: { 200: Type.Object({ order: Order, payment_intent: PaymentIntent }), ...errors },
+        response: {
+          200: Type.Object({ order: Order, payment_intent: PaymentIntent }),
+          ...ErrorResponses,
+        },
       },
     },
     async (request) => {
-      const caller = callerOf(request);
       const result = unwrap(
         await payOrder(
           deps,
           processor,
-          caller,
-          { type: 'api_key', id: caller.keyId },
+          callerOf(request),
+          actorOf(request),
           request.params.order_id,
           request.body.payment,
         ),
@@ -118,7 +119,7 @@ export function registerPaymentRoutes(
         tags,
         summary: 'Retrieve a payment intent',
         params: Type.Object({ payment_intent_id: Id('pi') }, { additionalProperties: false }),
-        response: { 200: Type.Object({ payment_intent: PaymentIntent }), ...errors },
+        response: { 200: Type.Object({ payment_intent: PaymentIntent }), ...ErrorResponses },
       },
     },
     async (request) => {
@@ -136,7 +137,7 @@ export function registerPaymentRoutes(
         tags,
         summary: 'List payment intents, newest first',
         querystring: ListQuery('pi', { order: Type.Optional(Id('ord')) }),
-        response: { 200: ListResponse('payment_intents', PaymentIntent), ...errors },
+        response: { 200: ListResponse('payment_intents', PaymentIntent), ...ErrorResponses },
       },
     },
     async (request) => {

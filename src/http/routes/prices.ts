@@ -9,7 +9,7 @@ import { callerOf } from '../auth.js';
 import { unwrap } from '../errors.js';
 import { listBody, pageRequestOf } from '../pagination.js';
 import {
-  ErrorResponse,
+  ErrorResponses,
   Id,
   ListQuery,
   ListResponse,
@@ -104,7 +104,6 @@ export function serializePrice(row: PriceRow): Price {
   };
 }
 
-const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
 const tags = ['Prices'];
 
 export function registerPriceRoutes(server: FastifyInstance, deps: Deps): void {
@@ -116,7 +115,7 @@ export function registerPriceRoutes(server: FastifyInstance, deps: Deps): void {
         tags,
         summary: 'Create a price for a product',
         body: CreatePriceBody,
-        response: { 200: PriceResponse, ...errors },
+        response: { 200: PriceResponse, ...ErrorResponses },
       },
     },
     async (request) => {
@@ -133,7 +132,7 @@ export function registerPriceRoutes(server: FastifyInstance, deps: Deps): void {
         tags,
         summary: 'Retrieve a price',
         params: PriceParams,
-        response: { 200: PriceResponse, ...errors },
+        response: { 200: PriceResponse, ...ErrorResponses },
       },
     },
     async (request) => {
@@ -151,7 +150,7 @@ export function registerPriceRoutes(server: FastifyInstance, deps: Deps): void {
         summary: 'Update a price (active, metadata)',
         params: PriceParams,
         body: UpdatePriceBody,
-        response: { 200: PriceResponse, ...errors },
+        response: { 200: PriceResponse, ...ErrorResponses },
       },
     },
     async (request) => {
@@ -169,7 +168,7 @@ export function registerPriceRoutes(server: FastifyInstance, deps: Deps): void {
         tags,
         summary: 'List prices, newest first',
         querystring: ListPricesQuery,
-        response: { 200: ListResponse('prices', Price), ...errors },
+        response: { 200: ListResponse('prices', Price), ...ErrorResponses },
       },
     },
     async (request) => {

@@ -9,7 +9,7 @@ import { callerOf } from '../auth.js';
 import { unwrap } from '../errors.js';
 import { listBody, pageRequestOf } from '../pagination.js';
 import {
-  ErrorResponse,
+  ErrorResponses,
   Id,
   ListQuery,
   ListResponse,
@@ -101,7 +101,6 @@ export function serializeProduct(row: ProductRow): Product {
   };
 }
 
-const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
 const tags = ['Products'];
 
 export function registerProductRoutes(server: FastifyInstance, deps: Deps): void {
@@ -113,7 +112,7 @@ export function registerProductRoutes(server: FastifyInstance, deps: Deps): void
         tags,
         summary: 'Create a product',
         body: CreateProductBody,
-        response: { 200: ProductResponse, ...errors },
+        response: { 200: ProductResponse, ...ErrorResponses },
       },
     },
     async (request) => {
@@ -130,7 +129,7 @@ export function registerProductRoutes(server: FastifyInstance, deps: Deps): void
         tags,
         summary: 'Retrieve a product',
         params: ProductParams,
-        response: { 200: ProductResponse, ...errors },
+        response: { 200: ProductResponse, ...ErrorResponses },
       },
     },
     async (request) => {
@@ -148,7 +147,7 @@ export function registerProductRoutes(server: FastifyInstance, deps: Deps): void
         summary: 'Update or archive (active: false) a product',
         params: ProductParams,
         body: UpdateProductBody,
-        response: { 200: ProductResponse, ...errors },
+        response: { 200: ProductResponse, ...ErrorResponses },
       },
     },
     async (request) => {
@@ -166,7 +165,7 @@ export function registerProductRoutes(server: FastifyInstance, deps: Deps): void
         tags,
         summary: 'List products, newest first',
         querystring: ListProductsQuery,
-        response: { 200: ListResponse('products', Product), ...errors },
+        response: { 200: ListResponse('products', Product), ...ErrorResponses },
       },
     },
     async (request) => {

@@ -1,21 +1,20 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Deps } from '../../app/deps.js';
-import type { Actor } from '../../app/events.js';
 import { cancelRefund, settleRefundForTest } from '../../app/refund-outcomes.js';
 import { getRefund, listRefunds, updateRefundDetails } from '../../app/refund-queries.js';
 import { createRefund, previewRefund } from '../../app/refunds.js';
 import { MAX_AMOUNT } from '../../domain/money.js';
 import type { PaymentProcessor } from '../../ports/payment-processor.js';
 import { refundResource } from '../../resources/refund.js';
-import { callerOf } from '../auth.js';
+import { actorOf, callerOf } from '../auth.js';
 import { ApiError, unwrap } from '../errors.js';
 import { listBody, pageRequestOf } from '../pagination.js';
 import {
-  ErrorResponse,
+  ActionBody,
+  ErrorResponses,
   Id,
-  IdempotencyKey,
   ListQuery,
   ListResponse,
   Metadata,
@@ -104,10 +103,6 @@ const UpdateRefundBody = RootBody(
 );
 const RefundParams = Type.Object({ refund_id: Id('re') }, { additionalProperties: false });
 const RefundResponse = Type.Object({ refund: Refund });
-const EmptyBody = Type.Object(
-  { idempotency_key: Type.Optional(IdempotencyKey) },
-  { additionalProperties: false },
-);
 const Preview = Type.Object({
   refund_preview: Type.Object({
     object: Type.Literal('refund_preview'),
@@ -119,12 +114,7 @@ const Preview = Type.Object({
     remaining_refundable: Type.Integer(),
   }),
 });
-const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
 const tags = ['Refunds'];
-
-function actorOf(request: FastifyRequest): Actor {
-  return { type: 'api_key', id: callerOf(request).keyId };
-}
 
 export function registerRefundRoutes(
   server: FastifyInstance,
@@ -140,7 +130,7 @@ export function registerRefundRoutes(
         tags,
         summary: 'Refund an order or one of its payment intents',
         body: CreateRefundBody,
-        response: { 200: RefundResponse, ...errors },
+        response: { 200: RefundResponse, ...ErrorResponses },
       },
     },
     async (request) => {
@@ -164,7 +154,7 @@ export function registerRefundRoutes(
         tags,
         summary: 'The refund that POST /v1/refunds would create; creates nothing',
         body: CreateRefundBody,
-        response: { 200: Preview, ...errors },
+        response: { 200: Preview, ...ErrorResponses },
       },
     },
     async (request) => {
@@ -191,7 +181,7 @@ export function registerRefundRoutes(
         tags,
         summary: 'Retrieve a refund',
         params: RefundParams,
-        response: { 200: RefundResponse, ...errors },
+        response: { 200: RefundResponse, ...ErrorResponses },
       },
     },
     async (request) => ({
@@ -213,7 +203,7 @@ export function registerRefundRoutes(
           order: Type.Optional(Id('ord')),
           status: Type.Optional(RefundStatus),
         }),
-        response: { 200: ListResponse('refunds', Refund), ...errors },
+        response: { 200: ListResponse('refunds', Refund), ...ErrorResponses },
       },
     },
     async (request) => {
@@ -241,7 +231,7 @@ export function registerRefundRoutes(
         summary: 'Update reason and metadata (never amount or status)',
         params: RefundParams,
         body: UpdateRefundBody,
-        response: { 200: RefundResponse, ...errors },
+        response: { 200: RefundResponse, ...ErrorResponses },
       },
     },
     async (request) => {
@@ -265,8 +255,8 @@ export function registerRefundRoutes(
         tags,
         summary: 'Cancel a pending refund',
         params: RefundParams,
-        body: EmptyBody,
-        response: { 200: RefundResponse, ...errors },
+        body: ActionBody,
+        response: { 200: RefundResponse, ...ErrorResponses },
       },
     },
     async (request) => {
@@ -291,8 +281,8 @@ export function registerRefundRoutes(
           tags: ['Test helpers'],
           summary: `Test mode: make a pending refund ${result === 'succeed' ? 'succeed' : 'fail'}`,
           params: RefundParams,
-          body: EmptyBody,
-          response: { 200: RefundResponse, ...errors },
+          body: ActionBody,
+          response: { 200: RefundResponse, ...ErrorResponses },
         },
       },
       async (request) => {

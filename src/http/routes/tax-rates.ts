@@ -9,7 +9,7 @@ import { callerOf } from '../auth.js';
 import { unwrap } from '../errors.js';
 import { listBody, pageRequestOf } from '../pagination.js';
 import {
-  ErrorResponse,
+  ErrorResponses,
   Id,
   ListQuery,
   ListResponse,
@@ -98,7 +98,6 @@ export function serializeTaxRate(row: TaxRateRow): TaxRate {
   };
 }
 
-const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
 const tags = ['Tax rates'];
 
 export function registerTaxRateRoutes(server: FastifyInstance, deps: Deps): void {
@@ -110,7 +109,7 @@ export function registerTaxRateRoutes(server: FastifyInstance, deps: Deps): void
         tags,
         summary: 'Create a tax rate',
         body: CreateTaxRateBody,
-        response: { 200: TaxRateResponse, ...errors },
+        response: { 200: TaxRateResponse, ...ErrorResponses },
       },
     },
     async (request) => {
@@ -127,7 +126,7 @@ export function registerTaxRateRoutes(server: FastifyInstance, deps: Deps): void
         tags,
         summary: 'Retrieve a tax rate',
         params: TaxRateParams,
-        response: { 200: TaxRateResponse, ...errors },
+        response: { 200: TaxRateResponse, ...ErrorResponses },
       },
     },
     async (request) => {
@@ -145,7 +144,7 @@ export function registerTaxRateRoutes(server: FastifyInstance, deps: Deps): void
         summary: 'Update a tax rate (display_name, jurisdiction, default, active, metadata)',
         params: TaxRateParams,
         body: UpdateTaxRateBody,
-        response: { 200: TaxRateResponse, ...errors },
+        response: { 200: TaxRateResponse, ...ErrorResponses },
       },
     },
     async (request) => {
@@ -163,7 +162,7 @@ export function registerTaxRateRoutes(server: FastifyInstance, deps: Deps): void
         tags,
         summary: 'List tax rates, newest first',
         querystring: ListTaxRatesQuery,
-        response: { 200: ListResponse('tax_rates', TaxRate), ...errors },
+        response: { 200: ListResponse('tax_rates', TaxRate), ...ErrorResponses },
       },
     },
     async (request) => {
