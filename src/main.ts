@@ -10,6 +10,7 @@ import type { Deps } from './app/deps.js';
 import type { Config } from './config.js';
 import { buildApp } from './http/app.js';
 import { systemClock } from './ports/clock.js';
+import { singleProcessor } from './ports/payment-processor.js';
 import { startIdempotencyReaper } from './workers/idempotency-reaper.js';
 import { startSettlementWorker } from './workers/settlement.js';
 
@@ -52,9 +53,9 @@ export async function startServer(
     }
   }
   const deps: Deps = { db: database.db, clock: systemClock };
-  const processor = createSandboxProcessor();
+  const processors = singleProcessor(createSandboxProcessor());
   const app = await buildApp({
-    processor,
+    processors,
     deps,
     adminToken: config.adminToken,
     logger,
@@ -63,7 +64,7 @@ export async function startServer(
     version: VERSION,
   });
   const reaper = startIdempotencyReaper(deps, { intervalMs: 10 * 60 * 1000, logger });
-  const settlement = startSettlementWorker(deps, processor, {
+  const settlement = startSettlementWorker(deps, processors, {
     intervalMs: config.settlementIntervalMs,
     olderThanMs: config.settlementIntervalMs,
     logger,

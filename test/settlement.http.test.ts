@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSandboxProcessor } from '../src/adapters/processors/sandbox.js';
 import { settlePendingRefunds, settleStalePayments } from '../src/app/settlement.js';
-import type { PaymentProcessor } from '../src/ports/payment-processor.js';
+import { type PaymentProcessor, singleProcessor } from '../src/ports/payment-processor.js';
 import { expectError } from './catalog-fixtures.js';
 import { createTestAccount, request, startTestServer, type TestServer } from './harness.js';
 
@@ -53,7 +53,7 @@ describe('settlement worker', () => {
     const r1 = (await post(key, '/v1/refunds', { refund: { order_id: failing } })).body.refund;
     const r2 = (await post(key, '/v1/refunds', { refund: { order_id: waiting } })).body.refund;
     expect([r1.status, r2.status]).toEqual(['pending', 'pending']);
-    await settlePendingRefunds(server.deps, flaky, 0, { accountId });
+    await settlePendingRefunds(server.deps, singleProcessor(flaky), 0, { accountId });
     const failed = (await get(key, `/v1/refunds/${r1.refund_id}`)).body.refund;
     expect(failed).toMatchObject({ status: 'failed', failure_reason: 'expired_or_canceled_card' });
     expect((await get(key, `/v1/orders/${failing}`)).body.order).toMatchObject({ status: 'PAID' });
@@ -84,8 +84,8 @@ describe('settlement worker', () => {
       unreachable = false;
     }
     expect((await get(key, `/v1/orders/${orderId}`)).body.order.status).toBe('OPEN');
-    await settleStalePayments(server.deps, flaky, 0, { accountId });
-    await settleStalePayments(server.deps, flaky, 0, { accountId });
+    await settleStalePayments(server.deps, singleProcessor(flaky), 0, { accountId });
+    await settleStalePayments(server.deps, singleProcessor(flaky), 0, { accountId });
     const order = (await get(key, `/v1/orders/${orderId}`)).body.order;
     expect(order.status).toBe('PAID');
     expect(order.net_amounts.paid_money.amount).toBe(1000);
@@ -104,7 +104,7 @@ describe('settlement worker', () => {
       unreachable = false;
     }
     expect(refund.status).toBe('pending');
-    await settlePendingRefunds(server.deps, flaky, 0, { accountId });
+    await settlePendingRefunds(server.deps, singleProcessor(flaky), 0, { accountId });
     const after = (await get(key, `/v1/refunds/${refund.refund_id}`)).body.refund;
     expect(after).toMatchObject({ status: 'succeeded', reference_status: 'available' });
     expect(

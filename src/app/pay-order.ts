@@ -14,7 +14,7 @@ import { type Failure, fail, missing, ok, type Result } from '../domain/errors.j
 import { checkStock, quantitiesByProduct } from '../domain/inventory.js';
 import { requireAction, statusAfterMoneyMoved } from '../domain/order-lifecycle.js';
 import type { Tenant } from '../domain/tenant.js';
-import type { ChargeOutcome, PaymentProcessor } from '../ports/payment-processor.js';
+import type { ChargeOutcome, PaymentProcessor, Processors } from '../ports/payment-processor.js';
 import { paymentIntentResource } from '../resources/payment-intent.js';
 import { changeOrder } from './change-order.js';
 import type { Deps } from './deps.js';
@@ -48,12 +48,13 @@ export interface PaymentResult {
  */
 export async function payOrder(
   deps: Deps,
-  processor: PaymentProcessor,
+  processors: Processors,
   tenant: Tenant,
   actor: Actor,
   orderId: string,
   input: PayOrderInput,
 ): Promise<Result<PaymentResult>> {
+  const processor = await processors.forNewPayments(tenant);
   const reserved = await reserve(deps, processor, tenant, actor, orderId, input);
   if (!reserved.ok) return reserved;
   const intent = reserved.value;

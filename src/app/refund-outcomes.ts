@@ -13,7 +13,7 @@ import {
   refundStatusOf,
 } from '../domain/refund-status.js';
 import type { Tenant } from '../domain/tenant.js';
-import type { PaymentProcessor, RefundOutcome } from '../ports/payment-processor.js';
+import type { Processors, RefundOutcome } from '../ports/payment-processor.js';
 import { refundResource } from '../resources/refund.js';
 import { changeOrder, type OrderChange } from './change-order.js';
 import type { Deps } from './deps.js';
@@ -178,7 +178,7 @@ export async function settleRefundForTest(
  */
 export async function cancelRefund(
   deps: Deps,
-  processor: PaymentProcessor,
+  processors: Processors,
   tenant: Tenant,
   actor: Actor,
   refundId: string,
@@ -195,9 +195,11 @@ export async function cancelRefund(
     if (item.status !== 'pending') continue;
     if (!item.processor_refund_id)
       return refused('The refund is being sent to the processor; retry in a moment');
+    const payment = payments.find((p) => p.id === item.payment_intent_id);
+    const processor = await processors.named(tenant, payment?.processor ?? '');
     const answer = await processor.cancelRefund({
       processorRefundId: item.processor_refund_id,
-      paymentSource: payments.find((p) => p.id === item.payment_intent_id)?.payment_source ?? null,
+      paymentSource: payment?.payment_source ?? null,
     });
     if (answer.status !== 'canceled')
       return refused('The processor can no longer cancel this refund');

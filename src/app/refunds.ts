@@ -13,7 +13,7 @@ import { type Metadata, withoutEmptyValues } from '../domain/metadata.js';
 import { requireAction } from '../domain/order-lifecycle.js';
 import { type RefundableCharge, type RefundPart, spreadRefund } from '../domain/refunds.js';
 import type { Tenant } from '../domain/tenant.js';
-import type { PaymentProcessor, RefundOutcome } from '../ports/payment-processor.js';
+import type { Processors, RefundOutcome } from '../ports/payment-processor.js';
 import { refundResource } from '../resources/refund.js';
 import { changeOrder } from './change-order.js';
 import type { Deps } from './deps.js';
@@ -131,7 +131,7 @@ export async function previewRefund(
  */
 export async function createRefund(
   deps: Deps,
-  processor: PaymentProcessor,
+  processors: Processors,
   tenant: Tenant,
   actor: Actor,
   input: CreateRefundInput,
@@ -203,6 +203,7 @@ export async function createRefund(
   for (const item of refund.items) {
     const intent = changed.value.payments.find((p) => p.id === item.payment_intent_id);
     try {
+      const processor = await processors.named(tenant, intent?.processor ?? '');
       outcomes.set(
         item.payment_intent_id,
         await processor.refund({

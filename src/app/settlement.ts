@@ -3,7 +3,7 @@ import {
   selectStaleProcessingIntents,
 } from '../adapters/db/repos/payment-intents-repo.js';
 import { selectPendingRefundItems } from '../adapters/db/repos/refunds-repo.js';
-import type { PaymentProcessor, RefundOutcome } from '../ports/payment-processor.js';
+import type { Processors, RefundOutcome } from '../ports/payment-processor.js';
 import type { Deps } from './deps.js';
 import type { Actor } from './events.js';
 import { settle } from './pay-order.js';
@@ -24,7 +24,7 @@ export interface SettlementScope {
 
 export async function settleStalePayments(
   deps: Deps,
-  processor: PaymentProcessor,
+  processors: Processors,
   olderThanMs: number,
   scope: SettlementScope = {},
 ): Promise<number> {
@@ -37,7 +37,9 @@ export async function settleStalePayments(
     scope.accountId,
   );
   for (const intent of stale) {
+    const tenant = { accountId: intent.account_id, mode: intent.mode };
     try {
+      const processor = await processors.named(tenant, intent.processor);
       const outcome = await processor.charge({
         idempotencyKey: intent.id,
         amount: intent.amount,
@@ -46,7 +48,6 @@ export async function settleStalePayments(
         buyerEmail: intent.buyer_email ?? undefined,
         metadata: { flint_order_id: intent.order_id, flint_payment_intent_id: intent.id },
       });
-      const tenant = { accountId: intent.account_id, mode: intent.mode };
       const result = await settle(deps, tenant, SYSTEM, intent, outcome);
       if (result.ok) settled += 1;
     } catch {
@@ -62,7 +63,7 @@ export async function settleStalePayments(
  */
 export async function settlePendingRefunds(
   deps: Deps,
-  processor: PaymentProcessor,
+  processors: Processors,
   olderThanMs: number,
   scope: SettlementScope = {},
 ): Promise<number> {
@@ -86,6 +87,7 @@ export async function settlePendingRefunds(
       const intent = await selectPaymentIntentById(deps.db, tenant, part.payment_intent_id);
       if (!intent) continue;
       try {
+        const processor = await processors.named(tenant, intent.processor);
         const paymentSource = intent.payment_source;
         const outcome = part.processor_refund_id
           ? await processor.refundStatus({

@@ -9,7 +9,11 @@ import type { Logger } from 'pino';
 import { createSandboxProcessor } from '../adapters/processors/sandbox.js';
 import type { Deps } from '../app/deps.js';
 import { newId } from '../app/ids.js';
-import type { PaymentProcessor } from '../ports/payment-processor.js';
+import {
+  type PaymentProcessor,
+  type Processors,
+  singleProcessor,
+} from '../ports/payment-processor.js';
 import { adminTokenHook, apiKeyHook } from './auth.js';
 import { registerDrain } from './drain.js';
 import { ApiError, registerErrorHandling, sendError } from './errors.js';
@@ -47,7 +51,9 @@ export interface AppOptions {
   /** Process-level metrics (event loop, memory) in /metrics. */
   readonly defaultMetrics?: boolean;
   readonly version?: string;
-  /** The card processor; the offline sandbox when not given. */
+  /** Each account's card processor; the offline sandbox for all when not given. */
+  readonly processors?: Processors;
+  /** One processor for every account (tests); ignored when `processors` is given. */
   readonly processor?: PaymentProcessor;
 }
 
@@ -190,9 +196,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     registerTaxRateRoutes(api, deps);
     registerCouponRoutes(api, deps);
     registerOrderRoutes(api, deps);
-    const processor = options.processor ?? createSandboxProcessor();
-    registerPaymentRoutes(api, deps, processor);
-    registerRefundRoutes(api, deps, processor);
+    const processors =
+      options.processors ?? singleProcessor(options.processor ?? createSandboxProcessor());
+    registerPaymentRoutes(api, deps, processors);
+    registerRefundRoutes(api, deps, processors);
     registerCheckoutSessionRoutes(api, deps);
   });
 

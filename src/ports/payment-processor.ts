@@ -1,4 +1,5 @@
 import type { RefundFailureReason } from '../domain/refund-status.js';
+import type { Tenant } from '../domain/tenant.js';
 
 /**
  * The one interface every card processor implements (sandbox, Stripe). Flint never
@@ -71,4 +72,24 @@ export interface PaymentProcessor {
   cancelRefund(
     request: CancelRefundRequest,
   ): Promise<{ readonly status: 'canceled' | 'not_cancelable' }>;
+}
+
+export type ProcessorName = PaymentProcessor['name'];
+
+/**
+ * Finds the processor for an account and mode. New payments go through the one the
+ * account has configured; refunds and follow-ups go back to the one that took the
+ * payment (named on the payment intent), even if the account has since switched.
+ */
+export interface Processors {
+  forNewPayments(tenant: Tenant): Promise<PaymentProcessor>;
+  named(tenant: Tenant, name: string): Promise<PaymentProcessor>;
+}
+
+/** Every account and mode on one processor (the offline default, and tests). */
+export function singleProcessor(processor: PaymentProcessor): Processors {
+  return {
+    forNewPayments: async () => processor,
+    named: async () => processor,
+  };
 }

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Deps } from '../app/deps.js';
 import { settlePendingRefunds, settleStalePayments } from '../app/settlement.js';
-import type { PaymentProcessor } from '../ports/payment-processor.js';
+import type { Processors } from '../ports/payment-processor.js';
 import type { Worker } from './idempotency-reaper.js';
 
 /**
@@ -10,7 +10,7 @@ import type { Worker } from './idempotency-reaper.js';
  */
 export function startSettlementWorker(
   deps: Deps,
-  processor: PaymentProcessor,
+  processors: Processors,
   options: {
     readonly intervalMs: number;
     readonly olderThanMs: number;
@@ -22,8 +22,8 @@ export function startSettlementWorker(
   let stopped = false;
   const tick = () => {
     running = (async () => {
-      const payments = await settleStalePayments(deps, processor, options.olderThanMs);
-      const refunds = await settlePendingRefunds(deps, processor, options.olderThanMs);
+      const payments = await settleStalePayments(deps, processors, options.olderThanMs);
+      const refunds = await settlePendingRefunds(deps, processors, options.olderThanMs);
       if (payments + refunds > 0) options.logger?.info({ payments, refunds }, 'settlement run');
     })()
       .catch((err: unknown) => options.logger?.error({ err }, 'settlement run failed'))

@@ -5,7 +5,7 @@ import type { Deps } from '../../app/deps.js';
 import { payOrder } from '../../app/pay-order.js';
 import { getPaymentIntent, listPaymentIntents } from '../../app/payment-intent-queries.js';
 import { MAX_AMOUNT } from '../../domain/money.js';
-import type { PaymentProcessor } from '../../ports/payment-processor.js';
+import type { Processors } from '../../ports/payment-processor.js';
 import { orderResource } from '../../resources/order.js';
 import { paymentIntentResource } from '../../resources/payment-intent.js';
 import { actorOf, callerOf } from '../auth.js';
@@ -68,7 +68,7 @@ const tags = ['Payments'];
 export function registerPaymentRoutes(
   server: FastifyInstance,
   deps: Deps,
-  processor: PaymentProcessor,
+  processors: Processors,
 ): void {
   const app = server.withTypeProvider<TypeBoxTypeProvider>();
 
@@ -90,7 +90,7 @@ export function registerPaymentRoutes(
       const result = unwrap(
         await payOrder(
           deps,
-          processor,
+          processors,
           callerOf(request),
           actorOf(request),
           request.params.order_id,

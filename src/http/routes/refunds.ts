@@ -6,7 +6,7 @@ import { cancelRefund, settleRefundForTest } from '../../app/refund-outcomes.js'
 import { getRefund, listRefunds, updateRefundDetails } from '../../app/refund-queries.js';
 import { createRefund, previewRefund } from '../../app/refunds.js';
 import { MAX_AMOUNT } from '../../domain/money.js';
-import type { PaymentProcessor } from '../../ports/payment-processor.js';
+import type { Processors } from '../../ports/payment-processor.js';
 import { refundResource } from '../../resources/refund.js';
 import { actorOf, callerOf } from '../auth.js';
 import { ApiError, unwrap } from '../errors.js';
@@ -119,7 +119,7 @@ const tags = ['Refunds'];
 export function registerRefundRoutes(
   server: FastifyInstance,
   deps: Deps,
-  processor: PaymentProcessor,
+  processors: Processors,
 ): void {
   const app = server.withTypeProvider<TypeBoxTypeProvider>();
 
@@ -137,7 +137,7 @@ export function registerRefundRoutes(
       const refund = unwrap(
         await createRefund(
           deps,
-          processor,
+          processors,
           callerOf(request),
           actorOf(request),
           request.body.refund,
@@ -263,7 +263,7 @@ export function registerRefundRoutes(
       const refund = unwrap(
         await cancelRefund(
           deps,
-          processor,
+          processors,
           callerOf(request),
           actorOf(request),
           request.params.refund_id,
