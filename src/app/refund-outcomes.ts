@@ -88,7 +88,7 @@ export async function recordOutcomes(
         reference_status: referenceStatusOf(items),
         updated_at: now,
       };
-      result = { refund, items };
+      result = { refund, items, lines: fresh.lines };
       if (JSON.stringify(items) === JSON.stringify(fresh.items)) {
         unchanged = true; // an answer already recorded (a retry, a late webhook): write nothing
         return fail(missing('refund'));

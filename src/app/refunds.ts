@@ -7,10 +7,22 @@ import {
   type RefundAggregate,
   selectRefundsByOrder,
 } from '../adapters/db/repos/refunds-repo.js';
-import type { Database, RefundItemRow, RefundRow } from '../adapters/db/schema.js';
+import type {
+  Database,
+  RefundItemRow,
+  RefundLineItemRow,
+  RefundRow,
+} from '../adapters/db/schema.js';
 import { fail, missing, ok, type Result } from '../domain/errors.js';
 import { type Metadata, withoutEmptyValues } from '../domain/metadata.js';
+import { sum } from '../domain/money.js';
 import { requireAction } from '../domain/order-lifecycle.js';
+import {
+  type ItemizedRefund,
+  type ItemizedRequest,
+  planItemizedRefund,
+  type RefundableOrder,
+} from '../domain/refund-lines.js';
 import { type RefundableCharge, type RefundPart, spreadRefund } from '../domain/refunds.js';
 import type { Tenant } from '../domain/tenant.js';
 import type { Processors, RefundOutcome } from '../ports/payment-processor.js';
@@ -24,25 +36,39 @@ import { recordOutcomes, withRefunded } from './refund-outcomes.js';
 
 export type RefundReason = 'duplicate' | 'fraudulent' | 'requested_by_customer';
 
-export interface CreateRefundInput {
+export interface CreateRefundInput extends ItemizedRequest {
   readonly order_id?: string | undefined;
   readonly payment_intent_id?: string | undefined;
-  /** What remains refundable when omitted (a full refund). */
+  /** A flat amount; what remains refundable when neither it nor lines or components are given. */
   readonly amount?: number | undefined;
   readonly reason?: RefundReason | null | undefined;
   readonly metadata?: Metadata | undefined;
 }
+
+/** Where a refund request came from: the body's root key, and the checkout session if any. */
+export interface RefundOrigin {
+  readonly root: 'refund' | 'checkout_session';
+  readonly checkoutSessionId: string | null;
+}
+
+const DIRECT: RefundOrigin = { root: 'refund', checkoutSessionId: null };
 
 export interface RefundPlan {
   readonly amount: number;
   readonly parts: readonly RefundPart[];
   /** What would still be refundable after this refund. */
   readonly remaining: number;
+  /** The lines and components, for an itemized refund; null for a flat amount. */
+  readonly itemized: ItemizedRefund | null;
+}
+
+/** Refunds whose money is out or on its way: any part not failed or canceled. */
+function outstanding(refunds: readonly RefundAggregate[]): RefundAggregate[] {
+  return refunds.filter(({ items }) => items.some((i) => OUTSTANDING.includes(i.status)));
 }
 
 /** The charges of an order, each with what is already refunded (pending refunds count). */
-async function chargesOf(tx: Kysely<Database>, view: OrderView): Promise<RefundableCharge[]> {
-  const refunds = await selectRefundsByOrder(tx, view.order.id);
+function chargesOf(view: OrderView, refunds: readonly RefundAggregate[]): RefundableCharge[] {
   const refunded = new Map<string, number>();
   for (const { items } of refunds) {
     for (const item of items) {
@@ -61,6 +87,56 @@ async function chargesOf(tx: Kysely<Database>, view: OrderView): Promise<Refunda
       captured: p.amount_received,
       refunded: refunded.get(p.id) ?? 0,
     }));
+}
+
+/** The order's lines and components with what earlier itemized refunds took from them. */
+function refundableOrder(view: OrderView, refunds: readonly RefundAggregate[]): RefundableOrder {
+  const taken = outstanding(refunds);
+  const fromLines = new Map<string, { amount: number; tax: number }>();
+  for (const { lines } of taken) {
+    for (const line of lines) {
+      const was = fromLines.get(line.line_item_id) ?? { amount: 0, tax: 0 };
+      fromLines.set(line.line_item_id, {
+        amount: was.amount + line.amount,
+        tax: was.tax + line.amount_tax,
+      });
+    }
+  }
+  const priced = new Map(view.pricing.lines.map((l) => [l.id, l]));
+  const lines = view.lines.map((row) => {
+    const line = priced.get(row.id);
+    if (!line) throw new Error(`line ${row.id} was not priced`);
+    return {
+      id: row.id,
+      productId: row.product_id,
+      priceId: row.price_id,
+      amount: line.taxable,
+      tax: line.total - line.taxable,
+      refundedAmount: fromLines.get(row.id)?.amount ?? 0,
+      refundedTax: fromLines.get(row.id)?.tax ?? 0,
+    };
+  });
+  const exclusiveTax = sum(view.pricing.taxes.filter((t) => !t.inclusive).map((t) => t.amount));
+  const refunded = (pick: (r: RefundRow) => number) => sum(taken.map((r) => pick(r.refund)));
+  return {
+    lines,
+    tax: { total: exclusiveTax, refunded: refunded((r) => r.amount_tax) },
+    shipping: { total: view.order.shipping, refunded: refunded((r) => r.amount_shipping) },
+    shippingTax: {
+      total: exclusiveTax - sum(lines.map((l) => l.tax)),
+      refunded: refunded((r) => r.amount_shipping_tax),
+    },
+    discount: { total: view.pricing.net.discount, refunded: refunded((r) => r.amount_discount) },
+  };
+}
+
+function isItemized(input: CreateRefundInput): boolean {
+  return (
+    input.line_items !== undefined ||
+    input.amount_tax !== undefined ||
+    input.amount_shipping !== undefined ||
+    input.amount_discount !== undefined
+  );
 }
 
 /** Which order a refund request is for: the one named, or the payment intent's. */
@@ -90,23 +166,41 @@ async function orderIdOf(
   });
 }
 
-/** Plans a refund against an order under its lock: what it takes from which charge. */
+/**
+ * Plans a refund against an order under its lock: a flat amount, or lines and
+ * components each within what is left of them; then what it takes from which charge.
+ */
 async function plan(
   tx: Kysely<Database>,
   view: OrderView,
   input: CreateRefundInput,
+  origin: RefundOrigin,
 ): Promise<Result<RefundPlan>> {
   const allowed = requireAction(view.order.status, 'refund');
   if (!allowed.ok) return allowed;
-  const all = await chargesOf(tx, view);
+  const refunds = await selectRefundsByOrder(tx, view.order.id);
+  const all = chargesOf(view, refunds);
   const charges = input.payment_intent_id
     ? all.filter((c) => c.paymentIntentId === input.payment_intent_id)
     : all;
   const left = charges.reduce((n, c) => n + c.captured - c.refunded, 0);
-  const amount = input.amount ?? left;
-  const parts = spreadRefund(amount, charges, ['refund', 'amount']);
+  let itemized: ItemizedRefund | null = null;
+  if (isItemized(input)) {
+    if (input.amount !== undefined) {
+      return fail({
+        code: 'parameter_invalid',
+        message: 'Give either amount, or line_items and the amount_* components, not both',
+        loc: [origin.root, 'amount'],
+      });
+    }
+    const planned = planItemizedRefund(input, refundableOrder(view, refunds), [origin.root]);
+    if (!planned.ok) return planned;
+    itemized = planned.value;
+  }
+  const amount = itemized?.total ?? input.amount ?? left;
+  const parts = spreadRefund(amount, charges, itemized ? [origin.root] : [origin.root, 'amount']);
   if (!parts.ok) return parts;
-  return ok({ amount, parts: parts.value, remaining: left - amount });
+  return ok({ amount, parts: parts.value, remaining: left - amount, itemized });
 }
 
 /** Shows what a refund would do, and creates nothing. */
@@ -114,12 +208,14 @@ export async function previewRefund(
   deps: Deps,
   tenant: Tenant,
   input: CreateRefundInput,
+  origin: RefundOrigin = DIRECT,
 ): Promise<Result<RefundPlan & { orderId: string }>> {
   const orderId = await orderIdOf(deps, tenant, input);
   if (!orderId.ok) return orderId;
   const aggregate = await selectOrderAggregate(deps.db, tenant, orderId.value);
   if (!aggregate) return fail({ ...missing('order'), loc: ['refund', 'order_id'] });
-  const planned = await plan(deps.db, await viewOrder(deps.db, tenant, aggregate), input);
+  const view = await viewOrder(deps.db, tenant, aggregate);
+  const planned = await plan(deps.db, view, input, origin);
   return planned.ok ? ok({ ...planned.value, orderId: orderId.value }) : planned;
 }
 
@@ -135,6 +231,7 @@ export async function createRefund(
   tenant: Tenant,
   actor: Actor,
   input: CreateRefundInput,
+  origin: RefundOrigin = DIRECT,
 ): Promise<Result<RefundAggregate>> {
   const orderId = await orderIdOf(deps, tenant, input);
   if (!orderId.ok) return orderId;
@@ -145,9 +242,10 @@ export async function createRefund(
     actor,
     orderId.value,
     async (current, tx, now) => {
-      const planned = await plan(tx, current, input);
+      const planned = await plan(tx, current, input, origin);
       if (!planned.ok) return planned;
       const id = newId('re');
+      const { itemized } = planned.value;
       const first = planned.value.parts[0];
       if (!first) throw new Error('a refund plan has at least one part');
       const refund: RefundRow = {
@@ -156,7 +254,7 @@ export async function createRefund(
         mode: tenant.mode,
         order_id: current.order.id,
         payment_intent_id: first.paymentIntentId,
-        checkout_session_id: null,
+        checkout_session_id: origin.checkoutSessionId,
         amount: planned.value.amount,
         currency: current.order.currency,
         status: 'pending',
@@ -165,9 +263,11 @@ export async function createRefund(
         reference_id: null,
         reference_type: 'acquirer_reference_number',
         reference_status: 'pending',
-        amount_tax: 0,
-        amount_shipping: 0,
-        amount_discount: 0,
+        amount_tax: itemized?.tax ?? 0,
+        amount_shipping: itemized?.shipping ?? 0,
+        amount_discount: itemized?.discount ?? 0,
+        amount_shipping_tax: itemized?.shippingTax ?? 0,
+        itemized: itemized !== null,
         metadata: withoutEmptyValues(input.metadata ?? {}),
         created_at: now,
         updated_at: now,
@@ -182,7 +282,13 @@ export async function createRefund(
         reference_status: 'pending',
         failure_reason: null,
       }));
-      created = { refund, items };
+      const lines: RefundLineItemRow[] = (itemized?.lines ?? []).map((line) => ({
+        refund_id: id,
+        line_item_id: line.lineId,
+        amount: line.amount,
+        amount_tax: line.tax,
+      }));
+      created = { refund, items, lines };
       const aggregate = created;
       await insertRefund(tx, aggregate);
       await recordEvent(

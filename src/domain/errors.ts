@@ -23,7 +23,8 @@ export type FailureCode =
   | 'refund_state_invalid'
   | 'payment_in_progress'
   | 'processor_unavailable'
-  | 'checkout_session_state_invalid';
+  | 'checkout_session_state_invalid'
+  | 'checkout_session_incomplete';
 
 export interface Failure {
   readonly code: FailureCode;

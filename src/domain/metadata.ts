@@ -31,3 +31,10 @@ export function mergeMetadata(current: Metadata, update: Metadata): Result<Metad
 export function withoutEmptyValues(metadata: Metadata): Metadata {
   return Object.fromEntries(Object.entries(metadata).filter(([, value]) => value !== ''));
 }
+
+/** Metadata given with number or boolean values, as text ("15000", "true"). */
+export function metadataAsText(
+  values: Readonly<Record<string, string | number | boolean>>,
+): Metadata {
+  return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, String(value)]));
+}

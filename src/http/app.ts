@@ -200,7 +200,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       options.processors ?? singleProcessor(options.processor ?? createSandboxProcessor());
     registerPaymentRoutes(api, deps, processors);
     registerRefundRoutes(api, deps, processors);
-    registerCheckoutSessionRoutes(api, deps);
+    registerCheckoutSessionRoutes(api, deps, processors);
   });
 
   app.get('/openapi.json', async () => app.swagger());

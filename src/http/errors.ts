@@ -55,6 +55,7 @@ const FAILURE_STATUS: Record<FailureCode, { status: number; type: ErrorType }> =
   payment_in_progress: { status: 409, type: 'conflict' },
   processor_unavailable: { status: 502, type: 'processor_error' },
   checkout_session_state_invalid: { status: 409, type: 'conflict' },
+  checkout_session_incomplete: { status: 422, type: 'validation_error' },
 };
 
 export function failureToApiError(failure: Failure): ApiError {

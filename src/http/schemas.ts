@@ -13,6 +13,24 @@ export const Metadata = Type.Record(
   },
 );
 
+/**
+ * Metadata whose values may also be numbers or booleans, stored as their text (the refund
+ * guide's `refund_metadata` examples carry numbers, e.g. `"original_amount": 15000`).
+ */
+export const ScalarMetadata = Type.Record(
+  Type.String({ maxLength: METADATA_LIMITS.maxKeyLength }),
+  Type.Union([
+    Type.String({ maxLength: METADATA_LIMITS.maxValueLength }),
+    Type.Number(),
+    Type.Boolean(),
+  ]),
+  {
+    maxProperties: METADATA_LIMITS.maxKeys,
+    propertyNames: { minLength: 1, maxLength: METADATA_LIMITS.maxKeyLength },
+    description: 'Like metadata; number and boolean values are stored as text.',
+  },
+);
+
 export const Timestamp = Type.String({ format: 'date-time', description: 'RFC 3339, UTC' });
 
 export function Id(prefix: IdPrefix) {

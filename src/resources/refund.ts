@@ -2,7 +2,7 @@ import type { RefundAggregate } from '../adapters/db/repos/refunds-repo.js';
 import { nextActionsOf, type RefundFailureReason } from '../domain/refund-status.js';
 
 /** The refund as the refund guide shows it, plus Flint's order-first fields. */
-export function refundResource({ refund, items }: RefundAggregate) {
+export function refundResource({ refund, items, lines }: RefundAggregate) {
   return {
     refund_id: refund.id,
     object: 'refund' as const,
@@ -30,7 +30,11 @@ export function refundResource({ refund, items }: RefundAggregate) {
     amount_tax: refund.amount_tax,
     amount_shipping: refund.amount_shipping,
     amount_discount: refund.amount_discount,
-    line_items: [] as { line_item_id: string; amount: number; amount_tax: number }[],
+    line_items: lines.map((line) => ({
+      line_item_id: line.line_item_id,
+      amount: line.amount,
+      amount_tax: line.amount_tax,
+    })),
     failure_reason: refund.failure_reason,
     next_actions: nextActionsOf(refund.status, refund.failure_reason as RefundFailureReason | null),
     updated_at: refund.updated_at.toISOString(),

@@ -240,9 +240,21 @@ export interface RefundsTable {
   amount_tax: number;
   amount_shipping: number;
   amount_discount: number;
+  /** The part of `amount_tax` that was shipping's. */
+  amount_shipping_tax: number;
+  /** Planned from lines and components (refund_line_items may hold its lines). */
+  itemized: boolean;
   metadata: Json<Record<string, string>>;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+/** What an itemized refund took from one order line. */
+export interface RefundLineItemsTable {
+  refund_id: string;
+  line_item_id: string;
+  amount: number;
+  amount_tax: number;
 }
 
 export interface RefundItemsTable {
@@ -291,6 +303,7 @@ export interface Database {
   payment_intents: PaymentIntentsTable;
   refunds: RefundsTable;
   refund_items: RefundItemsTable;
+  refund_line_items: RefundLineItemsTable;
   checkout_sessions: CheckoutSessionsTable;
 }
 
@@ -309,4 +322,5 @@ export type EventRow = Selectable<EventsTable>;
 export type PaymentIntentRow = Selectable<PaymentIntentsTable>;
 export type RefundRow = Selectable<RefundsTable>;
 export type RefundItemRow = Selectable<RefundItemsTable>;
+export type RefundLineItemRow = Selectable<RefundLineItemsTable>;
 export type CheckoutSessionRow = Selectable<CheckoutSessionsTable>;

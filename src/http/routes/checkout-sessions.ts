@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { refundCheckoutSession } from '../../app/checkout-session-refunds.js';
 import {
   createCheckoutSession,
   expireCheckoutSession,
@@ -8,6 +9,8 @@ import {
   listCheckoutSessions,
 } from '../../app/checkout-sessions.js';
 import type { Deps } from '../../app/deps.js';
+import { metadataAsText } from '../../domain/metadata.js';
+import type { Processors } from '../../ports/payment-processor.js';
 import { checkoutSessionResource } from '../../resources/checkout-session.js';
 import { actorOf, callerOf } from '../auth.js';
 import { unwrap } from '../errors.js';
@@ -24,7 +27,7 @@ import {
   Timestamp,
 } from '../schemas.js';
 import { LineItems, Order } from './order-schemas.js';
-import { Refund } from './refunds.js';
+import { CheckoutSessionRefundBody, Refund } from './refund-schemas.js';
 
 const Url = Type.String({ format: 'uri', maxLength: 2048, pattern: '^https?://' });
 const CheckoutSession = Type.Object({
@@ -88,7 +91,11 @@ function baseUrl(request: FastifyRequest): string {
   return `${request.protocol}://${request.host}`;
 }
 
-export function registerCheckoutSessionRoutes(server: FastifyInstance, deps: Deps): void {
+export function registerCheckoutSessionRoutes(
+  server: FastifyInstance,
+  deps: Deps,
+  processors: Processors,
+): void {
   const app = server.withTypeProvider<TypeBoxTypeProvider>();
 
   app.post(
@@ -179,6 +186,38 @@ export function registerCheckoutSessionRoutes(server: FastifyInstance, deps: Dep
           callerOf(request),
           actorOf(request),
           request.params.checkout_session_id,
+        ),
+      );
+      return { checkout_session: checkoutSessionResource(view, baseUrl(request)) };
+    },
+  );
+
+  app.post(
+    '/v1/checkout/sessions/:checkout_session_id/refund',
+    {
+      schema: {
+        tags,
+        summary: 'Refund a complete checkout session: by line items, an amount, or in full',
+        description:
+          "The refund guide's primary endpoint. Refund total = Σ line amounts + amount_tax + amount_shipping − amount_discount; tax is computed in proportion when not given. An empty `checkout_session` refunds everything left. Answers the session with its refunds.",
+        params: Params,
+        body: CheckoutSessionRefundBody,
+        response: { 200: Response, ...ErrorResponses },
+      },
+    },
+    async (request) => {
+      const { refund_metadata, ...fields } = request.body.checkout_session;
+      const view = unwrap(
+        await refundCheckoutSession(
+          deps,
+          processors,
+          callerOf(request),
+          actorOf(request),
+          request.params.checkout_session_id,
+          {
+            ...fields,
+            refund_metadata: refund_metadata && metadataAsText(refund_metadata),
+          },
         ),
       );
       return { checkout_session: checkoutSessionResource(view, baseUrl(request)) };

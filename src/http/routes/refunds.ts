@@ -5,115 +5,22 @@ import type { Deps } from '../../app/deps.js';
 import { cancelRefund, settleRefundForTest } from '../../app/refund-outcomes.js';
 import { getRefund, listRefunds, updateRefundDetails } from '../../app/refund-queries.js';
 import { createRefund, previewRefund } from '../../app/refunds.js';
-import { MAX_AMOUNT } from '../../domain/money.js';
 import type { Processors } from '../../ports/payment-processor.js';
 import { refundResource } from '../../resources/refund.js';
 import { actorOf, callerOf } from '../auth.js';
 import { ApiError, unwrap } from '../errors.js';
 import { listBody, pageRequestOf } from '../pagination.js';
+import { ActionBody, ErrorResponses, Id, ListQuery, ListResponse } from '../schemas.js';
 import {
-  ActionBody,
-  ErrorResponses,
-  Id,
-  ListQuery,
-  ListResponse,
-  Metadata,
-  Nullable,
-  RootBody,
-  Timestamp,
-} from '../schemas.js';
+  CreateRefundBody,
+  Preview,
+  Refund,
+  RefundParams,
+  RefundResponse,
+  RefundStatus,
+  UpdateRefundBody,
+} from './refund-schemas.js';
 
-const Reason = Type.Union([
-  Type.Literal('duplicate'),
-  Type.Literal('fraudulent'),
-  Type.Literal('requested_by_customer'),
-]);
-const RefundStatus = Type.Union([
-  Type.Literal('pending'),
-  Type.Literal('requires_action'),
-  Type.Literal('succeeded'),
-  Type.Literal('failed'),
-  Type.Literal('canceled'),
-]);
-const ReferenceFields = {
-  reference_id: Nullable(Type.String()),
-  reference_type: Type.String(),
-  reference_status: Type.String(),
-};
-export const Refund = Type.Object({
-  refund_id: Type.String(),
-  object: Type.Literal('refund'),
-  payment_intent_id: Type.String(),
-  amount: Type.Integer(),
-  status: Type.String(),
-  reason: Nullable(Type.String()),
-  created_at: Timestamp,
-  test_mode: Type.Boolean(),
-  metadata: Type.Record(Type.String(), Type.String()),
-  ...ReferenceFields,
-  items: Type.Array(
-    Type.Object({
-      amount_refunded: Type.Integer(),
-      payment_intent: Type.String(),
-      status: Type.String(),
-      ...ReferenceFields,
-    }),
-  ),
-  order_id: Type.String(),
-  checkout_session_id: Nullable(Type.String()),
-  currency: Type.String(),
-  amount_tax: Type.Integer(),
-  amount_shipping: Type.Integer(),
-  amount_discount: Type.Integer(),
-  line_items: Type.Array(
-    Type.Object({
-      line_item_id: Type.String(),
-      amount: Type.Integer(),
-      amount_tax: Type.Integer(),
-    }),
-  ),
-  failure_reason: Nullable(Type.String()),
-  next_actions: Type.Array(Type.Object({ action: Type.String(), description: Type.String() })),
-  updated_at: Timestamp,
-});
-
-const RefundFields = Type.Object(
-  {
-    order_id: Type.Optional(Id('ord')),
-    payment_intent_id: Type.Optional(Id('pi')),
-    amount: Type.Optional(
-      Type.Integer({
-        minimum: 1,
-        maximum: MAX_AMOUNT,
-        description: 'Minor units; all that is left when omitted',
-      }),
-    ),
-    reason: Type.Optional(Nullable(Reason)),
-    metadata: Type.Optional(Metadata),
-  },
-  { additionalProperties: false },
-);
-const CreateRefundBody = RootBody('refund', RefundFields);
-const UpdateRefundBody = RootBody(
-  'refund',
-  Type.Object(
-    { reason: Type.Optional(Nullable(Reason)), metadata: Type.Optional(Metadata) },
-    { additionalProperties: false },
-  ),
-);
-const RefundParams = Type.Object({ refund_id: Id('re') }, { additionalProperties: false });
-const RefundResponse = Type.Object({ refund: Refund });
-const Preview = Type.Object({
-  refund_preview: Type.Object({
-    object: Type.Literal('refund_preview'),
-    order_id: Type.String(),
-    amount: Type.Integer(),
-    items: Type.Array(
-      Type.Object({ payment_intent: Type.String(), amount_refunded: Type.Integer() }),
-    ),
-    remaining_refundable: Type.Integer(),
-  }),
-});
 const tags = ['Refunds'];
 
 export function registerRefundRoutes(
@@ -164,6 +71,14 @@ export function registerRefundRoutes(
           object: 'refund_preview' as const,
           order_id: plan.orderId,
           amount: plan.amount,
+          amount_tax: plan.itemized?.tax ?? 0,
+          amount_shipping: plan.itemized?.shipping ?? 0,
+          amount_discount: plan.itemized?.discount ?? 0,
+          line_items: (plan.itemized?.lines ?? []).map((line) => ({
+            line_item_id: line.lineId,
+            amount: line.amount,
+            amount_tax: line.tax,
+          })),
           items: plan.parts.map((p) => ({
             payment_intent: p.paymentIntentId,
             amount_refunded: p.amount,

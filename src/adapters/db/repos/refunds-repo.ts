@@ -1,12 +1,19 @@
 import type { Kysely } from 'kysely';
 import type { Tenant } from '../../../domain/tenant.js';
 import { fetchPage, type Page, type PageRequest } from '../pagination.js';
-import type { Database, RefundItemRow, RefundRow, RefundStatus } from '../schema.js';
+import type {
+  Database,
+  RefundItemRow,
+  RefundLineItemRow,
+  RefundRow,
+  RefundStatus,
+} from '../schema.js';
 
-/** A refund with its parts per payment intent. */
+/** A refund with its parts per payment intent, and what it took from each order line. */
 export interface RefundAggregate {
   readonly refund: RefundRow;
   readonly items: readonly RefundItemRow[];
+  readonly lines: readonly RefundLineItemRow[];
 }
 
 /** Statuses whose money is out (or on its way out) of the charge. */
@@ -24,6 +31,12 @@ export async function insertRefund(
     .insertInto('refund_items')
     .values([...aggregate.items])
     .execute();
+  if (aggregate.lines.length > 0) {
+    await db
+      .insertInto('refund_line_items')
+      .values([...aggregate.lines])
+      .execute();
+  }
 }
 
 function refunds(db: Kysely<Database>, tenant: Tenant) {
@@ -39,17 +52,29 @@ async function withItems(
   rows: readonly RefundRow[],
 ): Promise<RefundAggregate[]> {
   if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
   const items = await db
     .selectFrom('refund_items')
     .selectAll()
-    .where(
-      'refund_id',
-      'in',
-      rows.map((r) => r.id),
-    )
+    .where('refund_id', 'in', ids)
     .orderBy('payment_intent_id')
     .execute();
-  return rows.map((refund) => ({ refund, items: items.filter((i) => i.refund_id === refund.id) }));
+  // Only itemized refunds have lines: skip the query when none of these is.
+  const itemized = rows.filter(isItemized).map((r) => r.id);
+  const lines =
+    itemized.length === 0
+      ? []
+      : await db
+          .selectFrom('refund_line_items')
+          .selectAll()
+          .where('refund_id', 'in', itemized)
+          .orderBy('line_item_id')
+          .execute();
+  return rows.map((refund) => ({
+    refund,
+    items: items.filter((i) => i.refund_id === refund.id),
+    lines: lines.filter((l) => l.refund_id === refund.id),
+  }));
 }
 
 export async function selectRefund(
@@ -89,12 +114,22 @@ export async function listRefunds(
 ): Promise<Page<RefundAggregate>> {
   let query = refunds(db, tenant);
   if (filter.paymentIntentId) query = query.where('payment_intent_id', '=', filter.paymentIntentId);
-  if (filter.checkoutSessionId)
-    query = query.where('checkout_session_id', '=', filter.checkoutSessionId);
+  if (filter.checkoutSessionId) {
+    // A session's refunds are its order's, whichever endpoint created them.
+    const sessionId = filter.checkoutSessionId;
+    query = query.where('order_id', 'in', (qb) =>
+      qb.selectFrom('checkout_sessions').select('order_id').where('id', '=', sessionId),
+    );
+  }
   if (filter.orderId) query = query.where('order_id', '=', filter.orderId);
   if (filter.status) query = query.where('status', '=', filter.status);
   const result = await fetchPage(query, 'id', page);
   return { ...result, items: await withItems(db, result.items) };
+}
+
+/** Whether a refund was itemized (lines or components), as opposed to a flat amount. */
+function isItemized(refund: RefundRow): boolean {
+  return refund.itemized;
 }
 
 /** Writes the refund and its items as given (the caller holds the order's lock). */
