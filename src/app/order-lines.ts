@@ -126,12 +126,15 @@ const invalid = (message: string, loc: (string | number)[]): Failure => ({
   loc,
 });
 
-/** A line's unit amount and product, from its price, its own unit price, or its product. */
+/**
+ * A line's unit amount, product and the price that set the amount: from its price, its
+ * own unit price (no price), or its product's current price.
+ */
 function unitOf(
   input: LineItemInput,
   index: number,
   lk: LineLookups,
-): Result<{ unitAmount: number; product: ProductRow | undefined }> {
+): Result<{ unitAmount: number; product: ProductRow | undefined; priceId: string | null }> {
   const productOf = (id: string | null | undefined) =>
     id ? lk.products.find((p) => p.id === id) : undefined;
   if (input.price_id) {
@@ -148,7 +151,7 @@ function unitOf(
     if (product && !product.active) {
       return fail(invalid('The product is archived', at(index, 'price_id')));
     }
-    return ok({ unitAmount: price.unit_amount, product });
+    return ok({ unitAmount: price.unit_amount, product, priceId: price.id });
   }
   const product = productOf(input.product_id);
   if (input.product_id && !product) {
@@ -162,7 +165,7 @@ function unitOf(
     if (given !== undefined && normalizeCurrency(given) !== lk.currency) {
       return fail(currencyFailure(index, ['unit_price_money', 'currency'], given, lk.currency));
     }
-    return ok({ unitAmount: input.unit_price_money.amount, product });
+    return ok({ unitAmount: input.unit_price_money.amount, product, priceId: null });
   }
   if (!product) {
     return fail(invalid('A line item needs unit_price_money, price_id or product_id', at(index)));
@@ -173,7 +176,7 @@ function unitOf(
       invalid(`The product has no active price in ${lk.currency}`, at(index, 'product_id')),
     );
   }
-  return ok({ unitAmount: price.unit_amount, product });
+  return ok({ unitAmount: price.unit_amount, product, priceId: price.id });
 }
 
 /** A line's rates: none when exempt, its own when given, else the account's defaults. */
@@ -217,7 +220,7 @@ export async function resolveLines(
       quantity: input.quantity,
       unit_amount: unit.value.unitAmount,
       product_id: unit.value.product?.id ?? null,
-      price_id: input.price_id ?? null,
+      price_id: unit.value.priceId,
       tax_rate_ids: taxRateIds.value,
       tax_exempt: input.tax_exempt ?? false,
       metadata: withoutEmptyValues(input.metadata ?? {}),
