@@ -37,7 +37,7 @@ function order(lines: RefundableLine[], extra: Partial<RefundableOrder> = {}): R
 }
 
 /** The order after `refund`: what each line and component has had refunded. */
-function after(o: RefundableOrder, refund: ItemizedRefund): RefundableOrder {
+function applied(o: RefundableOrder, refund: ItemizedRefund): RefundableOrder {
   return {
     lines: o.lines.map((l) => {
       const taken = refund.lines.find((r) => r.lineId === l.id);
@@ -210,7 +210,7 @@ describe('planItemizedRefund', () => {
                 refund.shipping -
                 refund.discount,
             );
-            o = after(o, refund);
+            o = applied(o, refund);
           }
           // Then the rest of everything, in full.
           const rest = refundable(o).map((l) => ({ line_item_id: l.id }));
@@ -225,7 +225,7 @@ describe('planItemizedRefund', () => {
               LOC,
             );
             if (!planned.ok) throw new Error(planned.error.message);
-            o = after(o, planned.value);
+            o = applied(o, planned.value);
           }
           for (const l of o.lines) {
             expect(l.refundedAmount).toBe(l.amount);
