@@ -83,18 +83,17 @@ describe('payment safety', () => {
     }
   });
 
-  it('an order with money on it can no longer be canceled or changed', async () => {
+  it('an order with money on it can no longer be canceled or changed, only paid or refunded', async () => {
     const { testKey: key } = await createTestAccount(server);
     const orderId = await openOrder(key);
     const paid = await post(key, `/v1/orders/${orderId}/pay`, {
       payment: { payment_source_token: 'tok_visa', amount: 400 },
     });
-    expect(paid.body.order.available_actions).toEqual(['pay', 'update_metadata']);
-    expectError(
-      await post(key, `/v1/orders/${orderId}/cancel`),
-      409,
-      'conflict',
-      'order_state_invalid',
+    expect(paid.body.order.available_actions).toEqual(['pay', 'refund', 'update_metadata']);
+    const cancel = await post(key, `/v1/orders/${orderId}/cancel`);
+    expectError(cancel, 409, 'conflict', 'order_state_invalid');
+    expect(cancel.body.error.message).toBe(
+      'Cannot cancel an order that holds payments: refund them first',
     );
     const shrink = await request(server, 'PATCH', `/v1/orders/${orderId}`, {
       key,
@@ -110,6 +109,34 @@ describe('payment safety', () => {
     expect(metadata.status).toBe(200);
     const order = (await request(server, 'GET', `/v1/orders/${orderId}`, { key })).body.order;
     expect(order.net_amounts.balance_money.amount).toBe(600);
+  });
+
+  it('a partly paid order the buyer abandons: refund what was paid, then cancel', async () => {
+    const { testKey: key } = await createTestAccount(server);
+    const orderId = await openOrder(key);
+    for (const amount of [300, 100]) {
+      const paid = await post(key, `/v1/orders/${orderId}/pay`, {
+        payment: { payment_source_token: 'tok_visa', amount },
+      });
+      expect(paid.status, paid.text).toBe(200);
+    }
+    const over = await post(key, '/v1/refunds', { refund: { order_id: orderId, amount: 401 } });
+    expectError(over, 422, 'validation_error', 'refund_amount_invalid');
+    expect(over.body.error.maximum_refundable).toBe(400);
+    const refund = await post(key, '/v1/refunds', { refund: { order_id: orderId } });
+    expect(refund.status, refund.text).toBe(200);
+    expect(refund.body.refund).toMatchObject({ amount: 400, status: 'succeeded' });
+    expect(refund.body.refund.items.map((i: any) => i.amount_refunded).sort()).toEqual([100, 300]);
+    let order = (await request(server, 'GET', `/v1/orders/${orderId}`, { key })).body.order;
+    expect(order.status).toBe('OPEN');
+    expect(order.net_amounts.refunded_money.amount).toBe(400);
+    expect(order.available_actions).toEqual(['pay', 'cancel', 'update_metadata']);
+    const canceled = await post(key, `/v1/orders/${orderId}/cancel`);
+    expect(canceled.status, canceled.text).toBe(200);
+    order = canceled.body.order;
+    expect(order.status).toBe('CANCELED');
+    expect(order.net_amounts.paid_money.amount).toBe(400);
+    expect(order.net_amounts.refunded_money.amount).toBe(400);
   });
 
   it('the settling payment waits for any other payment under way (no double stock-taking)', async () => {

@@ -17,7 +17,7 @@ import { type CreateOrderInput, createOrder } from './create-order.js';
 import type { Deps } from './deps.js';
 import { type Actor, recordEvent } from './events.js';
 import { newId } from './ids.js';
-import { hasMoney, type OrderView, viewOrder } from './order-pricing.js';
+import { moneyOf, type OrderView, viewOrder } from './order-pricing.js';
 
 export interface CreateCheckoutSessionInput {
   readonly order_id?: string | undefined;
@@ -82,7 +82,7 @@ export async function createCheckoutSession(
   }
   const aggregate = await selectOrderAggregate(deps.db, tenant, orderId);
   if (!aggregate) return fail({ ...missing('order'), loc: ['checkout_session', 'order_id'] });
-  const payable = requireAction(aggregate.order.status, 'pay', hasMoney(aggregate));
+  const payable = requireAction(aggregate.order.status, 'pay', moneyOf(aggregate));
   if (!payable.ok) return payable;
   const now = deps.clock.now();
   const session: CheckoutSessionRow = {

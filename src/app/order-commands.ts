@@ -15,7 +15,7 @@ import { amountIn } from './create-order.js';
 import type { Deps } from './deps.js';
 import type { Actor } from './events.js';
 import { type LineItemInput, type MoneyInput, resolveLines } from './order-lines.js';
-import { couponRules, hasMoney, type OrderView, subtotalOf } from './order-pricing.js';
+import { couponRules, moneyOf, type OrderView, subtotalOf } from './order-pricing.js';
 
 export interface UpdateOrderInput {
   /** Replaces all the line items. */
@@ -57,7 +57,7 @@ export async function updateOrder(
     const allowed = requireAction(
       order.status,
       structural ? 'update' : 'update_metadata',
-      hasMoney(current),
+      moneyOf(current),
     );
     if (!allowed.ok) return allowed;
 
@@ -116,7 +116,7 @@ export async function applyCoupon(
   code: string,
 ): Promise<Result<OrderView>> {
   return changeOrder(deps, tenant, actor, orderId, async (current, tx, now) => {
-    const allowed = requireAction(current.order.status, 'apply_coupon', hasMoney(current));
+    const allowed = requireAction(current.order.status, 'apply_coupon', moneyOf(current));
     if (!allowed.ok) return allowed;
     const coupon = await findCouponByCode(tx, tenant, code);
     if (!coupon) return fail({ ...missing('coupon'), loc: ['coupon_code'] });
@@ -143,7 +143,7 @@ export async function removeCoupon(
   code: string,
 ): Promise<Result<OrderView>> {
   return changeOrder(deps, tenant, actor, orderId, async (current) => {
-    const allowed = requireAction(current.order.status, 'remove_coupon', hasMoney(current));
+    const allowed = requireAction(current.order.status, 'remove_coupon', moneyOf(current));
     if (!allowed.ok) return allowed;
     const coupon = current.coupons.find((c) => c.code.toUpperCase() === code.toUpperCase());
     if (!coupon) {
@@ -170,7 +170,7 @@ export async function endOrder(
   action: Extract<OrderAction, 'cancel' | 'close'>,
 ): Promise<Result<OrderView>> {
   return changeOrder(deps, tenant, actor, orderId, async (current) => {
-    const allowed = requireAction(current.order.status, action, hasMoney(current));
+    const allowed = requireAction(current.order.status, action, moneyOf(current));
     if (!allowed.ok) return allowed;
     const status = TERMINAL_BY_ACTION[action];
     return ok({

@@ -5,6 +5,7 @@ import type { CouponRow, Database, OrderRow, TaxRateRow } from '../adapters/db/s
 import type { CouponRules } from '../domain/coupons.js';
 import { type Failure, fail, ok, type Result } from '../domain/errors.js';
 import { type Decimal, MAX_AMOUNT, parseDecimal } from '../domain/money.js';
+import type { OrderMoney } from '../domain/order-lifecycle.js';
 import {
   type CouponTerms,
   type Pricing,
@@ -138,7 +139,12 @@ export function subtotalOf(lines: readonly { unit_amount: number; quantity: numb
   return Number(lines.reduce((acc, l) => acc + BigInt(l.unit_amount) * BigInt(l.quantity), 0n));
 }
 
-/** Whether an order has taken, or is taking, money (a payment that is not failed or canceled). */
-export function hasMoney(aggregate: OrderAggregate): boolean {
-  return aggregate.payments.some((p) => p.status !== 'failed' && p.status !== 'canceled');
+/** The money on an order, for what an OPEN order still allows. */
+export function moneyOf(aggregate: OrderAggregate): OrderMoney {
+  const { payments, order } = aggregate;
+  if (payments.some((p) => p.status === 'processing' || p.status === 'requires_action')) {
+    return 'held';
+  }
+  if (order.paid - order.refunded > 0) return 'held';
+  return payments.some((p) => p.status === 'succeeded') ? 'returned' : 'none';
 }

@@ -31,7 +31,7 @@ import { changeOrder } from './change-order.js';
 import type { Deps } from './deps.js';
 import { type Actor, recordEvent } from './events.js';
 import { newId } from './ids.js';
-import { type OrderView, viewOrder } from './order-pricing.js';
+import { moneyOf, type OrderView, viewOrder } from './order-pricing.js';
 import { recordOutcomes, withRefunded } from './refund-outcomes.js';
 
 export type RefundReason = 'duplicate' | 'fraudulent' | 'requested_by_customer';
@@ -176,7 +176,7 @@ async function plan(
   input: CreateRefundInput,
   origin: RefundOrigin,
 ): Promise<Result<RefundPlan>> {
-  const allowed = requireAction(view.order.status, 'refund');
+  const allowed = requireAction(view.order.status, 'refund', moneyOf(view));
   if (!allowed.ok) return allowed;
   const refunds = await selectRefundsByOrder(tx, view.order.id);
   const all = chargesOf(view, refunds);

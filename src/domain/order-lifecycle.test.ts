@@ -49,4 +49,15 @@ describe('order lifecycle', () => {
       'CLOSED',
     );
   });
+
+  it('an OPEN order with money: paid further or refunded; canceled only once all is refunded', () => {
+    expect(availableActions('OPEN', 'none')).toContain('update');
+    expect(availableActions('OPEN', 'held')).toEqual(['pay', 'refund', 'update_metadata']);
+    expect(availableActions('OPEN', 'returned')).toEqual(['pay', 'cancel', 'update_metadata']);
+    const cancel = requireAction('OPEN', 'cancel', 'held');
+    expect(cancel.ok).toBe(false);
+    if (!cancel.ok) expect(cancel.error.message).toContain('refund them first');
+    expect(requireAction('OPEN', 'cancel', 'returned').ok).toBe(true);
+    expect(requireAction('OPEN', 'refund', 'none').ok).toBe(false);
+  });
 });

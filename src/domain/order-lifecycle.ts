@@ -36,35 +36,47 @@ const ALLOWED: Record<OrderStatus, readonly OrderAction[]> = {
   CLOSED: ['update_metadata'],
 };
 
-/** While money is on an OPEN order (a payment made or under way) only these remain. */
-const WITH_MONEY_ON_OPEN: readonly OrderAction[] = ['pay', 'update_metadata'];
+/**
+ * Money on an OPEN order: `none` taken; `held` (a payment under way, or captured money
+ * not all refunded); `returned` (it was paid in part and all of that was refunded).
+ */
+export type OrderMoney = 'none' | 'held' | 'returned';
 
 /**
- * The actions an order allows, for `available_actions`. An OPEN order that has taken
- * (or is taking) money can no longer change what it sells or be canceled: the money
- * would be stranded on a total that no longer matches it.
+ * An OPEN order that has taken money can no longer change what it sells: the money would
+ * be stranded on a total that no longer matches it. It can be paid further or refunded;
+ * once every payment is refunded, it can be canceled.
  */
+const OPEN_WITH_MONEY: Record<Exclude<OrderMoney, 'none'>, readonly OrderAction[]> = {
+  held: ['pay', 'refund', 'update_metadata'],
+  returned: ['pay', 'cancel', 'update_metadata'],
+};
+
+/** The actions an order allows, for `available_actions`. */
 export function availableActions(
   status: OrderStatus,
-  moneyOnOrder = false,
+  money: OrderMoney = 'none',
 ): readonly OrderAction[] {
-  return status === 'OPEN' && moneyOnOrder ? WITH_MONEY_ON_OPEN : ALLOWED[status];
+  return status === 'OPEN' && money !== 'none' ? OPEN_WITH_MONEY[money] : ALLOWED[status];
 }
 
 /** ok when `action` is allowed; otherwise the `order_state_invalid` failure naming what is. */
 export function requireAction(
   status: OrderStatus,
   action: OrderAction,
-  moneyOnOrder = false,
+  money: OrderMoney = 'none',
 ): Result<void> {
-  const allowed = availableActions(status, moneyOnOrder);
+  const allowed = availableActions(status, money);
   if (allowed.includes(action)) return ok(undefined);
+  const what = action.replace('_', ' ');
   return fail({
     code: 'order_state_invalid',
     message:
-      status === 'OPEN' && moneyOnOrder
-        ? `Cannot ${action.replace('_', ' ')} an order that has payments`
-        : `Cannot ${action.replace('_', ' ')} an order that is ${status}`,
+      status !== 'OPEN' || money === 'none'
+        ? `Cannot ${what} an order that is ${status}`
+        : action === 'cancel'
+          ? 'Cannot cancel an order that holds payments: refund them first'
+          : `Cannot ${what} an order that has payments`,
     loc: ['status'],
     details: { status, available_actions: allowed },
   });

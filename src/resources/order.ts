@@ -1,4 +1,4 @@
-import { hasMoney, type OrderView } from '../app/order-pricing.js';
+import { moneyOf, type OrderView } from '../app/order-pricing.js';
 import { availableActions } from '../domain/order-lifecycle.js';
 import type { NetAmounts } from '../domain/pricing.js';
 
@@ -91,7 +91,7 @@ export function orderResource(view: OrderView) {
       latest_charge: p.latest_charge,
     })),
     net_amounts: netAmounts(pricing.net, c),
-    available_actions: [...availableActions(order.status, hasMoney(view))],
+    available_actions: [...availableActions(order.status, moneyOf(view))],
     version: order.version,
     metadata: order.metadata,
     test_mode: order.mode === 'test',
