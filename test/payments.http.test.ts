@@ -132,6 +132,90 @@ describe('POST /v1/orders/{id}/pay', () => {
     expect(amount(res.body.order, 'balance_money')).toBe(13824);
   });
 
+  describe('after 3-D Secure', () => {
+    async function waiting(key: string) {
+      const product = await create(server, key, 'products', 'product', {
+        name: 'Mat',
+        inventory: { tracked: true, quantity: 2 },
+      });
+      const order = await newOrder(key, {
+        line_items: [
+          { product_id: product.product_id, quantity: 1, unit_price_money: { amount: 1000 } },
+        ],
+      });
+      const res = await pay(key, order.order_id, {
+        payment_source_token: 'tok_threeDSecureRequired',
+      });
+      expect(res.body.payment_intent.status).toBe('requires_action');
+      expect(res.body.order.available_actions).toEqual(['pay', 'refund', 'update_metadata']);
+      const stock = async () =>
+        (await request(server, 'GET', `/v1/products/${product.product_id}`, { key })).body.product
+          .inventory.quantity;
+      // The waiting payment settles the order: it holds the stock until it ends.
+      expect(await stock()).toBe(1);
+      return {
+        orderId: order.order_id,
+        intentId: res.body.payment_intent.payment_intent_id,
+        stock,
+      };
+    }
+    const helper = (key: string, id: string, result: string) =>
+      request(server, 'POST', `/v1/test_helpers/payment_intents/${id}/${result}`, { key });
+
+    it('the buyer authenticates: the intent succeeds and the order is PAID', async () => {
+      const { key } = await seedAccount();
+      const w = await waiting(key);
+      const res = await helper(key, w.intentId, 'succeed');
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.payment_intent).toMatchObject({ status: 'succeeded', amount_received: 1080 });
+      expect(res.body.payment_intent.latest_charge).toMatch(/^ch_/);
+      expect(res.body.order.status).toBe('PAID');
+      expect(await w.stock()).toBe(1);
+      // Only once: the intent no longer waits.
+      expectError(
+        await helper(key, w.intentId, 'fail'),
+        409,
+        'conflict',
+        'payment_intent_state_invalid',
+      );
+      expectError(
+        await request(server, 'POST', `/v1/payment_intents/${w.intentId}/cancel`, { key }),
+        409,
+        'conflict',
+        'payment_intent_state_invalid',
+      );
+    });
+
+    it('the buyer fails authentication: the intent fails and the stock goes back', async () => {
+      const { key } = await seedAccount();
+      const w = await waiting(key);
+      const res = await helper(key, w.intentId, 'fail');
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.payment_intent).toMatchObject({
+        status: 'failed',
+        last_payment_error: { code: 'authentication_failed' },
+      });
+      expect(res.body.order.status).toBe('OPEN');
+      expect(await w.stock()).toBe(2);
+    });
+
+    it('the merchant cancels the waiting payment: the order is free to change again', async () => {
+      const { key, liveKey } = await seedAccount();
+      const w = await waiting(key);
+      expectError(await helper(liveKey, w.intentId, 'succeed'), 403, 'forbidden', 'test_mode_only');
+      const res = await request(server, 'POST', `/v1/payment_intents/${w.intentId}/cancel`, {
+        key,
+      });
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.payment_intent.status).toBe('canceled');
+      expect(res.body.order.status).toBe('OPEN');
+      expect(res.body.order.available_actions).toContain('update');
+      expect(await w.stock()).toBe(2);
+      const repaid = await pay(key, w.orderId, { payment_source_token: 'tok_visa' });
+      expect(repaid.body.order.status).toBe('PAID');
+    });
+  });
+
   it('partial payments keep the order OPEN with a positive balance until it reaches 0', async () => {
     const { key } = await seedAccount();
     const order = await newOrder(key);

@@ -218,6 +218,16 @@ function outcomeRow(outcome: ChargeOutcome, now: Date): PaymentIntentOutcome {
         failure_message: null,
         updated_at: now,
       };
+    case 'canceled':
+      return {
+        status: 'canceled',
+        processor_payment_id: outcome.processorPaymentId,
+        latest_charge: null,
+        amount_received: 0,
+        failure_code: null,
+        failure_message: null,
+        updated_at: now,
+      };
     case 'failed':
       return {
         status: 'failed',
@@ -250,7 +260,9 @@ export async function settle(
     }
     settled = { ...intent, ...row };
     const payments = current.payments.map((p) => (p.id === intent.id ? settled : p));
-    if (row.status !== 'succeeded' && intent.completes_order) {
+    // A payment that was to settle the order and ended without money gives back what it
+    // reserved; one still waiting for the buyer's action keeps it.
+    if ((row.status === 'failed' || row.status === 'canceled') && intent.completes_order) {
       await giveBack(tx, current);
     }
     const paid = current.order.paid + row.amount_received;

@@ -24,7 +24,8 @@ export type FailureCode =
   | 'payment_in_progress'
   | 'processor_unavailable'
   | 'checkout_session_state_invalid'
-  | 'checkout_session_incomplete';
+  | 'checkout_session_incomplete'
+  | 'payment_intent_state_invalid';
 
 export interface Failure {
   readonly code: FailureCode;

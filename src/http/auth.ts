@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { authenticate, type Caller } from '../app/api-keys.js';
 import type { Deps } from '../app/deps.js';
 import type { Actor } from '../app/events.js';
-import { invalidApiKey } from './errors.js';
+import { ApiError, invalidApiKey } from './errors.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -53,4 +53,16 @@ export function adminTokenHook(adminToken: string | undefined) {
 /** The caller as the author of a change (the timeline's "who"). */
 export function actorOf(request: FastifyRequest): Actor {
   return { type: 'api_key', id: callerOf(request).keyId };
+}
+
+/** Test helpers answer only test keys: a live key gets 403 `test_mode_only`. */
+export function requireTestMode(caller: Caller): void {
+  if (caller.mode !== 'test') {
+    throw new ApiError(
+      403,
+      'forbidden',
+      'Test helpers work only with a test key',
+      'test_mode_only',
+    );
+  }
 }

@@ -56,6 +56,7 @@ const FAILURE_STATUS: Record<FailureCode, { status: number; type: ErrorType }> =
   processor_unavailable: { status: 502, type: 'processor_error' },
   checkout_session_state_invalid: { status: 409, type: 'conflict' },
   checkout_session_incomplete: { status: 422, type: 'validation_error' },
+  payment_intent_state_invalid: { status: 409, type: 'conflict' },
 };
 
 export function failureToApiError(failure: Failure): ApiError {

@@ -25,6 +25,8 @@ export type ChargeOutcome =
       readonly amountReceived: number;
     }
   | { readonly status: 'requires_action'; readonly processorPaymentId: string }
+  /** The payment was stopped before it completed (e.g. the buyer abandoned 3-D Secure). */
+  | { readonly status: 'canceled'; readonly processorPaymentId: string | null }
   | {
       readonly status: 'failed';
       readonly processorPaymentId: string | null;
@@ -62,9 +64,18 @@ export interface CancelRefundRequest {
   readonly paymentSource: string | null;
 }
 
+export interface CancelPaymentRequest {
+  readonly processorPaymentId: string;
+  readonly paymentSource: string | null;
+}
+
 export interface PaymentProcessor {
   readonly name: 'sandbox' | 'stripe';
   charge(request: ChargeRequest): Promise<ChargeOutcome>;
+  /** Stops a payment waiting for the buyer's action; `not_cancelable` once it completed. */
+  cancelPayment(
+    request: CancelPaymentRequest,
+  ): Promise<{ readonly status: 'canceled' | 'not_cancelable' }>;
   refund(request: RefundRequest): Promise<RefundOutcome>;
   /** Where a refund sent earlier stands now (for refunds that were pending). */
   refundStatus(request: CancelRefundRequest): Promise<RefundOutcome>;

@@ -73,6 +73,16 @@ export function createSandboxProcessor(): PaymentProcessor {
         amountReceived: request.amount,
       };
     },
+    // A sandbox payment waits for action only with tok_threeDSecureRequired; it can be
+    // stopped until it completes, and the others completed at once.
+    async cancelPayment(request) {
+      return {
+        status:
+          request.paymentSource === 'tok_threeDSecureRequired'
+            ? ('canceled' as const)
+            : ('not_cancelable' as const),
+      };
+    },
     // tok_refundPending and tok_refundFail refunds stay pending (a test helper, or the
     // settlement worker for tok_refundFail, moves them on); any other succeeds at once
     // with an acquirer reference number.

@@ -3,15 +3,17 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Deps } from '../../app/deps.js';
 import { payOrder } from '../../app/pay-order.js';
+import { authenticateForTest, cancelPaymentIntent } from '../../app/payment-actions.js';
 import { getPaymentIntent, listPaymentIntents } from '../../app/payment-intent-queries.js';
 import { MAX_AMOUNT } from '../../domain/money.js';
 import type { Processors } from '../../ports/payment-processor.js';
 import { orderResource } from '../../resources/order.js';
 import { paymentIntentResource } from '../../resources/payment-intent.js';
-import { actorOf, callerOf } from '../auth.js';
+import { actorOf, callerOf, requireTestMode } from '../auth.js';
 import { ApiError, unwrap } from '../errors.js';
 import { listBody, pageRequestOf } from '../pagination.js';
 import {
+  ActionBody,
   ErrorResponses,
   Id,
   ListQuery,
@@ -150,4 +152,64 @@ export function registerPaymentRoutes(
       return listBody('payment_intents', page, paymentIntentResource);
     },
   );
+
+  const IntentParams = Type.Object(
+    { payment_intent_id: Id('pi') },
+    { additionalProperties: false },
+  );
+  const Settled = Type.Object({ order: Order, payment_intent: PaymentIntent });
+
+  app.post(
+    '/v1/payment_intents/:payment_intent_id/cancel',
+    {
+      schema: {
+        tags,
+        summary: "Cancel a payment waiting for the buyer's action (3-D Secure)",
+        params: IntentParams,
+        body: ActionBody,
+        response: { 200: Settled, ...ErrorResponses },
+      },
+    },
+    async (request) => {
+      const result = unwrap(
+        await cancelPaymentIntent(
+          deps,
+          processors,
+          callerOf(request),
+          actorOf(request),
+          request.params.payment_intent_id,
+        ),
+      );
+      return {
+        order: orderResource(result.order),
+        payment_intent: paymentIntentResource(result.paymentIntent),
+      };
+    },
+  );
+
+  for (const result of ['succeed', 'fail'] as const) {
+    app.post(
+      `/v1/test_helpers/payment_intents/:payment_intent_id/${result}`,
+      {
+        schema: {
+          tags: ['Test helpers'],
+          summary: `Test mode, sandbox: the buyer ${result === 'succeed' ? 'completes' : 'fails'} 3-D Secure`,
+          params: IntentParams,
+          body: ActionBody,
+          response: { 200: Settled, ...ErrorResponses },
+        },
+      },
+      async (request) => {
+        const caller = callerOf(request);
+        requireTestMode(caller);
+        const settled = unwrap(
+          await authenticateForTest(deps, caller, request.params.payment_intent_id, result),
+        );
+        return {
+          order: orderResource(settled.order),
+          payment_intent: paymentIntentResource(settled.paymentIntent),
+        };
+      },
+    );
+  }
 }

@@ -7,8 +7,8 @@ import { getRefund, listRefunds, updateRefundDetails } from '../../app/refund-qu
 import { createRefund, previewRefund } from '../../app/refunds.js';
 import type { Processors } from '../../ports/payment-processor.js';
 import { refundResource } from '../../resources/refund.js';
-import { actorOf, callerOf } from '../auth.js';
-import { ApiError, unwrap } from '../errors.js';
+import { actorOf, callerOf, requireTestMode } from '../auth.js';
+import { unwrap } from '../errors.js';
 import { listBody, pageRequestOf } from '../pagination.js';
 import { ActionBody, ErrorResponses, Id, ListQuery, ListResponse } from '../schemas.js';
 import {
@@ -202,14 +202,7 @@ export function registerRefundRoutes(
       },
       async (request) => {
         const caller = callerOf(request);
-        if (caller.mode !== 'test') {
-          throw new ApiError(
-            403,
-            'forbidden',
-            'Test helpers work only with a test key',
-            'test_mode_only',
-          );
-        }
+        requireTestMode(caller);
         return {
           refund: refundResource(
             unwrap(await settleRefundForTest(deps, caller, request.params.refund_id, result)),

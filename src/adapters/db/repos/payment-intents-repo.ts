@@ -73,11 +73,14 @@ export async function settlePaymentIntent(
   id: string,
   outcome: PaymentIntentOutcome,
 ): Promise<boolean> {
+  // A final answer may follow a `requires_action` one (the buyer authenticated, or gave up).
+  const from: PaymentIntentRow['status'][] =
+    outcome.status === 'requires_action' ? ['processing'] : ['processing', 'requires_action'];
   const updated = await db
     .updateTable('payment_intents')
     .set(outcome)
     .where('id', '=', id)
-    .where('status', '=', 'processing')
+    .where('status', 'in', from)
     .returning('id')
     .executeTakeFirst();
   return updated !== undefined;
