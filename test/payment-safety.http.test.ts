@@ -11,13 +11,31 @@ const charges: ChargeRequest[] = [];
 let hold: Promise<void> | null = null;
 let release: () => void = () => {};
 let throwOnCharge = false;
+// The next answer is one Flint cannot store (NUL in a text column, NaN in a bigint): the
+// database fails after the processor acted, as a crash or an outage would.
+let unstorableAnswer = false;
+const refundKeys: string[] = [];
 const controlled: PaymentProcessor = {
   ...sandbox,
   async charge(req) {
     charges.push(req);
     if (hold) await hold;
     if (throwOnCharge) throw new Error('socket hang up');
-    return sandbox.charge(req);
+    const outcome = await sandbox.charge(req);
+    if (unstorableAnswer && outcome.status === 'succeeded') {
+      unstorableAnswer = false;
+      return { ...outcome, amountReceived: Number.NaN };
+    }
+    return outcome;
+  },
+  async refund(req) {
+    refundKeys.push(req.idempotencyKey);
+    const outcome = await sandbox.refund(req);
+    if (unstorableAnswer && outcome.status === 'succeeded') {
+      unstorableAnswer = false;
+      return { ...outcome, referenceId: 'ARN\u0000' };
+    }
+    return outcome;
   },
 };
 function holdCharges() {
@@ -81,6 +99,47 @@ describe('payment safety', () => {
     } finally {
       throwOnCharge = false;
     }
+  });
+
+  it('the database fails after the processor charged: the retry with the key resumes that payment, never a second charge', async () => {
+    const { testKey: key } = await createTestAccount(server);
+    const orderId = await openOrder(key, 2500);
+    const body = { payment: { payment_source_token: 'tok_visa' } };
+    const headers = { 'idempotency-key': `pay-${orderId}` };
+    unstorableAnswer = true;
+    const crashed = await post(key, `/v1/orders/${orderId}/pay`, body, headers);
+    expect(crashed.status, crashed.text).toBe(500);
+    const retried = await post(key, `/v1/orders/${orderId}/pay`, body, headers);
+    expect(retried.status, retried.text).toBe(200);
+    expect(retried.body.order.status).toBe('PAID');
+    expect(retried.body.order.net_amounts.paid_money.amount).toBe(2500);
+    const intents = await request(server, 'GET', `/v1/payment_intents?order=${orderId}`, { key });
+    expect(intents.body.payment_intents).toHaveLength(1);
+    // Both calls carried the one intent's key: the processor charged once.
+    const keys = charges.filter((c) => c.metadata.flint_order_id === orderId);
+    expect(keys).toHaveLength(2);
+    expect(new Set(keys.map((c) => c.idempotencyKey)).size).toBe(1);
+  });
+
+  it('the database fails after the processor refunded: the retry with the key finishes that refund', async () => {
+    const { testKey: key } = await createTestAccount(server);
+    const orderId = await openOrder(key, 2500);
+    await post(key, `/v1/orders/${orderId}/pay`, { payment: { payment_source_token: 'tok_visa' } });
+    const body = { refund: { order_id: orderId, amount: 1000 } };
+    const headers = { 'idempotency-key': `refund-${orderId}` };
+    unstorableAnswer = true;
+    const crashed = await post(key, '/v1/refunds', body, headers);
+    expect(crashed.status, crashed.text).toBe(500);
+    const retried = await post(key, '/v1/refunds', body, headers);
+    expect(retried.status, retried.text).toBe(200);
+    expect(retried.body.refund).toMatchObject({ amount: 1000, status: 'succeeded' });
+    const refunds = await request(server, 'GET', `/v1/refunds?order=${orderId}`, { key });
+    expect(refunds.body.refunds).toHaveLength(1);
+    const order = await request(server, 'GET', `/v1/orders/${orderId}`, { key });
+    expect(order.body.order.net_amounts.refunded_money.amount).toBe(1000);
+    const sent = refundKeys.filter((k) => k.startsWith(retried.body.refund.refund_id));
+    expect(sent).toHaveLength(2);
+    expect(new Set(sent).size).toBe(1);
   });
 
   it('an order with money on it can no longer be canceled or changed, only paid or refunded', async () => {

@@ -26,6 +26,7 @@ export async function refundCheckoutSession(
   actor: Actor,
   sessionId: string,
   input: CheckoutSessionRefundInput,
+  requestKey: string | null = null,
 ): Promise<Result<CheckoutSessionView>> {
   const session = await selectCheckoutSession(deps.db, tenant, sessionId);
   if (!session) return fail(missing('checkout session'));
@@ -44,6 +45,7 @@ export async function refundCheckoutSession(
     actor,
     { ...fields, order_id: session.order_id, metadata: refund_metadata },
     { root: 'checkout_session', checkoutSessionId: session.id },
+    requestKey,
   );
   if (!created.ok) return created;
   return ok(await viewCheckoutSession(deps, tenant, session));

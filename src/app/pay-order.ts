@@ -5,6 +5,7 @@ import { lockOrderAggregate } from '../adapters/db/repos/orders-repo.js';
 import {
   insertPaymentIntent,
   type PaymentIntentOutcome,
+  selectPaymentIntentByRequestKey,
   settlePaymentIntent,
 } from '../adapters/db/repos/payment-intents-repo.js';
 import { adjustInventory, lockProductsByIds } from '../adapters/db/repos/products-repo.js';
@@ -22,6 +23,7 @@ import { type Actor, recordEvent } from './events.js';
 import { newId } from './ids.js';
 import { couponRules, type OrderView, viewOrder } from './order-pricing.js';
 import { getOrder } from './order-queries.js';
+import { resumableSince } from './request-keys.js';
 
 export interface PayOrderInput {
   readonly payment_source_token: string;
@@ -53,20 +55,39 @@ export async function payOrder(
   actor: Actor,
   orderId: string,
   input: PayOrderInput,
+  requestKey: string | null = null,
 ): Promise<Result<PaymentResult>> {
+  if (requestKey) {
+    const since = resumableSince(deps.clock.now());
+    const earlier = await selectPaymentIntentByRequestKey(deps.db, tenant, requestKey, since);
+    if (earlier?.order_id === orderId) return resume(deps, processors, tenant, actor, earlier);
+  }
   const processor = await processors.forNewPayments(tenant);
-  const reserved = await reserve(deps, processor, tenant, actor, orderId, input);
+  const reserved = await reserve(deps, processor, tenant, actor, orderId, input, requestKey);
   if (!reserved.ok) return reserved;
-  const intent = reserved.value;
+  return chargeAndSettle(deps, processor, tenant, actor, reserved.value);
+}
+
+/**
+ * Step 2 and 3: charge with the intent id as the processor's key (a charge sent before
+ * is answered the same way), and record the answer. Also the settlement worker's re-drive.
+ */
+export async function chargeAndSettle(
+  deps: Deps,
+  processor: PaymentProcessor,
+  tenant: Tenant,
+  actor: Actor,
+  intent: PaymentIntentRow,
+): Promise<Result<PaymentResult>> {
   let outcome: ChargeOutcome;
   try {
     outcome = await processor.charge({
       idempotencyKey: intent.id,
       amount: intent.amount,
       currency: intent.currency,
-      paymentSourceToken: input.payment_source_token,
-      buyerEmail: input.buyer_email,
-      metadata: { flint_order_id: orderId, flint_payment_intent_id: intent.id },
+      paymentSourceToken: intent.payment_source ?? '',
+      buyerEmail: intent.buyer_email ?? undefined,
+      metadata: { flint_order_id: intent.order_id, flint_payment_intent_id: intent.id },
     });
   } catch {
     // The card may or may not have been charged: the intent stays `processing` with its
@@ -78,6 +99,28 @@ export async function payOrder(
     });
   }
   return settle(deps, tenant, actor, intent, outcome);
+}
+
+/**
+ * A retry of a request that started this payment: one still `processing` (its answer
+ * was never recorded) is sent again with the same key and recorded; otherwise the
+ * payment as it stands now.
+ */
+async function resume(
+  deps: Deps,
+  processors: Processors,
+  tenant: Tenant,
+  actor: Actor,
+  intent: PaymentIntentRow,
+): Promise<Result<PaymentResult>> {
+  if (intent.status === 'processing') {
+    const processor = await processors.named(tenant, intent.processor);
+    return chargeAndSettle(deps, processor, tenant, actor, intent);
+  }
+  const order = await getOrder(deps, tenant, intent.order_id);
+  if (!order.ok) return order;
+  const current = order.value.payments.find((p) => p.id === intent.id) ?? intent;
+  return ok({ order: order.value, paymentIntent: current });
 }
 
 function amountFailure(message: string, balance: number): Failure {
@@ -96,6 +139,7 @@ async function reserve(
   actor: Actor,
   orderId: string,
   input: PayOrderInput,
+  requestKey: string | null,
 ): Promise<Result<PaymentIntentRow>> {
   return deps.db.transaction().execute(async (tx) => {
     const aggregate = await lockOrderAggregate(tx, tenant, orderId);
@@ -142,6 +186,7 @@ async function reserve(
       buyer_email: input.buyer_email ?? null,
       completes_order: completes,
       payment_source: input.payment_source_token,
+      request_key: requestKey,
       failure_code: null,
       failure_message: null,
       metadata: {},

@@ -88,11 +88,12 @@ export async function recordOutcomes(
         reference_status: referenceStatusOf(items),
         updated_at: now,
       };
-      result = { refund, items, lines: fresh.lines };
       if (JSON.stringify(items) === JSON.stringify(fresh.items)) {
         unchanged = true; // an answer already recorded (a retry, a late webhook): write nothing
+        result = fresh;
         return fail(missing('refund'));
       }
+      result = { refund, items, lines: fresh.lines };
       await updateRefund(tx, result);
       const type = status === fresh.refund.status ? 'refund.updated' : `refund.${status}`;
       await recordEvent(

@@ -1,14 +1,19 @@
 import type { Kysely } from 'kysely';
 import { selectOrderAggregate } from '../adapters/db/repos/orders-repo.js';
-import { selectPaymentIntentById } from '../adapters/db/repos/payment-intents-repo.js';
+import {
+  selectPaymentIntentById,
+  selectPaymentIntentsByOrderIds,
+} from '../adapters/db/repos/payment-intents-repo.js';
 import {
   insertRefund,
   OUTSTANDING,
   type RefundAggregate,
+  selectRefundByRequestKey,
   selectRefundsByOrder,
 } from '../adapters/db/repos/refunds-repo.js';
 import type {
   Database,
+  PaymentIntentRow,
   RefundItemRow,
   RefundLineItemRow,
   RefundRow,
@@ -33,6 +38,7 @@ import { type Actor, recordEvent } from './events.js';
 import { newId } from './ids.js';
 import { moneyOf, type OrderView, viewOrder } from './order-pricing.js';
 import { recordOutcomes, withRefunded } from './refund-outcomes.js';
+import { resumableSince } from './request-keys.js';
 
 export type RefundReason = 'duplicate' | 'fraudulent' | 'requested_by_customer';
 
@@ -232,9 +238,19 @@ export async function createRefund(
   actor: Actor,
   input: CreateRefundInput,
   origin: RefundOrigin = DIRECT,
+  requestKey: string | null = null,
 ): Promise<Result<RefundAggregate>> {
   const orderId = await orderIdOf(deps, tenant, input);
   if (!orderId.ok) return orderId;
+  if (requestKey) {
+    const since = resumableSince(deps.clock.now());
+    const earlier = await selectRefundByRequestKey(deps.db, tenant, requestKey, since);
+    if (earlier?.refund.order_id === orderId.value) {
+      // A retry of the request that started this refund: finish sending it.
+      const payments = await selectPaymentIntentsByOrderIds(deps.db, [orderId.value]);
+      return sendRefund(deps, processors, tenant, earlier, payments);
+    }
+  }
   let created: RefundAggregate | undefined;
   const changed = await changeOrder(
     deps,
@@ -268,6 +284,7 @@ export async function createRefund(
         amount_discount: itemized?.discount ?? 0,
         amount_shipping_tax: itemized?.shippingTax ?? 0,
         itemized: itemized !== null,
+        request_key: requestKey,
         metadata: withoutEmptyValues(input.metadata ?? {}),
         created_at: now,
         updated_at: now,
@@ -304,10 +321,25 @@ export async function createRefund(
   );
   if (!changed.ok) return changed;
   if (!created) throw new Error('refund not created');
-  const refund = created;
+  return sendRefund(deps, processors, tenant, created, changed.value.payments);
+}
+
+/**
+ * Asks the processor for each part not yet sent, with an idempotency key derived from
+ * our ids (a part sent before is answered the same way, never refunded twice), and
+ * records the answers.
+ */
+async function sendRefund(
+  deps: Deps,
+  processors: Processors,
+  tenant: Tenant,
+  refund: RefundAggregate,
+  payments: readonly PaymentIntentRow[],
+): Promise<Result<RefundAggregate>> {
   const outcomes = new Map<string, RefundOutcome>();
   for (const item of refund.items) {
-    const intent = changed.value.payments.find((p) => p.id === item.payment_intent_id);
+    if (item.status !== 'pending' || item.processor_refund_id) continue;
+    const intent = payments.find((p) => p.id === item.payment_intent_id);
     try {
       const processor = await processors.named(tenant, intent?.processor ?? '');
       outcomes.set(

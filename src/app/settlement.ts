@@ -6,7 +6,7 @@ import { selectPendingRefundItems } from '../adapters/db/repos/refunds-repo.js';
 import type { Processors, RefundOutcome } from '../ports/payment-processor.js';
 import type { Deps } from './deps.js';
 import type { Actor } from './events.js';
-import { settle } from './pay-order.js';
+import { chargeAndSettle } from './pay-order.js';
 import { recordOutcomes } from './refund-outcomes.js';
 
 const SYSTEM: Actor = { type: 'system', id: null };
@@ -38,21 +38,10 @@ export async function settleStalePayments(
   );
   for (const intent of stale) {
     const tenant = { accountId: intent.account_id, mode: intent.mode };
-    try {
-      const processor = await processors.named(tenant, intent.processor);
-      const outcome = await processor.charge({
-        idempotencyKey: intent.id,
-        amount: intent.amount,
-        currency: intent.currency,
-        paymentSourceToken: intent.payment_source ?? '',
-        buyerEmail: intent.buyer_email ?? undefined,
-        metadata: { flint_order_id: intent.order_id, flint_payment_intent_id: intent.id },
-      });
-      const result = await settle(deps, tenant, SYSTEM, intent, outcome);
-      if (result.ok) settled += 1;
-    } catch {
-      // Still no answer: the next run tries again with the same key.
-    }
+    const processor = await processors.named(tenant, intent.processor);
+    const result = await chargeAndSettle(deps, processor, tenant, SYSTEM, intent);
+    // No answer again (processor_unavailable): the next run tries with the same key.
+    if (result.ok) settled += 1;
   }
   return settled;
 }

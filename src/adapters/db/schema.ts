@@ -212,6 +212,8 @@ export interface PaymentIntentsTable {
   buyer_email: string | null;
   completes_order: boolean;
   payment_source: string | null;
+  /** The client's Idempotency-Key, to resume this payment on a retry. */
+  request_key: string | null;
   failure_code: string | null;
   failure_message: string | null;
   metadata: Json<Record<string, string>>;
@@ -244,6 +246,8 @@ export interface RefundsTable {
   amount_shipping_tax: number;
   /** Planned from lines and components (refund_line_items may hold its lines). */
   itemized: boolean;
+  /** The client's Idempotency-Key, to resume this refund on a retry. */
+  request_key: string | null;
   metadata: Json<Record<string, string>>;
   created_at: Timestamp;
   updated_at: Timestamp;

@@ -218,6 +218,7 @@ export function registerCheckoutSessionRoutes(
             ...fields,
             refund_metadata: refund_metadata && metadataAsText(refund_metadata),
           },
+          request.idempotencyClaim?.key ?? null,
         ),
       );
       return { checkout_session: checkoutSessionResource(view, baseUrl(request)) };

@@ -97,6 +97,7 @@ export function registerPaymentRoutes(
           actorOf(request),
           request.params.order_id,
           request.body.payment,
+          request.idempotencyClaim?.key ?? null,
         ),
       );
       const intent = result.paymentIntent;

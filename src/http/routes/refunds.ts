@@ -48,6 +48,8 @@ export function registerRefundRoutes(
           callerOf(request),
           actorOf(request),
           request.body.refund,
+          undefined,
+          request.idempotencyClaim?.key ?? null,
         ),
       );
       return { refund: refundResource(refund) };

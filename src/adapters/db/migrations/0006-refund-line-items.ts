@@ -2,7 +2,17 @@ import { type Kysely, sql } from 'kysely';
 
 // What itemized refunds took from each order line (amount and its tax), and the part of
 // a refund's tax that was shipping's: the per-line and per-component refund limits.
+// And the client's Idempotency-Key on payments and refunds, so that a retry after a
+// crash resumes the payment or refund it started instead of starting another.
 export async function up(db: Kysely<unknown>): Promise<void> {
+  for (const table of ['payment_intents', 'refunds']) {
+    await db.schema.alterTable(table).addColumn('request_key', 'text').execute();
+    await db.schema
+      .createIndex(`${table}_request_key`)
+      .on(table)
+      .columns(['account_id', 'mode', 'request_key'])
+      .execute();
+  }
   await db.schema
     .createTable('refund_line_items')
     .addColumn('refund_id', 'text', (c) => c.notNull().references('refunds.id'))
@@ -19,6 +29,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  for (const table of ['payment_intents', 'refunds']) {
+    await db.schema.dropIndex(`${table}_request_key`).execute();
+    await db.schema.alterTable(table).dropColumn('request_key').execute();
+  }
   await db.schema
     .alterTable('refunds')
     .dropColumn('amount_shipping_tax')

@@ -29,6 +29,20 @@ export async function selectPaymentIntentById(
   return intents(db, tenant).where('id', '=', id).executeTakeFirst();
 }
 
+/** The newest payment started since `since` by a request with the client's `key`. */
+export async function selectPaymentIntentByRequestKey(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  key: string,
+  since: Date,
+): Promise<PaymentIntentRow | undefined> {
+  return intents(db, tenant)
+    .where('request_key', '=', key)
+    .where('created_at', '>', since)
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+}
+
 export async function selectPaymentIntentsByOrderIds(
   db: Kysely<Database>,
   orderIds: readonly string[],

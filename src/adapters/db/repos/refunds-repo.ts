@@ -86,6 +86,21 @@ export async function selectRefund(
   return row ? (await withItems(db, [row]))[0] : undefined;
 }
 
+/** The newest refund started since `since` by a request with the client's `key`. */
+export async function selectRefundByRequestKey(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  key: string,
+  since: Date,
+): Promise<RefundAggregate | undefined> {
+  const row = await refunds(db, tenant)
+    .where('request_key', '=', key)
+    .where('created_at', '>', since)
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  return row ? (await withItems(db, [row]))[0] : undefined;
+}
+
 export async function selectRefundsByOrder(
   db: Kysely<Database>,
   orderId: string,
