@@ -22,6 +22,7 @@ import { type Actor, recordEvent } from './events.js';
 import { newId } from './ids.js';
 import { couponRules, type OrderView, viewOrder } from './order-pricing.js';
 import { getOrder } from './order-queries.js';
+import { chargeMetadata } from './processor-metadata.js';
 
 export interface PayOrderInput {
   readonly payment_source_token: string;
@@ -54,7 +55,17 @@ export async function payOrder(
   orderId: string,
   input: PayOrderInput,
 ): Promise<Result<PaymentResult>> {
-  const processor = await processors.forNewPayments(tenant);
+  let processor: PaymentProcessor;
+  try {
+    processor = await processors.forNewPayments(tenant);
+  } catch {
+    // Its credentials cannot be opened (the server's encryption key changed or is unset).
+    return fail({
+      code: 'processor_unavailable',
+      message:
+        "The account's processor cannot be used; its settings need the server's encryption key",
+    });
+  }
   const reserved = await reserve(deps, processor, tenant, actor, orderId, input);
   if (!reserved.ok) return reserved;
   const intent = reserved.value;
@@ -66,7 +77,7 @@ export async function payOrder(
       currency: intent.currency,
       paymentSourceToken: input.payment_source_token,
       buyerEmail: input.buyer_email,
-      metadata: { flint_order_id: orderId, flint_payment_intent_id: intent.id },
+      metadata: chargeMetadata(intent),
     });
   } catch {
     // The card may or may not have been charged: the intent stays `processing` with its
@@ -250,7 +261,9 @@ export async function settle(
     }
     settled = { ...intent, ...row };
     const payments = current.payments.map((p) => (p.id === intent.id ? settled : p));
-    if (row.status !== 'succeeded' && intent.completes_order) {
+    // A payment waiting for an action is still under way: it keeps its reservations
+    // until it succeeds or fails.
+    if (row.status === 'failed' && intent.completes_order) {
       await giveBack(tx, current);
     }
     const paid = current.order.paid + row.amount_received;

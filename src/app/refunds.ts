@@ -20,6 +20,7 @@ import type { Deps } from './deps.js';
 import { type Actor, recordEvent } from './events.js';
 import { newId } from './ids.js';
 import { type OrderView, viewOrder } from './order-pricing.js';
+import { refundMetadata } from './processor-metadata.js';
 import { recordOutcomes, withRefunded } from './refund-outcomes.js';
 
 export type RefundReason = 'duplicate' | 'fraudulent' | 'requested_by_customer';
@@ -212,6 +213,7 @@ export async function createRefund(
           paymentSource: intent?.payment_source ?? null,
           amount: item.amount,
           currency: refund.refund.currency,
+          metadata: refundMetadata(refund.refund, item.payment_intent_id),
         }),
       );
     } catch {

@@ -7,6 +7,7 @@ import type { Processors, RefundOutcome } from '../ports/payment-processor.js';
 import type { Deps } from './deps.js';
 import type { Actor } from './events.js';
 import { settle } from './pay-order.js';
+import { chargeMetadata, refundMetadata } from './processor-metadata.js';
 import { recordOutcomes } from './refund-outcomes.js';
 
 const SYSTEM: Actor = { type: 'system', id: null };
@@ -46,7 +47,7 @@ export async function settleStalePayments(
         currency: intent.currency,
         paymentSourceToken: intent.payment_source ?? '',
         buyerEmail: intent.buyer_email ?? undefined,
-        metadata: { flint_order_id: intent.order_id, flint_payment_intent_id: intent.id },
+        metadata: chargeMetadata(intent),
       });
       const result = await settle(deps, tenant, SYSTEM, intent, outcome);
       if (result.ok) settled += 1;
@@ -100,6 +101,15 @@ export async function settlePendingRefunds(
               paymentSource,
               amount: part.amount,
               currency: part.currency,
+              metadata: refundMetadata(
+                {
+                  id: refundId,
+                  account_id: part.account_id,
+                  mode: part.mode,
+                  order_id: part.order_id,
+                },
+                part.payment_intent_id,
+              ),
             });
         outcomes.set(part.payment_intent_id, outcome);
       } catch {

@@ -23,7 +23,10 @@ export type FailureCode =
   | 'refund_state_invalid'
   | 'payment_in_progress'
   | 'processor_unavailable'
-  | 'checkout_session_state_invalid';
+  | 'checkout_session_state_invalid'
+  | 'encryption_key_missing'
+  | 'webhook_account_unknown'
+  | 'webhook_signature_invalid';
 
 export interface Failure {
   readonly code: FailureCode;

@@ -55,6 +55,9 @@ const FAILURE_STATUS: Record<FailureCode, { status: number; type: ErrorType }> =
   payment_in_progress: { status: 409, type: 'conflict' },
   processor_unavailable: { status: 502, type: 'processor_error' },
   checkout_session_state_invalid: { status: 409, type: 'conflict' },
+  encryption_key_missing: { status: 409, type: 'conflict' },
+  webhook_account_unknown: { status: 400, type: 'invalid_request' },
+  webhook_signature_invalid: { status: 400, type: 'invalid_request' },
 };
 
 export function failureToApiError(failure: Failure): ApiError {

@@ -5,6 +5,10 @@ import * as payments from './0003-payments.js';
 import * as refunds from './0004-refunds.js';
 import * as checkoutSessions from './0005-checkout-sessions.js';
 
+// Registered apart from the list below so that migrations added there on parallel
+// branches merge without conflict; the migrator sorts every name before it runs them.
+import * as processorSettings from './0007-processor-settings.js';
+
 /** Every migration, in order. Names sort lexicographically; never rename one that shipped. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-foundation': foundation,
@@ -13,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-refunds': refunds,
   '0005-checkout-sessions': checkoutSessions,
 };
+MIGRATIONS['0007-processor-settings'] = processorSettings;
 
 export const migrationProvider: MigrationProvider = {
   getMigrations: async () => MIGRATIONS,

@@ -65,19 +65,24 @@ export type PaymentIntentOutcome = Pick<
 >;
 
 /**
- * Records the processor's answer once: only an intent still `processing` changes,
- * so a late or repeated answer can never overwrite a final one. Returns whether it did.
+ * Records the processor's answer once: only an intent still `processing` changes — or
+ * one waiting for an action (3-D Secure) that now succeeded or failed — so a late or
+ * repeated answer can never overwrite a final one. Returns whether it did.
  */
 export async function settlePaymentIntent(
   db: Kysely<Database>,
   id: string,
   outcome: PaymentIntentOutcome,
 ): Promise<boolean> {
+  const from: PaymentIntentRow['status'][] =
+    outcome.status === 'succeeded' || outcome.status === 'failed'
+      ? ['processing', 'requires_action']
+      : ['processing'];
   const updated = await db
     .updateTable('payment_intents')
     .set(outcome)
     .where('id', '=', id)
-    .where('status', '=', 'processing')
+    .where('status', 'in', from)
     .returning('id')
     .executeTakeFirst();
   return updated !== undefined;
