@@ -71,10 +71,10 @@ export function chargeOutcomeOf(intent: Stripe.PaymentIntent): ChargeOutcome | n
         status: 'failed',
         processorPaymentId: intent.id,
         declineCode:
-          error?.decline_code ??
-          error?.code ??
+          error?.decline_code ||
+          error?.code ||
           (intent.status === 'canceled' ? 'payment_intent_canceled' : 'payment_failed'),
-        message: error?.message ?? `The payment is ${intent.status}.`,
+        message: error?.message || `The payment is ${intent.status}.`,
       };
     }
     default:
@@ -112,7 +112,8 @@ function refusedCharge(error: unknown): ChargeOutcome | null {
     return {
       status: 'failed',
       processorPaymentId: error.payment_intent?.id ?? null,
-      declineCode: error.decline_code ?? error.code ?? 'card_declined',
+      // The SDK gives a card error without an issuer decline code an empty one.
+      declineCode: error.decline_code || error.code || 'card_declined',
       message: error.message,
     };
   }
