@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectError } from './catalog-fixtures.js';
+import { create, expectError } from './catalog-fixtures.js';
 import {
   type FakeStripe,
   paymentIntentObject,
@@ -379,6 +379,47 @@ describe('POST /v1/processors/stripe/webhook', () => {
       last_payment_error: { code: 'authentication_required', message: '3DS failed' },
     });
     expect((await get(account.key, `/v1/orders/${second.orderId}`)).order.status).toBe('OPEN');
+  });
+
+  it('a payment waiting for 3-D Secure keeps its stock; it goes back only when the payment fails', async () => {
+    const account = await stripeAccount();
+    const product = await create(server, account.key, 'products', 'product', {
+      name: 'Limited',
+      inventory: { tracked: true, quantity: 1 },
+    });
+    const price = await create(server, account.key, 'prices', 'price', {
+      product_id: product.product_id,
+      unit_amount: 1000,
+      currency: 'usd',
+    });
+    const stock = async () =>
+      (await get(account.key, `/v1/products/${product.product_id}`)).product.inventory.quantity;
+    const order = await post(account.key, '/v1/orders', {
+      order: { line_items: [{ price_id: price.price_id, quantity: 1 }] },
+    });
+    const orderId = order.body.order.order_id;
+    const res = await post(account.key, `/v1/orders/${orderId}/pay`, {
+      payment: { payment_source_token: 'tok_threeDSecureRequired' },
+    });
+    expect(res.body.payment_intent.status).toBe('requires_action');
+    expect(await stock()).toBe(0);
+    const flintId = res.body.payment_intent.payment_intent_id;
+    const failed = await deliver(
+      'payment_intent.payment_failed',
+      paymentIntentObject({
+        ...fake.paymentIntentFor(flintId),
+        status: 'requires_payment_method',
+        last_payment_error: { code: 'authentication_required', message: '3DS failed' },
+      }),
+    );
+    expect(failed.status, failed.text).toBe(200);
+    expect(await stock()).toBe(1);
+    // A replay of the failure gives nothing back twice.
+    await deliver(
+      'payment_intent.payment_failed',
+      paymentIntentObject({ ...fake.paymentIntentFor(flintId), status: 'requires_payment_method' }),
+    );
+    expect(await stock()).toBe(1);
   });
 
   it('ignores an event about another Stripe payment than the one Flint recorded', async () => {
