@@ -1,3 +1,5 @@
+import { parseEncryptionKey } from './app/secret-box.js';
+
 /** Runtime settings, from the environment with CLI flags on top. */
 export interface Config {
   /** `postgres://…` selects PostgreSQL; otherwise the embedded database in `dataDir`. */
@@ -11,6 +13,11 @@ export interface Config {
   readonly dbPoolSize: number;
   /** How often pending payments and refunds are settled, and how old they must be. */
   readonly settlementIntervalMs: number;
+  /**
+   * Seals the processor secrets merchants store (`FLINT_ENCRYPTION_KEY`, 32 bytes); without
+   * it, accounts cannot configure Stripe.
+   */
+  readonly encryptionKey: Buffer | undefined;
 }
 
 function integer(
@@ -43,5 +50,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
       env.FLINT_SETTLEMENT_INTERVAL_MS,
       30_000,
     ),
+    encryptionKey: env.FLINT_ENCRYPTION_KEY
+      ? parseEncryptionKey(env.FLINT_ENCRYPTION_KEY)
+      : undefined,
   };
 }

@@ -5,12 +5,12 @@ import {
   openDatabase,
   pendingMigrations,
 } from './adapters/db/database.js';
-import { createSandboxProcessor } from './adapters/processors/sandbox.js';
 import type { Deps } from './app/deps.js';
+import { createSecretBox } from './app/secret-box.js';
 import type { Config } from './config.js';
 import { buildApp } from './http/app.js';
 import { systemClock } from './ports/clock.js';
-import { singleProcessor } from './ports/payment-processor.js';
+import { defaultProcessors } from './processors.js';
 import { startIdempotencyReaper } from './workers/idempotency-reaper.js';
 import { startSettlementWorker } from './workers/settlement.js';
 
@@ -53,9 +53,11 @@ export async function startServer(
     }
   }
   const deps: Deps = { db: database.db, clock: systemClock };
-  const processors = singleProcessor(createSandboxProcessor());
+  const secretBox = config.encryptionKey ? createSecretBox(config.encryptionKey) : null;
+  const processors = defaultProcessors(database.db, secretBox);
   const app = await buildApp({
     processors,
+    encryptionKey: config.encryptionKey,
     deps,
     adminToken: config.adminToken,
     logger,

@@ -12,6 +12,8 @@ interface Operation {
   readonly method: string;
   readonly path: string;
   readonly admin: boolean;
+  /** `security: []`: authenticated otherwise than by a Flint key (a processor's signature). */
+  readonly open: boolean;
   /** The smallest body the route's schema accepts (so the id, not the body, decides). */
   readonly body: Record<string, unknown> | undefined;
 }
@@ -66,6 +68,7 @@ beforeAll(async () => {
         method: method.toUpperCase(),
         path: samplePath(path, op.parameters ?? []),
         admin,
+        open: Array.isArray(op.security) && op.security.length === 0,
         body,
       });
     }
@@ -79,6 +82,20 @@ describe('every API route', () => {
     expect(operations.filter((o) => o.admin).map((o) => `${o.method} ${o.path}`)).toEqual([
       'POST /v1/accounts',
     ]);
+    expect(operations.filter((o) => o.open).map((o) => `${o.method} ${o.path}`)).toEqual([
+      'POST /v1/processors/stripe/webhook',
+    ]);
+  });
+
+  it('routes without a Flint key refuse an unsigned request, whatever key it carries', async () => {
+    const account = await createTestAccount(server);
+    for (const op of operations.filter((o) => o.open)) {
+      for (const key of [null, account.testKey, ADMIN_TOKEN]) {
+        const res = await request(server, op.method, op.path, { key, body: op.body });
+        expect(res.status, `${op.method} ${op.path} with ${key}`).toBe(400);
+        expect(res.body.error.type).toBe('invalid_request');
+      }
+    }
   });
 
   it('answers 401 "Invalid API key" without a key, with a malformed or unknown key, and with a revoked key', async () => {
@@ -98,7 +115,7 @@ describe('every API route', () => {
       `sk_live_${'b'.repeat(32)}`,
       revokedSecret,
     ];
-    for (const op of operations) {
+    for (const op of operations.filter((o) => !o.open)) {
       const keys = op.admin
         ? [...badKeys, account.testKey, account.liveKey]
         : [...badKeys, ADMIN_TOKEN];

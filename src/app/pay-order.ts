@@ -23,6 +23,7 @@ import { type Actor, recordEvent } from './events.js';
 import { newId } from './ids.js';
 import { couponRules, type OrderView, viewOrder } from './order-pricing.js';
 import { getOrder } from './order-queries.js';
+import { chargeMetadata } from './processor-metadata.js';
 import { resumableSince } from './request-keys.js';
 
 export interface PayOrderInput {
@@ -62,7 +63,17 @@ export async function payOrder(
     const earlier = await selectPaymentIntentByRequestKey(deps.db, tenant, requestKey, since);
     if (earlier?.order_id === orderId) return resume(deps, processors, tenant, actor, earlier);
   }
-  const processor = await processors.forNewPayments(tenant);
+  let processor: PaymentProcessor;
+  try {
+    processor = await processors.forNewPayments(tenant);
+  } catch {
+    // Its credentials cannot be opened (the server's encryption key changed or is unset).
+    return fail({
+      code: 'processor_unavailable',
+      message:
+        "The account's processor cannot be used; its settings need the server's encryption key",
+    });
+  }
   const reserved = await reserve(deps, processor, tenant, actor, orderId, input, requestKey);
   if (!reserved.ok) return reserved;
   return chargeAndSettle(deps, processor, tenant, actor, reserved.value);
@@ -87,7 +98,7 @@ export async function chargeAndSettle(
       currency: intent.currency,
       paymentSourceToken: intent.payment_source ?? '',
       buyerEmail: intent.buyer_email ?? undefined,
-      metadata: { flint_order_id: intent.order_id, flint_payment_intent_id: intent.id },
+      metadata: chargeMetadata(intent),
     });
   } catch {
     // The card may or may not have been charged: the intent stays `processing` with its

@@ -47,9 +47,10 @@ type ItemOutcome = RefundOutcome | { readonly status: 'canceled' };
 
 /**
  * Records what the processor (or a test helper, or a cancel) said about a refund's
- * parts, under the order's lock. Only parts still pending change, so a late or repeated
- * answer never overwrites a final one; money from failed or canceled parts goes back to
- * the order, whose status is recomputed.
+ * parts, under the order's lock. Only parts still pending change (and a succeeded part
+ * without a reference number may get one), so a late or repeated answer never overwrites
+ * a final one; money from failed or canceled parts goes back to the order, whose status
+ * is recomputed.
  */
 export async function recordOutcomes(
   deps: Deps,
@@ -73,6 +74,9 @@ export async function recordOutcomes(
       let givenBack = 0;
       const items = fresh.items.map((item) => {
         const outcome = outcomes.get(item.payment_intent_id);
+        if (outcome?.status === 'succeeded' && item.status === 'succeeded') {
+          return withReference(item, outcome.referenceId);
+        }
         if (!outcome || (item.status !== 'pending' && item.status !== 'requires_action'))
           return item;
         if (outcome.status === 'failed' || outcome.status === 'canceled') givenBack += item.amount;
@@ -114,6 +118,12 @@ export async function recordOutcomes(
   );
   if (!changed.ok && !unchanged) return changed;
   return ok(result);
+}
+
+/** The network's reference number often comes after the refund succeeded: record it once. */
+function withReference(item: RefundItemRow, referenceId: string | null): RefundItemRow {
+  if (item.reference_id || !referenceId) return item;
+  return { ...item, reference_id: referenceId, reference_status: 'available' };
 }
 
 function settledItem(item: RefundItemRow, outcome: ItemOutcome): RefundItemRow {
@@ -197,11 +207,19 @@ export async function cancelRefund(
     if (!item.processor_refund_id)
       return refused('The refund is being sent to the processor; retry in a moment');
     const payment = payments.find((p) => p.id === item.payment_intent_id);
-    const processor = await processors.named(tenant, payment?.processor ?? '');
-    const answer = await processor.cancelRefund({
-      processorRefundId: item.processor_refund_id,
-      paymentSource: payment?.payment_source ?? null,
-    });
+    let answer: { readonly status: 'canceled' | 'not_cancelable' };
+    try {
+      const processor = await processors.named(tenant, payment?.processor ?? '');
+      answer = await processor.cancelRefund({
+        processorRefundId: item.processor_refund_id,
+        paymentSource: payment?.payment_source ?? null,
+      });
+    } catch {
+      return fail({
+        code: 'processor_unavailable',
+        message: 'The processor did not answer; the refund stays pending',
+      });
+    }
     if (answer.status !== 'canceled')
       return refused('The processor can no longer cancel this refund');
   }

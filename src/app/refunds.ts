@@ -37,6 +37,7 @@ import type { Deps } from './deps.js';
 import { type Actor, recordEvent } from './events.js';
 import { newId } from './ids.js';
 import { moneyOf, type OrderView, viewOrder } from './order-pricing.js';
+import { refundMetadata } from './processor-metadata.js';
 import { recordOutcomes, withRefunded } from './refund-outcomes.js';
 import { resumableSince } from './request-keys.js';
 
@@ -350,6 +351,7 @@ async function sendRefund(
           paymentSource: intent?.payment_source ?? null,
           amount: item.amount,
           currency: refund.refund.currency,
+          metadata: refundMetadata(refund.refund, item.payment_intent_id),
         }),
       );
     } catch {

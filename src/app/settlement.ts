@@ -7,6 +7,7 @@ import type { Processors, RefundOutcome } from '../ports/payment-processor.js';
 import type { Deps } from './deps.js';
 import type { Actor } from './events.js';
 import { chargeAndSettle } from './pay-order.js';
+import { refundMetadata } from './processor-metadata.js';
 import { recordOutcomes } from './refund-outcomes.js';
 
 const SYSTEM: Actor = { type: 'system', id: null };
@@ -38,10 +39,14 @@ export async function settleStalePayments(
   );
   for (const intent of stale) {
     const tenant = { accountId: intent.account_id, mode: intent.mode };
-    const processor = await processors.named(tenant, intent.processor);
-    const result = await chargeAndSettle(deps, processor, tenant, SYSTEM, intent);
-    // No answer again (processor_unavailable): the next run tries with the same key.
-    if (result.ok) settled += 1;
+    try {
+      const processor = await processors.named(tenant, intent.processor);
+      const result = await chargeAndSettle(deps, processor, tenant, SYSTEM, intent);
+      // No answer again (processor_unavailable): the next run tries with the same key.
+      if (result.ok) settled += 1;
+    } catch {
+      // The account's processor cannot be opened now: the next run tries again.
+    }
   }
   return settled;
 }
@@ -89,6 +94,15 @@ export async function settlePendingRefunds(
               paymentSource,
               amount: part.amount,
               currency: part.currency,
+              metadata: refundMetadata(
+                {
+                  id: refundId,
+                  account_id: part.account_id,
+                  mode: part.mode,
+                  order_id: part.order_id,
+                },
+                part.payment_intent_id,
+              ),
             });
         outcomes.set(part.payment_intent_id, outcome);
       } catch {

@@ -25,7 +25,10 @@ export type FailureCode =
   | 'processor_unavailable'
   | 'checkout_session_state_invalid'
   | 'checkout_session_incomplete'
-  | 'payment_intent_state_invalid';
+  | 'payment_intent_state_invalid'
+  | 'encryption_key_missing'
+  | 'webhook_account_unknown'
+  | 'webhook_signature_invalid';
 
 export interface Failure {
   readonly code: FailureCode;

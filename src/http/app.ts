@@ -6,14 +6,17 @@ import addFormatsModule from 'ajv-formats';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
-import { createSandboxProcessor } from '../adapters/processors/sandbox.js';
+import type { StripeClientOptions } from '../adapters/processors/stripe.js';
+import { stripeWebhooks } from '../adapters/processors/stripe-webhooks.js';
 import type { Deps } from '../app/deps.js';
 import { newId } from '../app/ids.js';
+import { createSecretBox } from '../app/secret-box.js';
 import {
   type PaymentProcessor,
   type Processors,
   singleProcessor,
 } from '../ports/payment-processor.js';
+import { defaultProcessors } from '../processors.js';
 import { adminTokenHook, apiKeyHook } from './auth.js';
 import { registerDrain } from './drain.js';
 import { ApiError, registerErrorHandling, sendError } from './errors.js';
@@ -31,8 +34,10 @@ import { registerCustomerRoutes } from './routes/customers.js';
 import { registerOrderRoutes } from './routes/orders.js';
 import { registerPaymentRoutes } from './routes/payments.js';
 import { registerPriceRoutes } from './routes/prices.js';
+import { registerProcessorSettingsRoutes } from './routes/processor-settings.js';
 import { registerProductRoutes } from './routes/products.js';
 import { registerRefundRoutes } from './routes/refunds.js';
+import { registerStripeWebhookRoute } from './routes/stripe-webhook.js';
 import { registerTaxRateRoutes } from './routes/tax-rates.js';
 import { refuseUnsafeText } from './text-safety.js';
 
@@ -51,10 +56,14 @@ export interface AppOptions {
   /** Process-level metrics (event loop, memory) in /metrics. */
   readonly defaultMetrics?: boolean;
   readonly version?: string;
-  /** Each account's card processor; the offline sandbox for all when not given. */
+  /** Each account's card processor; each account's configured one when not given. */
   readonly processors?: Processors;
   /** One processor for every account (tests); ignored when `processors` is given. */
   readonly processor?: PaymentProcessor;
+  /** `FLINT_ENCRYPTION_KEY`: seals stored Stripe keys; without it accounts cannot set one. */
+  readonly encryptionKey?: Buffer | undefined;
+  /** How the default processors reach Stripe (tests point them at a stand-in). */
+  readonly stripe?: StripeClientOptions;
 }
 
 export const DEFAULT_RATE_LIMIT_PER_SECOND = 500;
@@ -164,6 +173,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   });
 
+  const secretBox = options.encryptionKey ? createSecretBox(options.encryptionKey) : null;
+  const processors =
+    options.processors ??
+    (options.processor
+      ? singleProcessor(options.processor)
+      : defaultProcessors(deps.db, secretBox, options.stripe));
+  // Authenticated by Stripe's signature, not a Flint key: outside the API-key scope.
+  await registerStripeWebhookRoute(app, deps, secretBox, stripeWebhooks);
+
   await app.register(async (admin) => {
     admin.addHook('onRequest', adminTokenHook(options.adminToken));
     registerAdminAccountRoutes(admin, deps);
@@ -196,8 +214,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     registerTaxRateRoutes(api, deps);
     registerCouponRoutes(api, deps);
     registerOrderRoutes(api, deps);
-    const processors =
-      options.processors ?? singleProcessor(options.processor ?? createSandboxProcessor());
+    registerProcessorSettingsRoutes(api, deps, secretBox);
     registerPaymentRoutes(api, deps, processors);
     registerRefundRoutes(api, deps, processors);
     registerCheckoutSessionRoutes(api, deps, processors);

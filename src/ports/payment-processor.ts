@@ -14,6 +14,7 @@ export interface ChargeRequest {
   readonly currency: string;
   readonly paymentSourceToken: string;
   readonly buyerEmail?: string | undefined;
+  /** Flint's ids (account, mode, order, payment intent): processor webhooks find us by them. */
   readonly metadata: Readonly<Record<string, string>>;
 }
 
@@ -43,6 +44,8 @@ export interface RefundRequest {
   readonly paymentSource: string | null;
   readonly amount: number;
   readonly currency: string;
+  /** Flint's ids (account, mode, refund, payment intent): processor webhooks find us by them. */
+  readonly metadata: Readonly<Record<string, string>>;
 }
 
 export type RefundOutcome =
@@ -57,7 +60,9 @@ export type RefundOutcome =
       readonly status: 'failed';
       readonly processorRefundId: string | null;
       readonly failureReason: RefundFailureReason;
-    };
+    }
+  /** Stopped at the processor (Stripe cancels refunds that waited for an action). */
+  | { readonly status: 'canceled'; readonly processorRefundId: string };
 
 export interface CancelRefundRequest {
   readonly processorRefundId: string;
@@ -103,4 +108,35 @@ export function singleProcessor(processor: PaymentProcessor): Processors {
     forNewPayments: async () => processor,
     named: async () => processor,
   };
+}
+
+/**
+ * What a processor's webhook says, normalized: a payment or a refund part reached an
+ * outcome. Flint's own ids come from the metadata it gave the processor.
+ */
+export type ProcessorNotice =
+  | {
+      readonly kind: 'payment';
+      readonly paymentIntentId: string;
+      readonly processorPaymentId: string;
+      readonly outcome: ChargeOutcome;
+    }
+  | {
+      readonly kind: 'refund';
+      readonly processorRefundId: string;
+      readonly refundId: string | null;
+      readonly paymentIntentId: string | null;
+      readonly outcome: RefundOutcome;
+    };
+
+/** Reads and verifies a processor's webhook deliveries. */
+export interface ProcessorWebhooks {
+  /** The account and mode a delivery claims to be for: unverified, only to pick the secret. */
+  claimedTenant(payload: string): Tenant | null;
+  /** The delivery, if `signature` verifies it with `secret`; null otherwise. */
+  verify(
+    payload: string,
+    signature: string,
+    secret: string,
+  ): { readonly livemode: boolean; readonly notice: ProcessorNotice | null } | null;
 }

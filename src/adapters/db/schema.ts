@@ -285,6 +285,19 @@ export interface CheckoutSessionsTable {
   updated_at: Timestamp;
 }
 
+/** The card processor of one account in one mode; Stripe secrets are sealed (secret-box.ts). */
+export interface ProcessorSettingsTable {
+  account_id: string;
+  mode: Mode;
+  processor: 'sandbox' | 'stripe';
+  stripe_secret_key: string | null;
+  stripe_secret_key_redacted: string | null;
+  stripe_webhook_secret: string | null;
+  stripe_webhook_secret_redacted: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -309,6 +322,7 @@ export interface Database {
   refund_items: RefundItemsTable;
   refund_line_items: RefundLineItemsTable;
   checkout_sessions: CheckoutSessionsTable;
+  processor_settings: ProcessorSettingsTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;
@@ -328,3 +342,4 @@ export type RefundRow = Selectable<RefundsTable>;
 export type RefundItemRow = Selectable<RefundItemsTable>;
 export type RefundLineItemRow = Selectable<RefundLineItemsTable>;
 export type CheckoutSessionRow = Selectable<CheckoutSessionsTable>;
+export type ProcessorSettingsRow = Selectable<ProcessorSettingsTable>;

@@ -6,6 +6,10 @@ import * as refunds from './0004-refunds.js';
 import * as checkoutSessions from './0005-checkout-sessions.js';
 import * as refundLineItems from './0006-refund-line-items.js';
 
+// Registered apart from the list below so that migrations added there on parallel
+// branches merge without conflict; the migrator sorts every name before it runs them.
+import * as processorSettings from './0007-processor-settings.js';
+
 /** Every migration, in order. Names sort lexicographically; never rename one that shipped. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-foundation': foundation,
@@ -15,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-checkout-sessions': checkoutSessions,
   '0006-refund-line-items': refundLineItems,
 };
+MIGRATIONS['0007-processor-settings'] = processorSettings;
 
 export const migrationProvider: MigrationProvider = {
   getMigrations: async () => MIGRATIONS,

@@ -79,8 +79,9 @@ export type PaymentIntentOutcome = Pick<
 >;
 
 /**
- * Records the processor's answer once: only an intent still `processing` changes,
- * so a late or repeated answer can never overwrite a final one. Returns whether it did.
+ * Records the processor's answer once: only an intent still `processing` changes — or
+ * one waiting for an action (3-D Secure) that now succeeded or failed — so a late or
+ * repeated answer can never overwrite a final one. Returns whether it did.
  */
 export async function settlePaymentIntent(
   db: Kysely<Database>,

@@ -175,14 +175,37 @@ export async function selectPendingRefundItems(
   before: Date,
   limit: number,
   accountId?: string,
-): Promise<(RefundItemRow & { account_id: string; mode: RefundRow['mode']; currency: string })[]> {
+): Promise<
+  (RefundItemRow & {
+    account_id: string;
+    mode: RefundRow['mode'];
+    order_id: string;
+    currency: string;
+  })[]
+> {
   let query = db
     .selectFrom('refund_items')
     .innerJoin('refunds', 'refunds.id', 'refund_items.refund_id')
     .selectAll('refund_items')
-    .select(['refunds.account_id', 'refunds.mode', 'refunds.currency'])
+    .select(['refunds.account_id', 'refunds.mode', 'refunds.order_id', 'refunds.currency'])
     .where('refund_items.status', '=', 'pending')
     .where('refunds.updated_at', '<', before);
   if (accountId) query = query.where('refunds.account_id', '=', accountId);
   return query.orderBy('refund_items.refund_id').limit(limit).execute();
+}
+
+/** The refund part a processor's refund id belongs to, in this tenant (processor webhooks). */
+export async function selectRefundItemByProcessorRefundId(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  processorRefundId: string,
+): Promise<RefundItemRow | undefined> {
+  return db
+    .selectFrom('refund_items')
+    .innerJoin('refunds', 'refunds.id', 'refund_items.refund_id')
+    .selectAll('refund_items')
+    .where('refunds.account_id', '=', tenant.accountId)
+    .where('refunds.mode', '=', tenant.mode)
+    .where('refund_items.processor_refund_id', '=', processorRefundId)
+    .executeTakeFirst();
 }

@@ -1,0 +1,234 @@
+import Stripe from 'stripe';
+import type { RefundFailureReason } from '../../domain/refund-status.js';
+import type {
+  CancelPaymentRequest,
+  CancelRefundRequest,
+  ChargeOutcome,
+  ChargeRequest,
+  PaymentProcessor,
+  RefundOutcome,
+  RefundRequest,
+} from '../../ports/payment-processor.js';
+
+/** How Flint talks to Stripe; `host`/`port`/`protocol` point it at a stand-in in tests. */
+export interface StripeClientOptions {
+  readonly host?: string | undefined;
+  readonly port?: number | undefined;
+  readonly protocol?: 'http' | 'https' | undefined;
+  /** Retries of a request that got no answer (same idempotency key). Default 2. */
+  readonly maxNetworkRetries?: number | undefined;
+  /** Per-request timeout. Default 30 s. */
+  readonly timeoutMs?: number | undefined;
+}
+
+export function createStripeClient(secretKey: string, options: StripeClientOptions = {}): Stripe {
+  return new Stripe(secretKey, {
+    maxNetworkRetries: options.maxNetworkRetries ?? 2,
+    timeout: options.timeoutMs ?? 30_000,
+    telemetry: false,
+    appInfo: { name: 'Flint' },
+    ...(options.host ? { host: options.host } : {}),
+    ...(options.port ? { port: options.port } : {}),
+    ...(options.protocol ? { protocol: options.protocol } : {}),
+  });
+}
+
+const FAILURE_REASONS: readonly RefundFailureReason[] = [
+  'insufficient_funds',
+  'expired_or_canceled_card',
+  'lost_or_stolen_card',
+  'charge_for_pending_refund_disputed',
+  'declined',
+  'merchant_request',
+  'unknown',
+];
+
+function idOf(value: string | { id: string } | null): string | null {
+  return typeof value === 'string' ? value : (value?.id ?? null);
+}
+
+/**
+ * What a Stripe PaymentIntent says about a charge, or null while Stripe has no final
+ * word yet (`processing`, …): the caller then treats it as no answer and asks again.
+ */
+export function chargeOutcomeOf(intent: Stripe.PaymentIntent): ChargeOutcome | null {
+  switch (intent.status) {
+    case 'succeeded': {
+      const charge = idOf(intent.latest_charge);
+      if (!charge) return null;
+      return {
+        status: 'succeeded',
+        processorPaymentId: intent.id,
+        processorChargeId: charge,
+        amountReceived: intent.amount_received,
+      };
+    }
+    case 'requires_action':
+      return { status: 'requires_action', processorPaymentId: intent.id };
+    case 'canceled':
+      if (!intent.last_payment_error) return { status: 'canceled', processorPaymentId: intent.id };
+      return failedCharge(intent);
+    case 'requires_payment_method':
+      return failedCharge(intent);
+    default:
+      return null;
+  }
+}
+
+function failedCharge(intent: Stripe.PaymentIntent): ChargeOutcome {
+  {
+    const error = intent.last_payment_error;
+    return {
+      status: 'failed',
+      processorPaymentId: intent.id,
+      declineCode:
+        error?.decline_code ||
+        error?.code ||
+        (intent.status === 'canceled' ? 'payment_intent_canceled' : 'payment_failed'),
+      message: error?.message || `The payment is ${intent.status}.`,
+    };
+  }
+}
+
+/** What a Stripe Refund says; `requires_action` is still pending from Flint's side. */
+export function refundOutcomeOf(refund: Stripe.Refund): RefundOutcome {
+  switch (refund.status) {
+    case 'succeeded':
+      return {
+        status: 'succeeded',
+        processorRefundId: refund.id,
+        referenceId: refund.destination_details?.card?.reference || null,
+      };
+    case 'failed': {
+      const reason = FAILURE_REASONS.find((r) => r === refund.failure_reason) ?? 'unknown';
+      return { status: 'failed', processorRefundId: refund.id, failureReason: reason };
+    }
+    case 'canceled':
+      return { status: 'canceled', processorRefundId: refund.id };
+    default:
+      return { status: 'pending', processorRefundId: refund.id };
+  }
+}
+
+/**
+ * A Stripe error that is a final "no": a decline, or a request Stripe refused outright
+ * (bad token, bad key), so nothing was charged. Anything else (5xx, timeouts, rate
+ * limits, a concurrent request with the same key) is no answer and is thrown.
+ */
+function refusedCharge(error: unknown): ChargeOutcome | null {
+  if (error instanceof Stripe.errors.StripeCardError) {
+    return {
+      status: 'failed',
+      processorPaymentId: error.payment_intent?.id ?? null,
+      // The SDK gives a card error without an issuer decline code an empty one.
+      declineCode: error.decline_code || error.code || 'card_declined',
+      message: error.message,
+    };
+  }
+  if (
+    error instanceof Stripe.errors.StripeAuthenticationError ||
+    error instanceof Stripe.errors.StripePermissionError
+  ) {
+    return {
+      status: 'failed',
+      processorPaymentId: null,
+      declineCode: 'processor_authentication_failed',
+      message: "Stripe refused the account's secret key; check it with GET /v1/processor.",
+    };
+  }
+  if (
+    error instanceof Stripe.errors.StripeInvalidRequestError &&
+    (error.statusCode === 400 || error.statusCode === 404)
+  ) {
+    return {
+      status: 'failed',
+      processorPaymentId: error.payment_intent?.id ?? null,
+      declineCode: error.code ?? 'invalid_request',
+      message: error.message,
+    };
+  }
+  return null;
+}
+
+function isRefusedRequest(error: unknown): boolean {
+  return (
+    error instanceof Stripe.errors.StripeInvalidRequestError &&
+    (error.statusCode === 400 || error.statusCode === 404)
+  );
+}
+
+/** The Stripe processor of one account and mode, through the official SDK. */
+export function createStripeProcessor(client: Stripe): PaymentProcessor {
+  return {
+    name: 'stripe',
+    async charge(request: ChargeRequest): Promise<ChargeOutcome> {
+      let intent: Stripe.PaymentIntent;
+      try {
+        intent = await client.paymentIntents.create(
+          {
+            amount: request.amount,
+            currency: request.currency.toLowerCase(),
+            payment_method: request.paymentSourceToken,
+            confirm: true,
+            // Confirmed here, with no return URL: only methods that need no redirect.
+            automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
+            ...(request.buyerEmail ? { receipt_email: request.buyerEmail } : {}),
+            metadata: { ...request.metadata },
+          },
+          { idempotencyKey: request.idempotencyKey },
+        );
+      } catch (error) {
+        const refused = refusedCharge(error);
+        if (refused) return refused;
+        throw error;
+      }
+      const outcome = chargeOutcomeOf(intent);
+      // Not final yet: left processing; Stripe's webhook or the settlement worker settles it.
+      if (!outcome) throw new Error(`the Stripe payment ${intent.id} is ${intent.status}`);
+      return outcome;
+    },
+    async cancelPayment(request: CancelPaymentRequest) {
+      try {
+        const intent = await client.paymentIntents.cancel(request.processorPaymentId);
+        return { status: intent.status === 'canceled' ? 'canceled' : 'not_cancelable' } as const;
+      } catch (error) {
+        // Stripe refuses to cancel a payment that succeeded or is processing.
+        if (isRefusedRequest(error)) return { status: 'not_cancelable' } as const;
+        throw error;
+      }
+    },
+    async refund(request: RefundRequest): Promise<RefundOutcome> {
+      try {
+        const refund = await client.refunds.create(
+          {
+            payment_intent: request.processorPaymentId,
+            amount: request.amount,
+            metadata: { ...request.metadata },
+          },
+          { idempotencyKey: request.idempotencyKey },
+        );
+        return refundOutcomeOf(refund);
+      } catch (error) {
+        // Stripe refused the refund itself (already refunded, unknown payment…): sending
+        // it again would be refused again, so the part fails and its money goes back.
+        if (isRefusedRequest(error)) {
+          return { status: 'failed', processorRefundId: null, failureReason: 'unknown' };
+        }
+        throw error;
+      }
+    },
+    async refundStatus(request: CancelRefundRequest): Promise<RefundOutcome> {
+      return refundOutcomeOf(await client.refunds.retrieve(request.processorRefundId));
+    },
+    async cancelRefund(request: CancelRefundRequest) {
+      try {
+        const refund = await client.refunds.cancel(request.processorRefundId);
+        return { status: refund.status === 'canceled' ? 'canceled' : 'not_cancelable' } as const;
+      } catch (error) {
+        // Stripe cancels only refunds that wait for an action; card refunds cannot be.
+        if (isRefusedRequest(error)) return { status: 'not_cancelable' } as const;
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,216 @@
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+// A local stand-in for api.stripe.com: records every request the SDK makes and answers
+// like Stripe for the few endpoints Flint uses. A test can queue exact answers instead.
+
+export interface StripeRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: IncomingHttpHeaders;
+  /** The form-encoded body (or query string) as sent, keys like `metadata[flint_mode]`. */
+  readonly form: Record<string, string>;
+}
+
+export interface StripeAnswer {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+export interface FakeStripe {
+  readonly port: number;
+  readonly requests: StripeRequest[];
+  /** The answer to the next request, whatever it is (then the built-in behaviour resumes). */
+  queue(answer: StripeAnswer): void;
+  /** Sets a stored refund's state, as Stripe would later (e.g. succeeded with a reference). */
+  updateRefund(id: string, changes: Record<string, unknown>): Record<string, unknown>;
+  /** The PaymentIntent created for a Flint payment intent (by its metadata). */
+  paymentIntentFor(flintPaymentIntentId: string): Record<string, unknown> | undefined;
+  close(): Promise<void>;
+}
+
+const now = () => Math.floor(Date.now() / 1000);
+
+export function paymentIntentObject(fields: Record<string, unknown>): Record<string, unknown> {
+  return {
+    object: 'payment_intent',
+    amount_received: 0,
+    latest_charge: null,
+    last_payment_error: null,
+    metadata: {},
+    livemode: false,
+    created: now(),
+    ...fields,
+  };
+}
+
+export function refundObject(fields: Record<string, unknown>): Record<string, unknown> {
+  return {
+    object: 'refund',
+    status: 'pending',
+    metadata: {},
+    currency: 'usd',
+    created: now(),
+    destination_details: { type: 'card', card: { type: 'refund', reference_status: 'pending' } },
+    ...fields,
+  };
+}
+
+export function cardError(fields: Record<string, unknown>): StripeAnswer {
+  return { status: 402, body: { error: { type: 'card_error', ...fields } } };
+}
+
+const DECLINES: Record<string, { code: string; decline_code: string; message: string }> = {
+  tok_chargeDeclined: {
+    code: 'card_declined',
+    decline_code: 'generic_decline',
+    message: 'Your card was declined.',
+  },
+  tok_chargeDeclinedInsufficientFunds: {
+    code: 'card_declined',
+    decline_code: 'insufficient_funds',
+    message: 'Your card has insufficient funds.',
+  },
+};
+
+export async function startFakeStripe(): Promise<FakeStripe> {
+  const requests: StripeRequest[] = [];
+  const queued: StripeAnswer[] = [];
+  const intents = new Map<string, Record<string, unknown>>();
+  const refunds = new Map<string, Record<string, unknown>>();
+  const byIdempotencyKey = new Map<string, StripeAnswer>();
+  let counter = 0;
+
+  function createIntent(form: Record<string, string>): StripeAnswer {
+    counter += 1;
+    const id = `pi_fake${counter}`;
+    const token = form.payment_method ?? '';
+    const metadata = metadataOf(form);
+    const base = { id, amount: Number(form.amount), currency: form.currency, metadata };
+    const decline = DECLINES[token];
+    if (decline) {
+      const intent = paymentIntentObject({
+        ...base,
+        status: 'requires_payment_method',
+        last_payment_error: { type: 'card_error', ...decline },
+      });
+      intents.set(id, intent);
+      return cardError({ ...decline, payment_intent: intent });
+    }
+    const intent =
+      token === 'tok_threeDSecureRequired'
+        ? paymentIntentObject({ ...base, status: 'requires_action' })
+        : paymentIntentObject({
+            ...base,
+            status: 'succeeded',
+            amount_received: Number(form.amount),
+            latest_charge: `ch_fake${counter}`,
+          });
+    intents.set(id, intent);
+    return { status: 200, body: intent };
+  }
+
+  function createRefund(form: Record<string, string>): StripeAnswer {
+    counter += 1;
+    const id = `re_fake${counter}`;
+    const refund = refundObject({
+      id,
+      amount: Number(form.amount),
+      payment_intent: form.payment_intent,
+      metadata: metadataOf(form),
+      status: 'succeeded',
+      destination_details: {
+        type: 'card',
+        card: { type: 'refund', reference: `ARN${counter}`, reference_status: 'available' },
+      },
+    });
+    refunds.set(id, refund);
+    return { status: 200, body: refund };
+  }
+
+  function answer(request: StripeRequest): StripeAnswer {
+    const refundPath = /^\/v1\/refunds\/([^/]+)(\/cancel)?$/.exec(request.path);
+    if (request.method === 'POST' && request.path === '/v1/payment_intents')
+      return createIntent(request.form);
+    if (request.method === 'POST' && request.path === '/v1/refunds')
+      return createRefund(request.form);
+    const refund = refundPath ? refunds.get(refundPath[1] as string) : undefined;
+    if (refundPath && !refund) return invalidRequest(404, 'resource_missing', 'No such refund');
+    if (refund && request.method === 'GET') return { status: 200, body: refund };
+    if (refund && refundPath?.[2]) {
+      if (refund.status !== 'requires_action') {
+        return invalidRequest(400, undefined, 'You can only cancel refunds in requires_action.');
+      }
+      refund.status = 'canceled';
+      return { status: 200, body: refund };
+    }
+    return invalidRequest(404, undefined, `Unrecognized request URL (${request.path})`);
+  }
+
+  const server = createServer((req, res) => {
+    let raw = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => {
+      raw += chunk;
+    });
+    req.on('end', () => {
+      const [path = '', query = ''] = (req.url ?? '').split('?');
+      const form = Object.fromEntries(new URLSearchParams(req.method === 'GET' ? query : raw));
+      const request = { method: req.method ?? '', path, headers: req.headers, form };
+      requests.push(request);
+      // Like Stripe, the same idempotency key gets the first answer again (a queued answer
+      // is what the test wants the next request to get, and is not kept).
+      const key = req.headers['idempotency-key'];
+      let reply = queued.shift();
+      if (!reply) {
+        const replay = typeof key === 'string' ? byIdempotencyKey.get(key) : undefined;
+        reply = replay ?? answer(request);
+        if (typeof key === 'string' && reply.status < 500 && !replay) {
+          byIdempotencyKey.set(key, { status: reply.status, body: structuredClone(reply.body) });
+        }
+      }
+      res.writeHead(reply.status, { 'content-type': 'application/json', 'request-id': 'req_fake' });
+      res.end(JSON.stringify(reply.body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    port,
+    requests,
+    queue: (a) => {
+      queued.push(a);
+    },
+    updateRefund(id, changes) {
+      const refund = refunds.get(id);
+      if (!refund) throw new Error(`no refund ${id}`);
+      Object.assign(refund, changes);
+      return refund;
+    },
+    paymentIntentFor: (flintId) =>
+      [...intents.values()].find(
+        (i) => (i.metadata as Record<string, string>).flint_payment_intent_id === flintId,
+      ),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function invalidRequest(status: number, code: string | undefined, message: string): StripeAnswer {
+  return {
+    status,
+    body: { error: { type: 'invalid_request_error', ...(code ? { code } : {}), message } },
+  };
+}
+
+function metadataOf(form: Record<string, string>): Record<string, string> {
+  const metadata: Record<string, string> = {};
+  for (const [key, value] of Object.entries(form)) {
+    const match = /^metadata\[(.+)\]$/.exec(key);
+    if (match?.[1]) metadata[match[1]] = value;
+  }
+  return metadata;
+}
