@@ -265,18 +265,10 @@ function outcomeRow(outcome: ChargeOutcome, now: Date): PaymentIntentOutcome {
         updated_at: now,
       };
     case 'requires_action':
-      return {
-        status: 'requires_action',
-        processor_payment_id: outcome.processorPaymentId,
-        latest_charge: null,
-        amount_received: 0,
-        failure_code: null,
-        failure_message: null,
-        updated_at: now,
-      };
     case 'canceled':
+      // No money yet (waiting for the buyer), or none ever (stopped before it completed).
       return {
-        status: 'canceled',
+        status: outcome.status,
         processor_payment_id: outcome.processorPaymentId,
         latest_charge: null,
         amount_received: 0,
