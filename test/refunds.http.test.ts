@@ -300,6 +300,45 @@ describe('pending refunds, failures, cancels and test helpers', () => {
     expect(retry.status).toBe(200);
   });
 
+  it('a refund over two charges whose one part fails: failed, with what did reach the buyer', async () => {
+    const { testKey: key } = await createTestAccount(server);
+    const created = await post(key, '/v1/orders', {
+      order: {
+        line_items: [{ name: 'Thing', quantity: 1, unit_price_money: { amount: 5000 } }],
+      },
+    });
+    const orderId = created.body.order.order_id;
+    for (const [token, amount] of [
+      ['tok_visa', 2000],
+      ['tok_refundPending', 3000],
+    ] as const) {
+      const paid = await post(key, `/v1/orders/${orderId}/pay`, {
+        payment: { payment_source_token: token, amount },
+      });
+      expect(paid.status, paid.text).toBe(200);
+    }
+    const res = await post(key, '/v1/refunds', { refund: { order_id: orderId, amount: 4000 } });
+    expect(res.body.refund).toMatchObject({
+      amount: 4000,
+      amount_refunded: 1000,
+      status: 'pending',
+    });
+    const failed = await post(key, `/v1/test_helpers/refunds/${res.body.refund.refund_id}/fail`);
+    expect(failed.body.refund).toMatchObject({
+      amount: 4000,
+      amount_refunded: 1000,
+      status: 'failed',
+      failure_reason: 'expired_or_canceled_card',
+    });
+    expect(failed.body.refund.items.map((i: any) => [i.amount_refunded, i.status]).sort()).toEqual([
+      [1000, 'succeeded'],
+      [3000, 'failed'],
+    ]);
+    const order = (await request(server, 'GET', `/v1/orders/${orderId}`, { key })).body.order;
+    expect(order.net_amounts.refunded_money.amount).toBe(1000);
+    expect(order.status).toBe('PARTIALLY_REFUNDED');
+  });
+
   it('cancels a pending refund (money back), but not a settled one', async () => {
     const { testKey: key } = await createTestAccount(server);
     const { order } = await paidOrder(key, 10000, 'tok_refundPending');

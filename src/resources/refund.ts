@@ -8,6 +8,10 @@ export function refundResource({ refund, items, lines }: RefundAggregate) {
     object: 'refund' as const,
     payment_intent_id: refund.payment_intent_id,
     amount: refund.amount,
+    /** What has reached the buyer so far: the parts that succeeded. */
+    amount_refunded: items
+      .filter((item) => item.status === 'succeeded')
+      .reduce((n, item) => n + item.amount, 0),
     status: refund.status,
     reason: refund.reason,
     created_at: refund.created_at.toISOString(),

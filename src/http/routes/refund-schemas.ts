@@ -26,6 +26,9 @@ export const Refund = Type.Object({
   object: Type.Literal('refund'),
   payment_intent_id: Type.String(),
   amount: Type.Integer(),
+  amount_refunded: Type.Integer({
+    description: 'What has reached the buyer: the parts (items[]) that succeeded',
+  }),
   status: Type.String(),
   reason: Nullable(Type.String()),
   created_at: Timestamp,
