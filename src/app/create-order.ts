@@ -1,15 +1,17 @@
 import type { Kysely } from 'kysely';
+import { writeAsOne } from '../adapters/db/one-statement.js';
 import { selectAccountById } from '../adapters/db/repos/accounts-repo.js';
 import { findCouponByCode } from '../adapters/db/repos/coupons-repo.js';
 import { selectCustomerById } from '../adapters/db/repos/customers-repo.js';
-import { insertOrder, insertOrderCoupon } from '../adapters/db/repos/orders-repo.js';
+import { insertEventsQuery } from '../adapters/db/repos/events-repo.js';
+import { insertOrderQueries } from '../adapters/db/repos/orders-repo.js';
 import type { CouponRow, Database, OrderRow } from '../adapters/db/schema.js';
 import { checkCoupon } from '../domain/coupons.js';
 import { fail, missing, ok, type Result } from '../domain/errors.js';
 import { type Metadata, withoutEmptyValues } from '../domain/metadata.js';
 import type { Tenant } from '../domain/tenant.js';
 import type { Deps } from './deps.js';
-import { type Actor, recordOrderEvent } from './events.js';
+import { type Actor, orderEvent } from './events.js';
 import { newId } from './ids.js';
 import { type LineItemInput, type MoneyInput, orderCurrency, resolveLines } from './order-lines.js';
 import {
@@ -124,9 +126,11 @@ export async function createOrder(
       taxRates,
       pricing: pricing.value,
     };
-    await insertOrder(tx, view);
-    for (const coupon of view.coupons) await insertOrderCoupon(tx, id, coupon.id);
-    await recordOrderEvent(tx, tenant, actor, 'order.created', view, null, now);
+    // The order, its lines and coupons and its event: one statement, one round trip.
+    await writeAsOne(tx, [
+      ...insertOrderQueries(tx, view),
+      insertEventsQuery(tx, [orderEvent(tenant, actor, 'order.created', view, null, now)]),
+    ]);
     return ok(view);
   });
 }

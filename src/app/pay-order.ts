@@ -1,13 +1,23 @@
 import type { Kysely } from 'kysely';
+import { type Write, writeAsOne } from '../adapters/db/one-statement.js';
 import { closeOpenSessions } from '../adapters/db/repos/checkout-sessions-repo.js';
-import { adjustRedemptions, lockCouponsByIds } from '../adapters/db/repos/coupons-repo.js';
+import {
+  adjustRedemptions,
+  adjustRedemptionsQuery,
+  lockCouponsByIds,
+} from '../adapters/db/repos/coupons-repo.js';
+import { insertEventsQuery } from '../adapters/db/repos/events-repo.js';
 import { lockOrderAggregate } from '../adapters/db/repos/orders-repo.js';
 import {
-  insertPaymentIntent,
+  insertPaymentIntentQuery,
   type PaymentIntentOutcome,
   settlePaymentIntent,
 } from '../adapters/db/repos/payment-intents-repo.js';
-import { adjustInventory, lockProductsByIds } from '../adapters/db/repos/products-repo.js';
+import {
+  adjustInventory,
+  adjustInventoryQuery,
+  lockProductsByIds,
+} from '../adapters/db/repos/products-repo.js';
 import type { Database, PaymentIntentRow } from '../adapters/db/schema.js';
 import { checkCoupon } from '../domain/coupons.js';
 import { type Failure, fail, missing, ok, type Result } from '../domain/errors.js';
@@ -18,7 +28,7 @@ import type { ChargeOutcome, PaymentProcessor, Processors } from '../ports/payme
 import { paymentIntentResource } from '../resources/payment-intent.js';
 import { changeOrder } from './change-order.js';
 import type { Deps } from './deps.js';
-import { type Actor, recordEvent } from './events.js';
+import { type Actor, objectEvent } from './events.js';
 import { newId } from './ids.js';
 import { couponRules, type OrderView, viewOrder } from './order-pricing.js';
 import { getOrder } from './order-queries.js';
@@ -123,10 +133,8 @@ async function reserve(
       });
     }
     const now = deps.clock.now();
-    if (completes) {
-      const taken = await takeStockAndRedemptions(tx, tenant, view, now);
-      if (!taken.ok) return taken;
-    }
+    const taken = completes ? await takeStockAndRedemptions(tx, tenant, view, now) : ok([]);
+    if (!taken.ok) return taken;
     const intent: PaymentIntentRow = {
       id: newId('pi'),
       account_id: tenant.accountId,
@@ -148,34 +156,40 @@ async function reserve(
       created_at: now,
       updated_at: now,
     };
-    await insertPaymentIntent(tx, intent);
-    await recordEvent(
-      tx,
+    const created = objectEvent(
       tenant,
       actor,
       { type: 'payment_intent.created', objectType: 'payment_intent', objectId: intent.id },
       paymentIntentResource(intent),
       now,
     );
+    // Everything checked: the stock, the redemptions, the intent and its event in one statement.
+    await writeAsOne(tx, [
+      ...taken.value,
+      insertPaymentIntentQuery(tx, intent),
+      insertEventsQuery(tx, [created]),
+    ]);
     return ok(intent);
   });
 }
 
-/** Takes the order's tracked stock and counts its coupons' redemptions, re-checked under lock. */
+/**
+ * Re-checks, under lock, the order's tracked stock and its coupons' redemptions; returns
+ * the writes that take them (run by the caller once every check has passed).
+ */
 async function takeStockAndRedemptions(
   tx: Kysely<Database>,
   tenant: Tenant,
   view: OrderView,
   now: Date,
-): Promise<Result<void>> {
+): Promise<Result<Write[]>> {
   const wanted = quantitiesByProduct(view.lines);
   const products = await lockProductsByIds(tx, tenant, [...wanted.keys()]);
   const stock = checkStock(wanted, products);
   if (!stock.ok) return stock;
-  for (const product of products) {
-    if (product.inventory_tracked)
-      await adjustInventory(tx, product.id, -(wanted.get(product.id) ?? 0));
-  }
+  const writes: Write[] = products
+    .filter((product) => product.inventory_tracked)
+    .map((product) => adjustInventoryQuery(tx, product.id, -(wanted.get(product.id) ?? 0)));
   const coupons = await lockCouponsByIds(
     tx,
     tenant,
@@ -191,9 +205,17 @@ async function takeStockAndRedemptions(
       now,
     });
     if (!checked.ok) return checked;
-    await adjustRedemptions(tx, coupon.id, 1);
   }
-  return ok(undefined);
+  if (coupons.length > 0) {
+    writes.push(
+      adjustRedemptionsQuery(
+        tx,
+        coupons.map((c) => c.id),
+        1,
+      ),
+    );
+  }
+  return ok(writes);
 }
 
 function outcomeRow(outcome: ChargeOutcome, now: Date): PaymentIntentOutcome {
@@ -259,29 +281,34 @@ export async function settle(
       paid,
       refunded: current.order.refunded,
     });
-    await recordEvent(
-      tx,
-      tenant,
-      actor,
-      {
-        type:
-          row.status === 'succeeded' ? 'payment_intent.succeeded' : `payment_intent.${row.status}`,
-        objectType: 'payment_intent',
-        objectId: intent.id,
-      },
-      paymentIntentResource(settled),
-      now,
-    );
+    // Written with the order, in one statement.
+    const events = [
+      objectEvent(
+        tenant,
+        actor,
+        {
+          type:
+            row.status === 'succeeded'
+              ? 'payment_intent.succeeded'
+              : `payment_intent.${row.status}`,
+          objectType: 'payment_intent',
+          objectId: intent.id,
+        },
+        paymentIntentResource(settled),
+        now,
+      ),
+    ];
     if (status === 'PAID' && current.order.status !== 'PAID') {
       // Paying the order by any surface completes its open checkout sessions.
       for (const id of await closeOpenSessions(tx, current.order.id, 'complete', now)) {
-        await recordEvent(
-          tx,
-          tenant,
-          actor,
-          { type: 'checkout.session.completed', objectType: 'checkout_session', objectId: id },
-          { checkout_session_id: id, order_id: current.order.id, status: 'complete' },
-          now,
+        events.push(
+          objectEvent(
+            tenant,
+            actor,
+            { type: 'checkout.session.completed', objectType: 'checkout_session', objectId: id },
+            { checkout_session_id: id, order_id: current.order.id, status: 'complete' },
+            now,
+          ),
         );
       }
     }
@@ -291,6 +318,7 @@ export async function settle(
         status === 'PAID' && current.order.status !== 'PAID'
           ? ('order.paid' as const)
           : ('order.updated' as const),
+      events,
     });
   });
   if (alreadySettled) {

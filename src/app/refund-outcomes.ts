@@ -2,7 +2,7 @@ import { selectPaymentIntentsByOrderIds } from '../adapters/db/repos/payment-int
 import {
   type RefundAggregate,
   selectRefund,
-  updateRefund,
+  updateRefundQueries,
 } from '../adapters/db/repos/refunds-repo.js';
 import type { RefundItemRow, RefundRow } from '../adapters/db/schema.js';
 import { fail, missing, ok, type Result } from '../domain/errors.js';
@@ -17,7 +17,7 @@ import type { Processors, RefundOutcome } from '../ports/payment-processor.js';
 import { refundResource } from '../resources/refund.js';
 import { changeOrder, type OrderChange } from './change-order.js';
 import type { Deps } from './deps.js';
-import { type Actor, type OrderEventType, recordEvent } from './events.js';
+import { type Actor, type OrderEventType, objectEvent } from './events.js';
 import type { OrderView } from './order-pricing.js';
 
 // What happens to a refund after it is created: the processor's answers, test-mode
@@ -58,60 +58,56 @@ export async function recordOutcomes(
   refundId: string,
   outcomes: ReadonlyMap<string, ItemOutcome>,
 ): Promise<Result<RefundAggregate>> {
-  const found = await selectRefund(deps.db, tenant, refundId);
-  if (!found) return fail(missing('refund'));
-  let result: RefundAggregate = found;
+  let result: RefundAggregate | undefined;
   let unchanged = false;
-  const changed = await changeOrder(
-    deps,
-    tenant,
-    actor,
-    found.refund.order_id,
-    async (current, tx, now) => {
-      const fresh = await selectRefund(tx, tenant, refundId);
-      if (!fresh) return fail(missing('refund'));
-      let givenBack = 0;
-      const items = fresh.items.map((item) => {
-        const outcome = outcomes.get(item.payment_intent_id);
-        if (!outcome || (item.status !== 'pending' && item.status !== 'requires_action'))
-          return item;
-        if (outcome.status === 'failed' || outcome.status === 'canceled') givenBack += item.amount;
-        return settledItem(item, outcome);
-      });
-      const status = refundStatusOf(items);
-      const failure = items.find((i) => i.failure_reason)?.failure_reason ?? null;
-      const refund: RefundRow = {
-        ...fresh.refund,
-        status,
-        failure_reason: failure,
-        reference_id: items.find((i) => i.reference_id)?.reference_id ?? null,
-        reference_status: referenceStatusOf(items),
-        updated_at: now,
-      };
-      result = { refund, items };
-      if (JSON.stringify(items) === JSON.stringify(fresh.items)) {
-        unchanged = true; // an answer already recorded (a retry, a late webhook): write nothing
-        return fail(missing('refund'));
-      }
-      await updateRefund(tx, result);
-      const type = status === fresh.refund.status ? 'refund.updated' : `refund.${status}`;
-      await recordEvent(
-        tx,
+  const changed = await changeOrder(deps, tenant, actor, { refundId }, async (current, tx, now) => {
+    const fresh = await selectRefund(tx, tenant, refundId);
+    if (!fresh) return fail(missing('refund'));
+    let givenBack = 0;
+    const items = fresh.items.map((item) => {
+      const outcome = outcomes.get(item.payment_intent_id);
+      if (!outcome || (item.status !== 'pending' && item.status !== 'requires_action')) return item;
+      if (outcome.status === 'failed' || outcome.status === 'canceled') givenBack += item.amount;
+      return settledItem(item, outcome);
+    });
+    const status = refundStatusOf(items);
+    const failure = items.find((i) => i.failure_reason)?.failure_reason ?? null;
+    const refund: RefundRow = {
+      ...fresh.refund,
+      status,
+      failure_reason: failure,
+      reference_id: items.find((i) => i.reference_id)?.reference_id ?? null,
+      reference_status: referenceStatusOf(items),
+      updated_at: now,
+    };
+    if (JSON.stringify(items) === JSON.stringify(fresh.items)) {
+      result = fresh;
+      unchanged = true; // an answer already recorded (a retry, a late webhook): write nothing
+      return fail(missing('refund'));
+    }
+    const updated: RefundAggregate = { ...fresh, refund, items };
+    result = updated;
+    const type = status === fresh.refund.status ? 'refund.updated' : `refund.${status}`;
+    const events = [
+      objectEvent(
         tenant,
         actor,
         { type, objectType: 'refund', objectId: refundId },
-        refundResource(result),
+        refundResource(updated),
         now,
-      );
-      // Money moved back: the order's status may change. Otherwise only the refund did.
-      return ok(
-        givenBack > 0
-          ? withRefunded(current, -givenBack)
-          : { aggregate: current, event: 'order.updated' as const },
-      );
-    },
-  );
-  if (!changed.ok && !unchanged) return changed;
+      ),
+    ];
+    const writes = updateRefundQueries(tx, updated);
+    // Money moved back: the order's amounts and status change. Otherwise only the refund did.
+    return ok(
+      givenBack > 0
+        ? { ...withRefunded(current, -givenBack), writes, events }
+        : { aggregate: current, event: null, writes, events },
+    );
+  });
+  if (unchanged && result) return ok(result);
+  if (!changed.ok) return changed;
+  if (!result) throw new Error(`refund ${refundId} not recorded`);
   return ok(result);
 }
 

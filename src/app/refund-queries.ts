@@ -4,7 +4,7 @@ import {
   type RefundAggregate,
   type RefundFilter,
   selectRefund,
-  updateRefund,
+  updateRefundQueries,
 } from '../adapters/db/repos/refunds-repo.js';
 import { fail, missing, ok, type Result } from '../domain/errors.js';
 import { type Metadata, mergeMetadata } from '../domain/metadata.js';
@@ -12,7 +12,7 @@ import type { Tenant } from '../domain/tenant.js';
 import { refundResource } from '../resources/refund.js';
 import { changeOrder } from './change-order.js';
 import type { Deps } from './deps.js';
-import { type Actor, recordEvent } from './events.js';
+import { type Actor, objectEvent } from './events.js';
 import type { RefundReason } from './refunds.js';
 
 /** Changes only `reason` and `metadata`; amount and status never change here. */
@@ -26,38 +26,37 @@ export async function updateRefundDetails(
     readonly metadata?: Metadata | undefined;
   },
 ): Promise<Result<RefundAggregate>> {
-  const found = await selectRefund(deps.db, tenant, refundId);
-  if (!found) return fail(missing('refund'));
-  let result: RefundAggregate = found;
-  const changed = await changeOrder(
-    deps,
-    tenant,
-    actor,
-    found.refund.order_id,
-    async (current, tx, now) => {
-      const fresh = await selectRefund(tx, tenant, refundId);
-      if (!fresh) return fail(missing('refund'));
-      let metadata = fresh.refund.metadata;
-      if (input.metadata !== undefined) {
-        const merged = mergeMetadata(metadata, input.metadata);
-        if (!merged.ok) return fail({ ...merged.error, loc: ['refund', 'metadata'] });
-        metadata = merged.value;
-      }
-      const reason = input.reason === undefined ? fresh.refund.reason : input.reason;
-      result = { ...fresh, refund: { ...fresh.refund, reason, metadata, updated_at: now } };
-      await updateRefund(tx, result);
-      await recordEvent(
-        tx,
-        tenant,
-        actor,
-        { type: 'refund.updated', objectType: 'refund', objectId: refundId },
-        refundResource(result),
-        now,
-      );
-      return ok({ aggregate: current, event: 'order.updated' as const });
-    },
-  );
-  return changed.ok ? ok(result) : changed;
+  let result: RefundAggregate | undefined;
+  const changed = await changeOrder(deps, tenant, actor, { refundId }, async (current, tx, now) => {
+    const fresh = await selectRefund(tx, tenant, refundId);
+    if (!fresh) return fail(missing('refund'));
+    let metadata = fresh.refund.metadata;
+    if (input.metadata !== undefined) {
+      const merged = mergeMetadata(metadata, input.metadata);
+      if (!merged.ok) return fail({ ...merged.error, loc: ['refund', 'metadata'] });
+      metadata = merged.value;
+    }
+    const reason = input.reason === undefined ? fresh.refund.reason : input.reason;
+    const updated = { ...fresh, refund: { ...fresh.refund, reason, metadata, updated_at: now } };
+    result = updated;
+    const event = objectEvent(
+      tenant,
+      actor,
+      { type: 'refund.updated', objectType: 'refund', objectId: refundId },
+      refundResource(updated),
+      now,
+    );
+    // Only the refund changes: the order gets no new version.
+    return ok({
+      aggregate: current,
+      event: null,
+      writes: updateRefundQueries(tx, updated),
+      events: [event],
+    });
+  });
+  if (!changed.ok) return changed;
+  if (!result) throw new Error(`refund ${refundId} not updated`);
+  return ok(result);
 }
 
 export async function getRefund(

@@ -126,9 +126,17 @@ export async function adjustRedemptions(
   id: string,
   delta: 1 | -1,
 ): Promise<void> {
-  await db
+  await adjustRedemptionsQuery(db, [id], delta).execute();
+}
+
+/** The update of `adjustRedemptions` for several coupons (at least one), to run with other writes. */
+export function adjustRedemptionsQuery(
+  db: Kysely<Database>,
+  ids: readonly string[],
+  delta: 1 | -1,
+) {
+  return db
     .updateTable('coupons')
     .set((eb) => ({ times_redeemed: eb('times_redeemed', '+', delta) }))
-    .where('id', '=', id)
-    .execute();
+    .where('id', 'in', [...ids]);
 }

@@ -7,10 +7,14 @@ export async function insertPaymentIntent(
   db: Kysely<Database>,
   row: PaymentIntentRow,
 ): Promise<void> {
-  await db
+  await insertPaymentIntentQuery(db, row).execute();
+}
+
+/** The insert of `insertPaymentIntent`, to run with other writes. */
+export function insertPaymentIntentQuery(db: Kysely<Database>, row: PaymentIntentRow) {
+  return db
     .insertInto('payment_intents')
-    .values({ ...row, metadata: JSON.stringify(row.metadata) })
-    .execute();
+    .values({ ...row, metadata: JSON.stringify(row.metadata) });
 }
 
 function intents(db: Kysely<Database>, tenant: Tenant) {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Tenant } from '../../../domain/tenant.js';
+import { type Write, writeAsOne } from '../one-statement.js';
 import { fetchPage, type Page, type PageRequest } from '../pagination.js';
 import type { Database, RefundItemRow, RefundRow, RefundStatus } from '../schema.js';
 
@@ -102,21 +103,26 @@ export async function updateRefund(
   db: Kysely<Database>,
   aggregate: RefundAggregate,
 ): Promise<void> {
+  await writeAsOne(db, updateRefundQueries(db, aggregate));
+}
+
+/** The updates of `updateRefund` (the refund row, then each item), to run with other writes. */
+export function updateRefundQueries(db: Kysely<Database>, aggregate: RefundAggregate): Write[] {
   const { id, metadata, ...rest } = aggregate.refund;
-  await db
-    .updateTable('refunds')
-    .set({ ...rest, metadata: JSON.stringify(metadata) })
-    .where('id', '=', id)
-    .execute();
-  for (const item of aggregate.items) {
-    const { refund_id, payment_intent_id, ...changes } = item;
-    await db
-      .updateTable('refund_items')
-      .set(changes)
-      .where('refund_id', '=', refund_id)
-      .where('payment_intent_id', '=', payment_intent_id)
-      .execute();
-  }
+  return [
+    db
+      .updateTable('refunds')
+      .set({ ...rest, metadata: JSON.stringify(metadata) })
+      .where('id', '=', id),
+    ...aggregate.items.map((item) => {
+      const { refund_id, payment_intent_id, ...changes } = item;
+      return db
+        .updateTable('refund_items')
+        .set(changes)
+        .where('refund_id', '=', refund_id)
+        .where('payment_intent_id', '=', payment_intent_id);
+    }),
+  ];
 }
 
 /** Pending refund parts of refunds last changed before `before`, in any account. */
