@@ -3,7 +3,8 @@ import { writeAsOne } from '../src/adapters/db/one-statement.js';
 import {
   listOrderAggregates,
   lockOrderAggregate,
-  lockOrderAggregateOfRefund,
+  lockOrderById,
+  lockOrderOfRefund,
   selectOrderAggregate,
 } from '../src/adapters/db/repos/orders-repo.js';
 import type { Tenant } from '../src/domain/tenant.js';
@@ -165,7 +166,7 @@ describe('the order aggregate, read in one statement', () => {
     expect(await selectOrderAggregate(db, tenant, orderId)).toEqual(expected);
     await db.transaction().execute(async (tx) => {
       expect(await lockOrderAggregate(tx, tenant, orderId)).toEqual(expected);
-      expect(await lockOrderAggregateOfRefund(tx, tenant, refundId)).toEqual(expected);
+      expect(await lockOrderOfRefund(tx, tenant, refundId)).toBe(orderId);
     });
     const page = await listOrderAggregates(db, tenant, {}, { limit: 10 });
     expect(page.items).toEqual([expected]);
@@ -181,7 +182,8 @@ describe('the order aggregate, read in one statement', () => {
     ).toBeUndefined();
     await db.transaction().execute(async (tx) => {
       expect(await lockOrderAggregate(tx, live, orderId)).toBeUndefined();
-      expect(await lockOrderAggregateOfRefund(tx, live, refundId)).toBeUndefined();
+      expect(await lockOrderOfRefund(tx, live, refundId)).toBeUndefined();
+      expect(await lockOrderById(tx, live, orderId)).toBeUndefined();
     });
   });
 });

@@ -3,9 +3,10 @@ import { type Write, writeAsOne } from '../adapters/db/one-statement.js';
 import { insertEventsQuery } from '../adapters/db/repos/events-repo.js';
 import { selectTaxRatesByIds } from '../adapters/db/repos/order-inputs-repo.js';
 import {
-  lockOrderAggregate,
-  lockOrderAggregateOfRefund,
+  lockOrderById,
+  lockOrderOfRefund,
   type OrderAggregate,
+  selectOrderAggregate,
   updateOrderQuery,
 } from '../adapters/db/repos/orders-repo.js';
 import type { Database, EventRow } from '../adapters/db/schema.js';
@@ -24,11 +25,7 @@ import {
 /** What a change to an order produced: the new aggregate, and how to store its parts. */
 export interface OrderChange {
   readonly aggregate: OrderAggregate;
-  /**
-   * The order's event; null when the order itself is as it was (only rows beside it
-   * changed, e.g. a refund's status): then it gets no new version, no write, no event.
-   */
-  readonly event: OrderEventType | null;
+  readonly event: OrderEventType;
   /** Writes what changed besides the order row (lines, coupons); the row is written after. */
   readonly persist?: (tx: Kysely<Database>) => Promise<void>;
   /**
@@ -40,8 +37,41 @@ export interface OrderChange {
   readonly events?: readonly EventRow[];
 }
 
-/** The order to change: by its id, or as the order of one of its refunds. */
+/** The order to lock: by its id, or as the order of one of its refunds. */
 export type OrderKey = string | { readonly refundId: string };
+
+/**
+ * Runs `work` in a transaction holding the order's lock, for changes to what the lock
+ * guards (the order, its payments and refunds). `work` gets the order's id and reads
+ * what it needs after the lock (`readLockedOrder`); a refund's answer that moves no money
+ * never reads the order at all.
+ */
+export async function withOrderLock<T>(
+  deps: Deps,
+  tenant: Tenant,
+  key: OrderKey,
+  work: (tx: Kysely<Database>, orderId: string, now: Date) => Promise<Result<T>>,
+): Promise<Result<T>> {
+  return deps.db.transaction().execute(async (tx) => {
+    const orderId =
+      typeof key === 'string'
+        ? await lockOrderById(tx, tenant, key)
+        : await lockOrderOfRefund(tx, tenant, key.refundId);
+    if (!orderId) return fail(missing(typeof key === 'string' ? 'order' : 'refund'));
+    return work(tx, orderId, deps.clock.now());
+  });
+}
+
+/** The order, priced, read after its lock was taken. */
+export async function readLockedOrder(
+  tx: Kysely<Database>,
+  tenant: Tenant,
+  orderId: string,
+): Promise<OrderView> {
+  const current = await selectOrderAggregate(tx, tenant, orderId);
+  if (!current) throw new Error(`locked order ${orderId} vanished`);
+  return { ...current, pricing: priceWith(current, current.taxRates) };
+}
 
 /**
  * The one way an existing order changes: in a transaction, lock the order (so
@@ -56,49 +86,49 @@ export async function changeOrder(
   key: OrderKey,
   change: (current: OrderView, tx: Kysely<Database>, now: Date) => Promise<Result<OrderChange>>,
 ): Promise<Result<OrderView>> {
-  return deps.db.transaction().execute(async (tx) => {
-    // The aggregate and its tax rates come in the statement that takes the lock.
-    const current =
-      typeof key === 'string'
-        ? await lockOrderAggregate(tx, tenant, key)
-        : await lockOrderAggregateOfRefund(tx, tenant, key.refundId);
-    if (!current) return fail(missing(typeof key === 'string' ? 'order' : 'refund'));
-    const before: OrderView = { ...current, pricing: priceWith(current, current.taxRates) };
-    const now = deps.clock.now();
+  return withOrderLock(deps, tenant, key, async (tx, orderId, now) => {
+    const before = await readLockedOrder(tx, tenant, orderId);
     const changed = await change(before, tx, now);
     if (!changed.ok) return changed;
-    const { event, persist, writes = [], events = [] } = changed.value;
-    if (event === null) {
-      await persist?.(tx);
-      await writeAsOne(tx, [
-        ...writes,
-        ...(events.length > 0 ? [insertEventsQuery(tx, events)] : []),
-      ]);
-      return ok(before);
-    }
-    const next = changed.value.aggregate;
-    // Most changes keep the same rates: look up only when the order now uses others.
-    const nextIds = taxRateIdsOf(next);
-    const known = new Map(current.taxRates.map((r) => [r.id, r]));
-    const taxRates = nextIds.every((id) => known.has(id))
-      ? nextIds.flatMap((id) => known.get(id) ?? [])
-      : await selectTaxRatesByIds(tx, tenant, nextIds);
-    const pricing = priceWithinLimits(next, taxRates);
-    if (!pricing.ok) return pricing;
-    const order = withTotals(
-      { ...next.order, version: current.order.version + 1, updated_at: now },
-      pricing.value,
-    );
-    const view: OrderView = { ...next, order, taxRates, pricing: pricing.value };
-    await persist?.(tx);
-    await writeAsOne(tx, [
-      ...writes,
-      updateOrderQuery(tx, order),
-      insertEventsQuery(tx, [
-        ...events,
-        orderEvent(tenant, actor, event, view, before.pricing.net, now),
-      ]),
-    ]);
-    return ok(view);
+    return applyOrderChange(tx, tenant, actor, before, changed.value, now);
   });
+}
+
+/**
+ * Re-prices a changed order, bumps its version and writes it, its parts and its events
+ * (the order's with the amounts before and after); the caller holds the order's lock
+ * and read `before` under it.
+ */
+export async function applyOrderChange(
+  tx: Kysely<Database>,
+  tenant: Tenant,
+  actor: Actor,
+  before: OrderView,
+  change: OrderChange,
+  now: Date,
+): Promise<Result<OrderView>> {
+  const { aggregate: next, event, persist, writes = [], events = [] } = change;
+  // Most changes keep the same rates: look up only when the order now uses others.
+  const nextIds = taxRateIdsOf(next);
+  const known = new Map(before.taxRates.map((r) => [r.id, r]));
+  const taxRates = nextIds.every((id) => known.has(id))
+    ? nextIds.flatMap((id) => known.get(id) ?? [])
+    : await selectTaxRatesByIds(tx, tenant, nextIds);
+  const pricing = priceWithinLimits(next, taxRates);
+  if (!pricing.ok) return pricing;
+  const order = withTotals(
+    { ...next.order, version: before.order.version + 1, updated_at: now },
+    pricing.value,
+  );
+  const view: OrderView = { ...next, order, taxRates, pricing: pricing.value };
+  await persist?.(tx);
+  await writeAsOne(tx, [
+    ...writes,
+    updateOrderQuery(tx, order),
+    insertEventsQuery(tx, [
+      ...events,
+      orderEvent(tenant, actor, event, view, before.pricing.net, now),
+    ]),
+  ]);
+  return ok(view);
 }

@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
-import { type Write, writeAsOne } from '../adapters/db/one-statement.js';
+import { type Write, writeAsOne, writeAsOneReturning } from '../adapters/db/one-statement.js';
 import { closeOpenSessions } from '../adapters/db/repos/checkout-sessions-repo.js';
 import {
   adjustRedemptions,
-  adjustRedemptionsQuery,
   lockCouponsByIds,
+  redeemCouponsQuery,
 } from '../adapters/db/repos/coupons-repo.js';
 import { insertEventsQuery } from '../adapters/db/repos/events-repo.js';
 import { lockOrderAggregate } from '../adapters/db/repos/orders-repo.js';
@@ -32,6 +32,7 @@ import { type Actor, objectEvent } from './events.js';
 import { newId } from './ids.js';
 import { couponRules, type OrderView, viewOrder } from './order-pricing.js';
 import { getOrder } from './order-queries.js';
+import { inTransaction, Rollback } from './rollback.js';
 
 export interface PayOrderInput {
   readonly payment_source_token: string;
@@ -107,7 +108,7 @@ async function reserve(
   orderId: string,
   input: PayOrderInput,
 ): Promise<Result<PaymentIntentRow>> {
-  return deps.db.transaction().execute(async (tx) => {
+  return inTransaction(deps.db, async (tx) => {
     const aggregate = await lockOrderAggregate(tx, tenant, orderId);
     if (!aggregate) return fail(missing('order'));
     const allowed = requireAction(aggregate.order.status, 'pay');
@@ -133,7 +134,7 @@ async function reserve(
       });
     }
     const now = deps.clock.now();
-    const taken = completes ? await takeStockAndRedemptions(tx, tenant, view, now) : ok([]);
+    const taken = completes ? await takeStock(tx, tenant, view) : ok([]);
     if (!taken.ok) return taken;
     const intent: PaymentIntentRow = {
       id: newId('pi'),
@@ -163,59 +164,54 @@ async function reserve(
       paymentIntentResource(intent),
       now,
     );
-    // Everything checked: the stock, the redemptions, the intent and its event in one statement.
-    await writeAsOne(tx, [
+    // The stock, the intent and its event in one statement, with the redemptions when
+    // this payment settles the order.
+    const writes = [
       ...taken.value,
       insertPaymentIntentQuery(tx, intent),
       insertEventsQuery(tx, [created]),
-    ]);
+    ];
+    const couponIds = view.coupons.map((c) => c.id);
+    if (!completes || couponIds.length === 0) {
+      await writeAsOne(tx, writes);
+      return ok(intent);
+    }
+    const counted = await writeAsOneReturning(
+      tx,
+      writes,
+      redeemCouponsQuery(tx, tenant, couponIds),
+    );
+    for (const coupon of counted) {
+      // Checked under the lock the count took, as the coupon was before this redemption;
+      // only the rules that can change after the coupon was applied.
+      const rules = couponRules({ ...coupon, times_redeemed: coupon.times_redeemed - 1 });
+      const checked = checkCoupon(rules, {
+        currency: view.order.currency,
+        subtotal: view.pricing.net.subtotal,
+        applied: [],
+        now,
+      });
+      if (!checked.ok) throw new Rollback(checked.error);
+    }
     return ok(intent);
   });
 }
 
-/**
- * Re-checks, under lock, the order's tracked stock and its coupons' redemptions; returns
- * the writes that take them (run by the caller once every check has passed).
- */
-async function takeStockAndRedemptions(
+/** Re-checks the order's tracked stock under lock; returns the writes that take it. */
+async function takeStock(
   tx: Kysely<Database>,
   tenant: Tenant,
   view: OrderView,
-  now: Date,
 ): Promise<Result<Write[]>> {
   const wanted = quantitiesByProduct(view.lines);
   const products = await lockProductsByIds(tx, tenant, [...wanted.keys()]);
   const stock = checkStock(wanted, products);
   if (!stock.ok) return stock;
-  const writes: Write[] = products
-    .filter((product) => product.inventory_tracked)
-    .map((product) => adjustInventoryQuery(tx, product.id, -(wanted.get(product.id) ?? 0)));
-  const coupons = await lockCouponsByIds(
-    tx,
-    tenant,
-    view.coupons.map((c) => c.id),
+  return ok(
+    products
+      .filter((product) => product.inventory_tracked)
+      .map((product) => adjustInventoryQuery(tx, product.id, -(wanted.get(product.id) ?? 0))),
   );
-  for (const coupon of coupons) {
-    const rules = couponRules(coupon);
-    // Redeemable up to now: only the rules that can change after the coupon was applied.
-    const checked = checkCoupon(rules, {
-      currency: view.order.currency,
-      subtotal: view.pricing.net.subtotal,
-      applied: [],
-      now,
-    });
-    if (!checked.ok) return checked;
-  }
-  if (coupons.length > 0) {
-    writes.push(
-      adjustRedemptionsQuery(
-        tx,
-        coupons.map((c) => c.id),
-        1,
-      ),
-    );
-  }
-  return ok(writes);
 }
 
 function outcomeRow(outcome: ChargeOutcome, now: Date): PaymentIntentOutcome {

@@ -1,3 +1,5 @@
+import { writeAsOne } from '../adapters/db/one-statement.js';
+import { insertEventsQuery } from '../adapters/db/repos/events-repo.js';
 import { selectPaymentIntentsByOrderIds } from '../adapters/db/repos/payment-intents-repo.js';
 import {
   type RefundAggregate,
@@ -15,7 +17,12 @@ import {
 import type { Tenant } from '../domain/tenant.js';
 import type { Processors, RefundOutcome } from '../ports/payment-processor.js';
 import { refundResource } from '../resources/refund.js';
-import { changeOrder, type OrderChange } from './change-order.js';
+import {
+  applyOrderChange,
+  type OrderChange,
+  readLockedOrder,
+  withOrderLock,
+} from './change-order.js';
 import type { Deps } from './deps.js';
 import { type Actor, type OrderEventType, objectEvent } from './events.js';
 import type { OrderView } from './order-pricing.js';
@@ -58,9 +65,7 @@ export async function recordOutcomes(
   refundId: string,
   outcomes: ReadonlyMap<string, ItemOutcome>,
 ): Promise<Result<RefundAggregate>> {
-  let result: RefundAggregate | undefined;
-  let unchanged = false;
-  const changed = await changeOrder(deps, tenant, actor, { refundId }, async (current, tx, now) => {
+  return withOrderLock(deps, tenant, { refundId }, async (tx, orderId, now) => {
     const fresh = await selectRefund(tx, tenant, refundId);
     if (!fresh) return fail(missing('refund'));
     let givenBack = 0;
@@ -70,6 +75,8 @@ export async function recordOutcomes(
       if (outcome.status === 'failed' || outcome.status === 'canceled') givenBack += item.amount;
       return settledItem(item, outcome);
     });
+    // An answer already recorded (a retry, a late webhook): write nothing.
+    if (JSON.stringify(items) === JSON.stringify(fresh.items)) return ok(fresh);
     const status = refundStatusOf(items);
     const failure = items.find((i) => i.failure_reason)?.failure_reason ?? null;
     const refund: RefundRow = {
@@ -80,13 +87,7 @@ export async function recordOutcomes(
       reference_status: referenceStatusOf(items),
       updated_at: now,
     };
-    if (JSON.stringify(items) === JSON.stringify(fresh.items)) {
-      result = fresh;
-      unchanged = true; // an answer already recorded (a retry, a late webhook): write nothing
-      return fail(missing('refund'));
-    }
     const updated: RefundAggregate = { ...fresh, refund, items };
-    result = updated;
     const type = status === fresh.refund.status ? 'refund.updated' : `refund.${status}`;
     const events = [
       objectEvent(
@@ -98,17 +99,23 @@ export async function recordOutcomes(
       ),
     ];
     const writes = updateRefundQueries(tx, updated);
-    // Money moved back: the order's amounts and status change. Otherwise only the refund did.
-    return ok(
-      givenBack > 0
-        ? { ...withRefunded(current, -givenBack), writes, events }
-        : { aggregate: current, event: null, writes, events },
+    if (givenBack === 0) {
+      // Only the refund changed: the order keeps its version and gets no event.
+      await writeAsOne(tx, [...writes, insertEventsQuery(tx, events)]);
+      return ok(updated);
+    }
+    // Money moved back: the order's amounts and status change.
+    const current = await readLockedOrder(tx, tenant, orderId);
+    const changed = await applyOrderChange(
+      tx,
+      tenant,
+      actor,
+      current,
+      { ...withRefunded(current, -givenBack), writes, events },
+      now,
     );
+    return changed.ok ? ok(updated) : changed;
   });
-  if (unchanged && result) return ok(result);
-  if (!changed.ok) return changed;
-  if (!result) throw new Error(`refund ${refundId} not recorded`);
-  return ok(result);
 }
 
 function settledItem(item: RefundItemRow, outcome: ItemOutcome): RefundItemRow {

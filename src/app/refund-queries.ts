@@ -1,4 +1,6 @@
+import { writeAsOne } from '../adapters/db/one-statement.js';
 import type { Page, PageRequest } from '../adapters/db/pagination.js';
+import { insertEventsQuery } from '../adapters/db/repos/events-repo.js';
 import {
   listRefunds as listRefundRows,
   type RefundAggregate,
@@ -10,7 +12,7 @@ import { fail, missing, ok, type Result } from '../domain/errors.js';
 import { type Metadata, mergeMetadata } from '../domain/metadata.js';
 import type { Tenant } from '../domain/tenant.js';
 import { refundResource } from '../resources/refund.js';
-import { changeOrder } from './change-order.js';
+import { withOrderLock } from './change-order.js';
 import type { Deps } from './deps.js';
 import { type Actor, objectEvent } from './events.js';
 import type { RefundReason } from './refunds.js';
@@ -26,8 +28,8 @@ export async function updateRefundDetails(
     readonly metadata?: Metadata | undefined;
   },
 ): Promise<Result<RefundAggregate>> {
-  let result: RefundAggregate | undefined;
-  const changed = await changeOrder(deps, tenant, actor, { refundId }, async (current, tx, now) => {
+  // Only the refund changes, under its order's lock: the order gets no new version.
+  return withOrderLock(deps, tenant, { refundId }, async (tx, _orderId, now) => {
     const fresh = await selectRefund(tx, tenant, refundId);
     if (!fresh) return fail(missing('refund'));
     let metadata = fresh.refund.metadata;
@@ -38,7 +40,6 @@ export async function updateRefundDetails(
     }
     const reason = input.reason === undefined ? fresh.refund.reason : input.reason;
     const updated = { ...fresh, refund: { ...fresh.refund, reason, metadata, updated_at: now } };
-    result = updated;
     const event = objectEvent(
       tenant,
       actor,
@@ -46,17 +47,9 @@ export async function updateRefundDetails(
       refundResource(updated),
       now,
     );
-    // Only the refund changes: the order gets no new version.
-    return ok({
-      aggregate: current,
-      event: null,
-      writes: updateRefundQueries(tx, updated),
-      events: [event],
-    });
+    await writeAsOne(tx, [...updateRefundQueries(tx, updated), insertEventsQuery(tx, [event])]);
+    return ok(updated);
   });
-  if (!changed.ok) return changed;
-  if (!result) throw new Error(`refund ${refundId} not updated`);
-  return ok(result);
 }
 
 export async function getRefund(

@@ -1,4 +1,4 @@
-import type { Compilable, Kysely, OperationNodeSource } from 'kysely';
+import type { Compilable, CompiledQuery, Kysely, OperationNodeSource } from 'kysely';
 import { sql } from 'kysely';
 import type { Database } from './schema.js';
 
@@ -22,4 +22,24 @@ export async function writeAsOne(db: Kysely<Database>, writes: readonly Write[])
   let query = db.with('w0', () => first as never);
   for (const [i, write] of rest.entries()) query = query.with(`w${i + 1}`, () => write as never);
   await query.selectNoFrom(sql<number>`1`.as('done')).execute();
+}
+
+/**
+ * Like `writeAsOne`, with `last` (a write with `returning`) in the same statement: returns
+ * the rows it returned, e.g. to check what a conditional update changed.
+ */
+export async function writeAsOneReturning<R>(
+  db: Kysely<Database>,
+  writes: readonly Write[],
+  last: Write & Compilable<R>,
+): Promise<R[]> {
+  let query = db.with('w0', () => last as never);
+  for (const [i, write] of writes.entries()) query = query.with(`w${i + 1}`, () => write as never);
+  const { rows } = await db.executeQuery(
+    query
+      .selectFrom('w0' as never)
+      .selectAll()
+      .compile() as unknown as CompiledQuery<R>,
+  );
+  return rows;
 }

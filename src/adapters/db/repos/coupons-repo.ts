@@ -116,7 +116,7 @@ export async function lockCouponsByIds(
   return coupons(db, scope)
     .where('id', 'in', [...ids])
     .orderBy('id')
-    .forUpdate()
+    .forNoKeyUpdate()
     .execute();
 }
 
@@ -126,17 +126,31 @@ export async function adjustRedemptions(
   id: string,
   delta: 1 | -1,
 ): Promise<void> {
-  await adjustRedemptionsQuery(db, [id], delta).execute();
-}
-
-/** The update of `adjustRedemptions` for several coupons (at least one), to run with other writes. */
-export function adjustRedemptionsQuery(
-  db: Kysely<Database>,
-  ids: readonly string[],
-  delta: 1 | -1,
-) {
-  return db
+  await db
     .updateTable('coupons')
     .set((eb) => ({ times_redeemed: eb('times_redeemed', '+', delta) }))
-    .where('id', 'in', [...ids]);
+    .where('id', '=', id)
+    .execute();
+}
+
+/**
+ * Counts a redemption of each coupon (at least one) and returns the coupons as counted,
+ * to run with other writes. The rows are locked in id order first, as `lockCouponsByIds`
+ * does, so that two payments sharing coupons cannot deadlock.
+ */
+export function redeemCouponsQuery(db: Kysely<Database>, scope: Tenant, ids: readonly string[]) {
+  return db
+    .updateTable('coupons')
+    .set((eb) => ({ times_redeemed: eb('times_redeemed', '+', 1) }))
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('coupons')
+        .select('id')
+        .where('account_id', '=', scope.accountId)
+        .where('mode', '=', scope.mode)
+        .where('id', 'in', [...ids])
+        .orderBy('id')
+        .forNoKeyUpdate(),
+    )
+    .returningAll();
 }

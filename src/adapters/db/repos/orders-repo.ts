@@ -89,32 +89,33 @@ export async function selectOrderAggregate(
 }
 
 /**
- * Locks an order's row until the transaction ends (changes to one order are serialized),
- * then reads the aggregate. Two statements on purpose: a statement reads as of when it
- * began, so parts read in the locking statement could predate the change it waited for.
+ * Locks an order's row until the transaction ends (changes to one order are serialized);
+ * returns its id, or undefined when the tenant has no such order. Read what the lock
+ * guards in the NEXT statement: a statement reads as of when it began, so rows read by
+ * the locking statement itself could predate the change it waited for.
  */
-export async function lockOrderAggregate(
+export async function lockOrderById(
   db: Kysely<Database>,
   tenant: Tenant,
   id: string,
-): Promise<OrderAggregateWithRates | undefined> {
+): Promise<string | undefined> {
   const locked = await db
     .selectFrom('orders')
     .select('id')
     .where('account_id', '=', tenant.accountId)
     .where('mode', '=', tenant.mode)
     .where('id', '=', id)
-    .forUpdate()
+    .forNoKeyUpdate()
     .executeTakeFirst();
-  return locked ? selectOrderAggregate(db, tenant, locked.id) : undefined;
+  return locked?.id;
 }
 
-/** Locks and reads the order a refund belongs to (callers need not look the refund up first). */
-export async function lockOrderAggregateOfRefund(
+/** Locks the order a refund belongs to, as `lockOrderById` does, without reading the refund first. */
+export async function lockOrderOfRefund(
   db: Kysely<Database>,
   tenant: Tenant,
   refundId: string,
-): Promise<OrderAggregateWithRates | undefined> {
+): Promise<string | undefined> {
   const locked = await db
     .selectFrom('orders')
     .select('orders.id')
@@ -128,9 +129,19 @@ export async function lockOrderAggregateOfRefund(
         .where('refunds.account_id', '=', tenant.accountId)
         .where('refunds.mode', '=', tenant.mode),
     )
-    .forUpdate()
+    .forNoKeyUpdate()
     .executeTakeFirst();
-  return locked ? selectOrderAggregate(db, tenant, locked.id) : undefined;
+  return locked?.id;
+}
+
+/** Locks an order (`lockOrderById`), then reads its aggregate. */
+export async function lockOrderAggregate(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  id: string,
+): Promise<OrderAggregateWithRates | undefined> {
+  const locked = await lockOrderById(db, tenant, id);
+  return locked ? selectOrderAggregate(db, tenant, locked) : undefined;
 }
 
 export interface OrderFilter {

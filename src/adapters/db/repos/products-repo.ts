@@ -105,7 +105,7 @@ export async function lockProductsByIds(
     .where('mode', '=', scope.mode)
     .where('id', 'in', [...ids])
     .orderBy('id')
-    .forUpdate()
+    .forNoKeyUpdate()
     .execute();
 }
 
