@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-async function setup(maxRedemptions: number, orders: number) {
+async function setup(maxRedemptions: number, orders: number, codes = ['MANY', 'FEW']) {
   const { testKey: key } = await createTestAccount(server);
   const product = await create(server, key, 'products', 'product', {
     name: 'Mat',
@@ -44,7 +44,7 @@ async function setup(maxRedemptions: number, orders: number) {
               unit_price_money: { amount: 5000 },
             },
           ],
-          coupon_codes: ['MANY', 'FEW'],
+          coupon_codes: codes,
         },
       },
     });
@@ -87,5 +87,12 @@ describe('coupon redemptions at payment', () => {
       expectError(r, 422, 'validation_error', 'coupon_exhausted');
     }
     expect(await state()).toEqual({ redeemed: { FEW: 3, MANY: 3 }, stock: 94, intents: 3 });
+  });
+
+  it('20 parallel payments of orders sharing one coupon: all go through, each counted once', async () => {
+    const { ids, pay, state } = await setup(100, 20, ['FEW']);
+    const results = await Promise.all(ids.map(pay));
+    expect(results.map((r) => r.status)).toEqual(ids.map(() => 200));
+    expect(await state()).toEqual({ redeemed: { FEW: 20, MANY: 0 }, stock: 60, intents: 20 });
   });
 });

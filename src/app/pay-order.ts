@@ -176,6 +176,8 @@ async function reserve(
       await writeAsOne(tx, writes);
       return ok(intent);
     }
+    // Several coupons are locked in id order first: two payments sharing them cannot deadlock.
+    if (couponIds.length > 1) await lockCouponsByIds(tx, tenant, couponIds);
     const counted = await writeAsOneReturning(
       tx,
       writes,
