@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import { type Write, writeAsOne } from '../adapters/db/one-statement.js';
-import { insertEventsQuery } from '../adapters/db/repos/events-repo.js';
+import { type Write, writeAsOne, writeAsOneReturningIds } from '../adapters/db/one-statement.js';
+import { insertEvents, insertEventsQuery } from '../adapters/db/repos/events-repo.js';
 import { selectTaxRatesByIds } from '../adapters/db/repos/order-inputs-repo.js';
 import {
   lockOrderById,
@@ -21,6 +21,7 @@ import {
   taxRateIdsOf,
   withTotals,
 } from './order-pricing.js';
+import { inTransaction, Rollback } from './rollback.js';
 
 /** What a change to an order produced: the new aggregate, and how to store its parts. */
 export interface OrderChange {
@@ -35,6 +36,16 @@ export interface OrderChange {
   readonly writes?: readonly Write[];
   /** Events about other objects, recorded before the order's own. */
   readonly events?: readonly EventRow[];
+  /**
+   * Conditional writes of other rows (each `returning id`) that decide the rest, in the
+   * same statement: `decide` gets the ids each changed and answers with more events to
+   * record (one more statement when there are any), or a failure that undoes everything
+   * the change wrote.
+   */
+  readonly conditional?: {
+    readonly writes: Readonly<Record<string, Write>>;
+    readonly decide: (ids: Readonly<Record<string, readonly string[]>>) => Result<EventRow[]>;
+  };
 }
 
 /** The order to lock: by its id, or as the order of one of its refunds. */
@@ -52,7 +63,7 @@ export async function withOrderLock<T>(
   key: OrderKey,
   work: (tx: Kysely<Database>, orderId: string, now: Date) => Promise<Result<T>>,
 ): Promise<Result<T>> {
-  return deps.db.transaction().execute(async (tx) => {
+  return inTransaction(deps.db, async (tx) => {
     const orderId =
       typeof key === 'string'
         ? await lockOrderById(tx, tenant, key)
@@ -107,7 +118,7 @@ export async function applyOrderChange(
   change: OrderChange,
   now: Date,
 ): Promise<Result<OrderView>> {
-  const { aggregate: next, event, persist, writes = [], events = [] } = change;
+  const { aggregate: next, event, persist, writes = [], events = [], conditional } = change;
   // Most changes keep the same rates: look up only when the order now uses others.
   const nextIds = taxRateIdsOf(next);
   const known = new Map(before.taxRates.map((r) => [r.id, r]));
@@ -122,13 +133,20 @@ export async function applyOrderChange(
   );
   const view: OrderView = { ...next, order, taxRates, pricing: pricing.value };
   await persist?.(tx);
-  await writeAsOne(tx, [
+  const all = [
     ...writes,
     updateOrderQuery(tx, order),
     insertEventsQuery(tx, [
       ...events,
       orderEvent(tenant, actor, event, view, before.pricing.net, now),
     ]),
-  ]);
+  ];
+  if (!conditional) {
+    await writeAsOne(tx, all);
+    return ok(view);
+  }
+  const decided = conditional.decide(await writeAsOneReturningIds(tx, all, conditional.writes));
+  if (!decided.ok) throw new Rollback(decided.error);
+  await insertEvents(tx, decided.value);
   return ok(view);
 }

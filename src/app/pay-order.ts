@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { type Write, writeAsOne, writeAsOneReturning } from '../adapters/db/one-statement.js';
-import { closeOpenSessions } from '../adapters/db/repos/checkout-sessions-repo.js';
+import { closeOpenSessionsQuery } from '../adapters/db/repos/checkout-sessions-repo.js';
 import {
   adjustRedemptions,
   lockCouponsByIds,
@@ -11,7 +11,7 @@ import { lockOrderAggregate } from '../adapters/db/repos/orders-repo.js';
 import {
   insertPaymentIntentQuery,
   type PaymentIntentOutcome,
-  settlePaymentIntent,
+  settlePaymentIntentQuery,
 } from '../adapters/db/repos/payment-intents-repo.js';
 import {
   adjustInventory,
@@ -260,14 +260,9 @@ export async function settle(
   outcome: ChargeOutcome,
 ): Promise<Result<PaymentResult>> {
   let settled: PaymentIntentRow = intent;
-  let alreadySettled = false;
+  const alreadyRecorded = missing('payment intent');
   const view = await changeOrder(deps, tenant, actor, intent.order_id, async (current, tx, now) => {
     const row = outcomeRow(outcome, now);
-    const changed = await settlePaymentIntent(tx, intent.id, row);
-    if (!changed) {
-      alreadySettled = true; // another path recorded the answer first: write nothing
-      return fail(missing('payment intent'));
-    }
     settled = { ...intent, ...row };
     const payments = current.payments.map((p) => (p.id === intent.id ? settled : p));
     if (row.status !== 'succeeded' && intent.completes_order) {
@@ -279,47 +274,47 @@ export async function settle(
       paid,
       refunded: current.order.refunded,
     });
-    // Written with the order, in one statement.
-    const events = [
-      objectEvent(
-        tenant,
-        actor,
-        {
-          type:
-            row.status === 'succeeded'
-              ? 'payment_intent.succeeded'
-              : `payment_intent.${row.status}`,
-          objectType: 'payment_intent',
-          objectId: intent.id,
-        },
-        paymentIntentResource(settled),
-        now,
-      ),
-    ];
-    if (status === 'PAID' && current.order.status !== 'PAID') {
-      // Paying the order by any surface completes its open checkout sessions.
-      for (const id of await closeOpenSessions(tx, current.order.id, 'complete', now)) {
-        events.push(
-          objectEvent(
-            tenant,
-            actor,
-            { type: 'checkout.session.completed', objectType: 'checkout_session', objectId: id },
-            { checkout_session_id: id, order_id: current.order.id, status: 'complete' },
-            now,
-          ),
-        );
-      }
-    }
+    const completes = status === 'PAID' && current.order.status !== 'PAID';
+    const event = (type: string, objectType: string, objectId: string, object: object) =>
+      objectEvent(tenant, actor, { type, objectType, objectId }, { ...object }, now);
     return ok({
       aggregate: { ...current, payments, order: { ...current.order, paid, status } },
-      event:
-        status === 'PAID' && current.order.status !== 'PAID'
-          ? ('order.paid' as const)
-          : ('order.updated' as const),
-      events,
+      event: completes ? ('order.paid' as const) : ('order.updated' as const),
+      events: [
+        event(
+          row.status === 'succeeded' ? 'payment_intent.succeeded' : `payment_intent.${row.status}`,
+          'payment_intent',
+          intent.id,
+          paymentIntentResource(settled),
+        ),
+      ],
+      // All in the order's statement. The answer is recorded once: only an intent still
+      // `processing` changes, and if another path recorded it first, all of this is undone.
+      conditional: {
+        writes: {
+          intent: settlePaymentIntentQuery(tx, intent.id, row),
+          // Paying the order by any surface completes its open checkout sessions.
+          ...(completes
+            ? { sessions: closeOpenSessionsQuery(tx, current.order.id, 'complete', now) }
+            : {}),
+        },
+        decide: (ids) =>
+          ids.intent?.length
+            ? ok(
+                (ids.sessions ?? []).map((id) =>
+                  event('checkout.session.completed', 'checkout_session', id, {
+                    checkout_session_id: id,
+                    order_id: current.order.id,
+                    status: 'complete',
+                  }),
+                ),
+              )
+            : fail(alreadyRecorded),
+      },
     });
   });
-  if (alreadySettled) {
+  if (!view.ok && view.error === alreadyRecorded) {
+    // Another path recorded the answer first: report what it recorded.
     const order = await getOrder(deps, tenant, intent.order_id);
     const current = order.ok ? order.value.payments.find((p) => p.id === intent.id) : undefined;
     if (!order.ok || !current) throw new Error(`payment intent ${intent.id} vanished`);

@@ -43,3 +43,37 @@ export async function writeAsOneReturning<R>(
   );
   return rows;
 }
+
+/** What the CTE loop needs of Kysely's query creator (its types track each CTE's rows). */
+interface WithChain {
+  with(name: string, expression: () => never): WithChain;
+  selectNoFrom(selections: readonly unknown[]): { executeTakeFirstOrThrow(): Promise<unknown> };
+}
+
+/**
+ * Like `writeAsOne`, with conditional writes (each `returning id`) in the same statement:
+ * returns, for each, the ids of the rows it changed.
+ */
+export async function writeAsOneReturningIds<K extends string>(
+  db: Kysely<Database>,
+  writes: readonly Write[],
+  returning: Readonly<Record<K, Write>>,
+): Promise<Record<K, string[]>> {
+  const names = Object.keys(returning) as K[];
+  let query = db as unknown as WithChain;
+  for (const name of names) query = query.with(`r_${name}`, () => returning[name] as never);
+  for (const [i, write] of writes.entries()) query = query.with(`w${i}`, () => write as never);
+  const row = (await query
+    .selectNoFrom(
+      names.map((name) =>
+        sql`(select coalesce(json_agg(id), '[]') from ${sql.table(`r_${name}`)})`.as(name),
+      ),
+    )
+    .executeTakeFirstOrThrow()) as Record<K, unknown>;
+  const ids = (value: unknown): string[] => {
+    const parsed = typeof value === 'string' ? JSON.parse(value) : value;
+    if (!Array.isArray(parsed)) throw new TypeError('expected a JSON array of ids');
+    return parsed.map(String);
+  };
+  return Object.fromEntries(names.map((name) => [name, ids(row[name])])) as Record<K, string[]>;
+}

@@ -77,14 +77,22 @@ export async function settlePaymentIntent(
   id: string,
   outcome: PaymentIntentOutcome,
 ): Promise<boolean> {
-  const updated = await db
+  const updated = await settlePaymentIntentQuery(db, id, outcome).executeTakeFirst();
+  return updated !== undefined;
+}
+
+/** The conditional update of `settlePaymentIntent` (`returning id`), to run with other writes. */
+export function settlePaymentIntentQuery(
+  db: Kysely<Database>,
+  id: string,
+  outcome: PaymentIntentOutcome,
+) {
+  return db
     .updateTable('payment_intents')
     .set(outcome)
     .where('id', '=', id)
     .where('status', '=', 'processing')
-    .returning('id')
-    .executeTakeFirst();
-  return updated !== undefined;
+    .returning('id');
 }
 
 /** Intents still `processing` since before `before`, in any account (the settlement worker). */

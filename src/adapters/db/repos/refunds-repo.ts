@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Tenant } from '../../../domain/tenant.js';
+import { rowsFromJson } from '../json-rows.js';
 import { type Write, writeAsOne } from '../one-statement.js';
 import { fetchPage, type Page, type PageRequest } from '../pagination.js';
 import type { Database, RefundItemRow, RefundRow, RefundStatus } from '../schema.js';
@@ -17,14 +18,13 @@ export async function insertRefund(
   db: Kysely<Database>,
   aggregate: RefundAggregate,
 ): Promise<void> {
-  await db
-    .insertInto('refunds')
-    .values({ ...aggregate.refund, metadata: JSON.stringify(aggregate.refund.metadata) })
-    .execute();
-  await db
-    .insertInto('refund_items')
-    .values([...aggregate.items])
-    .execute();
+  // The refund and its parts in one statement (one round trip).
+  await writeAsOne(db, [
+    db
+      .insertInto('refunds')
+      .values({ ...aggregate.refund, metadata: JSON.stringify(aggregate.refund.metadata) }),
+    db.insertInto('refund_items').values([...aggregate.items]),
+  ]);
 }
 
 function refunds(db: Kysely<Database>, tenant: Tenant) {
@@ -53,13 +53,22 @@ async function withItems(
   return rows.map((refund) => ({ refund, items: items.filter((i) => i.refund_id === refund.id) }));
 }
 
+/** A refund with its items, in one statement (the items as a JSON column). */
 export async function selectRefund(
   db: Kysely<Database>,
   tenant: Tenant,
   id: string,
 ): Promise<RefundAggregate | undefined> {
-  const row = await refunds(db, tenant).where('id', '=', id).executeTakeFirst();
-  return row ? (await withItems(db, [row]))[0] : undefined;
+  const row = await refunds(db, tenant)
+    .select(
+      sql<unknown>`(select coalesce(json_agg(i order by i.payment_intent_id), '[]')
+        from refund_items i where i.refund_id = refunds.id)`.as('agg_items'),
+    )
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { agg_items, ...refund } = row;
+  return { refund, items: rowsFromJson<RefundItemRow>(agg_items, []) };
 }
 
 export async function selectRefundsByOrder(
