@@ -14,17 +14,22 @@ export interface RefundAggregate {
 /** Statuses whose money is out (or on its way out) of the charge. */
 export const OUTSTANDING: readonly RefundStatus[] = ['pending', 'requires_action', 'succeeded'];
 
+/** Writes a new refund and its parts in one statement. */
 export async function insertRefund(
   db: Kysely<Database>,
   aggregate: RefundAggregate,
 ): Promise<void> {
-  // The refund and its parts in one statement (one round trip).
-  await writeAsOne(db, [
+  await writeAsOne(db, insertRefundQueries(db, aggregate));
+}
+
+/** The inserts of `insertRefund`, to run with other writes (e.g. a changeOrder's). */
+export function insertRefundQueries(db: Kysely<Database>, aggregate: RefundAggregate): Write[] {
+  return [
     db
       .insertInto('refunds')
       .values({ ...aggregate.refund, metadata: JSON.stringify(aggregate.refund.metadata) }),
     db.insertInto('refund_items').values([...aggregate.items]),
-  ]);
+  ];
 }
 
 function refunds(db: Kysely<Database>, tenant: Tenant) {
