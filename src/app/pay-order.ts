@@ -1,11 +1,4 @@
-import type { Kysely } from 'kysely';
-import { type Write, writeAsOne, writeAsOneReturning } from '../adapters/db/one-statement.js';
 import { closeOpenSessionsQuery } from '../adapters/db/repos/checkout-sessions-repo.js';
-import {
-  adjustRedemptions,
-  lockCouponsByIds,
-  redeemCouponsQuery,
-} from '../adapters/db/repos/coupons-repo.js';
 import { insertEventsQuery } from '../adapters/db/repos/events-repo.js';
 import { lockOrderAggregate } from '../adapters/db/repos/orders-repo.js';
 import {
@@ -13,15 +6,8 @@ import {
   type PaymentIntentOutcome,
   settlePaymentIntentQuery,
 } from '../adapters/db/repos/payment-intents-repo.js';
-import {
-  adjustInventory,
-  adjustInventoryQuery,
-  lockProductsByIds,
-} from '../adapters/db/repos/products-repo.js';
-import type { Database, PaymentIntentRow } from '../adapters/db/schema.js';
-import { checkCoupon } from '../domain/coupons.js';
+import type { PaymentIntentRow } from '../adapters/db/schema.js';
 import { type Failure, fail, missing, ok, type Result } from '../domain/errors.js';
-import { checkStock, quantitiesByProduct } from '../domain/inventory.js';
 import { requireAction, statusAfterMoneyMoved } from '../domain/order-lifecycle.js';
 import type { Tenant } from '../domain/tenant.js';
 import type { ChargeOutcome, PaymentProcessor, Processors } from '../ports/payment-processor.js';
@@ -30,9 +16,10 @@ import { changeOrder } from './change-order.js';
 import type { Deps } from './deps.js';
 import { type Actor, objectEvent } from './events.js';
 import { newId } from './ids.js';
-import { couponRules, type OrderView, viewOrder } from './order-pricing.js';
+import { type OrderView, viewOrder } from './order-pricing.js';
 import { getOrder } from './order-queries.js';
-import { inTransaction, Rollback } from './rollback.js';
+import { giveBack, takeStock, writeReservation } from './reservations.js';
+import { inTransaction } from './rollback.js';
 
 export interface PayOrderInput {
   readonly payment_source_token: string;
@@ -164,56 +151,14 @@ async function reserve(
       paymentIntentResource(intent),
       now,
     );
-    // The stock, the intent and its event in one statement, with the redemptions when
-    // this payment settles the order.
     const writes = [
       ...taken.value,
       insertPaymentIntentQuery(tx, intent),
       insertEventsQuery(tx, [created]),
     ];
-    const couponIds = view.coupons.map((c) => c.id);
-    if (!completes || couponIds.length === 0) {
-      await writeAsOne(tx, writes);
-      return ok(intent);
-    }
-    // Several coupons are locked in id order first: two payments sharing them cannot deadlock.
-    if (couponIds.length > 1) await lockCouponsByIds(tx, tenant, couponIds);
-    const counted = await writeAsOneReturning(
-      tx,
-      writes,
-      redeemCouponsQuery(tx, tenant, couponIds),
-    );
-    for (const coupon of counted) {
-      // Checked under the lock the count took, as the coupon was before this redemption;
-      // only the rules that can change after the coupon was applied.
-      const rules = couponRules({ ...coupon, times_redeemed: coupon.times_redeemed - 1 });
-      const checked = checkCoupon(rules, {
-        currency: view.order.currency,
-        subtotal: view.pricing.net.subtotal,
-        applied: [],
-        now,
-      });
-      if (!checked.ok) throw new Rollback(checked.error);
-    }
+    await writeReservation(tx, tenant, view, writes, completes, now);
     return ok(intent);
   });
-}
-
-/** Re-checks the order's tracked stock under lock; returns the writes that take it. */
-async function takeStock(
-  tx: Kysely<Database>,
-  tenant: Tenant,
-  view: OrderView,
-): Promise<Result<Write[]>> {
-  const wanted = quantitiesByProduct(view.lines);
-  const products = await lockProductsByIds(tx, tenant, [...wanted.keys()]);
-  const stock = checkStock(wanted, products);
-  if (!stock.ok) return stock;
-  return ok(
-    products
-      .filter((product) => product.inventory_tracked)
-      .map((product) => adjustInventoryQuery(tx, product.id, -(wanted.get(product.id) ?? 0))),
-  );
 }
 
 function outcomeRow(outcome: ChargeOutcome, now: Date): PaymentIntentOutcome {
@@ -322,21 +267,4 @@ export async function settle(
   }
   if (!view.ok) return view;
   return ok({ order: view.value, paymentIntent: settled });
-}
-
-/** A payment that was to settle the order failed: the stock and redemptions go back. */
-async function giveBack(tx: Kysely<Database>, view: OrderView): Promise<void> {
-  const tenant = { accountId: view.order.account_id, mode: view.order.mode };
-  const wanted = quantitiesByProduct(view.lines);
-  for (const product of await lockProductsByIds(tx, tenant, [...wanted.keys()])) {
-    if (product.inventory_tracked)
-      await adjustInventory(tx, product.id, wanted.get(product.id) ?? 0);
-  }
-  for (const coupon of await lockCouponsByIds(
-    tx,
-    tenant,
-    view.coupons.map((c) => c.id),
-  )) {
-    await adjustRedemptions(tx, coupon.id, -1);
-  }
 }
