@@ -11,6 +11,8 @@ export interface Config {
   readonly logLevel: string;
   readonly rateLimitPerSecond: number;
   readonly dbPoolSize: number;
+  /** Prepare PostgreSQL statements once per connection (off behind a pooler that cannot). */
+  readonly dbPreparedStatements: boolean;
   /** How often pending payments and refunds are settled, and how old they must be. */
   readonly settlementIntervalMs: number;
   /**
@@ -35,6 +37,13 @@ function integer(
   return n;
 }
 
+function flag(name: string, value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw new Error(`${name} must be true or false, got "${value}"`);
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     databaseUrl: env.DATABASE_URL || undefined,
@@ -45,6 +54,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.FLINT_LOG_LEVEL || 'info',
     rateLimitPerSecond: integer('FLINT_RATE_LIMIT', env.FLINT_RATE_LIMIT, 500),
     dbPoolSize: integer('FLINT_DB_POOL_SIZE', env.FLINT_DB_POOL_SIZE, 10),
+    dbPreparedStatements: flag(
+      'FLINT_DB_PREPARED_STATEMENTS',
+      env.FLINT_DB_PREPARED_STATEMENTS,
+      true,
+    ),
     settlementIntervalMs: integer(
       'FLINT_SETTLEMENT_INTERVAL_MS',
       env.FLINT_SETTLEMENT_INTERVAL_MS,

@@ -29,6 +29,7 @@ export function openConfiguredDatabase(config: Config): Promise<DatabaseHandle> 
     url: config.databaseUrl,
     dataDir: config.dataDir,
     poolSize: config.dbPoolSize,
+    preparedStatements: config.dbPreparedStatements,
   });
 }
 

@@ -1,15 +1,19 @@
 import type { Kysely } from 'kysely';
+import { type Write, writeAsOne, writeAsOneReturningIds } from '../adapters/db/one-statement.js';
+import { insertEvents, insertEventsQuery } from '../adapters/db/repos/events-repo.js';
 import { selectTaxRatesByIds } from '../adapters/db/repos/order-inputs-repo.js';
 import {
-  lockOrderAggregate,
+  lockOrderById,
+  lockOrderOfRefund,
   type OrderAggregate,
-  updateOrder,
+  selectOrderAggregate,
+  updateOrderQuery,
 } from '../adapters/db/repos/orders-repo.js';
-import type { Database } from '../adapters/db/schema.js';
+import type { Database, EventRow } from '../adapters/db/schema.js';
 import { fail, missing, ok, type Result } from '../domain/errors.js';
 import type { Tenant } from '../domain/tenant.js';
 import type { Deps } from './deps.js';
-import { type Actor, type OrderEventType, recordOrderEvent } from './events.js';
+import { type Actor, type OrderEventType, orderEvent } from './events.js';
 import {
   type OrderView,
   priceWith,
@@ -17,6 +21,7 @@ import {
   taxRateIdsOf,
   withTotals,
 } from './order-pricing.js';
+import { inTransaction, Rollback } from './rollback.js';
 
 /** What a change to an order produced: the new aggregate, and how to store its parts. */
 export interface OrderChange {
@@ -24,6 +29,59 @@ export interface OrderChange {
   readonly event: OrderEventType;
   /** Writes what changed besides the order row (lines, coupons); the row is written after. */
   readonly persist?: (tx: Kysely<Database>) => Promise<void>;
+  /**
+   * Writes of other rows (never the order's) sent in one statement with the order row
+   * and the events, after `persist`: see `writeAsOne` for what they may not do.
+   */
+  readonly writes?: readonly Write[];
+  /** Events about other objects, recorded before the order's own. */
+  readonly events?: readonly EventRow[];
+  /**
+   * Conditional writes of other rows (each `returning id`) that decide the rest, in the
+   * same statement: `decide` gets the ids each changed and answers with more events to
+   * record (one more statement when there are any), or a failure that undoes everything
+   * the change wrote.
+   */
+  readonly conditional?: {
+    readonly writes: Readonly<Record<string, Write>>;
+    readonly decide: (ids: Readonly<Record<string, readonly string[]>>) => Result<EventRow[]>;
+  };
+}
+
+/** The order to lock: by its id, or as the order of one of its refunds. */
+export type OrderKey = string | { readonly refundId: string };
+
+/**
+ * Runs `work` in a transaction holding the order's lock, for changes to what the lock
+ * guards (the order, its payments and refunds). `work` gets the order's id and reads
+ * what it needs after the lock (`readLockedOrder`); a refund's answer that moves no money
+ * never reads the order at all.
+ */
+export async function withOrderLock<T>(
+  deps: Deps,
+  tenant: Tenant,
+  key: OrderKey,
+  work: (tx: Kysely<Database>, orderId: string, now: Date) => Promise<Result<T>>,
+): Promise<Result<T>> {
+  return inTransaction(deps.db, async (tx) => {
+    const orderId =
+      typeof key === 'string'
+        ? await lockOrderById(tx, tenant, key)
+        : await lockOrderOfRefund(tx, tenant, key.refundId);
+    if (!orderId) return fail(missing(typeof key === 'string' ? 'order' : 'refund'));
+    return work(tx, orderId, deps.clock.now());
+  });
+}
+
+/** The order, priced, read after its lock was taken. */
+export async function readLockedOrder(
+  tx: Kysely<Database>,
+  tenant: Tenant,
+  orderId: string,
+): Promise<OrderView> {
+  const current = await selectOrderAggregate(tx, tenant, orderId);
+  if (!current) throw new Error(`locked order ${orderId} vanished`);
+  return { ...current, pricing: priceWith(current, current.taxRates) };
 }
 
 /**
@@ -36,38 +94,59 @@ export async function changeOrder(
   deps: Deps,
   tenant: Tenant,
   actor: Actor,
-  orderId: string,
+  key: OrderKey,
   change: (current: OrderView, tx: Kysely<Database>, now: Date) => Promise<Result<OrderChange>>,
 ): Promise<Result<OrderView>> {
-  return deps.db.transaction().execute(async (tx) => {
-    const current = await lockOrderAggregate(tx, tenant, orderId);
-    if (!current) return fail(missing('order'));
-    const currentRates = await selectTaxRatesByIds(tx, tenant, taxRateIdsOf(current));
-    const before: OrderView = {
-      ...current,
-      taxRates: currentRates,
-      pricing: priceWith(current, currentRates),
-    };
-    const now = deps.clock.now();
+  return withOrderLock(deps, tenant, key, async (tx, orderId, now) => {
+    const before = await readLockedOrder(tx, tenant, orderId);
     const changed = await change(before, tx, now);
     if (!changed.ok) return changed;
-    const next = changed.value.aggregate;
-    // Most changes keep the same rates: look up only when the order now uses others.
-    const nextIds = taxRateIdsOf(next);
-    const known = new Map(currentRates.map((r) => [r.id, r]));
-    const taxRates = nextIds.every((id) => known.has(id))
-      ? nextIds.flatMap((id) => known.get(id) ?? [])
-      : await selectTaxRatesByIds(tx, tenant, nextIds);
-    const pricing = priceWithinLimits(next, taxRates);
-    if (!pricing.ok) return pricing;
-    const order = withTotals(
-      { ...next.order, version: current.order.version + 1, updated_at: now },
-      pricing.value,
-    );
-    const view: OrderView = { ...next, order, taxRates, pricing: pricing.value };
-    await changed.value.persist?.(tx);
-    await updateOrder(tx, order);
-    await recordOrderEvent(tx, tenant, actor, changed.value.event, view, before.pricing.net, now);
-    return ok(view);
+    return applyOrderChange(tx, tenant, actor, before, changed.value, now);
   });
+}
+
+/**
+ * Re-prices a changed order, bumps its version and writes it, its parts and its events
+ * (the order's with the amounts before and after); the caller holds the order's lock
+ * and read `before` under it.
+ */
+export async function applyOrderChange(
+  tx: Kysely<Database>,
+  tenant: Tenant,
+  actor: Actor,
+  before: OrderView,
+  change: OrderChange,
+  now: Date,
+): Promise<Result<OrderView>> {
+  const { aggregate: next, event, persist, writes = [], events = [], conditional } = change;
+  // Most changes keep the same rates: look up only when the order now uses others.
+  const nextIds = taxRateIdsOf(next);
+  const known = new Map(before.taxRates.map((r) => [r.id, r]));
+  const taxRates = nextIds.every((id) => known.has(id))
+    ? nextIds.flatMap((id) => known.get(id) ?? [])
+    : await selectTaxRatesByIds(tx, tenant, nextIds);
+  const pricing = priceWithinLimits(next, taxRates);
+  if (!pricing.ok) return pricing;
+  const order = withTotals(
+    { ...next.order, version: before.order.version + 1, updated_at: now },
+    pricing.value,
+  );
+  const view: OrderView = { ...next, order, taxRates, pricing: pricing.value };
+  await persist?.(tx);
+  const all = [
+    ...writes,
+    updateOrderQuery(tx, order),
+    insertEventsQuery(tx, [
+      ...events,
+      orderEvent(tenant, actor, event, view, before.pricing.net, now),
+    ]),
+  ];
+  if (!conditional) {
+    await writeAsOne(tx, all);
+    return ok(view);
+  }
+  const decided = conditional.decide(await writeAsOneReturningIds(tx, all, conditional.writes));
+  if (!decided.ok) throw new Rollback(decided.error);
+  await insertEvents(tx, decided.value);
+  return ok(view);
 }

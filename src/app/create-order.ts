@@ -1,15 +1,15 @@
-import type { Kysely } from 'kysely';
-import { selectAccountById } from '../adapters/db/repos/accounts-repo.js';
-import { findCouponByCode } from '../adapters/db/repos/coupons-repo.js';
+import { writeAsOne } from '../adapters/db/one-statement.js';
 import { selectCustomerById } from '../adapters/db/repos/customers-repo.js';
-import { insertOrder, insertOrderCoupon } from '../adapters/db/repos/orders-repo.js';
-import type { CouponRow, Database, OrderRow } from '../adapters/db/schema.js';
+import { insertEventsQuery } from '../adapters/db/repos/events-repo.js';
+import { selectOrderContext } from '../adapters/db/repos/order-inputs-repo.js';
+import { insertOrderQueries } from '../adapters/db/repos/orders-repo.js';
+import type { CouponRow, OrderRow } from '../adapters/db/schema.js';
 import { checkCoupon } from '../domain/coupons.js';
 import { fail, missing, ok, type Result } from '../domain/errors.js';
 import { type Metadata, withoutEmptyValues } from '../domain/metadata.js';
 import type { Tenant } from '../domain/tenant.js';
 import type { Deps } from './deps.js';
-import { type Actor, recordOrderEvent } from './events.js';
+import { type Actor, orderEvent } from './events.js';
 import { newId } from './ids.js';
 import { type LineItemInput, type MoneyInput, orderCurrency, resolveLines } from './order-lines.js';
 import {
@@ -51,7 +51,9 @@ export function amountIn(
 
 /**
  * Creates an OPEN order: resolves its lines (prices, products, tax rates, stock),
- * prices it, and writes the order, its lines and `order.created` in one transaction.
+ * prices it, and writes the order, its lines, coupons and `order.created` in one
+ * statement (atomic by itself: nothing here is read under a lock, so a transaction
+ * around the reads would add two round trips and no guarantee).
  */
 export async function createOrder(
   deps: Deps,
@@ -59,88 +61,96 @@ export async function createOrder(
   actor: Actor,
   input: CreateOrderInput,
 ): Promise<Result<OrderView>> {
-  return deps.db.transaction().execute(async (tx) => {
-    const account = await selectAccountById(tx, tenant.accountId);
-    if (!account) throw new Error(`account ${tenant.accountId} vanished`);
-    if (input.customer_id && !(await selectCustomerById(tx, tenant, input.customer_id))) {
-      return fail({ ...missing('customer'), loc: ['order', 'customer_id'] });
-    }
-    const currency = await orderCurrency(
-      tx,
-      tenant,
-      input.currency,
-      input.line_items,
-      account.default_currency,
-    );
-    if (!currency.ok) return currency;
-    const shipping = amountIn(input.shipping_money, currency.value, ['order', 'shipping_money']);
-    if (!shipping.ok) return shipping;
-    const tip = amountIn(input.tip_money, currency.value, ['order', 'tip_money']);
-    if (!tip.ok) return tip;
+  const { db } = deps;
+  const codes = input.coupon_codes ?? [];
+  const context = await selectOrderContext(db, tenant, codes);
+  if (!context) throw new Error(`account ${tenant.accountId} vanished`);
+  const { account } = context;
+  if (input.customer_id && !(await selectCustomerById(db, tenant, input.customer_id))) {
+    return fail({ ...missing('customer'), loc: ['order', 'customer_id'] });
+  }
+  const currency = await orderCurrency(
+    db,
+    tenant,
+    input.currency,
+    input.line_items,
+    account.default_currency,
+  );
+  if (!currency.ok) return currency;
+  const shipping = amountIn(input.shipping_money, currency.value, ['order', 'shipping_money']);
+  if (!shipping.ok) return shipping;
+  const tip = amountIn(input.tip_money, currency.value, ['order', 'tip_money']);
+  if (!tip.ok) return tip;
 
-    const id = newId('ord');
-    const lines = await resolveLines(tx, tenant, id, currency.value, input.line_items);
-    if (!lines.ok) return lines;
-    const { explicitRates, defaultRates } = lines.value;
-    const shippingRates = account.tax_shipping ? defaultRates.map((r) => r.id) : [];
-    const now = deps.clock.now();
-    const order: OrderRow = {
-      id,
-      account_id: tenant.accountId,
-      mode: tenant.mode,
-      status: 'OPEN',
-      currency: currency.value,
-      customer_id: input.customer_id ?? null,
-      shipping: shipping.value,
-      shipping_tax_rate_ids: shippingRates,
-      tip: tip.value,
-      paid: 0,
-      refunded: 0,
-      subtotal: 0,
-      discount: 0,
-      tax: 0,
-      total: 0,
-      balance: 0,
-      version: 1,
-      metadata: withoutEmptyValues(input.metadata ?? {}),
-      created_at: now,
-      updated_at: now,
-    };
-    const coupons = await couponsByCode(tx, tenant, input.coupon_codes ?? [], {
-      currency: currency.value,
-      subtotal: subtotalOf(lines.value.lines),
-      now,
-    });
-    if (!coupons.ok) return coupons;
-    const draft = { order, lines: lines.value.lines, coupons: coupons.value, payments: [] };
-    // The rates were loaded while resolving the lines: no second look-up.
-    const known = new Map([...explicitRates, ...defaultRates].map((r) => [r.id, r]));
-    const taxRates = taxRateIdsOf(draft).flatMap((rateId) => known.get(rateId) ?? []);
-    const pricing = priceWithinLimits(draft, taxRates);
-    if (!pricing.ok) return pricing;
-    const view: OrderView = {
-      ...draft,
-      order: withTotals(order, pricing.value),
-      taxRates,
-      pricing: pricing.value,
-    };
-    await insertOrder(tx, view);
-    for (const coupon of view.coupons) await insertOrderCoupon(tx, id, coupon.id);
-    await recordOrderEvent(tx, tenant, actor, 'order.created', view, null, now);
-    return ok(view);
+  const id = newId('ord');
+  const lines = await resolveLines(
+    db,
+    tenant,
+    id,
+    currency.value,
+    input.line_items,
+    context.defaultRates,
+  );
+  if (!lines.ok) return lines;
+  const { explicitRates, defaultRates } = lines.value;
+  const shippingRates = account.tax_shipping ? defaultRates.map((r) => r.id) : [];
+  const now = deps.clock.now();
+  const order: OrderRow = {
+    id,
+    account_id: tenant.accountId,
+    mode: tenant.mode,
+    status: 'OPEN',
+    currency: currency.value,
+    customer_id: input.customer_id ?? null,
+    shipping: shipping.value,
+    shipping_tax_rate_ids: shippingRates,
+    tip: tip.value,
+    paid: 0,
+    refunded: 0,
+    subtotal: 0,
+    discount: 0,
+    tax: 0,
+    total: 0,
+    balance: 0,
+    version: 1,
+    metadata: withoutEmptyValues(input.metadata ?? {}),
+    created_at: now,
+    updated_at: now,
+  };
+  const coupons = checkCoupons(codes, context.coupons, {
+    currency: currency.value,
+    subtotal: subtotalOf(lines.value.lines),
+    now,
   });
+  if (!coupons.ok) return coupons;
+  const draft = { order, lines: lines.value.lines, coupons: coupons.value, payments: [] };
+  // The rates were loaded while resolving the lines: no second look-up.
+  const known = new Map([...explicitRates, ...defaultRates].map((r) => [r.id, r]));
+  const taxRates = taxRateIdsOf(draft).flatMap((rateId) => known.get(rateId) ?? []);
+  const pricing = priceWithinLimits(draft, taxRates);
+  if (!pricing.ok) return pricing;
+  const view: OrderView = {
+    ...draft,
+    order: withTotals(order, pricing.value),
+    taxRates,
+    pricing: pricing.value,
+  };
+  await writeAsOne(db, [
+    ...insertOrderQueries(db, view),
+    insertEventsQuery(db, [orderEvent(tenant, actor, 'order.created', view, null, now)]),
+  ]);
+  return ok(view);
 }
 
-/** Looks up coupons by code and checks each against the order and those before it. */
-async function couponsByCode(
-  db: Kysely<Database>,
-  tenant: Tenant,
+/** Checks the coupons the codes named, each against the order and those before it. */
+function checkCoupons(
   codes: readonly string[],
+  found: readonly (CouponRow | undefined)[],
   order: { readonly currency: string; readonly subtotal: number; readonly now: Date },
-): Promise<Result<CouponRow[]>> {
+): Result<CouponRow[]> {
   const coupons: CouponRow[] = [];
-  for (const [i, code] of codes.entries()) {
-    const coupon = await findCouponByCode(db, tenant, code);
+  for (const i of codes.keys()) {
+    const coupon = found[i];
     if (!coupon) return fail({ ...missing('coupon'), loc: ['order', 'coupon_codes', i] });
     const checked = checkCoupon(couponRules(coupon), {
       ...order,

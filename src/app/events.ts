@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { insertEvent } from '../adapters/db/repos/events-repo.js';
+import { insertEvents } from '../adapters/db/repos/events-repo.js';
 import type { Database, EventRow } from '../adapters/db/schema.js';
 import type { NetAmounts } from '../domain/pricing.js';
 import type { Tenant } from '../domain/tenant.js';
@@ -22,16 +22,15 @@ export type OrderEventType =
   | 'order.partially_refunded'
   | 'order.refunded';
 
-/** Records an event about any object, in the caller's transaction (the outbox). */
-export async function recordEvent(
-  db: Kysely<Database>,
+/** An event about any object, to be written in the transaction that made the change. */
+export function objectEvent(
   tenant: Tenant,
   actor: Actor,
   event: { readonly type: string; readonly objectType: string; readonly objectId: string },
   object: Record<string, unknown>,
   now: Date,
-): Promise<void> {
-  await insertEvent(db, {
+): EventRow {
+  return {
     id: newId('evt'),
     account_id: tenant.accountId,
     mode: tenant.mode,
@@ -44,13 +43,45 @@ export async function recordEvent(
     amounts_before: null,
     amounts_after: null,
     created_at: now,
-  });
+  };
 }
 
-/**
- * Records an order event in the caller's transaction (the outbox): the order as it
- * now is, and its amounts before and after, which the timeline shows.
- */
+/** An order event: the order as it now is, and its amounts before and after (the timeline's). */
+export function orderEvent(
+  tenant: Tenant,
+  actor: Actor,
+  type: OrderEventType,
+  view: OrderView,
+  before: NetAmounts | null,
+  now: Date,
+): EventRow {
+  const currency = view.order.currency;
+  return {
+    ...objectEvent(
+      tenant,
+      actor,
+      { type, objectType: 'order', objectId: view.order.id },
+      orderResource(view),
+      now,
+    ),
+    amounts_before: before ? netAmounts(before, currency) : null,
+    amounts_after: netAmounts(view.pricing.net, currency),
+  };
+}
+
+/** Records an event about any object, in the caller's transaction (the outbox). */
+export async function recordEvent(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  actor: Actor,
+  event: { readonly type: string; readonly objectType: string; readonly objectId: string },
+  object: Record<string, unknown>,
+  now: Date,
+): Promise<void> {
+  await insertEvents(db, [objectEvent(tenant, actor, event, object, now)]);
+}
+
+/** Records an order event in the caller's transaction (the outbox). */
 export async function recordOrderEvent(
   db: Kysely<Database>,
   tenant: Tenant,
@@ -60,19 +91,5 @@ export async function recordOrderEvent(
   before: NetAmounts | null,
   now: Date,
 ): Promise<void> {
-  const currency = view.order.currency;
-  await insertEvent(db, {
-    id: newId('evt'),
-    account_id: tenant.accountId,
-    mode: tenant.mode,
-    type,
-    object_type: 'order',
-    object_id: view.order.id,
-    actor_type: actor.type,
-    actor_id: actor.id,
-    data: { object: orderResource(view) },
-    amounts_before: before ? netAmounts(before, currency) : null,
-    amounts_after: netAmounts(view.pricing.net, currency),
-    created_at: now,
-  });
+  await insertEvents(db, [orderEvent(tenant, actor, type, view, before, now)]);
 }

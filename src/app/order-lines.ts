@@ -101,6 +101,7 @@ async function lookUp(
   tenant: Tenant,
   currency: string,
   inputs: readonly LineItemInput[],
+  defaultRates: readonly TaxRateRow[] | undefined,
 ): Promise<LineLookups> {
   const priceIds = inputs.flatMap((l) => (l.price_id ? [l.price_id] : []));
   const prices = await selectPricesByIds(db, tenant, priceIds);
@@ -116,7 +117,7 @@ async function lookUp(
     products: await selectProductsByIds(db, tenant, [...productIds]),
     currentPrices: await selectCurrentPrices(db, tenant, unpriced, currency),
     explicitRates: await selectTaxRatesByIds(db, tenant, rateIds),
-    defaultRates: await selectDefaultTaxRates(db, tenant),
+    defaultRates: defaultRates ? [...defaultRates] : await selectDefaultTaxRates(db, tenant),
   };
 }
 
@@ -202,8 +203,10 @@ export async function resolveLines(
   orderId: string,
   currency: string,
   inputs: readonly LineItemInput[],
+  /** The account's default rates, when the caller has read them already. */
+  defaultRates?: readonly TaxRateRow[],
 ): Promise<Result<ResolvedLines>> {
-  const lk = await lookUp(db, tenant, currency, inputs);
+  const lk = await lookUp(db, tenant, currency, inputs, defaultRates);
   const rows: OrderLineItemRow[] = [];
   for (const [index, input] of inputs.entries()) {
     const unit = unitOf(input, index, lk);

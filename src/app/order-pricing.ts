@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { selectTaxRatesByIds } from '../adapters/db/repos/order-inputs-repo.js';
-import type { OrderAggregate } from '../adapters/db/repos/orders-repo.js';
+import type { OrderAggregate, OrderAggregateWithRates } from '../adapters/db/repos/orders-repo.js';
 import type { CouponRow, Database, OrderRow, TaxRateRow } from '../adapters/db/schema.js';
 import type { CouponRules } from '../domain/coupons.js';
 import { type Failure, fail, ok, type Result } from '../domain/errors.js';
@@ -85,13 +85,16 @@ export function taxRateIdsOf(aggregate: OrderAggregate): string[] {
   ];
 }
 
-/** Loads the rates an order references and prices it. */
+/** Prices an order with the rates it references (looked up unless read with it). */
 export async function viewOrder(
   db: Kysely<Database>,
   tenant: Tenant,
-  aggregate: OrderAggregate,
+  aggregate: OrderAggregate | OrderAggregateWithRates,
 ): Promise<OrderView> {
-  const taxRates = await selectTaxRatesByIds(db, tenant, taxRateIdsOf(aggregate));
+  const taxRates =
+    'taxRates' in aggregate
+      ? aggregate.taxRates
+      : await selectTaxRatesByIds(db, tenant, taxRateIdsOf(aggregate));
   return { ...aggregate, taxRates, pricing: priceWith(aggregate, taxRates) };
 }
 

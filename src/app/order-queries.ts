@@ -1,6 +1,5 @@
 import type { Page, PageRequest } from '../adapters/db/pagination.js';
 import { listEventsForObject } from '../adapters/db/repos/events-repo.js';
-import { selectTaxRatesByIds } from '../adapters/db/repos/order-inputs-repo.js';
 import {
   listOrderAggregates,
   type OrderFilter,
@@ -10,7 +9,7 @@ import type { EventRow } from '../adapters/db/schema.js';
 import { fail, missing, ok, type Result } from '../domain/errors.js';
 import type { Tenant } from '../domain/tenant.js';
 import type { Deps } from './deps.js';
-import { type OrderView, priceWith, taxRateIdsOf, viewOrder } from './order-pricing.js';
+import { type OrderView, priceWith, viewOrder } from './order-pricing.js';
 
 export async function getOrder(deps: Deps, tenant: Tenant, id: string): Promise<Result<OrderView>> {
   const aggregate = await selectOrderAggregate(deps.db, tenant, id);
@@ -24,16 +23,12 @@ export async function listOrders(
   page: PageRequest,
 ): Promise<Page<OrderView>> {
   const result = await listOrderAggregates(deps.db, tenant, filter, page);
-  const rates = await selectTaxRatesByIds(deps.db, tenant, [
-    ...new Set(result.items.flatMap(taxRateIdsOf)),
-  ]);
   return {
     ...result,
-    items: result.items.map((aggregate) => {
-      const used = new Set(taxRateIdsOf(aggregate));
-      const taxRates = rates.filter((r) => used.has(r.id));
-      return { ...aggregate, taxRates, pricing: priceWith(aggregate, taxRates) };
-    }),
+    items: result.items.map((aggregate) => ({
+      ...aggregate,
+      pricing: priceWith(aggregate, aggregate.taxRates),
+    })),
   };
 }
 

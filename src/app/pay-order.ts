@@ -1,30 +1,28 @@
-import type { Kysely } from 'kysely';
-import { closeOpenSessions } from '../adapters/db/repos/checkout-sessions-repo.js';
-import { adjustRedemptions, lockCouponsByIds } from '../adapters/db/repos/coupons-repo.js';
+import { closeOpenSessionsQuery } from '../adapters/db/repos/checkout-sessions-repo.js';
+import { insertEventsQuery } from '../adapters/db/repos/events-repo.js';
 import { lockOrderAggregate } from '../adapters/db/repos/orders-repo.js';
 import {
-  insertPaymentIntent,
+  insertPaymentIntentQuery,
   type PaymentIntentOutcome,
   selectPaymentIntentByRequestKey,
-  settlePaymentIntent,
+  settlePaymentIntentQuery,
 } from '../adapters/db/repos/payment-intents-repo.js';
-import { adjustInventory, lockProductsByIds } from '../adapters/db/repos/products-repo.js';
-import type { Database, PaymentIntentRow } from '../adapters/db/schema.js';
-import { checkCoupon } from '../domain/coupons.js';
+import type { PaymentIntentRow } from '../adapters/db/schema.js';
 import { type Failure, fail, missing, ok, type Result } from '../domain/errors.js';
-import { checkStock, quantitiesByProduct } from '../domain/inventory.js';
 import { requireAction, statusAfterMoneyMoved } from '../domain/order-lifecycle.js';
 import type { Tenant } from '../domain/tenant.js';
 import type { ChargeOutcome, PaymentProcessor, Processors } from '../ports/payment-processor.js';
 import { paymentIntentResource } from '../resources/payment-intent.js';
 import { changeOrder } from './change-order.js';
 import type { Deps } from './deps.js';
-import { type Actor, recordEvent } from './events.js';
+import { type Actor, objectEvent } from './events.js';
 import { newId } from './ids.js';
-import { couponRules, type OrderView, viewOrder } from './order-pricing.js';
+import { type OrderView, viewOrder } from './order-pricing.js';
 import { getOrder } from './order-queries.js';
 import { chargeMetadata } from './processor-metadata.js';
 import { resumableSince } from './request-keys.js';
+import { giveBack, takeStock, writeReservation } from './reservations.js';
+import { inTransaction } from './rollback.js';
 
 export interface PayOrderInput {
   readonly payment_source_token: string;
@@ -152,7 +150,7 @@ async function reserve(
   input: PayOrderInput,
   requestKey: string | null,
 ): Promise<Result<PaymentIntentRow>> {
-  return deps.db.transaction().execute(async (tx) => {
+  return inTransaction(deps.db, async (tx) => {
     const aggregate = await lockOrderAggregate(tx, tenant, orderId);
     if (!aggregate) return fail(missing('order'));
     const allowed = requireAction(aggregate.order.status, 'pay');
@@ -178,10 +176,8 @@ async function reserve(
       });
     }
     const now = deps.clock.now();
-    if (completes) {
-      const taken = await takeStockAndRedemptions(tx, tenant, view, now);
-      if (!taken.ok) return taken;
-    }
+    const taken = completes ? await takeStock(tx, tenant, view) : ok([]);
+    if (!taken.ok) return taken;
     const intent: PaymentIntentRow = {
       id: newId('pi'),
       account_id: tenant.accountId,
@@ -204,52 +200,21 @@ async function reserve(
       created_at: now,
       updated_at: now,
     };
-    await insertPaymentIntent(tx, intent);
-    await recordEvent(
-      tx,
+    const created = objectEvent(
       tenant,
       actor,
       { type: 'payment_intent.created', objectType: 'payment_intent', objectId: intent.id },
       paymentIntentResource(intent),
       now,
     );
+    const writes = [
+      ...taken.value,
+      insertPaymentIntentQuery(tx, intent),
+      insertEventsQuery(tx, [created]),
+    ];
+    await writeReservation(tx, tenant, view, writes, completes, now);
     return ok(intent);
   });
-}
-
-/** Takes the order's tracked stock and counts its coupons' redemptions, re-checked under lock. */
-async function takeStockAndRedemptions(
-  tx: Kysely<Database>,
-  tenant: Tenant,
-  view: OrderView,
-  now: Date,
-): Promise<Result<void>> {
-  const wanted = quantitiesByProduct(view.lines);
-  const products = await lockProductsByIds(tx, tenant, [...wanted.keys()]);
-  const stock = checkStock(wanted, products);
-  if (!stock.ok) return stock;
-  for (const product of products) {
-    if (product.inventory_tracked)
-      await adjustInventory(tx, product.id, -(wanted.get(product.id) ?? 0));
-  }
-  const coupons = await lockCouponsByIds(
-    tx,
-    tenant,
-    view.coupons.map((c) => c.id),
-  );
-  for (const coupon of coupons) {
-    const rules = couponRules(coupon);
-    // Redeemable up to now: only the rules that can change after the coupon was applied.
-    const checked = checkCoupon(rules, {
-      currency: view.order.currency,
-      subtotal: view.pricing.net.subtotal,
-      applied: [],
-      now,
-    });
-    if (!checked.ok) return checked;
-    await adjustRedemptions(tx, coupon.id, 1);
-  }
-  return ok(undefined);
 }
 
 function outcomeRow(outcome: ChargeOutcome, now: Date): PaymentIntentOutcome {
@@ -298,14 +263,9 @@ export async function settle(
   outcome: ChargeOutcome,
 ): Promise<Result<PaymentResult>> {
   let settled: PaymentIntentRow = intent;
-  let alreadySettled = false;
+  const alreadyRecorded = missing('payment intent');
   const view = await changeOrder(deps, tenant, actor, intent.order_id, async (current, tx, now) => {
     const row = outcomeRow(outcome, now);
-    const changed = await settlePaymentIntent(tx, intent.id, row);
-    if (!changed) {
-      alreadySettled = true; // another path recorded the answer first: write nothing
-      return fail(missing('payment intent'));
-    }
     settled = { ...intent, ...row };
     const payments = current.payments.map((p) => (p.id === intent.id ? settled : p));
     // A payment that was to settle the order and ended without money gives back what it
@@ -319,41 +279,47 @@ export async function settle(
       paid,
       refunded: current.order.refunded,
     });
-    await recordEvent(
-      tx,
-      tenant,
-      actor,
-      {
-        type:
-          row.status === 'succeeded' ? 'payment_intent.succeeded' : `payment_intent.${row.status}`,
-        objectType: 'payment_intent',
-        objectId: intent.id,
-      },
-      paymentIntentResource(settled),
-      now,
-    );
-    if (status === 'PAID' && current.order.status !== 'PAID') {
-      // Paying the order by any surface completes its open checkout sessions.
-      for (const id of await closeOpenSessions(tx, current.order.id, 'complete', now)) {
-        await recordEvent(
-          tx,
-          tenant,
-          actor,
-          { type: 'checkout.session.completed', objectType: 'checkout_session', objectId: id },
-          { checkout_session_id: id, order_id: current.order.id, status: 'complete' },
-          now,
-        );
-      }
-    }
+    const completes = status === 'PAID' && current.order.status !== 'PAID';
+    const event = (type: string, objectType: string, objectId: string, object: object) =>
+      objectEvent(tenant, actor, { type, objectType, objectId }, { ...object }, now);
     return ok({
       aggregate: { ...current, payments, order: { ...current.order, paid, status } },
-      event:
-        status === 'PAID' && current.order.status !== 'PAID'
-          ? ('order.paid' as const)
-          : ('order.updated' as const),
+      event: completes ? ('order.paid' as const) : ('order.updated' as const),
+      events: [
+        event(
+          row.status === 'succeeded' ? 'payment_intent.succeeded' : `payment_intent.${row.status}`,
+          'payment_intent',
+          intent.id,
+          paymentIntentResource(settled),
+        ),
+      ],
+      // All in the order's statement. The answer is recorded once: only an intent still
+      // `processing` changes, and if another path recorded it first, all of this is undone.
+      conditional: {
+        writes: {
+          intent: settlePaymentIntentQuery(tx, intent.id, row),
+          // Paying the order by any surface completes its open checkout sessions.
+          ...(completes
+            ? { sessions: closeOpenSessionsQuery(tx, current.order.id, 'complete', now) }
+            : {}),
+        },
+        decide: (ids) =>
+          ids.intent?.length
+            ? ok(
+                (ids.sessions ?? []).map((id) =>
+                  event('checkout.session.completed', 'checkout_session', id, {
+                    checkout_session_id: id,
+                    order_id: current.order.id,
+                    status: 'complete',
+                  }),
+                ),
+              )
+            : fail(alreadyRecorded),
+      },
     });
   });
-  if (alreadySettled) {
+  if (!view.ok && view.error === alreadyRecorded) {
+    // Another path recorded the answer first: report what it recorded.
     const order = await getOrder(deps, tenant, intent.order_id);
     const current = order.ok ? order.value.payments.find((p) => p.id === intent.id) : undefined;
     if (!order.ok || !current) throw new Error(`payment intent ${intent.id} vanished`);
@@ -361,21 +327,4 @@ export async function settle(
   }
   if (!view.ok) return view;
   return ok({ order: view.value, paymentIntent: settled });
-}
-
-/** A payment that was to settle the order failed: the stock and redemptions go back. */
-async function giveBack(tx: Kysely<Database>, view: OrderView): Promise<void> {
-  const tenant = { accountId: view.order.account_id, mode: view.order.mode };
-  const wanted = quantitiesByProduct(view.lines);
-  for (const product of await lockProductsByIds(tx, tenant, [...wanted.keys()])) {
-    if (product.inventory_tracked)
-      await adjustInventory(tx, product.id, wanted.get(product.id) ?? 0);
-  }
-  for (const coupon of await lockCouponsByIds(
-    tx,
-    tenant,
-    view.coupons.map((c) => c.id),
-  )) {
-    await adjustRedemptions(tx, coupon.id, -1);
-  }
 }

@@ -1,8 +1,10 @@
+import { writeAsOne } from '../adapters/db/one-statement.js';
+import { insertEventsQuery } from '../adapters/db/repos/events-repo.js';
 import { selectPaymentIntentsByOrderIds } from '../adapters/db/repos/payment-intents-repo.js';
 import {
   type RefundAggregate,
   selectRefund,
-  updateRefund,
+  updateRefundQueries,
 } from '../adapters/db/repos/refunds-repo.js';
 import type { RefundItemRow, RefundRow } from '../adapters/db/schema.js';
 import { fail, missing, ok, type Result } from '../domain/errors.js';
@@ -15,9 +17,14 @@ import {
 import type { Tenant } from '../domain/tenant.js';
 import type { Processors, RefundOutcome } from '../ports/payment-processor.js';
 import { refundResource } from '../resources/refund.js';
-import { changeOrder, type OrderChange } from './change-order.js';
+import {
+  applyOrderChange,
+  type OrderChange,
+  readLockedOrder,
+  withOrderLock,
+} from './change-order.js';
 import type { Deps } from './deps.js';
-import { type Actor, type OrderEventType, recordEvent } from './events.js';
+import { type Actor, type OrderEventType, objectEvent } from './events.js';
 import type { OrderView } from './order-pricing.js';
 
 // What happens to a refund after it is created: the processor's answers, test-mode
@@ -59,65 +66,60 @@ export async function recordOutcomes(
   refundId: string,
   outcomes: ReadonlyMap<string, ItemOutcome>,
 ): Promise<Result<RefundAggregate>> {
-  const found = await selectRefund(deps.db, tenant, refundId);
-  if (!found) return fail(missing('refund'));
-  let result: RefundAggregate = found;
-  let unchanged = false;
-  const changed = await changeOrder(
-    deps,
-    tenant,
-    actor,
-    found.refund.order_id,
-    async (current, tx, now) => {
-      const fresh = await selectRefund(tx, tenant, refundId);
-      if (!fresh) return fail(missing('refund'));
-      let givenBack = 0;
-      const items = fresh.items.map((item) => {
-        const outcome = outcomes.get(item.payment_intent_id);
-        if (outcome?.status === 'succeeded' && item.status === 'succeeded') {
-          return withReference(item, outcome.referenceId);
-        }
-        if (!outcome || (item.status !== 'pending' && item.status !== 'requires_action'))
-          return item;
-        if (outcome.status === 'failed' || outcome.status === 'canceled') givenBack += item.amount;
-        return settledItem(item, outcome);
-      });
-      const status = refundStatusOf(items);
-      const failure = items.find((i) => i.failure_reason)?.failure_reason ?? null;
-      const refund: RefundRow = {
-        ...fresh.refund,
-        status,
-        failure_reason: failure,
-        reference_id: items.find((i) => i.reference_id)?.reference_id ?? null,
-        reference_status: referenceStatusOf(items),
-        updated_at: now,
-      };
-      if (JSON.stringify(items) === JSON.stringify(fresh.items)) {
-        unchanged = true; // an answer already recorded (a retry, a late webhook): write nothing
-        result = fresh;
-        return fail(missing('refund'));
+  return withOrderLock(deps, tenant, { refundId }, async (tx, orderId, now) => {
+    const fresh = await selectRefund(tx, tenant, refundId);
+    if (!fresh) return fail(missing('refund'));
+    let givenBack = 0;
+    const items = fresh.items.map((item) => {
+      const outcome = outcomes.get(item.payment_intent_id);
+      if (outcome?.status === 'succeeded' && item.status === 'succeeded') {
+        return withReference(item, outcome.referenceId);
       }
-      result = { refund, items, lines: fresh.lines };
-      await updateRefund(tx, result);
-      const type = status === fresh.refund.status ? 'refund.updated' : `refund.${status}`;
-      await recordEvent(
-        tx,
+      if (!outcome || (item.status !== 'pending' && item.status !== 'requires_action')) return item;
+      if (outcome.status === 'failed' || outcome.status === 'canceled') givenBack += item.amount;
+      return settledItem(item, outcome);
+    });
+    // An answer already recorded (a retry, a late webhook): write nothing.
+    if (JSON.stringify(items) === JSON.stringify(fresh.items)) return ok(fresh);
+    const status = refundStatusOf(items);
+    const failure = items.find((i) => i.failure_reason)?.failure_reason ?? null;
+    const refund: RefundRow = {
+      ...fresh.refund,
+      status,
+      failure_reason: failure,
+      reference_id: items.find((i) => i.reference_id)?.reference_id ?? null,
+      reference_status: referenceStatusOf(items),
+      updated_at: now,
+    };
+    const updated: RefundAggregate = { ...fresh, refund, items };
+    const type = status === fresh.refund.status ? 'refund.updated' : `refund.${status}`;
+    const events = [
+      objectEvent(
         tenant,
         actor,
         { type, objectType: 'refund', objectId: refundId },
-        refundResource(result),
+        refundResource(updated),
         now,
-      );
-      // Money moved back: the order's status may change. Otherwise only the refund did.
-      return ok(
-        givenBack > 0
-          ? withRefunded(current, -givenBack)
-          : { aggregate: current, event: 'order.updated' as const },
-      );
-    },
-  );
-  if (!changed.ok && !unchanged) return changed;
-  return ok(result);
+      ),
+    ];
+    const writes = updateRefundQueries(tx, updated);
+    if (givenBack === 0) {
+      // Only the refund changed: the order keeps its version and gets no event.
+      await writeAsOne(tx, [...writes, insertEventsQuery(tx, events)]);
+      return ok(updated);
+    }
+    // Money moved back: the order's amounts and status change.
+    const current = await readLockedOrder(tx, tenant, orderId);
+    const changed = await applyOrderChange(
+      tx,
+      tenant,
+      actor,
+      current,
+      { ...withRefunded(current, -givenBack), writes, events },
+      now,
+    );
+    return changed.ok ? ok(updated) : changed;
+  });
 }
 
 /** The network's reference number often comes after the refund succeeded: record it once. */

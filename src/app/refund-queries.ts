@@ -1,18 +1,20 @@
+import { writeAsOne } from '../adapters/db/one-statement.js';
 import type { Page, PageRequest } from '../adapters/db/pagination.js';
+import { insertEventsQuery } from '../adapters/db/repos/events-repo.js';
 import {
   listRefunds as listRefundRows,
   type RefundAggregate,
   type RefundFilter,
   selectRefund,
-  updateRefund,
+  updateRefundQueries,
 } from '../adapters/db/repos/refunds-repo.js';
 import { fail, missing, ok, type Result } from '../domain/errors.js';
 import { type Metadata, mergeMetadata } from '../domain/metadata.js';
 import type { Tenant } from '../domain/tenant.js';
 import { refundResource } from '../resources/refund.js';
-import { changeOrder } from './change-order.js';
+import { withOrderLock } from './change-order.js';
 import type { Deps } from './deps.js';
-import { type Actor, recordEvent } from './events.js';
+import { type Actor, objectEvent } from './events.js';
 import type { RefundReason } from './refunds.js';
 
 /** Changes only `reason` and `metadata`; amount and status never change here. */
@@ -26,38 +28,28 @@ export async function updateRefundDetails(
     readonly metadata?: Metadata | undefined;
   },
 ): Promise<Result<RefundAggregate>> {
-  const found = await selectRefund(deps.db, tenant, refundId);
-  if (!found) return fail(missing('refund'));
-  let result: RefundAggregate = found;
-  const changed = await changeOrder(
-    deps,
-    tenant,
-    actor,
-    found.refund.order_id,
-    async (current, tx, now) => {
-      const fresh = await selectRefund(tx, tenant, refundId);
-      if (!fresh) return fail(missing('refund'));
-      let metadata = fresh.refund.metadata;
-      if (input.metadata !== undefined) {
-        const merged = mergeMetadata(metadata, input.metadata);
-        if (!merged.ok) return fail({ ...merged.error, loc: ['refund', 'metadata'] });
-        metadata = merged.value;
-      }
-      const reason = input.reason === undefined ? fresh.refund.reason : input.reason;
-      result = { ...fresh, refund: { ...fresh.refund, reason, metadata, updated_at: now } };
-      await updateRefund(tx, result);
-      await recordEvent(
-        tx,
-        tenant,
-        actor,
-        { type: 'refund.updated', objectType: 'refund', objectId: refundId },
-        refundResource(result),
-        now,
-      );
-      return ok({ aggregate: current, event: 'order.updated' as const });
-    },
-  );
-  return changed.ok ? ok(result) : changed;
+  // Only the refund changes, under its order's lock: the order gets no new version.
+  return withOrderLock(deps, tenant, { refundId }, async (tx, _orderId, now) => {
+    const fresh = await selectRefund(tx, tenant, refundId);
+    if (!fresh) return fail(missing('refund'));
+    let metadata = fresh.refund.metadata;
+    if (input.metadata !== undefined) {
+      const merged = mergeMetadata(metadata, input.metadata);
+      if (!merged.ok) return fail({ ...merged.error, loc: ['refund', 'metadata'] });
+      metadata = merged.value;
+    }
+    const reason = input.reason === undefined ? fresh.refund.reason : input.reason;
+    const updated = { ...fresh, refund: { ...fresh.refund, reason, metadata, updated_at: now } };
+    const event = objectEvent(
+      tenant,
+      actor,
+      { type: 'refund.updated', objectType: 'refund', objectId: refundId },
+      refundResource(updated),
+      now,
+    );
+    await writeAsOne(tx, [...updateRefundQueries(tx, updated), insertEventsQuery(tx, [event])]);
+    return ok(updated);
+  });
 }
 
 export async function getRefund(

@@ -32,7 +32,8 @@ Commands:
       --account ID    (required)   --mode test|live (default test)   --name NAME
 
 Environment: DATABASE_URL, FLINT_DATA_DIR, PORT, HOST, FLINT_ADMIN_TOKEN,
-FLINT_LOG_LEVEL, FLINT_RATE_LIMIT, FLINT_DB_POOL_SIZE (see README).
+FLINT_LOG_LEVEL, FLINT_RATE_LIMIT, FLINT_DB_POOL_SIZE, FLINT_DB_PREPARED_STATEMENTS
+(see README).
 `;
 
 const OPTIONS = {

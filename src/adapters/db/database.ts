@@ -4,6 +4,7 @@ import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.js';
 import { migrationProvider } from './migrations/index.js';
+import { PreparingClient } from './prepared-client.js';
 import type { Database } from './schema.js';
 
 export type DatabaseKind = 'postgres' | 'pglite';
@@ -21,6 +22,11 @@ export interface DatabaseOptions {
   readonly dataDir?: string | undefined;
   /** PostgreSQL pool size. */
   readonly poolSize?: number | undefined;
+  /**
+   * PostgreSQL: prepare each statement once per connection (default). Off for a pooler
+   * that cannot keep prepared statements (PgBouncer before 1.21 in transaction mode).
+   */
+  readonly preparedStatements?: boolean | undefined;
 }
 
 const INT8_OID = 20;
@@ -34,14 +40,17 @@ export function parseInt8(text: string): number {
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
-  if (options.url) return openPostgres(options.url, options.poolSize ?? 10);
+  if (options.url) {
+    return openPostgres(options.url, options.poolSize ?? 10, options.preparedStatements ?? true);
+  }
   return openPglite(options.dataDir);
 }
 
-function openPostgres(url: string, max: number): DatabaseHandle {
+function openPostgres(url: string, max: number, prepare: boolean): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString: url,
     max,
+    ...(prepare ? { Client: PreparingClient } : {}),
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
         oid === INT8_OID

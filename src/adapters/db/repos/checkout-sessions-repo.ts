@@ -51,14 +51,23 @@ export async function closeOpenSessions(
   status: 'complete' | 'expired',
   at: Date,
 ): Promise<string[]> {
-  const rows = await db
+  const rows = await closeOpenSessionsQuery(db, orderId, status, at).execute();
+  return rows.map((r) => r.id);
+}
+
+/** The update of `closeOpenSessions` (`returning id`), to run with other writes. */
+export function closeOpenSessionsQuery(
+  db: Kysely<Database>,
+  orderId: string,
+  status: 'complete' | 'expired',
+  at: Date,
+) {
+  return db
     .updateTable('checkout_sessions')
     .set({ status, updated_at: at })
     .where('order_id', '=', orderId)
     .where('status', '=', 'open')
-    .returning('id')
-    .execute();
-  return rows.map((r) => r.id);
+    .returning('id');
 }
 
 export async function expireCheckoutSession(

@@ -116,7 +116,7 @@ export async function lockCouponsByIds(
   return coupons(db, scope)
     .where('id', 'in', [...ids])
     .orderBy('id')
-    .forUpdate()
+    .forNoKeyUpdate()
     .execute();
 }
 
@@ -131,4 +131,21 @@ export async function adjustRedemptions(
     .set((eb) => ({ times_redeemed: eb('times_redeemed', '+', delta) }))
     .where('id', '=', id)
     .execute();
+}
+
+/**
+ * Counts a redemption of each coupon (at least one) and returns the coupons as counted,
+ * to run with other writes. The update takes the row locks itself, in no set order: for
+ * several coupons, lock them first with `lockCouponsByIds` (id order), so that two
+ * payments sharing coupons cannot deadlock. (Never lock a row twice in one statement, as
+ * a locking subquery here would: under concurrent updates that deadlocks by itself.)
+ */
+export function redeemCouponsQuery(db: Kysely<Database>, scope: Tenant, ids: readonly string[]) {
+  return db
+    .updateTable('coupons')
+    .set((eb) => ({ times_redeemed: eb('times_redeemed', '+', 1) }))
+    .where('account_id', '=', scope.accountId)
+    .where('mode', '=', scope.mode)
+    .where('id', 'in', [...ids])
+    .returningAll();
 }

@@ -1,5 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Tenant } from '../../../domain/tenant.js';
+import { rowsFromJson } from '../json-rows.js';
+import type { Write } from '../one-statement.js';
 import { fetchPage, type Page, type PageRequest } from '../pagination.js';
 import type {
   CouponRow,
@@ -7,8 +9,8 @@ import type {
   OrderLineItemRow,
   OrderRow,
   PaymentIntentRow,
+  TaxRateRow,
 } from '../schema.js';
-import { selectPaymentIntentsByOrderIds } from './payment-intents-repo.js';
 
 /** An order with its lines, coupons (in the order they were added) and payment intents. */
 export interface OrderAggregate {
@@ -18,62 +20,128 @@ export interface OrderAggregate {
   readonly payments: readonly PaymentIntentRow[];
 }
 
+/** An aggregate with the tax rates its lines and shipping name, read with it. */
+export interface OrderAggregateWithRates extends OrderAggregate {
+  readonly taxRates: readonly TaxRateRow[];
+}
+
+/**
+ * An order's parts as JSON columns beside its row, so that the whole aggregate (and the
+ * tax rates it names) is one statement: one round trip, one snapshot, under the same
+ * lock as the row.
+ */
+const parts = {
+  lines: sql<unknown>`(select coalesce(json_agg(l order by l.position), '[]')
+    from order_line_items l where l.order_id = orders.id)`,
+  coupons: sql<unknown>`(select coalesce(json_agg(c order by oc.position), '[]')
+    from order_coupons oc join coupons c on c.id = oc.coupon_id where oc.order_id = orders.id)`,
+  payments: sql<unknown>`(select coalesce(json_agg(p order by p.id), '[]')
+    from payment_intents p where p.order_id = orders.id)`,
+  taxRates: sql<unknown>`(select coalesce(json_agg(t order by t.id), '[]')
+    from tax_rates t
+    where t.account_id = orders.account_id and t.mode = orders.mode and t.id in (
+      select jsonb_array_elements_text(l.tax_rate_ids) from order_line_items l where l.order_id = orders.id
+      union all select jsonb_array_elements_text(orders.shipping_tax_rate_ids)))`,
+};
+
 function orders(db: Kysely<Database>, tenant: Tenant) {
   return db
     .selectFrom('orders')
-    .selectAll()
+    .selectAll('orders')
     .where('account_id', '=', tenant.accountId)
     .where('mode', '=', tenant.mode);
 }
 
-async function withParts(
-  db: Kysely<Database>,
-  rows: readonly OrderRow[],
-): Promise<OrderAggregate[]> {
-  if (rows.length === 0) return [];
-  const ids = rows.map((r) => r.id);
-  const [lines, coupons, payments] = await Promise.all([
-    db
-      .selectFrom('order_line_items')
-      .selectAll()
-      .where('order_id', 'in', ids)
-      .orderBy('position')
-      .execute(),
-    db
-      .selectFrom('order_coupons')
-      .innerJoin('coupons', 'coupons.id', 'order_coupons.coupon_id')
-      .selectAll('coupons')
-      .select('order_coupons.order_id')
-      .where('order_coupons.order_id', 'in', ids)
-      .orderBy('order_coupons.position')
-      .execute(),
-    selectPaymentIntentsByOrderIds(db, ids),
+function aggregates(db: Kysely<Database>, tenant: Tenant) {
+  return orders(db, tenant).select([
+    parts.lines.as('agg_lines'),
+    parts.coupons.as('agg_coupons'),
+    parts.payments.as('agg_payments'),
+    parts.taxRates.as('agg_tax_rates'),
   ]);
-  return rows.map((order) => ({
+}
+
+type AggregateRow = OrderRow & {
+  agg_lines: unknown;
+  agg_coupons: unknown;
+  agg_payments: unknown;
+  agg_tax_rates: unknown;
+};
+
+function aggregateOf(row: AggregateRow): OrderAggregateWithRates {
+  const { agg_lines, agg_coupons, agg_payments, agg_tax_rates, ...order } = row;
+  return {
     order,
-    lines: lines.filter((l) => l.order_id === order.id),
-    coupons: coupons.filter((c) => c.order_id === order.id).map(({ order_id: _, ...c }) => c),
-    payments: payments.filter((p) => p.order_id === order.id),
-  }));
+    lines: rowsFromJson<OrderLineItemRow>(agg_lines, []),
+    coupons: rowsFromJson<CouponRow>(agg_coupons, ['redeem_by', 'created_at', 'updated_at']),
+    payments: rowsFromJson<PaymentIntentRow>(agg_payments, ['created_at', 'updated_at']),
+    taxRates: rowsFromJson<TaxRateRow>(agg_tax_rates, ['created_at', 'updated_at']),
+  };
 }
 
 export async function selectOrderAggregate(
   db: Kysely<Database>,
   tenant: Tenant,
   id: string,
-): Promise<OrderAggregate | undefined> {
-  const row = await orders(db, tenant).where('id', '=', id).executeTakeFirst();
-  return row ? (await withParts(db, [row]))[0] : undefined;
+): Promise<OrderAggregateWithRates | undefined> {
+  const row = await aggregates(db, tenant).where('id', '=', id).executeTakeFirst();
+  return row ? aggregateOf(row) : undefined;
 }
 
-/** Reads an order and locks its row until the transaction ends: changes to one order are serialized. */
+/**
+ * Locks an order's row until the transaction ends (changes to one order are serialized);
+ * returns its id, or undefined when the tenant has no such order. Read what the lock
+ * guards in the NEXT statement: a statement reads as of when it began, so rows read by
+ * the locking statement itself could predate the change it waited for.
+ */
+export async function lockOrderById(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  id: string,
+): Promise<string | undefined> {
+  const locked = await db
+    .selectFrom('orders')
+    .select('id')
+    .where('account_id', '=', tenant.accountId)
+    .where('mode', '=', tenant.mode)
+    .where('id', '=', id)
+    .forNoKeyUpdate()
+    .executeTakeFirst();
+  return locked?.id;
+}
+
+/** Locks the order a refund belongs to, as `lockOrderById` does, without reading the refund first. */
+export async function lockOrderOfRefund(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  refundId: string,
+): Promise<string | undefined> {
+  const locked = await db
+    .selectFrom('orders')
+    .select('orders.id')
+    .where('account_id', '=', tenant.accountId)
+    .where('mode', '=', tenant.mode)
+    .where('id', '=', (eb) =>
+      eb
+        .selectFrom('refunds')
+        .select('refunds.order_id')
+        .where('refunds.id', '=', refundId)
+        .where('refunds.account_id', '=', tenant.accountId)
+        .where('refunds.mode', '=', tenant.mode),
+    )
+    .forNoKeyUpdate()
+    .executeTakeFirst();
+  return locked?.id;
+}
+
+/** Locks an order (`lockOrderById`), then reads its aggregate. */
 export async function lockOrderAggregate(
   db: Kysely<Database>,
   tenant: Tenant,
   id: string,
-): Promise<OrderAggregate | undefined> {
-  const row = await orders(db, tenant).where('id', '=', id).forUpdate().executeTakeFirst();
-  return row ? (await withParts(db, [row]))[0] : undefined;
+): Promise<OrderAggregateWithRates | undefined> {
+  const locked = await lockOrderById(db, tenant, id);
+  return locked ? selectOrderAggregate(db, tenant, locked) : undefined;
 }
 
 export interface OrderFilter {
@@ -88,14 +156,14 @@ export async function listOrderAggregates(
   tenant: Tenant,
   filter: OrderFilter,
   page: PageRequest,
-): Promise<Page<OrderAggregate>> {
-  let query = orders(db, tenant);
+): Promise<Page<OrderAggregateWithRates>> {
+  let query = aggregates(db, tenant);
   if (filter.status) query = query.where('status', '=', filter.status as OrderRow['status']);
   if (filter.customerId) query = query.where('customer_id', '=', filter.customerId);
   if (filter.createdGte) query = query.where('created_at', '>=', filter.createdGte);
   if (filter.createdLt) query = query.where('created_at', '<', filter.createdLt);
   const result = await fetchPage(query, 'id', page);
-  return { ...result, items: await withParts(db, result.items) };
+  return { ...result, items: result.items.map(aggregateOf) };
 }
 
 function orderValues(order: OrderRow) {
@@ -114,23 +182,40 @@ function lineValues(line: OrderLineItemRow) {
   };
 }
 
-export async function insertOrder(db: Kysely<Database>, aggregate: OrderAggregate): Promise<void> {
-  await db.insertInto('orders').values(orderValues(aggregate.order)).execute();
-  if (aggregate.lines.length > 0) {
-    await db.insertInto('order_line_items').values(aggregate.lines.map(lineValues)).execute();
-  }
+/** The inserts of a new order: its row, its lines, and its coupons in the order given. */
+export function insertOrderQueries(db: Kysely<Database>, aggregate: OrderAggregate): Write[] {
+  const { order, lines, coupons } = aggregate;
+  return [
+    db.insertInto('orders').values(orderValues(order)),
+    ...(lines.length > 0 ? [db.insertInto('order_line_items').values(lines.map(lineValues))] : []),
+    ...(coupons.length > 0
+      ? [
+          db.insertInto('order_coupons').values(
+            coupons.map((coupon, i) => ({
+              order_id: order.id,
+              coupon_id: coupon.id,
+              position: i + 1,
+            })),
+          ),
+        ]
+      : []),
+  ];
 }
 
 /** Writes the order row as given (the caller holds its lock). */
 export async function updateOrder(db: Kysely<Database>, order: OrderRow): Promise<void> {
+  await updateOrderQuery(db, order).execute();
+}
+
+/** The update of `updateOrder`, to run with other writes. */
+export function updateOrderQuery(db: Kysely<Database>, order: OrderRow) {
   const { id, account_id, mode, created_at: _created, ...changes } = orderValues(order);
-  await db
+  return db
     .updateTable('orders')
     .set(changes)
     .where('id', '=', id)
     .where('account_id', '=', account_id)
-    .where('mode', '=', mode)
-    .execute();
+    .where('mode', '=', mode);
 }
 
 export async function replaceOrderLines(

@@ -7,10 +7,14 @@ export async function insertPaymentIntent(
   db: Kysely<Database>,
   row: PaymentIntentRow,
 ): Promise<void> {
-  await db
+  await insertPaymentIntentQuery(db, row).execute();
+}
+
+/** The insert of `insertPaymentIntent`, to run with other writes. */
+export function insertPaymentIntentQuery(db: Kysely<Database>, row: PaymentIntentRow) {
+  return db
     .insertInto('payment_intents')
-    .values({ ...row, metadata: JSON.stringify(row.metadata) })
-    .execute();
+    .values({ ...row, metadata: JSON.stringify(row.metadata) });
 }
 
 function intents(db: Kysely<Database>, tenant: Tenant) {
@@ -88,17 +92,25 @@ export async function settlePaymentIntent(
   id: string,
   outcome: PaymentIntentOutcome,
 ): Promise<boolean> {
+  const updated = await settlePaymentIntentQuery(db, id, outcome).executeTakeFirst();
+  return updated !== undefined;
+}
+
+/** The conditional update of `settlePaymentIntent` (`returning id`), to run with other writes. */
+export function settlePaymentIntentQuery(
+  db: Kysely<Database>,
+  id: string,
+  outcome: PaymentIntentOutcome,
+) {
   // A final answer may follow a `requires_action` one (the buyer authenticated, or gave up).
   const from: PaymentIntentRow['status'][] =
     outcome.status === 'requires_action' ? ['processing'] : ['processing', 'requires_action'];
-  const updated = await db
+  return db
     .updateTable('payment_intents')
     .set(outcome)
     .where('id', '=', id)
     .where('status', 'in', from)
-    .returning('id')
-    .executeTakeFirst();
-  return updated !== undefined;
+    .returning('id');
 }
 
 /** Intents still `processing` since before `before`, in any account (the settlement worker). */

@@ -105,7 +105,7 @@ export async function lockProductsByIds(
     .where('mode', '=', scope.mode)
     .where('id', 'in', [...ids])
     .orderBy('id')
-    .forUpdate()
+    .forNoKeyUpdate()
     .execute();
 }
 
@@ -115,10 +115,14 @@ export async function adjustInventory(
   id: string,
   delta: number,
 ): Promise<void> {
-  await db
+  await adjustInventoryQuery(db, id, delta).execute();
+}
+
+/** The update of `adjustInventory`, to run with other writes. */
+export function adjustInventoryQuery(db: Kysely<Database>, id: string, delta: number) {
+  return db
     .updateTable('products')
     .set((eb) => ({ inventory_quantity: eb('inventory_quantity', '+', delta) }))
     .where('id', '=', id)
-    .where('inventory_tracked', '=', true)
-    .execute();
+    .where('inventory_tracked', '=', true);
 }

@@ -1,5 +1,7 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Tenant } from '../../../domain/tenant.js';
+import { rowsFromJson } from '../json-rows.js';
+import { type Write, writeAsOne } from '../one-statement.js';
 import { fetchPage, type Page, type PageRequest } from '../pagination.js';
 import type {
   Database,
@@ -19,24 +21,25 @@ export interface RefundAggregate {
 /** Statuses whose money is out (or on its way out) of the charge. */
 export const OUTSTANDING: readonly RefundStatus[] = ['pending', 'requires_action', 'succeeded'];
 
+/** Writes a new refund, its parts and its lines in one statement. */
 export async function insertRefund(
   db: Kysely<Database>,
   aggregate: RefundAggregate,
 ): Promise<void> {
-  await db
-    .insertInto('refunds')
-    .values({ ...aggregate.refund, metadata: JSON.stringify(aggregate.refund.metadata) })
-    .execute();
-  await db
-    .insertInto('refund_items')
-    .values([...aggregate.items])
-    .execute();
-  if (aggregate.lines.length > 0) {
-    await db
-      .insertInto('refund_line_items')
-      .values([...aggregate.lines])
-      .execute();
-  }
+  await writeAsOne(db, insertRefundQueries(db, aggregate));
+}
+
+/** The inserts of `insertRefund`, to run with other writes (e.g. a changeOrder's). */
+export function insertRefundQueries(db: Kysely<Database>, aggregate: RefundAggregate): Write[] {
+  return [
+    db
+      .insertInto('refunds')
+      .values({ ...aggregate.refund, metadata: JSON.stringify(aggregate.refund.metadata) }),
+    db.insertInto('refund_items').values([...aggregate.items]),
+    ...(aggregate.lines.length > 0
+      ? [db.insertInto('refund_line_items').values([...aggregate.lines])]
+      : []),
+  ];
 }
 
 function refunds(db: Kysely<Database>, tenant: Tenant) {
@@ -77,13 +80,28 @@ async function withItems(
   }));
 }
 
+/** A refund with its items and lines, in one statement (them as JSON columns). */
 export async function selectRefund(
   db: Kysely<Database>,
   tenant: Tenant,
   id: string,
 ): Promise<RefundAggregate | undefined> {
-  const row = await refunds(db, tenant).where('id', '=', id).executeTakeFirst();
-  return row ? (await withItems(db, [row]))[0] : undefined;
+  const row = await refunds(db, tenant)
+    .select([
+      sql<unknown>`(select coalesce(json_agg(i order by i.payment_intent_id), '[]')
+        from refund_items i where i.refund_id = refunds.id)`.as('agg_items'),
+      sql<unknown>`(select coalesce(json_agg(l order by l.line_item_id), '[]')
+        from refund_line_items l where l.refund_id = refunds.id)`.as('agg_lines'),
+    ])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { agg_items, agg_lines, ...refund } = row;
+  return {
+    refund,
+    items: rowsFromJson<RefundItemRow>(agg_items, []),
+    lines: rowsFromJson<RefundLineItemRow>(agg_lines, []),
+  };
 }
 
 /** The newest refund started since `since` by a request with the client's `key`. */
@@ -152,21 +170,26 @@ export async function updateRefund(
   db: Kysely<Database>,
   aggregate: RefundAggregate,
 ): Promise<void> {
+  await writeAsOne(db, updateRefundQueries(db, aggregate));
+}
+
+/** The updates of `updateRefund` (the refund row, then each item), to run with other writes. */
+export function updateRefundQueries(db: Kysely<Database>, aggregate: RefundAggregate): Write[] {
   const { id, metadata, ...rest } = aggregate.refund;
-  await db
-    .updateTable('refunds')
-    .set({ ...rest, metadata: JSON.stringify(metadata) })
-    .where('id', '=', id)
-    .execute();
-  for (const item of aggregate.items) {
-    const { refund_id, payment_intent_id, ...changes } = item;
-    await db
-      .updateTable('refund_items')
-      .set(changes)
-      .where('refund_id', '=', refund_id)
-      .where('payment_intent_id', '=', payment_intent_id)
-      .execute();
-  }
+  return [
+    db
+      .updateTable('refunds')
+      .set({ ...rest, metadata: JSON.stringify(metadata) })
+      .where('id', '=', id),
+    ...aggregate.items.map((item) => {
+      const { refund_id, payment_intent_id, ...changes } = item;
+      return db
+        .updateTable('refund_items')
+        .set(changes)
+        .where('refund_id', '=', refund_id)
+        .where('payment_intent_id', '=', payment_intent_id);
+    }),
+  ];
 }
 
 /** Pending refund parts of refunds last changed before `before`, in any account. */

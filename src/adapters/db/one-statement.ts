@@ -1,0 +1,79 @@
+import type { Compilable, CompiledQuery, Kysely, OperationNodeSource } from 'kysely';
+import { sql } from 'kysely';
+import type { Database } from './schema.js';
+
+/** An insert, update or delete, built but not yet run. */
+export type Write = Compilable & OperationNodeSource;
+
+/**
+ * Runs writes as one statement (`with w1 as (insert …), w2 as (update …) select 1`): one
+ * round trip instead of one per write, and atomic even on its own. PostgreSQL runs every
+ * part to completion against the same snapshot, so the writes must touch different rows
+ * and cannot read each other's; foreign keys are checked once, at the end of the statement.
+ */
+export async function writeAsOne(db: Kysely<Database>, writes: readonly Write[]): Promise<void> {
+  const [first, ...rest] = writes;
+  if (!first) return;
+  if (rest.length === 0) {
+    await db.executeQuery(first.compile());
+    return;
+  }
+  // Kysely types a CTE by its rows; these only write, so their rows are never read.
+  let query = db.with('w0', () => first as never);
+  for (const [i, write] of rest.entries()) query = query.with(`w${i + 1}`, () => write as never);
+  await query.selectNoFrom(sql<number>`1`.as('done')).execute();
+}
+
+/**
+ * Like `writeAsOne`, with `last` (a write with `returning`) in the same statement: returns
+ * the rows it returned, e.g. to check what a conditional update changed.
+ */
+export async function writeAsOneReturning<R>(
+  db: Kysely<Database>,
+  writes: readonly Write[],
+  last: Write & Compilable<R>,
+): Promise<R[]> {
+  let query = db.with('w0', () => last as never);
+  for (const [i, write] of writes.entries()) query = query.with(`w${i + 1}`, () => write as never);
+  const { rows } = await db.executeQuery(
+    query
+      .selectFrom('w0' as never)
+      .selectAll()
+      .compile() as unknown as CompiledQuery<R>,
+  );
+  return rows;
+}
+
+/** What the CTE loop needs of Kysely's query creator (its types track each CTE's rows). */
+interface WithChain {
+  with(name: string, expression: () => never): WithChain;
+  selectNoFrom(selections: readonly unknown[]): { executeTakeFirstOrThrow(): Promise<unknown> };
+}
+
+/**
+ * Like `writeAsOne`, with conditional writes (each `returning id`) in the same statement:
+ * returns, for each, the ids of the rows it changed.
+ */
+export async function writeAsOneReturningIds<K extends string>(
+  db: Kysely<Database>,
+  writes: readonly Write[],
+  returning: Readonly<Record<K, Write>>,
+): Promise<Record<K, string[]>> {
+  const names = Object.keys(returning) as K[];
+  let query = db as unknown as WithChain;
+  for (const name of names) query = query.with(`r_${name}`, () => returning[name] as never);
+  for (const [i, write] of writes.entries()) query = query.with(`w${i}`, () => write as never);
+  const row = (await query
+    .selectNoFrom(
+      names.map((name) =>
+        sql`(select coalesce(json_agg(id), '[]') from ${sql.table(`r_${name}`)})`.as(name),
+      ),
+    )
+    .executeTakeFirstOrThrow()) as Record<K, unknown>;
+  const ids = (value: unknown): string[] => {
+    const parsed = typeof value === 'string' ? JSON.parse(value) : value;
+    if (!Array.isArray(parsed)) throw new TypeError('expected a JSON array of ids');
+    return parsed.map(String);
+  };
+  return Object.fromEntries(names.map((name) => [name, ids(row[name])])) as Record<K, string[]>;
+}
