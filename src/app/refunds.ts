@@ -5,7 +5,7 @@ import {
   selectPaymentIntentsByOrderIds,
 } from '../adapters/db/repos/payment-intents-repo.js';
 import {
-  insertRefund,
+  insertRefundQueries,
   OUTSTANDING,
   type RefundAggregate,
   selectRefundByRequestKey,
@@ -34,7 +34,7 @@ import type { Processors, RefundOutcome } from '../ports/payment-processor.js';
 import { refundResource } from '../resources/refund.js';
 import { changeOrder } from './change-order.js';
 import type { Deps } from './deps.js';
-import { type Actor, recordEvent } from './events.js';
+import { type Actor, objectEvent } from './events.js';
 import { newId } from './ids.js';
 import { moneyOf, type OrderView, viewOrder } from './order-pricing.js';
 import { refundMetadata } from './processor-metadata.js';
@@ -307,17 +307,20 @@ export async function createRefund(
         amount_tax: line.tax,
       }));
       created = { refund, items, lines };
-      const aggregate = created;
-      await insertRefund(tx, aggregate);
-      await recordEvent(
-        tx,
-        tenant,
-        actor,
-        { type: 'refund.created', objectType: 'refund', objectId: id },
-        refundResource(aggregate),
-        now,
-      );
-      return ok(withRefunded(current, planned.value.amount));
+      // The refund, its parts and its event go in the order change's one statement.
+      return ok({
+        ...withRefunded(current, planned.value.amount),
+        writes: insertRefundQueries(tx, created),
+        events: [
+          objectEvent(
+            tenant,
+            actor,
+            { type: 'refund.created', objectType: 'refund', objectId: id },
+            refundResource(created),
+            now,
+          ),
+        ],
+      });
     },
   );
   if (!changed.ok) return changed;
