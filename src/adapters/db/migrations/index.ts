@@ -4,6 +4,7 @@ import * as orders from './0002-orders.js';
 import * as payments from './0003-payments.js';
 import * as refunds from './0004-refunds.js';
 import * as checkoutSessions from './0005-checkout-sessions.js';
+import * as performanceIndexes from './0008-performance-indexes.js';
 
 /** Every migration, in order. Names sort lexicographically; never rename one that shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-payments': payments,
   '0004-refunds': refunds,
   '0005-checkout-sessions': checkoutSessions,
+  '0008-performance-indexes': performanceIndexes,
 };
 
 export const migrationProvider: MigrationProvider = {
