@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { selectPaymentIntentById } from '../adapters/db/repos/payment-intents-repo.js';
 import type { PaymentIntentRow } from '../adapters/db/schema.js';
+import { sandboxId } from '../adapters/processors/sandbox.js';
 import { fail, missing, type Result } from '../domain/errors.js';
 import type { Tenant } from '../domain/tenant.js';
 import type { ChargeOutcome, Processors } from '../ports/payment-processor.js';
@@ -87,7 +87,7 @@ export async function authenticateForTest(
       ? {
           status: 'succeeded',
           processorPaymentId,
-          processorChargeId: `ch_sbx_${createHash('sha256').update(intent.id).digest('hex').slice(0, 24)}`,
+          processorChargeId: sandboxId('ch', intent.id),
           amountReceived: intent.amount,
         }
       : {

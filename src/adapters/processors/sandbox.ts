@@ -29,7 +29,8 @@ export const SUCCEEDING_TOKENS = [
   'tok_refundFail',
 ];
 
-function sandboxId(prefix: string, key: string): string {
+/** A deterministic sandbox id (`ch_sbx_…`) from the idempotency key it answers. */
+export function sandboxId(prefix: string, key: string): string {
   return `${prefix}_sbx_${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;
 }
 

@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Deps } from '../../app/deps.js';
-import { payOrder } from '../../app/pay-order.js';
+import { type PaymentResult, payOrder } from '../../app/pay-order.js';
 import { authenticateForTest, cancelPaymentIntent } from '../../app/payment-actions.js';
 import { getPaymentIntent, listPaymentIntents } from '../../app/payment-intent-queries.js';
 import { MAX_AMOUNT } from '../../domain/money.js';
@@ -67,6 +67,14 @@ const PayBody = RootBody(
 );
 const tags = ['Payments'];
 
+/** `{"order", "payment_intent"}`: what every payment action answers. */
+function paymentBody(result: PaymentResult) {
+  return {
+    order: orderResource(result.order),
+    payment_intent: paymentIntentResource(result.paymentIntent),
+  };
+}
+
 export function registerPaymentRoutes(
   server: FastifyInstance,
   deps: Deps,
@@ -111,7 +119,7 @@ export function registerPaymentRoutes(
           { decline_code: intent.failure_code, payment_intent_id: intent.id },
         );
       }
-      return { order: orderResource(result.order), payment_intent: paymentIntentResource(intent) };
+      return paymentBody(result);
     },
   );
 
@@ -181,10 +189,7 @@ export function registerPaymentRoutes(
           request.params.payment_intent_id,
         ),
       );
-      return {
-        order: orderResource(result.order),
-        payment_intent: paymentIntentResource(result.paymentIntent),
-      };
+      return paymentBody(result);
     },
   );
 
@@ -206,10 +211,7 @@ export function registerPaymentRoutes(
         const settled = unwrap(
           await authenticateForTest(deps, caller, request.params.payment_intent_id, result),
         );
-        return {
-          order: orderResource(settled.order),
-          payment_intent: paymentIntentResource(settled.paymentIntent),
-        };
+        return paymentBody(settled);
       },
     );
   }
