@@ -21,6 +21,7 @@ export type IdPrefix =
   | 'sub'
   | 'evt'
   | 'we'
+  | 'wdl'
   | 'app'
   | 'req';
 

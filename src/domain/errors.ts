@@ -28,7 +28,8 @@ export type FailureCode =
   | 'payment_intent_state_invalid'
   | 'encryption_key_missing'
   | 'webhook_account_unknown'
-  | 'webhook_signature_invalid';
+  | 'webhook_signature_invalid'
+  | 'webhook_endpoint_disabled';
 
 export interface Failure {
   readonly code: FailureCode;

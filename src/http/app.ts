@@ -8,9 +8,11 @@ import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { StripeClientOptions } from '../adapters/processors/stripe.js';
 import { stripeWebhooks } from '../adapters/processors/stripe-webhooks.js';
+import { systemResolver } from '../adapters/webhooks/system-resolver.js';
 import type { Deps } from '../app/deps.js';
 import { newId } from '../app/ids.js';
 import { createSecretBox } from '../app/secret-box.js';
+import type { HostResolver } from '../ports/host-resolver.js';
 import {
   type PaymentProcessor,
   type Processors,
@@ -39,6 +41,8 @@ import { registerProductRoutes } from './routes/products.js';
 import { registerRefundRoutes } from './routes/refunds.js';
 import { registerStripeWebhookRoute } from './routes/stripe-webhook.js';
 import { registerTaxRateRoutes } from './routes/tax-rates.js';
+import { registerWebhookDeliveryRoutes } from './routes/webhook-deliveries.js';
+import { registerWebhookEndpointRoutes } from './routes/webhook-endpoints.js';
 import { refuseUnsafeText } from './text-safety.js';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
@@ -60,10 +64,15 @@ export interface AppOptions {
   readonly processors?: Processors;
   /** One processor for every account (tests); ignored when `processors` is given. */
   readonly processor?: PaymentProcessor;
-  /** `FLINT_ENCRYPTION_KEY`: seals stored Stripe keys; without it accounts cannot set one. */
+  /**
+   * `FLINT_ENCRYPTION_KEY`: seals stored Stripe keys and webhook signing secrets; without it
+   * accounts can set neither.
+   */
   readonly encryptionKey?: Buffer | undefined;
   /** How the default processors reach Stripe (tests point them at a stand-in). */
   readonly stripe?: StripeClientOptions;
+  /** Resolves webhook URLs' host names for the live-mode SSRF check (the system's by default). */
+  readonly resolver?: HostResolver;
 }
 
 export const DEFAULT_RATE_LIMIT_PER_SECOND = 500;
@@ -218,6 +227,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     registerPaymentRoutes(api, deps, processors);
     registerRefundRoutes(api, deps, processors);
     registerCheckoutSessionRoutes(api, deps, processors);
+    const webhookServices = { secretBox, resolver: options.resolver ?? systemResolver };
+    registerWebhookEndpointRoutes(api, deps, webhookServices);
+    registerWebhookDeliveryRoutes(api, deps);
   });
 
   app.get('/openapi.json', async () => app.swagger());

@@ -60,6 +60,7 @@ const FAILURE_STATUS: Record<FailureCode, { status: number; type: ErrorType }> =
   encryption_key_missing: { status: 409, type: 'conflict' },
   webhook_account_unknown: { status: 400, type: 'invalid_request' },
   webhook_signature_invalid: { status: 400, type: 'invalid_request' },
+  webhook_endpoint_disabled: { status: 409, type: 'conflict' },
 };
 
 export function failureToApiError(failure: Failure): ApiError {

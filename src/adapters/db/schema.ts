@@ -6,6 +6,11 @@ type Json<T> = ColumnType<T, string, string>;
 
 import type { OrderStatus } from '../../domain/order-lifecycle.js';
 import type { Mode } from '../../domain/tenant.js';
+import type {
+  WebhookDeliveriesTable,
+  WebhookDeliveryAttemptsTable,
+  WebhookEndpointsTable,
+} from './schema-webhooks.js';
 
 export type { Mode };
 
@@ -187,6 +192,8 @@ export interface EventsTable {
   amounts_before: ColumnType<Record<string, unknown> | null, string | null, string | null>;
   amounts_after: ColumnType<Record<string, unknown> | null, string | null, string | null>;
   created_at: Timestamp;
+  /** When the webhook worker fanned it out to the subscribed endpoints (null: not yet). */
+  dispatched_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export type PaymentIntentStatus =
@@ -323,6 +330,9 @@ export interface Database {
   refund_line_items: RefundLineItemsTable;
   checkout_sessions: CheckoutSessionsTable;
   processor_settings: ProcessorSettingsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_delivery_attempts: WebhookDeliveryAttemptsTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;
@@ -336,7 +346,8 @@ export type TaxRateRow = Selectable<TaxRatesTable>;
 export type CouponRow = Selectable<CouponsTable>;
 export type OrderRow = Selectable<OrdersTable>;
 export type OrderLineItemRow = Selectable<OrderLineItemsTable>;
-export type EventRow = Selectable<EventsTable>;
+/** An event as written; the outbox's `dispatched_at` is the webhook worker's business. */
+export type EventRow = Omit<Selectable<EventsTable>, 'dispatched_at'>;
 export type PaymentIntentRow = Selectable<PaymentIntentsTable>;
 export type RefundRow = Selectable<RefundsTable>;
 export type RefundItemRow = Selectable<RefundItemsTable>;

@@ -1,0 +1,198 @@
+import { type Kysely, sql } from 'kysely';
+import type { Tenant } from '../../../domain/tenant.js';
+import { rowsFromJson } from '../json-rows.js';
+import { fetchPage, type Page, type PageRequest } from '../pagination.js';
+import type { Database, EventRow } from '../schema.js';
+import type {
+  WebhookDeliveryAttemptRow,
+  WebhookDeliveryRow,
+  WebhookEndpointRow,
+} from '../schema-webhooks.js';
+import type { WorkerScope } from './webhook-outbox-repo.js';
+
+export async function insertWebhookDeliveries(
+  db: Kysely<Database>,
+  rows: readonly WebhookDeliveryRow[],
+): Promise<void> {
+  if (rows.length > 0)
+    await db
+      .insertInto('webhook_deliveries')
+      .values([...rows])
+      .execute();
+}
+
+/**
+ * Takes a lease on up to `limit` due deliveries (rows another worker holds are skipped) and
+ * returns them. The lease is the claim: the sender commits it before it sends, so a crashed
+ * worker's deliveries are taken over once `leaseUntil` has passed.
+ */
+export async function claimDueDeliveries(
+  db: Kysely<Database>,
+  scope: WorkerScope,
+  now: Date,
+  leaseUntil: Date,
+  limit: number,
+): Promise<WebhookDeliveryRow[]> {
+  if (scope.accountIds?.length === 0) return [];
+  let due = db
+    .selectFrom('webhook_deliveries')
+    .select('id')
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', now)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]));
+  if (scope.accountIds) due = due.where('account_id', 'in', scope.accountIds);
+  return db
+    .updateTable('webhook_deliveries')
+    .set({ locked_until: leaseUntil })
+    .where('id', 'in', due.orderBy('next_attempt_at').limit(limit).forUpdate().skipLocked())
+    .returningAll()
+    .execute();
+}
+
+/** The endpoints of claimed deliveries as they are now (same account and mode), by delivery id. */
+export async function selectEndpointsOfDeliveries(
+  db: Kysely<Database>,
+  deliveryIds: readonly string[],
+): Promise<Map<string, WebhookEndpointRow>> {
+  if (deliveryIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('webhook_deliveries as d')
+    .innerJoin('webhook_endpoints as ep', (join) =>
+      join
+        .onRef('ep.id', '=', 'd.endpoint_id')
+        .onRef('ep.account_id', '=', 'd.account_id')
+        .onRef('ep.mode', '=', 'd.mode'),
+    )
+    .selectAll('ep')
+    .select('d.id as delivery_id')
+    .where('d.id', 'in', deliveryIds)
+    .execute();
+  return new Map(rows.map(({ delivery_id, ...endpoint }) => [delivery_id, endpoint]));
+}
+
+/** The events of claimed deliveries (same account and mode), by delivery id. */
+export async function selectEventsOfDeliveries(
+  db: Kysely<Database>,
+  deliveryIds: readonly string[],
+): Promise<Map<string, EventRow>> {
+  if (deliveryIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('webhook_deliveries as d')
+    .innerJoin('events as ev', (join) =>
+      join
+        .onRef('ev.id', '=', 'd.event_id')
+        .onRef('ev.account_id', '=', 'd.account_id')
+        .onRef('ev.mode', '=', 'd.mode'),
+    )
+    .selectAll('ev')
+    .select('d.id as delivery_id')
+    .where('d.id', 'in', deliveryIds)
+    .execute();
+  return new Map(rows.map(({ delivery_id, ...event }) => [delivery_id, event]));
+}
+
+export type DeliveryChanges = Partial<
+  Pick<
+    WebhookDeliveryRow,
+    | 'status'
+    | 'attempt_count'
+    | 'next_attempt_at'
+    | 'locked_until'
+    | 'last_response_status'
+    | 'last_error'
+    | 'delivered_at'
+  >
+> &
+  Pick<WebhookDeliveryRow, 'updated_at'>;
+
+/**
+ * Records what an attempt changed, only while the caller still holds its lease on a pending
+ * delivery; false when it does not (the lease ran out and another worker took over).
+ */
+export async function updateLeasedDelivery(
+  db: Kysely<Database>,
+  scope: Tenant,
+  id: string,
+  lease: Date,
+  changes: DeliveryChanges,
+): Promise<boolean> {
+  const updated = await db
+    .updateTable('webhook_deliveries')
+    .set(changes)
+    .where('account_id', '=', scope.accountId)
+    .where('mode', '=', scope.mode)
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .where('locked_until', '=', lease)
+    .returning('id')
+    .execute();
+  return updated.length > 0;
+}
+
+export async function insertDeliveryAttempt(
+  db: Kysely<Database>,
+  row: WebhookDeliveryAttemptRow,
+): Promise<void> {
+  await db.insertInto('webhook_delivery_attempts').values(row).execute();
+}
+
+/**
+ * Ends the pending deliveries of an endpoint that will not be sent (it was disabled or
+ * deleted). One being sent right now is left to its worker, which records its outcome.
+ */
+export async function failPendingDeliveries(
+  db: Kysely<Database>,
+  scope: Tenant,
+  endpointId: string,
+  now: Date,
+  error: string,
+): Promise<void> {
+  await db
+    .updateTable('webhook_deliveries')
+    .set({ status: 'failed', next_attempt_at: null, last_error: error, updated_at: now })
+    .where('account_id', '=', scope.accountId)
+    .where('mode', '=', scope.mode)
+    .where('endpoint_id', '=', endpointId)
+    .where('status', '=', 'pending')
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
+    .execute();
+}
+
+export interface DeliveryWithAttempts extends WebhookDeliveryRow {
+  readonly event_type: string;
+  readonly attempts: WebhookDeliveryAttemptRow[];
+}
+
+function deliveriesWithAttempts(db: Kysely<Database>, scope: Tenant) {
+  return db
+    .selectFrom('webhook_deliveries as d')
+    .selectAll('d')
+    .select([
+      sql<string>`(select ev.type from events ev where ev.id = d.event_id)`.as('event_type'),
+      sql<unknown>`(select coalesce(json_agg(a order by a.attempt), '[]')
+        from webhook_delivery_attempts a where a.delivery_id = d.id)`.as('attempts'),
+    ])
+    .where('d.account_id', '=', scope.accountId)
+    .where('d.mode', '=', scope.mode);
+}
+
+function withAttempts(row: WebhookDeliveryRow & { event_type: string; attempts: unknown }) {
+  return {
+    ...row,
+    attempts: rowsFromJson<WebhookDeliveryAttemptRow>(row.attempts, ['started_at']),
+  };
+}
+
+/** An endpoint's delivery log, newest first, each delivery with its attempts. */
+export async function listDeliveriesOfEndpoint(
+  db: Kysely<Database>,
+  scope: Tenant,
+  endpointId: string,
+  filter: { readonly eventId?: string | undefined },
+  page: PageRequest,
+): Promise<Page<DeliveryWithAttempts>> {
+  let query = deliveriesWithAttempts(db, scope).where('d.endpoint_id', '=', endpointId);
+  if (filter.eventId !== undefined) query = query.where('d.event_id', '=', filter.eventId);
+  const result = await fetchPage(query, 'd.id', page);
+  return { ...result, items: result.items.map(withAttempts) };
+}
