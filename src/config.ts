@@ -1,4 +1,5 @@
 import { parseEncryptionKey } from './app/secret-box.js';
+import { DEFAULT_RETRY_SCHEDULE_MS, parseRetrySchedule } from './domain/webhook-retry.js';
 
 /** Runtime settings, from the environment with CLI flags on top. */
 export interface Config {
@@ -20,6 +21,16 @@ export interface Config {
    * it, accounts cannot configure Stripe.
    */
   readonly encryptionKey: Buffer | undefined;
+  /** Webhook delivery: the delay before each attempt (the Standard Webhooks schedule). */
+  readonly webhookRetryScheduleMs: readonly number[];
+  /** How long one webhook attempt may take before it counts as failed. */
+  readonly webhookTimeoutMs: number;
+  /** How often the webhook worker looks for new events when idle. */
+  readonly webhookPollIntervalMs: number;
+  /** Webhook attempts in flight at once, per process. */
+  readonly webhookConcurrency: number;
+  /** An endpoint whose deliveries have all failed for this long is disabled. */
+  readonly webhookDisableAfterMs: number;
 }
 
 function integer(
@@ -42,6 +53,17 @@ function flag(name: string, value: string | undefined, fallback: boolean): boole
   if (value === 'true' || value === '1') return true;
   if (value === 'false' || value === '0') return false;
   throw new Error(`${name} must be true or false, got "${value}"`);
+}
+
+function retrySchedule(value: string | undefined): readonly number[] {
+  if (value === undefined || value === '') return DEFAULT_RETRY_SCHEDULE_MS;
+  const schedule = parseRetrySchedule(value);
+  if (!schedule) {
+    throw new Error(
+      `FLINT_WEBHOOK_RETRY_SCHEDULE must be comma-separated delays in seconds (e.g. "0,5,300"), got "${value}"`,
+    );
+  }
+  return schedule;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -67,5 +89,30 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     encryptionKey: env.FLINT_ENCRYPTION_KEY
       ? parseEncryptionKey(env.FLINT_ENCRYPTION_KEY)
       : undefined,
+    webhookRetryScheduleMs: retrySchedule(env.FLINT_WEBHOOK_RETRY_SCHEDULE),
+    webhookTimeoutMs: integer('FLINT_WEBHOOK_TIMEOUT_MS', env.FLINT_WEBHOOK_TIMEOUT_MS, 15_000),
+    webhookPollIntervalMs: integer(
+      'FLINT_WEBHOOK_POLL_INTERVAL_MS',
+      env.FLINT_WEBHOOK_POLL_INTERVAL_MS,
+      1000,
+    ),
+    webhookConcurrency: integer(
+      'FLINT_WEBHOOK_CONCURRENCY',
+      env.FLINT_WEBHOOK_CONCURRENCY,
+      16,
+      1,
+      1000,
+    ),
+    webhookDisableAfterMs:
+      integer(
+        'FLINT_WEBHOOK_DISABLE_AFTER_HOURS',
+        env.FLINT_WEBHOOK_DISABLE_AFTER_HOURS,
+        72,
+        1,
+        24 * 365,
+      ) *
+      60 *
+      60 *
+      1000,
   };
 }

@@ -5,6 +5,8 @@ import {
   openDatabase,
   pendingMigrations,
 } from './adapters/db/database.js';
+import { createHttpTransport } from './adapters/webhooks/http-transport.js';
+import { systemResolver } from './adapters/webhooks/system-resolver.js';
 import type { Deps } from './app/deps.js';
 import { createSecretBox } from './app/secret-box.js';
 import type { Config } from './config.js';
@@ -13,6 +15,7 @@ import { systemClock } from './ports/clock.js';
 import { defaultProcessors } from './processors.js';
 import { startIdempotencyReaper } from './workers/idempotency-reaper.js';
 import { startSettlementWorker } from './workers/settlement.js';
+import { startWebhookDeliveryWorker } from './workers/webhook-delivery.js';
 
 export const VERSION = '0.1.0';
 
@@ -72,6 +75,18 @@ export async function startServer(
     olderThanMs: config.settlementIntervalMs,
     logger,
   });
+  const webhookTransport = createHttpTransport({ resolver: systemResolver });
+  const webhooks = startWebhookDeliveryWorker(deps, secretBox, webhookTransport, {
+    policy: {
+      scheduleMs: config.webhookRetryScheduleMs,
+      timeoutMs: config.webhookTimeoutMs,
+      disableAfterMs: config.webhookDisableAfterMs,
+      random: Math.random,
+    },
+    pollIntervalMs: config.webhookPollIntervalMs,
+    concurrency: config.webhookConcurrency,
+    logger,
+  });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -84,6 +99,8 @@ export async function startServer(
       await app.drained(10_000); // handlers whose client went away are still running
       await reaper.stop();
       await settlement.stop();
+      await webhooks.stop(); // attempts in flight finish and are recorded
+      await webhookTransport.close();
       await database.close();
     })();
     return stopping;

@@ -1,9 +1,15 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { type DatabaseHandle, migrateToLatest, openDatabase } from '../src/adapters/db/database.js';
+import { createHttpTransport } from '../src/adapters/webhooks/http-transport.js';
+import { systemResolver } from '../src/adapters/webhooks/system-resolver.js';
 import type { Deps } from '../src/app/deps.js';
+import { createSecretBox } from '../src/app/secret-box.js';
 import { type AppOptions, buildApp } from '../src/http/app.js';
-import { systemClock } from '../src/ports/clock.js';
+import { type Clock, systemClock } from '../src/ports/clock.js';
+import type { HostResolver } from '../src/ports/host-resolver.js';
+import type { Worker } from '../src/workers/idempotency-reaper.js';
+import { startWebhookDeliveryWorker } from '../src/workers/webhook-delivery.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -101,5 +107,49 @@ export async function createTestAccount(
     accountId: res.body.account.account_id,
     testKey: res.body.keys.test_secret_key,
     liveKey: res.body.keys.live_secret_key,
+  };
+}
+
+export interface TestWebhookWorkerOptions {
+  /** The accounts this worker serves: other tests' deliveries are theirs. */
+  readonly accountIds: readonly string[];
+  readonly encryptionKey: Buffer;
+  readonly clock?: Clock;
+  readonly scheduleMs?: readonly number[];
+  readonly timeoutMs?: number;
+  readonly disableAfterMs?: number;
+  readonly random?: () => number;
+  readonly resolver?: HostResolver;
+  readonly concurrency?: number;
+}
+
+/** A fast schedule: ten attempts 50 ms apart. */
+export const FAST_RETRY_SCHEDULE_MS: readonly number[] = [0, ...Array(9).fill(50)];
+
+/** The real webhook worker on the test database, with a fast schedule and no jitter. */
+export async function startTestWebhookWorker(options: TestWebhookWorkerOptions): Promise<Worker> {
+  const handle = await testDatabase();
+  const transport = createHttpTransport({ resolver: options.resolver ?? systemResolver });
+  const worker = startWebhookDeliveryWorker(
+    { db: handle.db, clock: options.clock ?? systemClock },
+    createSecretBox(options.encryptionKey),
+    transport,
+    {
+      policy: {
+        scheduleMs: options.scheduleMs ?? FAST_RETRY_SCHEDULE_MS,
+        timeoutMs: options.timeoutMs ?? 5000,
+        disableAfterMs: options.disableAfterMs ?? 3 * 24 * 60 * 60 * 1000,
+        random: options.random ?? (() => 0.5),
+      },
+      pollIntervalMs: 20,
+      concurrency: options.concurrency ?? 8,
+      scope: { accountIds: options.accountIds },
+    },
+  );
+  return {
+    async stop() {
+      await worker.stop();
+      await transport.close();
+    },
   };
 }
