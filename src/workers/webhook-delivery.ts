@@ -35,8 +35,9 @@ export function startWebhookDeliveryWorker(
   const concurrency = options.concurrency ?? 16;
   const dispatchBatch = options.dispatchBatch ?? 200;
   const scope = options.scope ?? {};
-  // Long enough to outlast an attempt and the recording of its outcome.
-  const leaseMs = options.policy.timeoutMs + 60_000;
+  // Outlasts an attempt and the recording of its outcome with room to spare; a lease that
+  // runs out early costs a duplicate delivery (at least once), never a lost one.
+  const leaseMs = 2 * options.policy.timeoutMs + 5000;
   const inFlight = new Set<Promise<void>>();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
