@@ -144,6 +144,17 @@ describe('delivering events', () => {
     expect(shown).toMatchObject({ status: 'enabled', failing_since: log.attempts[0].started_at });
   });
 
+  it("waits the schedule's first delay before the first attempt", async () => {
+    const account = await bed.account();
+    const receiver = await bed.receiver();
+    await bed.endpoint(account.testKey, { url: receiver.url });
+    await bed.worker(account, { scheduleMs: [700, 20] });
+    const ordered = Date.now();
+    await bed.order(account.testKey);
+    await waitFor('the delivery', () => receiver.received.length === 1);
+    expect((receiver.received[0]?.at ?? 0) - ordered).toBeGreaterThanOrEqual(700);
+  });
+
   it('signs with both secrets for 24 h after a rotation, then with the new one only', async () => {
     const account = await bed.account();
     const receiver = await bed.receiver();

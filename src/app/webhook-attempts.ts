@@ -23,7 +23,7 @@ import { disableEndpoint } from './webhook-endpoint-state.js';
 
 /** How deliveries are retried, and when a failing endpoint is given up on. */
 export interface DeliveryPolicy {
-  /** Delay before each attempt (the first is usually 0). */
+  /** Delay before each attempt: the first counts from the event's dispatch (usually 0). */
   readonly scheduleMs: readonly number[];
   readonly timeoutMs: number;
   /** An endpoint failing continuously for this long is disabled. */

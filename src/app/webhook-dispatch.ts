@@ -10,12 +10,13 @@ import type { Tenant } from '../domain/tenant.js';
 import type { Deps } from './deps.js';
 import { newId } from './ids.js';
 
-/** A delivery due now, of one event to one endpoint. */
+/** A delivery of one event to one endpoint, first attempted at `dueAt`. */
 export function newDelivery(
   tenant: Tenant,
   endpointId: string,
   eventId: string,
   now: Date,
+  dueAt: Date = now,
 ): WebhookDeliveryRow {
   return {
     id: newId('wdl'),
@@ -25,7 +26,7 @@ export function newDelivery(
     event_id: eventId,
     status: 'pending',
     attempt_count: 0,
-    next_attempt_at: now,
+    next_attempt_at: dueAt,
     locked_until: null,
     last_response_status: null,
     last_error: null,
@@ -37,25 +38,30 @@ export function newDelivery(
 
 /**
  * Fans out up to `batch` events from the outbox: one pending delivery per subscribed
- * endpoint, and the events marked dispatched, in one transaction. Workers running side by
- * side skip each other's events. Returns how many events it took.
+ * endpoint (first attempted after `firstDelayMs`, the schedule's first entry), and the
+ * events marked dispatched, in one transaction. Workers running side by side skip each
+ * other's events. Returns how many events it took.
  */
 export async function dispatchEvents(
   deps: Deps,
   scope: WorkerScope,
   batch: number,
+  firstDelayMs = 0,
 ): Promise<number> {
   return deps.db.transaction().execute(async (tx) => {
     const events = await claimUndispatchedEvents(tx, scope, batch);
     if (events.length === 0) return 0;
     const ids = events.map((e) => e.id);
     const now = deps.clock.now();
+    const dueAt = new Date(now.getTime() + firstDelayMs);
     const subscriptions = await selectSubscriptions(tx, ids);
+    const tenantOf = (s: (typeof subscriptions)[number]) => ({
+      accountId: s.account_id,
+      mode: s.mode,
+    });
     await insertWebhookDeliveries(
       tx,
-      subscriptions.map((s) =>
-        newDelivery({ accountId: s.account_id, mode: s.mode }, s.endpoint_id, s.event_id, now),
-      ),
+      subscriptions.map((s) => newDelivery(tenantOf(s), s.endpoint_id, s.event_id, now, dueAt)),
     );
     await markEventsDispatched(tx, ids, now);
     return events.length;

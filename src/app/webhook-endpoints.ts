@@ -129,28 +129,19 @@ export async function updateWebhookEndpoint(
       metadata = merged.value;
     }
     const now = deps.clock.now();
-    let next: WebhookEndpointRow = {
-      ...current,
+    const enabling = input.disabled === false && current.status === 'disabled';
+    const changes = {
       url: url ?? current.url,
       enabled_events: input.enabled_events ? [...input.enabled_events] : current.enabled_events,
       description: input.description === undefined ? current.description : input.description,
       metadata,
+      ...(enabling
+        ? { status: 'enabled' as const, disabled_reason: null, failing_since: null }
+        : {}),
       updated_at: now,
     };
-    if (input.disabled === false && current.status === 'disabled') {
-      next = { ...next, status: 'enabled', disabled_reason: null, failing_since: null };
-    }
-    const { url: u, enabled_events, description, status, disabled_reason, failing_since } = next;
-    await updateEndpointRow(tx, tenant, id, {
-      url: u,
-      enabled_events,
-      description,
-      metadata,
-      status,
-      disabled_reason,
-      failing_since,
-      updated_at: now,
-    });
+    await updateEndpointRow(tx, tenant, id, changes);
+    let next: WebhookEndpointRow = { ...current, ...changes };
     if (input.disabled === true && current.status === 'enabled') {
       next = await disableEndpoint(tx, tenant, next, 'requested', now);
     }

@@ -38,6 +38,7 @@ export function startWebhookDeliveryWorker(
   // Outlasts an attempt and the recording of its outcome with room to spare; a lease that
   // runs out early costs a duplicate delivery (at least once), never a lost one.
   const leaseMs = 2 * options.policy.timeoutMs + 5000;
+  const firstDelayMs = options.policy.scheduleMs[0] ?? 0;
   const inFlight = new Set<Promise<void>>();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
@@ -55,7 +56,7 @@ export function startWebhookDeliveryWorker(
 
   /** One pass; true when there may be more to do at once. */
   const pass = async (): Promise<boolean> => {
-    const dispatched = await dispatchEvents(deps, scope, dispatchBatch);
+    const dispatched = await dispatchEvents(deps, scope, dispatchBatch, firstDelayMs);
     const free = concurrency - inFlight.size;
     if (free <= 0 || stopped) return dispatched === dispatchBatch;
     const claimed = await claimDeliveries(deps, scope, free, leaseMs);

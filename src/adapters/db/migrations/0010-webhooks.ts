@@ -4,7 +4,17 @@ import { type Kysely, sql } from 'kysely';
 // delivery worker fans each one out (dispatched_at) to the endpoints subscribed to it.
 export async function up(db: Kysely<unknown>): Promise<void> {
   const mode = sql`mode in ('test', 'live')`;
-  await db.schema.alterTable('events').addColumn('dispatched_at', 'timestamptz').execute();
+  // Events from before webhooks existed had no endpoint to go to: they count as dispatched
+  // now. A column added with a non-volatile default is not rewritten (the value is stored
+  // once); dropping the default then leaves new events null, waiting for the worker.
+  await db.schema
+    .alterTable('events')
+    .addColumn('dispatched_at', 'timestamptz', (c) => c.defaultTo(sql`now()`))
+    .execute();
+  await db.schema
+    .alterTable('events')
+    .alterColumn('dispatched_at', (c) => c.dropDefault())
+    .execute();
   // Only events not yet fanned out: the index stays as small as the backlog.
   await db.schema
     .createIndex('events_undispatched')
