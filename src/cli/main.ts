@@ -12,6 +12,8 @@ import { serializeAccount } from '../http/routes/accounts.js';
 import { serializeApiKey } from '../http/routes/api-keys.js';
 import { openConfiguredDatabase, startServer, stopOnSignals, VERSION } from '../main.js';
 import { systemClock } from '../ports/clock.js';
+import { UsageError } from './api-client.js';
+import { listenCommand, triggerCommand } from './event-commands.js';
 
 const HELP = `flint ${VERSION} — order-first payments API
 
@@ -30,10 +32,20 @@ Commands:
       --name NAME     (required)   --currency CODE (default USD)
   keys create         Create a secret key for an account; prints it as JSON.
       --account ID    (required)   --mode test|live (default test)   --name NAME
+  trigger TYPE        Make the changes that record a TYPE event (test mode, through
+                      the API), print what was created and the event.
+  listen              Forward the account's new events to a local URL as signed
+                      Standard Webhooks deliveries; prints the signing secret.
+      --forward-to URL   (required)   --events TYPE,TYPE (default all)
+      --live          forward live-mode events (needs an sk_live_ key)
+
+  trigger and listen call a running Flint:
+      --api-key KEY   (default $FLINT_API_KEY)
+      --api-url URL   (default $FLINT_API_URL or http://127.0.0.1:4242)
 
 Environment: DATABASE_URL, FLINT_DATA_DIR, PORT, HOST, FLINT_ADMIN_TOKEN,
-FLINT_LOG_LEVEL, FLINT_RATE_LIMIT, FLINT_DB_POOL_SIZE, FLINT_DB_PREPARED_STATEMENTS
-(see README).
+FLINT_LOG_LEVEL, FLINT_RATE_LIMIT, FLINT_DB_POOL_SIZE, FLINT_DB_PREPARED_STATEMENTS,
+FLINT_API_KEY, FLINT_API_URL (see README).
 `;
 
 const OPTIONS = {
@@ -44,6 +56,11 @@ const OPTIONS = {
   currency: { type: 'string' },
   account: { type: 'string' },
   mode: { type: 'string' },
+  'api-key': { type: 'string' },
+  'api-url': { type: 'string' },
+  'forward-to': { type: 'string' },
+  events: { type: 'string' },
+  live: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -155,8 +172,6 @@ async function keysCreate(flags: Flags): Promise<void> {
   process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
 }
 
-class UsageError extends Error {}
-
 export async function main(argv: string[]): Promise<void> {
   try {
     const { values: flags, positionals } = parseArgs({
@@ -167,6 +182,7 @@ export async function main(argv: string[]): Promise<void> {
     const command = positionals.join(' ');
     if (flags.version) return void process.stdout.write(`${VERSION}\n`);
     if (flags.help || command === '' || command === 'help') return void process.stdout.write(HELP);
+    if (positionals[0] === 'trigger') return await triggerCommand(flags, positionals.slice(1));
     switch (command) {
       case 'dev':
         return await dev(flags);
@@ -178,6 +194,8 @@ export async function main(argv: string[]): Promise<void> {
         return await accountsCreate(flags);
       case 'keys create':
         return await keysCreate(flags);
+      case 'listen':
+        return await listenCommand(flags);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
