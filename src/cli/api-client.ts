@@ -1,10 +1,9 @@
+import { UsageError } from './usage-error.js';
+
 // How the `trigger` and `listen` commands talk to a running Flint: its HTTP API, with a
 // secret key, exactly as an integration would.
 
 export const DEFAULT_API_URL = 'http://127.0.0.1:4242';
-
-/** A wrong invocation (bad flags or key): exits with 2 and points at --help. */
-export class UsageError extends Error {}
 
 /** The API answered with an error (or not at all). */
 export class ApiCallError extends Error {

@@ -1,7 +1,8 @@
 import { EVENT_TYPES, isEventType } from '../domain/event-types.js';
-import { apiTargetOf, UsageError } from './api-client.js';
+import { apiTargetOf } from './api-client.js';
 import { listen, newSigningSecret } from './listen.js';
 import { TRIGGERABLE_TYPES, trigger } from './trigger.js';
+import { UsageError } from './usage-error.js';
 
 // `flint trigger` and `flint listen`: their flags, checked before anything is called.
 

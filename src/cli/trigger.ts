@@ -1,6 +1,7 @@
 import type { EventType } from '../domain/event-types.js';
-import { type ApiTarget, callApi, UsageError } from './api-client.js';
+import { type ApiTarget, callApi } from './api-client.js';
 import { TriggerSteps } from './trigger-steps.js';
+import { UsageError } from './usage-error.js';
 
 // `flint trigger <event-type>`: makes, through the API and in test mode, the changes
 // that record an event of that type, then shows the event.
