@@ -1,4 +1,4 @@
-import { writeAsOne } from '../adapters/db/one-statement.js';
+import { writeAsOneLast } from '../adapters/db/one-statement.js';
 import { insertEventsQuery } from '../adapters/db/repos/events-repo.js';
 import { selectPaymentIntentsByOrderIds } from '../adapters/db/repos/payment-intents-repo.js';
 import {
@@ -67,7 +67,7 @@ export async function recordOutcomes(
   refundId: string,
   outcomes: ReadonlyMap<string, ItemOutcome>,
 ): Promise<Result<RefundAggregate>> {
-  return withOrderLock(deps, tenant, { refundId }, async (tx, orderId, now) => {
+  return withOrderLock(deps, tenant, { refundId }, async (tx, now) => {
     const fresh = await selectRefund(tx, tenant, refundId);
     if (!fresh) return fail(missing('refund'));
     let givenBack = 0;
@@ -97,11 +97,12 @@ export async function recordOutcomes(
     const writes = updateRefundQueries(tx, updated);
     if (givenBack === 0) {
       // Only the refund changed: the order keeps its version and gets no event.
-      await writeAsOne(tx, events.length ? [...writes, insertEventsQuery(tx, events)] : writes);
+      await writeAsOneLast(tx, events.length ? [...writes, insertEventsQuery(tx, events)] : writes);
       return ok(updated);
     }
     // Money moved back: the order's amounts and status change.
-    const current = await readLockedOrder(tx, tenant, orderId);
+    const current = await readLockedOrder(tx, tenant, fresh.refund.order_id);
+    if (!current) throw new Error(`the order of refund ${refundId} vanished`);
     const changed = await applyOrderChange(
       tx,
       tenant,

@@ -1,5 +1,6 @@
 import type { Compilable, CompiledQuery, Kysely, OperationNodeSource } from 'kysely';
 import { sql } from 'kysely';
+import { SENT_WITH_NEXT_TEXT } from './deferring-client.js';
 import type { Database } from './schema.js';
 
 /** An insert, update or delete, built but not yet run. */
@@ -12,16 +13,31 @@ export type Write = Compilable & OperationNodeSource;
  * and cannot read each other's; foreign keys are checked once, at the end of the statement.
  */
 export async function writeAsOne(db: Kysely<Database>, writes: readonly Write[]): Promise<void> {
+  const query = oneStatement(db, writes);
+  if (query) await db.executeQuery(query);
+}
+
+/**
+ * A transaction's last writes, as `writeAsOne`, sent with its commit in one round trip
+ * (`SENT_WITH_NEXT`): their failure is the commit's. Only for writes nothing in the
+ * transaction waits on, called right before it returns.
+ */
+export async function writeAsOneLast(
+  db: Kysely<Database>,
+  writes: readonly Write[],
+): Promise<void> {
+  const query = oneStatement(db, writes);
+  if (query) await db.executeQuery({ ...query, sql: `${query.sql} ${SENT_WITH_NEXT_TEXT}` });
+}
+
+function oneStatement(db: Kysely<Database>, writes: readonly Write[]): CompiledQuery | undefined {
   const [first, ...rest] = writes;
-  if (!first) return;
-  if (rest.length === 0) {
-    await db.executeQuery(first.compile());
-    return;
-  }
+  if (!first) return undefined;
+  if (rest.length === 0) return first.compile();
   // Kysely types a CTE by its rows; these only write, so their rows are never read.
   let query = db.with('w0', () => first as never);
   for (const [i, write] of rest.entries()) query = query.with(`w${i + 1}`, () => write as never);
-  await query.selectNoFrom(sql<number>`1`.as('done')).execute();
+  return query.selectNoFrom(sql<number>`1`.as('done')).compile();
 }
 
 /**
