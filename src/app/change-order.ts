@@ -4,7 +4,7 @@ import {
   writeAsOneLast,
   writeAsOneReturningRows,
 } from '../adapters/db/one-statement.js';
-import { insertEvents, insertEventsQuery } from '../adapters/db/repos/events-repo.js';
+import { insertEventsQuery } from '../adapters/db/repos/events-repo.js';
 import { selectTaxRatesByIds } from '../adapters/db/repos/order-inputs-repo.js';
 import {
   lockOrderById,
@@ -43,8 +43,8 @@ export interface OrderChange {
   /**
    * Conditional writes of other rows (each with a `returning` clause) that decide the
    * rest, in the same statement: `decide` gets the rows each changed and answers with
-   * more events to record (one more statement when there are any), or a failure that
-   * undoes everything the change wrote.
+   * more events to record (one more statement, sent with the commit, when there are
+   * any), or a failure that undoes everything the change wrote.
    */
   readonly conditional?: {
     readonly writes: Readonly<Record<string, Write>>;
@@ -150,6 +150,6 @@ export async function applyOrderChange(
   }
   const decided = conditional.decide(await writeAsOneReturningRows(tx, all, conditional.writes));
   if (!decided.ok) throw new Rollback(decided.error);
-  await insertEvents(tx, decided.value);
+  if (decided.value.length > 0) await writeAsOneLast(tx, [insertEventsQuery(tx, decided.value)]);
   return ok(view);
 }

@@ -1,4 +1,4 @@
-import { writeAsOne } from '../adapters/db/one-statement.js';
+import { writeAsOne, writeAsOneLast } from '../adapters/db/one-statement.js';
 import type { Page, PageRequest } from '../adapters/db/pagination.js';
 import {
   expireCheckoutSession as expireRow,
@@ -7,7 +7,7 @@ import {
   selectCheckoutSession,
 } from '../adapters/db/repos/checkout-sessions-repo.js';
 import { selectCustomerById } from '../adapters/db/repos/customers-repo.js';
-import { insertEvents, insertEventsQuery } from '../adapters/db/repos/events-repo.js';
+import { insertEventsQuery } from '../adapters/db/repos/events-repo.js';
 import { selectOrderAggregate } from '../adapters/db/repos/orders-repo.js';
 import { type RefundAggregate, selectRefundsByOrder } from '../adapters/db/repos/refunds-repo.js';
 import type { CheckoutSessionRow, CustomerRow } from '../adapters/db/schema.js';
@@ -149,7 +149,7 @@ export async function expireCheckoutSession(
     const row = await expireRow(tx, id, now);
     if (row) {
       const event = checkoutSessionEvent(tenant, actor, 'checkout.session.expired', row, now);
-      await insertEvents(tx, [event]);
+      await writeAsOneLast(tx, [insertEventsQuery(tx, [event])]);
     }
     return row;
   });
