@@ -2,9 +2,9 @@ import type { Kysely } from 'kysely';
 import {
   type Write,
   writeAsOneLast,
-  writeAsOneReturningIds,
+  writeAsOneReturningRows,
 } from '../adapters/db/one-statement.js';
-import { insertEvents, insertEventsQuery } from '../adapters/db/repos/events-repo.js';
+import { insertEventsQuery } from '../adapters/db/repos/events-repo.js';
 import { selectTaxRatesByIds } from '../adapters/db/repos/order-inputs-repo.js';
 import {
   lockOrderById,
@@ -41,14 +41,16 @@ export interface OrderChange {
   /** Events about other objects, recorded before the order's own. */
   readonly events?: readonly EventRow[];
   /**
-   * Conditional writes of other rows (each `returning id`) that decide the rest, in the
-   * same statement: `decide` gets the ids each changed and answers with more events to
-   * record (one more statement when there are any), or a failure that undoes everything
-   * the change wrote.
+   * Conditional writes of other rows (each with a `returning` clause) that decide the
+   * rest, in the same statement: `decide` gets the rows each changed and answers with
+   * more events to record (one more statement, sent with the commit, when there are
+   * any), or a failure that undoes everything the change wrote.
    */
   readonly conditional?: {
     readonly writes: Readonly<Record<string, Write>>;
-    readonly decide: (ids: Readonly<Record<string, readonly string[]>>) => Result<EventRow[]>;
+    readonly decide: (
+      rows: Readonly<Record<string, readonly Record<string, unknown>[]>>,
+    ) => Result<EventRow[]>;
   };
 }
 
@@ -139,15 +141,15 @@ export async function applyOrderChange(
     updateOrderQuery(tx, order),
     insertEventsQuery(tx, [
       ...events,
-      orderEvent(tenant, actor, event, view, before.pricing.net, now),
+      orderEvent(tenant, actor, event, view, before.pricing.net, now, before),
     ]),
   ];
   if (!conditional) {
     await writeAsOneLast(tx, all);
     return ok(view);
   }
-  const decided = conditional.decide(await writeAsOneReturningIds(tx, all, conditional.writes));
+  const decided = conditional.decide(await writeAsOneReturningRows(tx, all, conditional.writes));
   if (!decided.ok) throw new Rollback(decided.error);
-  await insertEvents(tx, decided.value);
+  if (decided.value.length > 0) await writeAsOneLast(tx, [insertEventsQuery(tx, decided.value)]);
   return ok(view);
 }

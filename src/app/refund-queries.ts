@@ -46,6 +46,7 @@ export async function updateRefundDetails(
       { type: 'refund.updated', objectType: 'refund', objectId: refundId },
       refundResource(updated),
       now,
+      refundResource(fresh),
     );
     await writeAsOne(tx, [...updateRefundQueries(tx, updated), insertEventsQuery(tx, [event])]);
     return ok(updated);

@@ -1,0 +1,36 @@
+/**
+ * Every event type Flint records (PRODUCT.md §4): one per state change of an object, in
+ * the transaction that made it. The list filters of GET /v1/events and the CLI name
+ * types from here, so a typo is an error rather than an empty answer.
+ */
+export const EVENT_TYPES = [
+  'order.created',
+  'order.updated',
+  'order.paid',
+  'order.partially_refunded',
+  'order.refunded',
+  'order.closed',
+  'order.canceled',
+  'payment_intent.created',
+  'payment_intent.requires_action',
+  'payment_intent.succeeded',
+  'payment_intent.failed',
+  'payment_intent.canceled',
+  'refund.created',
+  'refund.updated',
+  'refund.requires_action',
+  'refund.succeeded',
+  'refund.failed',
+  'refund.canceled',
+  'checkout.session.created',
+  'checkout.session.completed',
+  'checkout.session.expired',
+] as const;
+
+export type EventType = (typeof EVENT_TYPES)[number];
+
+const KNOWN: ReadonlySet<string> = new Set(EVENT_TYPES);
+
+export function isEventType(value: string): value is EventType {
+  return KNOWN.has(value);
+}
