@@ -13,11 +13,12 @@ import type { Config } from './config.js';
 import { buildApp } from './http/app.js';
 import { systemClock } from './ports/clock.js';
 import { defaultProcessors } from './processors.js';
+import { VERSION } from './version.js';
 import { startIdempotencyReaper } from './workers/idempotency-reaper.js';
 import { startSettlementWorker } from './workers/settlement.js';
 import { startWebhookDeliveryWorker } from './workers/webhook-delivery.js';
 
-export const VERSION = '0.1.0';
+export { VERSION };
 
 export interface RunningServer {
   readonly url: string;

@@ -1,6 +1,10 @@
 import type { Kysely } from 'kysely';
-import { type Write, writeAsOne, writeAsOneReturningIds } from '../adapters/db/one-statement.js';
-import { insertEvents, insertEventsQuery } from '../adapters/db/repos/events-repo.js';
+import {
+  type Write,
+  writeAsOneLast,
+  writeAsOneReturningRows,
+} from '../adapters/db/one-statement.js';
+import { insertEventsQuery } from '../adapters/db/repos/events-repo.js';
 import { selectTaxRatesByIds } from '../adapters/db/repos/order-inputs-repo.js';
 import {
   lockOrderById,
@@ -37,14 +41,16 @@ export interface OrderChange {
   /** Events about other objects, recorded before the order's own. */
   readonly events?: readonly EventRow[];
   /**
-   * Conditional writes of other rows (each `returning id`) that decide the rest, in the
-   * same statement: `decide` gets the ids each changed and answers with more events to
-   * record (one more statement when there are any), or a failure that undoes everything
-   * the change wrote.
+   * Conditional writes of other rows (each with a `returning` clause) that decide the
+   * rest, in the same statement: `decide` gets the rows each changed and answers with
+   * more events to record (one more statement, sent with the commit, when there are
+   * any), or a failure that undoes everything the change wrote.
    */
   readonly conditional?: {
     readonly writes: Readonly<Record<string, Write>>;
-    readonly decide: (ids: Readonly<Record<string, readonly string[]>>) => Result<EventRow[]>;
+    readonly decide: (
+      rows: Readonly<Record<string, readonly Record<string, unknown>[]>>,
+    ) => Result<EventRow[]>;
   };
 }
 
@@ -53,35 +59,31 @@ export type OrderKey = string | { readonly refundId: string };
 
 /**
  * Runs `work` in a transaction holding the order's lock, for changes to what the lock
- * guards (the order, its payments and refunds). `work` gets the order's id and reads
- * what it needs after the lock (`readLockedOrder`); a refund's answer that moves no money
- * never reads the order at all.
+ * guards (the order, its payments and refunds). `work` reads what it needs after the
+ * lock (`readLockedOrder`, or the refund it answers for) and finds there whether it
+ * exists; the lock is sent with that first read, in one round trip.
  */
 export async function withOrderLock<T>(
   deps: Deps,
   tenant: Tenant,
   key: OrderKey,
-  work: (tx: Kysely<Database>, orderId: string, now: Date) => Promise<Result<T>>,
+  work: (tx: Kysely<Database>, now: Date) => Promise<Result<T>>,
 ): Promise<Result<T>> {
   return inTransaction(deps.db, async (tx) => {
-    const orderId =
-      typeof key === 'string'
-        ? await lockOrderById(tx, tenant, key)
-        : await lockOrderOfRefund(tx, tenant, key.refundId);
-    if (!orderId) return fail(missing(typeof key === 'string' ? 'order' : 'refund'));
-    return work(tx, orderId, deps.clock.now());
+    if (typeof key === 'string') await lockOrderById(tx, tenant, key);
+    else await lockOrderOfRefund(tx, tenant, key.refundId);
+    return work(tx, deps.clock.now());
   });
 }
 
-/** The order, priced, read after its lock was taken. */
+/** The order, priced, read after its lock was taken; undefined when the tenant has none. */
 export async function readLockedOrder(
   tx: Kysely<Database>,
   tenant: Tenant,
   orderId: string,
-): Promise<OrderView> {
+): Promise<OrderView | undefined> {
   const current = await selectOrderAggregate(tx, tenant, orderId);
-  if (!current) throw new Error(`locked order ${orderId} vanished`);
-  return { ...current, pricing: priceWith(current, current.taxRates) };
+  return current && { ...current, pricing: priceWith(current, current.taxRates) };
 }
 
 /**
@@ -94,11 +96,12 @@ export async function changeOrder(
   deps: Deps,
   tenant: Tenant,
   actor: Actor,
-  key: OrderKey,
+  orderId: string,
   change: (current: OrderView, tx: Kysely<Database>, now: Date) => Promise<Result<OrderChange>>,
 ): Promise<Result<OrderView>> {
-  return withOrderLock(deps, tenant, key, async (tx, orderId, now) => {
+  return withOrderLock(deps, tenant, orderId, async (tx, now) => {
     const before = await readLockedOrder(tx, tenant, orderId);
+    if (!before) return fail(missing('order'));
     const changed = await change(before, tx, now);
     if (!changed.ok) return changed;
     return applyOrderChange(tx, tenant, actor, before, changed.value, now);
@@ -138,15 +141,15 @@ export async function applyOrderChange(
     updateOrderQuery(tx, order),
     insertEventsQuery(tx, [
       ...events,
-      orderEvent(tenant, actor, event, view, before.pricing.net, now),
+      orderEvent(tenant, actor, event, view, before.pricing.net, now, before),
     ]),
   ];
   if (!conditional) {
-    await writeAsOne(tx, all);
+    await writeAsOneLast(tx, all);
     return ok(view);
   }
-  const decided = conditional.decide(await writeAsOneReturningIds(tx, all, conditional.writes));
+  const decided = conditional.decide(await writeAsOneReturningRows(tx, all, conditional.writes));
   if (!decided.ok) throw new Rollback(decided.error);
-  await insertEvents(tx, decided.value);
+  if (decided.value.length > 0) await writeAsOneLast(tx, [insertEventsQuery(tx, decided.value)]);
   return ok(view);
 }

@@ -1,11 +1,13 @@
+import { writeAsOne, writeAsOneLast } from '../adapters/db/one-statement.js';
 import type { Page, PageRequest } from '../adapters/db/pagination.js';
 import {
   expireCheckoutSession as expireRow,
-  insertCheckoutSession,
+  insertCheckoutSessionQuery,
   listCheckoutSessions as listRows,
   selectCheckoutSession,
 } from '../adapters/db/repos/checkout-sessions-repo.js';
 import { selectCustomerById } from '../adapters/db/repos/customers-repo.js';
+import { insertEventsQuery } from '../adapters/db/repos/events-repo.js';
 import { selectOrderAggregate } from '../adapters/db/repos/orders-repo.js';
 import { type RefundAggregate, selectRefundsByOrder } from '../adapters/db/repos/refunds-repo.js';
 import type { CheckoutSessionRow, CustomerRow } from '../adapters/db/schema.js';
@@ -13,9 +15,10 @@ import { fail, missing, ok, type Result } from '../domain/errors.js';
 import { type Metadata, withoutEmptyValues } from '../domain/metadata.js';
 import { requireAction } from '../domain/order-lifecycle.js';
 import type { Tenant } from '../domain/tenant.js';
+import { checkoutSessionEvent } from './checkout-session-events.js';
 import { type CreateOrderInput, createOrder } from './create-order.js';
 import type { Deps } from './deps.js';
-import { type Actor, recordEvent } from './events.js';
+import type { Actor } from './events.js';
 import { newId } from './ids.js';
 import { moneyOf, type OrderView, viewOrder } from './order-pricing.js';
 
@@ -97,17 +100,12 @@ export async function createCheckoutSession(
     created_at: now,
     updated_at: now,
   };
-  await deps.db.transaction().execute(async (tx) => {
-    await insertCheckoutSession(tx, session);
-    await recordEvent(
-      tx,
-      tenant,
-      actor,
-      { type: 'checkout.session.created', objectType: 'checkout_session', objectId: session.id },
-      { checkout_session_id: session.id, order_id: orderId, status: 'open' },
-      now,
-    );
-  });
+  await writeAsOne(deps.db, [
+    insertCheckoutSessionQuery(deps.db, session),
+    insertEventsQuery(deps.db, [
+      checkoutSessionEvent(tenant, actor, 'checkout.session.created', session, now),
+    ]),
+  ]);
   return ok(await viewCheckoutSession(deps, tenant, session));
 }
 
@@ -148,16 +146,12 @@ export async function expireCheckoutSession(
   if (!session) return fail(missing('checkout session'));
   const now = deps.clock.now();
   const expired = await deps.db.transaction().execute(async (tx) => {
-    if (!(await expireRow(tx, id, now))) return false;
-    await recordEvent(
-      tx,
-      tenant,
-      actor,
-      { type: 'checkout.session.expired', objectType: 'checkout_session', objectId: id },
-      { checkout_session_id: id, order_id: session.order_id, status: 'expired' },
-      now,
-    );
-    return true;
+    const row = await expireRow(tx, id, now);
+    if (row) {
+      const event = checkoutSessionEvent(tenant, actor, 'checkout.session.expired', row, now);
+      await writeAsOneLast(tx, [insertEventsQuery(tx, [event])]);
+    }
+    return row;
   });
   if (!expired) {
     return fail({
@@ -166,7 +160,5 @@ export async function expireCheckoutSession(
       loc: ['status'],
     });
   }
-  return ok(
-    await viewCheckoutSession(deps, tenant, { ...session, status: 'expired', updated_at: now }),
-  );
+  return ok(await viewCheckoutSession(deps, tenant, expired));
 }

@@ -1,9 +1,11 @@
 import type { Kysely } from 'kysely';
 import { insertEvents } from '../adapters/db/repos/events-repo.js';
 import type { Database, EventRow } from '../adapters/db/schema.js';
+import type { EventType } from '../domain/event-types.js';
 import type { NetAmounts } from '../domain/pricing.js';
 import type { Tenant } from '../domain/tenant.js';
 import { netAmounts, orderResource } from '../resources/order.js';
+import { previousAttributes } from '../resources/previous-attributes.js';
 import { newId } from './ids.js';
 import type { OrderView } from './order-pricing.js';
 
@@ -13,23 +15,32 @@ export interface Actor {
   readonly id: string | null;
 }
 
-export type OrderEventType =
-  | 'order.created'
-  | 'order.updated'
-  | 'order.canceled'
-  | 'order.closed'
-  | 'order.paid'
-  | 'order.partially_refunded'
-  | 'order.refunded';
+export type OrderEventType = Extract<EventType, `order.${string}`>;
 
-/** An event about any object, to be written in the transaction that made the change. */
+/** What an event is about. */
+export interface EventSubject {
+  readonly type: EventType;
+  readonly objectType: string;
+  readonly objectId: string;
+}
+
+/**
+ * An event about any object, to be written in the transaction that made the change.
+ * `previous` (the object as it was, for `*.updated` events) gives
+ * `data.previous_attributes`: the fields that changed, with their values before.
+ */
 export function objectEvent(
   tenant: Tenant,
   actor: Actor,
-  event: { readonly type: string; readonly objectType: string; readonly objectId: string },
+  event: EventSubject,
   object: Record<string, unknown>,
   now: Date,
+  previous?: Record<string, unknown>,
 ): EventRow {
+  const data =
+    previous === undefined
+      ? { object }
+      : { object, previous_attributes: previousAttributes(previous, object) };
   return {
     id: newId('evt'),
     account_id: tenant.accountId,
@@ -39,14 +50,18 @@ export function objectEvent(
     object_id: event.objectId,
     actor_type: actor.type,
     actor_id: actor.id,
-    data: { object },
+    data,
     amounts_before: null,
     amounts_after: null,
     created_at: now,
   };
 }
 
-/** An order event: the order as it now is, and its amounts before and after (the timeline's). */
+/**
+ * An order event: the order as it now is, and its amounts before and after (the
+ * timeline's). An `order.updated` event given the order as it was (`previous`) also
+ * says which fields changed.
+ */
 export function orderEvent(
   tenant: Tenant,
   actor: Actor,
@@ -54,6 +69,7 @@ export function orderEvent(
   view: OrderView,
   before: NetAmounts | null,
   now: Date,
+  previous?: OrderView,
 ): EventRow {
   const currency = view.order.currency;
   return {
@@ -63,6 +79,7 @@ export function orderEvent(
       { type, objectType: 'order', objectId: view.order.id },
       orderResource(view),
       now,
+      type === 'order.updated' && previous ? orderResource(previous) : undefined,
     ),
     amounts_before: before ? netAmounts(before, currency) : null,
     amounts_after: netAmounts(view.pricing.net, currency),
@@ -74,7 +91,7 @@ export async function recordEvent(
   db: Kysely<Database>,
   tenant: Tenant,
   actor: Actor,
-  event: { readonly type: string; readonly objectType: string; readonly objectId: string },
+  event: EventSubject,
   object: Record<string, unknown>,
   now: Date,
 ): Promise<void> {

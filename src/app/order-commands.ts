@@ -1,3 +1,4 @@
+import { closeOpenSessionsQuery } from '../adapters/db/repos/checkout-sessions-repo.js';
 import { findCouponByCode } from '../adapters/db/repos/coupons-repo.js';
 import { selectCustomerById } from '../adapters/db/repos/customers-repo.js';
 import {
@@ -11,6 +12,7 @@ import { type Metadata, mergeMetadata } from '../domain/metadata.js';
 import { type OrderAction, requireAction, TERMINAL_BY_ACTION } from '../domain/order-lifecycle.js';
 import type { Tenant } from '../domain/tenant.js';
 import { changeOrder } from './change-order.js';
+import { closedSessionEvents } from './checkout-session-events.js';
 import { amountIn } from './create-order.js';
 import type { Deps } from './deps.js';
 import type { Actor } from './events.js';
@@ -161,7 +163,10 @@ export async function removeCoupon(
   });
 }
 
-/** Cancels an OPEN order or closes a paid one. */
+/**
+ * Cancels an OPEN order or closes a paid one. A canceled order can no longer be paid:
+ * its open checkout sessions expire with it, in the same statement.
+ */
 export async function endOrder(
   deps: Deps,
   tenant: Tenant,
@@ -169,13 +174,20 @@ export async function endOrder(
   orderId: string,
   action: Extract<OrderAction, 'cancel' | 'close'>,
 ): Promise<Result<OrderView>> {
-  return changeOrder(deps, tenant, actor, orderId, async (current) => {
+  return changeOrder(deps, tenant, actor, orderId, async (current, tx, now) => {
     const allowed = requireAction(current.order.status, action, moneyOf(current));
     if (!allowed.ok) return allowed;
     const status = TERMINAL_BY_ACTION[action];
+    const aggregate = { ...current, order: { ...current.order, status } };
+    if (action === 'close') return ok({ aggregate, event: 'order.closed' as const });
     return ok({
-      aggregate: { ...current, order: { ...current.order, status } },
-      event: action === 'cancel' ? ('order.canceled' as const) : ('order.closed' as const),
+      aggregate,
+      event: 'order.canceled' as const,
+      conditional: {
+        writes: { sessions: closeOpenSessionsQuery(tx, current.order.id, 'expired', now) },
+        decide: (rows) =>
+          ok(closedSessionEvents(tenant, actor, 'checkout.session.expired', rows.sessions, now)),
+      },
     });
   });
 }

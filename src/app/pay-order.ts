@@ -14,6 +14,7 @@ import type { Tenant } from '../domain/tenant.js';
 import type { ChargeOutcome, PaymentProcessor, Processors } from '../ports/payment-processor.js';
 import { paymentIntentResource } from '../resources/payment-intent.js';
 import { changeOrder } from './change-order.js';
+import { closedSessionEvents } from './checkout-session-events.js';
 import type { Deps } from './deps.js';
 import { type Actor, objectEvent } from './events.js';
 import { newId } from './ids.js';
@@ -217,7 +218,10 @@ async function reserve(
   });
 }
 
-function outcomeRow(outcome: ChargeOutcome, now: Date): PaymentIntentOutcome {
+function outcomeRow(
+  outcome: ChargeOutcome,
+  now: Date,
+): PaymentIntentOutcome & { readonly status: ChargeOutcome['status'] } {
   switch (outcome.status) {
     case 'succeeded':
       return {
@@ -280,17 +284,20 @@ export async function settle(
       refunded: current.order.refunded,
     });
     const completes = status === 'PAID' && current.order.status !== 'PAID';
-    const event = (type: string, objectType: string, objectId: string, object: object) =>
-      objectEvent(tenant, actor, { type, objectType, objectId }, { ...object }, now);
     return ok({
       aggregate: { ...current, payments, order: { ...current.order, paid, status } },
       event: completes ? ('order.paid' as const) : ('order.updated' as const),
       events: [
-        event(
-          row.status === 'succeeded' ? 'payment_intent.succeeded' : `payment_intent.${row.status}`,
-          'payment_intent',
-          intent.id,
+        objectEvent(
+          tenant,
+          actor,
+          {
+            type: `payment_intent.${row.status}`,
+            objectType: 'payment_intent',
+            objectId: intent.id,
+          },
           paymentIntentResource(settled),
+          now,
         ),
       ],
       // All in the order's statement. The answer is recorded once: only an intent still
@@ -303,15 +310,15 @@ export async function settle(
             ? { sessions: closeOpenSessionsQuery(tx, current.order.id, 'complete', now) }
             : {}),
         },
-        decide: (ids) =>
-          ids.intent?.length
+        decide: (rows) =>
+          rows.intent?.length
             ? ok(
-                (ids.sessions ?? []).map((id) =>
-                  event('checkout.session.completed', 'checkout_session', id, {
-                    checkout_session_id: id,
-                    order_id: current.order.id,
-                    status: 'complete',
-                  }),
+                closedSessionEvents(
+                  tenant,
+                  actor,
+                  'checkout.session.completed',
+                  rows.sessions,
+                  now,
                 ),
               )
             : fail(alreadyRecorded),

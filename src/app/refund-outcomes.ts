@@ -1,4 +1,4 @@
-import { writeAsOne } from '../adapters/db/one-statement.js';
+import { writeAsOneLast } from '../adapters/db/one-statement.js';
 import { insertEventsQuery } from '../adapters/db/repos/events-repo.js';
 import { selectPaymentIntentsByOrderIds } from '../adapters/db/repos/payment-intents-repo.js';
 import {
@@ -6,11 +6,12 @@ import {
   selectRefund,
   updateRefundQueries,
 } from '../adapters/db/repos/refunds-repo.js';
-import type { RefundItemRow, RefundRow } from '../adapters/db/schema.js';
+import type { EventRow, RefundItemRow, RefundRow } from '../adapters/db/schema.js';
 import { fail, missing, ok, type Result } from '../domain/errors.js';
 import { statusAfterMoneyMoved } from '../domain/order-lifecycle.js';
 import {
   type RefundFailureReason,
+  type RefundStatus,
   referenceStatusOf,
   refundStatusOf,
 } from '../domain/refund-status.js';
@@ -66,7 +67,7 @@ export async function recordOutcomes(
   refundId: string,
   outcomes: ReadonlyMap<string, ItemOutcome>,
 ): Promise<Result<RefundAggregate>> {
-  return withOrderLock(deps, tenant, { refundId }, async (tx, orderId, now) => {
+  return withOrderLock(deps, tenant, { refundId }, async (tx, now) => {
     const fresh = await selectRefund(tx, tenant, refundId);
     if (!fresh) return fail(missing('refund'));
     let givenBack = 0;
@@ -92,24 +93,16 @@ export async function recordOutcomes(
       updated_at: now,
     };
     const updated: RefundAggregate = { ...fresh, refund, items };
-    const type = status === fresh.refund.status ? 'refund.updated' : `refund.${status}`;
-    const events = [
-      objectEvent(
-        tenant,
-        actor,
-        { type, objectType: 'refund', objectId: refundId },
-        refundResource(updated),
-        now,
-      ),
-    ];
+    const events = refundEvents(tenant, actor, fresh, updated, now);
     const writes = updateRefundQueries(tx, updated);
     if (givenBack === 0) {
       // Only the refund changed: the order keeps its version and gets no event.
-      await writeAsOne(tx, [...writes, insertEventsQuery(tx, events)]);
+      await writeAsOneLast(tx, events.length ? [...writes, insertEventsQuery(tx, events)] : writes);
       return ok(updated);
     }
     // Money moved back: the order's amounts and status change.
-    const current = await readLockedOrder(tx, tenant, orderId);
+    const current = await readLockedOrder(tx, tenant, fresh.refund.order_id);
+    if (!current) throw new Error(`the order of refund ${refundId} vanished`);
     const changed = await applyOrderChange(
       tx,
       tenant,
@@ -120,6 +113,37 @@ export async function recordOutcomes(
     );
     return changed.ok ? ok(updated) : changed;
   });
+}
+
+/**
+ * The event of a refund's answer: `refund.<status>` when its status moved; otherwise
+ * `refund.updated` with what changed (a reference number that arrived) — or none when
+ * nothing the API shows changed (the processor's own id for a part still pending).
+ */
+function refundEvents(
+  tenant: Tenant,
+  actor: Actor,
+  before: RefundAggregate,
+  after: RefundAggregate,
+  now: Date,
+): EventRow[] {
+  const object = refundResource(after);
+  const subject = { objectType: 'refund', objectId: after.refund.id };
+  const moved = after.refund.status !== before.refund.status && after.refund.status !== 'pending';
+  if (moved) {
+    const type = `refund.${after.refund.status as Exclude<RefundStatus, 'pending'>}` as const;
+    return [objectEvent(tenant, actor, { ...subject, type }, object, now)];
+  }
+  const event = objectEvent(
+    tenant,
+    actor,
+    { ...subject, type: 'refund.updated' },
+    object,
+    now,
+    refundResource(before),
+  );
+  const { previous_attributes } = event.data as { previous_attributes?: object };
+  return previous_attributes && Object.keys(previous_attributes).length > 0 ? [event] : [];
 }
 
 /** The network's reference number often comes after the refund succeeded: record it once. */

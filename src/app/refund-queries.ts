@@ -29,7 +29,7 @@ export async function updateRefundDetails(
   },
 ): Promise<Result<RefundAggregate>> {
   // Only the refund changes, under its order's lock: the order gets no new version.
-  return withOrderLock(deps, tenant, { refundId }, async (tx, _orderId, now) => {
+  return withOrderLock(deps, tenant, { refundId }, async (tx, now) => {
     const fresh = await selectRefund(tx, tenant, refundId);
     if (!fresh) return fail(missing('refund'));
     let metadata = fresh.refund.metadata;
@@ -46,6 +46,7 @@ export async function updateRefundDetails(
       { type: 'refund.updated', objectType: 'refund', objectId: refundId },
       refundResource(updated),
       now,
+      refundResource(fresh),
     );
     await writeAsOne(tx, [...updateRefundQueries(tx, updated), insertEventsQuery(tx, [event])]);
     return ok(updated);

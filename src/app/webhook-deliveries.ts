@@ -1,4 +1,5 @@
 import type { Page, PageRequest } from '../adapters/db/pagination.js';
+import { selectEventById } from '../adapters/db/repos/events-repo.js';
 import {
   type DeliveryWithAttempts,
   insertWebhookDeliveries,
@@ -8,7 +9,6 @@ import {
   selectSubscribedEndpoints,
   selectWebhookEndpointById,
 } from '../adapters/db/repos/webhook-endpoints-repo.js';
-import { selectEventById } from '../adapters/db/repos/webhook-outbox-repo.js';
 import type { WebhookEndpointRow } from '../adapters/db/schema-webhooks.js';
 import { fail, missing, ok, type Result } from '../domain/errors.js';
 import type { Tenant } from '../domain/tenant.js';

@@ -1,6 +1,8 @@
 /**
- * Every event type Flint writes, in one list: webhook endpoints subscribe to these (or to
- * `*`, every type), and `enabled_events` is validated against it.
+ * Every event type Flint records (PRODUCT.md §4): one per state change of an object, in
+ * the transaction that made it. The list filters of GET /v1/events and the CLI name
+ * types from here, so a typo is an error rather than an empty answer; webhook endpoints
+ * subscribe to these (or to `*`), and `enabled_events` is validated against them.
  */
 export const EVENT_TYPES = [
   'order.created',
@@ -17,7 +19,6 @@ export const EVENT_TYPES = [
   'payment_intent.canceled',
   'refund.created',
   'refund.updated',
-  'refund.pending',
   'refund.requires_action',
   'refund.succeeded',
   'refund.failed',
@@ -30,13 +31,14 @@ export const EVENT_TYPES = [
 
 export type EventType = (typeof EVENT_TYPES)[number];
 
+const KNOWN: ReadonlySet<string> = new Set(EVENT_TYPES);
+
+export function isEventType(value: string): value is EventType {
+  return KNOWN.has(value);
+}
+
 /** Subscribes an endpoint to every event type, including ones added later. */
 export const ALL_EVENTS = '*';
 
 /** What `enabled_events` may hold. */
 export const SUBSCRIBABLE_EVENTS: readonly string[] = [ALL_EVENTS, ...EVENT_TYPES];
-
-/** Whether an endpoint subscribed to `enabled` receives events of `type`. */
-export function isSubscribed(enabled: readonly string[], type: string): boolean {
-  return enabled.includes(ALL_EVENTS) || enabled.includes(type);
-}

@@ -33,6 +33,7 @@ import { registerApiKeyRoutes } from './routes/api-keys.js';
 import { registerCheckoutSessionRoutes } from './routes/checkout-sessions.js';
 import { registerCouponRoutes } from './routes/coupons.js';
 import { registerCustomerRoutes } from './routes/customers.js';
+import { registerEventRoutes } from './routes/events.js';
 import { registerOrderRoutes } from './routes/orders.js';
 import { registerPaymentRoutes } from './routes/payments.js';
 import { registerPriceRoutes } from './routes/prices.js';
@@ -227,6 +228,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     registerPaymentRoutes(api, deps, processors);
     registerRefundRoutes(api, deps, processors);
     registerCheckoutSessionRoutes(api, deps, processors);
+    registerEventRoutes(api, deps);
     const webhookServices = { secretBox, resolver: options.resolver ?? systemResolver };
     registerWebhookEndpointRoutes(api, deps, webhookServices);
     registerWebhookDeliveryRoutes(api, deps);

@@ -1,3 +1,4 @@
+import type { CheckoutSessionRow } from '../adapters/db/schema.js';
 import type { CheckoutSessionView } from '../app/checkout-sessions.js';
 import { orderResource } from './order.js';
 import { refundResource } from './refund.js';
@@ -37,6 +38,26 @@ export function checkoutSessionResource(view: CheckoutSessionView, baseUrl: stri
     refunds: view.refunds.map(refundResource),
     order_id: order.order.id,
     url: `${baseUrl}/checkout/${session.id}`,
+    success_url: session.success_url,
+    cancel_url: session.cancel_url,
+    metadata: session.metadata,
+    test_mode: session.mode === 'test',
+    created_at: session.created_at.toISOString(),
+    updated_at: session.updated_at.toISOString(),
+  };
+}
+
+/**
+ * A checkout session as its events carry it: the session's own fields. Its amounts,
+ * lines and payment are its order's (in the order's events of the same change), and
+ * its `url` depends on the address the API is called at: GET the session for those.
+ */
+export function checkoutSessionEventObject(session: CheckoutSessionRow) {
+  return {
+    checkout_session_id: session.id,
+    object: 'checkout_session' as const,
+    status: session.status,
+    order_id: session.order_id,
     success_url: session.success_url,
     cancel_url: session.cancel_url,
     metadata: session.metadata,

@@ -3,8 +3,8 @@ import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.js';
+import { DeferringClient } from './deferring-client.js';
 import { migrationProvider } from './migrations/index.js';
-import { PreparingClient } from './prepared-client.js';
 import type { Database } from './schema.js';
 
 export type DatabaseKind = 'postgres' | 'pglite';
@@ -50,7 +50,7 @@ function openPostgres(url: string, max: number, prepare: boolean): DatabaseHandl
   const pool = new pg.Pool({
     connectionString: url,
     max,
-    ...(prepare ? { Client: PreparingClient } : {}),
+    ...(prepare ? { Client: DeferringClient, pipeline: true } : {}),
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
         oid === INT8_OID

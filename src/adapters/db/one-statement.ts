@@ -1,5 +1,6 @@
 import type { Compilable, CompiledQuery, Kysely, OperationNodeSource } from 'kysely';
 import { sql } from 'kysely';
+import { SENT_WITH_NEXT_TEXT } from './deferring-client.js';
 import type { Database } from './schema.js';
 
 /** An insert, update or delete, built but not yet run. */
@@ -12,16 +13,31 @@ export type Write = Compilable & OperationNodeSource;
  * and cannot read each other's; foreign keys are checked once, at the end of the statement.
  */
 export async function writeAsOne(db: Kysely<Database>, writes: readonly Write[]): Promise<void> {
+  const query = oneStatement(db, writes);
+  if (query) await db.executeQuery(query);
+}
+
+/**
+ * A transaction's last writes, as `writeAsOne`, sent with its commit in one round trip
+ * (`SENT_WITH_NEXT`): their failure is the commit's. Only for writes nothing in the
+ * transaction waits on, called right before it returns.
+ */
+export async function writeAsOneLast(
+  db: Kysely<Database>,
+  writes: readonly Write[],
+): Promise<void> {
+  const query = oneStatement(db, writes);
+  if (query) await db.executeQuery({ ...query, sql: `${query.sql} ${SENT_WITH_NEXT_TEXT}` });
+}
+
+function oneStatement(db: Kysely<Database>, writes: readonly Write[]): CompiledQuery | undefined {
   const [first, ...rest] = writes;
-  if (!first) return;
-  if (rest.length === 0) {
-    await db.executeQuery(first.compile());
-    return;
-  }
+  if (!first) return undefined;
+  if (rest.length === 0) return first.compile();
   // Kysely types a CTE by its rows; these only write, so their rows are never read.
   let query = db.with('w0', () => first as never);
   for (const [i, write] of rest.entries()) query = query.with(`w${i + 1}`, () => write as never);
-  await query.selectNoFrom(sql<number>`1`.as('done')).execute();
+  return query.selectNoFrom(sql<number>`1`.as('done')).compile();
 }
 
 /**
@@ -51,29 +67,34 @@ interface WithChain {
 }
 
 /**
- * Like `writeAsOne`, with conditional writes (each `returning id`) in the same statement:
- * returns, for each, the ids of the rows it changed.
+ * Like `writeAsOne`, with conditional writes (each with a `returning` clause) in the same
+ * statement: returns, for each, the rows it changed as JSON objects of the columns it
+ * returned (`rowsFromJson` gives them back their Dates).
  */
-export async function writeAsOneReturningIds<K extends string>(
+export async function writeAsOneReturningRows<K extends string>(
   db: Kysely<Database>,
   writes: readonly Write[],
   returning: Readonly<Record<K, Write>>,
-): Promise<Record<K, string[]>> {
+): Promise<Record<K, Record<string, unknown>[]>> {
   const names = Object.keys(returning) as K[];
   let query = db as unknown as WithChain;
   for (const name of names) query = query.with(`r_${name}`, () => returning[name] as never);
   for (const [i, write] of writes.entries()) query = query.with(`w${i}`, () => write as never);
   const row = (await query
     .selectNoFrom(
-      names.map((name) =>
-        sql`(select coalesce(json_agg(id), '[]') from ${sql.table(`r_${name}`)})`.as(name),
-      ),
+      names.map((name) => {
+        const table = sql.table(`r_${name}`);
+        return sql`(select coalesce(json_agg(${table}), '[]') from ${table})`.as(name);
+      }),
     )
     .executeTakeFirstOrThrow()) as Record<K, unknown>;
-  const ids = (value: unknown): string[] => {
+  const rows = (value: unknown): Record<string, unknown>[] => {
     const parsed = typeof value === 'string' ? JSON.parse(value) : value;
-    if (!Array.isArray(parsed)) throw new TypeError('expected a JSON array of ids');
-    return parsed.map(String);
+    if (!Array.isArray(parsed)) throw new TypeError('expected a JSON array of rows');
+    return parsed;
   };
-  return Object.fromEntries(names.map((name) => [name, ids(row[name])])) as Record<K, string[]>;
+  return Object.fromEntries(names.map((name) => [name, rows(row[name])])) as Record<
+    K,
+    Record<string, unknown>[]
+  >;
 }

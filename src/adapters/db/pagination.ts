@@ -23,18 +23,35 @@ export async function fetchPage<DB, TB extends keyof DB, O extends { id: string 
   idColumn: string,
   page: PageRequest,
 ): Promise<Page<O>> {
+  return pageOf(await keysetQuery(query, idColumn, page).execute(), page);
+}
+
+/**
+ * The rows of one keyset page and one more (which says whether there are more): past
+ * the cursor, in the page's direction. A query made of parts (a union) bounds each part
+ * this way, then the whole.
+ */
+export function keysetQuery<DB, TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  idColumn: string,
+  page: PageRequest,
+): SelectQueryBuilder<DB, TB, O> {
   const id = sql.ref(idColumn);
-  const backwards = page.endingBefore !== undefined && page.startingAfter === undefined;
   let q = query;
   if (page.startingAfter !== undefined) q = q.where(id, '<', page.startingAfter);
   if (page.endingBefore !== undefined) q = q.where(id, '>', page.endingBefore);
-  const rows = await q
-    .orderBy(id, backwards ? 'asc' : 'desc')
-    .limit(page.limit + 1)
-    .execute();
+  return q.orderBy(id, backwards(page) ? 'asc' : 'desc').limit(page.limit + 1);
+}
+
+/** The page made of the rows `keysetQuery` read. */
+export function pageOf<O extends { id: string }>(rows: O[], page: PageRequest): Page<O> {
   const hasMore = rows.length > page.limit;
   const items = rows.slice(0, page.limit);
-  if (backwards) items.reverse();
-  const edge = backwards ? items[0] : items[items.length - 1];
+  if (backwards(page)) items.reverse();
+  const edge = backwards(page) ? items[0] : items[items.length - 1];
   return { items, hasMore, nextCursor: hasMore && edge ? edge.id : null };
+}
+
+function backwards(page: PageRequest): boolean {
+  return page.endingBefore !== undefined && page.startingAfter === undefined;
 }

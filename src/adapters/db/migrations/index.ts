@@ -7,6 +7,7 @@ import * as checkoutSessions from './0005-checkout-sessions.js';
 import * as refundLineItems from './0006-refund-line-items.js';
 import * as processorSettings from './0007-processor-settings.js';
 import * as performanceIndexes from './0008-performance-indexes.js';
+import * as eventsApi from './0009-events-api.js';
 import * as webhooks from './0010-webhooks.js';
 
 /** Every migration, in order. Names sort lexicographically; never rename one that shipped. */
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-refund-line-items': refundLineItems,
   '0007-processor-settings': processorSettings,
   '0008-performance-indexes': performanceIndexes,
+  '0009-events-api': eventsApi,
   '0010-webhooks': webhooks,
 };
 

@@ -3,14 +3,11 @@ import type { Tenant } from '../../../domain/tenant.js';
 import { fetchPage, type Page, type PageRequest } from '../pagination.js';
 import type { CheckoutSessionRow, Database } from '../schema.js';
 
-export async function insertCheckoutSession(
-  db: Kysely<Database>,
-  row: CheckoutSessionRow,
-): Promise<void> {
-  await db
+/** The insert of a new session, to run with other writes. */
+export function insertCheckoutSessionQuery(db: Kysely<Database>, row: CheckoutSessionRow) {
+  return db
     .insertInto('checkout_sessions')
-    .values({ ...row, metadata: JSON.stringify(row.metadata) })
-    .execute();
+    .values({ ...row, metadata: JSON.stringify(row.metadata) });
 }
 
 function sessions(db: Kysely<Database>, tenant: Tenant) {
@@ -44,18 +41,10 @@ export async function listCheckoutSessions(
   return fetchPage(query, 'id', page);
 }
 
-/** Moves an order's open sessions to `status`; returns the ids that moved. */
-export async function closeOpenSessions(
-  db: Kysely<Database>,
-  orderId: string,
-  status: 'complete' | 'expired',
-  at: Date,
-): Promise<string[]> {
-  const rows = await closeOpenSessionsQuery(db, orderId, status, at).execute();
-  return rows.map((r) => r.id);
-}
-
-/** The update of `closeOpenSessions` (`returning id`), to run with other writes. */
+/**
+ * Moves an order's open sessions to `status` (`returning` them as they now are), to run
+ * with the order's other writes.
+ */
 export function closeOpenSessionsQuery(
   db: Kysely<Database>,
   orderId: string,
@@ -67,20 +56,20 @@ export function closeOpenSessionsQuery(
     .set({ status, updated_at: at })
     .where('order_id', '=', orderId)
     .where('status', '=', 'open')
-    .returning('id');
+    .returningAll();
 }
 
+/** Expires an open session; returns it as it now is, or undefined if it was not open. */
 export async function expireCheckoutSession(
   db: Kysely<Database>,
   id: string,
   at: Date,
-): Promise<boolean> {
-  const row = await db
+): Promise<CheckoutSessionRow | undefined> {
+  return db
     .updateTable('checkout_sessions')
     .set({ status: 'expired', updated_at: at })
     .where('id', '=', id)
     .where('status', '=', 'open')
-    .returning('id')
+    .returningAll()
     .executeTakeFirst();
-  return row !== undefined;
 }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Tenant } from '../../../domain/tenant.js';
-import { fetchPage, type Page, type PageRequest } from '../pagination.js';
+import { fetchPage, keysetQuery, type Page, type PageRequest, pageOf } from '../pagination.js';
 import type { Database, EventRow } from '../schema.js';
 
 function eventValues(event: EventRow) {
@@ -38,4 +38,65 @@ export async function listEventsForObject(
     .where('mode', '=', tenant.mode)
     .where('object_id', '=', objectId);
   return fetchPage(query, 'id', page);
+}
+
+export interface EventFilter {
+  /** Any of these types (each read from its own index range); every type when empty. */
+  readonly types: readonly string[];
+  readonly objectId?: string | undefined;
+  /** Strictly after / before these instants. */
+  readonly createdAfter?: Date | undefined;
+  readonly createdBefore?: Date | undefined;
+}
+
+function accountEvents(db: Kysely<Database>, tenant: Tenant, filter: EventFilter) {
+  let query = db
+    .selectFrom('events')
+    .selectAll()
+    .where('account_id', '=', tenant.accountId)
+    .where('mode', '=', tenant.mode);
+  if (filter.objectId !== undefined) query = query.where('object_id', '=', filter.objectId);
+  if (filter.createdAfter) query = query.where('created_at', '>', filter.createdAfter);
+  if (filter.createdBefore) query = query.where('created_at', '<', filter.createdBefore);
+  return query;
+}
+
+/**
+ * A page of an account's events, newest first. Several types are read as a union of one
+ * bounded page per type, then the page of those: the cost stays with the page size.
+ */
+export async function listEvents(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  filter: EventFilter,
+  page: PageRequest,
+): Promise<Page<EventRow>> {
+  const base = accountEvents(db, tenant, filter);
+  const [only, ...others] = filter.types;
+  if (only === undefined) return fetchPage(base, 'id', page);
+  if (others.length === 0) return fetchPage(base.where('type', '=', only), 'id', page);
+  const parts = filter.types.map((type, i) =>
+    db.selectFrom(keysetQuery(base.where('type', '=', type), 'id', page).as(`t${i}`)).selectAll(),
+  );
+  const union = parts.reduce((all, part) => all.unionAll(part));
+  const rows = await keysetQuery(
+    db.selectFrom(union.as('any_type')).selectAll(),
+    'id',
+    page,
+  ).execute();
+  return pageOf(rows, page);
+}
+
+export async function selectEventById(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  id: string,
+): Promise<EventRow | undefined> {
+  return db
+    .selectFrom('events')
+    .selectAll()
+    .where('account_id', '=', tenant.accountId)
+    .where('mode', '=', tenant.mode)
+    .where('id', '=', id)
+    .executeTakeFirst();
 }

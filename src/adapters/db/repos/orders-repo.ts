@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Tenant } from '../../../domain/tenant.js';
+import { SENT_WITH_NEXT } from '../deferring-client.js';
 import { rowsFromJson } from '../json-rows.js';
 import type { Write } from '../one-statement.js';
 import { fetchPage, type Page, type PageRequest } from '../pagination.js';
@@ -89,25 +90,26 @@ export async function selectOrderAggregate(
 }
 
 /**
- * Locks an order's row until the transaction ends (changes to one order are serialized);
- * returns its id, or undefined when the tenant has no such order. Read what the lock
- * guards in the NEXT statement: a statement reads as of when it began, so rows read by
- * the locking statement itself could predate the change it waited for.
+ * Locks an order's row until the transaction ends (changes to one order are serialized).
+ * Its answer is not read: it is sent with the next statement (`SENT_WITH_NEXT`), which
+ * reads what the lock guards and finds whether the tenant has such an order. A statement
+ * reads as of when it began, so rows read by the locking statement itself could predate
+ * the change it waited for; the next one sees them.
  */
 export async function lockOrderById(
   db: Kysely<Database>,
   tenant: Tenant,
   id: string,
-): Promise<string | undefined> {
-  const locked = await db
+): Promise<void> {
+  await db
     .selectFrom('orders')
     .select('id')
     .where('account_id', '=', tenant.accountId)
     .where('mode', '=', tenant.mode)
     .where('id', '=', id)
     .forNoKeyUpdate()
-    .executeTakeFirst();
-  return locked?.id;
+    .modifyEnd(SENT_WITH_NEXT)
+    .execute();
 }
 
 /** Locks the order a refund belongs to, as `lockOrderById` does, without reading the refund first. */
@@ -115,8 +117,8 @@ export async function lockOrderOfRefund(
   db: Kysely<Database>,
   tenant: Tenant,
   refundId: string,
-): Promise<string | undefined> {
-  const locked = await db
+): Promise<void> {
+  await db
     .selectFrom('orders')
     .select('orders.id')
     .where('account_id', '=', tenant.accountId)
@@ -130,18 +132,18 @@ export async function lockOrderOfRefund(
         .where('refunds.mode', '=', tenant.mode),
     )
     .forNoKeyUpdate()
-    .executeTakeFirst();
-  return locked?.id;
+    .modifyEnd(SENT_WITH_NEXT)
+    .execute();
 }
 
-/** Locks an order (`lockOrderById`), then reads its aggregate. */
+/** Locks an order (`lockOrderById`), then reads its aggregate; undefined when there is none. */
 export async function lockOrderAggregate(
   db: Kysely<Database>,
   tenant: Tenant,
   id: string,
 ): Promise<OrderAggregateWithRates | undefined> {
-  const locked = await lockOrderById(db, tenant, id);
-  return locked ? selectOrderAggregate(db, tenant, locked) : undefined;
+  await lockOrderById(db, tenant, id);
+  return selectOrderAggregate(db, tenant, id);
 }
 
 export interface OrderFilter {

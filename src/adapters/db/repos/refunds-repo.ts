@@ -50,58 +50,31 @@ function refunds(db: Kysely<Database>, tenant: Tenant) {
     .where('mode', '=', tenant.mode);
 }
 
-async function withItems(
-  db: Kysely<Database>,
-  rows: readonly RefundRow[],
-): Promise<RefundAggregate[]> {
-  if (rows.length === 0) return [];
-  const ids = rows.map((r) => r.id);
-  const items = await db
-    .selectFrom('refund_items')
-    .selectAll()
-    .where('refund_id', 'in', ids)
-    .orderBy('payment_intent_id')
-    .execute();
-  // Only itemized refunds have lines: skip the query when none of these is.
-  const itemized = rows.filter(isItemized).map((r) => r.id);
-  const lines =
-    itemized.length === 0
-      ? []
-      : await db
-          .selectFrom('refund_line_items')
-          .selectAll()
-          .where('refund_id', 'in', itemized)
-          .orderBy('line_item_id')
-          .execute();
-  return rows.map((refund) => ({
-    refund,
-    items: items.filter((i) => i.refund_id === refund.id),
-    lines: lines.filter((l) => l.refund_id === refund.id),
-  }));
-}
+/** A refund's items and lines as JSON columns beside its row: a refund in one statement. */
+const parts = [
+  sql<unknown>`(select coalesce(json_agg(i order by i.payment_intent_id), '[]')
+    from refund_items i where i.refund_id = refunds.id)`.as('agg_items'),
+  sql<unknown>`(select coalesce(json_agg(l order by l.line_item_id), '[]')
+    from refund_line_items l where l.refund_id = refunds.id)`.as('agg_lines'),
+];
 
-/** A refund with its items and lines, in one statement (them as JSON columns). */
-export async function selectRefund(
-  db: Kysely<Database>,
-  tenant: Tenant,
-  id: string,
-): Promise<RefundAggregate | undefined> {
-  const row = await refunds(db, tenant)
-    .select([
-      sql<unknown>`(select coalesce(json_agg(i order by i.payment_intent_id), '[]')
-        from refund_items i where i.refund_id = refunds.id)`.as('agg_items'),
-      sql<unknown>`(select coalesce(json_agg(l order by l.line_item_id), '[]')
-        from refund_line_items l where l.refund_id = refunds.id)`.as('agg_lines'),
-    ])
-    .where('id', '=', id)
-    .executeTakeFirst();
-  if (!row) return undefined;
+function aggregateOf(row: RefundRow & { agg_items: unknown; agg_lines: unknown }): RefundAggregate {
   const { agg_items, agg_lines, ...refund } = row;
   return {
     refund,
     items: rowsFromJson<RefundItemRow>(agg_items, []),
     lines: rowsFromJson<RefundLineItemRow>(agg_lines, []),
   };
+}
+
+/** A refund with its items and lines, in one statement. */
+export async function selectRefund(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  id: string,
+): Promise<RefundAggregate | undefined> {
+  const row = await refunds(db, tenant).select(parts).where('id', '=', id).executeTakeFirst();
+  return row && aggregateOf(row);
 }
 
 /** The newest refund started since `since` by a request with the client's `key`. */
@@ -112,11 +85,12 @@ export async function selectRefundByRequestKey(
   since: Date,
 ): Promise<RefundAggregate | undefined> {
   const row = await refunds(db, tenant)
+    .select(parts)
     .where('request_key', '=', key)
     .where('created_at', '>', since)
     .orderBy('id', 'desc')
     .executeTakeFirst();
-  return row ? (await withItems(db, [row]))[0] : undefined;
+  return row && aggregateOf(row);
 }
 
 export async function selectRefundsByOrder(
@@ -126,10 +100,11 @@ export async function selectRefundsByOrder(
   const rows = await db
     .selectFrom('refunds')
     .selectAll()
+    .select(parts)
     .where('order_id', '=', orderId)
     .orderBy('id')
     .execute();
-  return withItems(db, rows);
+  return rows.map(aggregateOf);
 }
 
 export interface RefundFilter {
@@ -145,7 +120,7 @@ export async function listRefunds(
   filter: RefundFilter,
   page: PageRequest,
 ): Promise<Page<RefundAggregate>> {
-  let query = refunds(db, tenant);
+  let query = refunds(db, tenant).select(parts);
   if (filter.paymentIntentId) query = query.where('payment_intent_id', '=', filter.paymentIntentId);
   if (filter.checkoutSessionId) {
     // A session's refunds are its order's, whichever endpoint created them.
@@ -157,12 +132,7 @@ export async function listRefunds(
   if (filter.orderId) query = query.where('order_id', '=', filter.orderId);
   if (filter.status) query = query.where('status', '=', filter.status);
   const result = await fetchPage(query, 'id', page);
-  return { ...result, items: await withItems(db, result.items) };
-}
-
-/** Whether a refund was itemized (lines or components), as opposed to a flat amount. */
-function isItemized(refund: RefundRow): boolean {
-  return refund.itemized;
+  return { ...result, items: result.items.map(aggregateOf) };
 }
 
 /** Writes the refund and its items as given (the caller holds the order's lock). */

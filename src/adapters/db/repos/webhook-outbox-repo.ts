@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
-import type { Mode, Tenant } from '../../../domain/tenant.js';
-import type { Database, EventRow } from '../schema.js';
+import type { Mode } from '../../../domain/tenant.js';
+import type { Database } from '../schema.js';
 
 /**
  * The webhook worker's side of the outbox. It serves every tenant, so it claims events
@@ -74,18 +74,4 @@ export async function markEventsDispatched(
 ): Promise<void> {
   if (eventIds.length === 0) return;
   await db.updateTable('events').set({ dispatched_at: now }).where('id', 'in', eventIds).execute();
-}
-
-export async function selectEventById(
-  db: Kysely<Database>,
-  scope: Tenant,
-  id: string,
-): Promise<EventRow | undefined> {
-  return db
-    .selectFrom('events')
-    .selectAll()
-    .where('account_id', '=', scope.accountId)
-    .where('mode', '=', scope.mode)
-    .where('id', '=', id)
-    .executeTakeFirst();
 }

@@ -1,0 +1,75 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeferringClient, SENT_WITH_NEXT_TEXT } from '../src/adapters/db/deferring-client.js';
+
+// PostgreSQL only (PGlite has no connections to pipeline on).
+describe.skipIf(!process.env.DATABASE_URL)('DeferringClient', () => {
+  let pool: pg.Pool;
+  let client: pg.PoolClient;
+  let other: pg.Client;
+  const marked = (text: string) => `${text} ${SENT_WITH_NEXT_TEXT}`;
+
+  beforeAll(async () => {
+    pool = new pg.Pool({
+      connectionString: process.env.DATABASE_URL,
+      max: 1,
+      Client: DeferringClient,
+      pipeline: true,
+    });
+    client = await pool.connect();
+    other = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await other.connect();
+    await other.query('create table if not exists deferring_probe (id int primary key, n int)');
+    await other.query(
+      'insert into deferring_probe values (1, 0) on conflict (id) do update set n = 0',
+    );
+  });
+  afterAll(async () => {
+    client.release();
+    await pool.end();
+    await other.end();
+  });
+
+  it('holds back begin and a marked lock, and sends them with the next statement', async () => {
+    expect(await client.query('begin')).toMatchObject({ rows: [] });
+    expect(client.getTransactionStatus()).toBe('T');
+    const lock = await client.query(
+      marked('select id from deferring_probe where id = $1 for update'),
+      [1],
+    );
+    expect(lock.rows).toEqual([]); // its answer is not read
+    // Nothing was sent yet: another connection can still take the lock.
+    await other.query('select id from deferring_probe where id = 1 for update nowait');
+    const read = await client.query('select n from deferring_probe where id = $1', [1]);
+    expect(read.rows).toEqual([{ n: 0 }]);
+    // Now it holds the lock, in its transaction.
+    await expect(
+      other.query('select id from deferring_probe where id = 1 for update nowait'),
+    ).rejects.toMatchObject({ code: '55P03' });
+    await client.query('commit');
+    expect(client.getTransactionStatus()).toBe('I');
+    await other.query('select id from deferring_probe where id = 1 for update nowait');
+  });
+
+  it('a held-back statement that failed fails the one it went with; rollback still works', async () => {
+    await client.query('begin');
+    await client.query(marked('select id from no_such_table where id = $1 for update'), [1]);
+    await expect(client.query('select 1 as one')).rejects.toMatchObject({ code: '42P01' });
+    await client.query('rollback');
+    expect((await client.query('select 2 as two')).rows).toEqual([{ two: 2 }]);
+  });
+
+  it('sends what was held back on its own when nothing follows', async () => {
+    await client.query('begin');
+    await client.query(marked('update deferring_probe set n = n + 1 where id = $1'), [1]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Sent alone at the end of the turn: the lock is held before anything else is sent.
+    await expect(
+      other.query('select id from deferring_probe where id = 1 for update nowait'),
+    ).rejects.toMatchObject({ code: '55P03' });
+    await client.query('commit');
+    expect((await other.query('select n from deferring_probe where id = 1')).rows).toEqual([
+      { n: 1 },
+    ]);
+  });
+});
