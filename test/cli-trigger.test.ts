@@ -32,9 +32,11 @@ async function eventsOf(key: string): Promise<any[]> {
 }
 
 describe('flint trigger', () => {
-  it('can make every event type but refund.requires_action (no sandbox refund waits for one)', () => {
+  // No sandbox refund waits for an action; an endpoint is disabled by its own failures.
+  it('can make every event type but refund.requires_action and webhook_endpoint.disabled', () => {
     expect(EVENT_TYPES.filter((t) => !(TRIGGERABLE_TYPES as string[]).includes(t))).toEqual([
       'refund.requires_action',
+      'webhook_endpoint.disabled',
     ]);
   });
 
