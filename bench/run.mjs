@@ -113,7 +113,7 @@ const LIFECYCLE = 'lifecycle: order → pay → refund → get';
  * DURATION seconds: create an order, pay it, refund part of it, read it back.
  * Reports lifecycles per second and the latency of a whole lifecycle.
  */
-async function lifecycles(url, key) {
+async function lifecycles(url, key, prefix = '') {
   const call = async (method, path, body) => {
     const response = await fetch(url + path, {
       method,
@@ -133,10 +133,10 @@ async function lifecycles(url, key) {
       try {
         const { order } = await call('POST', '/v1/orders', ORDER);
         const orderId = order.order_id;
-        await call('POST', `/v1/orders/${orderId}/pay`, {
+        await call('POST', `${prefix}/v1/orders/${orderId}/pay`, {
           payment: { payment_source_token: 'tok_visa' },
         });
-        await call('POST', '/v1/refunds', { refund: { order_id: orderId, amount: 1000 } });
+        await call('POST', `${prefix}/v1/refunds`, { refund: { order_id: orderId, amount: 1000 } });
         await call('GET', `/v1/orders/${orderId}`);
         latencies.push(performance.now() - started);
       } catch {
@@ -205,6 +205,14 @@ await stop(flintPg);
 // The baseline reads the same tables, with the key Flint created.
 const baseline = await start('baseline.mjs', { DATABASE_URL });
 results.push(...(await measure('baseline: fastify + pg', baseline, pgKey)));
+// For reference: the minimal glue, which pays and refunds in one transaction each with
+// no processor step and no events (less work than Flint does).
+await lifecycles(baseline.url, pgKey, '/minimal'); // warm-up, discarded
+results.push({
+  target: 'baseline: minimal glue',
+  scenario: LIFECYCLE,
+  ...(await lifecycles(baseline.url, pgKey, '/minimal')),
+});
 await stop(baseline);
 
 const dataDir = mkdtempSync(join(tmpdir(), 'flint-bench-'));
@@ -215,7 +223,7 @@ await stop(flintLite);
 rmSync(dataDir, { recursive: true, force: true });
 
 const baselineRps = (scenario) =>
-  results.find((r) => r.target.startsWith('baseline') && r.scenario === scenario)?.rps;
+  results.find((r) => r.target === 'baseline: fastify + pg' && r.scenario === scenario)?.rps;
 const pad = (s, n) => String(s).padEnd(n);
 console.log(
   `${pad('target', 26)}${pad('scenario', 42)}${pad('req/s', 10)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('vs baseline', 13)}failures`,
@@ -236,6 +244,13 @@ for (const scenario of [...Object.keys(SCENARIOS), LIFECYCLE]) {
     `\n${scenario} on PostgreSQL: ${(ratio * 100).toFixed(0)}% of the baseline (target ≥ ${TARGET_RATIO * 100}%): ${pass ? 'met' : 'MISSED'}`,
   );
 }
+const minimal = results.find((r) => r.target === 'baseline: minimal glue');
+const flintLifecycle = results.find(
+  (r) => r.target === 'flint (postgresql)' && r.scenario === LIFECYCLE,
+);
+console.log(
+  `\n(for reference) the lifecycle on PostgreSQL against the minimal glue: ${((flintLifecycle.rps / minimal.rps) * 100).toFixed(0)}%`,
+);
 if (results.some((r) => r.failures > 0)) {
   console.log('\nsome requests failed: see the failures column');
   ok = false;
