@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -92,6 +92,17 @@ describe('flint CLI', () => {
     };
     expect(created2.net_amounts.tax_money?.amount).toBe(1024);
     expect(created2.net_amounts.total_money?.amount).toBe(13824);
+
+    // Secrets can be stored without configuring a key: dev keeps its own in the data dir.
+    const endpoint = await fetch(`${url}/v1/webhook_endpoints`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        webhook_endpoint: { url: 'http://localhost:3999/hook', enabled_events: ['*'] },
+      }),
+    });
+    expect(endpoint.status).toBe(200);
+    expect(statSync(join(dataDir, 'encryption.key')).mode & 0o777).toBe(0o600);
 
     const exited = exitOf(first.child);
     first.child.kill('SIGTERM');

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { migrateToLatest } from '../adapters/db/database.js';
 import { selectAccountById } from '../adapters/db/repos/accounts-repo.js';
 import { insertApiKey } from '../adapters/db/repos/api-keys-repo.js';
@@ -6,6 +8,7 @@ import { mintApiKey } from '../app/api-keys.js';
 import { createAccount } from '../app/create-account.js';
 import { ensureDevAccount } from '../app/dev-account.js';
 import { unwrapOrThrow } from '../app/result.js';
+import { parseEncryptionKey } from '../app/secret-box.js';
 import { type Config, configFromEnv } from '../config.js';
 import { serializeAccount } from '../http/routes/accounts.js';
 import { serializeApiKey } from '../http/routes/api-keys.js';
@@ -44,11 +47,30 @@ function configWith(flags: Flags, defaults: { port?: number; host?: string } = {
   };
 }
 
+/**
+ * The dev server's encryption key when none is configured: made once and kept in the data
+ * directory (readable by its owner only), so webhook and Stripe secrets can be stored
+ * locally and still be opened after a restart.
+ */
+function devEncryptionKey(dataDir: string): Buffer {
+  const file = join(dataDir, 'encryption.key');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  }
+  return parseEncryptionKey(readFileSync(file, 'utf8'));
+}
+
 export async function dev(flags: Flags): Promise<void> {
   const adminToken = process.env.FLINT_ADMIN_TOKEN || `adm_${randomBytes(24).toString('hex')}`;
   const base = configWith(flags, { port: 4242, host: '127.0.0.1' });
   // dev is the embedded database by definition, whatever DATABASE_URL says.
-  const config: Config = { ...base, databaseUrl: undefined, adminToken };
+  const config: Config = {
+    ...base,
+    databaseUrl: undefined,
+    adminToken,
+    encryptionKey: base.encryptionKey ?? devEncryptionKey(base.dataDir),
+  };
   const server = await startServer(config, { migrate: true });
   stopOnSignals(server);
   const dev = await ensureDevAccount(server.deps);
