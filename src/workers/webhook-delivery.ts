@@ -4,7 +4,7 @@ import type { Deps } from '../app/deps.js';
 import type { SecretBox } from '../app/secret-box.js';
 import type { DeliveryPolicy } from '../app/webhook-attempts.js';
 import { dispatchEvents } from '../app/webhook-dispatch.js';
-import { attemptDelivery, claimDeliveries } from '../app/webhook-send.js';
+import { attemptDelivery, type ClaimedDelivery, claimDeliveries } from '../app/webhook-send.js';
 import type { WebhookTransport } from '../ports/webhook-transport.js';
 import type { Worker } from './idempotency-reaper.js';
 
@@ -43,8 +43,10 @@ export function startWebhookDeliveryWorker(
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
+  /** An attempt finished while a pass was running: start the next one at once. */
+  let woken = false;
 
-  const send = (claimed: Awaited<ReturnType<typeof claimDeliveries>>[number]) => {
+  const send = (claimed: ClaimedDelivery) => {
     const attempt = attemptDelivery(deps, secretBox, transport, claimed, options.policy)
       .catch((err: unknown) => options.logger?.error({ err }, 'webhook attempt not recorded'))
       .finally(() => {
@@ -66,6 +68,7 @@ export function startWebhookDeliveryWorker(
 
   const tick = () => {
     timer = undefined;
+    woken = false;
     running = pass()
       .catch((err: unknown) => {
         options.logger?.error({ err }, 'webhook worker pass failed');
@@ -73,14 +76,18 @@ export function startWebhookDeliveryWorker(
       })
       .then((more) => {
         if (!stopped && timer === undefined) {
-          timer = setTimeout(tick, more ? 0 : options.pollIntervalMs).unref();
+          timer = setTimeout(tick, more || woken ? 0 : options.pollIntervalMs).unref();
         }
       });
   };
 
   /** A finished attempt frees a slot: look again soon rather than after a full interval. */
   const wake = () => {
-    if (stopped || timer === undefined) return;
+    if (stopped) return;
+    if (timer === undefined) {
+      woken = true;
+      return;
+    }
     clearTimeout(timer);
     timer = setTimeout(tick, 0).unref();
   };
