@@ -72,4 +72,16 @@ describe.skipIf(!process.env.DATABASE_URL)('DeferringClient', () => {
       { n: 1 },
     ]);
   });
+
+  it('outside a transaction a marked statement is sent at once, with its own answer', async () => {
+    expect(client.getTransactionStatus()).toBe('I');
+    const answer = await client.query(marked('select $1::int as one'), [1]);
+    expect(answer.rows).toEqual([{ one: 1 }]);
+    await expect(
+      client.query(marked('select * from no_such_table where id = $1'), [1]),
+    ).rejects.toMatchObject({
+      code: '42P01',
+    });
+    expect((await client.query('select 2 as two')).rows).toEqual([{ two: 2 }]);
+  });
 });

@@ -22,7 +22,8 @@ const NO_ANSWER = { command: 'SELECT', rowCount: 0, rows: [], fields: [] };
  * that locks a row and reads what the lock guards costs one round trip instead of
  * three. Each is still its own statement, run in order with its own snapshot, exactly
  * as if sent one by one; a held-back statement that failed fails the statement it went
- * with (in a transaction the later ones would only say it was aborted). If nothing
+ * with (in a transaction the later ones would only say it was aborted). Only statements
+ * inside a transaction are held back (its commit or rollback always follows); if nothing
  * follows by the end of the event loop's turn, they are sent alone.
  */
 export class DeferringClient extends PreparingClient {
@@ -41,7 +42,11 @@ export class DeferringClient extends PreparingClient {
     if (typeof text !== 'string' || callback) return this.#flushWith(() => send(...args)) as never;
     const isBegin =
       text === 'begin' && (values === undefined || (values as unknown[]).length === 0);
-    if (!isBegin && !text.endsWith(SENT_WITH_NEXT_TEXT)) {
+    // Outside a transaction nothing is held back: the connection may go back to the pool
+    // before anything follows, and a failure must not surface on someone else's statement.
+    const held =
+      isBegin || (text.endsWith(SENT_WITH_NEXT_TEXT) && this.getTransactionStatus() !== 'I');
+    if (!held) {
       // A rollback undoes whatever failed before it: nothing to report.
       return this.#flushWith(() => send(...args), text !== 'rollback') as never;
     }
