@@ -210,6 +210,7 @@ describe('GET /v1/events', () => {
       ['object_id=ord_123', 'object_id'],
       ['object_id=ORD_01H455VB4PEX5VSKNK084SN02Q', 'object_id'],
       ['created_after=yesterday', 'created_after'],
+      ['created_after=2016-12-31T23:59:60Z', 'created_after'], // a leap second: no Date holds it
       ['created_before=2026-01-01', 'created_before'],
       ['created_after=2026-01-02T00:00:00Z&created_before=2026-01-01T00:00:00Z', 'created_before'],
       ['created_after=2026-01-01T00:00:00Z&created_before=2026-01-01T00:00:00Z', 'created_before'],

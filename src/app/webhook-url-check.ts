@@ -1,7 +1,7 @@
 import { fail, ok, type Result } from '../domain/errors.js';
-import { describeAddress, isPublicAddress } from '../domain/network-address.js';
+import { describeAddress, isReachable } from '../domain/network-address.js';
 import type { Mode } from '../domain/tenant.js';
-import { parseWebhookUrl, refusedInLiveMode } from '../domain/webhook-url.js';
+import { parseWebhookUrl, refusedAddress } from '../domain/webhook-url.js';
 import type { HostResolver } from '../ports/host-resolver.js';
 
 /** How long creating an endpoint waits for DNS before accepting the name unchecked. */
@@ -20,8 +20,9 @@ async function resolveOrNull(resolver: HostResolver, hostname: string) {
 }
 
 /**
- * A webhook URL as it will be stored (normalised). In live mode it must reach a public
- * address: literal addresses are checked as written, names by what they resolve to now. A
+ * A webhook URL as it will be stored (normalised). It must reach an address its mode may
+ * (`isReachable`: public, or loopback in test mode): literal addresses are checked as
+ * written, names by what they resolve to now. A
  * name that does not resolve yet is accepted: every delivery checks again where it connects.
  */
 export async function checkWebhookUrl(
@@ -32,12 +33,13 @@ export async function checkWebhookUrl(
   const parsed = parseWebhookUrl(raw, mode);
   if (!parsed.ok) return parsed;
   const { href, hostname, address } = parsed.value;
-  if (mode === 'test' || address !== null) return ok(href);
+  if (address !== null) return ok(href);
   const resolved = (await resolveOrNull(resolver, hostname)) ?? [];
-  const refused = resolved.find((a) => !isPublicAddress(a.address));
+  const refused = resolved.find((a) => !isReachable(a.address, mode));
   if (refused) {
     return fail(
-      refusedInLiveMode(
+      refusedAddress(
+        mode,
         `${hostname} resolves to ${refused.address}, ${describeAddress(refused.address)}`,
       ),
     );

@@ -84,6 +84,15 @@ export function isPublicAddress(address: string): boolean {
   return addressRange(address) === 'public';
 }
 
+/**
+ * Whether a webhook of this mode may go to the address: live mode only to public ones;
+ * test mode also to loopback, for local development — never to the private network.
+ */
+export function isReachable(address: string, mode: 'test' | 'live'): boolean {
+  const range = addressRange(address);
+  return range === 'public' || (mode === 'test' && range === 'loopback');
+}
+
 const DESCRIPTIONS: Record<Exclude<AddressRange, 'public'>, string> = {
   loopback: 'a loopback address',
   private: 'a private address',

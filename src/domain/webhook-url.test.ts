@@ -29,10 +29,8 @@ describe('parseWebhookUrl', () => {
     ['http://0x7f.0.0.1/', '127.0.0.1'],
     ['http://127.1/', '127.0.0.1'],
     ['http://017700000001/', '127.0.0.1'],
-    ['http://0/', '0.0.0.0'],
-    ['http://3232235777/', '192.168.1.1'],
     ['http://[::ffff:127.0.0.1]/', '::ffff:7f00:1'],
-  ])('refuses %s (%s) in live mode, allows it in test mode', (url, address) => {
+  ])('refuses %s (%s) in live mode, allows it (loopback) in test mode', (url, address) => {
     const live = parseWebhookUrl(url, 'live');
     expect(live.ok).toBe(false);
     if (!live.ok) {
@@ -42,6 +40,21 @@ describe('parseWebhookUrl', () => {
     }
     const test = parseWebhookUrl(url, 'test');
     expect(test.ok && test.value.address).toBe(address);
+  });
+
+  // Test mode reaches loopback for local development, never the private network.
+  it.each([
+    ['http://0/', '0.0.0.0'],
+    ['http://3232235777/', '192.168.1.1'],
+    ['http://10.0.0.5/', '10.0.0.5'],
+    ['http://169.254.169.254/latest/meta-data/', '169.254.169.254'],
+    ['http://[fd00::1]/', 'fd00::1'],
+  ])('refuses %s (%s) in both modes', (url, address) => {
+    for (const mode of ['live', 'test'] as const) {
+      const parsed = parseWebhookUrl(url, mode);
+      expect(parsed.ok, mode).toBe(false);
+      if (!parsed.ok) expect(parsed.error.message).toContain(address);
+    }
   });
 
   it.each([

@@ -1,5 +1,5 @@
 import { type Failure, fail, ok, type Result } from './errors.js';
-import { addressRange, describeRefusedAddress } from './network-address.js';
+import { describeRefusedAddress, isReachable } from './network-address.js';
 import type { Mode } from './tenant.js';
 
 export interface WebhookUrl {
@@ -50,20 +50,20 @@ export function parseWebhookUrl(raw: string, mode: Mode): Result<WebhookUrl> {
     return fail(invalid(`A webhook URL has at most ${WEBHOOK_URL_MAX_LENGTH} characters`));
   }
   const address = literalAddress(url.hostname);
-  if (mode === 'live') {
-    if (address !== null && addressRange(address) !== 'public') {
-      return fail(refusedInLiveMode(describeRefusedAddress(address)));
-    }
-    if (address === null && isLocalName(url.hostname)) {
-      return fail(refusedInLiveMode(`${url.hostname} is this machine`));
-    }
+  if (address !== null && !isReachable(address, mode)) {
+    return fail(refusedAddress(mode, describeRefusedAddress(address)));
+  }
+  if (mode === 'live' && address === null && isLocalName(url.hostname)) {
+    return fail(refusedAddress(mode, `${url.hostname} is this machine`));
   }
   return ok({ href: url.href, hostname: url.hostname, address });
 }
 
-/** The failure for a live-mode URL that reaches a non-public address. */
-export function refusedInLiveMode(reason: string): Failure {
+/** The failure for a URL that reaches an address its mode may not (`isReachable`). */
+export function refusedAddress(mode: Mode, reason: string): Failure {
   return invalid(
-    `A live-mode webhook URL must reach a public address: ${reason} (test mode allows local addresses)`,
+    mode === 'live'
+      ? `A live-mode webhook URL must reach a public address: ${reason} (test mode also allows loopback)`
+      : `A test-mode webhook URL must reach a public or loopback address: ${reason}`,
   );
 }

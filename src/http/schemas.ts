@@ -31,7 +31,12 @@ export const ScalarMetadata = Type.Record(
   },
 );
 
-export const Timestamp = Type.String({ format: 'date-time', description: 'RFC 3339, UTC' });
+export const Timestamp = Type.String({
+  format: 'date-time',
+  // RFC 3339 allows a leap second (:60), which no JavaScript Date can hold.
+  pattern: '^(?!.*:60(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$)',
+  description: 'RFC 3339, UTC',
+});
 
 export function Id(prefix: IdPrefix) {
   return Type.String({ pattern: idPattern(prefix), description: `A \`${prefix}_\` id` });

@@ -58,7 +58,13 @@ export function startWebhookDeliveryWorker(
 
   /** One pass; true when there may be more to do at once. */
   const pass = async (): Promise<boolean> => {
-    const dispatched = await dispatchEvents(deps, scope, dispatchBatch, firstDelayMs);
+    // A fan-out that fails must not hold back the deliveries already due.
+    const dispatched = await dispatchEvents(deps, scope, dispatchBatch, firstDelayMs).catch(
+      (err: unknown) => {
+        options.logger?.error({ err }, 'webhook fan-out failed');
+        return 0;
+      },
+    );
     const free = concurrency - inFlight.size;
     if (free <= 0 || stopped) return dispatched === dispatchBatch;
     const claimed = await claimDeliveries(deps, scope, free, leaseMs);

@@ -1,7 +1,7 @@
 import type { LookupAddress } from 'node:dns';
 import { describe, expect, it } from 'vitest';
 import type { HostResolver, ResolvedAddress } from '../../ports/host-resolver.js';
-import { publicOnlyConnector, publicOnlyLookup } from './address-guard.js';
+import { guardedConnector, guardedLookup } from './address-guard.js';
 
 const TABLE: Record<string, ResolvedAddress[]> = {
   'public.test': [
@@ -23,13 +23,13 @@ const resolver: HostResolver = async (hostname) => {
 
 function lookup(hostname: string, options: { all?: boolean; family?: number } = {}) {
   return new Promise<{ error: NodeJS.ErrnoException | null; result: unknown }>((resolve) => {
-    publicOnlyLookup(resolver)(hostname, options, (error, address, family) =>
+    guardedLookup(resolver)(hostname, options, (error, address, family) =>
       resolve({ error, result: options.all ? address : [address, family] }),
     );
   });
 }
 
-describe('publicOnlyLookup', () => {
+describe('guardedLookup', () => {
   it('answers with public addresses, one or all, of the family asked', async () => {
     expect(await lookup('public.test')).toEqual({ error: null, result: ['93.184.215.14', 4] });
     expect((await lookup('public.test', { family: 6 })).result).toEqual([
@@ -59,10 +59,10 @@ describe('publicOnlyLookup', () => {
   });
 });
 
-describe('publicOnlyConnector', () => {
+describe('guardedConnector', () => {
   it('refuses an IP literal host (which sockets connect to without a lookup)', async () => {
     const reached: string[] = [];
-    const connect = publicOnlyConnector((options, callback) => {
+    const connect = guardedConnector((options, callback) => {
       reached.push(options.hostname);
       callback(new Error('stub'), null);
     });

@@ -1,7 +1,7 @@
 import { Agent, buildConnector, request } from 'undici';
 import type { HostResolver } from '../../ports/host-resolver.js';
 import type { WebhookResult, WebhookTransport } from '../../ports/webhook-transport.js';
-import { publicOnlyConnector, publicOnlyLookup } from './address-guard.js';
+import { guardedConnector, guardedLookup } from './address-guard.js';
 
 /** How much of a response body the delivery log keeps. */
 export const RESPONSE_EXCERPT_BYTES = 1024;
@@ -48,12 +48,16 @@ export function createHttpTransport(options: {
   readonly connectTimeoutMs?: number;
 }): WebhookTransport {
   const timeout = options.connectTimeoutMs ?? 10_000;
-  const anywhere = new Agent({ connect: { timeout } });
-  const publicOnly = new Agent({
-    connect: publicOnlyConnector(
-      buildConnector({ timeout, lookup: publicOnlyLookup(options.resolver) }),
-    ),
-  });
+  const guarded = (mode: 'test' | 'live') =>
+    new Agent({
+      connect: guardedConnector(
+        buildConnector({ timeout, lookup: guardedLookup(options.resolver, mode) }),
+        mode,
+      ),
+    });
+  const live = guarded('live');
+  // Test mode also reaches loopback (local development), never the private network.
+  const test = guarded('test');
   return {
     async send({ url, mode, headers, body, timeoutMs }): Promise<WebhookResult> {
       try {
@@ -61,7 +65,7 @@ export function createHttpTransport(options: {
           method: 'POST',
           headers,
           body,
-          dispatcher: mode === 'live' ? publicOnly : anywhere,
+          dispatcher: mode === 'live' ? live : test,
           signal: AbortSignal.timeout(timeoutMs),
           headersTimeout: timeoutMs,
           bodyTimeout: timeoutMs,
@@ -78,7 +82,7 @@ export function createHttpTransport(options: {
       }
     },
     async close() {
-      await Promise.all([anywhere.close(), publicOnly.close()]);
+      await Promise.all([live.close(), test.close()]);
     },
   };
 }

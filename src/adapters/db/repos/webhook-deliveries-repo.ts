@@ -10,15 +10,19 @@ import type {
 } from '../schema-webhooks.js';
 import type { WorkerScope } from './webhook-outbox-repo.js';
 
+/** Rows per insert: 14 columns each, well under PostgreSQL's 65,535 parameters a statement. */
+const INSERT_CHUNK = 1000;
+
 export async function insertWebhookDeliveries(
   db: Kysely<Database>,
   rows: readonly WebhookDeliveryRow[],
 ): Promise<void> {
-  if (rows.length > 0)
+  for (let at = 0; at < rows.length; at += INSERT_CHUNK) {
     await db
       .insertInto('webhook_deliveries')
-      .values([...rows])
+      .values(rows.slice(at, at + INSERT_CHUNK))
       .execute();
+  }
 }
 
 /**
