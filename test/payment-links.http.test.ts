@@ -422,3 +422,36 @@ describe('the public link', () => {
     expect(gone.text).not.toContain('<script');
   });
 });
+
+describe('payment links and the existing hooks', () => {
+  it('replays a create with the same Idempotency-Key instead of making a second link', async () => {
+    const { testKey: key } = await createTestAccount(server);
+    const mat = await price(key, 1000);
+    const body = { payment_link: { line_items: [{ price_id: mat.price_id, quantity: 1 }] } };
+    const headers = { 'idempotency-key': 'plink-once' };
+    const first = await request(server, 'POST', '/v1/payment_links', { key, body, headers });
+    const again = await request(server, 'POST', '/v1/payment_links', { key, body, headers });
+    expect(again.status).toBe(200);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.text).toBe(first.text);
+    expect((await list(server, key, 'payment_links')).payment_links).toHaveLength(1);
+  });
+
+  it('limits visits to the public link per address', async () => {
+    const limited = await startTestServer();
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 61; i++) {
+        const res = await fetch(`${limited.url}/pay/plink_01m84sgeyjf21ada62ac1e65xf`, {
+          redirect: 'manual',
+        });
+        await res.text();
+        statuses.push(res.status);
+      }
+      expect(statuses.slice(0, 60).every((s) => s === 404)).toBe(true);
+      expect(statuses[60]).toBe(429);
+    } finally {
+      await limited.close();
+    }
+  });
+});
