@@ -35,10 +35,12 @@ import { registerCouponRoutes } from './routes/coupons.js';
 import { registerCustomerRoutes } from './routes/customers.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerOrderRoutes } from './routes/orders.js';
+import { registerPaymentLinkRoutes } from './routes/payment-links.js';
 import { registerPaymentRoutes } from './routes/payments.js';
 import { registerPriceRoutes } from './routes/prices.js';
 import { registerProcessorSettingsRoutes } from './routes/processor-settings.js';
 import { registerProductRoutes } from './routes/products.js';
+import { registerPublicPaymentLinkRoutes } from './routes/public-payment-links.js';
 import { registerRefundRoutes } from './routes/refunds.js';
 import { registerStripeWebhookRoute } from './routes/stripe-webhook.js';
 import { registerTaxRateRoutes } from './routes/tax-rates.js';
@@ -192,6 +194,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Authenticated by Stripe's signature, not a Flint key: outside the API-key scope.
   await registerStripeWebhookRoute(app, deps, secretBox, stripeWebhooks);
 
+  // The link's id is the capability: outside the API-key scope, with its own rate limit.
+  await registerPublicPaymentLinkRoutes(app, deps);
+
   await app.register(async (admin) => {
     admin.addHook('onRequest', adminTokenHook(options.adminToken));
     registerAdminAccountRoutes(admin, deps);
@@ -228,6 +233,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     registerPaymentRoutes(api, deps, processors);
     registerRefundRoutes(api, deps, processors);
     registerCheckoutSessionRoutes(api, deps, processors);
+    registerPaymentLinkRoutes(api, deps);
     registerEventRoutes(api, deps);
     const webhookServices = { secretBox, resolver: options.resolver ?? systemResolver };
     registerWebhookEndpointRoutes(api, deps, webhookServices);

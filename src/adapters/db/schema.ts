@@ -305,6 +305,30 @@ export interface ProcessorSettingsTable {
   updated_at: Timestamp;
 }
 
+/** A payment link's line, as stored in its JSON column. */
+export interface PaymentLinkLine {
+  readonly price_id: string;
+  readonly quantity: number;
+  readonly adjustable_quantity: {
+    readonly enabled: boolean;
+    readonly minimum: number;
+    readonly maximum: number;
+  } | null;
+}
+
+export interface PaymentLinksTable {
+  id: string;
+  account_id: string;
+  mode: Mode;
+  active: boolean;
+  currency: string;
+  line_items: Json<PaymentLinkLine[]>;
+  redirect_url: string | null;
+  metadata: Json<Record<string, string>>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -329,6 +353,7 @@ export interface Database {
   refund_items: RefundItemsTable;
   refund_line_items: RefundLineItemsTable;
   checkout_sessions: CheckoutSessionsTable;
+  payment_links: PaymentLinksTable;
   processor_settings: ProcessorSettingsTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
@@ -353,4 +378,5 @@ export type RefundRow = Selectable<RefundsTable>;
 export type RefundItemRow = Selectable<RefundItemsTable>;
 export type RefundLineItemRow = Selectable<RefundLineItemsTable>;
 export type CheckoutSessionRow = Selectable<CheckoutSessionsTable>;
+export type PaymentLinkRow = Selectable<PaymentLinksTable>;
 export type ProcessorSettingsRow = Selectable<ProcessorSettingsTable>;

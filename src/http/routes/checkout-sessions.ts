@@ -87,7 +87,8 @@ const Params = Type.Object({ checkout_session_id: Id('cs') }, { additionalProper
 const Response = Type.Object({ checkout_session: CheckoutSession });
 const tags = ['Checkout sessions'];
 
-function baseUrl(request: FastifyRequest): string {
+/** The address the API was called at: what hosted pages and links are built on. */
+export function baseUrl(request: FastifyRequest): string {
   return `${request.protocol}://${request.host}`;
 }
 

@@ -9,6 +9,7 @@ import * as processorSettings from './0007-processor-settings.js';
 import * as performanceIndexes from './0008-performance-indexes.js';
 import * as eventsApi from './0009-events-api.js';
 import * as webhooks from './0010-webhooks.js';
+import * as paymentLinks from './0011-payment-links.js';
 
 /** Every migration, in order. Names sort lexicographically; never rename one that shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008-performance-indexes': performanceIndexes,
   '0009-events-api': eventsApi,
   '0010-webhooks': webhooks,
+  '0011-payment-links': paymentLinks,
 };
 
 export const migrationProvider: MigrationProvider = {

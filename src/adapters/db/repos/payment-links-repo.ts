@@ -1,0 +1,81 @@
+import type { Kysely } from 'kysely';
+import type { Tenant } from '../../../domain/tenant.js';
+import { fetchPage, type Page, type PageRequest } from '../pagination.js';
+import type { Database, PaymentLinkRow } from '../schema.js';
+
+export async function insertPaymentLink(db: Kysely<Database>, row: PaymentLinkRow): Promise<void> {
+  await db
+    .insertInto('payment_links')
+    .values({
+      ...row,
+      line_items: JSON.stringify(row.line_items),
+      metadata: JSON.stringify(row.metadata),
+    })
+    .execute();
+}
+
+function paymentLinks(db: Kysely<Database>, scope: Tenant) {
+  return db
+    .selectFrom('payment_links')
+    .selectAll()
+    .where('account_id', '=', scope.accountId)
+    .where('mode', '=', scope.mode);
+}
+
+export async function selectPaymentLinkById(
+  db: Kysely<Database>,
+  scope: Tenant,
+  id: string,
+): Promise<PaymentLinkRow | undefined> {
+  return paymentLinks(db, scope).where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * A link found by its id alone: the public link's id is its capability, and the row
+ * names the account and mode everything after it is scoped to.
+ */
+export async function selectPublicPaymentLink(
+  db: Kysely<Database>,
+  id: string,
+): Promise<PaymentLinkRow | undefined> {
+  return db.selectFrom('payment_links').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Reads a payment link and locks its row until the transaction ends. */
+export async function lockPaymentLinkById(
+  db: Kysely<Database>,
+  scope: Tenant,
+  id: string,
+): Promise<PaymentLinkRow | undefined> {
+  return paymentLinks(db, scope).where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export type PaymentLinkChanges = Partial<Pick<PaymentLinkRow, 'active' | 'metadata'>> &
+  Pick<PaymentLinkRow, 'updated_at'>;
+
+export async function updatePaymentLink(
+  db: Kysely<Database>,
+  scope: Tenant,
+  id: string,
+  changes: PaymentLinkChanges,
+): Promise<void> {
+  const { metadata, ...rest } = changes;
+  await db
+    .updateTable('payment_links')
+    .set(metadata === undefined ? rest : { ...rest, metadata: JSON.stringify(metadata) })
+    .where('account_id', '=', scope.accountId)
+    .where('mode', '=', scope.mode)
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function listPaymentLinks(
+  db: Kysely<Database>,
+  scope: Tenant,
+  filter: { readonly active?: boolean | undefined },
+  page: PageRequest,
+): Promise<Page<PaymentLinkRow>> {
+  let query = paymentLinks(db, scope);
+  if (filter.active !== undefined) query = query.where('active', '=', filter.active);
+  return fetchPage(query, 'id', page);
+}

@@ -1,0 +1,27 @@
+import type { PaymentLinkRow } from '../adapters/db/schema.js';
+
+/** The public URL a payment link is shared as; the API's own address is its base. */
+export function paymentLinkUrl(baseUrl: string, id: string): string {
+  return `${baseUrl}/pay/${id}`;
+}
+
+/** A payment link as the API returns it. */
+export function paymentLinkResource(row: PaymentLinkRow, baseUrl: string) {
+  return {
+    payment_link_id: row.id,
+    object: 'payment_link' as const,
+    active: row.active,
+    url: paymentLinkUrl(baseUrl, row.id),
+    line_items: row.line_items.map((line) => ({
+      price_id: line.price_id,
+      quantity: line.quantity,
+      adjustable_quantity: line.adjustable_quantity,
+    })),
+    currency: row.currency,
+    after_completion: row.redirect_url === null ? null : { redirect_url: row.redirect_url },
+    metadata: row.metadata,
+    test_mode: row.mode === 'test',
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+  };
+}
