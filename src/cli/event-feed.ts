@@ -64,7 +64,9 @@ export class EventFeed<E extends FeedEvent> {
 
   /** Moves the cursor to the newest event seen that is older than the overlap window. */
   private advance(): void {
-    const newest = Math.max(...this.seen.values());
+    // A loop, not Math.max(...): a large backlog would overflow the call's arguments.
+    let newest = Number.NEGATIVE_INFINITY;
+    for (const createdAt of this.seen.values()) if (createdAt > newest) newest = createdAt;
     let cursor = this.cursor;
     for (const [id, createdAt] of this.seen) {
       if (createdAt <= newest - this.overlapMs && id > cursor) cursor = id;
