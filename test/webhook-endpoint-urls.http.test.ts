@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostResolver } from '../src/ports/host-resolver.js';
 import { expectError } from './catalog-fixtures.js';
 import { createTestAccount, request, startTestServer, type TestServer } from './harness.js';
+import { createdEndpoint, createEndpoint as postEndpoint } from './webhook-fixtures.js';
 
 // Names these tests resolve without DNS: public, private, and a mix of both.
 const resolver: HostResolver = async (hostname) => {
@@ -25,20 +26,15 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 function createEndpoint(key: string, fields: Record<string, unknown>) {
-  return request(server, 'POST', '/v1/webhook_endpoints', {
-    key,
-    body: { webhook_endpoint: fields },
-  });
+  return postEndpoint(server, key, fields);
 }
 
-async function created(key: string, fields: Record<string, unknown> = {}) {
-  const res = await createEndpoint(key, {
+function created(key: string, fields: Record<string, unknown> = {}) {
+  return createdEndpoint(server, key, {
     url: 'https://hooks.example.com/flint',
     enabled_events: ['order.created'],
     ...fields,
   });
-  expect(res.status, res.text).toBe(200);
-  return res.body.webhook_endpoint;
 }
 
 describe('live-mode URLs (SSRF)', () => {

@@ -5,6 +5,7 @@ import { EVENT_TYPES } from '../src/domain/event-types.js';
 import type { HostResolver } from '../src/ports/host-resolver.js';
 import { expectError, expectMissing, RFC3339_UTC } from './catalog-fixtures.js';
 import { createTestAccount, request, startTestServer, type TestServer } from './harness.js';
+import { createdEndpoint, createEndpoint as postEndpoint } from './webhook-fixtures.js';
 
 // Every name resolves to a public address here (no DNS in tests).
 const resolver: HostResolver = async () => [{ address: '93.184.215.14', family: 4 }];
@@ -23,17 +24,15 @@ afterAll(async () => {
 const UNKNOWN_ENDPOINT = 'we_01m84sgeyjf21ada62ac1e65xf';
 
 function createEndpoint(key: string, fields: Record<string, unknown>, on: TestServer = server) {
-  return request(on, 'POST', '/v1/webhook_endpoints', { key, body: { webhook_endpoint: fields } });
+  return postEndpoint(on, key, fields);
 }
 
-async function created(key: string, fields: Record<string, unknown> = {}) {
-  const res = await createEndpoint(key, {
+function created(key: string, fields: Record<string, unknown> = {}) {
+  return createdEndpoint(server, key, {
     url: 'https://hooks.example.com/flint',
     enabled_events: ['order.created'],
     ...fields,
   });
-  expect(res.status, res.text).toBe(200);
-  return res.body.webhook_endpoint;
 }
 
 describe('POST /v1/webhook_endpoints', () => {

@@ -20,6 +20,25 @@ import {
 /** The encryption key the test server seals secrets with, and the workers open them with. */
 export const ENCRYPTION_KEY = randomBytes(32);
 
+/** `POST /v1/webhook_endpoints` with these fields, as the key's account. */
+export function createEndpoint(server: TestServer, key: string, fields: Record<string, unknown>) {
+  return request(server, 'POST', '/v1/webhook_endpoints', {
+    key,
+    body: { webhook_endpoint: fields },
+  });
+}
+
+/** Creates an endpoint that must be accepted; returns it, with its secret. */
+export async function createdEndpoint(
+  server: TestServer,
+  key: string,
+  fields: Record<string, unknown>,
+): Promise<any> {
+  const res = await createEndpoint(server, key, fields);
+  expect(res.status, res.text).toBe(200);
+  return res.body.webhook_endpoint;
+}
+
 /** The server, and everything a test starts, stopped after it (`cleanUp` in afterEach). */
 export class WebhookTestBed {
   server!: TestServer;
@@ -58,13 +77,8 @@ export class WebhookTestBed {
   }
 
   /** Creates an endpoint (all events unless told otherwise) and returns it with its secret. */
-  async endpoint(key: string, fields: Record<string, unknown>): Promise<any> {
-    const res = await request(this.server, 'POST', '/v1/webhook_endpoints', {
-      key,
-      body: { webhook_endpoint: { enabled_events: ['*'], ...fields } },
-    });
-    expect(res.status, res.text).toBe(200);
-    return res.body.webhook_endpoint;
+  endpoint(key: string, fields: Record<string, unknown>): Promise<any> {
+    return createdEndpoint(this.server, key, { enabled_events: ['*'], ...fields });
   }
 
   /** An order, so an `order.created` event. */
