@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { api } from './http.mjs';
+import { measurePages, printPages } from './pages.mjs';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -48,15 +50,7 @@ function stop(server) {
   });
 }
 
-async function json(url, path, key, body) {
-  const response = await fetch(url + path, {
-    method: body ? 'POST' : 'GET',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-  return response.json();
-}
+const json = (url, path, key, body) => api(url, key, body ? 'POST' : 'GET', path, body);
 
 const ORDER = {
   order: {
@@ -114,16 +108,7 @@ const LIFECYCLE = 'lifecycle: order → pay → refund → get';
  * Reports lifecycles per second and the latency of a whole lifecycle.
  */
 async function lifecycles(url, key, prefix = '') {
-  const call = async (method, path, body) => {
-    const response = await fetch(url + path, {
-      method,
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    if (!response.ok)
-      throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-    return response.json();
-  };
+  const call = (method, path, body) => api(url, key, method, path, body);
   const latencies = [];
   let failures = 0;
   const until = Date.now() + DURATION * 1000;
@@ -200,6 +185,10 @@ console.log(
 const flintPg = await start('flint.mjs', { DATABASE_URL });
 const pgKey = await flintAccount(flintPg.url);
 results.push(...(await measure('flint (postgresql)', flintPg, pgKey)));
+const pagesPg = await measurePages(flintPg.url, pgKey, {
+  duration: DURATION,
+  connections: CONNECTIONS,
+});
 await stop(flintPg);
 
 // The baseline reads the same tables, with the key Flint created.
@@ -219,6 +208,10 @@ const dataDir = mkdtempSync(join(tmpdir(), 'flint-bench-'));
 const flintLite = await start('flint.mjs', { DATABASE_URL: '', FLINT_DATA_DIR: dataDir });
 const liteKey = await flintAccount(flintLite.url);
 results.push(...(await measure('flint (embedded pglite)', flintLite, liteKey)));
+const pagesLite = await measurePages(flintLite.url, liteKey, {
+  duration: DURATION,
+  connections: CONNECTIONS,
+});
 await stop(flintLite);
 rmSync(dataDir, { recursive: true, force: true });
 
@@ -251,6 +244,8 @@ const flintLifecycle = results.find(
 console.log(
   `\n(for reference) the lifecycle on PostgreSQL against the minimal glue: ${((flintLifecycle.rps / minimal.rps) * 100).toFixed(0)}%`,
 );
+ok = printPages('PostgreSQL', pagesPg) && ok;
+ok = printPages('the embedded database (PGlite)', pagesLite) && ok;
 if (results.some((r) => r.failures > 0)) {
   console.log('\nsome requests failed: see the failures column');
   ok = false;

@@ -11,6 +11,8 @@ export interface Config {
   readonly adminToken: string | undefined;
   readonly logLevel: string;
   readonly rateLimitPerSecond: number;
+  /** Hosted pages, per address per minute: page views, and payment attempts. */
+  readonly pageRateLimits: { readonly pages: number; readonly payments: number };
   readonly dbPoolSize: number;
   /** Prepare PostgreSQL statements once per connection (off behind a pooler that cannot). */
   readonly dbPreparedStatements: boolean;
@@ -75,6 +77,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     adminToken: env.FLINT_ADMIN_TOKEN || undefined,
     logLevel: env.FLINT_LOG_LEVEL || 'info',
     rateLimitPerSecond: integer('FLINT_RATE_LIMIT', env.FLINT_RATE_LIMIT, 500),
+    pageRateLimits: {
+      pages: integer('FLINT_PAGE_RATE_LIMIT', env.FLINT_PAGE_RATE_LIMIT, 120),
+      payments: integer('FLINT_PAYMENT_ATTEMPT_LIMIT', env.FLINT_PAYMENT_ATTEMPT_LIMIT, 30),
+    },
     dbPoolSize: integer('FLINT_DB_POOL_SIZE', env.FLINT_DB_POOL_SIZE, 10),
     dbPreparedStatements: flag(
       'FLINT_DB_PREPARED_STATEMENTS',

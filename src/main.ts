@@ -14,6 +14,7 @@ import { buildApp } from './http/app.js';
 import { systemClock } from './ports/clock.js';
 import { defaultProcessors } from './processors.js';
 import { VERSION } from './version.js';
+import { startCheckoutSessionExpiry } from './workers/checkout-session-expiry.js';
 import { startIdempotencyReaper } from './workers/idempotency-reaper.js';
 import { startSettlementWorker } from './workers/settlement.js';
 import { startWebhookDeliveryWorker } from './workers/webhook-delivery.js';
@@ -67,10 +68,12 @@ export async function startServer(
     adminToken: config.adminToken,
     logger,
     rateLimitPerSecond: config.rateLimitPerSecond,
+    pageRateLimits: config.pageRateLimits,
     defaultMetrics: true,
     version: VERSION,
   });
   const reaper = startIdempotencyReaper(deps, { intervalMs: 10 * 60 * 1000, logger });
+  const sessionExpiry = startCheckoutSessionExpiry(deps, { intervalMs: 60 * 1000, logger });
   const settlement = startSettlementWorker(deps, processors, {
     intervalMs: config.settlementIntervalMs,
     olderThanMs: config.settlementIntervalMs,
@@ -99,6 +102,7 @@ export async function startServer(
       await app.close(); // stops accepting, lets in-flight requests finish
       await app.drained(10_000); // handlers whose client went away are still running
       await reaper.stop();
+      await sessionExpiry.stop();
       await settlement.stop();
       await webhooks.stop(); // attempts in flight finish and are recorded
       await webhookTransport.close();

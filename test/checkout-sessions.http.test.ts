@@ -144,6 +144,18 @@ describe('checkout sessions', () => {
       checkout_session: { success_url: 'https://x.example' },
     });
     expectError(neither, 422, 'validation_error', 'parameter_invalid');
+    // A session for an order shows the order's customer; another one is refused, not dropped.
+    const customer = await post(key, '/v1/customers', { customer: { email: 'jo@example.com' } });
+    const withCustomer = await post(key, '/v1/checkout/sessions', {
+      checkout_session: {
+        order_id: order.order_id,
+        customer_id: customer.body.customer.customer_id,
+        success_url: 'https://x.example',
+      },
+    });
+    expectError(withCustomer, 422, 'validation_error', 'parameter_invalid', [
+      ['checkout_session', 'customer_id'],
+    ]);
     for (const url of ['javascript:alert(1)', 'not a url', 'ftp://x.example']) {
       const res = await post(key, '/v1/checkout/sessions', {
         checkout_session: { order_id: order.order_id, success_url: url },

@@ -104,6 +104,15 @@ describe('flint CLI', () => {
     expect(endpoint.status).toBe(200);
     expect(statSync(join(dataDir, 'encryption.key')).mode & 0o777).toBe(0o600);
 
+    // The console's owner is invited on first start: the printed link sets their password.
+    const consoleLine = field(first.output(), 'Console');
+    const invite = /set the password at (\S+)\)/.exec(first.output())?.[1] ?? '';
+    expect(consoleLine).toBe(`${url}/console`);
+    expect(first.output()).toContain('owner dev@flint.local');
+    const invitePage = await fetch(invite);
+    expect(invitePage.status).toBe(200);
+    expect(await invitePage.text()).toContain('dev@flint.local');
+
     const exited = exitOf(first.child);
     first.child.kill('SIGTERM');
     expect(await exited).toBe(0);
@@ -112,6 +121,7 @@ describe('flint CLI', () => {
     const second = await startDev(dataDir);
     expect(field(second.output(), 'Dev account')).toBe(accountId);
     expect(second.output()).toContain('shown on first start only');
+    expect(second.output()).not.toContain('set the password at');
     const url2 = field(second.output(), 'API').replace(/\/v1$/, '');
     const again = await fetch(`${url2}/v1/customers/${customer.customer_id}`, {
       headers: { authorization: `Bearer ${key}` },

@@ -284,6 +284,7 @@ describe('checkout sessions', () => {
       cancel_url: now.cancel_url,
       metadata: now.metadata,
       test_mode: true,
+      expires_at: now.expires_at,
       created_at: now.created_at,
       updated_at: now.updated_at,
     });

@@ -24,6 +24,8 @@ export interface FakeStripe {
   queue(answer: StripeAnswer): void;
   /** Sets a stored refund's state, as Stripe would later (e.g. succeeded with a reference). */
   updateRefund(id: string, changes: Record<string, unknown>): Record<string, unknown>;
+  /** Sets a stored PaymentIntent's state, as Stripe would after the buyer's 3-D Secure. */
+  updatePaymentIntent(id: string, changes: Record<string, unknown>): Record<string, unknown>;
   /** The PaymentIntent created for a Flint payment intent (by its metadata). */
   paymentIntentFor(flintPaymentIntentId: string): Record<string, unknown> | undefined;
   close(): Promise<void>;
@@ -73,6 +75,12 @@ const DECLINES: Record<string, { code: string; decline_code: string; message: st
   },
 };
 
+/** Stripe's test payment methods (what Stripe.js gives the page) for the same cards. */
+const PAYMENT_METHODS: Record<string, string> = {
+  pm_card_chargeDeclined: 'tok_chargeDeclined',
+  pm_card_chargeDeclinedInsufficientFunds: 'tok_chargeDeclinedInsufficientFunds',
+};
+
 export async function startFakeStripe(): Promise<FakeStripe> {
   const requests: StripeRequest[] = [];
   const queued: StripeAnswer[] = [];
@@ -86,8 +94,14 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     const id = `pi_fake${counter}`;
     const token = form.payment_method ?? '';
     const metadata = metadataOf(form);
-    const base = { id, amount: Number(form.amount), currency: form.currency, metadata };
-    const decline = DECLINES[token];
+    const base = {
+      id,
+      amount: Number(form.amount),
+      currency: form.currency,
+      metadata,
+      client_secret: `${id}_secret_fake${counter}`,
+    };
+    const decline = DECLINES[token] ?? DECLINES[PAYMENT_METHODS[token] ?? ''];
     if (decline) {
       const intent = paymentIntentObject({
         ...base,
@@ -98,7 +112,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       return cardError({ ...decline, payment_intent: intent });
     }
     const intent =
-      token === 'tok_threeDSecureRequired'
+      token === 'tok_threeDSecureRequired' || token === 'pm_card_authenticationRequired'
         ? paymentIntentObject({ ...base, status: 'requires_action' })
         : paymentIntentObject({
             ...base,
@@ -130,6 +144,13 @@ export async function startFakeStripe(): Promise<FakeStripe> {
 
   function answer(request: StripeRequest): StripeAnswer {
     const refundPath = /^\/v1\/refunds\/([^/]+)(\/cancel)?$/.exec(request.path);
+    const intentPath = /^\/v1\/payment_intents\/([^/]+)$/.exec(request.path);
+    if (intentPath && request.method === 'GET') {
+      const intent = intents.get(intentPath[1] as string);
+      return intent
+        ? { status: 200, body: intent }
+        : invalidRequest(404, 'resource_missing', 'No such payment_intent');
+    }
     if (request.method === 'POST' && request.path === '/v1/payment_intents')
       return createIntent(request.form);
     if (request.method === 'POST' && request.path === '/v1/refunds')
@@ -186,6 +207,12 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       if (!refund) throw new Error(`no refund ${id}`);
       Object.assign(refund, changes);
       return refund;
+    },
+    updatePaymentIntent(id, changes) {
+      const intent = intents.get(id);
+      if (!intent) throw new Error(`no payment intent ${id}`);
+      Object.assign(intent, changes);
+      return intent;
     },
     paymentIntentFor: (flintId) =>
       [...intents.values()].find(

@@ -8,7 +8,7 @@ import { createSecretBox } from '../src/app/secret-box.js';
 import { type AppOptions, buildApp } from '../src/http/app.js';
 import { type Clock, systemClock } from '../src/ports/clock.js';
 import type { HostResolver } from '../src/ports/host-resolver.js';
-import type { Worker } from '../src/workers/idempotency-reaper.js';
+import type { Worker } from '../src/workers/periodic.js';
 import { startWebhookDeliveryWorker } from '../src/workers/webhook-delivery.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';

@@ -247,6 +247,20 @@ describe('payment links API', () => {
       active: false,
       metadata: { b: '2', c: '3' },
     });
+    // Each change is an event, with what it changed.
+    const events = (await list(server, key, 'events')).events;
+    expect(events.map((e: any) => e.type)).toEqual([
+      'payment_link.updated',
+      'payment_link.created',
+    ]);
+    expect(events[0].data.object).toMatchObject({
+      payment_link_id: created.payment_link_id,
+      active: false,
+    });
+    expect(events[0].data.previous_attributes).toEqual({
+      active: true,
+      metadata: { a: '1', b: '2' },
+    });
     expectError(
       await request(server, 'PATCH', path, { key, body: { payment_link: { line_items: [] } } }),
       400,
@@ -288,7 +302,8 @@ describe('the public link', () => {
       amount_total: 6500,
       currency: 'usd',
       success_url: `${created.url}/complete`,
-      cancel_url: created.url,
+      // Going back to the link would make another order: the page has no cancel link.
+      cancel_url: null,
       metadata: { payment_link_id: created.payment_link_id },
     });
     expect(await orderCount(key)).toBe(1);
@@ -299,8 +314,14 @@ describe('the public link', () => {
       [mat.price_id, 1],
       [blocks.price_id, 2],
     ]);
+    // The order names its link too, so the sale is found from either side.
+    expect(order.body.order.metadata).toEqual({ payment_link_id: created.payment_link_id });
     const events = (await list(server, key, 'events')).events.map((e: any) => e.type);
-    expect(events.sort()).toEqual(['checkout.session.created', 'order.created']);
+    expect(events.sort()).toEqual([
+      'checkout.session.created',
+      'order.created',
+      'payment_link.created',
+    ]);
 
     const thanks = await visit(
       `/pay/${created.payment_link_id}/complete?session_id=${session.checkout_session_id}`,
@@ -375,7 +396,9 @@ describe('the public link', () => {
       expect((await visit(path)).status, path).toBe(404);
     }
     expect(await orderCount(key)).toBe(0);
-    expect((await list(server, key, 'events')).events).toEqual([]);
+    // Only the link's own changes happened: no order, no session.
+    const types = (await list(server, key, 'events')).events.map((e: any) => e.type);
+    expect(types.sort()).toEqual(['payment_link.created', 'payment_link.updated']);
   });
 
   it('answers a link whose price was archived since with a page, not a 500', async () => {

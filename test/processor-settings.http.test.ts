@@ -72,6 +72,7 @@ describe('PUT /v1/processor', () => {
       stripe: {
         secret_key: `sk_test_…${secret.slice(-4)}`,
         webhook_secret: `whsec_…${whsec.slice(-4)}`,
+        publishable_key: null,
       },
       test_mode: true,
       created_at: expect.stringMatching(RFC3339_UTC),
@@ -92,6 +93,7 @@ describe('PUT /v1/processor', () => {
     expect(test.body.processor.stripe).toEqual({
       secret_key: `rk_test_…${restricted.slice(-4)}`,
       webhook_secret: null,
+      publishable_key: null,
     });
     const live = await put(account.liveKey, { type: 'stripe', secret_key: stripeKey('live') });
     expect(live.status, live.text).toBe(200);
@@ -120,9 +122,9 @@ describe('PUT /v1/processor', () => {
   it('validates every field: unknown fields 400, bad values 422', async () => {
     const { testKey: key } = await createTestAccount(server);
     const secret = stripeKey('test');
-    const unknown = await put(key, { type: 'stripe', secret_key: secret, publishable_key: 'pk' });
+    const unknown = await put(key, { type: 'stripe', secret_key: secret, account_key: 'pk' });
     expectError(unknown, 400, 'invalid_request', 'parameter_unknown', [
-      ['processor', 'publishable_key'],
+      ['processor', 'account_key'],
     ]);
     const unknownRoot = await request(server, 'PUT', '/v1/processor', {
       key,

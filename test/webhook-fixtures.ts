@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
-import type { Worker } from '../src/workers/idempotency-reaper.js';
+import type { Worker } from '../src/workers/periodic.js';
 import {
   createTestAccount,
   request,

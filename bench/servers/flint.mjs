@@ -8,6 +8,7 @@ const config = {
   port: 0,
   logLevel: 'warn',
   rateLimitPerSecond: 1_000_000_000,
+  pageRateLimits: { pages: 1_000_000_000, payments: 1_000_000_000 },
   adminToken: 'bench-admin-token',
 };
 const server = await startServer(config, { migrate: true });

@@ -32,7 +32,9 @@ export function closedSessionEvents(
   rows: readonly Record<string, unknown>[] | undefined,
   now: Date,
 ): EventRow[] {
-  return rowsFromJson<CheckoutSessionRow>(rows ?? [], ['created_at', 'updated_at']).map((row) =>
-    checkoutSessionEvent(tenant, actor, type, row, now),
-  );
+  return rowsFromJson<CheckoutSessionRow>(rows ?? [], [
+    'expires_at',
+    'created_at',
+    'updated_at',
+  ]).map((row) => checkoutSessionEvent(tenant, actor, type, row, now));
 }

@@ -5,6 +5,7 @@ import {
   insertCheckoutSessionQuery,
   listCheckoutSessions as listRows,
   selectCheckoutSession,
+  selectDueCheckoutSessions,
 } from '../adapters/db/repos/checkout-sessions-repo.js';
 import { selectCustomerById } from '../adapters/db/repos/customers-repo.js';
 import { insertEventsQuery } from '../adapters/db/repos/events-repo.js';
@@ -18,7 +19,7 @@ import type { Tenant } from '../domain/tenant.js';
 import { checkoutSessionEvent } from './checkout-session-events.js';
 import { type CreateOrderInput, createOrder } from './create-order.js';
 import type { Deps } from './deps.js';
-import type { Actor } from './events.js';
+import { type Actor, SYSTEM_ACTOR } from './events.js';
 import { newId } from './ids.js';
 import { moneyOf, type OrderView, viewOrder } from './order-pricing.js';
 
@@ -30,7 +31,29 @@ export interface CreateCheckoutSessionInput {
   readonly customer_id?: string | undefined;
   readonly success_url: string;
   readonly cancel_url?: string | undefined;
+  /** RFC 3339; 30 minutes to 24 hours from now (24 hours when not given), as with Stripe. */
+  readonly expires_at?: string | undefined;
   readonly metadata?: Metadata | undefined;
+  /** The order's metadata when the session creates it (a payment link names itself there). */
+  readonly order_metadata?: Metadata | undefined;
+}
+
+/** How long a session may stay open: Stripe's bounds. */
+export const SESSION_LIFETIME = { minimumMs: 30 * 60_000, maximumMs: 24 * 3600_000 } as const;
+
+function expiryOf(input: CreateCheckoutSessionInput, now: Date): Result<Date> {
+  if (input.expires_at === undefined)
+    return ok(new Date(now.getTime() + SESSION_LIFETIME.maximumMs));
+  const at = new Date(input.expires_at);
+  const ms = at.getTime() - now.getTime();
+  if (Number.isNaN(ms) || ms < SESSION_LIFETIME.minimumMs || ms > SESSION_LIFETIME.maximumMs) {
+    return fail({
+      code: 'parameter_invalid',
+      message: 'expires_at must be between 30 minutes and 24 hours from now',
+      loc: ['checkout_session', 'expires_at'],
+    });
+  }
+  return ok(at);
 }
 
 /** A session with what it shows: its order (priced now), the customer, the order's refunds. */
@@ -61,6 +84,15 @@ export async function createCheckoutSession(
   actor: Actor,
   input: CreateCheckoutSessionInput,
 ): Promise<Result<CheckoutSessionView>> {
+  if (input.order_id !== undefined && input.customer_id !== undefined) {
+    // The session shows (and pays) the order's customer: set it on the order instead.
+    return fail({
+      code: 'parameter_invalid',
+      message:
+        "customer_id goes with line_items; a session for an order_id shows the order's customer",
+      loc: ['checkout_session', 'customer_id'],
+    });
+  }
   if ((input.order_id === undefined) === (input.line_items === undefined)) {
     return fail({
       code: 'parameter_invalid',
@@ -68,12 +100,15 @@ export async function createCheckoutSession(
       loc: ['checkout_session', input.order_id === undefined ? 'order_id' : 'line_items'],
     });
   }
+  const expiresAt = expiryOf(input, deps.clock.now());
+  if (!expiresAt.ok) return expiresAt;
   let orderId = input.order_id;
   if (orderId === undefined) {
     const created = await createOrder(deps, tenant, actor, {
       line_items: input.line_items ?? [],
       currency: input.currency,
       customer_id: input.customer_id,
+      metadata: input.order_metadata,
     });
     if (!created.ok) {
       const loc = created.error.loc
@@ -97,6 +132,10 @@ export async function createCheckoutSession(
     success_url: input.success_url,
     cancel_url: input.cancel_url ?? null,
     metadata: withoutEmptyValues(input.metadata ?? {}),
+    expires_at:
+      input.expires_at === undefined
+        ? new Date(now.getTime() + SESSION_LIFETIME.maximumMs)
+        : expiresAt.value,
     created_at: now,
     updated_at: now,
   };
@@ -161,4 +200,22 @@ export async function expireCheckoutSession(
     });
   }
   return ok(await viewCheckoutSession(deps, tenant, expired));
+}
+
+/**
+ * Expires the open sessions past their `expires_at` (each with its
+ * `checkout.session.expired` event), in batches; returns how many expired.
+ */
+export async function expireDueCheckoutSessions(deps: Deps, batch = 100): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const due = await selectDueCheckoutSessions(deps.db, deps.clock.now(), batch);
+    for (const session of due) {
+      const tenant: Tenant = { accountId: session.account_id, mode: session.mode };
+      // A session paid or expired meanwhile is left as it is.
+      const expired = await expireCheckoutSession(deps, tenant, SYSTEM_ACTOR, session.id);
+      if (expired.ok) total += 1;
+    }
+    if (due.length < batch) return total;
+  }
 }

@@ -1,10 +1,12 @@
 import { insertAccount } from '../adapters/db/repos/accounts-repo.js';
 import { insertApiKey } from '../adapters/db/repos/api-keys-repo.js';
+import { selectConsoleUserByEmail } from '../adapters/db/repos/console-repo.js';
 import type { AccountRow } from '../adapters/db/schema.js';
 import { normalizeCurrency } from '../domain/currency.js';
 import { fail, ok, type Result } from '../domain/errors.js';
 import { type Metadata, withoutEmptyValues } from '../domain/metadata.js';
 import { mintApiKey } from './api-keys.js';
+import { emailTaken, type Invited, inviteConsoleUser } from './console-users.js';
 import type { Deps } from './deps.js';
 import { newId } from './ids.js';
 
@@ -12,12 +14,15 @@ export interface CreateAccountInput {
   readonly name: string;
   readonly defaultCurrency?: string | undefined;
   readonly metadata?: Metadata | undefined;
+  /** The console's first user, an owner, invited with the account. */
+  readonly ownerEmail?: string | undefined;
 }
 
 export interface CreatedAccount {
   readonly account: AccountRow;
   readonly testSecretKey: string;
   readonly liveSecretKey: string;
+  readonly owner?: Invited | undefined;
 }
 
 /** Creates a merchant account with one test and one live secret key. */
@@ -32,6 +37,9 @@ export async function createAccount(
       message: `Unknown currency: ${input.defaultCurrency}`,
       loc: ['account', 'default_currency'],
     });
+  }
+  if (input.ownerEmail && (await selectConsoleUserByEmail(deps.db, input.ownerEmail))) {
+    return fail(emailTaken(['account', 'owner_email']));
   }
   const now = deps.clock.now();
   const account: AccountRow = {
@@ -50,5 +58,14 @@ export async function createAccount(
     await insertApiKey(tx, test.row);
     await insertApiKey(tx, live.row);
   });
-  return ok({ account, testSecretKey: test.secret, liveSecretKey: live.secret });
+  const owner = input.ownerEmail
+    ? await inviteConsoleUser(deps, account.id, { email: input.ownerEmail, role: 'owner' })
+    : undefined;
+  if (owner && !owner.ok) return owner;
+  return ok({
+    account,
+    testSecretKey: test.secret,
+    liveSecretKey: live.secret,
+    ...(owner ? { owner: owner.value } : {}),
+  });
 }

@@ -1,4 +1,5 @@
 import { selectSetting, upsertSetting } from '../adapters/db/repos/settings-repo.js';
+import { inviteConsoleUser } from './console-users.js';
 import { createAccount } from './create-account.js';
 import type { Deps } from './deps.js';
 import { unwrapOrThrow } from './result.js';
@@ -6,8 +7,17 @@ import { createTaxRate } from './tax-rates.js';
 
 const DEV_ACCOUNT_SETTING = 'dev_account_id';
 
+/** The console's owner `flint dev` invites on first start. */
+export const DEV_CONSOLE_OWNER = 'dev@flint.local';
+
 export type DevAccount =
-  | { readonly created: true; readonly accountId: string; readonly testSecretKey: string }
+  | {
+      readonly created: true;
+      readonly accountId: string;
+      readonly testSecretKey: string;
+      /** The owner's one-time link token (null if that email was taken already). */
+      readonly ownerInviteToken: string | null;
+    }
   | { readonly created: false; readonly accountId: string };
 
 /**
@@ -33,5 +43,14 @@ export async function ensureDevAccount(deps: Deps): Promise<DevAccount> {
     ),
   );
   await upsertSetting(deps.db, DEV_ACCOUNT_SETTING, created.account.id);
-  return { created: true, accountId: created.account.id, testSecretKey: created.testSecretKey };
+  const owner = await inviteConsoleUser(deps, created.account.id, {
+    email: DEV_CONSOLE_OWNER,
+    role: 'owner',
+  });
+  return {
+    created: true,
+    accountId: created.account.id,
+    testSecretKey: created.testSecretKey,
+    ownerInviteToken: owner.ok ? owner.value.inviteToken : null,
+  };
 }

@@ -15,6 +15,9 @@ export interface Actor {
   readonly id: string | null;
 }
 
+/** Flint itself: workers, processor webhooks, expiries, test helpers. */
+export const SYSTEM_ACTOR: Actor = { type: 'system', id: null };
+
 export type OrderEventType = Extract<EventType, `order.${string}`>;
 
 /** What an event is about. */

@@ -23,6 +23,7 @@ export type IdPrefix =
   | 'we'
   | 'wdl'
   | 'app'
+  | 'cu'
   | 'req';
 
 /** A new prefixed, time-sortable, lowercase id (TypeID), e.g. `cus_01kbjcmbt5mhsmaggfqc1a4rns`. */

@@ -5,13 +5,11 @@ import { fail, missing, type Result } from '../domain/errors.js';
 import type { Tenant } from '../domain/tenant.js';
 import type { ChargeOutcome, Processors } from '../ports/payment-processor.js';
 import type { Deps } from './deps.js';
-import type { Actor } from './events.js';
+import { type Actor, SYSTEM_ACTOR } from './events.js';
 import { type PaymentResult, settle } from './pay-order.js';
 
 // What happens to a payment waiting for the buyer's action (3-D Secure): it is canceled,
 // or — in test mode, on the sandbox — the buyer's authentication is played out.
-
-const SYSTEM: Actor = { type: 'system', id: null };
 
 async function waitingIntent(
   deps: Deps,
@@ -96,5 +94,5 @@ export async function authenticateForTest(
           declineCode: 'authentication_failed',
           message: 'The buyer did not complete 3-D Secure authentication.',
         };
-  return settle(deps, tenant, SYSTEM, intent, outcome);
+  return settle(deps, tenant, SYSTEM_ACTOR, intent, outcome);
 }

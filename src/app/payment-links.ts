@@ -1,19 +1,23 @@
+import { writeAsOne, writeAsOneLast } from '../adapters/db/one-statement.js';
 import type { Page, PageRequest } from '../adapters/db/pagination.js';
+import { insertEventsQuery } from '../adapters/db/repos/events-repo.js';
 import { selectPricesByIds, selectProductsByIds } from '../adapters/db/repos/order-inputs-repo.js';
 import {
-  insertPaymentLink,
+  insertPaymentLinkQuery,
   listPaymentLinks as listRows,
   lockPaymentLinkById,
   selectPaymentLinkById,
   selectPublicPaymentLink,
-  updatePaymentLink as updateRow,
+  updatePaymentLinkQuery,
 } from '../adapters/db/repos/payment-links-repo.js';
 import type { PaymentLinkLine, PaymentLinkRow } from '../adapters/db/schema.js';
 import { type Failure, fail, missing, ok, type Result } from '../domain/errors.js';
 import { type Metadata, mergeMetadata, withoutEmptyValues } from '../domain/metadata.js';
 import type { Tenant } from '../domain/tenant.js';
+import { paymentLinkEventObject } from '../resources/payment-link.js';
 import { type CheckoutSessionView, createCheckoutSession } from './checkout-sessions.js';
 import type { Deps } from './deps.js';
+import { type Actor, objectEvent } from './events.js';
 import { newId } from './ids.js';
 
 export interface PaymentLinkLineInput {
@@ -108,6 +112,7 @@ async function checkPrices(
 export async function createPaymentLink(
   deps: Deps,
   tenant: Tenant,
+  actor: Actor,
   input: CreatePaymentLinkInput,
 ): Promise<Result<PaymentLinkRow>> {
   const lines: PaymentLinkLine[] = [];
@@ -131,7 +136,10 @@ export async function createPaymentLink(
     created_at: now,
     updated_at: now,
   };
-  await insertPaymentLink(deps.db, row);
+  await writeAsOne(deps.db, [
+    insertPaymentLinkQuery(deps.db, row),
+    insertEventsQuery(deps.db, [linkEvent(tenant, actor, 'payment_link.created', row)]),
+  ]);
   return ok(row);
 }
 
@@ -157,6 +165,7 @@ export async function listPaymentLinks(
 export async function updatePaymentLink(
   deps: Deps,
   tenant: Tenant,
+  actor: Actor,
   id: string,
   input: UpdatePaymentLinkInput,
 ): Promise<Result<PaymentLinkRow>> {
@@ -175,13 +184,33 @@ export async function updatePaymentLink(
       metadata,
       updated_at: deps.clock.now(),
     };
-    await updateRow(tx, tenant, id, {
-      active: next.active,
-      metadata: next.metadata,
-      updated_at: next.updated_at,
-    });
+    await writeAsOneLast(tx, [
+      updatePaymentLinkQuery(tx, tenant, id, {
+        active: next.active,
+        metadata: next.metadata,
+        updated_at: next.updated_at,
+      }),
+      insertEventsQuery(tx, [linkEvent(tenant, actor, 'payment_link.updated', next, current)]),
+    ]);
     return ok(next);
   });
+}
+
+function linkEvent(
+  tenant: Tenant,
+  actor: Actor,
+  type: 'payment_link.created' | 'payment_link.updated',
+  row: PaymentLinkRow,
+  before?: PaymentLinkRow,
+) {
+  return objectEvent(
+    tenant,
+    actor,
+    { type, objectType: 'payment_link', objectId: row.id },
+    paymentLinkEventObject(row),
+    row.updated_at,
+    before ? paymentLinkEventObject(before) : undefined,
+  );
 }
 
 /** What a click on a public link came to. */
@@ -219,7 +248,7 @@ export async function visitPaymentLink(
   deps: Deps,
   id: string,
   quantity: number | undefined,
-  urls: { readonly success_url: string; readonly cancel_url: string },
+  urls: { readonly success_url: string },
 ): Promise<LinkVisit> {
   const link = await selectPublicPaymentLink(deps.db, id);
   if (!link) return { kind: 'unknown' };
@@ -235,8 +264,9 @@ export async function visitPaymentLink(
       line_items: lines.value.map((l) => ({ price_id: l.price_id, quantity: l.quantity })),
       currency: link.currency,
       success_url: link.redirect_url ?? urls.success_url,
-      cancel_url: urls.cancel_url,
+      // No cancel link: going back to the link would make another order on every click.
       metadata: { payment_link_id: link.id },
+      order_metadata: { payment_link_id: link.id },
     },
   );
   return created.ok

@@ -15,6 +15,8 @@ export interface ProcessorSettingsInput {
   readonly type: ProcessorType;
   readonly secret_key?: string | undefined;
   readonly webhook_secret?: string | undefined;
+  /** Stripe's publishable key (pk_…): the hosted checkout page collects cards with it. */
+  readonly publishable_key?: string | undefined;
 }
 
 type SealedField = 'stripe_secret_key' | 'stripe_webhook_secret';
@@ -47,6 +49,7 @@ export async function getProcessorSettings(
     stripe_secret_key_redacted: null,
     stripe_webhook_secret: null,
     stripe_webhook_secret_redacted: null,
+    stripe_publishable_key: null,
     created_at: account.created_at,
     updated_at: account.created_at,
   });
@@ -58,10 +61,19 @@ function invalid(field: string, message: string): Failure {
 
 function checkInput(tenant: Tenant, input: ProcessorSettingsInput): Failure | null {
   if (input.type === 'sandbox') {
-    const given = input.secret_key !== undefined ? 'secret_key' : 'webhook_secret';
-    return input.secret_key !== undefined || input.webhook_secret !== undefined
-      ? invalid(given, 'The sandbox processor takes no keys')
-      : null;
+    const given = (['secret_key', 'webhook_secret', 'publishable_key'] as const).find(
+      (field) => input[field] !== undefined,
+    );
+    return given ? invalid(given, 'The sandbox processor takes no keys') : null;
+  }
+  if (
+    input.publishable_key !== undefined &&
+    !input.publishable_key.startsWith(`pk_${tenant.mode}_`)
+  ) {
+    return invalid(
+      'publishable_key',
+      `A ${tenant.mode}-mode Flint key can only set a Stripe ${tenant.mode} publishable key (pk_${tenant.mode}_…)`,
+    );
   }
   if (input.secret_key === undefined) {
     return invalid('secret_key', 'A Stripe processor needs its secret_key');
@@ -119,6 +131,7 @@ export async function setProcessorSettings(
         ? secretBox.seal(webhookSecret, sealContext(tenant, 'stripe_webhook_secret'))
         : null,
       stripe_webhook_secret_redacted: webhookSecret ? redactProcessorSecret(webhookSecret) : null,
+      stripe_publishable_key: input.publishable_key ?? null,
       updated_at: now,
     }),
   );

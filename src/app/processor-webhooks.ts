@@ -9,13 +9,11 @@ import { fail, ok, type Result } from '../domain/errors.js';
 import type { Tenant } from '../domain/tenant.js';
 import type { ProcessorNotice, ProcessorWebhooks } from '../ports/payment-processor.js';
 import type { Deps } from './deps.js';
-import type { Actor } from './events.js';
+import { SYSTEM_ACTOR } from './events.js';
 import { settle } from './pay-order.js';
 import { openStripeSecret } from './processor-settings.js';
 import { recordOutcomes } from './refund-outcomes.js';
 import type { SecretBox } from './secret-box.js';
-
-const PROCESSOR: Actor = { type: 'system', id: null };
 
 async function webhookSecretOf(
   deps: Deps,
@@ -80,7 +78,7 @@ async function applyNotice(
       intent?.processor === 'stripe' &&
       (intent.processor_payment_id ?? notice.processorPaymentId) === notice.processorPaymentId;
     if (!intent || !ours) return ok(undefined);
-    const settled = await settle(deps, tenant, PROCESSOR, intent, notice.outcome);
+    const settled = await settle(deps, tenant, SYSTEM_ACTOR, intent, notice.outcome);
     return settled.ok ? ok(undefined) : settled;
   }
   const item = await refundItemOf(deps, tenant, notice);
@@ -90,7 +88,7 @@ async function applyNotice(
   const recorded = await recordOutcomes(
     deps,
     tenant,
-    PROCESSOR,
+    SYSTEM_ACTOR,
     item.refund_id,
     new Map([[item.payment_intent_id, notice.outcome]]),
   );

@@ -25,7 +25,7 @@ import {
   withOrderLock,
 } from './change-order.js';
 import type { Deps } from './deps.js';
-import { type Actor, type OrderEventType, objectEvent } from './events.js';
+import { type Actor, type OrderEventType, objectEvent, SYSTEM_ACTOR } from './events.js';
 import type { OrderView } from './order-pricing.js';
 
 // What happens to a refund after it is created: the processor's answers, test-mode
@@ -206,7 +206,7 @@ export async function settleRefundForTest(
         : { status: 'failed', processorRefundId: item.processor_refund_id, failureReason },
     ]),
   );
-  return recordOutcomes(deps, tenant, { type: 'system', id: null }, refundId, outcomes);
+  return recordOutcomes(deps, tenant, SYSTEM_ACTOR, refundId, outcomes);
 }
 
 /**

@@ -34,7 +34,7 @@ import type { Processors, RefundOutcome } from '../ports/payment-processor.js';
 import { refundResource } from '../resources/refund.js';
 import { changeOrder } from './change-order.js';
 import type { Deps } from './deps.js';
-import { type Actor, objectEvent } from './events.js';
+import { type Actor, objectEvent, SYSTEM_ACTOR } from './events.js';
 import { newId } from './ids.js';
 import { moneyOf, type OrderView, viewOrder } from './order-pricing.js';
 import { refundMetadata } from './processor-metadata.js';
@@ -362,5 +362,5 @@ async function sendRefund(
       // again with the same idempotency key — never refunded twice.
     }
   }
-  return recordOutcomes(deps, tenant, { type: 'system', id: null }, refund.refund.id, outcomes);
+  return recordOutcomes(deps, tenant, SYSTEM_ACTOR, refund.refund.id, outcomes);
 }

@@ -5,12 +5,10 @@ import {
 import { selectPendingRefundItems } from '../adapters/db/repos/refunds-repo.js';
 import type { Processors, RefundOutcome } from '../ports/payment-processor.js';
 import type { Deps } from './deps.js';
-import type { Actor } from './events.js';
+import { SYSTEM_ACTOR } from './events.js';
 import { chargeAndSettle } from './pay-order.js';
 import { refundMetadata } from './processor-metadata.js';
 import { recordOutcomes } from './refund-outcomes.js';
-
-const SYSTEM: Actor = { type: 'system', id: null };
 
 /**
  * Payments the processor never answered: ask again with the same idempotency key (the
@@ -41,7 +39,7 @@ export async function settleStalePayments(
     const tenant = { accountId: intent.account_id, mode: intent.mode };
     try {
       const processor = await processors.named(tenant, intent.processor);
-      const result = await chargeAndSettle(deps, processor, tenant, SYSTEM, intent);
+      const result = await chargeAndSettle(deps, processor, tenant, SYSTEM_ACTOR, intent);
       // No answer again (processor_unavailable): the next run tries with the same key.
       if (result.ok) settled += 1;
     } catch {
@@ -109,7 +107,7 @@ export async function settlePendingRefunds(
         // No answer: left pending for the next run.
       }
     }
-    await recordOutcomes(deps, tenant, SYSTEM, refundId, outcomes);
+    await recordOutcomes(deps, tenant, SYSTEM_ACTOR, refundId, outcomes);
   }
   return byRefund.size;
 }

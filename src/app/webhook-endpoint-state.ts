@@ -6,9 +6,7 @@ import type { Database } from '../adapters/db/schema.js';
 import type { WebhookDisabledReason, WebhookEndpointRow } from '../adapters/db/schema-webhooks.js';
 import type { Tenant } from '../domain/tenant.js';
 import { webhookEndpointResource } from '../resources/webhook-endpoint.js';
-import { type Actor, objectEvent } from './events.js';
-
-const SYSTEM: Actor = { type: 'system', id: null };
+import { objectEvent, SYSTEM_ACTOR } from './events.js';
 
 const WHY: Record<WebhookDisabledReason, string> = {
   requested: 'endpoint disabled',
@@ -43,7 +41,7 @@ export async function disableEndpoint(
   if (reason !== 'requested') {
     const event = objectEvent(
       tenant,
-      SYSTEM,
+      SYSTEM_ACTOR,
       { type: 'webhook_endpoint.disabled', objectType: 'webhook_endpoint', objectId: endpoint.id },
       webhookEndpointResource(disabled),
       now,

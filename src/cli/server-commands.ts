@@ -6,7 +6,7 @@ import { selectAccountById } from '../adapters/db/repos/accounts-repo.js';
 import { insertApiKey } from '../adapters/db/repos/api-keys-repo.js';
 import { mintApiKey } from '../app/api-keys.js';
 import { createAccount } from '../app/create-account.js';
-import { ensureDevAccount } from '../app/dev-account.js';
+import { DEV_CONSOLE_OWNER, ensureDevAccount } from '../app/dev-account.js';
 import { unwrapOrThrow } from '../app/result.js';
 import { parseEncryptionKey } from '../app/secret-box.js';
 import { type Config, configFromEnv } from '../config.js';
@@ -77,6 +77,10 @@ export async function dev(flags: Flags): Promise<void> {
   const key = dev.created
     ? dev.testSecretKey
     : '(shown on first start only; create another with `flint keys create`)';
+  const consoleLine =
+    dev.created && dev.ownerInviteToken
+      ? `${server.url}/console  (owner ${DEV_CONSOLE_OWNER}: set the password at ${server.url}/console/invite/${dev.ownerInviteToken})`
+      : `${server.url}/console`;
   process.stdout.write(`
 Flint dev server ready (embedded database in ${config.dataDir})
 
@@ -84,6 +88,7 @@ Flint dev server ready (embedded database in ${config.dataDir})
   Reference      ${server.url}/docs
   OpenAPI        ${server.url}/openapi.json
   Metrics        ${server.url}/metrics
+  Console        ${consoleLine}
 
   Dev account    ${dev.accountId}
   Test key       ${key}

@@ -138,6 +138,57 @@ export class TriggerSteps {
     return { sessionId: session.checkout_session_id, orderId: session.order_id };
   }
 
+  /** A payment link for a new product's price; answers the link's id. */
+  async createPaymentLink(): Promise<string> {
+    const name = `flint trigger ${this.tag}`;
+    const product = await callApi<{ product: { product_id: string } }>(
+      this.target,
+      'POST',
+      '/v1/products',
+      { body: { product: { name } } },
+    );
+    const price = await callApi<{ price: { price_id: string } }>(
+      this.target,
+      'POST',
+      '/v1/prices',
+      {
+        body: {
+          price: {
+            product_id: product.body.product.product_id,
+            unit_amount: 2000,
+            currency: 'USD',
+          },
+        },
+      },
+    );
+    const { body } = await callApi<{ payment_link: { payment_link_id: string; url: string } }>(
+      this.target,
+      'POST',
+      '/v1/payment_links',
+      {
+        body: {
+          payment_link: {
+            line_items: [{ price_id: price.body.price.price_id, quantity: 1 }],
+            metadata: { flint_trigger: this.tag },
+          },
+        },
+      },
+    );
+    this.say(
+      'payment_link',
+      body.payment_link.payment_link_id,
+      `created (${body.payment_link.url})`,
+    );
+    return body.payment_link.payment_link_id;
+  }
+
+  async deactivatePaymentLink(linkId: string): Promise<void> {
+    await callApi(this.target, 'PATCH', `/v1/payment_links/${linkId}`, {
+      body: { payment_link: { active: false } },
+    });
+    this.say('payment_link', linkId, 'deactivated');
+  }
+
   async expireSession(sessionId: string): Promise<void> {
     await callApi(this.target, 'POST', `/v1/checkout/sessions/${sessionId}/expire`);
     this.say('checkout_session', sessionId, 'expired');

@@ -84,6 +84,12 @@ const SCENARIOS = {
     await s.expireSession(sessionId);
     return sessionId;
   },
+  'payment_link.created': async (s) => s.createPaymentLink(),
+  'payment_link.updated': async (s) => {
+    const linkId = await s.createPaymentLink();
+    await s.deactivatePaymentLink(linkId);
+    return linkId;
+  },
 } satisfies Partial<Record<EventType, Scenario>>;
 
 export type TriggerableType = keyof typeof SCENARIOS;

@@ -29,7 +29,10 @@ export type FailureCode =
   | 'encryption_key_missing'
   | 'webhook_account_unknown'
   | 'webhook_signature_invalid'
-  | 'webhook_endpoint_disabled';
+  | 'webhook_endpoint_disabled'
+  | 'console_user_exists'
+  | 'invite_invalid'
+  | 'password_invalid';
 
 export interface Failure {
   readonly code: FailureCode;

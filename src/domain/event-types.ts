@@ -26,6 +26,8 @@ export const EVENT_TYPES = [
   'checkout.session.created',
   'checkout.session.completed',
   'checkout.session.expired',
+  'payment_link.created',
+  'payment_link.updated',
   'webhook_endpoint.disabled',
 ] as const;
 

@@ -20,6 +20,7 @@ import {
 } from '../ports/payment-processor.js';
 import { defaultProcessors } from '../processors.js';
 import { adminTokenHook, apiKeyHook } from './auth.js';
+import { createCsrf } from './csrf.js';
 import { registerDrain } from './drain.js';
 import { ApiError, registerErrorHandling, sendError } from './errors.js';
 import {
@@ -31,9 +32,12 @@ import { registerMetrics } from './metrics.js';
 import { registerAccountRoutes, registerAdminAccountRoutes } from './routes/accounts.js';
 import { registerApiKeyRoutes } from './routes/api-keys.js';
 import { registerCheckoutSessionRoutes } from './routes/checkout-sessions.js';
+import { registerConsoleRoutes } from './routes/console.js';
+import { registerConsoleUserRoutes } from './routes/console-users.js';
 import { registerCouponRoutes } from './routes/coupons.js';
 import { registerCustomerRoutes } from './routes/customers.js';
 import { registerEventRoutes } from './routes/events.js';
+import { type PageRateLimits, registerHostedCheckoutRoutes } from './routes/hosted-checkout.js';
 import { registerOrderRoutes } from './routes/orders.js';
 import { registerPaymentLinkRoutes } from './routes/payment-links.js';
 import { registerPaymentRoutes } from './routes/payments.js';
@@ -58,6 +62,11 @@ export interface AppOptions {
   readonly logger?: Logger | undefined;
   /** Requests per key per second before 429. */
   readonly rateLimitPerSecond?: number;
+  /**
+   * The window `rateLimitPerSecond` counts in, 1 s unless given: a test that must not see
+   * the window roll over between its requests widens it.
+   */
+  readonly rateLimitWindowMs?: number;
   readonly idempotency?: Partial<IdempotencyOptions>;
   readonly bodyLimitBytes?: number;
   /** Process-level metrics (event loop, memory) in /metrics. */
@@ -74,6 +83,10 @@ export interface AppOptions {
   readonly encryptionKey?: Buffer | undefined;
   /** How the default processors reach Stripe (tests point them at a stand-in). */
   readonly stripe?: StripeClientOptions;
+  /** Console sign-in attempts per address per minute. */
+  readonly loginAttemptsPerMinute?: number | undefined;
+  /** Hosted pages' per-address limits (page views, payment attempts per minute). */
+  readonly pageRateLimits?: PageRateLimits | undefined;
   /** Resolves webhook URLs' host names for the live-mode SSRF check (the system's by default). */
   readonly resolver?: HostResolver;
 }
@@ -196,6 +209,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // The link's id is the capability: outside the API-key scope, with its own rate limit.
   await registerPublicPaymentLinkRoutes(app, deps);
+  // The hosted checkout page: the session's id is the capability.
+  const csrf = createCsrf(options.encryptionKey);
+  await registerHostedCheckoutRoutes(app, {
+    deps,
+    processors,
+    csrf,
+    rateLimits: options.pageRateLimits,
+  });
+  // The operator console: its own sign-in and session cookie, no API key.
+  await registerConsoleRoutes(app, {
+    deps,
+    processors,
+    csrf,
+    loginAttemptsPerMinute: options.loginAttemptsPerMinute,
+  });
 
   await app.register(async (admin) => {
     admin.addHook('onRequest', adminTokenHook(options.adminToken));
@@ -206,7 +234,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     api.addHook('onRequest', apiKeyHook(deps));
     await api.register(rateLimit, {
       max: options.rateLimitPerSecond ?? DEFAULT_RATE_LIMIT_PER_SECOND,
-      timeWindow: 1000,
+      timeWindow: options.rateLimitWindowMs ?? 1000,
       keyGenerator: (request) => request.caller?.keyId ?? request.ip,
       errorResponseBuilder: (_request, context) =>
         new ApiError(
@@ -238,6 +266,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const webhookServices = { secretBox, resolver: options.resolver ?? systemResolver };
     registerWebhookEndpointRoutes(api, deps, webhookServices);
     registerWebhookDeliveryRoutes(api, deps);
+    registerConsoleUserRoutes(api, deps);
   });
 
   app.get('/openapi.json', async () => app.swagger());

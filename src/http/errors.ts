@@ -61,6 +61,9 @@ const FAILURE_STATUS: Record<FailureCode, { status: number; type: ErrorType }> =
   webhook_account_unknown: { status: 400, type: 'invalid_request' },
   webhook_signature_invalid: { status: 400, type: 'invalid_request' },
   webhook_endpoint_disabled: { status: 409, type: 'conflict' },
+  console_user_exists: { status: 409, type: 'conflict' },
+  invite_invalid: { status: 410, type: 'invalid_request' },
+  password_invalid: { status: 422, type: 'validation_error' },
 };
 
 export function failureToApiError(failure: Failure): ApiError {

@@ -77,6 +77,17 @@ export interface CancelPaymentRequest {
 export interface PaymentProcessor {
   readonly name: 'sandbox' | 'stripe';
   charge(request: ChargeRequest): Promise<ChargeOutcome>;
+  /**
+   * Where a payment sent earlier stands now (after the buyer's 3-D Secure step); null
+   * while the processor has no final word.
+   */
+  paymentOutcome(request: CancelPaymentRequest): Promise<ChargeOutcome | null>;
+  /**
+   * What the buyer's browser needs to run the processor's own 3-D Secure step (Stripe.js
+   * takes the payment's client secret); null where the processor has none (the sandbox's
+   * step is Flint's simulated page).
+   */
+  buyerAction(request: CancelPaymentRequest): Promise<{ readonly clientSecret: string } | null>;
   /** Stops a payment waiting for the buyer's action; `not_cancelable` once it completed. */
   cancelPayment(
     request: CancelPaymentRequest,

@@ -42,6 +42,7 @@ export function checkoutSessionResource(view: CheckoutSessionView, baseUrl: stri
     cancel_url: session.cancel_url,
     metadata: session.metadata,
     test_mode: session.mode === 'test',
+    expires_at: session.expires_at.toISOString(),
     created_at: session.created_at.toISOString(),
     updated_at: session.updated_at.toISOString(),
   };
@@ -62,6 +63,7 @@ export function checkoutSessionEventObject(session: CheckoutSessionRow) {
     cancel_url: session.cancel_url,
     metadata: session.metadata,
     test_mode: session.mode === 'test',
+    expires_at: session.expires_at.toISOString(),
     created_at: session.created_at.toISOString(),
     updated_at: session.updated_at.toISOString(),
   };

@@ -5,13 +5,12 @@ export function paymentLinkUrl(baseUrl: string, id: string): string {
   return `${baseUrl}/pay/${id}`;
 }
 
-/** A payment link as the API returns it. */
-export function paymentLinkResource(row: PaymentLinkRow, baseUrl: string) {
+/** A payment link as its events carry it: everything but its `url` (the API's address). */
+export function paymentLinkEventObject(row: PaymentLinkRow) {
   return {
     payment_link_id: row.id,
     object: 'payment_link' as const,
     active: row.active,
-    url: paymentLinkUrl(baseUrl, row.id),
     line_items: row.line_items.map((line) => ({
       price_id: line.price_id,
       quantity: line.quantity,
@@ -24,4 +23,10 @@ export function paymentLinkResource(row: PaymentLinkRow, baseUrl: string) {
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
   };
+}
+
+/** A payment link as the API returns it. */
+export function paymentLinkResource(row: PaymentLinkRow, baseUrl: string) {
+  const { payment_link_id, object, active, ...rest } = paymentLinkEventObject(row);
+  return { payment_link_id, object, active, url: paymentLinkUrl(baseUrl, row.id), ...rest };
 }

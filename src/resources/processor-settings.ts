@@ -15,6 +15,7 @@ export function processorSettingsResource(row: ProcessorSettingsRow) {
         : {
             secret_key: row.stripe_secret_key_redacted,
             webhook_secret: row.stripe_webhook_secret_redacted,
+            publishable_key: row.stripe_publishable_key,
           },
     test_mode: row.mode === 'test',
     created_at: row.created_at.toISOString(),

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Deps } from '../app/deps.js';
 import { settlePendingRefunds, settleStalePayments } from '../app/settlement.js';
 import type { Processors } from '../ports/payment-processor.js';
-import type { Worker } from './idempotency-reaper.js';
+import { startPeriodic, type Worker } from './periodic.js';
 
 /**
  * Every `intervalMs`: re-drive payments the processor never answered and settle pending
@@ -17,26 +17,14 @@ export function startSettlementWorker(
     readonly logger?: Logger | undefined;
   },
 ): Worker {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  let stopped = false;
-  const tick = () => {
-    running = (async () => {
+  return startPeriodic(
+    'settlement run',
+    options.intervalMs,
+    async () => {
       const payments = await settleStalePayments(deps, processors, options.olderThanMs);
       const refunds = await settlePendingRefunds(deps, processors, options.olderThanMs);
       if (payments + refunds > 0) options.logger?.info({ payments, refunds }, 'settlement run');
-    })()
-      .catch((err: unknown) => options.logger?.error({ err }, 'settlement run failed'))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, options.intervalMs).unref();
-      });
-  };
-  timer = setTimeout(tick, options.intervalMs).unref();
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
     },
-  };
+    options.logger,
+  );
 }

@@ -6,7 +6,7 @@ import type { DeliveryPolicy } from '../app/webhook-attempts.js';
 import { dispatchEvents } from '../app/webhook-dispatch.js';
 import { attemptDelivery, type ClaimedDelivery, claimDeliveries } from '../app/webhook-send.js';
 import type { WebhookTransport } from '../ports/webhook-transport.js';
-import type { Worker } from './idempotency-reaper.js';
+import type { Worker } from './periodic.js';
 
 export interface WebhookWorkerOptions {
   readonly policy: DeliveryPolicy;

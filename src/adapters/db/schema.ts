@@ -6,6 +6,7 @@ type Json<T> = ColumnType<T, string, string>;
 
 import type { OrderStatus } from '../../domain/order-lifecycle.js';
 import type { Mode } from '../../domain/tenant.js';
+import type { ConsoleSessionsTable, ConsoleUsersTable } from './schema-console.js';
 import type {
   WebhookDeliveriesTable,
   WebhookDeliveryAttemptsTable,
@@ -186,7 +187,7 @@ export interface EventsTable {
   type: string;
   object_type: string;
   object_id: string;
-  actor_type: 'api_key' | 'admin' | 'system';
+  actor_type: 'api_key' | 'admin' | 'system' | 'console_user';
   actor_id: string | null;
   data: Json<Record<string, unknown>>;
   amounts_before: ColumnType<Record<string, unknown> | null, string | null, string | null>;
@@ -288,6 +289,8 @@ export interface CheckoutSessionsTable {
   success_url: string;
   cancel_url: string | null;
   metadata: Json<Record<string, string>>;
+  /** When an open session stops taking payment and expires. */
+  expires_at: Timestamp;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -301,6 +304,8 @@ export interface ProcessorSettingsTable {
   stripe_secret_key_redacted: string | null;
   stripe_webhook_secret: string | null;
   stripe_webhook_secret_redacted: string | null;
+  /** Public: Stripe.js runs with it on the hosted page. */
+  stripe_publishable_key: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -358,6 +363,8 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_delivery_attempts: WebhookDeliveryAttemptsTable;
+  console_users: ConsoleUsersTable;
+  console_sessions: ConsoleSessionsTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;

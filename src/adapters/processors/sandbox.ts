@@ -74,6 +74,16 @@ export function createSandboxProcessor(): PaymentProcessor {
         amountReceived: request.amount,
       };
     },
+    // The sandbox answers at once, except tok_threeDSecureRequired, which waits for the
+    // buyer (Flint's simulated challenge page, or the test helper) until it is answered.
+    async paymentOutcome(request) {
+      return request.paymentSource === 'tok_threeDSecureRequired'
+        ? { status: 'requires_action', processorPaymentId: request.processorPaymentId }
+        : null;
+    },
+    async buyerAction() {
+      return null;
+    },
     // A sandbox payment waits for action only with tok_threeDSecureRequired; it can be
     // stopped until it completes, and the others completed at once.
     async cancelPayment(request) {

@@ -187,6 +187,15 @@ export function createStripeProcessor(client: Stripe): PaymentProcessor {
       if (!outcome) throw new Error(`the Stripe payment ${intent.id} is ${intent.status}`);
       return outcome;
     },
+    async paymentOutcome(request: CancelPaymentRequest) {
+      return chargeOutcomeOf(await client.paymentIntents.retrieve(request.processorPaymentId));
+    },
+    async buyerAction(request: CancelPaymentRequest) {
+      const intent = await client.paymentIntents.retrieve(request.processorPaymentId);
+      return intent.status === 'requires_action' && intent.client_secret
+        ? { clientSecret: intent.client_secret }
+        : null;
+    },
     async cancelPayment(request: CancelPaymentRequest) {
       try {
         const intent = await client.paymentIntents.cancel(request.processorPaymentId);

@@ -8,6 +8,8 @@ import type { Deps } from '../../app/deps.js';
 import { callerOf } from '../auth.js';
 import { unwrap } from '../errors.js';
 import { ErrorResponses, Metadata, RootBody, Timestamp } from '../schemas.js';
+import { baseUrl } from './checkout-sessions.js';
+import { ConsoleUser, consoleUserResource, inviteUrl } from './console-users.js';
 
 export const Account = Type.Object({
   account_id: Type.String(),
@@ -33,6 +35,13 @@ const CreateAccountBody = RootBody(
         }),
       ),
       metadata: Type.Optional(Metadata),
+      owner_email: Type.Optional(
+        Type.String({
+          format: 'email',
+          maxLength: 254,
+          description: "The console's first user (owner); the answer carries their invite_url",
+        }),
+      ),
     },
     { additionalProperties: false },
   ),
@@ -56,6 +65,7 @@ const UpdateAccountBody = RootBody(
 const CreateAccountResponse = Type.Object({
   account: Account,
   keys: Type.Object({ test_secret_key: Type.String(), live_secret_key: Type.String() }),
+  owner: Type.Optional(ConsoleUser),
 });
 
 export function serializeAccount(row: AccountRow): Account {
@@ -92,11 +102,20 @@ export function registerAdminAccountRoutes(server: FastifyInstance, deps: Deps):
           name: account.name,
           defaultCurrency: account.default_currency,
           metadata: account.metadata,
+          ownerEmail: account.owner_email,
         }),
       );
       return {
         account: serializeAccount(created.account),
         keys: { test_secret_key: created.testSecretKey, live_secret_key: created.liveSecretKey },
+        ...(created.owner
+          ? {
+              owner: consoleUserResource(
+                created.owner.user,
+                inviteUrl(baseUrl(request), created.owner.inviteToken),
+              ),
+            }
+          : {}),
       };
     },
   );

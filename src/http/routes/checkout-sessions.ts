@@ -62,6 +62,7 @@ const CheckoutSession = Type.Object({
   cancel_url: Nullable(Type.String()),
   metadata: Type.Record(Type.String(), Type.String()),
   test_mode: Type.Boolean(),
+  expires_at: Timestamp,
   created_at: Timestamp,
   updated_at: Timestamp,
 });
@@ -75,6 +76,7 @@ const CreateBody = RootBody(
       customer_id: Type.Optional(Id('cus')),
       success_url: Url,
       cancel_url: Type.Optional(Url),
+      expires_at: Type.Optional(Timestamp),
       metadata: Type.Optional(Metadata),
     },
     {

@@ -9,7 +9,7 @@ import {
   updatePaymentLink,
 } from '../../app/payment-links.js';
 import { paymentLinkResource } from '../../resources/payment-link.js';
-import { callerOf } from '../auth.js';
+import { actorOf, callerOf } from '../auth.js';
 import { unwrap } from '../errors.js';
 import { listBody, pageRequestOf } from '../pagination.js';
 import {
@@ -116,7 +116,12 @@ export function registerPaymentLinkRoutes(server: FastifyInstance, deps: Deps): 
     },
     async (request) => {
       const row = unwrap(
-        await createPaymentLink(deps, callerOf(request), request.body.payment_link),
+        await createPaymentLink(
+          deps,
+          callerOf(request),
+          actorOf(request),
+          request.body.payment_link,
+        ),
       );
       return { payment_link: paymentLinkResource(row, baseUrl(request)) };
     },
@@ -156,6 +161,7 @@ export function registerPaymentLinkRoutes(server: FastifyInstance, deps: Deps): 
         await updatePaymentLink(
           deps,
           callerOf(request),
+          actorOf(request),
           request.params.payment_link_id,
           request.body.payment_link,
         ),

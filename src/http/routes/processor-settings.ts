@@ -17,6 +17,11 @@ export const Processor = Type.Object({
     Type.Object({
       secret_key: Type.String({ description: 'Redacted, e.g. sk_test_…a1B2' }),
       webhook_secret: Nullable(Type.String({ description: 'Redacted, e.g. whsec_…a1B2' })),
+      publishable_key: Nullable(
+        Type.String({
+          description: 'Shown in full: it is public (Stripe.js uses it on the hosted page)',
+        }),
+      ),
     }),
   ),
   test_mode: Type.Boolean(),
@@ -42,6 +47,14 @@ const PutProcessorBody = Type.Object(
             pattern: '^whsec_[0-9A-Za-z]+$',
             description:
               'Signing secret of the Stripe endpoint that posts to /v1/processors/stripe/webhook',
+          }),
+        ),
+        publishable_key: Type.Optional(
+          Type.String({
+            maxLength: 255,
+            pattern: '^pk_(test|live)_[0-9A-Za-z]+$',
+            description:
+              "Stripe publishable key of the calling key's mode: the hosted checkout page collects cards with Stripe.js and needs it",
           }),
         ),
       },

@@ -6,7 +6,8 @@ import { visitPaymentLink } from '../../app/payment-links.js';
 import { checkoutSessionResource } from '../../resources/checkout-session.js';
 import { paymentLinkUrl } from '../../resources/payment-link.js';
 import { ApiError } from '../errors.js';
-import { PAGE_HEADERS, simplePage } from '../html.js';
+import { sendMessagePage } from '../page-reply.js';
+import { registerServerTiming } from '../server-timing.js';
 import { baseUrl } from './checkout-sessions.js';
 
 /** Every visit makes an order: a browser's worth per minute, per address. */
@@ -14,10 +15,6 @@ export const PUBLIC_LINK_RATE_LIMIT = { max: 60, timeWindowMs: 60_000 } as const
 
 const LINK_ID = new RegExp(idPattern('plink'));
 const QUANTITY = /^[1-9][0-9]{0,5}$/;
-
-function page(reply: FastifyReply, status: number, title: string, message: string) {
-  return reply.code(status).headers(PAGE_HEADERS).send(simplePage(title, message));
-}
 
 /**
  * The public side of payment links: no API key, the link's id is the capability. A
@@ -29,6 +26,7 @@ export async function registerPublicPaymentLinkRoutes(
   deps: Deps,
 ): Promise<void> {
   await server.register(async (app) => {
+    registerServerTiming(app);
     await app.register(rateLimit, {
       max: PUBLIC_LINK_RATE_LIMIT.max,
       timeWindow: PUBLIC_LINK_RATE_LIMIT.timeWindowMs,
@@ -49,28 +47,32 @@ export async function registerPublicPaymentLinkRoutes(
       if (!LINK_ID.test(id)) return notFound(reply);
       const raw = (request.query as Record<string, unknown>).quantity;
       if (raw !== undefined && (typeof raw !== 'string' || !QUANTITY.test(raw))) {
-        return page(reply, 400, 'Invalid quantity', 'The quantity must be a whole number.');
+        return sendMessagePage(
+          reply,
+          400,
+          'Invalid quantity',
+          'The quantity must be a whole number.',
+        );
       }
       const base = baseUrl(request);
       const linkUrl = paymentLinkUrl(base, id);
       const visit = await visitPaymentLink(deps, id, raw === undefined ? undefined : Number(raw), {
         success_url: `${linkUrl}/complete`,
-        cancel_url: linkUrl,
       });
       switch (visit.kind) {
         case 'unknown':
           return notFound(reply);
         case 'inactive':
-          return page(
+          return sendMessagePage(
             reply,
             410,
             'Link no longer active',
             'This payment link is no longer active.',
           );
         case 'quantity_invalid':
-          return page(reply, 400, 'Invalid quantity', visit.message);
+          return sendMessagePage(reply, 400, 'Invalid quantity', visit.message);
         case 'unavailable':
-          return page(
+          return sendMessagePage(
             reply,
             409,
             'Not available',
@@ -85,11 +87,11 @@ export async function registerPublicPaymentLinkRoutes(
 
     // Where the buyer lands after paying when the link names no redirect_url.
     app.get('/pay/:payment_link_id/complete', async (_request, reply) =>
-      page(reply, 200, 'Payment received', 'Thank you. Your payment was received.'),
+      sendMessagePage(reply, 200, 'Payment received', 'Thank you. Your payment was received.'),
     );
   });
 }
 
 function notFound(reply: FastifyReply) {
-  return page(reply, 404, 'Link not found', 'This payment link does not exist.');
+  return sendMessagePage(reply, 404, 'Link not found', 'This payment link does not exist.');
 }

@@ -10,6 +10,8 @@ import * as performanceIndexes from './0008-performance-indexes.js';
 import * as eventsApi from './0009-events-api.js';
 import * as webhooks from './0010-webhooks.js';
 import * as paymentLinks from './0011-payment-links.js';
+import * as hostedCheckout from './0012-hosted-checkout.js';
+import * as consoleUsers from './0013-console.js';
 
 /** Every migration, in order. Names sort lexicographically; never rename one that shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -24,6 +26,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009-events-api': eventsApi,
   '0010-webhooks': webhooks,
   '0011-payment-links': paymentLinks,
+  '0012-hosted-checkout': hostedCheckout,
+  '0013-console': consoleUsers,
 };
 
 export const migrationProvider: MigrationProvider = {

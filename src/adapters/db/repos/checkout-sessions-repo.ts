@@ -73,3 +73,30 @@ export async function expireCheckoutSession(
     .returningAll()
     .executeTakeFirst();
 }
+
+/**
+ * A session by its id alone, whatever its account: the hosted page's URL is the
+ * capability, and the row names its account and mode.
+ */
+export async function selectPublicCheckoutSession(
+  db: Kysely<Database>,
+  id: string,
+): Promise<CheckoutSessionRow | undefined> {
+  return db.selectFrom('checkout_sessions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Open sessions past their `expires_at`, oldest first. */
+export async function selectDueCheckoutSessions(
+  db: Kysely<Database>,
+  now: Date,
+  limit: number,
+): Promise<CheckoutSessionRow[]> {
+  return db
+    .selectFrom('checkout_sessions')
+    .selectAll()
+    .where('status', '=', 'open')
+    .where('expires_at', '<=', now)
+    .orderBy('expires_at')
+    .limit(limit)
+    .execute();
+}

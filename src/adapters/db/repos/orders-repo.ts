@@ -151,6 +151,12 @@ export interface OrderFilter {
   readonly customerId?: string | undefined;
   readonly createdGte?: Date | undefined;
   readonly createdLt?: Date | undefined;
+  /**
+   * The console's search box: an order id, a customer's or buyer's email, a refund's
+   * reference number, or any metadata value of the order, matched exactly (emails without
+   * regard to case).
+   */
+  readonly search?: string | undefined;
 }
 
 export async function listOrderAggregates(
@@ -164,6 +170,17 @@ export async function listOrderAggregates(
   if (filter.customerId) query = query.where('customer_id', '=', filter.customerId);
   if (filter.createdGte) query = query.where('created_at', '>=', filter.createdGte);
   if (filter.createdLt) query = query.where('created_at', '<', filter.createdLt);
+  if (filter.search) {
+    const q = filter.search;
+    query = query.where(
+      sql<boolean>`(orders.id = ${q}
+        or exists (select 1 from customers c where c.id = orders.customer_id and lower(c.email) = lower(${q}))
+        or exists (select 1 from payment_intents p where p.order_id = orders.id and lower(p.buyer_email) = lower(${q}))
+        or exists (select 1 from refunds r where r.order_id = orders.id and r.reference_id = ${q})
+        or exists (select 1 from refund_items ri join refunds r2 on r2.id = ri.refund_id where r2.order_id = orders.id and ri.reference_id = ${q})
+        or exists (select 1 from jsonb_each_text(orders.metadata) m where m.value = ${q}))`,
+    );
+  }
   const result = await fetchPage(query, 'id', page);
   return { ...result, items: result.items.map(aggregateOf) };
 }

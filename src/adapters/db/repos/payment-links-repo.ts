@@ -3,15 +3,13 @@ import type { Tenant } from '../../../domain/tenant.js';
 import { fetchPage, type Page, type PageRequest } from '../pagination.js';
 import type { Database, PaymentLinkRow } from '../schema.js';
 
-export async function insertPaymentLink(db: Kysely<Database>, row: PaymentLinkRow): Promise<void> {
-  await db
-    .insertInto('payment_links')
-    .values({
-      ...row,
-      line_items: JSON.stringify(row.line_items),
-      metadata: JSON.stringify(row.metadata),
-    })
-    .execute();
+/** The insert of a new link, to run with its event. */
+export function insertPaymentLinkQuery(db: Kysely<Database>, row: PaymentLinkRow) {
+  return db.insertInto('payment_links').values({
+    ...row,
+    line_items: JSON.stringify(row.line_items),
+    metadata: JSON.stringify(row.metadata),
+  });
 }
 
 function paymentLinks(db: Kysely<Database>, scope: Tenant) {
@@ -53,20 +51,20 @@ export async function lockPaymentLinkById(
 export type PaymentLinkChanges = Partial<Pick<PaymentLinkRow, 'active' | 'metadata'>> &
   Pick<PaymentLinkRow, 'updated_at'>;
 
-export async function updatePaymentLink(
+/** The update of a link, to run with its event. */
+export function updatePaymentLinkQuery(
   db: Kysely<Database>,
   scope: Tenant,
   id: string,
   changes: PaymentLinkChanges,
-): Promise<void> {
+) {
   const { metadata, ...rest } = changes;
-  await db
+  return db
     .updateTable('payment_links')
     .set(metadata === undefined ? rest : { ...rest, metadata: JSON.stringify(metadata) })
     .where('account_id', '=', scope.accountId)
     .where('mode', '=', scope.mode)
-    .where('id', '=', id)
-    .execute();
+    .where('id', '=', id);
 }
 
 export async function listPaymentLinks(

@@ -1,0 +1,71 @@
+import { Api } from './api.js';
+import {
+  CheckoutSessions,
+  ConsoleUsers,
+  Coupons,
+  Customers,
+  Events,
+  Orders,
+  PaymentIntents,
+  PaymentLinks,
+  Prices,
+  Products,
+  Refunds,
+  TaxRates,
+  TestHelpers,
+  WebhookEndpoints,
+} from './resources.js';
+import { type FlintOptions, Transport } from './transport.js';
+import { verify } from './webhooks.js';
+
+export * from './errors.js';
+export type { ListParams, Page, PageList } from './pagination.js';
+export type { ConsoleUser, Payment, TimelineEntry, WebhookDelivery } from './resources.js';
+export type { FlintOptions, RequestOptions } from './transport.js';
+export type * from './types.js';
+export { FlintSignatureError, type WebhookEvent, type WebhookHeaders } from './webhooks.js';
+
+/**
+ * The Flint client: `new Flint({ apiKey, baseUrl })`, then `flint.orders.create(…)`.
+ * camelCase in and out; retries (network errors, 409 in flight, 429, 5xx) reuse one
+ * idempotency key per call, so a retried payment or refund happens once.
+ */
+export class Flint {
+  /** `Flint.webhooks.verify(payload, headers, secret)`: a delivery, verified and typed. */
+  static readonly webhooks = { verify };
+
+  readonly customers: Customers;
+  readonly products: Products;
+  readonly prices: Prices;
+  readonly taxRates: TaxRates;
+  readonly coupons: Coupons;
+  readonly orders: Orders;
+  readonly paymentIntents: PaymentIntents;
+  readonly checkoutSessions: CheckoutSessions;
+  readonly refunds: Refunds;
+  readonly paymentLinks: PaymentLinks;
+  readonly events: Events;
+  readonly webhookEndpoints: WebhookEndpoints;
+  readonly consoleUsers: ConsoleUsers;
+  readonly testHelpers: TestHelpers;
+
+  constructor(options: FlintOptions) {
+    const api = new Api(new Transport(options));
+    this.customers = new Customers(api);
+    this.products = new Products(api);
+    this.prices = new Prices(api);
+    this.taxRates = new TaxRates(api);
+    this.coupons = new Coupons(api);
+    this.orders = new Orders(api);
+    this.paymentIntents = new PaymentIntents(api);
+    this.checkoutSessions = new CheckoutSessions(api);
+    this.refunds = new Refunds(api);
+    this.paymentLinks = new PaymentLinks(api);
+    this.events = new Events(api);
+    this.webhookEndpoints = new WebhookEndpoints(api);
+    this.consoleUsers = new ConsoleUsers(api);
+    this.testHelpers = new TestHelpers(api);
+  }
+}
+
+export default Flint;

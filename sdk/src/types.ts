@@ -1,0 +1,65 @@
+import type { OperationName, Operations } from './generated/api.js';
+
+// The SDK's types: the generated wire types (snake_case), mapped to camelCase at the type
+// level exactly as `casing.ts` maps the values, so the two cannot disagree.
+
+export type CamelKey<S extends string> = S extends `${infer Head}_${infer Tail}`
+  ? `${Head}${Capitalize<CamelKey<Tail>>}`
+  : S;
+
+type VerbatimKey = 'metadata' | 'refund_metadata';
+
+/** A wire type in camelCase; metadata maps keep the merchant's own keys. */
+export type Camel<T> = T extends readonly (infer U)[]
+  ? Camel<U>[]
+  : T extends object
+    ? {
+        [K in keyof T as K extends string ? CamelKey<K> : K]: K extends VerbatimKey
+          ? T[K]
+          : Camel<T[K]>;
+      }
+    : T;
+
+type Op<N extends OperationName> = Operations[N];
+
+/** The JSON body of an operation, in camelCase, without its root key. */
+export type BodyOf<N extends OperationName, Root extends string> = Op<N>['body'] extends {
+  [K in Root]: infer B;
+}
+  ? Camel<B>
+  : never;
+
+/** The 200 answer of an operation, in camelCase, under its root key. */
+export type ResponseOf<N extends OperationName, Root extends string> = Op<N>['response'] extends {
+  [K in Root]: infer R;
+}
+  ? Camel<R>
+  : never;
+
+/** An operation's query, in camelCase. */
+export type QueryOf<N extends OperationName> = Op<N>['query'] extends never
+  ? never
+  : Camel<Op<N>['query']>;
+
+export type Customer = ResponseOf<'GET /v1/customers/{customer_id}', 'customer'>;
+export type Product = ResponseOf<'GET /v1/products/{product_id}', 'product'>;
+export type Price = ResponseOf<'GET /v1/prices/{price_id}', 'price'>;
+export type TaxRate = ResponseOf<'GET /v1/tax_rates/{tax_rate_id}', 'tax_rate'>;
+export type Coupon = ResponseOf<'GET /v1/coupons/{coupon_id}', 'coupon'>;
+export type Order = ResponseOf<'GET /v1/orders/{order_id}', 'order'>;
+export type PaymentIntent = ResponseOf<
+  'GET /v1/payment_intents/{payment_intent_id}',
+  'payment_intent'
+>;
+export type CheckoutSession = ResponseOf<
+  'GET /v1/checkout/sessions/{checkout_session_id}',
+  'checkout_session'
+>;
+export type Refund = ResponseOf<'GET /v1/refunds/{refund_id}', 'refund'>;
+export type RefundPreview = ResponseOf<'POST /v1/refunds/preview', 'refund'>;
+export type PaymentLink = ResponseOf<'GET /v1/payment_links/{payment_link_id}', 'payment_link'>;
+export type FlintEvent = ResponseOf<'GET /v1/events/{event_id}', 'event'>;
+export type WebhookEndpoint = ResponseOf<
+  'GET /v1/webhook_endpoints/{webhook_endpoint_id}',
+  'webhook_endpoint'
+>;

@@ -1,0 +1,35 @@
+import type { ColumnType, Selectable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date, Date>;
+type Nullable<T> = ColumnType<T | null, T | null, T | null>;
+
+export type ConsoleRole = 'owner' | 'support' | 'viewer';
+
+export interface ConsoleUsersTable {
+  id: string;
+  account_id: string;
+  email: string;
+  name: string | null;
+  role: ConsoleRole;
+  /** A support user's largest refund, in minor units; null: none. */
+  refund_limit: Nullable<number>;
+  /** argon2id; null until the invite is accepted. */
+  password_hash: Nullable<string>;
+  /** SHA-256 of the one-time invite token. */
+  invite_token_hash: Nullable<string>;
+  invite_expires_at: Nullable<Date>;
+  disabled_at: Nullable<Date>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ConsoleSessionsTable {
+  /** SHA-256 of the session cookie's token. */
+  token_hash: string;
+  user_id: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export type ConsoleUserRow = Selectable<ConsoleUsersTable>;
+export type ConsoleSessionRow = Selectable<ConsoleSessionsTable>;

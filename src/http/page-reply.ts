@@ -1,0 +1,26 @@
+import type { FastifyReply } from 'fastify';
+import { newNonce, type PagePolicy, pageHeaders, simplePage } from '../pages/html.js';
+
+/** Sends a page rendered under a fresh nonce, with the pages' security headers. */
+export function sendPage(
+  reply: FastifyReply,
+  status: number,
+  render: (nonce: string) => string,
+  policy: Omit<PagePolicy, 'nonce'> = {},
+) {
+  const nonce = newNonce();
+  return reply
+    .code(status)
+    .headers(pageHeaders({ nonce, ...policy }))
+    .send(render(nonce));
+}
+
+/** A small page that says one thing (not found, expired, not available…). */
+export function sendMessagePage(
+  reply: FastifyReply,
+  status: number,
+  title: string,
+  message: string,
+) {
+  return sendPage(reply, status, (nonce) => simplePage(title, message, nonce));
+}

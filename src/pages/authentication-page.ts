@@ -1,0 +1,60 @@
+import type { CheckoutPage } from '../app/hosted-checkout.js';
+import { header, orderSummary } from './checkout-page.js';
+import { ONCE_SCRIPT, STRIPE_ACTION_SCRIPT } from './checkout-script.js';
+import { html, layout } from './html.js';
+import { formatMoney } from './money-format.js';
+
+// The buyer's 3-D Secure step. In sandbox mode, a simulated bank challenge: the buyer
+// completes or fails it. In Stripe mode, Stripe's own challenge runs, then the form tells
+// Flint to record the outcome.
+
+export interface AuthenticationPageInput {
+  readonly page: CheckoutPage;
+  readonly nonce: string;
+  readonly csrfToken: string;
+  /** Stripe mode: Stripe.js needs the publishable key and the payment's client secret. */
+  readonly stripe?: { readonly publishableKey: string; readonly clientSecret: string } | undefined;
+}
+
+export function renderAuthenticationPage(input: AuthenticationPageInput): string {
+  const { page, nonce, csrfToken } = input;
+  const { session } = page.view;
+  const waiting = page.waiting;
+  const amount = waiting ? formatMoney(waiting.amount, waiting.currency) : '';
+  const action = `/checkout/${session.id}/authenticate`;
+  const form = input.stripe
+    ? html`<form id="action-form" method="post" action="${action}" data-publishable-key="${input.stripe.publishableKey}" data-client-secret="${input.stripe.clientSecret}">
+<input type="hidden" name="csrf_token" value="${csrfToken}">
+<input type="hidden" name="result" value="stripe">
+<p>Your bank's confirmation window opens here.</p>
+<button type="submit">Continue</button>
+</form>`
+    : html`<p class="hint">Test mode: this is the sandbox's simulated bank page. A real bank would ask you to confirm with its app or a code.</p>
+<form method="post" action="${action}">
+<input type="hidden" name="csrf_token" value="${csrfToken}">
+<input type="hidden" name="result" value="succeed">
+<button type="submit">Complete authentication</button>
+</form>
+<form method="post" action="${action}">
+<input type="hidden" name="csrf_token" value="${csrfToken}">
+<input type="hidden" name="result" value="fail">
+<button type="submit" class="secondary">Fail authentication</button>
+</form>`;
+  return layout({
+    title: 'Confirm your payment',
+    nonce,
+    body: html`<main>
+${header(page)}
+<div class="grid">
+<section class="panel" aria-labelledby="auth-title">
+<h1 id="auth-title">Confirm your payment</h1>
+<p>Your bank asks you to confirm the payment of ${amount} to ${page.merchantName || 'the merchant'}.</p>
+${form}
+</section>
+${orderSummary(page)}
+</div>
+</main>`,
+    script: input.stripe ? STRIPE_ACTION_SCRIPT : ONCE_SCRIPT,
+    scriptSources: input.stripe ? ['https://js.stripe.com/v3/'] : undefined,
+  });
+}

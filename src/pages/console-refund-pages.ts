@@ -1,0 +1,183 @@
+import type { RefundAggregate } from '../adapters/db/repos/refunds-repo.js';
+import type { OrderView } from '../app/order-pricing.js';
+import type { RefundPlan } from '../app/refunds.js';
+import { currencyExponent } from '../domain/currency.js';
+import { formatDecimal } from '../domain/money.js';
+import { refundResource } from '../resources/refund.js';
+import { type ConsoleFrame, frame } from './console-pages.js';
+import { type Html, html } from './html.js';
+import { formatMoney } from './money-format.js';
+
+// Refunds from the console: the forms on an order's page, the preview that must be seen
+// before confirming, and a refund's own page with its status and next actions.
+
+const REASONS = html`<option value="">No reason</option><option value="requested_by_customer">Requested by customer</option><option value="duplicate">Duplicate</option><option value="fraudulent">Fraudulent</option>`;
+
+function common(f: ConsoleFrame, id: string): Html {
+  return html`<input type="hidden" name="csrf_token" value="${f.csrfToken}">
+<label for="reason-${id}">Reason</label><select id="reason-${id}" name="reason">${REASONS}</select>
+<label for="note-${id}">Note (kept on the refund)</label><input id="note-${id}" name="note" maxlength="500">`;
+}
+
+/** The three ways to refund: units of lines, an amount, or everything left. */
+export function refundForms(f: ConsoleFrame, view: OrderView, error?: string): Html {
+  const action = `/console/orders/${view.order.id}/refund/preview?mode=${f.mode}`;
+  const c = view.order.currency;
+  const lines = view.lines.map(
+    (line) =>
+      html`<label for="units_${line.id}">${line.name} — units to refund (of ${line.quantity})</label>
+<input id="units_${line.id}" name="units_${line.id}" type="number" inputmode="numeric" min="0" max="${line.quantity}" value="0">`,
+  );
+  return html`<section class="panel" aria-labelledby="refund-title"><h2 id="refund-title">Refund</h2>
+<div id="form-errors" class="alert" role="alert" tabindex="-1">${error ?? ''}</div>
+<div class="grid">
+<form method="post" action="${action}" aria-label="Refund line items"><h3>By line items</h3>
+<input type="hidden" name="kind" value="lines">${lines}${common(f, 'lines')}
+<button type="submit">Preview line refund</button></form>
+<div>
+<form method="post" action="${action}" aria-label="Refund an amount"><h3>An amount</h3>
+<input type="hidden" name="kind" value="amount">
+<label for="amount">Amount (${c})</label><input id="amount" name="amount" inputmode="decimal" maxlength="20" placeholder="15.00">
+${common(f, 'amount')}<button type="submit">Preview amount refund</button></form>
+<form method="post" action="${action}" aria-label="Refund everything left"><h3>Everything left</h3>
+<input type="hidden" name="kind" value="full">${common(f, 'full')}
+<button type="submit" class="secondary">Preview full refund</button></form>
+</div></div></section>`;
+}
+
+/** What the refund would do; confirming sends exactly these fields again. */
+export function renderRefundPreview(input: {
+  frame: ConsoleFrame;
+  nonce: string;
+  view: OrderView;
+  plan: RefundPlan;
+  fields: Readonly<Record<string, string>>;
+  attempt: string;
+}): string {
+  const { frame: f, view, plan } = input;
+  const m = (a: number) => formatMoney(a, view.order.currency);
+  const names = new Map(view.lines.map((l) => [l.id, l.name]));
+  const rows = plan.itemized
+    ? plan.itemized.lines.map(
+        (l) =>
+          html`<tr><td>${names.get(l.lineId) ?? l.lineId}</td><td class="num">${m(l.amount)}</td><td class="num">${m(l.tax)}</td></tr>`,
+      )
+    : [];
+  const hidden = Object.entries(input.fields).map(
+    ([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`,
+  );
+  return frame(
+    'Preview refund',
+    f,
+    input.nonce,
+    html`<h1>Refund ${m(plan.amount)} of order ${view.order.id}?</h1>
+<section class="panel" aria-labelledby="preview-title"><h2 id="preview-title">Preview</h2>
+${rows.length ? html`<table><thead><tr><th scope="col">Line</th><th scope="col" class="num">Amount</th><th scope="col" class="num">Tax</th></tr></thead><tbody>${rows}</tbody></table>` : ''}
+<dl class="totals">
+${plan.itemized ? html`<dt>Shipping</dt><dd>${m(plan.itemized.shipping)}</dd><dt>Tax</dt><dd>${m(plan.itemized.tax)}</dd>` : ''}
+<dt class="total">Refund</dt><dd class="total">${m(plan.amount)}</dd>
+<dt>Still refundable after it</dt><dd>${m(plan.remaining)}</dd>
+</dl>
+<form method="post" action="/console/orders/${view.order.id}/refund?mode=${f.mode}">
+<input type="hidden" name="csrf_token" value="${f.csrfToken}">
+<input type="hidden" name="attempt" value="${input.attempt}">
+${hidden}
+<button type="submit">Confirm refund of ${m(plan.amount)}</button>
+</form>
+<a class="back" href="/console/orders/${view.order.id}?mode=${f.mode}">Back to the order</a>
+</section>`,
+  );
+}
+
+/** The buttons for the next actions that Flint can do from here (for users who may refund). */
+function actionButtons(f: ConsoleFrame, r: ReturnType<typeof refundResource>): Html {
+  const buttons: Html[] = [];
+  if (r.status === 'pending') {
+    buttons.push(html`<form method="post" action="/console/refunds/${r.refund_id}/cancel?mode=${f.mode}">
+<input type="hidden" name="csrf_token" value="${f.csrfToken}">
+<button type="submit" class="secondary">Cancel this refund</button></form>`);
+  }
+  const retry = r.next_actions.some(
+    (a) => a.action === 'retry_after_top_up' || a.action === 'retry_refund',
+  );
+  if (r.status === 'failed' && retry) {
+    const amount = formatDecimal({ units: BigInt(r.amount), scale: currencyExponent(r.currency) });
+    buttons.push(html`<form method="post" action="/console/orders/${r.order_id}/refund/preview?mode=${f.mode}">
+<input type="hidden" name="csrf_token" value="${f.csrfToken}">
+<input type="hidden" name="kind" value="amount"><input type="hidden" name="amount" value="${amount}">
+<input type="hidden" name="reason" value="${r.reason ?? ''}">
+<input type="hidden" name="note" value="${`Again after ${r.refund_id}`}">
+<button type="submit">Refund again (preview)</button></form>`);
+  }
+  return html`${buttons}`;
+}
+
+/** A refund's page: status, failure in plain words, next actions, reference number. */
+export function renderRefund(input: {
+  frame: ConsoleFrame;
+  nonce: string;
+  refund: RefundAggregate;
+  /** Whether the user may act on it (not a viewer). */
+  mayAct: boolean;
+}): string {
+  const { frame: f } = input;
+  const r = refundResource(input.refund);
+  const m = (a: number) => formatMoney(a, r.currency);
+  const actions = r.next_actions.map((a) => html`<li>${a.description}</li>`);
+  return frame(
+    r.refund_id,
+    f,
+    input.nonce,
+    html`<h1>Refund ${r.refund_id} <span class="badge">${r.status}</span></h1>
+<section class="panel"><dl class="totals">
+<dt>Order</dt><dd><a href="/console/orders/${r.order_id}?mode=${f.mode}">${r.order_id}</a></dd>
+<dt>Amount</dt><dd>${m(r.amount)}</dd>
+<dt>Refunded so far</dt><dd>${m(r.amount_refunded)}</dd>
+<dt>Reason</dt><dd>${r.reason ?? '—'}</dd>
+<dt>Note</dt><dd>${r.metadata.note ?? '—'}</dd>
+<dt>Failure</dt><dd>${r.failure_reason ? r.failure_reason.replaceAll('_', ' ') : '—'}</dd>
+<dt>Reference (${r.reference_type.replaceAll('_', ' ')})</dt><dd>${r.reference_id ?? 'not yet'} (${r.reference_status})</dd>
+</dl>
+${actions.length ? html`<h2>What to do now</h2><ul>${actions}</ul>` : ''}
+${input.mayAct ? actionButtons(f, r) : ''}
+</section>`,
+  );
+}
+
+const REFUND_STATUSES = ['pending', 'requires_action', 'succeeded', 'failed', 'canceled'];
+
+/** Every refund of the mode, newest first, filtered by status. */
+export function renderRefunds(input: {
+  frame: ConsoleFrame;
+  nonce: string;
+  status: string;
+  refunds: readonly RefundAggregate[];
+  nextCursor: string | null;
+}): string {
+  const { frame: f } = input;
+  const rows = input.refunds
+    .map(refundResource)
+    .map(
+      (r) =>
+        html`<tr><td><a href="/console/refunds/${r.refund_id}?mode=${f.mode}">${r.refund_id}</a></td><td>${r.status}</td><td class="num">${formatMoney(r.amount, r.currency)}</td><td>${r.failure_reason ? r.failure_reason.replaceAll('_', ' ') : '—'}</td><td>${r.reference_id ?? '—'}</td><td><a href="/console/orders/${r.order_id}?mode=${f.mode}">${r.order_id}</a></td></tr>`,
+    );
+  const next = input.nextCursor
+    ? html`<p><a href="/console/refunds?mode=${f.mode}&status=${input.status}&starting_after=${input.nextCursor}">Next page</a></p>`
+    : '';
+  return frame(
+    'Refunds',
+    f,
+    input.nonce,
+    html`<h1>Refunds</h1>
+<form method="get" action="/console/refunds" class="panel" aria-label="Filter refunds">
+<input type="hidden" name="mode" value="${f.mode}">
+<label for="status">Status</label>
+<select id="status" name="status"><option value="">Any</option>${REFUND_STATUSES.map(
+      (s) => html`<option value="${s}"${s === input.status ? html` selected` : ''}>${s}</option>`,
+    )}</select>
+<button type="submit">Filter</button></form>
+<div class="panel"><table><caption>${input.refunds.length === 0 ? 'No refunds.' : `${input.refunds.length} refunds`}</caption>
+<thead><tr><th scope="col">Refund</th><th scope="col">Status</th><th scope="col" class="num">Amount</th><th scope="col">Failure</th><th scope="col">Reference</th><th scope="col">Order</th></tr></thead>
+<tbody>${rows}</tbody></table>${next}</div>`,
+  );
+}
