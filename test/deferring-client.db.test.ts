@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeferringClient, SENT_WITH_NEXT_TEXT } from '../src/adapters/db/deferring-client.js';
@@ -8,6 +9,8 @@ describe.skipIf(!process.env.DATABASE_URL)('DeferringClient', () => {
   let client: pg.PoolClient;
   let other: pg.Client;
   const marked = (text: string) => `${text} ${SENT_WITH_NEXT_TEXT}`;
+  const socketOf = (c: pg.PoolClient) =>
+    (c as unknown as { connection: { stream: Socket } }).connection.stream;
 
   beforeAll(async () => {
     pool = new pg.Pool({
@@ -38,8 +41,11 @@ describe.skipIf(!process.env.DATABASE_URL)('DeferringClient', () => {
       [1],
     );
     expect(lock.rows).toEqual([]); // its answer is not read
-    // Nothing was sent yet: another connection can still take the lock.
-    await other.query('select id from deferring_probe where id = 1 for update nowait');
+    // Nothing was sent yet: both statements wait, written but corked, in the socket.
+    // (Checked in the same turn: asking another connection would let the turn end,
+    // and the end of the turn sends them, racing that connection to the lock.)
+    expect(socketOf(client).writableCorked).toBe(1);
+    expect(socketOf(client).writableLength).toBeGreaterThan(0);
     const read = await client.query('select n from deferring_probe where id = $1', [1]);
     expect(read.rows).toEqual([{ n: 0 }]);
     // Now it holds the lock, in its transaction.
@@ -62,11 +68,19 @@ describe.skipIf(!process.env.DATABASE_URL)('DeferringClient', () => {
   it('sends what was held back on its own when nothing follows', async () => {
     await client.query('begin');
     await client.query(marked('update deferring_probe set n = n + 1 where id = $1'), [1]);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    // Sent alone at the end of the turn: the lock is held before anything else is sent.
-    await expect(
-      other.query('select id from deferring_probe where id = 1 for update nowait'),
-    ).rejects.toMatchObject({ code: '55P03' });
+    // Sent alone at the end of the turn: the lock comes to be held with nothing else sent.
+    // (Polled, not timed: a loaded server may take a while to run it.)
+    await expect
+      .poll(
+        () =>
+          other.query('select id from deferring_probe where id = 1 for update nowait').then(
+            () => 'free',
+            (error: { code?: string }) => error.code,
+          ),
+        { timeout: 10_000, interval: 20 },
+      )
+      .toBe('55P03');
+    expect(socketOf(client).writableCorked).toBe(0);
     await client.query('commit');
     expect((await other.query('select n from deferring_probe where id = 1')).rows).toEqual([
       { n: 1 },
