@@ -64,6 +64,17 @@ async function order(key: string, fields: Record<string, unknown> = {}) {
   return res.body.order as { order_id: string; line_items: { line_item_id: string }[] };
 }
 
+const refundsOf = async (key: string, orderId: string) =>
+  (await request(server, 'GET', `/v1/refunds?order=${orderId}`, { key })).body.refunds as {
+    refund_id: string;
+    amount: number;
+    status: string;
+    method: string;
+    reason: string | null;
+    metadata: Record<string, string>;
+    line_items: { line_item_id: string; amount: number }[];
+  }[];
+
 describe('console users (API)', () => {
   it('invites with a one-time link that sets the password and signs in; the link then stops working', async () => {
     const { testKey: key, accountId } = await createTestAccount(server);
@@ -352,16 +363,6 @@ describe('refunds from the console', () => {
     expect(paid.status).toBe(200);
     return sale;
   }
-  const refundsOf = async (key: string, orderId: string) =>
-    (await request(server, 'GET', `/v1/refunds?order=${orderId}`, { key })).body.refunds as {
-      refund_id: string;
-      amount: number;
-      status: string;
-      reason: string | null;
-      metadata: Record<string, string>;
-      line_items: { line_item_id: string; amount: number }[];
-    }[];
-
   it('must hold: support refunds one unit of a line in four steps from the search box; the API shows the same refund', async () => {
     const { testKey: key } = await createTestAccount(server);
     const { browser } = await signedIn(key, { role: 'support', refund_limit: 5000 });
@@ -553,6 +554,60 @@ describe('the refund list and next actions', () => {
     });
     expect(preview.status).toBe(200);
     expect(preview.text).toContain('Confirm refund of $20.00');
+  });
+  it('records a refund the card could not take as returned in cash, through the preview; the API agrees; viewers get no button', async () => {
+    const { testKey: key, accountId } = await createTestAccount(server);
+    const { browser } = await signedIn(key, { role: 'support', refund_limit: 5000 });
+    const viewer = await signedIn(key, { role: 'viewer' });
+    const failed = await refundOf(key, 'tok_refundPending');
+    expect(
+      (await settleRefundForTest(server.deps, { accountId, mode: 'test' }, failed.refundId, 'fail'))
+        .ok,
+    ).toBe(true);
+    const page = await browser.get(`/console/refunds/${failed.refundId}`);
+    expect(page.text).toContain('expired or canceled card');
+    expect(page.text).toContain('Record an offline refund (preview)');
+    expect((await viewer.browser.get(`/console/refunds/${failed.refundId}`)).text).not.toContain(
+      'Record an offline refund',
+    );
+    const form = {
+      csrf_token: hidden(page.text, 'csrf_token'),
+      kind: 'amount',
+      amount: '20.00',
+      reason: 'requested_by_customer',
+      note: `Returned outside Flint after ${failed.refundId} failed`,
+      method: 'cash',
+    };
+    const preview = await browser.post(`/console/orders/${failed.orderId}/refund/preview`, form);
+    expect(preview.status, preview.text).toBe(200);
+    expect(preview.text).toContain('Record offline refund of $20.00');
+    expect(preview.text).toContain('Cash, returned outside Flint');
+    expect(preview.text).toContain('Flint sends nothing to the card processor');
+    expect(hidden(preview.text, 'method')).toBe('cash');
+    const done = await browser.post(`/console/orders/${failed.orderId}/refund`, {
+      ...form,
+      csrf_token: hidden(preview.text, 'csrf_token'),
+      attempt: hidden(preview.text, 'attempt'),
+    });
+    expect(done.status, done.text).toBe(303);
+    const refunds = await refundsOf(key, failed.orderId);
+    expect(refunds.map((r) => [r.status, r.method])).toEqual([
+      ['succeeded', 'cash'],
+      ['failed', 'original_payment_method'],
+    ]);
+    const result = await browser.get(done.location ?? '');
+    expect(result.text).toContain('Cash, returned outside Flint');
+    expect(result.text).not.toContain('Record an offline refund');
+    const orderNow = await request(server, 'GET', `/v1/orders/${failed.orderId}`, { key });
+    expect(orderNow.body.order.net_amounts.refunded_money.amount).toBe(2000);
+    // A method not on the list is refused with the reason, and nothing is created.
+    const bad = await browser.post(`/console/orders/${failed.orderId}/refund/preview`, {
+      ...form,
+      method: 'gift_card',
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain('Choose how the money goes back from the list.');
+    expect(await refundsOf(key, failed.orderId)).toHaveLength(2);
   });
 });
 

@@ -289,6 +289,7 @@ describe('pending refunds, failures, cancels and test helpers', () => {
     expect(failed.next_actions.map((a: any) => a.action)).toEqual([
       'refund_by_other_method',
       'contact_customer',
+      'record_offline_refund',
     ]);
     const after = (await request(server, 'GET', `/v1/orders/${order.order_id}`, { key })).body
       .order;

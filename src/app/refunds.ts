@@ -28,6 +28,7 @@ import {
   planItemizedRefund,
   type RefundableOrder,
 } from '../domain/refund-lines.js';
+import type { RefundMethod, RefundStatus } from '../domain/refund-status.js';
 import { type RefundableCharge, type RefundPart, spreadRefund } from '../domain/refunds.js';
 import type { Tenant } from '../domain/tenant.js';
 import type { Processors, RefundOutcome } from '../ports/payment-processor.js';
@@ -50,6 +51,11 @@ export interface CreateRefundInput extends ItemizedRequest {
   readonly amount?: number | undefined;
   readonly reason?: RefundReason | null | undefined;
   readonly metadata?: Metadata | undefined;
+  /**
+   * How the money goes back: through the processor (the default), or made outside Flint
+   * and recorded here (succeeded at once; nothing is sent to the processor).
+   */
+  readonly method?: RefundMethod | undefined;
 }
 
 /** Where a refund request came from: the body's root key, and the checkout session if any. */
@@ -263,6 +269,12 @@ export async function createRefund(
       if (!planned.ok) return planned;
       const id = newId('re');
       const { itemized } = planned.value;
+      const method = input.method ?? 'original_payment_method';
+      // Money returned outside Flint is back with the buyer already: nothing to send, and
+      // no network reference number will ever come.
+      const offline = method !== 'original_payment_method';
+      const status: RefundStatus = offline ? 'succeeded' : 'pending';
+      const referenceStatus = offline ? 'unavailable' : 'pending';
       const first = planned.value.parts[0];
       if (!first) throw new Error('a refund plan has at least one part');
       const refund: RefundRow = {
@@ -274,17 +286,18 @@ export async function createRefund(
         checkout_session_id: origin.checkoutSessionId,
         amount: planned.value.amount,
         currency: current.order.currency,
-        status: 'pending',
+        status,
         reason: input.reason ?? null,
         failure_reason: null,
         reference_id: null,
         reference_type: 'acquirer_reference_number',
-        reference_status: 'pending',
+        reference_status: referenceStatus,
         amount_tax: itemized?.tax ?? 0,
         amount_shipping: itemized?.shipping ?? 0,
         amount_discount: itemized?.discount ?? 0,
         amount_shipping_tax: itemized?.shippingTax ?? 0,
         itemized: itemized !== null,
+        method,
         request_key: requestKey,
         metadata: withoutEmptyValues(input.metadata ?? {}),
         created_at: now,
@@ -294,10 +307,10 @@ export async function createRefund(
         refund_id: id,
         payment_intent_id: part.paymentIntentId,
         amount: part.amount,
-        status: 'pending',
+        status,
         processor_refund_id: null,
         reference_id: null,
-        reference_status: 'pending',
+        reference_status: referenceStatus,
         failure_reason: null,
       }));
       const lines: RefundLineItemRow[] = (itemized?.lines ?? []).map((line) => ({
@@ -307,24 +320,24 @@ export async function createRefund(
         amount_tax: line.tax,
       }));
       created = { refund, items, lines };
-      // The refund, its parts and its event go in the order change's one statement.
+      const resource = refundResource(created);
+      const subject = { objectType: 'refund', objectId: id };
+      // The refund, its parts and its events go in the order change's one statement.
       return ok({
         ...withRefunded(current, planned.value.amount),
         writes: insertRefundQueries(tx, created),
         events: [
-          objectEvent(
-            tenant,
-            actor,
-            { type: 'refund.created', objectType: 'refund', objectId: id },
-            refundResource(created),
-            now,
-          ),
+          objectEvent(tenant, actor, { ...subject, type: 'refund.created' }, resource, now),
+          ...(offline
+            ? [objectEvent(tenant, actor, { ...subject, type: 'refund.succeeded' }, resource, now)]
+            : []),
         ],
       });
     },
   );
   if (!changed.ok) return changed;
   if (!created) throw new Error('refund not created');
+  if (created.refund.method !== 'original_payment_method') return ok(created);
   return sendRefund(deps, processors, tenant, created, changed.value.payments);
 }
 

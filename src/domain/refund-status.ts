@@ -8,6 +8,21 @@ export type RefundFailureReason =
   | 'merchant_request'
   | 'unknown';
 
+/**
+ * How a refund's money goes back: through the processor to the original payment method,
+ * or outside Flint and only recorded here (an offline refund: succeeded at once, nothing
+ * sent to the processor, no network reference number).
+ */
+export const OFFLINE_REFUND_METHODS = [
+  'cash',
+  'bank_transfer',
+  'check',
+  'store_credit',
+  'other',
+] as const;
+export type OfflineRefundMethod = (typeof OFFLINE_REFUND_METHODS)[number];
+export type RefundMethod = 'original_payment_method' | OfflineRefundMethod;
+
 export type RefundStatus = 'pending' | 'requires_action' | 'succeeded' | 'failed' | 'canceled';
 export type ReferenceStatus = 'pending' | 'available' | 'unavailable';
 
@@ -59,44 +74,56 @@ export function nextActionsOf(
     case 'canceled':
       return [];
     case 'failed':
-      switch (failureReason) {
-        case 'insufficient_funds':
-          return [
-            {
-              action: 'retry_after_top_up',
-              description: 'Top up the account balance, then create the refund again.',
-            },
-          ];
-        case 'expired_or_canceled_card':
-        case 'lost_or_stolen_card':
-          return [
-            {
-              action: 'refund_by_other_method',
-              description: 'The card can no longer receive funds: refund the customer another way.',
-            },
-            {
-              action: 'contact_customer',
-              description: 'Ask the customer how they want to be refunded.',
-            },
-          ];
-        case 'charge_for_pending_refund_disputed':
-          return [
-            {
-              action: 'respond_to_dispute',
-              description: 'The charge is disputed: handle the dispute instead of refunding.',
-            },
-          ];
-        default:
-          return [
-            {
-              action: 'contact_customer',
-              description: 'Tell the customer the refund failed and agree how to return the money.',
-            },
-            {
-              action: 'retry_refund',
-              description: 'Create the refund again once the cause is resolved.',
-            },
-          ];
+      if (failureReason === 'charge_for_pending_refund_disputed') {
+        return [
+          {
+            action: 'respond_to_dispute',
+            description: 'The charge is disputed: handle the dispute instead of refunding.',
+          },
+        ];
       }
+      return [...failedRefundActions(failureReason), RECORD_OFFLINE];
+  }
+}
+
+/** Once the money went back another way, the order should say so. */
+const RECORD_OFFLINE: NextAction = {
+  action: 'record_offline_refund',
+  description:
+    'If you return the money outside Flint (cash, bank transfer, check, store credit), record it as an offline refund (POST /v1/refunds with method) so the order shows it refunded.',
+};
+
+function failedRefundActions(failureReason: RefundFailureReason | null): NextAction[] {
+  switch (failureReason) {
+    case 'insufficient_funds':
+      return [
+        {
+          action: 'retry_after_top_up',
+          description: 'Top up the account balance, then create the refund again.',
+        },
+      ];
+    case 'expired_or_canceled_card':
+    case 'lost_or_stolen_card':
+      return [
+        {
+          action: 'refund_by_other_method',
+          description: 'The card can no longer receive funds: refund the customer another way.',
+        },
+        {
+          action: 'contact_customer',
+          description: 'Ask the customer how they want to be refunded.',
+        },
+      ];
+    default:
+      return [
+        {
+          action: 'contact_customer',
+          description: 'Tell the customer the refund failed and agree how to return the money.',
+        },
+        {
+          action: 'retry_refund',
+          description: 'Create the refund again once the cause is resolved.',
+        },
+      ];
   }
 }

@@ -2,6 +2,7 @@ import type { OrderView } from '../app/order-pricing.js';
 import type { CreateRefundInput, RefundReason } from '../app/refunds.js';
 import { amountForUnits, parseMajorAmount } from '../domain/console-refund-form.js';
 import { currencyExponent } from '../domain/currency.js';
+import { OFFLINE_REFUND_METHODS, type RefundMethod } from '../domain/refund-status.js';
 import { type Form, formText } from './form-fields.js';
 
 // The console's refund forms (by line units, by amount, or everything left), read into
@@ -18,6 +19,7 @@ export interface RefundForm {
 }
 
 const REASONS = new Set(['requested_by_customer', 'duplicate', 'fraudulent']);
+const METHODS = new Set<string>(['original_payment_method', ...OFFLINE_REFUND_METHODS]);
 
 /** The longest note or choice the form takes. */
 const MAX_FIELD = 500;
@@ -31,9 +33,12 @@ export function readRefundForm(form: Form, view: OrderView): RefundForm | { erro
   if (kind !== 'lines' && kind !== 'amount' && kind !== 'full')
     return { error: 'Choose how to refund.' };
   if (reason && !REASONS.has(reason)) return { error: 'Choose a reason from the list.' };
-  const fields: Record<string, string> = { kind, reason, note };
+  const method = one(form, 'method') || 'original_payment_method';
+  if (!METHODS.has(method)) return { error: 'Choose how the money goes back from the list.' };
+  const fields: Record<string, string> = { kind, reason, note, method };
   const base: CreateRefundInput = {
     order_id: view.order.id,
+    method: method as RefundMethod,
     ...(reason ? { reason: reason as RefundReason } : {}),
     ...(note ? { metadata: { note } } : {}),
   };

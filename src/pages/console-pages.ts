@@ -8,6 +8,7 @@ import { refundResource } from '../resources/refund.js';
 import { ONCE_SCRIPT } from './checkout-script.js';
 import { type Html, html, layout } from './html.js';
 import { formatMoney } from './money-format.js';
+import { METHOD_LABELS } from './refund-methods.js';
 
 // The operator console's pages: sign-in, setting a password, the order search and one
 // sale's record. Pure: page models in, HTML out.
@@ -174,7 +175,7 @@ export function renderSale(input: {
   );
   const refundRows = refunds.map(
     (r) =>
-      html`<tr><td><a href="/console/refunds/${r.refund_id}?mode=${f.mode}">${r.refund_id}</a></td><td>${r.status}</td><td class="num">${m(r.amount)}</td><td>${r.reason ?? '—'}</td><td>${r.failure_reason ?? '—'}</td><td>${r.reference_id ?? '—'} (${r.reference_status})</td></tr>`,
+      html`<tr><td><a href="/console/refunds/${r.refund_id}?mode=${f.mode}">${r.refund_id}</a></td><td>${r.status}</td><td class="num">${m(r.amount)}</td><td>${METHOD_LABELS[r.method]}</td><td>${r.reason ?? '—'}</td><td>${r.failure_reason ?? '—'}</td><td>${r.reference_id ?? '—'} (${r.reference_status})</td></tr>`,
   );
   const sessions = sale.sessions.map((s) => html`<li>${s.id}: ${s.status}</li>`);
   const timeline = sale.timeline.map(
@@ -195,7 +196,7 @@ export function renderSale(input: {
 ${input.refundForms ?? ''}
 <section class="panel" aria-labelledby="payments"><h2 id="payments">Payments</h2><ul>${payments.length ? payments : html`<li>None</li>`}</ul></section>
 <section class="panel" aria-labelledby="refunds"><h2 id="refunds">Refunds</h2>
-${refunds.length ? html`<table><thead><tr><th scope="col">Refund</th><th scope="col">Status</th><th scope="col" class="num">Amount</th><th scope="col">Reason</th><th scope="col">Failure</th><th scope="col">Reference</th></tr></thead><tbody>${refundRows}</tbody></table>` : html`<p>None</p>`}</section>
+${refunds.length ? html`<table><thead><tr><th scope="col">Refund</th><th scope="col">Status</th><th scope="col" class="num">Amount</th><th scope="col">How</th><th scope="col">Reason</th><th scope="col">Failure</th><th scope="col">Reference</th></tr></thead><tbody>${refundRows}</tbody></table>` : html`<p>None</p>`}</section>
 <section class="panel" aria-labelledby="sessions"><h2 id="sessions">Checkout sessions</h2><ul>${sessions.length ? sessions : html`<li>None</li>`}</ul></section>
 <section class="panel" aria-labelledby="timeline"><h2 id="timeline">Timeline</h2><ol>${timeline}</ol></section>`,
   );

@@ -3,18 +3,25 @@ import type { OrderView } from '../app/order-pricing.js';
 import type { RefundPlan } from '../app/refunds.js';
 import { currencyExponent } from '../domain/currency.js';
 import { formatDecimal } from '../domain/money.js';
+import { OFFLINE_REFUND_METHODS, type RefundMethod } from '../domain/refund-status.js';
 import { refundResource } from '../resources/refund.js';
 import { type ConsoleFrame, frame } from './console-pages.js';
 import { type Html, html } from './html.js';
 import { formatMoney } from './money-format.js';
+import { METHOD_LABELS } from './refund-methods.js';
 
 // Refunds from the console: the forms on an order's page, the preview that must be seen
 // before confirming, and a refund's own page with its status and next actions.
 
 const REASONS = html`<option value="">No reason</option><option value="requested_by_customer">Requested by customer</option><option value="duplicate">Duplicate</option><option value="fraudulent">Fraudulent</option>`;
 
+function methodOptions(methods: readonly RefundMethod[]): Html {
+  return html`${methods.map((m) => html`<option value="${m}">${METHOD_LABELS[m]}</option>`)}`;
+}
+
 function common(f: ConsoleFrame, id: string): Html {
   return html`<input type="hidden" name="csrf_token" value="${f.csrfToken}">
+<label for="method-${id}">How the money goes back</label><select id="method-${id}" name="method">${methodOptions(['original_payment_method', ...OFFLINE_REFUND_METHODS])}</select>
 <label for="reason-${id}">Reason</label><select id="reason-${id}" name="reason">${REASONS}</select>
 <label for="note-${id}">Note (kept on the refund)</label><input id="note-${id}" name="note" maxlength="500">`;
 }
@@ -56,6 +63,8 @@ export function renderRefundPreview(input: {
 }): string {
   const { frame: f, view, plan } = input;
   const m = (a: number) => formatMoney(a, view.order.currency);
+  const method = (input.fields.method ?? 'original_payment_method') as RefundMethod;
+  const offline = method !== 'original_payment_method';
   const names = new Map(view.lines.map((l) => [l.id, l.name]));
   const rows = plan.itemized
     ? plan.itemized.lines.map(
@@ -77,12 +86,14 @@ ${rows.length ? html`<table><thead><tr><th scope="col">Line</th><th scope="col" 
 ${plan.itemized ? html`<dt>Shipping</dt><dd>${m(plan.itemized.shipping)}</dd><dt>Tax</dt><dd>${m(plan.itemized.tax)}</dd>` : ''}
 <dt class="total">Refund</dt><dd class="total">${m(plan.amount)}</dd>
 <dt>Still refundable after it</dt><dd>${m(plan.remaining)}</dd>
+<dt>How</dt><dd>${METHOD_LABELS[method]}</dd>
 </dl>
+${offline ? html`<p>Recorded only: Flint sends nothing to the card processor. Confirm once the money is back with the customer; the refund counts as succeeded at once.</p>` : ''}
 <form method="post" action="/console/orders/${view.order.id}/refund?mode=${f.mode}">
 <input type="hidden" name="csrf_token" value="${f.csrfToken}">
 <input type="hidden" name="attempt" value="${input.attempt}">
 ${hidden}
-<button type="submit">Confirm refund of ${m(plan.amount)}</button>
+<button type="submit">${offline ? 'Record offline refund of' : 'Confirm refund of'} ${m(plan.amount)}</button>
 </form>
 <a class="back" href="/console/orders/${view.order.id}?mode=${f.mode}">Back to the order</a>
 </section>`,
@@ -109,6 +120,16 @@ function actionButtons(f: ConsoleFrame, r: ReturnType<typeof refundResource>): H
 <input type="hidden" name="note" value="${`Again after ${r.refund_id}`}">
 <button type="submit">Refund again (preview)</button></form>`);
   }
+  if (r.next_actions.some((a) => a.action === 'record_offline_refund')) {
+    const amount = formatDecimal({ units: BigInt(r.amount), scale: currencyExponent(r.currency) });
+    buttons.push(html`<form method="post" action="/console/orders/${r.order_id}/refund/preview?mode=${f.mode}" aria-label="Record an offline refund">
+<input type="hidden" name="csrf_token" value="${f.csrfToken}">
+<input type="hidden" name="kind" value="amount"><input type="hidden" name="amount" value="${amount}">
+<input type="hidden" name="reason" value="${r.reason ?? ''}">
+<input type="hidden" name="note" value="${`Returned outside Flint after ${r.refund_id} failed`}">
+<label for="offline-method">Returned how</label><select id="offline-method" name="method">${methodOptions(OFFLINE_REFUND_METHODS)}</select>
+<button type="submit" class="secondary">Record an offline refund (preview)</button></form>`);
+  }
   return html`${buttons}`;
 }
 
@@ -133,6 +154,7 @@ export function renderRefund(input: {
 <dt>Order</dt><dd><a href="/console/orders/${r.order_id}?mode=${f.mode}">${r.order_id}</a></dd>
 <dt>Amount</dt><dd>${m(r.amount)}</dd>
 <dt>Refunded so far</dt><dd>${m(r.amount_refunded)}</dd>
+<dt>How</dt><dd>${METHOD_LABELS[r.method]}</dd>
 <dt>Reason</dt><dd>${r.reason ?? '—'}</dd>
 <dt>Note</dt><dd>${r.metadata.note ?? '—'}</dd>
 <dt>Failure</dt><dd>${r.failure_reason ? r.failure_reason.replaceAll('_', ' ') : '—'}</dd>

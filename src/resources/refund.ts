@@ -39,6 +39,7 @@ export function refundResource({ refund, items, lines }: RefundAggregate) {
       amount: line.amount,
       amount_tax: line.amount_tax,
     })),
+    method: refund.method,
     failure_reason: refund.failure_reason,
     next_actions: nextActionsOf(refund.status, refund.failure_reason as RefundFailureReason | null),
     updated_at: refund.updated_at.toISOString(),

@@ -5,6 +5,7 @@ type Timestamp = ColumnType<Date, Date, Date>;
 type Json<T> = ColumnType<T, string, string>;
 
 import type { OrderStatus } from '../../domain/order-lifecycle.js';
+import type { RefundMethod } from '../../domain/refund-status.js';
 import type { Mode } from '../../domain/tenant.js';
 import type { ConsoleSessionsTable, ConsoleUsersTable } from './schema-console.js';
 import type {
@@ -254,6 +255,8 @@ export interface RefundsTable {
   amount_shipping_tax: number;
   /** Planned from lines and components (refund_line_items may hold its lines). */
   itemized: boolean;
+  /** Through the processor, or made outside Flint and recorded (succeeded at once). */
+  method: RefundMethod;
   /** The client's Idempotency-Key, to resume this refund on a retry. */
   request_key: string | null;
   metadata: Json<Record<string, string>>;

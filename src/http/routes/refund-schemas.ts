@@ -16,6 +16,20 @@ export const RefundStatus = Type.Union([
   Type.Literal('failed'),
   Type.Literal('canceled'),
 ]);
+export const RefundMethod = Type.Union(
+  [
+    Type.Literal('original_payment_method'),
+    Type.Literal('cash'),
+    Type.Literal('bank_transfer'),
+    Type.Literal('check'),
+    Type.Literal('store_credit'),
+    Type.Literal('other'),
+  ],
+  {
+    description:
+      'How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor)',
+  },
+);
 const ReferenceFields = {
   reference_id: Nullable(Type.String()),
   reference_type: Type.String(),
@@ -56,6 +70,7 @@ export const Refund = Type.Object({
       amount_tax: Type.Integer(),
     }),
   ),
+  method: RefundMethod,
   failure_reason: Nullable(Type.String()),
   next_actions: Type.Array(Type.Object({ action: Type.String(), description: Type.String() })),
   updated_at: Timestamp,
@@ -104,6 +119,7 @@ const RefundFields = Type.Object(
     ...ItemizedFields,
     reason: Type.Optional(Nullable(Reason)),
     metadata: Type.Optional(Metadata),
+    method: Type.Optional(RefundMethod),
   },
   { additionalProperties: false },
 );

@@ -12,6 +12,7 @@ import * as webhooks from './0010-webhooks.js';
 import * as paymentLinks from './0011-payment-links.js';
 import * as hostedCheckout from './0012-hosted-checkout.js';
 import * as consoleUsers from './0013-console.js';
+import * as offlineRefunds from './0014-offline-refunds.js';
 
 /** Every migration, in order. Names sort lexicographically; never rename one that shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011-payment-links': paymentLinks,
   '0012-hosted-checkout': hostedCheckout,
   '0013-console': consoleUsers,
+  '0014-offline-refunds': offlineRefunds,
 };
 
 export const migrationProvider: MigrationProvider = {
