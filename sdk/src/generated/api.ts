@@ -332,6 +332,8 @@ export interface Operations {
             amount: number;
             amount_tax: number;
           }>;
+          /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
+          method: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
           failure_reason: string | null;
           next_actions: Array<{
             action: string;
@@ -468,6 +470,8 @@ export interface Operations {
             amount: number;
             amount_tax: number;
           }>;
+          /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
+          method: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
           failure_reason: string | null;
           next_actions: Array<{
             action: string;
@@ -602,6 +606,8 @@ export interface Operations {
             amount: number;
             amount_tax: number;
           }>;
+          /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
+          method: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
           failure_reason: string | null;
           next_actions: Array<{
             action: string;
@@ -737,6 +743,8 @@ export interface Operations {
             amount: number;
             amount_tax: number;
           }>;
+          /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
+          method: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
           failure_reason: string | null;
           next_actions: Array<{
             action: string;
@@ -895,6 +903,8 @@ export interface Operations {
             amount: number;
             amount_tax: number;
           }>;
+          /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
+          method: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
           failure_reason: string | null;
           next_actions: Array<{
             action: string;
@@ -3875,6 +3885,8 @@ export interface Operations {
         reason?: "duplicate" | "fraudulent" | "requested_by_customer" | null;
         /** String→string map: at most 50 keys, keys ≤ 40 and values ≤ 500 characters. */
         metadata?: Record<string, string>;
+        /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
+        method?: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
       };
       /** Same as the Idempotency-Key header; the header wins when both are given. */
       idempotency_key?: string;
@@ -3915,6 +3927,8 @@ export interface Operations {
           amount: number;
           amount_tax: number;
         }>;
+        /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
+        method: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
         failure_reason: string | null;
         next_actions: Array<{
           action: string;
@@ -3974,6 +3988,8 @@ export interface Operations {
           amount: number;
           amount_tax: number;
         }>;
+        /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
+        method: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
         failure_reason: string | null;
         next_actions: Array<{
           action: string;
@@ -4017,6 +4033,8 @@ export interface Operations {
         reason?: "duplicate" | "fraudulent" | "requested_by_customer" | null;
         /** String→string map: at most 50 keys, keys ≤ 40 and values ≤ 500 characters. */
         metadata?: Record<string, string>;
+        /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
+        method?: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
       };
       /** Same as the Idempotency-Key header; the header wins when both are given. */
       idempotency_key?: string;
@@ -4085,6 +4103,8 @@ export interface Operations {
           amount: number;
           amount_tax: number;
         }>;
+        /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
+        method: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
         failure_reason: string | null;
         next_actions: Array<{
           action: string;
@@ -4146,6 +4166,8 @@ export interface Operations {
           amount: number;
           amount_tax: number;
         }>;
+        /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
+        method: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
         failure_reason: string | null;
         next_actions: Array<{
           action: string;
@@ -4202,6 +4224,8 @@ export interface Operations {
           amount: number;
           amount_tax: number;
         }>;
+        /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
+        method: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
         failure_reason: string | null;
         next_actions: Array<{
           action: string;
@@ -4750,6 +4774,8 @@ export interface Operations {
           amount: number;
           amount_tax: number;
         }>;
+        /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
+        method: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
         failure_reason: string | null;
         next_actions: Array<{
           action: string;
@@ -4806,6 +4832,8 @@ export interface Operations {
           amount: number;
           amount_tax: number;
         }>;
+        /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
+        method: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
         failure_reason: string | null;
         next_actions: Array<{
           action: string;
