@@ -577,6 +577,7 @@ describe('the refund list and next actions', () => {
       reason: 'requested_by_customer',
       note: `Returned outside Flint after ${failed.refundId} failed`,
       method: 'cash',
+      replaces_refund_id: hidden(page.text, 'replaces_refund_id'),
     };
     const preview = await browser.post(`/console/orders/${failed.orderId}/refund/preview`, form);
     expect(preview.status, preview.text).toBe(200);
@@ -584,6 +585,7 @@ describe('the refund list and next actions', () => {
     expect(preview.text).toContain('Cash, returned outside Flint');
     expect(preview.text).toContain('Flint sends nothing to the card processor');
     expect(hidden(preview.text, 'method')).toBe('cash');
+    expect(hidden(preview.text, 'replaces_refund_id')).toBe(failed.refundId);
     const done = await browser.post(`/console/orders/${failed.orderId}/refund`, {
       ...form,
       csrf_token: hidden(preview.text, 'csrf_token'),
@@ -598,6 +600,20 @@ describe('the refund list and next actions', () => {
     const result = await browser.get(done.location ?? '');
     expect(result.text).toContain('Cash, returned outside Flint');
     expect(result.text).not.toContain('Record an offline refund');
+    expect(result.text).toContain(`href="/console/refunds/${failed.refundId}?mode=test"`);
+    // The failed refund is made good: its page says by which, and offers nothing more …
+    const madeGood = await browser.get(`/console/refunds/${failed.refundId}`);
+    expect(madeGood.text).toContain('Made good by refund');
+    expect(madeGood.text).not.toContain('Record an offline refund');
+    expect(madeGood.text).not.toContain('Refund again');
+    // … and the same form from a page left open elsewhere is refused: no second refund.
+    const stale = await browser.post(`/console/orders/${failed.orderId}/refund/preview`, {
+      ...form,
+      replaces_refund_id: failed.refundId,
+      method: 'check',
+    });
+    expect(stale.status).toBe(422);
+    expect(stale.text).toContain('already makes good the failed refund');
     const orderNow = await request(server, 'GET', `/v1/orders/${failed.orderId}`, { key });
     expect(orderNow.body.order.net_amounts.refunded_money.amount).toBe(2000);
     // A method not on the list is refused with the reason, and nothing is created.

@@ -170,6 +170,128 @@ describe('offline refunds', () => {
     expect((await get(key, `/v1/refunds?order=${order.order_id}`)).body.refunds).toEqual([]);
   });
 
+  it("makes a failed refund good once: a second try, a pending one, another order's are refused", async () => {
+    const { testKey: key } = await createTestAccount(server);
+    const order = await paidOrder(key, 'tok_refundFail');
+    const refundOf = async (body: Record<string, unknown>) =>
+      post(key, '/v1/refunds', { refund: { order_id: order.order_id, amount: 2000, ...body } });
+    const card = (await refundOf({})).body.refund;
+    // Not failed (yet): nothing to make good.
+    expectError(
+      await refundOf({ method: 'cash', replaces_refund_id: card.refund_id }),
+      409,
+      'conflict',
+      'refund_state_invalid',
+      [['refund', 'replaces_refund_id']],
+    );
+    await post(key, `/v1/test_helpers/refunds/${card.refund_id}/fail`);
+
+    // Ten people press "record offline" at once: one refund makes it good.
+    const tries = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        refundOf({ method: i % 2 ? 'cash' : 'bank_transfer', replaces_refund_id: card.refund_id }),
+      ),
+    );
+    const made = tries.filter((t) => t.status === 200);
+    expect(made).toHaveLength(1);
+    for (const t of tries.filter((t) => t.status !== 200)) {
+      expectError(t, 409, 'conflict', 'refund_state_invalid', [['refund', 'replaces_refund_id']]);
+    }
+    expect(made[0]?.body.refund).toMatchObject({
+      status: 'succeeded',
+      replaces_refund_id: card.refund_id,
+    });
+    // Through the card, too: refused while the offline one stands.
+    expectError(
+      await refundOf({ replaces_refund_id: card.refund_id }),
+      409,
+      'conflict',
+      'refund_state_invalid',
+    );
+    const after = (await get(key, `/v1/orders/${order.order_id}`)).body.order;
+    expect(money(after, 'refunded_money')).toBe(2000);
+
+    // A refund of another order, or one that does not exist, is not this order's to make good.
+    const other = await paidOrder(key, 'tok_refundFail');
+    const theirs = (
+      await post(key, '/v1/refunds', { refund: { order_id: other.order_id, amount: 100 } })
+    ).body.refund;
+    for (const id of [theirs.refund_id, 're_00000000000000000000000000']) {
+      expectError(
+        await refundOf({ method: 'cash', replaces_refund_id: id }),
+        422,
+        'validation_error',
+        'parameter_invalid',
+        [['refund', 'replaces_refund_id']],
+      );
+    }
+    expect(
+      money((await get(key, `/v1/orders/${order.order_id}`)).body.order, 'refunded_money'),
+    ).toBe(2000);
+  });
+
+  it('a retry through the card that fails again is the one to make good, not the first', async () => {
+    const { testKey: key } = await createTestAccount(server);
+    const order = await paidOrder(key, 'tok_refundFail');
+    const first = (
+      await post(key, '/v1/refunds', { refund: { order_id: order.order_id, amount: 500 } })
+    ).body.refund;
+    await post(key, `/v1/test_helpers/refunds/${first.refund_id}/fail`);
+    const retry = (
+      await post(key, '/v1/refunds', {
+        refund: { order_id: order.order_id, amount: 500, replaces_refund_id: first.refund_id },
+      })
+    ).body.refund;
+    expect(retry).toMatchObject({ status: 'pending', replaces_refund_id: first.refund_id });
+    await post(key, `/v1/test_helpers/refunds/${retry.refund_id}/fail`);
+    // The retry failed too: it carries the obligation on. The first is not made good
+    // again (that would return the money twice); the retry is.
+    const byCheck = (failed: { refund_id: string }) =>
+      post(key, '/v1/refunds', {
+        refund: {
+          order_id: order.order_id,
+          amount: 500,
+          method: 'check',
+          replaces_refund_id: failed.refund_id,
+        },
+      });
+    const twice = await byCheck(first);
+    expectError(twice, 409, 'conflict', 'refund_state_invalid', [['refund', 'replaces_refund_id']]);
+    expect(twice.body.error.message).toContain('make that one good instead');
+    const made = await byCheck(retry);
+    expect(made.status, made.text).toBe(200);
+    expect(
+      money((await get(key, `/v1/orders/${order.order_id}`)).body.order, 'refunded_money'),
+    ).toBe(500);
+  });
+
+  it('a canceled retry gives the failed refund back to make good', async () => {
+    const { testKey: key } = await createTestAccount(server);
+    const order = await paidOrder(key, 'tok_refundFail');
+    const first = (
+      await post(key, '/v1/refunds', { refund: { order_id: order.order_id, amount: 700 } })
+    ).body.refund;
+    await post(key, `/v1/test_helpers/refunds/${first.refund_id}/fail`);
+    const retry = (
+      await post(key, '/v1/refunds', {
+        refund: { order_id: order.order_id, amount: 700, replaces_refund_id: first.refund_id },
+      })
+    ).body.refund;
+    expect((await post(key, `/v1/refunds/${retry.refund_id}/cancel`)).status).toBe(200);
+    const cash = await post(key, '/v1/refunds', {
+      refund: {
+        order_id: order.order_id,
+        amount: 700,
+        method: 'cash',
+        replaces_refund_id: first.refund_id,
+      },
+    });
+    expect(cash.status, cash.text).toBe(200);
+    expect(
+      money((await get(key, `/v1/orders/${order.order_id}`)).body.order, 'refunded_money'),
+    ).toBe(700);
+  });
+
   it('20 concurrent offline refunds of 1,000 against 10,000 paid: exactly 10 are recorded', async () => {
     const { testKey: key } = await createTestAccount(server);
     const order = await paidOrder(key);

@@ -56,6 +56,12 @@ export interface CreateRefundInput extends ItemizedRequest {
    * and recorded here (succeeded at once; nothing is sent to the processor).
    */
   readonly method?: RefundMethod | undefined;
+  /**
+   * A failed refund of the order this one makes good: refused if another refund already
+   * took its place (unless that one was canceled), so it is made good only once; a
+   * replacement that failed too is the one to make good next.
+   */
+  readonly replaces_refund_id?: string | undefined;
 }
 
 /** Where a refund request came from: the body's root key, and the checkout session if any. */
@@ -192,6 +198,10 @@ async function plan(
   const allowed = requireAction(view.order.status, 'refund', moneyOf(view));
   if (!allowed.ok) return allowed;
   const refunds = await selectRefundsByOrder(tx, view.order.id);
+  if (input.replaces_refund_id) {
+    const replaceable = checkReplaceable(refunds, input.replaces_refund_id, origin);
+    if (!replaceable.ok) return replaceable;
+  }
   const all = chargesOf(view, refunds);
   const charges = input.payment_intent_id
     ? all.filter((c) => c.paymentIntentId === input.payment_intent_id)
@@ -214,6 +224,46 @@ async function plan(
   const parts = spreadRefund(amount, charges, itemized ? [origin.root] : [origin.root, 'amount']);
   if (!parts.ok) return parts;
   return ok({ amount, parts: parts.value, remaining: left - amount, itemized });
+}
+
+/** A refund may make good a failed refund of its order that nothing else made good. */
+function checkReplaceable(
+  refunds: readonly RefundAggregate[],
+  failedId: string,
+  origin: RefundOrigin,
+): Result<void> {
+  const loc = [origin.root, 'replaces_refund_id'];
+  const failed = refunds.find((r) => r.refund.id === failedId);
+  if (!failed) {
+    return fail({
+      code: 'parameter_invalid',
+      message: 'No refund of this order has that id',
+      loc,
+    });
+  }
+  if (failed.refund.status !== 'failed') {
+    return fail({
+      code: 'refund_state_invalid',
+      message: `The refund is ${failed.refund.status}; only a failed refund can be made good`,
+      loc,
+    });
+  }
+  // A canceled replacement gave up: the failed refund is open again. A failed one took
+  // the obligation over: it, not this one, is what is left to make good.
+  const other = refunds.find(
+    (r) => r.refund.replaces_refund_id === failedId && r.refund.status !== 'canceled',
+  );
+  if (other) {
+    return fail({
+      code: 'refund_state_invalid',
+      message:
+        other.refund.status === 'failed'
+          ? `Refund ${other.refund.id} took the place of ${failedId} and failed too: make that one good instead`
+          : `Refund ${other.refund.id} already makes good the failed refund ${failedId}`,
+      loc,
+    });
+  }
+  return ok(undefined);
 }
 
 /** Shows what a refund would do, and creates nothing. */
@@ -298,6 +348,7 @@ export async function createRefund(
         amount_shipping_tax: itemized?.shippingTax ?? 0,
         itemized: itemized !== null,
         method,
+        replaces_refund_id: input.replaces_refund_id ?? null,
         request_key: requestKey,
         metadata: withoutEmptyValues(input.metadata ?? {}),
         created_at: now,

@@ -1,3 +1,4 @@
+import { idPattern } from '../app/ids.js';
 import type { OrderView } from '../app/order-pricing.js';
 import type { CreateRefundInput, RefundReason } from '../app/refunds.js';
 import { amountForUnits, parseMajorAmount } from '../domain/console-refund-form.js';
@@ -19,6 +20,7 @@ export interface RefundForm {
 }
 
 const REASONS = new Set(['requested_by_customer', 'duplicate', 'fraudulent']);
+const REFUND_ID = new RegExp(idPattern('re'));
 const METHODS = new Set<string>(['original_payment_method', ...OFFLINE_REFUND_METHODS]);
 
 /** The longest note or choice the form takes. */
@@ -35,10 +37,20 @@ export function readRefundForm(form: Form, view: OrderView): RefundForm | { erro
   if (reason && !REASONS.has(reason)) return { error: 'Choose a reason from the list.' };
   const method = one(form, 'method') || 'original_payment_method';
   if (!METHODS.has(method)) return { error: 'Choose how the money goes back from the list.' };
-  const fields: Record<string, string> = { kind, reason, note, method };
+  // The failed refund this one makes good (its page's "refund again" and "record offline").
+  const replaces = one(form, 'replaces_refund_id', 64) ?? '';
+  if (replaces && !REFUND_ID.test(replaces)) return { error: 'No such refund to make good.' };
+  const fields: Record<string, string> = {
+    kind,
+    reason,
+    note,
+    method,
+    ...(replaces ? { replaces_refund_id: replaces } : {}),
+  };
   const base: CreateRefundInput = {
     order_id: view.order.id,
     method: method as RefundMethod,
+    ...(replaces ? { replaces_refund_id: replaces } : {}),
     ...(reason ? { reason: reason as RefundReason } : {}),
     ...(note ? { metadata: { note } } : {}),
   };

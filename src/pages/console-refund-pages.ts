@@ -118,6 +118,7 @@ function actionButtons(f: ConsoleFrame, r: ReturnType<typeof refundResource>): H
 <input type="hidden" name="kind" value="amount"><input type="hidden" name="amount" value="${amount}">
 <input type="hidden" name="reason" value="${r.reason ?? ''}">
 <input type="hidden" name="note" value="${`Again after ${r.refund_id}`}">
+<input type="hidden" name="replaces_refund_id" value="${r.refund_id}">
 <button type="submit">Refund again (preview)</button></form>`);
   }
   if (r.next_actions.some((a) => a.action === 'record_offline_refund')) {
@@ -127,10 +128,19 @@ function actionButtons(f: ConsoleFrame, r: ReturnType<typeof refundResource>): H
 <input type="hidden" name="kind" value="amount"><input type="hidden" name="amount" value="${amount}">
 <input type="hidden" name="reason" value="${r.reason ?? ''}">
 <input type="hidden" name="note" value="${`Returned outside Flint after ${r.refund_id} failed`}">
+<input type="hidden" name="replaces_refund_id" value="${r.refund_id}">
 <label for="offline-method">Returned how</label><select id="offline-method" name="method">${methodOptions(OFFLINE_REFUND_METHODS)}</select>
 <button type="submit" class="secondary">Record an offline refund (preview)</button></form>`);
   }
   return html`${buttons}`;
+}
+
+/** A failed refund whose place another took: nothing to do here, or follow that one. */
+function replacedBy(f: ConsoleFrame, other: { readonly id: string; readonly status: string }) {
+  const link = html`<a href="/console/refunds/${other.id}?mode=${f.mode}">${other.id}</a>`;
+  return other.status === 'failed'
+    ? html`<p>Tried again as refund ${link}, which failed too: act on that one.</p>`
+    : html`<p>Made good by refund ${link} (${other.status}): nothing more to do here.</p>`;
 }
 
 /** A refund's page: status, failure in plain words, next actions, reference number. */
@@ -140,6 +150,8 @@ export function renderRefund(input: {
   refund: RefundAggregate;
   /** Whether the user may act on it (not a viewer). */
   mayAct: boolean;
+  /** The refund that took this failed one's place (not canceled), if any. */
+  replacement: { readonly id: string; readonly status: string } | null;
 }): string {
   const { frame: f } = input;
   const r = refundResource(input.refund);
@@ -157,11 +169,18 @@ export function renderRefund(input: {
 <dt>How</dt><dd>${METHOD_LABELS[r.method]}</dd>
 <dt>Reason</dt><dd>${r.reason ?? '—'}</dd>
 <dt>Note</dt><dd>${r.metadata.note ?? '—'}</dd>
+${r.replaces_refund_id ? html`<dt>Makes good</dt><dd><a href="/console/refunds/${r.replaces_refund_id}?mode=${f.mode}">${r.replaces_refund_id}</a> (failed)</dd>` : ''}
 <dt>Failure</dt><dd>${r.failure_reason ? r.failure_reason.replaceAll('_', ' ') : '—'}</dd>
 <dt>Reference (${r.reference_type.replaceAll('_', ' ')})</dt><dd>${r.reference_id ?? 'not yet'} (${r.reference_status})</dd>
 </dl>
-${actions.length ? html`<h2>What to do now</h2><ul>${actions}</ul>` : ''}
-${input.mayAct ? actionButtons(f, r) : ''}
+${
+  input.replacement
+    ? replacedBy(f, input.replacement)
+    : actions.length
+      ? html`<h2>What to do now</h2><ul>${actions}</ul>`
+      : ''
+}
+${input.mayAct && !input.replacement ? actionButtons(f, r) : ''}
 </section>`,
   );
 }

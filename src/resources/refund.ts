@@ -40,6 +40,7 @@ export function refundResource({ refund, items, lines }: RefundAggregate) {
       amount_tax: line.amount_tax,
     })),
     method: refund.method,
+    replaces_refund_id: refund.replaces_refund_id,
     failure_reason: refund.failure_reason,
     next_actions: nextActionsOf(refund.status, refund.failure_reason as RefundFailureReason | null),
     updated_at: refund.updated_at.toISOString(),

@@ -334,6 +334,7 @@ export interface Operations {
           }>;
           /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
           method: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
+          replaces_refund_id: string | null;
           failure_reason: string | null;
           next_actions: Array<{
             action: string;
@@ -472,6 +473,7 @@ export interface Operations {
           }>;
           /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
           method: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
+          replaces_refund_id: string | null;
           failure_reason: string | null;
           next_actions: Array<{
             action: string;
@@ -608,6 +610,7 @@ export interface Operations {
           }>;
           /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
           method: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
+          replaces_refund_id: string | null;
           failure_reason: string | null;
           next_actions: Array<{
             action: string;
@@ -745,6 +748,7 @@ export interface Operations {
           }>;
           /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
           method: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
+          replaces_refund_id: string | null;
           failure_reason: string | null;
           next_actions: Array<{
             action: string;
@@ -905,6 +909,7 @@ export interface Operations {
           }>;
           /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
           method: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
+          replaces_refund_id: string | null;
           failure_reason: string | null;
           next_actions: Array<{
             action: string;
@@ -3887,6 +3892,8 @@ export interface Operations {
         metadata?: Record<string, string>;
         /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
         method?: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
+        /** A failed refund of the order that this one makes good (a retry, or the money returned offline); refused if another refund already does */
+        replaces_refund_id?: string;
       };
       /** Same as the Idempotency-Key header; the header wins when both are given. */
       idempotency_key?: string;
@@ -3929,6 +3936,7 @@ export interface Operations {
         }>;
         /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
         method: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
+        replaces_refund_id: string | null;
         failure_reason: string | null;
         next_actions: Array<{
           action: string;
@@ -3990,6 +3998,7 @@ export interface Operations {
         }>;
         /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
         method: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
+        replaces_refund_id: string | null;
         failure_reason: string | null;
         next_actions: Array<{
           action: string;
@@ -4035,6 +4044,8 @@ export interface Operations {
         metadata?: Record<string, string>;
         /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
         method?: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
+        /** A failed refund of the order that this one makes good (a retry, or the money returned offline); refused if another refund already does */
+        replaces_refund_id?: string;
       };
       /** Same as the Idempotency-Key header; the header wins when both are given. */
       idempotency_key?: string;
@@ -4105,6 +4116,7 @@ export interface Operations {
         }>;
         /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
         method: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
+        replaces_refund_id: string | null;
         failure_reason: string | null;
         next_actions: Array<{
           action: string;
@@ -4168,6 +4180,7 @@ export interface Operations {
         }>;
         /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
         method: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
+        replaces_refund_id: string | null;
         failure_reason: string | null;
         next_actions: Array<{
           action: string;
@@ -4226,6 +4239,7 @@ export interface Operations {
         }>;
         /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
         method: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
+        replaces_refund_id: string | null;
         failure_reason: string | null;
         next_actions: Array<{
           action: string;
@@ -4776,6 +4790,7 @@ export interface Operations {
         }>;
         /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
         method: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
+        replaces_refund_id: string | null;
         failure_reason: string | null;
         next_actions: Array<{
           action: string;
@@ -4834,6 +4849,7 @@ export interface Operations {
         }>;
         /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
         method: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
+        replaces_refund_id: string | null;
         failure_reason: string | null;
         next_actions: Array<{
           action: string;

@@ -257,6 +257,8 @@ export interface RefundsTable {
   itemized: boolean;
   /** Through the processor, or made outside Flint and recorded (succeeded at once). */
   method: RefundMethod;
+  /** The failed refund this one makes good (a retry, or the money returned offline). */
+  replaces_refund_id: string | null;
   /** The client's Idempotency-Key, to resume this refund on a retry. */
   request_key: string | null;
   metadata: Json<Record<string, string>>;

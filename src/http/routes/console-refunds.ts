@@ -5,7 +5,7 @@ import { saleRecord } from '../../app/console-orders.js';
 import type { Deps } from '../../app/deps.js';
 import { idPattern } from '../../app/ids.js';
 import { cancelRefund } from '../../app/refund-outcomes.js';
-import { getRefund, listRefunds } from '../../app/refund-queries.js';
+import { getRefund, listRefunds, replacementOf } from '../../app/refund-queries.js';
 import { createRefund, previewRefund } from '../../app/refunds.js';
 import { permits } from '../../domain/console-roles.js';
 import type { ConsoleFrame } from '../../pages/console-pages.js';
@@ -85,8 +85,18 @@ export async function registerConsoleRefundRoutes(
     if (!refund?.ok) {
       return sendMessagePage(reply, 404, 'Refund not found', `No refund ${id} in ${f.mode} mode.`);
     }
+    const replacement =
+      refund.value.refund.status === 'failed'
+        ? await replacementOf(deps, { accountId: f.account.id, mode: f.mode }, id)
+        : null;
     return sendPage(reply, 200, (nonce) =>
-      renderRefund({ frame: f, nonce, refund: refund.value, mayAct: f.user.role !== 'viewer' }),
+      renderRefund({
+        frame: f,
+        nonce,
+        refund: refund.value,
+        mayAct: f.user.role !== 'viewer',
+        replacement,
+      }),
     );
   });
 

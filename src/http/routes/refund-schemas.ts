@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { idPattern } from '../../app/ids.js';
 import { MAX_AMOUNT } from '../../domain/money.js';
 import { Id, Metadata, Nullable, RootBody, ScalarMetadata, Timestamp } from '../schemas.js';
 
@@ -71,6 +72,7 @@ export const Refund = Type.Object({
     }),
   ),
   method: RefundMethod,
+  replaces_refund_id: Nullable(Type.String()),
   failure_reason: Nullable(Type.String()),
   next_actions: Type.Array(Type.Object({ action: Type.String(), description: Type.String() })),
   updated_at: Timestamp,
@@ -120,6 +122,13 @@ const RefundFields = Type.Object(
     reason: Type.Optional(Nullable(Reason)),
     metadata: Type.Optional(Metadata),
     method: Type.Optional(RefundMethod),
+    replaces_refund_id: Type.Optional(
+      Type.String({
+        pattern: idPattern('re'),
+        description:
+          'A failed refund of the order that this one makes good (a retry, or the money returned offline); refused if another refund already does',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
