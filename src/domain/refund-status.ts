@@ -90,7 +90,7 @@ export function nextActionsOf(
 const RECORD_OFFLINE: NextAction = {
   action: 'record_offline_refund',
   description:
-    'If you return the money outside Flint (cash, bank transfer, check, store credit), record it as an offline refund (POST /v1/refunds with method) so the order shows it refunded.',
+    'If you return the money outside Flint (cash, bank transfer, check, store credit), record it as an offline refund (POST /v1/refunds with method, and replaces_refund_id naming this refund) so the order shows it refunded, once.',
 };
 
 function failedRefundActions(failureReason: RefundFailureReason | null): NextAction[] {

@@ -13,6 +13,7 @@ import {
   type Response,
 } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import type { AppOptions } from '../../src/http/app.js';
 import { startTestServer, type TestServer } from '../harness.js';
 
 // The browser tests' shared parts: Debian's chromium (never a downloaded one), a tab that
@@ -82,14 +83,15 @@ export interface Suite {
   openTab(options?: BrowserContextOptions): Promise<Tab>;
 }
 
-export function browserSuite(): Suite {
+/** A browser, a Flint server (started with `options`) and a merchant site for a describe. */
+export function browserSuite(options: Partial<AppOptions> = {}): Suite {
   let server: TestServer | undefined;
   let merchant: MerchantSite | undefined;
   let browser: Browser | undefined;
   const tabs: Tab[] = [];
   beforeAll(async () => {
     browser = await launchBrowser();
-    server = await startTestServer();
+    server = await startTestServer(options);
     merchant = await startMerchantSite();
   });
   afterEach(async () => {

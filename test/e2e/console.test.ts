@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { dispatchEvents } from '../../src/app/webhook-dispatch.js';
 import { request } from '../harness.js';
 import { browserSuite, expectStrictCsp, inPage, screenshot, skipBrowserTests } from './browser.js';
 
@@ -230,5 +232,161 @@ describe.skipIf(skipBrowserTests)('console next actions and role limits in a bro
     await screenshot(page, 'console-support-limit');
     const refunds = await request(suite.server, 'GET', `/v1/refunds?order=${orderId}`, { key });
     expect(refunds.body.refunds).toEqual([]);
+  });
+
+  it('a failed refund is recorded as paid back by bank transfer through the preview; its page then says what made it good', async () => {
+    const account = await request(suite.server, 'POST', '/v1/accounts', {
+      key: 'test-admin-token-0123456789',
+      body: { account: { name: 'Offline' } },
+    });
+    const key = account.body.keys.test_secret_key as string;
+    const orderId = await paidOrder(key, 'tok_refundFail');
+    const card = await request(suite.server, 'POST', '/v1/refunds', {
+      key,
+      body: { refund: { order_id: orderId, amount: 2000, reason: 'requested_by_customer' } },
+    });
+    const failedId = card.body.refund.refund_id as string;
+    await request(suite.server, 'POST', `/v1/test_helpers/refunds/${failedId}/fail`, { key });
+    const { page } = await signIn(key, 'support', 5000);
+    await page.goto(`${suite.server.url}/console/refunds?status=failed`);
+    await Promise.all([
+      page.waitForEvent('load'),
+      page.getByRole('link', { name: failedId }).click(),
+    ]);
+    await expect(page.getByText('expired or canceled card').isVisible()).resolves.toBe(true);
+    await screenshot(page, 'console-refund-failed');
+    await page.getByLabel('Returned how').selectOption('bank_transfer');
+    await Promise.all([
+      page.waitForEvent('load'),
+      page.getByRole('button', { name: 'Record an offline refund (preview)' }).click(),
+    ]);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain(
+      'Refund $20.00',
+    );
+    await expect(page.getByText('Bank transfer, made outside Flint').isVisible()).resolves.toBe(
+      true,
+    );
+    await screenshot(page, 'console-offline-refund-preview');
+    await Promise.all([
+      page.waitForEvent('load'),
+      page.getByRole('button', { name: 'Record offline refund of $20.00' }).click(),
+    ]);
+    const offlineId = /refunds\/(re_[0-9a-z]{26})/.exec(page.url())?.[1];
+    expect(offlineId).toBeDefined();
+    expect(offlineId).not.toBe(failedId);
+    await screenshot(page, 'console-offline-refund');
+    const api = await request(suite.server, 'GET', `/v1/refunds/${offlineId}`, { key });
+    expect(api.body.refund).toMatchObject({
+      amount: 2000,
+      status: 'succeeded',
+      method: 'bank_transfer',
+      replaces_refund_id: failedId,
+    });
+    const order = await request(suite.server, 'GET', `/v1/orders/${orderId}`, { key });
+    expect(order.body.order.net_amounts.refunded_money.amount).toBe(2000);
+    // Back on the failed refund: made good, no buttons left to press twice.
+    await Promise.all([
+      page.waitForEvent('load'),
+      page.getByRole('link', { name: failedId }).click(),
+    ]);
+    await expect(page.getByText('Made good by refund').isVisible()).resolves.toBe(true);
+    await expect(
+      page.getByRole('button', { name: /Record an offline refund/ }).count(),
+    ).resolves.toBe(0);
+  });
+});
+
+describe.skipIf(skipBrowserTests)('the developers area in a browser', () => {
+  // Webhook endpoints need the encryption key (their signing secrets are sealed with it).
+  const suite = browserSuite({ encryptionKey: randomBytes(32) });
+  const PASSWORD = 'correct horse battery staple';
+  let n = 0;
+
+  async function signIn(key: string, role: string) {
+    const res = await request(suite.server, 'POST', '/v1/console_users', {
+      key,
+      body: { console_user: { email: `dev${++n}.${Date.now()}@shop.example`, role } },
+    });
+    const tab = await suite.openTab();
+    await tab.page.goto(res.body.console_user.invite_url);
+    await tab.page.getByLabel('New password').fill(PASSWORD);
+    await Promise.all([
+      tab.page.waitForURL('**/console/orders'),
+      tab.page.getByRole('button', { name: 'Set password and sign in' }).click(),
+    ]);
+    return tab;
+  }
+
+  it('an owner creates a key (shown once), revokes it, and redelivers an event; support has no way in', async () => {
+    const account = await request(suite.server, 'POST', '/v1/accounts', {
+      key: 'test-admin-token-0123456789',
+      body: { account: { name: 'Developers' } },
+    });
+    const key = account.body.keys.test_secret_key as string;
+    const endpoint = await request(suite.server, 'POST', '/v1/webhook_endpoints', {
+      key,
+      body: {
+        webhook_endpoint: { url: 'https://hooks.shop.example/flint', enabled_events: ['*'] },
+      },
+    });
+    expect(endpoint.status, endpoint.text).toBe(200);
+    await request(suite.server, 'POST', '/v1/orders', {
+      key,
+      body: {
+        order: { line_items: [{ name: 'X', quantity: 1, unit_price_money: { amount: 100 } }] },
+      },
+    });
+    // Fan the order's event out to the endpoint, as the worker would (not attempted yet).
+    const scope = { accountIds: [account.body.account.account_id as string] };
+    expect(await dispatchEvents(suite.server.deps, scope, 100, 3_600_000)).toBeGreaterThan(0);
+    const { page } = await signIn(key, 'owner');
+    await Promise.all([
+      page.waitForEvent('load'),
+      page.getByRole('link', { name: 'Developers' }).click(),
+    ]);
+    await page.getByLabel("New key's name").fill('Deploy <ci>');
+    await Promise.all([
+      page.waitForEvent('load'),
+      page.getByRole('button', { name: 'Create a test key' }).click(),
+    ]);
+    const secret = (await page.locator('#new-secret').textContent()) ?? '';
+    expect(secret).toMatch(/^sk_test_/);
+    await expect(page.getByText('Deploy <ci>').isVisible()).resolves.toBe(true);
+    await screenshot(page, 'console-developers-key');
+    expect((await request(suite.server, 'GET', '/v1/account', { key: secret })).status).toBe(200);
+    // Shown once: not on the page again.
+    await page.goto(`${suite.server.url}/console/developers`);
+    await expect(page.locator('#new-secret').count()).resolves.toBe(0);
+    const row = page.getByRole('row', { name: /Deploy <ci>/ });
+    await Promise.all([
+      page.waitForEvent('load'),
+      row.getByRole('button', { name: 'Revoke' }).click(),
+    ]);
+    await expect(row.getByText(/^revoked /).isVisible()).resolves.toBe(true);
+    expect((await request(suite.server, 'GET', '/v1/account', { key: secret })).status).toBe(401);
+    // The endpoint's delivery log, and a redelivery of the order's event.
+    await Promise.all([
+      page.waitForEvent('load'),
+      page.getByRole('link', { name: 'https://hooks.shop.example/flint' }).click(),
+    ]);
+    const before = await page.getByRole('row', { name: /order\.created/ }).count();
+    await Promise.all([
+      page.waitForEvent('load'),
+      page
+        .getByRole('row', { name: /order\.created/ })
+        .first()
+        .getByRole('button', { name: 'Redeliver' })
+        .click(),
+    ]);
+    await expect(page.getByRole('row', { name: /order\.created/ }).count()).resolves.toBe(
+      before + 1,
+    );
+    await screenshot(page, 'console-developers-webhook');
+    // Support sees no Developers link, and is refused at the door.
+    const support = await signIn(key, 'support');
+    await expect(support.page.getByRole('link', { name: 'Developers' }).count()).resolves.toBe(0);
+    const refused = await support.page.goto(`${suite.server.url}/console/developers`);
+    expect(refused?.status()).toBe(403);
+    support.expectErrorStatusLogged(403);
   });
 });
