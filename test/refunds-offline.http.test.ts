@@ -1,25 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSandboxProcessor } from '../src/adapters/processors/sandbox.js';
 import { OFFLINE_REFUND_METHODS } from '../src/domain/refund-status.js';
 import { RefundMethod } from '../src/http/routes/refund-schemas.js';
-import type { PaymentProcessor } from '../src/ports/payment-processor.js';
 import { expectError } from './catalog-fixtures.js';
+import { countingSandbox } from './counting-processor.js';
 import { createTestAccount, request, startTestServer, type TestServer } from './harness.js';
 
 // Offline refunds: money returned outside Flint (cash, a bank transfer, …) and recorded,
 // so the order shows it refunded and no card refund can take the same money again.
 
 // A real sandbox that counts refund calls: an offline refund must make none.
-const sandbox = createSandboxProcessor();
-const refundCalls: string[] = [];
-const counting: PaymentProcessor = {
-  ...sandbox,
-  charge: (r) => sandbox.charge(r),
-  refund: (r) => {
-    refundCalls.push(r.idempotencyKey);
-    return sandbox.refund(r);
-  },
-};
+const { processor: counting, refundCalls } = countingSandbox();
 
 let server: TestServer;
 beforeAll(async () => {

@@ -1,20 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSandboxProcessor } from '../src/adapters/processors/sandbox.js';
-import type { PaymentProcessor } from '../src/ports/payment-processor.js';
 import { create, expectError } from './catalog-fixtures.js';
+import { countingSandbox } from './counting-processor.js';
 import { createTestAccount, request, startTestServer, type TestServer } from './harness.js';
 
 // A real sandbox that counts refund calls, to prove one processor call per refund.
-const sandbox = createSandboxProcessor();
-const refundCalls: string[] = [];
-const counting: PaymentProcessor = {
-  ...sandbox,
-  charge: (r) => sandbox.charge(r),
-  refund: (r) => {
-    refundCalls.push(r.idempotencyKey);
-    return sandbox.refund(r);
-  },
-};
+const { processor: counting, refundCalls } = countingSandbox();
 
 let server: TestServer;
 beforeAll(async () => {

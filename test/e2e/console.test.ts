@@ -2,15 +2,57 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { dispatchEvents } from '../../src/app/webhook-dispatch.js';
 import { request } from '../harness.js';
-import { browserSuite, expectStrictCsp, inPage, screenshot, skipBrowserTests } from './browser.js';
+import {
+  browserSuite,
+  expectStrictCsp,
+  inPage,
+  type Suite,
+  screenshot,
+  skipBrowserTests,
+} from './browser.js';
 
 // The operator console in Chromium: setting a password from an invite, signing in, the
 // search, and the issue's "must hold": a support user refunds one line item of a paid
 // order in under five clicks from the search box, and the API shows the same refund.
 
+const PASSWORD = 'correct horse battery staple';
+let people = 0;
+
+/** A new account's test secret key. */
+async function accountKey(suite: Suite, name: string): Promise<string> {
+  const res = await request(suite.server, 'POST', '/v1/accounts', {
+    key: 'test-admin-token-0123456789',
+    body: { account: { name } },
+  });
+  expect(res.status, res.text).toBe(200);
+  return res.body.keys.test_secret_key as string;
+}
+
+/** A tab signed in as a new console user of the key's account (invite link, password). */
+async function signInAs(suite: Suite, key: string, role: string, refundLimit?: number) {
+  const res = await request(suite.server, 'POST', '/v1/console_users', {
+    key,
+    body: {
+      console_user: {
+        email: `person${++people}.${Date.now()}@shop.example`,
+        role,
+        ...(refundLimit === undefined ? {} : { refund_limit: refundLimit }),
+      },
+    },
+  });
+  expect(res.status, res.text).toBe(200);
+  const tab = await suite.openTab();
+  await tab.page.goto(res.body.console_user.invite_url);
+  await tab.page.getByLabel('New password').fill(PASSWORD);
+  await Promise.all([
+    tab.page.waitForURL('**/console/orders'),
+    tab.page.getByRole('button', { name: 'Set password and sign in' }).click(),
+  ]);
+  return tab;
+}
+
 describe.skipIf(skipBrowserTests)('the operator console in a browser', () => {
   const suite = browserSuite();
-  const PASSWORD = 'correct horse battery staple';
   let n = 0;
 
   async function shop() {
@@ -140,30 +182,8 @@ describe.skipIf(skipBrowserTests)('the operator console in a browser', () => {
 
 describe.skipIf(skipBrowserTests)('console next actions and role limits in a browser', () => {
   const suite = browserSuite();
-  const PASSWORD = 'correct horse battery staple';
-  let n = 0;
-
-  async function signIn(key: string, role: string, refundLimit?: number) {
-    const res = await request(suite.server, 'POST', '/v1/console_users', {
-      key,
-      body: {
-        console_user: {
-          email: `next${++n}.${Date.now()}@shop.example`,
-          role,
-          ...(refundLimit === undefined ? {} : { refund_limit: refundLimit }),
-        },
-      },
-    });
-    const tab = await suite.openTab();
-    const { page } = tab;
-    await page.goto(res.body.console_user.invite_url);
-    await page.getByLabel('New password').fill(PASSWORD);
-    await Promise.all([
-      page.waitForURL('**/console/orders'),
-      page.getByRole('button', { name: 'Set password and sign in' }).click(),
-    ]);
-    return tab;
-  }
+  const signIn = (key: string, role: string, refundLimit?: number) =>
+    signInAs(suite, key, role, refundLimit);
 
   async function paidOrder(key: string, token: string) {
     const order = await request(suite.server, 'POST', '/v1/orders', {
@@ -181,11 +201,7 @@ describe.skipIf(skipBrowserTests)('console next actions and role limits in a bro
   }
 
   it('a pending refund is canceled from its page with one click; the API agrees', async () => {
-    const account = await request(suite.server, 'POST', '/v1/accounts', {
-      key: 'test-admin-token-0123456789',
-      body: { account: { name: 'Next actions' } },
-    });
-    const key = account.body.keys.test_secret_key as string;
+    const key = await accountKey(suite, 'Next actions');
     const orderId = await paidOrder(key, 'tok_refundPending');
     const refund = await request(suite.server, 'POST', '/v1/refunds', {
       key,
@@ -210,11 +226,7 @@ describe.skipIf(skipBrowserTests)('console next actions and role limits in a bro
   });
 
   it('support over its limit is refused with the reason, and nothing is refunded', async () => {
-    const account = await request(suite.server, 'POST', '/v1/accounts', {
-      key: 'test-admin-token-0123456789',
-      body: { account: { name: 'Limits' } },
-    });
-    const key = account.body.keys.test_secret_key as string;
+    const key = await accountKey(suite, 'Limits');
     const orderId = await paidOrder(key, 'tok_visa');
     const tab = await signIn(key, 'support', 1000);
     const { page } = tab;
@@ -235,11 +247,7 @@ describe.skipIf(skipBrowserTests)('console next actions and role limits in a bro
   });
 
   it('a failed refund is recorded as paid back by bank transfer through the preview; its page then says what made it good', async () => {
-    const account = await request(suite.server, 'POST', '/v1/accounts', {
-      key: 'test-admin-token-0123456789',
-      body: { account: { name: 'Offline' } },
-    });
-    const key = account.body.keys.test_secret_key as string;
+    const key = await accountKey(suite, 'Offline');
     const orderId = await paidOrder(key, 'tok_refundFail');
     const card = await request(suite.server, 'POST', '/v1/refunds', {
       key,
@@ -299,30 +307,10 @@ describe.skipIf(skipBrowserTests)('console next actions and role limits in a bro
 describe.skipIf(skipBrowserTests)('the developers area in a browser', () => {
   // Webhook endpoints need the encryption key (their signing secrets are sealed with it).
   const suite = browserSuite({ encryptionKey: randomBytes(32) });
-  const PASSWORD = 'correct horse battery staple';
-  let n = 0;
-
-  async function signIn(key: string, role: string) {
-    const res = await request(suite.server, 'POST', '/v1/console_users', {
-      key,
-      body: { console_user: { email: `dev${++n}.${Date.now()}@shop.example`, role } },
-    });
-    const tab = await suite.openTab();
-    await tab.page.goto(res.body.console_user.invite_url);
-    await tab.page.getByLabel('New password').fill(PASSWORD);
-    await Promise.all([
-      tab.page.waitForURL('**/console/orders'),
-      tab.page.getByRole('button', { name: 'Set password and sign in' }).click(),
-    ]);
-    return tab;
-  }
+  const signIn = (key: string, role: string) => signInAs(suite, key, role);
 
   it('an owner creates a key (shown once), revokes it, and redelivers an event; support has no way in', async () => {
-    const account = await request(suite.server, 'POST', '/v1/accounts', {
-      key: 'test-admin-token-0123456789',
-      body: { account: { name: 'Developers' } },
-    });
-    const key = account.body.keys.test_secret_key as string;
+    const key = await accountKey(suite, 'Developers');
     const endpoint = await request(suite.server, 'POST', '/v1/webhook_endpoints', {
       key,
       body: {
@@ -337,7 +325,8 @@ describe.skipIf(skipBrowserTests)('the developers area in a browser', () => {
       },
     });
     // Fan the order's event out to the endpoint, as the worker would (not attempted yet).
-    const scope = { accountIds: [account.body.account.account_id as string] };
+    const me = await request(suite.server, 'GET', '/v1/account', { key });
+    const scope = { accountIds: [me.body.account.account_id as string] };
     expect(await dispatchEvents(suite.server.deps, scope, 100, 3_600_000)).toBeGreaterThan(0);
     const { page } = await signIn(key, 'owner');
     await Promise.all([
