@@ -28,7 +28,7 @@ import {
   planItemizedRefund,
   type RefundableOrder,
 } from '../domain/refund-lines.js';
-import type { RefundMethod, RefundStatus } from '../domain/refund-status.js';
+import { isOffline, type RefundMethod, type RefundStatus } from '../domain/refund-status.js';
 import { type RefundableCharge, type RefundPart, spreadRefund } from '../domain/refunds.js';
 import type { Tenant } from '../domain/tenant.js';
 import type { Processors, RefundOutcome } from '../ports/payment-processor.js';
@@ -322,7 +322,7 @@ export async function createRefund(
       const method = input.method ?? 'original_payment_method';
       // Money returned outside Flint is back with the buyer already: nothing to send, and
       // no network reference number will ever come.
-      const offline = method !== 'original_payment_method';
+      const offline = isOffline(method);
       const status: RefundStatus = offline ? 'succeeded' : 'pending';
       const referenceStatus = offline ? 'unavailable' : 'pending';
       const first = planned.value.parts[0];
@@ -388,7 +388,7 @@ export async function createRefund(
   );
   if (!changed.ok) return changed;
   if (!created) throw new Error('refund not created');
-  if (created.refund.method !== 'original_payment_method') return ok(created);
+  if (isOffline(created.refund.method)) return ok(created);
   return sendRefund(deps, processors, tenant, created, changed.value.payments);
 }
 

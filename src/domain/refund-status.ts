@@ -22,6 +22,14 @@ export const OFFLINE_REFUND_METHODS = [
 ] as const;
 export type OfflineRefundMethod = (typeof OFFLINE_REFUND_METHODS)[number];
 export type RefundMethod = 'original_payment_method' | OfflineRefundMethod;
+/** Every method, the processor's first (the default). */
+export const REFUND_METHODS: readonly RefundMethod[] = [
+  'original_payment_method',
+  ...OFFLINE_REFUND_METHODS,
+];
+
+/** Whether the money went back outside Flint (recorded only; nothing for the processor). */
+export const isOffline = (method: RefundMethod): boolean => method !== 'original_payment_method';
 
 export type RefundStatus = 'pending' | 'requires_action' | 'succeeded' | 'failed' | 'canceled';
 export type ReferenceStatus = 'pending' | 'available' | 'unavailable';

@@ -3,7 +3,7 @@ import type { OrderView } from '../app/order-pricing.js';
 import type { CreateRefundInput, RefundReason } from '../app/refunds.js';
 import { amountForUnits, parseMajorAmount } from '../domain/console-refund-form.js';
 import { currencyExponent } from '../domain/currency.js';
-import { OFFLINE_REFUND_METHODS, type RefundMethod } from '../domain/refund-status.js';
+import { REFUND_METHODS, type RefundMethod } from '../domain/refund-status.js';
 import { type Form, formText } from './form-fields.js';
 
 // The console's refund forms (by line units, by amount, or everything left), read into
@@ -21,7 +21,7 @@ export interface RefundForm {
 
 const REASONS = new Set(['requested_by_customer', 'duplicate', 'fraudulent']);
 const REFUND_ID = new RegExp(idPattern('re'));
-const METHODS = new Set<string>(['original_payment_method', ...OFFLINE_REFUND_METHODS]);
+const METHODS = new Set<string>(REFUND_METHODS);
 
 /** The longest note or choice the form takes. */
 const MAX_FIELD = 500;

@@ -3,7 +3,12 @@ import type { OrderView } from '../app/order-pricing.js';
 import type { RefundPlan } from '../app/refunds.js';
 import { currencyExponent } from '../domain/currency.js';
 import { formatDecimal } from '../domain/money.js';
-import { OFFLINE_REFUND_METHODS, type RefundMethod } from '../domain/refund-status.js';
+import {
+  isOffline,
+  OFFLINE_REFUND_METHODS,
+  REFUND_METHODS,
+  type RefundMethod,
+} from '../domain/refund-status.js';
 import { refundResource } from '../resources/refund.js';
 import { type ConsoleFrame, frame } from './console-pages.js';
 import { type Html, html } from './html.js';
@@ -21,7 +26,7 @@ function methodOptions(methods: readonly RefundMethod[]): Html {
 
 function common(f: ConsoleFrame, id: string): Html {
   return html`<input type="hidden" name="csrf_token" value="${f.csrfToken}">
-<label for="method-${id}">How the money goes back</label><select id="method-${id}" name="method">${methodOptions(['original_payment_method', ...OFFLINE_REFUND_METHODS])}</select>
+<label for="method-${id}">How the money goes back</label><select id="method-${id}" name="method">${methodOptions(REFUND_METHODS)}</select>
 <label for="reason-${id}">Reason</label><select id="reason-${id}" name="reason">${REASONS}</select>
 <label for="note-${id}">Note (kept on the refund)</label><input id="note-${id}" name="note" maxlength="500">`;
 }
@@ -64,7 +69,7 @@ export function renderRefundPreview(input: {
   const { frame: f, view, plan } = input;
   const m = (a: number) => formatMoney(a, view.order.currency);
   const method = (input.fields.method ?? 'original_payment_method') as RefundMethod;
-  const offline = method !== 'original_payment_method';
+  const offline = isOffline(method);
   const names = new Map(view.lines.map((l) => [l.id, l.name]));
   const rows = plan.itemized
     ? plan.itemized.lines.map(
