@@ -6,10 +6,8 @@ import {
   type RefundAggregate,
   type RefundFilter,
   selectRefund,
-  selectReplacement,
   updateRefundQueries,
 } from '../adapters/db/repos/refunds-repo.js';
-import type { RefundRow } from '../adapters/db/schema.js';
 import { fail, missing, ok, type Result } from '../domain/errors.js';
 import { type Metadata, mergeMetadata } from '../domain/metadata.js';
 import type { Tenant } from '../domain/tenant.js';
@@ -71,13 +69,4 @@ export async function listRefunds(
   page: PageRequest,
 ): Promise<Page<RefundAggregate>> {
   return listRefundRows(deps.db, tenant, filter, page);
-}
-
-/** The refund that took a failed refund's place (a retry or an offline refund), if any. */
-export async function replacementOf(
-  deps: Deps,
-  tenant: Tenant,
-  failedId: string,
-): Promise<Pick<RefundRow, 'id' | 'status'> | null> {
-  return selectReplacement(deps.db, tenant, failedId);
 }

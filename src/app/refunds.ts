@@ -226,6 +226,28 @@ async function plan(
   return ok({ amount, parts: parts.value, remaining: left - amount, itemized });
 }
 
+/**
+ * The refund that took a failed one's place, among its order's refunds. A canceled one
+ * gave up (the failed refund is open again); a failed one took the obligation over (it,
+ * not the first, is what is left to make good).
+ */
+export function replacementAmong(
+  refunds: readonly RefundAggregate[],
+  failedId: string,
+): RefundAggregate | undefined {
+  return refunds.find(
+    (r) => r.refund.replaces_refund_id === failedId && r.refund.status !== 'canceled',
+  );
+}
+
+/** The refund that took a failed refund's place (a retry or an offline refund), if any. */
+export async function replacementOf(
+  deps: Deps,
+  failed: RefundRow,
+): Promise<RefundAggregate | undefined> {
+  return replacementAmong(await selectRefundsByOrder(deps.db, failed.order_id), failed.id);
+}
+
 /** A refund may make good a failed refund of its order that nothing else made good. */
 function checkReplaceable(
   refunds: readonly RefundAggregate[],
@@ -248,11 +270,7 @@ function checkReplaceable(
       loc,
     });
   }
-  // A canceled replacement gave up: the failed refund is open again. A failed one took
-  // the obligation over: it, not this one, is what is left to make good.
-  const other = refunds.find(
-    (r) => r.refund.replaces_refund_id === failedId && r.refund.status !== 'canceled',
-  );
+  const other = replacementAmong(refunds, failedId);
   if (other) {
     return fail({
       code: 'refund_state_invalid',

@@ -5,8 +5,8 @@ import { saleRecord } from '../../app/console-orders.js';
 import type { Deps } from '../../app/deps.js';
 import { idPattern } from '../../app/ids.js';
 import { cancelRefund } from '../../app/refund-outcomes.js';
-import { getRefund, listRefunds, replacementOf } from '../../app/refund-queries.js';
-import { createRefund, previewRefund } from '../../app/refunds.js';
+import { getRefund, listRefunds } from '../../app/refund-queries.js';
+import { createRefund, previewRefund, replacementOf } from '../../app/refunds.js';
 import { permits } from '../../domain/console-roles.js';
 import type { ConsoleFrame } from '../../pages/console-pages.js';
 import { renderSale } from '../../pages/console-pages.js';
@@ -87,15 +87,15 @@ export async function registerConsoleRefundRoutes(
     }
     const replacement =
       refund.value.refund.status === 'failed'
-        ? await replacementOf(deps, { accountId: f.account.id, mode: f.mode }, id)
-        : null;
+        ? await replacementOf(deps, refund.value.refund)
+        : undefined;
     return sendPage(reply, 200, (nonce) =>
       renderRefund({
         frame: f,
         nonce,
         refund: refund.value,
         mayAct: f.user.role !== 'viewer',
-        replacement,
+        replacement: replacement?.refund ?? null,
       }),
     );
   });

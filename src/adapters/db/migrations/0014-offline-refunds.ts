@@ -21,13 +21,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .alterTable('refunds')
     .addColumn('replaces_refund_id', 'text', (c) => c.references('refunds.id'))
     .execute();
-  await sql`create index refunds_replaces on refunds (replaces_refund_id) where replaces_refund_id is not null`.execute(
-    db,
-  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await db.schema.dropIndex('refunds_replaces').execute();
   await db.schema.alterTable('refunds').dropColumn('replaces_refund_id').execute();
   await db.schema.alterTable('refunds').dropColumn('method').execute();
 }

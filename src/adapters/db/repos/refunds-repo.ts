@@ -93,24 +93,6 @@ export async function selectRefundByRequestKey(
   return row && aggregateOf(row);
 }
 
-/** The refund that took a failed one's place (not canceled: that one gave up), if any. */
-export async function selectReplacement(
-  db: Kysely<Database>,
-  tenant: Tenant,
-  failedId: string,
-): Promise<Pick<RefundRow, 'id' | 'status'> | null> {
-  const row = await db
-    .selectFrom('refunds')
-    .select(['id', 'status'])
-    .where('account_id', '=', tenant.accountId)
-    .where('mode', '=', tenant.mode)
-    .where('replaces_refund_id', '=', failedId)
-    .where('status', '!=', 'canceled')
-    .orderBy('id')
-    .executeTakeFirst();
-  return row ?? null;
-}
-
 export async function selectRefundsByOrder(
   db: Kysely<Database>,
   orderId: string,
