@@ -310,13 +310,14 @@ describe('PATCH /v1/products/{product_id}', () => {
     expect(restored.body.product.active).toBe(true);
   });
 
-  it('has no DELETE: products stay, orders may reference them', async () => {
+  it('has no DELETE (405, Allow names the rest): products stay, orders may reference them', async () => {
     const account = await createTestAccount(server);
     const product = await createProduct(account.testKey);
     const res = await request(server, 'DELETE', `/v1/products/${product.product_id}`, {
       key: account.testKey,
     });
-    expectError(res, 404, 'not_found', 'route_not_found');
+    expectError(res, 405, 'invalid_request', 'method_not_allowed');
+    expect(res.headers.get('allow')).toBe('GET, HEAD, PATCH');
     expect(await getProduct(account.testKey, product.product_id)).toEqual(product);
   });
 

@@ -227,13 +227,57 @@ describe('errors', () => {
       for (const [method, path] of [
         ['GET', '/v1/nope'],
         ['POST', '/v1/customers/cus_01m84sgeyjf21ada62ac1e65xf/nope'],
-        ['PUT', '/v1/customers'],
+        ['PUT', '/v1/nope'],
         ['GET', '/'],
       ]) {
         const res = await request(server, method as string, path as string, { key });
-        expectError(res, 404, 'not_found');
+        expectError(res, 404, 'not_found', 'route_not_found');
+        expect(res.headers.get('allow')).toBeNull();
       }
     }
+  });
+
+  it.each([
+    ['DELETE', '/v1/orders', 'GET, HEAD, POST'],
+    ['PUT', '/v1/customers', 'GET, HEAD, POST'],
+    ['PUT', '/v1/customers/', 'GET, HEAD, POST'],
+    ['DELETE', '/v1/orders?limit=5', 'GET, HEAD, POST'],
+    ['PUT', '/v1/orders/ord_01m84sgeyjf21ada62ac1e65xf', 'GET, HEAD, PATCH'],
+    ['GET', '/v1/orders/ord_01m84sgeyjf21ada62ac1e65xf/pay', 'POST'],
+    ['DELETE', '/v1/customers/cus_01m84sgeyjf21ada62ac1e65xf/nope', null],
+    ['POST', '/healthz', 'GET, HEAD'],
+    ['PATCH', '/v1/console_users', 'GET, HEAD, POST'],
+  ])(
+    'answers %s %s with a 405 whose Allow lists the methods the path has',
+    async (method, path, allow) => {
+      const account = await createTestAccount(server);
+      for (const key of [account.testKey, null]) {
+        const res = await request(server, method, path, { key });
+        if (allow === null) {
+          expectError(res, 404, 'not_found', 'route_not_found');
+          continue;
+        }
+        expectError(res, 405, 'invalid_request', 'method_not_allowed');
+        expect(res.headers.get('allow')).toBe(allow);
+      }
+    },
+  );
+
+  it('changes nothing when the method is wrong', async () => {
+    const account = await createTestAccount(server);
+    const created = await request(server, 'POST', '/v1/customers', {
+      key: account.testKey,
+      body: { customer: { name: 'kept' } },
+    });
+    const path = `/v1/customers/${created.body.customer.customer_id}`;
+    const put = await request(server, 'PUT', path, {
+      key: account.testKey,
+      body: { customer: { name: 'replaced' } },
+    });
+    expectError(put, 405, 'invalid_request', 'method_not_allowed');
+    expect(put.headers.get('allow')).toBe('DELETE, GET, HEAD, PATCH');
+    const got = await request(server, 'GET', path, { key: account.testKey });
+    expect(got.body.customer.name).toBe('kept');
   });
 
   it.each([

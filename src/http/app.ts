@@ -28,6 +28,7 @@ import {
   type IdempotencyOptions,
   registerIdempotency,
 } from './idempotency.js';
+import { registerJsonParser } from './json-body.js';
 import { registerMetrics } from './metrics.js';
 import { registerAccountRoutes, registerAdminAccountRoutes } from './routes/accounts.js';
 import { registerApiKeyRoutes } from './routes/api-keys.js';
@@ -51,6 +52,7 @@ import { registerTaxRateRoutes } from './routes/tax-rates.js';
 import { registerWebhookDeliveryRoutes } from './routes/webhook-deliveries.js';
 import { registerWebhookEndpointRoutes } from './routes/webhook-endpoints.js';
 import { refuseUnsafeText } from './text-safety.js';
+import { registerUnmatchedRoutes } from './unmatched-routes.js';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
@@ -145,6 +147,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest('caller', null);
   registerDrain(app);
   registerErrorHandling(app);
+  registerUnmatchedRoutes(app);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('request-id', request.id);
   });
@@ -160,12 +163,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // JSON only: any other content type is a 415.
   app.removeContentTypeParser('text/plain');
-  // An empty body with a JSON content type (as some clients send on DELETE) is no body.
-  const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (body === '' || body === undefined) return done(null, undefined);
-    parseJson(request, body as string, done);
-  });
+  registerJsonParser(app);
 
   await app.register(swagger, {
     openapi: {

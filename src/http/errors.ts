@@ -215,16 +215,4 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     return sendError(reply, request, apiError);
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendError(
-      reply,
-      request,
-      new ApiError(
-        404,
-        'not_found',
-        `Unrecognized request URL (${request.method} ${request.url.split('?')[0]})`,
-        'route_not_found',
-      ),
-    ),
-  );
 }
