@@ -387,10 +387,8 @@ export class ConsoleUsers {
   ): Promise<ConsoleUser> {
     return this.api.one('POST', '/v1/console_users', 'console_user', params, options);
   }
-  list(): Promise<ConsoleUser[]> {
-    return this.api
-      .raw<{ consoleUsers: ConsoleUser[] }>('GET', '/v1/console_users')
-      .then((r) => r.consoleUsers);
+  list(params: Query<'GET /v1/console_users'> = {}): PageList<ConsoleUser> {
+    return this.api.list('/v1/console_users', 'console_users', params);
   }
   update(
     id: string,

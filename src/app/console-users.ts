@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { Page, PageRequest } from '../adapters/db/pagination.js';
 import {
   deleteConsoleSession,
   deleteConsoleSessionsOf,
@@ -95,8 +96,13 @@ export async function inviteConsoleUser(
   return ok({ user, inviteToken: token });
 }
 
-export async function listConsoleUsers(deps: Deps, accountId: string): Promise<ConsoleUserRow[]> {
-  return listRows(deps.db, accountId);
+/** The account's console users, newest first. */
+export async function listConsoleUsers(
+  deps: Deps,
+  accountId: string,
+  page: PageRequest,
+): Promise<Page<ConsoleUserRow>> {
+  return listRows(deps.db, accountId, page);
 }
 
 export interface ConsoleUserChanges {

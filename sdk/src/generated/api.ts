@@ -967,10 +967,14 @@ export interface Operations {
       };
     };
   };
-  /** The account's console users */
+  /** The account's console users, newest first */
   "GET /v1/console_users": {
     params: never;
-    query: never;
+    query: {
+      limit?: number;
+      starting_after?: string;
+      ending_before?: string;
+    };
     body: never;
     response: {
       console_users: Array<{
@@ -989,6 +993,8 @@ export interface Operations {
         /** RFC 3339, UTC */
         updated_at: string;
       }>;
+      has_more: boolean;
+      next_cursor: string | null;
     };
   };
   /** Change a console user’s role, refund limit or name, or disable them */
@@ -1033,7 +1039,10 @@ export interface Operations {
       console_user_id: string;
     };
     query: never;
-    body: never;
+    body: {
+      /** Same as the Idempotency-Key header; the header wins when both are given. */
+      idempotency_key?: string;
+    };
     response: {
       console_user: {
         console_user_id: string;

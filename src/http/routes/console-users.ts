@@ -13,7 +13,17 @@ import type { Deps } from '../../app/deps.js';
 import { MAX_AMOUNT } from '../../domain/money.js';
 import { callerOf } from '../auth.js';
 import { unwrap } from '../errors.js';
-import { ErrorResponses, Id, Nullable, RootBody, Timestamp } from '../schemas.js';
+import { listBody, pageRequestOf } from '../pagination.js';
+import {
+  ActionBody,
+  ErrorResponses,
+  Id,
+  ListQuery,
+  ListResponse,
+  Nullable,
+  RootBody,
+  Timestamp,
+} from '../schemas.js';
 import { baseUrl } from './checkout-sessions.js';
 
 const Role = Type.Union([Type.Literal('owner'), Type.Literal('support'), Type.Literal('viewer')]);
@@ -124,18 +134,16 @@ export function registerConsoleUserRoutes(server: FastifyInstance, deps: Deps): 
     {
       schema: {
         tags,
-        summary: "The account's console users",
-        response: {
-          200: Type.Object({ console_users: Type.Array(ConsoleUser) }),
-          ...ErrorResponses,
-        },
+        summary: "The account's console users, newest first",
+        querystring: ListQuery('cu', {}),
+        response: { 200: ListResponse('console_users', ConsoleUser), ...ErrorResponses },
       },
     },
-    async (request) => ({
-      console_users: (await listConsoleUsers(deps, callerOf(request).accountId)).map((row) =>
-        consoleUserResource(row),
-      ),
-    }),
+    async (request) => {
+      const accountId = callerOf(request).accountId;
+      const page = await listConsoleUsers(deps, accountId, pageRequestOf(request.query));
+      return listBody('console_users', page, (row) => consoleUserResource(row));
+    },
   );
 
   app.patch(
@@ -171,6 +179,7 @@ export function registerConsoleUserRoutes(server: FastifyInstance, deps: Deps): 
         tags,
         summary: 'A new one-time link to set the password (the old one stops working)',
         params: Params,
+        body: ActionBody,
         response: { 200: Response, ...ErrorResponses },
       },
     },

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { fetchPage, type Page, type PageRequest } from '../pagination.js';
 import type { Database } from '../schema.js';
 import type { ConsoleSessionRow, ConsoleUserRow } from '../schema-console.js';
 
@@ -44,13 +45,10 @@ export async function selectConsoleUserByInvite(
 export async function listConsoleUsers(
   db: Kysely<Database>,
   accountId: string,
-): Promise<ConsoleUserRow[]> {
-  return db
-    .selectFrom('console_users')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .orderBy('id')
-    .execute();
+  page: PageRequest,
+): Promise<Page<ConsoleUserRow>> {
+  const query = db.selectFrom('console_users').selectAll().where('account_id', '=', accountId);
+  return fetchPage(query, 'id', page);
 }
 
 export async function updateConsoleUser(
