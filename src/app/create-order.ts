@@ -69,13 +69,7 @@ export async function createOrder(
   if (input.customer_id && !(await selectCustomerById(db, tenant, input.customer_id))) {
     return fail({ ...missing('customer'), loc: ['order', 'customer_id'] });
   }
-  const currency = await orderCurrency(
-    db,
-    tenant,
-    input.currency,
-    input.line_items,
-    account.default_currency,
-  );
+  const currency = orderCurrency(input.currency, account.default_currency);
   if (!currency.ok) return currency;
   const shipping = amountIn(input.shipping_money, currency.value, ['order', 'shipping_money']);
   if (!shipping.ok) return shipping;

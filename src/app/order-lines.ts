@@ -47,34 +47,25 @@ export interface ResolvedLines {
 
 const at = (index: number, ...field: string[]) => ['order', 'line_items', index, ...field];
 
-/** The order's currency: given, else the first line's, else the account's default. */
-export async function orderCurrency(
-  db: Kysely<Database>,
-  tenant: Tenant,
+/**
+ * The order's currency: the one it names, else the account's default — never a line's.
+ * Every line, shipping and tip must then be in it (a line naming another is a 422
+ * `currency_mismatch` at that line), so a price in EUR cannot silently make a USD
+ * account's order an EUR one.
+ */
+export function orderCurrency(
   requested: string | undefined,
-  lines: readonly LineItemInput[],
   accountDefault: string,
-): Promise<Result<string>> {
-  if (requested !== undefined) {
-    const currency = normalizeCurrency(requested);
-    return currency
-      ? ok(currency)
-      : fail({
-          code: 'parameter_invalid',
-          message: `Unknown currency: ${requested}`,
-          loc: ['order', 'currency'],
-        });
-  }
-  const first = lines[0];
-  if (first?.unit_price_money?.currency) {
-    const currency = normalizeCurrency(first.unit_price_money.currency);
-    if (currency) return ok(currency);
-  }
-  if (first?.price_id) {
-    const [price] = await selectPricesByIds(db, tenant, [first.price_id]);
-    if (price) return ok(price.currency);
-  }
-  return ok(accountDefault);
+): Result<string> {
+  if (requested === undefined) return ok(accountDefault);
+  const currency = normalizeCurrency(requested);
+  return currency
+    ? ok(currency)
+    : fail({
+        code: 'parameter_invalid',
+        message: `Unknown currency: ${requested}`,
+        loc: ['order', 'currency'],
+      });
 }
 
 function currencyFailure(index: number, field: string[], found: string, currency: string): Failure {
