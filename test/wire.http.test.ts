@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  ERROR_TYPES,
+  FIELD_ERROR_TYPES,
+  REQUEST_ERROR_CODES,
+} from '../src/http/error-vocabulary.js';
+import { FAILURE_CODES } from '../src/http/errors.js';
+import {
   createTestAccount,
   request,
   startTestServer,
@@ -34,9 +40,12 @@ function expectError(
   expect(error.request_id).toMatch(/^req_/);
   expect(error.request_id).toBe(res.headers.get('request-id'));
   for (const key of Object.keys(error)) expect(ERROR_KEYS).toContain(key);
+  expect(Object.keys(ERROR_TYPES)).toContain(error.type);
+  expect([...FAILURE_CODES, ...Object.keys(REQUEST_ERROR_CODES)]).toContain(error.code);
   if (error.errors !== undefined) {
     for (const e of error.errors) {
       expect(Object.keys(e).sort()).toEqual(['loc', 'msg', 'type']);
+      expect(Object.keys(FIELD_ERROR_TYPES)).toContain(e.type);
       expect(Array.isArray(e.loc)).toBe(true);
     }
   }

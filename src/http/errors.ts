@@ -1,22 +1,11 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Failure, FailureCode, Result } from '../domain/errors.js';
-
-export type ErrorType =
-  | 'validation_error'
-  | 'invalid_request'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'idempotency_error'
-  | 'rate_limited'
-  | 'processor_error'
-  | 'api_error';
+import type { ErrorCode, ErrorType, FieldErrorType } from './error-vocabulary.js';
 
 export interface FieldError {
   readonly loc: readonly (string | number)[];
   readonly msg: string;
-  readonly type: string;
+  readonly type: FieldErrorType;
 }
 
 /** An error that becomes the one wire error shape of PRODUCT.md §1. */
@@ -25,7 +14,7 @@ export class ApiError extends Error {
     readonly status: number,
     readonly type: ErrorType,
     message: string,
-    readonly code?: string,
+    readonly code?: ErrorCode,
     readonly errors?: readonly FieldError[],
     readonly details?: Readonly<Record<string, unknown>>,
   ) {
@@ -66,9 +55,13 @@ const FAILURE_STATUS: Record<FailureCode, { status: number; type: ErrorType }> =
   password_invalid: { status: 422, type: 'validation_error' },
 };
 
+/** Every code a use case can answer (for the OpenAPI error schema). */
+export const FAILURE_CODES = Object.keys(FAILURE_STATUS) as FailureCode[];
+
 export function failureToApiError(failure: Failure): ApiError {
   const { status, type } = FAILURE_STATUS[failure.code];
-  const errors = failure.loc
+  // A rule refused a well-formed value: the refund guide's 422 names it so.
+  const errors: FieldError[] | undefined = failure.loc
     ? [{ loc: failure.loc, msg: failure.message, type: 'invalid_request_error' }]
     : undefined;
   return new ApiError(status, type, failure.message, failure.code, errors, failure.details);
@@ -116,7 +109,7 @@ function pathOf(error: AjvError): (string | number)[] {
   return typeof extra === 'string' ? [...segments, extra] : segments;
 }
 
-const KIND_BY_KEYWORD: Record<string, string> = {
+const KIND_BY_KEYWORD: Record<string, FieldErrorType> = {
   required: 'missing',
   type: 'type_error',
   additionalProperties: 'unknown_field',

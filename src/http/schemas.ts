@@ -2,6 +2,8 @@ import { type TSchema, Type } from 'typebox';
 import type { IdPrefix } from '../app/ids.js';
 import { idPattern } from '../app/ids.js';
 import { METADATA_LIMITS } from '../domain/metadata.js';
+import { ERROR_TYPES, FIELD_ERROR_TYPES, REQUEST_ERROR_CODES } from './error-vocabulary.js';
+import { FAILURE_CODES } from './errors.js';
 
 export const Metadata = Type.Record(
   Type.String({ maxLength: METADATA_LIMITS.maxKeyLength }),
@@ -91,19 +93,27 @@ export function ListResponse<K extends string, T extends TSchema>(key: K, item: 
   });
 }
 
+const closedList = (values: object, description: string) =>
+  Type.String({ enum: Object.keys(values), description });
+
 export const ErrorResponse = Type.Object(
   {
     error: Type.Object(
       {
-        type: Type.String(),
+        type: closedList(ERROR_TYPES, 'The kind of failure (README: Errors)'),
         message: Type.String(),
-        code: Type.Optional(Type.String()),
+        code: Type.Optional(
+          Type.Union([
+            Type.String({ enum: [...FAILURE_CODES, ...Object.keys(REQUEST_ERROR_CODES)] }),
+            Type.String({ description: "On a 402: the processor's own decline code" }),
+          ]),
+        ),
         errors: Type.Optional(
           Type.Array(
             Type.Object({
               loc: Type.Array(Type.Union([Type.String(), Type.Integer()])),
               msg: Type.String(),
-              type: Type.String(),
+              type: closedList(FIELD_ERROR_TYPES, 'Why the field at loc is refused'),
             }),
           ),
         ),

@@ -10,6 +10,7 @@ import type { Processors } from '../../ports/payment-processor.js';
 import { orderResource } from '../../resources/order.js';
 import { paymentIntentResource } from '../../resources/payment-intent.js';
 import { actorOf, callerOf, requireTestMode } from '../auth.js';
+import { declineCode } from '../error-vocabulary.js';
 import { ApiError, unwrap } from '../errors.js';
 import { listBody, pageRequestOf } from '../pagination.js';
 import {
@@ -114,7 +115,7 @@ export function registerPaymentRoutes(
           402,
           'processor_error',
           intent.failure_message ?? 'The payment failed',
-          intent.failure_code ?? 'payment_failed',
+          intent.failure_code ? declineCode(intent.failure_code) : 'payment_failed',
           undefined,
           { decline_code: intent.failure_code, payment_intent_id: intent.id },
         );
