@@ -3,6 +3,7 @@ import { MAX_JSON_DEPTH } from '../src/http/json-body.js';
 import { expectError } from './catalog-fixtures.js';
 import {
   ADMIN_TOKEN,
+  countRows,
   createTestAccount,
   request,
   startTestServer,
@@ -21,14 +22,7 @@ afterAll(() => server.close());
 const nested = (root: string, levels: number) =>
   `{"${root}":{"metadata":${'['.repeat(levels - 2)}${']'.repeat(levels - 2)}}}`;
 
-async function customerCount(accountId: string): Promise<number> {
-  const rows = await server.deps.db
-    .selectFrom('customers')
-    .select('id')
-    .where('account_id', '=', accountId)
-    .execute();
-  return rows.length;
-}
+const customerCount = (accountId: string) => countRows(server, 'customers', accountId);
 
 describe('JSON nesting depth', () => {
   it.each([10_000, 100_000, MAX_JSON_DEPTH + 1])(

@@ -87,6 +87,20 @@ export async function request<T = any>(
   return { status: response.status, headers: response.headers, text, body };
 }
 
+/** How many rows of a tenant-owned table an account has (to show a refusal made nothing). */
+export async function countRows(
+  server: Pick<TestServer, 'deps'>,
+  table: 'customers' | 'orders' | 'checkout_sessions',
+  accountId: string,
+): Promise<number> {
+  const rows = await server.deps.db
+    .selectFrom(table)
+    .select('id')
+    .where('account_id', '=', accountId)
+    .execute();
+  return rows.length;
+}
+
 export interface TestAccount {
   readonly accountId: string;
   readonly testKey: string;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { create, expectError } from './catalog-fixtures.js';
 import {
   ADMIN_TOKEN,
+  countRows,
   createTestAccount,
   request,
   startTestServer,
@@ -31,15 +32,10 @@ async function eurPrice(key: string): Promise<string> {
 }
 
 async function counts(accountId: string) {
-  const [orders, sessions] = await Promise.all([
-    server.deps.db.selectFrom('orders').select('id').where('account_id', '=', accountId).execute(),
-    server.deps.db
-      .selectFrom('checkout_sessions')
-      .select('id')
-      .where('account_id', '=', accountId)
-      .execute(),
-  ]);
-  return { orders: orders.length, sessions: sessions.length };
+  return {
+    orders: await countRows(server, 'orders', accountId),
+    sessions: await countRows(server, 'checkout_sessions', accountId),
+  };
 }
 
 const line = (money: Record<string, unknown>) => ({
