@@ -135,3 +135,16 @@ describe('other hostile shapes', () => {
     ]);
   });
 });
+
+describe('form bodies', () => {
+  it('reads bracketed form keys as flat names: a deep one on a console form is a 4xx page', async () => {
+    const deep = `email${'[a]'.repeat(5000)}=x&password=y&csrf_token=z`;
+    const res = await request(server, 'POST', '/console/login', {
+      raw: deep,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+  });
+});
