@@ -16,6 +16,8 @@ export interface Operation {
   readonly liveKeyOnly: boolean;
   /** The smallest body the route's schema accepts (so the id, not the body, decides). */
   readonly body: Record<string, unknown> | undefined;
+  /** That body plus a metadata change where the route takes metadata: a visible change. */
+  readonly changingBody: Record<string, unknown> | undefined;
 }
 
 /** A syntactically valid id of no object, with a path parameter's prefix. */
@@ -45,6 +47,17 @@ function minimalValue(schema: any): any {
   }
 }
 
+/** The smallest body, with `metadata` set in its root object when the route takes it. */
+function changingValue(schema: any): any {
+  const body = minimalValue(schema);
+  for (const [root, rootSchema] of Object.entries<any>(schema.properties ?? {})) {
+    if (rootSchema?.properties?.metadata && typeof body[root] === 'object') {
+      body[root] = { ...body[root], metadata: { changed_by: 'intruder' } };
+    }
+  }
+  return body;
+}
+
 export async function apiOperations(server: Pick<TestServer, 'url'>): Promise<Operation[]> {
   const spec = (await request(server, 'GET', '/openapi.json')).body;
   const operations: Operation[] = [];
@@ -67,6 +80,7 @@ export async function apiOperations(server: Pick<TestServer, 'url'>): Promise<Op
         open: Array.isArray(op.security) && op.security.length === 0,
         liveKeyOnly: security.some((s) => 'liveKey' in s),
         body: schema ? minimalValue(schema) : undefined,
+        changingBody: schema ? changingValue(schema) : undefined,
       });
     }
   }
