@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError } from './catalog-fixtures.js';
 import { Buyer, createSession, GOOD_CARD, hidden } from './checkout-page-client.js';
+import { signedInUser } from './console-client.js';
 import { type FakeStripe, startFakeStripe } from './fake-stripe.js';
 import {
   createTestAccount,
@@ -137,5 +138,19 @@ describe('a live payment without a real processor', () => {
     expect(posted.status).toBe(503);
     expect(posted.text).toContain('Card payments are not available');
     expect(await state(account.liveKey, session.order_id)).toEqual(before);
+  });
+});
+
+describe('the console in live mode', () => {
+  it('says live mode is not set up until a real processor is connected', async () => {
+    const account = await createTestAccount(server);
+    const { browser } = await signedInUser(server, account.liveKey);
+    const banner = 'id="live-not-set-up"';
+    const live = await browser.get('/console/orders?mode=live');
+    expect(live.status).toBe(200);
+    expect(live.text).toContain(banner);
+    expect((await browser.get('/console/orders?mode=test')).text).not.toContain(banner);
+    await setProcessor(account, liveStripe);
+    expect((await browser.get('/console/orders?mode=live')).text).not.toContain(banner);
   });
 });
