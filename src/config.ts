@@ -1,6 +1,9 @@
 import { parseEncryptionKey } from './app/secret-box.js';
 import { DEFAULT_RETRY_SCHEDULE_MS, parseRetrySchedule } from './domain/webhook-retry.js';
 
+/** Which proxies' `X-Forwarded-*` headers are believed: all, this many hops, or these addresses. */
+export type TrustProxy = boolean | number | readonly string[];
+
 /** Runtime settings, from the environment with CLI flags on top. */
 export interface Config {
   /** `postgres://…` selects PostgreSQL; otherwise the embedded database in `dataDir`. */
@@ -33,6 +36,8 @@ export interface Config {
   readonly webhookConcurrency: number;
   /** An endpoint whose deliveries have all failed for this long is disabled. */
   readonly webhookDisableAfterMs: number;
+  /** `FLINT_TRUST_PROXY`: behind a TLS-terminating proxy, the client's address and scheme. */
+  readonly trustProxy: TrustProxy;
 }
 
 function integer(
@@ -55,6 +60,19 @@ function flag(name: string, value: string | undefined, fallback: boolean): boole
   if (value === 'true' || value === '1') return true;
   if (value === 'false' || value === '0') return false;
   throw new Error(`${name} must be true or false, got "${value}"`);
+}
+
+const PROXY_ADDRESS = /^[0-9A-Fa-f.:]+(\/\d{1,3})?$|^(loopback|linklocal|uniquelocal)$/;
+
+function trustProxy(value: string | undefined): TrustProxy {
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return integer('FLINT_TRUST_PROXY', value, 0, 1, 100);
+  const addresses = value.split(',').map((a) => a.trim());
+  if (addresses.every((a) => PROXY_ADDRESS.test(a))) return addresses;
+  throw new Error(
+    `FLINT_TRUST_PROXY must be true, false, a hop count or comma-separated proxy addresses (e.g. "10.0.0.0/8,127.0.0.1"), got "${value}"`,
+  );
 }
 
 function retrySchedule(value: string | undefined): readonly number[] {
@@ -120,5 +138,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
       60 *
       60 *
       1000,
+    trustProxy: trustProxy(env.FLINT_TRUST_PROXY),
   };
 }

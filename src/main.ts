@@ -69,6 +69,7 @@ export async function startServer(
     logger,
     rateLimitPerSecond: config.rateLimitPerSecond,
     pageRateLimits: config.pageRateLimits,
+    trustProxy: config.trustProxy,
     defaultMetrics: true,
     version: VERSION,
   });

@@ -53,7 +53,7 @@ describe('PATCH /v1/account', () => {
   it('turns tax_shipping on and off; the setting belongs to the account, seen from both modes', async () => {
     const account = await createTestAccount(server);
     const before = await getAccount(account.testKey);
-    const on = await patchAccount(account.testKey, { tax_shipping: true });
+    const on = await patchAccount(account.liveKey, { tax_shipping: true });
     expect(on.status).toBe(200);
     expect(on.body.account).toEqual({
       ...before,
@@ -67,11 +67,22 @@ describe('PATCH /v1/account', () => {
     expect((await getAccount(account.testKey)).tax_shipping).toBe(false);
   });
 
+  it('refuses a test key with 403 live_key_required and changes nothing: the account is live too', async () => {
+    const account = await createTestAccount(server);
+    const before = await getAccount(account.liveKey);
+    const res = await patchAccount(account.testKey, {
+      name: 'From a test key',
+      tax_shipping: true,
+    });
+    expectError(res, 403, 'forbidden', 'live_key_required');
+    expect(await getAccount(account.liveKey)).toEqual(before);
+  });
+
   it('renames and merges metadata, leaving the rest as it is', async () => {
     const account = await createTestAccount(server);
-    await patchAccount(account.testKey, { metadata: { a: '1', b: '2' } });
+    await patchAccount(account.liveKey, { metadata: { a: '1', b: '2' } });
     const before = await getAccount(account.testKey);
-    const res = await patchAccount(account.testKey, {
+    const res = await patchAccount(account.liveKey, {
       name: 'Renamed',
       metadata: { a: '', c: '3' },
     });
@@ -89,7 +100,7 @@ describe('PATCH /v1/account', () => {
     const a = await createTestAccount(server);
     const b = await createTestAccount(server);
     const bBefore = await getAccount(b.testKey);
-    await patchAccount(a.testKey, { tax_shipping: true, name: 'Only A' });
+    await patchAccount(a.liveKey, { tax_shipping: true, name: 'Only A' });
     expect(await getAccount(b.testKey)).toEqual(bBefore);
   });
 
@@ -103,7 +114,7 @@ describe('PATCH /v1/account', () => {
   ])('rejects %s with a 422 and changes nothing', async (_label, fields, loc) => {
     const account = await createTestAccount(server);
     const before = await getAccount(account.testKey);
-    const res = await patchAccount(account.testKey, { tax_shipping: true, ...fields });
+    const res = await patchAccount(account.liveKey, { tax_shipping: true, ...fields });
     expectError(res, 422, 'validation_error', 'parameter_invalid', [loc]);
     expect(await getAccount(account.testKey)).toEqual(before);
   });
@@ -113,7 +124,7 @@ describe('PATCH /v1/account', () => {
     async (field) => {
       const account = await createTestAccount(server);
       const before = await getAccount(account.testKey);
-      const res = await patchAccount(account.testKey, { tax_shipping: true, [field]: 'EUR' });
+      const res = await patchAccount(account.liveKey, { tax_shipping: true, [field]: 'EUR' });
       expectError(res, 400, 'invalid_request', 'parameter_unknown', [['account', field]]);
       expect(await getAccount(account.testKey)).toEqual(before);
     },
@@ -122,9 +133,9 @@ describe('PATCH /v1/account', () => {
   it('refuses a metadata merge past 50 keys', async () => {
     const account = await createTestAccount(server);
     const full = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, 'v']));
-    await patchAccount(account.testKey, { metadata: full });
+    await patchAccount(account.liveKey, { metadata: full });
     const before = await getAccount(account.testKey);
-    const res = await patchAccount(account.testKey, { tax_shipping: true, metadata: { z: 'z' } });
+    const res = await patchAccount(account.liveKey, { tax_shipping: true, metadata: { z: 'z' } });
     expectError(res, 422, 'validation_error', 'metadata_invalid', [['account', 'metadata']]);
     expect(await getAccount(account.testKey)).toEqual(before);
   });

@@ -31,7 +31,7 @@ async function shop(options: { taxShipping?: boolean } = {}): Promise<Shop> {
   const { testKey: key, liveKey } = await createTestAccount(server);
   if (options.taxShipping) {
     const res = await request(server, 'PATCH', '/v1/account', {
-      key,
+      key: liveKey,
       body: { account: { tax_shipping: true } },
     });
     expect(res.status, res.text).toBe(200);

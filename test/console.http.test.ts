@@ -6,6 +6,7 @@ import { Buyer, hidden } from './checkout-page-client.js';
 import {
   ADMIN_TOKEN,
   createTestAccount,
+  liveKeyOf,
   request,
   startTestServer,
   type TestServer,
@@ -26,7 +27,7 @@ const newEmail = () => `op${++emails}.${Date.now()}@shop.example`;
 
 async function invite(key: string, fields: Record<string, unknown> = {}) {
   const res = await request(server, 'POST', '/v1/console_users', {
-    key,
+    key: liveKeyOf(key),
     body: { console_user: { email: newEmail(), role: 'owner', ...fields } },
   });
   expect(res.status, res.text).toBe(200);
@@ -118,7 +119,7 @@ describe('console users (API)', () => {
     const other = await createTestAccount(server);
     const user = await invite(key);
     const again = await request(server, 'POST', '/v1/console_users', {
-      key: other.testKey,
+      key: other.liveKey,
       body: { console_user: { email: user.email.toUpperCase(), role: 'viewer' } },
     });
     expectError(again, 409, 'conflict', 'console_user_exists');
@@ -128,19 +129,19 @@ describe('console users (API)', () => {
       { email: newEmail(), role: 'support', refund_limit: -1 },
     ]) {
       const res = await request(server, 'POST', '/v1/console_users', {
-        key,
+        key: liveKeyOf(key),
         body: { console_user: body },
       });
       expect(res.status, res.text).toBe(422);
     }
     const unknown = await request(server, 'POST', '/v1/console_users', {
-      key,
+      key: liveKeyOf(key),
       body: { console_user: { email: newEmail(), role: 'owner', password: 'x' } },
     });
     expect(unknown.status).toBe(400);
     const path = `/v1/console_users/${user.console_user_id}`;
     const foreign = await request(server, 'PATCH', path, {
-      key: other.testKey,
+      key: other.liveKey,
       body: { console_user: { role: 'viewer' } },
     });
     expect(foreign.status).toBe(404);
@@ -158,12 +159,12 @@ describe('console users (API)', () => {
       server,
       'POST',
       `/v1/console_users/${user.console_user_id}/invite`,
-      { key },
+      { key: liveKeyOf(key) },
     );
     expect(fresh.status).toBe(200);
     expect(fresh.body.console_user.invite_url).not.toBe(user.invite_url);
     const disabled = await request(server, 'PATCH', `/v1/console_users/${user.console_user_id}`, {
-      key,
+      key: liveKeyOf(key),
       body: { console_user: { disabled: true } },
     });
     expect(disabled.body.console_user.status).toBe('disabled');
@@ -637,7 +638,7 @@ describe('the developers area', () => {
       const { testKey: key } = await createTestAccount(withKey);
       const invited = async (role: string) => {
         const res = await request(withKey, 'POST', '/v1/console_users', {
-          key,
+          key: liveKeyOf(key),
           body: {
             console_user: {
               email: newEmail(),

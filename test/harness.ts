@@ -107,6 +107,18 @@ export interface TestAccount {
   readonly liveKey: string;
 }
 
+const liveKeys = new Map<string, string>();
+
+/**
+ * The live key of the account a `createTestAccount` test key belongs to: only a live key
+ * changes the account and its console users.
+ */
+export function liveKeyOf(testKey: string): string {
+  const liveKey = liveKeys.get(testKey);
+  if (!liveKey) throw new Error('not the test key of an account made by createTestAccount');
+  return liveKey;
+}
+
 /** A fresh merchant account: each test seeds its own, so tests never see each other's data. */
 export async function createTestAccount(
   server: Pick<TestServer, 'url'>,
@@ -117,6 +129,7 @@ export async function createTestAccount(
     body: { account: { name } },
   });
   if (res.status !== 200) throw new Error(`account creation failed: ${res.status} ${res.text}`);
+  liveKeys.set(res.body.keys.test_secret_key, res.body.keys.live_secret_key);
   return {
     accountId: res.body.account.account_id,
     testKey: res.body.keys.test_secret_key,

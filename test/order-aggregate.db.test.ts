@@ -35,7 +35,7 @@ async function seedOrder() {
   expect(
     (
       await request(server, 'PATCH', '/v1/account', {
-        key,
+        key: account.liveKey,
         body: { account: { tax_shipping: true } },
       })
     ).status,

@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { create } from './catalog-fixtures.js';
-import { createTestAccount, request, startTestServer, type TestServer } from './harness.js';
+import {
+  createTestAccount,
+  liveKeyOf,
+  request,
+  startTestServer,
+  type TestServer,
+} from './harness.js';
 
 /**
  * Order totals through HTTP against an independent reference of PRODUCT.md §2,
@@ -316,7 +322,7 @@ async function coupon(key: string, fields: Record<string, unknown>) {
 
 async function taxShipping(key: string) {
   const res = await request(server, 'PATCH', '/v1/account', {
-    key,
+    key: liveKeyOf(key),
     body: { account: { tax_shipping: true } },
   });
   expect(res.status, res.text).toBe(200);

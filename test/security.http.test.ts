@@ -6,73 +6,17 @@ import {
   startTestServer,
   type TestServer,
 } from './harness.js';
-
-// Generated from /openapi.json, so every route added later is covered without edits here.
-interface Operation {
-  readonly method: string;
-  readonly path: string;
-  readonly admin: boolean;
-  /** `security: []`: authenticated otherwise than by a Flint key (a processor's signature). */
-  readonly open: boolean;
-  /** The smallest body the route's schema accepts (so the id, not the body, decides). */
-  readonly body: Record<string, unknown> | undefined;
-}
+import { apiOperations, type Operation, sampleId } from './openapi-operations.js';
 
 let server: TestServer;
 let operations: Operation[];
 
-/** A syntactically valid id for a path parameter such as `{customer_id}` (prefix from its pattern). */
-function samplePath(
-  path: string,
-  parameters: { name: string; schema?: { pattern?: string } }[],
-): string {
-  return path.replace(/\{(\w+)\}/g, (_, name: string) => {
-    const pattern = parameters.find((p) => p.name === name)?.schema?.pattern ?? '';
-    const prefix = /^\^(\w+)_/.exec(pattern)?.[1] ?? 'x';
-    return `${prefix}_01h455vb4pex5vsknk084sn02q`;
-  });
-}
-
-/** The smallest value a JSON schema accepts (required properties only). */
-function minimalValue(schema: any): any {
-  if (schema.anyOf) return minimalValue(schema.anyOf[0]);
-  switch (schema.type) {
-    case 'object':
-      return Object.fromEntries(
-        (schema.required ?? []).map((k: string) => [k, minimalValue(schema.properties[k])]),
-      );
-    case 'array':
-      return Array.from({ length: schema.minItems ?? 0 }, () => minimalValue(schema.items));
-    case 'string':
-      return 'X'.repeat(schema.minLength ?? 1);
-    case 'integer':
-    case 'number':
-      return schema.minimum ?? 0;
-    case 'boolean':
-      return false;
-    default:
-      return null;
-  }
-}
-
 beforeAll(async () => {
   server = await startTestServer();
-  const spec = (await request(server, 'GET', '/openapi.json')).body;
-  operations = [];
-  for (const [path, methods] of Object.entries<Record<string, any>>(spec.paths)) {
-    for (const [method, op] of Object.entries<any>(methods)) {
-      const admin = (op.security ?? []).some((s: object) => 'adminToken' in s);
-      const schema = op.requestBody?.content?.['application/json']?.schema;
-      const body = schema ? minimalValue(schema) : undefined;
-      operations.push({
-        method: method.toUpperCase(),
-        path: samplePath(path, op.parameters ?? []),
-        admin,
-        open: Array.isArray(op.security) && op.security.length === 0,
-        body,
-      });
-    }
-  }
+  operations = (await apiOperations(server)).map((op) => ({
+    ...op,
+    path: op.path.replace(/\{(\w+)\}/g, (_, name: string) => sampleId(op.idPrefixes[name])),
+  }));
 });
 afterAll(() => server.close());
 
@@ -139,6 +83,12 @@ describe('every API route', () => {
           // Test helpers answer a live key before looking anything up.
           expect(res.status, `${op.method} ${op.path}`).toBe(403);
           expect(res.body.error.code).toBe('test_mode_only');
+          continue;
+        }
+        if (op.liveKeyOnly && key === account.testKey) {
+          // Account-wide changes answer a test key before looking anything up.
+          expect(res.status, `${op.method} ${op.path}`).toBe(403);
+          expect(res.body.error.code).toBe('live_key_required');
           continue;
         }
         expect(res.status, `${op.method} ${op.path}`).toBe(404);

@@ -1,10 +1,25 @@
 import type { Kysely } from 'kysely';
 import { selectProcessorSettings } from '../adapters/db/repos/processor-settings-repo.js';
 import type { Database, ProcessorSettingsRow } from '../adapters/db/schema.js';
-import type { Tenant } from '../domain/tenant.js';
-import type { PaymentProcessor, Processors } from '../ports/payment-processor.js';
+import type { Failure } from '../domain/errors.js';
+import type { Mode, Tenant } from '../domain/tenant.js';
+import type { PaymentProcessor, ProcessorName, Processors } from '../ports/payment-processor.js';
 import { openStripeSecret } from './processor-settings.js';
 import type { SecretBox } from './secret-box.js';
+
+/**
+ * The sandbox moves no money and its `tok_…` cards are test cards: live mode takes
+ * payments only through a real processor (as Stripe refuses test cards with live keys).
+ */
+export function takesPayments(mode: Mode, processor: ProcessorName): boolean {
+  return mode === 'test' || processor !== 'sandbox';
+}
+
+export const processorNotConfigured: Failure = {
+  code: 'processor_not_configured',
+  message:
+    'Live mode takes payments only through a real processor; set the live Stripe keys with PUT /v1/processor and a live key',
+};
 
 export interface AccountProcessorsOptions {
   readonly db: Kysely<Database>;

@@ -110,7 +110,8 @@ export async function payCheckoutSession(
   const after = await reload(deps, processors, page);
   if (!paid.ok) {
     if (after.view.session.status !== 'open') return { kind: 'not_open', page: after };
-    return paid.error.code === 'processor_unavailable'
+    return paid.error.code === 'processor_unavailable' ||
+      paid.error.code === 'processor_not_configured'
       ? { kind: 'unavailable', page: after }
       : { kind: 'busy', page: after };
   }

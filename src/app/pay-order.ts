@@ -13,6 +13,7 @@ import { requireAction, statusAfterMoneyMoved } from '../domain/order-lifecycle.
 import type { Tenant } from '../domain/tenant.js';
 import type { ChargeOutcome, PaymentProcessor, Processors } from '../ports/payment-processor.js';
 import { paymentIntentResource } from '../resources/payment-intent.js';
+import { processorNotConfigured, takesPayments } from './account-processors.js';
 import { changeOrder } from './change-order.js';
 import { closedSessionEvents } from './checkout-session-events.js';
 import type { Deps } from './deps.js';
@@ -73,6 +74,8 @@ export async function payOrder(
         "The account's processor cannot be used; its settings need the server's encryption key",
     });
   }
+  // Before anything is reserved: a refused live payment leaves the order as it was.
+  if (!takesPayments(tenant.mode, processor.name)) return fail(processorNotConfigured);
   const reserved = await reserve(deps, processor, tenant, actor, orderId, input, requestKey);
   if (!reserved.ok) return reserved;
   return chargeAndSettle(deps, processor, tenant, actor, reserved.value);

@@ -23,6 +23,7 @@ export type FailureCode =
   | 'refund_state_invalid'
   | 'payment_in_progress'
   | 'processor_unavailable'
+  | 'processor_not_configured'
   | 'checkout_session_state_invalid'
   | 'checkout_session_incomplete'
   | 'payment_intent_state_invalid'

@@ -12,6 +12,7 @@ import { systemResolver } from '../adapters/webhooks/system-resolver.js';
 import type { Deps } from '../app/deps.js';
 import { newId } from '../app/ids.js';
 import { createSecretBox } from '../app/secret-box.js';
+import type { TrustProxy } from '../config.js';
 import type { HostResolver } from '../ports/host-resolver.js';
 import {
   type PaymentProcessor,
@@ -19,7 +20,7 @@ import {
   singleProcessor,
 } from '../ports/payment-processor.js';
 import { defaultProcessors } from '../processors.js';
-import { adminTokenHook, apiKeyHook } from './auth.js';
+import { adminTokenHook, apiKeyHook, documentLiveKeyRoutes } from './auth.js';
 import { createCsrf } from './csrf.js';
 import { registerDrain } from './drain.js';
 import { ApiError, registerErrorHandling, sendError } from './errors.js';
@@ -52,6 +53,7 @@ import { registerTaxRateRoutes } from './routes/tax-rates.js';
 import { registerWebhookDeliveryRoutes } from './routes/webhook-deliveries.js';
 import { registerWebhookEndpointRoutes } from './routes/webhook-endpoints.js';
 import { refuseUnsafeText } from './text-safety.js';
+import { setTransportHeaders, trustProxyOption } from './transport-headers.js';
 import { registerUnmatchedRoutes } from './unmatched-routes.js';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
@@ -91,6 +93,11 @@ export interface AppOptions {
   readonly pageRateLimits?: PageRateLimits | undefined;
   /** Resolves webhook URLs' host names for the live-mode SSRF check (the system's by default). */
   readonly resolver?: HostResolver;
+  /**
+   * `FLINT_TRUST_PROXY`: which proxies' `X-Forwarded-*` headers to believe (Fastify's
+   * `trustProxy`: true, a hop count, or addresses); none by default.
+   */
+  readonly trustProxy?: TrustProxy | undefined;
 }
 
 export const DEFAULT_RATE_LIMIT_PER_SECOND = 500;
@@ -120,6 +127,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       disableRequestLogging: !options.logger,
     }),
     genReqId: () => newId('req'),
+    trustProxy: trustProxyOption(options.trustProxy),
     requestIdHeader: false,
     bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
     onProtoPoisoning: 'error',
@@ -129,6 +137,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Malformed or overlong URLs never reach a route: answer them in the one error shape.
     frameworkErrors: (error, request, reply) => {
       reply.header('request-id', request.id);
+      setTransportHeaders(request, reply);
       const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
       return sendError(
         reply,
@@ -150,6 +159,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerUnmatchedRoutes(app);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('request-id', request.id);
+    setTransportHeaders(request, reply);
   });
 
   // No body is an empty object: action endpoints (cancel, close) need none, and
@@ -178,11 +188,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         securitySchemes: {
           secretKey: { type: 'http', scheme: 'bearer', description: 'sk_test_… or sk_live_…' },
           adminToken: { type: 'http', scheme: 'bearer', description: 'FLINT_ADMIN_TOKEN' },
+          liveKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'sk_live_… only: a test key gets 403 live_key_required',
+          },
         },
       },
       security: [{ secretKey: [] }],
     },
     hideUntagged: true,
+    transform: documentLiveKeyRoutes,
   });
 
   registerMetrics(app, { defaultMetrics: options.defaultMetrics ?? false });

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyRequest, FastifySchema } from 'fastify';
 import { authenticate, type Caller } from '../app/api-keys.js';
 import type { Deps } from '../app/deps.js';
 import type { Actor } from '../app/events.js';
@@ -10,7 +10,20 @@ declare module 'fastify' {
     /** Set by the API-key hook on every authenticated route. */
     caller: Caller | null;
   }
+  interface FastifyContextConfig {
+    /**
+     * `account`: the route changes what is shared by both modes (the account, its console
+     * users), so only a live key may call it; a test key gets 403 `live_key_required`.
+     */
+    scope?: 'account';
+  }
 }
+
+/** Route config of a change to the whole account (both modes): live key only. */
+export const ACCOUNT_WIDE = { scope: 'account' } as const;
+
+/** The security scheme `/openapi.json` names on the routes only a live key may call. */
+export const LIVE_KEY_SECURITY = [{ liveKey: [] }];
 
 export function bearerToken(request: FastifyRequest): string | null {
   const header = request.headers.authorization;
@@ -19,14 +32,40 @@ export function bearerToken(request: FastifyRequest): string | null {
   return match?.[1] ?? null;
 }
 
-/** onRequest hook: the secret key selects the account and mode, or the request is a 401. */
+/**
+ * onRequest hook: the secret key selects the account and mode, or the request is a 401.
+ * A test key never changes what live mode shares (the account, its console users: an
+ * owner could mint live keys): on an `ACCOUNT_WIDE` route it is a 403.
+ */
 export function apiKeyHook(deps: Deps) {
   return async (request: FastifyRequest): Promise<void> => {
     const token = bearerToken(request);
     const caller = token ? await authenticate(deps, token) : null;
     if (!caller) throw invalidApiKey();
     request.caller = caller;
+    if (request.routeOptions.config.scope === 'account' && caller.mode !== 'live') {
+      throw new ApiError(
+        403,
+        'forbidden',
+        'Only a live key can change the account or its console users',
+        'live_key_required',
+      );
+    }
   };
+}
+
+/** OpenAPI: an `ACCOUNT_WIDE` route documents that it needs a live key (swagger `transform`). */
+export function documentLiveKeyRoutes({
+  schema,
+  url,
+  route,
+}: {
+  schema: FastifySchema;
+  url: string;
+  route: { config?: FastifyContextConfig };
+}) {
+  const liveKeyOnly = route.config?.scope === 'account';
+  return { schema: liveKeyOnly ? { ...schema, security: LIVE_KEY_SECURITY } : schema, url };
 }
 
 /** The authenticated caller of a route behind `apiKeyHook`. */

@@ -43,6 +43,7 @@ const FAILURE_STATUS: Record<FailureCode, { status: number; type: ErrorType }> =
   refund_state_invalid: { status: 409, type: 'conflict' },
   payment_in_progress: { status: 409, type: 'conflict' },
   processor_unavailable: { status: 502, type: 'processor_error' },
+  processor_not_configured: { status: 409, type: 'conflict' },
   checkout_session_state_invalid: { status: 409, type: 'conflict' },
   checkout_session_incomplete: { status: 422, type: 'validation_error' },
   payment_intent_state_invalid: { status: 409, type: 'conflict' },

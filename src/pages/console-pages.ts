@@ -17,6 +17,8 @@ export interface ConsoleFrame {
   readonly user: ConsoleUserRow;
   readonly account: AccountRow;
   readonly mode: Mode;
+  /** False in live mode without a real processor: every live payment is refused. */
+  readonly takesPayments: boolean;
   readonly csrfToken: string;
 }
 
@@ -38,6 +40,11 @@ ${f.user.role === 'owner' ? html`<a href="/console/developers?mode=${f.mode}">De
 <form method="post" action="/console/logout" class="inline"><input type="hidden" name="csrf_token" value="${f.csrfToken}"><button type="submit" class="link">Sign out</button></form>
 </nav>
 </header>
+${
+  f.takesPayments
+    ? ''
+    : html`<p class="alert" role="status" id="live-not-set-up">Live mode is not set up: no card processor is connected, so live payments are refused. Connect Stripe with PUT /v1/processor and a live key.</p>`
+}
 ${body}
 </main>`,
   });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { dispatchEvents } from '../../src/app/webhook-dispatch.js';
-import { request } from '../harness.js';
+import { createTestAccount, liveKeyOf, request } from '../harness.js';
 import {
   browserSuite,
   expectStrictCsp,
@@ -20,18 +20,13 @@ let people = 0;
 
 /** A new account's test secret key. */
 async function accountKey(suite: Suite, name: string): Promise<string> {
-  const res = await request(suite.server, 'POST', '/v1/accounts', {
-    key: 'test-admin-token-0123456789',
-    body: { account: { name } },
-  });
-  expect(res.status, res.text).toBe(200);
-  return res.body.keys.test_secret_key as string;
+  return (await createTestAccount(suite.server, name)).testKey;
 }
 
 /** A tab signed in as a new console user of the key's account (invite link, password). */
 async function signInAs(suite: Suite, key: string, role: string, refundLimit?: number) {
   const res = await request(suite.server, 'POST', '/v1/console_users', {
-    key,
+    key: liveKeyOf(key),
     body: {
       console_user: {
         email: `person${++people}.${Date.now()}@shop.example`,
@@ -56,11 +51,7 @@ describe.skipIf(skipBrowserTests)('the operator console in a browser', () => {
   let n = 0;
 
   async function shop() {
-    const res = await request(suite.server, 'POST', '/v1/accounts', {
-      key: 'test-admin-token-0123456789',
-      body: { account: { name: 'Lotus Yoga Supply' } },
-    });
-    const key = res.body.keys.test_secret_key as string;
+    const key = await accountKey(suite, 'Lotus Yoga Supply');
     const order = await request(suite.server, 'POST', '/v1/orders', {
       key,
       body: {
@@ -82,7 +73,7 @@ describe.skipIf(skipBrowserTests)('the operator console in a browser', () => {
 
   async function user(key: string, role: string, refundLimit?: number) {
     const res = await request(suite.server, 'POST', '/v1/console_users', {
-      key,
+      key: liveKeyOf(key),
       body: {
         console_user: {
           email: `console${++n}.${Date.now()}@shop.example`,

@@ -5,7 +5,7 @@ import type { AccountRow } from '../../adapters/db/schema.js';
 import { getAccount, updateAccount } from '../../app/accounts.js';
 import { createAccount } from '../../app/create-account.js';
 import type { Deps } from '../../app/deps.js';
-import { callerOf } from '../auth.js';
+import { ACCOUNT_WIDE, callerOf } from '../auth.js';
 import { unwrap } from '../errors.js';
 import { ErrorResponses, Metadata, RootBody, Timestamp } from '../schemas.js';
 import { baseUrl } from './checkout-sessions.js';
@@ -140,6 +140,7 @@ export function registerAccountRoutes(server: FastifyInstance, deps: Deps): void
   app.patch(
     '/v1/account',
     {
+      config: ACCOUNT_WIDE,
       schema: {
         tags: ['Accounts'],
         summary: 'Update the account of the calling key (name, tax_shipping, metadata)',

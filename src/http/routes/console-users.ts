@@ -11,7 +11,7 @@ import {
 } from '../../app/console-users.js';
 import type { Deps } from '../../app/deps.js';
 import { MAX_AMOUNT } from '../../domain/money.js';
-import { callerOf } from '../auth.js';
+import { ACCOUNT_WIDE, callerOf } from '../auth.js';
 import { unwrap } from '../errors.js';
 import { listBody, pageRequestOf } from '../pagination.js';
 import {
@@ -112,7 +112,7 @@ export function registerConsoleUserRoutes(server: FastifyInstance, deps: Deps): 
   app.post(
     '/v1/console_users',
     {
-      config: { secretFields },
+      config: { ...ACCOUNT_WIDE, secretFields },
       schema: {
         tags,
         summary: 'Invite a console user; the answer carries their one-time invite_url',
@@ -149,6 +149,7 @@ export function registerConsoleUserRoutes(server: FastifyInstance, deps: Deps): 
   app.patch(
     '/v1/console_users/:console_user_id',
     {
+      config: ACCOUNT_WIDE,
       schema: {
         tags,
         summary: 'Change a console user’s role, refund limit or name, or disable them',
@@ -174,7 +175,7 @@ export function registerConsoleUserRoutes(server: FastifyInstance, deps: Deps): 
   app.post(
     '/v1/console_users/:console_user_id/invite',
     {
-      config: { secretFields },
+      config: { ...ACCOUNT_WIDE, secretFields },
       schema: {
         tags,
         summary: 'A new one-time link to set the password (the old one stops working)',

@@ -3,6 +3,7 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { takesPayments } from '../../app/account-processors.js';
 import type { Deps } from '../../app/deps.js';
 import {
   authenticateCheckoutPayment,
@@ -104,7 +105,7 @@ export async function registerHostedCheckoutRoutes(
       if (!page) return notFound(reply);
       if (page.view.session.status !== 'open') return closed(reply, page);
       if (page.waiting) return authentication(request, reply, page);
-      if (page.processor === 'stripe' && !page.stripePublishableKey) return notSetUp(reply);
+      if (!setUp(page)) return notSetUp(reply);
       return form(request, reply, page, 200, { email: defaultEmail(page), errors: {} });
     });
 
@@ -112,6 +113,7 @@ export async function registerHostedCheckoutRoutes(
       const posted = await postedForm(request, reply);
       if (!('page' in posted)) return posted;
       const { page, body } = posted;
+      if (!setUp(page)) return notSetUp(reply);
       const sessionId = page.view.session.id;
       const attempt = field(body, 'attempt');
       const email = field(body, 'email');
@@ -306,6 +308,12 @@ function defaultEmail(page: CheckoutPage): string {
 
 function originOf(url: string): string {
   return new URL(url).origin;
+}
+
+/** Whether the page can take a card: live mode needs a real processor, Stripe its publishable key. */
+function setUp(page: CheckoutPage): boolean {
+  if (!takesPayments(page.tenant.mode, page.processor)) return false;
+  return page.processor !== 'stripe' || page.stripePublishableKey !== null;
 }
 
 function notSetUp(reply: FastifyReply) {

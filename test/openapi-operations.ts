@@ -1,0 +1,88 @@
+import { request, type TestServer } from './harness.js';
+
+// The API's operations, read from a test server's /openapi.json: tests that walk them cover
+// every route added later without edits.
+export interface Operation {
+  readonly method: string;
+  /** As documented, with `{name}` parameters. */
+  readonly path: string;
+  /** The id prefix each path parameter's pattern names (`customer_id` → `cus`). */
+  readonly idPrefixes: Readonly<Record<string, string>>;
+  readonly tag: string;
+  readonly admin: boolean;
+  /** `security: []`: authenticated otherwise than by a Flint key (a processor's signature). */
+  readonly open: boolean;
+  /** Changes the whole account: a live key only (a test key gets 403 `live_key_required`). */
+  readonly liveKeyOnly: boolean;
+  /** The smallest body the route's schema accepts (so the id, not the body, decides). */
+  readonly body: Record<string, unknown> | undefined;
+  /** That body plus a metadata change where the route takes metadata: a visible change. */
+  readonly changingBody: Record<string, unknown> | undefined;
+}
+
+/** A syntactically valid id of no object, with a path parameter's prefix. */
+export function sampleId(prefix = 'x'): string {
+  return `${prefix}_01h455vb4pex5vsknk084sn02q`;
+}
+
+/** The smallest value a JSON schema accepts (required properties only). */
+function minimalValue(schema: any): any {
+  if (schema.anyOf) return minimalValue(schema.anyOf[0]);
+  switch (schema.type) {
+    case 'object':
+      return Object.fromEntries(
+        (schema.required ?? []).map((k: string) => [k, minimalValue(schema.properties[k])]),
+      );
+    case 'array':
+      return Array.from({ length: schema.minItems ?? 0 }, () => minimalValue(schema.items));
+    case 'string':
+      return 'X'.repeat(schema.minLength ?? 1);
+    case 'integer':
+    case 'number':
+      return schema.minimum ?? 0;
+    case 'boolean':
+      return false;
+    default:
+      return null;
+  }
+}
+
+/** The smallest body, with `metadata` set in its root object when the route takes it. */
+function changingValue(schema: any): any {
+  const body = minimalValue(schema);
+  for (const [root, rootSchema] of Object.entries<any>(schema.properties ?? {})) {
+    if (rootSchema?.properties?.metadata && typeof body[root] === 'object') {
+      body[root] = { ...body[root], metadata: { changed_by: 'intruder' } };
+    }
+  }
+  return body;
+}
+
+export async function apiOperations(server: Pick<TestServer, 'url'>): Promise<Operation[]> {
+  const spec = (await request(server, 'GET', '/openapi.json')).body;
+  const operations: Operation[] = [];
+  for (const [path, methods] of Object.entries<Record<string, any>>(spec.paths)) {
+    for (const [method, op] of Object.entries<any>(methods)) {
+      const security: object[] = op.security ?? [];
+      const schema = op.requestBody?.content?.['application/json']?.schema;
+      const parameters: { name: string; in: string; schema?: { pattern?: string } }[] =
+        op.parameters ?? [];
+      operations.push({
+        method: method.toUpperCase(),
+        path,
+        idPrefixes: Object.fromEntries(
+          parameters
+            .filter((p) => p.in === 'path')
+            .map((p) => [p.name, /^\^(\w+)_/.exec(p.schema?.pattern ?? '')?.[1] ?? 'x']),
+        ),
+        tag: op.tags?.[0] ?? '',
+        admin: security.some((s) => 'adminToken' in s),
+        open: Array.isArray(op.security) && op.security.length === 0,
+        liveKeyOnly: security.some((s) => 'liveKey' in s),
+        body: schema ? minimalValue(schema) : undefined,
+        changingBody: schema ? changingValue(schema) : undefined,
+      });
+    }
+  }
+  return operations;
+}
