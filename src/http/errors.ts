@@ -53,6 +53,7 @@ const FAILURE_STATUS: Record<FailureCode, { status: number; type: ErrorType }> =
   refund_amount_invalid: { status: 422, type: 'validation_error' },
   refund_state_invalid: { status: 409, type: 'conflict' },
   payment_in_progress: { status: 409, type: 'conflict' },
+  split_payment_unsupported: { status: 422, type: 'validation_error' },
   processor_unavailable: { status: 502, type: 'processor_error' },
   checkout_session_state_invalid: { status: 409, type: 'conflict' },
   checkout_session_incomplete: { status: 422, type: 'validation_error' },
