@@ -16,7 +16,7 @@ import {
 } from '../src/index.js';
 
 // The SDK against a scripted stand-in for Flint: what it sends, how it retries, how it
-// reads answers and errors. (test/sdk-walkthrough.http.test.ts runs it against Flint.)
+// reads answers and errors. (test/sdk-examples.http.test.ts runs it against Flint.)
 
 interface Seen {
   readonly method: string;
