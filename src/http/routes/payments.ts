@@ -2,10 +2,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Deps } from '../../app/deps.js';
-import { type PaymentResult, type PayOrderInput, payOrder } from '../../app/pay-order.js';
+import { type PaymentResult, payOrder } from '../../app/pay-order.js';
 import { authenticateForTest, cancelPaymentIntent } from '../../app/payment-actions.js';
 import { getPaymentIntent, listPaymentIntents } from '../../app/payment-intent-queries.js';
-import { fail, ok, type Result } from '../../domain/errors.js';
 import { MAX_AMOUNT } from '../../domain/money.js';
 import type { Processors } from '../../ports/payment-processor.js';
 import { orderResource } from '../../resources/order.js';
@@ -77,43 +76,6 @@ const PayBody = RootBody(
 );
 const tags = ['Payments'];
 
-type PayRequest = Omit<PayOrderInput, 'payment_source_token'> & {
-  readonly payment_source_token?: string | undefined;
-  readonly payment_source_tokens?: readonly string[] | undefined;
-};
-
-/**
- * The one token that pays: `payment_source_token`, or a list of exactly one. A payment
- * split over several tokens is refused for now: a retry finds its payment by the request's
- * key, one intent per key, so a retried split could charge twice.
- */
-function payOrderInputOf(request: PayRequest): Result<PayOrderInput> {
-  const { payment_source_token: one, payment_source_tokens: list, ...rest } = request;
-  if (one !== undefined && list !== undefined) {
-    return fail({
-      code: 'parameter_invalid',
-      message: 'Give payment_source_token or payment_source_tokens, not both',
-      loc: ['payment', 'payment_source_tokens'],
-    });
-  }
-  if (list && list.length > 1) {
-    return fail({
-      code: 'split_payment_unsupported',
-      message: 'A payment takes one token for now: give payment_source_tokens a single token',
-      loc: ['payment', 'payment_source_tokens'],
-    });
-  }
-  const token = one ?? list?.[0];
-  if (token === undefined) {
-    return fail({
-      code: 'parameter_invalid',
-      message: 'payment_source_token (or payment_source_tokens) is required',
-      loc: ['payment', 'payment_source_token'],
-    });
-  }
-  return ok({ ...rest, payment_source_token: token });
-}
-
 /** `{"order", "payment_intent"}`: what every payment action answers. */
 function paymentBody(result: PaymentResult) {
   return {
@@ -151,7 +113,7 @@ export function registerPaymentRoutes(
           callerOf(request),
           actorOf(request),
           request.params.order_id,
-          unwrap(payOrderInputOf(request.body.payment)),
+          request.body.payment,
           request.idempotencyClaim?.key ?? null,
         ),
       );
