@@ -61,6 +61,12 @@ describe("the seed page's snippets (004), in sdk/examples", () => {
     expect(after.netAmounts.totalMoney.amount).toBe(11059);
     expect(after.netAmounts.refundedMoney.amount).toBe(2900);
     expect(after.netAmounts.balanceMoney.amount).toBe(0);
+    const preview = await flint.refunds.preview({
+      orderId: order.id,
+      amountMoney: { amount: 100, currency: 'USD' },
+    });
+    expect(preview).toMatchObject({ object: 'refund_preview', amount: 100 });
+    expect(preview.remainingRefundable).toBe(11059 - 2900 - 100);
   });
 
   it('the five steps: 13824, 11059, PAID, a 2900 refund, PARTIALLY_REFUNDED with balance 0', async () => {

@@ -268,7 +268,9 @@ export class Refunds {
   }
   /** The refund Flint would create, creating nothing. */
   preview(params: BodyOf<'POST /v1/refunds/preview', 'refund'>): Promise<RefundPreview> {
-    return this.api.one('POST', '/v1/refunds/preview', 'refund', params);
+    return this.api
+      .raw<{ refundPreview: RefundPreview }>('POST', '/v1/refunds/preview', { refund: params })
+      .then((r) => r.refundPreview);
   }
   get(id: string): Promise<Refund> {
     return this.api.one('GET', `/v1/refunds/${encodeURIComponent(id)}`, 'refund');

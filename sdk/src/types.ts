@@ -92,7 +92,7 @@ export type CheckoutSession = ResponseOf<
   'checkout_session'
 >;
 export type Refund = ResponseOf<'GET /v1/refunds/{refund_id}', 'refund'>;
-export type RefundPreview = ResponseOf<'POST /v1/refunds/preview', 'refund'>;
+export type RefundPreview = ResponseOf<'POST /v1/refunds/preview', 'refund_preview'>;
 export type PaymentLink = ResponseOf<'GET /v1/payment_links/{payment_link_id}', 'payment_link'>;
 export type FlintEvent = ResponseOf<'GET /v1/events/{event_id}', 'event'>;
 export type WebhookEndpoint = ResponseOf<
