@@ -292,6 +292,23 @@ describe('POST /v1/checkout/sessions/{id}/refund — the guide as written', () =
     });
   });
 
+  it("a flat amount as amount_money, in the order's currency only", async () => {
+    const s = await shop();
+    const cs = await completeSession(s);
+    const euros = await post(s.key, refundPath(cs.id), {
+      checkout_session: { amount_money: { amount: 2000, currency: 'EUR' } },
+    });
+    expectError(euros, 422, 'validation_error', 'currency_mismatch', [
+      ['checkout_session', 'amount_money', 'currency'],
+    ]);
+    expect(await refundCount(s.key, cs.id)).toBe(0);
+    const res = await post(s.key, refundPath(cs.id), {
+      checkout_session: { amount_money: { amount: 2000, currency: 'USD' } },
+    });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.checkout_session.refunds).toMatchObject([{ amount: 2000, line_items: [] }]);
+  });
+
   it('option 3: a full refund of what is left, with metadata or with an empty body', async () => {
     const s = await shop();
     const first = await completeSession(s);

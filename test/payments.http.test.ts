@@ -350,6 +350,53 @@ describe('POST /v1/orders/{id}/pay', () => {
     expect(intents.body.payment_intents).toHaveLength(1);
   });
 
+  it("payment_source_tokens (the seed's form) pays with its one token; two, both fields or none are refused and charge nothing", async () => {
+    const { key } = await seedAccount();
+    const order = await newOrder(key);
+    const refusals: [Record<string, unknown>, string, (string | number)[]][] = [
+      [
+        { payment_source_tokens: ['tok_visa', 'tok_visa'] },
+        'split_payment_unsupported',
+        ['payment', 'payment_source_tokens'],
+      ],
+      [
+        { payment_source_token: 'tok_visa', payment_source_tokens: ['tok_visa'] },
+        'parameter_invalid',
+        ['payment', 'payment_source_tokens'],
+      ],
+      [
+        { buyer_email: 'alex@example.com' },
+        'parameter_invalid',
+        ['payment', 'payment_source_token'],
+      ],
+      [{ payment_source_tokens: [] }, 'parameter_invalid', ['payment', 'payment_source_tokens']],
+      [
+        { payment_source_tokens: ['tok_visa'], buyer_email: 'alex' },
+        'parameter_invalid',
+        ['payment', 'buyer_email'],
+      ],
+    ];
+    for (const [payment, code, loc] of refusals) {
+      expectError(await pay(key, order.order_id, payment), 422, 'validation_error', code, [loc]);
+    }
+    const intents = () =>
+      request(server, 'GET', `/v1/payment_intents?order=${order.order_id}`, { key });
+    expect((await intents()).body.payment_intents).toEqual([]);
+    const res = await pay(key, order.order_id, {
+      payment_source_tokens: ['tok_visa'],
+      buyer_email: 'alex@example.com',
+    });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.order.status).toBe('PAID');
+    expect(amount(res.body.order, 'balance_money')).toBe(0);
+    expect(res.body.payment_intent).toMatchObject({
+      amount: 13824,
+      status: 'succeeded',
+      buyer_email: 'alex@example.com',
+    });
+    expect((await intents()).body.payment_intents).toHaveLength(1);
+  });
+
   it('another account cannot pay or see an order or its payment intents', async () => {
     const { key } = await seedAccount();
     const other = await createTestAccount(server);

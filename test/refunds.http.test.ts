@@ -153,6 +153,50 @@ describe('POST /v1/refunds', () => {
     expect(res.body.error.maximum_refundable).toBe(5000);
   });
 
+  it("amount_money (the seed's form) refunds like amount; both, or another currency, are refused and change nothing", async () => {
+    const { testKey: key } = await createTestAccount(server);
+    const { order, intent } = await paidOrder(key, 5000);
+    const target = { payment_intent_id: intent.payment_intent_id };
+    const both = await post(key, '/v1/refunds', {
+      refund: { ...target, amount: 100, amount_money: { amount: 100, currency: 'USD' } },
+    });
+    expectError(both, 422, 'validation_error', 'parameter_invalid', [['refund', 'amount_money']]);
+    const euros = await post(key, '/v1/refunds', {
+      refund: { ...target, amount_money: { amount: 100, currency: 'EUR' } },
+    });
+    expectError(euros, 422, 'validation_error', 'currency_mismatch', [
+      ['refund', 'amount_money', 'currency'],
+    ]);
+    const itemized = await post(key, '/v1/refunds/preview', {
+      refund: { ...target, amount_money: { amount: 100 }, amount_tax: 0 },
+    });
+    expectError(itemized, 422, 'validation_error', 'parameter_invalid', [
+      ['refund', 'amount_money'],
+    ]);
+    const tooMuch = await post(key, '/v1/refunds', {
+      refund: { ...target, amount_money: { amount: 5001, currency: 'USD' } },
+    });
+    expectError(tooMuch, 422, 'validation_error', 'refund_amount_invalid', [
+      ['refund', 'amount_money', 'amount'],
+    ]);
+    const unknown = await post(key, '/v1/refunds', {
+      refund: { ...target, amount_money: { amount: 100, cents: 1 } },
+    });
+    expectError(unknown, 400, 'invalid_request', 'parameter_unknown', [
+      ['refund', 'amount_money', 'cents'],
+    ]);
+    const none = await request(server, 'GET', `/v1/refunds?order=${order.order_id}`, { key });
+    expect(none.body.refunds).toEqual([]);
+    const res = await post(key, '/v1/refunds', {
+      refund: { ...target, amount_money: { amount: 2900, currency: 'usd' } },
+    });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.refund).toMatchObject({ amount: 2900, currency: 'USD' });
+    const after = await request(server, 'GET', `/v1/orders/${order.order_id}`, { key });
+    expect(after.body.order.status).toBe('PARTIALLY_REFUNDED');
+    expect(amount(after.body.order, 'refunded_money')).toBe(2900);
+  });
+
   it('refuses an OPEN order with 409 and the allowed actions', async () => {
     const { testKey: key } = await createTestAccount(server);
     const res = await post(key, '/v1/orders', {

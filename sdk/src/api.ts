@@ -6,6 +6,27 @@ type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 const segment = (id: string) => encodeURIComponent(id);
 
+/**
+ * A call's body and options, with an `idempotencyKey` given among the params (the seed's
+ * `refunds.create({ …, idempotencyKey })`) moved to the options; the options' key wins.
+ */
+function keyed(
+  params: unknown,
+  options: RequestOptions | undefined,
+): { body: unknown; options: RequestOptions | undefined } {
+  if (params === null || typeof params !== 'object' || !('idempotencyKey' in params)) {
+    return { body: params, options };
+  }
+  const { idempotencyKey, ...body } = params as { idempotencyKey?: unknown };
+  if (idempotencyKey !== undefined && typeof idempotencyKey !== 'string') {
+    throw new TypeError('idempotencyKey must be a string');
+  }
+  return {
+    body,
+    options: { ...options, idempotencyKey: options?.idempotencyKey ?? idempotencyKey },
+  };
+}
+
 /** What every resource uses: one call under a root key, or a paged list. */
 export class Api {
   constructor(private readonly transport: Transport) {}
@@ -15,19 +36,20 @@ export class Api {
     method: Method,
     path: string,
     root: string,
-    body?: unknown,
+    params?: unknown,
     options?: RequestOptions,
   ): Promise<T> {
+    const call = keyed(params, options);
     const answer = await this.transport.request<Record<string, T>>({
       method,
       path,
-      body: body === undefined ? undefined : { [root]: body },
-      options,
+      body: call.body === undefined ? undefined : { [root]: call.body },
+      options: call.options,
     });
     return answer[camelKey(root)] as T;
   }
 
-  /** A call with its body as is, answering the whole response. */
+  /** A call with its body as is (but for an `idempotencyKey`), answering the whole response. */
   async raw<T>(
     method: Method,
     path: string,
@@ -35,7 +57,8 @@ export class Api {
     options?: RequestOptions,
     query?: object,
   ): Promise<T> {
-    return this.transport.request<T>({ method, path, body, options, query });
+    const call = keyed(body, options);
+    return this.transport.request<T>({ ...call, method, path, query });
   }
 
   /** A list under `plural` (e.g. `orders`), page by page. */

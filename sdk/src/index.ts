@@ -20,13 +20,21 @@ import { verify } from './webhooks.js';
 
 export * from './errors.js';
 export type { ListParams, Page, PageList } from './pagination.js';
-export type { ConsoleUser, Payment, TimelineEntry, WebhookDelivery } from './resources.js';
+export type {
+  ConsoleUser,
+  Payment,
+  PayParams,
+  PayResult,
+  TimelineEntry,
+  WebhookDelivery,
+} from './resources.js';
 export type { FlintOptions, RequestOptions } from './transport.js';
 export type * from './types.js';
 export { FlintSignatureError, type WebhookEvent, type WebhookHeaders } from './webhooks.js';
 
 /**
- * The Flint client: `new Flint({ apiKey, baseUrl })`, then `flint.orders.create(…)`.
+ * The Flint client: `new Flint('sk_test_…')` (or `new Flint({ apiKey, baseUrl })`), then
+ * `flint.orders.create(…)`.
  * camelCase in and out; retries (network errors, 409 in flight, 429, 5xx) reuse one
  * idempotency key per call, so a retried payment or refund happens once.
  */
@@ -49,8 +57,13 @@ export class Flint {
   readonly consoleUsers: ConsoleUsers;
   readonly testHelpers: TestHelpers;
 
-  constructor(options: FlintOptions) {
-    const api = new Api(new Transport(options));
+  /** `new Flint('sk_test_…')`, `new Flint('sk_test_…', { baseUrl })` or `new Flint({ apiKey, baseUrl })`. */
+  constructor(apiKeyOrOptions: string | FlintOptions, options: Omit<FlintOptions, 'apiKey'> = {}) {
+    const all =
+      typeof apiKeyOrOptions === 'string'
+        ? { ...options, apiKey: apiKeyOrOptions }
+        : { ...apiKeyOrOptions, ...options };
+    const api = new Api(new Transport(all));
     this.customers = new Customers(api);
     this.products = new Products(api);
     this.prices = new Prices(api);

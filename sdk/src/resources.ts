@@ -4,11 +4,11 @@ import type { ListParams, PageList } from './pagination.js';
 import type { RequestOptions } from './transport.js';
 import type {
   BodyOf,
-  Camel,
   CheckoutSession,
   Coupon,
   Customer,
   FlintEvent,
+  Keyed,
   Order,
   PaymentIntent,
   PaymentLink,
@@ -18,6 +18,7 @@ import type {
   Refund,
   RefundPreview,
   ResponseOf,
+  Returned,
   TaxRate,
   WebhookEndpoint,
 } from './types.js';
@@ -35,13 +36,13 @@ class Crud<T, Create, Update, N extends keyof Operations> {
     private readonly root: string,
     private readonly plural: string,
   ) {}
-  create(params: Create, options?: RequestOptions): Promise<T> {
+  create(params: Keyed<Create>, options?: RequestOptions): Promise<T> {
     return this.api.one('POST', this.base, this.root, params, options);
   }
   get(id: string): Promise<T> {
     return this.api.one('GET', `${this.base}/${encodeURIComponent(id)}`, this.root);
   }
-  update(id: string, params: Update, options?: RequestOptions): Promise<T> {
+  update(id: string, params: Keyed<Update>, options?: RequestOptions): Promise<T> {
     return this.api.one(
       'PATCH',
       `${this.base}/${encodeURIComponent(id)}`,
@@ -114,9 +115,16 @@ export class Coupons extends Crud<
 }
 
 export type Payment = ResponseOf<'POST /v1/orders/{order_id}/pay', 'payment_intent'>;
-export type TimelineEntry = Camel<
+export type TimelineEntry = Returned<
   Operations['GET /v1/orders/{order_id}/timeline']['response']['timeline'][number]
 >;
+
+export type PayParams = Keyed<BodyOf<'POST /v1/orders/{order_id}/pay', 'payment'>>;
+export type PayResult = { order: Order; paymentIntent: Payment };
+
+function withoutOrderId({ orderId: _, ...params }: PayParams & { orderId: string }): PayParams {
+  return params;
+}
 
 export class Orders extends Crud<
   Order,
@@ -133,7 +141,7 @@ export class Orders extends Crud<
   /** Applies a coupon by code; the totals are recomputed. */
   applyCoupon(
     id: string,
-    params: { couponCode: string },
+    params: Keyed<{ couponCode: string }>,
     options?: RequestOptions,
   ): Promise<Order> {
     return this.api
@@ -151,12 +159,20 @@ export class Orders extends Crud<
       .then((r) => r.order);
   }
   /** Charges (part of) the balance through the account's processor. */
+  pay(id: string, params: PayParams, options?: RequestOptions): Promise<PayResult>;
+  /** The same, the order's id among the params: `pay({ orderId, paymentSourceTokens })`. */
+  pay(params: PayParams & { orderId: string }, options?: RequestOptions): Promise<PayResult>;
   pay(
-    id: string,
-    params: BodyOf<'POST /v1/orders/{order_id}/pay', 'payment'>,
-    options?: RequestOptions,
-  ): Promise<{ order: Order; paymentIntent: Payment }> {
-    return this.api.raw('POST', this.at(id, '/pay'), { payment: params }, options);
+    order: string | (PayParams & { orderId: string }),
+    paramsOrOptions?: PayParams | RequestOptions,
+    lastOptions?: RequestOptions,
+  ): Promise<PayResult> {
+    const [id, params, options] =
+      typeof order === 'string'
+        ? [order, paramsOrOptions as PayParams, lastOptions]
+        : [order.orderId, withoutOrderId(order), paramsOrOptions as RequestOptions | undefined];
+    const { idempotencyKey, ...payment } = params;
+    return this.api.raw('POST', this.at(id, '/pay'), { payment, idempotencyKey }, options);
   }
   cancel(id: string, options?: RequestOptions): Promise<Order> {
     return this.api
@@ -199,7 +215,7 @@ export class PaymentIntents {
 export class CheckoutSessions {
   constructor(private readonly api: Api) {}
   create(
-    params: BodyOf<'POST /v1/checkout/sessions', 'checkout_session'>,
+    params: Keyed<BodyOf<'POST /v1/checkout/sessions', 'checkout_session'>>,
     options?: RequestOptions,
   ): Promise<CheckoutSession> {
     return this.api.one('POST', '/v1/checkout/sessions', 'checkout_session', params, options);
@@ -227,9 +243,8 @@ export class CheckoutSessions {
   /** The refund guide's endpoint: by line items, by amount, or (no params) in full. */
   refund(
     id: string,
-    params: BodyOf<
-      'POST /v1/checkout/sessions/{checkout_session_id}/refund',
-      'checkout_session'
+    params: Keyed<
+      BodyOf<'POST /v1/checkout/sessions/{checkout_session_id}/refund', 'checkout_session'>
     > = {},
     options?: RequestOptions,
   ): Promise<CheckoutSession> {
@@ -245,12 +260,17 @@ export class CheckoutSessions {
 
 export class Refunds {
   constructor(private readonly api: Api) {}
-  create(params: BodyOf<'POST /v1/refunds', 'refund'>, options?: RequestOptions): Promise<Refund> {
+  create(
+    params: Keyed<BodyOf<'POST /v1/refunds', 'refund'>>,
+    options?: RequestOptions,
+  ): Promise<Refund> {
     return this.api.one('POST', '/v1/refunds', 'refund', params, options);
   }
   /** The refund Flint would create, creating nothing. */
   preview(params: BodyOf<'POST /v1/refunds/preview', 'refund'>): Promise<RefundPreview> {
-    return this.api.one('POST', '/v1/refunds/preview', 'refund', params);
+    return this.api
+      .raw<{ refundPreview: RefundPreview }>('POST', '/v1/refunds/preview', { refund: params })
+      .then((r) => r.refundPreview);
   }
   get(id: string): Promise<Refund> {
     return this.api.one('GET', `/v1/refunds/${encodeURIComponent(id)}`, 'refund');
@@ -261,7 +281,7 @@ export class Refunds {
   /** Only `reason` and `metadata` change; amounts and status never do. */
   update(
     id: string,
-    params: BodyOf<'PATCH /v1/refunds/{refund_id}', 'refund'>,
+    params: Keyed<BodyOf<'PATCH /v1/refunds/{refund_id}', 'refund'>>,
     options?: RequestOptions,
   ): Promise<Refund> {
     return this.api.one(
@@ -315,7 +335,7 @@ export class Events {
   }
 }
 
-export type WebhookDelivery = Camel<
+export type WebhookDelivery = Returned<
   Operations['GET /v1/webhook_endpoints/{webhook_endpoint_id}/deliveries']['response']['webhook_deliveries'][number]
 >;
 
@@ -382,7 +402,7 @@ export type ConsoleUser = ResponseOf<'PATCH /v1/console_users/{console_user_id}'
 export class ConsoleUsers {
   constructor(private readonly api: Api) {}
   create(
-    params: BodyOf<'POST /v1/console_users', 'console_user'>,
+    params: Keyed<BodyOf<'POST /v1/console_users', 'console_user'>>,
     options?: RequestOptions,
   ): Promise<ConsoleUser> {
     return this.api.one('POST', '/v1/console_users', 'console_user', params, options);
@@ -392,7 +412,7 @@ export class ConsoleUsers {
   }
   update(
     id: string,
-    params: BodyOf<'PATCH /v1/console_users/{console_user_id}', 'console_user'>,
+    params: Keyed<BodyOf<'PATCH /v1/console_users/{console_user_id}', 'console_user'>>,
     options?: RequestOptions,
   ): Promise<ConsoleUser> {
     return this.api.one(

@@ -20,6 +20,39 @@ export type Camel<T> = T extends readonly (infer U)[]
       }
     : T;
 
+/**
+ * Where the wire puts objects that do not say their type (`object`): the order's
+ * `payments` are payment intents. The same list as NESTED_TYPES in casing.ts.
+ */
+interface NestedTypes {
+  payments: 'payment_intent';
+}
+
+/** `{ id }` for an object with its own `<type>_id`, as casing.ts adds it. */
+type IdOf<T, Type> = [Type] extends [never]
+  ? unknown
+  : Type extends string
+    ? `${Type}_id` extends keyof T
+      ? { id: T[`${Type}_id`] }
+      : unknown
+    : unknown;
+
+type OwnType<T, Place> = T extends { object: infer O extends string } ? O : Place;
+
+/**
+ * A wire answer as the SDK returns it: camelCase, metadata maps as they are, and every
+ * object with its own `<type>_id` also answering to `id` (`order.id`, `order.payments[0].id`).
+ */
+export type Returned<T, Place = never> = T extends readonly (infer U)[]
+  ? Returned<U, Place>[]
+  : T extends object
+    ? IdOf<T, OwnType<T, Place>> & {
+        [K in keyof T as K extends string ? CamelKey<K> : K]: K extends VerbatimKey
+          ? T[K]
+          : Returned<T[K], K extends keyof NestedTypes ? NestedTypes[K] : never>;
+      }
+    : T;
+
 type Op<N extends OperationName> = Operations[N];
 
 /** The JSON body of an operation, in camelCase, without its root key. */
@@ -29,12 +62,15 @@ export type BodyOf<N extends OperationName, Root extends string> = Op<N>['body']
   ? Camel<B>
   : never;
 
-/** The 200 answer of an operation, in camelCase, under its root key. */
+/** The 200 answer of an operation, as the SDK returns it, under its root key. */
 export type ResponseOf<N extends OperationName, Root extends string> = Op<N>['response'] extends {
   [K in Root]: infer R;
 }
-  ? Camel<R>
+  ? Returned<R>
   : never;
+
+/** A write's params, which may carry its idempotency key (as `options.idempotencyKey` does). */
+export type Keyed<T> = T & { readonly idempotencyKey?: string };
 
 /** An operation's query, in camelCase. */
 export type QueryOf<N extends OperationName> = Op<N>['query'] extends never
@@ -56,7 +92,7 @@ export type CheckoutSession = ResponseOf<
   'checkout_session'
 >;
 export type Refund = ResponseOf<'GET /v1/refunds/{refund_id}', 'refund'>;
-export type RefundPreview = ResponseOf<'POST /v1/refunds/preview', 'refund'>;
+export type RefundPreview = ResponseOf<'POST /v1/refunds/preview', 'refund_preview'>;
 export type PaymentLink = ResponseOf<'GET /v1/payment_links/{payment_link_id}', 'payment_link'>;
 export type FlintEvent = ResponseOf<'GET /v1/events/{event_id}', 'event'>;
 export type WebhookEndpoint = ResponseOf<

@@ -21,6 +21,7 @@ type EventOf<Type extends string, Obj> = Omit<FlintEvent, 'type' | 'data'> & {
 /** A checkout session as events carry it: its own fields (GET the session for the rest). */
 export type CheckoutSessionEventObject = Pick<
   CheckoutSession,
+  | 'id'
   | 'checkoutSessionId'
   | 'object'
   | 'status'

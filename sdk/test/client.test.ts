@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { fromWire, toWire } from '../src/casing.js';
 import {
   Flint,
@@ -11,10 +11,12 @@ import {
   FlintRateLimitError,
   FlintSignatureError,
   FlintValidationError,
+  type Order,
+  type Refund,
 } from '../src/index.js';
 
 // The SDK against a scripted stand-in for Flint: what it sends, how it retries, how it
-// reads answers and errors. (test/sdk-walkthrough.http.test.ts runs it against Flint.)
+// reads answers and errors. (test/sdk-examples.http.test.ts runs it against Flint.)
 
 interface Seen {
   readonly method: string;
@@ -57,12 +59,9 @@ async function standIn(script: Script) {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   close = () => new Promise((resolve) => server.close(() => resolve()));
   const { port } = server.address() as AddressInfo;
-  const flint = new Flint({
-    apiKey: 'sk_test_x',
-    baseUrl: `http://127.0.0.1:${port}`,
-    retryDelayMs: 5,
-  });
-  return { flint, seen };
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const flint = new Flint({ apiKey: 'sk_test_x', baseUrl, retryDelayMs: 5 });
+  return { flint, seen, baseUrl };
 }
 
 const order = {
@@ -95,6 +94,99 @@ describe('casing', () => {
   });
 });
 
+describe("the seed page's forms (004)", () => {
+  it('every returned object with its own <type>_id answers to id, typed; the wire keeps <type>_id', () => {
+    const wire = {
+      order: {
+        order_id: 'ord_1',
+        object: 'order',
+        line_items: [{ line_item_id: 'li_1', object: 'line_item', applied_discounts: [] }],
+        coupons: [{ coupon_id: 'cpn_1', code: 'LAUNCH20' }],
+        payments: [{ payment_intent_id: 'pi_1', status: 'succeeded' }],
+        metadata: { order_id: 'mine' },
+      },
+      payment_intent: { payment_intent_id: 'pi_1', object: 'payment_intent', order_id: 'ord_1' },
+    };
+    const answer = fromWire<{ order: Order; paymentIntent: { id: string } }>(wire);
+    expect(answer.order).toEqual({
+      id: 'ord_1',
+      orderId: 'ord_1',
+      object: 'order',
+      lineItems: [{ id: 'li_1', lineItemId: 'li_1', object: 'line_item', appliedDiscounts: [] }],
+      coupons: [{ couponId: 'cpn_1', code: 'LAUNCH20' }],
+      payments: [{ id: 'pi_1', paymentIntentId: 'pi_1', status: 'succeeded' }],
+      metadata: { order_id: 'mine' },
+    });
+    expect(answer.paymentIntent.id).toBe('pi_1');
+    expect(toWire({ orderId: 'ord_1' })).toEqual({ order_id: 'ord_1' });
+    expectTypeOf<Order['id']>().toEqualTypeOf<string>();
+    expectTypeOf<Order['payments'][number]['id']>().toEqualTypeOf<string>();
+    expectTypeOf<Order['lineItems'][number]['id']>().toEqualTypeOf<string>();
+    expectTypeOf<Refund['id']>().toEqualTypeOf<string>();
+    expectTypeOf<Order['coupons'][number]>().not.toHaveProperty('id');
+  });
+
+  it('new Flint(key) and new Flint(key, options) work like new Flint({ apiKey }); no key throws', async () => {
+    const { seen, baseUrl } = await standIn(() => ({ status: 200, body: { order } }));
+    const got = await new Flint('sk_test_y', { baseUrl }).orders.get('ord_1');
+    expect(got.id).toBe('ord_1');
+    expect(seen[0]?.headers.authorization).toBe('Bearer sk_test_y');
+    expect(() => new Flint('')).toThrow(TypeError);
+    expect(() => new Flint({ apiKey: '' })).toThrow(TypeError);
+  });
+
+  it('pay(id, params) and pay({ orderId, ...params }) send the same body; an idempotencyKey among the params is the header', async () => {
+    const paid = { order, payment_intent: { payment_intent_id: 'pi_1', object: 'payment_intent' } };
+    const { flint, seen } = await standIn(() => ({ status: 200, body: paid }));
+    const byId = await flint.orders.pay('ord_1', {
+      paymentSourceTokens: ['tok_visa'],
+      buyerEmail: 'alex@example.com',
+    });
+    const byParams = await flint.orders.pay(
+      { orderId: 'ord_1', paymentSourceTokens: ['tok_visa'], idempotencyKey: 'pay-1' },
+      {},
+    );
+    expect(byId.paymentIntent.id).toBe('pi_1');
+    expect(byParams.order.id).toBe('ord_1');
+    expect(seen.map((s) => [s.method, s.url, s.body])).toEqual([
+      [
+        'POST',
+        '/v1/orders/ord_1/pay',
+        { payment: { payment_source_tokens: ['tok_visa'], buyer_email: 'alex@example.com' } },
+      ],
+      ['POST', '/v1/orders/ord_1/pay', { payment: { payment_source_tokens: ['tok_visa'] } }],
+    ]);
+    expect(seen[1]?.headers['idempotency-key']).toBe('pay-1');
+  });
+
+  it('refunds.create takes amountMoney and idempotencyKey among its params; options.idempotencyKey wins', async () => {
+    const { flint, seen } = await standIn(() => ({
+      status: 200,
+      body: { refund: { refund_id: 're_1', object: 'refund', amount: 2900 } },
+    }));
+    const params = {
+      paymentIntentId: 'pi_1',
+      amountMoney: { amount: 2900, currency: 'USD' },
+      reason: 'requested_by_customer' as const,
+      idempotencyKey: 'refund-support-addon-01',
+    };
+    const refund = await flint.refunds.create(params);
+    await flint.refunds.create(params, { idempotencyKey: 'chosen' });
+    expect(refund).toMatchObject({ id: 're_1', refundId: 're_1', amount: 2900 });
+    expect(seen[0]?.body).toEqual({
+      refund: {
+        payment_intent_id: 'pi_1',
+        amount_money: { amount: 2900, currency: 'USD' },
+        reason: 'requested_by_customer',
+      },
+    });
+    expect(seen.map((s) => s.headers['idempotency-key'])).toEqual([
+      'refund-support-addon-01',
+      'chosen',
+    ]);
+  });
+});
+
 describe('requests', () => {
   it('sends snake_case under the root key with the key and an idempotency key; answers camelCase', async () => {
     const { flint, seen } = await standIn(() => ({ status: 200, body: { order } }));
@@ -103,6 +195,7 @@ describe('requests', () => {
       metadata: { crmId: '7' },
     });
     expect(created).toEqual({
+      id: 'ord_1',
       orderId: 'ord_1',
       object: 'order',
       status: 'OPEN',

@@ -2,6 +2,7 @@ import { selectCheckoutSession } from '../adapters/db/repos/checkout-sessions-re
 import { fail, missing, ok, type Result } from '../domain/errors.js';
 import type { Metadata } from '../domain/metadata.js';
 import type { ItemizedRequest } from '../domain/refund-lines.js';
+import type { AmountMoney } from '../domain/refunds.js';
 import type { Tenant } from '../domain/tenant.js';
 import type { Processors } from '../ports/payment-processor.js';
 import { type CheckoutSessionView, viewCheckoutSession } from './checkout-sessions.js';
@@ -11,6 +12,7 @@ import { createRefund, type RefundReason } from './refunds.js';
 
 export interface CheckoutSessionRefundInput extends ItemizedRequest {
   readonly amount?: number | undefined;
+  readonly amount_money?: AmountMoney | undefined;
   readonly reason?: RefundReason | null | undefined;
   readonly refund_metadata?: Metadata | undefined;
 }

@@ -27,7 +27,9 @@ import { giveBack, takeStock, writeReservation } from './reservations.js';
 import { inTransaction } from './rollback.js';
 
 export interface PayOrderInput {
-  readonly payment_source_token: string;
+  /** The token that pays; or, the seed's form, `payment_source_tokens` with exactly one. */
+  readonly payment_source_token?: string | undefined;
+  readonly payment_source_tokens?: readonly string[] | undefined;
   readonly buyer_email?: string | undefined;
   /** Less than the balance for a partial payment; the balance when omitted. */
   readonly amount?: number | undefined;
@@ -136,6 +138,38 @@ async function resume(
   return ok({ order: order.value, paymentIntent: current });
 }
 
+/**
+ * The one token that pays: `payment_source_token`, or a list of exactly one. A payment
+ * split over several tokens is refused for now: a retry finds its payment by the request's
+ * key, one intent per key, so a retried split could charge twice.
+ */
+function paymentSourceOf(input: PayOrderInput): Result<string> {
+  const { payment_source_token: one, payment_source_tokens: list } = input;
+  if (one !== undefined && list !== undefined) {
+    return fail({
+      code: 'parameter_invalid',
+      message: 'Give payment_source_token or payment_source_tokens, not both',
+      loc: ['payment', 'payment_source_tokens'],
+    });
+  }
+  if (list && list.length > 1) {
+    return fail({
+      code: 'split_payment_unsupported',
+      message: 'A payment takes one token for now: give payment_source_tokens a single token',
+      loc: ['payment', 'payment_source_tokens'],
+    });
+  }
+  const token = one ?? list?.[0];
+  if (token === undefined) {
+    return fail({
+      code: 'parameter_invalid',
+      message: 'payment_source_token (or payment_source_tokens) is required',
+      loc: ['payment', 'payment_source_token'],
+    });
+  }
+  return ok(token);
+}
+
 function amountFailure(message: string, balance: number): Failure {
   return {
     code: 'amount_invalid',
@@ -157,6 +191,8 @@ async function reserve(
   return inTransaction(deps.db, async (tx) => {
     const aggregate = await lockOrderAggregate(tx, tenant, orderId);
     if (!aggregate) return fail(missing('order'));
+    const source = paymentSourceOf(input);
+    if (!source.ok) return source;
     const allowed = requireAction(aggregate.order.status, 'pay');
     if (!allowed.ok) return allowed;
     const view = await viewOrder(tx, tenant, aggregate);
@@ -196,7 +232,7 @@ async function reserve(
       amount_received: 0,
       buyer_email: input.buyer_email ?? null,
       completes_order: completes,
-      payment_source: input.payment_source_token,
+      payment_source: source.value,
       request_key: requestKey,
       failure_code: null,
       failure_message: null,

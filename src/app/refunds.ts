@@ -29,7 +29,13 @@ import {
   type RefundableOrder,
 } from '../domain/refund-lines.js';
 import { isOffline, type RefundMethod, type RefundStatus } from '../domain/refund-status.js';
-import { type RefundableCharge, type RefundPart, spreadRefund } from '../domain/refunds.js';
+import {
+  type AmountMoney,
+  flatRefundAmount,
+  type RefundableCharge,
+  type RefundPart,
+  spreadRefund,
+} from '../domain/refunds.js';
 import type { Tenant } from '../domain/tenant.js';
 import type { Processors, RefundOutcome } from '../ports/payment-processor.js';
 import { refundResource } from '../resources/refund.js';
@@ -49,6 +55,8 @@ export interface CreateRefundInput extends ItemizedRequest {
   readonly payment_intent_id?: string | undefined;
   /** A flat amount; what remains refundable when neither it nor lines or components are given. */
   readonly amount?: number | undefined;
+  /** The flat amount as money, in the order's currency (instead of `amount`). */
+  readonly amount_money?: AmountMoney | undefined;
   readonly reason?: RefundReason | null | undefined;
   readonly metadata?: Metadata | undefined;
   /**
@@ -207,21 +215,24 @@ async function plan(
     ? all.filter((c) => c.paymentIntentId === input.payment_intent_id)
     : all;
   const left = charges.reduce((n, c) => n + c.captured - c.refunded, 0);
+  const flat = flatRefundAmount(input, view.order.currency, [origin.root]);
+  if (!flat.ok) return flat;
   let itemized: ItemizedRefund | null = null;
   if (isItemized(input)) {
-    if (input.amount !== undefined) {
+    if (flat.value !== undefined) {
       return fail({
         code: 'parameter_invalid',
         message: 'Give either amount, or line_items and the amount_* components, not both',
-        loc: [origin.root, 'amount'],
+        loc: [origin.root, input.amount_money ? 'amount_money' : 'amount'],
       });
     }
     const planned = planItemizedRefund(input, refundableOrder(view, refunds), [origin.root]);
     if (!planned.ok) return planned;
     itemized = planned.value;
   }
-  const amount = itemized?.total ?? input.amount ?? left;
-  const parts = spreadRefund(amount, charges, itemized ? [origin.root] : [origin.root, 'amount']);
+  const amount = itemized?.total ?? flat.value ?? left;
+  const field = input.amount_money ? ['amount_money', 'amount'] : ['amount'];
+  const parts = spreadRefund(amount, charges, itemized ? [origin.root] : [origin.root, ...field]);
   if (!parts.ok) return parts;
   return ok({ amount, parts: parts.value, remaining: left - amount, itemized });
 }

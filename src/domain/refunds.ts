@@ -49,3 +49,40 @@ export function spreadRefund(
   }
   return ok(parts);
 }
+
+/** A flat refund amount as money: the seed's `amount_money`. */
+export interface AmountMoney {
+  readonly amount: number;
+  readonly currency?: string | undefined;
+}
+
+/**
+ * The flat amount a refund request asks for: `amount`, or `amount_money` in the order's
+ * currency (either case); undefined when it gives neither.
+ */
+export function flatRefundAmount(
+  request: {
+    readonly amount?: number | undefined;
+    readonly amount_money?: AmountMoney | undefined;
+  },
+  currency: string,
+  loc: readonly (string | number)[],
+): Result<number | undefined> {
+  const money = request.amount_money;
+  if (money === undefined) return ok(request.amount);
+  if (request.amount !== undefined) {
+    return fail({
+      code: 'parameter_invalid',
+      message: 'Give amount or amount_money, not both',
+      loc: [...loc, 'amount_money'],
+    });
+  }
+  if (money.currency !== undefined && money.currency.toUpperCase() !== currency) {
+    return fail({
+      code: 'currency_mismatch',
+      message: `amount_money.currency must be the order's currency, ${currency}`,
+      loc: [...loc, 'amount_money', 'currency'],
+    });
+  }
+  return ok(money.amount);
+}

@@ -42,6 +42,7 @@ const FAILURE_STATUS: Record<FailureCode, { status: number; type: ErrorType }> =
   refund_amount_invalid: { status: 422, type: 'validation_error' },
   refund_state_invalid: { status: 409, type: 'conflict' },
   payment_in_progress: { status: 409, type: 'conflict' },
+  split_payment_unsupported: { status: 422, type: 'validation_error' },
   processor_unavailable: { status: 502, type: 'processor_error' },
   processor_not_configured: { status: 409, type: 'conflict' },
   checkout_session_state_invalid: { status: 409, type: 'conflict' },

@@ -782,6 +782,13 @@ export interface Operations {
       checkout_session: {
         /** A flat amount (instead of line items); all that is left when nothing is given */
         amount?: number;
+        /** The flat amount as money (instead of amount); in the order's currency */
+        amount_money?: {
+          /** Minor units */
+          amount: number;
+          /** ISO 4217, either case */
+          currency?: string;
+        };
         line_items?: Array<{
           /** A `prod_` id */
           product?: string;
@@ -2806,7 +2813,9 @@ export interface Operations {
     body: {
       payment: {
         /** A processor token, e.g. tok_visa */
-        payment_source_token: string;
+        payment_source_token?: string;
+        /** The tokens that pay, as a list (instead of payment_source_token): exactly one for now */
+        payment_source_tokens?: Array<string>;
         buyer_email?: string;
         /** Partial payment; the balance when omitted */
         amount?: number;
@@ -3880,6 +3889,13 @@ export interface Operations {
         payment_intent_id?: string;
         /** A flat amount (instead of line items); all that is left when nothing is given */
         amount?: number;
+        /** The flat amount as money (instead of amount); in the order's currency */
+        amount_money?: {
+          /** Minor units */
+          amount: number;
+          /** ISO 4217, either case */
+          currency?: string;
+        };
         line_items?: Array<{
           /** A `prod_` id */
           product?: string;
@@ -4032,6 +4048,13 @@ export interface Operations {
         payment_intent_id?: string;
         /** A flat amount (instead of line items); all that is left when nothing is given */
         amount?: number;
+        /** The flat amount as money (instead of amount); in the order's currency */
+        amount_money?: {
+          /** Minor units */
+          amount: number;
+          /** ISO 4217, either case */
+          currency?: string;
+        };
         line_items?: Array<{
           /** A `prod_` id */
           product?: string;

@@ -45,15 +45,24 @@ export const PaymentIntent = Type.Object({
   updated_at: Timestamp,
 });
 
+const Token = Type.String({
+  minLength: 1,
+  maxLength: 255,
+  description: 'A processor token, e.g. tok_visa',
+});
 const PayBody = RootBody(
   'payment',
   Type.Object(
     {
-      payment_source_token: Type.String({
-        minLength: 1,
-        maxLength: 255,
-        description: 'A processor token, e.g. tok_visa',
-      }),
+      payment_source_token: Type.Optional(Token),
+      payment_source_tokens: Type.Optional(
+        Type.Array(Token, {
+          minItems: 1,
+          maxItems: 10,
+          description:
+            'The tokens that pay, as a list (instead of payment_source_token): exactly one for now',
+        }),
+      ),
       buyer_email: Type.Optional(Type.String({ format: 'email', maxLength: 512 })),
       amount: Type.Optional(
         Type.Integer({

@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { idPattern } from '../../app/ids.js';
 import { MAX_AMOUNT } from '../../domain/money.js';
 import { Id, Metadata, Nullable, RootBody, ScalarMetadata, Timestamp } from '../schemas.js';
+import { CurrencyCode } from './order-schemas.js';
 
 // The refund wire shapes: the object, and the bodies of every refund endpoint.
 
@@ -109,15 +110,27 @@ const ItemizedFields = {
   amount_discount: Type.Optional(Amount('Discount to take off the refund')),
 };
 
-const FlatAmount = Type.Optional(
-  Amount('A flat amount (instead of line items); all that is left when nothing is given', 1),
-);
+/** A flat amount (instead of line items), as `amount` or as `amount_money`. */
+const FlatFields = {
+  amount: Type.Optional(
+    Amount('A flat amount (instead of line items); all that is left when nothing is given', 1),
+  ),
+  amount_money: Type.Optional(
+    Type.Object(
+      { amount: Amount('Minor units', 1), currency: Type.Optional(CurrencyCode) },
+      {
+        additionalProperties: false,
+        description: "The flat amount as money (instead of amount); in the order's currency",
+      },
+    ),
+  ),
+};
 
 const RefundFields = Type.Object(
   {
     order_id: Type.Optional(Id('ord')),
     payment_intent_id: Type.Optional(Id('pi')),
-    amount: FlatAmount,
+    ...FlatFields,
     ...ItemizedFields,
     reason: Type.Optional(Nullable(Reason)),
     metadata: Type.Optional(Metadata),
@@ -163,7 +176,7 @@ export const CheckoutSessionRefundBody = RootBody(
   'checkout_session',
   Type.Object(
     {
-      amount: FlatAmount,
+      ...FlatFields,
       ...ItemizedFields,
       reason: Type.Optional(Nullable(Reason)),
       refund_metadata: Type.Optional(ScalarMetadata),
