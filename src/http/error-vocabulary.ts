@@ -49,6 +49,8 @@ export const REQUEST_ERROR_CODES = {
   method_not_allowed: 'The path exists with other methods, listed in `Allow`',
   api_key_invalid: 'The API key or admin token is missing, unknown or revoked',
   test_mode_only: 'A test helper called with a live key',
+  live_key_required:
+    'An account-wide change (the account, its console users) made with a test key: only a live key or the admin token may',
   idempotency_key_invalid: 'A malformed idempotency key, or a header and a field that differ',
   idempotency_key_reused: 'An idempotency key reused with other parameters',
   idempotency_key_in_use: 'The first request with this idempotency key is still running',
