@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { refundable, spreadRefund } from './refunds.js';
+import { flatRefundAmount, refundable, spreadRefund } from './refunds.js';
 
 describe('spreadRefund', () => {
   const charges = [
@@ -58,5 +58,34 @@ describe('spreadRefund', () => {
         },
       ),
     );
+  });
+});
+
+describe('flatRefundAmount', () => {
+  const loc = ['refund'];
+
+  it('is amount, or amount_money in the order currency (either case), or nothing', () => {
+    expect(flatRefundAmount({ amount: 2900 }, 'USD', loc)).toEqual({ ok: true, value: 2900 });
+    expect(
+      flatRefundAmount({ amount_money: { amount: 2900, currency: 'usd' } }, 'USD', loc),
+    ).toEqual({ ok: true, value: 2900 });
+    expect(flatRefundAmount({ amount_money: { amount: 5 } }, 'JPY', loc)).toEqual({
+      ok: true,
+      value: 5,
+    });
+    expect(flatRefundAmount({}, 'USD', loc)).toEqual({ ok: true, value: undefined });
+  });
+
+  it('refuses both, and another currency, naming the field', () => {
+    const both = flatRefundAmount({ amount: 1, amount_money: { amount: 1 } }, 'USD', loc);
+    expect(both).toMatchObject({
+      ok: false,
+      error: { code: 'parameter_invalid', loc: ['refund', 'amount_money'] },
+    });
+    const euros = flatRefundAmount({ amount_money: { amount: 1, currency: 'EUR' } }, 'USD', loc);
+    expect(euros).toMatchObject({
+      ok: false,
+      error: { code: 'currency_mismatch', loc: ['refund', 'amount_money', 'currency'] },
+    });
   });
 });
