@@ -189,8 +189,6 @@ describe('every mode-scoped route with an id', () => {
   it("answers 404 and changes nothing for a test object with another account's key or the live key", async () => {
     const account = await createTestAccount(server, 'Owner');
     const other = await createTestAccount(server, 'Other');
-    // Live keys reach the order before the processor is chosen: both can take live payments.
-    await connectLiveStripe(account);
     const ids = await seed(account.testKey);
     await expectUnreachable(ids, account.testKey, [
       { key: other.testKey, live: false, who: "another account's test key" },
@@ -201,8 +199,8 @@ describe('every mode-scoped route with an id', () => {
   it("answers 404 and changes nothing for a live object with another account's key or the test key", async () => {
     const account = await createTestAccount(server, 'Owner');
     const other = await createTestAccount(server, 'Other');
+    // Its live payments (seeded) go through Stripe; the intruders' accounts have none.
     await connectLiveStripe(account);
-    await connectLiveStripe(other);
     const ids = await seed(account.liveKey);
     await expectUnreachable(ids, account.liveKey, [
       { key: other.liveKey, live: true, who: "another account's live key" },

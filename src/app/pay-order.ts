@@ -74,8 +74,6 @@ export async function payOrder(
         "The account's processor cannot be used; its settings need the server's encryption key",
     });
   }
-  // Before anything is reserved: a refused live payment leaves the order as it was.
-  if (!takesPayments(tenant.mode, processor.name)) return fail(processorNotConfigured);
   const reserved = await reserve(deps, processor, tenant, actor, orderId, input, requestKey);
   if (!reserved.ok) return reserved;
   return chargeAndSettle(deps, processor, tenant, actor, reserved.value);
@@ -157,6 +155,9 @@ async function reserve(
   return inTransaction(deps.db, async (tx) => {
     const aggregate = await lockOrderAggregate(tx, tenant, orderId);
     if (!aggregate) return fail(missing('order'));
+    // A missing order is a 404 in either case; otherwise nothing is reserved for a live
+    // payment that no real processor would take.
+    if (!takesPayments(tenant.mode, processor.name)) return fail(processorNotConfigured);
     const allowed = requireAction(aggregate.order.status, 'pay');
     if (!allowed.ok) return allowed;
     const view = await viewOrder(tx, tenant, aggregate);
