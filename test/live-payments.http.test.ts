@@ -3,14 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError } from './catalog-fixtures.js';
 import { Buyer, createSession, GOOD_CARD, hidden } from './checkout-page-client.js';
 import { signedInUser } from './console-client.js';
-import { type FakeStripe, startFakeStripe } from './fake-stripe.js';
-import {
-  createTestAccount,
-  request,
-  startTestServer,
-  type TestAccount,
-  type TestServer,
-} from './harness.js';
+import { type FakeStripe, startServerOnFakeStripe } from './fake-stripe.js';
+import { createTestAccount, request, type TestAccount, type TestServer } from './harness.js';
 
 // Issue 15 §3: the sandbox moves no money, so live mode never pays through it. With no
 // real processor a live payment is refused before anything is reserved, the hosted page
@@ -18,18 +12,11 @@ import {
 
 let fake: FakeStripe;
 let server: TestServer;
+let close: () => Promise<void>;
 beforeAll(async () => {
-  fake = await startFakeStripe();
-  server = await startTestServer({
-    encryptionKey: randomBytes(32),
-    stripe: { host: '127.0.0.1', port: fake.port, protocol: 'http', maxNetworkRetries: 0 },
-    loginAttemptsPerMinute: 1000,
-  });
+  ({ server, fake, close } = await startServerOnFakeStripe({ loginAttemptsPerMinute: 1000 }));
 });
-afterAll(async () => {
-  await server.close();
-  await fake.close();
-});
+afterAll(() => close());
 
 async function setProcessor(account: TestAccount, processor: Record<string, unknown>) {
   const res = await request(server, 'PUT', '/v1/processor', {

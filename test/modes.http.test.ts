@@ -1,37 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { create, expectError } from './catalog-fixtures.js';
-import { type FakeStripe, startFakeStripe } from './fake-stripe.js';
-import {
-  createTestAccount,
-  request,
-  startTestServer,
-  type TestAccount,
-  type TestServer,
-} from './harness.js';
+import { startServerOnFakeStripe } from './fake-stripe.js';
+import { createTestAccount, request, type TestAccount, type TestServer } from './harness.js';
 import { apiOperations, type Operation } from './openapi-operations.js';
 
 // Issue 15 §3: a key reaches its own account and mode only, and a test key never changes
 // what live mode shares. Both walks are built from /openapi.json, so a route added later
 // is covered (or fails here until its objects are seeded).
 
-let fake: FakeStripe;
 let server: TestServer;
+let close: () => Promise<void>;
 let operations: Operation[];
 beforeAll(async () => {
-  fake = await startFakeStripe();
-  server = await startTestServer({
-    encryptionKey: randomBytes(32),
-    stripe: { host: '127.0.0.1', port: fake.port, protocol: 'http', maxNetworkRetries: 0 },
+  ({ server, close } = await startServerOnFakeStripe({
     // Live webhook endpoints must resolve to public addresses: this one does.
     resolver: async () => [{ address: '93.184.216.34', family: 4 }],
-  });
+  }));
   operations = await apiOperations(server);
 });
-afterAll(async () => {
-  await server.close();
-  await fake.close();
-});
+afterAll(() => close());
 
 /** Live mode takes payments only through a real processor: Stripe (the local stand-in). */
 async function connectLiveStripe(account: TestAccount) {
