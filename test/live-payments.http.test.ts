@@ -128,6 +128,47 @@ describe('a live payment without a real processor', () => {
   });
 });
 
+describe('a live payment link without a real processor', () => {
+  it('says card payments are not available and makes no order or session', async () => {
+    const account = await createTestAccount(server);
+    const key = account.liveKey;
+    const product = await request(server, 'POST', '/v1/products', {
+      key,
+      body: { product: { name: 'Class pass' } },
+    });
+    const price = await request(server, 'POST', '/v1/prices', {
+      key,
+      body: {
+        price: { product_id: product.body.product.product_id, unit_amount: 2000, currency: 'USD' },
+      },
+    });
+    const link = await request(server, 'POST', '/v1/payment_links', {
+      key,
+      body: {
+        payment_link: { line_items: [{ price_id: price.body.price.price_id, quantity: 1 }] },
+      },
+    });
+    expect(link.status, link.text).toBe(200);
+    const path = new URL(link.body.payment_link.url).pathname;
+    const made = async () =>
+      Promise.all(
+        ['/v1/orders', '/v1/checkout/sessions'].map(
+          async (list) => (await request(server, 'GET', list, { key })).text,
+        ),
+      );
+    const before = await made();
+    const visit = await new Buyer(server).get(path);
+    expect(visit.status).toBe(503);
+    expect(visit.text).toContain('Card payments are not available');
+    expect(await made()).toEqual(before);
+
+    await setProcessor(account, liveStripe);
+    const ready = await new Buyer(server).get(path);
+    expect(ready.status).toBe(303);
+    expect(ready.location).toMatch(/\/checkout\/cs_/);
+  });
+});
+
 describe('the console in live mode', () => {
   it('says live mode is not set up until a real processor is connected', async () => {
     const account = await createTestAccount(server);
