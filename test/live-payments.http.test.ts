@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectError } from './catalog-fixtures.js';
+import { create, expectError } from './catalog-fixtures.js';
 import { Buyer, createSession, GOOD_CARD, hidden } from './checkout-page-client.js';
 import { signedInUser } from './console-client.js';
 import { type FakeStripe, startServerOnFakeStripe } from './fake-stripe.js';
@@ -43,24 +43,26 @@ async function state(key: string, orderId: string) {
   return Promise.all(reads.map(async (path) => (await request(server, 'GET', path, { key })).text));
 }
 
+/** A price of a product with one item in stock. */
+async function stockedPrice(key: string): Promise<string> {
+  const { product_id } = await create(server, key, 'products', 'product', {
+    name: 'Last mat',
+    inventory: { tracked: true, quantity: 1 },
+  });
+  return (
+    await create(server, key, 'prices', 'price', {
+      product_id,
+      unit_amount: 3500,
+      currency: 'USD',
+    })
+  ).price_id;
+}
+
 async function liveOrder(key: string) {
-  const product = await request(server, 'POST', '/v1/products', {
-    key,
-    body: { product: { name: 'Last mat', inventory: { tracked: true, quantity: 1 } } },
+  const order = await create(server, key, 'orders', 'order', {
+    line_items: [{ price_id: await stockedPrice(key), quantity: 1 }],
   });
-  expect(product.status, product.text).toBe(200);
-  const price = await request(server, 'POST', '/v1/prices', {
-    key,
-    body: {
-      price: { product_id: product.body.product.product_id, unit_amount: 3500, currency: 'USD' },
-    },
-  });
-  const order = await request(server, 'POST', '/v1/orders', {
-    key,
-    body: { order: { line_items: [{ price_id: price.body.price.price_id, quantity: 1 }] } },
-  });
-  expect(order.status, order.text).toBe(200);
-  return order.body.order.order_id as string;
+  return order.order_id as string;
 }
 
 describe('a live payment without a real processor', () => {
@@ -132,20 +134,10 @@ describe('a live payment link without a real processor', () => {
   it('says card payments are not available and makes no order or session', async () => {
     const account = await createTestAccount(server);
     const key = account.liveKey;
-    const product = await request(server, 'POST', '/v1/products', {
-      key,
-      body: { product: { name: 'Class pass' } },
-    });
-    const price = await request(server, 'POST', '/v1/prices', {
-      key,
-      body: {
-        price: { product_id: product.body.product.product_id, unit_amount: 2000, currency: 'USD' },
-      },
-    });
     const link = await request(server, 'POST', '/v1/payment_links', {
       key,
       body: {
-        payment_link: { line_items: [{ price_id: price.body.price.price_id, quantity: 1 }] },
+        payment_link: { line_items: [{ price_id: await stockedPrice(key), quantity: 1 }] },
       },
     });
     expect(link.status, link.text).toBe(200);
