@@ -1,5 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { AppOptions } from '../src/http/app.js';
+import { startTestServer, type TestServer } from './harness.js';
 
 // A local stand-in for api.stripe.com: records every request the SDK makes and answers
 // like Stripe for the few endpoints Flint uses. A test can queue exact answers instead.
@@ -240,4 +243,27 @@ function metadataOf(form: Record<string, string>): Record<string, string> {
     if (match?.[1]) metadata[match[1]] = value;
   }
   return metadata;
+}
+
+/**
+ * A test server whose accounts reach Stripe at a fresh stand-in (with the encryption key
+ * that storing Stripe keys needs); `close` stops both.
+ */
+export async function startServerOnFakeStripe(
+  options: Partial<AppOptions> = {},
+): Promise<{ server: TestServer; fake: FakeStripe; close(): Promise<void> }> {
+  const fake = await startFakeStripe();
+  const server = await startTestServer({
+    encryptionKey: randomBytes(32),
+    stripe: { host: '127.0.0.1', port: fake.port, protocol: 'http', maxNetworkRetries: 0 },
+    ...options,
+  });
+  return {
+    server,
+    fake,
+    async close() {
+      await server.close();
+      await fake.close();
+    },
+  };
 }

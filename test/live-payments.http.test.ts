@@ -1,16 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectError } from './catalog-fixtures.js';
+import { create, expectError } from './catalog-fixtures.js';
 import { Buyer, createSession, GOOD_CARD, hidden } from './checkout-page-client.js';
 import { signedInUser } from './console-client.js';
-import { type FakeStripe, startFakeStripe } from './fake-stripe.js';
-import {
-  createTestAccount,
-  request,
-  startTestServer,
-  type TestAccount,
-  type TestServer,
-} from './harness.js';
+import { type FakeStripe, startServerOnFakeStripe } from './fake-stripe.js';
+import { createTestAccount, request, type TestAccount, type TestServer } from './harness.js';
 
 // Issue 15 §3: the sandbox moves no money, so live mode never pays through it. With no
 // real processor a live payment is refused before anything is reserved, the hosted page
@@ -18,18 +12,11 @@ import {
 
 let fake: FakeStripe;
 let server: TestServer;
+let close: () => Promise<void>;
 beforeAll(async () => {
-  fake = await startFakeStripe();
-  server = await startTestServer({
-    encryptionKey: randomBytes(32),
-    stripe: { host: '127.0.0.1', port: fake.port, protocol: 'http', maxNetworkRetries: 0 },
-    loginAttemptsPerMinute: 1000,
-  });
+  ({ server, fake, close } = await startServerOnFakeStripe({ loginAttemptsPerMinute: 1000 }));
 });
-afterAll(async () => {
-  await server.close();
-  await fake.close();
-});
+afterAll(() => close());
 
 async function setProcessor(account: TestAccount, processor: Record<string, unknown>) {
   const res = await request(server, 'PUT', '/v1/processor', {
@@ -56,24 +43,26 @@ async function state(key: string, orderId: string) {
   return Promise.all(reads.map(async (path) => (await request(server, 'GET', path, { key })).text));
 }
 
+/** A price of a product with one item in stock. */
+async function stockedPrice(key: string): Promise<string> {
+  const { product_id } = await create(server, key, 'products', 'product', {
+    name: 'Last mat',
+    inventory: { tracked: true, quantity: 1 },
+  });
+  return (
+    await create(server, key, 'prices', 'price', {
+      product_id,
+      unit_amount: 3500,
+      currency: 'USD',
+    })
+  ).price_id;
+}
+
 async function liveOrder(key: string) {
-  const product = await request(server, 'POST', '/v1/products', {
-    key,
-    body: { product: { name: 'Last mat', inventory: { tracked: true, quantity: 1 } } },
+  const order = await create(server, key, 'orders', 'order', {
+    line_items: [{ price_id: await stockedPrice(key), quantity: 1 }],
   });
-  expect(product.status, product.text).toBe(200);
-  const price = await request(server, 'POST', '/v1/prices', {
-    key,
-    body: {
-      price: { product_id: product.body.product.product_id, unit_amount: 3500, currency: 'USD' },
-    },
-  });
-  const order = await request(server, 'POST', '/v1/orders', {
-    key,
-    body: { order: { line_items: [{ price_id: price.body.price.price_id, quantity: 1 }] } },
-  });
-  expect(order.status, order.text).toBe(200);
-  return order.body.order.order_id as string;
+  return order.order_id as string;
 }
 
 describe('a live payment without a real processor', () => {
@@ -138,6 +127,37 @@ describe('a live payment without a real processor', () => {
     expect(posted.status).toBe(503);
     expect(posted.text).toContain('Card payments are not available');
     expect(await state(account.liveKey, session.order_id)).toEqual(before);
+  });
+});
+
+describe('a live payment link without a real processor', () => {
+  it('says card payments are not available and makes no order or session', async () => {
+    const account = await createTestAccount(server);
+    const key = account.liveKey;
+    const link = await request(server, 'POST', '/v1/payment_links', {
+      key,
+      body: {
+        payment_link: { line_items: [{ price_id: await stockedPrice(key), quantity: 1 }] },
+      },
+    });
+    expect(link.status, link.text).toBe(200);
+    const path = new URL(link.body.payment_link.url).pathname;
+    const made = async () =>
+      Promise.all(
+        ['/v1/orders', '/v1/checkout/sessions'].map(
+          async (list) => (await request(server, 'GET', list, { key })).text,
+        ),
+      );
+    const before = await made();
+    const visit = await new Buyer(server).get(path);
+    expect(visit.status).toBe(503);
+    expect(visit.text).toContain('Card payments are not available');
+    expect(await made()).toEqual(before);
+
+    await setProcessor(account, liveStripe);
+    const ready = await new Buyer(server).get(path);
+    expect(ready.status).toBe(303);
+    expect(ready.location).toMatch(/\/checkout\/cs_/);
   });
 });
 

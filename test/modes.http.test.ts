@@ -1,37 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { create, expectError } from './catalog-fixtures.js';
-import { type FakeStripe, startFakeStripe } from './fake-stripe.js';
-import {
-  createTestAccount,
-  request,
-  startTestServer,
-  type TestAccount,
-  type TestServer,
-} from './harness.js';
+import { startServerOnFakeStripe } from './fake-stripe.js';
+import { createTestAccount, request, type TestAccount, type TestServer } from './harness.js';
 import { apiOperations, type Operation } from './openapi-operations.js';
 
 // Issue 15 §3: a key reaches its own account and mode only, and a test key never changes
 // what live mode shares. Both walks are built from /openapi.json, so a route added later
 // is covered (or fails here until its objects are seeded).
 
-let fake: FakeStripe;
 let server: TestServer;
+let close: () => Promise<void>;
 let operations: Operation[];
 beforeAll(async () => {
-  fake = await startFakeStripe();
-  server = await startTestServer({
-    encryptionKey: randomBytes(32),
-    stripe: { host: '127.0.0.1', port: fake.port, protocol: 'http', maxNetworkRetries: 0 },
+  ({ server, close } = await startServerOnFakeStripe({
     // Live webhook endpoints must resolve to public addresses: this one does.
     resolver: async () => [{ address: '93.184.216.34', family: 4 }],
-  });
+  }));
   operations = await apiOperations(server);
 });
-afterAll(async () => {
-  await server.close();
-  await fake.close();
-});
+afterAll(() => close());
 
 /** Live mode takes payments only through a real processor: Stripe (the local stand-in). */
 async function connectLiveStripe(account: TestAccount) {
@@ -189,8 +177,6 @@ describe('every mode-scoped route with an id', () => {
   it("answers 404 and changes nothing for a test object with another account's key or the live key", async () => {
     const account = await createTestAccount(server, 'Owner');
     const other = await createTestAccount(server, 'Other');
-    // Live keys reach the order before the processor is chosen: both can take live payments.
-    await connectLiveStripe(account);
     const ids = await seed(account.testKey);
     await expectUnreachable(ids, account.testKey, [
       { key: other.testKey, live: false, who: "another account's test key" },
@@ -201,8 +187,8 @@ describe('every mode-scoped route with an id', () => {
   it("answers 404 and changes nothing for a live object with another account's key or the test key", async () => {
     const account = await createTestAccount(server, 'Owner');
     const other = await createTestAccount(server, 'Other');
+    // Its live payments (seeded) go through Stripe; the intruders' accounts have none.
     await connectLiveStripe(account);
-    await connectLiveStripe(other);
     const ids = await seed(account.liveKey);
     await expectUnreachable(ids, account.liveKey, [
       { key: other.liveKey, live: true, who: "another account's live key" },

@@ -15,6 +15,19 @@ export function takesPayments(mode: Mode, processor: ProcessorName): boolean {
   return mode === 'test' || processor !== 'sandbox';
 }
 
+/**
+ * Whether the tenant can take a payment now. A processor whose credentials cannot be
+ * opened counts as set up: paying then reports the cause.
+ */
+export async function acceptsPayments(processors: Processors, tenant: Tenant): Promise<boolean> {
+  if (tenant.mode === 'test') return true;
+  const name = await processors.forNewPayments(tenant).then(
+    (p) => p.name,
+    () => 'stripe' as const,
+  );
+  return takesPayments(tenant.mode, name);
+}
+
 export const processorNotConfigured: Failure = {
   code: 'processor_not_configured',
   message:

@@ -76,8 +76,6 @@ export async function payOrder(
         "The account's processor cannot be used; its settings need the server's encryption key",
     });
   }
-  // Before anything is reserved: a refused live payment leaves the order as it was.
-  if (!takesPayments(tenant.mode, processor.name)) return fail(processorNotConfigured);
   const reserved = await reserve(deps, processor, tenant, actor, orderId, input, requestKey);
   if (!reserved.ok) return reserved;
   return chargeAndSettle(deps, processor, tenant, actor, reserved.value);
@@ -191,6 +189,9 @@ async function reserve(
   return inTransaction(deps.db, async (tx) => {
     const aggregate = await lockOrderAggregate(tx, tenant, orderId);
     if (!aggregate) return fail(missing('order'));
+    // A missing order is a 404 in either case; otherwise nothing is reserved for a live
+    // payment that no real processor would take.
+    if (!takesPayments(tenant.mode, processor.name)) return fail(processorNotConfigured);
     const source = paymentSourceOf(input);
     if (!source.ok) return source;
     const allowed = requireAction(aggregate.order.status, 'pay');

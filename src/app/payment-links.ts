@@ -14,7 +14,9 @@ import type { PaymentLinkLine, PaymentLinkRow } from '../adapters/db/schema.js';
 import { type Failure, fail, missing, ok, type Result } from '../domain/errors.js';
 import { type Metadata, mergeMetadata, withoutEmptyValues } from '../domain/metadata.js';
 import type { Tenant } from '../domain/tenant.js';
+import type { Processors } from '../ports/payment-processor.js';
 import { paymentLinkEventObject } from '../resources/payment-link.js';
+import { acceptsPayments } from './account-processors.js';
 import { type CheckoutSessionView, createCheckoutSession } from './checkout-sessions.js';
 import type { Deps } from './deps.js';
 import { type Actor, objectEvent } from './events.js';
@@ -219,6 +221,8 @@ export type LinkVisit =
   | { readonly kind: 'inactive' }
   | { readonly kind: 'quantity_invalid'; readonly message: string }
   | { readonly kind: 'unavailable'; readonly failure: Failure }
+  /** Live mode without a real processor: nothing is made. */
+  | { readonly kind: 'not_set_up' }
   | { readonly kind: 'session'; readonly view: CheckoutSessionView };
 
 function lineQuantities(
@@ -246,6 +250,7 @@ function lineQuantities(
  */
 export async function visitPaymentLink(
   deps: Deps,
+  processors: Processors,
   id: string,
   quantity: number | undefined,
   urls: { readonly success_url: string },
@@ -256,6 +261,8 @@ export async function visitPaymentLink(
   const lines = lineQuantities(link, quantity);
   if (!lines.ok) return { kind: 'quantity_invalid', message: lines.error.message };
   const tenant: Tenant = { accountId: link.account_id, mode: link.mode };
+  // No order nobody could pay: live mode without a real processor makes nothing.
+  if (!(await acceptsPayments(processors, tenant))) return { kind: 'not_set_up' };
   const created = await createCheckoutSession(
     deps,
     tenant,

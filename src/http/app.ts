@@ -222,7 +222,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerStripeWebhookRoute(app, deps, secretBox, stripeWebhooks);
 
   // The link's id is the capability: outside the API-key scope, with its own rate limit.
-  await registerPublicPaymentLinkRoutes(app, deps);
+  await registerPublicPaymentLinkRoutes(app, deps, processors);
   // The hosted checkout page: the session's id is the capability.
   const csrf = createCsrf(options.encryptionKey);
   await registerHostedCheckoutRoutes(app, {

@@ -4,7 +4,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { selectAccountById } from '../../adapters/db/repos/accounts-repo.js';
 import type { ConsoleUserRow } from '../../adapters/db/schema-console.js';
-import { takesPayments } from '../../app/account-processors.js';
+import { acceptsPayments } from '../../app/account-processors.js';
 import { saleRecord, searchOrders } from '../../app/console-orders.js';
 import {
   acceptInvite,
@@ -243,16 +243,11 @@ export async function registerConsoleRoutes(
     if (!account) return null;
     const raw = (request.query as Record<string, unknown> | undefined)?.mode;
     const mode: Mode = raw === 'live' ? 'live' : 'test';
-    const processor = await processors.forNewPayments({ accountId: account.id, mode }).then(
-      (p) => p.name,
-      // Its credentials cannot be opened: it is set up, and paying reports the cause.
-      () => 'stripe' as const,
-    );
     return {
       user,
       account,
       mode,
-      takesPayments: takesPayments(mode, processor),
+      takesPayments: await acceptsPayments(processors, { accountId: account.id, mode }),
       csrfToken: csrf.issue(request, reply, `console:${user.id}`),
     };
   }

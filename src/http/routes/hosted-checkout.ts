@@ -316,7 +316,8 @@ function setUp(page: CheckoutPage): boolean {
   return page.processor !== 'stripe' || page.stripePublishableKey !== null;
 }
 
-function notSetUp(reply: FastifyReply) {
+/** The merchant cannot take cards yet (live mode without a processor, Stripe without its key). */
+export function notSetUp(reply: FastifyReply) {
   return sendMessagePage(
     reply,
     503,

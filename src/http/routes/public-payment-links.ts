@@ -3,12 +3,14 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Deps } from '../../app/deps.js';
 import { idPattern } from '../../app/ids.js';
 import { visitPaymentLink } from '../../app/payment-links.js';
+import type { Processors } from '../../ports/payment-processor.js';
 import { checkoutSessionResource } from '../../resources/checkout-session.js';
 import { paymentLinkUrl } from '../../resources/payment-link.js';
 import { ApiError } from '../errors.js';
 import { sendMessagePage } from '../page-reply.js';
 import { registerServerTiming } from '../server-timing.js';
 import { baseUrl } from './checkout-sessions.js';
+import { notSetUp } from './hosted-checkout.js';
 
 /** Every visit makes an order: a browser's worth per minute, per address. */
 export const PUBLIC_LINK_RATE_LIMIT = { max: 60, timeWindowMs: 60_000 } as const;
@@ -24,6 +26,7 @@ const QUANTITY = /^[1-9][0-9]{0,5}$/;
 export async function registerPublicPaymentLinkRoutes(
   server: FastifyInstance,
   deps: Deps,
+  processors: Processors,
 ): Promise<void> {
   await server.register(async (app) => {
     registerServerTiming(app);
@@ -56,9 +59,15 @@ export async function registerPublicPaymentLinkRoutes(
       }
       const base = baseUrl(request);
       const linkUrl = paymentLinkUrl(base, id);
-      const visit = await visitPaymentLink(deps, id, raw === undefined ? undefined : Number(raw), {
-        success_url: `${linkUrl}/complete`,
-      });
+      const visit = await visitPaymentLink(
+        deps,
+        processors,
+        id,
+        raw === undefined ? undefined : Number(raw),
+        {
+          success_url: `${linkUrl}/complete`,
+        },
+      );
       switch (visit.kind) {
         case 'unknown':
           return notFound(reply);
@@ -78,6 +87,8 @@ export async function registerPublicPaymentLinkRoutes(
             'Not available',
             'This payment link cannot be used right now. Please contact the seller.',
           );
+        case 'not_set_up':
+          return notSetUp(reply);
         case 'session': {
           const session = checkoutSessionResource(visit.view, base);
           return reply.code(303).header('cache-control', 'no-store').redirect(session.url, 303);
