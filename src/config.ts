@@ -33,6 +33,13 @@ export interface Config {
   readonly webhookConcurrency: number;
   /** An endpoint whose deliveries have all failed for this long is disabled. */
   readonly webhookDisableAfterMs: number;
+  /**
+   * How often this process tells the database it is alive; after a few missed beats its
+   * requests in flight count as abandoned (a crash), and retries may run them.
+   */
+  readonly heartbeatIntervalMs: number;
+  /** The sandbox processor's simulated round trip per charge and refund (demos, drills). */
+  readonly sandboxLatencyMs: number;
 }
 
 function integer(
@@ -120,5 +127,19 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
       60 *
       60 *
       1000,
+    heartbeatIntervalMs: integer(
+      'FLINT_HEARTBEAT_INTERVAL_MS',
+      env.FLINT_HEARTBEAT_INTERVAL_MS,
+      2000,
+      50,
+      60_000,
+    ),
+    sandboxLatencyMs: integer(
+      'FLINT_SANDBOX_LATENCY_MS',
+      env.FLINT_SANDBOX_LATENCY_MS,
+      0,
+      0,
+      600_000,
+    ),
   };
 }

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type {
-  InsertQueryNode,
-  KyselyPlugin,
-  PluginTransformQueryArgs,
-  PluginTransformResultArgs,
-  QueryResult,
-  RootOperationNode,
-  UnknownRow,
+import {
+  type InsertQueryNode,
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryResult,
+  type RootOperationNode,
+  sql,
+  type UnknownRow,
 } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -15,6 +16,7 @@ import {
   releaseIdempotencyKey,
   selectIdempotencyKey,
 } from '../src/adapters/db/repos/idempotency-repo.js';
+import { retireInstance, startInstance } from '../src/app/instances.js';
 import type { Clock } from '../src/ports/clock.js';
 import { systemClock } from '../src/ports/clock.js';
 import { reapExpiredIdempotencyKeys } from '../src/workers/idempotency-reaper.js';
@@ -26,6 +28,7 @@ import {
   type TestResponse,
   type TestServer,
   testDatabase,
+  testInstance,
 } from './harness.js';
 
 const HOUR = 60 * 60 * 1000;
@@ -506,6 +509,7 @@ describe('in flight', () => {
         fingerprint: fingerprint('POST', '/v1/customers', body),
         now,
         expiresAt: new Date(now.getTime() + DAY),
+        ownerInstanceId: (await testInstance()).id,
       });
       expect(inserted).toBe(true);
       const res = await postCustomer(quick, account, body, 'direct');
@@ -526,6 +530,7 @@ describe('in flight', () => {
       fingerprint: 'f'.repeat(64),
       now,
       expiresAt: new Date(now.getTime() + DAY),
+      ownerInstanceId: (await testInstance()).id,
     });
     const res = await postCustomer(server, account, { customer: {} }, 'other-request');
     expect(res.status).toBe(422);
@@ -533,7 +538,74 @@ describe('in flight', () => {
     expect(await customerIds(server, account.accountId)).toEqual([]);
   });
 
-  it('re-runs a request whose in-flight record was abandoned more than 5 minutes ago', async () => {
+  it('re-runs at once a request whose instance died (its lease ran out, or it is gone)', async () => {
+    const account = await createTestAccount(server);
+    const tenant = { accountId: account.accountId, mode: 'test' } as const;
+    const dead = await startInstance(server.deps.db, 1000);
+    // Its lease ends, by the database's clock, as if it had stopped beating.
+    await sql`update flint_instances set alive_until = now() - interval '1 second' where id = ${dead.id}`.execute(
+      server.deps.db,
+    );
+    const owners = { 'lease-ran-out': dead.id, 'owner-gone': 'inst_never_registered' };
+    for (const [key, ownerInstanceId] of Object.entries(owners)) {
+      const body = { customer: { name: key } };
+      const now = new Date();
+      await insertIdempotencyKey(server.deps.db, {
+        tenant,
+        key,
+        fingerprint: fingerprint('POST', '/v1/customers', body),
+        now,
+        expiresAt: new Date(now.getTime() + DAY),
+        ownerInstanceId,
+      });
+      const res = await postCustomer(server, account, body, key);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('idempotent-replayed')).toBeNull();
+      const row = await selectIdempotencyKey(server.deps.db, tenant, key);
+      expect(row?.state).toBe('completed');
+      expect(row?.owner_instance_id).toBe((await testInstance()).id);
+      expect(row?.response_body).toBe(res.text);
+      const replay = await postCustomer(server, account, body, key);
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      expect(replay.text).toBe(res.text);
+    }
+    expect(await customerIds(server, account.accountId)).toHaveLength(2);
+  });
+
+  it('does not re-run a request whose instance is alive, however old its record', async () => {
+    const quick = await startTestServer({ idempotency: { waitMs: 100 } });
+    const other = await startInstance(quick.deps.db, 60_000);
+    try {
+      const account = await createTestAccount(quick);
+      const body = { customer: { name: 'Still running elsewhere' } };
+      const lockedAt = new Date(Date.now() - 6 * HOUR);
+      await insertIdempotencyKey(quick.deps.db, {
+        tenant: { accountId: account.accountId, mode: 'test' },
+        key: 'alive-owner',
+        fingerprint: fingerprint('POST', '/v1/customers', body),
+        now: lockedAt,
+        expiresAt: new Date(lockedAt.getTime() + DAY),
+        ownerInstanceId: other.id,
+      });
+      const res = await postCustomer(quick, account, body, 'alive-owner');
+      expect(res.status).toBe(409);
+      expect(res.body.error).toMatchObject({ type: 'conflict', code: 'idempotency_key_in_use' });
+      expect(await customerIds(quick, account.accountId)).toEqual([]);
+
+      // It stops cleanly: its record is free for the retry at once.
+      await retireInstance(quick.deps.db, other);
+      const retry = await postCustomer(quick, account, body, 'alive-owner');
+      expect(retry.status).toBe(200);
+      expect(await customerIds(quick, account.accountId)).toEqual([
+        retry.body.customer.customer_id,
+      ]);
+    } finally {
+      await retireInstance(quick.deps.db, other);
+      await quick.close();
+    }
+  });
+
+  it('re-runs a record naming no instance (written before instances) after 5 minutes', async () => {
     const account = await createTestAccount(server);
     const body = { customer: { name: 'Abandoned' } };
     const lockedAt = new Date(Date.now() - 5 * 60 * 1000 - 1000);
@@ -544,6 +616,7 @@ describe('in flight', () => {
       fingerprint: fingerprint('POST', '/v1/customers', body),
       now: lockedAt,
       expiresAt: new Date(lockedAt.getTime() + DAY),
+      ownerInstanceId: null,
     });
     const res = await postCustomer(server, account, body, 'abandoned');
     expect(res.status).toBe(200);
@@ -558,7 +631,7 @@ describe('in flight', () => {
     expect(replay.text).toBe(res.text);
   });
 
-  it('does not re-run an in-flight record locked less than 5 minutes ago', async () => {
+  it('does not re-run a record naming no instance locked less than 5 minutes ago', async () => {
     const quick = await startTestServer({ idempotency: { waitMs: 100 } });
     try {
       const account = await createTestAccount(quick);
@@ -570,6 +643,7 @@ describe('in flight', () => {
         fingerprint: fingerprint('POST', '/v1/customers', body),
         now: lockedAt,
         expiresAt: new Date(lockedAt.getTime() + DAY),
+        ownerInstanceId: null,
       });
       const res = await postCustomer(quick, account, body, 'recent');
       expect(res.status).toBe(409);
@@ -646,6 +720,7 @@ describe('failures', () => {
       fingerprint: 'a'.repeat(64),
       now,
       expiresAt: new Date(now.getTime() + DAY),
+      ownerInstanceId: (await testInstance()).id,
     });
     await releaseIdempotencyKey(server.deps.db, tenant, 'release-me');
     expect(await selectIdempotencyKey(server.deps.db, tenant, 'release-me')).toBeUndefined();

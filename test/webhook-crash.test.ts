@@ -1,81 +1,20 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import pg from 'pg';
 import { afterAll, expect, it } from 'vitest';
 import { openDatabase } from '../src/adapters/db/database.js';
+import { dedicatedDatabase, exitOf, freePort, migrateFlint, startFlint } from './flint-process.js';
 import { type Receiver, startReceiver, waitFor } from './webhook-receiver.js';
 
-// The real `flint serve` (bin/flint.js → dist, built by `npm test`'s pretest step).
-const FLINT = join(import.meta.dirname, '..', 'bin', 'flint.js');
 const ADMIN = `adm_${randomBytes(12).toString('hex')}`;
-const dirs: string[] = [];
-const databases: string[] = [];
+const disposals: (() => Promise<void>)[] = [];
 let receiver: Receiver | undefined;
 let child: ChildProcess | undefined;
 
 afterAll(async () => {
   child?.kill('SIGKILL');
   await receiver?.close();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  for (const name of databases) await adminQuery(`drop database if exists "${name}" with (force)`);
+  for (const dispose of disposals) await dispose();
 });
-
-async function adminQuery(statement: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await admin.connect();
-  try {
-    await admin.query(statement);
-  } finally {
-    await admin.end();
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-/** Its own database: the server's worker must not meet other test files' deliveries. */
-async function dedicatedDatabase(): Promise<{ DATABASE_URL: string; FLINT_DATA_DIR: string }> {
-  const shared = process.env.DATABASE_URL;
-  if (!shared) {
-    const dir = mkdtempSync(join(tmpdir(), 'flint-crash-'));
-    dirs.push(dir);
-    return { DATABASE_URL: '', FLINT_DATA_DIR: dir };
-  }
-  const url = new URL(shared);
-  const name = `${url.pathname.slice(1)}_webhook_crash`;
-  await adminQuery(`drop database if exists "${name}" with (force)`);
-  await adminQuery(`create database "${name}"`);
-  databases.push(name);
-  url.pathname = `/${name}`;
-  return { DATABASE_URL: url.toString(), FLINT_DATA_DIR: '' };
-}
-
-async function startFlint(env: NodeJS.ProcessEnv, base: string): Promise<ChildProcess> {
-  const started = spawn(process.execPath, [FLINT, 'serve'], { env, stdio: 'ignore' });
-  await waitFor(
-    'flint serve',
-    async () => {
-      if (started.exitCode !== null) throw new Error(`flint serve exited with ${started.exitCode}`);
-      return fetch(`${base}/readyz`).then(
-        (res) => res.ok,
-        () => false,
-      );
-    },
-    60_000,
-  );
-  return started;
-}
 
 async function call(base: string, key: string, path: string, body: unknown): Promise<any> {
   const res = await fetch(`${base}${path}`, {
@@ -86,11 +25,6 @@ async function call(base: string, key: string, path: string, body: unknown): Pro
   });
   if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
   return res.json();
-}
-
-function exitOf(process: ChildProcess): Promise<void> {
-  if (process.exitCode !== null || process.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => process.once('exit', () => resolve()));
 }
 
 /** How many orders the account has: each has exactly one event, `order.created`. */
@@ -136,7 +70,8 @@ async function burst(
 }
 
 it('loses no event when the server is SIGKILLed in a burst: all are delivered after a restart', async () => {
-  const database = await dedicatedDatabase();
+  const { dispose, ...database } = await dedicatedDatabase('webhook_crash');
+  disposals.push(dispose);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const env = {
@@ -154,7 +89,7 @@ it('loses no event when the server is SIGKILLed in a burst: all are delivered af
     // Fewer attempts at once than orders come in: a backlog is left when the server dies.
     FLINT_WEBHOOK_CONCURRENCY: '4',
   };
-  await promisify(execFile)(process.execPath, [FLINT, 'migrate'], { env });
+  await migrateFlint(env);
   child = await startFlint(env, base);
 
   receiver = await startReceiver();
