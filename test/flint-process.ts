@@ -28,7 +28,7 @@ async function adminQuery(statement: string): Promise<void> {
   }
 }
 
-export function freePort(): Promise<number> {
+function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const probe = createServer().listen(0, '127.0.0.1', () => {
       const address = probe.address();
@@ -42,7 +42,7 @@ export function freePort(): Promise<number> {
  * test files' rows): on PostgreSQL when DATABASE_URL is set, else an embedded data dir.
  * `dispose` deletes it.
  */
-export async function dedicatedDatabase(
+async function dedicatedDatabase(
   suffix: string,
 ): Promise<FlintDatabase & { dispose(): Promise<void> }> {
   const shared = process.env.DATABASE_URL;
@@ -66,6 +66,35 @@ export async function dedicatedDatabase(
   };
 }
 
+/**
+ * Everything a spawned server needs: its own database, a free port on the loopback
+ * address, the admin token, quiet logs and no rate limit; `extra` on top.
+ */
+export async function flintEnvironment(
+  suffix: string,
+  adminToken: string,
+  extra: NodeJS.ProcessEnv = {},
+): Promise<{
+  env: NodeJS.ProcessEnv;
+  base: string;
+  database: FlintDatabase;
+  dispose(): Promise<void>;
+}> {
+  const { dispose, ...database } = await dedicatedDatabase(suffix);
+  const port = await freePort();
+  const env = {
+    ...process.env,
+    ...database,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    FLINT_LOG_LEVEL: 'silent',
+    FLINT_ADMIN_TOKEN: adminToken,
+    FLINT_RATE_LIMIT: '100000',
+    ...extra,
+  };
+  return { env, base: `http://127.0.0.1:${port}`, database, dispose };
+}
+
 /** `flint migrate` with the given environment. */
 export async function migrateFlint(env: NodeJS.ProcessEnv): Promise<void> {
   await promisify(execFile)(process.execPath, [FLINT, 'migrate'], { env });
@@ -83,7 +112,8 @@ export async function startFlint(env: NodeJS.ProcessEnv, base: string): Promise<
         () => false,
       );
     },
-    60_000,
+    // A cold start on a loaded machine (migrations checked, the embedded database opened).
+    180_000,
   );
   return started;
 }

@@ -123,6 +123,25 @@ function fingerprint(method: string, path: string, body: Record<string, unknown>
     .digest('hex');
 }
 
+/** A customer request's record left in flight: `key` claimed at `lockedAt` by `owner`. */
+function inFlightCustomer(
+  target: TestServer,
+  account: TestAccount,
+  key: string,
+  body: Record<string, unknown>,
+  owner: string | null,
+  lockedAt = new Date(),
+): Promise<boolean> {
+  return insertIdempotencyKey(target.deps.db, {
+    tenant: { accountId: account.accountId, mode: 'test' },
+    key,
+    fingerprint: fingerprint('POST', '/v1/customers', body),
+    now: lockedAt,
+    expiresAt: new Date(lockedAt.getTime() + DAY),
+    ownerInstanceId: owner,
+  });
+}
+
 async function customerIds(target: TestServer, accountId: string): Promise<string[]> {
   const rows = await target.deps.db
     .selectFrom('customers')
@@ -502,15 +521,8 @@ describe('in flight', () => {
     try {
       const account = await createTestAccount(quick);
       const body = { customer: { name: 'Direct' } };
-      const now = new Date();
-      const inserted = await insertIdempotencyKey(quick.deps.db, {
-        tenant: { accountId: account.accountId, mode: 'test' },
-        key: 'direct',
-        fingerprint: fingerprint('POST', '/v1/customers', body),
-        now,
-        expiresAt: new Date(now.getTime() + DAY),
-        ownerInstanceId: (await testInstance()).id,
-      });
+      const owner = (await testInstance()).id;
+      const inserted = await inFlightCustomer(quick, account, 'direct', body, owner);
       expect(inserted).toBe(true);
       const res = await postCustomer(quick, account, body, 'direct');
       expect(res.status).toBe(409);
@@ -549,15 +561,7 @@ describe('in flight', () => {
     const owners = { 'lease-ran-out': dead.id, 'owner-gone': 'inst_never_registered' };
     for (const [key, ownerInstanceId] of Object.entries(owners)) {
       const body = { customer: { name: key } };
-      const now = new Date();
-      await insertIdempotencyKey(server.deps.db, {
-        tenant,
-        key,
-        fingerprint: fingerprint('POST', '/v1/customers', body),
-        now,
-        expiresAt: new Date(now.getTime() + DAY),
-        ownerInstanceId,
-      });
+      await inFlightCustomer(server, account, key, body, ownerInstanceId);
       const res = await postCustomer(server, account, body, key);
       expect(res.status).toBe(200);
       expect(res.headers.get('idempotent-replayed')).toBeNull();
@@ -579,14 +583,7 @@ describe('in flight', () => {
       const account = await createTestAccount(quick);
       const body = { customer: { name: 'Still running elsewhere' } };
       const lockedAt = new Date(Date.now() - 6 * HOUR);
-      await insertIdempotencyKey(quick.deps.db, {
-        tenant: { accountId: account.accountId, mode: 'test' },
-        key: 'alive-owner',
-        fingerprint: fingerprint('POST', '/v1/customers', body),
-        now: lockedAt,
-        expiresAt: new Date(lockedAt.getTime() + DAY),
-        ownerInstanceId: other.id,
-      });
+      await inFlightCustomer(quick, account, 'alive-owner', body, other.id, lockedAt);
       const res = await postCustomer(quick, account, body, 'alive-owner');
       expect(res.status).toBe(409);
       expect(res.body.error).toMatchObject({ type: 'conflict', code: 'idempotency_key_in_use' });
@@ -610,14 +607,7 @@ describe('in flight', () => {
     const body = { customer: { name: 'Abandoned' } };
     const lockedAt = new Date(Date.now() - 5 * 60 * 1000 - 1000);
     const tenant = { accountId: account.accountId, mode: 'test' } as const;
-    await insertIdempotencyKey(server.deps.db, {
-      tenant,
-      key: 'abandoned',
-      fingerprint: fingerprint('POST', '/v1/customers', body),
-      now: lockedAt,
-      expiresAt: new Date(lockedAt.getTime() + DAY),
-      ownerInstanceId: null,
-    });
+    await inFlightCustomer(server, account, 'abandoned', body, null, lockedAt);
     const res = await postCustomer(server, account, body, 'abandoned');
     expect(res.status).toBe(200);
     expect(res.headers.get('idempotent-replayed')).toBeNull();
@@ -637,14 +627,7 @@ describe('in flight', () => {
       const account = await createTestAccount(quick);
       const body = { customer: { name: 'Recent' } };
       const lockedAt = new Date(Date.now() - 4 * 60 * 1000);
-      await insertIdempotencyKey(quick.deps.db, {
-        tenant: { accountId: account.accountId, mode: 'test' },
-        key: 'recent',
-        fingerprint: fingerprint('POST', '/v1/customers', body),
-        now: lockedAt,
-        expiresAt: new Date(lockedAt.getTime() + DAY),
-        ownerInstanceId: null,
-      });
+      await inFlightCustomer(quick, account, 'recent', body, null, lockedAt);
       const res = await postCustomer(quick, account, body, 'recent');
       expect(res.status).toBe(409);
       expect(await customerIds(quick, account.accountId)).toEqual([]);

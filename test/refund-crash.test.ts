@@ -1,7 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import { afterAll, expect, it } from 'vitest';
-import { dedicatedDatabase, exitOf, freePort, migrateFlint, startFlint } from './flint-process.js';
+import { openDatabase } from '../src/adapters/db/database.js';
+import { exitOf, flintEnvironment, migrateFlint, startFlint } from './flint-process.js';
 import { waitFor } from './webhook-receiver.js';
 
 const ADMIN = `adm_${randomBytes(12).toString('hex')}`;
@@ -52,23 +54,15 @@ async function refundsOf(base: string, key: string): Promise<any[]> {
 }
 
 it('finishes every refund exactly once when each is retried at once after a SIGKILL mid-refund', async () => {
-  const { dispose, ...database } = await dedicatedDatabase('refund_crash');
-  disposals.push(dispose);
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const env = {
-    ...process.env,
-    ...database,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    FLINT_LOG_LEVEL: 'silent',
-    FLINT_ADMIN_TOKEN: ADMIN,
-    FLINT_RATE_LIMIT: '100000',
+  const { env, base, database, dispose } = await flintEnvironment('refund_crash', ADMIN, {
     // Only the retries may finish the refunds, not the settlement worker.
     FLINT_SETTLEMENT_INTERVAL_MS: '3600000',
     // On PostgreSQL a killed instance counts as dead after five missed beats (1 s here).
-    FLINT_HEARTBEAT_INTERVAL_MS: '200',
-  };
+    // The embedded database needs no wait: its one process forgets earlier runs at start
+    // (a lease of five minutes here, which only that can cut short).
+    FLINT_HEARTBEAT_INTERVAL_MS: process.env.DATABASE_URL ? '200' : '60000',
+  });
+  disposals.push(dispose);
   await migrateFlint(env);
 
   // Paid orders, on an instant sandbox.
@@ -142,4 +136,24 @@ it('finishes every refund exactly once when each is retried at once after a SIGK
   const again = await refund(orderIds[0] as string, 0);
   expect(again.replayed).toBe(true);
   expect(again.text).toBe(retries[0]?.text);
+
+  // A clean stop deletes its instance: nothing it held waits for a lease to run out.
+  const stopped = child;
+  stopped.kill('SIGTERM');
+  await exitOf(stopped);
+  expect(stopped.exitCode).toBe(0);
+  const handle = await openDatabase({
+    url: database.DATABASE_URL || undefined,
+    dataDir: database.FLINT_DATA_DIR,
+  });
+  try {
+    const alive = await handle.db
+      .selectFrom('flint_instances')
+      .selectAll()
+      .where('alive_until', '>', sql<Date>`now()`)
+      .execute();
+    expect(alive).toEqual([]);
+  } finally {
+    await handle.close();
+  }
 }, 600_000);

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, expect, it } from 'vitest';
 import { openDatabase } from '../src/adapters/db/database.js';
-import { dedicatedDatabase, exitOf, freePort, migrateFlint, startFlint } from './flint-process.js';
+import { exitOf, flintEnvironment, migrateFlint, startFlint } from './flint-process.js';
 import { type Receiver, startReceiver, waitFor } from './webhook-receiver.js';
 
 const ADMIN = `adm_${randomBytes(12).toString('hex')}`;
@@ -70,25 +70,15 @@ async function burst(
 }
 
 it('loses no event when the server is SIGKILLed in a burst: all are delivered after a restart', async () => {
-  const { dispose, ...database } = await dedicatedDatabase('webhook_crash');
-  disposals.push(dispose);
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const env = {
-    ...process.env,
-    ...database,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    FLINT_LOG_LEVEL: 'silent',
-    FLINT_ADMIN_TOKEN: ADMIN,
+  const { env, base, database, dispose } = await flintEnvironment('webhook_crash', ADMIN, {
     FLINT_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-    FLINT_RATE_LIMIT: '100000',
     FLINT_WEBHOOK_RETRY_SCHEDULE: '0,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1',
     FLINT_WEBHOOK_TIMEOUT_MS: '1000',
     FLINT_WEBHOOK_POLL_INTERVAL_MS: '50',
     // Fewer attempts at once than orders come in: a backlog is left when the server dies.
     FLINT_WEBHOOK_CONCURRENCY: '4',
-  };
+  });
+  disposals.push(dispose);
   await migrateFlint(env);
   child = await startFlint(env, base);
 
