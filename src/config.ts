@@ -130,7 +130,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     heartbeatIntervalMs: integer(
       'FLINT_HEARTBEAT_INTERVAL_MS',
       env.FLINT_HEARTBEAT_INTERVAL_MS,
-      2000,
+      3000,
       50,
       60_000,
     ),

@@ -35,8 +35,9 @@ export function testDatabase(): Promise<DatabaseHandle> {
 export function testInstance(): Promise<Instance> {
   sharedInstance ??= (async () => {
     const { db } = await testDatabase();
-    const instance = await startInstance(db, 1000);
-    startInstanceHeartbeat(db, instance, { intervalMs: 1000 });
+    // A long lease: a loaded machine must not make a test's own requests look abandoned.
+    const instance = await startInstance(db, 10_000);
+    startInstanceHeartbeat(db, instance, { intervalMs: 10_000 });
     return instance;
   })();
   return sharedInstance;
