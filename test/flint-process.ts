@@ -4,7 +4,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { Kysely } from 'kysely';
 import pg from 'pg';
+import { openDatabase } from '../src/adapters/db/database.js';
+import type { Database } from '../src/adapters/db/schema.js';
 import { waitFor } from './webhook-receiver.js';
 
 // The real `flint serve` as a child process (bin/flint.js → dist: `npm run build` first),
@@ -122,4 +125,27 @@ export async function startFlint(env: NodeJS.ProcessEnv, base: string): Promise<
 export function exitOf(process: ChildProcess): Promise<void> {
   if (process.exitCode !== null || process.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => process.once('exit', () => resolve()));
+}
+
+/** Stops the server with SIGTERM (a clean shutdown); resolves to its exit code. */
+export async function stopFlint(process: ChildProcess): Promise<number | null> {
+  process.kill('SIGTERM');
+  await exitOf(process);
+  return process.exitCode;
+}
+
+/** Reads a stopped server's database (the embedded one opens in one process at a time). */
+export async function inFlintDatabase<T>(
+  database: FlintDatabase,
+  read: (db: Kysely<Database>) => Promise<T>,
+): Promise<T> {
+  const handle = await openDatabase({
+    url: database.DATABASE_URL || undefined,
+    dataDir: database.FLINT_DATA_DIR,
+  });
+  try {
+    return await read(handle.db);
+  } finally {
+    await handle.close();
+  }
 }

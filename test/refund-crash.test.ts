@@ -2,8 +2,14 @@ import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, expect, it } from 'vitest';
-import { openDatabase } from '../src/adapters/db/database.js';
-import { exitOf, flintEnvironment, migrateFlint, startFlint } from './flint-process.js';
+import {
+  exitOf,
+  flintEnvironment,
+  inFlintDatabase,
+  migrateFlint,
+  startFlint,
+  stopFlint,
+} from './flint-process.js';
 import { waitFor } from './webhook-receiver.js';
 
 const ADMIN = `adm_${randomBytes(12).toString('hex')}`;
@@ -138,22 +144,13 @@ it('finishes every refund exactly once when each is retried at once after a SIGK
   expect(again.text).toBe(retries[0]?.text);
 
   // A clean stop deletes its instance: nothing it held waits for a lease to run out.
-  const stopped = child;
-  stopped.kill('SIGTERM');
-  await exitOf(stopped);
-  expect(stopped.exitCode).toBe(0);
-  const handle = await openDatabase({
-    url: database.DATABASE_URL || undefined,
-    dataDir: database.FLINT_DATA_DIR,
-  });
-  try {
-    const alive = await handle.db
+  expect(await stopFlint(child)).toBe(0);
+  const alive = await inFlintDatabase(database, (db) =>
+    db
       .selectFrom('flint_instances')
       .selectAll()
       .where('alive_until', '>', sql<Date>`now()`)
-      .execute();
-    expect(alive).toEqual([]);
-  } finally {
-    await handle.close();
-  }
+      .execute(),
+  );
+  expect(alive).toEqual([]);
 }, 600_000);

@@ -1,8 +1,14 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, expect, it } from 'vitest';
-import { openDatabase } from '../src/adapters/db/database.js';
-import { exitOf, flintEnvironment, migrateFlint, startFlint } from './flint-process.js';
+import {
+  exitOf,
+  flintEnvironment,
+  inFlintDatabase,
+  migrateFlint,
+  startFlint,
+  stopFlint,
+} from './flint-process.js';
 import { type Receiver, startReceiver, waitFor } from './webhook-receiver.js';
 
 const ADMIN = `adm_${randomBytes(12).toString('hex')}`;
@@ -111,17 +117,10 @@ it('loses no event when the server is SIGKILLed in a burst: all are delivered af
   expect(orders).toBeGreaterThanOrEqual(acknowledged.length);
   const received = () => new Set(receiver?.received.map((r) => r.headers['webhook-id']));
   await waitFor('every order delivered', () => received().size >= orders, 90_000);
-  const stopped = child;
-  stopped.kill('SIGTERM');
-  await exitOf(stopped);
-  expect(stopped.exitCode).toBe(0);
+  expect(await stopFlint(child)).toBe(0);
 
-  const handle = await openDatabase({
-    url: database.DATABASE_URL || undefined,
-    dataDir: database.FLINT_DATA_DIR,
-  });
-  try {
-    const events = await handle.db
+  await inFlintDatabase(database, async (db) => {
+    const events = await db
       .selectFrom('events')
       .select(['id', 'object_id'])
       .where('account_id', '=', accountId)
@@ -135,7 +134,5 @@ it('loses no event when the server is SIGKILLed in a burst: all are delivered af
     // The restart had work to do: events committed before the kill, not yet delivered.
     expect(receivedBeforeRestart.size).toBeGreaterThan(0);
     expect(receivedBeforeRestart.size).toBeLessThan(first.acknowledged.length);
-  } finally {
-    await handle.close();
-  }
+  });
 }, 240_000);
