@@ -38,6 +38,13 @@ export interface Config {
   readonly webhookDisableAfterMs: number;
   /** `FLINT_TRUST_PROXY`: behind a TLS-terminating proxy, the client's address and scheme. */
   readonly trustProxy: TrustProxy;
+  /**
+   * How often this process tells the database it is alive; after a few missed beats its
+   * requests in flight count as abandoned (a crash), and retries may run them.
+   */
+  readonly heartbeatIntervalMs: number;
+  /** The sandbox processor's simulated round trip per charge and refund (demos, drills). */
+  readonly sandboxLatencyMs: number;
 }
 
 function integer(
@@ -139,5 +146,19 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
       60 *
       1000,
     trustProxy: trustProxy(env.FLINT_TRUST_PROXY),
+    heartbeatIntervalMs: integer(
+      'FLINT_HEARTBEAT_INTERVAL_MS',
+      env.FLINT_HEARTBEAT_INTERVAL_MS,
+      3000,
+      50,
+      60_000,
+    ),
+    sandboxLatencyMs: integer(
+      'FLINT_SANDBOX_LATENCY_MS',
+      env.FLINT_SANDBOX_LATENCY_MS,
+      0,
+      0,
+      600_000,
+    ),
   };
 }

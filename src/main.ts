@@ -8,6 +8,7 @@ import {
 import { createHttpTransport } from './adapters/webhooks/http-transport.js';
 import { systemResolver } from './adapters/webhooks/system-resolver.js';
 import type { Deps } from './app/deps.js';
+import { forgetEarlierRuns, retireInstance, startInstance } from './app/instances.js';
 import { createSecretBox } from './app/secret-box.js';
 import type { Config } from './config.js';
 import { buildApp } from './http/app.js';
@@ -16,6 +17,7 @@ import { defaultProcessors } from './processors.js';
 import { VERSION } from './version.js';
 import { startCheckoutSessionExpiry } from './workers/checkout-session-expiry.js';
 import { startIdempotencyReaper } from './workers/idempotency-reaper.js';
+import { startInstanceHeartbeat } from './workers/instance-heartbeat.js';
 import { startSettlementWorker } from './workers/settlement.js';
 import { startWebhookDeliveryWorker } from './workers/webhook-delivery.js';
 
@@ -59,9 +61,25 @@ export async function startServer(
     }
   }
   const deps: Deps = { db: database.db, clock: systemClock };
+  // This process holds the embedded database's lock: any other instance recorded there
+  // is an earlier run that was killed, and what it left in flight is free at once.
+  if (database.kind === 'pglite') await forgetEarlierRuns(database.db);
+  const instance = await startInstance(database.db, config.heartbeatIntervalMs);
+  const heartbeat = startInstanceHeartbeat(database.db, instance, {
+    intervalMs: config.heartbeatIntervalMs,
+    logger,
+  });
   const secretBox = config.encryptionKey ? createSecretBox(config.encryptionKey) : null;
-  const processors = defaultProcessors(database.db, secretBox);
+  const processors = defaultProcessors(
+    database.db,
+    secretBox,
+    {},
+    {
+      latencyMs: config.sandboxLatencyMs,
+    },
+  );
   const app = await buildApp({
+    idempotency: { ownerInstanceId: instance.id },
     processors,
     encryptionKey: config.encryptionKey,
     deps,
@@ -107,6 +125,8 @@ export async function startServer(
       await settlement.stop();
       await webhooks.stop(); // attempts in flight finish and are recorded
       await webhookTransport.close();
+      await heartbeat.stop();
+      await retireInstance(database.db, instance); // nothing of ours is in flight any more
       await database.close();
     })();
     return stopping;

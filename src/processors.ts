@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './adapters/db/schema.js';
-import { createSandboxProcessor } from './adapters/processors/sandbox.js';
+import { createSandboxProcessor, type SandboxOptions } from './adapters/processors/sandbox.js';
 import {
   createStripeClient,
   createStripeProcessor,
@@ -15,11 +15,12 @@ export function defaultProcessors(
   db: Kysely<Database>,
   secretBox: SecretBox | null,
   stripe: StripeClientOptions = {},
+  sandbox: SandboxOptions = {},
 ): Processors {
   return accountProcessors({
     db,
     secretBox,
-    sandbox: createSandboxProcessor(),
+    sandbox: createSandboxProcessor(sandbox),
     stripe: (secretKey) => createStripeProcessor(createStripeClient(secretKey, stripe)),
   });
 }

@@ -4,16 +4,19 @@ import { type DatabaseHandle, migrateToLatest, openDatabase } from '../src/adapt
 import { createHttpTransport } from '../src/adapters/webhooks/http-transport.js';
 import { systemResolver } from '../src/adapters/webhooks/system-resolver.js';
 import type { Deps } from '../src/app/deps.js';
+import { type Instance, startInstance } from '../src/app/instances.js';
 import { createSecretBox } from '../src/app/secret-box.js';
 import { type AppOptions, buildApp } from '../src/http/app.js';
 import { type Clock, systemClock } from '../src/ports/clock.js';
 import type { HostResolver } from '../src/ports/host-resolver.js';
+import { startInstanceHeartbeat } from '../src/workers/instance-heartbeat.js';
 import type { Worker } from '../src/workers/periodic.js';
 import { startWebhookDeliveryWorker } from '../src/workers/webhook-delivery.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
 let shared: Promise<DatabaseHandle> | undefined;
+let sharedInstance: Promise<Instance> | undefined;
 
 /**
  * The database of this test worker: PostgreSQL when DATABASE_URL is set,
@@ -28,6 +31,18 @@ export function testDatabase(): Promise<DatabaseHandle> {
   return shared;
 }
 
+/** This test worker as a running instance, kept alive for as long as the worker runs. */
+export function testInstance(): Promise<Instance> {
+  sharedInstance ??= (async () => {
+    const { db } = await testDatabase();
+    // A long lease: a loaded machine must not make a test's own requests look abandoned.
+    const instance = await startInstance(db, 10_000);
+    startInstanceHeartbeat(db, instance, { intervalMs: 10_000 });
+    return instance;
+  })();
+  return sharedInstance;
+}
+
 export interface TestServer {
   readonly url: string;
   readonly app: FastifyInstance;
@@ -39,7 +54,9 @@ export interface TestServer {
 export async function startTestServer(options: Partial<AppOptions> = {}): Promise<TestServer> {
   const handle = await testDatabase();
   const deps: Deps = { db: handle.db, clock: systemClock, ...options.deps };
-  const app = await buildApp({ adminToken: ADMIN_TOKEN, ...options, deps });
+  const { id } = await testInstance();
+  const idempotency = { ownerInstanceId: id, ...options.idempotency };
+  const app = await buildApp({ adminToken: ADMIN_TOKEN, ...options, idempotency, deps });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, app, deps, close: () => app.close() };

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type {
-  InsertQueryNode,
-  KyselyPlugin,
-  PluginTransformQueryArgs,
-  PluginTransformResultArgs,
-  QueryResult,
-  RootOperationNode,
-  UnknownRow,
+import {
+  type InsertQueryNode,
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryResult,
+  type RootOperationNode,
+  sql,
+  type UnknownRow,
 } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -15,6 +16,7 @@ import {
   releaseIdempotencyKey,
   selectIdempotencyKey,
 } from '../src/adapters/db/repos/idempotency-repo.js';
+import { retireInstance, startInstance } from '../src/app/instances.js';
 import type { Clock } from '../src/ports/clock.js';
 import { systemClock } from '../src/ports/clock.js';
 import { reapExpiredIdempotencyKeys } from '../src/workers/idempotency-reaper.js';
@@ -26,6 +28,7 @@ import {
   type TestResponse,
   type TestServer,
   testDatabase,
+  testInstance,
 } from './harness.js';
 
 const HOUR = 60 * 60 * 1000;
@@ -118,6 +121,25 @@ function fingerprint(method: string, path: string, body: Record<string, unknown>
   return createHash('sha256')
     .update(`${method} ${path}\n${canonicalJson(body)}`)
     .digest('hex');
+}
+
+/** A customer request's record left in flight: `key` claimed at `lockedAt` by `owner`. */
+function inFlightCustomer(
+  target: TestServer,
+  account: TestAccount,
+  key: string,
+  body: Record<string, unknown>,
+  owner: string | null,
+  lockedAt = new Date(),
+): Promise<boolean> {
+  return insertIdempotencyKey(target.deps.db, {
+    tenant: { accountId: account.accountId, mode: 'test' },
+    key,
+    fingerprint: fingerprint('POST', '/v1/customers', body),
+    now: lockedAt,
+    expiresAt: new Date(lockedAt.getTime() + DAY),
+    ownerInstanceId: owner,
+  });
 }
 
 async function customerIds(target: TestServer, accountId: string): Promise<string[]> {
@@ -499,14 +521,8 @@ describe('in flight', () => {
     try {
       const account = await createTestAccount(quick);
       const body = { customer: { name: 'Direct' } };
-      const now = new Date();
-      const inserted = await insertIdempotencyKey(quick.deps.db, {
-        tenant: { accountId: account.accountId, mode: 'test' },
-        key: 'direct',
-        fingerprint: fingerprint('POST', '/v1/customers', body),
-        now,
-        expiresAt: new Date(now.getTime() + DAY),
-      });
+      const owner = (await testInstance()).id;
+      const inserted = await inFlightCustomer(quick, account, 'direct', body, owner);
       expect(inserted).toBe(true);
       const res = await postCustomer(quick, account, body, 'direct');
       expect(res.status).toBe(409);
@@ -526,6 +542,7 @@ describe('in flight', () => {
       fingerprint: 'f'.repeat(64),
       now,
       expiresAt: new Date(now.getTime() + DAY),
+      ownerInstanceId: (await testInstance()).id,
     });
     const res = await postCustomer(server, account, { customer: {} }, 'other-request');
     expect(res.status).toBe(422);
@@ -533,18 +550,64 @@ describe('in flight', () => {
     expect(await customerIds(server, account.accountId)).toEqual([]);
   });
 
-  it('re-runs a request whose in-flight record was abandoned more than 5 minutes ago', async () => {
+  it('re-runs at once a request whose instance died (its lease ran out, or it is gone)', async () => {
+    const account = await createTestAccount(server);
+    const tenant = { accountId: account.accountId, mode: 'test' } as const;
+    const dead = await startInstance(server.deps.db, 1000);
+    // Its lease ends, by the database's clock, as if it had stopped beating.
+    await sql`update flint_instances set alive_until = now() - interval '1 second' where id = ${dead.id}`.execute(
+      server.deps.db,
+    );
+    const owners = { 'lease-ran-out': dead.id, 'owner-gone': 'inst_never_registered' };
+    for (const [key, ownerInstanceId] of Object.entries(owners)) {
+      const body = { customer: { name: key } };
+      await inFlightCustomer(server, account, key, body, ownerInstanceId);
+      const res = await postCustomer(server, account, body, key);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('idempotent-replayed')).toBeNull();
+      const row = await selectIdempotencyKey(server.deps.db, tenant, key);
+      expect(row?.state).toBe('completed');
+      expect(row?.owner_instance_id).toBe((await testInstance()).id);
+      expect(row?.response_body).toBe(res.text);
+      const replay = await postCustomer(server, account, body, key);
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      expect(replay.text).toBe(res.text);
+    }
+    expect(await customerIds(server, account.accountId)).toHaveLength(2);
+  });
+
+  it('does not re-run a request whose instance is alive, however old its record', async () => {
+    const quick = await startTestServer({ idempotency: { waitMs: 100 } });
+    const other = await startInstance(quick.deps.db, 60_000);
+    try {
+      const account = await createTestAccount(quick);
+      const body = { customer: { name: 'Still running elsewhere' } };
+      const lockedAt = new Date(Date.now() - 6 * HOUR);
+      await inFlightCustomer(quick, account, 'alive-owner', body, other.id, lockedAt);
+      const res = await postCustomer(quick, account, body, 'alive-owner');
+      expect(res.status).toBe(409);
+      expect(res.body.error).toMatchObject({ type: 'conflict', code: 'idempotency_key_in_use' });
+      expect(await customerIds(quick, account.accountId)).toEqual([]);
+
+      // It stops cleanly: its record is free for the retry at once.
+      await retireInstance(quick.deps.db, other);
+      const retry = await postCustomer(quick, account, body, 'alive-owner');
+      expect(retry.status).toBe(200);
+      expect(await customerIds(quick, account.accountId)).toEqual([
+        retry.body.customer.customer_id,
+      ]);
+    } finally {
+      await retireInstance(quick.deps.db, other);
+      await quick.close();
+    }
+  });
+
+  it('re-runs a record naming no instance (written before instances) after 5 minutes', async () => {
     const account = await createTestAccount(server);
     const body = { customer: { name: 'Abandoned' } };
     const lockedAt = new Date(Date.now() - 5 * 60 * 1000 - 1000);
     const tenant = { accountId: account.accountId, mode: 'test' } as const;
-    await insertIdempotencyKey(server.deps.db, {
-      tenant,
-      key: 'abandoned',
-      fingerprint: fingerprint('POST', '/v1/customers', body),
-      now: lockedAt,
-      expiresAt: new Date(lockedAt.getTime() + DAY),
-    });
+    await inFlightCustomer(server, account, 'abandoned', body, null, lockedAt);
     const res = await postCustomer(server, account, body, 'abandoned');
     expect(res.status).toBe(200);
     expect(res.headers.get('idempotent-replayed')).toBeNull();
@@ -558,19 +621,13 @@ describe('in flight', () => {
     expect(replay.text).toBe(res.text);
   });
 
-  it('does not re-run an in-flight record locked less than 5 minutes ago', async () => {
+  it('does not re-run a record naming no instance locked less than 5 minutes ago', async () => {
     const quick = await startTestServer({ idempotency: { waitMs: 100 } });
     try {
       const account = await createTestAccount(quick);
       const body = { customer: { name: 'Recent' } };
       const lockedAt = new Date(Date.now() - 4 * 60 * 1000);
-      await insertIdempotencyKey(quick.deps.db, {
-        tenant: { accountId: account.accountId, mode: 'test' },
-        key: 'recent',
-        fingerprint: fingerprint('POST', '/v1/customers', body),
-        now: lockedAt,
-        expiresAt: new Date(lockedAt.getTime() + DAY),
-      });
+      await inFlightCustomer(quick, account, 'recent', body, null, lockedAt);
       const res = await postCustomer(quick, account, body, 'recent');
       expect(res.status).toBe(409);
       expect(await customerIds(quick, account.accountId)).toEqual([]);
@@ -646,6 +703,7 @@ describe('failures', () => {
       fingerprint: 'a'.repeat(64),
       now,
       expiresAt: new Date(now.getTime() + DAY),
+      ownerInstanceId: (await testInstance()).id,
     });
     await releaseIdempotencyKey(server.deps.db, tenant, 'release-me');
     expect(await selectIdempotencyKey(server.deps.db, tenant, 'release-me')).toBeUndefined();

@@ -1,81 +1,26 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import pg from 'pg';
 import { afterAll, expect, it } from 'vitest';
-import { openDatabase } from '../src/adapters/db/database.js';
+import {
+  exitOf,
+  flintEnvironment,
+  inFlintDatabase,
+  migrateFlint,
+  startFlint,
+  stopFlint,
+} from './flint-process.js';
 import { type Receiver, startReceiver, waitFor } from './webhook-receiver.js';
 
-// The real `flint serve` (bin/flint.js → dist, built by `npm test`'s pretest step).
-const FLINT = join(import.meta.dirname, '..', 'bin', 'flint.js');
 const ADMIN = `adm_${randomBytes(12).toString('hex')}`;
-const dirs: string[] = [];
-const databases: string[] = [];
+const disposals: (() => Promise<void>)[] = [];
 let receiver: Receiver | undefined;
 let child: ChildProcess | undefined;
 
 afterAll(async () => {
   child?.kill('SIGKILL');
   await receiver?.close();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  for (const name of databases) await adminQuery(`drop database if exists "${name}" with (force)`);
+  for (const dispose of disposals) await dispose();
 });
-
-async function adminQuery(statement: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await admin.connect();
-  try {
-    await admin.query(statement);
-  } finally {
-    await admin.end();
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-/** Its own database: the server's worker must not meet other test files' deliveries. */
-async function dedicatedDatabase(): Promise<{ DATABASE_URL: string; FLINT_DATA_DIR: string }> {
-  const shared = process.env.DATABASE_URL;
-  if (!shared) {
-    const dir = mkdtempSync(join(tmpdir(), 'flint-crash-'));
-    dirs.push(dir);
-    return { DATABASE_URL: '', FLINT_DATA_DIR: dir };
-  }
-  const url = new URL(shared);
-  const name = `${url.pathname.slice(1)}_webhook_crash`;
-  await adminQuery(`drop database if exists "${name}" with (force)`);
-  await adminQuery(`create database "${name}"`);
-  databases.push(name);
-  url.pathname = `/${name}`;
-  return { DATABASE_URL: url.toString(), FLINT_DATA_DIR: '' };
-}
-
-async function startFlint(env: NodeJS.ProcessEnv, base: string): Promise<ChildProcess> {
-  const started = spawn(process.execPath, [FLINT, 'serve'], { env, stdio: 'ignore' });
-  await waitFor(
-    'flint serve',
-    async () => {
-      if (started.exitCode !== null) throw new Error(`flint serve exited with ${started.exitCode}`);
-      return fetch(`${base}/readyz`).then(
-        (res) => res.ok,
-        () => false,
-      );
-    },
-    60_000,
-  );
-  return started;
-}
 
 async function call(base: string, key: string, path: string, body: unknown): Promise<any> {
   const res = await fetch(`${base}${path}`, {
@@ -86,11 +31,6 @@ async function call(base: string, key: string, path: string, body: unknown): Pro
   });
   if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
   return res.json();
-}
-
-function exitOf(process: ChildProcess): Promise<void> {
-  if (process.exitCode !== null || process.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => process.once('exit', () => resolve()));
 }
 
 /** How many orders the account has: each has exactly one event, `order.created`. */
@@ -136,25 +76,16 @@ async function burst(
 }
 
 it('loses no event when the server is SIGKILLed in a burst: all are delivered after a restart', async () => {
-  const database = await dedicatedDatabase();
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const env = {
-    ...process.env,
-    ...database,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    FLINT_LOG_LEVEL: 'silent',
-    FLINT_ADMIN_TOKEN: ADMIN,
+  const { env, base, database, dispose } = await flintEnvironment('webhook_crash', ADMIN, {
     FLINT_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-    FLINT_RATE_LIMIT: '100000',
     FLINT_WEBHOOK_RETRY_SCHEDULE: '0,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1',
     FLINT_WEBHOOK_TIMEOUT_MS: '1000',
     FLINT_WEBHOOK_POLL_INTERVAL_MS: '50',
     // Fewer attempts at once than orders come in: a backlog is left when the server dies.
     FLINT_WEBHOOK_CONCURRENCY: '4',
-  };
-  await promisify(execFile)(process.execPath, [FLINT, 'migrate'], { env });
+  });
+  disposals.push(dispose);
+  await migrateFlint(env);
   child = await startFlint(env, base);
 
   receiver = await startReceiver();
@@ -186,17 +117,10 @@ it('loses no event when the server is SIGKILLed in a burst: all are delivered af
   expect(orders).toBeGreaterThanOrEqual(acknowledged.length);
   const received = () => new Set(receiver?.received.map((r) => r.headers['webhook-id']));
   await waitFor('every order delivered', () => received().size >= orders, 90_000);
-  const stopped = child;
-  stopped.kill('SIGTERM');
-  await exitOf(stopped);
-  expect(stopped.exitCode).toBe(0);
+  expect(await stopFlint(child)).toBe(0);
 
-  const handle = await openDatabase({
-    url: database.DATABASE_URL || undefined,
-    dataDir: database.FLINT_DATA_DIR,
-  });
-  try {
-    const events = await handle.db
+  await inFlintDatabase(database, async (db) => {
+    const events = await db
       .selectFrom('events')
       .select(['id', 'object_id'])
       .where('account_id', '=', accountId)
@@ -210,7 +134,5 @@ it('loses no event when the server is SIGKILLed in a burst: all are delivered af
     // The restart had work to do: events committed before the kill, not yet delivered.
     expect(receivedBeforeRestart.size).toBeGreaterThan(0);
     expect(receivedBeforeRestart.size).toBeLessThan(first.acknowledged.length);
-  } finally {
-    await handle.close();
-  }
+  });
 }, 240_000);

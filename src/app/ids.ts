@@ -24,7 +24,8 @@ export type IdPrefix =
   | 'wdl'
   | 'app'
   | 'cu'
-  | 'req';
+  | 'req'
+  | 'inst';
 
 /** A new prefixed, time-sortable, lowercase id (TypeID), e.g. `cus_01kbjcmbt5mhsmaggfqc1a4rns`. */
 export function newId(prefix: IdPrefix): string {

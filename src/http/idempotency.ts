@@ -19,14 +19,21 @@ export interface IdempotencyOptions {
   readonly retentionMs: number;
   /** How long a duplicate waits for the first request to finish before it gets a 409. */
   readonly waitMs: number;
-  /** An in-flight record older than this was abandoned (the process died) and may be re-run. */
-  readonly abandonAfterMs: number;
+  /**
+   * The instance (`src/app/instances.ts`) this server's claims name: a record in flight is
+   * abandoned, and re-run by a retry, as soon as its instance is dead. Null: claims name
+   * none, and are abandoned only after `ownerlessAbandonAfterMs`.
+   */
+  readonly ownerInstanceId: string | null;
+  /** When a record naming no instance (one written before instances existed) was abandoned. */
+  readonly ownerlessAbandonAfterMs: number;
 }
 
 export const DEFAULT_IDEMPOTENCY: IdempotencyOptions = {
   retentionMs: 24 * 60 * 60 * 1000,
   waitMs: 5_000,
-  abandonAfterMs: 5 * 60 * 1000,
+  ownerInstanceId: null,
+  ownerlessAbandonAfterMs: 5 * 60 * 1000,
 };
 
 declare module 'fastify' {
@@ -110,15 +117,16 @@ async function claimKey(
       fingerprint,
       now,
       expiresAt: new Date(now.getTime() + options.retentionMs),
+      ownerInstanceId: options.ownerInstanceId,
     };
     if (await insertIdempotencyKey(deps.db, claim)) return { kind: 'claimed' };
-    const row = await selectIdempotencyKey(deps.db, tenant, key);
+    const ownerlessBefore = new Date(now.getTime() - options.ownerlessAbandonAfterMs);
+    const row = await selectIdempotencyKey(deps.db, tenant, key, ownerlessBefore);
     if (!row) continue; // released between our insert and select: try again
-    const abandonedBefore = new Date(now.getTime() - options.abandonAfterMs);
-    const reusable =
-      row.expires_at <= now || (row.state === 'in_flight' && row.locked_at < abandonedBefore);
-    if (reusable) {
-      if (await reclaimIdempotencyKey(deps.db, claim, abandonedBefore)) return { kind: 'claimed' };
+    if (row.expires_at <= now || row.abandoned) {
+      // Expired, or its process died: the retry runs the request again, which resumes a payment or
+      // refund the dead one started (by its request key) instead of starting another.
+      if (await reclaimIdempotencyKey(deps.db, claim, ownerlessBefore)) return { kind: 'claimed' };
       continue;
     }
     if (row.fingerprint !== fingerprint) return { kind: 'mismatch' };
@@ -154,7 +162,8 @@ function replay(reply: FastifyReply, row: IdempotencyKeyRow): FastifyReply {
  * Idempotency for POST and PATCH (PRODUCT.md §1): the first response for a key is
  * stored and replayed byte for byte; a different body is a 422; a duplicate that
  * arrives while the first still runs waits for it, then gets a 409 if it is still
- * running; a 500 releases the key so that a retry can run. Fields a route marks as
+ * running; a 500 releases the key so that a retry can run, and so does the death of
+ * the instance that ran it (a crash). Fields a route marks as
  * `secretFields` are left out of the stored response.
  */
 export function registerIdempotency(

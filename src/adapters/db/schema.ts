@@ -64,6 +64,16 @@ export interface IdempotencyKeysTable {
   created_at: Timestamp;
   locked_at: Timestamp;
   expires_at: Timestamp;
+  /** The instance running the request while in flight (`flint_instances`). */
+  owner_instance_id: string | null;
+}
+
+/** A running Flint process; its times come from the database's clock (`now()`). */
+export interface FlintInstancesTable {
+  id: string;
+  started_at: ColumnType<Date, Date | undefined, never>;
+  heartbeat_at: ColumnType<Date, Date | undefined, Date>;
+  alive_until: Timestamp;
 }
 
 type Nullable<T> = ColumnType<T | null, T | null, T | null>;
@@ -349,6 +359,7 @@ export interface Database {
   api_keys: ApiKeysTable;
   customers: CustomersTable;
   idempotency_keys: IdempotencyKeysTable;
+  flint_instances: FlintInstancesTable;
   settings: SettingsTable;
   products: ProductsTable;
   prices: PricesTable;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type {
   CancelRefundRequest,
   ChargeOutcome,
@@ -42,10 +43,19 @@ export function sandboxReference(key: string): string {
   return digits.slice(0, 23);
 }
 
-export function createSandboxProcessor(): PaymentProcessor {
+export interface SandboxOptions {
+  /** How long each charge and refund takes, like a real processor's round trip (0: none). */
+  readonly latencyMs?: number | undefined;
+}
+
+export function createSandboxProcessor(options: SandboxOptions = {}): PaymentProcessor {
+  const latency = async () => {
+    if (options.latencyMs) await sleep(options.latencyMs);
+  };
   return {
     name: 'sandbox',
     async charge(request: ChargeRequest): Promise<ChargeOutcome> {
+      await latency();
       const paymentId = sandboxId('pi', request.idempotencyKey);
       const decline = DECLINES[request.paymentSourceToken];
       if (decline) {
@@ -98,6 +108,7 @@ export function createSandboxProcessor(): PaymentProcessor {
     // settlement worker for tok_refundFail, moves them on); any other succeeds at once
     // with an acquirer reference number.
     async refund(request: RefundRequest): Promise<RefundOutcome> {
+      await latency();
       const processorRefundId = sandboxId('re', request.idempotencyKey);
       if (
         request.paymentSource === 'tok_refundPending' ||

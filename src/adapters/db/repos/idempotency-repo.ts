@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import type { Tenant } from '../../../domain/tenant.js';
 import type { Database, IdempotencyKeyRow } from '../schema.js';
 
@@ -16,6 +16,30 @@ export interface Claim {
   readonly fingerprint: string;
   readonly now: Date;
   readonly expiresAt: Date;
+  /** The instance that runs the request (`flint_instances`); null for none (timer only). */
+  readonly ownerInstanceId: string | null;
+}
+
+/** Whether the instance that claimed a key still lives, by the database's clock. */
+function ownerAlive(eb: ExpressionBuilder<Database, 'idempotency_keys'>) {
+  return eb.exists(
+    eb
+      .selectFrom('flint_instances')
+      .select('flint_instances.id')
+      .whereRef('flint_instances.id', '=', 'idempotency_keys.owner_instance_id')
+      .where('flint_instances.alive_until', '>', sql<Date>`now()`),
+  );
+}
+
+/** An in-flight record whose request nobody runs any more, so a retry may run it. */
+function abandoned(eb: ExpressionBuilder<Database, 'idempotency_keys'>, ownerlessBefore: Date) {
+  return eb.and([
+    eb('state', '=', 'in_flight'),
+    eb.or([
+      eb.and([eb('owner_instance_id', 'is not', null), eb.not(ownerAlive(eb))]),
+      eb.and([eb('owner_instance_id', 'is', null), eb('locked_at', '<', ownerlessBefore)]),
+    ]),
+  ]);
 }
 
 /** Inserts an in-flight record; false when the key already has one. */
@@ -31,6 +55,7 @@ export async function insertIdempotencyKey(db: Kysely<Database>, claim: Claim): 
       created_at: claim.now,
       locked_at: claim.now,
       expires_at: claim.expiresAt,
+      owner_instance_id: claim.ownerInstanceId,
     })
     .onConflict((oc) => oc.columns(['account_id', 'mode', 'key']).doNothing())
     .returning('key')
@@ -39,13 +64,14 @@ export async function insertIdempotencyKey(db: Kysely<Database>, claim: Claim): 
 }
 
 /**
- * Re-claims a record that expired, or whose request was abandoned in flight
- * (locked before `abandonedBefore`); false when someone else holds it.
+ * Re-claims a record that expired, or whose request was abandoned in flight: its owner
+ * instance is dead, or, for a record that names none, it was locked before
+ * `ownerlessBefore`. False when someone else holds it.
  */
 export async function reclaimIdempotencyKey(
   db: Kysely<Database>,
   claim: Claim,
-  abandonedBefore: Date,
+  ownerlessBefore: Date,
 ): Promise<boolean> {
   const { key, tenant } = claim;
   const updated = await db
@@ -58,29 +84,28 @@ export async function reclaimIdempotencyKey(
       created_at: claim.now,
       locked_at: claim.now,
       expires_at: claim.expiresAt,
+      owner_instance_id: claim.ownerInstanceId,
     })
     .where('account_id', '=', tenant.accountId)
     .where('mode', '=', tenant.mode)
     .where('key', '=', key)
-    .where((eb) =>
-      eb.or([
-        eb('expires_at', '<=', claim.now),
-        eb.and([eb('state', '=', 'in_flight'), eb('locked_at', '<', abandonedBefore)]),
-      ]),
-    )
+    .where((eb) => eb.or([eb('expires_at', '<=', claim.now), abandoned(eb, ownerlessBefore)]))
     .returning('key')
     .executeTakeFirst();
   return updated !== undefined;
 }
 
+/** A key's record, and whether the request it records was abandoned in flight. */
 export async function selectIdempotencyKey(
   db: Kysely<Database>,
   tenant: Tenant,
   key: string,
-): Promise<IdempotencyKeyRow | undefined> {
+  ownerlessBefore = new Date(0),
+): Promise<(IdempotencyKeyRow & { abandoned: boolean }) | undefined> {
   return db
     .selectFrom('idempotency_keys')
     .selectAll()
+    .select((eb) => abandoned(eb, ownerlessBefore).$castTo<boolean>().as('abandoned'))
     .where('account_id', '=', tenant.accountId)
     .where('mode', '=', tenant.mode)
     .where('key', '=', key)
