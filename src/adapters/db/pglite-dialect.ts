@@ -12,9 +12,10 @@ import {
 } from 'kysely';
 
 /**
- * Kysely over PGlite. PGlite is one session, so the driver hands its one connection to one
- * caller at a time (a transaction holds it from `begin` to `commit`), like Kysely's own
- * SQLite driver. Kysely 0.29 ships such a dialect but needs Node 22; 0.28 runs on Node 20.
+ * Kysely over PGlite. PGlite is one session, so its statements run one after another, in
+ * the order they were sent, and a transaction has it to itself from `begin` to `commit`:
+ * a statement outside it waits for its end (as one would wait for a pool's connection).
+ * Kysely 0.29 ships such a dialect but needs Node 22; 0.28 runs on Node 20.
  */
 export class PgliteDialect implements Dialect {
   readonly #pglite: PGlite;
@@ -47,65 +48,98 @@ class PgliteAdapter extends PostgresAdapter {
 }
 
 class PgliteDriver implements Driver {
-  readonly #connection: PgliteConnection;
-  #held: Promise<void> | undefined;
-  #release: (() => void) | undefined;
+  readonly #pglite: PGlite;
+  /** Every statement, in the order sent. */
+  #statements: Promise<unknown> = Promise.resolve();
+  /** The transaction running now, if any: resolves at its end. */
+  #transaction: Promise<void> | undefined;
+  #endTransaction: (() => void) | undefined;
 
   constructor(pglite: PGlite) {
-    this.#connection = new PgliteConnection(pglite);
+    this.#pglite = pglite;
   }
 
   async init(): Promise<void> {
-    await this.#connection.pglite.waitReady;
+    await this.#pglite.waitReady;
+  }
+
+  /** Queued at once (no await between the check and the queueing): order is kept. */
+  #send<R>(sql: string, parameters: readonly unknown[]): Promise<QueryResult<R>> {
+    const result = this.#statements.then(async () => {
+      const { affectedRows, rows } = await this.#pglite.query<R>(sql, [...parameters], {
+        rowMode: 'object',
+      });
+      return {
+        ...(affectedRows != null ? { numAffectedRows: BigInt(affectedRows) } : {}),
+        rows: rows ?? [],
+      };
+    });
+    this.#statements = result.catch(() => {});
+    return result;
+  }
+
+  async execute<R>(
+    connection: PgliteConnection,
+    sql: string,
+    parameters: readonly unknown[],
+  ): Promise<QueryResult<R>> {
+    while (this.#transaction && !connection.inTransaction) await this.#transaction;
+    return this.#send<R>(sql, parameters);
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    while (this.#held) await this.#held;
-    this.#held = new Promise((resolve) => {
-      this.#release = resolve;
-    });
-    return this.#connection;
+    return new PgliteConnection(this);
   }
 
-  async releaseConnection(): Promise<void> {
-    const release = this.#release;
-    this.#held = undefined;
-    this.#release = undefined;
-    release?.();
-  }
+  async releaseConnection(): Promise<void> {}
 
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await (connection as PgliteConnection).run('begin');
+    while (this.#transaction) await this.#transaction;
+    this.#transaction = new Promise((resolve) => {
+      this.#endTransaction = resolve;
+    });
+    (connection as PgliteConnection).inTransaction = true;
+    await this.#finishing(connection, 'begin', false);
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    await (connection as PgliteConnection).run('commit');
+    await this.#finishing(connection, 'commit', true);
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    await (connection as PgliteConnection).run('rollback');
+    await this.#finishing(connection, 'rollback', true);
+  }
+
+  /** Runs a transaction's statement; its end (or a failed begin) lets the others run. */
+  async #finishing(connection: DatabaseConnection, sql: string, ends: boolean): Promise<void> {
+    let failed = true;
+    try {
+      await this.#send(sql, []);
+      failed = false;
+    } finally {
+      if (ends || failed) {
+        (connection as PgliteConnection).inTransaction = false;
+        const end = this.#endTransaction;
+        this.#transaction = undefined;
+        this.#endTransaction = undefined;
+        end?.();
+      }
+    }
   }
 
   async destroy(): Promise<void> {
-    if (!this.#connection.pglite.closed) await this.#connection.pglite.close();
+    if (!this.#pglite.closed) await this.#pglite.close();
   }
 }
 
+/** One caller's handle: statements go through the driver, which orders them. */
 class PgliteConnection implements DatabaseConnection {
-  constructor(readonly pglite: PGlite) {}
+  inTransaction = false;
 
-  async run(statement: string): Promise<void> {
-    await this.pglite.query(statement);
-  }
+  constructor(private readonly driver: PgliteDriver) {}
 
-  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    const { affectedRows, rows } = await this.pglite.query<R>(query.sql, [...query.parameters], {
-      rowMode: 'object',
-    });
-    return {
-      ...(affectedRows != null ? { numAffectedRows: BigInt(affectedRows) } : {}),
-      rows: rows ?? [],
-    };
+  executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    return this.driver.execute<R>(this, query.sql, query.parameters);
   }
 
   // biome-ignore lint/correctness/useYield: PGlite has no cursors to stream from
