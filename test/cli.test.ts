@@ -1,59 +1,17 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
-
-// The real `flint` binary (bin/flint.js → dist, built by `npm test`'s pretest step).
-const FLINT = join(import.meta.dirname, '..', 'bin', 'flint.js');
-const run = promisify(execFile);
-const dirs: string[] = [];
-const env = { ...process.env, DATABASE_URL: '', FLINT_LOG_LEVEL: 'warn', FLINT_ADMIN_TOKEN: '' };
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'flint-cli-'));
-  dirs.push(dir);
-  return dir;
-}
-
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-/** Starts `flint dev` and resolves once its banner is printed. */
-function startDev(dataDir: string): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, [FLINT, 'dev', '--data-dir', dataDir, '--port', '0'], {
-    env,
-  });
-  let out = '';
-  child.stdout?.on('data', (chunk) => {
-    out += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    out += chunk;
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`flint dev did not start:\n${out}`)), 40_000);
-    child.stdout?.on('data', () => {
-      if (out.includes('Admin token')) {
-        clearTimeout(timer);
-        resolve({ child, output: () => out });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`flint dev exited with ${code}:\n${out}`)));
-  });
-}
-
-function field(output: string, label: string): string {
-  const match = new RegExp(`${label}\\s+(\\S+)`).exec(output);
-  if (!match?.[1]) throw new Error(`no ${label} in:\n${output}`);
-  return match[1];
-}
-
-function exitOf(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-}
+import { describe, expect, it } from 'vitest';
+import {
+  env,
+  exitOf,
+  FLINT,
+  field,
+  quickStartOrder,
+  run,
+  startDev,
+  tempDir,
+} from './flint-process.js';
 
 describe('flint CLI', () => {
   it('dev creates a dev account on first start, serves it, and stops cleanly on SIGTERM', async () => {
@@ -75,23 +33,9 @@ describe('flint CLI', () => {
     const { customer } = (await created.json()) as { customer: { customer_id: string } };
 
     // The dev account starts with a default exclusive 8 % rate: the seed walkthrough needs no setup.
-    const order = await fetch(`${url}/v1/orders`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        order: {
-          line_items: [
-            { name: 'Pro Plan - Annual', quantity: 1, unit_price_money: { amount: 9900 } },
-            { name: 'Priority Support Add-on', quantity: 1, unit_price_money: { amount: 2900 } },
-          ],
-        },
-      }),
-    });
-    const { order: created2 } = (await order.json()) as {
-      order: { net_amounts: Record<string, { amount: number }> };
-    };
-    expect(created2.net_amounts.tax_money?.amount).toBe(1024);
-    expect(created2.net_amounts.total_money?.amount).toBe(13824);
+    const amounts = await quickStartOrder(url, key);
+    expect(amounts.tax_money?.amount).toBe(1024);
+    expect(amounts.total_money?.amount).toBe(13824);
 
     // Secrets can be stored without configuring a key: dev keeps its own in the data dir.
     const endpoint = await fetch(`${url}/v1/webhook_endpoints`, {
@@ -163,7 +107,7 @@ describe('flint CLI', () => {
     const stopped = exitOf(second.child);
     second.child.kill('SIGTERM');
     expect(await stopped).toBe(0);
-  }, 90_000);
+  }, 400_000);
 
   it('migrate, accounts create, keys create; serve refuses an unmigrated database', async () => {
     const dataDir = tempDir();
@@ -287,7 +231,7 @@ describe('flint CLI', () => {
     const stopped = exitOf(server);
     server.kill('SIGTERM');
     expect(await stopped).toBe(0);
-  }, 120_000);
+  }, 400_000);
 
   it('rejects unknown commands and bad flags with usage errors', async () => {
     const fails = (args: string[]) =>
@@ -334,5 +278,5 @@ describe('flint CLI', () => {
     const none = await fails(['dev', '--print-keys', '--data-dir', tempDir()]);
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('flint dev');
-  });
+  }, 200_000);
 });
