@@ -50,7 +50,7 @@ describe('flint CLI', () => {
 
     // The console's owner is invited on first start: the printed link sets their password.
     const consoleLine = field(first.output(), 'Console');
-    const invite = /set the password at (\S+)\)/.exec(first.output())?.[1] ?? '';
+    const invite = /set the password at (\S+)/.exec(first.output())?.[1] ?? '';
     expect(consoleLine).toBe(`${url}/console`);
     expect(first.output()).toContain('owner dev@flint.local');
     const invitePage = await fetch(invite);
