@@ -1,4 +1,4 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import {
   type DatabaseHandle,
   migrateToLatest,
@@ -47,9 +47,14 @@ export function openConfiguredDatabase(config: Config): Promise<DatabaseHandle> 
  */
 export async function startServer(
   config: Config,
-  options: { readonly migrate: boolean; readonly database?: DatabaseHandle },
+  options: {
+    readonly migrate: boolean;
+    readonly database?: DatabaseHandle;
+    /** Where log lines go (default stdout); `flint dev` shortens them for a terminal. */
+    readonly logStream?: DestinationStream;
+  },
 ): Promise<RunningServer> {
-  const logger = pino({ level: config.logLevel, base: { service: 'flint' } });
+  const logger = pino({ level: config.logLevel, base: { service: 'flint' } }, options.logStream);
   const database = options.database ?? (await openConfiguredDatabase(config));
   if (options.migrate) {
     await migrateToLatest(database.db);

@@ -1,5 +1,4 @@
-import { sql } from 'kysely';
-import { Migrator } from 'kysely/migration';
+import { Migrator, sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { migrateToLatest, openDatabase } from '../src/adapters/db/database.js';
 import { migrationProvider } from '../src/adapters/db/migrations/index.js';

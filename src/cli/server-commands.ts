@@ -3,17 +3,24 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { migrateToLatest } from '../adapters/db/database.js';
 import { selectAccountById } from '../adapters/db/repos/accounts-repo.js';
-import { insertApiKey } from '../adapters/db/repos/api-keys-repo.js';
-import { mintApiKey } from '../app/api-keys.js';
+import { insertApiKey, selectActiveApiKeyByHash } from '../adapters/db/repos/api-keys-repo.js';
+import type { ApiKeyRow } from '../adapters/db/schema.js';
+import { listApiKeys, mintApiKey, revokeApiKey } from '../app/api-keys.js';
+import { userOfInvite } from '../app/console-users.js';
 import { createAccount } from '../app/create-account.js';
+import type { Deps } from '../app/deps.js';
 import { DEV_CONSOLE_OWNER, ensureDevAccount } from '../app/dev-account.js';
 import { unwrapOrThrow } from '../app/result.js';
 import { parseEncryptionKey } from '../app/secret-box.js';
+import { hashSecretKey } from '../app/secret-keys.js';
 import { type Config, configFromEnv } from '../config.js';
+import type { Mode } from '../domain/tenant.js';
 import { serializeAccount } from '../http/routes/accounts.js';
 import { serializeApiKey } from '../http/routes/api-keys.js';
+import { consoleUserResource, inviteUrl } from '../http/routes/console-users.js';
 import { openConfiguredDatabase, startServer, stopOnSignals } from '../main.js';
 import { systemClock } from '../ports/clock.js';
+import { devLogStream } from './dev-log.js';
 import { UsageError } from './usage-error.js';
 
 // The commands that run the server or open its database: loaded only when one of them
@@ -27,6 +34,8 @@ export interface ServerFlags {
   readonly currency?: string | undefined;
   readonly account?: string | undefined;
   readonly mode?: string | undefined;
+  readonly 'owner-email'?: string | undefined;
+  readonly 'print-keys'?: boolean | undefined;
 }
 
 type Flags = ServerFlags;
@@ -48,22 +57,118 @@ function configWith(flags: Flags, defaults: { port?: number; host?: string } = {
 }
 
 /**
- * The dev server's encryption key when none is configured: made once and kept in the data
- * directory (readable by its owner only), so webhook and Stripe secrets can be stored
- * locally and still be opened after a restart.
+ * A secret `flint dev` makes once and keeps in its data directory (readable by its owner
+ * only), so a restart finds it again: the encryption key (stored Stripe keys and webhook
+ * secrets still open) and the admin token (what was printed keeps working).
  */
-function devEncryptionKey(dataDir: string): Buffer {
-  const file = join(dataDir, 'encryption.key');
+function keptSecret(dataDir: string, name: string, make: () => string): string {
+  const file = join(dataDir, name);
   if (!existsSync(file)) {
     mkdirSync(dataDir, { recursive: true });
-    writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+    writeFileSync(file, `${make()}\n`, { mode: 0o600, flag: 'wx' });
   }
-  return parseEncryptionKey(readFileSync(file, 'utf8'));
+  return readFileSync(file, 'utf8').trim();
+}
+
+function devEncryptionKey(dataDir: string): Buffer {
+  return parseEncryptionKey(
+    keptSecret(dataDir, 'encryption.key', () => randomBytes(32).toString('base64')),
+  );
+}
+
+function devAdminToken(dataDir: string): string {
+  return (
+    process.env.FLINT_ADMIN_TOKEN ||
+    keptSecret(dataDir, 'admin.token', () => `adm_${randomBytes(24).toString('hex')}`)
+  );
+}
+
+/** What `flint dev` prints on every start and `flint dev --print-keys` prints again. */
+interface DevCredentials {
+  readonly account_id: string;
+  readonly test_secret_key: string;
+  /** The console owner's invite, until its password is set. */
+  readonly owner_invite_token: string | null;
+}
+
+const DEV_CREDENTIALS_FILE = 'dev-account.json';
+
+function readDevCredentials(dataDir: string): DevCredentials | null {
+  const file = join(dataDir, DEV_CREDENTIALS_FILE);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as DevCredentials) : null;
+}
+
+function keepDevCredentials(dataDir: string, credentials: DevCredentials): DevCredentials {
+  const file = join(dataDir, DEV_CREDENTIALS_FILE);
+  writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+  return credentials;
+}
+
+/**
+ * The dev account and a working test key of it, the same on every start of a data
+ * directory: kept beside the database (keys are stored hashed, so the database alone
+ * cannot show one again). A kept key that was revoked, or a data directory from before
+ * keys were kept, gets a new one, kept from then on.
+ */
+async function devCredentials(deps: Deps, dataDir: string): Promise<DevCredentials> {
+  const dev = await ensureDevAccount(deps);
+  if (dev.created) {
+    return keepDevCredentials(dataDir, {
+      account_id: dev.accountId,
+      test_secret_key: dev.testSecretKey,
+      owner_invite_token: dev.ownerInviteToken,
+    });
+  }
+  const kept = readDevCredentials(dataDir);
+  const keyWorks =
+    kept?.account_id === dev.accountId &&
+    (await selectActiveApiKeyByHash(deps.db, hashSecretKey(kept.test_secret_key))) !== undefined;
+  const inviteOpen =
+    kept?.owner_invite_token && (await userOfInvite(deps, kept.owner_invite_token)) !== null;
+  if (kept && keyWorks && (inviteOpen || !kept.owner_invite_token)) return kept;
+  let testSecretKey = kept?.test_secret_key ?? '';
+  if (!keyWorks) {
+    const minted = mintApiKey(dev.accountId, 'test', 'flint dev', deps.clock.now());
+    await insertApiKey(deps.db, minted.row);
+    testSecretKey = minted.secret;
+  }
+  return keepDevCredentials(dataDir, {
+    account_id: dev.accountId,
+    test_secret_key: testSecretKey,
+    owner_invite_token: inviteOpen ? (kept?.owner_invite_token ?? null) : null,
+  });
+}
+
+function devBanner(
+  url: string,
+  dataDir: string,
+  credentials: DevCredentials,
+  adminToken: string,
+): string {
+  const invite = credentials.owner_invite_token
+    ? `\n                 owner ${DEV_CONSOLE_OWNER}: set the password at ${inviteUrl(url, credentials.owner_invite_token)}`
+    : `  (owner ${DEV_CONSOLE_OWNER})`;
+  return `
+Flint dev server (embedded database in ${dataDir})
+
+  API            ${url}/v1
+  Reference      ${url}/docs
+  Console        ${url}/console${invite}
+  Dev account    ${credentials.account_id}
+  Test key       ${credentials.test_secret_key}
+  Admin token    ${adminToken}
+
+The same on every start of this data directory; \`flint dev --print-keys\` prints them again.
+Try:  curl -X POST ${url}/v1/customers -H "Authorization: Bearer ${credentials.test_secret_key}" \\
+        -H "Content-Type: application/json" -d '{"customer": {"email": "jo@example.com"}}'
+
+`;
 }
 
 export async function dev(flags: Flags): Promise<void> {
-  const adminToken = process.env.FLINT_ADMIN_TOKEN || `adm_${randomBytes(24).toString('hex')}`;
   const base = configWith(flags, { port: 4242, host: '127.0.0.1' });
+  if (flags['print-keys']) return printDevKeys(base);
+  const adminToken = devAdminToken(base.dataDir);
   // dev is the embedded database by definition, whatever DATABASE_URL says.
   const config: Config = {
     ...base,
@@ -71,33 +176,26 @@ export async function dev(flags: Flags): Promise<void> {
     adminToken,
     encryptionKey: base.encryptionKey ?? devEncryptionKey(base.dataDir),
   };
-  const server = await startServer(config, { migrate: true });
+  const server = await startServer(config, {
+    migrate: true,
+    logStream: devLogStream(process.stdout),
+  });
   stopOnSignals(server);
-  const dev = await ensureDevAccount(server.deps);
-  const key = dev.created
-    ? dev.testSecretKey
-    : '(shown on first start only; create another with `flint keys create`)';
-  const consoleLine =
-    dev.created && dev.ownerInviteToken
-      ? `${server.url}/console  (owner ${DEV_CONSOLE_OWNER}: set the password at ${server.url}/console/invite/${dev.ownerInviteToken})`
-      : `${server.url}/console`;
-  process.stdout.write(`
-Flint dev server ready (embedded database in ${config.dataDir})
+  const credentials = await devCredentials(server.deps, config.dataDir);
+  process.stdout.write(devBanner(server.url, config.dataDir, credentials, adminToken));
+}
 
-  API            ${server.url}/v1
-  Reference      ${server.url}/docs
-  OpenAPI        ${server.url}/openapi.json
-  Metrics        ${server.url}/metrics
-  Console        ${consoleLine}
-
-  Dev account    ${dev.accountId}
-  Test key       ${key}
-  Admin token    ${adminToken}
-
-Try:  curl -X POST ${server.url}/v1/customers -H "Authorization: Bearer <test key>" \\
-        -H "Content-Type: application/json" -d '{"customer": {"email": "jo@example.com"}}'
-
-`);
+/**
+ * `flint dev --print-keys`: the banner again, from the files beside the database (not
+ * the database, which the running `flint dev` holds), so it works whether or not it runs.
+ */
+function printDevKeys(config: Config): void {
+  const credentials = readDevCredentials(config.dataDir);
+  if (!credentials) {
+    throw new Error(`no dev account in ${config.dataDir} yet: start \`flint dev\` first`);
+  }
+  const url = `http://${config.host}:${config.port}`;
+  process.stdout.write(devBanner(url, config.dataDir, credentials, devAdminToken(config.dataDir)));
 }
 
 export async function serve(flags: Flags): Promise<void> {
@@ -109,13 +207,10 @@ export async function serve(flags: Flags): Promise<void> {
     server.logger.warn('FLINT_ADMIN_TOKEN is not set: the admin API is closed');
 }
 
-async function withDatabase<T>(
-  flags: Flags,
-  run: (deps: { db: Awaited<ReturnType<typeof openConfiguredDatabase>>['db'] }) => Promise<T>,
-): Promise<T> {
+async function withDatabase<T>(flags: Flags, run: (deps: Deps) => Promise<T>): Promise<T> {
   const database = await openConfiguredDatabase(configWith(flags));
   try {
-    return await run({ db: database.db });
+    return await run({ db: database.db, clock: systemClock });
   } finally {
     await database.close();
   }
@@ -128,32 +223,101 @@ export async function migrate(flags: Flags): Promise<void> {
 
 export async function accountsCreate(flags: Flags): Promise<void> {
   if (!flags.name) throw new UsageError('accounts create needs --name');
-  const output = await withDatabase(flags, async ({ db }) => {
-    await migrateToLatest(db);
+  const config = configWith(flags);
+  const output = await withDatabase(flags, async (deps) => {
+    await migrateToLatest(deps.db);
     const created = unwrapOrThrow(
-      await createAccount(
-        { db, clock: systemClock },
-        { name: flags.name as string, defaultCurrency: flags.currency },
-      ),
+      await createAccount(deps, {
+        name: flags.name as string,
+        defaultCurrency: flags.currency,
+        ownerEmail: flags['owner-email'],
+      }),
     );
+    // The same answer as the admin API's POST /v1/accounts, the invite link included.
+    const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
     return {
       account: serializeAccount(created.account),
       keys: { test_secret_key: created.testSecretKey, live_secret_key: created.liveSecretKey },
+      ...(created.owner
+        ? {
+            owner: consoleUserResource(
+              created.owner.user,
+              inviteUrl(base, created.owner.inviteToken),
+            ),
+          }
+        : {}),
     };
   });
   process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
 }
 
+/** --mode, checked: test or live (`fallback` when not given). */
+function modeOf<T>(flags: Flags, fallback: T): Mode | T {
+  if (flags.mode === undefined) return fallback;
+  if (flags.mode !== 'test' && flags.mode !== 'live') {
+    throw new UsageError('--mode must be test or live');
+  }
+  return flags.mode;
+}
+
+/** Runs `run` on the database once --account names an existing account. */
+function withAccount<T>(
+  flags: Flags,
+  command: string,
+  run: (deps: Deps, accountId: string) => Promise<T>,
+): Promise<T> {
+  if (!flags.account) throw new UsageError(`${command} needs --account`);
+  const accountId = flags.account;
+  return withDatabase(flags, async (deps) => {
+    if (!(await selectAccountById(deps.db, accountId))) {
+      throw new UsageError(`account ${accountId} does not exist`);
+    }
+    return run(deps, accountId);
+  });
+}
+
 export async function keysCreate(flags: Flags): Promise<void> {
-  const mode = flags.mode ?? 'test';
-  if (!flags.account) throw new UsageError('keys create needs --account');
-  if (mode !== 'test' && mode !== 'live') throw new UsageError('--mode must be test or live');
-  const output = await withDatabase(flags, async ({ db }) => {
-    const account = await selectAccountById(db, flags.account as string);
-    if (!account) throw new UsageError(`account ${flags.account} does not exist`);
-    const minted = mintApiKey(account.id, mode, flags.name ?? null, systemClock.now());
-    await insertApiKey(db, minted.row);
+  const mode = modeOf(flags, 'test');
+  const output = await withAccount(flags, 'keys create', async (deps, accountId) => {
+    const minted = mintApiKey(accountId, mode, flags.name ?? null, deps.clock.now());
+    await insertApiKey(deps.db, minted.row);
     return { api_key: serializeApiKey(minted.row, minted.secret) };
+  });
+  process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+}
+
+/** Every key of the account (both modes unless --mode), newest first; never a secret. */
+export async function keysList(flags: Flags): Promise<void> {
+  const mode = modeOf(flags, null);
+  const output = await withAccount(flags, 'keys list', async (deps, accountId) => {
+    const keys: ApiKeyRow[] = [];
+    for (const each of mode ? [mode] : (['test', 'live'] as const)) {
+      let startingAfter: string | undefined;
+      do {
+        const page = await listApiKeys(
+          deps,
+          { accountId, mode: each },
+          { limit: 100, startingAfter },
+        );
+        keys.push(...page.items);
+        startingAfter = page.nextCursor ?? undefined;
+      } while (startingAfter);
+    }
+    return { api_keys: keys.map((row) => serializeApiKey(row)) };
+  });
+  process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+}
+
+/** Revokes one key of the account at once (in whichever mode it is); prints it. */
+export async function keysRevoke(flags: Flags, keyId: string | undefined): Promise<void> {
+  if (!keyId) throw new UsageError('keys revoke needs the KEY_ID to revoke');
+  const mode = modeOf(flags, null);
+  const output = await withAccount(flags, 'keys revoke', async (deps, accountId) => {
+    for (const each of mode ? [mode] : (['test', 'live'] as const)) {
+      const revoked = await revokeApiKey(deps, { accountId, mode: each }, keyId);
+      if (revoked.ok) return { api_key: serializeApiKey(revoked.value) };
+    }
+    throw new Error(`api key ${keyId} does not exist in account ${accountId}`);
   });
   process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
 }

@@ -1,10 +1,10 @@
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
-import { Migrator } from 'kysely/migration';
+import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.js';
 import { DeferringClient } from './deferring-client.js';
 import { migrationProvider } from './migrations/index.js';
+import { PgliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
 export type DatabaseKind = 'postgres' | 'pglite';
@@ -71,7 +71,7 @@ async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> 
     const pglite = await PGlite.create(inMemory ? 'memory://' : dataDir, {
       parsers: { [INT8_OID]: parseInt8 },
     });
-    const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+    const db = new Kysely<Database>({ dialect: new PgliteDialect(pglite) });
     const close = async () => {
       await db.destroy();
       unlock();
