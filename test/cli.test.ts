@@ -1,4 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -140,17 +141,30 @@ describe('flint CLI', () => {
     expect(await stopped).toBe(0);
   }, 90_000);
 
-  it('migrate, accounts create, keys create; serve refuses an unmigrated database', async () => {
+  it('serve and worker refuse to start without FLINT_ENCRYPTION_KEY', async () => {
     const dataDir = tempDir();
-    const refused = await run(
-      process.execPath,
-      [FLINT, 'serve', '--data-dir', dataDir, '--port', '0'],
-      {
-        env,
-      },
-    ).catch((err: { code: number; stderr: string }) => err);
-    expect((refused as { code: number }).code).toBe(1);
-    expect((refused as { stderr: string }).stderr).toContain('flint migrate');
+    for (const command of ['serve', 'worker']) {
+      const refused = await run(
+        process.execPath,
+        [FLINT, command, '--data-dir', dataDir, '--port', '0'],
+        { env: { ...env, FLINT_ENCRYPTION_KEY: '' } },
+      ).catch((err: { code: number; stderr: string }) => err);
+      expect((refused as { code: number }).code, command).toBe(1);
+      expect((refused as { stderr: string }).stderr).toContain('FLINT_ENCRYPTION_KEY');
+    }
+  }, 60_000);
+
+  it('migrate, accounts create, keys create; serve and worker refuse an unmigrated database', async () => {
+    const dataDir = tempDir();
+    for (const command of ['serve', 'worker']) {
+      const refused = await run(
+        process.execPath,
+        [FLINT, command, '--data-dir', dataDir, '--port', '0'],
+        { env: { ...env, FLINT_ENCRYPTION_KEY: randomBytes(32).toString('base64') } },
+      ).catch((err: { code: number; stderr: string }) => err);
+      expect((refused as { code: number }).code, command).toBe(1);
+      expect((refused as { stderr: string }).stderr).toContain('flint migrate');
+    }
 
     const migrated = await run(process.execPath, [FLINT, 'migrate', '--data-dir', dataDir], {
       env,

@@ -15,6 +15,10 @@ Commands:
   serve               Run the API for production: PostgreSQL when DATABASE_URL is
                       set, otherwise the embedded database in --data-dir.
       --port N        (default $PORT or 4242)   --host H (default 0.0.0.0)
+                      Needs FLINT_ENCRYPTION_KEY (the same in every process).
+  worker              Run the background workers only (webhook delivery, settlement,
+                      checkout-session expiry, idempotency reaper), no HTTP server.
+                      Any number of serve and worker processes may share a database.
   migrate             Apply pending database migrations.
   accounts create     Create an account; prints {"account", "keys"} as JSON.
       --name NAME     (required)   --currency CODE (default USD)
@@ -32,7 +36,7 @@ Commands:
       --api-url URL   (default $FLINT_API_URL or http://127.0.0.1:4242)
 
 Environment: DATABASE_URL, FLINT_DATA_DIR, PORT, HOST, FLINT_ADMIN_TOKEN,
-FLINT_LOG_LEVEL, FLINT_RATE_LIMIT, FLINT_DB_POOL_SIZE, FLINT_DB_PREPARED_STATEMENTS,
+FLINT_ENCRYPTION_KEY, FLINT_PUBLIC_URL, FLINT_LOG_LEVEL, FLINT_RATE_LIMIT, FLINT_DB_POOL_SIZE, FLINT_DB_PREPARED_STATEMENTS,
 FLINT_API_KEY, FLINT_API_URL (see README).
 `;
 
@@ -59,6 +63,7 @@ type ServerCommand = keyof typeof import('./server-commands.js');
 const SERVER_COMMANDS = new Map<string, ServerCommand>([
   ['dev', 'dev'],
   ['serve', 'serve'],
+  ['worker', 'worker'],
   ['migrate', 'migrate'],
   ['accounts create', 'accountsCreate'],
   ['keys create', 'keysCreate'],

@@ -12,7 +12,13 @@ import { parseEncryptionKey } from '../app/secret-box.js';
 import { type Config, configFromEnv } from '../config.js';
 import { serializeAccount } from '../http/routes/accounts.js';
 import { serializeApiKey } from '../http/routes/api-keys.js';
-import { openConfiguredDatabase, startServer, stopOnSignals } from '../main.js';
+import {
+  openConfiguredDatabase,
+  shownHost,
+  startServer,
+  startWorkerProcess,
+  stopOnSignals,
+} from '../main.js';
 import { systemClock } from '../ports/clock.js';
 import { UsageError } from './usage-error.js';
 
@@ -70,6 +76,9 @@ export async function dev(flags: Flags): Promise<void> {
     databaseUrl: undefined,
     adminToken,
     encryptionKey: base.encryptionKey ?? devEncryptionKey(base.dataDir),
+    publicUrl:
+      base.publicUrl ??
+      (base.port === 0 ? undefined : `http://${shownHost(base.host)}:${base.port}`),
   };
   const server = await startServer(config, { migrate: true });
   stopOnSignals(server);
@@ -100,13 +109,39 @@ Try:  curl -X POST ${server.url}/v1/customers -H "Authorization: Bearer <test ke
 `);
 }
 
-export async function serve(flags: Flags): Promise<void> {
+/**
+ * The production commands need the one key every process shares: it seals stored secrets
+ * and signs the pages' CSRF tokens, so a form rendered by one process posts to another.
+ */
+function productionConfig(flags: Flags, command: string): Config {
   const config = configWith(flags);
+  if (!config.encryptionKey) {
+    throw new Error(
+      `flint ${command} needs FLINT_ENCRYPTION_KEY, the same in every process (32 random bytes, e.g. \`openssl rand -base64 32\`)`,
+    );
+  }
+  return config;
+}
+
+export async function serve(flags: Flags): Promise<void> {
+  const config = productionConfig(flags, 'serve');
   const server = await startServer(config, { migrate: false });
   stopOnSignals(server);
   server.logger.info({ url: server.url, database: server.database.kind }, 'flint serving');
   if (!config.adminToken)
     server.logger.warn('FLINT_ADMIN_TOKEN is not set: the admin API is closed');
+  if (!config.publicUrl)
+    server.logger.warn('FLINT_PUBLIC_URL is not set: checkout-session events carry no url');
+}
+
+/** The background workers alone (webhooks, settlement, expiry, reaper), no HTTP server. */
+export async function worker(flags: Flags): Promise<void> {
+  const config = productionConfig(flags, 'worker');
+  const running = await startWorkerProcess(config);
+  stopOnSignals(running);
+  running.logger.info({ database: running.database.kind }, 'flint worker running');
+  if (!config.publicUrl)
+    running.logger.warn('FLINT_PUBLIC_URL is not set: checkout-session events carry no url');
 }
 
 async function withDatabase<T>(
