@@ -26,6 +26,11 @@ export interface Config {
    * `flint worker` refuse to start without it.
    */
   readonly encryptionKey: Buffer | undefined;
+  /**
+   * Whether `flint serve` also runs the background workers (`FLINT_SERVE_WORKERS`, true by
+   * default); false leaves them to `flint worker` processes.
+   */
+  readonly serveWorkers: boolean;
   /** Webhook delivery: the delay before each attempt (the Standard Webhooks schedule). */
   readonly webhookRetryScheduleMs: readonly number[];
   /** How long one webhook attempt may take before it counts as failed. */
@@ -123,6 +128,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     encryptionKey: env.FLINT_ENCRYPTION_KEY
       ? parseEncryptionKey(env.FLINT_ENCRYPTION_KEY)
       : undefined,
+    serveWorkers: flag('FLINT_SERVE_WORKERS', env.FLINT_SERVE_WORKERS, true),
     webhookRetryScheduleMs: retrySchedule(env.FLINT_WEBHOOK_RETRY_SCHEDULE),
     webhookTimeoutMs: integer('FLINT_WEBHOOK_TIMEOUT_MS', env.FLINT_WEBHOOK_TIMEOUT_MS, 15_000),
     webhookPollIntervalMs: integer(

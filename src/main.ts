@@ -142,7 +142,9 @@ export async function startServer(
     defaultMetrics: true,
     version: VERSION,
   });
-  const workers = startWorkers(config, deps, processors, secretBox, logger);
+  const workers = config.serveWorkers
+    ? startWorkers(config, deps, processors, secretBox, logger)
+    : { stop: async () => {} };
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -139,7 +139,7 @@ describe('flint CLI', () => {
     const stopped = exitOf(second.child);
     second.child.kill('SIGTERM');
     expect(await stopped).toBe(0);
-  }, 90_000);
+  }, 180_000);
 
   it('serve and worker refuse to start without FLINT_ENCRYPTION_KEY', async () => {
     const dataDir = tempDir();
@@ -208,7 +208,7 @@ describe('flint CLI', () => {
     const apiKey = JSON.parse(key.stdout).api_key;
     expect(apiKey.secret).toMatch(/^sk_live_/);
     expect(apiKey.test_mode).toBe(false);
-  }, 90_000);
+  }, 180_000);
 
   it('rejects unknown commands and bad flags with usage errors', async () => {
     for (const args of [['frobnicate'], ['accounts', 'create'], ['dev', '--bogus']]) {

@@ -1,17 +1,22 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import { afterAll, expect, it } from 'vitest';
 import { openDatabase } from '../src/adapters/db/database.js';
+import {
+  adminQuery,
+  exitOf,
+  FLINT,
+  freePort,
+  freshDatabase,
+  startServe,
+} from './flint-processes.js';
 import { type Receiver, startReceiver, waitFor } from './webhook-receiver.js';
 
 // The real `flint serve` (bin/flint.js → dist, built by `npm test`'s pretest step).
-const FLINT = join(import.meta.dirname, '..', 'bin', 'flint.js');
 const ADMIN = `adm_${randomBytes(12).toString('hex')}`;
 const dirs: string[] = [];
 const databases: string[] = [];
@@ -25,56 +30,16 @@ afterAll(async () => {
   for (const name of databases) await adminQuery(`drop database if exists "${name}" with (force)`);
 });
 
-async function adminQuery(statement: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await admin.connect();
-  try {
-    await admin.query(statement);
-  } finally {
-    await admin.end();
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
 /** Its own database: the server's worker must not meet other test files' deliveries. */
 async function dedicatedDatabase(): Promise<{ DATABASE_URL: string; FLINT_DATA_DIR: string }> {
-  const shared = process.env.DATABASE_URL;
-  if (!shared) {
+  if (!process.env.DATABASE_URL) {
     const dir = mkdtempSync(join(tmpdir(), 'flint-crash-'));
     dirs.push(dir);
     return { DATABASE_URL: '', FLINT_DATA_DIR: dir };
   }
-  const url = new URL(shared);
-  const name = `${url.pathname.slice(1)}_webhook_crash`;
-  await adminQuery(`drop database if exists "${name}" with (force)`);
-  await adminQuery(`create database "${name}"`);
+  const { url, name } = await freshDatabase('webhook_crash');
   databases.push(name);
-  url.pathname = `/${name}`;
-  return { DATABASE_URL: url.toString(), FLINT_DATA_DIR: '' };
-}
-
-async function startFlint(env: NodeJS.ProcessEnv, base: string): Promise<ChildProcess> {
-  const started = spawn(process.execPath, [FLINT, 'serve'], { env, stdio: 'ignore' });
-  await waitFor(
-    'flint serve',
-    async () => {
-      if (started.exitCode !== null) throw new Error(`flint serve exited with ${started.exitCode}`);
-      return fetch(`${base}/readyz`).then(
-        (res) => res.ok,
-        () => false,
-      );
-    },
-    60_000,
-  );
-  return started;
+  return { DATABASE_URL: url, FLINT_DATA_DIR: '' };
 }
 
 async function call(base: string, key: string, path: string, body: unknown): Promise<any> {
@@ -86,11 +51,6 @@ async function call(base: string, key: string, path: string, body: unknown): Pro
   });
   if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
   return res.json();
-}
-
-function exitOf(process: ChildProcess): Promise<void> {
-  if (process.exitCode !== null || process.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => process.once('exit', () => resolve()));
 }
 
 /** How many orders the account has: each has exactly one event, `order.created`. */
@@ -155,7 +115,7 @@ it('loses no event when the server is SIGKILLed in a burst: all are delivered af
     FLINT_WEBHOOK_CONCURRENCY: '4',
   };
   await promisify(execFile)(process.execPath, [FLINT, 'migrate'], { env });
-  child = await startFlint(env, base);
+  child = await startServe(env, base);
 
   receiver = await startReceiver();
   const created = await call(base, ADMIN, '/v1/accounts', { account: { name: 'Crash' } });
@@ -176,7 +136,7 @@ it('loses no event when the server is SIGKILLed in a burst: all are delivered af
   expect(killed.signalCode).toBe('SIGKILL');
   const receivedBeforeRestart = new Set(receiver.received.map((r) => r.headers['webhook-id']));
 
-  child = await startFlint(env, base);
+  child = await startServe(env, base);
   const second = await burst(base, key, total - first.sent, () => false);
   const acknowledged = [...first.acknowledged, ...second.acknowledged];
   expect(acknowledged.length).toBeGreaterThanOrEqual(total - 12);

@@ -13,6 +13,7 @@ import * as paymentLinks from './0011-payment-links.js';
 import * as hostedCheckout from './0012-hosted-checkout.js';
 import * as consoleUsers from './0013-console.js';
 import * as offlineRefunds from './0014-offline-refunds.js';
+import * as signInFailures from './0015-sign-in-failures.js';
 
 /** Every migration, in order. Names sort lexicographically; never rename one that shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0012-hosted-checkout': hostedCheckout,
   '0013-console': consoleUsers,
   '0014-offline-refunds': offlineRefunds,
+  '0015-sign-in-failures': signInFailures,
 };
 
 export const migrationProvider: MigrationProvider = {
