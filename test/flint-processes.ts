@@ -42,19 +42,38 @@ export function exitOf(process: ChildProcess): Promise<void> {
   return new Promise((resolve) => process.once('exit', () => resolve()));
 }
 
+/**
+ * Waits for a started process to be ready; kills it if it never is, so a failed start
+ * leaves no process behind.
+ */
+export async function whenReady(
+  child: ChildProcess,
+  what: string,
+  ready: () => boolean | Promise<boolean>,
+): Promise<ChildProcess> {
+  try {
+    await waitFor(
+      what,
+      () => {
+        if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}`);
+        return ready();
+      },
+      240_000,
+    );
+    return child;
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+}
+
 /** `flint serve` on `base`'s port, once it answers /readyz. */
-export async function startServe(env: NodeJS.ProcessEnv, base: string): Promise<ChildProcess> {
+export function startServe(env: NodeJS.ProcessEnv, base: string): Promise<ChildProcess> {
   const started = spawn(process.execPath, [FLINT, 'serve'], { env, stdio: 'ignore' });
-  await waitFor(
-    'flint serve',
-    async () => {
-      if (started.exitCode !== null) throw new Error(`flint serve exited with ${started.exitCode}`);
-      return fetch(`${base}/readyz`).then(
-        (res) => res.ok,
-        () => false,
-      );
-    },
-    90_000,
+  return whenReady(started, 'flint serve', () =>
+    fetch(`${base}/readyz`).then(
+      (res) => res.ok,
+      () => false,
+    ),
   );
-  return started;
 }
