@@ -12,6 +12,8 @@ export interface Config {
   readonly host: string;
   readonly port: number;
   readonly adminToken: string | undefined;
+  /** `FLINT_PUBLIC_URL`: the base of hosted-page URLs in API objects and events. */
+  readonly publicUrl: string | undefined;
   readonly logLevel: string;
   readonly rateLimitPerSecond: number;
   /** Hosted pages, per address per minute: page views, and payment attempts. */
@@ -22,10 +24,16 @@ export interface Config {
   /** How often pending payments and refunds are settled, and how old they must be. */
   readonly settlementIntervalMs: number;
   /**
-   * Seals the processor secrets merchants store (`FLINT_ENCRYPTION_KEY`, 32 bytes); without
-   * it, accounts cannot configure Stripe.
+   * `FLINT_ENCRYPTION_KEY` (32 bytes): seals the processor secrets merchants store and signs
+   * the pages' CSRF tokens (separate subkeys), the same in every process. `flint serve` and
+   * `flint worker` refuse to start without it.
    */
   readonly encryptionKey: Buffer | undefined;
+  /**
+   * Whether `flint serve` also runs the background workers (`FLINT_SERVE_WORKERS`, true by
+   * default); false leaves them to `flint worker` processes.
+   */
+  readonly serveWorkers: boolean;
   /** Webhook delivery: the delay before each attempt (the Standard Webhooks schedule). */
   readonly webhookRetryScheduleMs: readonly number[];
   /** How long one webhook attempt may take before it counts as failed. */
@@ -93,6 +101,30 @@ function retrySchedule(value: string | undefined): readonly number[] {
   return schedule;
 }
 
+/** An http(s) origin with an optional path prefix, without the trailing slash. */
+export function parsePublicUrl(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (
+    !url ||
+    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+    url.username !== '' ||
+    url.password !== '' ||
+    url.search !== '' ||
+    url.hash !== ''
+  ) {
+    throw new Error(
+      `FLINT_PUBLIC_URL must be an http or https URL without credentials, query or fragment (e.g. "https://pay.example.com"), got "${value}"`,
+    );
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     databaseUrl: env.DATABASE_URL || undefined,
@@ -100,6 +132,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST || '0.0.0.0',
     port: integer('PORT', env.PORT, 4242, 0, 65535), // 0: any free port
     adminToken: env.FLINT_ADMIN_TOKEN || undefined,
+    publicUrl: parsePublicUrl(env.FLINT_PUBLIC_URL),
     logLevel: env.FLINT_LOG_LEVEL || 'info',
     rateLimitPerSecond: integer('FLINT_RATE_LIMIT', env.FLINT_RATE_LIMIT, 500),
     pageRateLimits: {
@@ -120,6 +153,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     encryptionKey: env.FLINT_ENCRYPTION_KEY
       ? parseEncryptionKey(env.FLINT_ENCRYPTION_KEY)
       : undefined,
+    serveWorkers: flag('FLINT_SERVE_WORKERS', env.FLINT_SERVE_WORKERS, true),
     webhookRetryScheduleMs: retrySchedule(env.FLINT_WEBHOOK_RETRY_SCHEDULE),
     webhookTimeoutMs: integer('FLINT_WEBHOOK_TIMEOUT_MS', env.FLINT_WEBHOOK_TIMEOUT_MS, 15_000),
     webhookPollIntervalMs: integer(

@@ -9,26 +9,31 @@ import { createHttpTransport } from './adapters/webhooks/http-transport.js';
 import { systemResolver } from './adapters/webhooks/system-resolver.js';
 import type { Deps } from './app/deps.js';
 import { forgetEarlierRuns, retireInstance, startInstance } from './app/instances.js';
-import { createSecretBox } from './app/secret-box.js';
+import { createSecretBox, type SecretBox } from './app/secret-box.js';
 import type { Config } from './config.js';
 import { buildApp } from './http/app.js';
 import { systemClock } from './ports/clock.js';
+import type { Processors } from './ports/payment-processor.js';
 import { defaultProcessors } from './processors.js';
 import { VERSION } from './version.js';
 import { startCheckoutSessionExpiry } from './workers/checkout-session-expiry.js';
 import { startIdempotencyReaper } from './workers/idempotency-reaper.js';
 import { startInstanceHeartbeat } from './workers/instance-heartbeat.js';
+import type { Worker } from './workers/periodic.js';
 import { startSettlementWorker } from './workers/settlement.js';
 import { startWebhookDeliveryWorker } from './workers/webhook-delivery.js';
 
 export { VERSION };
 
-export interface RunningServer {
-  readonly url: string;
-  readonly deps: Deps;
+export interface RunningWorker {
   readonly database: DatabaseHandle;
   readonly logger: Logger;
   stop(): Promise<void>;
+}
+
+export interface RunningServer extends RunningWorker {
+  readonly url: string;
+  readonly deps: Deps;
 }
 
 export function openConfiguredDatabase(config: Config): Promise<DatabaseHandle> {
@@ -40,21 +45,16 @@ export function openConfiguredDatabase(config: Config): Promise<DatabaseHandle> 
   });
 }
 
-/**
- * The composition root: database, HTTP app and background workers, wired with
- * plain arguments. `migrate` applies pending migrations first; without it the
- * server refuses to start on an out-of-date schema.
- */
-export async function startServer(
+/** The host to put in a URL for a listening address (`0.0.0.0` is no address to call). */
+export function shownHost(host: string): string {
+  return host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+}
+
+/** Opens the database and applies pending migrations, or refuses an out-of-date schema. */
+async function openReadyDatabase(
   config: Config,
-  options: {
-    readonly migrate: boolean;
-    readonly database?: DatabaseHandle;
-    /** Where log lines go (default stdout); `flint dev` shortens them for a terminal. */
-    readonly logStream?: DestinationStream;
-  },
-): Promise<RunningServer> {
-  const logger = pino({ level: config.logLevel, base: { service: 'flint' } }, options.logStream);
+  options: { readonly migrate: boolean; readonly database?: DatabaseHandle },
+): Promise<DatabaseHandle> {
   const database = options.database ?? (await openConfiguredDatabase(config));
   if (options.migrate) {
     await migrateToLatest(database.db);
@@ -65,37 +65,21 @@ export async function startServer(
       throw new Error(`pending migrations (${pending.join(', ')}): run \`flint migrate\` first`);
     }
   }
-  const deps: Deps = { db: database.db, clock: systemClock };
-  // This process holds the embedded database's lock: any other instance recorded there
-  // is an earlier run that was killed, and what it left in flight is free at once.
-  if (database.kind === 'pglite') await forgetEarlierRuns(database.db);
-  const instance = await startInstance(database.db, config.heartbeatIntervalMs);
-  const heartbeat = startInstanceHeartbeat(database.db, instance, {
-    intervalMs: config.heartbeatIntervalMs,
-    logger,
-  });
-  const secretBox = config.encryptionKey ? createSecretBox(config.encryptionKey) : null;
-  const processors = defaultProcessors(
-    database.db,
-    secretBox,
-    {},
-    {
-      latencyMs: config.sandboxLatencyMs,
-    },
-  );
-  const app = await buildApp({
-    idempotency: { ownerInstanceId: instance.id },
-    processors,
-    encryptionKey: config.encryptionKey,
-    deps,
-    adminToken: config.adminToken,
-    logger,
-    rateLimitPerSecond: config.rateLimitPerSecond,
-    pageRateLimits: config.pageRateLimits,
-    trustProxy: config.trustProxy,
-    defaultMetrics: true,
-    version: VERSION,
-  });
+  return database;
+}
+
+/**
+ * The background workers (idempotency reaper, checkout-session expiry, settlement, webhook
+ * delivery). Any number of processes may run them on one database: they claim rows with
+ * `SKIP LOCKED` or leases kept by the database's clock.
+ */
+function startWorkers(
+  config: Config,
+  deps: Deps,
+  processors: Processors,
+  secretBox: SecretBox | null,
+  logger: Logger,
+): Worker {
   const reaper = startIdempotencyReaper(deps, { intervalMs: 10 * 60 * 1000, logger });
   const sessionExpiry = startCheckoutSessionExpiry(deps, { intervalMs: 60 * 1000, logger });
   const settlement = startSettlementWorker(deps, processors, {
@@ -115,32 +99,111 @@ export async function startServer(
     concurrency: config.webhookConcurrency,
     logger,
   });
+  return {
+    async stop() {
+      await reaper.stop();
+      await sessionExpiry.stop();
+      await settlement.stop();
+      await webhooks.stop(); // attempts in flight finish and are recorded
+      await webhookTransport.close();
+    },
+  };
+}
+
+/** What the server and the worker process share: logger, database, deps, processors. */
+async function compose(
+  config: Config,
+  options: {
+    readonly migrate: boolean;
+    readonly database?: DatabaseHandle;
+    /** Where log lines go (default stdout); `flint dev` shortens them for a terminal. */
+    readonly logStream?: DestinationStream;
+  },
+) {
+  const logger = pino({ level: config.logLevel, base: { service: 'flint' } }, options.logStream);
+  const database = await openReadyDatabase(config, options);
+  const deps: Deps = { db: database.db, clock: systemClock, publicUrl: config.publicUrl };
+  const secretBox = config.encryptionKey ? createSecretBox(config.encryptionKey) : null;
+  const processors = defaultProcessors(database.db, secretBox, {}, { latencyMs: config.sandboxLatencyMs });
+  return { logger, database, deps, secretBox, processors };
+}
+
+/**
+ * The composition root: database, HTTP app and background workers, wired with
+ * plain arguments. `migrate` applies pending migrations first; without it the
+ * server refuses to start on an out-of-date schema.
+ */
+export async function startServer(
+  config: Config,
+  options: {
+    readonly migrate: boolean;
+    readonly database?: DatabaseHandle;
+    readonly logStream?: DestinationStream;
+  },
+): Promise<RunningServer> {
+  const { logger, database, deps, secretBox, processors } = await compose(config, options);
+  // This process holds the embedded database's lock: any other instance recorded there
+  // is an earlier run that was killed, and what it left in flight is free at once.
+  if (database.kind === 'pglite') await forgetEarlierRuns(database.db);
+  const instance = await startInstance(database.db, config.heartbeatIntervalMs);
+  const heartbeat = startInstanceHeartbeat(database.db, instance, {
+    intervalMs: config.heartbeatIntervalMs,
+    logger,
+  });
+  const app = await buildApp({
+    idempotency: { ownerInstanceId: instance.id },
+    processors,
+    encryptionKey: config.encryptionKey,
+    deps,
+    adminToken: config.adminToken,
+    logger,
+    rateLimitPerSecond: config.rateLimitPerSecond,
+    pageRateLimits: config.pageRateLimits,
+    trustProxy: config.trustProxy,
+    defaultMetrics: true,
+    version: VERSION,
+  });
+  const workers = config.serveWorkers
+    ? startWorkers(config, deps, processors, secretBox, logger)
+    : { stop: async () => {} };
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       await app.close(); // stops accepting, lets in-flight requests finish
       await app.drained(10_000); // handlers whose client went away are still running
-      await reaper.stop();
-      await sessionExpiry.stop();
-      await settlement.stop();
-      await webhooks.stop(); // attempts in flight finish and are recorded
-      await webhookTransport.close();
+      await workers.stop();
       await heartbeat.stop();
       await retireInstance(database.db, instance); // nothing of ours is in flight any more
       await database.close();
     })();
     return stopping;
   };
-  return { url: `http://${shownHost}:${port}`, deps, database, logger, stop };
+  return { url: `http://${shownHost(config.host)}:${port}`, deps, database, logger, stop };
+}
+
+/** `flint worker`: the background workers alone, no HTTP server. */
+export async function startWorkerProcess(config: Config): Promise<RunningWorker> {
+  const { logger, database, deps, secretBox, processors } = await compose(config, {
+    migrate: false,
+  });
+  const workers = startWorkers(config, deps, processors, secretBox, logger);
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      await workers.stop();
+      await database.close();
+    })();
+    return stopping;
+  };
+  return { database, logger, stop };
 }
 
 /** SIGTERM / SIGINT: finish in-flight requests, stop workers, close the database, exit. */
-export function stopOnSignals(server: RunningServer): void {
+export function stopOnSignals(server: RunningWorker): void {
   const onSignal = (signal: NodeJS.Signals) => {
     server.logger.info({ signal }, 'shutting down');
     server

@@ -1,3 +1,5 @@
+import { randomInt } from 'node:crypto';
+import { Agent } from 'undici';
 import { expect } from 'vitest';
 import { request, type TestServer } from './harness.js';
 
@@ -48,15 +50,36 @@ export interface PageResponse {
   readonly location: string | null;
 }
 
+/** A loopback address of its own (Linux routes all of 127/8 to this machine): one client. */
+export function loopbackAddress(): string {
+  return `127.${randomInt(1, 255)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
+}
+
+export interface BuyerOptions {
+  /** The address the browser connects from (see `loopbackAddress`): what the server counts. */
+  readonly from?: string;
+}
+
 export class Buyer {
-  private readonly jar = new Map<string, string>();
+  private readonly dispatcher: Agent | undefined;
 
   /** The cookies this browser sends. */
   get cookie(): string {
     return [...this.jar].map(([name, value]) => `${name}=${value}`).join('; ');
   }
 
-  constructor(private readonly server: Pick<TestServer, 'url'>) {}
+  constructor(
+    private readonly server: Pick<TestServer, 'url'>,
+    private readonly options: BuyerOptions = {},
+    private readonly jar = new Map<string, string>(),
+  ) {
+    this.dispatcher = options.from ? new Agent({ localAddress: options.from }) : undefined;
+  }
+
+  /** The same browser (cookies, address) talking to another server. */
+  at(server: Pick<TestServer, 'url'>): Buyer {
+    return new Buyer(server, this.options, this.jar);
+  }
 
   async get(path: string): Promise<PageResponse> {
     return this.send('GET', path);
@@ -92,7 +115,8 @@ export class Buyer {
       headers,
       body,
       redirect: 'manual',
-    });
+      ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
+    } as RequestInit);
     for (const c of response.headers.getSetCookie()) {
       const pair = c.split(';')[0] ?? '';
       const at = pair.indexOf('=');

@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -109,17 +110,30 @@ describe('flint CLI', () => {
     expect(await stopped).toBe(0);
   }, 400_000);
 
-  it('migrate, accounts create, keys create; serve refuses an unmigrated database', async () => {
+  it('serve and worker refuse to start without FLINT_ENCRYPTION_KEY', async () => {
     const dataDir = tempDir();
-    const refused = await run(
-      process.execPath,
-      [FLINT, 'serve', '--data-dir', dataDir, '--port', '0'],
-      {
-        env,
-      },
-    ).catch((err: { code: number; stderr: string }) => err);
-    expect((refused as { code: number }).code).toBe(1);
-    expect((refused as { stderr: string }).stderr).toContain('flint migrate');
+    for (const command of ['serve', 'worker']) {
+      const refused = await run(
+        process.execPath,
+        [FLINT, command, '--data-dir', dataDir, '--port', '0'],
+        { env: { ...env, FLINT_ENCRYPTION_KEY: '' } },
+      ).catch((err: { code: number; stderr: string }) => err);
+      expect((refused as { code: number }).code, command).toBe(1);
+      expect((refused as { stderr: string }).stderr).toContain('FLINT_ENCRYPTION_KEY');
+    }
+  }, 60_000);
+
+  it('migrate, accounts create, keys create; serve and worker refuse an unmigrated database', async () => {
+    const dataDir = tempDir();
+    for (const command of ['serve', 'worker']) {
+      const refused = await run(
+        process.execPath,
+        [FLINT, command, '--data-dir', dataDir, '--port', '0'],
+        { env: { ...env, FLINT_ENCRYPTION_KEY: randomBytes(32).toString('base64') } },
+      ).catch((err: { code: number; stderr: string }) => err);
+      expect((refused as { code: number }).code, command).toBe(1);
+      expect((refused as { stderr: string }).stderr).toContain('flint migrate');
+    }
 
     const migrated = await run(process.execPath, [FLINT, 'migrate', '--data-dir', dataDir], {
       env,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -93,6 +94,8 @@ export async function flintEnvironment(
     FLINT_LOG_LEVEL: 'silent',
     FLINT_ADMIN_TOKEN: adminToken,
     FLINT_RATE_LIMIT: '100000',
+    // serve refuses to start without the key every process shares
+    FLINT_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     ...extra,
   };
   return { env, base: `http://127.0.0.1:${port}`, database, dispose };

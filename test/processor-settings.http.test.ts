@@ -234,7 +234,7 @@ describe('Stripe secrets at rest', () => {
       .selectAll()
       .where('account_id', '=', account.accountId)
       .executeTakeFirstOrThrow();
-    expect(row.stripe_secret_key).toMatch(/^v1\./);
-    expect(row.stripe_webhook_secret).toMatch(/^v1\./);
+    expect(row.stripe_secret_key).toMatch(/^v2\./);
+    expect(row.stripe_webhook_secret).toMatch(/^v2\./);
   });
 });

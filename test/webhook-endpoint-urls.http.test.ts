@@ -98,6 +98,41 @@ describe('live-mode URLs (SSRF)', () => {
     }
   });
 
+  it('refuses plain http in live mode (422, nothing stored) and allows it in test mode', async () => {
+    const account = await createTestAccount(server);
+    for (const url of ['http://hooks.example.com/flint', 'http://93.184.215.14/hook']) {
+      const res = await createEndpoint(account.liveKey, { url, enabled_events: ['*'] });
+      expectError(res, 422, 'validation_error', 'parameter_invalid', [['webhook_endpoint', 'url']]);
+    }
+    const list = await request(server, 'GET', '/v1/webhook_endpoints', { key: account.liveKey });
+    expect(list.body.webhook_endpoints).toEqual([]);
+    const live = await created(account.liveKey);
+    const patched = await request(
+      server,
+      'PATCH',
+      `/v1/webhook_endpoints/${live.webhook_endpoint_id}`,
+      {
+        key: account.liveKey,
+        body: { webhook_endpoint: { url: 'http://hooks.example.com/flint' } },
+      },
+    );
+    expectError(patched, 422, 'validation_error', 'parameter_invalid', [
+      ['webhook_endpoint', 'url'],
+    ]);
+    const shown = await request(
+      server,
+      'GET',
+      `/v1/webhook_endpoints/${live.webhook_endpoint_id}`,
+      {
+        key: account.liveKey,
+      },
+    );
+    expect(shown.body.webhook_endpoint.url).toBe('https://hooks.example.com/flint');
+    expect((await created(account.testKey, { url: 'http://hooks.example.com/flint' })).url).toBe(
+      'http://hooks.example.com/flint',
+    );
+  });
+
   it('stores the URL normalised, and test mode allows local addresses', async () => {
     const account = await createTestAccount(server);
     const endpoint = await created(account.testKey, { url: 'http://2130706433:8080/hooks' });

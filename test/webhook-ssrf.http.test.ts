@@ -71,7 +71,7 @@ it('never delivers a live-mode webhook to a private address: the canary counts 0
     key: account.liveKey,
     body: {
       webhook_endpoint: {
-        url: `http://${PUBLIC_THEN_LOOPBACK}:${port}/hooks`,
+        url: `https://${PUBLIC_THEN_LOOPBACK}:${port}/hooks`,
         enabled_events: ['*'],
       },
     },

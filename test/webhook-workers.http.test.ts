@@ -74,3 +74,25 @@ it("takes over a crashed worker's deliveries once its lease has run out", async 
   await waitFor('the takeover', () => receiver.received.length === 1);
   expect(receiver.received[0]?.headers['webhook-id']).toBe(claimed?.event.id);
 });
+
+it("keeps leases by the database's clock: a worker whose clock runs an hour fast takes nothing held", async () => {
+  const account = await bed.account();
+  const receiver = await bed.receiver();
+  await bed.endpoint(account.testKey, { url: receiver.url });
+  await bed.order(account.testKey);
+  const { db } = await testDatabase();
+  const scope = { accountIds: [account.accountId] };
+  const onTime = { db, clock: systemClock };
+  const fast = { db, clock: { now: () => new Date(Date.now() + 3600_000) } };
+  await dispatchEvents(onTime, scope, 10);
+  const [held] = await claimDeliveries(onTime, scope, 10, 60_000);
+  expect(held).toBeDefined();
+  // By its own clock the lease ran out long ago; by the database's it has a minute to go.
+  expect(await claimDeliveries(fast, scope, 10, 60_000)).toEqual([]);
+  const [row] = await db
+    .selectFrom('webhook_deliveries')
+    .select('locked_until')
+    .where('id', '=', held?.delivery.id ?? '')
+    .execute();
+  expect(row?.locked_until).toEqual(held?.delivery.locked_until);
+});

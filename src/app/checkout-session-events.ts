@@ -7,19 +7,20 @@ import { type Actor, objectEvent } from './events.js';
 
 type SessionEventType = Extract<EventType, `checkout.session.${string}`>;
 
-/** The event of a checkout session's change. */
+/** The event of a checkout session's change (`publicUrl`: `Deps.publicUrl`). */
 export function checkoutSessionEvent(
   tenant: Tenant,
   actor: Actor,
   type: SessionEventType,
   session: CheckoutSessionRow,
   now: Date,
+  publicUrl: string | undefined,
 ): EventRow {
   return objectEvent(
     tenant,
     actor,
     { type, objectType: 'checkout_session', objectId: session.id },
-    checkoutSessionEventObject(session),
+    checkoutSessionEventObject(session, publicUrl),
     now,
   );
 }
@@ -31,10 +32,11 @@ export function closedSessionEvents(
   type: SessionEventType,
   rows: readonly Record<string, unknown>[] | undefined,
   now: Date,
+  publicUrl: string | undefined,
 ): EventRow[] {
   return rowsFromJson<CheckoutSessionRow>(rows ?? [], [
     'expires_at',
     'created_at',
     'updated_at',
-  ]).map((row) => checkoutSessionEvent(tenant, actor, type, row, now));
+  ]).map((row) => checkoutSessionEvent(tenant, actor, type, row, now, publicUrl));
 }

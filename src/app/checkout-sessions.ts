@@ -142,7 +142,7 @@ export async function createCheckoutSession(
   await writeAsOne(deps.db, [
     insertCheckoutSessionQuery(deps.db, session),
     insertEventsQuery(deps.db, [
-      checkoutSessionEvent(tenant, actor, 'checkout.session.created', session, now),
+      checkoutSessionEvent(tenant, actor, 'checkout.session.created', session, now, deps.publicUrl),
     ]),
   ]);
   return ok(await viewCheckoutSession(deps, tenant, session));
@@ -187,7 +187,14 @@ export async function expireCheckoutSession(
   const expired = await deps.db.transaction().execute(async (tx) => {
     const row = await expireRow(tx, id, now);
     if (row) {
-      const event = checkoutSessionEvent(tenant, actor, 'checkout.session.expired', row, now);
+      const event = checkoutSessionEvent(
+        tenant,
+        actor,
+        'checkout.session.expired',
+        row,
+        now,
+        deps.publicUrl,
+      );
       await writeAsOneLast(tx, [insertEventsQuery(tx, [event])]);
     }
     return row;

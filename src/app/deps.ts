@@ -6,4 +6,10 @@ import type { Clock } from '../ports/clock.js';
 export interface Deps {
   readonly db: Kysely<Database>;
   readonly clock: Clock;
+  /**
+   * Where Flint is reached from outside (`FLINT_PUBLIC_URL`, no trailing slash): the base of
+   * the URLs in API objects and events. Without it the API answers with the address it was
+   * called at and events carry no URL.
+   */
+  readonly publicUrl?: string | undefined;
 }

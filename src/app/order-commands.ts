@@ -186,7 +186,16 @@ export async function endOrder(
       conditional: {
         writes: { sessions: closeOpenSessionsQuery(tx, current.order.id, 'expired', now) },
         decide: (rows) =>
-          ok(closedSessionEvents(tenant, actor, 'checkout.session.expired', rows.sessions, now)),
+          ok(
+            closedSessionEvents(
+              tenant,
+              actor,
+              'checkout.session.expired',
+              rows.sessions,
+              now,
+              deps.publicUrl,
+            ),
+          ),
       },
     });
   });

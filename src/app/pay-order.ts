@@ -359,6 +359,7 @@ export async function settle(
                   'checkout.session.completed',
                   rows.sessions,
                   now,
+                  deps.publicUrl,
                 ),
               )
             : fail(alreadyRecorded),

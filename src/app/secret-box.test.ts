@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { createCipheriv, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createSecretBox, parseEncryptionKey } from './secret-box.js';
+import { createSecretBox, deriveSubkey, parseEncryptionKey } from './secret-box.js';
 
 describe('secret box', () => {
   const key = randomBytes(32);
@@ -8,7 +8,7 @@ describe('secret box', () => {
 
   it('opens what it sealed, and never shows the plaintext', () => {
     const sealed = box.seal('sk_test_51Hsecret', 'acct_1:test:secret_key');
-    expect(sealed).toMatch(/^v1\.[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(sealed).toMatch(/^v2\.[\w-]+\.[\w-]+\.[\w-]+$/);
     expect(sealed).not.toContain('secret');
     expect(box.open(sealed, 'acct_1:test:secret_key')).toBe('sk_test_51Hsecret');
   });
@@ -28,6 +28,21 @@ describe('secret box', () => {
       box.open([v, iv, tag, flipped.toString('base64url')].join('.'), 'acct_1:test:secret_key'),
     ).toThrow();
     expect(() => box.open('garbage', 'c')).toThrow('not a sealed secret');
+  });
+
+  it('seals under a subkey of the key, and still opens what was sealed under the key itself (v1)', () => {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', key, iv);
+    cipher.setAAD(Buffer.from('acct_1:test:secret_key'));
+    const body = Buffer.concat([cipher.update('sk_test_old', 'utf8'), cipher.final()]);
+    const legacy = ['v1', iv, cipher.getAuthTag(), body].map((p) =>
+      typeof p === 'string' ? p : p.toString('base64url'),
+    );
+    expect(box.open(legacy.join('.'), 'acct_1:test:secret_key')).toBe('sk_test_old');
+    const relabelled = box.seal('sk_test_new', 'c').replace(/^v2\./, 'v1.');
+    expect(() => box.open(relabelled, 'c')).toThrow();
+    expect(deriveSubkey(key, 'secret-box v2')).not.toEqual(deriveSubkey(key, 'page csrf v1'));
+    expect(deriveSubkey(key, 'page csrf v1')).toHaveLength(32);
   });
 
   it('reads a key as hex or base64, and refuses any other length', () => {

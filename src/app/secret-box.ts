@@ -1,9 +1,9 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
 /**
  * Seals secrets a merchant gives Flint (a Stripe secret key, a webhook secret) with
- * AES-256-GCM under the server's key (`FLINT_ENCRYPTION_KEY`), so the database alone
- * reveals nothing. `context` (e.g. the account, mode and field) is bound as additional
+ * AES-256-GCM under a subkey of the server's key (`FLINT_ENCRYPTION_KEY`), so the database
+ * alone reveals nothing. `context` (e.g. the account, mode and field) is bound as additional
  * authenticated data: a sealed value copied to another account or field does not open.
  */
 export interface SecretBox {
@@ -12,7 +12,9 @@ export interface SecretBox {
   open(sealed: string, context: string): string;
 }
 
-const VERSION = 'v1';
+/** Sealed under the sealing subkey; `v1` values (sealed under the key itself) still open. */
+const VERSION = 'v2';
+const LEGACY_VERSION = 'v1';
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
 
@@ -32,9 +34,18 @@ export function parseEncryptionKey(text: string): Buffer {
   return key;
 }
 
+/** What a subkey of `FLINT_ENCRYPTION_KEY` is for: one subkey per use, never the key itself. */
+export type KeyPurpose = 'secret-box v2' | 'page csrf v1';
+
+/** A 32-byte subkey of the server's key for one purpose (HKDF-SHA-256). */
+export function deriveSubkey(key: Buffer, purpose: KeyPurpose): Buffer {
+  return Buffer.from(hkdfSync('sha256', key, 'flint', purpose, KEY_BYTES));
+}
+
 export function createSecretBox(key: Buffer): SecretBox {
   if (key.length !== KEY_BYTES) throw new Error('the encryption key must be 32 bytes');
-  const secretKey = Buffer.from(key);
+  const secretKey = deriveSubkey(key, 'secret-box v2');
+  const legacyKey = Buffer.from(key);
   return {
     seal(plaintext, context) {
       const iv = randomBytes(IV_BYTES);
@@ -46,10 +57,12 @@ export function createSecretBox(key: Buffer): SecretBox {
     },
     open(sealed, context) {
       const [version, iv, tag, body, ...rest] = sealed.split('.');
-      if (version !== VERSION || !iv || !tag || body === undefined || rest.length > 0) {
+      const known = version === VERSION || version === LEGACY_VERSION;
+      if (!known || !iv || !tag || body === undefined || rest.length > 0) {
         throw new Error('not a sealed secret');
       }
-      const decipher = createDecipheriv('aes-256-gcm', secretKey, Buffer.from(iv, 'base64url'));
+      const openingKey = version === VERSION ? secretKey : legacyKey;
+      const decipher = createDecipheriv('aes-256-gcm', openingKey, Buffer.from(iv, 'base64url'));
       decipher.setAAD(Buffer.from(context, 'utf8'));
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
       return Buffer.concat([

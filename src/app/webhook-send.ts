@@ -30,9 +30,7 @@ export async function claimDeliveries(
   limit: number,
   leaseMs: number,
 ): Promise<ClaimedDelivery[]> {
-  const now = deps.clock.now();
-  const leaseUntil = new Date(now.getTime() + leaseMs);
-  const claimed = await claimDueDeliveries(deps.db, scope, now, leaseUntil, limit);
+  const claimed = await claimDueDeliveries(deps.db, scope, deps.clock.now(), leaseMs, limit);
   if (claimed.length === 0) return [];
   const ids = claimed.map((d) => d.id);
   const endpoints = await selectEndpointsOfDeliveries(deps.db, ids);
@@ -41,7 +39,7 @@ export async function claimDeliveries(
     const event = events.get(delivery.id);
     if (!event) return []; // events are never deleted; the lease simply runs out
     const endpoint = endpoints.get(delivery.id);
-    return [{ delivery: { ...delivery, locked_until: leaseUntil }, endpoint, event }];
+    return [{ delivery, endpoint, event }];
   });
 }
 

@@ -30,8 +30,17 @@ ${DATA_DIR}
     Run the API for production: PostgreSQL when DATABASE_URL is set, otherwise the
     embedded database. Refuses to start with pending migrations.
       --port N        (default $PORT or 4242)   --host H (default 0.0.0.0)
+    Needs FLINT_ENCRYPTION_KEY (the same in every process).
 ${DATA_DIR}`,
     options: ['port', 'host', 'data-dir'],
+  },
+  worker: {
+    usage: `worker [--data-dir DIR]
+    Run the background workers only (webhook delivery, settlement, checkout-session
+    expiry, idempotency reaper), no HTTP server. Any number of serve and worker
+    processes may share a database. Needs FLINT_ENCRYPTION_KEY.
+${DATA_DIR}`,
+    options: ['data-dir'],
   },
   migrate: {
     usage: `migrate [--data-dir DIR]
@@ -96,7 +105,7 @@ ${Object.values(COMMANDS)
   .join('\n')}
 
 Environment: DATABASE_URL, FLINT_DATA_DIR, PORT, HOST, FLINT_ADMIN_TOKEN,
-FLINT_LOG_LEVEL, FLINT_RATE_LIMIT, FLINT_DB_POOL_SIZE, FLINT_DB_PREPARED_STATEMENTS,
+FLINT_ENCRYPTION_KEY, FLINT_PUBLIC_URL, FLINT_LOG_LEVEL, FLINT_RATE_LIMIT, FLINT_DB_POOL_SIZE, FLINT_DB_PREPARED_STATEMENTS,
 FLINT_API_KEY, FLINT_API_URL (see README).
 `;
 
@@ -125,6 +134,7 @@ type ServerCommand = keyof typeof import('./server-commands.js');
 const SERVER_COMMANDS = new Map<string, ServerCommand>([
   ['dev', 'dev'],
   ['serve', 'serve'],
+  ['worker', 'worker'],
   ['migrate', 'migrate'],
   ['accounts create', 'accountsCreate'],
   ['keys create', 'keysCreate'],

@@ -18,7 +18,13 @@ import type { Mode } from '../domain/tenant.js';
 import { serializeAccount } from '../http/routes/accounts.js';
 import { serializeApiKey } from '../http/routes/api-keys.js';
 import { consoleUserResource, inviteUrl } from '../http/routes/console-users.js';
-import { openConfiguredDatabase, startServer, stopOnSignals } from '../main.js';
+import {
+  openConfiguredDatabase,
+  shownHost,
+  startServer,
+  startWorkerProcess,
+  stopOnSignals,
+} from '../main.js';
 import { systemClock } from '../ports/clock.js';
 import { devLogStream } from './dev-log.js';
 import { UsageError } from './usage-error.js';
@@ -175,6 +181,9 @@ export async function dev(flags: Flags): Promise<void> {
     databaseUrl: undefined,
     adminToken,
     encryptionKey: base.encryptionKey ?? devEncryptionKey(base.dataDir),
+    publicUrl:
+      base.publicUrl ??
+      (base.port === 0 ? undefined : `http://${shownHost(base.host)}:${base.port}`),
   };
   const server = await startServer(config, {
     migrate: true,
@@ -198,13 +207,39 @@ function printDevKeys(config: Config): void {
   process.stdout.write(devBanner(url, config.dataDir, credentials, devAdminToken(config.dataDir)));
 }
 
-export async function serve(flags: Flags): Promise<void> {
+/**
+ * The production commands need the one key every process shares: it seals stored secrets
+ * and signs the pages' CSRF tokens, so a form rendered by one process posts to another.
+ */
+function productionConfig(flags: Flags, command: string): Config {
   const config = configWith(flags);
+  if (!config.encryptionKey) {
+    throw new Error(
+      `flint ${command} needs FLINT_ENCRYPTION_KEY, the same in every process (32 random bytes, e.g. \`openssl rand -base64 32\`)`,
+    );
+  }
+  return config;
+}
+
+export async function serve(flags: Flags): Promise<void> {
+  const config = productionConfig(flags, 'serve');
   const server = await startServer(config, { migrate: false });
   stopOnSignals(server);
   server.logger.info({ url: server.url, database: server.database.kind }, 'flint serving');
   if (!config.adminToken)
     server.logger.warn('FLINT_ADMIN_TOKEN is not set: the admin API is closed');
+  if (!config.publicUrl)
+    server.logger.warn('FLINT_PUBLIC_URL is not set: checkout-session events carry no url');
+}
+
+/** The background workers alone (webhooks, settlement, expiry, reaper), no HTTP server. */
+export async function worker(flags: Flags): Promise<void> {
+  const config = productionConfig(flags, 'worker');
+  const running = await startWorkerProcess(config);
+  stopOnSignals(running);
+  running.logger.info({ database: running.database.kind }, 'flint worker running');
+  if (!config.publicUrl)
+    running.logger.warn('FLINT_PUBLIC_URL is not set: checkout-session events carry no url');
 }
 
 async function withDatabase<T>(flags: Flags, run: (deps: Deps) => Promise<T>): Promise<T> {
@@ -234,7 +269,7 @@ export async function accountsCreate(flags: Flags): Promise<void> {
       }),
     );
     // The same answer as the admin API's POST /v1/accounts, the invite link included.
-    const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
+    const base = config.publicUrl ?? `http://${shownHost(config.host)}:${config.port}`;
     return {
       account: serializeAccount(created.account),
       keys: { test_secret_key: created.testSecretKey, live_secret_key: created.liveSecretKey },

@@ -11,10 +11,10 @@ describe('parseWebhookUrl', () => {
         address: null,
       },
     });
-    expect(parseWebhookUrl('http://[2606:4700:4700::1111]:8080/', 'live')).toEqual({
+    expect(parseWebhookUrl('https://[2606:4700:4700::1111]:8080/', 'live')).toEqual({
       ok: true,
       value: {
-        href: 'http://[2606:4700:4700::1111]:8080/',
+        href: 'https://[2606:4700:4700::1111]:8080/',
         hostname: '[2606:4700:4700::1111]',
         address: '2606:4700:4700::1111',
       },
@@ -72,6 +72,20 @@ describe('parseWebhookUrl', () => {
       const result = parseWebhookUrl(url, mode);
       expect(result.ok, `${url} in ${mode}`).toBe(false);
     }
+  });
+
+  it.each([
+    'http://hooks.example.com/',
+    'http://93.184.215.14/hook',
+    'HTTP://[2606:4700:4700::1111]:443/',
+  ])('refuses the public plain-http URL %s in live mode only', (url) => {
+    const live = parseWebhookUrl(url, 'live');
+    expect(live.ok).toBe(false);
+    if (!live.ok) {
+      expect(live.error.code).toBe('parameter_invalid');
+      expect(live.error.loc).toEqual(['webhook_endpoint', 'url']);
+    }
+    expect(parseWebhookUrl(url, 'test').ok).toBe(true);
   });
 
   it.each(['http://localhost/', 'http://LocalHost./x', 'http://a.b.localhost:80/'])(

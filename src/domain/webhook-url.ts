@@ -30,7 +30,8 @@ function isLocalName(hostname: string): boolean {
 
 /**
  * Parses a webhook URL: http or https, with a host and without credentials. In live mode
- * a literal address or a local name must be public; names are resolved by the caller.
+ * it must be https, and a literal address or a local name must be public; names are
+ * resolved by the caller. Test mode may use plain http (a local receiver).
  */
 export function parseWebhookUrl(raw: string, mode: Mode): Result<WebhookUrl> {
   let url: URL;
@@ -55,6 +56,9 @@ export function parseWebhookUrl(raw: string, mode: Mode): Result<WebhookUrl> {
   }
   if (mode === 'live' && address === null && isLocalName(url.hostname)) {
     return fail(refusedAddress(mode, `${url.hostname} is this machine`));
+  }
+  if (mode === 'live' && url.protocol !== 'https:') {
+    return fail(invalid('A live-mode webhook URL must use https (test mode also allows http)'));
   }
   return ok({ href: url.href, hostname: url.hostname, address });
 }

@@ -13,6 +13,7 @@ import type { Deps } from '../app/deps.js';
 import { newId } from '../app/ids.js';
 import { createSecretBox } from '../app/secret-box.js';
 import type { TrustProxy } from '../config.js';
+import type { SignInLimits } from '../domain/sign-in-backoff.js';
 import type { HostResolver } from '../ports/host-resolver.js';
 import {
   type PaymentProcessor,
@@ -87,8 +88,8 @@ export interface AppOptions {
   readonly encryptionKey?: Buffer | undefined;
   /** How the default processors reach Stripe (tests point them at a stand-in). */
   readonly stripe?: StripeClientOptions;
-  /** Console sign-in attempts per address per minute. */
-  readonly loginAttemptsPerMinute?: number | undefined;
+  /** Console sign-in failures in a row before an email or address is locked out for a while. */
+  readonly signInLimits?: SignInLimits | undefined;
   /** Hosted pages' per-address limits (page views, payment attempts per minute). */
   readonly pageRateLimits?: PageRateLimits | undefined;
   /** Resolves webhook URLs' host names for the live-mode SSRF check (the system's by default). */
@@ -236,7 +237,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     deps,
     processors,
     csrf,
-    loginAttemptsPerMinute: options.loginAttemptsPerMinute,
+    signInLimits: options.signInLimits,
   });
 
   await app.register(async (admin) => {

@@ -1,12 +1,14 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { deriveSubkey } from '../app/secret-box.js';
 
 /**
  * CSRF protection for the server-rendered pages (signed double-submit): the browser gets
  * a random `SameSite=Strict`, `HttpOnly` cookie, and every form carries an HMAC of it and
  * of what the form acts on. A form posted from another site arrives without the cookie
- * (or without the matching token) and is refused. The key comes from the server's
- * encryption key when there is one (every process agrees), otherwise from this process.
+ * (or without the matching token) and is refused. The key is a subkey of the server's
+ * encryption key, so a form rendered by one process is accepted by any other; only an
+ * embedded setup without a key (tests) signs with a key of this process alone.
  */
 export interface Csrf {
   /** The token for a form about `scope` (e.g. a checkout session id); sets the cookie. */
@@ -18,9 +20,7 @@ export interface Csrf {
 export const CSRF_COOKIE = 'flint_csrf';
 
 export function createCsrf(encryptionKey: Buffer | undefined): Csrf {
-  const key = encryptionKey
-    ? createHmac('sha256', encryptionKey).update('flint page csrf v1').digest()
-    : randomBytes(32);
+  const key = encryptionKey ? deriveSubkey(encryptionKey, 'page csrf v1') : randomBytes(32);
   const sign = (cookie: string, scope: string) =>
     createHmac('sha256', key).update(`${cookie}|${scope}`).digest('base64url');
 

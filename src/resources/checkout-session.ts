@@ -7,6 +7,10 @@ import { refundResource } from './refund.js';
  * The checkout session exactly as the refund guide shows it (flat amounts, lower-case
  * currency, nested customer and payment intent), plus `order_id` and `url`.
  */
+export function checkoutSessionUrl(baseUrl: string, id: string): string {
+  return `${baseUrl}/checkout/${id}`;
+}
+
 export function checkoutSessionResource(view: CheckoutSessionView, baseUrl: string) {
   const { session, order, customer } = view;
   const payments = order.payments;
@@ -37,7 +41,7 @@ export function checkoutSessionResource(view: CheckoutSessionView, baseUrl: stri
     line_items: orderResource(order).line_items,
     refunds: view.refunds.map(refundResource),
     order_id: order.order.id,
-    url: `${baseUrl}/checkout/${session.id}`,
+    url: checkoutSessionUrl(baseUrl, session.id),
     success_url: session.success_url,
     cancel_url: session.cancel_url,
     metadata: session.metadata,
@@ -49,16 +53,21 @@ export function checkoutSessionResource(view: CheckoutSessionView, baseUrl: stri
 }
 
 /**
- * A checkout session as its events carry it: the session's own fields. Its amounts,
- * lines and payment are its order's (in the order's events of the same change), and
- * its `url` depends on the address the API is called at: GET the session for those.
+ * A checkout session as its events carry it: the session's own fields, and its `url` when
+ * Flint knows its public address (`FLINT_PUBLIC_URL`; events are written without a
+ * request to take it from). Its amounts, lines and payment are its order's (in the
+ * order's events of the same change): GET the session for those.
  */
-export function checkoutSessionEventObject(session: CheckoutSessionRow) {
+export function checkoutSessionEventObject(
+  session: CheckoutSessionRow,
+  publicUrl: string | undefined,
+) {
   return {
     checkout_session_id: session.id,
     object: 'checkout_session' as const,
     status: session.status,
     order_id: session.order_id,
+    ...(publicUrl === undefined ? {} : { url: checkoutSessionUrl(publicUrl, session.id) }),
     success_url: session.success_url,
     cancel_url: session.cancel_url,
     metadata: session.metadata,

@@ -33,3 +33,13 @@ export interface ConsoleSessionsTable {
 
 export type ConsoleUserRow = Selectable<ConsoleUsersTable>;
 export type ConsoleSessionRow = Selectable<ConsoleSessionsTable>;
+
+/** Sign-in failures in a row of one email or one address (`domain/sign-in-backoff.ts`). */
+export interface SignInFailuresTable {
+  subject: 'email' | 'address';
+  /** The email as typed (trimmed, lower-cased) or the client's address. */
+  value: string;
+  failures: number;
+  last_failed_at: Timestamp;
+  locked_until: Nullable<Date>;
+}

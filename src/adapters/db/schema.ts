@@ -7,7 +7,11 @@ type Json<T> = ColumnType<T, string, string>;
 import type { OrderStatus } from '../../domain/order-lifecycle.js';
 import type { RefundMethod } from '../../domain/refund-status.js';
 import type { Mode } from '../../domain/tenant.js';
-import type { ConsoleSessionsTable, ConsoleUsersTable } from './schema-console.js';
+import type {
+  ConsoleSessionsTable,
+  ConsoleUsersTable,
+  SignInFailuresTable,
+} from './schema-console.js';
 import type {
   WebhookDeliveriesTable,
   WebhookDeliveryAttemptsTable,
@@ -381,6 +385,7 @@ export interface Database {
   webhook_delivery_attempts: WebhookDeliveryAttemptsTable;
   console_users: ConsoleUsersTable;
   console_sessions: ConsoleSessionsTable;
+  sign_in_failures: SignInFailuresTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;

@@ -112,7 +112,7 @@ export function registerAdminAccountRoutes(server: FastifyInstance, deps: Deps):
           ? {
               owner: consoleUserResource(
                 created.owner.user,
-                inviteUrl(baseUrl(request), created.owner.inviteToken),
+                inviteUrl(baseUrl(deps, request), created.owner.inviteToken),
               ),
             }
           : {}),

@@ -89,9 +89,12 @@ const Params = Type.Object({ checkout_session_id: Id('cs') }, { additionalProper
 const Response = Type.Object({ checkout_session: CheckoutSession });
 const tags = ['Checkout sessions'];
 
-/** The address the API was called at: what hosted pages and links are built on. */
-export function baseUrl(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}`;
+/**
+ * What hosted pages and links are built on: `FLINT_PUBLIC_URL` when set (every process
+ * answers alike, and events carry the same URL), else the address the API was called at.
+ */
+export function baseUrl(deps: Pick<Deps, 'publicUrl'>, request: FastifyRequest): string {
+  return deps.publicUrl ?? `${request.protocol}://${request.host}`;
 }
 
 export function registerCheckoutSessionRoutes(
@@ -120,7 +123,7 @@ export function registerCheckoutSessionRoutes(
           request.body.checkout_session,
         ),
       );
-      return { checkout_session: checkoutSessionResource(view, baseUrl(request)) };
+      return { checkout_session: checkoutSessionResource(view, baseUrl(deps, request)) };
     },
   );
 
@@ -138,7 +141,7 @@ export function registerCheckoutSessionRoutes(
       const view = unwrap(
         await getCheckoutSession(deps, callerOf(request), request.params.checkout_session_id),
       );
-      return { checkout_session: checkoutSessionResource(view, baseUrl(request)) };
+      return { checkout_session: checkoutSessionResource(view, baseUrl(deps, request)) };
     },
   );
 
@@ -166,7 +169,7 @@ export function registerCheckoutSessionRoutes(
         pageRequestOf(q),
       );
       return listBody('checkout_sessions', page, (view) =>
-        checkoutSessionResource(view, baseUrl(request)),
+        checkoutSessionResource(view, baseUrl(deps, request)),
       );
     },
   );
@@ -191,7 +194,7 @@ export function registerCheckoutSessionRoutes(
           request.params.checkout_session_id,
         ),
       );
-      return { checkout_session: checkoutSessionResource(view, baseUrl(request)) };
+      return { checkout_session: checkoutSessionResource(view, baseUrl(deps, request)) };
     },
   );
 
@@ -224,7 +227,7 @@ export function registerCheckoutSessionRoutes(
           request.idempotencyClaim?.key ?? null,
         ),
       );
-      return { checkout_session: checkoutSessionResource(view, baseUrl(request)) };
+      return { checkout_session: checkoutSessionResource(view, baseUrl(deps, request)) };
     },
   );
 }

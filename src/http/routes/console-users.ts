@@ -105,8 +105,11 @@ const secretFields = [['console_user', 'invite_url']] as const;
 /** The people who sign in to the operator console of the calling key's account. */
 export function registerConsoleUserRoutes(server: FastifyInstance, deps: Deps): void {
   const app = server.withTypeProvider<TypeBoxTypeProvider>();
-  const invited = (request: Parameters<typeof baseUrl>[0], result: Invited) => ({
-    console_user: consoleUserResource(result.user, inviteUrl(baseUrl(request), result.inviteToken)),
+  const invited = (request: Parameters<typeof baseUrl>[1], result: Invited) => ({
+    console_user: consoleUserResource(
+      result.user,
+      inviteUrl(baseUrl(deps, request), result.inviteToken),
+    ),
   });
 
   app.post(

@@ -1,21 +1,26 @@
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { selectAccountById } from '../../adapters/db/repos/accounts-repo.js';
 import type { ConsoleUserRow } from '../../adapters/db/schema-console.js';
 import { acceptsPayments } from '../../app/account-processors.js';
 import { saleRecord, searchOrders } from '../../app/console-orders.js';
+import { signInFrom } from '../../app/console-sign-in.js';
 import {
   acceptInvite,
   SESSION_LIFETIME_MS,
-  signIn,
   signOut,
   userOfInvite,
   userOfSession,
 } from '../../app/console-users.js';
 import type { Deps } from '../../app/deps.js';
 import { idPattern } from '../../app/ids.js';
+import {
+  DEFAULT_SIGN_IN_LIMITS,
+  describeWait,
+  retryAfterSeconds,
+  type SignInLimits,
+} from '../../domain/sign-in-backoff.js';
 import type { Mode } from '../../domain/tenant.js';
 import {
   type ConsoleFrame,
@@ -35,8 +40,6 @@ import { registerConsoleDeveloperRoutes } from './console-developers.js';
 import { registerConsoleRefundRoutes } from './console-refunds.js';
 
 export const CONSOLE_COOKIE = 'flint_console';
-/** Sign-in attempts per address per minute. */
-export const LOGIN_ATTEMPTS_PER_MINUTE = 10;
 
 const ORDER_ID = new RegExp(idPattern('ord'));
 const STATUSES = new Set(['OPEN', 'PAID', 'PARTIALLY_REFUNDED', 'REFUNDED', 'CANCELED', 'CLOSED']);
@@ -56,14 +59,14 @@ export async function registerConsoleRoutes(
     readonly deps: Deps;
     readonly processors: Processors;
     readonly csrf: Csrf;
-    readonly loginAttemptsPerMinute?: number | undefined;
+    /** Sign-in failures in a row before an email or address is locked out for a while. */
+    readonly signInLimits?: SignInLimits | undefined;
   },
 ): Promise<void> {
   const { deps, processors, csrf } = options;
   await server.register(async (app) => {
     await app.register(cookie);
     await app.register(formbody, { bodyLimit: 16 * 1024 });
-    await app.register(rateLimit, { global: false, keyGenerator: (request) => request.ip });
     registerServerTiming(app);
     app.setErrorHandler((error, request, reply) => {
       const status = (error as { statusCode?: number }).statusCode ?? toApiError(error).status;
@@ -72,9 +75,7 @@ export async function registerConsoleRoutes(
         reply,
         status >= 400 && status < 600 ? status : 500,
         'Something went wrong',
-        status === 429
-          ? 'Too many attempts. Wait a minute, then try again.'
-          : 'This request could not be completed. Go back and try again.',
+        'This request could not be completed. Go back and try again.',
       );
     });
 
@@ -95,37 +96,34 @@ export async function registerConsoleRoutes(
       ),
     );
 
-    app.post(
-      '/console/login',
-      {
-        config: {
-          rateLimit: {
-            max: options.loginAttemptsPerMinute ?? LOGIN_ATTEMPTS_PER_MINUTE,
-            timeWindow: 60_000,
-          },
-        },
-      },
-      async (request, reply) => {
-        const form = (request.body ?? {}) as Form;
-        const email = formText(form, 'email', MAX_FIELD) ?? '';
-        const again = (status: number, error: string) =>
-          sendPage(reply, status, (nonce) =>
-            renderLogin({
-              nonce,
-              csrfToken: csrf.issue(request, reply, 'console-login'),
-              email,
-              error,
-            }),
-          );
-        if (!csrf.verify(request, 'console-login', form.csrf_token)) {
-          return again(403, 'This form expired. Please sign in again.');
-        }
-        const token = await signIn(deps, email, formText(form, 'password', MAX_FIELD) ?? '');
-        if (!token) return again(401, 'The email or password is wrong.');
-        setSession(request, reply, token);
-        return reply.redirect('/console/orders', 303);
-      },
-    );
+    // Failures are counted in the database (every process agrees), successes never.
+    app.post('/console/login', async (request, reply) => {
+      const form = (request.body ?? {}) as Form;
+      const email = formText(form, 'email', MAX_FIELD) ?? '';
+      const again = (status: number, error: string) =>
+        sendPage(reply, status, (nonce) =>
+          renderLogin({
+            nonce,
+            csrfToken: csrf.issue(request, reply, 'console-login'),
+            email,
+            error,
+          }),
+        );
+      if (!csrf.verify(request, 'console-login', form.csrf_token)) {
+        return again(403, 'This form expired. Please sign in again.');
+      }
+      const password = formText(form, 'password', MAX_FIELD) ?? '';
+      const limits = options.signInLimits ?? DEFAULT_SIGN_IN_LIMITS;
+      const answer = await signInFrom(deps, request.ip, email, password, limits);
+      if (answer.kind === 'locked') {
+        const seconds = retryAfterSeconds(answer.until, deps.clock.now());
+        reply.header('retry-after', String(seconds));
+        return again(429, `Too many failed sign-ins. Try again in ${describeWait(seconds)}.`);
+      }
+      if (answer.kind === 'wrong') return again(401, 'The email or password is wrong.');
+      setSession(request, reply, answer.token);
+      return reply.redirect('/console/orders', 303);
+    });
 
     app.get('/console/invite/:token', async (request, reply) => {
       const { token } = request.params as { token: string };

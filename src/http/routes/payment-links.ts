@@ -123,7 +123,7 @@ export function registerPaymentLinkRoutes(server: FastifyInstance, deps: Deps): 
           request.body.payment_link,
         ),
       );
-      return { payment_link: paymentLinkResource(row, baseUrl(request)) };
+      return { payment_link: paymentLinkResource(row, baseUrl(deps, request)) };
     },
   );
 
@@ -141,7 +141,7 @@ export function registerPaymentLinkRoutes(server: FastifyInstance, deps: Deps): 
       const row = unwrap(
         await getPaymentLink(deps, callerOf(request), request.params.payment_link_id),
       );
-      return { payment_link: paymentLinkResource(row, baseUrl(request)) };
+      return { payment_link: paymentLinkResource(row, baseUrl(deps, request)) };
     },
   );
 
@@ -166,7 +166,7 @@ export function registerPaymentLinkRoutes(server: FastifyInstance, deps: Deps): 
           request.body.payment_link,
         ),
       );
-      return { payment_link: paymentLinkResource(row, baseUrl(request)) };
+      return { payment_link: paymentLinkResource(row, baseUrl(deps, request)) };
     },
   );
 
@@ -188,7 +188,9 @@ export function registerPaymentLinkRoutes(server: FastifyInstance, deps: Deps): 
         { active: q.active },
         pageRequestOf(q),
       );
-      return listBody('payment_links', page, (row) => paymentLinkResource(row, baseUrl(request)));
+      return listBody('payment_links', page, (row) =>
+        paymentLinkResource(row, baseUrl(deps, request)),
+      );
     },
   );
 }

@@ -57,7 +57,7 @@ export async function registerPublicPaymentLinkRoutes(
           'The quantity must be a whole number.',
         );
       }
-      const base = baseUrl(request);
+      const base = baseUrl(deps, request);
       const linkUrl = paymentLinkUrl(base, id);
       const visit = await visitPaymentLink(
         deps,

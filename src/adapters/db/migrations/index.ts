@@ -14,6 +14,7 @@ import * as hostedCheckout from './0012-hosted-checkout.js';
 import * as consoleUsers from './0013-console.js';
 import * as offlineRefunds from './0014-offline-refunds.js';
 import * as instances from './0015-instances.js';
+import * as signInFailures from './0016-sign-in-failures.js';
 
 /** Every migration, in order. Names sort lexicographically; never rename one that shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0013-console': consoleUsers,
   '0014-offline-refunds': offlineRefunds,
   '0015-instances': instances,
+  '0016-sign-in-failures': signInFailures,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -26,31 +26,40 @@ export async function insertWebhookDeliveries(
 }
 
 /**
+ * The database's clock, to the millisecond (what a JS Date holds, so a lease read back
+ * compares equal): leases are set and checked by it, never by a process's own clock, so
+ * workers on machines whose clocks disagree still agree on when a lease has run out.
+ */
+const DB_NOW = sql<Date>`date_trunc('milliseconds', now())`;
+
+/**
  * Takes a lease on up to `limit` due deliveries (rows another worker holds are skipped) and
- * returns them. The lease is the claim: the sender commits it before it sends, so a crashed
- * worker's deliveries are taken over once `leaseUntil` has passed.
+ * returns them with their new `locked_until`. The lease is the claim: the sender commits it
+ * before it sends, so a crashed worker's deliveries are taken over once `leaseMs` has passed
+ * by the database's clock. `now` (the worker's clock) only decides which attempts are due.
  */
 export async function claimDueDeliveries(
   db: Kysely<Database>,
   scope: WorkerScope,
   now: Date,
-  leaseUntil: Date,
+  leaseMs: number,
   limit: number,
-): Promise<WebhookDeliveryRow[]> {
+): Promise<Array<WebhookDeliveryRow & { locked_until: Date }>> {
   if (scope.accountIds?.length === 0) return [];
   let due = db
     .selectFrom('webhook_deliveries')
     .select('id')
     .where('status', '=', 'pending')
     .where('next_attempt_at', '<=', now)
-    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]));
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', DB_NOW)]));
   if (scope.accountIds) due = due.where('account_id', 'in', scope.accountIds);
-  return db
+  const claimed = await db
     .updateTable('webhook_deliveries')
-    .set({ locked_until: leaseUntil })
+    .set({ locked_until: sql<Date>`${DB_NOW} + ${leaseMs} * interval '1 millisecond'` })
     .where('id', 'in', due.orderBy('next_attempt_at').limit(limit).forUpdate().skipLocked())
     .returningAll()
     .execute();
+  return claimed as Array<WebhookDeliveryRow & { locked_until: Date }>;
 }
 
 /** The endpoints of claimed deliveries as they are now (same account and mode), by delivery id. */
@@ -158,7 +167,7 @@ export async function failPendingDeliveries(
     .where('mode', '=', scope.mode)
     .where('endpoint_id', '=', endpointId)
     .where('status', '=', 'pending')
-    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', DB_NOW)]))
     .execute();
 }
 
