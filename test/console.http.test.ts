@@ -465,7 +465,8 @@ describe('refunds from the console', () => {
     const path = `/console/orders/${sale.order_id}/refund/preview`;
     for (const [form, message] of [
       [{ kind: 'amount', amount: '1.234' }, 'Enter the amount to refund, like 15.00.'],
-      [{ kind: 'amount', amount: '999.00' }, '6500'],
+      // Money as money, not minor units ("between 1 and 6500").
+      [{ kind: 'amount', amount: '999.00' }, 'At most $65.00 is left to refund.'],
       [{ kind: 'lines' }, 'Enter how many units of which line to refund.'],
       [{ kind: 'lines', [`units_${sale.line_items[0]?.line_item_id}`]: '5' }, 'up to its quantity'],
       [{ kind: 'refund-everything' }, 'Choose how to refund.'],

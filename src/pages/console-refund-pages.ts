@@ -1,7 +1,8 @@
 import type { RefundAggregate } from '../adapters/db/repos/refunds-repo.js';
 import type { OrderView } from '../app/order-pricing.js';
-import type { RefundPlan } from '../app/refunds.js';
+import type { CreateRefundInput, RefundPlan } from '../app/refunds.js';
 import { currencyExponent } from '../domain/currency.js';
+import type { Failure } from '../domain/errors.js';
 import { formatDecimal } from '../domain/money.js';
 import {
   isOffline,
@@ -55,6 +56,29 @@ ${common(f, 'amount')}<button type="submit">Preview amount refund</button></form
 <input type="hidden" name="kind" value="full">${common(f, 'full')}
 <button type="submit" class="secondary">Preview full refund</button></form>
 </div></div></section>`;
+}
+
+const PART_LEFT: Readonly<Record<string, string>> = {
+  amount_shipping: ' of shipping',
+  amount_discount: ' of the discount',
+  amount_tax: ' of tax',
+};
+
+/**
+ * A refused refund in a person's words: an amount beyond what is left is said in money
+ * ("At most $59.40 is left to refund"), never in minor units; anything else as the API says it.
+ */
+export function refusalMessage(error: Failure, view: OrderView, input: CreateRefundInput): string {
+  const left = error.details?.maximum_refundable;
+  if (error.code !== 'refund_amount_invalid' || typeof left !== 'number') return error.message;
+  const loc = error.loc ?? [];
+  const index = loc.find((part) => typeof part === 'number');
+  const lineId = typeof index === 'number' ? input.line_items?.[index]?.line_item_id : undefined;
+  const line = view.lines.find((l) => l.id === lineId);
+  const what = line ? ` of ${line.name}` : (PART_LEFT[String(loc.at(-1))] ?? '');
+  return left === 0
+    ? `Nothing is left to refund${what}.`
+    : `At most ${formatMoney(left, view.order.currency)} is left to refund${what}.`;
 }
 
 /** What the refund would do; confirming sends exactly these fields again. */

@@ -12,6 +12,7 @@ import type { ConsoleFrame } from '../../pages/console-pages.js';
 import { renderSale } from '../../pages/console-pages.js';
 import {
   refundForms,
+  refusalMessage,
   renderRefund,
   renderRefundPreview,
   renderRefunds,
@@ -71,7 +72,9 @@ export async function registerConsoleRefundRoutes(
       undefined,
       `console:${f.user.id}:${attempt}`,
     );
-    if (!created.ok) return refused(reply, created.error.message, 409);
+    if (!created.ok) {
+      return refused(reply, refusalMessage(created.error, posted.view, form.input), 409);
+    }
     return reply.redirect(`/console/refunds/${created.value.refund.id}?mode=${f.mode}`, 303);
   });
 
@@ -184,7 +187,7 @@ export async function registerConsoleRefundRoutes(
     const form = readRefundForm(body, sale.order);
     if ('error' in form) return back(422, form.error);
     const plan = await previewRefund(deps, tenant, form.input);
-    if (!plan.ok) return back(422, plan.error.message);
+    if (!plan.ok) return back(422, refusalMessage(plan.error, sale.order, form.input));
     const permission = permits(
       { role: f.user.role, refundLimit: f.user.refund_limit },
       { kind: 'refund', amount: plan.value.amount },
