@@ -11,6 +11,7 @@ import { permits } from '../../domain/console-roles.js';
 import type { ConsoleFrame } from '../../pages/console-pages.js';
 import { renderSale } from '../../pages/console-pages.js';
 import {
+  limitMessage,
   refundForms,
   refusalMessage,
   renderRefund,
@@ -192,7 +193,10 @@ export async function registerConsoleRefundRoutes(
       { role: f.user.role, refundLimit: f.user.refund_limit },
       { kind: 'refund', amount: plan.value.amount },
     );
-    if (!permission.allowed) return answered(refused(reply, permission.reason));
+    if (!permission.allowed) {
+      const limit = limitMessage(f.user.refund_limit ?? 0, sale.order.order.currency);
+      return answered(refused(reply, limit));
+    }
     return { f, view: sale.order, form, plan: plan.value };
   }
 }
