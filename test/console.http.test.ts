@@ -383,7 +383,7 @@ describe('console orders', () => {
     expect(page.text).toContain('<dt>Refunded</dt><dd class="nowrap">$15.00</dd>');
     expect(page.text).toContain('<dt>Still collectible</dt><dd class="nowrap">$0.00</dd>');
     // The timeline says who acted and what the money did.
-    expect(page.text).toMatch(/order\.partially_refunded<\/strong> by API key Default test key</););
+    expect(page.text).toMatch(/order\.partially_refunded<\/strong> by API key Default test key</);
     expect(page.text).toContain('Refunded $0.00 → $15.00');
     expect(page.text).toContain('Paid $0.00 → $65.00');
     expect(page.text).toContain(refund.body.refund.refund_id);
