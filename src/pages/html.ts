@@ -53,6 +53,7 @@ const STYLE = `
 body{margin:0;overflow-wrap:break-word;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1f36;background:#f6f8fa}
 main{max-width:56rem;margin:0 auto;padding:1.5rem 1rem 3rem}
 main.wide{max-width:96rem}
+.merchant,ul.lines li>span:first-child,dl.totals dt,td:first-child{overflow-wrap:anywhere}
 h1{font-size:1.5rem;margin:.25rem 0 1rem}
 h2{font-size:1.125rem;margin:0 0 .75rem}
 a{color:#3a4ae0}
