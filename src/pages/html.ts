@@ -74,9 +74,8 @@ label,.label{display:block;font-weight:600;margin:.75rem 0 .25rem}
 input{width:100%;font:inherit;padding:.6rem .75rem;border:1px solid #c4ccd6;border-radius:.375rem;background:#fff;color:inherit}
 input:focus,button:focus,a:focus{outline:3px solid #8d98f5;outline-offset:1px}
 input[aria-invalid=true]{border-color:#c0123c}
-.row{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,max-content);grid-template-rows:auto auto auto;column-gap:.75rem}
-.row>div{display:grid;grid-row:span 3;grid-template-rows:subgrid}
-.row label{white-space:nowrap}
+.row{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);grid-template-rows:auto auto auto;column-gap:.75rem}
+.row>div{display:grid;grid-row:span 3;grid-template-rows:subgrid;min-width:0}
 .field-error{color:#c0123c;font-size:.9rem;margin:.25rem 0 0}
 .field-error:empty{display:none}
 .hint{color:#5e6a7d;font-size:.9rem;margin:.5rem 0 0}
