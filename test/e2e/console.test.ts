@@ -176,6 +176,13 @@ describe.skipIf(skipBrowserTests)('the operator console in a browser', () => {
       '({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth })',
     );
     expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
+    // On a phone each table row stacks into "column: value" lines; money never wraps.
+    const cell = await inPage<{ display: string; whiteSpace: string; label: string }>(
+      page,
+      `(() => { const td = document.querySelector('td[data-label="Total"]'); const style = getComputedStyle(td);
+        return { display: style.display, whiteSpace: style.whiteSpace, label: getComputedStyle(td, '::before').content }; })()`,
+    );
+    expect(cell).toEqual({ display: 'flex', whiteSpace: 'nowrap', label: '"Total"' });
     await screenshot(page, 'console-viewer-phone');
   });
 });
