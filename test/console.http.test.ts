@@ -279,6 +279,43 @@ describe('console orders', () => {
     expect(statusOnly.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
   });
 
+  it('lists each order with its customer email, total and date; filters by date; counts in words; an empty list has no table', async () => {
+    const { testKey: key } = await createTestAccount(server);
+    const { browser } = await signedIn(key, { role: 'viewer' });
+    const customer = await request(server, 'POST', '/v1/customers', {
+      key,
+      body: { customer: { email: 'kim@example.com' } },
+    });
+    const sale = await order(key, { customer_id: customer.body.customer.customer_id });
+    const list = await browser.get(`/console/orders?q=${sale.order_id}`);
+    expect(list.text).toContain('<caption>1 order</caption>');
+    expect(list.text).toContain('<td data-label="Customer">kim@example.com</td>');
+    expect(list.text).toContain('<td data-label="Total" class="num">$65.00</td>');
+    const today = new Date().toISOString().slice(0, 10);
+    expect(list.text).toContain(
+      `<td data-label="Created (UTC)"><time class="nowrap" datetime="${today}`,
+    );
+    const day = (offset: number) =>
+      new Date(Date.now() + offset * 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
+    const ids = async (query: string) => {
+      const page = await browser.get(`/console/orders?${query}`);
+      expect(page.status, query).toBe(200);
+      return [...page.text.matchAll(/href="\/console\/orders\/(ord_[0-9a-z]+)/g)].map((m) => m[1]);
+    };
+    expect(await ids(`from=${today}&to=${today}`)).toEqual([sale.order_id]);
+    expect(await ids(`from=${day(-3)}&to=${day(-1)}`)).toEqual([]);
+    expect(await ids(`from=${day(1)}`)).toEqual([]);
+    expect(await ids(`to=${day(-1)}`)).toEqual([]);
+    const empty = await browser.get(`/console/orders?from=${day(1)}`);
+    expect(empty.text).toContain('<p class="empty">No orders found.</p>');
+    expect(empty.text).not.toContain('<thead>');
+    for (const bad of ['from=2026-02-30', 'to=yesterday', `from=${today}&to=${day(-1)}`]) {
+      const res = await browser.get(`/console/orders?${bad}`);
+      expect(res.status, bad).toBe(400);
+      expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    }
+  });
+
   it('shows one sale: lines with their refunds, money, payments, refunds with reference, sessions and timeline', async () => {
     const { testKey: key } = await createTestAccount(server);
     const other = await createTestAccount(server);
@@ -301,15 +338,22 @@ describe('console orders', () => {
     expect(refund.status, refund.text).toBe(200);
     const page = await browser.get(`/console/orders/${sale.order_id}`);
     expect(page.status).toBe(200);
-    expect(page.text).toContain('PARTIALLY_REFUNDED');
-    expect(page.text).toMatch(
-      /<td>Blocks<\/td><td class="num">2<\/td><td class="num">\$30\.00<\/td><td class="num">\$15\.00<\/td>/,
+    // Statuses in words, coloured by meaning; every cell names its column (phones stack them).
+    expect(page.text).toContain(
+      '<span class="status status-info" data-status="PARTIALLY_REFUNDED">Partially refunded</span>',
     );
-    expect(page.text).toMatch(
-      /<td>Yoga mat<\/td><td class="num">1<\/td><td class="num">\$35\.00<\/td><td class="num">\$0\.00<\/td>/,
+    expect(page.text).toContain(
+      '<td data-label="Line">Blocks</td><td data-label="Qty" class="num">2</td><td data-label="Total" class="num">$30.00</td><td data-label="Refunded" class="num">$15.00</td>',
     );
-    expect(page.text).toContain('<dt>Refunded</dt><dd>$15.00</dd>');
-    expect(page.text).toContain('<dt>Still collectible</dt><dd>$0.00</dd>');
+    expect(page.text).toContain(
+      '<td data-label="Line">Yoga mat</td><td data-label="Qty" class="num">1</td><td data-label="Total" class="num">$35.00</td><td data-label="Refunded" class="num">$0.00</td>',
+    );
+    expect(page.text).toContain('<dt>Refunded</dt><dd class="nowrap">$15.00</dd>');
+    expect(page.text).toContain('<dt>Still collectible</dt><dd class="nowrap">$0.00</dd>');
+    // The timeline says who acted and what the money did.
+    expect(page.text).toMatch(/order\.partially_refunded<\/strong> by API key Default test key</);
+    expect(page.text).toContain('Refunded $0.00 → $15.00');
+    expect(page.text).toContain('Paid $0.00 → $65.00');
     expect(page.text).toContain(refund.body.refund.refund_id);
     expect(page.text).toContain(refund.body.refund.reference_id);
     expect(page.text).toContain('order.partially_refunded');
@@ -433,7 +477,8 @@ describe('refunds from the console', () => {
     const path = `/console/orders/${sale.order_id}/refund/preview`;
     for (const [form, message] of [
       [{ kind: 'amount', amount: '1.234' }, 'Enter the amount to refund, like 15.00.'],
-      [{ kind: 'amount', amount: '999.00' }, '6500'],
+      // Money as money, not minor units ("between 1 and 6500").
+      [{ kind: 'amount', amount: '999.00' }, 'At most $65.00 is left to refund.'],
       [{ kind: 'lines' }, 'Enter how many units of which line to refund.'],
       [{ kind: 'lines', [`units_${sale.line_items[0]?.line_item_id}`]: '5' }, 'up to its quantity'],
       [{ kind: 'refund-everything' }, 'Choose how to refund.'],

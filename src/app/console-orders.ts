@@ -1,5 +1,7 @@
 import type { Page, PageRequest } from '../adapters/db/pagination.js';
 import { listCheckoutSessions } from '../adapters/db/repos/checkout-sessions-repo.js';
+import { selectActorLabels } from '../adapters/db/repos/console-repo.js';
+import { selectCustomerEmails } from '../adapters/db/repos/customers-repo.js';
 import { listEventsForObject } from '../adapters/db/repos/events-repo.js';
 import { type RefundAggregate, selectRefundsByOrder } from '../adapters/db/repos/refunds-repo.js';
 import type { CheckoutSessionRow, EventRow } from '../adapters/db/schema.js';
@@ -17,13 +19,20 @@ export interface OrderSearch {
   readonly createdLt?: Date | undefined;
 }
 
-export function searchOrders(
+/** An order in the console's list, with the email of whoever it was for. */
+export interface ListedOrder {
+  readonly view: OrderView;
+  /** The customer's email, else the last buyer's who gave one at checkout. */
+  readonly email: string | null;
+}
+
+export async function searchOrders(
   deps: Deps,
   tenant: Tenant,
   search: OrderSearch,
   page: PageRequest,
-): Promise<Page<OrderView>> {
-  return listOrders(
+): Promise<Page<ListedOrder>> {
+  const found = await listOrders(
     deps,
     tenant,
     {
@@ -34,6 +43,16 @@ export function searchOrders(
     },
     page,
   );
+  const customerIds = found.items.flatMap((v) =>
+    v.order.customer_id ? [v.order.customer_id] : [],
+  );
+  const emails = await selectCustomerEmails(deps.db, tenant, [...new Set(customerIds)]);
+  const items = found.items.map((view) => {
+    const customer = view.order.customer_id ? emails.get(view.order.customer_id) : undefined;
+    const buyer = view.payments.findLast((p) => p.buyer_email)?.buyer_email;
+    return { view, email: customer ?? buyer ?? null };
+  });
+  return { ...found, items };
 }
 
 /** One sale: the order priced now, its refunds, its checkout sessions and its timeline. */
@@ -42,6 +61,8 @@ export interface SaleRecord {
   readonly refunds: readonly RefundAggregate[];
   readonly sessions: readonly CheckoutSessionRow[];
   readonly timeline: readonly EventRow[];
+  /** The timeline's console users and API keys in words (email, key name), by id. */
+  readonly actors: ReadonlyMap<string, string>;
 }
 
 export async function saleRecord(
@@ -56,5 +77,20 @@ export async function saleRecord(
     listCheckoutSessions(deps.db, tenant, { orderId }, { limit: 100 }),
     listEventsForObject(deps.db, tenant, orderId, { limit: 100 }),
   ]);
-  return { order: order.value, refunds, sessions: sessions.items, timeline: timeline.items };
+  const ids = (type: EventRow['actor_type']) => [
+    ...new Set(
+      timeline.items.flatMap((e) => (e.actor_type === type && e.actor_id ? [e.actor_id] : [])),
+    ),
+  ];
+  const actors = await selectActorLabels(deps.db, tenant.accountId, {
+    consoleUsers: ids('console_user'),
+    apiKeys: ids('api_key'),
+  });
+  return {
+    order: order.value,
+    refunds,
+    sessions: sessions.items,
+    timeline: timeline.items,
+    actors,
+  };
 }

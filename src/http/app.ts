@@ -23,6 +23,7 @@ import {
 import { defaultProcessors } from '../processors.js';
 import { adminTokenHook, apiKeyHook, documentLiveKeyRoutes } from './auth.js';
 import { createCsrf } from './csrf.js';
+import { API_TAGS, DOCS_CONFIGURATION } from './docs-reference.js';
 import { registerDrain } from './drain.js';
 import { ApiError, registerErrorHandling, sendError } from './errors.js';
 import {
@@ -197,6 +198,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         },
       },
       security: [{ secretKey: [] }],
+      tags: API_TAGS.map((name) => ({ name })),
     },
     hideUntagged: true,
     transform: documentLiveKeyRoutes,
@@ -287,7 +289,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/openapi.json', async () => app.swagger());
   await app.register(scalar, {
     routePrefix: '/docs',
-    configuration: { url: '/openapi.json', withDefaultFonts: false, title: 'Flint API reference' },
+    configuration: DOCS_CONFIGURATION,
     logLevel: 'warn',
   });
 

@@ -24,3 +24,13 @@ export function sendMessagePage(
 ) {
   return sendPage(reply, status, (nonce) => simplePage(title, message, nonce));
 }
+
+/**
+ * What an async helper gives back once it has answered (an error page, a redirect):
+ * `null`, never the reply. A Fastify reply is a thenable: an async function returning it
+ * resolves, once the response is finished, to `undefined`, and the route then reads a
+ * field of nothing after its reply went out.
+ */
+export function answered(_reply: FastifyReply): null {
+  return null;
+}

@@ -1,11 +1,11 @@
-import type { AccountRow } from '../adapters/db/schema.js';
+import type { AccountRow, EventRow } from '../adapters/db/schema.js';
 import type { ConsoleUserRow } from '../adapters/db/schema-console.js';
-import type { SaleRecord } from '../app/console-orders.js';
-import type { OrderView } from '../app/order-pricing.js';
+import type { ListedOrder, SaleRecord } from '../app/console-orders.js';
 import type { Mode } from '../domain/tenant.js';
 import { orderResource } from '../resources/order.js';
 import { refundResource } from '../resources/refund.js';
 import { ONCE_SCRIPT } from './checkout-script.js';
+import { countOf, dataTable, idLink, statusBadge, statusWords } from './console-parts.js';
 import { type Html, html, layout } from './html.js';
 import { formatMoney } from './money-format.js';
 import { METHOD_LABELS } from './refund-methods.js';
@@ -28,7 +28,7 @@ export function frame(title: string, f: ConsoleFrame, nonce: string, body: Html)
     title: `${title} · ${f.account.name}`,
     nonce,
     script: ONCE_SCRIPT,
-    body: html`<main>
+    body: html`<main class="wide">
 <header class="console-header">
 <p class="merchant">${f.account.name}${f.mode === 'test' ? html`<span class="badge">Test mode</span>` : ''}</p>
 <nav aria-label="Console">
@@ -103,21 +103,43 @@ export interface OrdersPageInput {
   readonly nonce: string;
   readonly q: string;
   readonly status: string;
-  readonly orders: readonly OrderView[];
+  /** The created-at range's first and last day (YYYY-MM-DD, UTC), or ''. */
+  readonly from: string;
+  readonly to: string;
+  readonly orders: readonly ListedOrder[];
   readonly nextCursor: string | null;
 }
 
 const STATUSES = ['OPEN', 'PAID', 'PARTIALLY_REFUNDED', 'REFUNDED', 'CANCELED', 'CLOSED'];
 
+/** A moment as the console shows it, in UTC: "2026-12-04 18:30". */
+function when(iso: string): Html {
+  return html`<time class="nowrap" datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')}</time>`;
+}
+
 export function renderOrders(input: OrdersPageInput): string {
   const { frame: f } = input;
-  const rows = input.orders.map((view) => {
+  const rows = input.orders.map(({ view, email }) => {
     const o = orderResource(view);
     const m = (a: number) => formatMoney(a, o.currency);
-    return html`<tr><td><a href="/console/orders/${o.order_id}?mode=${f.mode}">${o.order_id}</a></td><td>${o.status}</td><td class="num">${m(o.net_amounts.total_money.amount)}</td><td class="num">${m(o.net_amounts.refunded_money.amount)}</td><td>${o.created_at.slice(0, 16).replace('T', ' ')}</td></tr>`;
+    return [
+      idLink(`/console/orders/${o.order_id}?mode=${f.mode}`, o.order_id),
+      email ?? '—',
+      statusBadge(o.status),
+      m(o.net_amounts.total_money.amount),
+      m(o.net_amounts.refunded_money.amount),
+      when(o.created_at),
+    ];
+  });
+  const query = new URLSearchParams({
+    mode: f.mode,
+    q: input.q,
+    status: input.status,
+    from: input.from,
+    to: input.to,
   });
   const next = input.nextCursor
-    ? html`<p><a href="/console/orders?mode=${f.mode}&q=${encodeURIComponent(input.q)}&status=${input.status}&starting_after=${input.nextCursor}">Next page</a></p>`
+    ? html`<p><a href="/console/orders?${query.toString()}&starting_after=${input.nextCursor}">Next page</a></p>`
     : '';
   return frame(
     'Orders',
@@ -128,23 +150,78 @@ export function renderOrders(input: OrdersPageInput): string {
 <input type="hidden" name="mode" value="${f.mode}">
 <label for="q">Order id, customer email, reference number or metadata value</label>
 <input id="q" name="q" type="search" maxlength="200" value="${input.q}">
-<label for="status">Status</label>
+<div class="filters">
+<div><label for="status">Status</label>
 <select id="status" name="status"><option value="">Any</option>${STATUSES.map(
-      (s) => html`<option value="${s}"${s === input.status ? html` selected` : ''}>${s}</option>`,
-    )}</select>
+      (s) =>
+        html`<option value="${s}"${s === input.status ? html` selected` : ''}>${statusWords(s)}</option>`,
+    )}</select></div>
+<div><label for="from">Created from (UTC)</label><input id="from" name="from" type="date" value="${input.from}"></div>
+<div><label for="to">Created to (UTC)</label><input id="to" name="to" type="date" value="${input.to}"></div>
 <button type="submit">Search</button>
+</div>
 </form>
-<div class="panel"><table><caption>${input.orders.length === 0 ? 'No orders found.' : `${input.orders.length} orders`}</caption>
-<thead><tr><th scope="col">Order</th><th scope="col">Status</th><th scope="col" class="num">Total</th><th scope="col" class="num">Refunded</th><th scope="col">Created (UTC)</th></tr></thead>
-<tbody>${rows}</tbody></table>${next}</div>`,
+<div class="panel">${dataTable({
+      caption: countOf(input.orders.length, 'order') + (input.nextCursor ? ' on this page' : ''),
+      columns: [
+        { label: 'Order' },
+        { label: 'Customer' },
+        { label: 'Status' },
+        { label: 'Total', num: true },
+        { label: 'Refunded', num: true },
+        { label: 'Created (UTC)' },
+      ],
+      rows,
+      empty: 'No orders found.',
+    })}${next}</div>`,
   );
+}
+
+/** Who made a timeline entry, in words: a console user's email, an API key's name, an app. */
+function actorOf(e: EventRow, labels: ReadonlyMap<string, string>): string {
+  const label = e.actor_id ? labels.get(e.actor_id) : undefined;
+  switch (e.actor_type) {
+    case 'console_user':
+      return label ?? 'a console user';
+    case 'api_key':
+      return `API key ${label ?? e.actor_id ?? ''}`.trim();
+    case 'admin':
+      return 'the admin API';
+    case 'system':
+      if (e.actor_id?.startsWith('cs_')) return `hosted checkout ${e.actor_id}`;
+      if (e.actor_id?.startsWith('plink_')) return `payment link ${e.actor_id}`;
+      return 'Flint';
+  }
+}
+
+const TIMELINE_AMOUNTS = [
+  ['Total', 'total_money'],
+  ['Paid', 'paid_money'],
+  ['Refunded', 'refunded_money'],
+] as const;
+
+type Amounts = Readonly<Record<string, { readonly amount: number } | undefined>> | null;
+
+/** The entry's money: what changed ("Paid $0.00 → $65.00"), or the total it started with. */
+function amountsOf(e: EventRow, currency: string): string {
+  const before = e.amounts_before as Amounts;
+  const after = e.amounts_after as Amounts;
+  if (!after) return '';
+  const m = (a: number) => formatMoney(a, currency);
+  const changes = TIMELINE_AMOUNTS.flatMap(([label, key]) => {
+    const was = before?.[key]?.amount;
+    const now = after[key]?.amount;
+    if (now === undefined || was === now) return [];
+    return [was === undefined ? `${label} ${m(now)}` : `${label} ${m(was)} → ${m(now)}`];
+  });
+  return changes.length ? changes.join(', ') : `Total ${m(after.total_money?.amount ?? 0)}`;
 }
 
 export function renderSale(input: {
   frame: ConsoleFrame;
   nonce: string;
   sale: SaleRecord;
-  /** The refund forms, for users who may refund. */
+  /** The refund form, for users who may refund. */
   refundForms?: Html | undefined;
 }): string {
   const { frame: f, sale } = input;
@@ -162,10 +239,12 @@ export function renderSale(input: {
     }
   }
   const net = o.net_amounts;
-  const lines = o.line_items.map(
-    (l) =>
-      html`<tr><td>${l.name}</td><td class="num">${l.quantity}</td><td class="num">${m(l.total_money.amount)}</td><td class="num">${m(refundedByLine.get(l.line_item_id) ?? 0)}</td></tr>`,
-  );
+  const lines = o.line_items.map((l) => [
+    l.name,
+    String(l.quantity),
+    m(l.total_money.amount),
+    m(refundedByLine.get(l.line_item_id) ?? 0),
+  ]);
   const amounts = [
     ['Subtotal', net.subtotal_money.amount],
     ['Discount', -net.discount_money.amount],
@@ -177,34 +256,81 @@ export function renderSale(input: {
     ['Refunded', net.refunded_money.amount],
     ['Still collectible', net.balance_money.amount],
   ] as const;
-  const payments = o.payments.map(
-    (p) => html`<li>${p.payment_intent_id}: ${p.status}, ${m(p.amount_money.amount)}</li>`,
-  );
-  const refundRows = refunds.map(
-    (r) =>
-      html`<tr><td><a href="/console/refunds/${r.refund_id}?mode=${f.mode}">${r.refund_id}</a></td><td>${r.status}</td><td class="num">${m(r.amount)}</td><td>${METHOD_LABELS[r.method]}</td><td>${r.reason ?? '—'}</td><td>${r.failure_reason ?? '—'}</td><td>${r.reference_id ?? '—'} (${r.reference_status})</td></tr>`,
-  );
-  const sessions = sale.sessions.map((s) => html`<li>${s.id}: ${s.status}</li>`);
+  const payments = o.payments.map((p) => [
+    html`<span class="id">${p.payment_intent_id}</span>`,
+    statusBadge(p.status),
+    m(p.amount_money.amount),
+  ]);
+  const refundRows = refunds.map((r) => [
+    idLink(`/console/refunds/${r.refund_id}?mode=${f.mode}`, r.refund_id),
+    statusBadge(r.status),
+    m(r.amount),
+    METHOD_LABELS[r.method],
+    r.reason ? statusWords(r.reason) : '—',
+    r.failure_reason ? statusWords(r.failure_reason) : '—',
+    html`<span class="nowrap">${r.reference_id ?? '—'}</span> (${r.reference_status.replaceAll('_', ' ')})`,
+  ]);
+  const sessions = sale.sessions.map((s) => [
+    html`<span class="id">${s.id}</span>`,
+    statusBadge(s.status),
+  ]);
   const timeline = sale.timeline.map(
     (e) =>
-      html`<li><time datetime="${e.created_at.toISOString()}">${e.created_at.toISOString().slice(0, 19).replace('T', ' ')}</time> ${e.type} by ${e.actor_type}${e.actor_id ? html` ${e.actor_id}` : ''}</li>`,
+      html`<li>${when(e.created_at.toISOString())} <strong>${e.type}</strong> by ${actorOf(e, sale.actors)}${
+        e.amounts_after ? html`<br><span class="hint">${amountsOf(e, o.currency)}</span>` : ''
+      }</li>`,
   );
   return frame(
     o.order_id,
     f,
     input.nonce,
-    html`<h1>Order ${o.order_id} <span class="badge">${o.status}</span></h1>
+    html`<h1>Order <span class="id">${o.order_id}</span> ${statusBadge(o.status)}</h1>
 <div class="grid">
 <section class="panel" aria-labelledby="sold"><h2 id="sold">What was sold</h2>
-<table><thead><tr><th scope="col">Line</th><th scope="col" class="num">Qty</th><th scope="col" class="num">Total</th><th scope="col" class="num">Refunded</th></tr></thead><tbody>${lines}</tbody></table></section>
+${dataTable({
+  caption: countOf(lines.length, 'line'),
+  columns: [
+    { label: 'Line' },
+    { label: 'Qty', num: true },
+    { label: 'Total', num: true },
+    { label: 'Refunded', num: true },
+  ],
+  rows: lines,
+  empty: 'No lines.',
+})}</section>
 <section class="panel" aria-labelledby="money"><h2 id="money">Money</h2>
-<dl class="totals">${amounts.map(([label, amount]) => html`<dt>${label}</dt><dd>${m(amount)}</dd>`)}</dl></section>
+<dl class="totals">${amounts.map(([label, amount]) => html`<dt>${label}</dt><dd class="nowrap">${m(amount)}</dd>`)}</dl></section>
 </div>
 ${input.refundForms ?? ''}
-<section class="panel" aria-labelledby="payments"><h2 id="payments">Payments</h2><ul>${payments.length ? payments : html`<li>None</li>`}</ul></section>
+<section class="panel" aria-labelledby="payments"><h2 id="payments">Payments</h2>
+${dataTable({
+  caption: countOf(payments.length, 'payment'),
+  columns: [{ label: 'Payment' }, { label: 'Status' }, { label: 'Amount', num: true }],
+  rows: payments,
+  empty: 'None',
+})}</section>
 <section class="panel" aria-labelledby="refunds"><h2 id="refunds">Refunds</h2>
-${refunds.length ? html`<table><thead><tr><th scope="col">Refund</th><th scope="col">Status</th><th scope="col" class="num">Amount</th><th scope="col">How</th><th scope="col">Reason</th><th scope="col">Failure</th><th scope="col">Reference</th></tr></thead><tbody>${refundRows}</tbody></table>` : html`<p>None</p>`}</section>
-<section class="panel" aria-labelledby="sessions"><h2 id="sessions">Checkout sessions</h2><ul>${sessions.length ? sessions : html`<li>None</li>`}</ul></section>
-<section class="panel" aria-labelledby="timeline"><h2 id="timeline">Timeline</h2><ol>${timeline}</ol></section>`,
+${dataTable({
+  caption: countOf(refundRows.length, 'refund'),
+  columns: [
+    { label: 'Refund' },
+    { label: 'Status' },
+    { label: 'Amount', num: true },
+    { label: 'How' },
+    { label: 'Reason' },
+    { label: 'Failure' },
+    { label: 'Reference' },
+  ],
+  rows: refundRows,
+  empty: 'None',
+})}</section>
+<section class="panel" aria-labelledby="sessions"><h2 id="sessions">Checkout sessions</h2>
+${dataTable({
+  caption: countOf(sessions.length, 'checkout session'),
+  columns: [{ label: 'Session' }, { label: 'Status' }],
+  rows: sessions,
+  empty: 'None',
+})}</section>
+<section class="panel" aria-labelledby="timeline"><h2 id="timeline">Timeline</h2><ol class="timeline">${timeline}</ol></section>`,
   );
 }

@@ -1,7 +1,8 @@
 import type { RefundAggregate } from '../adapters/db/repos/refunds-repo.js';
 import type { OrderView } from '../app/order-pricing.js';
-import type { RefundPlan } from '../app/refunds.js';
+import type { CreateRefundInput, RefundPlan } from '../app/refunds.js';
 import { currencyExponent } from '../domain/currency.js';
+import type { Failure } from '../domain/errors.js';
 import { formatDecimal } from '../domain/money.js';
 import {
   isOffline,
@@ -11,6 +12,7 @@ import {
 } from '../domain/refund-status.js';
 import { refundResource } from '../resources/refund.js';
 import { type ConsoleFrame, frame } from './console-pages.js';
+import { countOf, dataTable, idLink, statusBadge, statusWords } from './console-parts.js';
 import { type Html, html } from './html.js';
 import { formatMoney } from './money-format.js';
 import { METHOD_LABELS } from './refund-methods.js';
@@ -24,17 +26,15 @@ function methodOptions(methods: readonly RefundMethod[]): Html {
   return html`${methods.map((m) => html`<option value="${m}">${METHOD_LABELS[m]}</option>`)}`;
 }
 
-function common(f: ConsoleFrame, id: string): Html {
-  return html`<input type="hidden" name="csrf_token" value="${f.csrfToken}">
-<label for="method-${id}">How the money goes back</label><select id="method-${id}" name="method">${methodOptions(REFUND_METHODS)}</select>
-<label for="reason-${id}">Reason</label><select id="reason-${id}" name="reason">${REASONS}</select>
-<label for="note-${id}">Note (kept on the refund)</label><input id="note-${id}" name="note" maxlength="500">`;
-}
-
-/** The three ways to refund: units of lines, an amount, or everything left. */
+/**
+ * The one refund form: what to refund (units of lines, an amount, or everything left),
+ * then once how the money goes back, why, and a note. Previewed before anything happens.
+ */
 export function refundForms(f: ConsoleFrame, view: OrderView, error?: string): Html {
   const action = `/console/orders/${view.order.id}/refund/preview?mode=${f.mode}`;
   const c = view.order.currency;
+  const net = view.pricing.net;
+  const left = formatMoney(net.paid - net.refunded, c);
   const lines = view.lines.map(
     (line) =>
       html`<label for="units_${line.id}">${line.name} — units to refund (of ${line.quantity})</label>
@@ -42,19 +42,50 @@ export function refundForms(f: ConsoleFrame, view: OrderView, error?: string): H
   );
   return html`<section class="panel" aria-labelledby="refund-title"><h2 id="refund-title">Refund</h2>
 <div id="form-errors" class="alert" role="alert" tabindex="-1">${error ?? ''}</div>
+<form method="post" action="${action}" aria-label="Refund">
+<input type="hidden" name="csrf_token" value="${f.csrfToken}">
+<fieldset class="choices"><legend>What to refund (${left} left)</legend>
+<div class="choice"><input type="radio" id="kind-lines" name="kind" value="lines" checked><label for="kind-lines">Units of line items</label></div>
+<div class="choice-detail">${lines}</div>
+<div class="choice"><input type="radio" id="kind-amount" name="kind" value="amount"><label for="kind-amount">An amount</label></div>
+<div class="choice-detail"><label for="amount">Amount in ${c}, at most ${left}</label><input id="amount" name="amount" inputmode="decimal" maxlength="20" autocomplete="off"></div>
+<div class="choice"><input type="radio" id="kind-full" name="kind" value="full"><label for="kind-full">Everything left (${left})</label></div>
+</fieldset>
 <div class="grid">
-<form method="post" action="${action}" aria-label="Refund line items"><h3>By line items</h3>
-<input type="hidden" name="kind" value="lines">${lines}${common(f, 'lines')}
-<button type="submit">Preview line refund</button></form>
-<div>
-<form method="post" action="${action}" aria-label="Refund an amount"><h3>An amount</h3>
-<input type="hidden" name="kind" value="amount">
-<label for="amount">Amount (${c})</label><input id="amount" name="amount" inputmode="decimal" maxlength="20" placeholder="15.00">
-${common(f, 'amount')}<button type="submit">Preview amount refund</button></form>
-<form method="post" action="${action}" aria-label="Refund everything left"><h3>Everything left</h3>
-<input type="hidden" name="kind" value="full">${common(f, 'full')}
-<button type="submit" class="secondary">Preview full refund</button></form>
-</div></div></section>`;
+<div><label for="method">How the money goes back</label><select id="method" name="method">${methodOptions(REFUND_METHODS)}</select></div>
+<div><label for="reason">Reason</label><select id="reason" name="reason">${REASONS}</select></div>
+</div>
+<label for="note">Note (kept on the refund)</label><input id="note" name="note" maxlength="500">
+<button type="submit">Preview refund</button>
+</form></section>`;
+}
+
+/** A support user's refused refund, the limit in money. */
+export function limitMessage(limit: number, currency: string): string {
+  return `Your refund limit is ${formatMoney(limit, currency)}; ask an owner for larger refunds.`;
+}
+
+const PART_LEFT: Readonly<Record<string, string>> = {
+  amount_shipping: ' of shipping',
+  amount_discount: ' of the discount',
+  amount_tax: ' of tax',
+};
+
+/**
+ * A refused refund in a person's words: an amount beyond what is left is said in money
+ * ("At most $59.40 is left to refund"), never in minor units; anything else as the API says it.
+ */
+export function refusalMessage(error: Failure, view: OrderView, input: CreateRefundInput): string {
+  const left = error.details?.maximum_refundable;
+  if (error.code !== 'refund_amount_invalid' || typeof left !== 'number') return error.message;
+  const loc = error.loc ?? [];
+  const index = loc.find((part) => typeof part === 'number');
+  const lineId = typeof index === 'number' ? input.line_items?.[index]?.line_item_id : undefined;
+  const line = view.lines.find((l) => l.id === lineId);
+  const what = line ? ` of ${line.name}` : (PART_LEFT[String(loc.at(-1))] ?? '');
+  return left === 0
+    ? `Nothing is left to refund${what}.`
+    : `At most ${formatMoney(left, view.order.currency)} is left to refund${what}.`;
 }
 
 /** What the refund would do; confirming sends exactly these fields again. */
@@ -166,7 +197,7 @@ export function renderRefund(input: {
     r.refund_id,
     f,
     input.nonce,
-    html`<h1>Refund ${r.refund_id} <span class="badge">${r.status}</span></h1>
+    html`<h1>Refund <span class="id">${r.refund_id}</span> ${statusBadge(r.status)}</h1>
 <section class="panel"><dl class="totals">
 <dt>Order</dt><dd><a href="/console/orders/${r.order_id}?mode=${f.mode}">${r.order_id}</a></dd>
 <dt>Amount</dt><dd>${m(r.amount)}</dd>
@@ -203,10 +234,14 @@ export function renderRefunds(input: {
   const { frame: f } = input;
   const rows = input.refunds
     .map(refundResource)
-    .map(
-      (r) =>
-        html`<tr><td><a href="/console/refunds/${r.refund_id}?mode=${f.mode}">${r.refund_id}</a></td><td>${r.status}</td><td class="num">${formatMoney(r.amount, r.currency)}</td><td>${r.failure_reason ? r.failure_reason.replaceAll('_', ' ') : '—'}</td><td>${r.reference_id ?? '—'}</td><td><a href="/console/orders/${r.order_id}?mode=${f.mode}">${r.order_id}</a></td></tr>`,
-    );
+    .map((r) => [
+      idLink(`/console/refunds/${r.refund_id}?mode=${f.mode}`, r.refund_id),
+      statusBadge(r.status),
+      formatMoney(r.amount, r.currency),
+      r.failure_reason ? statusWords(r.failure_reason) : '—',
+      html`<span class="nowrap">${r.reference_id ?? '—'}</span>`,
+      idLink(`/console/orders/${r.order_id}?mode=${f.mode}`, r.order_id),
+    ]);
   const next = input.nextCursor
     ? html`<p><a href="/console/refunds?mode=${f.mode}&status=${input.status}&starting_after=${input.nextCursor}">Next page</a></p>`
     : '';
@@ -219,11 +254,22 @@ export function renderRefunds(input: {
 <input type="hidden" name="mode" value="${f.mode}">
 <label for="status">Status</label>
 <select id="status" name="status"><option value="">Any</option>${REFUND_STATUSES.map(
-      (s) => html`<option value="${s}"${s === input.status ? html` selected` : ''}>${s}</option>`,
+      (s) =>
+        html`<option value="${s}"${s === input.status ? html` selected` : ''}>${statusWords(s)}</option>`,
     )}</select>
 <button type="submit">Filter</button></form>
-<div class="panel"><table><caption>${input.refunds.length === 0 ? 'No refunds.' : `${input.refunds.length} refunds`}</caption>
-<thead><tr><th scope="col">Refund</th><th scope="col">Status</th><th scope="col" class="num">Amount</th><th scope="col">Failure</th><th scope="col">Reference</th><th scope="col">Order</th></tr></thead>
-<tbody>${rows}</tbody></table>${next}</div>`,
+<div class="panel">${dataTable({
+      caption: countOf(input.refunds.length, 'refund') + (input.nextCursor ? ' on this page' : ''),
+      columns: [
+        { label: 'Refund' },
+        { label: 'Status' },
+        { label: 'Amount', num: true },
+        { label: 'Failure' },
+        { label: 'Reference' },
+        { label: 'Order' },
+      ],
+      rows,
+      empty: 'No refunds.',
+    })}${next}</div>`,
   );
 }

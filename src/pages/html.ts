@@ -50,8 +50,10 @@ export function newNonce(): string {
 
 const STYLE = `
 *{box-sizing:border-box}
-body{margin:0;overflow-wrap:anywhere;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1f36;background:#f6f8fa}
+body{margin:0;overflow-wrap:break-word;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1f36;background:#f6f8fa}
 main{max-width:56rem;margin:0 auto;padding:1.5rem 1rem 3rem}
+main.wide{max-width:96rem}
+.merchant,ul.lines li>span:first-child,dl.totals dt,td:first-child{overflow-wrap:anywhere}
 h1{font-size:1.5rem;margin:.25rem 0 1rem}
 h2{font-size:1.125rem;margin:0 0 .75rem}
 a{color:#3a4ae0}
@@ -72,7 +74,8 @@ label,.label{display:block;font-weight:600;margin:.75rem 0 .25rem}
 input{width:100%;font:inherit;padding:.6rem .75rem;border:1px solid #c4ccd6;border-radius:.375rem;background:#fff;color:inherit}
 input:focus,button:focus,a:focus{outline:3px solid #8d98f5;outline-offset:1px}
 input[aria-invalid=true]{border-color:#c0123c}
-.row{display:grid;grid-template-columns:1fr 1fr;gap:.75rem}
+.row{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);grid-template-rows:auto auto auto;column-gap:.75rem}
+.row>div{display:grid;grid-row:span 3;grid-template-rows:subgrid;min-width:0}
 .field-error{color:#c0123c;font-size:.9rem;margin:.25rem 0 0}
 .field-error:empty{display:none}
 .hint{color:#5e6a7d;font-size:.9rem;margin:.5rem 0 0}
@@ -85,8 +88,21 @@ button[disabled]{opacity:.6;cursor:progress}
 button.secondary{background:#fff;color:#3a4ae0;border:1px solid #3a4ae0}
 .back{display:inline-block;margin-top:1rem}
 table{width:100%;border-collapse:collapse}caption{text-align:left;color:#5e6a7d;padding-bottom:.5rem}
-th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #eef1f4;vertical-align:top}.num{text-align:right}
-.panel table{display:block;overflow-x:auto}
+th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #eef1f4;vertical-align:top}.num{text-align:right;white-space:nowrap}
+.panel table:not(.stack){display:block;overflow-x:auto}
+.id,.nowrap{white-space:nowrap}
+.status{display:inline-block;padding:0 .5rem;border-radius:1rem;font-size:.85rem;font-weight:600;white-space:nowrap}
+.status-good{background:#d8f5df;color:#0b5d22}.status-bad{background:#fde2e5;color:#8a0f2c}.status-waiting{background:#ffefc4;color:#6b4500}.status-info{background:#e2e7ff;color:#2b3a9e}.status-done{background:#e9edf1;color:#3c4757}
+.empty{color:#5e6a7d}
+.filters{display:flex;flex-wrap:wrap;gap:0 1rem;align-items:end}.filters>div{flex:1 1 12rem}.filters button{width:auto;padding:.6rem 1.25rem}
+fieldset.choices{border:1px solid #e3e8ee;border-radius:.375rem;margin:0;padding:.25rem 1rem 1rem}legend{font-weight:600;padding:0 .25rem}
+.choice{display:flex;align-items:center;gap:.5rem;margin-top:.75rem}.choice input{width:auto;margin:0}.choice label{margin:0}.choice-detail{padding-left:1.5rem}
+ol.timeline{padding-left:1.25rem}ol.timeline li{margin-bottom:.5rem}
+@media (max-width:40rem){table.stack,table.stack tbody,table.stack tr,table.stack td,table.stack caption{display:block}
+table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}
+table.stack tr{border:1px solid #e3e8ee;border-radius:.375rem;margin-bottom:.5rem;padding:.25rem .5rem}
+table.stack td{display:flex;justify-content:space-between;gap:1rem;border:0;padding:.2rem 0;text-align:right}
+table.stack td::before{content:attr(data-label);font-weight:600;color:#5e6a7d;text-align:left}}
 select{font:inherit;padding:.5rem;border:1px solid #c4ccd6;border-radius:.375rem;background:#fff}
 .narrow{max-width:28rem;margin:2rem auto}
 .console-header{display:flex;flex-wrap:wrap;justify-content:space-between;gap:.5rem;align-items:center;margin-bottom:1rem}

@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
 import {
   type Browser,
   type BrowserContext,
@@ -77,21 +78,47 @@ export interface Tab {
 /** One file's test bed: the API server, the merchant site and the browser. */
 export interface Suite {
   readonly server: TestServer;
+  /** The server's log (pino's JSON lines) since the suite started. */
+  readonly serverLog: readonly ServerLogLine[];
   readonly merchant: MerchantSite;
   readonly browser: Browser;
   /** A new context (cookies and all) and page; checked for problems and closed after the test. */
   openTab(options?: BrowserContextOptions): Promise<Tab>;
 }
 
-/** A browser, a Flint server (started with `options`) and a merchant site for a describe. */
+export interface ServerLogLine {
+  readonly level: number;
+  readonly msg?: string;
+  readonly [field: string]: unknown;
+}
+
+/** pino's level for `error`: anything at or above it is an error-level line. */
+const ERROR_LEVEL = 50;
+
+/** The server's error-level lines (what it logs at `error` or `fatal`), as read in a failure. */
+export function errorLines(log: readonly ServerLogLine[]): string[] {
+  return log.filter((line) => line.level >= ERROR_LEVEL).map((line) => JSON.stringify(line));
+}
+
+/**
+ * A browser, a Flint server (started with `options`, logging into memory) and a merchant
+ * site for a describe. Normal use logs no error: after every test, and once more after
+ * the whole run, the server's log must hold no error-level line.
+ */
 export function browserSuite(options: Partial<AppOptions> = {}): Suite {
   let server: TestServer | undefined;
   let merchant: MerchantSite | undefined;
   let browser: Browser | undefined;
   const tabs: Tab[] = [];
+  const serverLog: ServerLogLine[] = [];
+  let checked = 0;
+  const logger = pino(
+    { level: 'info' },
+    { write: (line: string) => serverLog.push(JSON.parse(line) as ServerLogLine) },
+  );
   beforeAll(async () => {
     browser = await launchBrowser();
-    server = await startTestServer(options);
+    server = await startTestServer({ logger, ...options });
     merchant = await startMerchantSite();
   });
   afterEach(async () => {
@@ -100,17 +127,22 @@ export function browserSuite(options: Partial<AppOptions> = {}): Suite {
     for (const tab of open) {
       expect(tab.problems, 'page errors, console errors, CSP violations, dialogs').toEqual([]);
     }
+    const fresh = serverLog.slice(checked);
+    checked = serverLog.length;
+    expect(errorLines(fresh), 'error-level lines in the server log').toEqual([]);
   });
   afterAll(async () => {
     await browser?.close();
     await server?.close();
     await merchant?.close();
+    expect(errorLines(serverLog), 'error-level lines in the server log').toEqual([]);
   });
   const ready = <T>(value: T | undefined): T => {
     if (value === undefined) throw new Error('the browser suite is not started (beforeAll failed)');
     return value;
   };
   return {
+    serverLog,
     get server() {
       return ready(server);
     },

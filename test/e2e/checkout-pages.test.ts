@@ -162,6 +162,23 @@ describe.skipIf(skipBrowserTests)('hosted checkout in a browser: closed pages, p
     expect((await getOrder(merchant, order.order_id)).status).toBe('PAID');
   });
 
+  it('at 390 px the CVC field sits on the expiry field’s row, beside it, even when its label wraps', async () => {
+    const merchant = await newMerchant(suite.server);
+    const cs = await createSession(merchant, suite.merchant);
+    const { page } = await suite.openTab({ viewport: { width: 390, height: 844 }, isMobile: true });
+    await page.goto(cs.url);
+    const box = async (label: string) => {
+      const found = await page.getByLabel(label, { exact: true }).boundingBox();
+      if (!found) throw new Error(`${label} is not on the page`);
+      return found;
+    };
+    const expiry = await box('Expiry date');
+    const cvc = await box('Security code (CVC)');
+    expect(cvc.y).toBe(expiry.y);
+    expect(cvc.x).toBeGreaterThan(expiry.x + expiry.width);
+    await screenshot(page, 'checkout-390');
+  });
+
   it('CSP: a nonce-only script-src, frame-ancestors none, the usual hardening headers; framing is refused', async () => {
     const merchant = await newMerchant(suite.server);
     const cs = await createSession(merchant, suite.merchant);

@@ -108,8 +108,8 @@ describe.skipIf(skipBrowserTests)('the operator console in a browser', () => {
     await click(orderId, 'link');
     await screenshot(page, 'console-order');
     await page.getByLabel('Cork blocks — units to refund (of 2)').fill('1');
-    await page.locator('#reason-lines').selectOption('requested_by_customer');
-    await click('Preview line refund');
+    await page.getByLabel('Reason').selectOption('requested_by_customer');
+    await click('Preview refund');
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain(
       'Refund $15.00',
     );
@@ -167,6 +167,13 @@ describe.skipIf(skipBrowserTests)('the operator console in a browser', () => {
       '({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth })',
     );
     expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
+    // On a phone each table row stacks into "column: value" lines; money never wraps.
+    const cell = await inPage<{ display: string; whiteSpace: string; label: string }>(
+      page,
+      `(() => { const td = document.querySelector('td[data-label="Total"]'); const style = getComputedStyle(td);
+        return { display: style.display, whiteSpace: style.whiteSpace, label: getComputedStyle(td, '::before').content }; })()`,
+    );
+    expect(cell).toEqual({ display: 'flex', whiteSpace: 'nowrap', label: '"Total"' });
     await screenshot(page, 'console-viewer-phone');
   });
 });
@@ -222,16 +229,17 @@ describe.skipIf(skipBrowserTests)('console next actions and role limits in a bro
     const tab = await signIn(key, 'support', 1000);
     const { page } = tab;
     await page.goto(`${suite.server.url}/console/orders/${orderId}`);
+    await page.getByLabel(/^Everything left/).check();
     const [response] = await Promise.all([
       page.waitForResponse(
         (r) => r.url().includes('/refund/preview') && r.request().method() === 'POST',
       ),
       page.waitForEvent('load'),
-      page.getByRole('button', { name: 'Preview full refund' }).click(),
+      page.getByRole('button', { name: 'Preview refund' }).click(),
     ]);
     expect(response.status()).toBe(403);
     tab.expectErrorStatusLogged(403);
-    await expect(page.getByText('Your refund limit is 1000').isVisible()).resolves.toBe(true);
+    await expect(page.getByText('Your refund limit is $10.00').isVisible()).resolves.toBe(true);
     await screenshot(page, 'console-support-limit');
     const refunds = await request(suite.server, 'GET', `/v1/refunds?order=${orderId}`, { key });
     expect(refunds.body.refunds).toEqual([]);

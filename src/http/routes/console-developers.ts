@@ -9,7 +9,7 @@ import type { Tenant } from '../../domain/tenant.js';
 import { renderDevelopers, renderEndpoint } from '../../pages/console-developer-pages.js';
 import type { ConsoleFrame } from '../../pages/console-pages.js';
 import type { Csrf } from '../csrf.js';
-import { sendMessagePage, sendPage } from '../page-reply.js';
+import { answered, sendMessagePage, sendPage } from '../page-reply.js';
 
 const KEY_ID = new RegExp(idPattern('key'));
 const ENDPOINT_ID = new RegExp(idPattern('we'));
@@ -33,28 +33,23 @@ export async function registerConsoleDeveloperRoutes(
 ): Promise<void> {
   const { deps, csrf } = options;
 
-  /** The signed-in owner's frame (and, for a form, its CSRF token checked); else the reply. */
+  /**
+   * The signed-in owner's frame (and, for a form, its CSRF token checked); otherwise null,
+   * the reply sent.
+   */
   async function owner(request: FastifyRequest, reply: FastifyReply, form = false) {
     const f = await options.frameOf(request, reply);
-    if (!f) return reply.redirect('/console/login', 303);
+    if (!f) return answered(reply.redirect('/console/login', 303));
+    const refuse = (message: string) =>
+      answered(sendMessagePage(reply, 403, 'Not allowed', message));
     if (
       !permits({ role: f.user.role, refundLimit: f.user.refund_limit }, { kind: 'manage' }).allowed
     ) {
-      return sendMessagePage(
-        reply,
-        403,
-        'Not allowed',
-        'Only an owner of the account can see this.',
-      );
+      return refuse('Only an owner of the account can see this.');
     }
     const body = (request.body ?? {}) as Form;
     if (form && !csrf.verify(request, `console:${f.user.id}`, body.csrf_token)) {
-      return sendMessagePage(
-        reply,
-        403,
-        'Not allowed',
-        'This form expired or was not sent from the console.',
-      );
+      return refuse('This form expired or was not sent from the console.');
     }
     return { f, body, tenant: { accountId: f.account.id, mode: f.mode } satisfies Tenant };
   }
@@ -76,13 +71,13 @@ export async function registerConsoleDeveloperRoutes(
 
   app.get('/console/developers', async (request, reply) => {
     const o = await owner(request, reply);
-    if (!('f' in o)) return o;
+    if (!o) return reply;
     return overview(reply, o.f, o.tenant);
   });
 
   app.post('/console/developers/keys', async (request, reply) => {
     const o = await owner(request, reply, true);
-    if (!('f' in o)) return o;
+    if (!o) return reply;
     const raw = o.body.name;
     const name =
       typeof raw === 'string' && raw.trim() !== '' ? raw.trim().slice(0, 100) : undefined;
@@ -93,7 +88,7 @@ export async function registerConsoleDeveloperRoutes(
 
   app.post('/console/developers/keys/:key_id/revoke', async (request, reply) => {
     const o = await owner(request, reply, true);
-    if (!('f' in o)) return o;
+    if (!o) return reply;
     const { key_id: id } = request.params as { key_id: string };
     const revoked = KEY_ID.test(id) ? await revokeApiKey(deps, o.tenant, id) : null;
     if (!revoked?.ok)
@@ -103,7 +98,7 @@ export async function registerConsoleDeveloperRoutes(
 
   app.get('/console/developers/webhooks/:endpoint_id', async (request, reply) => {
     const o = await owner(request, reply);
-    if (!('f' in o)) return o;
+    if (!o) return reply;
     const { endpoint_id: id } = request.params as { endpoint_id: string };
     const endpoint = ENDPOINT_ID.test(id) ? await getWebhookEndpoint(deps, o.tenant, id) : null;
     const deliveries = endpoint?.ok
@@ -129,7 +124,7 @@ export async function registerConsoleDeveloperRoutes(
 
   app.post('/console/developers/webhooks/:endpoint_id/redeliver', async (request, reply) => {
     const o = await owner(request, reply, true);
-    if (!('f' in o)) return o;
+    if (!o) return reply;
     const { endpoint_id: id } = request.params as { endpoint_id: string };
     const eventId = o.body.event_id;
     if (!ENDPOINT_ID.test(id) || typeof eventId !== 'string' || !EVENT_ID.test(eventId)) {

@@ -11,7 +11,9 @@ import { permits } from '../../domain/console-roles.js';
 import type { ConsoleFrame } from '../../pages/console-pages.js';
 import { renderSale } from '../../pages/console-pages.js';
 import {
+  limitMessage,
   refundForms,
+  refusalMessage,
   renderRefund,
   renderRefundPreview,
   renderRefunds,
@@ -20,7 +22,7 @@ import type { Processors } from '../../ports/payment-processor.js';
 import { readRefundForm } from '../console-refund-form.js';
 import type { Csrf } from '../csrf.js';
 import { type Form, formText } from '../form-fields.js';
-import { sendMessagePage, sendPage } from '../page-reply.js';
+import { answered, sendMessagePage, sendPage } from '../page-reply.js';
 
 const ORDER_ID = new RegExp(idPattern('ord'));
 const REFUND_ID = new RegExp(idPattern('re'));
@@ -47,7 +49,7 @@ export async function registerConsoleRefundRoutes(
   const { deps, processors, csrf, frameOf: consoleFrame } = options;
   app.post('/console/orders/:order_id/refund/preview', async (request, reply) => {
     const posted = await refundRequest(request, reply);
-    if (!('form' in posted)) return posted;
+    if (!posted) return reply;
     const { f, view, form, plan } = posted;
     const attempt = randomBytes(16).toString('base64url');
     return sendPage(reply, 200, (nonce) =>
@@ -57,7 +59,7 @@ export async function registerConsoleRefundRoutes(
 
   app.post('/console/orders/:order_id/refund', async (request, reply) => {
     const posted = await refundRequest(request, reply);
-    if (!('form' in posted)) return posted;
+    if (!posted) return reply;
     const { f, form } = posted;
     const attempt = formText((request.body ?? {}) as Form, 'attempt', 64) ?? '';
     if (!/^[A-Za-z0-9_-]{22}$/.test(attempt))
@@ -71,7 +73,9 @@ export async function registerConsoleRefundRoutes(
       undefined,
       `console:${f.user.id}:${attempt}`,
     );
-    if (!created.ok) return refused(reply, created.error.message, 409);
+    if (!created.ok) {
+      return refused(reply, refusalMessage(created.error, posted.view, form.input), 409);
+    }
     return reply.redirect(`/console/refunds/${created.value.refund.id}?mode=${f.mode}`, 303);
   });
 
@@ -124,7 +128,7 @@ export async function registerConsoleRefundRoutes(
   // Cancels a pending refund (the next action offered for one).
   app.post('/console/refunds/:refund_id/cancel', async (request, reply) => {
     const acting = await actingUser(request, reply);
-    if (!('f' in acting)) return acting;
+    if (!acting) return reply;
     const { f } = acting;
     const { refund_id: id } = request.params as { refund_id: string };
     if (!REFUND_ID.test(id))
@@ -146,46 +150,53 @@ export async function registerConsoleRefundRoutes(
 
   /**
    * A form posted by a signed-in user who may change things (not a viewer), with its CSRF
-   * token checked; otherwise the reply already sent.
+   * token checked; otherwise null, the reply sent.
    */
   async function actingUser(request: FastifyRequest, reply: FastifyReply) {
     const f = await consoleFrame(request, reply);
-    if (!f) return reply.redirect('/console/login', 303);
+    if (!f) return answered(reply.redirect('/console/login', 303));
     const body = (request.body ?? {}) as Form;
     if (!csrf.verify(request, `console:${f.user.id}`, body.csrf_token)) {
-      return refused(reply, 'This form expired or was not sent from the console.');
+      return answered(refused(reply, 'This form expired or was not sent from the console.'));
     }
     if (f.user.role === 'viewer')
-      return refused(reply, 'Viewers can look but not change anything.');
+      return answered(refused(reply, 'Viewers can look but not change anything.'));
     return { f, body };
   }
 
   /**
    * A refund form posted by a signed-in user who may refund this much: the form read, the
-   * order, and the plan (previewed now); otherwise the reply already sent.
+   * order, and the plan (previewed now); otherwise null, the reply sent.
    */
   async function refundRequest(request: FastifyRequest, reply: FastifyReply) {
     const acting = await actingUser(request, reply);
-    if (!('f' in acting)) return acting;
+    if (!acting) return null;
     const { f, body } = acting;
     const { order_id: id } = request.params as { order_id: string };
     const tenant = { accountId: f.account.id, mode: f.mode };
     const sale = ORDER_ID.test(id) ? await saleRecord(deps, tenant, id) : null;
-    if (!sale)
-      return sendMessagePage(reply, 404, 'Order not found', `No order ${id} in ${f.mode} mode.`);
+    if (!sale) {
+      const message = `No order ${id} in ${f.mode} mode.`;
+      return answered(sendMessagePage(reply, 404, 'Order not found', message));
+    }
     const back = (status: number, error: string) =>
-      sendPage(reply, status, (nonce) =>
-        renderSale({ frame: f, nonce, sale, refundForms: refundForms(f, sale.order, error) }),
+      answered(
+        sendPage(reply, status, (nonce) =>
+          renderSale({ frame: f, nonce, sale, refundForms: refundForms(f, sale.order, error) }),
+        ),
       );
     const form = readRefundForm(body, sale.order);
     if ('error' in form) return back(422, form.error);
     const plan = await previewRefund(deps, tenant, form.input);
-    if (!plan.ok) return back(422, plan.error.message);
+    if (!plan.ok) return back(422, refusalMessage(plan.error, sale.order, form.input));
     const permission = permits(
       { role: f.user.role, refundLimit: f.user.refund_limit },
       { kind: 'refund', amount: plan.value.amount },
     );
-    if (!permission.allowed) return refused(reply, permission.reason);
+    if (!permission.allowed) {
+      const limit = limitMessage(f.user.refund_limit ?? 0, sale.order.order.currency);
+      return answered(refused(reply, limit));
+    }
     return { f, view: sale.order, form, plan: plan.value };
   }
 }

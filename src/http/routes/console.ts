@@ -185,10 +185,19 @@ export async function registerConsoleRoutes(
         typeof query.starting_after === 'string' && ORDER_ID.test(query.starting_after)
           ? query.starting_after
           : undefined;
+      const range = createdRange(query.from, query.to);
+      if (!range) {
+        return sendMessagePage(
+          reply,
+          400,
+          'Invalid dates',
+          'Give the dates as YYYY-MM-DD, the first on or before the last.',
+        );
+      }
       const page = await searchOrders(
         deps,
         { accountId: f.account.id, mode: f.mode },
-        { q, status: status || undefined },
+        { q, status: status || undefined, createdGte: range.gte, createdLt: range.lt },
         { limit: PAGE_SIZE, startingAfter: after },
       );
       return sendPage(reply, 200, (nonce) =>
@@ -197,6 +206,8 @@ export async function registerConsoleRoutes(
           nonce,
           q,
           status,
+          from: range.from,
+          to: range.to,
           orders: page.items,
           nextCursor: page.nextCursor,
         }),
@@ -249,6 +260,30 @@ export async function registerConsoleRoutes(
       csrfToken: csrf.issue(request, reply, `console:${user.id}`),
     };
   }
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** A calendar day (YYYY-MM-DD, UTC) that exists, as its first moment; '' or absent: none. */
+function dayOf(raw: unknown): Date | null | undefined {
+  if (raw === undefined || raw === '') return null;
+  if (typeof raw !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(raw)) return undefined;
+  const day = new Date(`${raw}T00:00:00Z`);
+  return Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== raw ? undefined : day;
+}
+
+/** The orders list's date filter: from the first day's start to the end of the last (UTC). */
+function createdRange(from: unknown, to: unknown) {
+  const first = dayOf(from);
+  const last = dayOf(to);
+  if (first === undefined || last === undefined) return null;
+  if (first && last && first > last) return null;
+  return {
+    from: first ? (from as string) : '',
+    to: last ? (to as string) : '',
+    gte: first ?? undefined,
+    lt: last ? new Date(last.getTime() + DAY_MS) : undefined,
+  };
 }
 
 function inviteGone(reply: FastifyReply) {

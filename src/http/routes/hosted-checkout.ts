@@ -29,7 +29,7 @@ import type { Processors } from '../../ports/payment-processor.js';
 import type { Csrf } from '../csrf.js';
 import { ApiError, toApiError } from '../errors.js';
 import { type Form, formText } from '../form-fields.js';
-import { sendMessagePage, sendPage } from '../page-reply.js';
+import { answered, sendMessagePage, sendPage } from '../page-reply.js';
 import { registerServerTiming } from '../server-timing.js';
 
 /** Per address, per minute: page views, and payment attempts (card testing is the threat). */
@@ -111,7 +111,7 @@ export async function registerHostedCheckoutRoutes(
 
     app.post('/checkout/:session_id/pay', { config: payments }, async (request, reply) => {
       const posted = await postedForm(request, reply);
-      if (!('page' in posted)) return posted;
+      if (!posted) return reply;
       const { page, body } = posted;
       if (!setUp(page)) return notSetUp(reply);
       const sessionId = page.view.session.id;
@@ -132,7 +132,7 @@ export async function registerHostedCheckoutRoutes(
 
     app.post('/checkout/:session_id/authenticate', { config: payments }, async (request, reply) => {
       const posted = await postedForm(request, reply);
-      if (!('page' in posted)) return posted;
+      if (!posted) return reply;
       const { page, body } = posted;
       const sessionId = page.view.session.id;
       const result = field(body, 'result');
@@ -147,19 +147,21 @@ export async function registerHostedCheckoutRoutes(
   });
 
   /**
-   * A form posted to an open session's page, with its CSRF token checked; otherwise the
-   * reply already sent (not found, a refused form, or the closed session's next page).
+   * A form posted to an open session's page, with its CSRF token checked; otherwise null,
+   * the reply sent (not found, a refused form, or the closed session's next page).
    */
   async function postedForm(
     request: FastifyRequest,
     reply: FastifyReply,
-  ): Promise<{ page: CheckoutPage; body: Form } | FastifyReply> {
+  ): Promise<{ page: CheckoutPage; body: Form } | null> {
     const body = (request.body ?? {}) as Form;
     const page = await pageOf(request);
-    if (!page) return notFound(reply);
+    if (!page) return answered(notFound(reply));
     const sessionId = page.view.session.id;
-    if (!csrf.verify(request, sessionId, body.csrf_token)) return expiredForm(reply, sessionId);
-    if (page.view.session.status !== 'open') return afterClose(reply, page);
+    if (!csrf.verify(request, sessionId, body.csrf_token)) {
+      return answered(expiredForm(reply, sessionId));
+    }
+    if (page.view.session.status !== 'open') return answered(afterClose(reply, page));
     return { page, body };
   }
 

@@ -28,7 +28,7 @@ export async function registerStripeWebhookRoute(
       {
         bodyLimit: 512 * 1024,
         schema: {
-          tags: ['Processor'],
+          tags: ['Processor webhooks'],
           summary: "Stripe's webhook deliveries (verified with the account's webhook secret)",
           security: [],
           response: { 200: Type.Object({ received: Type.Boolean() }), ...ErrorResponses },

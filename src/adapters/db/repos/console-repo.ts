@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { fetchPage, type Page, type PageRequest } from '../pagination.js';
 import type { Database } from '../schema.js';
 import type { ConsoleSessionRow, ConsoleUserRow } from '../schema-console.js';
@@ -89,4 +89,28 @@ export async function deleteConsoleSession(db: Kysely<Database>, tokenHash: stri
 /** Ends every session of a user (disabled, or a new password). */
 export async function deleteConsoleSessionsOf(db: Kysely<Database>, userId: string): Promise<void> {
   await db.deleteFrom('console_sessions').where('user_id', '=', userId).execute();
+}
+
+/**
+ * Who these actors are, in words: a console user's email, an API key's name (or its
+ * redacted form). One statement for both kinds; ids of other accounts name no one.
+ */
+export async function selectActorLabels(
+  db: Kysely<Database>,
+  accountId: string,
+  ids: { readonly consoleUsers: readonly string[]; readonly apiKeys: readonly string[] },
+): Promise<Map<string, string>> {
+  if (ids.consoleUsers.length === 0 && ids.apiKeys.length === 0) return new Map();
+  const users = db
+    .selectFrom('console_users')
+    .select(['id', 'email as label'])
+    .where('account_id', '=', accountId)
+    .where('id', 'in', ids.consoleUsers.length ? ids.consoleUsers : ['']);
+  const keys = db
+    .selectFrom('api_keys')
+    .select(['id', sql<string>`coalesce(name, redacted)`.as('label')])
+    .where('account_id', '=', accountId)
+    .where('id', 'in', ids.apiKeys.length ? ids.apiKeys : ['']);
+  const rows = await users.unionAll(keys).execute();
+  return new Map(rows.map((row) => [row.id, row.label]));
 }

@@ -69,3 +69,21 @@ export async function listCustomers(
   }
   return fetchPage(query, 'id', page);
 }
+
+/** The emails of these customers (deleted ones too: an old order still names its buyer). */
+export async function selectCustomerEmails(
+  db: Kysely<Database>,
+  scope: Tenant,
+  ids: readonly string[],
+): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('customers')
+    .select(['id', 'email'])
+    .where('account_id', '=', scope.accountId)
+    .where('mode', '=', scope.mode)
+    .where('id', 'in', ids)
+    .where('email', 'is not', null)
+    .execute();
+  return new Map(rows.map((row) => [row.id, row.email ?? '']));
+}
