@@ -124,7 +124,12 @@ async function compose(
   const database = await openReadyDatabase(config, options);
   const deps: Deps = { db: database.db, clock: systemClock, publicUrl: config.publicUrl };
   const secretBox = config.encryptionKey ? createSecretBox(config.encryptionKey) : null;
-  const processors = defaultProcessors(database.db, secretBox, {}, { latencyMs: config.sandboxLatencyMs });
+  const processors = defaultProcessors(
+    database.db,
+    secretBox,
+    {},
+    { latencyMs: config.sandboxLatencyMs },
+  );
   return { logger, database, deps, secretBox, processors };
 }
 

@@ -14,7 +14,7 @@ let fake: FakeStripe;
 let server: TestServer;
 let close: () => Promise<void>;
 beforeAll(async () => {
-  ({ server, fake, close } = await startServerOnFakeStripe({ loginAttemptsPerMinute: 1000 }));
+  ({ server, fake, close } = await startServerOnFakeStripe());
 });
 afterAll(() => close());
 

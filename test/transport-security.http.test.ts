@@ -26,7 +26,7 @@ async function withServer(
   options: Partial<AppOptions>,
   use: (server: TestServer) => Promise<void>,
 ): Promise<void> {
-  const server = await startTestServer({ loginAttemptsPerMinute: 1000, ...options });
+  const server = await startTestServer(options);
   try {
     await use(server);
   } finally {
@@ -111,7 +111,7 @@ describe('every answer', () => {
   let server: TestServer;
   let account: TestAccount;
   beforeAll(async () => {
-    server = await startTestServer({ loginAttemptsPerMinute: 1000 });
+    server = await startTestServer();
     account = await createTestAccount(server);
   });
   afterAll(() => server.close());
