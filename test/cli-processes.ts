@@ -1,5 +1,4 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,8 +14,6 @@ export const env = {
   DATABASE_URL: '',
   FLINT_LOG_LEVEL: 'warn',
   FLINT_ADMIN_TOKEN: '',
-  // `serve` refuses to start without the key every process shares (`dev` makes its own)
-  FLINT_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
 };
 
 export function tempDir(): string {

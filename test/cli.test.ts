@@ -115,7 +115,8 @@ describe('flint CLI', () => {
     for (const command of ['serve', 'worker']) {
       const refused = await run(
         process.execPath,
-        [FLINT, command, '--data-dir', dataDir, '--port', '0'],
+        // a worker serves no HTTP, so it takes no --port
+        [FLINT, command, '--data-dir', dataDir, ...(command === 'serve' ? ['--port', '0'] : [])],
         { env: { ...env, FLINT_ENCRYPTION_KEY: '' } },
       ).catch((err: { code: number; stderr: string }) => err);
       expect((refused as { code: number }).code, command).toBe(1);
@@ -128,7 +129,8 @@ describe('flint CLI', () => {
     for (const command of ['serve', 'worker']) {
       const refused = await run(
         process.execPath,
-        [FLINT, command, '--data-dir', dataDir, '--port', '0'],
+        // a worker serves no HTTP, so it takes no --port
+        [FLINT, command, '--data-dir', dataDir, ...(command === 'serve' ? ['--port', '0'] : [])],
         { env: { ...env, FLINT_ENCRYPTION_KEY: randomBytes(32).toString('base64') } },
       ).catch((err: { code: number; stderr: string }) => err);
       expect((refused as { code: number }).code, command).toBe(1);
@@ -223,7 +225,12 @@ describe('flint CLI', () => {
 
     // A server on this data directory: the revoked key is refused, the invite link works.
     const server = spawn(process.execPath, [FLINT, 'serve', '--data-dir', dataDir, '--port', '0'], {
-      env: { ...env, FLINT_LOG_LEVEL: 'info' },
+      // serve refuses to start without the key every process shares
+      env: {
+        ...env,
+        FLINT_LOG_LEVEL: 'info',
+        FLINT_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+      },
     });
     let log = '';
     const serverUrl = await new Promise<string>((resolve, reject) => {
