@@ -33,7 +33,8 @@ async function inviteHash(id: string): Promise<string | null> {
 
 describe('GET /v1/console_users', () => {
   it('pages newest first with limit and cursors, like every list', async () => {
-    const { testKey: key } = await createTestAccount(server);
+    // console users are account-wide: only a live key changes them
+    const { liveKey: key } = await createTestAccount(server);
     const ids = [await invite(key), await invite(key), await invite(key)];
     const first = await request(server, 'GET', '/v1/console_users?limit=2', { key });
     expect(first.status).toBe(200);
@@ -61,13 +62,15 @@ describe('GET /v1/console_users', () => {
     ['starting_after=xyz', 'starting_after'],
     ['ending_before=cus_01m84sgeyjf21ada62ac1e65xf', 'ending_before'],
   ])('answers ?%s with a 422 at %s', async (query, field) => {
-    const { testKey: key } = await createTestAccount(server);
+    // console users are account-wide: only a live key changes them
+    const { liveKey: key } = await createTestAccount(server);
     const res = await request(server, 'GET', `/v1/console_users?${query}`, { key });
     expectError(res, 422, 'validation_error', 'parameter_invalid', [[field]]);
   });
 
   it('answers both cursors at once with a 422, and an unknown parameter with a 400', async () => {
-    const { testKey: key } = await createTestAccount(server);
+    // console users are account-wide: only a live key changes them
+    const { liveKey: key } = await createTestAccount(server);
     const id = await invite(key);
     const both = await request(
       server,
@@ -92,7 +95,8 @@ describe('POST /v1/console_users/{id}/invite', () => {
   ] as const)(
     'refuses the body %s and keeps the old invite link',
     async (raw, status, type, code) => {
-      const { testKey: key } = await createTestAccount(server);
+      // console users are account-wide: only a live key changes them
+      const { liveKey: key } = await createTestAccount(server);
       const id = await invite(key);
       const before = await inviteHash(id);
       const res = await request(server, 'POST', `/v1/console_users/${id}/invite`, { key, raw });
@@ -102,7 +106,8 @@ describe('POST /v1/console_users/{id}/invite', () => {
   );
 
   it('accepts no body, an empty object or an idempotency key, and issues a new link', async () => {
-    const { testKey: key } = await createTestAccount(server);
+    // console users are account-wide: only a live key changes them
+    const { liveKey: key } = await createTestAccount(server);
     const id = await invite(key);
     for (const options of [{}, { body: {} }, { body: { idempotency_key: `re-${id}` } }]) {
       const before = await inviteHash(id);
