@@ -1,4 +1,4 @@
-import { parseEncryptionKey } from './app/secret-box.js';
+import { parseEncryptionKey } from './app/shared/secret-box.js';
 import { DEFAULT_RETRY_SCHEDULE_MS, parseRetrySchedule } from './domain/webhook-retry.js';
 
 /** Which proxies' `X-Forwarded-*` headers are believed: all, this many hops, or these addresses. */

@@ -7,9 +7,9 @@ import {
 } from './adapters/db/database.js';
 import { createHttpTransport } from './adapters/webhooks/http-transport.js';
 import { systemResolver } from './adapters/webhooks/system-resolver.js';
-import type { Deps } from './app/deps.js';
-import { forgetEarlierRuns, retireInstance, startInstance } from './app/instances.js';
-import { createSecretBox, type SecretBox } from './app/secret-box.js';
+import type { Deps } from './app/shared/deps.js';
+import { forgetEarlierRuns, retireInstance, startInstance } from './app/shared/instances.js';
+import { createSecretBox, type SecretBox } from './app/shared/secret-box.js';
 import type { Config } from './config.js';
 import { buildApp } from './http/app.js';
 import { systemClock } from './ports/clock.js';

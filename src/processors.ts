@@ -6,8 +6,8 @@ import {
   createStripeProcessor,
   type StripeClientOptions,
 } from './adapters/processors/stripe.js';
-import { accountProcessors } from './app/account-processors.js';
-import type { SecretBox } from './app/secret-box.js';
+import { accountProcessors } from './app/processors/account-processors.js';
+import type { SecretBox } from './app/shared/secret-box.js';
 import type { Processors } from './ports/payment-processor.js';
 
 /** Each account's configured processor: the sandbox by default, Stripe once it sets a key. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expireDueCheckoutSessions } from '../src/app/checkout-sessions.js';
+import { expireDueCheckoutSessions } from '../src/app/checkout/checkout-sessions.js';
 import type { Clock } from '../src/ports/clock.js';
 import { expectError } from './catalog-fixtures.js';
 import { Buyer, createSession, GOOD_CARD } from './checkout-page-client.js';

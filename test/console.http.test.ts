@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { settleRefundForTest } from '../src/app/refund-outcomes.js';
+import { settleRefundForTest } from '../src/app/refunds/refund-outcomes.js';
 import { expectError } from './catalog-fixtures.js';
 import { Buyer, hidden, loopbackAddress } from './checkout-page-client.js';
 import {

@@ -16,7 +16,7 @@ import {
   releaseIdempotencyKey,
   selectIdempotencyKey,
 } from '../src/adapters/db/repos/idempotency-repo.js';
-import { retireInstance, startInstance } from '../src/app/instances.js';
+import { retireInstance, startInstance } from '../src/app/shared/instances.js';
 import type { Clock } from '../src/ports/clock.js';
 import { systemClock } from '../src/ports/clock.js';
 import { reapExpiredIdempotencyKeys } from '../src/workers/idempotency-reaper.js';

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { beforeAll, expect, it } from 'vitest';
-import { renewInstance, retireInstance, startInstance } from '../src/app/instances.js';
+import { renewInstance, retireInstance, startInstance } from '../src/app/shared/instances.js';
 import { testDatabase } from './harness.js';
 
 // Instances live by the database's clock: a lease from `now()`, renewed by each heartbeat.

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OFFLINE_REFUND_METHODS, REFUND_METHODS } from '../src/domain/refund-status.js';
-import { RefundMethod } from '../src/http/routes/refund-schemas.js';
+import {
+  OFFLINE_REFUND_METHODS,
+  REFUND_METHODS,
+} from '../src/domain/refunds/refund-methods-and-actions.js';
+import { RefundMethod } from '../src/http/routes/refunds/refund-schemas.js';
 import { expectError } from './catalog-fixtures.js';
 import { countingSandbox } from './counting-processor.js';
 import { createTestAccount, request, startTestServer, type TestServer } from './harness.js';

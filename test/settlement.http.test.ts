@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSandboxProcessor } from '../src/adapters/processors/sandbox.js';
-import { settlePendingRefunds, settleStalePayments } from '../src/app/settlement.js';
+import { settlePendingRefunds, settleStalePayments } from '../src/app/payments/settlement.js';
 import { type PaymentProcessor, singleProcessor } from '../src/ports/payment-processor.js';
 import { expectError } from './catalog-fixtures.js';
 import { createTestAccount, request, startTestServer, type TestServer } from './harness.js';

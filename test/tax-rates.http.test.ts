@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listDefaultTaxRates } from '../src/app/tax-rates.js';
+import { listDefaultTaxRates } from '../src/app/catalog/tax-rates.js';
 import {
   create,
   expectError,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { insertEvents } from '../src/adapters/db/repos/events-repo.js';
-import { objectEvent } from '../src/app/events.js';
-import { dispatchEvents } from '../src/app/webhook-dispatch.js';
+import { objectEvent } from '../src/app/events/record-events.js';
+import { dispatchEvents } from '../src/app/webhooks/webhook-dispatch.js';
 import { WebhookTestBed } from './webhook-fixtures.js';
 
 const bed = new WebhookTestBed();

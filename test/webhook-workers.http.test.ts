@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { dispatchEvents } from '../src/app/webhook-dispatch.js';
-import { claimDeliveries } from '../src/app/webhook-send.js';
+import { dispatchEvents } from '../src/app/webhooks/webhook-dispatch.js';
+import { claimDeliveries } from '../src/app/webhooks/webhook-send.js';
 import { systemClock } from '../src/ports/clock.js';
 import { testDatabase } from './harness.js';
 import { WebhookTestBed } from './webhook-fixtures.js';

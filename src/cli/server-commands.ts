@@ -5,19 +5,19 @@ import { migrateToLatest } from '../adapters/db/database.js';
 import { selectAccountById } from '../adapters/db/repos/accounts-repo.js';
 import { insertApiKey, selectActiveApiKeyByHash } from '../adapters/db/repos/api-keys-repo.js';
 import type { ApiKeyRow } from '../adapters/db/schema.js';
-import { listApiKeys, mintApiKey, revokeApiKey } from '../app/api-keys.js';
-import { userOfInvite } from '../app/console-users.js';
-import { createAccount } from '../app/create-account.js';
-import type { Deps } from '../app/deps.js';
-import { DEV_CONSOLE_OWNER, ensureDevAccount } from '../app/dev-account.js';
-import { unwrapOrThrow } from '../app/result.js';
-import { parseEncryptionKey } from '../app/secret-box.js';
-import { hashSecretKey } from '../app/secret-keys.js';
+import { listApiKeys, mintApiKey, revokeApiKey } from '../app/accounts/api-keys.js';
+import { createAccount } from '../app/accounts/create-account.js';
+import { DEV_CONSOLE_OWNER, ensureDevAccount } from '../app/accounts/dev-account.js';
+import { hashSecretKey } from '../app/accounts/secret-keys.js';
+import { userOfInvite } from '../app/console/console-users.js';
+import type { Deps } from '../app/shared/deps.js';
+import { unwrapOrThrow } from '../app/shared/result.js';
+import { parseEncryptionKey } from '../app/shared/secret-box.js';
 import { type Config, configFromEnv } from '../config.js';
 import type { Mode } from '../domain/tenant.js';
-import { serializeAccount } from '../http/routes/accounts.js';
-import { serializeApiKey } from '../http/routes/api-keys.js';
-import { consoleUserResource, inviteUrl } from '../http/routes/console-users.js';
+import { serializeAccount } from '../http/routes/accounts/accounts.js';
+import { serializeApiKey } from '../http/routes/accounts/api-keys.js';
+import { consoleUserResource, inviteUrl } from '../http/routes/accounts/console-users.js';
 import {
   openConfiguredDatabase,
   shownHost,

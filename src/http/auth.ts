@@ -1,8 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyContextConfig, FastifyRequest, FastifySchema } from 'fastify';
-import { authenticate, type Caller } from '../app/api-keys.js';
-import type { Deps } from '../app/deps.js';
-import type { Actor } from '../app/events.js';
+import { authenticate, type Caller } from '../app/accounts/api-keys.js';
+import type { Actor } from '../app/events/record-events.js';
+import type { Deps } from '../app/shared/deps.js';
 import { ApiError, invalidApiKey } from './errors.js';
 
 declare module 'fastify' {

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { deriveSubkey } from '../app/secret-box.js';
+import { deriveSubkey } from '../app/shared/secret-box.js';
 
 /**
  * CSRF protection for the server-rendered pages (signed double-submit): the browser gets

@@ -9,7 +9,7 @@ import {
   selectIdempotencyKey,
 } from '../adapters/db/repos/idempotency-repo.js';
 import type { IdempotencyKeyRow } from '../adapters/db/schema.js';
-import type { Deps } from '../app/deps.js';
+import type { Deps } from '../app/shared/deps.js';
 import type { Tenant } from '../domain/tenant.js';
 import { callerOf } from './auth.js';
 import { ApiError } from './errors.js';
@@ -20,7 +20,7 @@ export interface IdempotencyOptions {
   /** How long a duplicate waits for the first request to finish before it gets a 409. */
   readonly waitMs: number;
   /**
-   * The instance (`src/app/instances.ts`) this server's claims name: a record in flight is
+   * The instance (`src/app/shared/instances.ts`) this server's claims name: a record in flight is
    * abandoned, and re-run by a retry, as soon as its instance is dead. Null: claims name
    * none, and are abandoned only after `ownerlessAbandonAfterMs`.
    */

@@ -1,6 +1,6 @@
 import { type TSchema, Type } from 'typebox';
-import type { IdPrefix } from '../app/ids.js';
-import { idPattern } from '../app/ids.js';
+import type { IdPrefix } from '../app/shared/ids.js';
+import { idPattern } from '../app/shared/ids.js';
 import { METADATA_LIMITS } from '../domain/metadata.js';
 import { ERROR_TYPES, FIELD_ERROR_TYPES, REQUEST_ERROR_CODES } from './error-vocabulary.js';
 import { FAILURE_CODES } from './errors.js';

@@ -1,4 +1,4 @@
-import type { CheckoutPage } from '../app/hosted-checkout.js';
+import type { CheckoutPage } from '../app/checkout/hosted-checkout.js';
 import { header, orderSummary } from './checkout-page.js';
 import { ONCE_SCRIPT, STRIPE_ACTION_SCRIPT } from './checkout-script.js';
 import { html, layout } from './html.js';

@@ -1,4 +1,4 @@
-import type { CheckoutPage } from '../app/hosted-checkout.js';
+import type { CheckoutPage } from '../app/checkout/hosted-checkout.js';
 import { orderResource } from '../resources/order.js';
 import { SANDBOX_FORM_SCRIPT, STRIPE_FORM_SCRIPT } from './checkout-script.js';
 import { type Html, html, layout } from './html.js';

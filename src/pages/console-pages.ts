@@ -1,6 +1,6 @@
 import type { AccountRow, EventRow } from '../adapters/db/schema.js';
 import type { ConsoleUserRow } from '../adapters/db/schema-console.js';
-import type { ListedOrder, SaleRecord } from '../app/console-orders.js';
+import type { ListedOrder, SaleRecord } from '../app/console/console-orders.js';
 import type { Mode } from '../domain/tenant.js';
 import { orderResource } from '../resources/order.js';
 import { refundResource } from '../resources/refund.js';

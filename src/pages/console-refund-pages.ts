@@ -1,6 +1,6 @@
 import type { RefundAggregate } from '../adapters/db/repos/refunds-repo.js';
-import type { OrderView } from '../app/order-pricing.js';
-import type { CreateRefundInput, RefundPlan } from '../app/refunds.js';
+import type { OrderView } from '../app/orders/order-pricing.js';
+import type { CreateRefundInput, RefundPlan } from '../app/refunds/create-refund.js';
 import { currencyExponent } from '../domain/currency.js';
 import type { Failure } from '../domain/errors.js';
 import { formatDecimal } from '../domain/money.js';
@@ -9,7 +9,7 @@ import {
   OFFLINE_REFUND_METHODS,
   REFUND_METHODS,
   type RefundMethod,
-} from '../domain/refund-status.js';
+} from '../domain/refunds/refund-methods-and-actions.js';
 import { refundResource } from '../resources/refund.js';
 import { type ConsoleFrame, frame } from './console-pages.js';
 import { countOf, dataTable, idLink, statusBadge, statusWords } from './console-parts.js';

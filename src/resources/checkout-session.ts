@@ -1,5 +1,5 @@
 import type { CheckoutSessionRow } from '../adapters/db/schema.js';
-import type { CheckoutSessionView } from '../app/checkout-sessions.js';
+import type { CheckoutSessionView } from '../app/checkout/checkout-sessions.js';
 import { orderResource } from './order.js';
 import { refundResource } from './refund.js';
 

@@ -1,4 +1,4 @@
-import { moneyOf, type OrderView } from '../app/order-pricing.js';
+import { moneyOf, type OrderView } from '../app/orders/order-pricing.js';
 import { availableActions } from '../domain/order-lifecycle.js';
 import type { NetAmounts } from '../domain/pricing.js';
 

@@ -1,5 +1,8 @@
 import type { RefundAggregate } from '../adapters/db/repos/refunds-repo.js';
-import { nextActionsOf, type RefundFailureReason } from '../domain/refund-status.js';
+import {
+  nextActionsOf,
+  type RefundFailureReason,
+} from '../domain/refunds/refund-methods-and-actions.js';
 
 /** The refund as the refund guide shows it, plus Flint's order-first fields. */
 export function refundResource({ refund, items, lines }: RefundAggregate) {

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import { expireDueCheckoutSessions } from '../app/checkout-sessions.js';
-import type { Deps } from '../app/deps.js';
+import { expireDueCheckoutSessions } from '../app/checkout/checkout-sessions.js';
+import type { Deps } from '../app/shared/deps.js';
 import { startPeriodic, type Worker } from './periodic.js';
 
 /** Every `intervalMs`, expires the open checkout sessions past their `expires_at`. */

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { deleteExpiredIdempotencyKeys } from '../adapters/db/repos/idempotency-repo.js';
-import type { Deps } from '../app/deps.js';
+import type { Deps } from '../app/shared/deps.js';
 import { startPeriodic, type Worker } from './periodic.js';
 
 /** Deletes every expired idempotency record, in batches; returns how many went. */

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../adapters/db/schema.js';
-import { type Instance, renewInstance } from '../app/instances.js';
+import { type Instance, renewInstance } from '../app/shared/instances.js';
 import { startPeriodic, type Worker } from './periodic.js';
 
 /** Keeps an instance alive every `intervalMs` until stopped (then the owner retires it). */

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { Deps } from '../app/deps.js';
-import { settlePendingRefunds, settleStalePayments } from '../app/settlement.js';
+import { settlePendingRefunds, settleStalePayments } from '../app/payments/settlement.js';
+import type { Deps } from '../app/shared/deps.js';
 import type { Processors } from '../ports/payment-processor.js';
 import { startPeriodic, type Worker } from './periodic.js';
 

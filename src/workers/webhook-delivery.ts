@@ -1,10 +1,14 @@
 import type { Logger } from 'pino';
 import type { WorkerScope } from '../adapters/db/repos/webhook-outbox-repo.js';
-import type { Deps } from '../app/deps.js';
-import type { SecretBox } from '../app/secret-box.js';
-import type { DeliveryPolicy } from '../app/webhook-attempts.js';
-import { dispatchEvents } from '../app/webhook-dispatch.js';
-import { attemptDelivery, type ClaimedDelivery, claimDeliveries } from '../app/webhook-send.js';
+import type { Deps } from '../app/shared/deps.js';
+import type { SecretBox } from '../app/shared/secret-box.js';
+import type { DeliveryPolicy } from '../app/webhooks/webhook-attempts.js';
+import { dispatchEvents } from '../app/webhooks/webhook-dispatch.js';
+import {
+  attemptDelivery,
+  type ClaimedDelivery,
+  claimDeliveries,
+} from '../app/webhooks/webhook-send.js';
 import type { WebhookTransport } from '../ports/webhook-transport.js';
 import type { Worker } from './periodic.js';
 

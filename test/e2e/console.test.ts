@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { dispatchEvents } from '../../src/app/webhook-dispatch.js';
+import { dispatchEvents } from '../../src/app/webhooks/webhook-dispatch.js';
 import { createTestAccount, liveKeyOf, request } from '../harness.js';
 import {
   browserSuite,

@@ -5,7 +5,7 @@ type Timestamp = ColumnType<Date, Date, Date>;
 type Json<T> = ColumnType<T, string, string>;
 
 import type { OrderStatus } from '../../domain/order-lifecycle.js';
-import type { RefundMethod } from '../../domain/refund-status.js';
+import type { RefundMethod } from '../../domain/refunds/refund-methods-and-actions.js';
 import type { Mode } from '../../domain/tenant.js';
 import type {
   ConsoleSessionsTable,

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 
 // Which card processor each account uses, per mode, with its Stripe credentials sealed
-// (AES-256-GCM, src/app/secret-box.ts): the database never holds them in plaintext.
+// (AES-256-GCM, src/app/shared/secret-box.ts): the database never holds them in plaintext.
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('processor_settings')

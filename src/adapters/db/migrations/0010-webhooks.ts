@@ -34,7 +34,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('metadata', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
     .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('enabled', 'disabled')`))
     .addColumn('disabled_reason', 'text')
-    // Sealed (src/app/secret-box.ts); the previous secret keeps signing until it expires.
+    // Sealed (src/app/shared/secret-box.ts); the previous secret keeps signing until it expires.
     .addColumn('secret', 'text', (c) => c.notNull())
     .addColumn('previous_secret', 'text')
     .addColumn('previous_secret_expires_at', 'timestamptz')

@@ -1,0 +1,133 @@
+import type { Page, PageRequest } from '../../adapters/db/pagination.js';
+import {
+  insertPrice,
+  listPrices as listPriceRows,
+  lockPriceById,
+  selectPriceById,
+  updatePrice as updatePriceRow,
+} from '../../adapters/db/repos/prices-repo.js';
+import { selectProductById } from '../../adapters/db/repos/products-repo.js';
+import type { PriceRow, RecurringInterval } from '../../adapters/db/schema.js';
+import { normalizeCurrency } from '../../domain/currency.js';
+import { fail, missing, ok, type Result } from '../../domain/errors.js';
+import { type Metadata, mergeMetadata, withoutEmptyValues } from '../../domain/metadata.js';
+import type { Tenant } from '../../domain/tenant.js';
+import type { Deps } from '../shared/deps.js';
+import { newId } from '../shared/ids.js';
+
+export interface CreatePriceInput {
+  readonly product_id: string;
+  readonly unit_amount: number;
+  readonly currency: string;
+  readonly recurring?:
+    | { readonly interval: RecurringInterval; readonly interval_count?: number | undefined }
+    | undefined;
+  readonly active?: boolean | undefined;
+  readonly metadata?: Metadata | undefined;
+}
+
+/** Amount, currency, product and recurrence are immutable, as in Stripe: make a new price. */
+export interface UpdatePriceInput {
+  readonly active?: boolean | undefined;
+  /** Merged into the current metadata; a key set to "" is removed. */
+  readonly metadata?: Metadata | undefined;
+}
+
+export interface PriceListFilter {
+  readonly product?: string | undefined;
+  readonly active?: boolean | undefined;
+  /** ISO 4217 in either case. */
+  readonly currency?: string | undefined;
+}
+
+function unknownCurrency(currency: string, loc: readonly string[]) {
+  return fail({ code: 'parameter_invalid', message: `Unknown currency: ${currency}`, loc });
+}
+
+export async function createPrice(
+  deps: Deps,
+  tenant: Tenant,
+  input: CreatePriceInput,
+): Promise<Result<PriceRow>> {
+  const currency = normalizeCurrency(input.currency);
+  if (!currency) return unknownCurrency(input.currency, ['price', 'currency']);
+  return deps.db.transaction().execute(async (tx) => {
+    // Products are never deleted, so one that exists now still exists at commit.
+    const product = await selectProductById(tx, tenant, input.product_id);
+    if (!product) return fail({ ...missing('product'), loc: ['price', 'product_id'] });
+    const now = deps.clock.now();
+    const row: PriceRow = {
+      id: newId('price'),
+      account_id: tenant.accountId,
+      mode: tenant.mode,
+      product_id: product.id,
+      unit_amount: input.unit_amount,
+      currency,
+      recurring_interval: input.recurring?.interval ?? null,
+      recurring_interval_count: input.recurring ? (input.recurring.interval_count ?? 1) : null,
+      active: input.active ?? true,
+      metadata: withoutEmptyValues(input.metadata ?? {}),
+      created_at: now,
+      updated_at: now,
+    };
+    await insertPrice(tx, row);
+    return ok(row);
+  });
+}
+
+export async function getPrice(deps: Deps, tenant: Tenant, id: string): Promise<Result<PriceRow>> {
+  const row = await selectPriceById(deps.db, tenant, id);
+  return row ? ok(row) : fail(missing('price'));
+}
+
+export async function listPrices(
+  deps: Deps,
+  tenant: Tenant,
+  filter: PriceListFilter,
+  page: PageRequest,
+): Promise<Result<Page<PriceRow>>> {
+  let currency: string | undefined;
+  if (filter.currency !== undefined) {
+    const normalized = normalizeCurrency(filter.currency);
+    if (!normalized) return unknownCurrency(filter.currency, ['currency']);
+    currency = normalized;
+  }
+  return ok(
+    await listPriceRows(
+      deps.db,
+      tenant,
+      { productId: filter.product, active: filter.active, currency },
+      page,
+    ),
+  );
+}
+
+export async function updatePrice(
+  deps: Deps,
+  tenant: Tenant,
+  id: string,
+  input: UpdatePriceInput,
+): Promise<Result<PriceRow>> {
+  return deps.db.transaction().execute(async (tx) => {
+    const current = await lockPriceById(tx, tenant, id);
+    if (!current) return fail(missing('price'));
+    let metadata = current.metadata;
+    if (input.metadata !== undefined) {
+      const merged = mergeMetadata(current.metadata, input.metadata);
+      if (!merged.ok) return fail({ ...merged.error, loc: ['price', 'metadata'] });
+      metadata = merged.value;
+    }
+    const next: PriceRow = {
+      ...current,
+      active: input.active ?? current.active,
+      metadata,
+      updated_at: deps.clock.now(),
+    };
+    await updatePriceRow(tx, tenant, id, {
+      active: next.active,
+      metadata: next.metadata,
+      updated_at: next.updated_at,
+    });
+    return ok(next);
+  });
+}

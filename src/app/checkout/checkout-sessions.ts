@@ -1,0 +1,231 @@
+import { writeAsOne, writeAsOneLast } from '../../adapters/db/one-statement.js';
+import type { Page, PageRequest } from '../../adapters/db/pagination.js';
+import {
+  expireCheckoutSession as expireRow,
+  insertCheckoutSessionQuery,
+  listCheckoutSessions as listRows,
+  selectCheckoutSession,
+  selectDueCheckoutSessions,
+} from '../../adapters/db/repos/checkout-sessions-repo.js';
+import { selectCustomerById } from '../../adapters/db/repos/customers-repo.js';
+import { insertEventsQuery } from '../../adapters/db/repos/events-repo.js';
+import { selectOrderAggregate } from '../../adapters/db/repos/orders-repo.js';
+import {
+  type RefundAggregate,
+  selectRefundsByOrder,
+} from '../../adapters/db/repos/refunds-repo.js';
+import type { CheckoutSessionRow, CustomerRow } from '../../adapters/db/schema.js';
+import { fail, missing, ok, type Result } from '../../domain/errors.js';
+import { type Metadata, withoutEmptyValues } from '../../domain/metadata.js';
+import { requireAction } from '../../domain/order-lifecycle.js';
+import type { Tenant } from '../../domain/tenant.js';
+import { type Actor, SYSTEM_ACTOR } from '../events/record-events.js';
+import { type CreateOrderInput, createOrder } from '../orders/create-order.js';
+import { moneyOf, type OrderView, viewOrder } from '../orders/order-pricing.js';
+import type { Deps } from '../shared/deps.js';
+import { newId } from '../shared/ids.js';
+import { checkoutSessionEvent } from './checkout-session-events.js';
+
+export interface CreateCheckoutSessionInput {
+  readonly order_id?: string | undefined;
+  /** Creates the order (as POST /v1/orders would) when no order_id is given. */
+  readonly line_items?: CreateOrderInput['line_items'] | undefined;
+  readonly currency?: string | undefined;
+  readonly customer_id?: string | undefined;
+  readonly success_url: string;
+  readonly cancel_url?: string | undefined;
+  /** RFC 3339; 30 minutes to 24 hours from now (24 hours when not given), as with Stripe. */
+  readonly expires_at?: string | undefined;
+  readonly metadata?: Metadata | undefined;
+  /** The order's metadata when the session creates it (a payment link names itself there). */
+  readonly order_metadata?: Metadata | undefined;
+}
+
+/** How long a session may stay open: Stripe's bounds. */
+export const SESSION_LIFETIME = { minimumMs: 30 * 60_000, maximumMs: 24 * 3600_000 } as const;
+
+function expiryOf(input: CreateCheckoutSessionInput, now: Date): Result<Date> {
+  if (input.expires_at === undefined)
+    return ok(new Date(now.getTime() + SESSION_LIFETIME.maximumMs));
+  const at = new Date(input.expires_at);
+  const ms = at.getTime() - now.getTime();
+  if (Number.isNaN(ms) || ms < SESSION_LIFETIME.minimumMs || ms > SESSION_LIFETIME.maximumMs) {
+    return fail({
+      code: 'parameter_invalid',
+      message: 'expires_at must be between 30 minutes and 24 hours from now',
+      loc: ['checkout_session', 'expires_at'],
+    });
+  }
+  return ok(at);
+}
+
+/** A session with what it shows: its order (priced now), the customer, the order's refunds. */
+export interface CheckoutSessionView {
+  readonly session: CheckoutSessionRow;
+  readonly order: OrderView;
+  readonly customer: CustomerRow | null;
+  readonly refunds: readonly RefundAggregate[];
+}
+
+export async function viewCheckoutSession(
+  deps: Deps,
+  tenant: Tenant,
+  session: CheckoutSessionRow,
+): Promise<CheckoutSessionView> {
+  const aggregate = await selectOrderAggregate(deps.db, tenant, session.order_id);
+  if (!aggregate) throw new Error(`order ${session.order_id} of ${session.id} vanished`);
+  const order = await viewOrder(deps.db, tenant, aggregate);
+  const customer = order.order.customer_id
+    ? ((await selectCustomerById(deps.db, tenant, order.order.customer_id)) ?? null)
+    : null;
+  return { session, order, customer, refunds: await selectRefundsByOrder(deps.db, order.order.id) };
+}
+
+export async function createCheckoutSession(
+  deps: Deps,
+  tenant: Tenant,
+  actor: Actor,
+  input: CreateCheckoutSessionInput,
+): Promise<Result<CheckoutSessionView>> {
+  if (input.order_id !== undefined && input.customer_id !== undefined) {
+    // The session shows (and pays) the order's customer: set it on the order instead.
+    return fail({
+      code: 'parameter_invalid',
+      message:
+        "customer_id goes with line_items; a session for an order_id shows the order's customer",
+      loc: ['checkout_session', 'customer_id'],
+    });
+  }
+  if ((input.order_id === undefined) === (input.line_items === undefined)) {
+    return fail({
+      code: 'parameter_invalid',
+      message: 'Give either order_id or line_items',
+      loc: ['checkout_session', input.order_id === undefined ? 'order_id' : 'line_items'],
+    });
+  }
+  const expiresAt = expiryOf(input, deps.clock.now());
+  if (!expiresAt.ok) return expiresAt;
+  let orderId = input.order_id;
+  if (orderId === undefined) {
+    const created = await createOrder(deps, tenant, actor, {
+      line_items: input.line_items ?? [],
+      currency: input.currency,
+      customer_id: input.customer_id,
+      metadata: input.order_metadata,
+    });
+    if (!created.ok) {
+      const loc = created.error.loc
+        ? ['checkout_session', ...created.error.loc.slice(1)]
+        : undefined;
+      return fail({ ...created.error, ...(loc ? { loc } : {}) });
+    }
+    orderId = created.value.order.id;
+  }
+  const aggregate = await selectOrderAggregate(deps.db, tenant, orderId);
+  if (!aggregate) return fail({ ...missing('order'), loc: ['checkout_session', 'order_id'] });
+  const payable = requireAction(aggregate.order.status, 'pay', moneyOf(aggregate));
+  if (!payable.ok) return payable;
+  const now = deps.clock.now();
+  const session: CheckoutSessionRow = {
+    id: newId('cs'),
+    account_id: tenant.accountId,
+    mode: tenant.mode,
+    order_id: orderId,
+    status: 'open',
+    success_url: input.success_url,
+    cancel_url: input.cancel_url ?? null,
+    metadata: withoutEmptyValues(input.metadata ?? {}),
+    expires_at:
+      input.expires_at === undefined
+        ? new Date(now.getTime() + SESSION_LIFETIME.maximumMs)
+        : expiresAt.value,
+    created_at: now,
+    updated_at: now,
+  };
+  await writeAsOne(deps.db, [
+    insertCheckoutSessionQuery(deps.db, session),
+    insertEventsQuery(deps.db, [
+      checkoutSessionEvent(tenant, actor, 'checkout.session.created', session, now, deps.publicUrl),
+    ]),
+  ]);
+  return ok(await viewCheckoutSession(deps, tenant, session));
+}
+
+export async function getCheckoutSession(
+  deps: Deps,
+  tenant: Tenant,
+  id: string,
+): Promise<Result<CheckoutSessionView>> {
+  const session = await selectCheckoutSession(deps.db, tenant, id);
+  return session
+    ? ok(await viewCheckoutSession(deps, tenant, session))
+    : fail(missing('checkout session'));
+}
+
+export async function listCheckoutSessions(
+  deps: Deps,
+  tenant: Tenant,
+  filter: {
+    readonly orderId?: string | undefined;
+    readonly status?: CheckoutSessionRow['status'] | undefined;
+  },
+  page: PageRequest,
+): Promise<Page<CheckoutSessionView>> {
+  const rows = await listRows(deps.db, tenant, filter, page);
+  const items: CheckoutSessionView[] = [];
+  for (const row of rows.items) items.push(await viewCheckoutSession(deps, tenant, row));
+  return { ...rows, items };
+}
+
+/** An open session stops accepting payment; a complete one cannot expire. */
+export async function expireCheckoutSession(
+  deps: Deps,
+  tenant: Tenant,
+  actor: Actor,
+  id: string,
+): Promise<Result<CheckoutSessionView>> {
+  const session = await selectCheckoutSession(deps.db, tenant, id);
+  if (!session) return fail(missing('checkout session'));
+  const now = deps.clock.now();
+  const expired = await deps.db.transaction().execute(async (tx) => {
+    const row = await expireRow(tx, id, now);
+    if (row) {
+      const event = checkoutSessionEvent(
+        tenant,
+        actor,
+        'checkout.session.expired',
+        row,
+        now,
+        deps.publicUrl,
+      );
+      await writeAsOneLast(tx, [insertEventsQuery(tx, [event])]);
+    }
+    return row;
+  });
+  if (!expired) {
+    return fail({
+      code: 'checkout_session_state_invalid',
+      message: `Only an open checkout session can expire; this one is ${session.status}`,
+      loc: ['status'],
+    });
+  }
+  return ok(await viewCheckoutSession(deps, tenant, expired));
+}
+
+/**
+ * Expires the open sessions past their `expires_at` (each with its
+ * `checkout.session.expired` event), in batches; returns how many expired.
+ */
+export async function expireDueCheckoutSessions(deps: Deps, batch = 100): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const due = await selectDueCheckoutSessions(deps.db, deps.clock.now(), batch);
+    for (const session of due) {
+      const tenant: Tenant = { accountId: session.account_id, mode: session.mode };
+      // A session paid or expired meanwhile is left as it is.
+      const expired = await expireCheckoutSession(deps, tenant, SYSTEM_ACTOR, session.id);
+      if (expired.ok) total += 1;
+    }
+    if (due.length < batch) return total;
+  }
+}

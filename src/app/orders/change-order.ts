@@ -1,0 +1,155 @@
+import type { Kysely } from 'kysely';
+import {
+  type Write,
+  writeAsOneLast,
+  writeAsOneReturningRows,
+} from '../../adapters/db/one-statement.js';
+import { selectTaxRatesByIds } from '../../adapters/db/repos/catalog-lookups-repo.js';
+import { insertEventsQuery } from '../../adapters/db/repos/events-repo.js';
+import {
+  lockOrderById,
+  lockOrderOfRefund,
+  type OrderAggregate,
+  selectOrderAggregate,
+  updateOrderQuery,
+} from '../../adapters/db/repos/orders-repo.js';
+import type { Database, EventRow } from '../../adapters/db/schema.js';
+import { fail, missing, ok, type Result } from '../../domain/errors.js';
+import type { Tenant } from '../../domain/tenant.js';
+import { type Actor, type OrderEventType, orderEvent } from '../events/record-events.js';
+import type { Deps } from '../shared/deps.js';
+import { inTransaction, Rollback } from '../shared/rollback.js';
+import {
+  type OrderView,
+  priceWith,
+  priceWithinLimits,
+  taxRateIdsOf,
+  withTotals,
+} from './order-pricing.js';
+
+/** What a change to an order produced: the new aggregate, and how to store its parts. */
+export interface OrderChange {
+  readonly aggregate: OrderAggregate;
+  readonly event: OrderEventType;
+  /** Writes what changed besides the order row (lines, coupons); the row is written after. */
+  readonly persist?: (tx: Kysely<Database>) => Promise<void>;
+  /**
+   * Writes of other rows (never the order's) sent in one statement with the order row
+   * and the events, after `persist`: see `writeAsOne` for what they may not do.
+   */
+  readonly writes?: readonly Write[];
+  /** Events about other objects, recorded before the order's own. */
+  readonly events?: readonly EventRow[];
+  /**
+   * Conditional writes of other rows (each with a `returning` clause) that decide the
+   * rest, in the same statement: `decide` gets the rows each changed and answers with
+   * more events to record (one more statement, sent with the commit, when there are
+   * any), or a failure that undoes everything the change wrote.
+   */
+  readonly conditional?: {
+    readonly writes: Readonly<Record<string, Write>>;
+    readonly decide: (
+      rows: Readonly<Record<string, readonly Record<string, unknown>[]>>,
+    ) => Result<EventRow[]>;
+  };
+}
+
+/** The order to lock: by its id, or as the order of one of its refunds. */
+export type OrderKey = string | { readonly refundId: string };
+
+/**
+ * Runs `work` in a transaction holding the order's lock, for changes to what the lock
+ * guards (the order, its payments and refunds). `work` reads what it needs after the
+ * lock (`readLockedOrder`, or the refund it answers for) and finds there whether it
+ * exists; the lock is sent with that first read, in one round trip.
+ */
+export async function withOrderLock<T>(
+  deps: Deps,
+  tenant: Tenant,
+  key: OrderKey,
+  work: (tx: Kysely<Database>, now: Date) => Promise<Result<T>>,
+): Promise<Result<T>> {
+  return inTransaction(deps.db, async (tx) => {
+    if (typeof key === 'string') await lockOrderById(tx, tenant, key);
+    else await lockOrderOfRefund(tx, tenant, key.refundId);
+    return work(tx, deps.clock.now());
+  });
+}
+
+/** The order, priced, read after its lock was taken; undefined when the tenant has none. */
+export async function readLockedOrder(
+  tx: Kysely<Database>,
+  tenant: Tenant,
+  orderId: string,
+): Promise<OrderView | undefined> {
+  const current = await selectOrderAggregate(tx, tenant, orderId);
+  return current && { ...current, pricing: priceWith(current, current.taxRates) };
+}
+
+/**
+ * The one way an existing order changes: in a transaction, lock the order (so
+ * concurrent changes are serialized and none is lost), let `change` compute the
+ * new state, re-price it, bump the version, write it and its event with the
+ * amounts before and after.
+ */
+export async function changeOrder(
+  deps: Deps,
+  tenant: Tenant,
+  actor: Actor,
+  orderId: string,
+  change: (current: OrderView, tx: Kysely<Database>, now: Date) => Promise<Result<OrderChange>>,
+): Promise<Result<OrderView>> {
+  return withOrderLock(deps, tenant, orderId, async (tx, now) => {
+    const before = await readLockedOrder(tx, tenant, orderId);
+    if (!before) return fail(missing('order'));
+    const changed = await change(before, tx, now);
+    if (!changed.ok) return changed;
+    return applyOrderChange(tx, tenant, actor, before, changed.value, now);
+  });
+}
+
+/**
+ * Re-prices a changed order, bumps its version and writes it, its parts and its events
+ * (the order's with the amounts before and after); the caller holds the order's lock
+ * and read `before` under it.
+ */
+export async function applyOrderChange(
+  tx: Kysely<Database>,
+  tenant: Tenant,
+  actor: Actor,
+  before: OrderView,
+  change: OrderChange,
+  now: Date,
+): Promise<Result<OrderView>> {
+  const { aggregate: next, event, persist, writes = [], events = [], conditional } = change;
+  // Most changes keep the same rates: look up only when the order now uses others.
+  const nextIds = taxRateIdsOf(next);
+  const known = new Map(before.taxRates.map((r) => [r.id, r]));
+  const taxRates = nextIds.every((id) => known.has(id))
+    ? nextIds.flatMap((id) => known.get(id) ?? [])
+    : await selectTaxRatesByIds(tx, tenant, nextIds);
+  const pricing = priceWithinLimits(next, taxRates);
+  if (!pricing.ok) return pricing;
+  const order = withTotals(
+    { ...next.order, version: before.order.version + 1, updated_at: now },
+    pricing.value,
+  );
+  const view: OrderView = { ...next, order, taxRates, pricing: pricing.value };
+  await persist?.(tx);
+  const all = [
+    ...writes,
+    updateOrderQuery(tx, order),
+    insertEventsQuery(tx, [
+      ...events,
+      orderEvent(tenant, actor, event, view, before.pricing.net, now, before),
+    ]),
+  ];
+  if (!conditional) {
+    await writeAsOneLast(tx, all);
+    return ok(view);
+  }
+  const decided = conditional.decide(await writeAsOneReturningRows(tx, all, conditional.writes));
+  if (!decided.ok) throw new Rollback(decided.error);
+  if (decided.value.length > 0) await writeAsOneLast(tx, [insertEventsQuery(tx, decided.value)]);
+  return ok(view);
+}

@@ -1,0 +1,206 @@
+import { closeOpenSessionsQuery } from '../../adapters/db/repos/checkout-sessions-repo.js';
+import { findCouponByCode } from '../../adapters/db/repos/coupons-repo.js';
+import { selectCustomerById } from '../../adapters/db/repos/customers-repo.js';
+import {
+  deleteOrderCoupon,
+  insertOrderCoupon,
+  replaceOrderLines,
+} from '../../adapters/db/repos/orders-repo.js';
+import { checkCoupon } from '../../domain/coupons.js';
+import { fail, missing, ok, type Result } from '../../domain/errors.js';
+import { type Metadata, mergeMetadata } from '../../domain/metadata.js';
+import {
+  type OrderAction,
+  requireAction,
+  TERMINAL_BY_ACTION,
+} from '../../domain/order-lifecycle.js';
+import type { Tenant } from '../../domain/tenant.js';
+import { closedSessionEvents } from '../checkout/checkout-session-events.js';
+import type { Actor } from '../events/record-events.js';
+import type { Deps } from '../shared/deps.js';
+import { changeOrder } from './change-order.js';
+import { amountIn } from './create-order.js';
+import { type LineItemInput, type MoneyInput, resolveLines } from './order-lines.js';
+import { couponRules, moneyOf, type OrderView, subtotalOf } from './order-pricing.js';
+
+export interface UpdateOrderInput {
+  /** Replaces all the line items. */
+  readonly line_items?: readonly LineItemInput[] | undefined;
+  readonly shipping_money?: MoneyInput | undefined;
+  readonly tip_money?: MoneyInput | undefined;
+  readonly customer_id?: string | null | undefined;
+  /** Merged into the current metadata; "" removes a key. Allowed in every status. */
+  readonly metadata?: Metadata | undefined;
+}
+
+/** Re-checks every applied coupon against the order as it would now be. */
+function recheckCoupons(view: OrderView, subtotal: number, now: Date): Result<void> {
+  const applied = view.coupons.map(couponRules);
+  for (const [i, coupon] of applied.entries()) {
+    const result = checkCoupon(
+      { ...coupon, active: true, redeemBy: null }, // already applied: only the order-dependent rules
+      { currency: view.order.currency, subtotal, applied: applied.slice(0, i), now },
+    );
+    if (!result.ok) return result;
+  }
+  return ok(undefined);
+}
+
+export async function updateOrder(
+  deps: Deps,
+  tenant: Tenant,
+  actor: Actor,
+  orderId: string,
+  input: UpdateOrderInput,
+): Promise<Result<OrderView>> {
+  return changeOrder(deps, tenant, actor, orderId, async (current, tx, now) => {
+    const { order } = current;
+    const structural =
+      input.line_items !== undefined ||
+      input.shipping_money !== undefined ||
+      input.tip_money !== undefined ||
+      input.customer_id !== undefined;
+    const allowed = requireAction(
+      order.status,
+      structural ? 'update' : 'update_metadata',
+      moneyOf(current),
+    );
+    if (!allowed.ok) return allowed;
+
+    let metadata = order.metadata;
+    if (input.metadata !== undefined) {
+      const merged = mergeMetadata(order.metadata, input.metadata);
+      if (!merged.ok) return fail({ ...merged.error, loc: ['order', 'metadata'] });
+      metadata = merged.value;
+    }
+    if (input.customer_id && !(await selectCustomerById(tx, tenant, input.customer_id))) {
+      return fail({ ...missing('customer'), loc: ['order', 'customer_id'] });
+    }
+    const shipping = input.shipping_money
+      ? amountIn(input.shipping_money, order.currency, ['order', 'shipping_money'])
+      : ok(order.shipping);
+    if (!shipping.ok) return shipping;
+    const tip = input.tip_money
+      ? amountIn(input.tip_money, order.currency, ['order', 'tip_money'])
+      : ok(order.tip);
+    if (!tip.ok) return tip;
+    let lines = current.lines;
+    if (input.line_items !== undefined) {
+      const resolved = await resolveLines(tx, tenant, order.id, order.currency, input.line_items);
+      if (!resolved.ok) return resolved;
+      lines = resolved.value.lines;
+    }
+    const subtotal = subtotalOf(lines);
+    const coupons = recheckCoupons(current, subtotal, now);
+    if (!coupons.ok) return coupons;
+    const next = {
+      ...current,
+      lines,
+      order: {
+        ...order,
+        metadata,
+        shipping: shipping.value,
+        tip: tip.value,
+        customer_id: input.customer_id === undefined ? order.customer_id : input.customer_id,
+      },
+    };
+    return ok({
+      aggregate: next,
+      event: 'order.updated' as const,
+      persist:
+        input.line_items === undefined ? undefined : (db) => replaceOrderLines(db, order.id, lines),
+    });
+  });
+}
+
+/** Applies a coupon by code (any case), checking every coupon rule under the order's lock. */
+export async function applyCoupon(
+  deps: Deps,
+  tenant: Tenant,
+  actor: Actor,
+  orderId: string,
+  code: string,
+): Promise<Result<OrderView>> {
+  return changeOrder(deps, tenant, actor, orderId, async (current, tx, now) => {
+    const allowed = requireAction(current.order.status, 'apply_coupon', moneyOf(current));
+    if (!allowed.ok) return allowed;
+    const coupon = await findCouponByCode(tx, tenant, code);
+    if (!coupon) return fail({ ...missing('coupon'), loc: ['coupon_code'] });
+    const checked = checkCoupon(couponRules(coupon), {
+      currency: current.order.currency,
+      subtotal: current.pricing.net.subtotal,
+      applied: current.coupons.map(couponRules),
+      now,
+    });
+    if (!checked.ok) return checked;
+    return ok({
+      aggregate: { ...current, coupons: [...current.coupons, coupon] },
+      event: 'order.updated' as const,
+      persist: (db) => insertOrderCoupon(db, current.order.id, coupon.id),
+    });
+  });
+}
+
+export async function removeCoupon(
+  deps: Deps,
+  tenant: Tenant,
+  actor: Actor,
+  orderId: string,
+  code: string,
+): Promise<Result<OrderView>> {
+  return changeOrder(deps, tenant, actor, orderId, async (current) => {
+    const allowed = requireAction(current.order.status, 'remove_coupon', moneyOf(current));
+    if (!allowed.ok) return allowed;
+    const coupon = current.coupons.find((c) => c.code.toUpperCase() === code.toUpperCase());
+    if (!coupon) {
+      return fail({
+        code: 'resource_missing',
+        message: 'coupon is not applied to this order',
+        loc: ['coupon_code'],
+      });
+    }
+    return ok({
+      aggregate: { ...current, coupons: current.coupons.filter((c) => c.id !== coupon.id) },
+      event: 'order.updated' as const,
+      persist: (db) => deleteOrderCoupon(db, current.order.id, coupon.id),
+    });
+  });
+}
+
+/**
+ * Cancels an OPEN order or closes a paid one. A canceled order can no longer be paid:
+ * its open checkout sessions expire with it, in the same statement.
+ */
+export async function endOrder(
+  deps: Deps,
+  tenant: Tenant,
+  actor: Actor,
+  orderId: string,
+  action: Extract<OrderAction, 'cancel' | 'close'>,
+): Promise<Result<OrderView>> {
+  return changeOrder(deps, tenant, actor, orderId, async (current, tx, now) => {
+    const allowed = requireAction(current.order.status, action, moneyOf(current));
+    if (!allowed.ok) return allowed;
+    const status = TERMINAL_BY_ACTION[action];
+    const aggregate = { ...current, order: { ...current.order, status } };
+    if (action === 'close') return ok({ aggregate, event: 'order.closed' as const });
+    return ok({
+      aggregate,
+      event: 'order.canceled' as const,
+      conditional: {
+        writes: { sessions: closeOpenSessionsQuery(tx, current.order.id, 'expired', now) },
+        decide: (rows) =>
+          ok(
+            closedSessionEvents(
+              tenant,
+              actor,
+              'checkout.session.expired',
+              rows.sessions,
+              now,
+              deps.publicUrl,
+            ),
+          ),
+      },
+    });
+  });
+}

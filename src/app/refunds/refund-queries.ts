@@ -1,0 +1,72 @@
+import { writeAsOne } from '../../adapters/db/one-statement.js';
+import type { Page, PageRequest } from '../../adapters/db/pagination.js';
+import { insertEventsQuery } from '../../adapters/db/repos/events-repo.js';
+import {
+  listRefunds as listRefundRows,
+  type RefundAggregate,
+  type RefundFilter,
+  selectRefund,
+  updateRefundQueries,
+} from '../../adapters/db/repos/refunds-repo.js';
+import { fail, missing, ok, type Result } from '../../domain/errors.js';
+import { type Metadata, mergeMetadata } from '../../domain/metadata.js';
+import type { Tenant } from '../../domain/tenant.js';
+import { refundResource } from '../../resources/refund.js';
+import { type Actor, objectEvent } from '../events/record-events.js';
+import { withOrderLock } from '../orders/change-order.js';
+import type { Deps } from '../shared/deps.js';
+import type { RefundReason } from './create-refund.js';
+
+/** Changes only `reason` and `metadata`; amount and status never change here. */
+export async function updateRefundDetails(
+  deps: Deps,
+  tenant: Tenant,
+  actor: Actor,
+  refundId: string,
+  input: {
+    readonly reason?: RefundReason | null | undefined;
+    readonly metadata?: Metadata | undefined;
+  },
+): Promise<Result<RefundAggregate>> {
+  // Only the refund changes, under its order's lock: the order gets no new version.
+  return withOrderLock(deps, tenant, { refundId }, async (tx, now) => {
+    const fresh = await selectRefund(tx, tenant, refundId);
+    if (!fresh) return fail(missing('refund'));
+    let metadata = fresh.refund.metadata;
+    if (input.metadata !== undefined) {
+      const merged = mergeMetadata(metadata, input.metadata);
+      if (!merged.ok) return fail({ ...merged.error, loc: ['refund', 'metadata'] });
+      metadata = merged.value;
+    }
+    const reason = input.reason === undefined ? fresh.refund.reason : input.reason;
+    const updated = { ...fresh, refund: { ...fresh.refund, reason, metadata, updated_at: now } };
+    const event = objectEvent(
+      tenant,
+      actor,
+      { type: 'refund.updated', objectType: 'refund', objectId: refundId },
+      refundResource(updated),
+      now,
+      refundResource(fresh),
+    );
+    await writeAsOne(tx, [...updateRefundQueries(tx, updated), insertEventsQuery(tx, [event])]);
+    return ok(updated);
+  });
+}
+
+export async function getRefund(
+  deps: Deps,
+  tenant: Tenant,
+  id: string,
+): Promise<Result<RefundAggregate>> {
+  const found = await selectRefund(deps.db, tenant, id);
+  return found ? ok(found) : fail(missing('refund'));
+}
+
+export async function listRefunds(
+  deps: Deps,
+  tenant: Tenant,
+  filter: RefundFilter,
+  page: PageRequest,
+): Promise<Page<RefundAggregate>> {
+  return listRefundRows(deps.db, tenant, filter, page);
+}

@@ -1,0 +1,193 @@
+import type { Page, PageRequest } from '../../adapters/db/pagination.js';
+import {
+  insertWebhookEndpoint,
+  listWebhookEndpoints as listEndpointRows,
+  lockWebhookEndpointById,
+  selectWebhookEndpointById,
+  updateWebhookEndpoint as updateEndpointRow,
+} from '../../adapters/db/repos/webhook-endpoints-repo.js';
+import type { WebhookEndpointRow } from '../../adapters/db/schema-webhooks.js';
+import { fail, missing, ok, type Result } from '../../domain/errors.js';
+import { type Metadata, mergeMetadata, withoutEmptyValues } from '../../domain/metadata.js';
+import type { Tenant } from '../../domain/tenant.js';
+import type { HostResolver } from '../../ports/host-resolver.js';
+import type { Deps } from '../shared/deps.js';
+import { newId } from '../shared/ids.js';
+import type { SecretBox } from '../shared/secret-box.js';
+import { disableEndpoint, endDeliveriesOfDeleted } from './webhook-endpoint-state.js';
+import {
+  encryptionKeyMissing,
+  mintWebhookSecret,
+  ROTATION_OVERLAP_MS,
+  sealWebhookSecret,
+} from './webhook-secrets.js';
+import { checkWebhookUrl } from './webhook-url-check.js';
+
+/** What managing endpoints needs besides the database: sealing secrets, checking URLs. */
+export interface WebhookServices {
+  readonly secretBox: SecretBox | null;
+  readonly resolver: HostResolver;
+}
+
+export interface CreateWebhookEndpointInput {
+  readonly url: string;
+  readonly enabled_events: readonly string[];
+  readonly description?: string | null | undefined;
+  readonly metadata?: Metadata | undefined;
+}
+
+export interface UpdateWebhookEndpointInput {
+  readonly url?: string | undefined;
+  readonly enabled_events?: readonly string[] | undefined;
+  readonly description?: string | null | undefined;
+  /** Merged into the current metadata; a key set to "" is removed. */
+  readonly metadata?: Metadata | undefined;
+  readonly disabled?: boolean | undefined;
+}
+
+/** An endpoint with its signing secret, shown this once. */
+export interface EndpointWithSecret {
+  readonly endpoint: WebhookEndpointRow;
+  readonly secret: string;
+}
+
+export async function createWebhookEndpoint(
+  deps: Deps,
+  services: WebhookServices,
+  tenant: Tenant,
+  input: CreateWebhookEndpointInput,
+): Promise<Result<EndpointWithSecret>> {
+  const url = await checkWebhookUrl(services.resolver, tenant.mode, input.url);
+  if (!url.ok) return url;
+  if (!services.secretBox) return fail(encryptionKeyMissing);
+  const now = deps.clock.now();
+  const id = newId('we');
+  const secret = mintWebhookSecret();
+  const endpoint: WebhookEndpointRow = {
+    id,
+    account_id: tenant.accountId,
+    mode: tenant.mode,
+    url: url.value,
+    enabled_events: [...input.enabled_events],
+    description: input.description ?? null,
+    metadata: withoutEmptyValues(input.metadata ?? {}),
+    status: 'enabled',
+    disabled_reason: null,
+    secret: sealWebhookSecret(services.secretBox, tenant, id, secret),
+    previous_secret: null,
+    previous_secret_expires_at: null,
+    failing_since: null,
+    created_at: now,
+    updated_at: now,
+    deleted_at: null,
+  };
+  await insertWebhookEndpoint(deps.db, endpoint);
+  return ok({ endpoint, secret });
+}
+
+export async function getWebhookEndpoint(
+  deps: Deps,
+  tenant: Tenant,
+  id: string,
+): Promise<Result<WebhookEndpointRow>> {
+  const row = await selectWebhookEndpointById(deps.db, tenant, id);
+  return row ? ok(row) : fail(missing('webhook_endpoint'));
+}
+
+export async function listWebhookEndpoints(
+  deps: Deps,
+  tenant: Tenant,
+  page: PageRequest,
+): Promise<Page<WebhookEndpointRow>> {
+  return listEndpointRows(deps.db, tenant, page);
+}
+
+/**
+ * Changes the given fields. Disabling ends the pending deliveries; enabling again starts
+ * afresh (no failure streak), with the events that happen from then on.
+ */
+export async function updateWebhookEndpoint(
+  deps: Deps,
+  services: WebhookServices,
+  tenant: Tenant,
+  id: string,
+  input: UpdateWebhookEndpointInput,
+): Promise<Result<WebhookEndpointRow>> {
+  let url: string | undefined;
+  if (input.url !== undefined) {
+    const checked = await checkWebhookUrl(services.resolver, tenant.mode, input.url);
+    if (!checked.ok) return checked;
+    url = checked.value;
+  }
+  return deps.db.transaction().execute(async (tx) => {
+    const current = await lockWebhookEndpointById(tx, tenant, id);
+    if (!current) return fail(missing('webhook_endpoint'));
+    let metadata = current.metadata;
+    if (input.metadata !== undefined) {
+      const merged = mergeMetadata(current.metadata, input.metadata);
+      if (!merged.ok) return fail({ ...merged.error, loc: ['webhook_endpoint', 'metadata'] });
+      metadata = merged.value;
+    }
+    const now = deps.clock.now();
+    const enabling = input.disabled === false && current.status === 'disabled';
+    const changes = {
+      url: url ?? current.url,
+      enabled_events: input.enabled_events ? [...input.enabled_events] : current.enabled_events,
+      description: input.description === undefined ? current.description : input.description,
+      metadata,
+      ...(enabling
+        ? { status: 'enabled' as const, disabled_reason: null, failing_since: null }
+        : {}),
+      updated_at: now,
+    };
+    await updateEndpointRow(tx, tenant, id, changes);
+    let next: WebhookEndpointRow = { ...current, ...changes };
+    if (input.disabled === true && current.status === 'enabled') {
+      next = await disableEndpoint(tx, tenant, next, 'requested', now);
+    }
+    return ok(next);
+  });
+}
+
+/** Deletes an endpoint: nothing more is sent to it, and then it is a 404. */
+export async function deleteWebhookEndpoint(
+  deps: Deps,
+  tenant: Tenant,
+  id: string,
+): Promise<Result<WebhookEndpointRow>> {
+  return deps.db.transaction().execute(async (tx) => {
+    const current = await lockWebhookEndpointById(tx, tenant, id);
+    if (!current) return fail(missing('webhook_endpoint'));
+    const now = deps.clock.now();
+    await updateEndpointRow(tx, tenant, id, { deleted_at: now, updated_at: now });
+    await endDeliveriesOfDeleted(tx, tenant, id, now);
+    return ok({ ...current, deleted_at: now, updated_at: now });
+  });
+}
+
+/**
+ * A new signing secret, shown this once. The one it replaces keeps signing alongside it
+ * for 24 hours, so receivers can switch without missing a delivery.
+ */
+export async function rotateWebhookEndpointSecret(
+  deps: Deps,
+  services: WebhookServices,
+  tenant: Tenant,
+  id: string,
+): Promise<Result<EndpointWithSecret>> {
+  return deps.db.transaction().execute(async (tx) => {
+    const current = await lockWebhookEndpointById(tx, tenant, id);
+    if (!current) return fail(missing('webhook_endpoint'));
+    if (!services.secretBox) return fail(encryptionKeyMissing);
+    const now = deps.clock.now();
+    const secret = mintWebhookSecret();
+    const changes = {
+      secret: sealWebhookSecret(services.secretBox, tenant, id, secret),
+      previous_secret: current.secret,
+      previous_secret_expires_at: new Date(now.getTime() + ROTATION_OVERLAP_MS),
+      updated_at: now,
+    };
+    await updateEndpointRow(tx, tenant, id, changes);
+    return ok({ endpoint: { ...current, ...changes }, secret });
+  });
+}

@@ -1,0 +1,231 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { type PaymentResult, payOrder } from '../../../app/payments/pay-order.js';
+import { authenticateForTest, cancelPaymentIntent } from '../../../app/payments/payment-actions.js';
+import {
+  getPaymentIntent,
+  listPaymentIntents,
+} from '../../../app/payments/payment-intent-queries.js';
+import type { Deps } from '../../../app/shared/deps.js';
+import { MAX_AMOUNT } from '../../../domain/money.js';
+import type { Processors } from '../../../ports/payment-processor.js';
+import { orderResource } from '../../../resources/order.js';
+import { paymentIntentResource } from '../../../resources/payment-intent.js';
+import { actorOf, callerOf, requireTestMode } from '../../auth.js';
+import { declineCode } from '../../error-vocabulary.js';
+import { ApiError, unwrap } from '../../errors.js';
+import { listBody, pageRequestOf } from '../../pagination.js';
+import {
+  ActionBody,
+  ErrorResponses,
+  Id,
+  ListQuery,
+  ListResponse,
+  Nullable,
+  RootBody,
+  Timestamp,
+} from '../../schemas.js';
+import { Order } from '../orders/order-schemas.js';
+
+export const PaymentIntent = Type.Object({
+  payment_intent_id: Type.String(),
+  object: Type.Literal('payment_intent'),
+  order_id: Type.String(),
+  amount: Type.Integer(),
+  amount_received: Type.Integer(),
+  currency: Type.String(),
+  status: Type.String(),
+  latest_charge: Nullable(Type.String()),
+  processor: Type.String(),
+  buyer_email: Nullable(Type.String()),
+  last_payment_error: Nullable(
+    Type.Object({ code: Type.String(), message: Nullable(Type.String()) }),
+  ),
+  metadata: Type.Record(Type.String(), Type.String()),
+  test_mode: Type.Boolean(),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+});
+
+const Token = Type.String({
+  minLength: 1,
+  maxLength: 255,
+  description: 'A processor token, e.g. tok_visa',
+});
+const PayBody = RootBody(
+  'payment',
+  Type.Object(
+    {
+      payment_source_token: Type.Optional(Token),
+      payment_source_tokens: Type.Optional(
+        Type.Array(Token, {
+          minItems: 1,
+          maxItems: 10,
+          description:
+            'The tokens that pay, as a list (instead of payment_source_token): exactly one for now',
+        }),
+      ),
+      buyer_email: Type.Optional(Type.String({ format: 'email', maxLength: 512 })),
+      amount: Type.Optional(
+        Type.Integer({
+          minimum: 1,
+          maximum: MAX_AMOUNT,
+          description: 'Partial payment; the balance when omitted',
+        }),
+      ),
+    },
+    { additionalProperties: false },
+  ),
+);
+const tags = ['Payments'];
+
+/** `{"order", "payment_intent"}`: what every payment action answers. */
+function paymentBody(result: PaymentResult) {
+  return {
+    order: orderResource(result.order),
+    payment_intent: paymentIntentResource(result.paymentIntent),
+  };
+}
+
+export function registerPaymentRoutes(
+  server: FastifyInstance,
+  deps: Deps,
+  processors: Processors,
+): void {
+  const app = server.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.post(
+    '/v1/orders/:order_id/pay',
+    {
+      schema: {
+        tags,
+        summary: "Charge (part of) the order's balance through the processor",
+        params: Type.Object({ order_id: Id('ord') }, { additionalProperties: false }),
+        body: PayBody,
+        response: {
+          200: Type.Object({ order: Order, payment_intent: PaymentIntent }),
+          ...ErrorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const result = unwrap(
+        await payOrder(
+          deps,
+          processors,
+          callerOf(request),
+          actorOf(request),
+          request.params.order_id,
+          request.body.payment,
+          request.idempotencyClaim?.key ?? null,
+        ),
+      );
+      const intent = result.paymentIntent;
+      if (intent.status === 'failed') {
+        throw new ApiError(
+          402,
+          'processor_error',
+          intent.failure_message ?? 'The payment failed',
+          intent.failure_code ? declineCode(intent.failure_code) : 'payment_failed',
+          undefined,
+          { decline_code: intent.failure_code, payment_intent_id: intent.id },
+        );
+      }
+      return paymentBody(result);
+    },
+  );
+
+  app.get(
+    '/v1/payment_intents/:payment_intent_id',
+    {
+      schema: {
+        tags,
+        summary: 'Retrieve a payment intent',
+        params: Type.Object({ payment_intent_id: Id('pi') }, { additionalProperties: false }),
+        response: { 200: Type.Object({ payment_intent: PaymentIntent }), ...ErrorResponses },
+      },
+    },
+    async (request) => {
+      const row = unwrap(
+        await getPaymentIntent(deps, callerOf(request), request.params.payment_intent_id),
+      );
+      return { payment_intent: paymentIntentResource(row) };
+    },
+  );
+
+  app.get(
+    '/v1/payment_intents',
+    {
+      schema: {
+        tags,
+        summary: 'List payment intents, newest first',
+        querystring: ListQuery('pi', { order: Type.Optional(Id('ord')) }),
+        response: { 200: ListResponse('payment_intents', PaymentIntent), ...ErrorResponses },
+      },
+    },
+    async (request) => {
+      const page = await listPaymentIntents(
+        deps,
+        callerOf(request),
+        { orderId: request.query.order },
+        pageRequestOf(request.query),
+      );
+      return listBody('payment_intents', page, paymentIntentResource);
+    },
+  );
+
+  const IntentParams = Type.Object(
+    { payment_intent_id: Id('pi') },
+    { additionalProperties: false },
+  );
+  const Settled = Type.Object({ order: Order, payment_intent: PaymentIntent });
+
+  app.post(
+    '/v1/payment_intents/:payment_intent_id/cancel',
+    {
+      schema: {
+        tags,
+        summary: "Cancel a payment waiting for the buyer's action (3-D Secure)",
+        params: IntentParams,
+        body: ActionBody,
+        response: { 200: Settled, ...ErrorResponses },
+      },
+    },
+    async (request) => {
+      const result = unwrap(
+        await cancelPaymentIntent(
+          deps,
+          processors,
+          callerOf(request),
+          actorOf(request),
+          request.params.payment_intent_id,
+        ),
+      );
+      return paymentBody(result);
+    },
+  );
+
+  for (const result of ['succeed', 'fail'] as const) {
+    app.post(
+      `/v1/test_helpers/payment_intents/:payment_intent_id/${result}`,
+      {
+        schema: {
+          tags: ['Test helpers'],
+          summary: `Test mode, sandbox: the buyer ${result === 'succeed' ? 'completes' : 'fails'} 3-D Secure`,
+          params: IntentParams,
+          body: ActionBody,
+          response: { 200: Settled, ...ErrorResponses },
+        },
+      },
+      async (request) => {
+        const caller = callerOf(request);
+        requireTestMode(caller);
+        const settled = unwrap(
+          await authenticateForTest(deps, caller, request.params.payment_intent_id, result),
+        );
+        return paymentBody(settled);
+      },
+    );
+  }
+}

@@ -1,0 +1,220 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { createRefund, previewRefund } from '../../../app/refunds/create-refund.js';
+import { cancelRefund, settleRefundForTest } from '../../../app/refunds/refund-outcomes.js';
+import {
+  getRefund,
+  listRefunds,
+  updateRefundDetails,
+} from '../../../app/refunds/refund-queries.js';
+import type { Deps } from '../../../app/shared/deps.js';
+import type { Processors } from '../../../ports/payment-processor.js';
+import { refundResource } from '../../../resources/refund.js';
+import { actorOf, callerOf, requireTestMode } from '../../auth.js';
+import { unwrap } from '../../errors.js';
+import { listBody, pageRequestOf } from '../../pagination.js';
+import { ActionBody, ErrorResponses, Id, ListQuery, ListResponse } from '../../schemas.js';
+import {
+  CreateRefundBody,
+  Preview,
+  Refund,
+  RefundParams,
+  RefundResponse,
+  RefundStatus,
+  UpdateRefundBody,
+} from './refund-schemas.js';
+
+const tags = ['Refunds'];
+
+export function registerRefundRoutes(
+  server: FastifyInstance,
+  deps: Deps,
+  processors: Processors,
+): void {
+  const app = server.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.post(
+    '/v1/refunds',
+    {
+      schema: {
+        tags,
+        summary: 'Refund an order or one of its payment intents',
+        body: CreateRefundBody,
+        response: { 200: RefundResponse, ...ErrorResponses },
+      },
+    },
+    async (request) => {
+      const refund = unwrap(
+        await createRefund(
+          deps,
+          processors,
+          callerOf(request),
+          actorOf(request),
+          request.body.refund,
+          undefined,
+          request.idempotencyClaim?.key ?? null,
+        ),
+      );
+      return { refund: refundResource(refund) };
+    },
+  );
+
+  app.post(
+    '/v1/refunds/preview',
+    {
+      schema: {
+        tags,
+        summary: 'The refund that POST /v1/refunds would create; creates nothing',
+        body: CreateRefundBody,
+        response: { 200: Preview, ...ErrorResponses },
+      },
+    },
+    async (request) => {
+      const plan = unwrap(await previewRefund(deps, callerOf(request), request.body.refund));
+      return {
+        refund_preview: {
+          object: 'refund_preview' as const,
+          order_id: plan.orderId,
+          amount: plan.amount,
+          amount_tax: plan.itemized?.tax ?? 0,
+          amount_shipping: plan.itemized?.shipping ?? 0,
+          amount_discount: plan.itemized?.discount ?? 0,
+          line_items: (plan.itemized?.lines ?? []).map((line) => ({
+            line_item_id: line.lineId,
+            amount: line.amount,
+            amount_tax: line.tax,
+          })),
+          items: plan.parts.map((p) => ({
+            payment_intent: p.paymentIntentId,
+            amount_refunded: p.amount,
+          })),
+          remaining_refundable: plan.remaining,
+        },
+      };
+    },
+  );
+
+  app.get(
+    '/v1/refunds/:refund_id',
+    {
+      schema: {
+        tags,
+        summary: 'Retrieve a refund',
+        params: RefundParams,
+        response: { 200: RefundResponse, ...ErrorResponses },
+      },
+    },
+    async (request) => ({
+      refund: refundResource(
+        unwrap(await getRefund(deps, callerOf(request), request.params.refund_id)),
+      ),
+    }),
+  );
+
+  app.get(
+    '/v1/refunds',
+    {
+      schema: {
+        tags,
+        summary: 'List refunds, newest first',
+        querystring: ListQuery('re', {
+          payment_intent: Type.Optional(Id('pi')),
+          checkout_session: Type.Optional(Id('cs')),
+          order: Type.Optional(Id('ord')),
+          status: Type.Optional(RefundStatus),
+        }),
+        response: { 200: ListResponse('refunds', Refund), ...ErrorResponses },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const page = await listRefunds(
+        deps,
+        callerOf(request),
+        {
+          paymentIntentId: q.payment_intent,
+          checkoutSessionId: q.checkout_session,
+          orderId: q.order,
+          status: q.status,
+        },
+        pageRequestOf(q),
+      );
+      return listBody('refunds', page, refundResource);
+    },
+  );
+
+  app.patch(
+    '/v1/refunds/:refund_id',
+    {
+      schema: {
+        tags,
+        summary: 'Update reason and metadata (never amount or status)',
+        params: RefundParams,
+        body: UpdateRefundBody,
+        response: { 200: RefundResponse, ...ErrorResponses },
+      },
+    },
+    async (request) => {
+      const refund = unwrap(
+        await updateRefundDetails(
+          deps,
+          callerOf(request),
+          actorOf(request),
+          request.params.refund_id,
+          request.body.refund,
+        ),
+      );
+      return { refund: refundResource(refund) };
+    },
+  );
+
+  app.post(
+    '/v1/refunds/:refund_id/cancel',
+    {
+      schema: {
+        tags,
+        summary: 'Cancel a pending refund',
+        params: RefundParams,
+        body: ActionBody,
+        response: { 200: RefundResponse, ...ErrorResponses },
+      },
+    },
+    async (request) => {
+      const refund = unwrap(
+        await cancelRefund(
+          deps,
+          processors,
+          callerOf(request),
+          actorOf(request),
+          request.params.refund_id,
+        ),
+      );
+      return { refund: refundResource(refund) };
+    },
+  );
+
+  for (const result of ['succeed', 'fail'] as const) {
+    app.post(
+      `/v1/test_helpers/refunds/:refund_id/${result}`,
+      {
+        schema: {
+          tags: ['Test helpers'],
+          summary: `Test mode: make a pending refund ${result === 'succeed' ? 'succeed' : 'fail'}`,
+          params: RefundParams,
+          body: ActionBody,
+          response: { 200: RefundResponse, ...ErrorResponses },
+        },
+      },
+      async (request) => {
+        const caller = callerOf(request);
+        requireTestMode(caller);
+        return {
+          refund: refundResource(
+            unwrap(await settleRefundForTest(deps, caller, request.params.refund_id, result)),
+          ),
+        };
+      },
+    );
+  }
+}
