@@ -42,6 +42,22 @@ const ALLOWED: Record<OrderStatus, readonly OrderAction[]> = {
  */
 export type OrderMoney = 'none' | 'held' | 'returned';
 
+/** What `moneyOf` reads of an order: its paid and refunded totals and its payments' states. */
+export interface OrderMoneyFacts {
+  readonly order: { readonly paid: number; readonly refunded: number };
+  readonly payments: readonly { readonly status: string }[];
+}
+
+/** The money on an order, for what an OPEN order still allows. */
+export function moneyOf(aggregate: OrderMoneyFacts): OrderMoney {
+  const { payments, order } = aggregate;
+  if (payments.some((p) => p.status === 'processing' || p.status === 'requires_action')) {
+    return 'held';
+  }
+  if (order.paid - order.refunded > 0) return 'held';
+  return payments.some((p) => p.status === 'succeeded') ? 'returned' : 'none';
+}
+
 /**
  * An OPEN order that has taken money can no longer change what it sells: the money would
  * be stranded on a total that no longer matches it. It can be paid further or refunded;

@@ -1,5 +1,4 @@
 import type { RefundAggregate } from '../adapters/db/repos/refunds-repo.js';
-import type { OrderView } from '../app/orders/order-pricing.js';
 import type { CreateRefundInput, RefundPlan } from '../app/refunds/create-refund.js';
 import { currencyExponent } from '../domain/currency.js';
 import type { Failure } from '../domain/errors.js';
@@ -10,6 +9,7 @@ import {
   REFUND_METHODS,
   type RefundMethod,
 } from '../domain/refunds/refund-methods-and-actions.js';
+import type { OrderView } from '../resources/order.js';
 import { refundResource } from '../resources/refund.js';
 import { type ConsoleFrame, frame } from './console-pages.js';
 import { countOf, dataTable, idLink, statusBadge, statusWords } from './console-parts.js';

@@ -1,7 +1,15 @@
-import type { CheckoutSessionRow } from '../adapters/db/schema.js';
-import type { CheckoutSessionView } from '../app/checkout/checkout-sessions.js';
-import { orderResource } from './order.js';
+import type { RefundAggregate } from '../adapters/db/repos/refunds-repo.js';
+import type { CheckoutSessionRow, CustomerRow } from '../adapters/db/schema.js';
+import { type OrderView, orderResource } from './order.js';
 import { refundResource } from './refund.js';
+
+/** A session with what it shows: its order (priced now), the customer, the order's refunds. */
+export interface CheckoutSessionView {
+  readonly session: CheckoutSessionRow;
+  readonly order: OrderView;
+  readonly customer: CustomerRow | null;
+  readonly refunds: readonly RefundAggregate[];
+}
 
 /**
  * The checkout session exactly as the refund guide shows it (flat amounts, lower-case

@@ -1,8 +1,15 @@
-import { moneyOf, type OrderView } from '../app/orders/order-pricing.js';
-import { availableActions } from '../domain/order-lifecycle.js';
-import type { NetAmounts } from '../domain/pricing.js';
+import type { OrderAggregate } from '../adapters/db/repos/orders-repo.js';
+import type { TaxRateRow } from '../adapters/db/schema.js';
+import { availableActions, moneyOf } from '../domain/order-lifecycle.js';
+import type { NetAmounts, Pricing } from '../domain/pricing.js';
 
 // The order as the API (and every event about it) shows it. Pure: rows in, JSON out.
+
+/** An order as the API shows it: its rows, the rates it uses, and totals computed now. */
+export interface OrderView extends OrderAggregate {
+  readonly taxRates: readonly TaxRateRow[];
+  readonly pricing: Pricing;
+}
 
 export interface Money {
   readonly amount: number;

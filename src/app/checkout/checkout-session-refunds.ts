@@ -5,10 +5,11 @@ import type { ItemizedRequest } from '../../domain/refunds/itemized-refunds.js';
 import type { AmountMoney } from '../../domain/refunds/refund-spreading.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { Processors } from '../../ports/payment-processor.js';
+import type { CheckoutSessionView } from '../../resources/checkout-session.js';
 import type { Actor } from '../events/record-events.js';
 import { createRefund, type RefundReason } from '../refunds/create-refund.js';
 import type { Deps } from '../shared/deps.js';
-import { type CheckoutSessionView, viewCheckoutSession } from './checkout-sessions.js';
+import { viewCheckoutSession } from './checkout-sessions.js';
 
 export interface CheckoutSessionRefundInput extends ItemizedRequest {
   readonly amount?: number | undefined;

@@ -10,18 +10,16 @@ import {
 import { selectCustomerById } from '../../adapters/db/repos/customers-repo.js';
 import { insertEventsQuery } from '../../adapters/db/repos/events-repo.js';
 import { selectOrderAggregate } from '../../adapters/db/repos/orders-repo.js';
-import {
-  type RefundAggregate,
-  selectRefundsByOrder,
-} from '../../adapters/db/repos/refunds-repo.js';
-import type { CheckoutSessionRow, CustomerRow } from '../../adapters/db/schema.js';
+import { selectRefundsByOrder } from '../../adapters/db/repos/refunds-repo.js';
+import type { CheckoutSessionRow } from '../../adapters/db/schema.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import { type Metadata, withoutEmptyValues } from '../../domain/metadata.js';
-import { requireAction } from '../../domain/order-lifecycle.js';
+import { moneyOf, requireAction } from '../../domain/order-lifecycle.js';
 import type { Tenant } from '../../domain/tenant.js';
+import type { CheckoutSessionView } from '../../resources/checkout-session.js';
 import { type Actor, SYSTEM_ACTOR } from '../events/record-events.js';
 import { type CreateOrderInput, createOrder } from '../orders/create-order.js';
-import { moneyOf, type OrderView, viewOrder } from '../orders/order-pricing.js';
+import { viewOrder } from '../orders/order-pricing.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
 import { checkoutSessionEvent } from './checkout-session-events.js';
@@ -57,14 +55,6 @@ function expiryOf(input: CreateCheckoutSessionInput, now: Date): Result<Date> {
     });
   }
   return ok(at);
-}
-
-/** A session with what it shows: its order (priced now), the customer, the order's refunds. */
-export interface CheckoutSessionView {
-  readonly session: CheckoutSessionRow;
-  readonly order: OrderView;
-  readonly customer: CustomerRow | null;
-  readonly refunds: readonly RefundAggregate[];
 }
 
 export async function viewCheckoutSession(

@@ -4,15 +4,12 @@ import { selectProcessorSettings } from '../../adapters/db/repos/processor-setti
 import type { PaymentIntentRow } from '../../adapters/db/schema.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { Processors } from '../../ports/payment-processor.js';
+import type { CheckoutSessionView } from '../../resources/checkout-session.js';
 import { type Actor, SYSTEM_ACTOR } from '../events/record-events.js';
 import { payOrder, settle } from '../payments/pay-order.js';
 import { authenticateForTest } from '../payments/payment-actions.js';
 import type { Deps } from '../shared/deps.js';
-import {
-  type CheckoutSessionView,
-  expireCheckoutSession,
-  viewCheckoutSession,
-} from './checkout-sessions.js';
+import { expireCheckoutSession, viewCheckoutSession } from './checkout-sessions.js';
 
 // The buyer's side of a checkout session: the hosted page at its `url`. No API key; the
 // session's id is the capability, and its row names the account and mode.

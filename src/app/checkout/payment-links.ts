@@ -18,12 +18,13 @@ import { type Failure, fail, missing, ok, type Result } from '../../domain/error
 import { type Metadata, mergeMetadata, withoutEmptyValues } from '../../domain/metadata.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { Processors } from '../../ports/payment-processor.js';
+import type { CheckoutSessionView } from '../../resources/checkout-session.js';
 import { paymentLinkEventObject } from '../../resources/payment-link.js';
 import { type Actor, objectEvent } from '../events/record-events.js';
 import { acceptsPayments } from '../processors/account-processors.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
-import { type CheckoutSessionView, createCheckoutSession } from './checkout-sessions.js';
+import { createCheckoutSession } from './checkout-sessions.js';
 
 export interface PaymentLinkLineInput {
   readonly price_id: string;

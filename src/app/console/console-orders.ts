@@ -9,7 +9,7 @@ import {
 } from '../../adapters/db/repos/refunds-repo.js';
 import type { CheckoutSessionRow, EventRow } from '../../adapters/db/schema.js';
 import type { Tenant } from '../../domain/tenant.js';
-import type { OrderView } from '../orders/order-pricing.js';
+import type { OrderView } from '../../resources/order.js';
 import { getOrder, listOrders } from '../orders/order-queries.js';
 import type { Deps } from '../shared/deps.js';
 

@@ -4,9 +4,9 @@ import type { Database, EventRow } from '../../adapters/db/schema.js';
 import type { EventType } from '../../domain/event-types.js';
 import type { NetAmounts } from '../../domain/pricing.js';
 import type { Tenant } from '../../domain/tenant.js';
+import type { OrderView } from '../../resources/order.js';
 import { netAmounts, orderResource } from '../../resources/order.js';
 import { previousAttributes } from '../../resources/previous-attributes.js';
-import type { OrderView } from '../orders/order-pricing.js';
 import { newId } from '../shared/ids.js';
 
 /** Who made a change: the API key that called, the operator, or Flint itself. */

@@ -16,16 +16,11 @@ import {
 import type { Database, EventRow } from '../../adapters/db/schema.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import type { Tenant } from '../../domain/tenant.js';
+import type { OrderView } from '../../resources/order.js';
 import { type Actor, type OrderEventType, orderEvent } from '../events/record-events.js';
 import type { Deps } from '../shared/deps.js';
 import { inTransaction, Rollback } from '../shared/rollback.js';
-import {
-  type OrderView,
-  priceWith,
-  priceWithinLimits,
-  taxRateIdsOf,
-  withTotals,
-} from './order-pricing.js';
+import { priceWith, priceWithinLimits, taxRateIdsOf, withTotals } from './order-pricing.js';
 
 /** What a change to an order produced: the new aggregate, and how to store its parts. */
 export interface OrderChange {

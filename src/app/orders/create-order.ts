@@ -8,13 +8,13 @@ import { checkCoupon } from '../../domain/coupons.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import { type Metadata, withoutEmptyValues } from '../../domain/metadata.js';
 import type { Tenant } from '../../domain/tenant.js';
+import type { OrderView } from '../../resources/order.js';
 import { type Actor, orderEvent } from '../events/record-events.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
 import { type LineItemInput, type MoneyInput, orderCurrency, resolveLines } from './order-lines.js';
 import {
   couponRules,
-  type OrderView,
   priceWithinLimits,
   subtotalOf,
   taxRateIdsOf,

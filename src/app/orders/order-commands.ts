@@ -10,18 +10,20 @@ import { checkCoupon } from '../../domain/coupons.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import { type Metadata, mergeMetadata } from '../../domain/metadata.js';
 import {
+  moneyOf,
   type OrderAction,
   requireAction,
   TERMINAL_BY_ACTION,
 } from '../../domain/order-lifecycle.js';
 import type { Tenant } from '../../domain/tenant.js';
+import type { OrderView } from '../../resources/order.js';
 import { closedSessionEvents } from '../checkout/checkout-session-events.js';
 import type { Actor } from '../events/record-events.js';
 import type { Deps } from '../shared/deps.js';
 import { changeOrder } from './change-order.js';
 import { amountIn } from './create-order.js';
 import { type LineItemInput, type MoneyInput, resolveLines } from './order-lines.js';
-import { couponRules, moneyOf, type OrderView, subtotalOf } from './order-pricing.js';
+import { couponRules, subtotalOf } from './order-pricing.js';
 
 export interface UpdateOrderInput {
   /** Replaces all the line items. */

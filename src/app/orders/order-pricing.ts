@@ -8,7 +8,6 @@ import type { CouponRow, Database, OrderRow, TaxRateRow } from '../../adapters/d
 import type { CouponRules } from '../../domain/coupons.js';
 import { type Failure, fail, ok, type Result } from '../../domain/errors.js';
 import { type Decimal, MAX_AMOUNT, parseDecimal } from '../../domain/money.js';
-import type { OrderMoney } from '../../domain/order-lifecycle.js';
 import {
   type CouponTerms,
   type Pricing,
@@ -16,12 +15,7 @@ import {
   type TaxRateTerms,
 } from '../../domain/pricing.js';
 import type { Tenant } from '../../domain/tenant.js';
-
-/** An order as the API shows it: its rows, the rates it uses, and totals computed now. */
-export interface OrderView extends OrderAggregate {
-  readonly taxRates: readonly TaxRateRow[];
-  readonly pricing: Pricing;
-}
+import type { OrderView } from '../../resources/order.js';
 
 function decimal(text: string): Decimal {
   const value = parseDecimal(text);
@@ -143,14 +137,4 @@ function tooLarge(): Failure {
 /** Σ unit amount × quantity, exact even beyond the largest amount (for comparisons). */
 export function subtotalOf(lines: readonly { unit_amount: number; quantity: number }[]): number {
   return Number(lines.reduce((acc, l) => acc + BigInt(l.unit_amount) * BigInt(l.quantity), 0n));
-}
-
-/** The money on an order, for what an OPEN order still allows. */
-export function moneyOf(aggregate: OrderAggregate): OrderMoney {
-  const { payments, order } = aggregate;
-  if (payments.some((p) => p.status === 'processing' || p.status === 'requires_action')) {
-    return 'held';
-  }
-  if (order.paid - order.refunded > 0) return 'held';
-  return payments.some((p) => p.status === 'succeeded') ? 'returned' : 'none';
 }

@@ -8,8 +8,9 @@ import {
 import type { EventRow } from '../../adapters/db/schema.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import type { Tenant } from '../../domain/tenant.js';
+import type { OrderView } from '../../resources/order.js';
 import type { Deps } from '../shared/deps.js';
-import { type OrderView, priceWith, viewOrder } from './order-pricing.js';
+import { priceWith, viewOrder } from './order-pricing.js';
 
 export async function getOrder(deps: Deps, tenant: Tenant, id: string): Promise<Result<OrderView>> {
   const aggregate = await selectOrderAggregate(deps.db, tenant, id);

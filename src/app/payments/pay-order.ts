@@ -12,11 +12,12 @@ import { type Failure, fail, missing, ok, type Result } from '../../domain/error
 import { requireAction, statusAfterMoneyMoved } from '../../domain/order-lifecycle.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { ChargeOutcome, PaymentProcessor, Processors } from '../../ports/payment-processor.js';
+import type { OrderView } from '../../resources/order.js';
 import { paymentIntentResource } from '../../resources/payment-intent.js';
 import { closedSessionEvents } from '../checkout/checkout-session-events.js';
 import { type Actor, objectEvent } from '../events/record-events.js';
 import { changeOrder } from '../orders/change-order.js';
-import { type OrderView, viewOrder } from '../orders/order-pricing.js';
+import { viewOrder } from '../orders/order-pricing.js';
 import { getOrder } from '../orders/order-queries.js';
 import { processorNotConfigured, takesPayments } from '../processors/account-processors.js';
 import { chargeMetadata } from '../processors/processor-metadata.js';

@@ -15,7 +15,8 @@ import { checkCoupon } from '../../domain/coupons.js';
 import { ok, type Result } from '../../domain/errors.js';
 import { checkStock, quantitiesByProduct } from '../../domain/inventory.js';
 import type { Tenant } from '../../domain/tenant.js';
-import { couponRules, type OrderView } from '../orders/order-pricing.js';
+import type { OrderView } from '../../resources/order.js';
+import { couponRules } from '../orders/order-pricing.js';
 import { Rollback } from '../shared/rollback.js';
 
 // What a payment that settles an order takes, and gives back if it fails: the order's

@@ -21,7 +21,7 @@ import type {
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import { type Metadata, withoutEmptyValues } from '../../domain/metadata.js';
 import { sum } from '../../domain/money.js';
-import { requireAction } from '../../domain/order-lifecycle.js';
+import { moneyOf, requireAction } from '../../domain/order-lifecycle.js';
 import {
   type ItemizedRefund,
   type ItemizedRequest,
@@ -42,10 +42,11 @@ import {
 } from '../../domain/refunds/refund-spreading.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { Processors, RefundOutcome } from '../../ports/payment-processor.js';
+import type { OrderView } from '../../resources/order.js';
 import { refundResource } from '../../resources/refund.js';
 import { type Actor, objectEvent, SYSTEM_ACTOR } from '../events/record-events.js';
 import { changeOrder } from '../orders/change-order.js';
-import { moneyOf, type OrderView, viewOrder } from '../orders/order-pricing.js';
+import { viewOrder } from '../orders/order-pricing.js';
 import { refundMetadata } from '../processors/processor-metadata.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';

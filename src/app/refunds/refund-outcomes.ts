@@ -17,6 +17,7 @@ import {
 } from '../../domain/refunds/refund-methods-and-actions.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { Processors, RefundOutcome } from '../../ports/payment-processor.js';
+import type { OrderView } from '../../resources/order.js';
 import { refundResource } from '../../resources/refund.js';
 import {
   type Actor,
@@ -30,7 +31,6 @@ import {
   readLockedOrder,
   withOrderLock,
 } from '../orders/change-order.js';
-import type { OrderView } from '../orders/order-pricing.js';
 import type { Deps } from '../shared/deps.js';
 
 // What happens to a refund after it is created: the processor's answers, test-mode

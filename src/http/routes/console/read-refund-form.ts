@@ -1,4 +1,3 @@
-import type { OrderView } from '../../../app/orders/order-pricing.js';
 import type { CreateRefundInput, RefundReason } from '../../../app/refunds/create-refund.js';
 import { idPattern } from '../../../app/shared/ids.js';
 import { currencyExponent } from '../../../domain/currency.js';
@@ -7,6 +6,7 @@ import {
   REFUND_METHODS,
   type RefundMethod,
 } from '../../../domain/refunds/refund-methods-and-actions.js';
+import type { OrderView } from '../../../resources/order.js';
 import { type Form, formText } from '../../form-fields.js';
 
 // The console's refund forms (by line units, by amount, or everything left), read into
