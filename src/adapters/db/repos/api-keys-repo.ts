@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { fetchPage, type Page, type PageRequest } from '../pagination.js';
 import type { ApiKeyRow, Database, Mode } from '../schema.js';
+import { scoped } from '../scoped.js';
 
 export async function insertApiKey(db: Kysely<Database>, row: ApiKeyRow): Promise<void> {
   await db.insertInto('api_keys').values(row).execute();
@@ -28,8 +29,7 @@ export async function selectApiKey(
   return db
     .selectFrom('api_keys')
     .selectAll()
-    .where('account_id', '=', accountId)
-    .where('mode', '=', mode)
+    .$call(scoped({ accountId, mode }))
     .where('id', '=', id)
     .executeTakeFirst();
 }
@@ -40,11 +40,7 @@ export async function listApiKeys(
   mode: Mode,
   page: PageRequest,
 ): Promise<Page<ApiKeyRow>> {
-  const query = db
-    .selectFrom('api_keys')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('mode', '=', mode);
+  const query = db.selectFrom('api_keys').selectAll().$call(scoped({ accountId, mode }));
   return fetchPage(query, 'id', page);
 }
 
@@ -59,8 +55,7 @@ export async function revokeApiKey(
   await db
     .updateTable('api_keys')
     .set({ revoked_at: at })
-    .where('account_id', '=', accountId)
-    .where('mode', '=', mode)
+    .$call(scoped({ accountId, mode }))
     .where('id', '=', id)
     .where('revoked_at', 'is', null)
     .execute();

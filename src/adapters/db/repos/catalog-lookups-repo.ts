@@ -9,6 +9,7 @@ import type {
   ProductRow,
   TaxRateRow,
 } from '../schema.js';
+import { scoped } from '../scoped.js';
 
 // Batch look-ups of what an order draws on (catalog, tax rates, coupons), always
 // within the caller's account and mode.
@@ -22,8 +23,7 @@ export async function selectProductsByIds(
   return db
     .selectFrom('products')
     .selectAll()
-    .where('account_id', '=', tenant.accountId)
-    .where('mode', '=', tenant.mode)
+    .$call(scoped(tenant))
     .where('id', 'in', [...ids])
     .execute();
 }
@@ -37,8 +37,7 @@ export async function selectPricesByIds(
   return db
     .selectFrom('prices')
     .selectAll()
-    .where('account_id', '=', tenant.accountId)
-    .where('mode', '=', tenant.mode)
+    .$call(scoped(tenant))
     .where('id', 'in', [...ids])
     .execute();
 }
@@ -55,8 +54,7 @@ export async function selectCurrentPrices(
     .selectFrom('prices')
     .selectAll()
     .distinctOn('product_id')
-    .where('account_id', '=', tenant.accountId)
-    .where('mode', '=', tenant.mode)
+    .$call(scoped(tenant))
     .where('product_id', 'in', [...productIds])
     .where('currency', '=', currency)
     .where('active', '=', true)
@@ -74,8 +72,7 @@ export async function selectTaxRatesByIds(
   return db
     .selectFrom('tax_rates')
     .selectAll()
-    .where('account_id', '=', tenant.accountId)
-    .where('mode', '=', tenant.mode)
+    .$call(scoped(tenant))
     .where('id', 'in', [...ids])
     .execute();
 }

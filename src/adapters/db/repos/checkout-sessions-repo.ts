@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Tenant } from '../../../domain/tenant.js';
 import { fetchPage, type Page, type PageRequest } from '../pagination.js';
 import type { CheckoutSessionRow, Database } from '../schema.js';
+import { scoped } from '../scoped.js';
 
 /** The insert of a new session, to run with other writes. */
 export function insertCheckoutSessionQuery(db: Kysely<Database>, row: CheckoutSessionRow) {
@@ -11,11 +12,7 @@ export function insertCheckoutSessionQuery(db: Kysely<Database>, row: CheckoutSe
 }
 
 function sessions(db: Kysely<Database>, tenant: Tenant) {
-  return db
-    .selectFrom('checkout_sessions')
-    .selectAll()
-    .where('account_id', '=', tenant.accountId)
-    .where('mode', '=', tenant.mode);
+  return db.selectFrom('checkout_sessions').selectAll().$call(scoped(tenant));
 }
 
 export async function selectCheckoutSession(

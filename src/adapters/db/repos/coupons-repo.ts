@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Tenant } from '../../../domain/tenant.js';
 import { fetchPage, type Page, type PageRequest } from '../pagination.js';
 import type { CouponRow, Database } from '../schema.js';
+import { scoped } from '../scoped.js';
 
 /** The unique index on (account_id, mode, upper(code)) from migration 0002. */
 const CODE_INDEX = 'coupons_account_mode_code';
@@ -33,11 +34,7 @@ function sameCode(code: string) {
 }
 
 function coupons(db: Kysely<Database>, scope: Tenant) {
-  return db
-    .selectFrom('coupons')
-    .selectAll()
-    .where('account_id', '=', scope.accountId)
-    .where('mode', '=', scope.mode);
+  return db.selectFrom('coupons').selectAll().$call(scoped(scope));
 }
 
 export async function selectCouponById(
@@ -80,8 +77,7 @@ export async function updateCoupon(
   await db
     .updateTable('coupons')
     .set(metadata === undefined ? rest : { ...rest, metadata: JSON.stringify(metadata) })
-    .where('account_id', '=', scope.accountId)
-    .where('mode', '=', scope.mode)
+    .$call(scoped(scope))
     .where('id', '=', id)
     .execute();
 }
@@ -144,8 +140,7 @@ export function redeemCouponsQuery(db: Kysely<Database>, scope: Tenant, ids: rea
   return db
     .updateTable('coupons')
     .set((eb) => ({ times_redeemed: eb('times_redeemed', '+', 1) }))
-    .where('account_id', '=', scope.accountId)
-    .where('mode', '=', scope.mode)
+    .$call(scoped(scope))
     .where('id', 'in', [...ids])
     .returningAll();
 }

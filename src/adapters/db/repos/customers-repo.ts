@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Tenant } from '../../../domain/tenant.js';
 import { fetchPage, type Page, type PageRequest } from '../pagination.js';
 import type { CustomerRow, Database } from '../schema.js';
+import { scoped } from '../scoped.js';
 
 export async function insertCustomer(db: Kysely<Database>, row: CustomerRow): Promise<void> {
   await db
@@ -14,8 +15,7 @@ function customers(db: Kysely<Database>, scope: Tenant) {
   return db
     .selectFrom('customers')
     .selectAll()
-    .where('account_id', '=', scope.accountId)
-    .where('mode', '=', scope.mode)
+    .$call(scoped(scope))
     .where('deleted_at', 'is', null);
 }
 
@@ -51,8 +51,7 @@ export async function updateCustomer(
   await db
     .updateTable('customers')
     .set(metadata === undefined ? rest : { ...rest, metadata: JSON.stringify(metadata) })
-    .where('account_id', '=', scope.accountId)
-    .where('mode', '=', scope.mode)
+    .$call(scoped(scope))
     .where('id', '=', id)
     .execute();
 }
@@ -80,8 +79,7 @@ export async function selectCustomerEmails(
   const rows = await db
     .selectFrom('customers')
     .select(['id', 'email'])
-    .where('account_id', '=', scope.accountId)
-    .where('mode', '=', scope.mode)
+    .$call(scoped(scope))
     .where('id', 'in', ids)
     .where('email', 'is not', null)
     .execute();

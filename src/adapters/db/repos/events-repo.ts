@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Tenant } from '../../../domain/tenant.js';
 import { fetchPage, keysetQuery, type Page, type PageRequest, pageOf } from '../pagination.js';
 import type { Database, EventRow } from '../schema.js';
+import { scoped } from '../scoped.js';
 
 function eventValues(event: EventRow) {
   return {
@@ -34,8 +35,7 @@ export async function listEventsForObject(
   const query = db
     .selectFrom('events')
     .selectAll()
-    .where('account_id', '=', tenant.accountId)
-    .where('mode', '=', tenant.mode)
+    .$call(scoped(tenant))
     .where('object_id', '=', objectId);
   return fetchPage(query, 'id', page);
 }
@@ -50,11 +50,7 @@ export interface EventFilter {
 }
 
 function accountEvents(db: Kysely<Database>, tenant: Tenant, filter: EventFilter) {
-  let query = db
-    .selectFrom('events')
-    .selectAll()
-    .where('account_id', '=', tenant.accountId)
-    .where('mode', '=', tenant.mode);
+  let query = db.selectFrom('events').selectAll().$call(scoped(tenant));
   if (filter.objectId !== undefined) query = query.where('object_id', '=', filter.objectId);
   if (filter.createdAfter) query = query.where('created_at', '>', filter.createdAfter);
   if (filter.createdBefore) query = query.where('created_at', '<', filter.createdBefore);
@@ -95,8 +91,7 @@ export async function selectEventById(
   return db
     .selectFrom('events')
     .selectAll()
-    .where('account_id', '=', tenant.accountId)
-    .where('mode', '=', tenant.mode)
+    .$call(scoped(tenant))
     .where('id', '=', id)
     .executeTakeFirst();
 }

@@ -1,6 +1,7 @@
 import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import type { Tenant } from '../../../domain/tenant.js';
 import type { Database, IdempotencyKeyRow } from '../schema.js';
+import { scoped } from '../scoped.js';
 
 function byKey(tenant: Tenant, key: string) {
   return {
@@ -86,8 +87,7 @@ export async function reclaimIdempotencyKey(
       expires_at: claim.expiresAt,
       owner_instance_id: claim.ownerInstanceId,
     })
-    .where('account_id', '=', tenant.accountId)
-    .where('mode', '=', tenant.mode)
+    .$call(scoped(tenant))
     .where('key', '=', key)
     .where((eb) => eb.or([eb('expires_at', '<=', claim.now), abandoned(eb, ownerlessBefore)]))
     .returning('key')
@@ -106,8 +106,7 @@ export async function selectIdempotencyKey(
     .selectFrom('idempotency_keys')
     .selectAll()
     .select((eb) => abandoned(eb, ownerlessBefore).$castTo<boolean>().as('abandoned'))
-    .where('account_id', '=', tenant.accountId)
-    .where('mode', '=', tenant.mode)
+    .$call(scoped(tenant))
     .where('key', '=', key)
     .executeTakeFirst();
 }
@@ -121,8 +120,7 @@ export async function completeIdempotencyKey(
   await db
     .updateTable('idempotency_keys')
     .set({ state: 'completed', response_status: response.status, response_body: response.body })
-    .where('account_id', '=', tenant.accountId)
-    .where('mode', '=', tenant.mode)
+    .$call(scoped(tenant))
     .where('key', '=', key)
     .where('state', '=', 'in_flight')
     .execute();
@@ -136,8 +134,7 @@ export async function releaseIdempotencyKey(
 ): Promise<void> {
   await db
     .deleteFrom('idempotency_keys')
-    .where('account_id', '=', tenant.accountId)
-    .where('mode', '=', tenant.mode)
+    .$call(scoped(tenant))
     .where('key', '=', key)
     .where('state', '=', 'in_flight')
     .execute();

@@ -12,6 +12,7 @@ import type {
   PaymentIntentRow,
   TaxRateRow,
 } from '../schema.js';
+import { scoped } from '../scoped.js';
 
 /** An order with its lines, coupons (in the order they were added) and payment intents. */
 export interface OrderAggregate {
@@ -46,11 +47,7 @@ const parts = {
 };
 
 function orders(db: Kysely<Database>, tenant: Tenant) {
-  return db
-    .selectFrom('orders')
-    .selectAll('orders')
-    .where('account_id', '=', tenant.accountId)
-    .where('mode', '=', tenant.mode);
+  return db.selectFrom('orders').selectAll('orders').$call(scoped(tenant));
 }
 
 function aggregates(db: Kysely<Database>, tenant: Tenant) {
@@ -104,8 +101,7 @@ export async function lockOrderById(
   await db
     .selectFrom('orders')
     .select('id')
-    .where('account_id', '=', tenant.accountId)
-    .where('mode', '=', tenant.mode)
+    .$call(scoped(tenant))
     .where('id', '=', id)
     .forNoKeyUpdate()
     .modifyEnd(SENT_WITH_NEXT)
@@ -121,15 +117,13 @@ export async function lockOrderOfRefund(
   await db
     .selectFrom('orders')
     .select('orders.id')
-    .where('account_id', '=', tenant.accountId)
-    .where('mode', '=', tenant.mode)
+    .$call(scoped(tenant))
     .where('id', '=', (eb) =>
       eb
         .selectFrom('refunds')
         .select('refunds.order_id')
         .where('refunds.id', '=', refundId)
-        .where('refunds.account_id', '=', tenant.accountId)
-        .where('refunds.mode', '=', tenant.mode),
+        .$call(scoped(tenant, 'refunds')),
     )
     .forNoKeyUpdate()
     .modifyEnd(SENT_WITH_NEXT)
@@ -233,8 +227,7 @@ export function updateOrderQuery(db: Kysely<Database>, order: OrderRow) {
     .updateTable('orders')
     .set(changes)
     .where('id', '=', id)
-    .where('account_id', '=', account_id)
-    .where('mode', '=', mode);
+    .$call(scoped({ accountId: account_id, mode }));
 }
 
 export async function replaceOrderLines(

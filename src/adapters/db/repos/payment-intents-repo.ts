@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Tenant } from '../../../domain/tenant.js';
 import { fetchPage, type Page, type PageRequest } from '../pagination.js';
 import type { Database, PaymentIntentRow } from '../schema.js';
+import { scoped } from '../scoped.js';
 
 export async function insertPaymentIntent(
   db: Kysely<Database>,
@@ -18,11 +19,7 @@ export function insertPaymentIntentQuery(db: Kysely<Database>, row: PaymentInten
 }
 
 function intents(db: Kysely<Database>, tenant: Tenant) {
-  return db
-    .selectFrom('payment_intents')
-    .selectAll()
-    .where('account_id', '=', tenant.accountId)
-    .where('mode', '=', tenant.mode);
+  return db.selectFrom('payment_intents').selectAll().$call(scoped(tenant));
 }
 
 export async function selectPaymentIntentById(

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Tenant } from '../../../domain/tenant.js';
 import { fetchPage, type Page, type PageRequest } from '../pagination.js';
 import type { Database, PaymentLinkRow } from '../schema.js';
+import { scoped } from '../scoped.js';
 
 /** The insert of a new link, to run with its event. */
 export function insertPaymentLinkQuery(db: Kysely<Database>, row: PaymentLinkRow) {
@@ -13,11 +14,7 @@ export function insertPaymentLinkQuery(db: Kysely<Database>, row: PaymentLinkRow
 }
 
 function paymentLinks(db: Kysely<Database>, scope: Tenant) {
-  return db
-    .selectFrom('payment_links')
-    .selectAll()
-    .where('account_id', '=', scope.accountId)
-    .where('mode', '=', scope.mode);
+  return db.selectFrom('payment_links').selectAll().$call(scoped(scope));
 }
 
 export async function selectPaymentLinkById(
@@ -62,8 +59,7 @@ export function updatePaymentLinkQuery(
   return db
     .updateTable('payment_links')
     .set(metadata === undefined ? rest : { ...rest, metadata: JSON.stringify(metadata) })
-    .where('account_id', '=', scope.accountId)
-    .where('mode', '=', scope.mode)
+    .$call(scoped(scope))
     .where('id', '=', id);
 }
 

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Tenant } from '../../../domain/tenant.js';
 import { fetchPage, type Page, type PageRequest } from '../pagination.js';
 import type { Database, PriceRow } from '../schema.js';
+import { scoped } from '../scoped.js';
 
 export async function insertPrice(db: Kysely<Database>, row: PriceRow): Promise<void> {
   await db
@@ -11,11 +12,7 @@ export async function insertPrice(db: Kysely<Database>, row: PriceRow): Promise<
 }
 
 function prices(db: Kysely<Database>, scope: Tenant) {
-  return db
-    .selectFrom('prices')
-    .selectAll()
-    .where('account_id', '=', scope.accountId)
-    .where('mode', '=', scope.mode);
+  return db.selectFrom('prices').selectAll().$call(scoped(scope));
 }
 
 export async function selectPriceById(
@@ -49,8 +46,7 @@ export async function updatePrice(
   await db
     .updateTable('prices')
     .set(metadata === undefined ? rest : { ...rest, metadata: JSON.stringify(metadata) })
-    .where('account_id', '=', scope.accountId)
-    .where('mode', '=', scope.mode)
+    .$call(scoped(scope))
     .where('id', '=', id)
     .execute();
 }

@@ -1,17 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Tenant } from '../../../domain/tenant.js';
 import type { Database, ProcessorSettingsRow } from '../schema.js';
+import { scoped } from '../scoped.js';
 
 export async function selectProcessorSettings(
   db: Kysely<Database>,
   tenant: Tenant,
 ): Promise<ProcessorSettingsRow | undefined> {
-  return db
-    .selectFrom('processor_settings')
-    .selectAll()
-    .where('account_id', '=', tenant.accountId)
-    .where('mode', '=', tenant.mode)
-    .executeTakeFirst();
+  return db.selectFrom('processor_settings').selectAll().$call(scoped(tenant)).executeTakeFirst();
 }
 
 /** Inserts or replaces the settings of the row's account and mode (created_at is kept). */

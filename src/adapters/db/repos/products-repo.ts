@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Tenant } from '../../../domain/tenant.js';
 import { fetchPage, type Page, type PageRequest } from '../pagination.js';
 import type { Database, ProductRow } from '../schema.js';
+import { scoped } from '../scoped.js';
 
 export async function insertProduct(db: Kysely<Database>, row: ProductRow): Promise<void> {
   await db
@@ -11,11 +12,7 @@ export async function insertProduct(db: Kysely<Database>, row: ProductRow): Prom
 }
 
 function products(db: Kysely<Database>, scope: Tenant) {
-  return db
-    .selectFrom('products')
-    .selectAll()
-    .where('account_id', '=', scope.accountId)
-    .where('mode', '=', scope.mode);
+  return db.selectFrom('products').selectAll().$call(scoped(scope));
 }
 
 export async function selectProductById(
@@ -45,8 +42,7 @@ export async function selectExistingProductIds(
   const rows = await db
     .selectFrom('products')
     .select('id')
-    .where('account_id', '=', scope.accountId)
-    .where('mode', '=', scope.mode)
+    .$call(scoped(scope))
     .where('id', 'in', [...ids])
     .execute();
   return new Set(rows.map((r) => r.id));
@@ -70,8 +66,7 @@ export async function updateProduct(
   await db
     .updateTable('products')
     .set(metadata === undefined ? rest : { ...rest, metadata: JSON.stringify(metadata) })
-    .where('account_id', '=', scope.accountId)
-    .where('mode', '=', scope.mode)
+    .$call(scoped(scope))
     .where('id', '=', id)
     .execute();
 }
@@ -101,8 +96,7 @@ export async function lockProductsByIds(
   return db
     .selectFrom('products')
     .selectAll()
-    .where('account_id', '=', scope.accountId)
-    .where('mode', '=', scope.mode)
+    .$call(scoped(scope))
     .where('id', 'in', [...ids])
     .orderBy('id')
     .forNoKeyUpdate()

@@ -10,6 +10,7 @@ import type {
   RefundRow,
   RefundStatus,
 } from '../schema.js';
+import { scoped } from '../scoped.js';
 
 /** A refund with its parts per payment intent, and what it took from each order line. */
 export interface RefundAggregate {
@@ -43,11 +44,7 @@ export function insertRefundQueries(db: Kysely<Database>, aggregate: RefundAggre
 }
 
 function refunds(db: Kysely<Database>, tenant: Tenant) {
-  return db
-    .selectFrom('refunds')
-    .selectAll()
-    .where('account_id', '=', tenant.accountId)
-    .where('mode', '=', tenant.mode);
+  return db.selectFrom('refunds').selectAll().$call(scoped(tenant));
 }
 
 /** A refund's items and lines as JSON columns beside its row: a refund in one statement. */
@@ -197,8 +194,7 @@ export async function selectRefundItemByProcessorRefundId(
     .selectFrom('refund_items')
     .innerJoin('refunds', 'refunds.id', 'refund_items.refund_id')
     .selectAll('refund_items')
-    .where('refunds.account_id', '=', tenant.accountId)
-    .where('refunds.mode', '=', tenant.mode)
+    .$call(scoped(tenant, 'refunds'))
     .where('refund_items.processor_refund_id', '=', processorRefundId)
     .executeTakeFirst();
 }

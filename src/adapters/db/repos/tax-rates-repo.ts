@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Tenant } from '../../../domain/tenant.js';
 import { fetchPage, type Page, type PageRequest } from '../pagination.js';
 import type { Database, TaxRateRow } from '../schema.js';
+import { scoped } from '../scoped.js';
 
 export async function insertTaxRate(db: Kysely<Database>, row: TaxRateRow): Promise<void> {
   await db
@@ -11,11 +12,7 @@ export async function insertTaxRate(db: Kysely<Database>, row: TaxRateRow): Prom
 }
 
 function taxRates(db: Kysely<Database>, scope: Tenant) {
-  return db
-    .selectFrom('tax_rates')
-    .selectAll()
-    .where('account_id', '=', scope.accountId)
-    .where('mode', '=', scope.mode);
+  return db.selectFrom('tax_rates').selectAll().$call(scoped(scope));
 }
 
 export async function selectTaxRateById(
@@ -63,8 +60,7 @@ export async function updateTaxRate(
   await db
     .updateTable('tax_rates')
     .set(metadata === undefined ? rest : { ...rest, metadata: JSON.stringify(metadata) })
-    .where('account_id', '=', scope.accountId)
-    .where('mode', '=', scope.mode)
+    .$call(scoped(scope))
     .where('id', '=', id)
     .execute();
 }

@@ -8,6 +8,7 @@ import type {
   WebhookDeliveryRow,
   WebhookEndpointRow,
 } from '../schema-webhooks.js';
+import { scoped } from '../scoped.js';
 import type { WorkerScope } from './webhook-outbox-repo.js';
 
 /** Rows per insert: 14 columns each, well under PostgreSQL's 65,535 parameters a statement. */
@@ -132,8 +133,7 @@ export async function updateLeasedDelivery(
   const updated = await db
     .updateTable('webhook_deliveries')
     .set(changes)
-    .where('account_id', '=', scope.accountId)
-    .where('mode', '=', scope.mode)
+    .$call(scoped(scope))
     .where('id', '=', id)
     .where('status', '=', 'pending')
     .where('locked_until', '=', lease)
@@ -163,8 +163,7 @@ export async function failPendingDeliveries(
   await db
     .updateTable('webhook_deliveries')
     .set({ status: 'failed', next_attempt_at: null, last_error: error, updated_at: now })
-    .where('account_id', '=', scope.accountId)
-    .where('mode', '=', scope.mode)
+    .$call(scoped(scope))
     .where('endpoint_id', '=', endpointId)
     .where('status', '=', 'pending')
     .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', DB_NOW)]))
@@ -185,8 +184,7 @@ function deliveriesWithAttempts(db: Kysely<Database>, scope: Tenant) {
       sql<unknown>`(select coalesce(json_agg(a order by a.attempt), '[]')
         from webhook_delivery_attempts a where a.delivery_id = d.id)`.as('attempts'),
     ])
-    .where('d.account_id', '=', scope.accountId)
-    .where('d.mode', '=', scope.mode);
+    .$call(scoped(scope, 'd'));
 }
 
 function withAttempts(row: WebhookDeliveryRow & { event_type: string; attempts: unknown }) {

@@ -3,6 +3,7 @@ import type { Tenant } from '../../../domain/tenant.js';
 import { fetchPage, type Page, type PageRequest } from '../pagination.js';
 import type { Database } from '../schema.js';
 import type { WebhookEndpointRow } from '../schema-webhooks.js';
+import { scoped } from '../scoped.js';
 
 /** The JSON columns as text, the way the drivers take them. */
 function endpointValues<T extends Partial<WebhookEndpointRow>>(row: T) {
@@ -32,8 +33,7 @@ function endpoints(db: Kysely<Database>, scope: Tenant) {
   return db
     .selectFrom('webhook_endpoints')
     .selectAll()
-    .where('account_id', '=', scope.accountId)
-    .where('mode', '=', scope.mode)
+    .$call(scoped(scope))
     .where('deleted_at', 'is', null);
 }
 
@@ -68,8 +68,7 @@ export async function updateWebhookEndpoint(
   await db
     .updateTable('webhook_endpoints')
     .set(endpointValues(changes))
-    .where('account_id', '=', scope.accountId)
-    .where('mode', '=', scope.mode)
+    .$call(scoped(scope))
     .where('id', '=', id)
     .execute();
 }
