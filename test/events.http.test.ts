@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '../src/domain/event-types.js';
 import { expectError } from './catalog-fixtures.js';
-import { createTestAccount, request, startTestServer, type TestServer } from './harness.js';
+import {
+  createOrder as createOrderIn,
+  createTestAccount,
+  oneLine,
+  payOrder as payOrderIn,
+  request,
+  startTestServer,
+  type TestServer,
+} from './harness.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -13,24 +21,9 @@ const get = (key: string, path: string) => request(server, 'GET', path, { key })
 const post = (key: string, path: string, body?: unknown) =>
   request(server, 'POST', path, { key, body });
 
-async function createOrder(key: string, amount = 1000, metadata: Record<string, string> = {}) {
-  const res = await post(key, '/v1/orders', {
-    order: {
-      line_items: [{ name: 'Thing', quantity: 1, unit_price_money: { amount, currency: 'USD' } }],
-      metadata,
-    },
-  });
-  expect(res.status, res.text).toBe(200);
-  return res.body.order;
-}
-
-async function payOrder(key: string, orderId: string) {
-  const res = await post(key, `/v1/orders/${orderId}/pay`, {
-    payment: { payment_source_token: 'tok_visa' },
-  });
-  expect(res.status, res.text).toBe(200);
-  return res.body;
-}
+const createOrder = (key: string, amount = 1000, metadata: Record<string, string> = {}) =>
+  createOrderIn(server, key, { line_items: oneLine(amount), metadata });
+const payOrder = (key: string, orderId: string) => payOrderIn(server, key, orderId);
 
 /** Every event of the key's account and mode, newest first, read page by page. */
 async function allEvents(key: string, query = '', limit = 100): Promise<any[]> {

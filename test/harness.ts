@@ -197,3 +197,89 @@ export async function startTestWebhookWorker(options: TestWebhookWorkerOptions):
     },
   };
 }
+
+/** A line of `POST /v1/orders`, as the wire takes it. */
+export interface TestLineItem {
+  readonly name: string;
+  readonly quantity: number;
+  readonly unit_price_money: { readonly amount: number; readonly currency?: string };
+}
+
+/** The fields of `POST /v1/orders` the tests set; the server checks the rest. */
+export interface TestOrderInput {
+  readonly line_items?: readonly TestLineItem[];
+  readonly metadata?: Record<string, string>;
+  readonly [field: string]: unknown;
+}
+
+/** An order as the API returns it: the fields tests read by name, the rest as sent. */
+export interface TestOrder {
+  readonly order_id: string;
+  readonly status: string;
+  readonly version: number;
+  readonly [field: string]: any;
+}
+
+/** What `POST /v1/orders/{id}/pay` answers. */
+export interface TestPayment {
+  readonly order: TestOrder;
+  readonly payment_intent: any;
+}
+
+/** One line of `amount` USD: the order most tests need. */
+export const oneLine = (amount: number): TestLineItem[] => [
+  { name: 'Thing', quantity: 1, unit_price_money: { amount, currency: 'USD' } },
+];
+
+async function expectOk(res: TestResponse, what: string) {
+  if (res.status !== 200) throw new Error(`${what} failed: ${res.status} ${res.text}`);
+  return res.body;
+}
+
+/** `POST /v1/orders` (one line of 1000 USD unless told); anything but a 200 fails the test. */
+export async function createOrder(
+  server: Pick<TestServer, 'url'>,
+  key: string,
+  order: TestOrderInput = { line_items: oneLine(1000) },
+): Promise<TestOrder> {
+  const res = await request(server, 'POST', '/v1/orders', { key, body: { order } });
+  return (await expectOk(res, 'order creation')).order;
+}
+
+/** `POST /v1/orders/{id}/pay` with `token` (the whole balance unless `amount`). */
+export async function payOrder(
+  server: Pick<TestServer, 'url'>,
+  key: string,
+  orderId: string,
+  payment: { readonly token?: string; readonly amount?: number } = {},
+): Promise<TestPayment> {
+  const { token = 'tok_visa', amount } = payment;
+  const res = await request(server, 'POST', `/v1/orders/${orderId}/pay`, {
+    key,
+    body: { payment: { payment_source_token: token, ...(amount ? { amount } : {}) } },
+  });
+  return expectOk(res, `payment of ${orderId}`);
+}
+
+/**
+ * An order created and paid with `token`, in one payment or one per amount of `payments`;
+ * returns the last payment's answer (the order as paid, its payment intent).
+ */
+export async function createPaidOrder(
+  server: Pick<TestServer, 'url'>,
+  key: string,
+  options: {
+    readonly order?: TestOrderInput;
+    readonly token?: string;
+    readonly payments?: readonly number[];
+  } = {},
+): Promise<TestPayment> {
+  const created = await createOrder(server, key, options.order);
+  const parts = options.payments ?? [undefined];
+  let last: TestPayment | undefined;
+  for (const amount of parts) {
+    last = await payOrder(server, key, created.order_id, { token: options.token, amount });
+  }
+  if (!last) throw new Error('createPaidOrder: payments must not be empty');
+  return last;
+}

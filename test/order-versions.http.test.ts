@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { create } from './catalog-fixtures.js';
-import { createTestAccount, request, startTestServer, type TestServer } from './harness.js';
+import {
+  createPaidOrder,
+  createTestAccount,
+  request,
+  startTestServer,
+  type TestServer,
+} from './harness.js';
 
 // An order's version and timeline move with the order itself: a change that only touches a
 // refund (its processor answer, its metadata) gives the order no new version and no entry;
@@ -20,19 +26,12 @@ async function paidOrder(token: string) {
     inclusive: false,
     default: true,
   });
-  const created = await request(server, 'POST', '/v1/orders', {
-    key,
-    body: {
-      order: { line_items: [{ name: 'A', quantity: 2, unit_price_money: { amount: 5000 } }] },
-    },
+  const paid = await createPaidOrder(server, key, {
+    order: { line_items: [{ name: 'A', quantity: 2, unit_price_money: { amount: 5000 } }] },
+    token,
   });
-  const orderId: string = created.body.order.order_id;
-  const paid = await request(server, 'POST', `/v1/orders/${orderId}/pay`, {
-    key,
-    body: { payment: { payment_source_token: token } },
-  });
-  expect(paid.body.order).toMatchObject({ status: 'PAID', version: 2 });
-  return { key, orderId };
+  expect(paid.order).toMatchObject({ status: 'PAID', version: 2 });
+  return { key, orderId: paid.order.order_id };
 }
 
 async function orderAndTimeline(key: string, orderId: string) {

@@ -6,7 +6,13 @@ import {
 import { RefundMethod } from '../src/http/routes/refunds/refund-schemas.js';
 import { expectError } from './catalog-fixtures.js';
 import { countingSandbox } from './counting-processor.js';
-import { createTestAccount, request, startTestServer, type TestServer } from './harness.js';
+import {
+  createPaidOrder,
+  createTestAccount,
+  request,
+  startTestServer,
+  type TestServer,
+} from './harness.js';
 
 // Offline refunds: money returned outside Flint (cash, a bank transfer, …) and recorded,
 // so the order shows it refunded and no card refund can take the same money again.
@@ -27,21 +33,11 @@ const money = (order: any, field: string) => order.net_amounts[field].amount;
 
 /** An order of two lines (6000 and 4000, no tax) paid with `token`. */
 async function paidOrder(key: string, token = 'tok_visa') {
-  const created = await post(key, '/v1/orders', {
-    order: {
-      line_items: [
-        { name: 'Boots', quantity: 2, unit_price_money: { amount: 3000, currency: 'USD' } },
-        { name: 'Laces', quantity: 1, unit_price_money: { amount: 4000, currency: 'USD' } },
-      ],
-    },
-  });
-  expect(created.status, created.text).toBe(200);
-  const order = created.body.order;
-  const paid = await post(key, `/v1/orders/${order.order_id}/pay`, {
-    payment: { payment_source_token: token },
-  });
-  expect(paid.status, paid.text).toBe(200);
-  return paid.body.order;
+  const line_items = [
+    { name: 'Boots', quantity: 2, unit_price_money: { amount: 3000, currency: 'USD' } },
+    { name: 'Laces', quantity: 1, unit_price_money: { amount: 4000, currency: 'USD' } },
+  ];
+  return (await createPaidOrder(server, key, { order: { line_items }, token })).order;
 }
 
 describe('offline refunds', () => {

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { create, expectError } from './catalog-fixtures.js';
 import { countingSandbox } from './counting-processor.js';
-import { createTestAccount, request, startTestServer, type TestServer } from './harness.js';
+import {
+  createPaidOrder,
+  createTestAccount,
+  oneLine,
+  request,
+  startTestServer,
+  type TestServer,
+} from './harness.js';
 
 // A real sandbox that counts refund calls, to prove one processor call per refund.
 const { processor: counting, refundCalls } = countingSandbox();
@@ -23,22 +30,12 @@ async function paidOrder(
   token = 'tok_visa',
   payments: number[] = [total],
 ) {
-  const res = await post(key, '/v1/orders', {
-    order: {
-      line_items: [
-        { name: 'Thing', quantity: 1, unit_price_money: { amount: total, currency: 'USD' } },
-      ],
-    },
+  const paid = await createPaidOrder(server, key, {
+    order: { line_items: oneLine(total) },
+    token,
+    payments,
   });
-  const order = res.body.order;
-  let last: any;
-  for (const part of payments) {
-    last = await post(key, `/v1/orders/${order.order_id}/pay`, {
-      payment: { payment_source_token: token, amount: part },
-    });
-    expect(last.status, last.text).toBe(200);
-  }
-  return { order: last.body.order, intent: last.body.payment_intent };
+  return { order: paid.order, intent: paid.payment_intent };
 }
 
 describe('the seed walkthrough end to end (004)', () => {
