@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestAccount, request, startTestServer, type TestServer } from './harness.js';
+import {
+  createOrder,
+  createTestAccount,
+  oneLine,
+  request,
+  startTestServer,
+  type TestServer,
+} from './harness.js';
 
 // Every state change of an order, payment intent, refund or checkout session writes
 // exactly one event, in the transaction that made it. Each walk runs in its own account
@@ -27,8 +34,7 @@ const lines = (amount: number) => [
 ];
 
 async function newOrder(key: string, amount = 1000): Promise<string> {
-  return (await ok(key, 'POST', '/v1/orders', { order: { line_items: lines(amount) } })).order
-    .order_id;
+  return (await createOrder(server, key, { line_items: oneLine(amount) })).order_id;
 }
 
 async function pay(key: string, orderId: string, token = 'tok_visa', amount?: number) {

@@ -198,11 +198,14 @@ export async function startTestWebhookWorker(options: TestWebhookWorkerOptions):
   };
 }
 
-/** A line of `POST /v1/orders`, as the wire takes it. */
+/** A line of `POST /v1/orders`, as the wire takes it: ad hoc, or of a catalog price or product. */
 export interface TestLineItem {
-  readonly name: string;
   readonly quantity: number;
-  readonly unit_price_money: { readonly amount: number; readonly currency?: string };
+  readonly name?: string;
+  readonly unit_price_money?: { readonly amount: number; readonly currency?: string };
+  readonly price_id?: string;
+  readonly product_id?: string;
+  readonly [field: string]: unknown;
 }
 
 /** The fields of `POST /v1/orders` the tests set; the server checks the rest. */

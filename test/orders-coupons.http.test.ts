@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { create, expectError, expectMissing, ManualClock } from './catalog-fixtures.js';
 import {
+  createOrder as createOrderIn,
   createTestAccount,
   request,
   startTestServer,
+  type TestOrderInput,
   type TestServer,
   testDatabase,
 } from './harness.js';
@@ -43,15 +45,8 @@ async function coupon(
   return create(on, key, 'coupons', 'coupon', { code: freshCode(), percent_off: '10', ...fields });
 }
 
-async function createOrder(
-  key: string,
-  order: Record<string, unknown>,
-  on: Pick<TestServer, 'url'> = server,
-) {
-  const res = await request(on, 'POST', '/v1/orders', { key, body: { order } });
-  expect(res.status, res.text).toBe(200);
-  return res.body.order;
-}
+const createOrder = (key: string, order: TestOrderInput, on: Pick<TestServer, 'url'> = server) =>
+  createOrderIn(on, key, order);
 
 function apply(key: string, orderId: string, code: string, on: Pick<TestServer, 'url'> = server) {
   return request(on, 'POST', `/v1/orders/${orderId}/coupons`, { key, body: { coupon_code: code } });

@@ -8,9 +8,11 @@ import {
   walk,
 } from './catalog-fixtures.js';
 import {
+  createOrder as createOrderIn,
   createTestAccount,
   request,
   startTestServer,
+  type TestOrderInput,
   type TestServer,
   testDatabase,
 } from './harness.js';
@@ -36,15 +38,11 @@ const adhoc = (amount: number, quantity = 1) => ({
   unit_price_money: { amount },
 });
 
-async function createOrder(
+const createOrder = (
   key: string,
-  order: Record<string, unknown> = { line_items: [adhoc(1000)] },
+  order: TestOrderInput = { line_items: [adhoc(1000)] },
   on: Pick<TestServer, 'url'> = server,
-) {
-  const res = await request(on, 'POST', '/v1/orders', { key, body: { order } });
-  expect(res.status, res.text).toBe(200);
-  return res.body.order;
-}
+) => createOrderIn(on, key, order);
 
 function patchOrder(key: string, id: string, order: Record<string, unknown>) {
   return request(server, 'PATCH', `/v1/orders/${id}`, { key, body: { order } });

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { create, expectError } from './catalog-fixtures.js';
-import { createTestAccount, request, startTestServer, type TestServer } from './harness.js';
+import {
+  createOrder,
+  createTestAccount,
+  request,
+  startTestServer,
+  type TestServer,
+} from './harness.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -27,14 +33,8 @@ const lines = [
 ];
 const amount = (order: any, field: string) => order.net_amounts[field].amount;
 
-async function newOrder(key: string, body: Record<string, unknown> = {}) {
-  const res = await request(server, 'POST', '/v1/orders', {
-    key,
-    body: { order: { line_items: lines, ...body } },
-  });
-  expect(res.status, res.text).toBe(200);
-  return res.body.order;
-}
+const newOrder = (key: string, body: Record<string, unknown> = {}) =>
+  createOrder(server, key, { line_items: lines, ...body });
 
 function pay(
   key: string,
