@@ -1,15 +1,15 @@
 import type { RefundAggregate } from '../adapters/db/repos/refunds-repo.js';
 import type { OrderView } from '../app/orders/order-pricing.js';
-import type { CreateRefundInput, RefundPlan } from '../app/refunds/create-refund.js';
+import type { CreateRefundInput, RefundPlan } from '../app/refunds/plan-refund.js';
 import { currencyExponent } from '../domain/currency.js';
 import type { Failure } from '../domain/errors.js';
 import { formatDecimal } from '../domain/money.js';
+import { isOffline } from '../domain/refunds/refund-policy.js';
 import {
-  isOffline,
   OFFLINE_REFUND_METHODS,
   REFUND_METHODS,
   type RefundMethod,
-} from '../domain/refunds/refund-methods-and-actions.js';
+} from '../domain/refunds/refund-values.js';
 import { refundResource } from '../resources/refund.js';
 import { type ConsoleFrame, frame } from './console-pages.js';
 import { countOf, dataTable, idLink, statusBadge, statusWords } from './console-parts.js';

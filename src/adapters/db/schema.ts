@@ -5,7 +5,11 @@ type Timestamp = ColumnType<Date, Date, Date>;
 type Json<T> = ColumnType<T, string, string>;
 
 import type { OrderStatus } from '../../domain/order-lifecycle.js';
-import type { RefundMethod } from '../../domain/refunds/refund-methods-and-actions.js';
+import type {
+  ReferenceStatus,
+  RefundMethod,
+  RefundStatus,
+} from '../../domain/refunds/refund-values.js';
 import type { Mode } from '../../domain/tenant.js';
 import type {
   ConsoleSessionsTable,
@@ -244,8 +248,7 @@ export interface PaymentIntentsTable {
   updated_at: Timestamp;
 }
 
-export type RefundStatus = 'pending' | 'requires_action' | 'succeeded' | 'failed' | 'canceled';
-export type ReferenceStatus = 'pending' | 'available' | 'unavailable';
+export type { ReferenceStatus, RefundStatus };
 
 export interface RefundsTable {
   id: string;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { flatRefundAmount, refundable, spreadRefund } from './refund-spreading.js';
+import { flatRefundAmount, spreadRefund } from './refund-planning.js';
+import { refundable } from './refund-policy.js';
 
 describe('spreadRefund', () => {
   const charges = [
