@@ -1,8 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  OFFLINE_REFUND_METHODS,
-  REFUND_METHODS,
-} from '../src/domain/refunds/refund-methods-and-actions.js';
+import { OFFLINE_REFUND_METHODS, REFUND_METHODS } from '../src/domain/refunds/refund-values.js';
 import { RefundMethod } from '../src/http/routes/refunds/refund-schemas.js';
 import { expectError } from './catalog-fixtures.js';
 import { countingSandbox } from './counting-processor.js';

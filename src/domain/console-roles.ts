@@ -3,9 +3,8 @@
  * reads and refunds up to its own limit; a viewer only reads. Pure: the console's routes
  * ask before acting, and a refusal is a 403.
  */
-export type ConsoleRole = 'owner' | 'support' | 'viewer';
-
-export const CONSOLE_ROLES: readonly ConsoleRole[] = ['owner', 'support', 'viewer'];
+export const CONSOLE_ROLES = ['owner', 'support', 'viewer'] as const;
+export type ConsoleRole = (typeof CONSOLE_ROLES)[number];
 
 export type ConsoleAction =
   | { readonly kind: 'read' }

@@ -1,4 +1,4 @@
-import { type TSchema, Type } from 'typebox';
+import { type TLiteral, type TSchema, type TSchemaOptions, type TUnion, Type } from 'typebox';
 import type { IdPrefix } from '../app/shared/ids.js';
 import { idPattern } from '../app/shared/ids.js';
 import { METADATA_LIMITS } from '../domain/metadata.js';
@@ -53,6 +53,18 @@ export const IdempotencyKey = Type.String({
 
 export function Nullable<T extends TSchema>(schema: T) {
   return Type.Union([schema, Type.Null()]);
+}
+
+/**
+ * The union of a closed list's values (a domain `as const` list), the same schema as
+ * writing `Type.Union([Type.Literal(a), Type.Literal(b), …])` by hand, in the list's order.
+ */
+export function literalUnion<const T extends readonly string[]>(
+  values: T,
+  options?: TSchemaOptions,
+): TUnion<{ -readonly [K in keyof T]: TLiteral<T[K]> }> {
+  const literals = values.map((value) => Type.Literal(value));
+  return (options ? Type.Union(literals, options) : Type.Union(literals)) as never;
 }
 
 /** A request body wrapping the resource fields in its root key (`{"customer": {...}}`). */

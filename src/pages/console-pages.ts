@@ -1,6 +1,7 @@
 import type { AccountRow, EventRow } from '../adapters/db/schema.js';
 import type { ConsoleUserRow } from '../adapters/db/schema-console.js';
 import type { ListedOrder, SaleRecord } from '../app/console/console-orders.js';
+import { ORDER_STATUSES } from '../domain/order-lifecycle.js';
 import type { Mode } from '../domain/tenant.js';
 import { orderResource } from '../resources/order.js';
 import { refundResource } from '../resources/refund.js';
@@ -110,8 +111,6 @@ export interface OrdersPageInput {
   readonly nextCursor: string | null;
 }
 
-const STATUSES = ['OPEN', 'PAID', 'PARTIALLY_REFUNDED', 'REFUNDED', 'CANCELED', 'CLOSED'];
-
 /** A moment as the console shows it, in UTC: "2026-12-04 18:30". */
 function when(iso: string): Html {
   return html`<time class="nowrap" datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')}</time>`;
@@ -152,7 +151,7 @@ export function renderOrders(input: OrdersPageInput): string {
 <input id="q" name="q" type="search" maxlength="200" value="${input.q}">
 <div class="filters">
 <div><label for="status">Status</label>
-<select id="status" name="status"><option value="">Any</option>${STATUSES.map(
+<select id="status" name="status"><option value="">Any</option>${ORDER_STATUSES.map(
       (s) =>
         html`<option value="${s}"${s === input.status ? html` selected` : ''}>${statusWords(s)}</option>`,
     )}</select></div>

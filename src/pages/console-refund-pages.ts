@@ -1,14 +1,16 @@
 import type { RefundAggregate } from '../adapters/db/repos/refunds-repo.js';
-import type { CreateRefundInput, RefundPlan } from '../app/refunds/create-refund.js';
+import type { CreateRefundInput, RefundPlan } from '../app/refunds/plan-refund.js';
 import { currencyExponent } from '../domain/currency.js';
 import type { Failure } from '../domain/errors.js';
 import { formatDecimal } from '../domain/money.js';
+import { isOffline } from '../domain/refunds/refund-policy.js';
 import {
-  isOffline,
   OFFLINE_REFUND_METHODS,
   REFUND_METHODS,
+  REFUND_STATUSES,
   type RefundMethod,
-} from '../domain/refunds/refund-methods-and-actions.js';
+  type RefundReason,
+} from '../domain/refunds/refund-values.js';
 import type { OrderView } from '../resources/order.js';
 import { refundResource } from '../resources/refund.js';
 import { type ConsoleFrame, frame } from './console-pages.js';
@@ -20,7 +22,16 @@ import { METHOD_LABELS } from './refund-methods.js';
 // Refunds from the console: the forms on an order's page, the preview that must be seen
 // before confirming, and a refund's own page with its status and next actions.
 
-const REASONS = html`<option value="">No reason</option><option value="requested_by_customer">Requested by customer</option><option value="duplicate">Duplicate</option><option value="fraudulent">Fraudulent</option>`;
+/** Every reason of REFUND_REASONS in the operator's words, in the order the form offers them. */
+const REASON_LABELS = {
+  requested_by_customer: 'Requested by customer',
+  duplicate: 'Duplicate',
+  fraudulent: 'Fraudulent',
+} as const satisfies Record<RefundReason, string>;
+
+const REASONS = html`<option value="">No reason</option>${Object.entries(REASON_LABELS).map(
+  ([value, label]) => html`<option value="${value}">${label}</option>`,
+)}`;
 
 function methodOptions(methods: readonly RefundMethod[]): Html {
   return html`${methods.map((m) => html`<option value="${m}">${METHOD_LABELS[m]}</option>`)}`;
@@ -220,8 +231,6 @@ ${input.mayAct && !input.replacement ? actionButtons(f, r) : ''}
 </section>`,
   );
 }
-
-const REFUND_STATUSES = ['pending', 'requires_action', 'succeeded', 'failed', 'canceled'];
 
 /** Every refund of the mode, newest first, filtered by status. */
 export function renderRefunds(input: {

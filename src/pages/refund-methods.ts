@@ -1,4 +1,4 @@
-import type { RefundMethod } from '../domain/refunds/refund-methods-and-actions.js';
+import type { RefundMethod } from '../domain/refunds/refund-values.js';
 
 /** How the money goes back, in the operator's words. */
 export const METHOD_LABELS: Readonly<Record<RefundMethod, string>> = {

@@ -1,4 +1,4 @@
-import type { RefundFailureReason } from '../domain/refunds/refund-methods-and-actions.js';
+import type { RefundFailureReason } from '../domain/refunds/refund-values.js';
 import type { Tenant } from '../domain/tenant.js';
 
 /**

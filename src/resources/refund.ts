@@ -1,8 +1,6 @@
 import type { RefundAggregate } from '../adapters/db/repos/refunds-repo.js';
-import {
-  nextActionsOf,
-  type RefundFailureReason,
-} from '../domain/refunds/refund-methods-and-actions.js';
+import { nextActionsOf } from '../domain/refunds/refund-next-actions.js';
+import type { RefundFailureReason } from '../domain/refunds/refund-values.js';
 
 /** The refund as the refund guide shows it, plus Flint's order-first fields. */
 export function refundResource({ refund, items, lines }: RefundAggregate) {

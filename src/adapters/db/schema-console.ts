@@ -1,9 +1,11 @@
 import type { ColumnType, Selectable } from 'kysely';
 
+import type { ConsoleRole } from '../../domain/console-roles.js';
+
 type Timestamp = ColumnType<Date, Date, Date>;
 type Nullable<T> = ColumnType<T | null, T | null, T | null>;
 
-export type ConsoleRole = 'owner' | 'support' | 'viewer';
+export type { ConsoleRole };
 
 export interface ConsoleUsersTable {
   id: string;

@@ -1,13 +1,16 @@
 import type { ColumnType, Selectable } from 'kysely';
 import type { Mode } from '../../domain/tenant.js';
+import type {
+  WebhookDeliveryStatus,
+  WebhookDisabledReason,
+  WebhookEndpointStatus,
+} from '../../domain/value-lists.js';
 
 type Timestamp = ColumnType<Date, Date, Date>;
 type Nullable<T> = ColumnType<T | null, T | null, T | null>;
 type Json<T> = ColumnType<T, string, string>;
 
-export type WebhookEndpointStatus = 'enabled' | 'disabled';
-/** Why an endpoint is disabled: asked through the API, answered 410 Gone, or failing for days. */
-export type WebhookDisabledReason = 'requested' | 'gone' | 'failing';
+export type { WebhookDeliveryStatus, WebhookDisabledReason, WebhookEndpointStatus };
 
 export interface WebhookEndpointsTable {
   id: string;
@@ -31,8 +34,6 @@ export interface WebhookEndpointsTable {
   updated_at: Timestamp;
   deleted_at: Nullable<Date>;
 }
-
-export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
 
 /** One event to one endpoint; attempted until delivered or the schedule runs out. */
 export interface WebhookDeliveriesTable {

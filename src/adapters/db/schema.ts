@@ -5,8 +5,17 @@ type Timestamp = ColumnType<Date, Date, Date>;
 type Json<T> = ColumnType<T, string, string>;
 
 import type { OrderStatus } from '../../domain/order-lifecycle.js';
-import type { RefundMethod } from '../../domain/refunds/refund-methods-and-actions.js';
+import type {
+  ReferenceStatus,
+  RefundMethod,
+  RefundStatus,
+} from '../../domain/refunds/refund-values.js';
 import type { Mode } from '../../domain/tenant.js';
+import type {
+  CheckoutSessionStatus,
+  PaymentIntentStatus,
+  ProcessorType,
+} from '../../domain/value-lists.js';
 import type {
   ConsoleSessionsTable,
   ConsoleUsersTable,
@@ -212,13 +221,7 @@ export interface EventsTable {
   dispatched_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
-export type PaymentIntentStatus =
-  | 'requires_payment_method'
-  | 'requires_action'
-  | 'processing'
-  | 'succeeded'
-  | 'failed'
-  | 'canceled';
+export type { PaymentIntentStatus };
 
 export interface PaymentIntentsTable {
   id: string;
@@ -244,8 +247,7 @@ export interface PaymentIntentsTable {
   updated_at: Timestamp;
 }
 
-export type RefundStatus = 'pending' | 'requires_action' | 'succeeded' | 'failed' | 'canceled';
-export type ReferenceStatus = 'pending' | 'available' | 'unavailable';
+export type { ReferenceStatus, RefundStatus };
 
 export interface RefundsTable {
   id: string;
@@ -304,7 +306,7 @@ export interface CheckoutSessionsTable {
   account_id: string;
   mode: Mode;
   order_id: string;
-  status: 'open' | 'complete' | 'expired';
+  status: CheckoutSessionStatus;
   success_url: string;
   cancel_url: string | null;
   metadata: Json<Record<string, string>>;
@@ -318,7 +320,7 @@ export interface CheckoutSessionsTable {
 export interface ProcessorSettingsTable {
   account_id: string;
   mode: Mode;
-  processor: 'sandbox' | 'stripe';
+  processor: ProcessorType;
   stripe_secret_key: string | null;
   stripe_secret_key_redacted: string | null;
   stripe_webhook_secret: string | null;

@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import type { RefundFailureReason } from '../../domain/refunds/refund-methods-and-actions.js';
+import type { RefundFailureReason } from '../../domain/refunds/refund-values.js';
 import type {
   CancelPaymentRequest,
   CancelRefundRequest,

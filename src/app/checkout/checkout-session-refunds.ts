@@ -2,12 +2,13 @@ import { selectCheckoutSession } from '../../adapters/db/repos/checkout-sessions
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import type { Metadata } from '../../domain/metadata.js';
 import type { ItemizedRequest } from '../../domain/refunds/itemized-refunds.js';
-import type { AmountMoney } from '../../domain/refunds/refund-spreading.js';
+import type { AmountMoney } from '../../domain/refunds/refund-planning.js';
+import type { RefundReason } from '../../domain/refunds/refund-values.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { Processors } from '../../ports/payment-processor.js';
 import type { CheckoutSessionView } from '../../resources/checkout-session.js';
 import type { Actor } from '../events/record-events.js';
-import { createRefund, type RefundReason } from '../refunds/create-refund.js';
+import { createRefund } from '../refunds/create-refund.js';
 import type { Deps } from '../shared/deps.js';
 import { viewCheckoutSession } from './checkout-sessions.js';
 

@@ -6,16 +6,19 @@ import {
   type RefundAggregate,
   type RefundFilter,
   selectRefund,
+  selectRefundsByOrder,
   updateRefundQueries,
 } from '../../adapters/db/repos/refunds-repo.js';
+import type { RefundRow } from '../../adapters/db/schema.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import { type Metadata, mergeMetadata } from '../../domain/metadata.js';
+import { replacementAmong } from '../../domain/refunds/refund-policy.js';
+import type { RefundReason } from '../../domain/refunds/refund-values.js';
 import type { Tenant } from '../../domain/tenant.js';
 import { refundResource } from '../../resources/refund.js';
 import { type Actor, objectEvent } from '../events/record-events.js';
 import { withOrderLock } from '../orders/change-order.js';
 import type { Deps } from '../shared/deps.js';
-import type { RefundReason } from './create-refund.js';
 
 /** Changes only `reason` and `metadata`; amount and status never change here. */
 export async function updateRefundDetails(
@@ -69,4 +72,12 @@ export async function listRefunds(
   page: PageRequest,
 ): Promise<Page<RefundAggregate>> {
   return listRefundRows(deps.db, tenant, filter, page);
+}
+
+/** The refund that took a failed refund's place (a retry or an offline refund), if any. */
+export async function replacementOf(
+  deps: Deps,
+  failed: RefundRow,
+): Promise<RefundAggregate | undefined> {
+  return replacementAmong(await selectRefundsByOrder(deps.db, failed.order_id), failed.id);
 }

@@ -19,9 +19,6 @@ export interface RefundAggregate {
   readonly lines: readonly RefundLineItemRow[];
 }
 
-/** Statuses whose money is out (or on its way out) of the charge. */
-export const OUTSTANDING: readonly RefundStatus[] = ['pending', 'requires_action', 'succeeded'];
-
 /** Writes a new refund, its parts and its lines in one statement. */
 export async function insertRefund(
   db: Kysely<Database>,

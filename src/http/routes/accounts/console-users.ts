@@ -10,6 +10,7 @@ import {
   updateConsoleUser,
 } from '../../../app/console/console-users.js';
 import type { Deps } from '../../../app/shared/deps.js';
+import { CONSOLE_ROLES } from '../../../domain/console-roles.js';
 import { MAX_AMOUNT } from '../../../domain/money.js';
 import { ACCOUNT_WIDE, callerOf } from '../../auth.js';
 import { unwrap } from '../../errors.js';
@@ -20,13 +21,14 @@ import {
   Id,
   ListQuery,
   ListResponse,
+  literalUnion,
   Nullable,
   RootBody,
   Timestamp,
 } from '../../schemas.js';
 import { baseUrl } from '../checkout/checkout-sessions.js';
 
-const Role = Type.Union([Type.Literal('owner'), Type.Literal('support'), Type.Literal('viewer')]);
+const Role = literalUnion(CONSOLE_ROLES);
 const RefundLimit = Type.Integer({
   minimum: 0,
   maximum: MAX_AMOUNT,

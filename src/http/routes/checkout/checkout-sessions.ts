@@ -10,6 +10,7 @@ import {
 } from '../../../app/checkout/checkout-sessions.js';
 import type { Deps } from '../../../app/shared/deps.js';
 import { metadataAsText } from '../../../domain/metadata.js';
+import { CHECKOUT_SESSION_STATUSES } from '../../../domain/value-lists.js';
 import type { Processors } from '../../../ports/payment-processor.js';
 import { checkoutSessionResource } from '../../../resources/checkout-session.js';
 import { actorOf, callerOf } from '../../auth.js';
@@ -21,6 +22,7 @@ import {
   Id,
   ListQuery,
   ListResponse,
+  literalUnion,
   Metadata,
   Nullable,
   RootBody,
@@ -153,9 +155,7 @@ export function registerCheckoutSessionRoutes(
         summary: 'List checkout sessions, newest first',
         querystring: ListQuery('cs', {
           order: Type.Optional(Id('ord')),
-          status: Type.Optional(
-            Type.Union([Type.Literal('open'), Type.Literal('complete'), Type.Literal('expired')]),
-          ),
+          status: Type.Optional(literalUnion(CHECKOUT_SESSION_STATUSES)),
         }),
         response: { 200: ListResponse('checkout_sessions', CheckoutSession), ...ErrorResponses },
       },

@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { RefundStatus } from '../../../adapters/db/schema.js';
 import { saleRecord } from '../../../app/console/console-orders.js';
-import { createRefund, previewRefund, replacementOf } from '../../../app/refunds/create-refund.js';
-import { cancelRefund } from '../../../app/refunds/refund-outcomes.js';
-import { getRefund, listRefunds } from '../../../app/refunds/refund-queries.js';
+import { cancelRefund } from '../../../app/refunds/cancel-refund.js';
+import { createRefund } from '../../../app/refunds/create-refund.js';
+import { previewRefund } from '../../../app/refunds/plan-refund.js';
+import { getRefund, listRefunds, replacementOf } from '../../../app/refunds/refund-queries.js';
 import type { Deps } from '../../../app/shared/deps.js';
 import { idPattern } from '../../../app/shared/ids.js';
 import { permits } from '../../../domain/console-roles.js';
+import { REFUND_STATUSES, type RefundStatus } from '../../../domain/refunds/refund-values.js';
 import type { ConsoleFrame } from '../../../pages/console-pages.js';
 import { renderSale } from '../../../pages/console-pages.js';
 import {
@@ -26,7 +27,7 @@ import { readRefundForm } from './read-refund-form.js';
 
 const ORDER_ID = new RegExp(idPattern('ord'));
 const REFUND_ID = new RegExp(idPattern('re'));
-const STATUSES = new Set(['pending', 'requires_action', 'succeeded', 'failed', 'canceled']);
+const STATUSES = new Set<string>(REFUND_STATUSES);
 const PAGE_SIZE = 25;
 
 export interface ConsoleRefundOptions {

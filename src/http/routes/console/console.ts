@@ -15,6 +15,7 @@ import {
 import { acceptsPayments } from '../../../app/processors/account-processors.js';
 import type { Deps } from '../../../app/shared/deps.js';
 import { idPattern } from '../../../app/shared/ids.js';
+import { ORDER_STATUSES } from '../../../domain/order-lifecycle.js';
 import {
   DEFAULT_SIGN_IN_LIMITS,
   describeWait,
@@ -42,7 +43,7 @@ import { registerConsoleRefundRoutes } from './console-refunds.js';
 export const CONSOLE_COOKIE = 'flint_console';
 
 const ORDER_ID = new RegExp(idPattern('ord'));
-const STATUSES = new Set(['OPEN', 'PAID', 'PARTIALLY_REFUNDED', 'REFUNDED', 'CANCELED', 'CLOSED']);
+const STATUSES = new Set<string>(ORDER_STATUSES);
 const PAGE_SIZE = 25;
 
 /** Emails, passwords and other sign-in fields. */

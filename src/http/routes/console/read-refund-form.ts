@@ -1,11 +1,13 @@
-import type { CreateRefundInput, RefundReason } from '../../../app/refunds/create-refund.js';
+import type { CreateRefundInput } from '../../../app/refunds/plan-refund.js';
 import { idPattern } from '../../../app/shared/ids.js';
 import { currencyExponent } from '../../../domain/currency.js';
 import { amountForUnits, parseMajorAmount } from '../../../domain/refunds/refund-amount-input.js';
 import {
   REFUND_METHODS,
+  REFUND_REASONS,
   type RefundMethod,
-} from '../../../domain/refunds/refund-methods-and-actions.js';
+  type RefundReason,
+} from '../../../domain/refunds/refund-values.js';
 import type { OrderView } from '../../../resources/order.js';
 import { type Form, formText } from '../../form-fields.js';
 
@@ -22,7 +24,7 @@ export interface RefundForm {
   readonly fields: Readonly<Record<string, string>>;
 }
 
-const REASONS = new Set(['requested_by_customer', 'duplicate', 'fraudulent']);
+const REASONS = new Set<string>(REFUND_REASONS);
 const REFUND_ID = new RegExp(idPattern('re'));
 const METHODS = new Set<string>(REFUND_METHODS);
 

@@ -1,9 +1,11 @@
 import { Type } from 'typebox';
 import { MAX_AMOUNT } from '../../../domain/money.js';
+import { ORDER_STATUSES } from '../../../domain/order-lifecycle.js';
 import {
   Id,
   IdempotencyKey,
   ListQuery,
+  literalUnion,
   Metadata,
   Nullable,
   RootBody,
@@ -12,14 +14,7 @@ import {
 
 // The wire schemas of orders: request bodies, the order resource, the timeline entry.
 
-export const OrderStatus = Type.Union([
-  Type.Literal('OPEN'),
-  Type.Literal('PAID'),
-  Type.Literal('PARTIALLY_REFUNDED'),
-  Type.Literal('REFUNDED'),
-  Type.Literal('CANCELED'),
-  Type.Literal('CLOSED'),
-]);
+export const OrderStatus = literalUnion(ORDER_STATUSES);
 export const CurrencyCode = Type.String({
   pattern: '^[A-Za-z]{3}$',
   description: 'ISO 4217, either case',

@@ -7,15 +7,16 @@ import {
 } from '../../../app/processors/processor-settings.js';
 import type { Deps } from '../../../app/shared/deps.js';
 import type { SecretBox } from '../../../app/shared/secret-box.js';
+import { PROCESSOR_TYPES } from '../../../domain/value-lists.js';
 import { processorSettingsResource } from '../../../resources/processor-settings.js';
 import { callerOf } from '../../auth.js';
 import { unwrap } from '../../errors.js';
-import { ErrorResponses, Nullable, Timestamp } from '../../schemas.js';
+import { ErrorResponses, literalUnion, Nullable, Timestamp } from '../../schemas.js';
 
 export const Processor = Type.Object({
   account_id: Type.String(),
   object: Type.Literal('processor'),
-  type: Type.Union([Type.Literal('sandbox'), Type.Literal('stripe')]),
+  type: literalUnion(PROCESSOR_TYPES),
   stripe: Nullable(
     Type.Object({
       secret_key: Type.String({ description: 'Redacted, e.g. sk_test_…a1B2' }),
@@ -36,7 +37,7 @@ const PutProcessorBody = Type.Object(
   {
     processor: Type.Object(
       {
-        type: Type.Union([Type.Literal('sandbox'), Type.Literal('stripe')]),
+        type: literalUnion(PROCESSOR_TYPES),
         secret_key: Type.Optional(
           Type.String({
             maxLength: 255,

@@ -1,37 +1,30 @@
 import { Type } from 'typebox';
 import { idPattern } from '../../../app/shared/ids.js';
 import { MAX_AMOUNT } from '../../../domain/money.js';
-import { Id, Metadata, Nullable, RootBody, ScalarMetadata, Timestamp } from '../../schemas.js';
+import {
+  REFUND_METHODS,
+  REFUND_REASONS,
+  REFUND_STATUSES,
+} from '../../../domain/refunds/refund-values.js';
+import {
+  Id,
+  literalUnion,
+  Metadata,
+  Nullable,
+  RootBody,
+  ScalarMetadata,
+  Timestamp,
+} from '../../schemas.js';
 import { CurrencyCode } from '../orders/order-schemas.js';
 
 // The refund wire shapes: the object, and the bodies of every refund endpoint.
 
-export const Reason = Type.Union([
-  Type.Literal('duplicate'),
-  Type.Literal('fraudulent'),
-  Type.Literal('requested_by_customer'),
-]);
-export const RefundStatus = Type.Union([
-  Type.Literal('pending'),
-  Type.Literal('requires_action'),
-  Type.Literal('succeeded'),
-  Type.Literal('failed'),
-  Type.Literal('canceled'),
-]);
-export const RefundMethod = Type.Union(
-  [
-    Type.Literal('original_payment_method'),
-    Type.Literal('cash'),
-    Type.Literal('bank_transfer'),
-    Type.Literal('check'),
-    Type.Literal('store_credit'),
-    Type.Literal('other'),
-  ],
-  {
-    description:
-      'How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor)',
-  },
-);
+export const Reason = literalUnion(REFUND_REASONS);
+export const RefundStatus = literalUnion(REFUND_STATUSES);
+export const RefundMethod = literalUnion(REFUND_METHODS, {
+  description:
+    'How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor)',
+});
 const ReferenceFields = {
   reference_id: Nullable(Type.String()),
   reference_type: Type.String(),

@@ -1,8 +1,10 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { createRefund, previewRefund } from '../../../app/refunds/create-refund.js';
-import { cancelRefund, settleRefundForTest } from '../../../app/refunds/refund-outcomes.js';
+import { cancelRefund } from '../../../app/refunds/cancel-refund.js';
+import { createRefund } from '../../../app/refunds/create-refund.js';
+import { previewRefund } from '../../../app/refunds/plan-refund.js';
+import { settleRefundForTest } from '../../../app/refunds/refund-outcomes.js';
 import {
   getRefund,
   listRefunds,

@@ -1,7 +1,12 @@
 import { Type } from 'typebox';
 import { SUBSCRIBABLE_EVENTS } from '../../../domain/event-types.js';
+import {
+  WEBHOOK_DELIVERY_STATUSES,
+  WEBHOOK_DISABLED_REASONS,
+  WEBHOOK_ENDPOINT_STATUSES,
+} from '../../../domain/value-lists.js';
 import { WEBHOOK_URL_MAX_LENGTH } from '../../../domain/webhook-url.js';
-import { Id, Metadata, Nullable, RootBody, Timestamp } from '../../schemas.js';
+import { Id, literalUnion, Metadata, Nullable, RootBody, Timestamp } from '../../schemas.js';
 
 const Url = Type.String({
   minLength: 1,
@@ -24,9 +29,9 @@ export const WebhookEndpoint = Type.Object({
   enabled_events: Type.Array(Type.String()),
   description: Nullable(Type.String()),
   metadata: Type.Record(Type.String(), Type.String()),
-  status: Type.Union([Type.Literal('enabled'), Type.Literal('disabled')]),
+  status: literalUnion(WEBHOOK_ENDPOINT_STATUSES),
   disabled_reason: Nullable(
-    Type.Union([Type.Literal('requested'), Type.Literal('gone'), Type.Literal('failing')], {
+    literalUnion(WEBHOOK_DISABLED_REASONS, {
       description:
         'requested (through the API), gone (it answered 410), failing (every attempt failed for days)',
     }),
@@ -98,7 +103,7 @@ export const WebhookDelivery = Type.Object({
   webhook_endpoint_id: Type.String(),
   event_id: Type.String({ description: 'Also the webhook-id header of every attempt' }),
   event_type: Type.String(),
-  status: Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed')]),
+  status: literalUnion(WEBHOOK_DELIVERY_STATUSES),
   attempt_count: Type.Integer(),
   next_attempt_at: Nullable(Timestamp),
   last_response_status: Nullable(Type.Integer()),
