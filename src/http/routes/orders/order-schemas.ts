@@ -3,7 +3,6 @@ import { MAX_AMOUNT } from '../../../domain/money.js';
 import {
   Id,
   IdempotencyKey,
-  ListQuery,
   Metadata,
   Nullable,
   RootBody,
@@ -184,12 +183,13 @@ export const CouponParams = Type.Object(
   { order_id: Id('ord'), code: Type.String({ minLength: 1, maxLength: 64 }) },
   { additionalProperties: false },
 );
-export const ListOrdersQuery = ListQuery('ord', {
+/** The orders list's filters (besides keyset pagination). */
+export const OrderFilters = {
   status: Type.Optional(OrderStatus),
   customer: Type.Optional(Id('cus')),
   created_gte: Type.Optional(Timestamp),
   created_lt: Type.Optional(Timestamp),
-});
+};
 export const TimelineEntry = Type.Object({
   event_id: Type.String(),
   object: Type.Literal('timeline_entry'),
