@@ -83,3 +83,18 @@ export function checkCoupon(coupon: CouponRules, context: CouponContext): Result
   }
   return ok(undefined);
 }
+
+/** What decides whether a coupon can still be redeemed (a coupon row has these fields). */
+export interface CouponLimits {
+  readonly active: boolean;
+  readonly redeem_by: Date | null;
+  readonly max_redemptions: number | null;
+  readonly times_redeemed: number;
+}
+
+export function isCouponValid(coupon: CouponLimits, now: Date): boolean {
+  const expired = coupon.redeem_by !== null && now > coupon.redeem_by;
+  const exhausted =
+    coupon.max_redemptions !== null && coupon.times_redeemed >= coupon.max_redemptions;
+  return coupon.active && !expired && !exhausted;
+}

@@ -203,8 +203,3 @@ export async function updateCoupon(
 }
 
 /** Whether a coupon can be applied now: active, not past redeem_by, redemptions left. */
-export function isCouponValid(row: CouponRow, now: Date): boolean {
-  const expired = row.redeem_by !== null && now > row.redeem_by;
-  const exhausted = row.max_redemptions !== null && row.times_redeemed >= row.max_redemptions;
-  return row.active && !expired && !exhausted;
-}

@@ -1,30 +1,18 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
 import type { CouponRow } from '../../../adapters/db/schema.js';
 import {
   createCoupon,
   getCoupon,
-  isCouponValid,
   listCoupons,
   updateCoupon,
 } from '../../../app/catalog/coupons.js';
 import type { Deps } from '../../../app/shared/deps.js';
 import { MAX_AMOUNT } from '../../../domain/money.js';
 import { PERCENTAGE_PATTERN } from '../../../domain/percentage.js';
-import { callerOf } from '../../auth.js';
-import { unwrap } from '../../errors.js';
-import { listBody, pageRequestOf } from '../../pagination.js';
-import {
-  ErrorResponses,
-  Id,
-  ListQuery,
-  ListResponse,
-  Metadata,
-  Nullable,
-  RootBody,
-  Timestamp,
-} from '../../schemas.js';
+import { couponResource } from '../../../resources/coupon.js';
+import { Id, Metadata, Nullable, RootBody, Timestamp } from '../../schemas.js';
+import { resourceRoutes } from '../resource-routes.js';
 
 const Name = Type.String({ minLength: 1, maxLength: 250 });
 /** The column is a PostgreSQL integer. */
@@ -103,115 +91,41 @@ const UpdateCouponBody = RootBody(
     },
   ),
 );
-const CouponParams = Type.Object({ coupon_id: Id('cpn') }, { additionalProperties: false });
-const CouponResponse = Type.Object({ coupon: Coupon });
-const ListCouponsQuery = ListQuery('cpn', {
-  active: Type.Optional(Type.Boolean()),
-  code: Type.Optional(Type.String({ maxLength: 64, description: 'Exact match, any case' })),
-});
-
-export function serializeCoupon(row: CouponRow, now: Date): Coupon {
-  return {
-    coupon_id: row.id,
-    object: 'coupon',
-    code: row.code,
-    name: row.name,
-    percent_off: row.percent_off,
-    amount_off: row.amount_off,
-    currency: row.currency,
-    max_redemptions: row.max_redemptions,
-    times_redeemed: row.times_redeemed,
-    redeem_by: row.redeem_by === null ? null : row.redeem_by.toISOString(),
-    min_subtotal: row.min_subtotal,
-    applies_to: row.applies_to === null ? null : { products: row.applies_to },
-    stackable: row.stackable,
-    active: row.active,
-    valid: isCouponValid(row, now),
-    metadata: row.metadata,
-    test_mode: row.mode === 'test',
-    created_at: row.created_at.toISOString(),
-    updated_at: row.updated_at.toISOString(),
-  };
-}
 
 const tags = ['Coupons'];
 
 export function registerCouponRoutes(server: FastifyInstance, deps: Deps): void {
-  const app = server.withTypeProvider<TypeBoxTypeProvider>();
-  const serialize = (row: CouponRow) => serializeCoupon(row, deps.clock.now());
-
-  app.post(
-    '/v1/coupons',
-    {
-      schema: {
-        tags,
-        summary: 'Create a coupon',
-        body: CreateCouponBody,
-        response: { 200: CouponResponse, ...ErrorResponses },
-      },
+  const routes = resourceRoutes(server, deps, {
+    path: '/v1/coupons',
+    key: 'coupon',
+    listKey: 'coupons',
+    idParam: 'coupon_id',
+    idPrefix: 'cpn',
+    tags,
+    schema: Coupon,
+    serialize: (row: CouponRow, { deps }) => couponResource(row, deps.clock.now()),
+  });
+  routes.create({
+    summary: 'Create a coupon',
+    body: CreateCouponBody,
+    run: ({ deps, caller }, body) => createCoupon(deps, caller, body.coupon),
+  });
+  routes.get({
+    summary: 'Retrieve a coupon',
+    run: ({ deps, caller }, id) => getCoupon(deps, caller, id),
+  });
+  routes.update({
+    summary: 'Update a coupon (name, active, metadata)',
+    body: UpdateCouponBody,
+    run: ({ deps, caller }, id, body) => updateCoupon(deps, caller, id, body.coupon),
+  });
+  routes.list({
+    summary: 'List coupons, newest first',
+    filters: {
+      active: Type.Optional(Type.Boolean()),
+      code: Type.Optional(Type.String({ maxLength: 64, description: 'Exact match, any case' })),
     },
-    async (request) => {
-      const { coupon } = request.body;
-      const row = unwrap(await createCoupon(deps, callerOf(request), coupon));
-      return { coupon: serialize(row) };
-    },
-  );
-
-  app.get(
-    '/v1/coupons/:coupon_id',
-    {
-      schema: {
-        tags,
-        summary: 'Retrieve a coupon',
-        params: CouponParams,
-        response: { 200: CouponResponse, ...ErrorResponses },
-      },
-    },
-    async (request) => {
-      const { coupon_id } = request.params;
-      const row = unwrap(await getCoupon(deps, callerOf(request), coupon_id));
-      return { coupon: serialize(row) };
-    },
-  );
-
-  app.patch(
-    '/v1/coupons/:coupon_id',
-    {
-      schema: {
-        tags,
-        summary: 'Update a coupon (name, active, metadata)',
-        params: CouponParams,
-        body: UpdateCouponBody,
-        response: { 200: CouponResponse, ...ErrorResponses },
-      },
-    },
-    async (request) => {
-      const { coupon_id } = request.params;
-      const { coupon } = request.body;
-      const row = unwrap(await updateCoupon(deps, callerOf(request), coupon_id, coupon));
-      return { coupon: serialize(row) };
-    },
-  );
-
-  app.get(
-    '/v1/coupons',
-    {
-      schema: {
-        tags,
-        summary: 'List coupons, newest first',
-        querystring: ListCouponsQuery,
-        response: { 200: ListResponse('coupons', Coupon), ...ErrorResponses },
-      },
-    },
-    async (request) => {
-      const query = request.query;
-      const page = await listCoupons(
-        deps,
-        callerOf(request),
-        { active: query.active, code: query.code },
-        pageRequestOf(query),
-      );
-      return listBody('coupons', page, serialize);
-    },
-  );
+    run: ({ deps, caller }, { active, code }, page) =>
+      listCoupons(deps, caller, { active, code }, page),
+  });
 }

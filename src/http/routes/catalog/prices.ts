@@ -1,23 +1,11 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
-import type { PriceRow } from '../../../adapters/db/schema.js';
 import { createPrice, getPrice, listPrices, updatePrice } from '../../../app/catalog/prices.js';
 import type { Deps } from '../../../app/shared/deps.js';
 import { MAX_AMOUNT } from '../../../domain/money.js';
-import { callerOf } from '../../auth.js';
-import { unwrap } from '../../errors.js';
-import { listBody, pageRequestOf } from '../../pagination.js';
-import {
-  ErrorResponses,
-  Id,
-  ListQuery,
-  ListResponse,
-  Metadata,
-  Nullable,
-  RootBody,
-  Timestamp,
-} from '../../schemas.js';
+import { priceResource } from '../../../resources/price.js';
+import { Id, Metadata, Nullable, RootBody, Timestamp } from '../../schemas.js';
+import { resourceRoutes } from '../resource-routes.js';
 
 const Currency = Type.String({
   pattern: '^[A-Za-z]{3}$',
@@ -77,111 +65,42 @@ const UpdatePriceBody = RootBody(
     },
   ),
 );
-const PriceParams = Type.Object({ price_id: Id('price') }, { additionalProperties: false });
-const PriceResponse = Type.Object({ price: Price });
-const ListPricesQuery = ListQuery('price', {
-  product: Type.Optional(Id('prod')),
-  active: Type.Optional(Type.Boolean()),
-  currency: Type.Optional(Currency),
-});
-
-export function serializePrice(row: PriceRow): Price {
-  return {
-    price_id: row.id,
-    object: 'price',
-    product_id: row.product_id,
-    unit_amount: row.unit_amount,
-    currency: row.currency,
-    recurring:
-      row.recurring_interval === null
-        ? null
-        : { interval: row.recurring_interval, interval_count: row.recurring_interval_count ?? 1 },
-    active: row.active,
-    metadata: row.metadata,
-    test_mode: row.mode === 'test',
-    created_at: row.created_at.toISOString(),
-    updated_at: row.updated_at.toISOString(),
-  };
-}
 
 const tags = ['Prices'];
 
 export function registerPriceRoutes(server: FastifyInstance, deps: Deps): void {
-  const app = server.withTypeProvider<TypeBoxTypeProvider>();
-  app.post(
-    '/v1/prices',
-    {
-      schema: {
-        tags,
-        summary: 'Create a price for a product',
-        body: CreatePriceBody,
-        response: { 200: PriceResponse, ...ErrorResponses },
-      },
+  const routes = resourceRoutes(server, deps, {
+    path: '/v1/prices',
+    key: 'price',
+    listKey: 'prices',
+    idParam: 'price_id',
+    idPrefix: 'price',
+    tags,
+    schema: Price,
+    serialize: priceResource,
+  });
+  routes.create({
+    summary: 'Create a price for a product',
+    body: CreatePriceBody,
+    run: ({ deps, caller }, body) => createPrice(deps, caller, body.price),
+  });
+  routes.get({
+    summary: 'Retrieve a price',
+    run: ({ deps, caller }, id) => getPrice(deps, caller, id),
+  });
+  routes.update({
+    summary: 'Update a price (active, metadata)',
+    body: UpdatePriceBody,
+    run: ({ deps, caller }, id, body) => updatePrice(deps, caller, id, body.price),
+  });
+  routes.list({
+    summary: 'List prices, newest first',
+    filters: {
+      product: Type.Optional(Id('prod')),
+      active: Type.Optional(Type.Boolean()),
+      currency: Type.Optional(Currency),
     },
-    async (request) => {
-      const { price } = request.body;
-      const row = unwrap(await createPrice(deps, callerOf(request), price));
-      return { price: serializePrice(row) };
-    },
-  );
-
-  app.get(
-    '/v1/prices/:price_id',
-    {
-      schema: {
-        tags,
-        summary: 'Retrieve a price',
-        params: PriceParams,
-        response: { 200: PriceResponse, ...ErrorResponses },
-      },
-    },
-    async (request) => {
-      const { price_id } = request.params;
-      const row = unwrap(await getPrice(deps, callerOf(request), price_id));
-      return { price: serializePrice(row) };
-    },
-  );
-
-  app.patch(
-    '/v1/prices/:price_id',
-    {
-      schema: {
-        tags,
-        summary: 'Update a price (active, metadata)',
-        params: PriceParams,
-        body: UpdatePriceBody,
-        response: { 200: PriceResponse, ...ErrorResponses },
-      },
-    },
-    async (request) => {
-      const { price_id } = request.params;
-      const { price } = request.body;
-      const row = unwrap(await updatePrice(deps, callerOf(request), price_id, price));
-      return { price: serializePrice(row) };
-    },
-  );
-
-  app.get(
-    '/v1/prices',
-    {
-      schema: {
-        tags,
-        summary: 'List prices, newest first',
-        querystring: ListPricesQuery,
-        response: { 200: ListResponse('prices', Price), ...ErrorResponses },
-      },
-    },
-    async (request) => {
-      const query = request.query;
-      const page = unwrap(
-        await listPrices(
-          deps,
-          callerOf(request),
-          { product: query.product, active: query.active, currency: query.currency },
-          pageRequestOf(query),
-        ),
-      );
-      return listBody('prices', page, serializePrice);
-    },
-  );
+    run: ({ deps, caller }, { product, active, currency }, page) =>
+      listPrices(deps, caller, { product, active, currency }, page),
+  });
 }

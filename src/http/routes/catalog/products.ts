@@ -1,7 +1,5 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
-import type { ProductRow } from '../../../adapters/db/schema.js';
 import {
   createProduct,
   getProduct,
@@ -10,19 +8,9 @@ import {
 } from '../../../app/catalog/products.js';
 import type { Deps } from '../../../app/shared/deps.js';
 import { MAX_AMOUNT } from '../../../domain/money.js';
-import { callerOf } from '../../auth.js';
-import { unwrap } from '../../errors.js';
-import { listBody, pageRequestOf } from '../../pagination.js';
-import {
-  ErrorResponses,
-  Id,
-  ListQuery,
-  ListResponse,
-  Metadata,
-  Nullable,
-  RootBody,
-  Timestamp,
-} from '../../schemas.js';
+import { productResource } from '../../../resources/product.js';
+import { Metadata, Nullable, RootBody, Timestamp } from '../../schemas.js';
+import { resourceRoutes } from '../resource-routes.js';
 
 const Name = Type.String({ minLength: 1, maxLength: 250 });
 const Description = Type.String({ maxLength: 1000 });
@@ -87,101 +75,38 @@ const UpdateProductBody = RootBody(
     },
   ),
 );
-const ProductParams = Type.Object({ product_id: Id('prod') }, { additionalProperties: false });
-const ProductResponse = Type.Object({ product: Product });
-const ListProductsQuery = ListQuery('prod', { active: Type.Optional(Type.Boolean()) });
-
-export function serializeProduct(row: ProductRow): Product {
-  return {
-    product_id: row.id,
-    object: 'product',
-    name: row.name,
-    description: row.description,
-    active: row.active,
-    inventory: { tracked: row.inventory_tracked, quantity: row.inventory_quantity },
-    metadata: row.metadata,
-    test_mode: row.mode === 'test',
-    created_at: row.created_at.toISOString(),
-    updated_at: row.updated_at.toISOString(),
-  };
-}
 
 const tags = ['Products'];
 
 export function registerProductRoutes(server: FastifyInstance, deps: Deps): void {
-  const app = server.withTypeProvider<TypeBoxTypeProvider>();
-  app.post(
-    '/v1/products',
-    {
-      schema: {
-        tags,
-        summary: 'Create a product',
-        body: CreateProductBody,
-        response: { 200: ProductResponse, ...ErrorResponses },
-      },
-    },
-    async (request) => {
-      const { product } = request.body;
-      const row = unwrap(await createProduct(deps, callerOf(request), product));
-      return { product: serializeProduct(row) };
-    },
-  );
-
-  app.get(
-    '/v1/products/:product_id',
-    {
-      schema: {
-        tags,
-        summary: 'Retrieve a product',
-        params: ProductParams,
-        response: { 200: ProductResponse, ...ErrorResponses },
-      },
-    },
-    async (request) => {
-      const { product_id } = request.params;
-      const row = unwrap(await getProduct(deps, callerOf(request), product_id));
-      return { product: serializeProduct(row) };
-    },
-  );
-
-  app.patch(
-    '/v1/products/:product_id',
-    {
-      schema: {
-        tags,
-        summary: 'Update or archive (active: false) a product',
-        params: ProductParams,
-        body: UpdateProductBody,
-        response: { 200: ProductResponse, ...ErrorResponses },
-      },
-    },
-    async (request) => {
-      const { product_id } = request.params;
-      const { product } = request.body;
-      const row = unwrap(await updateProduct(deps, callerOf(request), product_id, product));
-      return { product: serializeProduct(row) };
-    },
-  );
-
-  app.get(
-    '/v1/products',
-    {
-      schema: {
-        tags,
-        summary: 'List products, newest first',
-        querystring: ListProductsQuery,
-        response: { 200: ListResponse('products', Product), ...ErrorResponses },
-      },
-    },
-    async (request) => {
-      const query = request.query;
-      const page = await listProducts(
-        deps,
-        callerOf(request),
-        { active: query.active },
-        pageRequestOf(query),
-      );
-      return listBody('products', page, serializeProduct);
-    },
-  );
+  const routes = resourceRoutes(server, deps, {
+    path: '/v1/products',
+    key: 'product',
+    listKey: 'products',
+    idParam: 'product_id',
+    idPrefix: 'prod',
+    tags,
+    schema: Product,
+    serialize: productResource,
+  });
+  routes.create({
+    summary: 'Create a product',
+    body: CreateProductBody,
+    run: ({ deps, caller }, body) => createProduct(deps, caller, body.product),
+  });
+  routes.get({
+    summary: 'Retrieve a product',
+    run: ({ deps, caller }, id) => getProduct(deps, caller, id),
+  });
+  routes.update({
+    summary: 'Update or archive (active: false) a product',
+    body: UpdateProductBody,
+    run: ({ deps, caller }, id, body) => updateProduct(deps, caller, id, body.product),
+  });
+  routes.list({
+    summary: 'List products, newest first',
+    filters: { active: Type.Optional(Type.Boolean()) },
+    run: ({ deps, caller }, query, page) =>
+      listProducts(deps, caller, { active: query.active }, page),
+  });
 }

@@ -1,4 +1,3 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { refundCheckoutSession } from '../../../app/checkout/checkout-session-refunds.js';
@@ -12,16 +11,13 @@ import type { Deps } from '../../../app/shared/deps.js';
 import { metadataAsText } from '../../../domain/metadata.js';
 import { CHECKOUT_SESSION_STATUSES } from '../../../domain/value-lists.js';
 import type { Processors } from '../../../ports/payment-processor.js';
-import { checkoutSessionResource } from '../../../resources/checkout-session.js';
-import { actorOf, callerOf } from '../../auth.js';
-import { unwrap } from '../../errors.js';
-import { listBody, pageRequestOf } from '../../pagination.js';
+import {
+  type CheckoutSessionView,
+  checkoutSessionResource,
+} from '../../../resources/checkout-session.js';
 import {
   ActionBody,
-  ErrorResponses,
   Id,
-  ListQuery,
-  ListResponse,
   literalUnion,
   Metadata,
   Nullable,
@@ -30,6 +26,7 @@ import {
 } from '../../schemas.js';
 import { LineItems, Order } from '../orders/order-schemas.js';
 import { CheckoutSessionRefundBody, Refund } from '../refunds/refund-schemas.js';
+import { resourceRoutes } from '../resource-routes.js';
 
 const Url = Type.String({ format: 'uri', maxLength: 2048, pattern: '^https?://' });
 const CheckoutSession = Type.Object({
@@ -87,8 +84,6 @@ const CreateBody = RootBody(
     },
   ),
 );
-const Params = Type.Object({ checkout_session_id: Id('cs') }, { additionalProperties: false });
-const Response = Type.Object({ checkout_session: CheckoutSession });
 const tags = ['Checkout sessions'];
 
 /**
@@ -104,130 +99,53 @@ export function registerCheckoutSessionRoutes(
   deps: Deps,
   processors: Processors,
 ): void {
-  const app = server.withTypeProvider<TypeBoxTypeProvider>();
-
-  app.post(
-    '/v1/checkout/sessions',
-    {
-      schema: {
-        tags,
-        summary: 'Create a hosted checkout session for an order',
-        body: CreateBody,
-        response: { 200: Response, ...ErrorResponses },
-      },
+  const routes = resourceRoutes(server, deps, {
+    path: '/v1/checkout/sessions',
+    key: 'checkout_session',
+    listKey: 'checkout_sessions',
+    idParam: 'checkout_session_id',
+    idPrefix: 'cs',
+    tags,
+    schema: CheckoutSession,
+    serialize: (view: CheckoutSessionView, { deps, request }) =>
+      checkoutSessionResource(view, baseUrl(deps, request)),
+  });
+  routes.create({
+    summary: 'Create a hosted checkout session for an order',
+    body: CreateBody,
+    run: ({ deps, caller, actor }, body) =>
+      createCheckoutSession(deps, caller, actor, body.checkout_session),
+  });
+  routes.get({
+    summary: 'Retrieve a checkout session',
+    run: ({ deps, caller }, id) => getCheckoutSession(deps, caller, id),
+  });
+  routes.list({
+    summary: 'List checkout sessions, newest first',
+    filters: {
+      order: Type.Optional(Id('ord')),
+      status: Type.Optional(literalUnion(CHECKOUT_SESSION_STATUSES)),
     },
-    async (request) => {
-      const view = unwrap(
-        await createCheckoutSession(
-          deps,
-          callerOf(request),
-          actorOf(request),
-          request.body.checkout_session,
-        ),
-      );
-      return { checkout_session: checkoutSessionResource(view, baseUrl(deps, request)) };
+    run: ({ deps, caller }, { order, status }, page) =>
+      listCheckoutSessions(deps, caller, { orderId: order, status }, page),
+  });
+  routes.action('expire', {
+    summary: 'Expire an open checkout session',
+    body: ActionBody,
+    run: ({ deps, caller, actor }, id) => expireCheckoutSession(deps, caller, actor, id),
+  });
+  routes.action('refund', {
+    summary: 'Refund a complete checkout session: by line items, an amount, or in full',
+    description:
+      "The refund guide's primary endpoint. Refund total = Σ line amounts + amount_tax + amount_shipping − amount_discount; tax is computed in proportion when not given. An empty `checkout_session` refunds everything left. Answers the session with its refunds.",
+    body: CheckoutSessionRefundBody,
+    run: ({ deps, caller, actor, requestKey }, id, body) => {
+      const { refund_metadata, ...fields } = body.checkout_session;
+      const input = {
+        ...fields,
+        refund_metadata: refund_metadata && metadataAsText(refund_metadata),
+      };
+      return refundCheckoutSession(deps, processors, caller, actor, id, input, requestKey);
     },
-  );
-
-  app.get(
-    '/v1/checkout/sessions/:checkout_session_id',
-    {
-      schema: {
-        tags,
-        summary: 'Retrieve a checkout session',
-        params: Params,
-        response: { 200: Response, ...ErrorResponses },
-      },
-    },
-    async (request) => {
-      const view = unwrap(
-        await getCheckoutSession(deps, callerOf(request), request.params.checkout_session_id),
-      );
-      return { checkout_session: checkoutSessionResource(view, baseUrl(deps, request)) };
-    },
-  );
-
-  app.get(
-    '/v1/checkout/sessions',
-    {
-      schema: {
-        tags,
-        summary: 'List checkout sessions, newest first',
-        querystring: ListQuery('cs', {
-          order: Type.Optional(Id('ord')),
-          status: Type.Optional(literalUnion(CHECKOUT_SESSION_STATUSES)),
-        }),
-        response: { 200: ListResponse('checkout_sessions', CheckoutSession), ...ErrorResponses },
-      },
-    },
-    async (request) => {
-      const q = request.query;
-      const page = await listCheckoutSessions(
-        deps,
-        callerOf(request),
-        { orderId: q.order, status: q.status },
-        pageRequestOf(q),
-      );
-      return listBody('checkout_sessions', page, (view) =>
-        checkoutSessionResource(view, baseUrl(deps, request)),
-      );
-    },
-  );
-
-  app.post(
-    '/v1/checkout/sessions/:checkout_session_id/expire',
-    {
-      schema: {
-        tags,
-        summary: 'Expire an open checkout session',
-        params: Params,
-        body: ActionBody,
-        response: { 200: Response, ...ErrorResponses },
-      },
-    },
-    async (request) => {
-      const view = unwrap(
-        await expireCheckoutSession(
-          deps,
-          callerOf(request),
-          actorOf(request),
-          request.params.checkout_session_id,
-        ),
-      );
-      return { checkout_session: checkoutSessionResource(view, baseUrl(deps, request)) };
-    },
-  );
-
-  app.post(
-    '/v1/checkout/sessions/:checkout_session_id/refund',
-    {
-      schema: {
-        tags,
-        summary: 'Refund a complete checkout session: by line items, an amount, or in full',
-        description:
-          "The refund guide's primary endpoint. Refund total = Σ line amounts + amount_tax + amount_shipping − amount_discount; tax is computed in proportion when not given. An empty `checkout_session` refunds everything left. Answers the session with its refunds.",
-        params: Params,
-        body: CheckoutSessionRefundBody,
-        response: { 200: Response, ...ErrorResponses },
-      },
-    },
-    async (request) => {
-      const { refund_metadata, ...fields } = request.body.checkout_session;
-      const view = unwrap(
-        await refundCheckoutSession(
-          deps,
-          processors,
-          callerOf(request),
-          actorOf(request),
-          request.params.checkout_session_id,
-          {
-            ...fields,
-            refund_metadata: refund_metadata && metadataAsText(refund_metadata),
-          },
-          request.idempotencyClaim?.key ?? null,
-        ),
-      );
-      return { checkout_session: checkoutSessionResource(view, baseUrl(deps, request)) };
-    },
-  );
+  });
 }

@@ -1,6 +1,6 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import type { PaymentLinkRow } from '../../../adapters/db/schema.js';
 import {
   createPaymentLink,
   getPaymentLink,
@@ -9,19 +9,8 @@ import {
 } from '../../../app/checkout/payment-links.js';
 import type { Deps } from '../../../app/shared/deps.js';
 import { paymentLinkResource } from '../../../resources/payment-link.js';
-import { actorOf, callerOf } from '../../auth.js';
-import { unwrap } from '../../errors.js';
-import { listBody, pageRequestOf } from '../../pagination.js';
-import {
-  ErrorResponses,
-  Id,
-  ListQuery,
-  ListResponse,
-  Metadata,
-  Nullable,
-  RootBody,
-  Timestamp,
-} from '../../schemas.js';
+import { Id, Metadata, Nullable, RootBody, Timestamp } from '../../schemas.js';
+import { resourceRoutes } from '../resource-routes.js';
 import { baseUrl } from './checkout-sessions.js';
 
 const Quantity = Type.Integer({ minimum: 1, maximum: 999 });
@@ -97,100 +86,39 @@ const UpdateBody = RootBody(
     },
   ),
 );
-const Params = Type.Object({ payment_link_id: Id('plink') }, { additionalProperties: false });
-const Response = Type.Object({ payment_link: PaymentLink });
 const tags = ['Payment links'];
 
 export function registerPaymentLinkRoutes(server: FastifyInstance, deps: Deps): void {
-  const app = server.withTypeProvider<TypeBoxTypeProvider>();
-
-  app.post(
-    '/v1/payment_links',
-    {
-      schema: {
-        tags,
-        summary: 'Create a payment link: a shareable URL that sells fixed prices',
-        body: CreateBody,
-        response: { 200: Response, ...ErrorResponses },
-      },
-    },
-    async (request) => {
-      const row = unwrap(
-        await createPaymentLink(
-          deps,
-          callerOf(request),
-          actorOf(request),
-          request.body.payment_link,
-        ),
-      );
-      return { payment_link: paymentLinkResource(row, baseUrl(deps, request)) };
-    },
-  );
-
-  app.get(
-    '/v1/payment_links/:payment_link_id',
-    {
-      schema: {
-        tags,
-        summary: 'Retrieve a payment link',
-        params: Params,
-        response: { 200: Response, ...ErrorResponses },
-      },
-    },
-    async (request) => {
-      const row = unwrap(
-        await getPaymentLink(deps, callerOf(request), request.params.payment_link_id),
-      );
-      return { payment_link: paymentLinkResource(row, baseUrl(deps, request)) };
-    },
-  );
-
-  app.patch(
-    '/v1/payment_links/:payment_link_id',
-    {
-      schema: {
-        tags,
-        summary: 'Turn a payment link on or off, or change its metadata',
-        params: Params,
-        body: UpdateBody,
-        response: { 200: Response, ...ErrorResponses },
-      },
-    },
-    async (request) => {
-      const row = unwrap(
-        await updatePaymentLink(
-          deps,
-          callerOf(request),
-          actorOf(request),
-          request.params.payment_link_id,
-          request.body.payment_link,
-        ),
-      );
-      return { payment_link: paymentLinkResource(row, baseUrl(deps, request)) };
-    },
-  );
-
-  app.get(
-    '/v1/payment_links',
-    {
-      schema: {
-        tags,
-        summary: 'List payment links, newest first',
-        querystring: ListQuery('plink', { active: Type.Optional(Type.Boolean()) }),
-        response: { 200: ListResponse('payment_links', PaymentLink), ...ErrorResponses },
-      },
-    },
-    async (request) => {
-      const q = request.query;
-      const page = await listPaymentLinks(
-        deps,
-        callerOf(request),
-        { active: q.active },
-        pageRequestOf(q),
-      );
-      return listBody('payment_links', page, (row) =>
-        paymentLinkResource(row, baseUrl(deps, request)),
-      );
-    },
-  );
+  const routes = resourceRoutes(server, deps, {
+    path: '/v1/payment_links',
+    key: 'payment_link',
+    listKey: 'payment_links',
+    idParam: 'payment_link_id',
+    idPrefix: 'plink',
+    tags,
+    schema: PaymentLink,
+    serialize: (row: PaymentLinkRow, { deps, request }) =>
+      paymentLinkResource(row, baseUrl(deps, request)),
+  });
+  routes.create({
+    summary: 'Create a payment link: a shareable URL that sells fixed prices',
+    body: CreateBody,
+    run: ({ deps, caller, actor }, body) =>
+      createPaymentLink(deps, caller, actor, body.payment_link),
+  });
+  routes.get({
+    summary: 'Retrieve a payment link',
+    run: ({ deps, caller }, id) => getPaymentLink(deps, caller, id),
+  });
+  routes.update({
+    summary: 'Turn a payment link on or off, or change its metadata',
+    body: UpdateBody,
+    run: ({ deps, caller, actor }, id, body) =>
+      updatePaymentLink(deps, caller, actor, id, body.payment_link),
+  });
+  routes.list({
+    summary: 'List payment links, newest first',
+    filters: { active: Type.Optional(Type.Boolean()) },
+    run: ({ deps, caller }, { active }, page) => listPaymentLinks(deps, caller, { active }, page),
+  });
 }

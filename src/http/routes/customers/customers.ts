@@ -1,7 +1,5 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
-import type { CustomerRow } from '../../../adapters/db/schema.js';
 import {
   createCustomer,
   deleteCustomer,
@@ -10,19 +8,10 @@ import {
   updateCustomer,
 } from '../../../app/customers/customers.js';
 import type { Deps } from '../../../app/shared/deps.js';
-import { callerOf } from '../../auth.js';
-import { unwrap } from '../../errors.js';
-import { listBody, pageRequestOf } from '../../pagination.js';
-import {
-  ErrorResponses,
-  Id,
-  ListQuery,
-  ListResponse,
-  Metadata,
-  Nullable,
-  RootBody,
-  Timestamp,
-} from '../../schemas.js';
+import { ok } from '../../../domain/errors.js';
+import { customerResource } from '../../../resources/customer.js';
+import { Metadata, Nullable, RootBody, Timestamp } from '../../schemas.js';
+import { resourceRoutes } from '../resource-routes.js';
 
 const Email = Type.String({ format: 'email', maxLength: 512 });
 const Name = Type.String({ minLength: 1, maxLength: 256 });
@@ -62,129 +51,43 @@ const UpdateCustomerBody = RootBody(
       'Only the given fields change; null clears one; metadata is merged ("" removes a key).',
   }),
 );
-const CustomerParams = Type.Object({ customer_id: Id('cus') }, { additionalProperties: false });
-const CustomerResponse = Type.Object({ customer: Customer });
-const DeletedCustomerResponse = Type.Object({
-  customer: Type.Object({
-    customer_id: Type.String(),
-    object: Type.Literal('customer'),
-    deleted: Type.Literal(true),
-  }),
-});
-const ListCustomersQuery = ListQuery('cus', {
-  email: Type.Optional(Type.String({ maxLength: 512, description: 'Exact match, any case' })),
-});
-
-export function serializeCustomer(row: CustomerRow): Customer {
-  return {
-    customer_id: row.id,
-    object: 'customer',
-    email: row.email,
-    name: row.name,
-    phone: row.phone,
-    description: row.description,
-    metadata: row.metadata,
-    test_mode: row.mode === 'test',
-    created_at: row.created_at.toISOString(),
-    updated_at: row.updated_at.toISOString(),
-  };
-}
 
 const tags = ['Customers'];
 
 export function registerCustomerRoutes(server: FastifyInstance, deps: Deps): void {
-  const app = server.withTypeProvider<TypeBoxTypeProvider>();
-  app.post(
-    '/v1/customers',
-    {
-      schema: {
-        tags,
-        summary: 'Create a customer',
-        body: CreateCustomerBody,
-        response: { 200: CustomerResponse, ...ErrorResponses },
-      },
+  const routes = resourceRoutes(server, deps, {
+    path: '/v1/customers',
+    key: 'customer',
+    listKey: 'customers',
+    idParam: 'customer_id',
+    idPrefix: 'cus',
+    tags,
+    schema: Customer,
+    serialize: customerResource,
+  });
+  routes.create({
+    summary: 'Create a customer',
+    body: CreateCustomerBody,
+    run: async ({ deps, caller }, body) => ok(await createCustomer(deps, caller, body.customer)),
+  });
+  routes.get({
+    summary: 'Retrieve a customer',
+    run: ({ deps, caller }, id) => getCustomer(deps, caller, id),
+  });
+  routes.update({
+    summary: 'Update a customer',
+    body: UpdateCustomerBody,
+    run: ({ deps, caller }, id, body) => updateCustomer(deps, caller, id, body.customer),
+  });
+  routes.remove({
+    summary: 'Delete a customer',
+    run: ({ deps, caller }, id) => deleteCustomer(deps, caller, id),
+  });
+  routes.list({
+    summary: 'List customers, newest first',
+    filters: {
+      email: Type.Optional(Type.String({ maxLength: 512, description: 'Exact match, any case' })),
     },
-    async (request) => {
-      const { customer } = request.body;
-      const row = await createCustomer(deps, callerOf(request), customer);
-      return { customer: serializeCustomer(row) };
-    },
-  );
-
-  app.get(
-    '/v1/customers/:customer_id',
-    {
-      schema: {
-        tags,
-        summary: 'Retrieve a customer',
-        params: CustomerParams,
-        response: { 200: CustomerResponse, ...ErrorResponses },
-      },
-    },
-    async (request) => {
-      const { customer_id } = request.params;
-      const row = unwrap(await getCustomer(deps, callerOf(request), customer_id));
-      return { customer: serializeCustomer(row) };
-    },
-  );
-
-  app.patch(
-    '/v1/customers/:customer_id',
-    {
-      schema: {
-        tags,
-        summary: 'Update a customer',
-        params: CustomerParams,
-        body: UpdateCustomerBody,
-        response: { 200: CustomerResponse, ...ErrorResponses },
-      },
-    },
-    async (request) => {
-      const { customer_id } = request.params;
-      const { customer } = request.body;
-      const row = unwrap(await updateCustomer(deps, callerOf(request), customer_id, customer));
-      return { customer: serializeCustomer(row) };
-    },
-  );
-
-  app.delete(
-    '/v1/customers/:customer_id',
-    {
-      schema: {
-        tags,
-        summary: 'Delete a customer',
-        params: CustomerParams,
-        response: { 200: DeletedCustomerResponse, ...ErrorResponses },
-      },
-    },
-    async (request) => {
-      const { customer_id } = request.params;
-      const row = unwrap(await deleteCustomer(deps, callerOf(request), customer_id));
-      return {
-        customer: { customer_id: row.id, object: 'customer' as const, deleted: true as const },
-      };
-    },
-  );
-
-  app.get(
-    '/v1/customers',
-    {
-      schema: {
-        tags,
-        summary: 'List customers, newest first',
-        querystring: ListCustomersQuery,
-        response: { 200: ListResponse('customers', Customer), ...ErrorResponses },
-      },
-    },
-    async (request) => {
-      const query = request.query;
-      const page = await listCustomers(
-        deps,
-        callerOf(request),
-        { email: query.email },
-        pageRequestOf(query),
-      );
-      return listBody('customers', page, serializeCustomer);
-    },
-  );
+    run: ({ deps, caller }, { email }, page) => listCustomers(deps, caller, { email }, page),
+  });
 }

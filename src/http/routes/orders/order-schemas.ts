@@ -4,7 +4,6 @@ import { ORDER_STATUSES } from '../../../domain/order-lifecycle.js';
 import {
   Id,
   IdempotencyKey,
-  ListQuery,
   literalUnion,
   Metadata,
   Nullable,
@@ -179,12 +178,13 @@ export const CouponParams = Type.Object(
   { order_id: Id('ord'), code: Type.String({ minLength: 1, maxLength: 64 }) },
   { additionalProperties: false },
 );
-export const ListOrdersQuery = ListQuery('ord', {
+/** The orders list's filters (besides keyset pagination). */
+export const OrderFilters = {
   status: Type.Optional(OrderStatus),
   customer: Type.Optional(Id('cus')),
   created_gte: Type.Optional(Timestamp),
   created_lt: Type.Optional(Timestamp),
-});
+};
 export const TimelineEntry = Type.Object({
   event_id: Type.String(),
   object: Type.Literal('timeline_entry'),

@@ -15,12 +15,13 @@ import { actorOf, callerOf } from '../../auth.js';
 import { unwrap } from '../../errors.js';
 import { listBody, pageRequestOf } from '../../pagination.js';
 import { ActionBody, ErrorResponses, ListQuery, ListResponse } from '../../schemas.js';
+import { resourceRoutes } from '../resource-routes.js';
 import {
   ApplyCouponBody,
   CouponParams,
   CreateOrderBody,
-  ListOrdersQuery,
   Order,
+  OrderFilters,
   OrderParams,
   OrderResponse,
   TimelineEntry,
@@ -43,84 +44,36 @@ const tags = ['Orders'];
 
 export function registerOrderRoutes(server: FastifyInstance, deps: Deps): void {
   const app = server.withTypeProvider<TypeBoxTypeProvider>();
-  const respond = { 200: OrderResponse, ...ErrorResponses };
-
-  app.post(
-    '/v1/orders',
-    {
-      schema: {
-        tags,
-        summary: 'Create an order; totals are computed',
-        body: CreateOrderBody,
-        response: respond,
-      },
-    },
-    async (request) => {
-      const view = unwrap(
-        await createOrder(deps, callerOf(request), actorOf(request), request.body.order),
-      );
-      return { order: orderResource(view) };
-    },
-  );
-
-  app.get(
-    '/v1/orders/:order_id',
-    { schema: { tags, summary: 'Retrieve an order', params: OrderParams, response: respond } },
-    async (request) => {
-      const view = unwrap(await getOrder(deps, callerOf(request), request.params.order_id));
-      return { order: orderResource(view) };
-    },
-  );
-
-  app.patch(
-    '/v1/orders/:order_id',
-    {
-      schema: {
-        tags,
-        summary: 'Update line items, shipping, tip or customer (OPEN only) and metadata (always)',
-        params: OrderParams,
-        body: UpdateOrderBody,
-        response: respond,
-      },
-    },
-    async (request) => {
-      const view = unwrap(
-        await updateOrder(
-          deps,
-          callerOf(request),
-          actorOf(request),
-          request.params.order_id,
-          request.body.order,
-        ),
-      );
-      return { order: orderResource(view) };
-    },
-  );
-
-  app.post(
-    '/v1/orders/:order_id/coupons',
-    {
-      schema: {
-        tags,
-        summary: 'Apply a coupon by code',
-        params: OrderParams,
-        body: ApplyCouponBody,
-        response: respond,
-      },
-    },
-    async (request) => {
-      const view = unwrap(
-        await applyCoupon(
-          deps,
-          callerOf(request),
-          actorOf(request),
-          request.params.order_id,
-          request.body.coupon_code,
-        ),
-      );
-      return { order: orderResource(view) };
-    },
-  );
+  const orders = resourceRoutes(server, deps, {
+    path: '/v1/orders',
+    key: 'order',
+    listKey: 'orders',
+    idParam: 'order_id',
+    idPrefix: 'ord',
+    tags,
+    schema: Order,
+    serialize: orderResource,
+  });
+  orders.create({
+    summary: 'Create an order; totals are computed',
+    body: CreateOrderBody,
+    run: ({ deps, caller, actor }, body) => createOrder(deps, caller, actor, body.order),
+  });
+  orders.get({
+    summary: 'Retrieve an order',
+    run: ({ deps, caller }, id) => getOrder(deps, caller, id),
+  });
+  orders.update({
+    summary: 'Update line items, shipping, tip or customer (OPEN only) and metadata (always)',
+    body: UpdateOrderBody,
+    run: ({ deps, caller, actor }, id, body) => updateOrder(deps, caller, actor, id, body.order),
+  });
+  orders.action('coupons', {
+    summary: 'Apply a coupon by code',
+    body: ApplyCouponBody,
+    run: ({ deps, caller, actor }, id, body) =>
+      applyCoupon(deps, caller, actor, id, body.coupon_code),
+  });
 
   app.delete(
     '/v1/orders/:order_id/coupons/:code',
@@ -129,7 +82,7 @@ export function registerOrderRoutes(server: FastifyInstance, deps: Deps): void {
         tags,
         summary: 'Remove an applied coupon',
         params: CouponParams,
-        response: respond,
+        response: { 200: OrderResponse, ...ErrorResponses },
       },
     },
     async (request) => {
@@ -142,58 +95,29 @@ export function registerOrderRoutes(server: FastifyInstance, deps: Deps): void {
   );
 
   for (const action of ['cancel', 'close'] as const) {
-    app.post(
-      `/v1/orders/:order_id/${action}`,
-      {
-        schema: {
-          tags,
-          summary: action === 'cancel' ? 'Cancel an OPEN order' : 'Close a paid order',
-          params: OrderParams,
-          body: ActionBody,
-          response: respond,
-        },
-      },
-      async (request) => {
-        const view = unwrap(
-          await endOrder(
-            deps,
-            callerOf(request),
-            actorOf(request),
-            request.params.order_id,
-            action,
-          ),
-        );
-        return { order: orderResource(view) };
-      },
-    );
+    orders.action(action, {
+      summary: action === 'cancel' ? 'Cancel an OPEN order' : 'Close a paid order',
+      body: ActionBody,
+      run: ({ deps, caller, actor }, id) => endOrder(deps, caller, actor, id, action),
+    });
   }
 
-  app.get(
-    '/v1/orders',
-    {
-      schema: {
-        tags,
-        summary: 'List orders, newest first',
-        querystring: ListOrdersQuery,
-        response: { 200: ListResponse('orders', Order), ...ErrorResponses },
-      },
-    },
-    async (request) => {
-      const q = request.query;
-      const page = await listOrders(
+  orders.list({
+    summary: 'List orders, newest first',
+    filters: OrderFilters,
+    run: ({ deps, caller }, q, page) =>
+      listOrders(
         deps,
-        callerOf(request),
+        caller,
         {
           status: q.status,
           customerId: q.customer,
           createdGte: q.created_gte ? new Date(q.created_gte) : undefined,
           createdLt: q.created_lt ? new Date(q.created_lt) : undefined,
         },
-        pageRequestOf(q),
-      );
-      return listBody('orders', page, orderResource);
-    },
-  );
+        page,
+      ),
+  });
 
   app.get(
     '/v1/orders/:order_id/timeline',

@@ -15,18 +15,9 @@ import { paymentIntentResource } from '../../../resources/payment-intent.js';
 import { actorOf, callerOf, requireTestMode } from '../../auth.js';
 import { declineCode } from '../../error-vocabulary.js';
 import { ApiError, unwrap } from '../../errors.js';
-import { listBody, pageRequestOf } from '../../pagination.js';
-import {
-  ActionBody,
-  ErrorResponses,
-  Id,
-  ListQuery,
-  ListResponse,
-  Nullable,
-  RootBody,
-  Timestamp,
-} from '../../schemas.js';
+import { ActionBody, ErrorResponses, Id, Nullable, RootBody, Timestamp } from '../../schemas.js';
 import { Order } from '../orders/order-schemas.js';
+import { resourceRoutes } from '../resource-routes.js';
 
 export const PaymentIntent = Type.Object({
   payment_intent_id: Type.String(),
@@ -136,75 +127,38 @@ export function registerPaymentRoutes(
     },
   );
 
-  app.get(
-    '/v1/payment_intents/:payment_intent_id',
-    {
-      schema: {
-        tags,
-        summary: 'Retrieve a payment intent',
-        params: Type.Object({ payment_intent_id: Id('pi') }, { additionalProperties: false }),
-        response: { 200: Type.Object({ payment_intent: PaymentIntent }), ...ErrorResponses },
-      },
-    },
-    async (request) => {
-      const row = unwrap(
-        await getPaymentIntent(deps, callerOf(request), request.params.payment_intent_id),
-      );
-      return { payment_intent: paymentIntentResource(row) };
-    },
-  );
-
-  app.get(
-    '/v1/payment_intents',
-    {
-      schema: {
-        tags,
-        summary: 'List payment intents, newest first',
-        querystring: ListQuery('pi', { order: Type.Optional(Id('ord')) }),
-        response: { 200: ListResponse('payment_intents', PaymentIntent), ...ErrorResponses },
-      },
-    },
-    async (request) => {
-      const page = await listPaymentIntents(
-        deps,
-        callerOf(request),
-        { orderId: request.query.order },
-        pageRequestOf(request.query),
-      );
-      return listBody('payment_intents', page, paymentIntentResource);
-    },
-  );
-
   const IntentParams = Type.Object(
     { payment_intent_id: Id('pi') },
     { additionalProperties: false },
   );
   const Settled = Type.Object({ order: Order, payment_intent: PaymentIntent });
-
-  app.post(
-    '/v1/payment_intents/:payment_intent_id/cancel',
-    {
-      schema: {
-        tags,
-        summary: "Cancel a payment waiting for the buyer's action (3-D Secure)",
-        params: IntentParams,
-        body: ActionBody,
-        response: { 200: Settled, ...ErrorResponses },
-      },
-    },
-    async (request) => {
-      const result = unwrap(
-        await cancelPaymentIntent(
-          deps,
-          processors,
-          callerOf(request),
-          actorOf(request),
-          request.params.payment_intent_id,
-        ),
-      );
-      return paymentBody(result);
-    },
-  );
+  const intents = resourceRoutes(server, deps, {
+    path: '/v1/payment_intents',
+    key: 'payment_intent',
+    listKey: 'payment_intents',
+    idParam: 'payment_intent_id',
+    idPrefix: 'pi',
+    tags,
+    schema: PaymentIntent,
+    serialize: paymentIntentResource,
+  });
+  intents.get({
+    summary: 'Retrieve a payment intent',
+    run: ({ deps, caller }, id) => getPaymentIntent(deps, caller, id),
+  });
+  intents.list({
+    summary: 'List payment intents, newest first',
+    filters: { order: Type.Optional(Id('ord')) },
+    run: ({ deps, caller }, { order }, page) =>
+      listPaymentIntents(deps, caller, { orderId: order }, page),
+  });
+  intents.actionAnswering('cancel', {
+    summary: "Cancel a payment waiting for the buyer's action (3-D Secure)",
+    body: ActionBody,
+    response: Settled,
+    run: ({ deps, caller, actor }, id) => cancelPaymentIntent(deps, processors, caller, actor, id),
+    answer: paymentBody,
+  });
 
   for (const result of ['succeed', 'fail'] as const) {
     app.post(

@@ -15,8 +15,8 @@ import type { Processors } from '../../../ports/payment-processor.js';
 import { refundResource } from '../../../resources/refund.js';
 import { actorOf, callerOf, requireTestMode } from '../../auth.js';
 import { unwrap } from '../../errors.js';
-import { listBody, pageRequestOf } from '../../pagination.js';
-import { ActionBody, ErrorResponses, Id, ListQuery, ListResponse } from '../../schemas.js';
+import { ActionBody, ErrorResponses, Id } from '../../schemas.js';
+import { resourceRoutes } from '../resource-routes.js';
 import {
   CreateRefundBody,
   Preview,
@@ -97,104 +97,52 @@ export function registerRefundRoutes(
     },
   );
 
-  app.get(
-    '/v1/refunds/:refund_id',
-    {
-      schema: {
-        tags,
-        summary: 'Retrieve a refund',
-        params: RefundParams,
-        response: { 200: RefundResponse, ...ErrorResponses },
-      },
+  const refunds = resourceRoutes(server, deps, {
+    path: '/v1/refunds',
+    key: 'refund',
+    listKey: 'refunds',
+    idParam: 'refund_id',
+    idPrefix: 're',
+    tags,
+    schema: Refund,
+    serialize: refundResource,
+  });
+  refunds.get({
+    summary: 'Retrieve a refund',
+    run: ({ deps, caller }, id) => getRefund(deps, caller, id),
+  });
+  refunds.list({
+    summary: 'List refunds, newest first',
+    filters: {
+      payment_intent: Type.Optional(Id('pi')),
+      checkout_session: Type.Optional(Id('cs')),
+      order: Type.Optional(Id('ord')),
+      status: Type.Optional(RefundStatus),
     },
-    async (request) => ({
-      refund: refundResource(
-        unwrap(await getRefund(deps, callerOf(request), request.params.refund_id)),
-      ),
-    }),
-  );
-
-  app.get(
-    '/v1/refunds',
-    {
-      schema: {
-        tags,
-        summary: 'List refunds, newest first',
-        querystring: ListQuery('re', {
-          payment_intent: Type.Optional(Id('pi')),
-          checkout_session: Type.Optional(Id('cs')),
-          order: Type.Optional(Id('ord')),
-          status: Type.Optional(RefundStatus),
-        }),
-        response: { 200: ListResponse('refunds', Refund), ...ErrorResponses },
-      },
-    },
-    async (request) => {
-      const q = request.query;
-      const page = await listRefunds(
+    run: ({ deps, caller }, q, page) =>
+      listRefunds(
         deps,
-        callerOf(request),
+        caller,
         {
           paymentIntentId: q.payment_intent,
           checkoutSessionId: q.checkout_session,
           orderId: q.order,
           status: q.status,
         },
-        pageRequestOf(q),
-      );
-      return listBody('refunds', page, refundResource);
-    },
-  );
-
-  app.patch(
-    '/v1/refunds/:refund_id',
-    {
-      schema: {
-        tags,
-        summary: 'Update reason and metadata (never amount or status)',
-        params: RefundParams,
-        body: UpdateRefundBody,
-        response: { 200: RefundResponse, ...ErrorResponses },
-      },
-    },
-    async (request) => {
-      const refund = unwrap(
-        await updateRefundDetails(
-          deps,
-          callerOf(request),
-          actorOf(request),
-          request.params.refund_id,
-          request.body.refund,
-        ),
-      );
-      return { refund: refundResource(refund) };
-    },
-  );
-
-  app.post(
-    '/v1/refunds/:refund_id/cancel',
-    {
-      schema: {
-        tags,
-        summary: 'Cancel a pending refund',
-        params: RefundParams,
-        body: ActionBody,
-        response: { 200: RefundResponse, ...ErrorResponses },
-      },
-    },
-    async (request) => {
-      const refund = unwrap(
-        await cancelRefund(
-          deps,
-          processors,
-          callerOf(request),
-          actorOf(request),
-          request.params.refund_id,
-        ),
-      );
-      return { refund: refundResource(refund) };
-    },
-  );
+        page,
+      ),
+  });
+  refunds.update({
+    summary: 'Update reason and metadata (never amount or status)',
+    body: UpdateRefundBody,
+    run: ({ deps, caller, actor }, id, body) =>
+      updateRefundDetails(deps, caller, actor, id, body.refund),
+  });
+  refunds.action('cancel', {
+    summary: 'Cancel a pending refund',
+    body: ActionBody,
+    run: ({ deps, caller, actor }, id) => cancelRefund(deps, processors, caller, actor, id),
+  });
 
   for (const result of ['succeed', 'fail'] as const) {
     app.post(

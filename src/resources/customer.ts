@@ -1,0 +1,17 @@
+import type { CustomerRow } from '../adapters/db/schema.js';
+
+/** A customer as the API and its events show it. */
+export function customerResource(row: CustomerRow) {
+  return {
+    customer_id: row.id,
+    object: 'customer' as const,
+    email: row.email,
+    name: row.name,
+    phone: row.phone,
+    description: row.description,
+    metadata: row.metadata,
+    test_mode: row.mode === 'test',
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+  };
+}
