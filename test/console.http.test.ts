@@ -350,6 +350,11 @@ describe('console orders', () => {
     );
     expect(page.text).toContain('<dt>Refunded</dt><dd class="nowrap">$15.00</dd>');
     expect(page.text).toContain('<dt>Still collectible</dt><dd class="nowrap">$0.00</dd>');
+    // The payment names the card that paid, never more of its number.
+    expect(page.text).toContain('<th scope="col">Card</th>');
+    expect(page.text).toContain(
+      '<td data-label="Card"><span class="nowrap">Visa •••• 4242</span></td>',
+    );
     // The timeline says who acted and what the money did.
     expect(page.text).toMatch(/order\.partially_refunded<\/strong> by API key Default test key</);
     expect(page.text).toContain('Refunded $0.00 → $15.00');

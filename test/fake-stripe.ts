@@ -80,23 +80,74 @@ const DECLINES: Record<string, { code: string; decline_code: string; message: st
 
 /** Stripe's test payment methods (what Stripe.js gives the page) for the same cards. */
 const PAYMENT_METHODS: Record<string, string> = {
+  pm_card_visa: 'tok_visa',
+  pm_card_mastercard: 'tok_mastercard',
+  pm_card_amex: 'tok_amex',
   pm_card_chargeDeclined: 'tok_chargeDeclined',
   pm_card_chargeDeclinedInsufficientFunds: 'tok_chargeDeclinedInsufficientFunds',
+  pm_card_authenticationRequired: 'tok_threeDSecureRequired',
 };
+
+/** The card behind each test token, as Stripe's card objects describe it. */
+const CARDS: Record<string, { brand: string; last4: string; funding: string }> = {
+  tok_visa: { brand: 'visa', last4: '4242', funding: 'credit' },
+  tok_mastercard: { brand: 'mastercard', last4: '4444', funding: 'credit' },
+  tok_amex: { brand: 'amex', last4: '8431', funding: 'credit' },
+  tok_chargeDeclined: { brand: 'visa', last4: '0002', funding: 'credit' },
+  tok_chargeDeclinedInsufficientFunds: { brand: 'visa', last4: '9995', funding: 'credit' },
+  tok_threeDSecureRequired: { brand: 'visa', last4: '3155', funding: 'credit' },
+};
+
+function cardOf(token: string): Record<string, unknown> {
+  const card = CARDS[token] ?? CARDS[PAYMENT_METHODS[token] ?? ''] ?? CARDS.tok_visa;
+  return { ...card, exp_month: 8, exp_year: 2031, country: 'US', checks: { cvc_check: 'pass' } };
+}
+
+/** The fields a request asked to expand (`expand[0]=latest_charge`, …). */
+function expansionsOf(form: Record<string, string>): string[] {
+  return Object.entries(form)
+    .filter(([key]) => /^expand\[\d*\]$/.test(key))
+    .map(([, value]) => value);
+}
 
 export async function startFakeStripe(): Promise<FakeStripe> {
   const requests: StripeRequest[] = [];
   const queued: StripeAnswer[] = [];
   const intents = new Map<string, Record<string, unknown>>();
   const refunds = new Map<string, Record<string, unknown>>();
+  const charges = new Map<string, Record<string, unknown>>();
+  const methods = new Map<string, Record<string, unknown>>();
   const byIdempotencyKey = new Map<string, StripeAnswer>();
   let counter = 0;
 
+  // Like Stripe, a token is turned into a payment method of its own, and the charge made
+  // with it records the card in `payment_method_details`. Both are ids on the stored
+  // intent (what webhooks carry) and objects only where a request expands them.
   function createIntent(form: Record<string, string>): StripeAnswer {
     counter += 1;
     const id = `pi_fake${counter}`;
     const token = form.payment_method ?? '';
     const metadata = metadataOf(form);
+    const method = {
+      id: `pm_fake${counter}`,
+      object: 'payment_method',
+      type: 'card',
+      card: cardOf(token),
+    };
+    methods.set(method.id, method);
+    const charge = (status: string) => {
+      const c = {
+        id: `ch_fake${counter}`,
+        object: 'charge',
+        amount: Number(form.amount),
+        status,
+        payment_intent: id,
+        payment_method: method.id,
+        payment_method_details: { type: 'card', card: method.card },
+      };
+      charges.set(c.id, c);
+      return c.id;
+    };
     const base = {
       id,
       amount: Number(form.amount),
@@ -106,25 +157,43 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     };
     const decline = DECLINES[token] ?? DECLINES[PAYMENT_METHODS[token] ?? ''];
     if (decline) {
+      // A declined payment loses its method; the error names it.
       const intent = paymentIntentObject({
         ...base,
         status: 'requires_payment_method',
-        last_payment_error: { type: 'card_error', ...decline },
+        latest_charge: charge('failed'),
+        payment_method: null,
+        last_payment_error: { type: 'card_error', ...decline, payment_method: method },
       });
       intents.set(id, intent);
-      return cardError({ ...decline, payment_intent: intent });
+      return cardError({ ...decline, payment_intent: intent, payment_method: method });
     }
     const intent =
       token === 'tok_threeDSecureRequired' || token === 'pm_card_authenticationRequired'
-        ? paymentIntentObject({ ...base, status: 'requires_action' })
+        ? paymentIntentObject({ ...base, status: 'requires_action', payment_method: method.id })
         : paymentIntentObject({
             ...base,
             status: 'succeeded',
             amount_received: Number(form.amount),
-            latest_charge: `ch_fake${counter}`,
+            latest_charge: charge('succeeded'),
+            payment_method: method.id,
           });
     intents.set(id, intent);
-    return { status: 200, body: intent };
+    return { status: 200, body: expanded(intent, form) };
+  }
+
+  function expanded(
+    intent: Record<string, unknown>,
+    form: Record<string, string>,
+  ): Record<string, unknown> {
+    const fields = expansionsOf(form);
+    const lookup = (field: string, store: Map<string, Record<string, unknown>>) => {
+      const value = intent[field];
+      return fields.includes(field) && typeof value === 'string' && store.has(value)
+        ? { [field]: store.get(value) }
+        : {};
+    };
+    return { ...intent, ...lookup('latest_charge', charges), ...lookup('payment_method', methods) };
   }
 
   function createRefund(form: Record<string, string>): StripeAnswer {
@@ -151,7 +220,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     if (intentPath && request.method === 'GET') {
       const intent = intents.get(intentPath[1] as string);
       return intent
-        ? { status: 200, body: intent }
+        ? { status: 200, body: expanded(intent, request.form) }
         : invalidRequest(404, 'resource_missing', 'No such payment_intent');
     }
     if (request.method === 'POST' && request.path === '/v1/payment_intents')

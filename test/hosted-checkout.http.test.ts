@@ -100,7 +100,23 @@ describe('the hosted checkout page', () => {
     const again = await new Buyer(server).get(`/checkout/${cs.checkout_session_id}`);
     expect(again.status).toBe(200);
     expect(again.text).toContain('Payment complete');
+    expect(again.text).toContain('Paid with Visa •••• 4242');
     expect(again.text).not.toContain('<form');
+  });
+
+  it('the complete page names the test card that paid: its brand and last four', async () => {
+    const { testKey: key } = await createTestAccount(server);
+    for (const [card_number, card_cvc, label] of [
+      ['3714 496353 98431', '1234', 'American Express •••• 8431'],
+      ['4000 0566 5566 5556', '123', 'Visa •••• 5556'],
+    ] as const) {
+      const cs = await createSession(server, key);
+      const buyer = new Buyer(server);
+      const paid = await buyer.pay(cs.checkout_session_id, { card_number, card_cvc });
+      expect(paid.status, paid.text).toBe(303);
+      const done = await buyer.get(`/checkout/${cs.checkout_session_id}`);
+      expect(done.text).toContain(`<p id="paid-with">Paid with ${label}</p>`);
+    }
   });
 
   it('a declined card re-renders the form with the reason on the card field; a retry pays', async () => {

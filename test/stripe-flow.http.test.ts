@@ -341,6 +341,42 @@ describe('POST /v1/processors/stripe/webhook', () => {
     });
   });
 
+  it("shows the card Stripe charged; a webhook's unexpanded payload keeps it", async () => {
+    const account = await stripeAccount();
+    const visa = {
+      type: 'card',
+      card: { brand: 'visa', last4: '4242', exp_month: 8, exp_year: 2031, funding: 'credit' },
+    };
+    const direct = await paid(account.key, 'tok_visa');
+    expect(direct.intent.payment_method_details).toEqual(visa);
+    const declined = await paid(account.key, 'tok_chargeDeclined');
+    expect(declined.res.status).toBe(402);
+    const [failed] = (await get(account.key, `/v1/payment_intents?order=${declined.orderId}`))
+      .payment_intents;
+    expect(failed.payment_method_details).toEqual({
+      type: 'card',
+      card: { ...visa.card, last4: '0002' },
+    });
+    // Waiting for 3-D Secure: the payment method names the card; Stripe's webhook then
+    // carries only ids, and the card recorded stays.
+    const waiting = await paid(account.key, 'tok_threeDSecureRequired');
+    const flintId = waiting.intent.payment_intent_id;
+    expect(waiting.intent.payment_method_details.card.last4).toBe('3155');
+    const ok = await deliver(
+      'payment_intent.succeeded',
+      paymentIntentObject({
+        ...fake.paymentIntentFor(flintId),
+        status: 'succeeded',
+        amount_received: 1000,
+        latest_charge: 'ch_3ds_card',
+      }),
+    );
+    expect(ok.status, ok.text).toBe(200);
+    expect((await get(account.key, `/v1/payment_intents/${flintId}`)).payment_intent).toMatchObject(
+      { status: 'succeeded', payment_method_details: { card: { last4: '3155' } } },
+    );
+  });
+
   it('payment_intent.succeeded settles a payment that required an action; payment_failed fails one', async () => {
     const account = await stripeAccount();
     const first = await paid(account.key, 'tok_threeDSecureRequired');

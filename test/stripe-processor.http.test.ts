@@ -98,12 +98,16 @@ describe('charge', () => {
       'metadata[flint_mode]': 'test',
       'metadata[flint_order_id]': 'ord_1',
       'metadata[flint_payment_intent_id]': CHARGE.idempotencyKey,
+      // The answer names the card it charged.
+      'expand[0]': 'latest_charge',
+      'expand[1]': 'payment_method',
     });
     expect(outcome).toEqual({
       status: 'succeeded',
       processorPaymentId: expect.stringMatching(/^pi_fake/),
       processorChargeId: expect.stringMatching(/^ch_fake/),
       amountReceived: 1500,
+      card: { brand: 'visa', last4: '4242', expMonth: 8, expYear: 2031, funding: 'credit' },
     });
   });
 
@@ -369,6 +373,65 @@ describe('cancelPayment', () => {
     await expect(
       stripe.cancelPayment({ processorPaymentId: 'pi_any', paymentSource: null }),
     ).rejects.toThrow();
+  });
+
+  it("reads the card from the charge's payment_method_details, the payment method, or the error's", async () => {
+    const amex = { brand: 'amex', last4: '0005', exp_month: 3, exp_year: 2030 };
+    const charge = { id: 'ch_1', payment_method_details: { type: 'card', card: amex } };
+    const method = { id: 'pm_1', card: { ...amex, last4: '8431', funding: 'debit' } };
+    const card = (intent: Record<string, unknown>) =>
+      (chargeOutcomeOf(paymentIntentObject(intent) as never) as { card?: unknown }).card;
+    const succeeded = { id: 'pi_a', status: 'succeeded', amount_received: 10 };
+    expect(card({ ...succeeded, latest_charge: charge, payment_method: method })).toEqual({
+      brand: 'amex',
+      last4: '0005',
+      expMonth: 3,
+      expYear: 2030,
+      funding: null,
+    });
+    expect(card({ ...succeeded, latest_charge: 'ch_1', payment_method: method })).toMatchObject({
+      last4: '8431',
+      funding: 'debit',
+    });
+    expect(card({ id: 'pi_b', status: 'requires_action', payment_method: method })).toMatchObject({
+      last4: '8431',
+    });
+    expect(
+      card({
+        id: 'pi_c',
+        status: 'requires_payment_method',
+        last_payment_error: { code: 'card_declined', payment_method: method },
+      }),
+    ).toMatchObject({ last4: '8431' });
+    // Unexpanded (a webhook's payload) or malformed: no card, so what was recorded stays.
+    expect(card({ ...succeeded, latest_charge: 'ch_1', payment_method: 'pm_1' })).toBeUndefined();
+    const bad = { ...charge, payment_method_details: { card: { ...amex, last4: '12' } } };
+    expect(card({ ...succeeded, latest_charge: bad })).toBeUndefined();
+  });
+
+  it('asks for the card when it looks a payment up, and a decline names the card it refused', async () => {
+    const declined = await stripe.charge({
+      ...CHARGE,
+      idempotencyKey: 'pi_declined_card',
+      paymentSourceToken: 'tok_chargeDeclined',
+    });
+    expect(declined).toMatchObject({ status: 'failed', card: { brand: 'visa', last4: '0002' } });
+    const waiting = await stripe.charge({
+      ...CHARGE,
+      idempotencyKey: 'pi_3ds_card',
+      paymentSourceToken: 'tok_threeDSecureRequired',
+    });
+    fake.requests.length = 0;
+    const processorPaymentId = (waiting as { processorPaymentId: string }).processorPaymentId;
+    expect(await stripe.paymentOutcome({ processorPaymentId, paymentSource: null })).toEqual({
+      status: 'requires_action',
+      processorPaymentId,
+      card: { brand: 'visa', last4: '3155', expMonth: 8, expYear: 2031, funding: 'credit' },
+    });
+    expect(onlyRequest().form).toEqual({
+      'expand[0]': 'latest_charge',
+      'expand[1]': 'payment_method',
+    });
   });
 
   it('maps a canceled PaymentIntent without an error to canceled, not failed', () => {

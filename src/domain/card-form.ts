@@ -8,9 +8,16 @@
 /** The classic test card numbers and the sandbox token each stands for. */
 export const TEST_CARDS: Readonly<Record<string, string>> = {
   '4242424242424242': 'tok_visa',
-  '4000056655665556': 'tok_visa',
+  '4000056655665556': 'tok_visa_debit',
   '5555555555554444': 'tok_mastercard',
   '2223003122003222': 'tok_mastercard',
+  '5200828282828210': 'tok_mastercard_debit',
+  '5105105105105100': 'tok_mastercard_prepaid',
+  '371449635398431': 'tok_amex',
+  '6011111111111117': 'tok_discover',
+  '3056930009020004': 'tok_diners',
+  '3566002020360505': 'tok_jcb',
+  '6200000000000005': 'tok_unionpay',
   '4000000000000002': 'tok_chargeDeclined',
   '4000000000009995': 'tok_chargeDeclinedInsufficientFunds',
   '4000000000000069': 'tok_chargeDeclinedExpiredCard',

@@ -1,5 +1,6 @@
 import type { CheckoutPage } from '../app/checkout/hosted-checkout.js';
 import { orderResource } from '../resources/order.js';
+import { paymentCardLabel } from './card-label.js';
 import { SANDBOX_FORM_SCRIPT, STRIPE_FORM_SCRIPT } from './checkout-script.js';
 import { type Html, html, layout } from './html.js';
 import { formatMoney } from './money-format.js';
@@ -182,7 +183,7 @@ export function renderClosedPage(page: CheckoutPage, nonce: string): string {
   const complete = session.status === 'complete';
   const title = complete ? 'Payment complete' : 'This checkout has expired';
   const message = complete
-    ? html`<p>Thank you. Your payment to ${page.merchantName || 'the merchant'} was received.</p>
+    ? html`<p>Thank you. Your payment to ${page.merchantName || 'the merchant'} was received.</p>${paidWith(page)}
 <p><a href="${successUrl(session.success_url, session.id)}">Continue</a></p>`
     : html`<p>This checkout session is no longer open, so nothing can be paid here. Please return to ${
         page.merchantName || 'the merchant'
@@ -195,6 +196,17 @@ export function renderClosedPage(page: CheckoutPage, nonce: string): string {
     body: html`<main>${header(page)}<div class="panel"><h1>${title}</h1>${message}</div>
 ${orderSummary(page)}</main>`,
   });
+}
+
+/** "Paid with Visa •••• 4242": the cards of the payments that succeeded, once each. */
+function paidWith(page: CheckoutPage): Html | '' {
+  const labels = new Set(
+    page.view.order.payments
+      .filter((p) => p.status === 'succeeded')
+      .flatMap((p) => paymentCardLabel(p) ?? []),
+  );
+  if (labels.size === 0) return '';
+  return html`<p id="paid-with">Paid with ${[...labels].join(' and ')}</p>`;
 }
 
 /** Where the buyer goes after paying: the session's `success_url` with `session_id`. */

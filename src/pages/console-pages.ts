@@ -5,6 +5,7 @@ import { ORDER_STATUSES } from '../domain/order-lifecycle.js';
 import type { Mode } from '../domain/tenant.js';
 import { orderResource } from '../resources/order.js';
 import { refundResource } from '../resources/refund.js';
+import { paymentCardLabel } from './card-label.js';
 import { ONCE_SCRIPT } from './checkout-script.js';
 import { countOf, dataTable, idLink, statusBadge, statusWords } from './console-parts.js';
 import { type Html, html, layout } from './html.js';
@@ -255,10 +256,11 @@ export function renderSale(input: {
     ['Refunded', net.refunded_money.amount],
     ['Still collectible', net.balance_money.amount],
   ] as const;
-  const payments = o.payments.map((p) => [
-    html`<span class="id">${p.payment_intent_id}</span>`,
+  const payments = sale.order.payments.map((p) => [
+    html`<span class="id">${p.id}</span>`,
     statusBadge(p.status),
-    m(p.amount_money.amount),
+    html`<span class="nowrap">${paymentCardLabel(p) ?? '—'}</span>`,
+    m(p.amount),
   ]);
   const refundRows = refunds.map((r) => [
     idLink(`/console/refunds/${r.refund_id}?mode=${f.mode}`, r.refund_id),
@@ -304,7 +306,12 @@ ${input.refundForms ?? ''}
 <section class="panel" aria-labelledby="payments"><h2 id="payments">Payments</h2>
 ${dataTable({
   caption: countOf(payments.length, 'payment'),
-  columns: [{ label: 'Payment' }, { label: 'Status' }, { label: 'Amount', num: true }],
+  columns: [
+    { label: 'Payment' },
+    { label: 'Status' },
+    { label: 'Card' },
+    { label: 'Amount', num: true },
+  ],
   rows: payments,
   empty: 'None',
 })}</section>

@@ -1,3 +1,4 @@
+import type { CardDetails } from '../domain/card-details.js';
 import type { RefundFailureReason } from '../domain/refunds/refund-values.js';
 import type { Tenant } from '../domain/tenant.js';
 
@@ -18,23 +19,31 @@ export interface ChargeRequest {
   readonly metadata: Readonly<Record<string, string>>;
 }
 
+/**
+ * The card the processor charged (or tried to), when its answer says: never the number.
+ * Absent when this answer does not tell (the payment keeps what an earlier one said).
+ */
+interface ChargedCard {
+  readonly card?: CardDetails;
+}
+
 export type ChargeOutcome =
-  | {
+  | ({
       readonly status: 'succeeded';
       readonly processorPaymentId: string;
       readonly processorChargeId: string;
       readonly amountReceived: number;
-    }
-  | { readonly status: 'requires_action'; readonly processorPaymentId: string }
+    } & ChargedCard)
+  | ({ readonly status: 'requires_action'; readonly processorPaymentId: string } & ChargedCard)
   /** The payment was stopped before it completed (e.g. the buyer abandoned 3-D Secure). */
   | { readonly status: 'canceled'; readonly processorPaymentId: string | null }
-  | {
+  | ({
       readonly status: 'failed';
       readonly processorPaymentId: string | null;
       /** The processor's decline code, e.g. "insufficient_funds". */
       readonly declineCode: string;
       readonly message: string;
-    };
+    } & ChargedCard);
 
 export interface RefundRequest {
   /** Derived from our refund id and payment intent: the processor dedupes on it. */

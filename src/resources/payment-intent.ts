@@ -1,4 +1,40 @@
 import type { PaymentIntentRow } from '../adapters/db/schema.js';
+import type { CardDetails } from '../domain/card-details.js';
+
+/** The card a payment intent's processor reported, or null before it said. */
+export function paymentCardOf(row: PaymentIntentRow): CardDetails | null {
+  if (
+    row.card_brand === null ||
+    row.card_last4 === null ||
+    row.card_exp_month === null ||
+    row.card_exp_year === null
+  ) {
+    return null;
+  }
+  return {
+    brand: row.card_brand,
+    last4: row.card_last4,
+    expMonth: row.card_exp_month,
+    expYear: row.card_exp_year,
+    funding: row.card_funding,
+  };
+}
+
+/** Stripe's shape: the method's type, and its details under that type's key. */
+function paymentMethodDetails(row: PaymentIntentRow) {
+  const card = paymentCardOf(row);
+  if (!card) return null;
+  return {
+    type: 'card' as const,
+    card: {
+      brand: card.brand,
+      last4: card.last4,
+      exp_month: card.expMonth,
+      exp_year: card.expYear,
+      ...(card.funding ? { funding: card.funding } : {}),
+    },
+  };
+}
 
 /** The payment intent as the API shows it; flat amounts, as the refund guide shows them. */
 export function paymentIntentResource(row: PaymentIntentRow) {
@@ -15,6 +51,7 @@ export function paymentIntentResource(row: PaymentIntentRow) {
     buyer_email: row.buyer_email,
     last_payment_error:
       row.failure_code === null ? null : { code: row.failure_code, message: row.failure_message },
+    payment_method_details: paymentMethodDetails(row),
     metadata: row.metadata,
     test_mode: row.mode === 'test',
     created_at: row.created_at.toISOString(),

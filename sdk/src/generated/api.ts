@@ -2980,6 +2980,16 @@ export interface Operations {
           code: string;
           message: string | null;
         } | null;
+        payment_method_details: {
+          type: "card";
+          card: {
+            brand: "visa" | "mastercard" | "amex" | "discover" | "diners" | "jcb" | "unionpay" | "unknown";
+            last4: string;
+            exp_month: number;
+            exp_year: number;
+            funding?: "credit" | "debit" | "prepaid" | "unknown";
+          };
+        } | null;
         metadata: Record<string, string>;
         test_mode: boolean;
         /** RFC 3339, UTC */
@@ -3118,6 +3128,16 @@ export interface Operations {
           code: string;
           message: string | null;
         } | null;
+        payment_method_details: {
+          type: "card";
+          card: {
+            brand: "visa" | "mastercard" | "amex" | "discover" | "diners" | "jcb" | "unionpay" | "unknown";
+            last4: string;
+            exp_month: number;
+            exp_year: number;
+            funding?: "credit" | "debit" | "prepaid" | "unknown";
+          };
+        } | null;
         metadata: Record<string, string>;
         test_mode: boolean;
         /** RFC 3339, UTC */
@@ -3151,6 +3171,16 @@ export interface Operations {
         last_payment_error: {
           code: string;
           message: string | null;
+        } | null;
+        payment_method_details: {
+          type: "card";
+          card: {
+            brand: "visa" | "mastercard" | "amex" | "discover" | "diners" | "jcb" | "unionpay" | "unknown";
+            last4: string;
+            exp_month: number;
+            exp_year: number;
+            funding?: "credit" | "debit" | "prepaid" | "unknown";
+          };
         } | null;
         metadata: Record<string, string>;
         test_mode: boolean;
@@ -3327,6 +3357,16 @@ export interface Operations {
         last_payment_error: {
           code: string;
           message: string | null;
+        } | null;
+        payment_method_details: {
+          type: "card";
+          card: {
+            brand: "visa" | "mastercard" | "amex" | "discover" | "diners" | "jcb" | "unionpay" | "unknown";
+            last4: string;
+            exp_month: number;
+            exp_year: number;
+            funding?: "credit" | "debit" | "prepaid" | "unknown";
+          };
         } | null;
         metadata: Record<string, string>;
         test_mode: boolean;
@@ -4589,6 +4629,16 @@ export interface Operations {
           code: string;
           message: string | null;
         } | null;
+        payment_method_details: {
+          type: "card";
+          card: {
+            brand: "visa" | "mastercard" | "amex" | "discover" | "diners" | "jcb" | "unionpay" | "unknown";
+            last4: string;
+            exp_month: number;
+            exp_year: number;
+            funding?: "credit" | "debit" | "prepaid" | "unknown";
+          };
+        } | null;
         metadata: Record<string, string>;
         test_mode: boolean;
         /** RFC 3339, UTC */
@@ -4764,6 +4814,16 @@ export interface Operations {
         last_payment_error: {
           code: string;
           message: string | null;
+        } | null;
+        payment_method_details: {
+          type: "card";
+          card: {
+            brand: "visa" | "mastercard" | "amex" | "discover" | "diners" | "jcb" | "unionpay" | "unknown";
+            last4: string;
+            exp_month: number;
+            exp_year: number;
+            funding?: "credit" | "debit" | "prepaid" | "unknown";
+          };
         } | null;
         metadata: Record<string, string>;
         test_mode: boolean;

@@ -4,6 +4,7 @@ import type { ColumnType, Insertable, Selectable } from 'kysely';
 type Timestamp = ColumnType<Date, Date, Date>;
 type Json<T> = ColumnType<T, string, string>;
 
+import type { CardBrand, CardFunding } from '../../domain/card-details.js';
 import type { OrderStatus } from '../../domain/order-lifecycle.js';
 import type {
   ReferenceStatus,
@@ -243,6 +244,12 @@ export interface PaymentIntentsTable {
   failure_code: string | null;
   failure_message: string | null;
   metadata: Json<Record<string, string>>;
+  /** The card as the processor reported it with the outcome; all null until then. */
+  card_brand: CardBrand | null;
+  card_last4: string | null;
+  card_exp_month: number | null;
+  card_exp_year: number | null;
+  card_funding: CardFunding | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { CardBrand, CardDetails, CardFunding } from '../../domain/card-details.js';
 import type {
   CancelRefundRequest,
   ChargeOutcome,
@@ -25,10 +26,43 @@ const DECLINES: Record<string, { code: string; message: string }> = {
 /** Tokens that charge successfully (refund behaviour differs; see the refunds issue). */
 export const SUCCEEDING_TOKENS = [
   'tok_visa',
+  'tok_visa_debit',
   'tok_mastercard',
+  'tok_mastercard_debit',
+  'tok_mastercard_prepaid',
+  'tok_amex',
+  'tok_discover',
+  'tok_diners',
+  'tok_jcb',
+  'tok_unionpay',
   'tok_refundPending',
   'tok_refundFail',
 ];
+
+function testCard(brand: CardBrand, last4: string, funding: CardFunding = 'credit'): CardDetails {
+  // A fixed expiry keeps the sandbox deterministic (Stripe's tokens take any future date).
+  return { brand, last4, expMonth: 12, expYear: 2034, funding };
+}
+
+/** The card each test token stands for: the last four of Stripe's published test number. */
+export const SANDBOX_CARDS: Readonly<Record<string, CardDetails>> = {
+  tok_visa: testCard('visa', '4242'),
+  tok_visa_debit: testCard('visa', '5556', 'debit'),
+  tok_mastercard: testCard('mastercard', '4444'),
+  tok_mastercard_debit: testCard('mastercard', '8210', 'debit'),
+  tok_mastercard_prepaid: testCard('mastercard', '5100', 'prepaid'),
+  tok_amex: testCard('amex', '8431'),
+  tok_discover: testCard('discover', '1117'),
+  tok_diners: testCard('diners', '0004'),
+  tok_jcb: testCard('jcb', '0505'),
+  tok_unionpay: testCard('unionpay', '0005'),
+  tok_chargeDeclined: testCard('visa', '0002'),
+  tok_chargeDeclinedInsufficientFunds: testCard('visa', '9995'),
+  tok_chargeDeclinedExpiredCard: testCard('visa', '0069'),
+  tok_threeDSecureRequired: testCard('visa', '3155'),
+  tok_refundPending: testCard('visa', '7726'),
+  tok_refundFail: testCard('visa', '5126'),
+};
 
 /** A deterministic sandbox id (`ch_sbx_…`) from the idempotency key it answers. */
 export function sandboxId(prefix: string, key: string): string {
@@ -57,6 +91,8 @@ export function createSandboxProcessor(options: SandboxOptions = {}): PaymentPro
     async charge(request: ChargeRequest): Promise<ChargeOutcome> {
       await latency();
       const paymentId = sandboxId('pi', request.idempotencyKey);
+      const cardDetails = SANDBOX_CARDS[request.paymentSourceToken];
+      const card = cardDetails ? { card: cardDetails } : {};
       const decline = DECLINES[request.paymentSourceToken];
       if (decline) {
         return {
@@ -64,10 +100,11 @@ export function createSandboxProcessor(options: SandboxOptions = {}): PaymentPro
           processorPaymentId: paymentId,
           declineCode: decline.code,
           message: decline.message,
+          ...card,
         };
       }
       if (request.paymentSourceToken === 'tok_threeDSecureRequired') {
-        return { status: 'requires_action', processorPaymentId: paymentId };
+        return { status: 'requires_action', processorPaymentId: paymentId, ...card };
       }
       if (!SUCCEEDING_TOKENS.includes(request.paymentSourceToken)) {
         return {
@@ -82,6 +119,7 @@ export function createSandboxProcessor(options: SandboxOptions = {}): PaymentPro
         processorPaymentId: paymentId,
         processorChargeId: sandboxId('ch', request.idempotencyKey),
         amountReceived: request.amount,
+        ...card,
       };
     },
     // The sandbox answers at once, except tok_threeDSecureRequired, which waits for the

@@ -1,4 +1,5 @@
 import Stripe from 'stripe';
+import { type CardDetails, cardDetailsOrNull } from '../../domain/card-details.js';
 import type { RefundFailureReason } from '../../domain/refunds/refund-values.js';
 import type {
   CancelPaymentRequest,
@@ -47,6 +48,32 @@ function idOf(value: string | { id: string } | null): string | null {
   return typeof value === 'string' ? value : (value?.id ?? null);
 }
 
+/** What to expand on a PaymentIntent so its answer names the card it charged. */
+const CARD_EXPANSIONS = ['latest_charge', 'payment_method'];
+
+function objectOf<T extends object>(value: string | T | null | undefined): T | null {
+  return value && typeof value === 'object' ? value : null;
+}
+
+/**
+ * The card a PaymentIntent charged, when the answer holds it (expanded): the charge's
+ * `payment_method_details.card` (what was charged), else the payment method's card (a
+ * payment waiting for 3-D Secure has no charge yet; a declined one lost its method,
+ * which the error still names). Absent when Stripe's answer says nothing of it, so what
+ * an earlier answer recorded stays.
+ */
+function chargedCardOf(
+  intent: Stripe.PaymentIntent,
+  method?: Stripe.PaymentMethod | null,
+): { card?: CardDetails } {
+  const card =
+    cardDetailsOrNull(objectOf(intent.latest_charge)?.payment_method_details?.card) ??
+    cardDetailsOrNull(objectOf(intent.payment_method)?.card) ??
+    cardDetailsOrNull(intent.last_payment_error?.payment_method?.card) ??
+    cardDetailsOrNull(method?.card);
+  return card ? { card } : {};
+}
+
 /**
  * What a Stripe PaymentIntent says about a charge, or null while Stripe has no final
  * word yet (`processing`, …): the caller then treats it as no answer and asks again.
@@ -61,10 +88,15 @@ export function chargeOutcomeOf(intent: Stripe.PaymentIntent): ChargeOutcome | n
         processorPaymentId: intent.id,
         processorChargeId: charge,
         amountReceived: intent.amount_received,
+        ...chargedCardOf(intent),
       };
     }
     case 'requires_action':
-      return { status: 'requires_action', processorPaymentId: intent.id };
+      return {
+        status: 'requires_action',
+        processorPaymentId: intent.id,
+        ...chargedCardOf(intent),
+      };
     case 'canceled':
       if (!intent.last_payment_error) return { status: 'canceled', processorPaymentId: intent.id };
       return failedCharge(intent);
@@ -76,18 +108,17 @@ export function chargeOutcomeOf(intent: Stripe.PaymentIntent): ChargeOutcome | n
 }
 
 function failedCharge(intent: Stripe.PaymentIntent): ChargeOutcome {
-  {
-    const error = intent.last_payment_error;
-    return {
-      status: 'failed',
-      processorPaymentId: intent.id,
-      declineCode:
-        error?.decline_code ||
-        error?.code ||
-        (intent.status === 'canceled' ? 'payment_intent_canceled' : 'payment_failed'),
-      message: error?.message || `The payment is ${intent.status}.`,
-    };
-  }
+  const error = intent.last_payment_error;
+  return {
+    status: 'failed',
+    processorPaymentId: intent.id,
+    declineCode:
+      error?.decline_code ||
+      error?.code ||
+      (intent.status === 'canceled' ? 'payment_intent_canceled' : 'payment_failed'),
+    message: error?.message || `The payment is ${intent.status}.`,
+    ...chargedCardOf(intent),
+  };
 }
 
 /** What a Stripe Refund says; `requires_action` is still pending from Flint's side. */
@@ -117,12 +148,17 @@ export function refundOutcomeOf(refund: Stripe.Refund): RefundOutcome {
  */
 function refusedCharge(error: unknown): ChargeOutcome | null {
   if (error instanceof Stripe.errors.StripeCardError) {
+    // A decline names the card it refused (the error's payment method, or the intent's).
+    const card = error.payment_intent
+      ? chargedCardOf(error.payment_intent, error.payment_method)
+      : cardOfMethod(error.payment_method);
     return {
       status: 'failed',
       processorPaymentId: error.payment_intent?.id ?? null,
       // The SDK gives a card error without an issuer decline code an empty one.
       declineCode: error.decline_code || error.code || 'card_declined',
       message: error.message,
+      ...card,
     };
   }
   if (
@@ -150,6 +186,11 @@ function refusedCharge(error: unknown): ChargeOutcome | null {
   return null;
 }
 
+function cardOfMethod(method: Stripe.PaymentMethod | undefined): { card?: CardDetails } {
+  const card = cardDetailsOrNull(method?.card);
+  return card ? { card } : {};
+}
+
 function isRefusedRequest(error: unknown): boolean {
   return (
     error instanceof Stripe.errors.StripeInvalidRequestError &&
@@ -174,6 +215,7 @@ export function createStripeProcessor(client: Stripe): PaymentProcessor {
             automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
             ...(request.buyerEmail ? { receipt_email: request.buyerEmail } : {}),
             metadata: { ...request.metadata },
+            expand: CARD_EXPANSIONS,
           },
           { idempotencyKey: request.idempotencyKey },
         );
@@ -188,7 +230,11 @@ export function createStripeProcessor(client: Stripe): PaymentProcessor {
       return outcome;
     },
     async paymentOutcome(request: CancelPaymentRequest) {
-      return chargeOutcomeOf(await client.paymentIntents.retrieve(request.processorPaymentId));
+      return chargeOutcomeOf(
+        await client.paymentIntents.retrieve(request.processorPaymentId, {
+          expand: CARD_EXPANSIONS,
+        }),
+      );
     },
     async buyerAction(request: CancelPaymentRequest) {
       const intent = await client.paymentIntents.retrieve(request.processorPaymentId);

@@ -2,6 +2,7 @@ import { closeOpenSessionsQuery } from '../../adapters/db/repos/checkout-session
 import { insertEventsQuery } from '../../adapters/db/repos/events-repo.js';
 import { lockOrderAggregate } from '../../adapters/db/repos/orders-repo.js';
 import {
+  cardColumns,
   insertPaymentIntentQuery,
   type PaymentIntentOutcome,
   selectPaymentIntentByRequestKey,
@@ -239,6 +240,7 @@ async function reserve(
       failure_code: null,
       failure_message: null,
       metadata: {},
+      ...cardColumns(null),
       created_at: now,
       updated_at: now,
     };
@@ -260,6 +262,15 @@ async function reserve(
 }
 
 function outcomeRow(
+  outcome: ChargeOutcome,
+  now: Date,
+): PaymentIntentOutcome & { readonly status: ChargeOutcome['status'] } {
+  // The card is written with the outcome that reports it; one that does not keeps it.
+  const card = 'card' in outcome && outcome.card ? cardColumns(outcome.card) : {};
+  return { ...outcomeColumns(outcome, now), ...card };
+}
+
+function outcomeColumns(
   outcome: ChargeOutcome,
   now: Date,
 ): PaymentIntentOutcome & { readonly status: ChargeOutcome['status'] } {

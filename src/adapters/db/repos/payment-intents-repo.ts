@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { CardDetails } from '../../../domain/card-details.js';
 import type { Tenant } from '../../../domain/tenant.js';
 import { fetchPage, type Page, type PageRequest } from '../pagination.js';
 import type { Database, PaymentIntentRow } from '../schema.js';
@@ -77,7 +78,24 @@ export type PaymentIntentOutcome = Pick<
   | 'failure_code'
   | 'failure_message'
   | 'updated_at'
+> &
+  Partial<CardColumns>;
+
+type CardColumns = Pick<
+  PaymentIntentRow,
+  'card_brand' | 'card_last4' | 'card_exp_month' | 'card_exp_year' | 'card_funding'
 >;
+
+/** The card columns of a payment intent row; all null for no card. */
+export function cardColumns(card: CardDetails | null): CardColumns {
+  return {
+    card_brand: card?.brand ?? null,
+    card_last4: card?.last4 ?? null,
+    card_exp_month: card?.expMonth ?? null,
+    card_exp_year: card?.expYear ?? null,
+    card_funding: card?.funding ?? null,
+  };
+}
 
 /**
  * Records the processor's answer once: only an intent still `processing` changes — or

@@ -8,6 +8,7 @@ import {
   listPaymentIntents,
 } from '../../../app/payments/payment-intent-queries.js';
 import type { Deps } from '../../../app/shared/deps.js';
+import { CARD_BRANDS, CARD_FUNDINGS } from '../../../domain/card-details.js';
 import { MAX_AMOUNT } from '../../../domain/money.js';
 import type { Processors } from '../../../ports/payment-processor.js';
 import { orderResource } from '../../../resources/order.js';
@@ -18,6 +19,23 @@ import { ApiError, unwrap } from '../../errors.js';
 import { ActionBody, ErrorResponses, Id, Nullable, RootBody, Timestamp } from '../../schemas.js';
 import { Order } from '../orders/order-schemas.js';
 import { resourceRoutes } from '../resource-routes.js';
+
+const PaymentMethodDetails = Type.Object(
+  {
+    type: Type.Literal('card'),
+    card: Type.Object({
+      brand: Type.Enum([...CARD_BRANDS]),
+      last4: Type.String({ pattern: '^[0-9]{4}$' }),
+      exp_month: Type.Integer({ minimum: 1, maximum: 12 }),
+      exp_year: Type.Integer(),
+      funding: Type.Optional(Type.Enum([...CARD_FUNDINGS])),
+    }),
+  },
+  {
+    description:
+      'The card that paid, as the processor reported it with the outcome (never its number); null until then',
+  },
+);
 
 export const PaymentIntent = Type.Object({
   payment_intent_id: Type.String(),
@@ -33,6 +51,7 @@ export const PaymentIntent = Type.Object({
   last_payment_error: Nullable(
     Type.Object({ code: Type.String(), message: Nullable(Type.String()) }),
   ),
+  payment_method_details: Nullable(PaymentMethodDetails),
   metadata: Type.Record(Type.String(), Type.String()),
   test_mode: Type.Boolean(),
   created_at: Timestamp,
