@@ -15,6 +15,7 @@ import {
   selectRefundsByOrder,
 } from '../../adapters/db/repos/refunds-repo.js';
 import type { CheckoutSessionRow, CustomerRow } from '../../adapters/db/schema.js';
+import { transactValue } from '../../adapters/db/transact.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import { type Metadata, withoutEmptyValues } from '../../domain/metadata.js';
 import { requireAction } from '../../domain/order-lifecycle.js';
@@ -187,7 +188,7 @@ export async function expireCheckoutSession(
   const session = await selectCheckoutSession(deps.db, tenant, id);
   if (!session) return fail(missing('checkout session'));
   const now = deps.clock.now();
-  const expired = await deps.db.transaction().execute(async (tx) => {
+  const expired = await transactValue(deps.db, async (tx) => {
     const row = await expireRow(tx, id, now);
     if (row) {
       const event = checkoutSessionEvent(

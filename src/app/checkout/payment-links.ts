@@ -14,6 +14,7 @@ import {
   updatePaymentLinkQuery,
 } from '../../adapters/db/repos/payment-links-repo.js';
 import type { PaymentLinkLine, PaymentLinkRow } from '../../adapters/db/schema.js';
+import { transact } from '../../adapters/db/transact.js';
 import { type Failure, fail, missing, ok, type Result } from '../../domain/errors.js';
 import { type Metadata, mergeMetadata, withoutEmptyValues } from '../../domain/metadata.js';
 import type { Tenant } from '../../domain/tenant.js';
@@ -174,7 +175,7 @@ export async function updatePaymentLink(
   id: string,
   input: UpdatePaymentLinkInput,
 ): Promise<Result<PaymentLinkRow>> {
-  return deps.db.transaction().execute(async (tx) => {
+  return transact(deps.db, async (tx) => {
     const current = await lockPaymentLinkById(tx, tenant, id);
     if (!current) return fail(missing('payment link'));
     let metadata = current.metadata;

@@ -7,18 +7,18 @@ import {
 import { selectTaxRatesByIds } from '../../adapters/db/repos/catalog-lookups-repo.js';
 import { insertEventsQuery } from '../../adapters/db/repos/events-repo.js';
 import {
-  lockOrderById,
-  lockOrderOfRefund,
+  lockOrder,
   type OrderAggregate,
+  type OrderKey,
   selectOrderAggregate,
   updateOrderQuery,
 } from '../../adapters/db/repos/orders-repo.js';
 import type { Database, EventRow } from '../../adapters/db/schema.js';
+import { transact } from '../../adapters/db/transact.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import type { Tenant } from '../../domain/tenant.js';
 import { type Actor, type OrderEventType, orderEvent } from '../events/record-events.js';
 import type { Deps } from '../shared/deps.js';
-import { inTransaction, Rollback } from '../shared/rollback.js';
 import {
   type OrderView,
   priceWith,
@@ -54,9 +54,6 @@ export interface OrderChange {
   };
 }
 
-/** The order to lock: by its id, or as the order of one of its refunds. */
-export type OrderKey = string | { readonly refundId: string };
-
 /**
  * Runs `work` in a transaction holding the order's lock, for changes to what the lock
  * guards (the order, its payments and refunds). `work` reads what it needs after the
@@ -69,9 +66,8 @@ export async function withOrderLock<T>(
   key: OrderKey,
   work: (tx: Kysely<Database>, now: Date) => Promise<Result<T>>,
 ): Promise<Result<T>> {
-  return inTransaction(deps.db, async (tx) => {
-    if (typeof key === 'string') await lockOrderById(tx, tenant, key);
-    else await lockOrderOfRefund(tx, tenant, key.refundId);
+  return transact(deps.db, async (tx) => {
+    await lockOrder(tx, tenant, key);
     return work(tx, deps.clock.now());
   });
 }
@@ -149,7 +145,7 @@ export async function applyOrderChange(
     return ok(view);
   }
   const decided = conditional.decide(await writeAsOneReturningRows(tx, all, conditional.writes));
-  if (!decided.ok) throw new Rollback(decided.error);
+  if (!decided.ok) return decided;
   if (decided.value.length > 0) await writeAsOneLast(tx, [insertEventsQuery(tx, decided.value)]);
   return ok(view);
 }
