@@ -1,4 +1,4 @@
-import { writeAsOne, writeAsOneLast } from '../../adapters/db/one-statement.js';
+import { writeAsOne } from '../../adapters/db/one-statement.js';
 import type { Page, PageRequest } from '../../adapters/db/pagination.js';
 import {
   expireCheckoutSession as expireRow,
@@ -199,7 +199,7 @@ export async function expireCheckoutSession(
         now,
         deps.publicUrl,
       );
-      await writeAsOneLast(tx, [insertEventsQuery(tx, [event])]);
+      await writeAsOne(tx, [insertEventsQuery(tx, [event])], { last: true });
     }
     return row;
   });

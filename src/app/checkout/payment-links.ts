@@ -1,4 +1,4 @@
-import { writeAsOne, writeAsOneLast } from '../../adapters/db/one-statement.js';
+import { writeAsOne } from '../../adapters/db/one-statement.js';
 import type { Page, PageRequest } from '../../adapters/db/pagination.js';
 import {
   selectPricesByIds,
@@ -190,14 +190,18 @@ export async function updatePaymentLink(
       metadata,
       updated_at: deps.clock.now(),
     };
-    await writeAsOneLast(tx, [
-      updatePaymentLinkQuery(tx, tenant, id, {
-        active: next.active,
-        metadata: next.metadata,
-        updated_at: next.updated_at,
-      }),
-      insertEventsQuery(tx, [linkEvent(tenant, actor, 'payment_link.updated', next, current)]),
-    ]);
+    await writeAsOne(
+      tx,
+      [
+        updatePaymentLinkQuery(tx, tenant, id, {
+          active: next.active,
+          metadata: next.metadata,
+          updated_at: next.updated_at,
+        }),
+        insertEventsQuery(tx, [linkEvent(tenant, actor, 'payment_link.updated', next, current)]),
+      ],
+      { last: true },
+    );
     return ok(next);
   });
 }

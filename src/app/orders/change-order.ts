@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import {
   type Write,
-  writeAsOneLast,
+  writeAsOne,
   writeAsOneReturningRows,
 } from '../../adapters/db/one-statement.js';
 import { selectTaxRatesByIds } from '../../adapters/db/repos/catalog-lookups-repo.js';
@@ -141,11 +141,12 @@ export async function applyOrderChange(
     ]),
   ];
   if (!conditional) {
-    await writeAsOneLast(tx, all);
+    await writeAsOne(tx, all, { last: true });
     return ok(view);
   }
   const decided = conditional.decide(await writeAsOneReturningRows(tx, all, conditional.writes));
   if (!decided.ok) return decided;
-  if (decided.value.length > 0) await writeAsOneLast(tx, [insertEventsQuery(tx, decided.value)]);
+  if (decided.value.length > 0)
+    await writeAsOne(tx, [insertEventsQuery(tx, decided.value)], { last: true });
   return ok(view);
 }
