@@ -8,7 +8,7 @@ import { testDatabase } from './harness.js';
 
 const refused = { code: 'parameter_invalid' as const, message: 'refused after writing' };
 
-async function valueOf(key: string): Promise<string | undefined> {
+async function settingOf(key: string): Promise<string | undefined> {
   const { db } = await testDatabase();
   const row = await db
     .selectFrom('settings')
@@ -29,7 +29,7 @@ describe('transact', () => {
       return ok(42);
     });
     expect(result).toEqual({ ok: true, value: 42 });
-    expect(await valueOf(key)).toBe('kept');
+    expect(await settingOf(key)).toBe('kept');
   });
 
   it('rolls back what the work wrote when it returns a failure, and returns that failure', async () => {
@@ -45,7 +45,7 @@ describe('transact', () => {
     });
     expect(result).toEqual({ ok: false, error: refused });
     if (!result.ok) expect(result.error).toBe(refused); // the very failure, for callers that compare
-    expect(await valueOf(key)).toBeUndefined();
+    expect(await settingOf(key)).toBeUndefined();
   });
 
   it('rolls back what the work wrote when it throws, and rethrows the same error', async () => {
@@ -58,7 +58,7 @@ describe('transact', () => {
         throw boom;
       }),
     ).rejects.toBe(boom);
-    expect(await valueOf(key)).toBeUndefined();
+    expect(await settingOf(key)).toBeUndefined();
   });
 
   it('rolls back an earlier write when a later statement fails in the database', async () => {
@@ -71,7 +71,7 @@ describe('transact', () => {
         return ok(undefined);
       }),
     ).rejects.toMatchObject({ code: '23505' });
-    expect(await valueOf(key)).toBeUndefined();
+    expect(await settingOf(key)).toBeUndefined();
     // The connection is usable afterwards.
     expect((await transact(db, async () => ok('fine'))).ok).toBe(true);
   });
@@ -87,7 +87,7 @@ describe('transactValue', () => {
         return 'done';
       }),
     ).toBe('done');
-    expect(await valueOf(kept)).toBe('kept');
+    expect(await settingOf(kept)).toBe('kept');
     const undone = newKey('value-throw');
     await expect(
       transactValue(db, async (tx) => {
@@ -95,6 +95,6 @@ describe('transactValue', () => {
         throw new RangeError('no');
       }),
     ).rejects.toBeInstanceOf(RangeError);
-    expect(await valueOf(undone)).toBeUndefined();
+    expect(await settingOf(undone)).toBeUndefined();
   });
 });
