@@ -57,8 +57,9 @@ export interface OrderChange {
 /**
  * Runs `work` in a transaction holding the order's lock, for changes to what the lock
  * guards (the order, its payments and refunds). `work` reads what it needs after the
- * lock (`readLockedOrder`, or the refund it answers for) and finds there whether it
- * exists; the lock is sent with that first read, in one round trip.
+ * lock (`readLockedOrder`, the aggregate a payment reserves against, or the refund it
+ * answers for) and finds there whether it exists; the lock is sent with that first read,
+ * in one round trip. A failure it returns undoes everything it wrote (`transact`).
  */
 export async function withOrderLock<T>(
   deps: Deps,
