@@ -2,9 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeAsOne } from '../src/adapters/db/one-statement.js';
 import {
   listOrderAggregates,
-  lockOrderAggregate,
-  lockOrderById,
-  lockOrderOfRefund,
+  lockOrder,
   selectOrderAggregate,
 } from '../src/adapters/db/repos/orders-repo.js';
 import type { Tenant } from '../src/domain/tenant.js';
@@ -165,9 +163,10 @@ describe('the order aggregate, read in one statement', () => {
 
     expect(await selectOrderAggregate(db, tenant, orderId)).toEqual(expected);
     await db.transaction().execute(async (tx) => {
-      expect(await lockOrderAggregate(tx, tenant, orderId)).toEqual(expected);
       // A lock's answer is not read: the next statement reads what it guards.
-      await lockOrderOfRefund(tx, tenant, refundId);
+      await lockOrder(tx, tenant, orderId);
+      expect(await selectOrderAggregate(tx, tenant, orderId)).toEqual(expected);
+      await lockOrder(tx, tenant, { refundId });
       expect(await selectOrderAggregate(tx, tenant, orderId)).toEqual(expected);
     });
     const page = await listOrderAggregates(db, tenant, {}, { limit: 10 });
@@ -183,9 +182,8 @@ describe('the order aggregate, read in one statement', () => {
       await selectOrderAggregate(db, tenant, 'ord_01m84sgeyjf21ada62ac1e65xf'),
     ).toBeUndefined();
     await db.transaction().execute(async (tx) => {
-      expect(await lockOrderAggregate(tx, live, orderId)).toBeUndefined();
-      await lockOrderOfRefund(tx, live, refundId);
-      await lockOrderById(tx, live, orderId);
+      await lockOrder(tx, live, { refundId });
+      await lockOrder(tx, live, orderId);
       expect(await selectOrderAggregate(tx, live, orderId)).toBeUndefined();
     });
   });

@@ -11,23 +11,21 @@ export type Write = Compilable & OperationNodeSource;
  * round trip instead of one per write, and atomic even on its own. PostgreSQL runs every
  * part to completion against the same snapshot, so the writes must touch different rows
  * and cannot read each other's; foreign keys are checked once, at the end of the statement.
- */
-export async function writeAsOne(db: Kysely<Database>, writes: readonly Write[]): Promise<void> {
-  const query = oneStatement(db, writes);
-  if (query) await db.executeQuery(query);
-}
-
-/**
- * A transaction's last writes, as `writeAsOne`, sent with its commit in one round trip
+ *
+ * `last`: a transaction's last writes, sent with its commit in one round trip
  * (`SENT_WITH_NEXT`): their failure is the commit's. Only for writes nothing in the
  * transaction waits on, called right before it returns.
  */
-export async function writeAsOneLast(
+export async function writeAsOne(
   db: Kysely<Database>,
   writes: readonly Write[],
+  options: { readonly last?: boolean } = {},
 ): Promise<void> {
   const query = oneStatement(db, writes);
-  if (query) await db.executeQuery({ ...query, sql: `${query.sql} ${SENT_WITH_NEXT_TEXT}` });
+  if (!query) return;
+  await db.executeQuery(
+    options.last ? { ...query, sql: `${query.sql} ${SENT_WITH_NEXT_TEXT}` } : query,
+  );
 }
 
 function oneStatement(db: Kysely<Database>, writes: readonly Write[]): CompiledQuery | undefined {
@@ -42,7 +40,9 @@ function oneStatement(db: Kysely<Database>, writes: readonly Write[]): CompiledQ
 
 /**
  * Like `writeAsOne`, with `last` (a write with `returning`) in the same statement: returns
- * the rows it returned, e.g. to check what a conditional update changed.
+ * the rows it returned as the driver gives them, typed, e.g. to check what a conditional
+ * update changed. (`writeAsOneReturningRows` answers for several such writes, which one
+ * statement can only return as JSON columns of one row.)
  */
 export async function writeAsOneReturning<R>(
   db: Kysely<Database>,

@@ -4,6 +4,7 @@ import {
   updateAccount as updateAccountRow,
 } from '../../adapters/db/repos/accounts-repo.js';
 import type { AccountRow } from '../../adapters/db/schema.js';
+import { transact } from '../../adapters/db/transact.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import { type Metadata, mergeMetadata } from '../../domain/metadata.js';
 import type { Deps } from '../shared/deps.js';
@@ -27,7 +28,7 @@ export async function updateAccount(
   accountId: string,
   input: UpdateAccountInput,
 ): Promise<Result<AccountRow>> {
-  return deps.db.transaction().execute(async (tx) => {
+  return transact(deps.db, async (tx) => {
     const current = await lockAccountById(tx, accountId);
     if (!current) return fail(missing('account'));
     let metadata = current.metadata;

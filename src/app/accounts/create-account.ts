@@ -2,6 +2,7 @@ import { insertAccount } from '../../adapters/db/repos/accounts-repo.js';
 import { insertApiKey } from '../../adapters/db/repos/api-keys-repo.js';
 import { selectConsoleUserByEmail } from '../../adapters/db/repos/console-repo.js';
 import type { AccountRow } from '../../adapters/db/schema.js';
+import { transactValue } from '../../adapters/db/transact.js';
 import { normalizeCurrency } from '../../domain/currency.js';
 import { fail, ok, type Result } from '../../domain/errors.js';
 import { type Metadata, withoutEmptyValues } from '../../domain/metadata.js';
@@ -53,7 +54,7 @@ export async function createAccount(
   };
   const test = mintApiKey(account.id, 'test', 'Default test key', now);
   const live = mintApiKey(account.id, 'live', 'Default live key', now);
-  await deps.db.transaction().execute(async (tx) => {
+  await transactValue(deps.db, async (tx) => {
     await insertAccount(tx, account);
     await insertApiKey(tx, test.row);
     await insertApiKey(tx, live.row);

@@ -11,6 +11,7 @@ import {
 } from '../../adapters/db/repos/coupons-repo.js';
 import { selectExistingProductIds } from '../../adapters/db/repos/products-repo.js';
 import type { CouponRow, Database } from '../../adapters/db/schema.js';
+import { transact } from '../../adapters/db/transact.js';
 import { normalizeCurrency } from '../../domain/currency.js';
 import { type Failure, fail, missing, ok, type Result } from '../../domain/errors.js';
 import { type Metadata, mergeMetadata, withoutEmptyValues } from '../../domain/metadata.js';
@@ -130,7 +131,7 @@ export async function createCoupon(
     updated_at: now,
   };
   try {
-    return await deps.db.transaction().execute(async (tx) => {
+    return await transact(deps.db, async (tx) => {
       const foreign = await firstForeignProduct(tx, tenant, input.applies_to?.products ?? []);
       if (foreign >= 0) {
         return fail<CouponRow>({
@@ -176,7 +177,7 @@ export async function updateCoupon(
   id: string,
   input: UpdateCouponInput,
 ): Promise<Result<CouponRow>> {
-  return deps.db.transaction().execute(async (tx) => {
+  return transact(deps.db, async (tx) => {
     const current = await lockCouponById(tx, tenant, id);
     if (!current) return fail(missing('coupon'));
     let metadata = current.metadata;

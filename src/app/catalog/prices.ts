@@ -8,6 +8,7 @@ import {
 } from '../../adapters/db/repos/prices-repo.js';
 import { selectProductById } from '../../adapters/db/repos/products-repo.js';
 import type { PriceRow, RecurringInterval } from '../../adapters/db/schema.js';
+import { transact } from '../../adapters/db/transact.js';
 import { normalizeCurrency } from '../../domain/currency.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import { type Metadata, mergeMetadata, withoutEmptyValues } from '../../domain/metadata.js';
@@ -51,7 +52,7 @@ export async function createPrice(
 ): Promise<Result<PriceRow>> {
   const currency = normalizeCurrency(input.currency);
   if (!currency) return unknownCurrency(input.currency, ['price', 'currency']);
-  return deps.db.transaction().execute(async (tx) => {
+  return transact(deps.db, async (tx) => {
     // Products are never deleted, so one that exists now still exists at commit.
     const product = await selectProductById(tx, tenant, input.product_id);
     if (!product) return fail({ ...missing('product'), loc: ['price', 'product_id'] });
@@ -108,7 +109,7 @@ export async function updatePrice(
   id: string,
   input: UpdatePriceInput,
 ): Promise<Result<PriceRow>> {
-  return deps.db.transaction().execute(async (tx) => {
+  return transact(deps.db, async (tx) => {
     const current = await lockPriceById(tx, tenant, id);
     if (!current) return fail(missing('price'));
     let metadata = current.metadata;

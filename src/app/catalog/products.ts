@@ -8,6 +8,7 @@ import {
   updateProduct as updateProductRow,
 } from '../../adapters/db/repos/products-repo.js';
 import type { ProductRow } from '../../adapters/db/schema.js';
+import { transact } from '../../adapters/db/transact.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import { type Metadata, mergeMetadata, withoutEmptyValues } from '../../domain/metadata.js';
 import type { Tenant } from '../../domain/tenant.js';
@@ -123,7 +124,7 @@ export async function updateProduct(
   id: string,
   input: UpdateProductInput,
 ): Promise<Result<ProductRow>> {
-  return deps.db.transaction().execute(async (tx) => {
+  return transact(deps.db, async (tx) => {
     const current = await lockProductById(tx, tenant, id);
     if (!current) return fail(missing('product'));
     const inventory = nextInventory(

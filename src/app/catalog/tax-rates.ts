@@ -10,6 +10,7 @@ import {
   updateTaxRate as updateTaxRateRow,
 } from '../../adapters/db/repos/tax-rates-repo.js';
 import type { Database, TaxRateRow } from '../../adapters/db/schema.js';
+import { transact } from '../../adapters/db/transact.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import { type Metadata, mergeMetadata, withoutEmptyValues } from '../../domain/metadata.js';
 import { parsePercentage } from '../../domain/percentage.js';
@@ -105,7 +106,7 @@ export async function updateTaxRate(
   id: string,
   input: UpdateTaxRateInput,
 ): Promise<Result<TaxRateRow>> {
-  return deps.db.transaction().execute(async (tx) => {
+  return transact(deps.db, async (tx) => {
     const current = await lockTaxRateById(tx, tenant, id);
     if (!current) return fail(missing('tax rate'));
     let metadata = current.metadata;

@@ -1,4 +1,4 @@
-import { writeAsOne, writeAsOneLast } from '../../adapters/db/one-statement.js';
+import { writeAsOne } from '../../adapters/db/one-statement.js';
 import type { Page, PageRequest } from '../../adapters/db/pagination.js';
 import {
   expireCheckoutSession as expireRow,
@@ -12,6 +12,7 @@ import { insertEventsQuery } from '../../adapters/db/repos/events-repo.js';
 import { selectOrderAggregate } from '../../adapters/db/repos/orders-repo.js';
 import { selectRefundsByOrder } from '../../adapters/db/repos/refunds-repo.js';
 import type { CheckoutSessionRow } from '../../adapters/db/schema.js';
+import { transactValue } from '../../adapters/db/transact.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import { type Metadata, withoutEmptyValues } from '../../domain/metadata.js';
 import { moneyOf, requireAction } from '../../domain/order-lifecycle.js';
@@ -177,7 +178,7 @@ export async function expireCheckoutSession(
   const session = await selectCheckoutSession(deps.db, tenant, id);
   if (!session) return fail(missing('checkout session'));
   const now = deps.clock.now();
-  const expired = await deps.db.transaction().execute(async (tx) => {
+  const expired = await transactValue(deps.db, async (tx) => {
     const row = await expireRow(tx, id, now);
     if (row) {
       const event = checkoutSessionEvent(
@@ -188,7 +189,7 @@ export async function expireCheckoutSession(
         now,
         deps.publicUrl,
       );
-      await writeAsOneLast(tx, [insertEventsQuery(tx, [event])]);
+      await writeAsOne(tx, [insertEventsQuery(tx, [event])], { last: true });
     }
     return row;
   });

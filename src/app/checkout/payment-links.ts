@@ -1,4 +1,4 @@
-import { writeAsOne, writeAsOneLast } from '../../adapters/db/one-statement.js';
+import { writeAsOne } from '../../adapters/db/one-statement.js';
 import type { Page, PageRequest } from '../../adapters/db/pagination.js';
 import {
   selectPricesByIds,
@@ -14,6 +14,7 @@ import {
   updatePaymentLinkQuery,
 } from '../../adapters/db/repos/payment-links-repo.js';
 import type { PaymentLinkLine, PaymentLinkRow } from '../../adapters/db/schema.js';
+import { transact } from '../../adapters/db/transact.js';
 import { type Failure, fail, missing, ok, type Result } from '../../domain/errors.js';
 import { type Metadata, mergeMetadata, withoutEmptyValues } from '../../domain/metadata.js';
 import type { Tenant } from '../../domain/tenant.js';
@@ -175,7 +176,7 @@ export async function updatePaymentLink(
   id: string,
   input: UpdatePaymentLinkInput,
 ): Promise<Result<PaymentLinkRow>> {
-  return deps.db.transaction().execute(async (tx) => {
+  return transact(deps.db, async (tx) => {
     const current = await lockPaymentLinkById(tx, tenant, id);
     if (!current) return fail(missing('payment link'));
     let metadata = current.metadata;
@@ -190,14 +191,18 @@ export async function updatePaymentLink(
       metadata,
       updated_at: deps.clock.now(),
     };
-    await writeAsOneLast(tx, [
-      updatePaymentLinkQuery(tx, tenant, id, {
-        active: next.active,
-        metadata: next.metadata,
-        updated_at: next.updated_at,
-      }),
-      insertEventsQuery(tx, [linkEvent(tenant, actor, 'payment_link.updated', next, current)]),
-    ]);
+    await writeAsOne(
+      tx,
+      [
+        updatePaymentLinkQuery(tx, tenant, id, {
+          active: next.active,
+          metadata: next.metadata,
+          updated_at: next.updated_at,
+        }),
+        insertEventsQuery(tx, [linkEvent(tenant, actor, 'payment_link.updated', next, current)]),
+      ],
+      { last: true },
+    );
     return ok(next);
   });
 }

@@ -7,6 +7,7 @@ import {
   updateCustomer as updateCustomerRow,
 } from '../../adapters/db/repos/customers-repo.js';
 import type { CustomerRow } from '../../adapters/db/schema.js';
+import { transact } from '../../adapters/db/transact.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import { type Metadata, mergeMetadata, withoutEmptyValues } from '../../domain/metadata.js';
 import type { Tenant } from '../../domain/tenant.js';
@@ -77,7 +78,7 @@ export async function updateCustomer(
   id: string,
   input: UpdateCustomerInput,
 ): Promise<Result<CustomerRow>> {
-  return deps.db.transaction().execute(async (tx) => {
+  return transact(deps.db, async (tx) => {
     const current = await lockCustomerById(tx, tenant, id);
     if (!current) return fail(missing('customer'));
     let metadata = current.metadata;
@@ -121,7 +122,7 @@ export async function deleteCustomer(
   tenant: Tenant,
   id: string,
 ): Promise<Result<CustomerRow>> {
-  return deps.db.transaction().execute(async (tx) => {
+  return transact(deps.db, async (tx) => {
     const current = await lockCustomerById(tx, tenant, id);
     if (!current) return fail(missing('customer'));
     const now = deps.clock.now();

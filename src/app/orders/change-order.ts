@@ -1,25 +1,25 @@
 import type { Kysely } from 'kysely';
 import {
   type Write,
-  writeAsOneLast,
+  writeAsOne,
   writeAsOneReturningRows,
 } from '../../adapters/db/one-statement.js';
 import { selectTaxRatesByIds } from '../../adapters/db/repos/catalog-lookups-repo.js';
 import { insertEventsQuery } from '../../adapters/db/repos/events-repo.js';
 import {
-  lockOrderById,
-  lockOrderOfRefund,
+  lockOrder,
   type OrderAggregate,
+  type OrderKey,
   selectOrderAggregate,
   updateOrderQuery,
 } from '../../adapters/db/repos/orders-repo.js';
 import type { Database, EventRow } from '../../adapters/db/schema.js';
+import { transact } from '../../adapters/db/transact.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { OrderView } from '../../resources/order.js';
 import { type Actor, type OrderEventType, orderEvent } from '../events/record-events.js';
 import type { Deps } from '../shared/deps.js';
-import { inTransaction, Rollback } from '../shared/rollback.js';
 import { priceWith, priceWithinLimits, taxRateIdsOf, withTotals } from './order-pricing.js';
 
 /** What a change to an order produced: the new aggregate, and how to store its parts. */
@@ -49,14 +49,12 @@ export interface OrderChange {
   };
 }
 
-/** The order to lock: by its id, or as the order of one of its refunds. */
-export type OrderKey = string | { readonly refundId: string };
-
 /**
  * Runs `work` in a transaction holding the order's lock, for changes to what the lock
  * guards (the order, its payments and refunds). `work` reads what it needs after the
- * lock (`readLockedOrder`, or the refund it answers for) and finds there whether it
- * exists; the lock is sent with that first read, in one round trip.
+ * lock (`readLockedOrder`, the aggregate a payment reserves against, or the refund it
+ * answers for) and finds there whether it exists; the lock is sent with that first read,
+ * in one round trip. A failure it returns undoes everything it wrote (`transact`).
  */
 export async function withOrderLock<T>(
   deps: Deps,
@@ -64,9 +62,8 @@ export async function withOrderLock<T>(
   key: OrderKey,
   work: (tx: Kysely<Database>, now: Date) => Promise<Result<T>>,
 ): Promise<Result<T>> {
-  return inTransaction(deps.db, async (tx) => {
-    if (typeof key === 'string') await lockOrderById(tx, tenant, key);
-    else await lockOrderOfRefund(tx, tenant, key.refundId);
+  return transact(deps.db, async (tx) => {
+    await lockOrder(tx, tenant, key);
     return work(tx, deps.clock.now());
   });
 }
@@ -140,11 +137,12 @@ export async function applyOrderChange(
     ]),
   ];
   if (!conditional) {
-    await writeAsOneLast(tx, all);
+    await writeAsOne(tx, all, { last: true });
     return ok(view);
   }
   const decided = conditional.decide(await writeAsOneReturningRows(tx, all, conditional.writes));
-  if (!decided.ok) throw new Rollback(decided.error);
-  if (decided.value.length > 0) await writeAsOneLast(tx, [insertEventsQuery(tx, decided.value)]);
+  if (!decided.ok) return decided;
+  if (decided.value.length > 0)
+    await writeAsOne(tx, [insertEventsQuery(tx, decided.value)], { last: true });
   return ok(view);
 }

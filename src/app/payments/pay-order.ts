@@ -1,6 +1,6 @@
 import { closeOpenSessionsQuery } from '../../adapters/db/repos/checkout-sessions-repo.js';
 import { insertEventsQuery } from '../../adapters/db/repos/events-repo.js';
-import { lockOrderAggregate } from '../../adapters/db/repos/orders-repo.js';
+import { selectOrderAggregate } from '../../adapters/db/repos/orders-repo.js';
 import {
   cardColumns,
   insertPaymentIntentQuery,
@@ -17,7 +17,7 @@ import type { OrderView } from '../../resources/order.js';
 import { paymentIntentResource } from '../../resources/payment-intent.js';
 import { closedSessionEvents } from '../checkout/checkout-session-events.js';
 import { type Actor, objectEvent } from '../events/record-events.js';
-import { changeOrder } from '../orders/change-order.js';
+import { changeOrder, withOrderLock } from '../orders/change-order.js';
 import { viewOrder } from '../orders/order-pricing.js';
 import { getOrder } from '../orders/order-queries.js';
 import { processorNotConfigured, takesPayments } from '../processors/account-processors.js';
@@ -25,7 +25,6 @@ import { chargeMetadata } from '../processors/processor-metadata.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
 import { resumableSince } from '../shared/request-keys.js';
-import { inTransaction } from '../shared/rollback.js';
 import { giveBack, takeStock, writeReservation } from './reservations.js';
 
 export interface PayOrderInput {
@@ -188,8 +187,8 @@ async function reserve(
   input: PayOrderInput,
   requestKey: string | null,
 ): Promise<Result<PaymentIntentRow>> {
-  return inTransaction(deps.db, async (tx) => {
-    const aggregate = await lockOrderAggregate(tx, tenant, orderId);
+  return withOrderLock(deps, tenant, orderId, async (tx) => {
+    const aggregate = await selectOrderAggregate(tx, tenant, orderId);
     if (!aggregate) return fail(missing('order'));
     // A missing order is a 404 in either case; otherwise nothing is reserved for a live
     // payment that no real processor would take.
@@ -256,8 +255,8 @@ async function reserve(
       insertPaymentIntentQuery(tx, intent),
       insertEventsQuery(tx, [created]),
     ];
-    await writeReservation(tx, tenant, view, writes, completes, now);
-    return ok(intent);
+    const written = await writeReservation(tx, tenant, view, writes, completes, now);
+    return written.ok ? ok(intent) : written;
   });
 }
 

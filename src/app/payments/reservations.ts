@@ -17,7 +17,6 @@ import { checkStock, quantitiesByProduct } from '../../domain/inventory.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { OrderView } from '../../resources/order.js';
 import { couponRules } from '../orders/order-pricing.js';
-import { Rollback } from '../shared/rollback.js';
 
 // What a payment that settles an order takes, and gives back if it fails: the order's
 // tracked stock and its coupons' redemptions, each re-checked under lock.
@@ -26,7 +25,7 @@ import { Rollback } from '../shared/rollback.js';
  * Writes the stock, the intent and its event in one statement, with the coupons'
  * redemptions when this payment settles the order. The redemptions are checked on the
  * rows that statement counted, under the lock it took; a coupon used up in the meantime
- * throws Rollback, undoing the whole reservation.
+ * is its failure, which undoes the whole reservation (`transact` rolls back on it).
  */
 export async function writeReservation(
   tx: Kysely<Database>,
@@ -35,11 +34,11 @@ export async function writeReservation(
   writes: readonly Write[],
   completes: boolean,
   now: Date,
-): Promise<void> {
+): Promise<Result<void>> {
   const couponIds = view.coupons.map((c) => c.id);
   if (!completes || couponIds.length === 0) {
     await writeAsOne(tx, writes);
-    return;
+    return ok(undefined);
   }
   // Several coupons are locked in id order first: two payments sharing them cannot deadlock.
   if (couponIds.length > 1) await lockCouponsByIds(tx, tenant, couponIds);
@@ -54,8 +53,9 @@ export async function writeReservation(
       applied: [],
       now,
     });
-    if (!checked.ok) throw new Rollback(checked.error);
+    if (!checked.ok) return checked;
   }
+  return ok(undefined);
 }
 
 /** Re-checks the order's tracked stock under lock; returns the writes that take it. */

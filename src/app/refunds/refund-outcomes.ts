@@ -1,4 +1,4 @@
-import { writeAsOneLast } from '../../adapters/db/one-statement.js';
+import { writeAsOne } from '../../adapters/db/one-statement.js';
 import { insertEventsQuery } from '../../adapters/db/repos/events-repo.js';
 import {
   type RefundAggregate,
@@ -85,7 +85,9 @@ export async function recordOutcomes(
     const writes = updateRefundQueries(tx, updated);
     if (givenBack === 0) {
       // Only the refund changed: the order keeps its version and gets no event.
-      await writeAsOneLast(tx, events.length ? [...writes, insertEventsQuery(tx, events)] : writes);
+      await writeAsOne(tx, events.length ? [...writes, insertEventsQuery(tx, events)] : writes, {
+        last: true,
+      });
       return ok(updated);
     }
     // Money moved back: the order's amounts and status change.

@@ -10,6 +10,7 @@ import {
 } from '../../adapters/db/repos/webhook-endpoints-repo.js';
 import type { Database } from '../../adapters/db/schema.js';
 import type { WebhookDeliveryRow, WebhookEndpointRow } from '../../adapters/db/schema-webhooks.js';
+import { transactValue } from '../../adapters/db/transact.js';
 import type { Tenant } from '../../domain/tenant.js';
 import {
   type AttemptVerdict,
@@ -126,7 +127,7 @@ export async function recordAttempt(
   outcome: AttemptOutcome,
 ): Promise<void> {
   const tenant: Tenant = { accountId: delivery.account_id, mode: delivery.mode };
-  await deps.db.transaction().execute(async (tx) => {
+  await transactValue(deps.db, async (tx) => {
     const endpoint = await lockWebhookEndpointById(tx, tenant, delivery.endpoint_id);
     const now = deps.clock.now();
     const verdict = outcome.error === null ? verdictOf(outcome.status) : 'failed';

@@ -6,6 +6,7 @@ import {
   type WorkerScope,
 } from '../../adapters/db/repos/webhook-outbox-repo.js';
 import type { WebhookDeliveryRow } from '../../adapters/db/schema-webhooks.js';
+import { transactValue } from '../../adapters/db/transact.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
@@ -48,7 +49,7 @@ export async function dispatchEvents(
   batch: number,
   firstDelayMs = 0,
 ): Promise<number> {
-  return deps.db.transaction().execute(async (tx) => {
+  return transactValue(deps.db, async (tx) => {
     const events = await claimUndispatchedEvents(tx, scope, batch);
     if (events.length === 0) return 0;
     const ids = events.map((e) => e.id);

@@ -7,6 +7,7 @@ import {
   updateWebhookEndpoint as updateEndpointRow,
 } from '../../adapters/db/repos/webhook-endpoints-repo.js';
 import type { WebhookEndpointRow } from '../../adapters/db/schema-webhooks.js';
+import { transact } from '../../adapters/db/transact.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import { type Metadata, mergeMetadata, withoutEmptyValues } from '../../domain/metadata.js';
 import type { Tenant } from '../../domain/tenant.js';
@@ -119,7 +120,7 @@ export async function updateWebhookEndpoint(
     if (!checked.ok) return checked;
     url = checked.value;
   }
-  return deps.db.transaction().execute(async (tx) => {
+  return transact(deps.db, async (tx) => {
     const current = await lockWebhookEndpointById(tx, tenant, id);
     if (!current) return fail(missing('webhook_endpoint'));
     let metadata = current.metadata;
@@ -155,7 +156,7 @@ export async function deleteWebhookEndpoint(
   tenant: Tenant,
   id: string,
 ): Promise<Result<WebhookEndpointRow>> {
-  return deps.db.transaction().execute(async (tx) => {
+  return transact(deps.db, async (tx) => {
     const current = await lockWebhookEndpointById(tx, tenant, id);
     if (!current) return fail(missing('webhook_endpoint'));
     const now = deps.clock.now();
@@ -175,7 +176,7 @@ export async function rotateWebhookEndpointSecret(
   tenant: Tenant,
   id: string,
 ): Promise<Result<EndpointWithSecret>> {
-  return deps.db.transaction().execute(async (tx) => {
+  return transact(deps.db, async (tx) => {
     const current = await lockWebhookEndpointById(tx, tenant, id);
     if (!current) return fail(missing('webhook_endpoint'));
     if (!services.secretBox) return fail(encryptionKeyMissing);

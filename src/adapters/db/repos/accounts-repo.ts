@@ -20,7 +20,12 @@ export async function lockAccountById(
   db: Kysely<Database>,
   id: string,
 ): Promise<AccountRow | undefined> {
-  return db.selectFrom('accounts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  return db
+    .selectFrom('accounts')
+    .selectAll()
+    .where('id', '=', id)
+    .forNoKeyUpdate()
+    .executeTakeFirst();
 }
 
 export type AccountChanges = Partial<Pick<AccountRow, 'name' | 'tax_shipping' | 'metadata'>> &

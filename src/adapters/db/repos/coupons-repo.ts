@@ -51,7 +51,7 @@ export async function lockCouponById(
   scope: Tenant,
   id: string,
 ): Promise<CouponRow | undefined> {
-  return coupons(db, scope).where('id', '=', id).forUpdate().executeTakeFirst();
+  return coupons(db, scope).where('id', '=', id).forNoKeyUpdate().executeTakeFirst();
 }
 
 /** The coupon with this code in any case (codes are unique per account and mode, ignoring case). */

@@ -33,7 +33,7 @@ export async function lockCustomerById(
   scope: Tenant,
   id: string,
 ): Promise<CustomerRow | undefined> {
-  return customers(db, scope).where('id', '=', id).forUpdate().executeTakeFirst();
+  return customers(db, scope).where('id', '=', id).forNoKeyUpdate().executeTakeFirst();
 }
 
 export type CustomerChanges = Partial<

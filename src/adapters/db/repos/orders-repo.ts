@@ -86,58 +86,39 @@ export async function selectOrderAggregate(
   return row ? aggregateOf(row) : undefined;
 }
 
+/** The order to lock: by its id, or as the order of one of its refunds. */
+export type OrderKey = string | { readonly refundId: string };
+
 /**
- * Locks an order's row until the transaction ends (changes to one order are serialized).
- * Its answer is not read: it is sent with the next statement (`SENT_WITH_NEXT`), which
- * reads what the lock guards and finds whether the tenant has such an order. A statement
- * reads as of when it began, so rows read by the locking statement itself could predate
- * the change it waited for; the next one sees them.
+ * The one way to lock an order: its row, `FOR NO KEY UPDATE`, until the transaction ends
+ * (changes to one order are serialized; ids never change, so foreign-key checks of rows
+ * that reference it need not wait). By its id, or as the order of one of its refunds
+ * without reading the refund first. Its answer is not read: it is sent with the next
+ * statement (`SENT_WITH_NEXT`), which reads what the lock guards and finds whether the
+ * tenant has such an order. A statement reads as of when it began, so rows read by the
+ * locking statement itself could predate the change it waited for; the next one sees them.
  */
-export async function lockOrderById(
+export async function lockOrder(
   db: Kysely<Database>,
   tenant: Tenant,
-  id: string,
+  key: OrderKey,
 ): Promise<void> {
   await db
     .selectFrom('orders')
     .select('id')
     .$call(scoped(tenant))
-    .where('id', '=', id)
-    .forNoKeyUpdate()
-    .modifyEnd(SENT_WITH_NEXT)
-    .execute();
-}
-
-/** Locks the order a refund belongs to, as `lockOrderById` does, without reading the refund first. */
-export async function lockOrderOfRefund(
-  db: Kysely<Database>,
-  tenant: Tenant,
-  refundId: string,
-): Promise<void> {
-  await db
-    .selectFrom('orders')
-    .select('orders.id')
-    .$call(scoped(tenant))
     .where('id', '=', (eb) =>
-      eb
-        .selectFrom('refunds')
-        .select('refunds.order_id')
-        .where('refunds.id', '=', refundId)
-        .$call(scoped(tenant, 'refunds')),
+      typeof key === 'string'
+        ? eb.val(key)
+        : eb
+            .selectFrom('refunds')
+            .select('refunds.order_id')
+            .where('refunds.id', '=', key.refundId)
+            .$call(scoped(tenant, 'refunds')),
     )
     .forNoKeyUpdate()
     .modifyEnd(SENT_WITH_NEXT)
     .execute();
-}
-
-/** Locks an order (`lockOrderById`), then reads its aggregate; undefined when there is none. */
-export async function lockOrderAggregate(
-  db: Kysely<Database>,
-  tenant: Tenant,
-  id: string,
-): Promise<OrderAggregateWithRates | undefined> {
-  await lockOrderById(db, tenant, id);
-  return selectOrderAggregate(db, tenant, id);
 }
 
 export interface OrderFilter {

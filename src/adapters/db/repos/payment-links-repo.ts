@@ -42,7 +42,7 @@ export async function lockPaymentLinkById(
   scope: Tenant,
   id: string,
 ): Promise<PaymentLinkRow | undefined> {
-  return paymentLinks(db, scope).where('id', '=', id).forUpdate().executeTakeFirst();
+  return paymentLinks(db, scope).where('id', '=', id).forNoKeyUpdate().executeTakeFirst();
 }
 
 export type PaymentLinkChanges = Partial<Pick<PaymentLinkRow, 'active' | 'metadata'>> &

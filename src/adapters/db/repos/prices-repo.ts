@@ -29,7 +29,7 @@ export async function lockPriceById(
   scope: Tenant,
   id: string,
 ): Promise<PriceRow | undefined> {
-  return prices(db, scope).where('id', '=', id).forUpdate().executeTakeFirst();
+  return prices(db, scope).where('id', '=', id).forNoKeyUpdate().executeTakeFirst();
 }
 
 /** Only these change: amount, currency, product and recurrence are immutable. */

@@ -29,7 +29,7 @@ export async function lockProductById(
   scope: Tenant,
   id: string,
 ): Promise<ProductRow | undefined> {
-  return products(db, scope).where('id', '=', id).forUpdate().executeTakeFirst();
+  return products(db, scope).where('id', '=', id).forNoKeyUpdate().executeTakeFirst();
 }
 
 /** The ids among `ids` that are products of this account and mode. */

@@ -29,7 +29,7 @@ export async function lockTaxRateById(
   scope: Tenant,
   id: string,
 ): Promise<TaxRateRow | undefined> {
-  return taxRates(db, scope).where('id', '=', id).forUpdate().executeTakeFirst();
+  return taxRates(db, scope).where('id', '=', id).forNoKeyUpdate().executeTakeFirst();
 }
 
 /** The account's active default rates, oldest first (a stable order for orders to apply). */
