@@ -157,9 +157,10 @@ export async function killServerMidRequests(
 }
 
 /**
- * SIGKILLs `worker` while a delivery it sent is held open by the receiver (its connection
- * to the receiver is one the receiver has not answered yet); orders are made meanwhile
- * so that there is something to deliver.
+ * SIGKILLs `worker` while a delivery it sent is held open by the receiver, which must be
+ * answering slowly (SLOW_RECEIVER_MS) from the call on: one of the worker's connections to
+ * the receiver carries a request not answered yet. Orders are made meanwhile so that there
+ * is something to deliver.
  */
 export async function killWorkerMidDelivery(
   cluster: Cluster,
@@ -167,13 +168,14 @@ export async function killWorkerMidDelivery(
   worker: ChildProcess,
 ): Promise<void> {
   const port = Number(new URL(receiver.url).port);
+  const since = Date.now(); // the receiver is slow from here on
   let made = 0;
   await waitFor(
     'the worker mid-delivery',
     async () => {
       const held = new Set(
         receiver.received
-          .filter((r) => r.at > Date.now() - SLOW_RECEIVER_MS + 100)
+          .filter((r) => r.at >= since && r.at > Date.now() - SLOW_RECEIVER_MS + 100)
           .map((r) => r.remotePort),
       );
       if (connectionPorts(worker.pid as number, port).some((p) => held.has(p))) return true;
