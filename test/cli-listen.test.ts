@@ -1,14 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FLINT } from './flint-process.js';
 import { createTestAccount, request, startTestServer, type TestServer } from './harness.js';
 
 // `flint listen` as a real process, against the real API, forwarding to a real local
 // HTTP receiver.
-const FLINT = join(import.meta.dirname, '..', 'bin', 'flint.js');
 
 interface Delivery {
   readonly headers: IncomingHttpHeaders;

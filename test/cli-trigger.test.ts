@@ -1,15 +1,10 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiTargetOf } from '../src/cli/api-client.js';
 import { TRIGGERABLE_TYPES, trigger } from '../src/cli/trigger.js';
 import { EVENT_TYPES } from '../src/domain/event-types.js';
+import { FLINT, run } from './flint-process.js';
 import { createTestAccount, request, startTestServer, type TestServer } from './harness.js';
 
-// The real `flint` binary (bin/flint.js → dist, built by `npm test`'s pretest step).
-const FLINT = join(import.meta.dirname, '..', 'bin', 'flint.js');
-const run = promisify(execFile);
 const env = { ...process.env, FLINT_API_KEY: '', FLINT_API_URL: '' };
 
 let server: TestServer;

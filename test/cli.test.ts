@@ -4,7 +4,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  env,
+  cliEnv as env,
   exitOf,
   FLINT,
   field,
@@ -12,7 +12,7 @@ import {
   run,
   startDev,
   tempDir,
-} from './cli-processes.js';
+} from './flint-process.js';
 
 describe('flint CLI', () => {
   it('dev creates a dev account on first start, serves it, and stops cleanly on SIGTERM', async () => {

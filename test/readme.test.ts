@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exitOf, field, quickStartOrder, startDev, tempDir } from './cli-processes.js';
+import { exitOf, field, quickStartOrder, startDev, tempDir } from './flint-process.js';
 
 // README's quick start, run as a newcomer would paste it: its ```bash blocks in order, in
 // bash, against a real `flint dev`. A line ending in `# => VALUE` must print VALUE.

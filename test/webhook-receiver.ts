@@ -8,6 +8,8 @@ export interface ReceivedWebhook {
   readonly headers: Record<string, string>;
   readonly body: string;
   readonly at: number;
+  /** The sender's port: which process sent it (see `process-sockets.ts`). */
+  readonly remotePort: number;
 }
 
 export interface Answer {
@@ -45,7 +47,7 @@ export async function startReceiver(
           Array.isArray(v) ? v.join(', ') : (v ?? ''),
         ]),
       );
-      const request = { headers, body, at: Date.now() };
+      const request = { headers, body, at: Date.now(), remotePort: req.socket.remotePort ?? 0 };
       const reply = answer(received.length, request);
       received.push(request);
       const send = () => {
