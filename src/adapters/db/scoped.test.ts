@@ -26,12 +26,12 @@ describe('scoped', () => {
     const written = query
       .where('account_id', '=', 'acct_1')
       .where('mode', '=', 'test')
-      .forUpdate()
+      .forNoKeyUpdate()
       .compile();
-    const helped = query.$call(scoped(tenant)).forUpdate().compile();
+    const helped = query.$call(scoped(tenant)).forNoKeyUpdate().compile();
     expect(helped.sql).toBe(written.sql);
     expect(helped.sql).toBe(
-      'select * from "orders" where "id" = $1 and "account_id" = $2 and "mode" = $3 for update',
+      'select * from "orders" where "id" = $1 and "account_id" = $2 and "mode" = $3 for no key update',
     );
     expect(helped.parameters).toEqual(['o_1', 'acct_1', 'test']);
   });
