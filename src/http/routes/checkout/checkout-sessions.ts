@@ -30,7 +30,7 @@ import { LineItems, Order } from '../orders/order-schemas.js';
 import { CheckoutSessionRefundBody, Refund } from '../refunds/refund-schemas.js';
 
 const Url = Type.String({ format: 'uri', maxLength: 2048, pattern: '^https?://' });
-const CheckoutSession = Type.Object({
+export const CheckoutSession = Type.Object({
   checkout_session_id: Type.String(),
   object: Type.Literal('checkout_session'),
   status: Type.String(),
