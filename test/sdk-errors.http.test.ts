@@ -50,7 +50,7 @@ async function client(options: { live?: boolean } = {}): Promise<Flint> {
 }
 
 /** What a call threw (it must throw). */
-async function thrown(call: Promise<unknown>): Promise<FlintError> {
+async function thrown(call: PromiseLike<unknown>): Promise<FlintError> {
   const error = await call.then(
     () => undefined,
     (e: unknown) => e,

@@ -119,12 +119,12 @@ export interface SignForTestOptions {
   readonly id?: string;
 }
 
-/** The Standard Webhooks headers of one delivery. */
-export interface SignedWebhookHeaders {
+/** The Standard Webhooks headers of one delivery (an object `verify` takes as it is). */
+export type SignedWebhookHeaders = {
   readonly 'webhook-id': string;
   readonly 'webhook-timestamp': string;
   readonly 'webhook-signature': string;
-}
+};
 
 function eventIdOf(payload: string): string | undefined {
   try {
