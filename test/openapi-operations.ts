@@ -28,6 +28,7 @@ export function sampleId(prefix = 'x'): string {
 /** The smallest value a JSON schema accepts (required properties only). */
 function minimalValue(schema: any): any {
   if (schema.anyOf) return minimalValue(schema.anyOf[0]);
+  if (Array.isArray(schema.type)) return minimalValue({ ...schema, type: schema.type[0] });
   switch (schema.type) {
     case 'object':
       return Object.fromEntries(

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asDocumented } from '../src/http/openapi.js';
+import { asDocumented, mergedUnions } from '../src/http/openapi.js';
 import { NAMED_SCHEMAS } from '../src/http/openapi-names.js';
 import { request, startTestServer, type TestServer } from './harness.js';
 
@@ -125,7 +125,7 @@ describe('GET /openapi.json', () => {
     // Each named schema documents its TypeBox source, and no copy of one is left inline.
     const named = new Map(
       Object.entries(NAMED_SCHEMAS).map(([name, schema]) => [
-        JSON.stringify(sorted(asDocumented(JSON.parse(JSON.stringify(schema))))),
+        JSON.stringify(sorted(mergedUnions(asDocumented(JSON.parse(JSON.stringify(schema)))))),
         name,
       ]),
     );

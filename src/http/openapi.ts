@@ -34,6 +34,77 @@ export function asDocumented(schema: unknown): Json {
   return out;
 }
 
+const COMBINING = ['anyOf', 'oneOf', 'allOf', 'not', 'enum', 'const', '$ref'];
+
+/** `{type, enum: [a]}` ∪ `{type, enum: [b]}` … of one type: `{type, enum: [a, b, …]}`. */
+function literalUnion(members: Json[]): JsonObject | undefined {
+  const values: Json[] = [];
+  let type: Json | undefined;
+  for (const member of members) {
+    if (!isObject(member) || !Array.isArray(member.enum) || typeof member.type !== 'string')
+      return undefined;
+    if (Object.keys(member).length !== 2 || (type !== undefined && member.type !== type))
+      return undefined;
+    type = member.type;
+    values.push(...member.enum);
+  }
+  return { type: type as string, enum: values };
+}
+
+/** `{type, enum: [a, b]}` ∪ `{type: 'null'}`: `{type: [type, 'null'], enum: [a, b, null]}`. */
+function nullableLiterals(members: Json[]): JsonObject | undefined {
+  const [values, nothing] = members;
+  if (members.length !== 2 || !isObject(values) || !isObject(nothing)) return undefined;
+  if (Object.keys(nothing).length !== 1 || nothing.type !== 'null') return undefined;
+  if (typeof values.type !== 'string' || !Array.isArray(values.enum)) return undefined;
+  if (Object.keys(values).some((key) => COMBINING.includes(key) && key !== 'enum'))
+    return undefined;
+  return { ...values, type: [values.type, 'null'], enum: [...values.enum, null] };
+}
+
+/**
+ * `anyOf` of plain schemas of distinct types (`string` or `null`, as `Nullable` makes)
+ * written as one schema with a `type` list: the same values (each keyword applies to its
+ * own type), and what the /docs reference (Scalar) reads without a validation warning.
+ */
+export function mergedUnions(value: Json): Json {
+  if (Array.isArray(value)) return value.map(mergedUnions);
+  if (!isObject(value)) return value;
+  const out = Object.fromEntries(
+    Object.entries(value).map(([key, child]) => [key, mergedUnions(child)]),
+  ) as JsonObject;
+  // Any value at all: `true` says it as `{}` does.
+  if (isObject(out.additionalProperties) && Object.keys(out.additionalProperties).length === 0)
+    out.additionalProperties = true;
+  const members = out.anyOf;
+  if (!Array.isArray(members) || members.length < 2) return out;
+  const nullableEnum = nullableLiterals(members);
+  if (nullableEnum) {
+    const { anyOf: _nullable, ...others } = out;
+    if (Object.keys(others).every((key) => !(key in nullableEnum)))
+      return { ...nullableEnum, ...others };
+  }
+  const literals = literalUnion(members);
+  if (literals) {
+    const { anyOf: _literals, ...others } = out;
+    if (!('type' in others) && !('enum' in others)) return { ...literals, ...others };
+  }
+  const types = new Set<string>();
+  const merged: JsonObject = {};
+  for (const member of members) {
+    if (!isObject(member) || typeof member.type !== 'string' || types.has(member.type)) return out;
+    types.add(member.type);
+    for (const [key, keyword] of Object.entries(member)) {
+      if (key === 'type') continue;
+      if (COMBINING.includes(key) || key in merged) return out;
+      merged[key] = keyword;
+    }
+  }
+  const { anyOf: _anyOf, ...rest } = out;
+  for (const key of Object.keys(rest)) if (key in merged || key === 'type') return out;
+  return { ...merged, ...rest, type: [...types] };
+}
+
 /** The same JSON text for equal values whatever their keys' order. */
 function canonical(value: Json): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
@@ -71,7 +142,7 @@ function namedComponents(
   named: Readonly<Record<string, TSchema>>,
 ): { paths: Json; schemas: JsonObject } {
   const documented = Object.entries(named).map(([name, schema]) => {
-    const json = asDocumented(JSON.parse(JSON.stringify(schema)));
+    const json = mergedUnions(asDocumented(JSON.parse(JSON.stringify(schema))));
     return [name, json] as const;
   });
   const names = new Map(documented.map(([name, json]) => [canonical(json), name]));
@@ -124,7 +195,7 @@ export function finishOpenapiDocument(publicUrl: string | undefined): SwaggerTra
       components?: JsonObject;
     };
     const { paths, schemas } = namedComponents(
-      withOperationIds(document.paths ?? {}),
+      mergedUnions(withOperationIds(document.paths ?? {})),
       NAMED_SCHEMAS,
     );
     const existing = isObject(document.components?.schemas) ? document.components.schemas : {};

@@ -28,7 +28,9 @@ export interface Schemas {
     test_mode: boolean;
     /** RFC 3339, UTC */
     created_at: string;
+    /** RFC 3339, UTC */
     last_used_at: string | null;
+    /** RFC 3339, UTC */
     revoked_at: string | null;
   };
   CheckoutSession: {
@@ -116,6 +118,7 @@ export interface Schemas {
     currency: string | null;
     max_redemptions: number | null;
     times_redeemed: number;
+    /** RFC 3339, UTC */
     redeem_by: string | null;
     min_subtotal: number | null;
     applies_to: {
@@ -290,8 +293,28 @@ export interface Schemas {
       type: string;
       id: string | null;
     };
-    amounts_before: Schemas["NetAmounts"] | null;
-    amounts_after: Schemas["NetAmounts"] | null;
+    amounts_before: {
+      subtotal_money: Schemas["Money"];
+      discount_money: Schemas["Money"];
+      tax_money: Schemas["Money"];
+      shipping_money: Schemas["Money"];
+      tip_money: Schemas["Money"];
+      total_money: Schemas["Money"];
+      paid_money: Schemas["Money"];
+      refunded_money: Schemas["Money"];
+      balance_money: Schemas["Money"];
+    } | null;
+    amounts_after: {
+      subtotal_money: Schemas["Money"];
+      discount_money: Schemas["Money"];
+      tax_money: Schemas["Money"];
+      shipping_money: Schemas["Money"];
+      tip_money: Schemas["Money"];
+      total_money: Schemas["Money"];
+      paid_money: Schemas["Money"];
+      refunded_money: Schemas["Money"];
+      balance_money: Schemas["Money"];
+    } | null;
     /** RFC 3339, UTC */
     created_at: string;
   };
@@ -370,7 +393,9 @@ export interface Schemas {
     stripe: {
       /** Redacted, e.g. sk_test_…a1B2 */
       secret_key: string;
+      /** Redacted, e.g. whsec_…a1B2 */
       webhook_secret: string | null;
+      /** Shown in full: it is public (Stripe.js uses it on the hosted page) */
       publishable_key: string | null;
     } | null;
     test_mode: boolean;
@@ -490,9 +515,11 @@ export interface Schemas {
     event_type: string;
     status: "pending" | "delivered" | "failed";
     attempt_count: number;
+    /** RFC 3339, UTC */
     next_attempt_at: string | null;
     last_response_status: number | null;
     last_error: string | null;
+    /** RFC 3339, UTC */
     delivered_at: string | null;
     attempts: Array<{
       attempt: number;
@@ -501,6 +528,7 @@ export interface Schemas {
       started_at: string;
       duration_ms: number;
       response_status: number | null;
+      /** The first 1 KiB of the answer */
       response_body: string | null;
       error: string | null;
     }>;
@@ -518,8 +546,11 @@ export interface Schemas {
     description: string | null;
     metadata: Record<string, string>;
     status: "enabled" | "disabled";
+    /** requested (through the API), gone (it answered 410), failing (every attempt failed for days) */
     disabled_reason: "requested" | "gone" | "failing" | null;
+    /** RFC 3339, UTC */
     failing_since: string | null;
+    /** Until then, deliveries are also signed with the secret before the last rotation */
     previous_secret_expires_at: string | null;
     test_mode: boolean;
     /** RFC 3339, UTC */
@@ -535,8 +566,11 @@ export interface Schemas {
     description: string | null;
     metadata: Record<string, string>;
     status: "enabled" | "disabled";
+    /** requested (through the API), gone (it answered 410), failing (every attempt failed for days) */
     disabled_reason: "requested" | "gone" | "failing" | null;
+    /** RFC 3339, UTC */
     failing_since: string | null;
+    /** Until then, deliveries are also signed with the secret before the last rotation */
     previous_secret_expires_at: string | null;
     test_mode: boolean;
     /** RFC 3339, UTC */
@@ -1086,6 +1120,7 @@ export interface Operations {
         line_items?: Array<Schemas["LineItemInput"]>;
         shipping_money?: Schemas["MoneyInput"];
         tip_money?: Schemas["MoneyInput"];
+        /** A `cus_` id */
         customer_id?: string | null;
         metadata?: Schemas["Metadata"];
       };
