@@ -1,4 +1,5 @@
-// Writes the SDK's wire types from the server's OpenAPI document: one entry per
+// Writes the SDK's wire types from the server's OpenAPI document: its named schemas
+// (`Schemas`, one per `components.schemas` entry, which `$ref`s name) and one entry per
 // operation ("POST /v1/orders") with its path parameters, query, body and 200 response,
 // in the API's own snake_case. The SDK maps them to camelCase at the type level, so it can
 // never disagree with the server: test/sdk-types.test.ts fails when this file drifts.
@@ -19,6 +20,10 @@ function key(name) {
 /** A JSON Schema (the subset TypeBox emits) as a TypeScript type. */
 export function typeOf(schema, indent = '') {
   if (!schema || typeof schema !== 'object' || Object.keys(schema).length === 0) return 'unknown';
+  if (typeof schema.$ref === 'string') {
+    const name = /^#\/components\/schemas\/(.+)$/.exec(schema.$ref)?.[1];
+    return name ? `Schemas[${literal(name)}]` : 'unknown';
+  }
   if (schema.anyOf || schema.oneOf) {
     const parts = [...new Set((schema.anyOf ?? schema.oneOf).map((s) => typeOf(s, indent)))];
     return parts.length === 1 ? parts[0] : parts.join(' | ');
@@ -102,5 +107,13 @@ export function sdkTypes(doc) {
       );
     }
   }
-  return `${HEADER}\nexport interface Operations {\n${entries.join('\n')}\n}\n\nexport type OperationName = keyof Operations;\n`;
+  const schemas = Object.entries(doc.components?.schemas ?? {}).map(([name, schema]) =>
+    [
+      schema.description ? `  /** ${schema.description.replace(/\*\//g, '* /')} */` : null,
+      `  ${key(name)}: ${typeOf(schema, '  ')};`,
+    ]
+      .filter((line) => line !== null)
+      .join('\n'),
+  );
+  return `${HEADER}\n/** The document's named schemas (\`components.schemas\`). */\nexport interface Schemas {\n${schemas.join('\n')}\n}\n\nexport interface Operations {\n${entries.join('\n')}\n}\n\nexport type OperationName = keyof Operations;\n`;
 }

@@ -8,6 +8,7 @@ import {
 import { FAILURE_CODES } from '../src/http/errors.js';
 import { expectError } from './catalog-fixtures.js';
 import { createTestAccount, request, startTestServer, type TestServer } from './harness.js';
+import { inlined } from './openapi-operations.js';
 
 /** One vocabulary for the error shape: in the code, the OpenAPI document and the README. */
 
@@ -19,7 +20,7 @@ afterAll(() => server.close());
 
 describe('the error vocabulary', () => {
   it('is the enum of the OpenAPI error schema of every route', async () => {
-    const doc = (await request(server, 'GET', '/openapi.json')).body;
+    const doc = inlined((await request(server, 'GET', '/openapi.json')).body);
     const responses = doc.paths['/v1/orders'].post.responses;
     const errorStatus = Object.keys(responses).find((s) => s.toLowerCase() === '4xx');
     expect(errorStatus).toBeDefined();

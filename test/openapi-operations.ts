@@ -28,6 +28,7 @@ export function sampleId(prefix = 'x'): string {
 /** The smallest value a JSON schema accepts (required properties only). */
 function minimalValue(schema: any): any {
   if (schema.anyOf) return minimalValue(schema.anyOf[0]);
+  if (Array.isArray(schema.type)) return minimalValue({ ...schema, type: schema.type[0] });
   switch (schema.type) {
     case 'object':
       return Object.fromEntries(
@@ -58,8 +59,21 @@ function changingValue(schema: any): any {
   return body;
 }
 
+/** The document with every `$ref` to a named schema replaced by the schema itself. */
+export function inlined(doc: any): any {
+  const schemas = doc.components?.schemas ?? {};
+  const walk = (value: any): any => {
+    if (Array.isArray(value)) return value.map(walk);
+    if (value === null || typeof value !== 'object') return value;
+    const name = /^#\/components\/schemas\/(.+)$/.exec(value.$ref ?? '')?.[1];
+    if (name) return walk(schemas[name]);
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v)]));
+  };
+  return { ...doc, paths: walk(doc.paths) };
+}
+
 export async function apiOperations(server: Pick<TestServer, 'url'>): Promise<Operation[]> {
-  const spec = (await request(server, 'GET', '/openapi.json')).body;
+  const spec = inlined((await request(server, 'GET', '/openapi.json')).body);
   const operations: Operation[] = [];
   for (const [path, methods] of Object.entries<Record<string, any>>(spec.paths)) {
     for (const [method, op] of Object.entries<any>(methods)) {

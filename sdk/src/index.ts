@@ -16,7 +16,7 @@ import {
   WebhookEndpoints,
 } from './resources.js';
 import { type FlintOptions, Transport } from './transport.js';
-import { verify } from './webhooks.js';
+import { signForTest, verify } from './webhooks.js';
 
 export * from './errors.js';
 export type { ListParams, Page, PageList } from './pagination.js';
@@ -30,7 +30,13 @@ export type {
 } from './resources.js';
 export type { FlintOptions, RequestOptions } from './transport.js';
 export type * from './types.js';
-export { FlintSignatureError, type WebhookEvent, type WebhookHeaders } from './webhooks.js';
+export {
+  FlintSignatureError,
+  type SignedWebhookHeaders,
+  type SignForTestOptions,
+  type WebhookEvent,
+  type WebhookHeaders,
+} from './webhooks.js';
 
 /**
  * The Flint client: `new Flint('sk_test_…')` (or `new Flint({ apiKey, baseUrl })`), then
@@ -39,8 +45,12 @@ export { FlintSignatureError, type WebhookEvent, type WebhookHeaders } from './w
  * idempotency key per call, so a retried payment or refund happens once.
  */
 export class Flint {
-  /** `Flint.webhooks.verify(payload, headers, secret)`: a delivery, verified and typed. */
-  static readonly webhooks = { verify };
+  /**
+   * `Flint.webhooks.verify(payload, headers, secret)`: a delivery, verified and typed.
+   * `Flint.webhooks.signForTest(payload, secret, { timestamp? })`: the headers of a delivery
+   * of `payload`, for testing a handler.
+   */
+  static readonly webhooks = { verify, signForTest };
 
   readonly customers: Customers;
   readonly products: Products;

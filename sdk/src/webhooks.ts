@@ -111,3 +111,51 @@ export function verify(payload: string, headers: WebhookHeaders, secret: string)
   }
   return fromWire<WebhookEvent>(verified);
 }
+
+export interface SignForTestOptions {
+  /** When the delivery was signed: a `Date` or Unix seconds (default: now). */
+  readonly timestamp?: Date | number;
+  /** The `webhook-id` (default: the payload's `event_id`, as Flint sends it, else a random id). */
+  readonly id?: string;
+}
+
+/** The Standard Webhooks headers of one delivery (an object `verify` takes as it is). */
+export type SignedWebhookHeaders = {
+  readonly 'webhook-id': string;
+  readonly 'webhook-timestamp': string;
+  readonly 'webhook-signature': string;
+};
+
+function eventIdOf(payload: string): string | undefined {
+  try {
+    const parsed: unknown = JSON.parse(payload);
+    const id = (parsed as { event_id?: unknown } | null)?.event_id;
+    return typeof id === 'string' && id.length > 0 ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The headers Flint would send with `payload` (the raw body) signed by `secret` (a `whsec_`
+ * endpoint secret): for testing a webhook handler, which `verify` accepts (stripe-node's
+ * `generateTestHeaderString`).
+ */
+export function signForTest(
+  payload: string,
+  secret: string,
+  options: SignForTestOptions = {},
+): SignedWebhookHeaders {
+  if (typeof payload !== 'string') throw new TypeError('payload must be the raw body, a string');
+  const { timestamp = new Date() } = options;
+  const at = typeof timestamp === 'number' ? new Date(timestamp * 1000) : timestamp;
+  if (Number.isNaN(at.getTime()))
+    throw new TypeError('timestamp must be a valid Date or Unix seconds');
+  const id =
+    options.id ?? eventIdOf(payload) ?? `msg_${globalThis.crypto.randomUUID().replace(/-/g, '')}`;
+  return {
+    'webhook-id': id,
+    'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+    'webhook-signature': new Webhook(secret).sign(id, at, payload),
+  };
+}

@@ -5,9 +5,14 @@ import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { fromWire, toWire } from '../src/casing.js';
 import {
   Flint,
+  FlintAPIError,
   FlintApiError,
   FlintCardError,
+  FlintError,
+  FlintIdempotencyError,
+  FlintInvalidRequestError,
   FlintNotFoundError,
+  FlintProcessorError,
   FlintRateLimitError,
   FlintSignatureError,
   FlintValidationError,
@@ -252,7 +257,7 @@ describe('requests', () => {
     const { flint, seen } = await standIn((s) =>
       s.url.startsWith('/v1/orders/missing')
         ? error(404, {
-            type: 'invalid_request',
+            type: 'not_found',
             code: 'resource_missing',
             message: 'order does not exist',
           })
@@ -288,6 +293,47 @@ describe('requests', () => {
       flint.orders.pay('ord_1', { paymentSourceToken: 'tok_chargeDeclined' }),
     ).rejects.toBeInstanceOf(FlintCardError);
     expect(seen).toHaveLength(3);
+  });
+
+  it('classifies by the body’s error.type first, by the status when there is none', async () => {
+    const { flint } = await standIn((s) =>
+      s.url.includes('gone')
+        ? error(410, { type: 'invalid_request', code: 'invite_invalid' })
+        : s.url.includes('odd')
+          ? error(404, { type: 'something_new', code: 'x' })
+          : s.url.includes('proxy')
+            ? { status: 502, body: 'Bad Gateway' }
+            : error(500, { type: 'api_error', code: 'internal_error' }),
+    );
+    const gone = await flint.customers.get('gone').catch((e: unknown) => e);
+    expect(gone).toBeInstanceOf(FlintInvalidRequestError);
+    expect(gone).toBeInstanceOf(FlintValidationError);
+    expect(gone).toMatchObject({
+      status: 410,
+      type: 'invalid_request',
+      name: 'FlintInvalidRequestError',
+    });
+    const odd = await flint.customers.get('odd').catch((e: unknown) => e);
+    expect(odd).toBeInstanceOf(FlintNotFoundError);
+    const proxy = await flint.customers.get('proxy').catch((e: unknown) => e);
+    expect(proxy).toBeInstanceOf(FlintApiError);
+    expect(proxy).not.toBeInstanceOf(FlintProcessorError);
+    expect(proxy).toMatchObject({ status: 502, type: 'api_error' });
+    const api = await flint.customers.get('api').catch((e: unknown) => e);
+    expect(api).toBeInstanceOf(FlintAPIError);
+    expect(api).toBeInstanceOf(FlintApiError);
+    expect(api).not.toBeInstanceOf(FlintProcessorError);
+    const decline = FlintError.generate(402, { type: 'processor_error', code: 'card_declined' });
+    expect(decline).toBeInstanceOf(FlintCardError);
+    const down = FlintError.generate(502, {
+      type: 'processor_error',
+      code: 'processor_unavailable',
+    });
+    expect(down).toBeInstanceOf(FlintProcessorError);
+    expect(down).toBeInstanceOf(FlintApiError);
+    const reused = FlintError.generate(422, { type: 'idempotency_error' });
+    expect(reused).toBeInstanceOf(FlintIdempotencyError);
+    expect(reused).not.toBeInstanceOf(FlintValidationError);
   });
 
   it('does not wait out a Retry-After longer than a minute: the 429 is the caller’s', async () => {

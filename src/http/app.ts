@@ -33,6 +33,7 @@ import {
 } from './idempotency.js';
 import { registerJsonParser } from './json-body.js';
 import { registerMetrics } from './metrics.js';
+import { finishOpenapiDocument } from './openapi.js';
 import { registerAccountRoutes, registerAdminAccountRoutes } from './routes/accounts/accounts.js';
 import { registerApiKeyRoutes } from './routes/accounts/api-keys.js';
 import { registerConsoleUserRoutes } from './routes/accounts/console-users.js';
@@ -188,6 +189,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         version: options.version ?? '0.1.0',
         description:
           'Order-first payments API. JSON in and out, root-key wrapped bodies, integer minor-unit amounts, idempotent POST/PATCH.',
+        license: { name: 'MIT', identifier: 'MIT' },
       },
       components: {
         securitySchemes: {
@@ -205,6 +207,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     hideUntagged: true,
     transform: documentLiveKeyRoutes,
+    transformObject: finishOpenapiDocument(deps.publicUrl),
   });
 
   registerMetrics(app, { defaultMetrics: options.defaultMetrics ?? false });

@@ -2,6 +2,597 @@
 // The API's wire format (snake_case); the SDK's camelCase types are derived from it.
 /* eslint-disable */
 
+/** The document's named schemas (`components.schemas`). */
+export interface Schemas {
+  Account: {
+    account_id: string;
+    object: "account";
+    name: string;
+    default_currency: string;
+    /** Whether shipping is taxed */
+    tax_shipping: boolean;
+    metadata: Record<string, string>;
+    /** RFC 3339, UTC */
+    created_at: string;
+    /** RFC 3339, UTC */
+    updated_at: string;
+  };
+  ApiKey: {
+    api_key_id: string;
+    object: "api_key";
+    name: string | null;
+    /** The mode and last four characters, e.g. sk_test_…a1B2 */
+    redacted: string;
+    /** The full secret key: present only in the response that created it */
+    secret?: string;
+    test_mode: boolean;
+    /** RFC 3339, UTC */
+    created_at: string;
+    /** RFC 3339, UTC */
+    last_used_at: string | null;
+    /** RFC 3339, UTC */
+    revoked_at: string | null;
+  };
+  CheckoutSession: {
+    checkout_session_id: string;
+    object: "checkout_session";
+    status: string;
+    amount_total: number;
+    amount_subtotal: number;
+    currency: string;
+    customer: {
+      customer_id: string;
+      email: string | null;
+      name: string | null;
+    } | null;
+    payment_intent: {
+      payment_intent_id: string;
+      amount: number;
+      amount_received: number;
+      status: string;
+    } | null;
+    payment_intent_id: string | null;
+    latest_charge: string | null;
+    line_items: Array<{
+      line_item_id: string;
+      object: "line_item";
+      name: string;
+      quantity: number;
+      unit_price_money: Schemas["Money"];
+      product_id: string | null;
+      price_id: string | null;
+      tax_rate_ids: Array<string>;
+      tax_exempt: boolean;
+      gross_money: Schemas["Money"];
+      discount_money: Schemas["Money"];
+      tax_money: Schemas["Money"];
+      total_money: Schemas["Money"];
+      applied_discounts: Array<{
+        coupon_id: string;
+        code: string | null;
+        amount_money: Schemas["Money"];
+      }>;
+      applied_taxes: Array<{
+        tax_rate_id: string;
+        amount_money: Schemas["Money"];
+      }>;
+      metadata: Record<string, string>;
+    }>;
+    refunds: Array<Schemas["Refund"]>;
+    order_id: string;
+    url: string;
+    success_url: string;
+    cancel_url: string | null;
+    metadata: Record<string, string>;
+    test_mode: boolean;
+    /** RFC 3339, UTC */
+    expires_at: string;
+    /** RFC 3339, UTC */
+    created_at: string;
+    /** RFC 3339, UTC */
+    updated_at: string;
+  };
+  ConsoleUser: {
+    console_user_id: string;
+    object: "console_user";
+    account_id: string;
+    email: string;
+    name: string | null;
+    role: "owner" | "support" | "viewer";
+    refund_limit: number | null;
+    status: "invited" | "active" | "disabled";
+    /** One-time link to set the password (7 days): present only in the response that made it */
+    invite_url?: string;
+    /** RFC 3339, UTC */
+    created_at: string;
+    /** RFC 3339, UTC */
+    updated_at: string;
+  };
+  Coupon: {
+    coupon_id: string;
+    object: "coupon";
+    code: string;
+    name: string | null;
+    percent_off: string | null;
+    amount_off: number | null;
+    currency: string | null;
+    max_redemptions: number | null;
+    times_redeemed: number;
+    /** RFC 3339, UTC */
+    redeem_by: string | null;
+    min_subtotal: number | null;
+    applies_to: {
+      products: Array<string>;
+    } | null;
+    stackable: boolean;
+    active: boolean;
+    /** Active, not past redeem_by and not exhausted, right now */
+    valid: boolean;
+    metadata: Record<string, string>;
+    test_mode: boolean;
+    /** RFC 3339, UTC */
+    created_at: string;
+    /** RFC 3339, UTC */
+    updated_at: string;
+  };
+  Customer: {
+    customer_id: string;
+    object: "customer";
+    email: string | null;
+    name: string | null;
+    phone: string | null;
+    description: string | null;
+    metadata: Record<string, string>;
+    test_mode: boolean;
+    /** RFC 3339, UTC */
+    created_at: string;
+    /** RFC 3339, UTC */
+    updated_at: string;
+  };
+  /** The one error shape of every failure */
+  Error: {
+    error: {
+      /** The kind of failure (README: Errors) */
+      type: "invalid_request" | "validation_error" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "idempotency_error" | "rate_limited" | "processor_error" | "api_error";
+      message: string;
+      code?: "resource_missing" | "parameter_invalid" | "metadata_invalid" | "order_state_invalid" | "coupon_inactive" | "coupon_expired" | "coupon_exhausted" | "coupon_currency_mismatch" | "coupon_minimum_not_met" | "coupon_already_applied" | "coupon_not_stackable" | "currency_mismatch" | "out_of_stock" | "resource_in_use" | "amount_invalid" | "refund_amount_invalid" | "refund_state_invalid" | "payment_in_progress" | "split_payment_unsupported" | "processor_unavailable" | "processor_not_configured" | "checkout_session_state_invalid" | "checkout_session_incomplete" | "payment_intent_state_invalid" | "encryption_key_missing" | "webhook_account_unknown" | "webhook_signature_invalid" | "webhook_endpoint_disabled" | "console_user_exists" | "invite_invalid" | "password_invalid" | "parameter_unknown" | "body_malformed" | "body_too_large" | "body_too_deep" | "unsupported_media_type" | "url_malformed" | "url_too_long" | "route_not_found" | "method_not_allowed" | "api_key_invalid" | "test_mode_only" | "live_key_required" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_key_in_use" | "rate_limited" | "payment_failed" | "internal_error" | string;
+      errors?: Array<{
+        loc: Array<string | number>;
+        msg: string;
+        /** Why the field at loc is refused */
+        type: "missing" | "type_error" | "value_error" | "unknown_field" | "invalid_request_error";
+      }>;
+      request_id: string;
+    };
+  };
+  Event: {
+    event_id: string;
+    object: "event";
+    /** One of: order.created, order.updated, order.paid, order.partially_refunded, order.refunded, order.closed, order.canceled, payment_intent.created, payment_intent.requires_action, payment_intent.succeeded, payment_intent.failed, payment_intent.canceled, refund.created, refund.updated, refund.requires_action, refund.succeeded, refund.failed, refund.canceled, checkout.session.created, checkout.session.completed, checkout.session.expired, payment_link.created, payment_link.updated, webhook_endpoint.disabled */
+    type: string;
+    account_id: string;
+    test_mode: boolean;
+    /** RFC 3339, UTC */
+    created_at: string;
+    data: {
+      /** The object as of the event, exactly as the API shows it */
+      object: Record<string, unknown>;
+      /** `*.updated` events only: each top-level field that changed, with its value before (version and updated_at left out) */
+      previous_attributes?: Record<string, unknown>;
+    };
+  };
+  /** Same as the Idempotency-Key header; the header wins when both are given. */
+  IdempotencyKey: string;
+  /** Ad hoc (name + unit_price_money), or by price_id or product_id */
+  LineItemInput: {
+    name?: string;
+    quantity: number;
+    unit_price_money?: Schemas["MoneyInput"];
+    /** A `price_` id */
+    price_id?: string;
+    /** A `prod_` id */
+    product_id?: string;
+    /** Overrides the default rates */
+    tax_rate_ids?: Array<string>;
+    tax_exempt?: boolean;
+    metadata?: Schemas["Metadata"];
+  };
+  /** String→string map: at most 50 keys, keys ≤ 40 and values ≤ 500 characters. */
+  Metadata: Record<string, string>;
+  Money: {
+    amount: number;
+    currency: string;
+  };
+  MoneyInput: {
+    /** Minor units */
+    amount: number;
+    /** ISO 4217, either case */
+    currency?: string;
+  };
+  NetAmounts: {
+    subtotal_money: Schemas["Money"];
+    discount_money: Schemas["Money"];
+    tax_money: Schemas["Money"];
+    shipping_money: Schemas["Money"];
+    tip_money: Schemas["Money"];
+    total_money: Schemas["Money"];
+    paid_money: Schemas["Money"];
+    refunded_money: Schemas["Money"];
+    balance_money: Schemas["Money"];
+  };
+  Order: {
+    order_id: string;
+    object: "order";
+    status: "OPEN" | "PAID" | "PARTIALLY_REFUNDED" | "REFUNDED" | "CANCELED" | "CLOSED";
+    currency: string;
+    customer_id: string | null;
+    line_items: Array<{
+      line_item_id: string;
+      object: "line_item";
+      name: string;
+      quantity: number;
+      unit_price_money: Schemas["Money"];
+      product_id: string | null;
+      price_id: string | null;
+      tax_rate_ids: Array<string>;
+      tax_exempt: boolean;
+      gross_money: Schemas["Money"];
+      discount_money: Schemas["Money"];
+      tax_money: Schemas["Money"];
+      total_money: Schemas["Money"];
+      applied_discounts: Array<{
+        coupon_id: string;
+        code: string | null;
+        amount_money: Schemas["Money"];
+      }>;
+      applied_taxes: Array<{
+        tax_rate_id: string;
+        amount_money: Schemas["Money"];
+      }>;
+      metadata: Record<string, string>;
+    }>;
+    coupons: Array<{
+      coupon_id: string;
+      code: string;
+      percent_off: string | null;
+      amount_off: number | null;
+      stackable: boolean;
+      discount_money: Schemas["Money"];
+    }>;
+    taxes: Array<{
+      tax_rate_id: string;
+      display_name: string | null;
+      percentage: string | null;
+      inclusive: boolean;
+      taxable_money: Schemas["Money"];
+      amount_money: Schemas["Money"];
+    }>;
+    shipping_money: Schemas["Money"];
+    tip_money: Schemas["Money"];
+    payments: Array<{
+      payment_intent_id: string;
+      amount_money: Schemas["Money"];
+      status: string;
+      latest_charge: string | null;
+    }>;
+    net_amounts: Schemas["NetAmounts"];
+    available_actions: Array<string>;
+    version: number;
+    metadata: Record<string, string>;
+    test_mode: boolean;
+    /** RFC 3339, UTC */
+    created_at: string;
+    /** RFC 3339, UTC */
+    updated_at: string;
+  };
+  OrderTimelineEntry: {
+    event_id: string;
+    object: "timeline_entry";
+    type: string;
+    actor: {
+      type: string;
+      id: string | null;
+    };
+    amounts_before: {
+      subtotal_money: Schemas["Money"];
+      discount_money: Schemas["Money"];
+      tax_money: Schemas["Money"];
+      shipping_money: Schemas["Money"];
+      tip_money: Schemas["Money"];
+      total_money: Schemas["Money"];
+      paid_money: Schemas["Money"];
+      refunded_money: Schemas["Money"];
+      balance_money: Schemas["Money"];
+    } | null;
+    amounts_after: {
+      subtotal_money: Schemas["Money"];
+      discount_money: Schemas["Money"];
+      tax_money: Schemas["Money"];
+      shipping_money: Schemas["Money"];
+      tip_money: Schemas["Money"];
+      total_money: Schemas["Money"];
+      paid_money: Schemas["Money"];
+      refunded_money: Schemas["Money"];
+      balance_money: Schemas["Money"];
+    } | null;
+    /** RFC 3339, UTC */
+    created_at: string;
+  };
+  PaymentIntent: {
+    payment_intent_id: string;
+    object: "payment_intent";
+    order_id: string;
+    amount: number;
+    amount_received: number;
+    currency: string;
+    status: string;
+    latest_charge: string | null;
+    processor: string;
+    buyer_email: string | null;
+    last_payment_error: {
+      code: string;
+      message: string | null;
+    } | null;
+    /** The card that paid, as the processor reported it with the outcome (never its number); null until then */
+    payment_method_details: {
+      type: "card";
+      card: {
+        brand: "visa" | "mastercard" | "amex" | "discover" | "diners" | "jcb" | "unionpay" | "unknown";
+        last4: string;
+        exp_month: number;
+        exp_year: number;
+        funding?: "credit" | "debit" | "prepaid" | "unknown";
+      };
+    } | null;
+    metadata: Record<string, string>;
+    test_mode: boolean;
+    /** RFC 3339, UTC */
+    created_at: string;
+    /** RFC 3339, UTC */
+    updated_at: string;
+  };
+  PaymentLink: {
+    payment_link_id: string;
+    object: "payment_link";
+    active: boolean;
+    /** The public link: each visit makes an order and a session */
+    url: string;
+    line_items: Array<{
+      price_id: string;
+      quantity: number;
+      adjustable_quantity: {
+        enabled: boolean;
+        minimum: number;
+        maximum: number;
+      } | null;
+    }>;
+    /** ISO 4217, upper-case: the currency of every price */
+    currency: string;
+    after_completion: {
+      redirect_url: string;
+    } | null;
+    metadata: Record<string, string>;
+    test_mode: boolean;
+    /** RFC 3339, UTC */
+    created_at: string;
+    /** RFC 3339, UTC */
+    updated_at: string;
+  };
+  Price: {
+    price_id: string;
+    object: "price";
+    product_id: string;
+    unit_amount: number;
+    /** ISO 4217, upper-case */
+    currency: string;
+    recurring: {
+      interval: string;
+      interval_count: number;
+    } | null;
+    active: boolean;
+    metadata: Record<string, string>;
+    test_mode: boolean;
+    /** RFC 3339, UTC */
+    created_at: string;
+    /** RFC 3339, UTC */
+    updated_at: string;
+  };
+  Processor: {
+    account_id: string;
+    object: "processor";
+    type: "sandbox" | "stripe";
+    stripe: {
+      /** Redacted, e.g. sk_test_…a1B2 */
+      secret_key: string;
+      /** Redacted, e.g. whsec_…a1B2 */
+      webhook_secret: string | null;
+      /** Shown in full: it is public (Stripe.js uses it on the hosted page) */
+      publishable_key: string | null;
+    } | null;
+    test_mode: boolean;
+    /** RFC 3339, UTC */
+    created_at: string;
+    /** RFC 3339, UTC */
+    updated_at: string;
+  };
+  Product: {
+    product_id: string;
+    object: "product";
+    name: string;
+    description: string | null;
+    active: boolean;
+    inventory: {
+      tracked: boolean;
+      quantity: number | null;
+    };
+    metadata: Record<string, string>;
+    test_mode: boolean;
+    /** RFC 3339, UTC */
+    created_at: string;
+    /** RFC 3339, UTC */
+    updated_at: string;
+  };
+  Refund: {
+    refund_id: string;
+    object: "refund";
+    payment_intent_id: string;
+    amount: number;
+    /** What has reached the buyer: the parts (items[]) that succeeded */
+    amount_refunded: number;
+    status: string;
+    reason: string | null;
+    /** RFC 3339, UTC */
+    created_at: string;
+    test_mode: boolean;
+    metadata: Record<string, string>;
+    reference_id: string | null;
+    reference_type: string;
+    reference_status: string;
+    items: Array<{
+      amount_refunded: number;
+      payment_intent: string;
+      status: string;
+      reference_id: string | null;
+      reference_type: string;
+      reference_status: string;
+    }>;
+    order_id: string;
+    checkout_session_id: string | null;
+    currency: string;
+    amount_tax: number;
+    amount_shipping: number;
+    amount_discount: number;
+    line_items: Array<{
+      line_item_id: string;
+      amount: number;
+      amount_tax: number;
+    }>;
+    /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
+    method: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
+    replaces_refund_id: string | null;
+    failure_reason: string | null;
+    next_actions: Array<{
+      action: string;
+      description: string;
+    }>;
+    /** RFC 3339, UTC */
+    updated_at: string;
+  };
+  RefundPreview: {
+    refund_preview: {
+      object: "refund_preview";
+      order_id: string;
+      amount: number;
+      amount_tax: number;
+      amount_shipping: number;
+      amount_discount: number;
+      line_items: Array<{
+        line_item_id: string;
+        amount: number;
+        amount_tax: number;
+      }>;
+      items: Array<{
+        payment_intent: string;
+        amount_refunded: number;
+      }>;
+      remaining_refundable: number;
+    };
+  };
+  /** Like metadata; number and boolean values are stored as text. */
+  ScalarMetadata: Record<string, string | number | boolean>;
+  TaxRate: {
+    tax_rate_id: string;
+    object: "tax_rate";
+    display_name: string;
+    /** Canonical decimal, e.g. "8.875" */
+    percentage: string;
+    inclusive: boolean;
+    jurisdiction: string | null;
+    default: boolean;
+    active: boolean;
+    metadata: Record<string, string>;
+    test_mode: boolean;
+    /** RFC 3339, UTC */
+    created_at: string;
+    /** RFC 3339, UTC */
+    updated_at: string;
+  };
+  WebhookDelivery: {
+    webhook_delivery_id: string;
+    object: "webhook_delivery";
+    webhook_endpoint_id: string;
+    /** Also the webhook-id header of every attempt */
+    event_id: string;
+    event_type: string;
+    status: "pending" | "delivered" | "failed";
+    attempt_count: number;
+    /** RFC 3339, UTC */
+    next_attempt_at: string | null;
+    last_response_status: number | null;
+    last_error: string | null;
+    /** RFC 3339, UTC */
+    delivered_at: string | null;
+    attempts: Array<{
+      attempt: number;
+      url: string;
+      /** RFC 3339, UTC */
+      started_at: string;
+      duration_ms: number;
+      response_status: number | null;
+      /** The first 1 KiB of the answer */
+      response_body: string | null;
+      error: string | null;
+    }>;
+    test_mode: boolean;
+    /** RFC 3339, UTC */
+    created_at: string;
+    /** RFC 3339, UTC */
+    updated_at: string;
+  };
+  WebhookEndpoint: {
+    webhook_endpoint_id: string;
+    object: "webhook_endpoint";
+    url: string;
+    enabled_events: Array<string>;
+    description: string | null;
+    metadata: Record<string, string>;
+    status: "enabled" | "disabled";
+    /** requested (through the API), gone (it answered 410), failing (every attempt failed for days) */
+    disabled_reason: "requested" | "gone" | "failing" | null;
+    /** RFC 3339, UTC */
+    failing_since: string | null;
+    /** Until then, deliveries are also signed with the secret before the last rotation */
+    previous_secret_expires_at: string | null;
+    test_mode: boolean;
+    /** RFC 3339, UTC */
+    created_at: string;
+    /** RFC 3339, UTC */
+    updated_at: string;
+  };
+  WebhookEndpointWithSecret: {
+    webhook_endpoint_id: string;
+    object: "webhook_endpoint";
+    url: string;
+    enabled_events: Array<string>;
+    description: string | null;
+    metadata: Record<string, string>;
+    status: "enabled" | "disabled";
+    /** requested (through the API), gone (it answered 410), failing (every attempt failed for days) */
+    disabled_reason: "requested" | "gone" | "failing" | null;
+    /** RFC 3339, UTC */
+    failing_since: string | null;
+    /** Until then, deliveries are also signed with the secret before the last rotation */
+    previous_secret_expires_at: string | null;
+    test_mode: boolean;
+    /** RFC 3339, UTC */
+    created_at: string;
+    /** RFC 3339, UTC */
+    updated_at: string;
+    /** The signing secret (whsec_…): present only in the response that created it, never stored readable */
+    secret?: string;
+  };
+}
+
 export interface Operations {
   /** Retrieve the account of the calling key */
   "GET /v1/account": {
@@ -9,19 +600,7 @@ export interface Operations {
     query: never;
     body: never;
     response: {
-      account: {
-        account_id: string;
-        object: "account";
-        name: string;
-        default_currency: string;
-        /** Whether shipping is taxed */
-        tax_shipping: boolean;
-        metadata: Record<string, string>;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      account: Schemas["Account"];
     };
   };
   /** Update the account of the calling key (name, tax_shipping, metadata) */
@@ -34,26 +613,12 @@ export interface Operations {
         name?: string;
         /** Whether shipping is taxed on orders created from now on */
         tax_shipping?: boolean;
-        /** String→string map: at most 50 keys, keys ≤ 40 and values ≤ 500 characters. */
-        metadata?: Record<string, string>;
+        metadata?: Schemas["Metadata"];
       };
-      /** Same as the Idempotency-Key header; the header wins when both are given. */
-      idempotency_key?: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      account: {
-        account_id: string;
-        object: "account";
-        name: string;
-        default_currency: string;
-        /** Whether shipping is taxed */
-        tax_shipping: boolean;
-        metadata: Record<string, string>;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      account: Schemas["Account"];
     };
   };
   /** Create an account with a test and a live secret key (admin token) */
@@ -65,48 +630,19 @@ export interface Operations {
         name: string;
         /** ISO 4217, either case; USD if omitted */
         default_currency?: string;
-        /** String→string map: at most 50 keys, keys ≤ 40 and values ≤ 500 characters. */
-        metadata?: Record<string, string>;
+        metadata?: Schemas["Metadata"];
         /** The console's first user (owner); the answer carries their invite_url */
         owner_email?: string;
       };
-      /** Same as the Idempotency-Key header; the header wins when both are given. */
-      idempotency_key?: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      account: {
-        account_id: string;
-        object: "account";
-        name: string;
-        default_currency: string;
-        /** Whether shipping is taxed */
-        tax_shipping: boolean;
-        metadata: Record<string, string>;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      account: Schemas["Account"];
       keys: {
         test_secret_key: string;
         live_secret_key: string;
       };
-      owner?: {
-        console_user_id: string;
-        object: "console_user";
-        account_id: string;
-        email: string;
-        name: string | null;
-        role: "owner" | "support" | "viewer";
-        refund_limit: number | null;
-        status: "invited" | "active" | "disabled";
-        /** One-time link to set the password (7 days): present only in the response that made it */
-        invite_url?: string;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      owner?: Schemas["ConsoleUser"];
     };
   };
   /** Create a secret key in the mode of the calling key (shown once) */
@@ -117,24 +653,10 @@ export interface Operations {
       api_key: {
         name?: string;
       };
-      /** Same as the Idempotency-Key header; the header wins when both are given. */
-      idempotency_key?: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      api_key: {
-        api_key_id: string;
-        object: "api_key";
-        name: string | null;
-        /** The mode and last four characters, e.g. sk_test_…a1B2 */
-        redacted: string;
-        /** The full secret key: present only in the response that created it */
-        secret?: string;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        last_used_at: string | null;
-        revoked_at: string | null;
-      };
+      api_key: Schemas["ApiKey"];
     };
   };
   /** List the secret keys of the calling mode, newest first */
@@ -147,20 +669,7 @@ export interface Operations {
     };
     body: never;
     response: {
-      api_keys: Array<{
-        api_key_id: string;
-        object: "api_key";
-        name: string | null;
-        /** The mode and last four characters, e.g. sk_test_…a1B2 */
-        redacted: string;
-        /** The full secret key: present only in the response that created it */
-        secret?: string;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        last_used_at: string | null;
-        revoked_at: string | null;
-      }>;
+      api_keys: Array<Schemas["ApiKey"]>;
       has_more: boolean;
       next_cursor: string | null;
     };
@@ -173,20 +682,7 @@ export interface Operations {
     query: never;
     body: never;
     response: {
-      api_key: {
-        api_key_id: string;
-        object: "api_key";
-        name: string | null;
-        /** The mode and last four characters, e.g. sk_test_…a1B2 */
-        redacted: string;
-        /** The full secret key: present only in the response that created it */
-        secret?: string;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        last_used_at: string | null;
-        revoked_at: string | null;
-      };
+      api_key: Schemas["ApiKey"];
     };
   };
   /** Create a hosted checkout session for an order */
@@ -198,25 +694,7 @@ export interface Operations {
       checkout_session: {
         /** A `ord_` id */
         order_id?: string;
-        line_items?: Array<{
-          name?: string;
-          quantity: number;
-          unit_price_money?: {
-            /** Minor units */
-            amount: number;
-            /** ISO 4217, either case */
-            currency?: string;
-          };
-          /** A `price_` id */
-          price_id?: string;
-          /** A `prod_` id */
-          product_id?: string;
-          /** Overrides the default rates */
-          tax_rate_ids?: Array<string>;
-          tax_exempt?: boolean;
-          /** String→string map: at most 50 keys, keys ≤ 40 and values ≤ 500 characters. */
-          metadata?: Record<string, string>;
-        }>;
+        line_items?: Array<Schemas["LineItemInput"]>;
         currency?: string;
         /** A `cus_` id */
         customer_id?: string;
@@ -224,138 +702,12 @@ export interface Operations {
         cancel_url?: string;
         /** RFC 3339, UTC */
         expires_at?: string;
-        /** String→string map: at most 50 keys, keys ≤ 40 and values ≤ 500 characters. */
-        metadata?: Record<string, string>;
+        metadata?: Schemas["Metadata"];
       };
-      /** Same as the Idempotency-Key header; the header wins when both are given. */
-      idempotency_key?: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      checkout_session: {
-        checkout_session_id: string;
-        object: "checkout_session";
-        status: string;
-        amount_total: number;
-        amount_subtotal: number;
-        currency: string;
-        customer: {
-          customer_id: string;
-          email: string | null;
-          name: string | null;
-        } | null;
-        payment_intent: {
-          payment_intent_id: string;
-          amount: number;
-          amount_received: number;
-          status: string;
-        } | null;
-        payment_intent_id: string | null;
-        latest_charge: string | null;
-        line_items: Array<{
-          line_item_id: string;
-          object: "line_item";
-          name: string;
-          quantity: number;
-          unit_price_money: {
-            amount: number;
-            currency: string;
-          };
-          product_id: string | null;
-          price_id: string | null;
-          tax_rate_ids: Array<string>;
-          tax_exempt: boolean;
-          gross_money: {
-            amount: number;
-            currency: string;
-          };
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-          tax_money: {
-            amount: number;
-            currency: string;
-          };
-          total_money: {
-            amount: number;
-            currency: string;
-          };
-          applied_discounts: Array<{
-            coupon_id: string;
-            code: string | null;
-            amount_money: {
-              amount: number;
-              currency: string;
-            };
-          }>;
-          applied_taxes: Array<{
-            tax_rate_id: string;
-            amount_money: {
-              amount: number;
-              currency: string;
-            };
-          }>;
-          metadata: Record<string, string>;
-        }>;
-        refunds: Array<{
-          refund_id: string;
-          object: "refund";
-          payment_intent_id: string;
-          amount: number;
-          /** What has reached the buyer: the parts (items[]) that succeeded */
-          amount_refunded: number;
-          status: string;
-          reason: string | null;
-          /** RFC 3339, UTC */
-          created_at: string;
-          test_mode: boolean;
-          metadata: Record<string, string>;
-          reference_id: string | null;
-          reference_type: string;
-          reference_status: string;
-          items: Array<{
-            amount_refunded: number;
-            payment_intent: string;
-            status: string;
-            reference_id: string | null;
-            reference_type: string;
-            reference_status: string;
-          }>;
-          order_id: string;
-          checkout_session_id: string | null;
-          currency: string;
-          amount_tax: number;
-          amount_shipping: number;
-          amount_discount: number;
-          line_items: Array<{
-            line_item_id: string;
-            amount: number;
-            amount_tax: number;
-          }>;
-          /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
-          method: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
-          replaces_refund_id: string | null;
-          failure_reason: string | null;
-          next_actions: Array<{
-            action: string;
-            description: string;
-          }>;
-          /** RFC 3339, UTC */
-          updated_at: string;
-        }>;
-        order_id: string;
-        url: string;
-        success_url: string;
-        cancel_url: string | null;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        expires_at: string;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      checkout_session: Schemas["CheckoutSession"];
     };
   };
   /** List checkout sessions, newest first */
@@ -370,131 +722,7 @@ export interface Operations {
     };
     body: never;
     response: {
-      checkout_sessions: Array<{
-        checkout_session_id: string;
-        object: "checkout_session";
-        status: string;
-        amount_total: number;
-        amount_subtotal: number;
-        currency: string;
-        customer: {
-          customer_id: string;
-          email: string | null;
-          name: string | null;
-        } | null;
-        payment_intent: {
-          payment_intent_id: string;
-          amount: number;
-          amount_received: number;
-          status: string;
-        } | null;
-        payment_intent_id: string | null;
-        latest_charge: string | null;
-        line_items: Array<{
-          line_item_id: string;
-          object: "line_item";
-          name: string;
-          quantity: number;
-          unit_price_money: {
-            amount: number;
-            currency: string;
-          };
-          product_id: string | null;
-          price_id: string | null;
-          tax_rate_ids: Array<string>;
-          tax_exempt: boolean;
-          gross_money: {
-            amount: number;
-            currency: string;
-          };
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-          tax_money: {
-            amount: number;
-            currency: string;
-          };
-          total_money: {
-            amount: number;
-            currency: string;
-          };
-          applied_discounts: Array<{
-            coupon_id: string;
-            code: string | null;
-            amount_money: {
-              amount: number;
-              currency: string;
-            };
-          }>;
-          applied_taxes: Array<{
-            tax_rate_id: string;
-            amount_money: {
-              amount: number;
-              currency: string;
-            };
-          }>;
-          metadata: Record<string, string>;
-        }>;
-        refunds: Array<{
-          refund_id: string;
-          object: "refund";
-          payment_intent_id: string;
-          amount: number;
-          /** What has reached the buyer: the parts (items[]) that succeeded */
-          amount_refunded: number;
-          status: string;
-          reason: string | null;
-          /** RFC 3339, UTC */
-          created_at: string;
-          test_mode: boolean;
-          metadata: Record<string, string>;
-          reference_id: string | null;
-          reference_type: string;
-          reference_status: string;
-          items: Array<{
-            amount_refunded: number;
-            payment_intent: string;
-            status: string;
-            reference_id: string | null;
-            reference_type: string;
-            reference_status: string;
-          }>;
-          order_id: string;
-          checkout_session_id: string | null;
-          currency: string;
-          amount_tax: number;
-          amount_shipping: number;
-          amount_discount: number;
-          line_items: Array<{
-            line_item_id: string;
-            amount: number;
-            amount_tax: number;
-          }>;
-          /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
-          method: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
-          replaces_refund_id: string | null;
-          failure_reason: string | null;
-          next_actions: Array<{
-            action: string;
-            description: string;
-          }>;
-          /** RFC 3339, UTC */
-          updated_at: string;
-        }>;
-        order_id: string;
-        url: string;
-        success_url: string;
-        cancel_url: string | null;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        expires_at: string;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      }>;
+      checkout_sessions: Array<Schemas["CheckoutSession"]>;
       has_more: boolean;
       next_cursor: string | null;
     };
@@ -507,131 +735,7 @@ export interface Operations {
     query: never;
     body: never;
     response: {
-      checkout_session: {
-        checkout_session_id: string;
-        object: "checkout_session";
-        status: string;
-        amount_total: number;
-        amount_subtotal: number;
-        currency: string;
-        customer: {
-          customer_id: string;
-          email: string | null;
-          name: string | null;
-        } | null;
-        payment_intent: {
-          payment_intent_id: string;
-          amount: number;
-          amount_received: number;
-          status: string;
-        } | null;
-        payment_intent_id: string | null;
-        latest_charge: string | null;
-        line_items: Array<{
-          line_item_id: string;
-          object: "line_item";
-          name: string;
-          quantity: number;
-          unit_price_money: {
-            amount: number;
-            currency: string;
-          };
-          product_id: string | null;
-          price_id: string | null;
-          tax_rate_ids: Array<string>;
-          tax_exempt: boolean;
-          gross_money: {
-            amount: number;
-            currency: string;
-          };
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-          tax_money: {
-            amount: number;
-            currency: string;
-          };
-          total_money: {
-            amount: number;
-            currency: string;
-          };
-          applied_discounts: Array<{
-            coupon_id: string;
-            code: string | null;
-            amount_money: {
-              amount: number;
-              currency: string;
-            };
-          }>;
-          applied_taxes: Array<{
-            tax_rate_id: string;
-            amount_money: {
-              amount: number;
-              currency: string;
-            };
-          }>;
-          metadata: Record<string, string>;
-        }>;
-        refunds: Array<{
-          refund_id: string;
-          object: "refund";
-          payment_intent_id: string;
-          amount: number;
-          /** What has reached the buyer: the parts (items[]) that succeeded */
-          amount_refunded: number;
-          status: string;
-          reason: string | null;
-          /** RFC 3339, UTC */
-          created_at: string;
-          test_mode: boolean;
-          metadata: Record<string, string>;
-          reference_id: string | null;
-          reference_type: string;
-          reference_status: string;
-          items: Array<{
-            amount_refunded: number;
-            payment_intent: string;
-            status: string;
-            reference_id: string | null;
-            reference_type: string;
-            reference_status: string;
-          }>;
-          order_id: string;
-          checkout_session_id: string | null;
-          currency: string;
-          amount_tax: number;
-          amount_shipping: number;
-          amount_discount: number;
-          line_items: Array<{
-            line_item_id: string;
-            amount: number;
-            amount_tax: number;
-          }>;
-          /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
-          method: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
-          replaces_refund_id: string | null;
-          failure_reason: string | null;
-          next_actions: Array<{
-            action: string;
-            description: string;
-          }>;
-          /** RFC 3339, UTC */
-          updated_at: string;
-        }>;
-        order_id: string;
-        url: string;
-        success_url: string;
-        cancel_url: string | null;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        expires_at: string;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      checkout_session: Schemas["CheckoutSession"];
     };
   };
   /** Expire an open checkout session */
@@ -641,135 +745,10 @@ export interface Operations {
     };
     query: never;
     body: {
-      /** Same as the Idempotency-Key header; the header wins when both are given. */
-      idempotency_key?: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      checkout_session: {
-        checkout_session_id: string;
-        object: "checkout_session";
-        status: string;
-        amount_total: number;
-        amount_subtotal: number;
-        currency: string;
-        customer: {
-          customer_id: string;
-          email: string | null;
-          name: string | null;
-        } | null;
-        payment_intent: {
-          payment_intent_id: string;
-          amount: number;
-          amount_received: number;
-          status: string;
-        } | null;
-        payment_intent_id: string | null;
-        latest_charge: string | null;
-        line_items: Array<{
-          line_item_id: string;
-          object: "line_item";
-          name: string;
-          quantity: number;
-          unit_price_money: {
-            amount: number;
-            currency: string;
-          };
-          product_id: string | null;
-          price_id: string | null;
-          tax_rate_ids: Array<string>;
-          tax_exempt: boolean;
-          gross_money: {
-            amount: number;
-            currency: string;
-          };
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-          tax_money: {
-            amount: number;
-            currency: string;
-          };
-          total_money: {
-            amount: number;
-            currency: string;
-          };
-          applied_discounts: Array<{
-            coupon_id: string;
-            code: string | null;
-            amount_money: {
-              amount: number;
-              currency: string;
-            };
-          }>;
-          applied_taxes: Array<{
-            tax_rate_id: string;
-            amount_money: {
-              amount: number;
-              currency: string;
-            };
-          }>;
-          metadata: Record<string, string>;
-        }>;
-        refunds: Array<{
-          refund_id: string;
-          object: "refund";
-          payment_intent_id: string;
-          amount: number;
-          /** What has reached the buyer: the parts (items[]) that succeeded */
-          amount_refunded: number;
-          status: string;
-          reason: string | null;
-          /** RFC 3339, UTC */
-          created_at: string;
-          test_mode: boolean;
-          metadata: Record<string, string>;
-          reference_id: string | null;
-          reference_type: string;
-          reference_status: string;
-          items: Array<{
-            amount_refunded: number;
-            payment_intent: string;
-            status: string;
-            reference_id: string | null;
-            reference_type: string;
-            reference_status: string;
-          }>;
-          order_id: string;
-          checkout_session_id: string | null;
-          currency: string;
-          amount_tax: number;
-          amount_shipping: number;
-          amount_discount: number;
-          line_items: Array<{
-            line_item_id: string;
-            amount: number;
-            amount_tax: number;
-          }>;
-          /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
-          method: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
-          replaces_refund_id: string | null;
-          failure_reason: string | null;
-          next_actions: Array<{
-            action: string;
-            description: string;
-          }>;
-          /** RFC 3339, UTC */
-          updated_at: string;
-        }>;
-        order_id: string;
-        url: string;
-        success_url: string;
-        cancel_url: string | null;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        expires_at: string;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      checkout_session: Schemas["CheckoutSession"];
     };
   };
   /** Refund a complete checkout session: by line items, an amount, or in full */
@@ -806,138 +785,12 @@ export interface Operations {
         /** Discount to take off the refund */
         amount_discount?: number;
         reason?: "duplicate" | "fraudulent" | "requested_by_customer" | null;
-        /** Like metadata; number and boolean values are stored as text. */
-        refund_metadata?: Record<string, string | number | boolean>;
+        refund_metadata?: Schemas["ScalarMetadata"];
       };
-      /** Same as the Idempotency-Key header; the header wins when both are given. */
-      idempotency_key?: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      checkout_session: {
-        checkout_session_id: string;
-        object: "checkout_session";
-        status: string;
-        amount_total: number;
-        amount_subtotal: number;
-        currency: string;
-        customer: {
-          customer_id: string;
-          email: string | null;
-          name: string | null;
-        } | null;
-        payment_intent: {
-          payment_intent_id: string;
-          amount: number;
-          amount_received: number;
-          status: string;
-        } | null;
-        payment_intent_id: string | null;
-        latest_charge: string | null;
-        line_items: Array<{
-          line_item_id: string;
-          object: "line_item";
-          name: string;
-          quantity: number;
-          unit_price_money: {
-            amount: number;
-            currency: string;
-          };
-          product_id: string | null;
-          price_id: string | null;
-          tax_rate_ids: Array<string>;
-          tax_exempt: boolean;
-          gross_money: {
-            amount: number;
-            currency: string;
-          };
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-          tax_money: {
-            amount: number;
-            currency: string;
-          };
-          total_money: {
-            amount: number;
-            currency: string;
-          };
-          applied_discounts: Array<{
-            coupon_id: string;
-            code: string | null;
-            amount_money: {
-              amount: number;
-              currency: string;
-            };
-          }>;
-          applied_taxes: Array<{
-            tax_rate_id: string;
-            amount_money: {
-              amount: number;
-              currency: string;
-            };
-          }>;
-          metadata: Record<string, string>;
-        }>;
-        refunds: Array<{
-          refund_id: string;
-          object: "refund";
-          payment_intent_id: string;
-          amount: number;
-          /** What has reached the buyer: the parts (items[]) that succeeded */
-          amount_refunded: number;
-          status: string;
-          reason: string | null;
-          /** RFC 3339, UTC */
-          created_at: string;
-          test_mode: boolean;
-          metadata: Record<string, string>;
-          reference_id: string | null;
-          reference_type: string;
-          reference_status: string;
-          items: Array<{
-            amount_refunded: number;
-            payment_intent: string;
-            status: string;
-            reference_id: string | null;
-            reference_type: string;
-            reference_status: string;
-          }>;
-          order_id: string;
-          checkout_session_id: string | null;
-          currency: string;
-          amount_tax: number;
-          amount_shipping: number;
-          amount_discount: number;
-          line_items: Array<{
-            line_item_id: string;
-            amount: number;
-            amount_tax: number;
-          }>;
-          /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
-          method: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
-          replaces_refund_id: string | null;
-          failure_reason: string | null;
-          next_actions: Array<{
-            action: string;
-            description: string;
-          }>;
-          /** RFC 3339, UTC */
-          updated_at: string;
-        }>;
-        order_id: string;
-        url: string;
-        success_url: string;
-        cancel_url: string | null;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        expires_at: string;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      checkout_session: Schemas["CheckoutSession"];
     };
   };
   /** Invite a console user; the answer carries their one-time invite_url */
@@ -952,26 +805,10 @@ export interface Operations {
         /** support only: the largest refund they may issue, in the account's minor units */
         refund_limit?: number;
       };
-      /** Same as the Idempotency-Key header; the header wins when both are given. */
-      idempotency_key?: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      console_user: {
-        console_user_id: string;
-        object: "console_user";
-        account_id: string;
-        email: string;
-        name: string | null;
-        role: "owner" | "support" | "viewer";
-        refund_limit: number | null;
-        status: "invited" | "active" | "disabled";
-        /** One-time link to set the password (7 days): present only in the response that made it */
-        invite_url?: string;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      console_user: Schemas["ConsoleUser"];
     };
   };
   /** The account's console users, newest first */
@@ -984,22 +821,7 @@ export interface Operations {
     };
     body: never;
     response: {
-      console_users: Array<{
-        console_user_id: string;
-        object: "console_user";
-        account_id: string;
-        email: string;
-        name: string | null;
-        role: "owner" | "support" | "viewer";
-        refund_limit: number | null;
-        status: "invited" | "active" | "disabled";
-        /** One-time link to set the password (7 days): present only in the response that made it */
-        invite_url?: string;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      }>;
+      console_users: Array<Schemas["ConsoleUser"]>;
       has_more: boolean;
       next_cursor: string | null;
     };
@@ -1018,26 +840,10 @@ export interface Operations {
         refund_limit?: number;
         disabled?: boolean;
       };
-      /** Same as the Idempotency-Key header; the header wins when both are given. */
-      idempotency_key?: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      console_user: {
-        console_user_id: string;
-        object: "console_user";
-        account_id: string;
-        email: string;
-        name: string | null;
-        role: "owner" | "support" | "viewer";
-        refund_limit: number | null;
-        status: "invited" | "active" | "disabled";
-        /** One-time link to set the password (7 days): present only in the response that made it */
-        invite_url?: string;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      console_user: Schemas["ConsoleUser"];
     };
   };
   /** A new one-time link to set the password (the old one stops working) */
@@ -1047,26 +853,10 @@ export interface Operations {
     };
     query: never;
     body: {
-      /** Same as the Idempotency-Key header; the header wins when both are given. */
-      idempotency_key?: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      console_user: {
-        console_user_id: string;
-        object: "console_user";
-        account_id: string;
-        email: string;
-        name: string | null;
-        role: "owner" | "support" | "viewer";
-        refund_limit: number | null;
-        status: "invited" | "active" | "disabled";
-        /** One-time link to set the password (7 days): present only in the response that made it */
-        invite_url?: string;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      console_user: Schemas["ConsoleUser"];
     };
   };
   /** Create a coupon */
@@ -1091,39 +881,12 @@ export interface Operations {
           products: Array<string>;
         };
         stackable?: boolean;
-        /** String→string map: at most 50 keys, keys ≤ 40 and values ≤ 500 characters. */
-        metadata?: Record<string, string>;
+        metadata?: Schemas["Metadata"];
       };
-      /** Same as the Idempotency-Key header; the header wins when both are given. */
-      idempotency_key?: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      coupon: {
-        coupon_id: string;
-        object: "coupon";
-        code: string;
-        name: string | null;
-        percent_off: string | null;
-        amount_off: number | null;
-        currency: string | null;
-        max_redemptions: number | null;
-        times_redeemed: number;
-        redeem_by: string | null;
-        min_subtotal: number | null;
-        applies_to: {
-          products: Array<string>;
-        } | null;
-        stackable: boolean;
-        active: boolean;
-        /** Active, not past redeem_by and not exhausted, right now */
-        valid: boolean;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      coupon: Schemas["Coupon"];
     };
   };
   /** List coupons, newest first */
@@ -1138,32 +901,7 @@ export interface Operations {
     };
     body: never;
     response: {
-      coupons: Array<{
-        coupon_id: string;
-        object: "coupon";
-        code: string;
-        name: string | null;
-        percent_off: string | null;
-        amount_off: number | null;
-        currency: string | null;
-        max_redemptions: number | null;
-        times_redeemed: number;
-        redeem_by: string | null;
-        min_subtotal: number | null;
-        applies_to: {
-          products: Array<string>;
-        } | null;
-        stackable: boolean;
-        active: boolean;
-        /** Active, not past redeem_by and not exhausted, right now */
-        valid: boolean;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      }>;
+      coupons: Array<Schemas["Coupon"]>;
       has_more: boolean;
       next_cursor: string | null;
     };
@@ -1176,32 +914,7 @@ export interface Operations {
     query: never;
     body: never;
     response: {
-      coupon: {
-        coupon_id: string;
-        object: "coupon";
-        code: string;
-        name: string | null;
-        percent_off: string | null;
-        amount_off: number | null;
-        currency: string | null;
-        max_redemptions: number | null;
-        times_redeemed: number;
-        redeem_by: string | null;
-        min_subtotal: number | null;
-        applies_to: {
-          products: Array<string>;
-        } | null;
-        stackable: boolean;
-        active: boolean;
-        /** Active, not past redeem_by and not exhausted, right now */
-        valid: boolean;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      coupon: Schemas["Coupon"];
     };
   };
   /** Update a coupon (name, active, metadata) */
@@ -1215,39 +928,12 @@ export interface Operations {
       coupon: {
         name?: string | null;
         active?: boolean;
-        /** String→string map: at most 50 keys, keys ≤ 40 and values ≤ 500 characters. */
-        metadata?: Record<string, string>;
+        metadata?: Schemas["Metadata"];
       };
-      /** Same as the Idempotency-Key header; the header wins when both are given. */
-      idempotency_key?: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      coupon: {
-        coupon_id: string;
-        object: "coupon";
-        code: string;
-        name: string | null;
-        percent_off: string | null;
-        amount_off: number | null;
-        currency: string | null;
-        max_redemptions: number | null;
-        times_redeemed: number;
-        redeem_by: string | null;
-        min_subtotal: number | null;
-        applies_to: {
-          products: Array<string>;
-        } | null;
-        stackable: boolean;
-        active: boolean;
-        /** Active, not past redeem_by and not exhausted, right now */
-        valid: boolean;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      coupon: Schemas["Coupon"];
     };
   };
   /** Create a customer */
@@ -1260,27 +946,12 @@ export interface Operations {
         name?: string | null;
         phone?: string | null;
         description?: string | null;
-        /** String→string map: at most 50 keys, keys ≤ 40 and values ≤ 500 characters. */
-        metadata?: Record<string, string>;
+        metadata?: Schemas["Metadata"];
       };
-      /** Same as the Idempotency-Key header; the header wins when both are given. */
-      idempotency_key?: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      customer: {
-        customer_id: string;
-        object: "customer";
-        email: string | null;
-        name: string | null;
-        phone: string | null;
-        description: string | null;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      customer: Schemas["Customer"];
     };
   };
   /** List customers, newest first */
@@ -1294,20 +965,7 @@ export interface Operations {
     };
     body: never;
     response: {
-      customers: Array<{
-        customer_id: string;
-        object: "customer";
-        email: string | null;
-        name: string | null;
-        phone: string | null;
-        description: string | null;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      }>;
+      customers: Array<Schemas["Customer"]>;
       has_more: boolean;
       next_cursor: string | null;
     };
@@ -1320,20 +978,7 @@ export interface Operations {
     query: never;
     body: never;
     response: {
-      customer: {
-        customer_id: string;
-        object: "customer";
-        email: string | null;
-        name: string | null;
-        phone: string | null;
-        description: string | null;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      customer: Schemas["Customer"];
     };
   };
   /** Update a customer */
@@ -1349,27 +994,12 @@ export interface Operations {
         name?: string | null;
         phone?: string | null;
         description?: string | null;
-        /** String→string map: at most 50 keys, keys ≤ 40 and values ≤ 500 characters. */
-        metadata?: Record<string, string>;
+        metadata?: Schemas["Metadata"];
       };
-      /** Same as the Idempotency-Key header; the header wins when both are given. */
-      idempotency_key?: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      customer: {
-        customer_id: string;
-        object: "customer";
-        email: string | null;
-        name: string | null;
-        phone: string | null;
-        description: string | null;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      customer: Schemas["Customer"];
     };
   };
   /** Delete a customer */
@@ -1401,22 +1031,7 @@ export interface Operations {
     };
     body: never;
     response: {
-      events: Array<{
-        event_id: string;
-        object: "event";
-        /** One of: order.created, order.updated, order.paid, order.partially_refunded, order.refunded, order.closed, order.canceled, payment_intent.created, payment_intent.requires_action, payment_intent.succeeded, payment_intent.failed, payment_intent.canceled, refund.created, refund.updated, refund.requires_action, refund.succeeded, refund.failed, refund.canceled, checkout.session.created, checkout.session.completed, checkout.session.expired, payment_link.created, payment_link.updated, webhook_endpoint.disabled */
-        type: string;
-        account_id: string;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        data: {
-          /** The object as of the event, exactly as the API shows it */
-          object: Record<string, unknown>;
-          /** `*.updated` events only: each top-level field that changed, with its value before (version and updated_at left out) */
-          previous_attributes?: Record<string, unknown>;
-        };
-      }>;
+      events: Array<Schemas["Event"]>;
       has_more: boolean;
       next_cursor: string | null;
     };
@@ -1429,22 +1044,7 @@ export interface Operations {
     query: never;
     body: never;
     response: {
-      event: {
-        event_id: string;
-        object: "event";
-        /** One of: order.created, order.updated, order.paid, order.partially_refunded, order.refunded, order.closed, order.canceled, payment_intent.created, payment_intent.requires_action, payment_intent.succeeded, payment_intent.failed, payment_intent.canceled, refund.created, refund.updated, refund.requires_action, refund.succeeded, refund.failed, refund.canceled, checkout.session.created, checkout.session.completed, checkout.session.expired, payment_link.created, payment_link.updated, webhook_endpoint.disabled */
-        type: string;
-        account_id: string;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        data: {
-          /** The object as of the event, exactly as the API shows it */
-          object: Record<string, unknown>;
-          /** `*.updated` events only: each top-level field that changed, with its value before (version and updated_at left out) */
-          previous_attributes?: Record<string, unknown>;
-        };
-      };
+      event: Schemas["Event"];
     };
   };
   /** Send an event again (same webhook-id), to one endpoint or every subscribed one */
@@ -1458,39 +1058,10 @@ export interface Operations {
         /** Only to this endpoint (enabled, subscribed or not); by default to every enabled endpoint subscribed to the event type */
         webhook_endpoint_id?: string;
       };
-      /** Same as the Idempotency-Key header; the header wins when both are given. */
-      idempotency_key?: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      webhook_deliveries: Array<{
-        webhook_delivery_id: string;
-        object: "webhook_delivery";
-        webhook_endpoint_id: string;
-        /** Also the webhook-id header of every attempt */
-        event_id: string;
-        event_type: string;
-        status: "pending" | "delivered" | "failed";
-        attempt_count: number;
-        next_attempt_at: string | null;
-        last_response_status: number | null;
-        last_error: string | null;
-        delivered_at: string | null;
-        attempts: Array<{
-          attempt: number;
-          url: string;
-          /** RFC 3339, UTC */
-          started_at: string;
-          duration_ms: number;
-          response_status: number | null;
-          response_body: string | null;
-          error: string | null;
-        }>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      }>;
+      webhook_deliveries: Array<Schemas["WebhookDelivery"]>;
       has_more: boolean;
       next_cursor: string | null;
     };
@@ -1505,187 +1076,17 @@ export interface Operations {
         currency?: string;
         /** A `cus_` id */
         customer_id?: string;
-        line_items: Array<{
-          name?: string;
-          quantity: number;
-          unit_price_money?: {
-            /** Minor units */
-            amount: number;
-            /** ISO 4217, either case */
-            currency?: string;
-          };
-          /** A `price_` id */
-          price_id?: string;
-          /** A `prod_` id */
-          product_id?: string;
-          /** Overrides the default rates */
-          tax_rate_ids?: Array<string>;
-          tax_exempt?: boolean;
-          /** String→string map: at most 50 keys, keys ≤ 40 and values ≤ 500 characters. */
-          metadata?: Record<string, string>;
-        }>;
-        shipping_money?: {
-          /** Minor units */
-          amount: number;
-          /** ISO 4217, either case */
-          currency?: string;
-        };
-        tip_money?: {
-          /** Minor units */
-          amount: number;
-          /** ISO 4217, either case */
-          currency?: string;
-        };
+        line_items: Array<Schemas["LineItemInput"]>;
+        shipping_money?: Schemas["MoneyInput"];
+        tip_money?: Schemas["MoneyInput"];
         /** Applied in order */
         coupon_codes?: Array<string>;
-        /** String→string map: at most 50 keys, keys ≤ 40 and values ≤ 500 characters. */
-        metadata?: Record<string, string>;
+        metadata?: Schemas["Metadata"];
       };
-      /** Same as the Idempotency-Key header; the header wins when both are given. */
-      idempotency_key?: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      order: {
-        order_id: string;
-        object: "order";
-        status: "OPEN" | "PAID" | "PARTIALLY_REFUNDED" | "REFUNDED" | "CANCELED" | "CLOSED";
-        currency: string;
-        customer_id: string | null;
-        line_items: Array<{
-          line_item_id: string;
-          object: "line_item";
-          name: string;
-          quantity: number;
-          unit_price_money: {
-            amount: number;
-            currency: string;
-          };
-          product_id: string | null;
-          price_id: string | null;
-          tax_rate_ids: Array<string>;
-          tax_exempt: boolean;
-          gross_money: {
-            amount: number;
-            currency: string;
-          };
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-          tax_money: {
-            amount: number;
-            currency: string;
-          };
-          total_money: {
-            amount: number;
-            currency: string;
-          };
-          applied_discounts: Array<{
-            coupon_id: string;
-            code: string | null;
-            amount_money: {
-              amount: number;
-              currency: string;
-            };
-          }>;
-          applied_taxes: Array<{
-            tax_rate_id: string;
-            amount_money: {
-              amount: number;
-              currency: string;
-            };
-          }>;
-          metadata: Record<string, string>;
-        }>;
-        coupons: Array<{
-          coupon_id: string;
-          code: string;
-          percent_off: string | null;
-          amount_off: number | null;
-          stackable: boolean;
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-        }>;
-        taxes: Array<{
-          tax_rate_id: string;
-          display_name: string | null;
-          percentage: string | null;
-          inclusive: boolean;
-          taxable_money: {
-            amount: number;
-            currency: string;
-          };
-          amount_money: {
-            amount: number;
-            currency: string;
-          };
-        }>;
-        shipping_money: {
-          amount: number;
-          currency: string;
-        };
-        tip_money: {
-          amount: number;
-          currency: string;
-        };
-        payments: Array<{
-          payment_intent_id: string;
-          amount_money: {
-            amount: number;
-            currency: string;
-          };
-          status: string;
-          latest_charge: string | null;
-        }>;
-        net_amounts: {
-          subtotal_money: {
-            amount: number;
-            currency: string;
-          };
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-          tax_money: {
-            amount: number;
-            currency: string;
-          };
-          shipping_money: {
-            amount: number;
-            currency: string;
-          };
-          tip_money: {
-            amount: number;
-            currency: string;
-          };
-          total_money: {
-            amount: number;
-            currency: string;
-          };
-          paid_money: {
-            amount: number;
-            currency: string;
-          };
-          refunded_money: {
-            amount: number;
-            currency: string;
-          };
-          balance_money: {
-            amount: number;
-            currency: string;
-          };
-        };
-        available_actions: Array<string>;
-        version: number;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      order: Schemas["Order"];
     };
   };
   /** List orders, newest first */
@@ -1702,147 +1103,7 @@ export interface Operations {
     };
     body: never;
     response: {
-      orders: Array<{
-        order_id: string;
-        object: "order";
-        status: "OPEN" | "PAID" | "PARTIALLY_REFUNDED" | "REFUNDED" | "CANCELED" | "CLOSED";
-        currency: string;
-        customer_id: string | null;
-        line_items: Array<{
-          line_item_id: string;
-          object: "line_item";
-          name: string;
-          quantity: number;
-          unit_price_money: {
-            amount: number;
-            currency: string;
-          };
-          product_id: string | null;
-          price_id: string | null;
-          tax_rate_ids: Array<string>;
-          tax_exempt: boolean;
-          gross_money: {
-            amount: number;
-            currency: string;
-          };
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-          tax_money: {
-            amount: number;
-            currency: string;
-          };
-          total_money: {
-            amount: number;
-            currency: string;
-          };
-          applied_discounts: Array<{
-            coupon_id: string;
-            code: string | null;
-            amount_money: {
-              amount: number;
-              currency: string;
-            };
-          }>;
-          applied_taxes: Array<{
-            tax_rate_id: string;
-            amount_money: {
-              amount: number;
-              currency: string;
-            };
-          }>;
-          metadata: Record<string, string>;
-        }>;
-        coupons: Array<{
-          coupon_id: string;
-          code: string;
-          percent_off: string | null;
-          amount_off: number | null;
-          stackable: boolean;
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-        }>;
-        taxes: Array<{
-          tax_rate_id: string;
-          display_name: string | null;
-          percentage: string | null;
-          inclusive: boolean;
-          taxable_money: {
-            amount: number;
-            currency: string;
-          };
-          amount_money: {
-            amount: number;
-            currency: string;
-          };
-        }>;
-        shipping_money: {
-          amount: number;
-          currency: string;
-        };
-        tip_money: {
-          amount: number;
-          currency: string;
-        };
-        payments: Array<{
-          payment_intent_id: string;
-          amount_money: {
-            amount: number;
-            currency: string;
-          };
-          status: string;
-          latest_charge: string | null;
-        }>;
-        net_amounts: {
-          subtotal_money: {
-            amount: number;
-            currency: string;
-          };
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-          tax_money: {
-            amount: number;
-            currency: string;
-          };
-          shipping_money: {
-            amount: number;
-            currency: string;
-          };
-          tip_money: {
-            amount: number;
-            currency: string;
-          };
-          total_money: {
-            amount: number;
-            currency: string;
-          };
-          paid_money: {
-            amount: number;
-            currency: string;
-          };
-          refunded_money: {
-            amount: number;
-            currency: string;
-          };
-          balance_money: {
-            amount: number;
-            currency: string;
-          };
-        };
-        available_actions: Array<string>;
-        version: number;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      }>;
+      orders: Array<Schemas["Order"]>;
       has_more: boolean;
       next_cursor: string | null;
     };
@@ -1855,147 +1116,7 @@ export interface Operations {
     query: never;
     body: never;
     response: {
-      order: {
-        order_id: string;
-        object: "order";
-        status: "OPEN" | "PAID" | "PARTIALLY_REFUNDED" | "REFUNDED" | "CANCELED" | "CLOSED";
-        currency: string;
-        customer_id: string | null;
-        line_items: Array<{
-          line_item_id: string;
-          object: "line_item";
-          name: string;
-          quantity: number;
-          unit_price_money: {
-            amount: number;
-            currency: string;
-          };
-          product_id: string | null;
-          price_id: string | null;
-          tax_rate_ids: Array<string>;
-          tax_exempt: boolean;
-          gross_money: {
-            amount: number;
-            currency: string;
-          };
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-          tax_money: {
-            amount: number;
-            currency: string;
-          };
-          total_money: {
-            amount: number;
-            currency: string;
-          };
-          applied_discounts: Array<{
-            coupon_id: string;
-            code: string | null;
-            amount_money: {
-              amount: number;
-              currency: string;
-            };
-          }>;
-          applied_taxes: Array<{
-            tax_rate_id: string;
-            amount_money: {
-              amount: number;
-              currency: string;
-            };
-          }>;
-          metadata: Record<string, string>;
-        }>;
-        coupons: Array<{
-          coupon_id: string;
-          code: string;
-          percent_off: string | null;
-          amount_off: number | null;
-          stackable: boolean;
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-        }>;
-        taxes: Array<{
-          tax_rate_id: string;
-          display_name: string | null;
-          percentage: string | null;
-          inclusive: boolean;
-          taxable_money: {
-            amount: number;
-            currency: string;
-          };
-          amount_money: {
-            amount: number;
-            currency: string;
-          };
-        }>;
-        shipping_money: {
-          amount: number;
-          currency: string;
-        };
-        tip_money: {
-          amount: number;
-          currency: string;
-        };
-        payments: Array<{
-          payment_intent_id: string;
-          amount_money: {
-            amount: number;
-            currency: string;
-          };
-          status: string;
-          latest_charge: string | null;
-        }>;
-        net_amounts: {
-          subtotal_money: {
-            amount: number;
-            currency: string;
-          };
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-          tax_money: {
-            amount: number;
-            currency: string;
-          };
-          shipping_money: {
-            amount: number;
-            currency: string;
-          };
-          tip_money: {
-            amount: number;
-            currency: string;
-          };
-          total_money: {
-            amount: number;
-            currency: string;
-          };
-          paid_money: {
-            amount: number;
-            currency: string;
-          };
-          refunded_money: {
-            amount: number;
-            currency: string;
-          };
-          balance_money: {
-            amount: number;
-            currency: string;
-          };
-        };
-        available_actions: Array<string>;
-        version: number;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      order: Schemas["Order"];
     };
   };
   /** Update line items, shipping, tip or customer (OPEN only) and metadata (always) */
@@ -2007,186 +1128,17 @@ export interface Operations {
     body: {
       /** line_items replaces all lines; metadata is merged */
       order: {
-        line_items?: Array<{
-          name?: string;
-          quantity: number;
-          unit_price_money?: {
-            /** Minor units */
-            amount: number;
-            /** ISO 4217, either case */
-            currency?: string;
-          };
-          /** A `price_` id */
-          price_id?: string;
-          /** A `prod_` id */
-          product_id?: string;
-          /** Overrides the default rates */
-          tax_rate_ids?: Array<string>;
-          tax_exempt?: boolean;
-          /** String→string map: at most 50 keys, keys ≤ 40 and values ≤ 500 characters. */
-          metadata?: Record<string, string>;
-        }>;
-        shipping_money?: {
-          /** Minor units */
-          amount: number;
-          /** ISO 4217, either case */
-          currency?: string;
-        };
-        tip_money?: {
-          /** Minor units */
-          amount: number;
-          /** ISO 4217, either case */
-          currency?: string;
-        };
+        line_items?: Array<Schemas["LineItemInput"]>;
+        shipping_money?: Schemas["MoneyInput"];
+        tip_money?: Schemas["MoneyInput"];
+        /** A `cus_` id */
         customer_id?: string | null;
-        /** String→string map: at most 50 keys, keys ≤ 40 and values ≤ 500 characters. */
-        metadata?: Record<string, string>;
+        metadata?: Schemas["Metadata"];
       };
-      /** Same as the Idempotency-Key header; the header wins when both are given. */
-      idempotency_key?: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      order: {
-        order_id: string;
-        object: "order";
-        status: "OPEN" | "PAID" | "PARTIALLY_REFUNDED" | "REFUNDED" | "CANCELED" | "CLOSED";
-        currency: string;
-        customer_id: string | null;
-        line_items: Array<{
-          line_item_id: string;
-          object: "line_item";
-          name: string;
-          quantity: number;
-          unit_price_money: {
-            amount: number;
-            currency: string;
-          };
-          product_id: string | null;
-          price_id: string | null;
-          tax_rate_ids: Array<string>;
-          tax_exempt: boolean;
-          gross_money: {
-            amount: number;
-            currency: string;
-          };
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-          tax_money: {
-            amount: number;
-            currency: string;
-          };
-          total_money: {
-            amount: number;
-            currency: string;
-          };
-          applied_discounts: Array<{
-            coupon_id: string;
-            code: string | null;
-            amount_money: {
-              amount: number;
-              currency: string;
-            };
-          }>;
-          applied_taxes: Array<{
-            tax_rate_id: string;
-            amount_money: {
-              amount: number;
-              currency: string;
-            };
-          }>;
-          metadata: Record<string, string>;
-        }>;
-        coupons: Array<{
-          coupon_id: string;
-          code: string;
-          percent_off: string | null;
-          amount_off: number | null;
-          stackable: boolean;
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-        }>;
-        taxes: Array<{
-          tax_rate_id: string;
-          display_name: string | null;
-          percentage: string | null;
-          inclusive: boolean;
-          taxable_money: {
-            amount: number;
-            currency: string;
-          };
-          amount_money: {
-            amount: number;
-            currency: string;
-          };
-        }>;
-        shipping_money: {
-          amount: number;
-          currency: string;
-        };
-        tip_money: {
-          amount: number;
-          currency: string;
-        };
-        payments: Array<{
-          payment_intent_id: string;
-          amount_money: {
-            amount: number;
-            currency: string;
-          };
-          status: string;
-          latest_charge: string | null;
-        }>;
-        net_amounts: {
-          subtotal_money: {
-            amount: number;
-            currency: string;
-          };
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-          tax_money: {
-            amount: number;
-            currency: string;
-          };
-          shipping_money: {
-            amount: number;
-            currency: string;
-          };
-          tip_money: {
-            amount: number;
-            currency: string;
-          };
-          total_money: {
-            amount: number;
-            currency: string;
-          };
-          paid_money: {
-            amount: number;
-            currency: string;
-          };
-          refunded_money: {
-            amount: number;
-            currency: string;
-          };
-          balance_money: {
-            amount: number;
-            currency: string;
-          };
-        };
-        available_actions: Array<string>;
-        version: number;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      order: Schemas["Order"];
     };
   };
   /** Cancel an OPEN order */
@@ -2196,151 +1148,10 @@ export interface Operations {
     };
     query: never;
     body: {
-      /** Same as the Idempotency-Key header; the header wins when both are given. */
-      idempotency_key?: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      order: {
-        order_id: string;
-        object: "order";
-        status: "OPEN" | "PAID" | "PARTIALLY_REFUNDED" | "REFUNDED" | "CANCELED" | "CLOSED";
-        currency: string;
-        customer_id: string | null;
-        line_items: Array<{
-          line_item_id: string;
-          object: "line_item";
-          name: string;
-          quantity: number;
-          unit_price_money: {
-            amount: number;
-            currency: string;
-          };
-          product_id: string | null;
-          price_id: string | null;
-          tax_rate_ids: Array<string>;
-          tax_exempt: boolean;
-          gross_money: {
-            amount: number;
-            currency: string;
-          };
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-          tax_money: {
-            amount: number;
-            currency: string;
-          };
-          total_money: {
-            amount: number;
-            currency: string;
-          };
-          applied_discounts: Array<{
-            coupon_id: string;
-            code: string | null;
-            amount_money: {
-              amount: number;
-              currency: string;
-            };
-          }>;
-          applied_taxes: Array<{
-            tax_rate_id: string;
-            amount_money: {
-              amount: number;
-              currency: string;
-            };
-          }>;
-          metadata: Record<string, string>;
-        }>;
-        coupons: Array<{
-          coupon_id: string;
-          code: string;
-          percent_off: string | null;
-          amount_off: number | null;
-          stackable: boolean;
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-        }>;
-        taxes: Array<{
-          tax_rate_id: string;
-          display_name: string | null;
-          percentage: string | null;
-          inclusive: boolean;
-          taxable_money: {
-            amount: number;
-            currency: string;
-          };
-          amount_money: {
-            amount: number;
-            currency: string;
-          };
-        }>;
-        shipping_money: {
-          amount: number;
-          currency: string;
-        };
-        tip_money: {
-          amount: number;
-          currency: string;
-        };
-        payments: Array<{
-          payment_intent_id: string;
-          amount_money: {
-            amount: number;
-            currency: string;
-          };
-          status: string;
-          latest_charge: string | null;
-        }>;
-        net_amounts: {
-          subtotal_money: {
-            amount: number;
-            currency: string;
-          };
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-          tax_money: {
-            amount: number;
-            currency: string;
-          };
-          shipping_money: {
-            amount: number;
-            currency: string;
-          };
-          tip_money: {
-            amount: number;
-            currency: string;
-          };
-          total_money: {
-            amount: number;
-            currency: string;
-          };
-          paid_money: {
-            amount: number;
-            currency: string;
-          };
-          refunded_money: {
-            amount: number;
-            currency: string;
-          };
-          balance_money: {
-            amount: number;
-            currency: string;
-          };
-        };
-        available_actions: Array<string>;
-        version: number;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      order: Schemas["Order"];
     };
   };
   /** Close a paid order */
@@ -2350,151 +1161,10 @@ export interface Operations {
     };
     query: never;
     body: {
-      /** Same as the Idempotency-Key header; the header wins when both are given. */
-      idempotency_key?: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      order: {
-        order_id: string;
-        object: "order";
-        status: "OPEN" | "PAID" | "PARTIALLY_REFUNDED" | "REFUNDED" | "CANCELED" | "CLOSED";
-        currency: string;
-        customer_id: string | null;
-        line_items: Array<{
-          line_item_id: string;
-          object: "line_item";
-          name: string;
-          quantity: number;
-          unit_price_money: {
-            amount: number;
-            currency: string;
-          };
-          product_id: string | null;
-          price_id: string | null;
-          tax_rate_ids: Array<string>;
-          tax_exempt: boolean;
-          gross_money: {
-            amount: number;
-            currency: string;
-          };
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-          tax_money: {
-            amount: number;
-            currency: string;
-          };
-          total_money: {
-            amount: number;
-            currency: string;
-          };
-          applied_discounts: Array<{
-            coupon_id: string;
-            code: string | null;
-            amount_money: {
-              amount: number;
-              currency: string;
-            };
-          }>;
-          applied_taxes: Array<{
-            tax_rate_id: string;
-            amount_money: {
-              amount: number;
-              currency: string;
-            };
-          }>;
-          metadata: Record<string, string>;
-        }>;
-        coupons: Array<{
-          coupon_id: string;
-          code: string;
-          percent_off: string | null;
-          amount_off: number | null;
-          stackable: boolean;
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-        }>;
-        taxes: Array<{
-          tax_rate_id: string;
-          display_name: string | null;
-          percentage: string | null;
-          inclusive: boolean;
-          taxable_money: {
-            amount: number;
-            currency: string;
-          };
-          amount_money: {
-            amount: number;
-            currency: string;
-          };
-        }>;
-        shipping_money: {
-          amount: number;
-          currency: string;
-        };
-        tip_money: {
-          amount: number;
-          currency: string;
-        };
-        payments: Array<{
-          payment_intent_id: string;
-          amount_money: {
-            amount: number;
-            currency: string;
-          };
-          status: string;
-          latest_charge: string | null;
-        }>;
-        net_amounts: {
-          subtotal_money: {
-            amount: number;
-            currency: string;
-          };
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-          tax_money: {
-            amount: number;
-            currency: string;
-          };
-          shipping_money: {
-            amount: number;
-            currency: string;
-          };
-          tip_money: {
-            amount: number;
-            currency: string;
-          };
-          total_money: {
-            amount: number;
-            currency: string;
-          };
-          paid_money: {
-            amount: number;
-            currency: string;
-          };
-          refunded_money: {
-            amount: number;
-            currency: string;
-          };
-          balance_money: {
-            amount: number;
-            currency: string;
-          };
-        };
-        available_actions: Array<string>;
-        version: number;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      order: Schemas["Order"];
     };
   };
   /** Apply a coupon by code */
@@ -2505,151 +1175,10 @@ export interface Operations {
     query: never;
     body: {
       coupon_code: string;
-      /** Same as the Idempotency-Key header; the header wins when both are given. */
-      idempotency_key?: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      order: {
-        order_id: string;
-        object: "order";
-        status: "OPEN" | "PAID" | "PARTIALLY_REFUNDED" | "REFUNDED" | "CANCELED" | "CLOSED";
-        currency: string;
-        customer_id: string | null;
-        line_items: Array<{
-          line_item_id: string;
-          object: "line_item";
-          name: string;
-          quantity: number;
-          unit_price_money: {
-            amount: number;
-            currency: string;
-          };
-          product_id: string | null;
-          price_id: string | null;
-          tax_rate_ids: Array<string>;
-          tax_exempt: boolean;
-          gross_money: {
-            amount: number;
-            currency: string;
-          };
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-          tax_money: {
-            amount: number;
-            currency: string;
-          };
-          total_money: {
-            amount: number;
-            currency: string;
-          };
-          applied_discounts: Array<{
-            coupon_id: string;
-            code: string | null;
-            amount_money: {
-              amount: number;
-              currency: string;
-            };
-          }>;
-          applied_taxes: Array<{
-            tax_rate_id: string;
-            amount_money: {
-              amount: number;
-              currency: string;
-            };
-          }>;
-          metadata: Record<string, string>;
-        }>;
-        coupons: Array<{
-          coupon_id: string;
-          code: string;
-          percent_off: string | null;
-          amount_off: number | null;
-          stackable: boolean;
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-        }>;
-        taxes: Array<{
-          tax_rate_id: string;
-          display_name: string | null;
-          percentage: string | null;
-          inclusive: boolean;
-          taxable_money: {
-            amount: number;
-            currency: string;
-          };
-          amount_money: {
-            amount: number;
-            currency: string;
-          };
-        }>;
-        shipping_money: {
-          amount: number;
-          currency: string;
-        };
-        tip_money: {
-          amount: number;
-          currency: string;
-        };
-        payments: Array<{
-          payment_intent_id: string;
-          amount_money: {
-            amount: number;
-            currency: string;
-          };
-          status: string;
-          latest_charge: string | null;
-        }>;
-        net_amounts: {
-          subtotal_money: {
-            amount: number;
-            currency: string;
-          };
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-          tax_money: {
-            amount: number;
-            currency: string;
-          };
-          shipping_money: {
-            amount: number;
-            currency: string;
-          };
-          tip_money: {
-            amount: number;
-            currency: string;
-          };
-          total_money: {
-            amount: number;
-            currency: string;
-          };
-          paid_money: {
-            amount: number;
-            currency: string;
-          };
-          refunded_money: {
-            amount: number;
-            currency: string;
-          };
-          balance_money: {
-            amount: number;
-            currency: string;
-          };
-        };
-        available_actions: Array<string>;
-        version: number;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      order: Schemas["Order"];
     };
   };
   /** Remove an applied coupon */
@@ -2661,147 +1190,7 @@ export interface Operations {
     query: never;
     body: never;
     response: {
-      order: {
-        order_id: string;
-        object: "order";
-        status: "OPEN" | "PAID" | "PARTIALLY_REFUNDED" | "REFUNDED" | "CANCELED" | "CLOSED";
-        currency: string;
-        customer_id: string | null;
-        line_items: Array<{
-          line_item_id: string;
-          object: "line_item";
-          name: string;
-          quantity: number;
-          unit_price_money: {
-            amount: number;
-            currency: string;
-          };
-          product_id: string | null;
-          price_id: string | null;
-          tax_rate_ids: Array<string>;
-          tax_exempt: boolean;
-          gross_money: {
-            amount: number;
-            currency: string;
-          };
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-          tax_money: {
-            amount: number;
-            currency: string;
-          };
-          total_money: {
-            amount: number;
-            currency: string;
-          };
-          applied_discounts: Array<{
-            coupon_id: string;
-            code: string | null;
-            amount_money: {
-              amount: number;
-              currency: string;
-            };
-          }>;
-          applied_taxes: Array<{
-            tax_rate_id: string;
-            amount_money: {
-              amount: number;
-              currency: string;
-            };
-          }>;
-          metadata: Record<string, string>;
-        }>;
-        coupons: Array<{
-          coupon_id: string;
-          code: string;
-          percent_off: string | null;
-          amount_off: number | null;
-          stackable: boolean;
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-        }>;
-        taxes: Array<{
-          tax_rate_id: string;
-          display_name: string | null;
-          percentage: string | null;
-          inclusive: boolean;
-          taxable_money: {
-            amount: number;
-            currency: string;
-          };
-          amount_money: {
-            amount: number;
-            currency: string;
-          };
-        }>;
-        shipping_money: {
-          amount: number;
-          currency: string;
-        };
-        tip_money: {
-          amount: number;
-          currency: string;
-        };
-        payments: Array<{
-          payment_intent_id: string;
-          amount_money: {
-            amount: number;
-            currency: string;
-          };
-          status: string;
-          latest_charge: string | null;
-        }>;
-        net_amounts: {
-          subtotal_money: {
-            amount: number;
-            currency: string;
-          };
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-          tax_money: {
-            amount: number;
-            currency: string;
-          };
-          shipping_money: {
-            amount: number;
-            currency: string;
-          };
-          tip_money: {
-            amount: number;
-            currency: string;
-          };
-          total_money: {
-            amount: number;
-            currency: string;
-          };
-          paid_money: {
-            amount: number;
-            currency: string;
-          };
-          refunded_money: {
-            amount: number;
-            currency: string;
-          };
-          balance_money: {
-            amount: number;
-            currency: string;
-          };
-        };
-        available_actions: Array<string>;
-        version: number;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      order: Schemas["Order"];
     };
   };
   /** Charge (part of) the order's balance through the processor */
@@ -2820,183 +1209,11 @@ export interface Operations {
         /** Partial payment; the balance when omitted */
         amount?: number;
       };
-      /** Same as the Idempotency-Key header; the header wins when both are given. */
-      idempotency_key?: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      order: {
-        order_id: string;
-        object: "order";
-        status: "OPEN" | "PAID" | "PARTIALLY_REFUNDED" | "REFUNDED" | "CANCELED" | "CLOSED";
-        currency: string;
-        customer_id: string | null;
-        line_items: Array<{
-          line_item_id: string;
-          object: "line_item";
-          name: string;
-          quantity: number;
-          unit_price_money: {
-            amount: number;
-            currency: string;
-          };
-          product_id: string | null;
-          price_id: string | null;
-          tax_rate_ids: Array<string>;
-          tax_exempt: boolean;
-          gross_money: {
-            amount: number;
-            currency: string;
-          };
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-          tax_money: {
-            amount: number;
-            currency: string;
-          };
-          total_money: {
-            amount: number;
-            currency: string;
-          };
-          applied_discounts: Array<{
-            coupon_id: string;
-            code: string | null;
-            amount_money: {
-              amount: number;
-              currency: string;
-            };
-          }>;
-          applied_taxes: Array<{
-            tax_rate_id: string;
-            amount_money: {
-              amount: number;
-              currency: string;
-            };
-          }>;
-          metadata: Record<string, string>;
-        }>;
-        coupons: Array<{
-          coupon_id: string;
-          code: string;
-          percent_off: string | null;
-          amount_off: number | null;
-          stackable: boolean;
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-        }>;
-        taxes: Array<{
-          tax_rate_id: string;
-          display_name: string | null;
-          percentage: string | null;
-          inclusive: boolean;
-          taxable_money: {
-            amount: number;
-            currency: string;
-          };
-          amount_money: {
-            amount: number;
-            currency: string;
-          };
-        }>;
-        shipping_money: {
-          amount: number;
-          currency: string;
-        };
-        tip_money: {
-          amount: number;
-          currency: string;
-        };
-        payments: Array<{
-          payment_intent_id: string;
-          amount_money: {
-            amount: number;
-            currency: string;
-          };
-          status: string;
-          latest_charge: string | null;
-        }>;
-        net_amounts: {
-          subtotal_money: {
-            amount: number;
-            currency: string;
-          };
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-          tax_money: {
-            amount: number;
-            currency: string;
-          };
-          shipping_money: {
-            amount: number;
-            currency: string;
-          };
-          tip_money: {
-            amount: number;
-            currency: string;
-          };
-          total_money: {
-            amount: number;
-            currency: string;
-          };
-          paid_money: {
-            amount: number;
-            currency: string;
-          };
-          refunded_money: {
-            amount: number;
-            currency: string;
-          };
-          balance_money: {
-            amount: number;
-            currency: string;
-          };
-        };
-        available_actions: Array<string>;
-        version: number;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
-      payment_intent: {
-        payment_intent_id: string;
-        object: "payment_intent";
-        order_id: string;
-        amount: number;
-        amount_received: number;
-        currency: string;
-        status: string;
-        latest_charge: string | null;
-        processor: string;
-        buyer_email: string | null;
-        last_payment_error: {
-          code: string;
-          message: string | null;
-        } | null;
-        payment_method_details: {
-          type: "card";
-          card: {
-            brand: "visa" | "mastercard" | "amex" | "discover" | "diners" | "jcb" | "unionpay" | "unknown";
-            last4: string;
-            exp_month: number;
-            exp_year: number;
-            funding?: "credit" | "debit" | "prepaid" | "unknown";
-          };
-        } | null;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      order: Schemas["Order"];
+      payment_intent: Schemas["PaymentIntent"];
     };
   };
   /** The order's append-only history: what changed, who, when, amounts before and after */
@@ -3011,93 +1228,7 @@ export interface Operations {
     };
     body: never;
     response: {
-      timeline: Array<{
-        event_id: string;
-        object: "timeline_entry";
-        type: string;
-        actor: {
-          type: string;
-          id: string | null;
-        };
-        amounts_before: {
-          subtotal_money: {
-            amount: number;
-            currency: string;
-          };
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-          tax_money: {
-            amount: number;
-            currency: string;
-          };
-          shipping_money: {
-            amount: number;
-            currency: string;
-          };
-          tip_money: {
-            amount: number;
-            currency: string;
-          };
-          total_money: {
-            amount: number;
-            currency: string;
-          };
-          paid_money: {
-            amount: number;
-            currency: string;
-          };
-          refunded_money: {
-            amount: number;
-            currency: string;
-          };
-          balance_money: {
-            amount: number;
-            currency: string;
-          };
-        } | null;
-        amounts_after: {
-          subtotal_money: {
-            amount: number;
-            currency: string;
-          };
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-          tax_money: {
-            amount: number;
-            currency: string;
-          };
-          shipping_money: {
-            amount: number;
-            currency: string;
-          };
-          tip_money: {
-            amount: number;
-            currency: string;
-          };
-          total_money: {
-            amount: number;
-            currency: string;
-          };
-          paid_money: {
-            amount: number;
-            currency: string;
-          };
-          refunded_money: {
-            amount: number;
-            currency: string;
-          };
-          balance_money: {
-            amount: number;
-            currency: string;
-          };
-        } | null;
-        /** RFC 3339, UTC */
-        created_at: string;
-      }>;
+      timeline: Array<Schemas["OrderTimelineEntry"]>;
       has_more: boolean;
       next_cursor: string | null;
     };
@@ -3113,38 +1244,7 @@ export interface Operations {
     };
     body: never;
     response: {
-      payment_intents: Array<{
-        payment_intent_id: string;
-        object: "payment_intent";
-        order_id: string;
-        amount: number;
-        amount_received: number;
-        currency: string;
-        status: string;
-        latest_charge: string | null;
-        processor: string;
-        buyer_email: string | null;
-        last_payment_error: {
-          code: string;
-          message: string | null;
-        } | null;
-        payment_method_details: {
-          type: "card";
-          card: {
-            brand: "visa" | "mastercard" | "amex" | "discover" | "diners" | "jcb" | "unionpay" | "unknown";
-            last4: string;
-            exp_month: number;
-            exp_year: number;
-            funding?: "credit" | "debit" | "prepaid" | "unknown";
-          };
-        } | null;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      }>;
+      payment_intents: Array<Schemas["PaymentIntent"]>;
       has_more: boolean;
       next_cursor: string | null;
     };
@@ -3157,38 +1257,7 @@ export interface Operations {
     query: never;
     body: never;
     response: {
-      payment_intent: {
-        payment_intent_id: string;
-        object: "payment_intent";
-        order_id: string;
-        amount: number;
-        amount_received: number;
-        currency: string;
-        status: string;
-        latest_charge: string | null;
-        processor: string;
-        buyer_email: string | null;
-        last_payment_error: {
-          code: string;
-          message: string | null;
-        } | null;
-        payment_method_details: {
-          type: "card";
-          card: {
-            brand: "visa" | "mastercard" | "amex" | "discover" | "diners" | "jcb" | "unionpay" | "unknown";
-            last4: string;
-            exp_month: number;
-            exp_year: number;
-            funding?: "credit" | "debit" | "prepaid" | "unknown";
-          };
-        } | null;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      payment_intent: Schemas["PaymentIntent"];
     };
   };
   /** Cancel a payment waiting for the buyer's action (3-D Secure) */
@@ -3198,183 +1267,11 @@ export interface Operations {
     };
     query: never;
     body: {
-      /** Same as the Idempotency-Key header; the header wins when both are given. */
-      idempotency_key?: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      order: {
-        order_id: string;
-        object: "order";
-        status: "OPEN" | "PAID" | "PARTIALLY_REFUNDED" | "REFUNDED" | "CANCELED" | "CLOSED";
-        currency: string;
-        customer_id: string | null;
-        line_items: Array<{
-          line_item_id: string;
-          object: "line_item";
-          name: string;
-          quantity: number;
-          unit_price_money: {
-            amount: number;
-            currency: string;
-          };
-          product_id: string | null;
-          price_id: string | null;
-          tax_rate_ids: Array<string>;
-          tax_exempt: boolean;
-          gross_money: {
-            amount: number;
-            currency: string;
-          };
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-          tax_money: {
-            amount: number;
-            currency: string;
-          };
-          total_money: {
-            amount: number;
-            currency: string;
-          };
-          applied_discounts: Array<{
-            coupon_id: string;
-            code: string | null;
-            amount_money: {
-              amount: number;
-              currency: string;
-            };
-          }>;
-          applied_taxes: Array<{
-            tax_rate_id: string;
-            amount_money: {
-              amount: number;
-              currency: string;
-            };
-          }>;
-          metadata: Record<string, string>;
-        }>;
-        coupons: Array<{
-          coupon_id: string;
-          code: string;
-          percent_off: string | null;
-          amount_off: number | null;
-          stackable: boolean;
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-        }>;
-        taxes: Array<{
-          tax_rate_id: string;
-          display_name: string | null;
-          percentage: string | null;
-          inclusive: boolean;
-          taxable_money: {
-            amount: number;
-            currency: string;
-          };
-          amount_money: {
-            amount: number;
-            currency: string;
-          };
-        }>;
-        shipping_money: {
-          amount: number;
-          currency: string;
-        };
-        tip_money: {
-          amount: number;
-          currency: string;
-        };
-        payments: Array<{
-          payment_intent_id: string;
-          amount_money: {
-            amount: number;
-            currency: string;
-          };
-          status: string;
-          latest_charge: string | null;
-        }>;
-        net_amounts: {
-          subtotal_money: {
-            amount: number;
-            currency: string;
-          };
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-          tax_money: {
-            amount: number;
-            currency: string;
-          };
-          shipping_money: {
-            amount: number;
-            currency: string;
-          };
-          tip_money: {
-            amount: number;
-            currency: string;
-          };
-          total_money: {
-            amount: number;
-            currency: string;
-          };
-          paid_money: {
-            amount: number;
-            currency: string;
-          };
-          refunded_money: {
-            amount: number;
-            currency: string;
-          };
-          balance_money: {
-            amount: number;
-            currency: string;
-          };
-        };
-        available_actions: Array<string>;
-        version: number;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
-      payment_intent: {
-        payment_intent_id: string;
-        object: "payment_intent";
-        order_id: string;
-        amount: number;
-        amount_received: number;
-        currency: string;
-        status: string;
-        latest_charge: string | null;
-        processor: string;
-        buyer_email: string | null;
-        last_payment_error: {
-          code: string;
-          message: string | null;
-        } | null;
-        payment_method_details: {
-          type: "card";
-          card: {
-            brand: "visa" | "mastercard" | "amex" | "discover" | "diners" | "jcb" | "unionpay" | "unknown";
-            last4: string;
-            exp_month: number;
-            exp_year: number;
-            funding?: "credit" | "debit" | "prepaid" | "unknown";
-          };
-        } | null;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      order: Schemas["Order"];
+      payment_intent: Schemas["PaymentIntent"];
     };
   };
   /** Create a payment link: a shareable URL that sells fixed prices */
@@ -3397,40 +1294,12 @@ export interface Operations {
         after_completion?: {
           redirect_url: string;
         };
-        /** String→string map: at most 50 keys, keys ≤ 40 and values ≤ 500 characters. */
-        metadata?: Record<string, string>;
+        metadata?: Schemas["Metadata"];
       };
-      /** Same as the Idempotency-Key header; the header wins when both are given. */
-      idempotency_key?: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      payment_link: {
-        payment_link_id: string;
-        object: "payment_link";
-        active: boolean;
-        /** The public link: each visit makes an order and a session */
-        url: string;
-        line_items: Array<{
-          price_id: string;
-          quantity: number;
-          adjustable_quantity: {
-            enabled: boolean;
-            minimum: number;
-            maximum: number;
-          } | null;
-        }>;
-        /** ISO 4217, upper-case: the currency of every price */
-        currency: string;
-        after_completion: {
-          redirect_url: string;
-        } | null;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      payment_link: Schemas["PaymentLink"];
     };
   };
   /** List payment links, newest first */
@@ -3444,33 +1313,7 @@ export interface Operations {
     };
     body: never;
     response: {
-      payment_links: Array<{
-        payment_link_id: string;
-        object: "payment_link";
-        active: boolean;
-        /** The public link: each visit makes an order and a session */
-        url: string;
-        line_items: Array<{
-          price_id: string;
-          quantity: number;
-          adjustable_quantity: {
-            enabled: boolean;
-            minimum: number;
-            maximum: number;
-          } | null;
-        }>;
-        /** ISO 4217, upper-case: the currency of every price */
-        currency: string;
-        after_completion: {
-          redirect_url: string;
-        } | null;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      }>;
+      payment_links: Array<Schemas["PaymentLink"]>;
       has_more: boolean;
       next_cursor: string | null;
     };
@@ -3483,33 +1326,7 @@ export interface Operations {
     query: never;
     body: never;
     response: {
-      payment_link: {
-        payment_link_id: string;
-        object: "payment_link";
-        active: boolean;
-        /** The public link: each visit makes an order and a session */
-        url: string;
-        line_items: Array<{
-          price_id: string;
-          quantity: number;
-          adjustable_quantity: {
-            enabled: boolean;
-            minimum: number;
-            maximum: number;
-          } | null;
-        }>;
-        /** ISO 4217, upper-case: the currency of every price */
-        currency: string;
-        after_completion: {
-          redirect_url: string;
-        } | null;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      payment_link: Schemas["PaymentLink"];
     };
   };
   /** Turn a payment link on or off, or change its metadata */
@@ -3522,40 +1339,12 @@ export interface Operations {
       /** Only active and metadata change; metadata is merged ("" removes a key). */
       payment_link: {
         active?: boolean;
-        /** String→string map: at most 50 keys, keys ≤ 40 and values ≤ 500 characters. */
-        metadata?: Record<string, string>;
+        metadata?: Schemas["Metadata"];
       };
-      /** Same as the Idempotency-Key header; the header wins when both are given. */
-      idempotency_key?: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      payment_link: {
-        payment_link_id: string;
-        object: "payment_link";
-        active: boolean;
-        /** The public link: each visit makes an order and a session */
-        url: string;
-        line_items: Array<{
-          price_id: string;
-          quantity: number;
-          adjustable_quantity: {
-            enabled: boolean;
-            minimum: number;
-            maximum: number;
-          } | null;
-        }>;
-        /** ISO 4217, upper-case: the currency of every price */
-        currency: string;
-        after_completion: {
-          redirect_url: string;
-        } | null;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      payment_link: Schemas["PaymentLink"];
     };
   };
   /** Create a price for a product */
@@ -3576,32 +1365,12 @@ export interface Operations {
           interval_count?: number;
         };
         active?: boolean;
-        /** String→string map: at most 50 keys, keys ≤ 40 and values ≤ 500 characters. */
-        metadata?: Record<string, string>;
+        metadata?: Schemas["Metadata"];
       };
-      /** Same as the Idempotency-Key header; the header wins when both are given. */
-      idempotency_key?: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      price: {
-        price_id: string;
-        object: "price";
-        product_id: string;
-        unit_amount: number;
-        /** ISO 4217, upper-case */
-        currency: string;
-        recurring: {
-          interval: string;
-          interval_count: number;
-        } | null;
-        active: boolean;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      price: Schemas["Price"];
     };
   };
   /** List prices, newest first */
@@ -3617,25 +1386,7 @@ export interface Operations {
     };
     body: never;
     response: {
-      prices: Array<{
-        price_id: string;
-        object: "price";
-        product_id: string;
-        unit_amount: number;
-        /** ISO 4217, upper-case */
-        currency: string;
-        recurring: {
-          interval: string;
-          interval_count: number;
-        } | null;
-        active: boolean;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      }>;
+      prices: Array<Schemas["Price"]>;
       has_more: boolean;
       next_cursor: string | null;
     };
@@ -3648,25 +1399,7 @@ export interface Operations {
     query: never;
     body: never;
     response: {
-      price: {
-        price_id: string;
-        object: "price";
-        product_id: string;
-        unit_amount: number;
-        /** ISO 4217, upper-case */
-        currency: string;
-        recurring: {
-          interval: string;
-          interval_count: number;
-        } | null;
-        active: boolean;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      price: Schemas["Price"];
     };
   };
   /** Update a price (active, metadata) */
@@ -3679,32 +1412,12 @@ export interface Operations {
       /** Only active and metadata change; amount, currency, product and recurring are immutable. */
       price: {
         active?: boolean;
-        /** String→string map: at most 50 keys, keys ≤ 40 and values ≤ 500 characters. */
-        metadata?: Record<string, string>;
+        metadata?: Schemas["Metadata"];
       };
-      /** Same as the Idempotency-Key header; the header wins when both are given. */
-      idempotency_key?: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      price: {
-        price_id: string;
-        object: "price";
-        product_id: string;
-        unit_amount: number;
-        /** ISO 4217, upper-case */
-        currency: string;
-        recurring: {
-          interval: string;
-          interval_count: number;
-        } | null;
-        active: boolean;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      price: Schemas["Price"];
     };
   };
   /** The calling key's account's card processor in its mode (secrets redacted) */
@@ -3713,22 +1426,7 @@ export interface Operations {
     query: never;
     body: never;
     response: {
-      processor: {
-        account_id: string;
-        object: "processor";
-        type: "sandbox" | "stripe";
-        stripe: {
-          /** Redacted, e.g. sk_test_…a1B2 */
-          secret_key: string;
-          webhook_secret: string | null;
-          publishable_key: string | null;
-        } | null;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      processor: Schemas["Processor"];
     };
   };
   /** Choose the card processor of this account and mode: sandbox or Stripe */
@@ -3747,22 +1445,7 @@ export interface Operations {
       };
     };
     response: {
-      processor: {
-        account_id: string;
-        object: "processor";
-        type: "sandbox" | "stripe";
-        stripe: {
-          /** Redacted, e.g. sk_test_…a1B2 */
-          secret_key: string;
-          webhook_secret: string | null;
-          publishable_key: string | null;
-        } | null;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      processor: Schemas["Processor"];
     };
   };
   /** Stripe's webhook deliveries (verified with the account's webhook secret) */
@@ -3788,30 +1471,12 @@ export interface Operations {
           tracked: boolean;
           quantity?: number | null;
         };
-        /** String→string map: at most 50 keys, keys ≤ 40 and values ≤ 500 characters. */
-        metadata?: Record<string, string>;
+        metadata?: Schemas["Metadata"];
       };
-      /** Same as the Idempotency-Key header; the header wins when both are given. */
-      idempotency_key?: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      product: {
-        product_id: string;
-        object: "product";
-        name: string;
-        description: string | null;
-        active: boolean;
-        inventory: {
-          tracked: boolean;
-          quantity: number | null;
-        };
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      product: Schemas["Product"];
     };
   };
   /** List products, newest first */
@@ -3825,23 +1490,7 @@ export interface Operations {
     };
     body: never;
     response: {
-      products: Array<{
-        product_id: string;
-        object: "product";
-        name: string;
-        description: string | null;
-        active: boolean;
-        inventory: {
-          tracked: boolean;
-          quantity: number | null;
-        };
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      }>;
+      products: Array<Schemas["Product"]>;
       has_more: boolean;
       next_cursor: string | null;
     };
@@ -3854,23 +1503,7 @@ export interface Operations {
     query: never;
     body: never;
     response: {
-      product: {
-        product_id: string;
-        object: "product";
-        name: string;
-        description: string | null;
-        active: boolean;
-        inventory: {
-          tracked: boolean;
-          quantity: number | null;
-        };
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      product: Schemas["Product"];
     };
   };
   /** Update or archive (active: false) a product */
@@ -3891,30 +1524,12 @@ export interface Operations {
           tracked?: boolean;
           quantity?: number | null;
         };
-        /** String→string map: at most 50 keys, keys ≤ 40 and values ≤ 500 characters. */
-        metadata?: Record<string, string>;
+        metadata?: Schemas["Metadata"];
       };
-      /** Same as the Idempotency-Key header; the header wins when both are given. */
-      idempotency_key?: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      product: {
-        product_id: string;
-        object: "product";
-        name: string;
-        description: string | null;
-        active: boolean;
-        inventory: {
-          tracked: boolean;
-          quantity: number | null;
-        };
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      product: Schemas["Product"];
     };
   };
   /** Refund an order or one of its payment intents */
@@ -3953,63 +1568,16 @@ export interface Operations {
         /** Discount to take off the refund */
         amount_discount?: number;
         reason?: "duplicate" | "fraudulent" | "requested_by_customer" | null;
-        /** String→string map: at most 50 keys, keys ≤ 40 and values ≤ 500 characters. */
-        metadata?: Record<string, string>;
+        metadata?: Schemas["Metadata"];
         /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
         method?: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
         /** A failed refund of the order that this one makes good (a retry, or the money returned offline); refused if another refund already does */
         replaces_refund_id?: string;
       };
-      /** Same as the Idempotency-Key header; the header wins when both are given. */
-      idempotency_key?: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      refund: {
-        refund_id: string;
-        object: "refund";
-        payment_intent_id: string;
-        amount: number;
-        /** What has reached the buyer: the parts (items[]) that succeeded */
-        amount_refunded: number;
-        status: string;
-        reason: string | null;
-        /** RFC 3339, UTC */
-        created_at: string;
-        test_mode: boolean;
-        metadata: Record<string, string>;
-        reference_id: string | null;
-        reference_type: string;
-        reference_status: string;
-        items: Array<{
-          amount_refunded: number;
-          payment_intent: string;
-          status: string;
-          reference_id: string | null;
-          reference_type: string;
-          reference_status: string;
-        }>;
-        order_id: string;
-        checkout_session_id: string | null;
-        currency: string;
-        amount_tax: number;
-        amount_shipping: number;
-        amount_discount: number;
-        line_items: Array<{
-          line_item_id: string;
-          amount: number;
-          amount_tax: number;
-        }>;
-        /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
-        method: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
-        replaces_refund_id: string | null;
-        failure_reason: string | null;
-        next_actions: Array<{
-          action: string;
-          description: string;
-        }>;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      refund: Schemas["Refund"];
     };
   };
   /** List refunds, newest first */
@@ -4026,52 +1594,7 @@ export interface Operations {
     };
     body: never;
     response: {
-      refunds: Array<{
-        refund_id: string;
-        object: "refund";
-        payment_intent_id: string;
-        amount: number;
-        /** What has reached the buyer: the parts (items[]) that succeeded */
-        amount_refunded: number;
-        status: string;
-        reason: string | null;
-        /** RFC 3339, UTC */
-        created_at: string;
-        test_mode: boolean;
-        metadata: Record<string, string>;
-        reference_id: string | null;
-        reference_type: string;
-        reference_status: string;
-        items: Array<{
-          amount_refunded: number;
-          payment_intent: string;
-          status: string;
-          reference_id: string | null;
-          reference_type: string;
-          reference_status: string;
-        }>;
-        order_id: string;
-        checkout_session_id: string | null;
-        currency: string;
-        amount_tax: number;
-        amount_shipping: number;
-        amount_discount: number;
-        line_items: Array<{
-          line_item_id: string;
-          amount: number;
-          amount_tax: number;
-        }>;
-        /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
-        method: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
-        replaces_refund_id: string | null;
-        failure_reason: string | null;
-        next_actions: Array<{
-          action: string;
-          description: string;
-        }>;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      }>;
+      refunds: Array<Schemas["Refund"]>;
       has_more: boolean;
       next_cursor: string | null;
     };
@@ -4112,36 +1635,15 @@ export interface Operations {
         /** Discount to take off the refund */
         amount_discount?: number;
         reason?: "duplicate" | "fraudulent" | "requested_by_customer" | null;
-        /** String→string map: at most 50 keys, keys ≤ 40 and values ≤ 500 characters. */
-        metadata?: Record<string, string>;
+        metadata?: Schemas["Metadata"];
         /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
         method?: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
         /** A failed refund of the order that this one makes good (a retry, or the money returned offline); refused if another refund already does */
         replaces_refund_id?: string;
       };
-      /** Same as the Idempotency-Key header; the header wins when both are given. */
-      idempotency_key?: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
     };
-    response: {
-      refund_preview: {
-        object: "refund_preview";
-        order_id: string;
-        amount: number;
-        amount_tax: number;
-        amount_shipping: number;
-        amount_discount: number;
-        line_items: Array<{
-          line_item_id: string;
-          amount: number;
-          amount_tax: number;
-        }>;
-        items: Array<{
-          payment_intent: string;
-          amount_refunded: number;
-        }>;
-        remaining_refundable: number;
-      };
-    };
+    response: Schemas["RefundPreview"];
   };
   /** Retrieve a refund */
   "GET /v1/refunds/{refund_id}": {
@@ -4151,52 +1653,7 @@ export interface Operations {
     query: never;
     body: never;
     response: {
-      refund: {
-        refund_id: string;
-        object: "refund";
-        payment_intent_id: string;
-        amount: number;
-        /** What has reached the buyer: the parts (items[]) that succeeded */
-        amount_refunded: number;
-        status: string;
-        reason: string | null;
-        /** RFC 3339, UTC */
-        created_at: string;
-        test_mode: boolean;
-        metadata: Record<string, string>;
-        reference_id: string | null;
-        reference_type: string;
-        reference_status: string;
-        items: Array<{
-          amount_refunded: number;
-          payment_intent: string;
-          status: string;
-          reference_id: string | null;
-          reference_type: string;
-          reference_status: string;
-        }>;
-        order_id: string;
-        checkout_session_id: string | null;
-        currency: string;
-        amount_tax: number;
-        amount_shipping: number;
-        amount_discount: number;
-        line_items: Array<{
-          line_item_id: string;
-          amount: number;
-          amount_tax: number;
-        }>;
-        /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
-        method: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
-        replaces_refund_id: string | null;
-        failure_reason: string | null;
-        next_actions: Array<{
-          action: string;
-          description: string;
-        }>;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      refund: Schemas["Refund"];
     };
   };
   /** Update reason and metadata (never amount or status) */
@@ -4208,59 +1665,12 @@ export interface Operations {
     body: {
       refund: {
         reason?: "duplicate" | "fraudulent" | "requested_by_customer" | null;
-        /** String→string map: at most 50 keys, keys ≤ 40 and values ≤ 500 characters. */
-        metadata?: Record<string, string>;
+        metadata?: Schemas["Metadata"];
       };
-      /** Same as the Idempotency-Key header; the header wins when both are given. */
-      idempotency_key?: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      refund: {
-        refund_id: string;
-        object: "refund";
-        payment_intent_id: string;
-        amount: number;
-        /** What has reached the buyer: the parts (items[]) that succeeded */
-        amount_refunded: number;
-        status: string;
-        reason: string | null;
-        /** RFC 3339, UTC */
-        created_at: string;
-        test_mode: boolean;
-        metadata: Record<string, string>;
-        reference_id: string | null;
-        reference_type: string;
-        reference_status: string;
-        items: Array<{
-          amount_refunded: number;
-          payment_intent: string;
-          status: string;
-          reference_id: string | null;
-          reference_type: string;
-          reference_status: string;
-        }>;
-        order_id: string;
-        checkout_session_id: string | null;
-        currency: string;
-        amount_tax: number;
-        amount_shipping: number;
-        amount_discount: number;
-        line_items: Array<{
-          line_item_id: string;
-          amount: number;
-          amount_tax: number;
-        }>;
-        /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
-        method: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
-        replaces_refund_id: string | null;
-        failure_reason: string | null;
-        next_actions: Array<{
-          action: string;
-          description: string;
-        }>;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      refund: Schemas["Refund"];
     };
   };
   /** Cancel a pending refund */
@@ -4270,56 +1680,10 @@ export interface Operations {
     };
     query: never;
     body: {
-      /** Same as the Idempotency-Key header; the header wins when both are given. */
-      idempotency_key?: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      refund: {
-        refund_id: string;
-        object: "refund";
-        payment_intent_id: string;
-        amount: number;
-        /** What has reached the buyer: the parts (items[]) that succeeded */
-        amount_refunded: number;
-        status: string;
-        reason: string | null;
-        /** RFC 3339, UTC */
-        created_at: string;
-        test_mode: boolean;
-        metadata: Record<string, string>;
-        reference_id: string | null;
-        reference_type: string;
-        reference_status: string;
-        items: Array<{
-          amount_refunded: number;
-          payment_intent: string;
-          status: string;
-          reference_id: string | null;
-          reference_type: string;
-          reference_status: string;
-        }>;
-        order_id: string;
-        checkout_session_id: string | null;
-        currency: string;
-        amount_tax: number;
-        amount_shipping: number;
-        amount_discount: number;
-        line_items: Array<{
-          line_item_id: string;
-          amount: number;
-          amount_tax: number;
-        }>;
-        /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
-        method: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
-        replaces_refund_id: string | null;
-        failure_reason: string | null;
-        next_actions: Array<{
-          action: string;
-          description: string;
-        }>;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      refund: Schemas["Refund"];
     };
   };
   /** Create a tax rate */
@@ -4337,30 +1701,12 @@ export interface Operations {
         /** Part of the account's default rates for new orders */
         default?: boolean;
         active?: boolean;
-        /** String→string map: at most 50 keys, keys ≤ 40 and values ≤ 500 characters. */
-        metadata?: Record<string, string>;
+        metadata?: Schemas["Metadata"];
       };
-      /** Same as the Idempotency-Key header; the header wins when both are given. */
-      idempotency_key?: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      tax_rate: {
-        tax_rate_id: string;
-        object: "tax_rate";
-        display_name: string;
-        /** Canonical decimal, e.g. "8.875" */
-        percentage: string;
-        inclusive: boolean;
-        jurisdiction: string | null;
-        default: boolean;
-        active: boolean;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      tax_rate: Schemas["TaxRate"];
     };
   };
   /** List tax rates, newest first */
@@ -4375,23 +1721,7 @@ export interface Operations {
     };
     body: never;
     response: {
-      tax_rates: Array<{
-        tax_rate_id: string;
-        object: "tax_rate";
-        display_name: string;
-        /** Canonical decimal, e.g. "8.875" */
-        percentage: string;
-        inclusive: boolean;
-        jurisdiction: string | null;
-        default: boolean;
-        active: boolean;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      }>;
+      tax_rates: Array<Schemas["TaxRate"]>;
       has_more: boolean;
       next_cursor: string | null;
     };
@@ -4404,23 +1734,7 @@ export interface Operations {
     query: never;
     body: never;
     response: {
-      tax_rate: {
-        tax_rate_id: string;
-        object: "tax_rate";
-        display_name: string;
-        /** Canonical decimal, e.g. "8.875" */
-        percentage: string;
-        inclusive: boolean;
-        jurisdiction: string | null;
-        default: boolean;
-        active: boolean;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      tax_rate: Schemas["TaxRate"];
     };
   };
   /** Update a tax rate (display_name, jurisdiction, default, active, metadata) */
@@ -4436,30 +1750,12 @@ export interface Operations {
         jurisdiction?: string | null;
         default?: boolean;
         active?: boolean;
-        /** String→string map: at most 50 keys, keys ≤ 40 and values ≤ 500 characters. */
-        metadata?: Record<string, string>;
+        metadata?: Schemas["Metadata"];
       };
-      /** Same as the Idempotency-Key header; the header wins when both are given. */
-      idempotency_key?: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      tax_rate: {
-        tax_rate_id: string;
-        object: "tax_rate";
-        display_name: string;
-        /** Canonical decimal, e.g. "8.875" */
-        percentage: string;
-        inclusive: boolean;
-        jurisdiction: string | null;
-        default: boolean;
-        active: boolean;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      tax_rate: Schemas["TaxRate"];
     };
   };
   /** Test mode, sandbox: the buyer fails 3-D Secure */
@@ -4469,183 +1765,11 @@ export interface Operations {
     };
     query: never;
     body: {
-      /** Same as the Idempotency-Key header; the header wins when both are given. */
-      idempotency_key?: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      order: {
-        order_id: string;
-        object: "order";
-        status: "OPEN" | "PAID" | "PARTIALLY_REFUNDED" | "REFUNDED" | "CANCELED" | "CLOSED";
-        currency: string;
-        customer_id: string | null;
-        line_items: Array<{
-          line_item_id: string;
-          object: "line_item";
-          name: string;
-          quantity: number;
-          unit_price_money: {
-            amount: number;
-            currency: string;
-          };
-          product_id: string | null;
-          price_id: string | null;
-          tax_rate_ids: Array<string>;
-          tax_exempt: boolean;
-          gross_money: {
-            amount: number;
-            currency: string;
-          };
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-          tax_money: {
-            amount: number;
-            currency: string;
-          };
-          total_money: {
-            amount: number;
-            currency: string;
-          };
-          applied_discounts: Array<{
-            coupon_id: string;
-            code: string | null;
-            amount_money: {
-              amount: number;
-              currency: string;
-            };
-          }>;
-          applied_taxes: Array<{
-            tax_rate_id: string;
-            amount_money: {
-              amount: number;
-              currency: string;
-            };
-          }>;
-          metadata: Record<string, string>;
-        }>;
-        coupons: Array<{
-          coupon_id: string;
-          code: string;
-          percent_off: string | null;
-          amount_off: number | null;
-          stackable: boolean;
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-        }>;
-        taxes: Array<{
-          tax_rate_id: string;
-          display_name: string | null;
-          percentage: string | null;
-          inclusive: boolean;
-          taxable_money: {
-            amount: number;
-            currency: string;
-          };
-          amount_money: {
-            amount: number;
-            currency: string;
-          };
-        }>;
-        shipping_money: {
-          amount: number;
-          currency: string;
-        };
-        tip_money: {
-          amount: number;
-          currency: string;
-        };
-        payments: Array<{
-          payment_intent_id: string;
-          amount_money: {
-            amount: number;
-            currency: string;
-          };
-          status: string;
-          latest_charge: string | null;
-        }>;
-        net_amounts: {
-          subtotal_money: {
-            amount: number;
-            currency: string;
-          };
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-          tax_money: {
-            amount: number;
-            currency: string;
-          };
-          shipping_money: {
-            amount: number;
-            currency: string;
-          };
-          tip_money: {
-            amount: number;
-            currency: string;
-          };
-          total_money: {
-            amount: number;
-            currency: string;
-          };
-          paid_money: {
-            amount: number;
-            currency: string;
-          };
-          refunded_money: {
-            amount: number;
-            currency: string;
-          };
-          balance_money: {
-            amount: number;
-            currency: string;
-          };
-        };
-        available_actions: Array<string>;
-        version: number;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
-      payment_intent: {
-        payment_intent_id: string;
-        object: "payment_intent";
-        order_id: string;
-        amount: number;
-        amount_received: number;
-        currency: string;
-        status: string;
-        latest_charge: string | null;
-        processor: string;
-        buyer_email: string | null;
-        last_payment_error: {
-          code: string;
-          message: string | null;
-        } | null;
-        payment_method_details: {
-          type: "card";
-          card: {
-            brand: "visa" | "mastercard" | "amex" | "discover" | "diners" | "jcb" | "unionpay" | "unknown";
-            last4: string;
-            exp_month: number;
-            exp_year: number;
-            funding?: "credit" | "debit" | "prepaid" | "unknown";
-          };
-        } | null;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      order: Schemas["Order"];
+      payment_intent: Schemas["PaymentIntent"];
     };
   };
   /** Test mode, sandbox: the buyer completes 3-D Secure */
@@ -4655,183 +1779,11 @@ export interface Operations {
     };
     query: never;
     body: {
-      /** Same as the Idempotency-Key header; the header wins when both are given. */
-      idempotency_key?: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      order: {
-        order_id: string;
-        object: "order";
-        status: "OPEN" | "PAID" | "PARTIALLY_REFUNDED" | "REFUNDED" | "CANCELED" | "CLOSED";
-        currency: string;
-        customer_id: string | null;
-        line_items: Array<{
-          line_item_id: string;
-          object: "line_item";
-          name: string;
-          quantity: number;
-          unit_price_money: {
-            amount: number;
-            currency: string;
-          };
-          product_id: string | null;
-          price_id: string | null;
-          tax_rate_ids: Array<string>;
-          tax_exempt: boolean;
-          gross_money: {
-            amount: number;
-            currency: string;
-          };
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-          tax_money: {
-            amount: number;
-            currency: string;
-          };
-          total_money: {
-            amount: number;
-            currency: string;
-          };
-          applied_discounts: Array<{
-            coupon_id: string;
-            code: string | null;
-            amount_money: {
-              amount: number;
-              currency: string;
-            };
-          }>;
-          applied_taxes: Array<{
-            tax_rate_id: string;
-            amount_money: {
-              amount: number;
-              currency: string;
-            };
-          }>;
-          metadata: Record<string, string>;
-        }>;
-        coupons: Array<{
-          coupon_id: string;
-          code: string;
-          percent_off: string | null;
-          amount_off: number | null;
-          stackable: boolean;
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-        }>;
-        taxes: Array<{
-          tax_rate_id: string;
-          display_name: string | null;
-          percentage: string | null;
-          inclusive: boolean;
-          taxable_money: {
-            amount: number;
-            currency: string;
-          };
-          amount_money: {
-            amount: number;
-            currency: string;
-          };
-        }>;
-        shipping_money: {
-          amount: number;
-          currency: string;
-        };
-        tip_money: {
-          amount: number;
-          currency: string;
-        };
-        payments: Array<{
-          payment_intent_id: string;
-          amount_money: {
-            amount: number;
-            currency: string;
-          };
-          status: string;
-          latest_charge: string | null;
-        }>;
-        net_amounts: {
-          subtotal_money: {
-            amount: number;
-            currency: string;
-          };
-          discount_money: {
-            amount: number;
-            currency: string;
-          };
-          tax_money: {
-            amount: number;
-            currency: string;
-          };
-          shipping_money: {
-            amount: number;
-            currency: string;
-          };
-          tip_money: {
-            amount: number;
-            currency: string;
-          };
-          total_money: {
-            amount: number;
-            currency: string;
-          };
-          paid_money: {
-            amount: number;
-            currency: string;
-          };
-          refunded_money: {
-            amount: number;
-            currency: string;
-          };
-          balance_money: {
-            amount: number;
-            currency: string;
-          };
-        };
-        available_actions: Array<string>;
-        version: number;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
-      payment_intent: {
-        payment_intent_id: string;
-        object: "payment_intent";
-        order_id: string;
-        amount: number;
-        amount_received: number;
-        currency: string;
-        status: string;
-        latest_charge: string | null;
-        processor: string;
-        buyer_email: string | null;
-        last_payment_error: {
-          code: string;
-          message: string | null;
-        } | null;
-        payment_method_details: {
-          type: "card";
-          card: {
-            brand: "visa" | "mastercard" | "amex" | "discover" | "diners" | "jcb" | "unionpay" | "unknown";
-            last4: string;
-            exp_month: number;
-            exp_year: number;
-            funding?: "credit" | "debit" | "prepaid" | "unknown";
-          };
-        } | null;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      order: Schemas["Order"];
+      payment_intent: Schemas["PaymentIntent"];
     };
   };
   /** Test mode: make a pending refund fail */
@@ -4841,56 +1793,10 @@ export interface Operations {
     };
     query: never;
     body: {
-      /** Same as the Idempotency-Key header; the header wins when both are given. */
-      idempotency_key?: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      refund: {
-        refund_id: string;
-        object: "refund";
-        payment_intent_id: string;
-        amount: number;
-        /** What has reached the buyer: the parts (items[]) that succeeded */
-        amount_refunded: number;
-        status: string;
-        reason: string | null;
-        /** RFC 3339, UTC */
-        created_at: string;
-        test_mode: boolean;
-        metadata: Record<string, string>;
-        reference_id: string | null;
-        reference_type: string;
-        reference_status: string;
-        items: Array<{
-          amount_refunded: number;
-          payment_intent: string;
-          status: string;
-          reference_id: string | null;
-          reference_type: string;
-          reference_status: string;
-        }>;
-        order_id: string;
-        checkout_session_id: string | null;
-        currency: string;
-        amount_tax: number;
-        amount_shipping: number;
-        amount_discount: number;
-        line_items: Array<{
-          line_item_id: string;
-          amount: number;
-          amount_tax: number;
-        }>;
-        /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
-        method: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
-        replaces_refund_id: string | null;
-        failure_reason: string | null;
-        next_actions: Array<{
-          action: string;
-          description: string;
-        }>;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      refund: Schemas["Refund"];
     };
   };
   /** Test mode: make a pending refund succeed */
@@ -4900,56 +1806,10 @@ export interface Operations {
     };
     query: never;
     body: {
-      /** Same as the Idempotency-Key header; the header wins when both are given. */
-      idempotency_key?: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      refund: {
-        refund_id: string;
-        object: "refund";
-        payment_intent_id: string;
-        amount: number;
-        /** What has reached the buyer: the parts (items[]) that succeeded */
-        amount_refunded: number;
-        status: string;
-        reason: string | null;
-        /** RFC 3339, UTC */
-        created_at: string;
-        test_mode: boolean;
-        metadata: Record<string, string>;
-        reference_id: string | null;
-        reference_type: string;
-        reference_status: string;
-        items: Array<{
-          amount_refunded: number;
-          payment_intent: string;
-          status: string;
-          reference_id: string | null;
-          reference_type: string;
-          reference_status: string;
-        }>;
-        order_id: string;
-        checkout_session_id: string | null;
-        currency: string;
-        amount_tax: number;
-        amount_shipping: number;
-        amount_discount: number;
-        line_items: Array<{
-          line_item_id: string;
-          amount: number;
-          amount_tax: number;
-        }>;
-        /** How the money goes back: original_payment_method (through the processor; the default), or cash, bank_transfer, check, store_credit or other for money returned outside Flint and recorded here (an offline refund: succeeded at once, nothing sent to the processor) */
-        method: "original_payment_method" | "cash" | "bank_transfer" | "check" | "store_credit" | "other";
-        replaces_refund_id: string | null;
-        failure_reason: string | null;
-        next_actions: Array<{
-          action: string;
-          description: string;
-        }>;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      refund: Schemas["Refund"];
     };
   };
   /** Create a webhook endpoint (its signing secret is shown once) */
@@ -4963,32 +1823,12 @@ export interface Operations {
         /** The event types sent to this endpoint; `["*"]` for every type. */
         enabled_events: Array<"*" | "order.created" | "order.updated" | "order.paid" | "order.partially_refunded" | "order.refunded" | "order.closed" | "order.canceled" | "payment_intent.created" | "payment_intent.requires_action" | "payment_intent.succeeded" | "payment_intent.failed" | "payment_intent.canceled" | "refund.created" | "refund.updated" | "refund.requires_action" | "refund.succeeded" | "refund.failed" | "refund.canceled" | "checkout.session.created" | "checkout.session.completed" | "checkout.session.expired" | "payment_link.created" | "payment_link.updated" | "webhook_endpoint.disabled">;
         description?: string | null;
-        /** String→string map: at most 50 keys, keys ≤ 40 and values ≤ 500 characters. */
-        metadata?: Record<string, string>;
+        metadata?: Schemas["Metadata"];
       };
-      /** Same as the Idempotency-Key header; the header wins when both are given. */
-      idempotency_key?: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      webhook_endpoint: {
-        webhook_endpoint_id: string;
-        object: "webhook_endpoint";
-        url: string;
-        enabled_events: Array<string>;
-        description: string | null;
-        metadata: Record<string, string>;
-        status: "enabled" | "disabled";
-        disabled_reason: "requested" | "gone" | "failing" | null;
-        failing_since: string | null;
-        previous_secret_expires_at: string | null;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-        /** The signing secret (whsec_…): present only in the response that created it, never stored readable */
-        secret?: string;
-      };
+      webhook_endpoint: Schemas["WebhookEndpointWithSecret"];
     };
   };
   /** List webhook endpoints, newest first */
@@ -5001,23 +1841,7 @@ export interface Operations {
     };
     body: never;
     response: {
-      webhook_endpoints: Array<{
-        webhook_endpoint_id: string;
-        object: "webhook_endpoint";
-        url: string;
-        enabled_events: Array<string>;
-        description: string | null;
-        metadata: Record<string, string>;
-        status: "enabled" | "disabled";
-        disabled_reason: "requested" | "gone" | "failing" | null;
-        failing_since: string | null;
-        previous_secret_expires_at: string | null;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      }>;
+      webhook_endpoints: Array<Schemas["WebhookEndpoint"]>;
       has_more: boolean;
       next_cursor: string | null;
     };
@@ -5030,23 +1854,7 @@ export interface Operations {
     query: never;
     body: never;
     response: {
-      webhook_endpoint: {
-        webhook_endpoint_id: string;
-        object: "webhook_endpoint";
-        url: string;
-        enabled_events: Array<string>;
-        description: string | null;
-        metadata: Record<string, string>;
-        status: "enabled" | "disabled";
-        disabled_reason: "requested" | "gone" | "failing" | null;
-        failing_since: string | null;
-        previous_secret_expires_at: string | null;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      webhook_endpoint: Schemas["WebhookEndpoint"];
     };
   };
   /** Update a webhook endpoint: url, enabled_events, disabled, description, metadata */
@@ -5063,32 +1871,14 @@ export interface Operations {
         /** The event types sent to this endpoint; `["*"]` for every type. */
         enabled_events?: Array<"*" | "order.created" | "order.updated" | "order.paid" | "order.partially_refunded" | "order.refunded" | "order.closed" | "order.canceled" | "payment_intent.created" | "payment_intent.requires_action" | "payment_intent.succeeded" | "payment_intent.failed" | "payment_intent.canceled" | "refund.created" | "refund.updated" | "refund.requires_action" | "refund.succeeded" | "refund.failed" | "refund.canceled" | "checkout.session.created" | "checkout.session.completed" | "checkout.session.expired" | "payment_link.created" | "payment_link.updated" | "webhook_endpoint.disabled">;
         description?: string | null;
-        /** String→string map: at most 50 keys, keys ≤ 40 and values ≤ 500 characters. */
-        metadata?: Record<string, string>;
+        metadata?: Schemas["Metadata"];
         /** true stops deliveries; false enables the endpoint again */
         disabled?: boolean;
       };
-      /** Same as the Idempotency-Key header; the header wins when both are given. */
-      idempotency_key?: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      webhook_endpoint: {
-        webhook_endpoint_id: string;
-        object: "webhook_endpoint";
-        url: string;
-        enabled_events: Array<string>;
-        description: string | null;
-        metadata: Record<string, string>;
-        status: "enabled" | "disabled";
-        disabled_reason: "requested" | "gone" | "failing" | null;
-        failing_since: string | null;
-        previous_secret_expires_at: string | null;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      webhook_endpoint: Schemas["WebhookEndpoint"];
     };
   };
   /** Delete a webhook endpoint (its pending deliveries are not sent) */
@@ -5119,35 +1909,7 @@ export interface Operations {
     };
     body: never;
     response: {
-      webhook_deliveries: Array<{
-        webhook_delivery_id: string;
-        object: "webhook_delivery";
-        webhook_endpoint_id: string;
-        /** Also the webhook-id header of every attempt */
-        event_id: string;
-        event_type: string;
-        status: "pending" | "delivered" | "failed";
-        attempt_count: number;
-        next_attempt_at: string | null;
-        last_response_status: number | null;
-        last_error: string | null;
-        delivered_at: string | null;
-        attempts: Array<{
-          attempt: number;
-          url: string;
-          /** RFC 3339, UTC */
-          started_at: string;
-          duration_ms: number;
-          response_status: number | null;
-          response_body: string | null;
-          error: string | null;
-        }>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      }>;
+      webhook_deliveries: Array<Schemas["WebhookDelivery"]>;
       has_more: boolean;
       next_cursor: string | null;
     };
@@ -5159,29 +1921,10 @@ export interface Operations {
     };
     query: never;
     body: {
-      /** Same as the Idempotency-Key header; the header wins when both are given. */
-      idempotency_key?: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      webhook_endpoint: {
-        webhook_endpoint_id: string;
-        object: "webhook_endpoint";
-        url: string;
-        enabled_events: Array<string>;
-        description: string | null;
-        metadata: Record<string, string>;
-        status: "enabled" | "disabled";
-        disabled_reason: "requested" | "gone" | "failing" | null;
-        failing_since: string | null;
-        previous_secret_expires_at: string | null;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-        /** The signing secret (whsec_…): present only in the response that created it, never stored readable */
-        secret?: string;
-      };
+      webhook_endpoint: Schemas["WebhookEndpointWithSecret"];
     };
   };
 }

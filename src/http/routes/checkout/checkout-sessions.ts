@@ -29,7 +29,7 @@ import { CheckoutSessionRefundBody, Refund } from '../refunds/refund-schemas.js'
 import { resourceRoutes } from '../resource-routes.js';
 
 const Url = Type.String({ format: 'uri', maxLength: 2048, pattern: '^https?://' });
-const CheckoutSession = Type.Object({
+export const CheckoutSession = Type.Object({
   checkout_session_id: Type.String(),
   object: Type.Literal('checkout_session'),
   status: Type.String(),

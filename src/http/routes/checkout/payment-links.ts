@@ -24,7 +24,7 @@ const LinkLine = Type.Object({
   quantity: Type.Integer(),
   adjustable_quantity: Nullable(AdjustableQuantity),
 });
-const PaymentLink = Type.Object({
+export const PaymentLink = Type.Object({
   payment_link_id: Type.String(),
   object: Type.Literal('payment_link'),
   active: Type.Boolean(),
