@@ -64,7 +64,11 @@ async function counted(label, run) {
     (sql) => sql !== 'begin' && !sql.includes(SENT_WITH_NEXT_TEXT),
   ).length;
   rows.push({ label, statements: sent.length, roundTrips, commits });
-  if (process.env.COMMITS_VERBOSE) console.log(label, sent.map((s) => s.slice(0, 90)));
+  if (process.env.COMMITS_VERBOSE)
+    console.log(
+      label,
+      sent.map((s) => s.slice(0, 90)),
+    );
   return result;
 }
 
@@ -75,7 +79,9 @@ const { keys } = await call('commits-admin-token', 'POST', '/v1/accounts', {
 const key = keys.test_secret_key;
 const ORDER = {
   order: {
-    line_items: [{ name: 'Thing', quantity: 2, unit_price_money: { amount: 2500, currency: 'USD' } }],
+    line_items: [
+      { name: 'Thing', quantity: 2, unit_price_money: { amount: 2500, currency: 'USD' } },
+    ],
   },
 };
 // A first lifecycle warms the caches (prepared statements, the account's key).

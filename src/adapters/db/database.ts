@@ -75,7 +75,10 @@ function openPostgres(
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    ...(log ? { log } : {}),
+  });
   return { db, kind: 'postgres', close: () => db.destroy() };
 }
 

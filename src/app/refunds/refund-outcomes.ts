@@ -31,6 +31,7 @@ import {
   withOrderLock,
 } from '../orders/change-order.js';
 import type { OrderView } from '../orders/order-pricing.js';
+import type { AnswerOnce } from '../shared/answer-once.js';
 import type { Deps } from '../shared/deps.js';
 
 // What happens to a refund after it is created: the processor's answers, test-mode
@@ -63,7 +64,8 @@ type ItemOutcome = RefundOutcome | { readonly status: 'canceled' };
  * parts, under the order's lock. Only parts still pending change (and a succeeded part
  * without a reference number may get one), so a late or repeated answer never overwrites
  * a final one; money from failed or canceled parts goes back to the order, whose status
- * is recomputed.
+ * is recomputed. The request's `answer`, if any, is written with them; when nothing
+ * changes, nothing is written and the caller's idempotency layer completes its key.
  */
 export async function recordOutcomes(
   deps: Deps,
@@ -71,6 +73,7 @@ export async function recordOutcomes(
   actor: Actor,
   refundId: string,
   outcomes: ReadonlyMap<string, ItemOutcome>,
+  answer?: AnswerOnce<RefundAggregate>,
 ): Promise<Result<RefundAggregate>> {
   return withOrderLock(deps, tenant, { refundId }, async (tx, now) => {
     const fresh = await selectRefund(tx, tenant, refundId);
@@ -102,7 +105,11 @@ export async function recordOutcomes(
     const writes = updateRefundQueries(tx, updated);
     if (givenBack === 0) {
       // Only the refund changed: the order keeps its version and gets no event.
-      await writeAsOneLast(tx, events.length ? [...writes, insertEventsQuery(tx, events)] : writes);
+      await writeAsOneLast(tx, [
+        ...writes,
+        ...(events.length ? [insertEventsQuery(tx, events)] : []),
+        ...(answer ? [answer(tx, updated)] : []),
+      ]);
       return ok(updated);
     }
     // Money moved back: the order's amounts and status change.
@@ -113,7 +120,12 @@ export async function recordOutcomes(
       tenant,
       actor,
       current,
-      { ...withRefunded(current, -givenBack), writes, events },
+      {
+        ...withRefunded(current, -givenBack),
+        writes,
+        events,
+        ...(answer ? { answer: () => answer(tx, updated) } : {}),
+      },
       now,
     );
     return changed.ok ? ok(updated) : changed;

@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import type { RefundAggregate } from '../../../adapters/db/repos/refunds-repo.js';
 import { createRefund, previewRefund } from '../../../app/refunds/create-refund.js';
 import { cancelRefund, settleRefundForTest } from '../../../app/refunds/refund-outcomes.js';
 import {
@@ -13,6 +14,7 @@ import type { Processors } from '../../../ports/payment-processor.js';
 import { refundResource } from '../../../resources/refund.js';
 import { actorOf, callerOf, requireTestMode } from '../../auth.js';
 import { unwrap } from '../../errors.js';
+import { answerOnce, type RouteAnswer, sendAnswer } from '../../idempotency.js';
 import { listBody, pageRequestOf } from '../../pagination.js';
 import { ActionBody, ErrorResponses, Id, ListQuery, ListResponse } from '../../schemas.js';
 import {
@@ -44,7 +46,11 @@ export function registerRefundRoutes(
         response: { 200: RefundResponse, ...ErrorResponses },
       },
     },
-    async (request) => {
+    async (request, reply) => {
+      const respond = (refund: RefundAggregate): RouteAnswer => ({
+        status: 200,
+        body: { refund: refundResource(refund) },
+      });
       const refund = unwrap(
         await createRefund(
           deps,
@@ -54,9 +60,10 @@ export function registerRefundRoutes(
           request.body.refund,
           undefined,
           request.idempotencyClaim?.key ?? null,
+          answerOnce(request, reply, respond),
         ),
       );
-      return { refund: refundResource(refund) };
+      return sendAnswer(request, reply, () => respond(refund));
     },
   );
 
