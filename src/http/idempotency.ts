@@ -174,7 +174,8 @@ function replay(reply: FastifyReply, row: IdempotencyKeyRow): FastifyReply {
 
 /**
  * Idempotency for POST and PATCH (PRODUCT.md §1): the first response for a key is
- * stored and replayed byte for byte; a different body is a 422; a duplicate that
+ * stored — by a payment or refund in the transaction that records its outcome
+ * (`answerOnce`), otherwise once the route answered — and replayed byte for byte; a different body is a 422; a duplicate that
  * arrives while the first still runs waits for it, then gets a 409 if it is still
  * running; a 500 releases the key so that a retry can run, and so does the death of
  * the instance that ran it (a crash). Fields a route marks as
