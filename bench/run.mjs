@@ -101,14 +101,23 @@ function load(url, key, scenario, customerId) {
 }
 
 const LIFECYCLE = 'lifecycle: order → pay → refund → get';
+const KEYED_LIFECYCLE = 'keyed lifecycle (Idempotency-Key)';
+
+let keys = 0;
+const nextKey = () => {
+  keys += 1;
+  return `bench-${process.pid}-${Date.now()}-${keys}`;
+};
 
 /**
  * The full lifecycle, one sale after another on CONNECTIONS concurrent workers for
- * DURATION seconds: create an order, pay it, refund part of it, read it back.
+ * DURATION seconds: create an order, pay it, refund part of it, read it back; `keyed`,
+ * with a fresh Idempotency-Key on every POST, as a careful client sends them.
  * Reports lifecycles per second and the latency of a whole lifecycle.
  */
-async function lifecycles(url, key, prefix = '') {
-  const call = (method, path, body) => api(url, key, method, path, body);
+async function lifecycles(url, key, prefix = '', keyed = false) {
+  const call = (method, path, body) =>
+    api(url, key, method, path, body, keyed && body ? nextKey() : undefined);
   const latencies = [];
   let failures = 0;
   const until = Date.now() + DURATION * 1000;
@@ -136,7 +145,7 @@ async function lifecycles(url, key, prefix = '') {
   return { rps: latencies.length / DURATION, p50: at(0.5), p99: at(0.99), failures };
 }
 
-async function measure(label, server, key) {
+async function measure(label, server, key, keyed = true) {
   const { customer } = await json(server.url, '/v1/customers', key, {
     customer: { email: 'seed@example.com' },
   });
@@ -157,6 +166,13 @@ async function measure(label, server, key) {
   }
   await lifecycles(server.url, key); // warm-up, discarded
   rows.push({ target: label, scenario: LIFECYCLE, ...(await lifecycles(server.url, key)) });
+  if (keyed) {
+    rows.push({
+      target: label,
+      scenario: KEYED_LIFECYCLE,
+      ...(await lifecycles(server.url, key, '', true)),
+    });
+  }
   return rows;
 }
 
@@ -193,7 +209,8 @@ await stop(flintPg);
 
 // The baseline reads the same tables, with the key Flint created.
 const baseline = await start('baseline.mjs', { DATABASE_URL });
-results.push(...(await measure('baseline: fastify + pg', baseline, pgKey)));
+// The baseline knows no idempotency keys: it runs no keyed lifecycle.
+results.push(...(await measure('baseline: fastify + pg', baseline, pgKey, false)));
 // For reference: the minimal glue, which pays and refunds in one transaction each with
 // no processor step and no events (less work than Flint does).
 await lifecycles(baseline.url, pgKey, '/minimal'); // warm-up, discarded
@@ -222,7 +239,8 @@ console.log(
   `${pad('target', 26)}${pad('scenario', 42)}${pad('req/s', 10)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('vs baseline', 13)}failures`,
 );
 for (const r of results) {
-  const ratio = r.rps / baselineRps(r.scenario);
+  // The baseline knows no idempotency keys: the keyed lifecycle compares with its lifecycle.
+  const ratio = r.rps / baselineRps(r.scenario === KEYED_LIFECYCLE ? LIFECYCLE : r.scenario);
   console.log(
     `${pad(r.target, 26)}${pad(r.scenario, 42)}${pad(r.rps.toFixed(0), 10)}${pad(r.p50, 9)}${pad(r.p99, 9)}${pad(`${(ratio * 100).toFixed(0)}%`, 13)}${r.failures}`,
   );

@@ -3,12 +3,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   completeIdempotencyKey,
+  completeIdempotencyKeyQuery,
   insertIdempotencyKey,
   reclaimIdempotencyKey,
   releaseIdempotencyKey,
   selectIdempotencyKey,
 } from '../adapters/db/repos/idempotency-repo.js';
 import type { IdempotencyKeyRow } from '../adapters/db/schema.js';
+import type { AnswerOnce } from '../app/shared/answer-once.js';
 import type { Deps } from '../app/shared/deps.js';
 import type { Tenant } from '../domain/tenant.js';
 import { callerOf } from './auth.js';
@@ -46,8 +48,20 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     /** The idempotency record this request owns until its response is recorded. */
-    idempotencyClaim: { tenant: Tenant; key: string } | null;
+    idempotencyClaim: IdempotencyClaim | null;
   }
+}
+
+interface StoredAnswer {
+  readonly status: number;
+  readonly body: string;
+}
+
+interface IdempotencyClaim {
+  readonly tenant: Tenant;
+  readonly key: string;
+  /** The answer the command stored with its outcome (`answerOnce`), if it did. */
+  answered: StoredAnswer | null;
 }
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -160,7 +174,8 @@ function replay(reply: FastifyReply, row: IdempotencyKeyRow): FastifyReply {
 
 /**
  * Idempotency for POST and PATCH (PRODUCT.md §1): the first response for a key is
- * stored and replayed byte for byte; a different body is a 422; a duplicate that
+ * stored — by a payment or refund in the transaction that records its outcome
+ * (`answerOnce`), otherwise once the route answered — and replayed byte for byte; a different body is a 422; a duplicate that
  * arrives while the first still runs waits for it, then gets a 409 if it is still
  * running; a 500 releases the key so that a retry can run, and so does the death of
  * the instance that ran it (a crash). Fields a route marks as
@@ -182,7 +197,7 @@ export function registerIdempotency(
     const outcome = await claimKey(deps, options, tenant, key, fingerprintOf(request));
     switch (outcome.kind) {
       case 'claimed':
-        request.idempotencyClaim = { tenant, key };
+        request.idempotencyClaim = { tenant, key, answered: null };
         return;
       case 'replay':
         return replay(reply, outcome.row);
@@ -212,7 +227,8 @@ export function registerIdempotency(
     // instead of charging again.
     if (reply.statusCode === 500 || typeof payload !== 'string') {
       await releaseIdempotencyKey(deps.db, claim.tenant, claim.key);
-    } else {
+    } else if (claim.answered?.body !== payload || claim.answered.status !== reply.statusCode) {
+      // Unless the command stored this very answer with its outcome (`answerOnce`).
       const secrets = request.routeOptions.config.secretFields;
       await completeIdempotencyKey(deps.db, claim.tenant, claim.key, {
         status: reply.statusCode,
@@ -221,4 +237,54 @@ export function registerIdempotency(
     }
     return payload;
   });
+}
+
+/** A route's answer: its status and the object its response schema serializes. */
+export interface RouteAnswer {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * For a route whose command records an outcome (a payment's or a refund's answer): the
+ * `AnswerOnce` that completes the request's key in the outcome's own transaction, with the
+ * response `respond` builds from the command's result, serialized exactly as the route
+ * sends it. Undefined for a request without a key. The route then answers with
+ * `sendAnswer`, and the key needs no completion of its own afterwards.
+ */
+export function answerOnce<T>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  respond: (result: T) => RouteAnswer,
+): AnswerOnce<T> | undefined {
+  const claim = request.idempotencyClaim;
+  if (!claim) return undefined;
+  return (tx, result) => {
+    const { status, body } = respond(result);
+    const serialized = reply.code(status).serialize(body);
+    // The route's JSON serializer answers with text.
+    const text = String(serialized);
+    const secrets = request.routeOptions.config.secretFields;
+    const stored = secrets && status < 300 ? withoutFields(text, secrets) : text;
+    claim.answered = { status, body: text };
+    return completeIdempotencyKeyQuery(tx, claim.tenant, claim.key, { status, body: stored });
+  };
+}
+
+/**
+ * Sends a route's answer: the one its command stored with the outcome, byte for byte
+ * what a replay of the key sends, or else `answer()` as any route would.
+ */
+export function sendAnswer(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  answer: () => RouteAnswer,
+): FastifyReply {
+  const stored = request.idempotencyClaim?.answered;
+  if (stored) return reply.code(stored.status).type(JSON_TYPE).send(stored.body);
+  const { status, body } = answer();
+  if (status >= 400) reply.type('application/json');
+  return reply.code(status).send(body);
 }

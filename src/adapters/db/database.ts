@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, Migrator, PostgresDialect } from 'kysely';
+import { Kysely, type LogConfig, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.js';
 import { DeferringClient } from './deferring-client.js';
@@ -27,6 +27,11 @@ export interface DatabaseOptions {
    * that cannot keep prepared statements (PgBouncer before 1.21 in transaction mode).
    */
   readonly preparedStatements?: boolean | undefined;
+  /**
+   * PostgreSQL: Kysely's log of each statement sent, `begin` and `commit` included (to
+   * count round trips and commits: `bench/commits.mjs`).
+   */
+  readonly log?: LogConfig | undefined;
 }
 
 const INT8_OID = 20;
@@ -41,12 +46,22 @@ export function parseInt8(text: string): number {
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   if (options.url) {
-    return openPostgres(options.url, options.poolSize ?? 10, options.preparedStatements ?? true);
+    return openPostgres(
+      options.url,
+      options.poolSize ?? 10,
+      options.preparedStatements ?? true,
+      options.log,
+    );
   }
   return openPglite(options.dataDir);
 }
 
-function openPostgres(url: string, max: number, prepare: boolean): DatabaseHandle {
+function openPostgres(
+  url: string,
+  max: number,
+  prepare: boolean,
+  log: LogConfig | undefined,
+): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString: url,
     max,
@@ -60,7 +75,10 @@ function openPostgres(url: string, max: number, prepare: boolean): DatabaseHandl
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    ...(log ? { log } : {}),
+  });
   return { db, kind: 'postgres', close: () => db.destroy() };
 }
 

@@ -41,6 +41,11 @@ export interface OrderChange {
    * more events to record (one more statement, sent with the commit, when there are
    * any), or a failure that undoes everything the change wrote.
    */
+  /**
+   * The request's answer for the changed order (`AnswerOnce`), written with the
+   * transaction's last writes once everything else is decided.
+   */
+  readonly answer?: (view: OrderView) => Write;
   readonly conditional?: {
     readonly writes: Readonly<Record<string, Write>>;
     readonly decide: (
@@ -113,7 +118,7 @@ export async function applyOrderChange(
   change: OrderChange,
   now: Date,
 ): Promise<Result<OrderView>> {
-  const { aggregate: next, event, persist, writes = [], events = [], conditional } = change;
+  const { aggregate: next, event, persist, writes = [], events = [], conditional, answer } = change;
   // Most changes keep the same rates: look up only when the order now uses others.
   const nextIds = taxRateIdsOf(next);
   const known = new Map(before.taxRates.map((r) => [r.id, r]));
@@ -137,12 +142,15 @@ export async function applyOrderChange(
     ]),
   ];
   if (!conditional) {
-    await writeAsOne(tx, all, { last: true });
+    await writeAsOne(tx, answer ? [...all, answer(view)] : all, { last: true });
     return ok(view);
   }
   const decided = conditional.decide(await writeAsOneReturningRows(tx, all, conditional.writes));
   if (!decided.ok) return decided;
-  if (decided.value.length > 0)
-    await writeAsOne(tx, [insertEventsQuery(tx, decided.value)], { last: true });
+  const last = [
+    ...(decided.value.length > 0 ? [insertEventsQuery(tx, decided.value)] : []),
+    ...(answer ? [answer(view)] : []),
+  ];
+  if (last.length > 0) await writeAsOne(tx, last, { last: true });
   return ok(view);
 }

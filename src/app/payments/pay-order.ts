@@ -22,6 +22,7 @@ import { viewOrder } from '../orders/order-pricing.js';
 import { getOrder } from '../orders/order-queries.js';
 import { processorNotConfigured, takesPayments } from '../processors/account-processors.js';
 import { chargeMetadata } from '../processors/processor-metadata.js';
+import type { AnswerOnce } from '../shared/answer-once.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
 import { resumableSince } from '../shared/request-keys.js';
@@ -50,7 +51,9 @@ export interface PaymentResult {
  * 2. charge, with our intent id as the processor's idempotency key;
  * 3. under the lock again: record the outcome once (only a `processing` intent changes),
  *    add the money to the order and move its status — or, on failure, give back the
- *    stock and redemptions.
+ *    stock and redemptions; `answer` (the request's Idempotency-Key) is completed in
+ *    that same transaction.
+ * A retry with the same request key resumes from the last step that committed.
  */
 export async function payOrder(
   deps: Deps,
@@ -60,11 +63,14 @@ export async function payOrder(
   orderId: string,
   input: PayOrderInput,
   requestKey: string | null = null,
+  answer?: AnswerOnce<PaymentResult>,
 ): Promise<Result<PaymentResult>> {
   if (requestKey) {
     const since = resumableSince(deps.clock.now());
     const earlier = await selectPaymentIntentByRequestKey(deps.db, tenant, requestKey, since);
-    if (earlier?.order_id === orderId) return resume(deps, processors, tenant, actor, earlier);
+    if (earlier?.order_id === orderId) {
+      return resume(deps, processors, tenant, actor, earlier, answer);
+    }
   }
   let processor: PaymentProcessor;
   try {
@@ -79,7 +85,7 @@ export async function payOrder(
   }
   const reserved = await reserve(deps, processor, tenant, actor, orderId, input, requestKey);
   if (!reserved.ok) return reserved;
-  return chargeAndSettle(deps, processor, tenant, actor, reserved.value);
+  return chargeAndSettle(deps, processor, tenant, actor, reserved.value, answer);
 }
 
 /**
@@ -92,6 +98,7 @@ export async function chargeAndSettle(
   tenant: Tenant,
   actor: Actor,
   intent: PaymentIntentRow,
+  answer?: AnswerOnce<PaymentResult>,
 ): Promise<Result<PaymentResult>> {
   let outcome: ChargeOutcome;
   try {
@@ -112,7 +119,7 @@ export async function chargeAndSettle(
       details: { payment_intent_id: intent.id },
     });
   }
-  return settle(deps, tenant, actor, intent, outcome);
+  return settle(deps, tenant, actor, intent, outcome, answer);
 }
 
 /**
@@ -126,10 +133,11 @@ async function resume(
   tenant: Tenant,
   actor: Actor,
   intent: PaymentIntentRow,
+  answer?: AnswerOnce<PaymentResult>,
 ): Promise<Result<PaymentResult>> {
   if (intent.status === 'processing') {
     const processor = await processors.named(tenant, intent.processor);
-    return chargeAndSettle(deps, processor, tenant, actor, intent);
+    return chargeAndSettle(deps, processor, tenant, actor, intent, answer);
   }
   const order = await getOrder(deps, tenant, intent.order_id);
   if (!order.ok) return order;
@@ -309,13 +317,17 @@ function outcomeColumns(
   }
 }
 
-/** Records a processor's answer for an intent (also used by the settlement worker). */
+/**
+ * Records a processor's answer for an intent (also used by the settlement worker), and
+ * with it the request's `answer` when there is one.
+ */
 export async function settle(
   deps: Deps,
   tenant: Tenant,
   actor: Actor,
   intent: PaymentIntentRow,
   outcome: ChargeOutcome,
+  answer?: AnswerOnce<PaymentResult>,
 ): Promise<Result<PaymentResult>> {
   let settled: PaymentIntentRow = intent;
   const alreadyRecorded = missing('payment intent');
@@ -338,6 +350,7 @@ export async function settle(
     return ok({
       aggregate: { ...current, payments, order: { ...current.order, paid, status } },
       event: completes ? ('order.paid' as const) : ('order.updated' as const),
+      ...(answer ? { answer: (order) => answer(tx, { order, paymentIntent: settled }) } : {}),
       events: [
         objectEvent(
           tenant,

@@ -13,6 +13,7 @@ import type { Processors } from '../../ports/payment-processor.js';
 import { refundResource } from '../../resources/refund.js';
 import { type Actor, objectEvent } from '../events/record-events.js';
 import { changeOrder } from '../orders/change-order.js';
+import type { AnswerOnce } from '../shared/answer-once.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
 import { resumableSince } from '../shared/request-keys.js';
@@ -30,7 +31,10 @@ import { sendRefund } from './send-refund.js';
  * Creates a refund: under the order's lock, plan it against what is left on each charge,
  * write it as pending (pending refunds count toward `refunded`, so concurrent refunds can
  * never over-refund), move the order's status; then, after commit, ask the processor for
- * each charge's part with an idempotency key derived from our ids, and record the answers.
+ * each charge's part with an idempotency key derived from our ids, and record the answers
+ * — with the request's `answer` (its Idempotency-Key completed) in the transaction that
+ * records them, or in the order change for a refund made outside Flint. A retry with the
+ * same request key resumes from the pending refund.
  */
 export async function createRefund(
   deps: Deps,
@@ -40,6 +44,7 @@ export async function createRefund(
   input: CreateRefundInput,
   origin: RefundOrigin = DIRECT,
   requestKey: string | null = null,
+  answer?: AnswerOnce<RefundAggregate>,
 ): Promise<Result<RefundAggregate>> {
   const orderId = await orderIdOf(deps, tenant, input);
   if (!orderId.ok) return orderId;
@@ -49,7 +54,7 @@ export async function createRefund(
     if (earlier?.refund.order_id === orderId.value) {
       // A retry of the request that started this refund: finish sending it.
       const payments = await selectPaymentIntentsByOrderIds(deps.db, [orderId.value]);
-      return sendRefund(deps, processors, tenant, earlier, payments);
+      return sendRefund(deps, processors, tenant, earlier, payments, answer);
     }
   }
   let created: RefundAggregate | undefined;
@@ -114,13 +119,16 @@ export async function createRefund(
         amount: line.amount,
         amount_tax: line.tax,
       }));
-      created = { refund, items, lines };
-      const resource = refundResource(created);
+      const made: RefundAggregate = { refund, items, lines };
+      created = made;
+      const resource = refundResource(made);
       const subject = { objectType: 'refund', objectId: id };
       // The refund, its parts and its events go in the order change's one statement.
       return ok({
         ...withRefunded(current, planned.value.amount),
-        writes: insertRefundQueries(tx, created),
+        writes: insertRefundQueries(tx, made),
+        // Nothing more happens to a refund made outside Flint: this is its outcome.
+        ...(offline && answer ? { answer: () => answer(tx, made) } : {}),
         events: [
           objectEvent(tenant, actor, { ...subject, type: 'refund.created' }, resource, now),
           ...(offline
@@ -133,5 +141,5 @@ export async function createRefund(
   if (!changed.ok) return changed;
   if (!created) throw new Error('refund not created');
   if (isOffline(created.refund.method)) return ok(created);
-  return sendRefund(deps, processors, tenant, created, changed.value.payments);
+  return sendRefund(deps, processors, tenant, created, changed.value.payments, answer);
 }

@@ -26,6 +26,7 @@ import {
   readLockedOrder,
   withOrderLock,
 } from '../orders/change-order.js';
+import type { AnswerOnce } from '../shared/answer-once.js';
 import type { Deps } from '../shared/deps.js';
 
 // What happens to a refund after it is created: the processor's answers (and test-mode
@@ -57,6 +58,8 @@ export function withRefunded(current: OrderView, delta: number): OrderChange {
  * only parts still under way change, so a late or repeated answer never overwrites a
  * final one; money from failed or canceled parts goes back to the order, whose status
  * is recomputed.
+ * The request's `answer`, if any, is written with them; when nothing changes, nothing
+ * is written and the caller's idempotency layer completes its key.
  */
 export async function recordOutcomes(
   deps: Deps,
@@ -64,6 +67,7 @@ export async function recordOutcomes(
   actor: Actor,
   refundId: string,
   outcomes: ReadonlyMap<string, PartAnswer>,
+  answer?: AnswerOnce<RefundAggregate>,
 ): Promise<Result<RefundAggregate>> {
   return withOrderLock(deps, tenant, { refundId }, async (tx, now) => {
     const fresh = await selectRefund(tx, tenant, refundId);
@@ -85,9 +89,15 @@ export async function recordOutcomes(
     const writes = updateRefundQueries(tx, updated);
     if (givenBack === 0) {
       // Only the refund changed: the order keeps its version and gets no event.
-      await writeAsOne(tx, events.length ? [...writes, insertEventsQuery(tx, events)] : writes, {
-        last: true,
-      });
+      await writeAsOne(
+        tx,
+        [
+          ...writes,
+          ...(events.length ? [insertEventsQuery(tx, events)] : []),
+          ...(answer ? [answer(tx, updated)] : []),
+        ],
+        { last: true },
+      );
       return ok(updated);
     }
     // Money moved back: the order's amounts and status change.
@@ -98,7 +108,12 @@ export async function recordOutcomes(
       tenant,
       actor,
       current,
-      { ...withRefunded(current, -givenBack), writes, events },
+      {
+        ...withRefunded(current, -givenBack),
+        writes,
+        events,
+        ...(answer ? { answer: () => answer(tx, updated) } : {}),
+      },
       now,
     );
     return changed.ok ? ok(updated) : changed;

@@ -5,13 +5,15 @@ import type { Tenant } from '../../domain/tenant.js';
 import type { Processors, RefundOutcome } from '../../ports/payment-processor.js';
 import { SYSTEM_ACTOR } from '../events/record-events.js';
 import { refundMetadata } from '../processors/processor-metadata.js';
+import type { AnswerOnce } from '../shared/answer-once.js';
 import type { Deps } from '../shared/deps.js';
 import { recordOutcomes } from './refund-outcomes.js';
 
 /**
  * Asks the processor for each part not yet sent, with an idempotency key derived from
  * our ids (a part sent before is answered the same way, never refunded twice), and
- * records the answers.
+ * records the answers — with the request's `answer`, if any (its Idempotency-Key completed
+ * in the transaction that records the outcome).
  */
 export async function sendRefund(
   deps: Deps,
@@ -19,6 +21,7 @@ export async function sendRefund(
   tenant: Tenant,
   refund: RefundAggregate,
   payments: readonly PaymentIntentRow[],
+  answer?: AnswerOnce<RefundAggregate>,
 ): Promise<Result<RefundAggregate>> {
   const outcomes = new Map<string, RefundOutcome>();
   for (const item of refund.items) {
@@ -42,5 +45,5 @@ export async function sendRefund(
       // again with the same idempotency key — never refunded twice.
     }
   }
-  return recordOutcomes(deps, tenant, SYSTEM_ACTOR, refund.refund.id, outcomes);
+  return recordOutcomes(deps, tenant, SYSTEM_ACTOR, refund.refund.id, outcomes, answer);
 }

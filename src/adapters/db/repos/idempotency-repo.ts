@@ -111,19 +111,28 @@ export async function selectIdempotencyKey(
     .executeTakeFirst();
 }
 
+/** The write that completes an in-flight record with the response to replay. */
+export function completeIdempotencyKeyQuery(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  key: string,
+  response: { readonly status: number; readonly body: string },
+) {
+  return db
+    .updateTable('idempotency_keys')
+    .set({ state: 'completed', response_status: response.status, response_body: response.body })
+    .$call(scoped(tenant))
+    .where('key', '=', key)
+    .where('state', '=', 'in_flight');
+}
+
 export async function completeIdempotencyKey(
   db: Kysely<Database>,
   tenant: Tenant,
   key: string,
   response: { readonly status: number; readonly body: string },
 ): Promise<void> {
-  await db
-    .updateTable('idempotency_keys')
-    .set({ state: 'completed', response_status: response.status, response_body: response.body })
-    .$call(scoped(tenant))
-    .where('key', '=', key)
-    .where('state', '=', 'in_flight')
-    .execute();
+  await completeIdempotencyKeyQuery(db, tenant, key, response).execute();
 }
 
 /** Forgets an in-flight record so that a retry can run (after an unexpected failure). */

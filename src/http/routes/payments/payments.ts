@@ -15,7 +15,8 @@ import { orderResource } from '../../../resources/order.js';
 import { paymentIntentResource } from '../../../resources/payment-intent.js';
 import { actorOf, callerOf, requireTestMode } from '../../auth.js';
 import { declineCode } from '../../error-vocabulary.js';
-import { ApiError, unwrap } from '../../errors.js';
+import { ApiError, errorBody, unwrap } from '../../errors.js';
+import { answerOnce, type RouteAnswer, sendAnswer } from '../../idempotency.js';
 import { ActionBody, ErrorResponses, Id, Nullable, RootBody, Timestamp } from '../../schemas.js';
 import { Order } from '../orders/order-schemas.js';
 import { resourceRoutes } from '../resource-routes.js';
@@ -119,7 +120,22 @@ export function registerPaymentRoutes(
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
+      // A failed payment is a 402 with the processor's reason; any other outcome the order
+      // and its payment. Either is stored with the outcome, as the answer to replay.
+      const respond = (result: PaymentResult): RouteAnswer => {
+        const intent = result.paymentIntent;
+        if (intent.status !== 'failed') return { status: 200, body: paymentBody(result) };
+        const failed = new ApiError(
+          402,
+          'processor_error',
+          intent.failure_message ?? 'The payment failed',
+          intent.failure_code ? declineCode(intent.failure_code) : 'payment_failed',
+          undefined,
+          { decline_code: intent.failure_code, payment_intent_id: intent.id },
+        );
+        return { status: failed.status, body: errorBody(failed, request.id) };
+      };
       const result = unwrap(
         await payOrder(
           deps,
@@ -129,20 +145,10 @@ export function registerPaymentRoutes(
           request.params.order_id,
           request.body.payment,
           request.idempotencyClaim?.key ?? null,
+          answerOnce(request, reply, respond),
         ),
       );
-      const intent = result.paymentIntent;
-      if (intent.status === 'failed') {
-        throw new ApiError(
-          402,
-          'processor_error',
-          intent.failure_message ?? 'The payment failed',
-          intent.failure_code ? declineCode(intent.failure_code) : 'payment_failed',
-          undefined,
-          { decline_code: intent.failure_code, payment_intent_id: intent.id },
-        );
-      }
-      return paymentBody(result);
+      return sendAnswer(request, reply, () => respond(result));
     },
   );
 

@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import type { RefundAggregate } from '../../../adapters/db/repos/refunds-repo.js';
 import { cancelRefund } from '../../../app/refunds/cancel-refund.js';
 import { createRefund } from '../../../app/refunds/create-refund.js';
 import { previewRefund } from '../../../app/refunds/plan-refund.js';
@@ -15,6 +16,7 @@ import type { Processors } from '../../../ports/payment-processor.js';
 import { refundResource } from '../../../resources/refund.js';
 import { actorOf, callerOf, requireTestMode } from '../../auth.js';
 import { unwrap } from '../../errors.js';
+import { answerOnce, type RouteAnswer, sendAnswer } from '../../idempotency.js';
 import { ActionBody, ErrorResponses, Id } from '../../schemas.js';
 import { resourceRoutes } from '../resource-routes.js';
 import {
@@ -46,7 +48,11 @@ export function registerRefundRoutes(
         response: { 200: RefundResponse, ...ErrorResponses },
       },
     },
-    async (request) => {
+    async (request, reply) => {
+      const respond = (refund: RefundAggregate): RouteAnswer => ({
+        status: 200,
+        body: { refund: refundResource(refund) },
+      });
       const refund = unwrap(
         await createRefund(
           deps,
@@ -56,9 +62,10 @@ export function registerRefundRoutes(
           request.body.refund,
           undefined,
           request.idempotencyClaim?.key ?? null,
+          answerOnce(request, reply, respond),
         ),
       );
-      return { refund: refundResource(refund) };
+      return sendAnswer(request, reply, () => respond(refund));
     },
   );
 
