@@ -55,20 +55,45 @@ export function recordingSandbox() {
 
 /**
  * The server's database with the idempotency layer's separate completion made impossible
- * (an update of `idempotency_keys` outside a transaction throws), as if the process died
- * right after its last commit: only what a command wrote in its own transactions lands.
+ * (running an update of `idempotency_keys` outside a transaction throws), as if the
+ * process died right after its last commit: only what a command wrote in its own
+ * transactions, or in its own one statement, lands. The update can still be built: a
+ * command may send it inside its own statement (`createOrder`'s CTEs).
  */
 export function withoutSeparateCompletion(db: Kysely<Database>): Kysely<Database> {
   return new Proxy(db, {
     get(target, property) {
       if (property === 'updateTable') {
         return (table: string) => {
-          if (table === 'idempotency_keys') throw new Error('the process died');
-          return target.updateTable(table as 'idempotency_keys');
+          const update = target.updateTable(table as 'idempotency_keys');
+          return table === 'idempotency_keys' ? dyingWhenRun(update) : update;
         };
       }
       const value = Reflect.get(target, property, target);
       return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+const RUNS = new Set<PropertyKey>(['execute', 'executeTakeFirst', 'executeTakeFirstOrThrow']);
+
+/** A query builder (and every builder it returns) that throws when it is run. */
+function dyingWhenRun<T extends object>(builder: T): T {
+  return new Proxy(builder, {
+    get(target, property) {
+      if (RUNS.has(property)) {
+        return () => {
+          throw new Error('the process died');
+        };
+      }
+      const value = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const result = value.apply(target, args);
+        return result && typeof result === 'object' && 'execute' in result
+          ? dyingWhenRun(result)
+          : result;
+      };
     },
   });
 }

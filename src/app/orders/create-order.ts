@@ -10,6 +10,7 @@ import { type Metadata, withoutEmptyValues } from '../../domain/metadata.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { OrderView } from '../../resources/order.js';
 import { type Actor, orderEvent } from '../events/record-events.js';
+import type { AnswerOnce } from '../shared/answer-once.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
 import { type LineItemInput, type MoneyInput, orderCurrency, resolveLines } from './order-lines.js';
@@ -52,7 +53,7 @@ export function amountIn(
 /**
  * Creates an OPEN order: resolves its lines (prices, products, tax rates, stock),
  * prices it, and writes the order, its lines, coupons and `order.created` in one
- * statement (atomic by itself: nothing here is read under a lock, so a transaction
+ * statement, with the request's answer when it has an Idempotency-Key (atomic by itself: nothing here is read under a lock, so a transaction
  * around the reads would add two round trips and no guarantee).
  */
 export async function createOrder(
@@ -60,6 +61,7 @@ export async function createOrder(
   tenant: Tenant,
   actor: Actor,
   input: CreateOrderInput,
+  answer?: AnswerOnce<OrderView>,
 ): Promise<Result<OrderView>> {
   const { db } = deps;
   const codes = input.coupon_codes ?? [];
@@ -132,6 +134,9 @@ export async function createOrder(
   await writeAsOne(db, [
     ...insertOrderQueries(db, view),
     insertEventsQuery(db, [orderEvent(tenant, actor, 'order.created', view, null, now)]),
+    // The request's Idempotency-Key completed in the same statement: a crash can never
+    // leave the order made and its key free for a retry to make a second one.
+    ...(answer ? [answer(db, view)] : []),
   ]);
   return ok(view);
 }

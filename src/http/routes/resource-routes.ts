@@ -1,13 +1,15 @@
-import type { FastifyContextConfig, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Static, type TSchema, Type } from 'typebox';
 import type { Page, PageRequest } from '../../adapters/db/pagination.js';
 import type { Caller } from '../../app/accounts/api-keys.js';
 import type { Actor } from '../../app/events/record-events.js';
+import type { AnswerOnce } from '../../app/shared/answer-once.js';
 import type { Deps } from '../../app/shared/deps.js';
 import type { IdPrefix } from '../../app/shared/ids.js';
 import type { Result } from '../../domain/errors.js';
 import { actorOf, callerOf } from '../auth.js';
 import { unwrap } from '../errors.js';
+import { answerOnce, type RouteAnswer, sendAnswer } from '../idempotency.js';
 import { listBody, pageRequestOf } from '../pagination.js';
 import { ErrorResponses, Id, ListQuery, ListResponse } from '../schemas.js';
 
@@ -80,7 +82,7 @@ export function resourceRoutes<Row, S extends TSchema>(
     url: string,
     operation: Operation,
     schema: Record<string, unknown>,
-    handler: (request: FastifyRequest) => Promise<unknown>,
+    handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
   ) =>
     server.route({
       method,
@@ -97,12 +99,24 @@ export function resourceRoutes<Row, S extends TSchema>(
   const item = `${spec.path}/:${spec.idParam}`;
 
   return {
+    /**
+     * `POST /v1/<things>`. `run` gets the request's recovery point (`AnswerOnce`, with an
+     * Idempotency-Key): a command that writes it with its outcome completes the key in the
+     * same commit, and the stored bytes are what this request and every replay send.
+     */
     create<B extends TSchema>(
-      op: Operation & { body: B; run: (context: RouteContext, body: Static<B>) => Answer<Row> },
+      op: Operation & {
+        body: B;
+        run: (context: RouteContext, body: Static<B>, answer?: AnswerOnce<Row>) => Answer<Row>;
+      },
     ) {
-      route('POST', spec.path, op, { body: op.body, response: ok(response) }, async (request) => {
+      const schema = { body: op.body, response: ok(response) };
+      route('POST', spec.path, op, schema, async (request, reply) => {
         const context = contextOf(request);
-        return answer(unwrap(await op.run(context, request.body as Static<B>)), context);
+        const respond = (row: Row): RouteAnswer => ({ status: 200, body: answer(row, context) });
+        const recovery = answerOnce(request, reply, respond);
+        const row = unwrap(await op.run(context, request.body as Static<B>, recovery));
+        return sendAnswer(request, reply, () => respond(row));
       });
     },
     /** `POST /v1/<things>` answering something else than the object (a secret shown once). */

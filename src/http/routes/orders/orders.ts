@@ -57,7 +57,8 @@ export function registerOrderRoutes(server: FastifyInstance, deps: Deps): void {
   orders.create({
     summary: 'Create an order; totals are computed',
     body: CreateOrderBody,
-    run: ({ deps, caller, actor }, body) => createOrder(deps, caller, actor, body.order),
+    run: ({ deps, caller, actor }, body, answer) =>
+      createOrder(deps, caller, actor, body.order, answer),
   });
   orders.get({
     summary: 'Retrieve an order',
