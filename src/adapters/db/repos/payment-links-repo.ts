@@ -48,7 +48,9 @@ export async function lockPaymentLinkById(
   return paymentLinks(db, scope).where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
-export type PaymentLinkChanges = Partial<Pick<PaymentLinkRow, 'active' | 'metadata'>> &
+export type PaymentLinkChanges = Partial<
+  Pick<PaymentLinkRow, 'active' | 'metadata' | 'cancel_url'>
+> &
   Pick<PaymentLinkRow, 'updated_at'>;
 
 /** The update of a link, to run with its event. */
