@@ -44,7 +44,7 @@ const WINDOW_MS = 60_000;
 const SESSION_ID = new RegExp(idPattern('cs'));
 const ATTEMPT = /^[A-Za-z0-9_-]{22}$/;
 const PAYMENT_METHOD = /^pm_[A-Za-z0-9_]{1,200}$/;
-const QUANTITY = /^[0-9]{1,6}$/;
+const QUANTITY = /^[0-9]+$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const MAX_FIELD = 256;
 
