@@ -3357,6 +3357,8 @@ export interface Operations {
         after_completion?: {
           redirect_url: string;
         };
+        /** The checkout page's Cancel link (the merchant's page) */
+        cancel_url?: string;
         /** String→string map: at most 50 keys, keys ≤ 40 and values ≤ 500 characters. */
         metadata?: Record<string, string>;
       };
@@ -3384,6 +3386,7 @@ export interface Operations {
         after_completion: {
           redirect_url: string;
         } | null;
+        cancel_url: string | null;
         metadata: Record<string, string>;
         test_mode: boolean;
         /** RFC 3339, UTC */
@@ -3424,6 +3427,7 @@ export interface Operations {
         after_completion: {
           redirect_url: string;
         } | null;
+        cancel_url: string | null;
         metadata: Record<string, string>;
         test_mode: boolean;
         /** RFC 3339, UTC */
@@ -3463,6 +3467,7 @@ export interface Operations {
         after_completion: {
           redirect_url: string;
         } | null;
+        cancel_url: string | null;
         metadata: Record<string, string>;
         test_mode: boolean;
         /** RFC 3339, UTC */
@@ -3472,16 +3477,17 @@ export interface Operations {
       };
     };
   };
-  /** Turn a payment link on or off, or change its metadata */
+  /** Turn a payment link on or off, or change its cancel_url or metadata */
   "PATCH /v1/payment_links/{payment_link_id}": {
     params: {
       payment_link_id: string;
     };
     query: never;
     body: {
-      /** Only active and metadata change; metadata is merged ("" removes a key). */
+      /** Only active, cancel_url (null removes it) and metadata change; metadata is merged ("" removes a key). */
       payment_link: {
         active?: boolean;
+        cancel_url?: string | null;
         /** String→string map: at most 50 keys, keys ≤ 40 and values ≤ 500 characters. */
         metadata?: Record<string, string>;
       };
@@ -3509,6 +3515,7 @@ export interface Operations {
         after_completion: {
           redirect_url: string;
         } | null;
+        cancel_url: string | null;
         metadata: Record<string, string>;
         test_mode: boolean;
         /** RFC 3339, UTC */
