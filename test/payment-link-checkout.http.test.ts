@@ -212,6 +212,44 @@ describe('the quantity control of a payment link’s checkout', () => {
     expect(await orderOf(key, order_id)).toEqual(before);
   });
 
+  it('refuses a quantity the stock cannot cover (409), changing nothing', async () => {
+    const { testKey: key } = await createTestAccount(server);
+    const product = await create(server, key, 'products', 'product', {
+      name: 'Limited print',
+      inventory: { tracked: true, quantity: 3 },
+    });
+    const limited = await create(server, key, 'prices', 'price', {
+      product_id: product.product_id,
+      unit_amount: 2000,
+      currency: 'USD',
+    });
+    const res = await createLink(key, {
+      line_items: [
+        {
+          price_id: limited.price_id,
+          quantity: 1,
+          adjustable_quantity: { enabled: true, minimum: 1, maximum: 5 },
+        },
+      ],
+    });
+    const { buyer, sessionId, csrf } = await startCheckout(res.body.payment_link);
+    const { order_id } = await sessionOf(key, sessionId);
+    const before = await orderOf(key, order_id);
+    const refused = await buyer.post(`/checkout/${sessionId}/quantity`, {
+      csrf_token: csrf,
+      quantity: '4',
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.text).toContain('Not enough of this item is in stock for that quantity.');
+    expect(await orderOf(key, order_id)).toEqual(before);
+    const fits = await buyer.post(`/checkout/${sessionId}/quantity`, {
+      csrf_token: csrf,
+      quantity: '3',
+    });
+    expect(fits.status).toBe(303);
+    expect(quantities(await orderOf(key, order_id))).toEqual([['Limited print', 3]]);
+  });
+
   it('changes nothing without the CSRF token, or on a link without an adjustable quantity', async () => {
     const { testKey: key } = await createTestAccount(server);
     const link = await matLink(key);

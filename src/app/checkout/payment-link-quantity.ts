@@ -119,5 +119,20 @@ export async function changeSessionQuantity(
     session.order_id,
     { line_items: lines.map((l) => ({ price_id: l.price_id, quantity: l.quantity })) },
   );
-  return updated.ok ? updated : fail({ ...updated.error, loc: ['quantity'] });
+  return updated.ok ? updated : fail({ ...buyerFacing(updated.error), loc: ['quantity'] });
+}
+
+/** What the order change refused, told the buyer (the API's messages name its fields). */
+function buyerFacing(failure: Failure): Failure {
+  switch (failure.code) {
+    case 'order_state_invalid':
+      return {
+        ...failure,
+        message: 'The quantity cannot change now: a payment for this order is under way.',
+      };
+    case 'out_of_stock':
+      return { ...failure, message: 'Not enough of this item is in stock for that quantity.' };
+    default:
+      return { ...failure, message: 'This quantity cannot be chosen right now.' };
+  }
 }

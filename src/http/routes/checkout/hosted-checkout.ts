@@ -149,15 +149,10 @@ export async function registerHostedCheckoutRoutes(
       if (after.view.session.status !== 'open') return afterClose(reply, after);
       if (after.waiting) return seeOther(reply, `/checkout/${page.view.session.id}`);
       const refused = changed?.error;
-      const message =
-        refused === undefined
-          ? 'Enter the quantity as a whole number.'
-          : refused.code === 'parameter_invalid'
-            ? refused.message
-            : 'The quantity cannot change now: a payment for this order is under way.';
-      return form(request, reply, after, refused?.code === 'order_state_invalid' ? 409 : 422, {
+      const status = refused === undefined || refused.code === 'parameter_invalid' ? 422 : 409;
+      return form(request, reply, after, status, {
         email: defaultEmail(after),
-        errors: { quantity: message },
+        errors: { quantity: refused?.message ?? 'Enter the quantity as a whole number.' },
         alert: 'The quantity was not changed.',
         quantity: text,
       });
