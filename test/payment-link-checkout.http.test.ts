@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { create, expectError } from './catalog-fixtures.js';
-import { Buyer, hidden } from './checkout-page-client.js';
+import { hidden } from './checkout-page-client.js';
 import { createTestAccount, request, startTestServer, type TestServer } from './harness.js';
+import { linkCheckout, quantities } from './payment-link-checkout-client.js';
 
 // A payment link's checkout: its cancel_url (API, copied to each session, the page's
 // Cancel link) and the quantity control of an adjustable line, as a browser without
@@ -12,65 +13,11 @@ beforeAll(async () => {
   server = await startTestServer({ pageRateLimits: { pages: 1000, payments: 1000 } });
 });
 afterAll(() => server.close());
-
-async function price(key: string, unitAmount: number, name: string) {
-  const product = await create(server, key, 'products', 'product', { name });
-  return create(server, key, 'prices', 'price', {
-    product_id: product.product_id,
-    unit_amount: unitAmount,
-    currency: 'USD',
-  });
-}
-
-const createLink = (key: string, fields: Record<string, unknown>) =>
-  request(server, 'POST', '/v1/payment_links', { key, body: { payment_link: fields } });
-const patchLink = (key: string, id: string, fields: Record<string, unknown>) =>
-  request(server, 'PATCH', `/v1/payment_links/${id}`, { key, body: { payment_link: fields } });
-
-/** A link selling a mat (1 to 5 of them, 1 by default) and two fixed blocks. */
-async function matLink(key: string, fields: Record<string, unknown> = {}) {
-  const mat = await price(key, 4500, 'Yoga mat');
-  const blocks = await price(key, 1500, 'Blocks');
-  const res = await createLink(key, {
-    line_items: [
-      {
-        price_id: mat.price_id,
-        quantity: 1,
-        adjustable_quantity: { enabled: true, minimum: 1, maximum: 5 },
-      },
-      { price_id: blocks.price_id, quantity: 2 },
-    ],
-    ...fields,
-  });
-  expect(res.status, res.text).toBe(200);
-  return res.body.payment_link;
-}
-
-/** Opens the link as a browser does: its session's id, and the buyer on its page. */
-async function startCheckout(link: { url: string }) {
-  const buyer = new Buyer(server);
-  const visit = await buyer.get(new URL(link.url).pathname);
-  expect(visit.status, visit.text).toBe(303);
-  const sessionId = visit.location?.split('/').pop() ?? '';
-  expect(sessionId).toMatch(/^cs_/);
-  const { page, csrf } = await buyer.open(sessionId);
-  expect(page.status, page.text).toBe(200);
-  return { buyer, sessionId, page, csrf };
-}
-
-async function sessionOf(key: string, id: string) {
-  const res = await request(server, 'GET', `/v1/checkout/sessions/${id}`, { key });
-  expect(res.status, res.text).toBe(200);
-  return res.body.checkout_session;
-}
-
-async function orderOf(key: string, id: string) {
-  const res = await request(server, 'GET', `/v1/orders/${id}`, { key });
-  expect(res.status, res.text).toBe(200);
-  return res.body.order;
-}
-
-const quantities = (order: any) => order.line_items.map((l: any) => [l.name, l.quantity]);
+const { createLink, patchLink, matLink, startCheckout, sessionOf, orderOf } = linkCheckout({
+  get url() {
+    return server.url;
+  },
+});
 
 describe('a payment link’s cancel_url', () => {
   it('is returned, changed and removed, and each session the link starts carries it', async () => {
