@@ -84,6 +84,7 @@ describe('payment links API', () => {
       ],
       currency: 'USD',
       after_completion: { redirect_url: 'https://shop.example/thanks' },
+      cancel_url: null,
       metadata: { campaign: 'spring' },
       test_mode: true,
       created_at: expect.stringMatching(RFC3339_UTC),

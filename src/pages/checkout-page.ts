@@ -8,13 +8,14 @@ import { formatMoney } from './money-format.js';
 // The hosted checkout page: what is being bought (exactly as the API prices it) and the
 // form that pays it. Pure: a page model in, HTML out.
 
-export type FormField = 'email' | 'card_number' | 'card_expiry' | 'card_cvc';
+export type FormField = 'email' | 'card_number' | 'card_expiry' | 'card_cvc' | 'quantity';
 
 const LABELS: Record<FormField, string> = {
   email: 'Email',
   card_number: 'Card number',
   card_expiry: 'Expiry date',
   card_cvc: 'Security code (CVC)',
+  quantity: 'Quantity',
 };
 
 /** What the buyer typed (never the card) and what was wrong with it. */
@@ -23,6 +24,8 @@ export interface FormState {
   readonly errors: Partial<Record<FormField, string>>;
   /** A message about the whole payment (a decline), shown above the form. */
   readonly alert?: string | undefined;
+  /** The quantity the buyer typed, shown again when it was refused. */
+  readonly quantity?: string | undefined;
 }
 
 export interface CheckoutPageInput {
@@ -45,7 +48,7 @@ export function header(page: CheckoutPage): Html {
 }
 
 /** The order as the API computes it: lines, discounts, taxes, shipping, tip, total. */
-export function orderSummary(page: CheckoutPage): Html {
+export function orderSummary(page: CheckoutPage, extra: Html | '' = ''): Html {
   const order = orderResource(page.view.order);
   const c = order.currency;
   const net = order.net_amounts;
@@ -84,7 +87,7 @@ export function orderSummary(page: CheckoutPage): Html {
 <h2 id="summary-title">Order summary</h2>
 <ul class="lines">${lines}</ul>
 <dl class="totals">${rows}</dl>
-</section>`;
+${extra}</section>`;
 }
 
 function input(name: FormField, form: FormState, attributes: Html, hint?: Html): Html {
@@ -95,6 +98,25 @@ function input(name: FormField, form: FormState, attributes: Html, hint?: Html):
     error ? html` aria-invalid="true"` : ''
   }>
 ${hint ? html`<div class="hint" id="${name}-hint">${hint}</div>` : ''}<p class="field-error" id="${name}-error">${error ?? ''}</p>`;
+}
+
+/** A payment link's adjustable quantity: a plain form, so it works without the script. */
+function quantityForm(input_: CheckoutPageInput): Html | '' {
+  const { page, form } = input_;
+  const control = page.quantity;
+  if (!control) return '';
+  const { minimum, maximum } = control;
+  const value = form.quantity ?? String(control.quantity);
+  return html`<form id="quantity-form" class="quantity" method="post" action="/checkout/${page.view.session.id}/quantity" novalidate>
+<input type="hidden" name="csrf_token" value="${input_.csrfToken}">
+${input(
+  'quantity',
+  form,
+  html`type="number" inputmode="numeric" min="${minimum}" max="${maximum}" step="1" required value="${value}"`,
+  html`From ${minimum} to ${maximum}`,
+)}
+<button type="submit" class="secondary">Update</button>
+</form>`;
 }
 
 function errorSummary(form: FormState): Html {
@@ -151,7 +173,7 @@ export function renderCheckoutPage(input_: CheckoutPageInput): string {
 ${header(page)}
 <h1>Checkout</h1>
 <div class="grid">
-${orderSummary(page)}
+${orderSummary(page, quantityForm(input_))}
 <section class="panel" aria-labelledby="pay-title">
 <h2 id="pay-title">Pay with card</h2>
 ${errorSummary(form)}

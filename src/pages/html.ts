@@ -74,8 +74,13 @@ label,.label{display:block;font-weight:600;margin:.75rem 0 .25rem}
 input{width:100%;font:inherit;padding:.6rem .75rem;border:1px solid #c4ccd6;border-radius:.375rem;background:#fff;color:inherit}
 input:focus,button:focus,a:focus{outline:3px solid #8d98f5;outline-offset:1px}
 input[aria-invalid=true]{border-color:#c0123c}
-.row{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);grid-template-rows:auto auto auto;column-gap:.75rem}
+.row{display:grid;grid-template-columns:minmax(min-content,1fr) minmax(min-content,1fr);grid-template-rows:auto auto auto;column-gap:.75rem}
 .row>div{display:grid;grid-row:span 3;grid-template-rows:subgrid;min-width:0}
+.row label{white-space:nowrap}
+@media (max-width:24rem){.row{grid-template-columns:minmax(0,1fr) minmax(0,1fr)}.row label{white-space:normal}}
+form.quantity{display:grid;grid-template-columns:minmax(0,1fr) auto;column-gap:.75rem;margin-top:1rem;border-top:1px solid #eef1f4}
+form.quantity>*{grid-column:1/-1}form.quantity>input{grid-column:1;grid-row:2}
+form.quantity>button{grid-column:2;grid-row:2;width:auto;margin:0;padding:.6rem 1.25rem}
 .field-error{color:#c0123c;font-size:.9rem;margin:.25rem 0 0}
 .field-error:empty{display:none}
 .hint{color:#5e6a7d;font-size:.9rem;margin:.5rem 0 0}

@@ -18,6 +18,7 @@ export function paymentLinkEventObject(row: PaymentLinkRow) {
     })),
     currency: row.currency,
     after_completion: row.redirect_url === null ? null : { redirect_url: row.redirect_url },
+    cancel_url: row.cancel_url,
     metadata: row.metadata,
     test_mode: row.mode === 'test',
     created_at: row.created_at.toISOString(),

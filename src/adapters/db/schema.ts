@@ -357,6 +357,8 @@ export interface PaymentLinksTable {
   currency: string;
   line_items: Json<PaymentLinkLine[]>;
   redirect_url: string | null;
+  /** Where the checkout page's "Cancel" link goes (copied to each session). */
+  cancel_url: string | null;
   metadata: Json<Record<string, string>>;
   created_at: Timestamp;
   updated_at: Timestamp;

@@ -10,6 +10,7 @@ import { payOrder, settle } from '../payments/pay-order.js';
 import { authenticateForTest } from '../payments/payment-actions.js';
 import type { Deps } from '../shared/deps.js';
 import { expireCheckoutSession, viewCheckoutSession } from './checkout-sessions.js';
+import { type QuantityControl, quantityControlOf } from './payment-link-quantity.js';
 
 // The buyer's side of a checkout session: the hosted page at its `url`. No API key; the
 // session's id is the capability, and its row names the account and mode.
@@ -25,6 +26,8 @@ export interface CheckoutPage {
   readonly stripePublishableKey: string | null;
   /** A payment of this session waiting for the buyer's 3-D Secure step, if any. */
   readonly waiting: PaymentIntentRow | null;
+  /** The quantity the buyer may change (a payment link's adjustable line), if any. */
+  readonly quantity: QuantityControl | null;
 }
 
 export async function loadCheckoutPage(
@@ -53,8 +56,10 @@ export async function loadCheckoutPage(
     ),
   ]);
   // Only a Stripe page needs the publishable key: sandbox pages skip the read.
-  const settings =
-    processor === 'stripe' ? await selectProcessorSettings(deps.db, tenant) : undefined;
+  const [settings, quantity] = await Promise.all([
+    processor === 'stripe' ? selectProcessorSettings(deps.db, tenant) : undefined,
+    quantityControlOf(deps, tenant, session, view.order),
+  ]);
   const waiting =
     view.order.payments.find(
       (p) => p.status === 'requires_action' && p.request_key?.startsWith(attemptPrefix(sessionId)),
@@ -66,6 +71,7 @@ export async function loadCheckoutPage(
     processor,
     stripePublishableKey: settings?.stripe_publishable_key ?? null,
     waiting,
+    quantity,
   };
 }
 

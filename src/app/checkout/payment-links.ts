@@ -26,6 +26,7 @@ import { acceptsPayments } from '../processors/account-processors.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
 import { createCheckoutSession } from './checkout-sessions.js';
+import { quantityWithin } from './payment-link-quantity.js';
 
 export interface PaymentLinkLineInput {
   readonly price_id: string;
@@ -42,11 +43,15 @@ export interface PaymentLinkLineInput {
 export interface CreatePaymentLinkInput {
   readonly line_items: readonly PaymentLinkLineInput[];
   readonly after_completion?: { readonly redirect_url: string } | undefined;
+  /** Where the checkout page's "Cancel" link goes; none when not given. */
+  readonly cancel_url?: string | undefined;
   readonly metadata?: Metadata | undefined;
 }
 
 export interface UpdatePaymentLinkInput {
   readonly active?: boolean | undefined;
+  /** A new cancel URL; null removes it. Sessions already started keep theirs. */
+  readonly cancel_url?: string | null | undefined;
   /** Merged into the current metadata; a key set to "" is removed. */
   readonly metadata?: Metadata | undefined;
 }
@@ -139,6 +144,7 @@ export async function createPaymentLink(
     currency: currency.value,
     line_items: lines,
     redirect_url: input.after_completion?.redirect_url ?? null,
+    cancel_url: input.cancel_url ?? null,
     metadata: withoutEmptyValues(input.metadata ?? {}),
     created_at: now,
     updated_at: now,
@@ -168,7 +174,7 @@ export async function listPaymentLinks(
   return listRows(deps.db, tenant, filter, page);
 }
 
-/** Turns a link on or off and merges its metadata; the row is locked so no update is lost. */
+/** Turns a link on or off, sets its cancel URL and merges its metadata; the row is locked so no update is lost. */
 export async function updatePaymentLink(
   deps: Deps,
   tenant: Tenant,
@@ -188,6 +194,7 @@ export async function updatePaymentLink(
     const next: PaymentLinkRow = {
       ...current,
       active: input.active ?? current.active,
+      cancel_url: input.cancel_url === undefined ? current.cancel_url : input.cancel_url,
       metadata,
       updated_at: deps.clock.now(),
     };
@@ -196,6 +203,7 @@ export async function updatePaymentLink(
       [
         updatePaymentLinkQuery(tx, tenant, id, {
           active: next.active,
+          cancel_url: next.cancel_url,
           metadata: next.metadata,
           updated_at: next.updated_at,
         }),
@@ -244,12 +252,9 @@ function lineQuantities(
   if (!first || !bounds?.enabled) {
     return fail(invalid('This link has no adjustable quantity', ['quantity']));
   }
-  if (quantity < bounds.minimum || quantity > bounds.maximum) {
-    return fail(
-      invalid(`Choose a quantity between ${bounds.minimum} and ${bounds.maximum}`, ['quantity']),
-    );
-  }
-  return ok([{ ...first, quantity }, ...rest]);
+  const chosen = quantityWithin(bounds, quantity);
+  if (!chosen.ok) return chosen;
+  return ok([{ ...first, quantity: chosen.value }, ...rest]);
 }
 
 /**
@@ -280,7 +285,8 @@ export async function visitPaymentLink(
       line_items: lines.value.map((l) => ({ price_id: l.price_id, quantity: l.quantity })),
       currency: link.currency,
       success_url: link.redirect_url ?? urls.success_url,
-      // No cancel link: going back to the link would make another order on every click.
+      // The merchant's page, never the link itself (a visit to it makes another order).
+      cancel_url: link.cancel_url ?? undefined,
       metadata: { payment_link_id: link.id },
       order_metadata: { payment_link_id: link.id },
     },

@@ -15,6 +15,7 @@ import * as consoleUsers from './0013-console.js';
 import * as offlineRefunds from './0014-offline-refunds.js';
 import * as instances from './0015-instances.js';
 import * as signInFailures from './0016-sign-in-failures.js';
+import * as paymentLinkCancelUrl from './0017-payment-link-cancel-url.js';
 import * as paymentCards from './0018-payment-cards.js';
 
 /** Every migration, in order. Names sort lexicographically; never rename one that shipped. */
@@ -35,6 +36,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0014-offline-refunds': offlineRefunds,
   '0015-instances': instances,
   '0016-sign-in-failures': signInFailures,
+  '0017-payment-link-cancel-url': paymentLinkCancelUrl,
   '0018-payment-cards': paymentCards,
 };
 

@@ -45,7 +45,9 @@ export async function lockPaymentLinkById(
   return paymentLinks(db, scope).where('id', '=', id).forNoKeyUpdate().executeTakeFirst();
 }
 
-export type PaymentLinkChanges = Partial<Pick<PaymentLinkRow, 'active' | 'metadata'>> &
+export type PaymentLinkChanges = Partial<
+  Pick<PaymentLinkRow, 'active' | 'metadata' | 'cancel_url'>
+> &
   Pick<PaymentLinkRow, 'updated_at'>;
 
 /** The update of a link, to run with its event. */

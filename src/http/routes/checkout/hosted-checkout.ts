@@ -12,6 +12,7 @@ import {
   loadCheckoutPage,
   payCheckoutSession,
 } from '../../../app/checkout/hosted-checkout.js';
+import { changeSessionQuantity } from '../../../app/checkout/payment-link-quantity.js';
 import { takesPayments } from '../../../app/processors/account-processors.js';
 import type { Deps } from '../../../app/shared/deps.js';
 import { idPattern } from '../../../app/shared/ids.js';
@@ -43,6 +44,7 @@ const WINDOW_MS = 60_000;
 const SESSION_ID = new RegExp(idPattern('cs'));
 const ATTEMPT = /^[A-Za-z0-9_-]{22}$/;
 const PAYMENT_METHOD = /^pm_[A-Za-z0-9_]{1,200}$/;
+const QUANTITY = /^[0-9]+$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const MAX_FIELD = 256;
 
@@ -128,6 +130,32 @@ export async function registerHostedCheckoutRoutes(
         email: email.trim(),
       });
       return answer(request, reply, paid, email.trim());
+    });
+
+    app.post('/checkout/:session_id/quantity', { config: pages }, async (request, reply) => {
+      const posted = await postedForm(request, reply);
+      if (!posted) return reply;
+      const { page, body } = posted;
+      if (!setUp(page)) return notSetUp(reply);
+      const typed = field(body, 'quantity');
+      if (typed === null) return expiredForm(reply, page.view.session.id);
+      const text = typed.trim();
+      const changed = QUANTITY.test(text)
+        ? await changeSessionQuantity(deps, page, Number(text))
+        : null;
+      if (changed?.ok) return seeOther(reply, `/checkout/${page.view.session.id}`);
+      // Refused: the page as it now stands (a payment may have started or closed it).
+      const after = (await pageOf(request)) ?? page;
+      if (after.view.session.status !== 'open') return afterClose(reply, after);
+      if (after.waiting) return seeOther(reply, `/checkout/${page.view.session.id}`);
+      const refused = changed?.error;
+      const status = refused === undefined || refused.code === 'parameter_invalid' ? 422 : 409;
+      return form(request, reply, after, status, {
+        email: defaultEmail(after),
+        errors: { quantity: refused?.message ?? 'Enter the quantity as a whole number.' },
+        alert: 'The quantity was not changed.',
+        quantity: text,
+      });
     });
 
     app.post('/checkout/:session_id/authenticate', { config: payments }, async (request, reply) => {

@@ -32,10 +32,21 @@ export const PaymentLink = Type.Object({
   line_items: Type.Array(LinkLine),
   currency: Type.String({ description: 'ISO 4217, upper-case: the currency of every price' }),
   after_completion: Nullable(Type.Object({ redirect_url: Type.String() })),
+  cancel_url: Nullable(
+    Type.String({ description: "Where the checkout page's Cancel link goes (copied to sessions)" }),
+  ),
   metadata: Type.Record(Type.String(), Type.String()),
   test_mode: Type.Boolean(),
   created_at: Timestamp,
   updated_at: Timestamp,
+});
+
+const Url = Type.String({ format: 'uri', maxLength: 2048, pattern: '^https?://' });
+const CancelUrl = Type.String({
+  format: 'uri',
+  maxLength: 2048,
+  pattern: '^https?://',
+  description: "The checkout page's Cancel link (the merchant's page)",
 });
 
 const LinkLineInput = Type.Object(
@@ -66,11 +77,12 @@ const CreateBody = RootBody(
       after_completion: Type.Optional(
         Type.Object(
           {
-            redirect_url: Type.String({ format: 'uri', maxLength: 2048, pattern: '^https?://' }),
+            redirect_url: Url,
           },
           { additionalProperties: false },
         ),
       ),
+      cancel_url: Type.Optional(CancelUrl),
       metadata: Type.Optional(Metadata),
     },
     { additionalProperties: false },
@@ -79,10 +91,15 @@ const CreateBody = RootBody(
 const UpdateBody = RootBody(
   'payment_link',
   Type.Object(
-    { active: Type.Optional(Type.Boolean()), metadata: Type.Optional(Metadata) },
+    {
+      active: Type.Optional(Type.Boolean()),
+      cancel_url: Type.Optional(Nullable(CancelUrl)),
+      metadata: Type.Optional(Metadata),
+    },
     {
       additionalProperties: false,
-      description: 'Only active and metadata change; metadata is merged ("" removes a key).',
+      description:
+        'Only active, cancel_url (null removes it) and metadata change; metadata is merged ("" removes a key).',
     },
   ),
 );
@@ -111,7 +128,7 @@ export function registerPaymentLinkRoutes(server: FastifyInstance, deps: Deps): 
     run: ({ deps, caller }, id) => getPaymentLink(deps, caller, id),
   });
   routes.update({
-    summary: 'Turn a payment link on or off, or change its metadata',
+    summary: 'Turn a payment link on or off, or change its cancel_url or metadata',
     body: UpdateBody,
     run: ({ deps, caller, actor }, id, body) =>
       updatePaymentLink(deps, caller, actor, id, body.payment_link),
