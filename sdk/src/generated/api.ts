@@ -371,6 +371,8 @@ export interface Schemas {
     after_completion: {
       redirect_url: string;
     } | null;
+    /** Where the checkout page's Cancel link goes (copied to sessions) */
+    cancel_url: string | null;
     metadata: Record<string, string>;
     test_mode: boolean;
     /** RFC 3339, UTC */
@@ -1294,6 +1296,8 @@ export interface Operations {
         after_completion?: {
           redirect_url: string;
         };
+        /** The checkout page's Cancel link (the merchant's page) */
+        cancel_url?: string;
         metadata?: Schemas["Metadata"];
       };
       idempotency_key?: Schemas["IdempotencyKey"];
@@ -1329,16 +1333,18 @@ export interface Operations {
       payment_link: Schemas["PaymentLink"];
     };
   };
-  /** Turn a payment link on or off, or change its metadata */
+  /** Turn a payment link on or off, or change its cancel_url or metadata */
   "PATCH /v1/payment_links/{payment_link_id}": {
     params: {
       payment_link_id: string;
     };
     query: never;
     body: {
-      /** Only active and metadata change; metadata is merged ("" removes a key). */
+      /** Only active, cancel_url (null removes it) and metadata change; metadata is merged ("" removes a key). */
       payment_link: {
         active?: boolean;
+        /** The checkout page's Cancel link (the merchant's page) */
+        cancel_url?: string | null;
         metadata?: Schemas["Metadata"];
       };
       idempotency_key?: Schemas["IdempotencyKey"];
