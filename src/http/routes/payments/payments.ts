@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { type PaymentResult, payOrder } from '../../../app/payments/pay-order.js';
+import { payOrder } from '../../../app/payments/pay-order.js';
 import { authenticateForTest, cancelPaymentIntent } from '../../../app/payments/payment-actions.js';
 import {
   getPaymentIntent,
@@ -11,14 +11,13 @@ import type { Deps } from '../../../app/shared/deps.js';
 import { CARD_BRANDS, CARD_FUNDINGS } from '../../../domain/card-details.js';
 import { MAX_AMOUNT } from '../../../domain/money.js';
 import type { Processors } from '../../../ports/payment-processor.js';
-import { orderResource } from '../../../resources/order.js';
 import { paymentIntentResource } from '../../../resources/payment-intent.js';
 import { actorOf, callerOf, requireTestMode } from '../../auth.js';
-import { declineCode } from '../../error-vocabulary.js';
-import { ApiError, unwrap } from '../../errors.js';
+import { unwrap } from '../../errors.js';
 import { ActionBody, ErrorResponses, Id, Nullable, RootBody, Timestamp } from '../../schemas.js';
 import { Order } from '../orders/order-schemas.js';
 import { resourceRoutes } from '../resource-routes.js';
+import { paymentAnswer, paymentBody } from './payment-answer.js';
 
 const PaymentMethodDetails = Type.Object(
   {
@@ -90,14 +89,6 @@ const PayBody = RootBody(
 );
 const tags = ['Payments'];
 
-/** `{"order", "payment_intent"}`: what every payment action answers. */
-function paymentBody(result: PaymentResult) {
-  return {
-    order: orderResource(result.order),
-    payment_intent: paymentIntentResource(result.paymentIntent),
-  };
-}
-
 export function registerPaymentRoutes(
   server: FastifyInstance,
   deps: Deps,
@@ -119,8 +110,8 @@ export function registerPaymentRoutes(
         },
       },
     },
-    async (request) => {
-      const result = unwrap(
+    async (request) =>
+      paymentAnswer(
         await payOrder(
           deps,
           processors,
@@ -130,20 +121,7 @@ export function registerPaymentRoutes(
           request.body.payment,
           request.idempotencyClaim?.key ?? null,
         ),
-      );
-      const intent = result.paymentIntent;
-      if (intent.status === 'failed') {
-        throw new ApiError(
-          402,
-          'processor_error',
-          intent.failure_message ?? 'The payment failed',
-          intent.failure_code ? declineCode(intent.failure_code) : 'payment_failed',
-          undefined,
-          { decline_code: intent.failure_code, payment_intent_id: intent.id },
-        );
-      }
-      return paymentBody(result);
-    },
+      ),
   );
 
   const IntentParams = Type.Object(
