@@ -148,12 +148,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return sendError(
         reply,
         request,
-        new ApiError(
-          tooLong ? 414 : 400,
-          'invalid_request',
-          tooLong ? 'A path segment is too long' : 'The URL is malformed',
-          tooLong ? 'url_too_long' : 'url_malformed',
-        ),
+        tooLong
+          ? new ApiError('url_too_long', 'A path segment is too long')
+          : new ApiError('url_malformed', 'The URL is malformed'),
       );
     },
   }) as unknown as FastifyInstance;
@@ -260,16 +257,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       timeWindow: options.rateLimitWindowMs ?? 1000,
       keyGenerator: (request) => request.caller?.keyId ?? request.ip,
       errorResponseBuilder: (_request, context) =>
-        new ApiError(
-          429,
-          'rate_limited',
-          'Too many requests; retry after the Retry-After interval',
-          'rate_limited',
-          undefined,
-          {
-            retry_after: Math.max(1, Math.ceil(context.ttl / 1000)),
-          },
-        ),
+        new ApiError('rate_limited', 'Too many requests; retry after the Retry-After interval', {
+          details: { retry_after: Math.max(1, Math.ceil(context.ttl / 1000)) },
+        }),
     });
     registerIdempotency(api, deps, { ...DEFAULT_IDEMPOTENCY, ...options.idempotency });
     registerAccountRoutes(api, deps);

@@ -45,10 +45,8 @@ export function apiKeyHook(deps: Deps) {
     request.caller = caller;
     if (request.routeOptions.config.scope === 'account' && caller.mode !== 'live') {
       throw new ApiError(
-        403,
-        'forbidden',
-        'Only a live key can change the account or its console users',
         'live_key_required',
+        'Only a live key can change the account or its console users',
       );
     }
   };
@@ -97,11 +95,6 @@ export function actorOf(request: FastifyRequest): Actor {
 /** Test helpers answer only test keys: a live key gets 403 `test_mode_only`. */
 export function requireTestMode(caller: Caller): void {
   if (caller.mode !== 'test') {
-    throw new ApiError(
-      403,
-      'forbidden',
-      'Test helpers work only with a test key',
-      'test_mode_only',
-    );
+    throw new ApiError('test_mode_only', 'Test helpers work only with a test key');
   }
 }

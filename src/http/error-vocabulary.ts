@@ -67,4 +67,5 @@ export type RequestErrorCode = keyof typeof REQUEST_ERROR_CODES;
 export type DeclineCode = string & { readonly __decline: unique symbol };
 export const declineCode = (code: string) => code as DeclineCode;
 
+/** Every `error.code`: the closed `ApiErrorCode` list (src/http/error-codes.ts) or a decline. */
 export type ErrorCode = FailureCode | RequestErrorCode | DeclineCode;

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Failure, FailureCode, Result } from '../domain/errors.js';
-import type { ErrorCode, ErrorType, FieldErrorType } from './error-vocabulary.js';
+import type { Failure, Result } from '../domain/errors.js';
+import { type ApiErrorCode, ERROR_STATUS } from './error-codes.js';
+import type { DeclineCode, ErrorCode, ErrorType, FieldErrorType } from './error-vocabulary.js';
 
 export interface FieldError {
   readonly loc: readonly (string | number)[];
@@ -8,65 +9,59 @@ export interface FieldError {
   readonly type: FieldErrorType;
 }
 
-/** An error that becomes the one wire error shape of PRODUCT.md §1. */
+export interface ApiErrorExtras {
+  /** One entry per refused field. */
+  readonly errors?: readonly FieldError[];
+  /** Structured facts spread into the error object (e.g. `retry_after`). */
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * An error that becomes the one wire error shape of PRODUCT.md §1. It is built from a code
+ * and takes its status and type from `ERROR_STATUS`, so a code has one status everywhere.
+ */
 export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly type: ErrorType,
-    message: string,
-    readonly code?: ErrorCode,
-    readonly errors?: readonly FieldError[],
-    readonly details?: Readonly<Record<string, unknown>>,
-  ) {
+  readonly status: number;
+  readonly type: ErrorType;
+  readonly errors?: readonly FieldError[];
+  readonly details?: Readonly<Record<string, unknown>>;
+  #code: ErrorCode;
+
+  constructor(code: ApiErrorCode, message: string, extras: ApiErrorExtras = {}) {
     super(message);
+    const { status, type } = ERROR_STATUS[code];
+    this.status = status;
+    this.type = type;
+    this.#code = code;
+    this.errors = extras.errors;
+    this.details = extras.details;
+  }
+
+  get code(): ErrorCode {
+    return this.#code;
+  }
+
+  /**
+   * The processor refused a payment: a `payment_failed` (402 `processor_error`) whose code is
+   * the processor's own decline code when it gave one, the one code outside the closed list.
+   */
+  static declined(
+    decline: DeclineCode | null,
+    message: string,
+    details: Readonly<Record<string, unknown>>,
+  ): ApiError {
+    const error = new ApiError('payment_failed', message, { details });
+    if (decline) error.#code = decline;
+    return error;
   }
 }
 
-/** The one place where expected outcomes get their HTTP status and error type. */
-const FAILURE_STATUS: Record<FailureCode, { status: number; type: ErrorType }> = {
-  resource_missing: { status: 404, type: 'not_found' },
-  parameter_invalid: { status: 422, type: 'validation_error' },
-  metadata_invalid: { status: 422, type: 'validation_error' },
-  order_state_invalid: { status: 409, type: 'conflict' },
-  coupon_inactive: { status: 422, type: 'validation_error' },
-  coupon_expired: { status: 422, type: 'validation_error' },
-  coupon_exhausted: { status: 422, type: 'validation_error' },
-  coupon_currency_mismatch: { status: 422, type: 'validation_error' },
-  coupon_minimum_not_met: { status: 422, type: 'validation_error' },
-  coupon_already_applied: { status: 409, type: 'conflict' },
-  coupon_not_stackable: { status: 422, type: 'validation_error' },
-  currency_mismatch: { status: 422, type: 'validation_error' },
-  out_of_stock: { status: 409, type: 'conflict' },
-  resource_in_use: { status: 409, type: 'conflict' },
-  amount_invalid: { status: 422, type: 'validation_error' },
-  refund_amount_invalid: { status: 422, type: 'validation_error' },
-  refund_state_invalid: { status: 409, type: 'conflict' },
-  payment_in_progress: { status: 409, type: 'conflict' },
-  split_payment_unsupported: { status: 422, type: 'validation_error' },
-  processor_unavailable: { status: 502, type: 'processor_error' },
-  processor_not_configured: { status: 409, type: 'conflict' },
-  checkout_session_state_invalid: { status: 409, type: 'conflict' },
-  checkout_session_incomplete: { status: 422, type: 'validation_error' },
-  payment_intent_state_invalid: { status: 409, type: 'conflict' },
-  encryption_key_missing: { status: 409, type: 'conflict' },
-  webhook_account_unknown: { status: 400, type: 'invalid_request' },
-  webhook_signature_invalid: { status: 400, type: 'invalid_request' },
-  webhook_endpoint_disabled: { status: 409, type: 'conflict' },
-  console_user_exists: { status: 409, type: 'conflict' },
-  invite_invalid: { status: 410, type: 'invalid_request' },
-  password_invalid: { status: 422, type: 'validation_error' },
-};
-
-/** Every code a use case can answer (for the OpenAPI error schema). */
-export const FAILURE_CODES = Object.keys(FAILURE_STATUS) as FailureCode[];
-
 export function failureToApiError(failure: Failure): ApiError {
-  const { status, type } = FAILURE_STATUS[failure.code];
   // A rule refused a well-formed value: the refund guide's 422 names it so.
   const errors: FieldError[] | undefined = failure.loc
     ? [{ loc: failure.loc, msg: failure.message, type: 'invalid_request_error' }]
     : undefined;
-  return new ApiError(status, type, failure.message, failure.code, errors, failure.details);
+  return new ApiError(failure.code, failure.message, { errors, details: failure.details });
 }
 
 /** The value of a successful result; a failure becomes the matching ApiError. */
@@ -75,17 +70,16 @@ export function unwrap<T>(result: Result<T>): T {
   return result.value;
 }
 
-export const invalidApiKey = () =>
-  new ApiError(401, 'unauthorized', 'Invalid API key', 'api_key_invalid');
+export const invalidApiKey = () => new ApiError('api_key_invalid', 'Invalid API key');
 export const notFound = (resource: string) =>
-  new ApiError(404, 'not_found', `${resource} does not exist`, 'resource_missing');
+  new ApiError('resource_missing', `${resource} does not exist`);
 
 export function errorBody(error: ApiError, requestId: string) {
   return {
     error: {
       type: error.type,
       message: error.message,
-      ...(error.code ? { code: error.code } : {}),
+      code: error.code,
       ...(error.errors ? { errors: error.errors } : {}),
       ...error.details,
       request_id: requestId,
@@ -153,17 +147,11 @@ function validationToApiError(errors: readonly AjvError[], context: string): Api
   const unknown = fieldErrors.filter((e) => e.type === 'unknown_field');
   if (unknown.length > 0) {
     const names = unknown.map((e) => where(e.loc)).join(', ');
-    return new ApiError(
-      400,
-      'invalid_request',
-      `Unknown field: ${names}`,
-      'parameter_unknown',
-      unknown,
-    );
+    return new ApiError('parameter_unknown', `Unknown field: ${names}`, { errors: unknown });
   }
   const first = fieldErrors[0];
   const message = first ? `${where(first.loc)}: ${first.msg}` : 'Invalid request';
-  return new ApiError(422, 'validation_error', message, 'parameter_invalid', fieldErrors);
+  return new ApiError('parameter_invalid', message, { errors: fieldErrors });
 }
 
 /** Maps anything thrown while handling a request to an ApiError (never leaking internals). */
@@ -174,18 +162,13 @@ export function toApiError(error: unknown): ApiError {
     return validationToApiError(e.validation, e.validationContext ?? 'body');
   switch (e.statusCode) {
     case 413:
-      return new ApiError(413, 'invalid_request', 'Request body is too large', 'body_too_large');
+      return new ApiError('body_too_large', 'Request body is too large');
     case 415:
-      return new ApiError(
-        415,
-        'invalid_request',
-        'Content-Type must be application/json',
-        'unsupported_media_type',
-      );
+      return new ApiError('unsupported_media_type', 'Content-Type must be application/json');
     case 400:
-      return new ApiError(400, 'invalid_request', malformedMessage(e), 'body_malformed');
+      return new ApiError('body_malformed', malformedMessage(e));
     default:
-      return new ApiError(500, 'api_error', 'An unexpected error occurred', 'internal_error');
+      return new ApiError('internal_error', 'An unexpected error occurred');
   }
 }
 

@@ -73,18 +73,14 @@ function idempotencyKeyOf(request: FastifyRequest): string | null {
   if (header === undefined) return fromBody ?? null;
   if (typeof header !== 'string' || !KEY_PATTERN.test(header)) {
     throw new ApiError(
-      400,
-      'invalid_request',
-      'Idempotency-Key must be 1 to 255 printable ASCII characters',
       'idempotency_key_invalid',
+      'Idempotency-Key must be 1 to 255 printable ASCII characters',
     );
   }
   if (fromBody !== undefined && fromBody !== header) {
     throw new ApiError(
-      400,
-      'invalid_request',
-      'Idempotency-Key header and idempotency_key field differ',
       'idempotency_key_invalid',
+      'Idempotency-Key header and idempotency_key field differ',
     );
   }
   return header;
@@ -203,17 +199,13 @@ export function registerIdempotency(
         return replay(reply, outcome.row);
       case 'mismatch':
         throw new ApiError(
-          422,
-          'idempotency_error',
-          'Keys for idempotent requests can only be used with the same parameters they were first used with',
           'idempotency_key_reused',
+          'Keys for idempotent requests can only be used with the same parameters they were first used with',
         );
       case 'in_flight':
         throw new ApiError(
-          409,
-          'conflict',
-          'A request with this idempotency key is still being processed; retry later',
           'idempotency_key_in_use',
+          'A request with this idempotency key is still being processed; retry later',
         );
     }
   });

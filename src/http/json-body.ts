@@ -43,12 +43,7 @@ export function registerJsonParser(app: FastifyInstance): void {
     if (body === '' || body === undefined) return done(null, undefined);
     if (nestsDeeperThan(body as string, MAX_JSON_DEPTH)) {
       return done(
-        new ApiError(
-          400,
-          'invalid_request',
-          `Request body nests deeper than ${MAX_JSON_DEPTH} levels`,
-          'body_too_deep',
-        ),
+        new ApiError('body_too_deep', `Request body nests deeper than ${MAX_JSON_DEPTH} levels`),
       );
     }
     parseJson(request, body as string, done);

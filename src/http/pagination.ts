@@ -9,19 +9,15 @@ interface ListQueryParams {
 
 export function pageRequestOf(query: ListQueryParams): PageRequest {
   if (query.starting_after !== undefined && query.ending_before !== undefined) {
-    throw new ApiError(
-      422,
-      'validation_error',
-      'Pass starting_after or ending_before, not both',
-      'parameter_invalid',
-      [
+    throw new ApiError('parameter_invalid', 'Pass starting_after or ending_before, not both', {
+      errors: [
         {
           loc: ['ending_before'],
           msg: 'Cannot be combined with starting_after',
           type: 'value_error',
         },
       ],
-    );
+    });
   }
   return {
     limit: query.limit,

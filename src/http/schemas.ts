@@ -2,8 +2,8 @@ import { type TLiteral, type TSchema, type TSchemaOptions, type TUnion, Type } f
 import type { IdPrefix } from '../app/shared/ids.js';
 import { idPattern } from '../app/shared/ids.js';
 import { METADATA_LIMITS } from '../domain/metadata.js';
-import { ERROR_TYPES, FIELD_ERROR_TYPES, REQUEST_ERROR_CODES } from './error-vocabulary.js';
-import { FAILURE_CODES } from './errors.js';
+import { API_ERROR_CODES } from './error-codes.js';
+import { ERROR_TYPES, FIELD_ERROR_TYPES } from './error-vocabulary.js';
 
 export const Metadata = Type.Record(
   Type.String({ maxLength: METADATA_LIMITS.maxKeyLength }),
@@ -116,7 +116,7 @@ export const ErrorResponse = Type.Object(
         message: Type.String(),
         code: Type.Optional(
           Type.Union([
-            Type.String({ enum: [...FAILURE_CODES, ...Object.keys(REQUEST_ERROR_CODES)] }),
+            Type.String({ enum: [...API_ERROR_CODES] }),
             Type.String({ description: "On a 402: the processor's own decline code" }),
           ]),
         ),

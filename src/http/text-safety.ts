@@ -31,7 +31,7 @@ export async function refuseUnsafeText(request: FastifyRequest): Promise<void> {
   const loc = findUnsafe(request.body, []) ?? findUnsafe(request.query, []);
   if (!loc) return;
   const msg = 'Text cannot contain NUL characters or unpaired UTF-16 surrogates';
-  throw new ApiError(422, 'validation_error', `${loc.join('.')}: ${msg}`, 'parameter_invalid', [
-    { loc, msg, type: 'value_error' },
-  ]);
+  throw new ApiError('parameter_invalid', `${loc.join('.')}: ${msg}`, {
+    errors: [{ loc, msg, type: 'value_error' }],
+  });
 }

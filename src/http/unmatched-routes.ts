@@ -50,22 +50,15 @@ export function registerUnmatchedRoutes(app: FastifyInstance): void {
         reply,
         request,
         new ApiError(
-          405,
-          'invalid_request',
-          `${request.method} is not allowed on ${path}; allowed: ${allow}`,
           'method_not_allowed',
+          `${request.method} is not allowed on ${path}; allowed: ${allow}`,
         ),
       );
     }
     return sendError(
       reply,
       request,
-      new ApiError(
-        404,
-        'not_found',
-        `Unrecognized request URL (${request.method} ${path})`,
-        'route_not_found',
-      ),
+      new ApiError('route_not_found', `Unrecognized request URL (${request.method} ${path})`),
     );
   });
 }

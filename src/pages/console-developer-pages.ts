@@ -1,7 +1,7 @@
 import type { DeliveryWithAttempts } from '../adapters/db/repos/webhook-deliveries-repo.js';
 import type { ApiKeyRow } from '../adapters/db/schema.js';
 import type { WebhookEndpointRow } from '../adapters/db/schema-webhooks.js';
-import { type ConsoleFrame, frame } from './console-pages.js';
+import { type ConsoleFrame, frame } from './console-frame.js';
 import { html } from './html.js';
 
 // The console's developers area (owners): API keys of the mode (created, shown once,

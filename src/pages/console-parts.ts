@@ -74,3 +74,8 @@ export function dataTable(input: {
 export function idLink(href: string, id: string): Html {
   return html`<a class="id" href="${href}">${id}</a>`;
 }
+
+/** A moment as the console shows it, in UTC: "2026-12-04 18:30". */
+export function when(iso: string): Html {
+  return html`<time class="nowrap" datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')}</time>`;
+}

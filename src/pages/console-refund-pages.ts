@@ -13,7 +13,7 @@ import {
 } from '../domain/refunds/refund-values.js';
 import type { OrderView } from '../resources/order.js';
 import { refundResource } from '../resources/refund.js';
-import { type ConsoleFrame, frame } from './console-pages.js';
+import { type ConsoleFrame, frame } from './console-frame.js';
 import { countOf, dataTable, idLink, statusBadge, statusWords } from './console-parts.js';
 import { type Html, html } from './html.js';
 import { formatMoney } from './money-format.js';

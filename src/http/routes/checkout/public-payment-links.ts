@@ -35,14 +35,9 @@ export async function registerPublicPaymentLinkRoutes(
       timeWindow: PUBLIC_LINK_RATE_LIMIT.timeWindowMs,
       keyGenerator: (request) => request.ip,
       errorResponseBuilder: (_request, context) =>
-        new ApiError(
-          429,
-          'rate_limited',
-          'Too many requests; retry after the Retry-After interval',
-          'rate_limited',
-          undefined,
-          { retry_after: Math.max(1, Math.ceil(context.ttl / 1000)) },
-        ),
+        new ApiError('rate_limited', 'Too many requests; retry after the Retry-After interval', {
+          details: { retry_after: Math.max(1, Math.ceil(context.ttl / 1000)) },
+        }),
     });
 
     app.get('/pay/:payment_link_id', async (request, reply) => {

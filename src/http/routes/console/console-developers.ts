@@ -10,7 +10,7 @@ import {
 import { permits } from '../../../domain/console-roles.js';
 import type { Tenant } from '../../../domain/tenant.js';
 import { renderDevelopers, renderEndpoint } from '../../../pages/console-developer-pages.js';
-import type { ConsoleFrame } from '../../../pages/console-pages.js';
+import type { ConsoleFrame } from '../../../pages/console-frame.js';
 import type { Csrf } from '../../csrf.js';
 import { answered, sendMessagePage, sendPage } from '../../page-reply.js';
 

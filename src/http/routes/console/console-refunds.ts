@@ -9,8 +9,7 @@ import type { Deps } from '../../../app/shared/deps.js';
 import { idPattern } from '../../../app/shared/ids.js';
 import { permits } from '../../../domain/console-roles.js';
 import { REFUND_STATUSES, type RefundStatus } from '../../../domain/refunds/refund-values.js';
-import type { ConsoleFrame } from '../../../pages/console-pages.js';
-import { renderSale } from '../../../pages/console-pages.js';
+import type { ConsoleFrame } from '../../../pages/console-frame.js';
 import {
   limitMessage,
   refundForms,
@@ -19,6 +18,7 @@ import {
   renderRefundPreview,
   renderRefunds,
 } from '../../../pages/console-refund-pages.js';
+import { renderSale } from '../../../pages/console-sale-page.js';
 import type { Processors } from '../../../ports/payment-processor.js';
 import type { Csrf } from '../../csrf.js';
 import { type Form, formText } from '../../form-fields.js';

@@ -23,14 +23,11 @@ import {
   type SignInLimits,
 } from '../../../domain/sign-in-backoff.js';
 import type { Mode } from '../../../domain/tenant.js';
-import {
-  type ConsoleFrame,
-  renderInvite,
-  renderLogin,
-  renderOrders,
-  renderSale,
-} from '../../../pages/console-pages.js';
+import type { ConsoleFrame } from '../../../pages/console-frame.js';
+import { renderOrders } from '../../../pages/console-orders-page.js';
 import { refundForms } from '../../../pages/console-refund-pages.js';
+import { renderSale } from '../../../pages/console-sale-page.js';
+import { renderInvite, renderLogin } from '../../../pages/console-sign-in-pages.js';
 import type { Processors } from '../../../ports/payment-processor.js';
 import type { Csrf } from '../../csrf.js';
 import { toApiError } from '../../errors.js';

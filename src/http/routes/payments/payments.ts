@@ -11,15 +11,14 @@ import type { Deps } from '../../../app/shared/deps.js';
 import { CARD_BRANDS, CARD_FUNDINGS } from '../../../domain/card-details.js';
 import { MAX_AMOUNT } from '../../../domain/money.js';
 import type { Processors } from '../../../ports/payment-processor.js';
-import { orderResource } from '../../../resources/order.js';
 import { paymentIntentResource } from '../../../resources/payment-intent.js';
 import { actorOf, callerOf, requireTestMode } from '../../auth.js';
-import { declineCode } from '../../error-vocabulary.js';
-import { ApiError, errorBody, unwrap } from '../../errors.js';
-import { answerOnce, type RouteAnswer, sendAnswer } from '../../idempotency.js';
+import { unwrap } from '../../errors.js';
+import { answerOnce, sendAnswer } from '../../idempotency.js';
 import { ActionBody, ErrorResponses, Id, Nullable, RootBody, Timestamp } from '../../schemas.js';
 import { Order } from '../orders/order-schemas.js';
 import { resourceRoutes } from '../resource-routes.js';
+import { paymentAnswer, paymentBody } from './payment-answer.js';
 
 const PaymentMethodDetails = Type.Object(
   {
@@ -91,14 +90,6 @@ const PayBody = RootBody(
 );
 const tags = ['Payments'];
 
-/** `{"order", "payment_intent"}`: what every payment action answers. */
-function paymentBody(result: PaymentResult) {
-  return {
-    order: orderResource(result.order),
-    payment_intent: paymentIntentResource(result.paymentIntent),
-  };
-}
-
 export function registerPaymentRoutes(
   server: FastifyInstance,
   deps: Deps,
@@ -123,19 +114,7 @@ export function registerPaymentRoutes(
     async (request, reply) => {
       // A failed payment is a 402 with the processor's reason; any other outcome the order
       // and its payment. Either is stored with the outcome, as the answer to replay.
-      const respond = (result: PaymentResult): RouteAnswer => {
-        const intent = result.paymentIntent;
-        if (intent.status !== 'failed') return { status: 200, body: paymentBody(result) };
-        const failed = new ApiError(
-          402,
-          'processor_error',
-          intent.failure_message ?? 'The payment failed',
-          intent.failure_code ? declineCode(intent.failure_code) : 'payment_failed',
-          undefined,
-          { decline_code: intent.failure_code, payment_intent_id: intent.id },
-        );
-        return { status: failed.status, body: errorBody(failed, request.id) };
-      };
+      const respond = (result: PaymentResult) => paymentAnswer(result, request.id);
       const result = unwrap(
         await payOrder(
           deps,

@@ -1,0 +1,177 @@
+import type { EventRow } from '../adapters/db/schema.js';
+import type { SaleRecord } from '../app/console/console-orders.js';
+import { orderResource } from '../resources/order.js';
+import { refundResource } from '../resources/refund.js';
+import { paymentCardLabel } from './card-label.js';
+import { type ConsoleFrame, frame } from './console-frame.js';
+import { countOf, dataTable, idLink, statusBadge, statusWords, when } from './console-parts.js';
+import { type Html, html } from './html.js';
+import { formatMoney } from './money-format.js';
+import { METHOD_LABELS } from './refund-methods.js';
+
+// One sale's record in the console: the order, its payments, refunds, fulfillments and
+// timeline. Pure: page model in, HTML out.
+
+/** Who made a timeline entry, in words: a console user's email, an API key's name, an app. */
+function actorOf(e: EventRow, labels: ReadonlyMap<string, string>): string {
+  const label = e.actor_id ? labels.get(e.actor_id) : undefined;
+  switch (e.actor_type) {
+    case 'console_user':
+      return label ?? 'a console user';
+    case 'api_key':
+      return `API key ${label ?? e.actor_id ?? ''}`.trim();
+    case 'admin':
+      return 'the admin API';
+    case 'system':
+      if (e.actor_id?.startsWith('cs_')) return `hosted checkout ${e.actor_id}`;
+      if (e.actor_id?.startsWith('plink_')) return `payment link ${e.actor_id}`;
+      return 'Flint';
+  }
+}
+
+const TIMELINE_AMOUNTS = [
+  ['Total', 'total_money'],
+  ['Paid', 'paid_money'],
+  ['Refunded', 'refunded_money'],
+] as const;
+
+type Amounts = Readonly<Record<string, { readonly amount: number } | undefined>> | null;
+
+/** The entry's money: what changed ("Paid $0.00 → $65.00"), or the total it started with. */
+function amountsOf(e: EventRow, currency: string): string {
+  const before = e.amounts_before as Amounts;
+  const after = e.amounts_after as Amounts;
+  if (!after) return '';
+  const m = (a: number) => formatMoney(a, currency);
+  const changes = TIMELINE_AMOUNTS.flatMap(([label, key]) => {
+    const was = before?.[key]?.amount;
+    const now = after[key]?.amount;
+    if (now === undefined || was === now) return [];
+    return [was === undefined ? `${label} ${m(now)}` : `${label} ${m(was)} → ${m(now)}`];
+  });
+  return changes.length ? changes.join(', ') : `Total ${m(after.total_money?.amount ?? 0)}`;
+}
+
+export function renderSale(input: {
+  frame: ConsoleFrame;
+  nonce: string;
+  sale: SaleRecord;
+  /** The refund form, for users who may refund. */
+  refundForms?: Html | undefined;
+}): string {
+  const { frame: f, sale } = input;
+  const o = orderResource(sale.order);
+  const m = (a: number) => formatMoney(a, o.currency);
+  const refunds = sale.refunds.map(refundResource);
+  const refundedByLine = new Map<string, number>();
+  for (const r of refunds) {
+    if (r.status === 'failed' || r.status === 'canceled') continue;
+    for (const line of r.line_items) {
+      refundedByLine.set(
+        line.line_item_id,
+        (refundedByLine.get(line.line_item_id) ?? 0) + line.amount,
+      );
+    }
+  }
+  const net = o.net_amounts;
+  const lines = o.line_items.map((l) => [
+    l.name,
+    String(l.quantity),
+    m(l.total_money.amount),
+    m(refundedByLine.get(l.line_item_id) ?? 0),
+  ]);
+  const amounts = [
+    ['Subtotal', net.subtotal_money.amount],
+    ['Discount', -net.discount_money.amount],
+    ['Tax', net.tax_money.amount],
+    ['Shipping', net.shipping_money.amount],
+    ['Tip', net.tip_money.amount],
+    ['Total', net.total_money.amount],
+    ['Paid', net.paid_money.amount],
+    ['Refunded', net.refunded_money.amount],
+    ['Still collectible', net.balance_money.amount],
+  ] as const;
+  const payments = sale.order.payments.map((p) => [
+    html`<span class="id">${p.id}</span>`,
+    statusBadge(p.status),
+    html`<span class="nowrap">${paymentCardLabel(p) ?? '—'}</span>`,
+    m(p.amount),
+  ]);
+  const refundRows = refunds.map((r) => [
+    idLink(`/console/refunds/${r.refund_id}?mode=${f.mode}`, r.refund_id),
+    statusBadge(r.status),
+    m(r.amount),
+    METHOD_LABELS[r.method],
+    r.reason ? statusWords(r.reason) : '—',
+    r.failure_reason ? statusWords(r.failure_reason) : '—',
+    html`<span class="nowrap">${r.reference_id ?? '—'}</span> (${r.reference_status.replaceAll('_', ' ')})`,
+  ]);
+  const sessions = sale.sessions.map((s) => [
+    html`<span class="id">${s.id}</span>`,
+    statusBadge(s.status),
+  ]);
+  const timeline = sale.timeline.map(
+    (e) =>
+      html`<li>${when(e.created_at.toISOString())} <strong>${e.type}</strong> by ${actorOf(e, sale.actors)}${
+        e.amounts_after ? html`<br><span class="hint">${amountsOf(e, o.currency)}</span>` : ''
+      }</li>`,
+  );
+  return frame(
+    o.order_id,
+    f,
+    input.nonce,
+    html`<h1>Order <span class="id">${o.order_id}</span> ${statusBadge(o.status)}</h1>
+<div class="grid">
+<section class="panel" aria-labelledby="sold"><h2 id="sold">What was sold</h2>
+${dataTable({
+  caption: countOf(lines.length, 'line'),
+  columns: [
+    { label: 'Line' },
+    { label: 'Qty', num: true },
+    { label: 'Total', num: true },
+    { label: 'Refunded', num: true },
+  ],
+  rows: lines,
+  empty: 'No lines.',
+})}</section>
+<section class="panel" aria-labelledby="money"><h2 id="money">Money</h2>
+<dl class="totals">${amounts.map(([label, amount]) => html`<dt>${label}</dt><dd class="nowrap">${m(amount)}</dd>`)}</dl></section>
+</div>
+${input.refundForms ?? ''}
+<section class="panel" aria-labelledby="payments"><h2 id="payments">Payments</h2>
+${dataTable({
+  caption: countOf(payments.length, 'payment'),
+  columns: [
+    { label: 'Payment' },
+    { label: 'Status' },
+    { label: 'Card' },
+    { label: 'Amount', num: true },
+  ],
+  rows: payments,
+  empty: 'None',
+})}</section>
+<section class="panel" aria-labelledby="refunds"><h2 id="refunds">Refunds</h2>
+${dataTable({
+  caption: countOf(refundRows.length, 'refund'),
+  columns: [
+    { label: 'Refund' },
+    { label: 'Status' },
+    { label: 'Amount', num: true },
+    { label: 'How' },
+    { label: 'Reason' },
+    { label: 'Failure' },
+    { label: 'Reference' },
+  ],
+  rows: refundRows,
+  empty: 'None',
+})}</section>
+<section class="panel" aria-labelledby="sessions"><h2 id="sessions">Checkout sessions</h2>
+${dataTable({
+  caption: countOf(sessions.length, 'checkout session'),
+  columns: [{ label: 'Session' }, { label: 'Status' }],
+  rows: sessions,
+  empty: 'None',
+})}</section>
+<section class="panel" aria-labelledby="timeline"><h2 id="timeline">Timeline</h2><ol class="timeline">${timeline}</ol></section>`,
+  );
+}
