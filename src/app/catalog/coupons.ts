@@ -14,7 +14,7 @@ import type { CouponRow, Database } from '../../adapters/db/schema.js';
 import { transact } from '../../adapters/db/transact.js';
 import { normalizeCurrency } from '../../domain/currency.js';
 import { type Failure, fail, missing, ok, type Result } from '../../domain/errors.js';
-import { type Metadata, mergeMetadata, withoutEmptyValues } from '../../domain/metadata.js';
+import { type Metadata, updatedMetadata, withoutEmptyValues } from '../../domain/metadata.js';
 import { parsePercentage } from '../../domain/percentage.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { Deps } from '../shared/deps.js';
@@ -180,12 +180,9 @@ export async function updateCoupon(
   return transact(deps.db, async (tx) => {
     const current = await lockCouponById(tx, tenant, id);
     if (!current) return fail(missing('coupon'));
-    let metadata = current.metadata;
-    if (input.metadata !== undefined) {
-      const merged = mergeMetadata(current.metadata, input.metadata);
-      if (!merged.ok) return fail({ ...merged.error, loc: ['coupon', 'metadata'] });
-      metadata = merged.value;
-    }
+    const merged = updatedMetadata(current.metadata, input.metadata, 'coupon');
+    if (!merged.ok) return merged;
+    const metadata = merged.value;
     const next: CouponRow = {
       ...current,
       name: input.name === undefined ? current.name : input.name,

@@ -11,7 +11,7 @@ import type { PriceRow, RecurringInterval } from '../../adapters/db/schema.js';
 import { transact } from '../../adapters/db/transact.js';
 import { normalizeCurrency } from '../../domain/currency.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
-import { type Metadata, mergeMetadata, withoutEmptyValues } from '../../domain/metadata.js';
+import { type Metadata, updatedMetadata, withoutEmptyValues } from '../../domain/metadata.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
@@ -112,12 +112,9 @@ export async function updatePrice(
   return transact(deps.db, async (tx) => {
     const current = await lockPriceById(tx, tenant, id);
     if (!current) return fail(missing('price'));
-    let metadata = current.metadata;
-    if (input.metadata !== undefined) {
-      const merged = mergeMetadata(current.metadata, input.metadata);
-      if (!merged.ok) return fail({ ...merged.error, loc: ['price', 'metadata'] });
-      metadata = merged.value;
-    }
+    const merged = updatedMetadata(current.metadata, input.metadata, 'price');
+    if (!merged.ok) return merged;
+    const metadata = merged.value;
     const next: PriceRow = {
       ...current,
       active: input.active ?? current.active,

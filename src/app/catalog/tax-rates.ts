@@ -12,7 +12,7 @@ import {
 import type { Database, TaxRateRow } from '../../adapters/db/schema.js';
 import { transact } from '../../adapters/db/transact.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
-import { type Metadata, mergeMetadata, withoutEmptyValues } from '../../domain/metadata.js';
+import { type Metadata, updatedMetadata, withoutEmptyValues } from '../../domain/metadata.js';
 import { parsePercentage } from '../../domain/percentage.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { Deps } from '../shared/deps.js';
@@ -109,12 +109,9 @@ export async function updateTaxRate(
   return transact(deps.db, async (tx) => {
     const current = await lockTaxRateById(tx, tenant, id);
     if (!current) return fail(missing('tax rate'));
-    let metadata = current.metadata;
-    if (input.metadata !== undefined) {
-      const merged = mergeMetadata(current.metadata, input.metadata);
-      if (!merged.ok) return fail({ ...merged.error, loc: ['tax_rate', 'metadata'] });
-      metadata = merged.value;
-    }
+    const merged = updatedMetadata(current.metadata, input.metadata, 'tax_rate');
+    if (!merged.ok) return merged;
+    const metadata = merged.value;
     const next: TaxRateRow = {
       ...current,
       display_name: input.display_name ?? current.display_name,

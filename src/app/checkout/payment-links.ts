@@ -16,7 +16,7 @@ import {
 import type { PaymentLinkLine, PaymentLinkRow } from '../../adapters/db/schema.js';
 import { transact } from '../../adapters/db/transact.js';
 import { type Failure, fail, missing, ok, type Result } from '../../domain/errors.js';
-import { type Metadata, mergeMetadata, withoutEmptyValues } from '../../domain/metadata.js';
+import { type Metadata, updatedMetadata, withoutEmptyValues } from '../../domain/metadata.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { Processors } from '../../ports/payment-processor.js';
 import type { CheckoutSessionView } from '../../resources/checkout-session.js';
@@ -179,12 +179,9 @@ export async function updatePaymentLink(
   return transact(deps.db, async (tx) => {
     const current = await lockPaymentLinkById(tx, tenant, id);
     if (!current) return fail(missing('payment link'));
-    let metadata = current.metadata;
-    if (input.metadata !== undefined) {
-      const merged = mergeMetadata(current.metadata, input.metadata);
-      if (!merged.ok) return fail({ ...merged.error, loc: ['payment_link', 'metadata'] });
-      metadata = merged.value;
-    }
+    const merged = updatedMetadata(current.metadata, input.metadata, 'payment_link');
+    if (!merged.ok) return merged;
+    const metadata = merged.value;
     const next: PaymentLinkRow = {
       ...current,
       active: input.active ?? current.active,

@@ -9,7 +9,7 @@ import {
 import type { CustomerRow } from '../../adapters/db/schema.js';
 import { transact } from '../../adapters/db/transact.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
-import { type Metadata, mergeMetadata, withoutEmptyValues } from '../../domain/metadata.js';
+import { type Metadata, updatedMetadata, withoutEmptyValues } from '../../domain/metadata.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
@@ -81,12 +81,9 @@ export async function updateCustomer(
   return transact(deps.db, async (tx) => {
     const current = await lockCustomerById(tx, tenant, id);
     if (!current) return fail(missing('customer'));
-    let metadata = current.metadata;
-    if (input.metadata !== undefined) {
-      const merged = mergeMetadata(current.metadata, input.metadata);
-      if (!merged.ok) return fail({ ...merged.error, loc: ['customer', 'metadata'] });
-      metadata = merged.value;
-    }
+    const merged = updatedMetadata(current.metadata, input.metadata, 'customer');
+    if (!merged.ok) return merged;
+    const metadata = merged.value;
     const next: CustomerRow = {
       ...current,
       ...definedFields(input),

@@ -11,7 +11,7 @@ import {
 } from '../../adapters/db/repos/refunds-repo.js';
 import type { RefundRow } from '../../adapters/db/schema.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
-import { type Metadata, mergeMetadata } from '../../domain/metadata.js';
+import { type Metadata, updatedMetadata } from '../../domain/metadata.js';
 import { replacementAmong } from '../../domain/refunds/refund-policy.js';
 import type { RefundReason } from '../../domain/refunds/refund-values.js';
 import type { Tenant } from '../../domain/tenant.js';
@@ -35,12 +35,9 @@ export async function updateRefundDetails(
   return withOrderLock(deps, tenant, { refundId }, async (tx, now) => {
     const fresh = await selectRefund(tx, tenant, refundId);
     if (!fresh) return fail(missing('refund'));
-    let metadata = fresh.refund.metadata;
-    if (input.metadata !== undefined) {
-      const merged = mergeMetadata(metadata, input.metadata);
-      if (!merged.ok) return fail({ ...merged.error, loc: ['refund', 'metadata'] });
-      metadata = merged.value;
-    }
+    const merged = updatedMetadata(fresh.refund.metadata, input.metadata, 'refund');
+    if (!merged.ok) return merged;
+    const metadata = merged.value;
     const reason = input.reason === undefined ? fresh.refund.reason : input.reason;
     const updated = { ...fresh, refund: { ...fresh.refund, reason, metadata, updated_at: now } };
     const event = objectEvent(

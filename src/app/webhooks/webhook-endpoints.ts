@@ -9,7 +9,7 @@ import {
 import type { WebhookEndpointRow } from '../../adapters/db/schema-webhooks.js';
 import { transact } from '../../adapters/db/transact.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
-import { type Metadata, mergeMetadata, withoutEmptyValues } from '../../domain/metadata.js';
+import { type Metadata, updatedMetadata, withoutEmptyValues } from '../../domain/metadata.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { HostResolver } from '../../ports/host-resolver.js';
 import type { Deps } from '../shared/deps.js';
@@ -123,12 +123,9 @@ export async function updateWebhookEndpoint(
   return transact(deps.db, async (tx) => {
     const current = await lockWebhookEndpointById(tx, tenant, id);
     if (!current) return fail(missing('webhook_endpoint'));
-    let metadata = current.metadata;
-    if (input.metadata !== undefined) {
-      const merged = mergeMetadata(current.metadata, input.metadata);
-      if (!merged.ok) return fail({ ...merged.error, loc: ['webhook_endpoint', 'metadata'] });
-      metadata = merged.value;
-    }
+    const merged = updatedMetadata(current.metadata, input.metadata, 'webhook_endpoint');
+    if (!merged.ok) return merged;
+    const metadata = merged.value;
     const now = deps.clock.now();
     const enabling = input.disabled === false && current.status === 'disabled';
     const changes = {
