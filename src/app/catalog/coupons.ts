@@ -1,7 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Page, PageRequest } from '../../adapters/db/pagination.js';
 import {
-  type CouponFilter,
   insertCoupon,
   isCouponCodeTaken,
   listCoupons as listCouponRows,
@@ -19,6 +17,7 @@ import { parsePercentage } from '../../domain/percentage.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
+import { readById, readPage } from '../shared/reads.js';
 
 export interface CreateCouponInput {
   readonly code: string;
@@ -153,23 +152,9 @@ export async function createCoupon(
   }
 }
 
-export async function getCoupon(
-  deps: Deps,
-  tenant: Tenant,
-  id: string,
-): Promise<Result<CouponRow>> {
-  const row = await selectCouponById(deps.db, tenant, id);
-  return row ? ok(row) : fail(missing('coupon'));
-}
+export const getCoupon = readById('coupon', selectCouponById);
 
-export async function listCoupons(
-  deps: Deps,
-  tenant: Tenant,
-  filter: CouponFilter,
-  page: PageRequest,
-): Promise<Page<CouponRow>> {
-  return listCouponRows(deps.db, tenant, filter, page);
-}
+export const listCoupons = readPage(listCouponRows);
 
 export async function updateCoupon(
   deps: Deps,

@@ -15,6 +15,7 @@ import { type Metadata, updatedMetadata, withoutEmptyValues } from '../../domain
 import type { Tenant } from '../../domain/tenant.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
+import { readById } from '../shared/reads.js';
 
 export interface CreatePriceInput {
   readonly product_id: string;
@@ -76,10 +77,7 @@ export async function createPrice(
   });
 }
 
-export async function getPrice(deps: Deps, tenant: Tenant, id: string): Promise<Result<PriceRow>> {
-  const row = await selectPriceById(deps.db, tenant, id);
-  return row ? ok(row) : fail(missing('price'));
-}
+export const getPrice = readById('price', selectPriceById);
 
 export async function listPrices(
   deps: Deps,

@@ -1,9 +1,7 @@
-import type { Page, PageRequest } from '../../adapters/db/pagination.js';
 import {
   insertProduct,
   listProducts as listProductRows,
   lockProductById,
-  type ProductFilter,
   selectProductById,
   updateProduct as updateProductRow,
 } from '../../adapters/db/repos/products-repo.js';
@@ -14,6 +12,7 @@ import { type Metadata, updatedMetadata, withoutEmptyValues } from '../../domain
 import type { Tenant } from '../../domain/tenant.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
+import { readById, readPage } from '../shared/reads.js';
 
 export interface InventoryInput {
   readonly tracked?: boolean | undefined;
@@ -96,23 +95,9 @@ export async function createProduct(
   return ok(row);
 }
 
-export async function getProduct(
-  deps: Deps,
-  tenant: Tenant,
-  id: string,
-): Promise<Result<ProductRow>> {
-  const row = await selectProductById(deps.db, tenant, id);
-  return row ? ok(row) : fail(missing('product'));
-}
+export const getProduct = readById('product', selectProductById);
 
-export async function listProducts(
-  deps: Deps,
-  tenant: Tenant,
-  filter: ProductFilter,
-  page: PageRequest,
-): Promise<Page<ProductRow>> {
-  return listProductRows(deps.db, tenant, filter, page);
-}
+export const listProducts = readPage(listProductRows);
 
 /**
  * Updates the given fields; archiving is `active: false` (products are never deleted,

@@ -1,12 +1,10 @@
 import type { Kysely } from 'kysely';
-import type { Page, PageRequest } from '../../adapters/db/pagination.js';
 import {
   insertTaxRate,
   listTaxRates as listTaxRateRows,
   lockTaxRateById,
   selectDefaultTaxRates,
   selectTaxRateById,
-  type TaxRateFilter,
   updateTaxRate as updateTaxRateRow,
 } from '../../adapters/db/repos/tax-rates-repo.js';
 import type { Database, TaxRateRow } from '../../adapters/db/schema.js';
@@ -17,6 +15,7 @@ import { parsePercentage } from '../../domain/percentage.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
+import { readById, readPage } from '../shared/reads.js';
 
 export interface CreateTaxRateInput {
   readonly display_name: string;
@@ -71,23 +70,9 @@ export async function createTaxRate(
   return ok(row);
 }
 
-export async function getTaxRate(
-  deps: Deps,
-  tenant: Tenant,
-  id: string,
-): Promise<Result<TaxRateRow>> {
-  const row = await selectTaxRateById(deps.db, tenant, id);
-  return row ? ok(row) : fail(missing('tax rate'));
-}
+export const getTaxRate = readById('tax rate', selectTaxRateById);
 
-export async function listTaxRates(
-  deps: Deps,
-  tenant: Tenant,
-  filter: TaxRateFilter,
-  page: PageRequest,
-): Promise<Page<TaxRateRow>> {
-  return listTaxRateRows(deps.db, tenant, filter, page);
-}
+export const listTaxRates = readPage(listTaxRateRows);
 
 /**
  * The rates a new order is taxed at unless its lines say otherwise: the account's

@@ -1,5 +1,4 @@
 import { writeAsOne } from '../../adapters/db/one-statement.js';
-import type { Page, PageRequest } from '../../adapters/db/pagination.js';
 import {
   selectPricesByIds,
   selectProductsByIds,
@@ -25,6 +24,7 @@ import { type Actor, objectEvent } from '../events/record-events.js';
 import { acceptsPayments } from '../processors/account-processors.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
+import { readById, readPage } from '../shared/reads.js';
 import { createCheckoutSession } from './checkout-sessions.js';
 
 export interface PaymentLinkLineInput {
@@ -150,23 +150,9 @@ export async function createPaymentLink(
   return ok(row);
 }
 
-export async function getPaymentLink(
-  deps: Deps,
-  tenant: Tenant,
-  id: string,
-): Promise<Result<PaymentLinkRow>> {
-  const row = await selectPaymentLinkById(deps.db, tenant, id);
-  return row ? ok(row) : fail(missing('payment link'));
-}
+export const getPaymentLink = readById('payment link', selectPaymentLinkById);
 
-export async function listPaymentLinks(
-  deps: Deps,
-  tenant: Tenant,
-  filter: { readonly active?: boolean | undefined },
-  page: PageRequest,
-): Promise<Page<PaymentLinkRow>> {
-  return listRows(deps.db, tenant, filter, page);
-}
+export const listPaymentLinks = readPage(listRows);
 
 /** Turns a link on or off and merges its metadata; the row is locked so no update is lost. */
 export async function updatePaymentLink(

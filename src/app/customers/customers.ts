@@ -1,4 +1,3 @@
-import type { Page, PageRequest } from '../../adapters/db/pagination.js';
 import {
   insertCustomer,
   listCustomers as listCustomerRows,
@@ -13,6 +12,7 @@ import { type Metadata, updatedMetadata, withoutEmptyValues } from '../../domain
 import type { Tenant } from '../../domain/tenant.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
+import { readById, readPage } from '../shared/reads.js';
 
 export interface CustomerFields {
   readonly email?: string | null | undefined;
@@ -53,23 +53,9 @@ export async function createCustomer(
   return row;
 }
 
-export async function getCustomer(
-  deps: Deps,
-  tenant: Tenant,
-  id: string,
-): Promise<Result<CustomerRow>> {
-  const row = await selectCustomerById(deps.db, tenant, id);
-  return row ? ok(row) : fail(missing('customer'));
-}
+export const getCustomer = readById('customer', selectCustomerById);
 
-export async function listCustomers(
-  deps: Deps,
-  tenant: Tenant,
-  filter: { readonly email?: string | undefined },
-  page: PageRequest,
-): Promise<Page<CustomerRow>> {
-  return listCustomerRows(deps.db, tenant, filter, page);
-}
+export const listCustomers = readPage(listCustomerRows);
 
 /** Updates the given fields (null clears one); the row is locked so no update is lost. */
 export async function updateCustomer(

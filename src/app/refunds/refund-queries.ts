@@ -1,10 +1,8 @@
 import { writeAsOne } from '../../adapters/db/one-statement.js';
-import type { Page, PageRequest } from '../../adapters/db/pagination.js';
 import { insertEventsQuery } from '../../adapters/db/repos/events-repo.js';
 import {
   listRefunds as listRefundRows,
   type RefundAggregate,
-  type RefundFilter,
   selectRefund,
   selectRefundsByOrder,
   updateRefundQueries,
@@ -19,6 +17,7 @@ import { refundResource } from '../../resources/refund.js';
 import { type Actor, objectEvent } from '../events/record-events.js';
 import { withOrderLock } from '../orders/change-order.js';
 import type { Deps } from '../shared/deps.js';
+import { readById, readPage } from '../shared/reads.js';
 
 /** Changes only `reason` and `metadata`; amount and status never change here. */
 export async function updateRefundDetails(
@@ -53,23 +52,9 @@ export async function updateRefundDetails(
   });
 }
 
-export async function getRefund(
-  deps: Deps,
-  tenant: Tenant,
-  id: string,
-): Promise<Result<RefundAggregate>> {
-  const found = await selectRefund(deps.db, tenant, id);
-  return found ? ok(found) : fail(missing('refund'));
-}
+export const getRefund = readById('refund', selectRefund);
 
-export async function listRefunds(
-  deps: Deps,
-  tenant: Tenant,
-  filter: RefundFilter,
-  page: PageRequest,
-): Promise<Page<RefundAggregate>> {
-  return listRefundRows(deps.db, tenant, filter, page);
-}
+export const listRefunds = readPage(listRefundRows);
 
 /** The refund that took a failed refund's place (a retry or an offline refund), if any. */
 export async function replacementOf(

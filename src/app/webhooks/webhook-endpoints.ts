@@ -14,6 +14,7 @@ import type { Tenant } from '../../domain/tenant.js';
 import type { HostResolver } from '../../ports/host-resolver.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
+import { readById } from '../shared/reads.js';
 import type { SecretBox } from '../shared/secret-box.js';
 import { disableEndpoint, endDeliveriesOfDeleted } from './webhook-endpoint-state.js';
 import {
@@ -86,14 +87,7 @@ export async function createWebhookEndpoint(
   return ok({ endpoint, secret });
 }
 
-export async function getWebhookEndpoint(
-  deps: Deps,
-  tenant: Tenant,
-  id: string,
-): Promise<Result<WebhookEndpointRow>> {
-  const row = await selectWebhookEndpointById(deps.db, tenant, id);
-  return row ? ok(row) : fail(missing('webhook_endpoint'));
-}
+export const getWebhookEndpoint = readById('webhook_endpoint', selectWebhookEndpointById);
 
 export async function listWebhookEndpoints(
   deps: Deps,
