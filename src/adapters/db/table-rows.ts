@@ -87,6 +87,10 @@ export function tableRows<
     return (rows(db, tenant) as unknown as UntypedSelect).where('id', '=', id);
   }
 
+  function rowsIn(db: Kysely<Database>, tenant: Tenant, ids: readonly string[]) {
+    return (rows(db, tenant) as unknown as UntypedSelect).where('id', 'in', [...ids]);
+  }
+
   function insertQuery(
     db: Kysely<Database>,
     row: Row<T>,
@@ -138,6 +142,20 @@ export function tableRows<
       changes: Partial<Row<T>>,
     ): Promise<void> {
       await updateQuery(db, tenant, id, changes).execute();
+    },
+    /** The tenant's rows among `ids`, in no set order (none for none). */
+    async byIds(db: Kysely<Database>, tenant: Tenant, ids: readonly string[]): Promise<Row<T>[]> {
+      if (ids.length === 0) return [];
+      return rowsIn(db, tenant, ids).execute() as Promise<Row<T>[]>;
+    },
+    /** Locks the tenant's rows among `ids` in id order (so that two writers never deadlock). */
+    async lockByIds(
+      db: Kysely<Database>,
+      tenant: Tenant,
+      ids: readonly string[],
+    ): Promise<Row<T>[]> {
+      if (ids.length === 0) return [];
+      return rowsIn(db, tenant, ids).orderBy('id').forNoKeyUpdate().execute() as Promise<Row<T>[]>;
     },
     /** A page of the tenant's rows, narrowed by the filters given (in the order declared). */
     async list(

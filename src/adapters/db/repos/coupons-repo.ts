@@ -67,19 +67,7 @@ export async function listCoupons(
 }
 
 /** Locks coupons (in id order) until the transaction ends. */
-export async function lockCouponsByIds(
-  db: Kysely<Database>,
-  scope: Tenant,
-  ids: readonly string[],
-): Promise<CouponRow[]> {
-  if (ids.length === 0) return [];
-  return coupons
-    .rows(db, scope)
-    .where('id', 'in', [...ids])
-    .orderBy('id')
-    .forNoKeyUpdate()
-    .execute();
-}
+export const lockCouponsByIds = coupons.lockByIds;
 
 /** Counts (or, with -1, gives back) a redemption; the caller holds the row lock. */
 export async function adjustRedemptions(

@@ -44,19 +44,7 @@ export interface ProductFilter {
 export const listProducts: ListRows<ProductFilter, ProductRow> = products.list;
 
 /** Locks products (in id order, so concurrent payers never deadlock) until the transaction ends. */
-export async function lockProductsByIds(
-  db: Kysely<Database>,
-  scope: Tenant,
-  ids: readonly string[],
-): Promise<ProductRow[]> {
-  if (ids.length === 0) return [];
-  return products
-    .rows(db, scope)
-    .where('id', 'in', [...ids])
-    .orderBy('id')
-    .forNoKeyUpdate()
-    .execute();
-}
+export const lockProductsByIds = products.lockByIds;
 
 /** Moves tracked stock by `delta` (negative to sell); the caller holds the row lock. */
 export async function adjustInventory(
