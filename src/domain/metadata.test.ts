@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { METADATA_LIMITS, mergeMetadata, withoutEmptyValues } from './metadata.js';
+import { METADATA_LIMITS, mergeMetadata, updatedMetadata, withoutEmptyValues } from './metadata.js';
 
 describe('mergeMetadata', () => {
   it('merges keys and removes keys set to the empty string', () => {
@@ -43,5 +43,30 @@ describe('mergeMetadata', () => {
         expect(Object.keys(result.value).sort()).toEqual([...keys].sort());
       }),
     );
+  });
+});
+
+describe('updatedMetadata', () => {
+  it('keeps the metadata as it is when the update gives none', () => {
+    expect(updatedMetadata({ a: '1' }, undefined, 'price')).toEqual({
+      ok: true,
+      value: { a: '1' },
+    });
+  });
+
+  it('merges an update, and locates a refusal at the object it updates', () => {
+    expect(updatedMetadata({ a: '1' }, { a: '', b: '2' }, 'price')).toEqual({
+      ok: true,
+      value: { b: '2' },
+    });
+    const tooMany = Object.fromEntries(
+      Array.from({ length: METADATA_LIMITS.maxKeys + 1 }, (_, i) => [`k${i}`, 'v']),
+    );
+    const refused = updatedMetadata({}, tooMany, 'tax_rate');
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) {
+      expect(refused.error.code).toBe('metadata_invalid');
+      expect(refused.error.loc).toEqual(['tax_rate', 'metadata']);
+    }
   });
 });

@@ -27,6 +27,20 @@ export function mergeMetadata(current: Metadata, update: Metadata): Result<Metad
   return ok(Object.fromEntries(merged));
 }
 
+/**
+ * The metadata of `object` after an update (`undefined`: unchanged), merged as
+ * `mergeMetadata` does; a failure names `<object>.metadata`.
+ */
+export function updatedMetadata(
+  current: Metadata,
+  update: Metadata | undefined,
+  object: string,
+): Result<Metadata> {
+  if (update === undefined) return ok(current);
+  const merged = mergeMetadata(current, update);
+  return merged.ok ? merged : fail({ ...merged.error, loc: [object, 'metadata'] });
+}
+
 /** Metadata as stored: an empty value means "no such key", on create as on update. */
 export function withoutEmptyValues(metadata: Metadata): Metadata {
   return Object.fromEntries(Object.entries(metadata).filter(([, value]) => value !== ''));

@@ -6,7 +6,7 @@ import {
 import type { AccountRow } from '../../adapters/db/schema.js';
 import { transact } from '../../adapters/db/transact.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
-import { type Metadata, mergeMetadata } from '../../domain/metadata.js';
+import { type Metadata, updatedMetadata } from '../../domain/metadata.js';
 import type { Deps } from '../shared/deps.js';
 
 export async function getAccount(deps: Deps, accountId: string): Promise<Result<AccountRow>> {
@@ -31,12 +31,9 @@ export async function updateAccount(
   return transact(deps.db, async (tx) => {
     const current = await lockAccountById(tx, accountId);
     if (!current) return fail(missing('account'));
-    let metadata = current.metadata;
-    if (input.metadata !== undefined) {
-      const merged = mergeMetadata(current.metadata, input.metadata);
-      if (!merged.ok) return fail({ ...merged.error, loc: ['account', 'metadata'] });
-      metadata = merged.value;
-    }
+    const merged = updatedMetadata(current.metadata, input.metadata, 'account');
+    if (!merged.ok) return merged;
+    const metadata = merged.value;
     const next: AccountRow = {
       ...current,
       name: input.name ?? current.name,

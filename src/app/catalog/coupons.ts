@@ -1,7 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Page, PageRequest } from '../../adapters/db/pagination.js';
 import {
-  type CouponFilter,
   insertCoupon,
   isCouponCodeTaken,
   listCoupons as listCouponRows,
@@ -14,11 +12,12 @@ import type { CouponRow, Database } from '../../adapters/db/schema.js';
 import { transact } from '../../adapters/db/transact.js';
 import { normalizeCurrency } from '../../domain/currency.js';
 import { type Failure, fail, missing, ok, type Result } from '../../domain/errors.js';
-import { type Metadata, mergeMetadata, withoutEmptyValues } from '../../domain/metadata.js';
+import { type Metadata, updatedMetadata, withoutEmptyValues } from '../../domain/metadata.js';
 import { parsePercentage } from '../../domain/percentage.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
+import { readById, readPage } from '../shared/reads.js';
 
 export interface CreateCouponInput {
   readonly code: string;
@@ -153,23 +152,9 @@ export async function createCoupon(
   }
 }
 
-export async function getCoupon(
-  deps: Deps,
-  tenant: Tenant,
-  id: string,
-): Promise<Result<CouponRow>> {
-  const row = await selectCouponById(deps.db, tenant, id);
-  return row ? ok(row) : fail(missing('coupon'));
-}
+export const getCoupon = readById('coupon', selectCouponById);
 
-export async function listCoupons(
-  deps: Deps,
-  tenant: Tenant,
-  filter: CouponFilter,
-  page: PageRequest,
-): Promise<Page<CouponRow>> {
-  return listCouponRows(deps.db, tenant, filter, page);
-}
+export const listCoupons = readPage(listCouponRows);
 
 export async function updateCoupon(
   deps: Deps,
@@ -180,12 +165,9 @@ export async function updateCoupon(
   return transact(deps.db, async (tx) => {
     const current = await lockCouponById(tx, tenant, id);
     if (!current) return fail(missing('coupon'));
-    let metadata = current.metadata;
-    if (input.metadata !== undefined) {
-      const merged = mergeMetadata(current.metadata, input.metadata);
-      if (!merged.ok) return fail({ ...merged.error, loc: ['coupon', 'metadata'] });
-      metadata = merged.value;
-    }
+    const merged = updatedMetadata(current.metadata, input.metadata, 'coupon');
+    if (!merged.ok) return merged;
+    const metadata = merged.value;
     const next: CouponRow = {
       ...current,
       name: input.name === undefined ? current.name : input.name,

@@ -11,10 +11,11 @@ import type { PriceRow, RecurringInterval } from '../../adapters/db/schema.js';
 import { transact } from '../../adapters/db/transact.js';
 import { normalizeCurrency } from '../../domain/currency.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
-import { type Metadata, mergeMetadata, withoutEmptyValues } from '../../domain/metadata.js';
+import { type Metadata, updatedMetadata, withoutEmptyValues } from '../../domain/metadata.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
+import { readById } from '../shared/reads.js';
 
 export interface CreatePriceInput {
   readonly product_id: string;
@@ -76,10 +77,7 @@ export async function createPrice(
   });
 }
 
-export async function getPrice(deps: Deps, tenant: Tenant, id: string): Promise<Result<PriceRow>> {
-  const row = await selectPriceById(deps.db, tenant, id);
-  return row ? ok(row) : fail(missing('price'));
-}
+export const getPrice = readById('price', selectPriceById);
 
 export async function listPrices(
   deps: Deps,
@@ -112,12 +110,9 @@ export async function updatePrice(
   return transact(deps.db, async (tx) => {
     const current = await lockPriceById(tx, tenant, id);
     if (!current) return fail(missing('price'));
-    let metadata = current.metadata;
-    if (input.metadata !== undefined) {
-      const merged = mergeMetadata(current.metadata, input.metadata);
-      if (!merged.ok) return fail({ ...merged.error, loc: ['price', 'metadata'] });
-      metadata = merged.value;
-    }
+    const merged = updatedMetadata(current.metadata, input.metadata, 'price');
+    if (!merged.ok) return merged;
+    const metadata = merged.value;
     const next: PriceRow = {
       ...current,
       active: input.active ?? current.active,

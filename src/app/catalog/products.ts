@@ -1,19 +1,18 @@
-import type { Page, PageRequest } from '../../adapters/db/pagination.js';
 import {
   insertProduct,
   listProducts as listProductRows,
   lockProductById,
-  type ProductFilter,
   selectProductById,
   updateProduct as updateProductRow,
 } from '../../adapters/db/repos/products-repo.js';
 import type { ProductRow } from '../../adapters/db/schema.js';
 import { transact } from '../../adapters/db/transact.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
-import { type Metadata, mergeMetadata, withoutEmptyValues } from '../../domain/metadata.js';
+import { type Metadata, updatedMetadata, withoutEmptyValues } from '../../domain/metadata.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
+import { readById, readPage } from '../shared/reads.js';
 
 export interface InventoryInput {
   readonly tracked?: boolean | undefined;
@@ -96,23 +95,9 @@ export async function createProduct(
   return ok(row);
 }
 
-export async function getProduct(
-  deps: Deps,
-  tenant: Tenant,
-  id: string,
-): Promise<Result<ProductRow>> {
-  const row = await selectProductById(deps.db, tenant, id);
-  return row ? ok(row) : fail(missing('product'));
-}
+export const getProduct = readById('product', selectProductById);
 
-export async function listProducts(
-  deps: Deps,
-  tenant: Tenant,
-  filter: ProductFilter,
-  page: PageRequest,
-): Promise<Page<ProductRow>> {
-  return listProductRows(deps.db, tenant, filter, page);
-}
+export const listProducts = readPage(listProductRows);
 
 /**
  * Updates the given fields; archiving is `active: false` (products are never deleted,
@@ -132,12 +117,9 @@ export async function updateProduct(
       input.inventory ?? {},
     );
     if (!inventory.ok) return inventory;
-    let metadata = current.metadata;
-    if (input.metadata !== undefined) {
-      const merged = mergeMetadata(current.metadata, input.metadata);
-      if (!merged.ok) return fail({ ...merged.error, loc: ['product', 'metadata'] });
-      metadata = merged.value;
-    }
+    const merged = updatedMetadata(current.metadata, input.metadata, 'product');
+    if (!merged.ok) return merged;
+    const metadata = merged.value;
     const next: ProductRow = {
       ...current,
       name: input.name ?? current.name,

@@ -1,22 +1,21 @@
 import type { Kysely } from 'kysely';
-import type { Page, PageRequest } from '../../adapters/db/pagination.js';
 import {
   insertTaxRate,
   listTaxRates as listTaxRateRows,
   lockTaxRateById,
   selectDefaultTaxRates,
   selectTaxRateById,
-  type TaxRateFilter,
   updateTaxRate as updateTaxRateRow,
 } from '../../adapters/db/repos/tax-rates-repo.js';
 import type { Database, TaxRateRow } from '../../adapters/db/schema.js';
 import { transact } from '../../adapters/db/transact.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
-import { type Metadata, mergeMetadata, withoutEmptyValues } from '../../domain/metadata.js';
+import { type Metadata, updatedMetadata, withoutEmptyValues } from '../../domain/metadata.js';
 import { parsePercentage } from '../../domain/percentage.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
+import { readById, readPage } from '../shared/reads.js';
 
 export interface CreateTaxRateInput {
   readonly display_name: string;
@@ -71,23 +70,9 @@ export async function createTaxRate(
   return ok(row);
 }
 
-export async function getTaxRate(
-  deps: Deps,
-  tenant: Tenant,
-  id: string,
-): Promise<Result<TaxRateRow>> {
-  const row = await selectTaxRateById(deps.db, tenant, id);
-  return row ? ok(row) : fail(missing('tax rate'));
-}
+export const getTaxRate = readById('tax rate', selectTaxRateById);
 
-export async function listTaxRates(
-  deps: Deps,
-  tenant: Tenant,
-  filter: TaxRateFilter,
-  page: PageRequest,
-): Promise<Page<TaxRateRow>> {
-  return listTaxRateRows(deps.db, tenant, filter, page);
-}
+export const listTaxRates = readPage(listTaxRateRows);
 
 /**
  * The rates a new order is taxed at unless its lines say otherwise: the account's
@@ -109,12 +94,9 @@ export async function updateTaxRate(
   return transact(deps.db, async (tx) => {
     const current = await lockTaxRateById(tx, tenant, id);
     if (!current) return fail(missing('tax rate'));
-    let metadata = current.metadata;
-    if (input.metadata !== undefined) {
-      const merged = mergeMetadata(current.metadata, input.metadata);
-      if (!merged.ok) return fail({ ...merged.error, loc: ['tax_rate', 'metadata'] });
-      metadata = merged.value;
-    }
+    const merged = updatedMetadata(current.metadata, input.metadata, 'tax_rate');
+    if (!merged.ok) return merged;
+    const metadata = merged.value;
     const next: TaxRateRow = {
       ...current,
       display_name: input.display_name ?? current.display_name,

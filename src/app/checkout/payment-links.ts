@@ -1,5 +1,4 @@
 import { writeAsOne } from '../../adapters/db/one-statement.js';
-import type { Page, PageRequest } from '../../adapters/db/pagination.js';
 import {
   selectPricesByIds,
   selectProductsByIds,
@@ -16,7 +15,7 @@ import {
 import type { PaymentLinkLine, PaymentLinkRow } from '../../adapters/db/schema.js';
 import { transact } from '../../adapters/db/transact.js';
 import { type Failure, fail, missing, ok, type Result } from '../../domain/errors.js';
-import { type Metadata, mergeMetadata, withoutEmptyValues } from '../../domain/metadata.js';
+import { type Metadata, updatedMetadata, withoutEmptyValues } from '../../domain/metadata.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { Processors } from '../../ports/payment-processor.js';
 import type { CheckoutSessionView } from '../../resources/checkout-session.js';
@@ -25,6 +24,7 @@ import { type Actor, objectEvent } from '../events/record-events.js';
 import { acceptsPayments } from '../processors/account-processors.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
+import { readById, readPage } from '../shared/reads.js';
 import { createCheckoutSession } from './checkout-sessions.js';
 import { quantityWithin } from './payment-link-quantity.js';
 
@@ -156,23 +156,9 @@ export async function createPaymentLink(
   return ok(row);
 }
 
-export async function getPaymentLink(
-  deps: Deps,
-  tenant: Tenant,
-  id: string,
-): Promise<Result<PaymentLinkRow>> {
-  const row = await selectPaymentLinkById(deps.db, tenant, id);
-  return row ? ok(row) : fail(missing('payment link'));
-}
+export const getPaymentLink = readById('payment link', selectPaymentLinkById);
 
-export async function listPaymentLinks(
-  deps: Deps,
-  tenant: Tenant,
-  filter: { readonly active?: boolean | undefined },
-  page: PageRequest,
-): Promise<Page<PaymentLinkRow>> {
-  return listRows(deps.db, tenant, filter, page);
-}
+export const listPaymentLinks = readPage(listRows);
 
 /** Turns a link on or off, sets its cancel URL and merges its metadata; the row is locked so no update is lost. */
 export async function updatePaymentLink(
@@ -185,12 +171,9 @@ export async function updatePaymentLink(
   return transact(deps.db, async (tx) => {
     const current = await lockPaymentLinkById(tx, tenant, id);
     if (!current) return fail(missing('payment link'));
-    let metadata = current.metadata;
-    if (input.metadata !== undefined) {
-      const merged = mergeMetadata(current.metadata, input.metadata);
-      if (!merged.ok) return fail({ ...merged.error, loc: ['payment_link', 'metadata'] });
-      metadata = merged.value;
-    }
+    const merged = updatedMetadata(current.metadata, input.metadata, 'payment_link');
+    if (!merged.ok) return merged;
+    const metadata = merged.value;
     const next: PaymentLinkRow = {
       ...current,
       active: input.active ?? current.active,

@@ -1,4 +1,3 @@
-import type { Page, PageRequest } from '../../adapters/db/pagination.js';
 import {
   insertCustomer,
   listCustomers as listCustomerRows,
@@ -9,10 +8,11 @@ import {
 import type { CustomerRow } from '../../adapters/db/schema.js';
 import { transact } from '../../adapters/db/transact.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
-import { type Metadata, mergeMetadata, withoutEmptyValues } from '../../domain/metadata.js';
+import { type Metadata, updatedMetadata, withoutEmptyValues } from '../../domain/metadata.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
+import { readById, readPage } from '../shared/reads.js';
 
 export interface CustomerFields {
   readonly email?: string | null | undefined;
@@ -53,23 +53,9 @@ export async function createCustomer(
   return row;
 }
 
-export async function getCustomer(
-  deps: Deps,
-  tenant: Tenant,
-  id: string,
-): Promise<Result<CustomerRow>> {
-  const row = await selectCustomerById(deps.db, tenant, id);
-  return row ? ok(row) : fail(missing('customer'));
-}
+export const getCustomer = readById('customer', selectCustomerById);
 
-export async function listCustomers(
-  deps: Deps,
-  tenant: Tenant,
-  filter: { readonly email?: string | undefined },
-  page: PageRequest,
-): Promise<Page<CustomerRow>> {
-  return listCustomerRows(deps.db, tenant, filter, page);
-}
+export const listCustomers = readPage(listCustomerRows);
 
 /** Updates the given fields (null clears one); the row is locked so no update is lost. */
 export async function updateCustomer(
@@ -81,12 +67,9 @@ export async function updateCustomer(
   return transact(deps.db, async (tx) => {
     const current = await lockCustomerById(tx, tenant, id);
     if (!current) return fail(missing('customer'));
-    let metadata = current.metadata;
-    if (input.metadata !== undefined) {
-      const merged = mergeMetadata(current.metadata, input.metadata);
-      if (!merged.ok) return fail({ ...merged.error, loc: ['customer', 'metadata'] });
-      metadata = merged.value;
-    }
+    const merged = updatedMetadata(current.metadata, input.metadata, 'customer');
+    if (!merged.ok) return merged;
+    const metadata = merged.value;
     const next: CustomerRow = {
       ...current,
       ...definedFields(input),

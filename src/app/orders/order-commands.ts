@@ -8,7 +8,7 @@ import {
 } from '../../adapters/db/repos/orders-repo.js';
 import { checkCoupon } from '../../domain/coupons.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
-import { type Metadata, mergeMetadata } from '../../domain/metadata.js';
+import { type Metadata, updatedMetadata } from '../../domain/metadata.js';
 import {
   moneyOf,
   type OrderAction,
@@ -69,12 +69,9 @@ export async function updateOrder(
     );
     if (!allowed.ok) return allowed;
 
-    let metadata = order.metadata;
-    if (input.metadata !== undefined) {
-      const merged = mergeMetadata(order.metadata, input.metadata);
-      if (!merged.ok) return fail({ ...merged.error, loc: ['order', 'metadata'] });
-      metadata = merged.value;
-    }
+    const merged = updatedMetadata(order.metadata, input.metadata, 'order');
+    if (!merged.ok) return merged;
+    const metadata = merged.value;
     if (input.customer_id && !(await selectCustomerById(tx, tenant, input.customer_id))) {
       return fail({ ...missing('customer'), loc: ['order', 'customer_id'] });
     }

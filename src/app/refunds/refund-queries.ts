@@ -1,17 +1,15 @@
 import { writeAsOne } from '../../adapters/db/one-statement.js';
-import type { Page, PageRequest } from '../../adapters/db/pagination.js';
 import { insertEventsQuery } from '../../adapters/db/repos/events-repo.js';
 import {
   listRefunds as listRefundRows,
   type RefundAggregate,
-  type RefundFilter,
   selectRefund,
   selectRefundsByOrder,
   updateRefundQueries,
 } from '../../adapters/db/repos/refunds-repo.js';
 import type { RefundRow } from '../../adapters/db/schema.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
-import { type Metadata, mergeMetadata } from '../../domain/metadata.js';
+import { type Metadata, updatedMetadata } from '../../domain/metadata.js';
 import { replacementAmong } from '../../domain/refunds/refund-policy.js';
 import type { RefundReason } from '../../domain/refunds/refund-values.js';
 import type { Tenant } from '../../domain/tenant.js';
@@ -19,6 +17,7 @@ import { refundResource } from '../../resources/refund.js';
 import { type Actor, objectEvent } from '../events/record-events.js';
 import { withOrderLock } from '../orders/change-order.js';
 import type { Deps } from '../shared/deps.js';
+import { readById, readPage } from '../shared/reads.js';
 
 /** Changes only `reason` and `metadata`; amount and status never change here. */
 export async function updateRefundDetails(
@@ -35,12 +34,9 @@ export async function updateRefundDetails(
   return withOrderLock(deps, tenant, { refundId }, async (tx, now) => {
     const fresh = await selectRefund(tx, tenant, refundId);
     if (!fresh) return fail(missing('refund'));
-    let metadata = fresh.refund.metadata;
-    if (input.metadata !== undefined) {
-      const merged = mergeMetadata(metadata, input.metadata);
-      if (!merged.ok) return fail({ ...merged.error, loc: ['refund', 'metadata'] });
-      metadata = merged.value;
-    }
+    const merged = updatedMetadata(fresh.refund.metadata, input.metadata, 'refund');
+    if (!merged.ok) return merged;
+    const metadata = merged.value;
     const reason = input.reason === undefined ? fresh.refund.reason : input.reason;
     const updated = { ...fresh, refund: { ...fresh.refund, reason, metadata, updated_at: now } };
     const event = objectEvent(
@@ -56,23 +52,9 @@ export async function updateRefundDetails(
   });
 }
 
-export async function getRefund(
-  deps: Deps,
-  tenant: Tenant,
-  id: string,
-): Promise<Result<RefundAggregate>> {
-  const found = await selectRefund(deps.db, tenant, id);
-  return found ? ok(found) : fail(missing('refund'));
-}
+export const getRefund = readById('refund', selectRefund);
 
-export async function listRefunds(
-  deps: Deps,
-  tenant: Tenant,
-  filter: RefundFilter,
-  page: PageRequest,
-): Promise<Page<RefundAggregate>> {
-  return listRefundRows(deps.db, tenant, filter, page);
-}
+export const listRefunds = readPage(listRefundRows);
 
 /** The refund that took a failed refund's place (a retry or an offline refund), if any. */
 export async function replacementOf(

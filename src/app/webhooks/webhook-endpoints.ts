@@ -9,11 +9,12 @@ import {
 import type { WebhookEndpointRow } from '../../adapters/db/schema-webhooks.js';
 import { transact } from '../../adapters/db/transact.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
-import { type Metadata, mergeMetadata, withoutEmptyValues } from '../../domain/metadata.js';
+import { type Metadata, updatedMetadata, withoutEmptyValues } from '../../domain/metadata.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { HostResolver } from '../../ports/host-resolver.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
+import { readById } from '../shared/reads.js';
 import type { SecretBox } from '../shared/secret-box.js';
 import { disableEndpoint, endDeliveriesOfDeleted } from './webhook-endpoint-state.js';
 import {
@@ -86,14 +87,7 @@ export async function createWebhookEndpoint(
   return ok({ endpoint, secret });
 }
 
-export async function getWebhookEndpoint(
-  deps: Deps,
-  tenant: Tenant,
-  id: string,
-): Promise<Result<WebhookEndpointRow>> {
-  const row = await selectWebhookEndpointById(deps.db, tenant, id);
-  return row ? ok(row) : fail(missing('webhook_endpoint'));
-}
+export const getWebhookEndpoint = readById('webhook_endpoint', selectWebhookEndpointById);
 
 export async function listWebhookEndpoints(
   deps: Deps,
@@ -123,12 +117,9 @@ export async function updateWebhookEndpoint(
   return transact(deps.db, async (tx) => {
     const current = await lockWebhookEndpointById(tx, tenant, id);
     if (!current) return fail(missing('webhook_endpoint'));
-    let metadata = current.metadata;
-    if (input.metadata !== undefined) {
-      const merged = mergeMetadata(current.metadata, input.metadata);
-      if (!merged.ok) return fail({ ...merged.error, loc: ['webhook_endpoint', 'metadata'] });
-      metadata = merged.value;
-    }
+    const merged = updatedMetadata(current.metadata, input.metadata, 'webhook_endpoint');
+    if (!merged.ok) return merged;
+    const metadata = merged.value;
     const now = deps.clock.now();
     const enabling = input.disabled === false && current.status === 'disabled';
     const changes = {

@@ -1,46 +1,16 @@
 import { type Kysely, sql } from 'kysely';
 import type { Tenant } from '../../../domain/tenant.js';
 import { rowsFromJson } from '../json-rows.js';
-import type {
-  AccountRow,
-  CouponRow,
-  Database,
-  PriceRow,
-  ProductRow,
-  TaxRateRow,
-} from '../schema.js';
+import type { AccountRow, CouponRow, Database, PriceRow, TaxRateRow } from '../schema.js';
 import { scoped } from '../scoped.js';
+import { tableRows } from '../table-rows.js';
 
 // Batch look-ups of what an order draws on (catalog, tax rates, coupons), always
 // within the caller's account and mode.
 
-export async function selectProductsByIds(
-  db: Kysely<Database>,
-  tenant: Tenant,
-  ids: readonly string[],
-): Promise<ProductRow[]> {
-  if (ids.length === 0) return [];
-  return db
-    .selectFrom('products')
-    .selectAll()
-    .$call(scoped(tenant))
-    .where('id', 'in', [...ids])
-    .execute();
-}
+export const selectProductsByIds = tableRows('products', { json: ['metadata'] }).byIds;
 
-export async function selectPricesByIds(
-  db: Kysely<Database>,
-  tenant: Tenant,
-  ids: readonly string[],
-): Promise<PriceRow[]> {
-  if (ids.length === 0) return [];
-  return db
-    .selectFrom('prices')
-    .selectAll()
-    .$call(scoped(tenant))
-    .where('id', 'in', [...ids])
-    .execute();
-}
+export const selectPricesByIds = tableRows('prices', { json: ['metadata'] }).byIds;
 
 /** The newest active one-off price of each product in a currency. */
 export async function selectCurrentPrices(
@@ -63,19 +33,7 @@ export async function selectCurrentPrices(
     .execute();
 }
 
-export async function selectTaxRatesByIds(
-  db: Kysely<Database>,
-  tenant: Tenant,
-  ids: readonly string[],
-): Promise<TaxRateRow[]> {
-  if (ids.length === 0) return [];
-  return db
-    .selectFrom('tax_rates')
-    .selectAll()
-    .$call(scoped(tenant))
-    .where('id', 'in', [...ids])
-    .execute();
-}
+export const selectTaxRatesByIds = tableRows('tax_rates', { json: ['metadata'] }).byIds;
 
 /** What every new order starts from, read in one statement. */
 export interface OrderContext {

@@ -2,26 +2,14 @@ import type { Kysely } from 'kysely';
 import type { Tenant } from '../../../domain/tenant.js';
 import { fetchPage, type Page, type PageRequest } from '../pagination.js';
 import type { CheckoutSessionRow, Database } from '../schema.js';
-import { scoped } from '../scoped.js';
+import { tableRows } from '../table-rows.js';
+
+const sessions = tableRows('checkout_sessions', { json: ['metadata'] });
 
 /** The insert of a new session, to run with other writes. */
-export function insertCheckoutSessionQuery(db: Kysely<Database>, row: CheckoutSessionRow) {
-  return db
-    .insertInto('checkout_sessions')
-    .values({ ...row, metadata: JSON.stringify(row.metadata) });
-}
+export const insertCheckoutSessionQuery = sessions.insertQuery;
 
-function sessions(db: Kysely<Database>, tenant: Tenant) {
-  return db.selectFrom('checkout_sessions').selectAll().$call(scoped(tenant));
-}
-
-export async function selectCheckoutSession(
-  db: Kysely<Database>,
-  tenant: Tenant,
-  id: string,
-): Promise<CheckoutSessionRow | undefined> {
-  return sessions(db, tenant).where('id', '=', id).executeTakeFirst();
-}
+export const selectCheckoutSession = sessions.byId;
 
 export async function listCheckoutSessions(
   db: Kysely<Database>,
@@ -32,7 +20,7 @@ export async function listCheckoutSessions(
   },
   page: PageRequest,
 ): Promise<Page<CheckoutSessionRow>> {
-  let query = sessions(db, tenant);
+  let query = sessions.rows(db, tenant);
   if (filter.orderId) query = query.where('order_id', '=', filter.orderId);
   if (filter.status) query = query.where('status', '=', filter.status);
   return fetchPage(query, 'id', page);

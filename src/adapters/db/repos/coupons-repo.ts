@@ -3,20 +3,14 @@ import type { Tenant } from '../../../domain/tenant.js';
 import { fetchPage, type Page, type PageRequest } from '../pagination.js';
 import type { CouponRow, Database } from '../schema.js';
 import { scoped } from '../scoped.js';
+import { tableRows, type UpdateById } from '../table-rows.js';
 
 /** The unique index on (account_id, mode, upper(code)) from migration 0002. */
 const CODE_INDEX = 'coupons_account_mode_code';
 
-export async function insertCoupon(db: Kysely<Database>, row: CouponRow): Promise<void> {
-  await db
-    .insertInto('coupons')
-    .values({
-      ...row,
-      applies_to: row.applies_to === null ? null : JSON.stringify(row.applies_to),
-      metadata: JSON.stringify(row.metadata),
-    })
-    .execute();
-}
+const coupons = tableRows('coupons', { json: ['applies_to', 'metadata'] });
+
+export const insertCoupon = coupons.insert;
 
 /**
  * Whether a driver error is the unique violation of the coupon code index (pg and
@@ -33,26 +27,9 @@ function sameCode(code: string) {
   return sql<boolean>`upper(code) = upper(${code})`;
 }
 
-function coupons(db: Kysely<Database>, scope: Tenant) {
-  return db.selectFrom('coupons').selectAll().$call(scoped(scope));
-}
-
-export async function selectCouponById(
-  db: Kysely<Database>,
-  scope: Tenant,
-  id: string,
-): Promise<CouponRow | undefined> {
-  return coupons(db, scope).where('id', '=', id).executeTakeFirst();
-}
-
+export const selectCouponById = coupons.byId;
 /** Reads a coupon and locks its row until the transaction ends (redemptions count under it). */
-export async function lockCouponById(
-  db: Kysely<Database>,
-  scope: Tenant,
-  id: string,
-): Promise<CouponRow | undefined> {
-  return coupons(db, scope).where('id', '=', id).forNoKeyUpdate().executeTakeFirst();
-}
+export const lockCouponById = coupons.lockById;
 
 /** The coupon with this code in any case (codes are unique per account and mode, ignoring case). */
 export async function findCouponByCode(
@@ -60,27 +37,14 @@ export async function findCouponByCode(
   scope: Tenant,
   code: string,
 ): Promise<CouponRow | undefined> {
-  return coupons(db, scope).where(sameCode(code)).executeTakeFirst();
+  return coupons.rows(db, scope).where(sameCode(code)).executeTakeFirst();
 }
 
 /** Only these change: a coupon's terms are immutable once issued. */
 export type CouponChanges = Partial<Pick<CouponRow, 'name' | 'active' | 'metadata'>> &
   Pick<CouponRow, 'updated_at'>;
 
-export async function updateCoupon(
-  db: Kysely<Database>,
-  scope: Tenant,
-  id: string,
-  changes: CouponChanges,
-): Promise<void> {
-  const { metadata, ...rest } = changes;
-  await db
-    .updateTable('coupons')
-    .set(metadata === undefined ? rest : { ...rest, metadata: JSON.stringify(metadata) })
-    .$call(scoped(scope))
-    .where('id', '=', id)
-    .execute();
-}
+export const updateCoupon: UpdateById<CouponChanges> = coupons.update;
 
 export interface CouponFilter {
   readonly active?: boolean | undefined;
@@ -94,7 +58,7 @@ export async function listCoupons(
   filter: CouponFilter,
   page: PageRequest,
 ): Promise<Page<CouponRow>> {
-  let query = coupons(db, scope);
+  let query = coupons.rows(db, scope);
   if (filter.active !== undefined) query = query.where('active', '=', filter.active);
   if (filter.code !== undefined) {
     query = query.where(sameCode(filter.code));
@@ -103,18 +67,7 @@ export async function listCoupons(
 }
 
 /** Locks coupons (in id order) until the transaction ends. */
-export async function lockCouponsByIds(
-  db: Kysely<Database>,
-  scope: Tenant,
-  ids: readonly string[],
-): Promise<CouponRow[]> {
-  if (ids.length === 0) return [];
-  return coupons(db, scope)
-    .where('id', 'in', [...ids])
-    .orderBy('id')
-    .forNoKeyUpdate()
-    .execute();
-}
+export const lockCouponsByIds = coupons.lockByIds;
 
 /** Counts (or, with -1, gives back) a redemption; the caller holds the row lock. */
 export async function adjustRedemptions(

@@ -3,58 +3,21 @@ import type { Tenant } from '../../../domain/tenant.js';
 import { fetchPage, type Page, type PageRequest } from '../pagination.js';
 import type { CustomerRow, Database } from '../schema.js';
 import { scoped } from '../scoped.js';
+import { tableRows, type UpdateById } from '../table-rows.js';
 
-export async function insertCustomer(db: Kysely<Database>, row: CustomerRow): Promise<void> {
-  await db
-    .insertInto('customers')
-    .values({ ...row, metadata: JSON.stringify(row.metadata) })
-    .execute();
-}
+const customers = tableRows('customers', { json: ['metadata'], live: true });
 
-function customers(db: Kysely<Database>, scope: Tenant) {
-  return db
-    .selectFrom('customers')
-    .selectAll()
-    .$call(scoped(scope))
-    .where('deleted_at', 'is', null);
-}
-
-export async function selectCustomerById(
-  db: Kysely<Database>,
-  scope: Tenant,
-  id: string,
-): Promise<CustomerRow | undefined> {
-  return customers(db, scope).where('id', '=', id).executeTakeFirst();
-}
-
+export const insertCustomer = customers.insert;
+export const selectCustomerById = customers.byId;
 /** Reads a customer and locks its row until the transaction ends. */
-export async function lockCustomerById(
-  db: Kysely<Database>,
-  scope: Tenant,
-  id: string,
-): Promise<CustomerRow | undefined> {
-  return customers(db, scope).where('id', '=', id).forNoKeyUpdate().executeTakeFirst();
-}
+export const lockCustomerById = customers.lockById;
 
 export type CustomerChanges = Partial<
   Pick<CustomerRow, 'email' | 'name' | 'phone' | 'description' | 'metadata' | 'deleted_at'>
 > &
   Pick<CustomerRow, 'updated_at'>;
 
-export async function updateCustomer(
-  db: Kysely<Database>,
-  scope: Tenant,
-  id: string,
-  changes: CustomerChanges,
-): Promise<void> {
-  const { metadata, ...rest } = changes;
-  await db
-    .updateTable('customers')
-    .set(metadata === undefined ? rest : { ...rest, metadata: JSON.stringify(metadata) })
-    .$call(scoped(scope))
-    .where('id', '=', id)
-    .execute();
-}
+export const updateCustomer: UpdateById<CustomerChanges> = customers.update;
 
 export async function listCustomers(
   db: Kysely<Database>,
@@ -62,7 +25,7 @@ export async function listCustomers(
   filter: { readonly email?: string | undefined },
   page: PageRequest,
 ): Promise<Page<CustomerRow>> {
-  let query = customers(db, scope);
+  let query = customers.rows(db, scope);
   if (filter.email !== undefined) {
     query = query.where(sql`lower(email)`, '=', filter.email.toLowerCase());
   }

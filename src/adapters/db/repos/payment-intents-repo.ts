@@ -3,33 +3,14 @@ import type { CardDetails } from '../../../domain/card-details.js';
 import type { Tenant } from '../../../domain/tenant.js';
 import { fetchPage, type Page, type PageRequest } from '../pagination.js';
 import type { Database, PaymentIntentRow } from '../schema.js';
-import { scoped } from '../scoped.js';
+import { tableRows } from '../table-rows.js';
 
-export async function insertPaymentIntent(
-  db: Kysely<Database>,
-  row: PaymentIntentRow,
-): Promise<void> {
-  await insertPaymentIntentQuery(db, row).execute();
-}
+const intents = tableRows('payment_intents', { json: ['metadata'] });
 
+export const insertPaymentIntent = intents.insert;
 /** The insert of `insertPaymentIntent`, to run with other writes. */
-export function insertPaymentIntentQuery(db: Kysely<Database>, row: PaymentIntentRow) {
-  return db
-    .insertInto('payment_intents')
-    .values({ ...row, metadata: JSON.stringify(row.metadata) });
-}
-
-function intents(db: Kysely<Database>, tenant: Tenant) {
-  return db.selectFrom('payment_intents').selectAll().$call(scoped(tenant));
-}
-
-export async function selectPaymentIntentById(
-  db: Kysely<Database>,
-  tenant: Tenant,
-  id: string,
-): Promise<PaymentIntentRow | undefined> {
-  return intents(db, tenant).where('id', '=', id).executeTakeFirst();
-}
+export const insertPaymentIntentQuery = intents.insertQuery;
+export const selectPaymentIntentById = intents.byId;
 
 /** The newest payment started since `since` by a request with the client's `key`. */
 export async function selectPaymentIntentByRequestKey(
@@ -38,7 +19,8 @@ export async function selectPaymentIntentByRequestKey(
   key: string,
   since: Date,
 ): Promise<PaymentIntentRow | undefined> {
-  return intents(db, tenant)
+  return intents
+    .rows(db, tenant)
     .where('request_key', '=', key)
     .where('created_at', '>', since)
     .orderBy('id', 'desc')
@@ -64,7 +46,7 @@ export async function listPaymentIntents(
   filter: { readonly orderId?: string | undefined },
   page: PageRequest,
 ): Promise<Page<PaymentIntentRow>> {
-  let query = intents(db, tenant);
+  let query = intents.rows(db, tenant);
   if (filter.orderId) query = query.where('order_id', '=', filter.orderId);
   return fetchPage(query, 'id', page);
 }

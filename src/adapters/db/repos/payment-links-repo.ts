@@ -1,29 +1,17 @@
 import type { Kysely } from 'kysely';
 import type { Tenant } from '../../../domain/tenant.js';
-import { fetchPage, type Page, type PageRequest } from '../pagination.js';
 import type { Database, PaymentLinkRow } from '../schema.js';
-import { scoped } from '../scoped.js';
+import { type ListRows, tableRows } from '../table-rows.js';
+
+const paymentLinks = tableRows('payment_links', {
+  json: ['line_items', 'metadata'],
+  filters: { active: 'active' },
+});
 
 /** The insert of a new link, to run with its event. */
-export function insertPaymentLinkQuery(db: Kysely<Database>, row: PaymentLinkRow) {
-  return db.insertInto('payment_links').values({
-    ...row,
-    line_items: JSON.stringify(row.line_items),
-    metadata: JSON.stringify(row.metadata),
-  });
-}
+export const insertPaymentLinkQuery = paymentLinks.insertQuery;
 
-function paymentLinks(db: Kysely<Database>, scope: Tenant) {
-  return db.selectFrom('payment_links').selectAll().$call(scoped(scope));
-}
-
-export async function selectPaymentLinkById(
-  db: Kysely<Database>,
-  scope: Tenant,
-  id: string,
-): Promise<PaymentLinkRow | undefined> {
-  return paymentLinks(db, scope).where('id', '=', id).executeTakeFirst();
-}
+export const selectPaymentLinkById = paymentLinks.byId;
 
 /**
  * A link found by its id alone: the public link's id is its capability, and the row
@@ -37,13 +25,7 @@ export async function selectPublicPaymentLink(
 }
 
 /** Reads a payment link and locks its row until the transaction ends. */
-export async function lockPaymentLinkById(
-  db: Kysely<Database>,
-  scope: Tenant,
-  id: string,
-): Promise<PaymentLinkRow | undefined> {
-  return paymentLinks(db, scope).where('id', '=', id).forNoKeyUpdate().executeTakeFirst();
-}
+export const lockPaymentLinkById = paymentLinks.lockById;
 
 export type PaymentLinkChanges = Partial<
   Pick<PaymentLinkRow, 'active' | 'metadata' | 'cancel_url'>
@@ -51,27 +33,12 @@ export type PaymentLinkChanges = Partial<
   Pick<PaymentLinkRow, 'updated_at'>;
 
 /** The update of a link, to run with its event. */
-export function updatePaymentLinkQuery(
+export const updatePaymentLinkQuery: (
   db: Kysely<Database>,
   scope: Tenant,
   id: string,
   changes: PaymentLinkChanges,
-) {
-  const { metadata, ...rest } = changes;
-  return db
-    .updateTable('payment_links')
-    .set(metadata === undefined ? rest : { ...rest, metadata: JSON.stringify(metadata) })
-    .$call(scoped(scope))
-    .where('id', '=', id);
-}
+) => ReturnType<typeof paymentLinks.updateQuery> = paymentLinks.updateQuery;
 
-export async function listPaymentLinks(
-  db: Kysely<Database>,
-  scope: Tenant,
-  filter: { readonly active?: boolean | undefined },
-  page: PageRequest,
-): Promise<Page<PaymentLinkRow>> {
-  let query = paymentLinks(db, scope);
-  if (filter.active !== undefined) query = query.where('active', '=', filter.active);
-  return fetchPage(query, 'id', page);
-}
+export const listPaymentLinks: ListRows<{ readonly active?: boolean | undefined }, PaymentLinkRow> =
+  paymentLinks.list;

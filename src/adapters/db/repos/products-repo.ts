@@ -1,36 +1,15 @@
 import type { Kysely } from 'kysely';
 import type { Tenant } from '../../../domain/tenant.js';
-import { fetchPage, type Page, type PageRequest } from '../pagination.js';
 import type { Database, ProductRow } from '../schema.js';
 import { scoped } from '../scoped.js';
+import { type ListRows, tableRows, type UpdateById } from '../table-rows.js';
 
-export async function insertProduct(db: Kysely<Database>, row: ProductRow): Promise<void> {
-  await db
-    .insertInto('products')
-    .values({ ...row, metadata: JSON.stringify(row.metadata) })
-    .execute();
-}
+const products = tableRows('products', { json: ['metadata'], filters: { active: 'active' } });
 
-function products(db: Kysely<Database>, scope: Tenant) {
-  return db.selectFrom('products').selectAll().$call(scoped(scope));
-}
-
-export async function selectProductById(
-  db: Kysely<Database>,
-  scope: Tenant,
-  id: string,
-): Promise<ProductRow | undefined> {
-  return products(db, scope).where('id', '=', id).executeTakeFirst();
-}
-
+export const insertProduct = products.insert;
+export const selectProductById = products.byId;
 /** Reads a product and locks its row until the transaction ends. */
-export async function lockProductById(
-  db: Kysely<Database>,
-  scope: Tenant,
-  id: string,
-): Promise<ProductRow | undefined> {
-  return products(db, scope).where('id', '=', id).forNoKeyUpdate().executeTakeFirst();
-}
+export const lockProductById = products.lockById;
 
 /** The ids among `ids` that are products of this account and mode. */
 export async function selectExistingProductIds(
@@ -56,52 +35,16 @@ export type ProductChanges = Partial<
 > &
   Pick<ProductRow, 'updated_at'>;
 
-export async function updateProduct(
-  db: Kysely<Database>,
-  scope: Tenant,
-  id: string,
-  changes: ProductChanges,
-): Promise<void> {
-  const { metadata, ...rest } = changes;
-  await db
-    .updateTable('products')
-    .set(metadata === undefined ? rest : { ...rest, metadata: JSON.stringify(metadata) })
-    .$call(scoped(scope))
-    .where('id', '=', id)
-    .execute();
-}
+export const updateProduct: UpdateById<ProductChanges> = products.update;
 
 export interface ProductFilter {
   readonly active?: boolean | undefined;
 }
 
-export async function listProducts(
-  db: Kysely<Database>,
-  scope: Tenant,
-  filter: ProductFilter,
-  page: PageRequest,
-): Promise<Page<ProductRow>> {
-  let query = products(db, scope);
-  if (filter.active !== undefined) query = query.where('active', '=', filter.active);
-  return fetchPage(query, 'id', page);
-}
+export const listProducts: ListRows<ProductFilter, ProductRow> = products.list;
 
 /** Locks products (in id order, so concurrent payers never deadlock) until the transaction ends. */
-export async function lockProductsByIds(
-  db: Kysely<Database>,
-  scope: Tenant,
-  ids: readonly string[],
-): Promise<ProductRow[]> {
-  if (ids.length === 0) return [];
-  return db
-    .selectFrom('products')
-    .selectAll()
-    .$call(scoped(scope))
-    .where('id', 'in', [...ids])
-    .orderBy('id')
-    .forNoKeyUpdate()
-    .execute();
-}
+export const lockProductsByIds = products.lockByIds;
 
 /** Moves tracked stock by `delta` (negative to sell); the caller holds the row lock. */
 export async function adjustInventory(

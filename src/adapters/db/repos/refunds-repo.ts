@@ -11,6 +11,7 @@ import type {
   RefundStatus,
 } from '../schema.js';
 import { scoped } from '../scoped.js';
+import { tableRows } from '../table-rows.js';
 
 /** A refund with its parts per payment intent, and what it took from each order line. */
 export interface RefundAggregate {
@@ -18,6 +19,8 @@ export interface RefundAggregate {
   readonly items: readonly RefundItemRow[];
   readonly lines: readonly RefundLineItemRow[];
 }
+
+const refunds = tableRows('refunds', { json: ['metadata'] });
 
 /** Writes a new refund, its parts and its lines in one statement. */
 export async function insertRefund(
@@ -30,18 +33,12 @@ export async function insertRefund(
 /** The inserts of `insertRefund`, to run with other writes (e.g. a changeOrder's). */
 export function insertRefundQueries(db: Kysely<Database>, aggregate: RefundAggregate): Write[] {
   return [
-    db
-      .insertInto('refunds')
-      .values({ ...aggregate.refund, metadata: JSON.stringify(aggregate.refund.metadata) }),
+    refunds.insertQuery(db, aggregate.refund),
     db.insertInto('refund_items').values([...aggregate.items]),
     ...(aggregate.lines.length > 0
       ? [db.insertInto('refund_line_items').values([...aggregate.lines])]
       : []),
   ];
-}
-
-function refunds(db: Kysely<Database>, tenant: Tenant) {
-  return db.selectFrom('refunds').selectAll().$call(scoped(tenant));
 }
 
 /** A refund's items and lines as JSON columns beside its row: a refund in one statement. */
@@ -67,7 +64,7 @@ export async function selectRefund(
   tenant: Tenant,
   id: string,
 ): Promise<RefundAggregate | undefined> {
-  const row = await refunds(db, tenant).select(parts).where('id', '=', id).executeTakeFirst();
+  const row = await refunds.rows(db, tenant).select(parts).where('id', '=', id).executeTakeFirst();
   return row && aggregateOf(row);
 }
 
@@ -78,7 +75,8 @@ export async function selectRefundByRequestKey(
   key: string,
   since: Date,
 ): Promise<RefundAggregate | undefined> {
-  const row = await refunds(db, tenant)
+  const row = await refunds
+    .rows(db, tenant)
     .select(parts)
     .where('request_key', '=', key)
     .where('created_at', '>', since)
@@ -114,7 +112,7 @@ export async function listRefunds(
   filter: RefundFilter,
   page: PageRequest,
 ): Promise<Page<RefundAggregate>> {
-  let query = refunds(db, tenant).select(parts);
+  let query = refunds.rows(db, tenant).select(parts);
   if (filter.paymentIntentId) query = query.where('payment_intent_id', '=', filter.paymentIntentId);
   if (filter.checkoutSessionId) {
     // A session's refunds are its order's, whichever endpoint created them.
