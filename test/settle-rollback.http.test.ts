@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectPaymentIntentById } from '../src/adapters/db/repos/payment-intents-repo.js';
 import { createSandboxProcessor } from '../src/adapters/processors/sandbox.js';
-import { settle } from '../src/app/payments/pay-order.js';
+import { settle } from '../src/app/payments/settle-payment.js';
 import type { PaymentProcessor } from '../src/ports/payment-processor.js';
 import { create } from './catalog-fixtures.js';
 import { createTestAccount, request, startTestServer, type TestServer } from './harness.js';

@@ -6,7 +6,7 @@ import type { Tenant } from '../../domain/tenant.js';
 import type { ChargeOutcome, Processors } from '../../ports/payment-processor.js';
 import { type Actor, SYSTEM_ACTOR } from '../events/record-events.js';
 import type { Deps } from '../shared/deps.js';
-import { type PaymentResult, settle } from './pay-order.js';
+import { type PaymentResult, settle } from './settle-payment.js';
 
 // What happens to a payment waiting for the buyer's action (3-D Secure): it is canceled,
 // or — in test mode, on the sandbox — the buyer's authentication is played out.

@@ -8,7 +8,7 @@ import { SYSTEM_ACTOR } from '../events/record-events.js';
 import { refundMetadata } from '../processors/processor-metadata.js';
 import { recordOutcomes } from '../refunds/refund-outcomes.js';
 import type { Deps } from '../shared/deps.js';
-import { chargeAndSettle } from './pay-order.js';
+import { chargeAndSettle } from './charge-and-settle.js';
 
 /**
  * Payments the processor never answered: ask again with the same idempotency key (the

@@ -9,7 +9,7 @@ import { fail, ok, type Result } from '../../domain/errors.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { ProcessorNotice, ProcessorWebhooks } from '../../ports/payment-processor.js';
 import { SYSTEM_ACTOR } from '../events/record-events.js';
-import { settle } from '../payments/pay-order.js';
+import { settle } from '../payments/settle-payment.js';
 import { recordOutcomes } from '../refunds/refund-outcomes.js';
 import type { Deps } from '../shared/deps.js';
 import type { SecretBox } from '../shared/secret-box.js';

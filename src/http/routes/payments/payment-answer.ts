@@ -1,4 +1,4 @@
-import type { PaymentResult } from '../../../app/payments/pay-order.js';
+import type { PaymentResult } from '../../../app/payments/settle-payment.js';
 import { orderResource } from '../../../resources/order.js';
 import { paymentIntentResource } from '../../../resources/payment-intent.js';
 import { declineCode } from '../../error-vocabulary.js';

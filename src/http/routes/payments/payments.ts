@@ -1,12 +1,13 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { type PaymentResult, payOrder } from '../../../app/payments/pay-order.js';
+import { payOrder } from '../../../app/payments/pay-order.js';
 import { authenticateForTest, cancelPaymentIntent } from '../../../app/payments/payment-actions.js';
 import {
   getPaymentIntent,
   listPaymentIntents,
 } from '../../../app/payments/payment-intent-queries.js';
+import type { PaymentResult } from '../../../app/payments/settle-payment.js';
 import type { Deps } from '../../../app/shared/deps.js';
 import { CARD_BRANDS, CARD_FUNDINGS } from '../../../domain/card-details.js';
 import { MAX_AMOUNT } from '../../../domain/money.js';

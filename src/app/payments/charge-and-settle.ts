@@ -1,0 +1,43 @@
+import type { PaymentIntentRow } from '../../adapters/db/schema.js';
+import { fail, type Result } from '../../domain/errors.js';
+import type { Tenant } from '../../domain/tenant.js';
+import type { ChargeOutcome, PaymentProcessor } from '../../ports/payment-processor.js';
+import type { Actor } from '../events/record-events.js';
+import { chargeMetadata } from '../processors/processor-metadata.js';
+import type { AnswerOnce } from '../shared/answer-once.js';
+import type { Deps } from '../shared/deps.js';
+import { type PaymentResult, settle } from './settle-payment.js';
+
+/**
+ * Step 2 and 3: charge with the intent id as the processor's key (a charge sent before
+ * is answered the same way), and record the answer. Also the settlement worker's re-drive.
+ */
+export async function chargeAndSettle(
+  deps: Deps,
+  processor: PaymentProcessor,
+  tenant: Tenant,
+  actor: Actor,
+  intent: PaymentIntentRow,
+  answer?: AnswerOnce<PaymentResult>,
+): Promise<Result<PaymentResult>> {
+  let outcome: ChargeOutcome;
+  try {
+    outcome = await processor.charge({
+      idempotencyKey: intent.id,
+      amount: intent.amount,
+      currency: intent.currency,
+      paymentSourceToken: intent.payment_source ?? '',
+      buyerEmail: intent.buyer_email ?? undefined,
+      metadata: chargeMetadata(intent),
+    });
+  } catch {
+    // The card may or may not have been charged: the intent stays `processing` with its
+    // reservations, to be confirmed with the same idempotency key — never charged anew.
+    return fail({
+      code: 'processor_unavailable',
+      message: 'The processor did not answer; the payment stays processing until it is confirmed',
+      details: { payment_intent_id: intent.id },
+    });
+  }
+  return settle(deps, tenant, actor, intent, outcome, answer);
+}
