@@ -9,8 +9,8 @@ import { paymentLinkUrl } from '../../../resources/payment-link.js';
 import { ApiError } from '../../errors.js';
 import { sendMessagePage } from '../../page-reply.js';
 import { registerServerTiming } from '../../server-timing.js';
+import { notSetUp } from './checkout-page-replies.js';
 import { baseUrl } from './checkout-sessions.js';
-import { notSetUp } from './hosted-checkout.js';
 
 /** Every visit makes an order: a browser's worth per minute, per address. */
 export const PUBLIC_LINK_RATE_LIMIT = { max: 60, timeWindowMs: 60_000 } as const;

@@ -1,0 +1,21 @@
+import type { FastifyInstance } from 'fastify';
+import { authentication } from './checkout-authentication.js';
+import { closed, defaultEmail, notFound, notSetUp, setUp } from './checkout-page-replies.js';
+import type { CheckoutRoutes, RateLimitedRoute } from './checkout-routes-context.js';
+
+/** The session's page: the checkout form, its 3-D Secure step, or how it closed. */
+export function registerCheckoutPageRoute(
+  app: FastifyInstance,
+  routes: CheckoutRoutes,
+  pages: RateLimitedRoute,
+): void {
+  const { pageOf, form } = routes;
+  app.get('/checkout/:session_id', { config: pages }, async (request, reply) => {
+    const page = await pageOf(request);
+    if (!page) return notFound(reply);
+    if (page.view.session.status !== 'open') return closed(reply, page);
+    if (page.waiting) return authentication(routes, request, reply, page);
+    if (!setUp(page)) return notSetUp(reply);
+    return form(request, reply, page, 200, { email: defaultEmail(page), errors: {} });
+  });
+}

@@ -1,0 +1,140 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import {
+  type CheckoutPage,
+  type CheckoutPayment,
+  loadCheckoutPage,
+} from '../../../app/checkout/hosted-checkout.js';
+import type { Deps } from '../../../app/shared/deps.js';
+import { idPattern } from '../../../app/shared/ids.js';
+import {
+  declineMessage,
+  type FormState,
+  renderCheckoutPage,
+} from '../../../pages/checkout-page.js';
+import type { Processors } from '../../../ports/payment-processor.js';
+import type { Csrf } from '../../csrf.js';
+import type { Form } from '../../form-fields.js';
+import { answered, sendPage } from '../../page-reply.js';
+import { afterClose, expiredForm, notFound, originOf, seeOther } from './checkout-page-replies.js';
+
+const SESSION_ID = new RegExp(idPattern('cs'));
+
+/** A hosted checkout route's rate limit, per address (see PageRateLimits). */
+export interface RateLimitedRoute {
+  readonly rateLimit: { readonly max: number; readonly timeWindow: number };
+}
+
+/** What the hosted checkout routes share: the server's parts and the replies built on them. */
+export interface CheckoutRoutes {
+  readonly deps: Deps;
+  readonly processors: Processors;
+  readonly csrf: Csrf;
+  pageOf(request: FastifyRequest): Promise<CheckoutPage | null>;
+  postedForm(
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<{ page: CheckoutPage; body: Form } | null>;
+  /** The checkout form with a fresh CSRF token and payment attempt. */
+  form(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    page: CheckoutPage,
+    status: number,
+    state: FormState,
+  ): FastifyReply;
+  /** The page that follows a payment's answer (paid, declined, waiting for the buyer…). */
+  answer(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    payment: CheckoutPayment,
+    email: string,
+  ): FastifyReply;
+}
+
+export function checkoutRoutes(deps: Deps, processors: Processors, csrf: Csrf): CheckoutRoutes {
+  return { deps, processors, csrf, pageOf, postedForm, form, answer };
+
+  /**
+   * A form posted to an open session's page, with its CSRF token checked; otherwise null,
+   * the reply sent (not found, a refused form, or the closed session's next page).
+   */
+  async function postedForm(
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<{ page: CheckoutPage; body: Form } | null> {
+    const body = (request.body ?? {}) as Form;
+    const page = await pageOf(request);
+    if (!page) return answered(notFound(reply));
+    const sessionId = page.view.session.id;
+    if (!csrf.verify(request, sessionId, body.csrf_token)) {
+      return answered(expiredForm(reply, sessionId));
+    }
+    if (page.view.session.status !== 'open') return answered(afterClose(reply, page));
+    return { page, body };
+  }
+
+  async function pageOf(request: FastifyRequest): Promise<CheckoutPage | null> {
+    const { session_id: id } = request.params as { session_id: string };
+    if (!SESSION_ID.test(id)) return null;
+    return loadCheckoutPage(deps, processors, id);
+  }
+
+  function form(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    page: CheckoutPage,
+    status: number,
+    state: FormState,
+  ) {
+    const sessionId = page.view.session.id;
+    const csrfToken = csrf.issue(request, reply, sessionId);
+    const attempt = randomBytes(16).toString('base64url');
+    const stripePublishableKey =
+      page.processor === 'stripe' ? (page.stripePublishableKey ?? undefined) : undefined;
+    return sendPage(
+      reply,
+      status,
+      (nonce) =>
+        renderCheckoutPage({ page, nonce, csrfToken, attempt, form: state, stripePublishableKey }),
+      { formTargets: [originOf(page.view.session.success_url)], stripe: !!stripePublishableKey },
+    );
+  }
+
+  function answer(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    payment: CheckoutPayment,
+    email: string,
+  ) {
+    const { page } = payment;
+    switch (payment.kind) {
+      case 'paid':
+      case 'not_open':
+        return afterClose(reply, page);
+      case 'requires_action':
+        return seeOther(reply, `/checkout/${page.view.session.id}`);
+      case 'declined':
+        return form(request, reply, page, 402, {
+          email,
+          errors: { card_number: declineMessage(payment.declineCode) },
+          alert: 'The payment did not go through. Nothing was charged.',
+        });
+      case 'busy':
+        if (page.waiting) return seeOther(reply, `/checkout/${page.view.session.id}`);
+        return form(request, reply, page, 409, {
+          email,
+          errors: {},
+          alert:
+            'A payment for this order is already being processed. Wait a moment, then reload this page.',
+        });
+      case 'unavailable':
+        return form(request, reply, page, 503, {
+          email,
+          errors: {},
+          alert:
+            'Card payments are not available right now. Nothing was charged; please try again later.',
+        });
+    }
+  }
+}
