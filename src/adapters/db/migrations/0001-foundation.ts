@@ -1,4 +1,10 @@
 import { type Kysely, sql } from 'kysely';
+import {
+  createTenantTable,
+  metadataAndTimestamps,
+  tenantColumns,
+  tenantIdIndex,
+} from './columns.js';
 
 // Migrations use the untyped builder: they describe the schema as it was at the time.
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -7,16 +13,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('default_currency', 'text', (c) => c.notNull())
-    .addColumn('metadata', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull())
-    .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
+    .$call(metadataAndTimestamps)
     .execute();
 
-  await db.schema
-    .createTable('api_keys')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
-    .addColumn('mode', 'text', (c) => c.notNull().check(sql`mode in ('test', 'live')`))
+  await createTenantTable(db, 'api_keys')
     .addColumn('name', 'text')
     .addColumn('key_hash', 'text', (c) => c.notNull().unique())
     .addColumn('redacted', 'text', (c) => c.notNull())
@@ -24,32 +24,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('last_used_at', 'timestamptz')
     .addColumn('revoked_at', 'timestamptz')
     .execute();
-  await db.schema
-    .createIndex('api_keys_account_mode_id')
-    .on('api_keys')
-    .columns(['account_id', 'mode', 'id'])
-    .execute();
+  await tenantIdIndex(db, 'api_keys').execute();
 
-  await db.schema
-    .createTable('customers')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
-    .addColumn('mode', 'text', (c) => c.notNull().check(sql`mode in ('test', 'live')`))
+  await createTenantTable(db, 'customers')
     .addColumn('email', 'text')
     .addColumn('name', 'text')
     .addColumn('phone', 'text')
     .addColumn('description', 'text')
-    .addColumn('metadata', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull())
-    .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
+    .$call(metadataAndTimestamps)
     .addColumn('deleted_at', 'timestamptz')
     .execute();
-  await db.schema
-    .createIndex('customers_account_mode_id')
-    .on('customers')
-    .columns(['account_id', 'mode', 'id'])
-    .where(sql.ref('deleted_at'), 'is', null)
-    .execute();
+  await tenantIdIndex(db, 'customers').where(sql.ref('deleted_at'), 'is', null).execute();
   // Email first: an index led by (account_id, mode) is one the planner may pick for id
   // lookups too (before statistics exist), scanning the whole account's range.
   await db.schema
@@ -61,8 +46,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('idempotency_keys')
-    .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
-    .addColumn('mode', 'text', (c) => c.notNull().check(sql`mode in ('test', 'live')`))
+    .$call(tenantColumns)
     .addColumn('key', 'text', (c) => c.notNull())
     .addColumn('fingerprint', 'text', (c) => c.notNull())
     .addColumn('state', 'text', (c) => c.notNull().check(sql`state in ('in_flight', 'completed')`))

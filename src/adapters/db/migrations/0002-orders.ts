@@ -1,40 +1,25 @@
 import { type Kysely, sql } from 'kysely';
+import { createTenantTable, indexOn, metadataAndTimestamps, tenantIdIndex } from './columns.js';
 
 // Catalog, tax rates, coupons, orders and the event log (the outbox that the
 // timeline reads and that webhook delivery will send).
 export async function up(db: Kysely<unknown>): Promise<void> {
-  const mode = sql`mode in ('test', 'live')`;
-
   await db.schema
     .alterTable('accounts')
     .addColumn('tax_shipping', 'boolean', (c) => c.notNull().defaultTo(false))
     .execute();
 
-  await db.schema
-    .createTable('products')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
-    .addColumn('mode', 'text', (c) => c.notNull().check(mode))
+  await createTenantTable(db, 'products')
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('description', 'text')
     .addColumn('active', 'boolean', (c) => c.notNull().defaultTo(true))
     .addColumn('inventory_tracked', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('inventory_quantity', 'bigint', (c) => c.check(sql`inventory_quantity >= 0`))
-    .addColumn('metadata', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull())
-    .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
+    .$call(metadataAndTimestamps)
     .execute();
-  await db.schema
-    .createIndex('products_account_mode_id')
-    .on('products')
-    .columns(['account_id', 'mode', 'id'])
-    .execute();
+  await tenantIdIndex(db, 'products').execute();
 
-  await db.schema
-    .createTable('prices')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
-    .addColumn('mode', 'text', (c) => c.notNull().check(mode))
+  await createTenantTable(db, 'prices')
     .addColumn('product_id', 'text', (c) => c.notNull().references('products.id'))
     .addColumn('unit_amount', 'bigint', (c) => c.notNull().check(sql`unit_amount >= 0`))
     .addColumn('currency', 'text', (c) => c.notNull())
@@ -43,43 +28,23 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     )
     .addColumn('recurring_interval_count', 'integer')
     .addColumn('active', 'boolean', (c) => c.notNull().defaultTo(true))
-    .addColumn('metadata', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull())
-    .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
+    .$call(metadataAndTimestamps)
     .execute();
-  await db.schema
-    .createIndex('prices_account_mode_id')
-    .on('prices')
-    .columns(['account_id', 'mode', 'id'])
-    .execute();
+  await tenantIdIndex(db, 'prices').execute();
   await db.schema.createIndex('prices_product').on('prices').columns(['product_id']).execute();
 
-  await db.schema
-    .createTable('tax_rates')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
-    .addColumn('mode', 'text', (c) => c.notNull().check(mode))
+  await createTenantTable(db, 'tax_rates')
     .addColumn('display_name', 'text', (c) => c.notNull())
     .addColumn('percentage', 'text', (c) => c.notNull())
     .addColumn('inclusive', 'boolean', (c) => c.notNull())
     .addColumn('jurisdiction', 'text')
     .addColumn('is_default', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('active', 'boolean', (c) => c.notNull().defaultTo(true))
-    .addColumn('metadata', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull())
-    .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
+    .$call(metadataAndTimestamps)
     .execute();
-  await db.schema
-    .createIndex('tax_rates_account_mode_id')
-    .on('tax_rates')
-    .columns(['account_id', 'mode', 'id'])
-    .execute();
+  await tenantIdIndex(db, 'tax_rates').execute();
 
-  await db.schema
-    .createTable('coupons')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
-    .addColumn('mode', 'text', (c) => c.notNull().check(mode))
+  await createTenantTable(db, 'coupons')
     .addColumn('code', 'text', (c) => c.notNull())
     .addColumn('name', 'text')
     .addColumn('percent_off', 'text')
@@ -92,16 +57,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('applies_to', 'jsonb')
     .addColumn('stackable', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('active', 'boolean', (c) => c.notNull().defaultTo(true))
-    .addColumn('metadata', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull())
-    .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
+    .$call(metadataAndTimestamps)
     .addCheckConstraint('coupons_one_kind', sql`(percent_off is null) <> (amount_off is null)`)
     .execute();
-  await db.schema
-    .createIndex('coupons_account_mode_id')
-    .on('coupons')
-    .columns(['account_id', 'mode', 'id'])
-    .execute();
+  await tenantIdIndex(db, 'coupons').execute();
   await db.schema
     .createIndex('coupons_account_mode_code')
     .on('coupons')
@@ -109,11 +68,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .unique()
     .execute();
 
-  await db.schema
-    .createTable('orders')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
-    .addColumn('mode', 'text', (c) => c.notNull().check(mode))
+  await createTenantTable(db, 'orders')
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('currency', 'text', (c) => c.notNull())
     .addColumn('customer_id', 'text', (c) => c.references('customers.id'))
@@ -128,25 +83,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('total', 'bigint', (c) => c.notNull())
     .addColumn('balance', 'bigint', (c) => c.notNull())
     .addColumn('version', 'integer', (c) => c.notNull())
-    .addColumn('metadata', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull())
-    .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
+    .$call(metadataAndTimestamps)
     .execute();
-  await db.schema
-    .createIndex('orders_account_mode_id')
-    .on('orders')
-    .columns(['account_id', 'mode', 'id'])
-    .execute();
-  await db.schema
-    .createIndex('orders_account_mode_status_id')
-    .on('orders')
-    .columns(['account_id', 'mode', 'status', 'id'])
-    .execute();
-  await db.schema
-    .createIndex('orders_customer_id')
-    .on('orders')
-    .columns(['customer_id', 'id'])
-    .execute();
+  await tenantIdIndex(db, 'orders').execute();
+  await indexOn(db, 'orders', 'account_mode_status_id', [
+    'account_id',
+    'mode',
+    'status',
+    'id',
+  ]).execute();
+  await indexOn(db, 'orders', 'customer_id', ['customer_id', 'id']).execute();
 
   await db.schema
     .createTable('order_line_items')
@@ -162,11 +108,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('tax_exempt', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('metadata', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
     .execute();
-  await db.schema
-    .createIndex('order_line_items_order_position')
-    .on('order_line_items')
-    .columns(['order_id', 'position'])
-    .execute();
+  await indexOn(db, 'order_line_items', 'order_position', ['order_id', 'position']).execute();
 
   await db.schema
     .createTable('order_coupons')
@@ -176,11 +118,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addPrimaryKeyConstraint('order_coupons_pk', ['order_id', 'coupon_id'])
     .execute();
 
-  await db.schema
-    .createTable('events')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
-    .addColumn('mode', 'text', (c) => c.notNull().check(mode))
+  await createTenantTable(db, 'events')
     .addColumn('type', 'text', (c) => c.notNull())
     .addColumn('object_type', 'text', (c) => c.notNull())
     .addColumn('object_id', 'text', (c) => c.notNull())
@@ -191,16 +129,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('amounts_after', 'jsonb')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull())
     .execute();
-  await db.schema
-    .createIndex('events_account_mode_id')
-    .on('events')
-    .columns(['account_id', 'mode', 'id'])
-    .execute();
-  await db.schema
-    .createIndex('events_object_id')
-    .on('events')
-    .columns(['object_id', 'id'])
-    .execute();
+  await tenantIdIndex(db, 'events').execute();
+  await indexOn(db, 'events', 'object_id', ['object_id', 'id']).execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -1,12 +1,9 @@
 import { type Kysely, sql } from 'kysely';
+import { createTenantTable, indexOn, metadataAndTimestamps, tenantIdIndex } from './columns.js';
 
 // Payment intents: one attempt to collect (part of) an order's balance.
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema
-    .createTable('payment_intents')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
-    .addColumn('mode', 'text', (c) => c.notNull().check(sql`mode in ('test', 'live')`))
+  await createTenantTable(db, 'payment_intents')
     .addColumn('order_id', 'text', (c) => c.notNull().references('orders.id'))
     .addColumn('amount', 'bigint', (c) => c.notNull().check(sql`amount > 0`))
     .addColumn('currency', 'text', (c) => c.notNull())
@@ -27,20 +24,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('completes_order', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('failure_code', 'text')
     .addColumn('failure_message', 'text')
-    .addColumn('metadata', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull())
-    .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
+    .$call(metadataAndTimestamps)
     .execute();
-  await db.schema
-    .createIndex('payment_intents_account_mode_id')
-    .on('payment_intents')
-    .columns(['account_id', 'mode', 'id'])
-    .execute();
-  await db.schema
-    .createIndex('payment_intents_order_id')
-    .on('payment_intents')
-    .columns(['order_id', 'id'])
-    .execute();
+  await tenantIdIndex(db, 'payment_intents').execute();
+  await indexOn(db, 'payment_intents', 'order_id', ['order_id', 'id']).execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { createTenantTable, indexOn, metadataAndTimestamps, tenantIdIndex } from './columns.js';
 
 // Refunds, and their parts per payment intent (the guide's `items[]`).
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -10,11 +11,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('payment_source', 'text')
     .execute();
 
-  await db.schema
-    .createTable('refunds')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
-    .addColumn('mode', 'text', (c) => c.notNull().check(sql`mode in ('test', 'live')`))
+  await createTenantTable(db, 'refunds')
     .addColumn('order_id', 'text', (c) => c.notNull().references('orders.id'))
     .addColumn('payment_intent_id', 'text', (c) => c.notNull().references('payment_intents.id'))
     .addColumn('checkout_session_id', 'text')
@@ -29,25 +26,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('amount_tax', 'bigint', (c) => c.notNull().defaultTo(0))
     .addColumn('amount_shipping', 'bigint', (c) => c.notNull().defaultTo(0))
     .addColumn('amount_discount', 'bigint', (c) => c.notNull().defaultTo(0))
-    .addColumn('metadata', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull())
-    .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
+    .$call(metadataAndTimestamps)
     .execute();
-  await db.schema
-    .createIndex('refunds_account_mode_id')
-    .on('refunds')
-    .columns(['account_id', 'mode', 'id'])
-    .execute();
-  await db.schema
-    .createIndex('refunds_order_id')
-    .on('refunds')
-    .columns(['order_id', 'id'])
-    .execute();
-  await db.schema
-    .createIndex('refunds_payment_intent_id')
-    .on('refunds')
-    .columns(['payment_intent_id', 'id'])
-    .execute();
+  await tenantIdIndex(db, 'refunds').execute();
+  await indexOn(db, 'refunds', 'order_id', ['order_id', 'id']).execute();
+  await indexOn(db, 'refunds', 'payment_intent_id', ['payment_intent_id', 'id']).execute();
 
   await db.schema
     .createTable('refund_items')
@@ -61,11 +44,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('failure_reason', 'text')
     .addPrimaryKeyConstraint('refund_items_pk', ['refund_id', 'payment_intent_id'])
     .execute();
-  await db.schema
-    .createIndex('refund_items_payment_intent')
-    .on('refund_items')
-    .columns(['payment_intent_id'])
-    .execute();
+  await indexOn(db, 'refund_items', 'payment_intent', ['payment_intent_id']).execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -1,12 +1,12 @@
 import { type Kysely, sql } from 'kysely';
+import { indexOn, tenantColumns, timestamps } from './columns.js';
 
 // Which card processor each account uses, per mode, with its Stripe credentials sealed
 // (AES-256-GCM, src/app/shared/secret-box.ts): the database never holds them in plaintext.
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('processor_settings')
-    .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
-    .addColumn('mode', 'text', (c) => c.notNull().check(sql`mode in ('test', 'live')`))
+    .$call(tenantColumns)
     .addColumn('processor', 'text', (c) =>
       c.notNull().check(sql`processor in ('sandbox', 'stripe')`),
     )
@@ -16,8 +16,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('stripe_secret_key_redacted', 'text')
     .addColumn('stripe_webhook_secret', 'text')
     .addColumn('stripe_webhook_secret_redacted', 'text')
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull())
-    .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
+    .$call(timestamps)
     .addPrimaryKeyConstraint('processor_settings_pk', ['account_id', 'mode'])
     .addCheckConstraint(
       'processor_settings_stripe_key',
@@ -25,11 +24,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     )
     .execute();
   // Stripe's refund webhooks name the refund by its Stripe id.
-  await db.schema
-    .createIndex('refund_items_processor_refund_id')
-    .on('refund_items')
-    .columns(['processor_refund_id'])
-    .execute();
+  await indexOn(db, 'refund_items', 'processor_refund_id', ['processor_refund_id']).execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -1,9 +1,9 @@
 import { type Kysely, sql } from 'kysely';
+import { createTenantTable, indexOn, tenantIdIndex, timestamps } from './columns.js';
 
 // Webhooks. The events table is the outbox: the write paths only insert events, and the
 // delivery worker fans each one out (dispatched_at) to the endpoints subscribed to it.
 export async function up(db: Kysely<unknown>): Promise<void> {
-  const mode = sql`mode in ('test', 'live')`;
   // Events from before webhooks existed had no endpoint to go to: they count as dispatched
   // now. A column added with a non-volatile default is not rewritten (the value is stored
   // once); dropping the default then leaves new events null, waiting for the worker.
@@ -23,11 +23,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .where(sql.ref('dispatched_at'), 'is', null)
     .execute();
 
-  await db.schema
-    .createTable('webhook_endpoints')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
-    .addColumn('mode', 'text', (c) => c.notNull().check(mode))
+  await createTenantTable(db, 'webhook_endpoints')
     .addColumn('url', 'text', (c) => c.notNull())
     .addColumn('enabled_events', 'jsonb', (c) => c.notNull())
     .addColumn('description', 'text')
@@ -39,22 +35,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('previous_secret', 'text')
     .addColumn('previous_secret_expires_at', 'timestamptz')
     .addColumn('failing_since', 'timestamptz')
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull())
-    .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
+    .$call(timestamps)
     .addColumn('deleted_at', 'timestamptz')
     .execute();
-  await db.schema
-    .createIndex('webhook_endpoints_account_mode_id')
-    .on('webhook_endpoints')
-    .columns(['account_id', 'mode', 'id'])
-    .where(sql.ref('deleted_at'), 'is', null)
-    .execute();
+  await tenantIdIndex(db, 'webhook_endpoints').where(sql.ref('deleted_at'), 'is', null).execute();
 
-  await db.schema
-    .createTable('webhook_deliveries')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
-    .addColumn('mode', 'text', (c) => c.notNull().check(mode))
+  await createTenantTable(db, 'webhook_deliveries')
     .addColumn('endpoint_id', 'text', (c) => c.notNull().references('webhook_endpoints.id'))
     .addColumn('event_id', 'text', (c) => c.notNull().references('events.id'))
     .addColumn('status', 'text', (c) =>
@@ -66,8 +52,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('locked_until', 'timestamptz')
     .addColumn('last_response_status', 'integer')
     .addColumn('last_error', 'text')
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull())
-    .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
+    .$call(timestamps)
     .addColumn('delivered_at', 'timestamptz')
     .execute();
   await db.schema
@@ -76,16 +61,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .column('next_attempt_at')
     .where(sql.ref('status'), '=', 'pending')
     .execute();
-  await db.schema
-    .createIndex('webhook_deliveries_endpoint_id')
-    .on('webhook_deliveries')
-    .columns(['endpoint_id', 'id'])
-    .execute();
-  await db.schema
-    .createIndex('webhook_deliveries_event_id')
-    .on('webhook_deliveries')
-    .columns(['event_id'])
-    .execute();
+  await indexOn(db, 'webhook_deliveries', 'endpoint_id', ['endpoint_id', 'id']).execute();
+  await indexOn(db, 'webhook_deliveries', 'event_id', ['event_id']).execute();
 
   await db.schema
     .createTable('webhook_delivery_attempts')

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { timestamps } from './columns.js';
 
 // The operator console's people: users of one account (owner, support, viewer) who sign
 // in with an email and a password (argon2id), and their browser sessions. Only hashes of
@@ -19,8 +20,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('invite_token_hash', 'text')
     .addColumn('invite_expires_at', 'timestamptz')
     .addColumn('disabled_at', 'timestamptz')
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull())
-    .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
+    .$call(timestamps)
     .execute();
   // One person signs in with one email: an email belongs to one console user anywhere.
   await sql`create unique index console_users_email on console_users (lower(email))`.execute(db);
