@@ -1,11 +1,12 @@
 import type { Kysely } from 'kysely';
-import { fetchPage, type Page, type PageRequest } from '../pagination.js';
+import type { Page, PageRequest } from '../pagination.js';
 import type { ApiKeyRow, Database, Mode } from '../schema.js';
 import { scoped } from '../scoped.js';
+import { tableRows } from '../table-rows.js';
 
-export async function insertApiKey(db: Kysely<Database>, row: ApiKeyRow): Promise<void> {
-  await db.insertInto('api_keys').values(row).execute();
-}
+const apiKeys = tableRows('api_keys', { json: [] });
+
+export const insertApiKey = apiKeys.insert;
 
 /** The unrevoked key with this hash, or undefined. */
 export async function selectActiveApiKeyByHash(
@@ -26,12 +27,7 @@ export async function selectApiKey(
   mode: Mode,
   id: string,
 ): Promise<ApiKeyRow | undefined> {
-  return db
-    .selectFrom('api_keys')
-    .selectAll()
-    .$call(scoped({ accountId, mode }))
-    .where('id', '=', id)
-    .executeTakeFirst();
+  return apiKeys.byId(db, { accountId, mode }, id);
 }
 
 export async function listApiKeys(
@@ -40,8 +36,7 @@ export async function listApiKeys(
   mode: Mode,
   page: PageRequest,
 ): Promise<Page<ApiKeyRow>> {
-  const query = db.selectFrom('api_keys').selectAll().$call(scoped({ accountId, mode }));
-  return fetchPage(query, 'id', page);
+  return apiKeys.list(db, { accountId, mode }, {}, page);
 }
 
 /** Marks a key revoked (once); returns the row as it now is. */

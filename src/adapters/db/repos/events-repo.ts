@@ -2,7 +2,10 @@ import type { Kysely } from 'kysely';
 import type { Tenant } from '../../../domain/tenant.js';
 import { fetchPage, keysetQuery, type Page, type PageRequest, pageOf } from '../pagination.js';
 import type { Database, EventRow } from '../schema.js';
-import { scoped } from '../scoped.js';
+import { tableRows } from '../table-rows.js';
+
+// Events go in several at a time (`insertEventsQuery`); `eventRows` reads them.
+const eventRows = tableRows('events', { json: ['data', 'amounts_before', 'amounts_after'] });
 
 function eventValues(event: EventRow) {
   return {
@@ -32,12 +35,7 @@ export async function listEventsForObject(
   objectId: string,
   page: PageRequest,
 ): Promise<Page<EventRow>> {
-  const query = db
-    .selectFrom('events')
-    .selectAll()
-    .$call(scoped(tenant))
-    .where('object_id', '=', objectId);
-  return fetchPage(query, 'id', page);
+  return fetchPage(eventRows.rows(db, tenant).where('object_id', '=', objectId), 'id', page);
 }
 
 export interface EventFilter {
@@ -50,7 +48,7 @@ export interface EventFilter {
 }
 
 function accountEvents(db: Kysely<Database>, tenant: Tenant, filter: EventFilter) {
-  let query = db.selectFrom('events').selectAll().$call(scoped(tenant));
+  let query = eventRows.rows(db, tenant);
   if (filter.objectId !== undefined) query = query.where('object_id', '=', filter.objectId);
   if (filter.createdAfter) query = query.where('created_at', '>', filter.createdAfter);
   if (filter.createdBefore) query = query.where('created_at', '<', filter.createdBefore);
@@ -83,15 +81,4 @@ export async function listEvents(
   return pageOf(rows, page);
 }
 
-export async function selectEventById(
-  db: Kysely<Database>,
-  tenant: Tenant,
-  id: string,
-): Promise<EventRow | undefined> {
-  return db
-    .selectFrom('events')
-    .selectAll()
-    .$call(scoped(tenant))
-    .where('id', '=', id)
-    .executeTakeFirst();
-}
+export const selectEventById = eventRows.byId;

@@ -21,6 +21,20 @@ export interface Claim {
   readonly ownerInstanceId: string | null;
 }
 
+/** A record in flight for `claim`, as a new claim or a re-claim writes it (same columns, same order). */
+function inFlight(claim: Claim) {
+  return {
+    fingerprint: claim.fingerprint,
+    state: 'in_flight',
+    response_status: null,
+    response_body: null,
+    created_at: claim.now,
+    locked_at: claim.now,
+    expires_at: claim.expiresAt,
+    owner_instance_id: claim.ownerInstanceId,
+  } as const;
+}
+
 /** Whether the instance that claimed a key still lives, by the database's clock. */
 function ownerAlive(eb: ExpressionBuilder<Database, 'idempotency_keys'>) {
   return eb.exists(
@@ -47,17 +61,7 @@ function abandoned(eb: ExpressionBuilder<Database, 'idempotency_keys'>, ownerles
 export async function insertIdempotencyKey(db: Kysely<Database>, claim: Claim): Promise<boolean> {
   const inserted = await db
     .insertInto('idempotency_keys')
-    .values({
-      ...byKey(claim.tenant, claim.key),
-      fingerprint: claim.fingerprint,
-      state: 'in_flight',
-      response_status: null,
-      response_body: null,
-      created_at: claim.now,
-      locked_at: claim.now,
-      expires_at: claim.expiresAt,
-      owner_instance_id: claim.ownerInstanceId,
-    })
+    .values({ ...byKey(claim.tenant, claim.key), ...inFlight(claim) })
     .onConflict((oc) => oc.columns(['account_id', 'mode', 'key']).doNothing())
     .returning('key')
     .executeTakeFirst();
@@ -77,16 +81,7 @@ export async function reclaimIdempotencyKey(
   const { key, tenant } = claim;
   const updated = await db
     .updateTable('idempotency_keys')
-    .set({
-      fingerprint: claim.fingerprint,
-      state: 'in_flight',
-      response_status: null,
-      response_body: null,
-      created_at: claim.now,
-      locked_at: claim.now,
-      expires_at: claim.expiresAt,
-      owner_instance_id: claim.ownerInstanceId,
-    })
+    .set(inFlight(claim))
     .$call(scoped(tenant))
     .where('key', '=', key)
     .where((eb) => eb.or([eb('expires_at', '<=', claim.now), abandoned(eb, ownerlessBefore)]))

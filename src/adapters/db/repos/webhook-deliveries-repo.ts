@@ -68,20 +68,7 @@ export async function selectEndpointsOfDeliveries(
   db: Kysely<Database>,
   deliveryIds: readonly string[],
 ): Promise<Map<string, WebhookEndpointRow>> {
-  if (deliveryIds.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('webhook_deliveries as d')
-    .innerJoin('webhook_endpoints as ep', (join) =>
-      join
-        .onRef('ep.id', '=', 'd.endpoint_id')
-        .onRef('ep.account_id', '=', 'd.account_id')
-        .onRef('ep.mode', '=', 'd.mode'),
-    )
-    .selectAll('ep')
-    .select('d.id as delivery_id')
-    .where('d.id', 'in', deliveryIds)
-    .execute();
-  return new Map(rows.map(({ delivery_id, ...endpoint }) => [delivery_id, endpoint]));
+  return selectOfDeliveries(db, deliveryIds, 'webhook_endpoints as ep', 'endpoint_id');
 }
 
 /** The events of claimed deliveries (same account and mode), by delivery id. */
@@ -89,20 +76,36 @@ export async function selectEventsOfDeliveries(
   db: Kysely<Database>,
   deliveryIds: readonly string[],
 ): Promise<Map<string, EventRow>> {
+  return selectOfDeliveries(db, deliveryIds, 'events as ev', 'event_id');
+}
+
+// Kysely cannot resolve the columns of a table its caller names: untyped inside, typed by
+// the two functions above, which are all that use it.
+// biome-ignore lint/suspicious/noExplicitAny: see above
+type Untyped = Kysely<any>;
+
+/** The row each delivery's `column` names in `joined`, of the delivery's account and mode. */
+async function selectOfDeliveries<R>(
+  db: Kysely<Database>,
+  deliveryIds: readonly string[],
+  joined: `${string} as ${string}`,
+  column: 'endpoint_id' | 'event_id',
+): Promise<Map<string, R>> {
   if (deliveryIds.length === 0) return new Map();
-  const rows = await db
+  const alias = joined.slice(joined.indexOf(' as ') + 4);
+  const rows = await (db as unknown as Untyped)
     .selectFrom('webhook_deliveries as d')
-    .innerJoin('events as ev', (join) =>
+    .innerJoin(joined, (join) =>
       join
-        .onRef('ev.id', '=', 'd.event_id')
-        .onRef('ev.account_id', '=', 'd.account_id')
-        .onRef('ev.mode', '=', 'd.mode'),
+        .onRef(`${alias}.id`, '=', `d.${column}`)
+        .onRef(`${alias}.account_id`, '=', 'd.account_id')
+        .onRef(`${alias}.mode`, '=', 'd.mode'),
     )
-    .selectAll('ev')
+    .selectAll(alias)
     .select('d.id as delivery_id')
     .where('d.id', 'in', deliveryIds)
     .execute();
-  return new Map(rows.map(({ delivery_id, ...event }) => [delivery_id, event]));
+  return new Map(rows.map(({ delivery_id, ...row }) => [delivery_id as string, row as R]));
 }
 
 export type DeliveryChanges = Partial<
