@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { type CardDetails, cardDetailsOrNull } from '../../domain/card-details.js';
-import type { RefundFailureReason } from '../../domain/refunds/refund-values.js';
+import { REFUND_FAILURE_REASONS } from '../../domain/refunds/refund-values.js';
 import type {
   CancelPaymentRequest,
   CancelRefundRequest,
@@ -33,16 +33,6 @@ export function createStripeClient(secretKey: string, options: StripeClientOptio
     ...(options.protocol ? { protocol: options.protocol } : {}),
   });
 }
-
-const FAILURE_REASONS: readonly RefundFailureReason[] = [
-  'insufficient_funds',
-  'expired_or_canceled_card',
-  'lost_or_stolen_card',
-  'charge_for_pending_refund_disputed',
-  'declined',
-  'merchant_request',
-  'unknown',
-];
 
 function idOf(value: string | { id: string } | null): string | null {
   return typeof value === 'string' ? value : (value?.id ?? null);
@@ -131,7 +121,7 @@ export function refundOutcomeOf(refund: Stripe.Refund): RefundOutcome {
         referenceId: refund.destination_details?.card?.reference || null,
       };
     case 'failed': {
-      const reason = FAILURE_REASONS.find((r) => r === refund.failure_reason) ?? 'unknown';
+      const reason = REFUND_FAILURE_REASONS.find((r) => r === refund.failure_reason) ?? 'unknown';
       return { status: 'failed', processorRefundId: refund.id, failureReason: reason };
     }
     case 'canceled':
@@ -198,6 +188,17 @@ function isRefusedRequest(error: unknown): boolean {
   );
 }
 
+/** A cancel's outcome: what Stripe answers, and `not_cancelable` when it refuses the request. */
+async function cancelOutcome(cancel: () => Promise<{ readonly status: string | null }>) {
+  try {
+    const answer = await cancel();
+    return { status: answer.status === 'canceled' ? 'canceled' : 'not_cancelable' } as const;
+  } catch (error) {
+    if (isRefusedRequest(error)) return { status: 'not_cancelable' } as const;
+    throw error;
+  }
+}
+
 /** The Stripe processor of one account and mode, through the official SDK. */
 export function createStripeProcessor(client: Stripe): PaymentProcessor {
   return {
@@ -243,14 +244,8 @@ export function createStripeProcessor(client: Stripe): PaymentProcessor {
         : null;
     },
     async cancelPayment(request: CancelPaymentRequest) {
-      try {
-        const intent = await client.paymentIntents.cancel(request.processorPaymentId);
-        return { status: intent.status === 'canceled' ? 'canceled' : 'not_cancelable' } as const;
-      } catch (error) {
-        // Stripe refuses to cancel a payment that succeeded or is processing.
-        if (isRefusedRequest(error)) return { status: 'not_cancelable' } as const;
-        throw error;
-      }
+      // Stripe refuses to cancel a payment that succeeded or is processing.
+      return cancelOutcome(() => client.paymentIntents.cancel(request.processorPaymentId));
     },
     async refund(request: RefundRequest): Promise<RefundOutcome> {
       try {
@@ -276,14 +271,8 @@ export function createStripeProcessor(client: Stripe): PaymentProcessor {
       return refundOutcomeOf(await client.refunds.retrieve(request.processorRefundId));
     },
     async cancelRefund(request: CancelRefundRequest) {
-      try {
-        const refund = await client.refunds.cancel(request.processorRefundId);
-        return { status: refund.status === 'canceled' ? 'canceled' : 'not_cancelable' } as const;
-      } catch (error) {
-        // Stripe cancels only refunds that wait for an action; card refunds cannot be.
-        if (isRefusedRequest(error)) return { status: 'not_cancelable' } as const;
-        throw error;
-      }
+      // Stripe cancels only refunds that wait for an action; card refunds cannot be.
+      return cancelOutcome(() => client.refunds.cancel(request.processorRefundId));
     },
   };
 }
