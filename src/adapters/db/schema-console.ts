@@ -1,13 +1,10 @@
-import type { ColumnType, Selectable } from 'kysely';
-
+import type { Selectable } from 'kysely';
 import type { ConsoleRole } from '../../domain/console-roles.js';
-
-type Timestamp = ColumnType<Date, Date, Date>;
-type Nullable<T> = ColumnType<T | null, T | null, T | null>;
+import type { Nullable, Timestamp, Timestamps } from './schema-columns.js';
 
 export type { ConsoleRole };
 
-export interface ConsoleUsersTable {
+export interface ConsoleUsersTable extends Timestamps {
   id: string;
   account_id: string;
   email: string;
@@ -21,8 +18,6 @@ export interface ConsoleUsersTable {
   invite_token_hash: Nullable<string>;
   invite_expires_at: Nullable<Date>;
   disabled_at: Nullable<Date>;
-  created_at: Timestamp;
-  updated_at: Timestamp;
 }
 
 export interface ConsoleSessionsTable {

@@ -1,21 +1,14 @@
-import type { ColumnType, Selectable } from 'kysely';
-import type { Mode } from '../../domain/tenant.js';
+import type { Selectable } from 'kysely';
 import type {
   WebhookDeliveryStatus,
   WebhookDisabledReason,
   WebhookEndpointStatus,
 } from '../../domain/value-lists.js';
-
-type Timestamp = ColumnType<Date, Date, Date>;
-type Nullable<T> = ColumnType<T | null, T | null, T | null>;
-type Json<T> = ColumnType<T, string, string>;
+import type { Json, Nullable, TenantColumns, Timestamp, Timestamps } from './schema-columns.js';
 
 export type { WebhookDeliveryStatus, WebhookDisabledReason, WebhookEndpointStatus };
 
-export interface WebhookEndpointsTable {
-  id: string;
-  account_id: string;
-  mode: Mode;
+export interface WebhookEndpointsTable extends TenantColumns, Timestamps {
   url: string;
   /** Event types, or `["*"]` for every type. */
   enabled_events: Json<string[]>;
@@ -30,16 +23,11 @@ export interface WebhookEndpointsTable {
   previous_secret_expires_at: Nullable<Date>;
   /** Since when every attempt has failed (null after a success). */
   failing_since: Nullable<Date>;
-  created_at: Timestamp;
-  updated_at: Timestamp;
   deleted_at: Nullable<Date>;
 }
 
 /** One event to one endpoint; attempted until delivered or the schedule runs out. */
-export interface WebhookDeliveriesTable {
-  id: string;
-  account_id: string;
-  mode: Mode;
+export interface WebhookDeliveriesTable extends TenantColumns, Timestamps {
   endpoint_id: string;
   event_id: string;
   status: WebhookDeliveryStatus;
@@ -49,8 +37,6 @@ export interface WebhookDeliveriesTable {
   locked_until: Nullable<Date>;
   last_response_status: Nullable<number>;
   last_error: Nullable<string>;
-  created_at: Timestamp;
-  updated_at: Timestamp;
   delivered_at: Nullable<Date>;
 }
 

@@ -1,9 +1,4 @@
 import type { ColumnType, Insertable, Selectable } from 'kysely';
-
-/** Timestamps are written from the clock port and read back as Dates. */
-type Timestamp = ColumnType<Date, Date, Date>;
-type Json<T> = ColumnType<T, string, string>;
-
 import type { CardBrand, CardFunding } from '../../domain/card-details.js';
 import type { OrderStatus } from '../../domain/order-lifecycle.js';
 import type {
@@ -18,6 +13,14 @@ import type {
   ProcessorType,
 } from '../../domain/value-lists.js';
 import type {
+  Json,
+  MetadataAndTimestamps,
+  Nullable,
+  TenantColumns,
+  Timestamp,
+  Timestamps,
+} from './schema-columns.js';
+import type {
   ConsoleSessionsTable,
   ConsoleUsersTable,
   SignInFailuresTable,
@@ -30,21 +33,15 @@ import type {
 
 export type { Mode };
 
-export interface AccountsTable {
+export interface AccountsTable extends MetadataAndTimestamps {
   id: string;
   name: string;
   default_currency: string;
   /** Whether shipping is taxed (at the default rates). */
   tax_shipping: boolean;
-  metadata: Json<Record<string, string>>;
-  created_at: Timestamp;
-  updated_at: Timestamp;
 }
 
-export interface ApiKeysTable {
-  id: string;
-  account_id: string;
-  mode: Mode;
+export interface ApiKeysTable extends TenantColumns {
   name: string | null;
   key_hash: string;
   redacted: string;
@@ -53,17 +50,11 @@ export interface ApiKeysTable {
   revoked_at: ColumnType<Date | null, Date | null, Date | null>;
 }
 
-export interface CustomersTable {
-  id: string;
-  account_id: string;
-  mode: Mode;
+export interface CustomersTable extends TenantColumns, MetadataAndTimestamps {
   email: string | null;
   name: string | null;
   phone: string | null;
   description: string | null;
-  metadata: Json<Record<string, string>>;
-  created_at: Timestamp;
-  updated_at: Timestamp;
   deleted_at: ColumnType<Date | null, Date | null, Date | null>;
 }
 
@@ -90,43 +81,26 @@ export interface FlintInstancesTable {
   alive_until: Timestamp;
 }
 
-type Nullable<T> = ColumnType<T | null, T | null, T | null>;
-
-export interface ProductsTable {
-  id: string;
-  account_id: string;
-  mode: Mode;
+export interface ProductsTable extends TenantColumns, MetadataAndTimestamps {
   name: string;
   description: string | null;
   active: boolean;
   inventory_tracked: boolean;
   inventory_quantity: number | null;
-  metadata: Json<Record<string, string>>;
-  created_at: Timestamp;
-  updated_at: Timestamp;
 }
 
 export type RecurringInterval = 'day' | 'week' | 'month' | 'year';
 
-export interface PricesTable {
-  id: string;
-  account_id: string;
-  mode: Mode;
+export interface PricesTable extends TenantColumns, MetadataAndTimestamps {
   product_id: string;
   unit_amount: number;
   currency: string;
   recurring_interval: RecurringInterval | null;
   recurring_interval_count: number | null;
   active: boolean;
-  metadata: Json<Record<string, string>>;
-  created_at: Timestamp;
-  updated_at: Timestamp;
 }
 
-export interface TaxRatesTable {
-  id: string;
-  account_id: string;
-  mode: Mode;
+export interface TaxRatesTable extends TenantColumns, MetadataAndTimestamps {
   display_name: string;
   /** Canonical decimal text, e.g. "8.875". */
   percentage: string;
@@ -134,15 +108,9 @@ export interface TaxRatesTable {
   jurisdiction: string | null;
   is_default: boolean;
   active: boolean;
-  metadata: Json<Record<string, string>>;
-  created_at: Timestamp;
-  updated_at: Timestamp;
 }
 
-export interface CouponsTable {
-  id: string;
-  account_id: string;
-  mode: Mode;
+export interface CouponsTable extends TenantColumns, MetadataAndTimestamps {
   code: string;
   name: string | null;
   percent_off: string | null;
@@ -155,15 +123,9 @@ export interface CouponsTable {
   applies_to: ColumnType<string[] | null, string | null, string | null>;
   stackable: boolean;
   active: boolean;
-  metadata: Json<Record<string, string>>;
-  created_at: Timestamp;
-  updated_at: Timestamp;
 }
 
-export interface OrdersTable {
-  id: string;
-  account_id: string;
-  mode: Mode;
+export interface OrdersTable extends TenantColumns, MetadataAndTimestamps {
   status: OrderStatus;
   currency: string;
   customer_id: string | null;
@@ -179,9 +141,6 @@ export interface OrdersTable {
   total: number;
   balance: number;
   version: number;
-  metadata: Json<Record<string, string>>;
-  created_at: Timestamp;
-  updated_at: Timestamp;
 }
 
 export interface OrderLineItemsTable {
@@ -205,10 +164,7 @@ export interface OrderCouponsTable {
   position: number;
 }
 
-export interface EventsTable {
-  id: string;
-  account_id: string;
-  mode: Mode;
+export interface EventsTable extends TenantColumns {
   type: string;
   object_type: string;
   object_id: string;
@@ -224,10 +180,7 @@ export interface EventsTable {
 
 export type { PaymentIntentStatus };
 
-export interface PaymentIntentsTable {
-  id: string;
-  account_id: string;
-  mode: Mode;
+export interface PaymentIntentsTable extends TenantColumns, Timestamps {
   order_id: string;
   amount: number;
   currency: string;
@@ -250,16 +203,11 @@ export interface PaymentIntentsTable {
   card_exp_month: number | null;
   card_exp_year: number | null;
   card_funding: CardFunding | null;
-  created_at: Timestamp;
-  updated_at: Timestamp;
 }
 
 export type { ReferenceStatus, RefundStatus };
 
-export interface RefundsTable {
-  id: string;
-  account_id: string;
-  mode: Mode;
+export interface RefundsTable extends TenantColumns, MetadataAndTimestamps {
   order_id: string;
   payment_intent_id: string;
   checkout_session_id: string | null;
@@ -284,9 +232,6 @@ export interface RefundsTable {
   replaces_refund_id: string | null;
   /** The client's Idempotency-Key, to resume this refund on a retry. */
   request_key: string | null;
-  metadata: Json<Record<string, string>>;
-  created_at: Timestamp;
-  updated_at: Timestamp;
 }
 
 /** What an itemized refund took from one order line. */
@@ -308,10 +253,7 @@ export interface RefundItemsTable {
   failure_reason: string | null;
 }
 
-export interface CheckoutSessionsTable {
-  id: string;
-  account_id: string;
-  mode: Mode;
+export interface CheckoutSessionsTable extends TenantColumns, Timestamps {
   order_id: string;
   status: CheckoutSessionStatus;
   success_url: string;
@@ -319,12 +261,10 @@ export interface CheckoutSessionsTable {
   metadata: Json<Record<string, string>>;
   /** When an open session stops taking payment and expires. */
   expires_at: Timestamp;
-  created_at: Timestamp;
-  updated_at: Timestamp;
 }
 
 /** The card processor of one account in one mode; Stripe secrets are sealed (secret-box.ts). */
-export interface ProcessorSettingsTable {
+export interface ProcessorSettingsTable extends Timestamps {
   account_id: string;
   mode: Mode;
   processor: ProcessorType;
@@ -334,8 +274,6 @@ export interface ProcessorSettingsTable {
   stripe_webhook_secret_redacted: string | null;
   /** Public: Stripe.js runs with it on the hosted page. */
   stripe_publishable_key: string | null;
-  created_at: Timestamp;
-  updated_at: Timestamp;
 }
 
 /** A payment link's line, as stored in its JSON column. */
@@ -349,19 +287,13 @@ export interface PaymentLinkLine {
   } | null;
 }
 
-export interface PaymentLinksTable {
-  id: string;
-  account_id: string;
-  mode: Mode;
+export interface PaymentLinksTable extends TenantColumns, MetadataAndTimestamps {
   active: boolean;
   currency: string;
   line_items: Json<PaymentLinkLine[]>;
   redirect_url: string | null;
   /** Where the checkout page's "Cancel" link goes (copied to each session). */
   cancel_url: string | null;
-  metadata: Json<Record<string, string>>;
-  created_at: Timestamp;
-  updated_at: Timestamp;
 }
 
 export interface SettingsTable {
