@@ -11,11 +11,12 @@ import type { PriceRow, RecurringInterval } from '../../adapters/db/schema.js';
 import { transact } from '../../adapters/db/transact.js';
 import { normalizeCurrency } from '../../domain/currency.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
-import { type Metadata, updatedMetadata, withoutEmptyValues } from '../../domain/metadata.js';
+import { type Metadata, withoutEmptyValues } from '../../domain/metadata.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
 import { readById } from '../shared/reads.js';
+import { updateById } from '../shared/updates.js';
 
 export interface CreatePriceInput {
   readonly product_id: string;
@@ -101,29 +102,10 @@ export async function listPrices(
   );
 }
 
-export async function updatePrice(
-  deps: Deps,
-  tenant: Tenant,
-  id: string,
-  input: UpdatePriceInput,
-): Promise<Result<PriceRow>> {
-  return transact(deps.db, async (tx) => {
-    const current = await lockPriceById(tx, tenant, id);
-    if (!current) return fail(missing('price'));
-    const merged = updatedMetadata(current.metadata, input.metadata, 'price');
-    if (!merged.ok) return merged;
-    const metadata = merged.value;
-    const next: PriceRow = {
-      ...current,
-      active: input.active ?? current.active,
-      metadata,
-      updated_at: deps.clock.now(),
-    };
-    await updatePriceRow(tx, tenant, id, {
-      active: next.active,
-      metadata: next.metadata,
-      updated_at: next.updated_at,
-    });
-    return ok(next);
-  });
-}
+export const updatePrice = updateById({
+  name: 'price',
+  lock: lockPriceById,
+  apply: (current: PriceRow, input: UpdatePriceInput) =>
+    ok({ active: input.active ?? current.active }),
+  write: updatePriceRow,
+});

@@ -8,11 +8,12 @@ import {
 import type { CustomerRow } from '../../adapters/db/schema.js';
 import { transact } from '../../adapters/db/transact.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
-import { type Metadata, updatedMetadata, withoutEmptyValues } from '../../domain/metadata.js';
+import { type Metadata, withoutEmptyValues } from '../../domain/metadata.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
 import { readById, readPage } from '../shared/reads.js';
+import { updateById } from '../shared/updates.js';
 
 export interface CustomerFields {
   readonly email?: string | null | undefined;
@@ -58,46 +59,18 @@ export const getCustomer = readById('customer', selectCustomerById);
 export const listCustomers = readPage(listCustomerRows);
 
 /** Updates the given fields (null clears one); the row is locked so no update is lost. */
-export async function updateCustomer(
-  deps: Deps,
-  tenant: Tenant,
-  id: string,
-  input: UpdateCustomerInput,
-): Promise<Result<CustomerRow>> {
-  return transact(deps.db, async (tx) => {
-    const current = await lockCustomerById(tx, tenant, id);
-    if (!current) return fail(missing('customer'));
-    const merged = updatedMetadata(current.metadata, input.metadata, 'customer');
-    if (!merged.ok) return merged;
-    const metadata = merged.value;
-    const next: CustomerRow = {
-      ...current,
-      ...definedFields(input),
-      metadata,
-      updated_at: deps.clock.now(),
-    };
-    await updateCustomerRow(tx, tenant, id, {
-      email: next.email,
-      name: next.name,
-      phone: next.phone,
-      description: next.description,
-      metadata: next.metadata,
-      updated_at: next.updated_at,
-    });
-    return ok(next);
-  });
-}
-
-function definedFields(input: CustomerFields): CustomerFields {
-  return Object.fromEntries(
-    Object.entries({
-      email: input.email,
-      name: input.name,
-      phone: input.phone,
-      description: input.description,
-    }).filter(([, value]) => value !== undefined),
-  );
-}
+export const updateCustomer = updateById({
+  name: 'customer',
+  lock: lockCustomerById,
+  apply: (current: CustomerRow, input: UpdateCustomerInput) =>
+    ok({
+      email: input.email === undefined ? current.email : input.email,
+      name: input.name === undefined ? current.name : input.name,
+      phone: input.phone === undefined ? current.phone : input.phone,
+      description: input.description === undefined ? current.description : input.description,
+    }),
+  write: updateCustomerRow,
+});
 
 /** Deletes a customer (kept as a tombstone so past orders still resolve); then it is 404. */
 export async function deleteCustomer(
