@@ -1,4 +1,11 @@
-import { type TLiteral, type TSchema, type TSchemaOptions, type TUnion, Type } from 'typebox';
+import {
+  type TLiteral,
+  type TProperties,
+  type TSchema,
+  type TSchemaOptions,
+  type TUnion,
+  Type,
+} from 'typebox';
 import type { IdPrefix } from '../app/shared/ids.js';
 import { idPattern } from '../app/shared/ids.js';
 import { METADATA_LIMITS } from '../domain/metadata.js';
@@ -65,6 +72,23 @@ export function literalUnion<const T extends readonly string[]>(
 ): TUnion<{ -readonly [K in keyof T]: TLiteral<T[K]> }> {
   const literals = values.map((value) => Type.Literal(value));
   return (options ? Type.Union(literals, options) : Type.Union(literals)) as never;
+}
+
+/** A request object's fields: any other is a 400 (`additionalProperties: false`). */
+export function Fields<T extends TProperties>(properties: T, description?: string) {
+  return Type.Object(properties, {
+    additionalProperties: false,
+    ...(description === undefined ? {} : { description }),
+  });
+}
+
+/** `RootBody(key, Fields(properties, description))`: a create or update body. */
+export function FieldsBody<K extends string, T extends TProperties>(
+  key: K,
+  properties: T,
+  description?: string,
+) {
+  return RootBody(key, Fields(properties, description));
 }
 
 /** A request body wrapping the resource fields in its root key (`{"customer": {...}}`). */

@@ -7,7 +7,7 @@ import { createAccount } from '../../../app/accounts/create-account.js';
 import type { Deps } from '../../../app/shared/deps.js';
 import { ACCOUNT_WIDE, callerOf } from '../../auth.js';
 import { unwrap } from '../../errors.js';
-import { ErrorResponses, Metadata, RootBody, Timestamp } from '../../schemas.js';
+import { ErrorResponses, FieldsBody, Metadata, Timestamp } from '../../schemas.js';
 import { baseUrl } from '../checkout/checkout-sessions.js';
 import { ConsoleUser, consoleUserResource, inviteUrl } from './console-users.js';
 
@@ -23,44 +23,33 @@ export const Account = Type.Object({
 });
 export type Account = Static<typeof Account>;
 
-const CreateAccountBody = RootBody(
-  'account',
-  Type.Object(
-    {
-      name: Type.String({ minLength: 1, maxLength: 200 }),
-      default_currency: Type.Optional(
-        Type.String({
-          pattern: '^[A-Za-z]{3}$',
-          description: 'ISO 4217, either case; USD if omitted',
-        }),
-      ),
-      metadata: Type.Optional(Metadata),
-      owner_email: Type.Optional(
-        Type.String({
-          format: 'email',
-          maxLength: 254,
-          description: "The console's first user (owner); the answer carries their invite_url",
-        }),
-      ),
-    },
-    { additionalProperties: false },
+const CreateAccountBody = FieldsBody('account', {
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  default_currency: Type.Optional(
+    Type.String({
+      pattern: '^[A-Za-z]{3}$',
+      description: 'ISO 4217, either case; USD if omitted',
+    }),
   ),
-);
-const UpdateAccountBody = RootBody(
-  'account',
-  Type.Object(
-    {
-      name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-      tax_shipping: Type.Optional(
-        Type.Boolean({ description: 'Whether shipping is taxed on orders created from now on' }),
-      ),
-      metadata: Type.Optional(Metadata),
-    },
-    {
-      additionalProperties: false,
-      description: 'Only the given fields change; metadata is merged ("" removes a key).',
-    },
+  metadata: Type.Optional(Metadata),
+  owner_email: Type.Optional(
+    Type.String({
+      format: 'email',
+      maxLength: 254,
+      description: "The console's first user (owner); the answer carries their invite_url",
+    }),
   ),
+});
+const UpdateAccountBody = FieldsBody(
+  'account',
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    tax_shipping: Type.Optional(
+      Type.Boolean({ description: 'Whether shipping is taxed on orders created from now on' }),
+    ),
+    metadata: Type.Optional(Metadata),
+  },
+  'Only the given fields change; metadata is merged ("" removes a key).',
 );
 const CreateAccountResponse = Type.Object({
   account: Account,

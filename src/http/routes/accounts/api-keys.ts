@@ -9,11 +9,12 @@ import { unwrap } from '../../errors.js';
 import { listBody, pageRequestOf } from '../../pagination.js';
 import {
   ErrorResponses,
+  Fields,
+  FieldsBody,
   Id,
   ListQuery,
   ListResponse,
   Nullable,
-  RootBody,
   Timestamp,
 } from '../../schemas.js';
 
@@ -34,14 +35,10 @@ export const ApiKey = Type.Object({
 });
 export type ApiKey = Static<typeof ApiKey>;
 
-const CreateApiKeyBody = RootBody(
-  'api_key',
-  Type.Object(
-    { name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) },
-    { additionalProperties: false },
-  ),
-);
-const ApiKeyParams = Type.Object({ api_key_id: Id('key') }, { additionalProperties: false });
+const CreateApiKeyBody = FieldsBody('api_key', {
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+});
+const ApiKeyParams = Fields({ api_key_id: Id('key') });
 const ApiKeyResponse = Type.Object({ api_key: ApiKey });
 const tags = ['API keys'];
 

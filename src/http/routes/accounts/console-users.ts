@@ -18,12 +18,13 @@ import { listBody, pageRequestOf } from '../../pagination.js';
 import {
   ActionBody,
   ErrorResponses,
+  Fields,
+  FieldsBody,
   Id,
   ListQuery,
   ListResponse,
   literalUnion,
   Nullable,
-  RootBody,
   Timestamp,
 } from '../../schemas.js';
 import { baseUrl } from '../checkout/checkout-sessions.js';
@@ -75,31 +76,19 @@ export function consoleUserResource(row: ConsoleUserRow, invite?: string): Conso
   };
 }
 
-const CreateBody = RootBody(
-  'console_user',
-  Type.Object(
-    {
-      email: Type.String({ format: 'email', maxLength: 254 }),
-      role: Role,
-      name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-      refund_limit: Type.Optional(RefundLimit),
-    },
-    { additionalProperties: false },
-  ),
-);
-const UpdateBody = RootBody(
-  'console_user',
-  Type.Object(
-    {
-      role: Type.Optional(Role),
-      name: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200 }))),
-      refund_limit: Type.Optional(RefundLimit),
-      disabled: Type.Optional(Type.Boolean()),
-    },
-    { additionalProperties: false },
-  ),
-);
-const Params = Type.Object({ console_user_id: Id('cu') }, { additionalProperties: false });
+const CreateBody = FieldsBody('console_user', {
+  email: Type.String({ format: 'email', maxLength: 254 }),
+  role: Role,
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  refund_limit: Type.Optional(RefundLimit),
+});
+const UpdateBody = FieldsBody('console_user', {
+  role: Type.Optional(Role),
+  name: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200 }))),
+  refund_limit: Type.Optional(RefundLimit),
+  disabled: Type.Optional(Type.Boolean()),
+});
+const Params = Fields({ console_user_id: Id('cu') });
 const Response = Type.Object({ console_user: ConsoleUser });
 const tags = ['Console users'];
 const secretFields = [['console_user', 'invite_url']] as const;

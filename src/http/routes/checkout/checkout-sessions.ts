@@ -17,16 +17,16 @@ import {
 } from '../../../resources/checkout-session.js';
 import {
   ActionBody,
+  FieldsBody,
   Id,
   literalUnion,
   Metadata,
   Nullable,
-  RootBody,
   Timestamp,
 } from '../../schemas.js';
 import { LineItems, Order } from '../orders/order-schemas.js';
 import { CheckoutSessionRefundBody, Refund } from '../refunds/refund-schemas.js';
-import { resourceRoutes } from '../resource-routes.js';
+import { ofCaller, resourceRoutes } from '../resource-routes.js';
 
 const Url = Type.String({ format: 'uri', maxLength: 2048, pattern: '^https?://' });
 export const CheckoutSession = Type.Object({
@@ -65,24 +65,19 @@ export const CheckoutSession = Type.Object({
   created_at: Timestamp,
   updated_at: Timestamp,
 });
-const CreateBody = RootBody(
+const CreateBody = FieldsBody(
   'checkout_session',
-  Type.Object(
-    {
-      order_id: Type.Optional(Id('ord')),
-      line_items: Type.Optional(LineItems),
-      currency: Type.Optional(Type.String({ pattern: '^[A-Za-z]{3}$' })),
-      customer_id: Type.Optional(Id('cus')),
-      success_url: Url,
-      cancel_url: Type.Optional(Url),
-      expires_at: Type.Optional(Timestamp),
-      metadata: Type.Optional(Metadata),
-    },
-    {
-      additionalProperties: false,
-      description: 'From an existing order_id, or line_items (which create the order)',
-    },
-  ),
+  {
+    order_id: Type.Optional(Id('ord')),
+    line_items: Type.Optional(LineItems),
+    currency: Type.Optional(Type.String({ pattern: '^[A-Za-z]{3}$' })),
+    customer_id: Type.Optional(Id('cus')),
+    success_url: Url,
+    cancel_url: Type.Optional(Url),
+    expires_at: Type.Optional(Timestamp),
+    metadata: Type.Optional(Metadata),
+  },
+  'From an existing order_id, or line_items (which create the order)',
 );
 const tags = ['Checkout sessions'];
 
@@ -102,8 +97,6 @@ export function registerCheckoutSessionRoutes(
   const routes = resourceRoutes(server, deps, {
     path: '/v1/checkout/sessions',
     key: 'checkout_session',
-    listKey: 'checkout_sessions',
-    idParam: 'checkout_session_id',
     idPrefix: 'cs',
     tags,
     schema: CheckoutSession,
@@ -116,10 +109,7 @@ export function registerCheckoutSessionRoutes(
     run: ({ deps, caller, actor }, body) =>
       createCheckoutSession(deps, caller, actor, body.checkout_session),
   });
-  routes.get({
-    summary: 'Retrieve a checkout session',
-    run: ({ deps, caller }, id) => getCheckoutSession(deps, caller, id),
-  });
+  routes.get({ summary: 'Retrieve a checkout session', run: ofCaller(getCheckoutSession) });
   routes.list({
     summary: 'List checkout sessions, newest first',
     filters: {
