@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
 import type { AccountRow } from '../../../adapters/db/schema.js';
 import { getAccount, updateAccount } from '../../../app/accounts/accounts.js';
-import { createAccount } from '../../../app/accounts/create-account.js';
+import { type CreatedAccount, createAccount } from '../../../app/accounts/create-account.js';
 import type { Deps } from '../../../app/shared/deps.js';
 import { ACCOUNT_WIDE, callerOf } from '../../auth.js';
 import { unwrap } from '../../errors.js';
@@ -70,6 +70,28 @@ export function serializeAccount(row: AccountRow): Account {
   };
 }
 
+/**
+ * What creating an account answers (the admin API and `flint accounts create` alike): the
+ * account, its two secret keys, and its owner with an invite link on `base` when one was named.
+ */
+export function createdAccountAnswer(
+  created: CreatedAccount,
+  base: string,
+): Static<typeof CreateAccountResponse> {
+  return {
+    account: serializeAccount(created.account),
+    keys: { test_secret_key: created.testSecretKey, live_secret_key: created.liveSecretKey },
+    ...(created.owner
+      ? {
+          owner: consoleUserResource(
+            created.owner.user,
+            inviteUrl(base, created.owner.inviteToken),
+          ),
+        }
+      : {}),
+  };
+}
+
 /** Admin API: the operator of a Flint installation creates merchant accounts. */
 export function registerAdminAccountRoutes(server: FastifyInstance, deps: Deps): void {
   const app = server.withTypeProvider<TypeBoxTypeProvider>();
@@ -94,18 +116,7 @@ export function registerAdminAccountRoutes(server: FastifyInstance, deps: Deps):
           ownerEmail: account.owner_email,
         }),
       );
-      return {
-        account: serializeAccount(created.account),
-        keys: { test_secret_key: created.testSecretKey, live_secret_key: created.liveSecretKey },
-        ...(created.owner
-          ? {
-              owner: consoleUserResource(
-                created.owner.user,
-                inviteUrl(baseUrl(deps, request), created.owner.inviteToken),
-              ),
-            }
-          : {}),
-      };
+      return createdAccountAnswer(created, baseUrl(deps, request));
     },
   );
 }
