@@ -5,21 +5,18 @@ import {
 } from '../../adapters/db/repos/accounts-repo.js';
 import type { AccountRow } from '../../adapters/db/schema.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
-import type { Metadata } from '../../domain/metadata.js';
 import type { Deps } from '../shared/deps.js';
-import { updateById } from '../shared/updates.js';
+import { type MetadataUpdate, updateById } from '../shared/updates.js';
 
 export async function getAccount(deps: Deps, accountId: string): Promise<Result<AccountRow>> {
   const row = await selectAccountById(deps.db, accountId);
   return row ? ok(row) : fail(missing('account'));
 }
 
-export interface UpdateAccountInput {
+export interface UpdateAccountInput extends MetadataUpdate {
   readonly name?: string | undefined;
   /** Whether shipping is taxed (at the order's shipping rates) on orders created from now on. */
   readonly tax_shipping?: boolean | undefined;
-  /** Merged into the current metadata; a key set to "" is removed. */
-  readonly metadata?: Metadata | undefined;
 }
 
 /** Updates the account's own settings; the row is locked so no update is lost. */

@@ -18,7 +18,7 @@ import type { Tenant } from '../../domain/tenant.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
 import { readById, readPage } from '../shared/reads.js';
-import { updateById } from '../shared/updates.js';
+import { type MetadataUpdate, updateById } from '../shared/updates.js';
 
 export interface CreateCouponInput {
   readonly code: string;
@@ -37,11 +37,9 @@ export interface CreateCouponInput {
 }
 
 /** A coupon's terms are immutable once issued (orders may carry it): only these change. */
-export interface UpdateCouponInput {
+export interface UpdateCouponInput extends MetadataUpdate {
   readonly name?: string | null | undefined;
   readonly active?: boolean | undefined;
-  /** Merged into the current metadata; a key set to "" is removed. */
-  readonly metadata?: Metadata | undefined;
 }
 
 function invalid(field: string, message: string): Failure {

@@ -16,7 +16,7 @@ import type { Tenant } from '../../domain/tenant.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
 import { readById } from '../shared/reads.js';
-import { updateById } from '../shared/updates.js';
+import { type MetadataUpdate, updateById } from '../shared/updates.js';
 
 export interface CreatePriceInput {
   readonly product_id: string;
@@ -30,10 +30,8 @@ export interface CreatePriceInput {
 }
 
 /** Amount, currency, product and recurrence are immutable, as in Stripe: make a new price. */
-export interface UpdatePriceInput {
+export interface UpdatePriceInput extends MetadataUpdate {
   readonly active?: boolean | undefined;
-  /** Merged into the current metadata; a key set to "" is removed. */
-  readonly metadata?: Metadata | undefined;
 }
 
 export interface PriceListFilter {

@@ -12,7 +12,7 @@ import type { Tenant } from '../../domain/tenant.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
 import { readById, readPage } from '../shared/reads.js';
-import { updateById } from '../shared/updates.js';
+import { type MetadataUpdate, updateById } from '../shared/updates.js';
 
 export interface InventoryInput {
   readonly tracked?: boolean | undefined;
@@ -27,14 +27,12 @@ export interface CreateProductInput {
   readonly metadata?: Metadata | undefined;
 }
 
-export interface UpdateProductInput {
+export interface UpdateProductInput extends MetadataUpdate {
   readonly name?: string | undefined;
   readonly description?: string | null | undefined;
   readonly active?: boolean | undefined;
   /** Merged into the current inventory: `{quantity}` alone restocks a tracked product. */
   readonly inventory?: InventoryInput | undefined;
-  /** Merged into the current metadata; a key set to "" is removed. */
-  readonly metadata?: Metadata | undefined;
 }
 
 interface Inventory {

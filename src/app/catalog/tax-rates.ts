@@ -15,7 +15,7 @@ import type { Tenant } from '../../domain/tenant.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
 import { readById, readPage } from '../shared/reads.js';
-import { updateById } from '../shared/updates.js';
+import { type MetadataUpdate, updateById } from '../shared/updates.js';
 
 export interface CreateTaxRateInput {
   readonly display_name: string;
@@ -29,13 +29,11 @@ export interface CreateTaxRateInput {
 }
 
 /** Percentage and inclusive are immutable: orders already taxed at a rate must not change. */
-export interface UpdateTaxRateInput {
+export interface UpdateTaxRateInput extends MetadataUpdate {
   readonly display_name?: string | undefined;
   readonly jurisdiction?: string | null | undefined;
   readonly default?: boolean | undefined;
   readonly active?: boolean | undefined;
-  /** Merged into the current metadata; a key set to "" is removed. */
-  readonly metadata?: Metadata | undefined;
 }
 
 export async function createTaxRate(

@@ -24,7 +24,7 @@ import { acceptsPayments } from '../processors/account-processors.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
 import { readById, readPage } from '../shared/reads.js';
-import { updateById } from '../shared/updates.js';
+import { type MetadataUpdate, updateById } from '../shared/updates.js';
 import { createCheckoutSession } from './checkout-sessions.js';
 import { quantityWithin } from './payment-link-quantity.js';
 
@@ -48,12 +48,10 @@ export interface CreatePaymentLinkInput {
   readonly metadata?: Metadata | undefined;
 }
 
-export interface UpdatePaymentLinkInput {
+export interface UpdatePaymentLinkInput extends MetadataUpdate {
   readonly active?: boolean | undefined;
   /** A new cancel URL; null removes it. Sessions already started keep theirs. */
   readonly cancel_url?: string | null | undefined;
-  /** Merged into the current metadata; a key set to "" is removed. */
-  readonly metadata?: Metadata | undefined;
 }
 
 /** Bounds a buyer may choose between when none are given. */

@@ -6,14 +6,13 @@ import {
   updateCustomer as updateCustomerRow,
 } from '../../adapters/db/repos/customers-repo.js';
 import type { CustomerRow } from '../../adapters/db/schema.js';
-import { transact } from '../../adapters/db/transact.js';
-import { fail, missing, ok, type Result } from '../../domain/errors.js';
+import { ok, type Result } from '../../domain/errors.js';
 import { type Metadata, withoutEmptyValues } from '../../domain/metadata.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
 import { readById, readPage } from '../shared/reads.js';
-import { updateById } from '../shared/updates.js';
+import { type MetadataUpdate, updateById, withLockedRow } from '../shared/updates.js';
 
 export interface CustomerFields {
   readonly email?: string | null | undefined;
@@ -26,10 +25,7 @@ export interface CreateCustomerInput extends CustomerFields {
   readonly metadata?: Metadata | undefined;
 }
 
-export interface UpdateCustomerInput extends CustomerFields {
-  /** Merged into the current metadata; a key set to "" is removed. */
-  readonly metadata?: Metadata | undefined;
-}
+export type UpdateCustomerInput = CustomerFields & MetadataUpdate;
 
 export async function createCustomer(
   deps: Deps,
@@ -78,9 +74,7 @@ export async function deleteCustomer(
   tenant: Tenant,
   id: string,
 ): Promise<Result<CustomerRow>> {
-  return transact(deps.db, async (tx) => {
-    const current = await lockCustomerById(tx, tenant, id);
-    if (!current) return fail(missing('customer'));
+  return withLockedRow(deps, 'customer', lockCustomerById, [tenant, id], async (tx, current) => {
     const now = deps.clock.now();
     await updateCustomerRow(tx, tenant, id, { deleted_at: now, updated_at: now });
     return ok({ ...current, deleted_at: now, updated_at: now });

@@ -11,8 +11,9 @@ interface Stamped {
   readonly updated_at: Date;
 }
 
-/** What an update's input may carry besides its own fields. */
-interface MetadataInput {
+/** What an update's input carries besides its own fields. */
+export interface MetadataUpdate {
+  /** Merged into the current metadata; a key set to "" is removed. */
   readonly metadata?: Metadata | undefined;
 }
 
@@ -37,6 +38,25 @@ export interface RowUpdate<K extends unknown[], R extends Stamped, I, C extends 
 }
 
 /**
+ * Work on one row under its lock, written once: in one transaction, lock the row by its key
+ * (`[tenant, id]`, or an account's `[id]`; a missing row is "<name> does not exist") and
+ * hand it to `work`, whose failure rolls back what it wrote.
+ */
+export function withLockedRow<K extends unknown[], R, T>(
+  deps: Deps,
+  name: string,
+  lock: (tx: Kysely<Database>, ...key: K) => Promise<R | undefined>,
+  key: K,
+  work: (tx: Kysely<Database>, current: R) => Promise<Result<T>>,
+): Promise<Result<T>> {
+  return transact(deps.db, async (tx) => {
+    const current = await lock(tx, ...key);
+    if (!current) return fail(missing(name));
+    return work(tx, current);
+  });
+}
+
+/**
  * An update of one row, written once: in one transaction, lock the row by its key (a
  * missing one is "<name> does not exist"), apply the input to it, merge the metadata, stamp
  * `updated_at`, write, and answer the row as it now is. The row lock means no concurrent
@@ -45,16 +65,14 @@ export interface RowUpdate<K extends unknown[], R extends Stamped, I, C extends 
 export function updateById<
   K extends unknown[],
   R extends Stamped,
-  I extends MetadataInput,
+  I extends MetadataUpdate,
   C extends Partial<R>,
 >(update: RowUpdate<K, R, I, C>) {
   const root = update.name.replaceAll(' ', '_');
   return (deps: Deps, ...args: [...key: K, input: I]): Promise<Result<R>> => {
     const key = args.slice(0, -1) as K;
     const input = args[args.length - 1] as I;
-    return transact(deps.db, async (tx) => {
-      const current = await update.lock(tx, ...key);
-      if (!current) return fail(missing(update.name));
+    return withLockedRow(deps, update.name, update.lock, key, async (tx, current) => {
       const own = update.apply(current, input);
       if (!own.ok) return own;
       const metadata = updatedMetadata(current.metadata, input.metadata, root);
