@@ -1,6 +1,6 @@
 import { deleteExpiredIdempotencyKeys } from '../adapters/db/repos/idempotency-repo.js';
 import type { Deps } from '../app/shared/deps.js';
-import { type PeriodicOptions, startCounting, type Worker } from './periodic.js';
+import { countingJob } from './periodic.js';
 
 /** Deletes every expired idempotency record, in batches; returns how many went. */
 export async function reapExpiredIdempotencyKeys(deps: Deps, batch = 1000): Promise<number> {
@@ -13,11 +13,8 @@ export async function reapExpiredIdempotencyKeys(deps: Deps, batch = 1000): Prom
 }
 
 /** Runs the reaper every `intervalMs` until stopped; a failed run is logged and retried next time. */
-export function startIdempotencyReaper(deps: Deps, options: PeriodicOptions): Worker {
-  return startCounting(
-    'idempotency reaper',
-    'expired idempotency keys deleted',
-    options,
-    async () => ({ deleted: await reapExpiredIdempotencyKeys(deps) }),
-  );
-}
+export const startIdempotencyReaper = countingJob(
+  'idempotency reaper',
+  'expired idempotency keys deleted',
+  async (deps: Deps) => ({ deleted: await reapExpiredIdempotencyKeys(deps) }),
+);

@@ -55,3 +55,13 @@ export function startCounting(
     if (Object.values(counts).some((count) => count > 0)) options.logger?.info(counts, done);
   });
 }
+
+/** `startCounting` as a worker of `deps`: `(deps, options) => Worker`. */
+export function countingJob<D>(
+  name: string,
+  done: string,
+  run: (deps: D) => Promise<Record<string, number>>,
+) {
+  return (deps: D, options: PeriodicOptions): Worker =>
+    startCounting(name, done, options, () => run(deps));
+}
