@@ -11,10 +11,7 @@ import type { Deps } from '../../../app/shared/deps.js';
 import { metadataAsText } from '../../../domain/metadata.js';
 import { CHECKOUT_SESSION_STATUSES } from '../../../domain/value-lists.js';
 import type { Processors } from '../../../ports/payment-processor.js';
-import {
-  type CheckoutSessionView,
-  checkoutSessionResource,
-} from '../../../resources/checkout-session.js';
+import { checkoutSessionResource } from '../../../resources/checkout-session.js';
 import {
   ActionBody,
   FieldsBody,
@@ -26,7 +23,7 @@ import {
 } from '../../schemas.js';
 import { LineItems, Order } from '../orders/order-schemas.js';
 import { CheckoutSessionRefundBody, Refund } from '../refunds/refund-schemas.js';
-import { ofCaller, resourceRoutes } from '../resource-routes.js';
+import { ofCaller, type RouteContext, resourceRoutes } from '../resource-routes.js';
 
 const Url = Type.String({ format: 'uri', maxLength: 2048, pattern: '^https?://' });
 export const CheckoutSession = Type.Object({
@@ -89,6 +86,11 @@ export function baseUrl(deps: Pick<Deps, 'publicUrl'>, request: FastifyRequest):
   return deps.publicUrl ?? `${request.protocol}://${request.host}`;
 }
 
+/** A serializer that takes the base URL, as a resource route's `serialize`. */
+export function onBaseUrl<R, T>(serialize: (row: R, base: string) => T) {
+  return (row: R, { deps, request }: RouteContext): T => serialize(row, baseUrl(deps, request));
+}
+
 export function registerCheckoutSessionRoutes(
   server: FastifyInstance,
   deps: Deps,
@@ -100,8 +102,7 @@ export function registerCheckoutSessionRoutes(
     idPrefix: 'cs',
     tags,
     schema: CheckoutSession,
-    serialize: (view: CheckoutSessionView, { deps, request }) =>
-      checkoutSessionResource(view, baseUrl(deps, request)),
+    serialize: onBaseUrl(checkoutSessionResource),
   });
   routes.create({
     summary: 'Create a hosted checkout session for an order',

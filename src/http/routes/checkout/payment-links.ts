@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import type { PaymentLinkRow } from '../../../adapters/db/schema.js';
 import {
   createPaymentLink,
   getPaymentLink,
@@ -11,7 +10,7 @@ import type { Deps } from '../../../app/shared/deps.js';
 import { paymentLinkResource } from '../../../resources/payment-link.js';
 import { Fields, FieldsBody, Id, Metadata, Nullable, Timestamp } from '../../schemas.js';
 import { ofCaller, resourceRoutes } from '../resource-routes.js';
-import { baseUrl } from './checkout-sessions.js';
+import { onBaseUrl } from './checkout-sessions.js';
 
 const Quantity = Type.Integer({ minimum: 1, maximum: 999 });
 const AdjustableQuantity = Type.Object({
@@ -90,8 +89,7 @@ export function registerPaymentLinkRoutes(server: FastifyInstance, deps: Deps): 
     idPrefix: 'plink',
     tags,
     schema: PaymentLink,
-    serialize: (row: PaymentLinkRow, { deps, request }) =>
-      paymentLinkResource(row, baseUrl(deps, request)),
+    serialize: onBaseUrl(paymentLinkResource),
   });
   routes.create({
     summary: 'Create a payment link: a shareable URL that sells fixed prices',
