@@ -16,7 +16,7 @@ import { type Metadata, withoutEmptyValues } from '../../domain/metadata.js';
 import { parsePercentage } from '../../domain/percentage.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { Deps } from '../shared/deps.js';
-import { newId } from '../shared/ids.js';
+import { newOwnedRow } from '../shared/ids.js';
 import { readById, readPage } from '../shared/reads.js';
 import { type MetadataUpdate, updateById } from '../shared/updates.js';
 
@@ -111,9 +111,7 @@ export async function createCoupon(
   if (!redeemBy.ok) return redeemBy;
   const products = input.applies_to ? [...new Set(input.applies_to.products)] : null;
   const row: CouponRow = {
-    id: newId('cpn'),
-    account_id: tenant.accountId,
-    mode: tenant.mode,
+    ...newOwnedRow('cpn', tenant),
     code: input.code,
     name: input.name ?? null,
     ...discount.value,

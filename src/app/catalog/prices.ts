@@ -14,7 +14,7 @@ import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import { type Metadata, withoutEmptyValues } from '../../domain/metadata.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { Deps } from '../shared/deps.js';
-import { newId } from '../shared/ids.js';
+import { newOwnedRow } from '../shared/ids.js';
 import { readById } from '../shared/reads.js';
 import { type MetadataUpdate, updateById } from '../shared/updates.js';
 
@@ -58,9 +58,7 @@ export async function createPrice(
     if (!product) return fail({ ...missing('product'), loc: ['price', 'product_id'] });
     const now = deps.clock.now();
     const row: PriceRow = {
-      id: newId('price'),
-      account_id: tenant.accountId,
-      mode: tenant.mode,
+      ...newOwnedRow('price', tenant),
       product_id: product.id,
       unit_amount: input.unit_amount,
       currency,

@@ -10,7 +10,7 @@ import { fail, ok, type Result } from '../../domain/errors.js';
 import { type Metadata, withoutEmptyValues } from '../../domain/metadata.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { Deps } from '../shared/deps.js';
-import { newId } from '../shared/ids.js';
+import { newOwnedRow } from '../shared/ids.js';
 import { readById, readPage } from '../shared/reads.js';
 import { type MetadataUpdate, updateById } from '../shared/updates.js';
 
@@ -77,9 +77,7 @@ export async function createProduct(
   if (!inventory.ok) return inventory;
   const now = deps.clock.now();
   const row: ProductRow = {
-    id: newId('prod'),
-    account_id: tenant.accountId,
-    mode: tenant.mode,
+    ...newOwnedRow('prod', tenant),
     name: input.name,
     description: input.description ?? null,
     active: input.active ?? true,

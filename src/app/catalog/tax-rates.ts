@@ -13,7 +13,7 @@ import { type Metadata, withoutEmptyValues } from '../../domain/metadata.js';
 import { parsePercentage } from '../../domain/percentage.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { Deps } from '../shared/deps.js';
-import { newId } from '../shared/ids.js';
+import { newOwnedRow } from '../shared/ids.js';
 import { readById, readPage } from '../shared/reads.js';
 import { type MetadataUpdate, updateById } from '../shared/updates.js';
 
@@ -51,9 +51,7 @@ export async function createTaxRate(
   }
   const now = deps.clock.now();
   const row: TaxRateRow = {
-    id: newId('txr'),
-    account_id: tenant.accountId,
-    mode: tenant.mode,
+    ...newOwnedRow('txr', tenant),
     display_name: input.display_name,
     percentage: percentage.text,
     inclusive: input.inclusive,

@@ -22,7 +22,7 @@ import { paymentLinkEventObject } from '../../resources/payment-link.js';
 import { type Actor, objectEvent } from '../events/record-events.js';
 import { acceptsPayments } from '../processors/account-processors.js';
 import type { Deps } from '../shared/deps.js';
-import { newId } from '../shared/ids.js';
+import { newOwnedRow } from '../shared/ids.js';
 import { readById, readPage } from '../shared/reads.js';
 import { type MetadataUpdate, updateById } from '../shared/updates.js';
 import { createCheckoutSession } from './checkout-sessions.js';
@@ -135,9 +135,7 @@ export async function createPaymentLink(
   if (!currency.ok) return currency;
   const now = deps.clock.now();
   const row: PaymentLinkRow = {
-    id: newId('plink'),
-    account_id: tenant.accountId,
-    mode: tenant.mode,
+    ...newOwnedRow('plink', tenant),
     active: true,
     currency: currency.value,
     line_items: lines,

@@ -10,7 +10,7 @@ import { ok, type Result } from '../../domain/errors.js';
 import { type Metadata, withoutEmptyValues } from '../../domain/metadata.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { Deps } from '../shared/deps.js';
-import { newId } from '../shared/ids.js';
+import { newOwnedRow } from '../shared/ids.js';
 import { readById, readPage } from '../shared/reads.js';
 import { type MetadataUpdate, updateById, withLockedRow } from '../shared/updates.js';
 
@@ -34,9 +34,7 @@ export async function createCustomer(
 ): Promise<CustomerRow> {
   const now = deps.clock.now();
   const row: CustomerRow = {
-    id: newId('cus'),
-    account_id: tenant.accountId,
-    mode: tenant.mode,
+    ...newOwnedRow('cus', tenant),
     email: input.email ?? null,
     name: input.name ?? null,
     phone: input.phone ?? null,
