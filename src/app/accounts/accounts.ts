@@ -6,7 +6,7 @@ import {
 import type { AccountRow } from '../../adapters/db/schema.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import type { Deps } from '../shared/deps.js';
-import { type MetadataUpdate, updateById } from '../shared/updates.js';
+import { given, type MetadataUpdate, updateById } from '../shared/updates.js';
 
 export async function getAccount(deps: Deps, accountId: string): Promise<Result<AccountRow>> {
   const row = await selectAccountById(deps.db, accountId);
@@ -24,9 +24,6 @@ export const updateAccount = updateById({
   name: 'account',
   lock: lockAccountById,
   apply: (current: AccountRow, input: UpdateAccountInput) =>
-    ok({
-      name: input.name ?? current.name,
-      tax_shipping: input.tax_shipping ?? current.tax_shipping,
-    }),
+    ok(given(current, input, ['name', 'tax_shipping'])),
   write: updateAccountRow,
 });

@@ -18,7 +18,7 @@ import type { Tenant } from '../../domain/tenant.js';
 import type { Deps } from '../shared/deps.js';
 import { newOwnedRow } from '../shared/ids.js';
 import { readById, readPage } from '../shared/reads.js';
-import { type MetadataUpdate, updateById } from '../shared/updates.js';
+import { given, type MetadataUpdate, updateById } from '../shared/updates.js';
 
 export interface CreateCouponInput {
   readonly code: string;
@@ -157,10 +157,7 @@ export const updateCoupon = updateById({
   name: 'coupon',
   lock: lockCouponById,
   apply: (current: CouponRow, input: UpdateCouponInput) =>
-    ok({
-      name: input.name === undefined ? current.name : input.name,
-      active: input.active ?? current.active,
-    }),
+    ok(given(current, input, ['name', 'active'])),
   write: updateCouponRow,
 });
 

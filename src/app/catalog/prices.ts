@@ -16,7 +16,7 @@ import type { Tenant } from '../../domain/tenant.js';
 import type { Deps } from '../shared/deps.js';
 import { newOwnedRow } from '../shared/ids.js';
 import { readById } from '../shared/reads.js';
-import { type MetadataUpdate, updateById } from '../shared/updates.js';
+import { given, type MetadataUpdate, updateById } from '../shared/updates.js';
 
 export interface CreatePriceInput {
   readonly product_id: string;
@@ -101,7 +101,6 @@ export async function listPrices(
 export const updatePrice = updateById({
   name: 'price',
   lock: lockPriceById,
-  apply: (current: PriceRow, input: UpdatePriceInput) =>
-    ok({ active: input.active ?? current.active }),
+  apply: (current: PriceRow, input: UpdatePriceInput) => ok(given(current, input, ['active'])),
   write: updatePriceRow,
 });

@@ -12,7 +12,7 @@ import type { Tenant } from '../../domain/tenant.js';
 import type { Deps } from '../shared/deps.js';
 import { newOwnedRow } from '../shared/ids.js';
 import { readById, readPage } from '../shared/reads.js';
-import { type MetadataUpdate, updateById } from '../shared/updates.js';
+import { given, type MetadataUpdate, updateById } from '../shared/updates.js';
 
 export interface InventoryInput {
   readonly tracked?: boolean | undefined;
@@ -109,9 +109,7 @@ export const updateProduct = updateById({
     );
     if (!inventory.ok) return inventory;
     return ok({
-      name: input.name ?? current.name,
-      description: input.description === undefined ? current.description : input.description,
-      active: input.active ?? current.active,
+      ...given(current, input, ['name', 'description', 'active']),
       inventory_tracked: inventory.value.tracked,
       inventory_quantity: inventory.value.quantity,
     });

@@ -15,7 +15,7 @@ import type { Tenant } from '../../domain/tenant.js';
 import type { Deps } from '../shared/deps.js';
 import { newOwnedRow } from '../shared/ids.js';
 import { readById, readPage } from '../shared/reads.js';
-import { type MetadataUpdate, updateById } from '../shared/updates.js';
+import { given, type MetadataUpdate, updateById } from '../shared/updates.js';
 
 export interface CreateTaxRateInput {
   readonly display_name: string;
@@ -86,8 +86,7 @@ export const updateTaxRate = updateById({
   lock: lockTaxRateById,
   apply: (current: TaxRateRow, input: UpdateTaxRateInput) =>
     ok({
-      display_name: input.display_name ?? current.display_name,
-      jurisdiction: input.jurisdiction === undefined ? current.jurisdiction : input.jurisdiction,
+      ...given(current, input, ['display_name', 'jurisdiction']),
       is_default: input.default ?? current.is_default,
       active: input.active ?? current.active,
     }),

@@ -24,7 +24,7 @@ import { acceptsPayments } from '../processors/account-processors.js';
 import type { Deps } from '../shared/deps.js';
 import { newOwnedRow } from '../shared/ids.js';
 import { readById, readPage } from '../shared/reads.js';
-import { type MetadataUpdate, updateById } from '../shared/updates.js';
+import { given, type MetadataUpdate, updateById } from '../shared/updates.js';
 import { createCheckoutSession } from './checkout-sessions.js';
 import { quantityWithin } from './payment-link-quantity.js';
 
@@ -168,10 +168,7 @@ export function updatePaymentLink(
     name: 'payment link',
     lock: lockPaymentLinkById,
     apply: (current: PaymentLinkRow, input: UpdatePaymentLinkInput) =>
-      ok({
-        active: input.active ?? current.active,
-        cancel_url: input.cancel_url === undefined ? current.cancel_url : input.cancel_url,
-      }),
+      ok(given(current, input, ['active', 'cancel_url'])),
     write: (tx, tenant, id, changes, current, next) =>
       writeAsOne(
         tx,

@@ -12,7 +12,7 @@ import type { Tenant } from '../../domain/tenant.js';
 import type { Deps } from '../shared/deps.js';
 import { newOwnedRow } from '../shared/ids.js';
 import { readById, readPage } from '../shared/reads.js';
-import { type MetadataUpdate, updateById, withLockedRow } from '../shared/updates.js';
+import { given, type MetadataUpdate, updateById, withLockedRow } from '../shared/updates.js';
 
 export interface CustomerFields {
   readonly email?: string | null | undefined;
@@ -57,12 +57,7 @@ export const updateCustomer = updateById({
   name: 'customer',
   lock: lockCustomerById,
   apply: (current: CustomerRow, input: UpdateCustomerInput) =>
-    ok({
-      email: input.email === undefined ? current.email : input.email,
-      name: input.name === undefined ? current.name : input.name,
-      phone: input.phone === undefined ? current.phone : input.phone,
-      description: input.description === undefined ? current.description : input.description,
-    }),
+    ok(given(current, input, ['email', 'name', 'phone', 'description'])),
   write: updateCustomerRow,
 });
 

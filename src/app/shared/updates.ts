@@ -17,6 +17,23 @@ export interface MetadataUpdate {
   readonly metadata?: Metadata | undefined;
 }
 
+/**
+ * The `keys` columns as the input gives them, else as they are ("only the given fields
+ * change"; a null given clears a nullable one): what most updates' `apply` answers.
+ */
+export function given<R, K extends keyof R>(
+  current: R,
+  input: { readonly [P in K]?: R[P] | undefined },
+  keys: readonly K[],
+): Pick<R, K> {
+  const columns = {} as Pick<R, K>;
+  for (const key of keys) {
+    const value = input[key];
+    columns[key] = value === undefined ? current[key] : (value as R[K]);
+  }
+  return columns;
+}
+
 /** The columns an update writes: the use case's own, then metadata and updated_at. */
 export type Changes<C> = C & Stamped;
 
