@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { type CardDetails, cardDetailsOrNull } from '../../domain/card-details.js';
-import type { RefundFailureReason } from '../../domain/refunds/refund-values.js';
+import { REFUND_FAILURE_REASONS } from '../../domain/refunds/refund-values.js';
 import type {
   CancelPaymentRequest,
   CancelRefundRequest,
@@ -33,16 +33,6 @@ export function createStripeClient(secretKey: string, options: StripeClientOptio
     ...(options.protocol ? { protocol: options.protocol } : {}),
   });
 }
-
-const FAILURE_REASONS: readonly RefundFailureReason[] = [
-  'insufficient_funds',
-  'expired_or_canceled_card',
-  'lost_or_stolen_card',
-  'charge_for_pending_refund_disputed',
-  'declined',
-  'merchant_request',
-  'unknown',
-];
 
 function idOf(value: string | { id: string } | null): string | null {
   return typeof value === 'string' ? value : (value?.id ?? null);
@@ -131,7 +121,7 @@ export function refundOutcomeOf(refund: Stripe.Refund): RefundOutcome {
         referenceId: refund.destination_details?.card?.reference || null,
       };
     case 'failed': {
-      const reason = FAILURE_REASONS.find((r) => r === refund.failure_reason) ?? 'unknown';
+      const reason = REFUND_FAILURE_REASONS.find((r) => r === refund.failure_reason) ?? 'unknown';
       return { status: 'failed', processorRefundId: refund.id, failureReason: reason };
     }
     case 'canceled':
