@@ -91,6 +91,15 @@ export function FieldsBody<K extends string, T extends TProperties>(
   return RootBody(key, Fields(properties, description));
 }
 
+/** `FieldsBody` of an object with metadata: its fields, then `metadata` (optional), last. */
+export function MetadataBody<K extends string, T extends TProperties>(
+  key: K,
+  properties: T,
+  description?: string,
+) {
+  return FieldsBody(key, { ...properties, metadata: Type.Optional(Metadata) }, description);
+}
+
 /** A request body wrapping the resource fields in its root key (`{"customer": {...}}`). */
 export function RootBody<K extends string, T extends TSchema>(key: K, fields: T) {
   return Type.Object(

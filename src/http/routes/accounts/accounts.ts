@@ -7,7 +7,7 @@ import { type CreatedAccount, createAccount } from '../../../app/accounts/create
 import type { Deps } from '../../../app/shared/deps.js';
 import { ACCOUNT_WIDE, callerOf } from '../../auth.js';
 import { unwrap } from '../../errors.js';
-import { ErrorResponses, FieldsBody, Metadata, Timestamp } from '../../schemas.js';
+import { ErrorResponses, FieldsBody, Metadata, MetadataBody, Timestamp } from '../../schemas.js';
 import { baseUrl } from '../checkout/checkout-sessions.js';
 import { ConsoleUser, consoleUserResource, inviteUrl } from './console-users.js';
 
@@ -40,14 +40,13 @@ const CreateAccountBody = FieldsBody('account', {
     }),
   ),
 });
-const UpdateAccountBody = FieldsBody(
+const UpdateAccountBody = MetadataBody(
   'account',
   {
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     tax_shipping: Type.Optional(
       Type.Boolean({ description: 'Whether shipping is taxed on orders created from now on' }),
     ),
-    metadata: Type.Optional(Metadata),
   },
   'Only the given fields change; metadata is merged ("" removes a key).',
 );

@@ -11,7 +11,7 @@ import type { Deps } from '../../../app/shared/deps.js';
 import { MAX_AMOUNT } from '../../../domain/money.js';
 import { PERCENTAGE_PATTERN } from '../../../domain/percentage.js';
 import { couponResource } from '../../../resources/coupon.js';
-import { Fields, FieldsBody, Id, Metadata, Nullable, Timestamp } from '../../schemas.js';
+import { Fields, Id, MetadataBody, Nullable, Timestamp } from '../../schemas.js';
 import { ofCaller, resourceRoutes } from '../resource-routes.js';
 
 const Name = Type.String({ minLength: 1, maxLength: 250 });
@@ -41,7 +41,7 @@ export const Coupon = Type.Object({
 });
 export type Coupon = Static<typeof Coupon>;
 
-const CreateCouponBody = FieldsBody('coupon', {
+const CreateCouponBody = MetadataBody('coupon', {
   code: Type.String({
     minLength: 1,
     maxLength: 64,
@@ -66,14 +66,12 @@ const CreateCouponBody = FieldsBody('coupon', {
     Fields({ products: Type.Array(Id('prod'), { minItems: 1, maxItems: 100 }) }),
   ),
   stackable: Type.Optional(Type.Boolean({ default: false })),
-  metadata: Type.Optional(Metadata),
 });
-const UpdateCouponBody = FieldsBody(
+const UpdateCouponBody = MetadataBody(
   'coupon',
   {
     name: Type.Optional(Nullable(Name)),
     active: Type.Optional(Type.Boolean()),
-    metadata: Type.Optional(Metadata),
   },
   "Only name, active and metadata change; a coupon's terms are immutable.",
 );

@@ -4,7 +4,7 @@ import { createPrice, getPrice, listPrices, updatePrice } from '../../../app/cat
 import type { Deps } from '../../../app/shared/deps.js';
 import { MAX_AMOUNT } from '../../../domain/money.js';
 import { priceResource } from '../../../resources/price.js';
-import { Fields, FieldsBody, Id, Metadata, Nullable, Timestamp } from '../../schemas.js';
+import { Fields, Id, MetadataBody, Nullable, Timestamp } from '../../schemas.js';
 import { ofCaller, resourceRoutes } from '../resource-routes.js';
 
 const Currency = Type.String({
@@ -28,7 +28,7 @@ export const Price = Type.Object({
 });
 export type Price = Static<typeof Price>;
 
-const CreatePriceBody = FieldsBody('price', {
+const CreatePriceBody = MetadataBody('price', {
   product_id: Id('prod'),
   unit_amount: Type.Integer({
     minimum: 0,
@@ -46,11 +46,10 @@ const CreatePriceBody = FieldsBody('price', {
     ),
   ),
   active: Type.Optional(Type.Boolean()),
-  metadata: Type.Optional(Metadata),
 });
-const UpdatePriceBody = FieldsBody(
+const UpdatePriceBody = MetadataBody(
   'price',
-  { active: Type.Optional(Type.Boolean()), metadata: Type.Optional(Metadata) },
+  { active: Type.Optional(Type.Boolean()) },
   'Only active and metadata change; amount, currency, product and recurring are immutable.',
 );
 

@@ -9,7 +9,7 @@ import {
 import type { Deps } from '../../../app/shared/deps.js';
 import { MAX_AMOUNT } from '../../../domain/money.js';
 import { productResource } from '../../../resources/product.js';
-import { Fields, FieldsBody, Metadata, Nullable, Timestamp } from '../../schemas.js';
+import { Fields, MetadataBody, Nullable, Timestamp } from '../../schemas.js';
 import { ofCaller, resourceRoutes } from '../resource-routes.js';
 
 const Name = Type.String({ minLength: 1, maxLength: 250 });
@@ -30,7 +30,7 @@ export const Product = Type.Object({
 });
 export type Product = Static<typeof Product>;
 
-const CreateProductBody = FieldsBody('product', {
+const CreateProductBody = MetadataBody('product', {
   name: Name,
   description: Type.Optional(Nullable(Description)),
   active: Type.Optional(Type.Boolean()),
@@ -40,9 +40,8 @@ const CreateProductBody = FieldsBody('product', {
       'A tracked product needs a quantity; an untracked one has none.',
     ),
   ),
-  metadata: Type.Optional(Metadata),
 });
-const UpdateProductBody = FieldsBody(
+const UpdateProductBody = MetadataBody(
   'product',
   {
     name: Type.Optional(Name),
@@ -54,7 +53,6 @@ const UpdateProductBody = FieldsBody(
         'Merged into the current inventory: {"quantity": n} restocks.',
       ),
     ),
-    metadata: Type.Optional(Metadata),
   },
   'Only the given fields change; metadata is merged ("" removes a key).',
 );

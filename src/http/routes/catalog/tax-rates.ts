@@ -9,7 +9,7 @@ import {
 import type { Deps } from '../../../app/shared/deps.js';
 import { PERCENTAGE_PATTERN } from '../../../domain/percentage.js';
 import { taxRateResource } from '../../../resources/tax-rate.js';
-import { FieldsBody, Metadata, Nullable, Timestamp } from '../../schemas.js';
+import { MetadataBody, Nullable, Timestamp } from '../../schemas.js';
 import { ofCaller, resourceRoutes } from '../resource-routes.js';
 
 const DisplayName = Type.String({ minLength: 1, maxLength: 100 });
@@ -31,7 +31,7 @@ export const TaxRate = Type.Object({
 });
 export type TaxRate = Static<typeof TaxRate>;
 
-const CreateTaxRateBody = FieldsBody('tax_rate', {
+const CreateTaxRateBody = MetadataBody('tax_rate', {
   display_name: DisplayName,
   percentage: Type.String({
     pattern: PERCENTAGE_PATTERN,
@@ -43,16 +43,14 @@ const CreateTaxRateBody = FieldsBody('tax_rate', {
     Type.Boolean({ description: "Part of the account's default rates for new orders" }),
   ),
   active: Type.Optional(Type.Boolean()),
-  metadata: Type.Optional(Metadata),
 });
-const UpdateTaxRateBody = FieldsBody(
+const UpdateTaxRateBody = MetadataBody(
   'tax_rate',
   {
     display_name: Type.Optional(DisplayName),
     jurisdiction: Type.Optional(Nullable(Jurisdiction)),
     default: Type.Optional(Type.Boolean()),
     active: Type.Optional(Type.Boolean()),
-    metadata: Type.Optional(Metadata),
   },
   'percentage and inclusive are immutable; metadata is merged.',
 );

@@ -12,15 +12,7 @@ import { metadataAsText } from '../../../domain/metadata.js';
 import { CHECKOUT_SESSION_STATUSES } from '../../../domain/value-lists.js';
 import type { Processors } from '../../../ports/payment-processor.js';
 import { checkoutSessionResource } from '../../../resources/checkout-session.js';
-import {
-  ActionBody,
-  FieldsBody,
-  Id,
-  literalUnion,
-  Metadata,
-  Nullable,
-  Timestamp,
-} from '../../schemas.js';
+import { ActionBody, Id, literalUnion, MetadataBody, Nullable, Timestamp } from '../../schemas.js';
 import { LineItems, Order } from '../orders/order-schemas.js';
 import { CheckoutSessionRefundBody, Refund } from '../refunds/refund-schemas.js';
 import { ofCaller, type RouteContext, resourceRoutes } from '../resource-routes.js';
@@ -62,7 +54,7 @@ export const CheckoutSession = Type.Object({
   created_at: Timestamp,
   updated_at: Timestamp,
 });
-const CreateBody = FieldsBody(
+const CreateBody = MetadataBody(
   'checkout_session',
   {
     order_id: Type.Optional(Id('ord')),
@@ -72,7 +64,6 @@ const CreateBody = FieldsBody(
     success_url: Url,
     cancel_url: Type.Optional(Url),
     expires_at: Type.Optional(Timestamp),
-    metadata: Type.Optional(Metadata),
   },
   'From an existing order_id, or line_items (which create the order)',
 );

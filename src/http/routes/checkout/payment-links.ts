@@ -8,7 +8,7 @@ import {
 } from '../../../app/checkout/payment-links.js';
 import type { Deps } from '../../../app/shared/deps.js';
 import { paymentLinkResource } from '../../../resources/payment-link.js';
-import { Fields, FieldsBody, Id, Metadata, Nullable, Timestamp } from '../../schemas.js';
+import { Fields, Id, MetadataBody, Nullable, Timestamp } from '../../schemas.js';
 import { ofCaller, resourceRoutes } from '../resource-routes.js';
 import { onBaseUrl } from './checkout-sessions.js';
 
@@ -62,7 +62,7 @@ const LinkLineInput = Fields({
     ),
   ),
 });
-const CreateBody = FieldsBody('payment_link', {
+const CreateBody = MetadataBody('payment_link', {
   line_items: Type.Array(LinkLineInput, { minItems: 1, maxItems: 20 }),
   after_completion: Type.Optional(
     Fields({
@@ -70,14 +70,12 @@ const CreateBody = FieldsBody('payment_link', {
     }),
   ),
   cancel_url: Type.Optional(CancelUrl),
-  metadata: Type.Optional(Metadata),
 });
-const UpdateBody = FieldsBody(
+const UpdateBody = MetadataBody(
   'payment_link',
   {
     active: Type.Optional(Type.Boolean()),
     cancel_url: Type.Optional(Nullable(CancelUrl)),
-    metadata: Type.Optional(Metadata),
   },
   'Only active, cancel_url (null removes it) and metadata change; metadata is merged ("" removes a key).',
 );

@@ -10,7 +10,7 @@ import {
 import type { Deps } from '../../../app/shared/deps.js';
 import { ok } from '../../../domain/errors.js';
 import { customerResource } from '../../../resources/customer.js';
-import { FieldsBody, Metadata, Nullable, Timestamp } from '../../schemas.js';
+import { MetadataBody, Nullable, Timestamp } from '../../schemas.js';
 import { ofCaller, resourceRoutes } from '../resource-routes.js';
 
 const Email = Type.String({ format: 'email', maxLength: 512 });
@@ -37,10 +37,9 @@ const CustomerFields = {
   name: Type.Optional(Nullable(Name)),
   phone: Type.Optional(Nullable(Phone)),
   description: Type.Optional(Nullable(Description)),
-  metadata: Type.Optional(Metadata),
 };
-const CreateCustomerBody = FieldsBody('customer', CustomerFields);
-const UpdateCustomerBody = FieldsBody(
+const CreateCustomerBody = MetadataBody('customer', CustomerFields);
+const UpdateCustomerBody = MetadataBody(
   'customer',
   CustomerFields,
   'Only the given fields change; null clears one; metadata is merged ("" removes a key).',

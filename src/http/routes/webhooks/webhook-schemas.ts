@@ -12,6 +12,7 @@ import {
   Id,
   literalUnion,
   Metadata,
+  MetadataBody,
   Nullable,
   Timestamp,
 } from '../../schemas.js';
@@ -67,11 +68,10 @@ export const WebhookEndpointWithSecret = Type.Object({
   ),
 });
 
-export const CreateWebhookEndpointBody = FieldsBody('webhook_endpoint', {
+export const CreateWebhookEndpointBody = MetadataBody('webhook_endpoint', {
   url: Url,
   enabled_events: EnabledEvents,
   description: Type.Optional(Nullable(Description)),
-  metadata: Type.Optional(Metadata),
 });
 
 export const UpdateWebhookEndpointBody = FieldsBody(
