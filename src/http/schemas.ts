@@ -47,6 +47,13 @@ export const Timestamp = Type.String({
   description: 'RFC 3339, UTC',
 });
 
+/** The properties every object ends with (`modeAndTimes` in `src/resources`), spread last. */
+export const ModeAndTimes = {
+  test_mode: Type.Boolean(),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+};
+
 export function Id(prefix: IdPrefix) {
   return Type.String({ pattern: idPattern(prefix), description: `A \`${prefix}_\` id` });
 }

@@ -11,7 +11,7 @@ import type { Deps } from '../../../app/shared/deps.js';
 import { MAX_AMOUNT } from '../../../domain/money.js';
 import { PERCENTAGE_PATTERN } from '../../../domain/percentage.js';
 import { couponResource } from '../../../resources/coupon.js';
-import { Fields, Id, MetadataBody, Nullable, Timestamp } from '../../schemas.js';
+import { Fields, Id, MetadataBody, ModeAndTimes, Nullable, Timestamp } from '../../schemas.js';
 import { ofCaller, resourceRoutes } from '../resource-routes.js';
 
 const Name = Type.String({ minLength: 1, maxLength: 250 });
@@ -35,9 +35,7 @@ export const Coupon = Type.Object({
   active: Type.Boolean(),
   valid: Type.Boolean({ description: 'Active, not past redeem_by and not exhausted, right now' }),
   metadata: Type.Record(Type.String(), Type.String()),
-  test_mode: Type.Boolean(),
-  created_at: Timestamp,
-  updated_at: Timestamp,
+  ...ModeAndTimes,
 });
 export type Coupon = Static<typeof Coupon>;
 

@@ -4,7 +4,7 @@ import { createPrice, getPrice, listPrices, updatePrice } from '../../../app/cat
 import type { Deps } from '../../../app/shared/deps.js';
 import { MAX_AMOUNT } from '../../../domain/money.js';
 import { priceResource } from '../../../resources/price.js';
-import { Fields, Id, MetadataBody, Nullable, Timestamp } from '../../schemas.js';
+import { Fields, Id, MetadataBody, ModeAndTimes, Nullable } from '../../schemas.js';
 import { ofCaller, resourceRoutes } from '../resource-routes.js';
 
 const Currency = Type.String({
@@ -22,9 +22,7 @@ export const Price = Type.Object({
   recurring: Nullable(Type.Object({ interval: Type.String(), interval_count: Type.Integer() })),
   active: Type.Boolean(),
   metadata: Type.Record(Type.String(), Type.String()),
-  test_mode: Type.Boolean(),
-  created_at: Timestamp,
-  updated_at: Timestamp,
+  ...ModeAndTimes,
 });
 export type Price = Static<typeof Price>;
 

@@ -9,7 +9,7 @@ import {
 import type { Deps } from '../../../app/shared/deps.js';
 import { MAX_AMOUNT } from '../../../domain/money.js';
 import { productResource } from '../../../resources/product.js';
-import { Fields, MetadataBody, Nullable, Timestamp } from '../../schemas.js';
+import { Fields, MetadataBody, ModeAndTimes, Nullable } from '../../schemas.js';
 import { ofCaller, resourceRoutes } from '../resource-routes.js';
 
 const Name = Type.String({ minLength: 1, maxLength: 250 });
@@ -24,9 +24,7 @@ export const Product = Type.Object({
   active: Type.Boolean(),
   inventory: Type.Object({ tracked: Type.Boolean(), quantity: Nullable(Type.Integer()) }),
   metadata: Type.Record(Type.String(), Type.String()),
-  test_mode: Type.Boolean(),
-  created_at: Timestamp,
-  updated_at: Timestamp,
+  ...ModeAndTimes,
 });
 export type Product = Static<typeof Product>;
 

@@ -9,7 +9,7 @@ import {
 import type { Deps } from '../../../app/shared/deps.js';
 import { PERCENTAGE_PATTERN } from '../../../domain/percentage.js';
 import { taxRateResource } from '../../../resources/tax-rate.js';
-import { MetadataBody, Nullable, Timestamp } from '../../schemas.js';
+import { MetadataBody, ModeAndTimes, Nullable } from '../../schemas.js';
 import { ofCaller, resourceRoutes } from '../resource-routes.js';
 
 const DisplayName = Type.String({ minLength: 1, maxLength: 100 });
@@ -25,9 +25,7 @@ export const TaxRate = Type.Object({
   default: Type.Boolean(),
   active: Type.Boolean(),
   metadata: Type.Record(Type.String(), Type.String()),
-  test_mode: Type.Boolean(),
-  created_at: Timestamp,
-  updated_at: Timestamp,
+  ...ModeAndTimes,
 });
 export type TaxRate = Static<typeof TaxRate>;
 

@@ -8,7 +8,7 @@ import {
 } from '../../../app/checkout/payment-links.js';
 import type { Deps } from '../../../app/shared/deps.js';
 import { paymentLinkResource } from '../../../resources/payment-link.js';
-import { Fields, Id, MetadataBody, Nullable, Timestamp } from '../../schemas.js';
+import { Fields, Id, MetadataBody, ModeAndTimes, Nullable } from '../../schemas.js';
 import { ofCaller, resourceRoutes } from '../resource-routes.js';
 import { onBaseUrl } from './checkout-sessions.js';
 
@@ -35,9 +35,7 @@ export const PaymentLink = Type.Object({
     Type.String({ description: "Where the checkout page's Cancel link goes (copied to sessions)" }),
   ),
   metadata: Type.Record(Type.String(), Type.String()),
-  test_mode: Type.Boolean(),
-  created_at: Timestamp,
-  updated_at: Timestamp,
+  ...ModeAndTimes,
 });
 
 const Url = Type.String({ format: 'uri', maxLength: 2048, pattern: '^https?://' });

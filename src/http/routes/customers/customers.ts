@@ -10,7 +10,7 @@ import {
 import type { Deps } from '../../../app/shared/deps.js';
 import { ok } from '../../../domain/errors.js';
 import { customerResource } from '../../../resources/customer.js';
-import { MetadataBody, Nullable, Timestamp } from '../../schemas.js';
+import { MetadataBody, ModeAndTimes, Nullable } from '../../schemas.js';
 import { ofCaller, resourceRoutes } from '../resource-routes.js';
 
 const Email = Type.String({ format: 'email', maxLength: 512 });
@@ -26,9 +26,7 @@ export const Customer = Type.Object({
   phone: Nullable(Type.String()),
   description: Nullable(Type.String()),
   metadata: Type.Record(Type.String(), Type.String()),
-  test_mode: Type.Boolean(),
-  created_at: Timestamp,
-  updated_at: Timestamp,
+  ...ModeAndTimes,
 });
 export type Customer = Static<typeof Customer>;
 

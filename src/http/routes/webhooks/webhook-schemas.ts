@@ -13,6 +13,7 @@ import {
   literalUnion,
   Metadata,
   MetadataBody,
+  ModeAndTimes,
   Nullable,
   Timestamp,
 } from '../../schemas.js';
@@ -53,9 +54,7 @@ export const WebhookEndpoint = Type.Object({
         'Until then, deliveries are also signed with the secret before the last rotation',
     }),
   ),
-  test_mode: Type.Boolean(),
-  created_at: Timestamp,
-  updated_at: Timestamp,
+  ...ModeAndTimes,
 });
 
 export const WebhookEndpointWithSecret = Type.Object({
@@ -113,7 +112,5 @@ export const WebhookDelivery = Type.Object({
       error: Nullable(Type.String()),
     }),
   ),
-  test_mode: Type.Boolean(),
-  created_at: Timestamp,
-  updated_at: Timestamp,
+  ...ModeAndTimes,
 });
