@@ -7,9 +7,8 @@ import { createAccount } from '../app/accounts/create-account.js';
 import type { Deps } from '../app/shared/deps.js';
 import { unwrapOrThrow } from '../app/shared/result.js';
 import type { Mode } from '../domain/tenant.js';
-import { serializeAccount } from '../http/routes/accounts/accounts.js';
+import { createdAccountAnswer } from '../http/routes/accounts/accounts.js';
 import { serializeApiKey } from '../http/routes/accounts/api-keys.js';
-import { consoleUserResource, inviteUrl } from '../http/routes/accounts/console-users.js';
 import { shownHost } from '../main.js';
 import { configWith, type Flags, withDatabase } from './server-config.js';
 import { UsageError } from './usage-error.js';
@@ -31,18 +30,7 @@ export async function accountsCreate(flags: Flags): Promise<void> {
     );
     // The same answer as the admin API's POST /v1/accounts, the invite link included.
     const base = config.publicUrl ?? `http://${shownHost(config.host)}:${config.port}`;
-    return {
-      account: serializeAccount(created.account),
-      keys: { test_secret_key: created.testSecretKey, live_secret_key: created.liveSecretKey },
-      ...(created.owner
-        ? {
-            owner: consoleUserResource(
-              created.owner.user,
-              inviteUrl(base, created.owner.inviteToken),
-            ),
-          }
-        : {}),
-    };
+    return createdAccountAnswer(created, base);
   });
   process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
 }

@@ -1,4 +1,4 @@
-import { UsageError } from './usage-error.js';
+import { httpUrlOf, UsageError } from './usage-error.js';
 
 // How the `trigger` and `listen` commands talk to a running Flint: its HTTP API, with a
 // secret key, exactly as an integration would.
@@ -31,16 +31,7 @@ export function apiTargetOf(
   const key = flags['api-key'] ?? env.FLINT_API_KEY ?? '';
   const mode = key.startsWith('sk_test_') ? 'test' : key.startsWith('sk_live_') ? 'live' : null;
   if (!mode) throw new UsageError('give a secret key (sk_test_…) with --api-key or FLINT_API_KEY');
-  const raw = flags['api-url'] ?? env.FLINT_API_URL ?? DEFAULT_API_URL;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new UsageError(`--api-url is not a URL: ${raw}`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`--api-url must be http or https: ${raw}`);
-  }
+  const url = httpUrlOf('--api-url', flags['api-url'] ?? env.FLINT_API_URL ?? DEFAULT_API_URL);
   return { url: url.toString().replace(/\/+$/, ''), key, mode };
 }
 

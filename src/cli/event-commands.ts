@@ -2,7 +2,7 @@ import { EVENT_TYPES, isEventType } from '../domain/event-types.js';
 import { apiTargetOf } from './api-client.js';
 import { listen, newSigningSecret } from './listen.js';
 import { TRIGGERABLE_TYPES, trigger } from './trigger.js';
-import { UsageError } from './usage-error.js';
+import { httpUrlOf, UsageError } from './usage-error.js';
 
 // `flint trigger` and `flint listen`: their flags, checked before anything is called.
 
@@ -27,16 +27,7 @@ export async function triggerCommand(flags: EventFlags, args: readonly string[])
 
 function forwardUrlOf(value: string | undefined): string {
   if (!value) throw new UsageError('listen needs --forward-to URL');
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`--forward-to is not a URL: ${value}`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`--forward-to must be http or https: ${value}`);
-  }
-  return url.toString();
+  return httpUrlOf('--forward-to', value).toString();
 }
 
 function eventTypesOf(value: string | undefined): string[] {

@@ -1,4 +1,11 @@
-import { type TLiteral, type TSchema, type TSchemaOptions, type TUnion, Type } from 'typebox';
+import {
+  type TLiteral,
+  type TProperties,
+  type TSchema,
+  type TSchemaOptions,
+  type TUnion,
+  Type,
+} from 'typebox';
 import type { IdPrefix } from '../app/shared/ids.js';
 import { idPattern } from '../app/shared/ids.js';
 import { METADATA_LIMITS } from '../domain/metadata.js';
@@ -40,6 +47,13 @@ export const Timestamp = Type.String({
   description: 'RFC 3339, UTC',
 });
 
+/** The properties every object ends with (`modeAndTimes` in `src/resources`), spread last. */
+export const ModeAndTimes = {
+  test_mode: Type.Boolean(),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+};
+
 export function Id(prefix: IdPrefix) {
   return Type.String({ pattern: idPattern(prefix), description: `A \`${prefix}_\` id` });
 }
@@ -65,6 +79,32 @@ export function literalUnion<const T extends readonly string[]>(
 ): TUnion<{ -readonly [K in keyof T]: TLiteral<T[K]> }> {
   const literals = values.map((value) => Type.Literal(value));
   return (options ? Type.Union(literals, options) : Type.Union(literals)) as never;
+}
+
+/** A request object's fields: any other is a 400 (`additionalProperties: false`). */
+export function Fields<T extends TProperties>(properties: T, description?: string) {
+  return Type.Object(properties, {
+    additionalProperties: false,
+    ...(description === undefined ? {} : { description }),
+  });
+}
+
+/** `RootBody(key, Fields(properties, description))`: a create or update body. */
+export function FieldsBody<K extends string, T extends TProperties>(
+  key: K,
+  properties: T,
+  description?: string,
+) {
+  return RootBody(key, Fields(properties, description));
+}
+
+/** `FieldsBody` of an object with metadata: its fields, then `metadata` (optional), last. */
+export function MetadataBody<K extends string, T extends TProperties>(
+  key: K,
+  properties: T,
+  description?: string,
+) {
+  return FieldsBody(key, { ...properties, metadata: Type.Optional(Metadata) }, description);
 }
 
 /** A request body wrapping the resource fields in its root key (`{"customer": {...}}`). */

@@ -2,7 +2,8 @@ import type { ListedOrder } from '../app/console/console-orders.js';
 import { ORDER_STATUSES } from '../domain/order-lifecycle.js';
 import { orderResource } from '../resources/order.js';
 import { type ConsoleFrame, frame } from './console-frame.js';
-import { countOf, dataTable, idLink, statusBadge, statusWords, when } from './console-parts.js';
+import { nextPageLink, statusOptions } from './console-lists.js';
+import { countOf, dataTable, idLink, statusBadge, when } from './console-parts.js';
 import { html } from './html.js';
 import { formatMoney } from './money-format.js';
 
@@ -41,9 +42,7 @@ export function renderOrders(input: OrdersPageInput): string {
     from: input.from,
     to: input.to,
   });
-  const next = input.nextCursor
-    ? html`<p><a href="/console/orders?${query.toString()}&starting_after=${input.nextCursor}">Next page</a></p>`
-    : '';
+  const next = nextPageLink('/console/orders', query.toString(), input.nextCursor);
   return frame(
     'Orders',
     f,
@@ -55,10 +54,7 @@ export function renderOrders(input: OrdersPageInput): string {
 <input id="q" name="q" type="search" maxlength="200" value="${input.q}">
 <div class="filters">
 <div><label for="status">Status</label>
-<select id="status" name="status"><option value="">Any</option>${ORDER_STATUSES.map(
-      (s) =>
-        html`<option value="${s}"${s === input.status ? html` selected` : ''}>${statusWords(s)}</option>`,
-    )}</select></div>
+<select id="status" name="status">${statusOptions(ORDER_STATUSES, input.status)}</select></div>
 <div><label for="from">Created from (UTC)</label><input id="from" name="from" type="date" value="${input.from}"></div>
 <div><label for="to">Created to (UTC)</label><input id="to" name="to" type="date" value="${input.to}"></div>
 <button type="submit">Search</button>

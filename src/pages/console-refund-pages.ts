@@ -14,6 +14,7 @@ import {
 import type { OrderView } from '../resources/order.js';
 import { refundResource } from '../resources/refund.js';
 import { type ConsoleFrame, frame } from './console-frame.js';
+import { nextPageLink, statusOptions } from './console-lists.js';
 import { countOf, dataTable, idLink, statusBadge, statusWords } from './console-parts.js';
 import { type Html, html } from './html.js';
 import { formatMoney } from './money-format.js';
@@ -251,9 +252,8 @@ export function renderRefunds(input: {
       html`<span class="nowrap">${r.reference_id ?? '—'}</span>`,
       idLink(`/console/orders/${r.order_id}?mode=${f.mode}`, r.order_id),
     ]);
-  const next = input.nextCursor
-    ? html`<p><a href="/console/refunds?mode=${f.mode}&status=${input.status}&starting_after=${input.nextCursor}">Next page</a></p>`
-    : '';
+  const query = html`mode=${f.mode}&status=${input.status}`;
+  const next = nextPageLink('/console/refunds', query, input.nextCursor);
   return frame(
     'Refunds',
     f,
@@ -262,10 +262,7 @@ export function renderRefunds(input: {
 <form method="get" action="/console/refunds" class="panel" aria-label="Filter refunds">
 <input type="hidden" name="mode" value="${f.mode}">
 <label for="status">Status</label>
-<select id="status" name="status"><option value="">Any</option>${REFUND_STATUSES.map(
-      (s) =>
-        html`<option value="${s}"${s === input.status ? html` selected` : ''}>${statusWords(s)}</option>`,
-    )}</select>
+<select id="status" name="status">${statusOptions(REFUND_STATUSES, input.status)}</select>
 <button type="submit">Filter</button></form>
 <div class="panel">${dataTable({
       caption: countOf(input.refunds.length, 'refund') + (input.nextCursor ? ' on this page' : ''),

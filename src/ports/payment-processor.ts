@@ -1,5 +1,5 @@
 import type { CardDetails } from '../domain/card-details.js';
-import type { RefundFailureReason } from '../domain/refunds/refund-values.js';
+import type { RefundOutcome } from '../domain/refunds/refund-outcomes.js';
 import type { Tenant } from '../domain/tenant.js';
 
 /**
@@ -57,21 +57,8 @@ export interface RefundRequest {
   readonly metadata: Readonly<Record<string, string>>;
 }
 
-export type RefundOutcome =
-  | {
-      readonly status: 'succeeded';
-      readonly processorRefundId: string;
-      /** The acquirer reference number, when the network has given one. */
-      readonly referenceId: string | null;
-    }
-  | { readonly status: 'pending'; readonly processorRefundId: string }
-  | {
-      readonly status: 'failed';
-      readonly processorRefundId: string | null;
-      readonly failureReason: RefundFailureReason;
-    }
-  /** Stopped at the processor (Stripe cancels refunds that waited for an action). */
-  | { readonly status: 'canceled'; readonly processorRefundId: string };
+/** A processor's answer about a refund: declared in the domain, whose rules apply it. */
+export type { RefundOutcome };
 
 export interface CancelRefundRequest {
   readonly processorRefundId: string;

@@ -50,13 +50,7 @@ export function checkoutSessionResource(view: CheckoutSessionView, baseUrl: stri
     refunds: view.refunds.map(refundResource),
     order_id: order.order.id,
     url: checkoutSessionUrl(baseUrl, session.id),
-    success_url: session.success_url,
-    cancel_url: session.cancel_url,
-    metadata: session.metadata,
-    test_mode: session.mode === 'test',
-    expires_at: session.expires_at.toISOString(),
-    created_at: session.created_at.toISOString(),
-    updated_at: session.updated_at.toISOString(),
+    ...sessionEnd(session),
   };
 }
 
@@ -76,6 +70,13 @@ export function checkoutSessionEventObject(
     status: session.status,
     order_id: session.order_id,
     ...(publicUrl === undefined ? {} : { url: checkoutSessionUrl(publicUrl, session.id) }),
+    ...sessionEnd(session),
+  };
+}
+
+/** What a session ends with, after its `url`: the same in the API and in events. */
+function sessionEnd(session: CheckoutSessionRow) {
+  return {
     success_url: session.success_url,
     cancel_url: session.cancel_url,
     metadata: session.metadata,

@@ -1,5 +1,6 @@
 import type { CouponRow } from '../adapters/db/schema.js';
 import { isCouponValid } from '../domain/coupons.js';
+import { modeAndTimes } from './object-times.js';
 
 /** A coupon as the API and its events show it; `valid` as of `now`. */
 export function couponResource(row: CouponRow, now: Date) {
@@ -20,8 +21,6 @@ export function couponResource(row: CouponRow, now: Date) {
     active: row.active,
     valid: isCouponValid(row, now),
     metadata: row.metadata,
-    test_mode: row.mode === 'test',
-    created_at: row.created_at.toISOString(),
-    updated_at: row.updated_at.toISOString(),
+    ...modeAndTimes(row),
   };
 }

@@ -1,4 +1,5 @@
 import type { CustomerRow } from '../adapters/db/schema.js';
+import { modeAndTimes } from './object-times.js';
 
 /** A customer as the API and its events show it. */
 export function customerResource(row: CustomerRow) {
@@ -10,8 +11,6 @@ export function customerResource(row: CustomerRow) {
     phone: row.phone,
     description: row.description,
     metadata: row.metadata,
-    test_mode: row.mode === 'test',
-    created_at: row.created_at.toISOString(),
-    updated_at: row.updated_at.toISOString(),
+    ...modeAndTimes(row),
   };
 }

@@ -2,6 +2,7 @@ import type { OrderAggregate } from '../adapters/db/repos/orders-repo.js';
 import type { TaxRateRow } from '../adapters/db/schema.js';
 import { availableActions, moneyOf } from '../domain/order-lifecycle.js';
 import type { NetAmounts, Pricing } from '../domain/pricing.js';
+import { modeAndTimes } from './object-times.js';
 
 // The order as the API (and every event about it) shows it. Pure: rows in, JSON out.
 
@@ -101,9 +102,7 @@ export function orderResource(view: OrderView) {
     available_actions: [...availableActions(order.status, moneyOf(view))],
     version: order.version,
     metadata: order.metadata,
-    test_mode: order.mode === 'test',
-    created_at: order.created_at.toISOString(),
-    updated_at: order.updated_at.toISOString(),
+    ...modeAndTimes(order),
   };
 }
 export type OrderResource = ReturnType<typeof orderResource>;

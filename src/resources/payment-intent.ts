@@ -1,5 +1,6 @@
 import type { PaymentIntentRow } from '../adapters/db/schema.js';
 import type { CardDetails } from '../domain/card-details.js';
+import { modeAndTimes } from './object-times.js';
 
 /** The card a payment intent's processor reported, or null before it said. */
 export function paymentCardOf(row: PaymentIntentRow): CardDetails | null {
@@ -53,9 +54,7 @@ export function paymentIntentResource(row: PaymentIntentRow) {
       row.failure_code === null ? null : { code: row.failure_code, message: row.failure_message },
     payment_method_details: paymentMethodDetails(row),
     metadata: row.metadata,
-    test_mode: row.mode === 'test',
-    created_at: row.created_at.toISOString(),
-    updated_at: row.updated_at.toISOString(),
+    ...modeAndTimes(row),
   };
 }
 export type PaymentIntentResource = ReturnType<typeof paymentIntentResource>;

@@ -1,4 +1,5 @@
 import type { PaymentLinkRow } from '../adapters/db/schema.js';
+import { modeAndTimes } from './object-times.js';
 
 /** The public URL a payment link is shared as; the API's own address is its base. */
 export function paymentLinkUrl(baseUrl: string, id: string): string {
@@ -20,9 +21,7 @@ export function paymentLinkEventObject(row: PaymentLinkRow) {
     after_completion: row.redirect_url === null ? null : { redirect_url: row.redirect_url },
     cancel_url: row.cancel_url,
     metadata: row.metadata,
-    test_mode: row.mode === 'test',
-    created_at: row.created_at.toISOString(),
-    updated_at: row.updated_at.toISOString(),
+    ...modeAndTimes(row),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { PriceRow } from '../adapters/db/schema.js';
+import { modeAndTimes } from './object-times.js';
 
 /** A price as the API and its events show it. */
 export function priceResource(row: PriceRow) {
@@ -14,8 +15,6 @@ export function priceResource(row: PriceRow) {
         : { interval: row.recurring_interval, interval_count: row.recurring_interval_count ?? 1 },
     active: row.active,
     metadata: row.metadata,
-    test_mode: row.mode === 'test',
-    created_at: row.created_at.toISOString(),
-    updated_at: row.updated_at.toISOString(),
+    ...modeAndTimes(row),
   };
 }

@@ -1,4 +1,5 @@
 import type { ProcessorSettingsRow } from '../adapters/db/schema.js';
+import { modeAndTimes } from './object-times.js';
 
 /**
  * An account's processor in one mode. Stripe secrets appear only redacted; `stripe` stays
@@ -17,9 +18,7 @@ export function processorSettingsResource(row: ProcessorSettingsRow) {
             webhook_secret: row.stripe_webhook_secret_redacted,
             publishable_key: row.stripe_publishable_key,
           },
-    test_mode: row.mode === 'test',
-    created_at: row.created_at.toISOString(),
-    updated_at: row.updated_at.toISOString(),
+    ...modeAndTimes(row),
   };
 }
 export type ProcessorSettingsResource = ReturnType<typeof processorSettingsResource>;

@@ -1,4 +1,5 @@
 import type { ProductRow } from '../adapters/db/schema.js';
+import { modeAndTimes } from './object-times.js';
 
 /** A product as the API and its events show it. */
 export function productResource(row: ProductRow) {
@@ -10,8 +11,6 @@ export function productResource(row: ProductRow) {
     active: row.active,
     inventory: { tracked: row.inventory_tracked, quantity: row.inventory_quantity },
     metadata: row.metadata,
-    test_mode: row.mode === 'test',
-    created_at: row.created_at.toISOString(),
-    updated_at: row.updated_at.toISOString(),
+    ...modeAndTimes(row),
   };
 }

@@ -1,4 +1,5 @@
 import type { TaxRateRow } from '../adapters/db/schema.js';
+import { modeAndTimes } from './object-times.js';
 
 /** A tax rate as the API and its events show it. */
 export function taxRateResource(row: TaxRateRow) {
@@ -12,8 +13,6 @@ export function taxRateResource(row: TaxRateRow) {
     default: row.is_default,
     active: row.active,
     metadata: row.metadata,
-    test_mode: row.mode === 'test',
-    created_at: row.created_at.toISOString(),
-    updated_at: row.updated_at.toISOString(),
+    ...modeAndTimes(row),
   };
 }

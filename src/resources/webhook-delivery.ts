@@ -1,4 +1,5 @@
 import type { DeliveryWithAttempts } from '../adapters/db/repos/webhook-deliveries-repo.js';
+import { modeAndTimes } from './object-times.js';
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
@@ -25,9 +26,7 @@ export function webhookDeliveryResource(row: DeliveryWithAttempts) {
       response_body: a.response_body,
       error: a.error,
     })),
-    test_mode: row.mode === 'test',
-    created_at: row.created_at.toISOString(),
-    updated_at: row.updated_at.toISOString(),
+    ...modeAndTimes(row),
   };
 }
 export type WebhookDeliveryResource = ReturnType<typeof webhookDeliveryResource>;

@@ -1,4 +1,5 @@
 import type { WebhookEndpointRow } from '../adapters/db/schema-webhooks.js';
+import { modeAndTimes } from './object-times.js';
 
 /** A webhook endpoint as the API and its events show it: never with its secret. */
 export function webhookEndpointResource(row: WebhookEndpointRow) {
@@ -13,9 +14,7 @@ export function webhookEndpointResource(row: WebhookEndpointRow) {
     disabled_reason: row.disabled_reason,
     failing_since: row.failing_since?.toISOString() ?? null,
     previous_secret_expires_at: row.previous_secret_expires_at?.toISOString() ?? null,
-    test_mode: row.mode === 'test',
-    created_at: row.created_at.toISOString(),
-    updated_at: row.updated_at.toISOString(),
+    ...modeAndTimes(row),
   };
 }
 export type WebhookEndpointResource = ReturnType<typeof webhookEndpointResource>;

@@ -1,7 +1,6 @@
-import type { Logger } from 'pino';
 import { deleteExpiredIdempotencyKeys } from '../adapters/db/repos/idempotency-repo.js';
 import type { Deps } from '../app/shared/deps.js';
-import { startPeriodic, type Worker } from './periodic.js';
+import { countingJob } from './periodic.js';
 
 /** Deletes every expired idempotency record, in batches; returns how many went. */
 export async function reapExpiredIdempotencyKeys(deps: Deps, batch = 1000): Promise<number> {
@@ -14,17 +13,8 @@ export async function reapExpiredIdempotencyKeys(deps: Deps, batch = 1000): Prom
 }
 
 /** Runs the reaper every `intervalMs` until stopped; a failed run is logged and retried next time. */
-export function startIdempotencyReaper(
-  deps: Deps,
-  options: { readonly intervalMs: number; readonly logger?: Logger | undefined },
-): Worker {
-  return startPeriodic(
-    'idempotency reaper',
-    options.intervalMs,
-    async () => {
-      const deleted = await reapExpiredIdempotencyKeys(deps);
-      if (deleted > 0) options.logger?.info({ deleted }, 'expired idempotency keys deleted');
-    },
-    options.logger,
-  );
-}
+export const startIdempotencyReaper = countingJob(
+  'idempotency reaper',
+  'expired idempotency keys deleted',
+  async (deps: Deps) => ({ deleted: await reapExpiredIdempotencyKeys(deps) }),
+);

@@ -1,8 +1,7 @@
-import type { Logger } from 'pino';
 import { settlePendingRefunds, settleStalePayments } from '../app/payments/settlement.js';
 import type { Deps } from '../app/shared/deps.js';
 import type { Processors } from '../ports/payment-processor.js';
-import { startPeriodic, type Worker } from './periodic.js';
+import { type PeriodicOptions, startCounting, type Worker } from './periodic.js';
 
 /**
  * Every `intervalMs`: re-drive payments the processor never answered and settle pending
@@ -11,20 +10,11 @@ import { startPeriodic, type Worker } from './periodic.js';
 export function startSettlementWorker(
   deps: Deps,
   processors: Processors,
-  options: {
-    readonly intervalMs: number;
-    readonly olderThanMs: number;
-    readonly logger?: Logger | undefined;
-  },
+  options: PeriodicOptions & { readonly olderThanMs: number },
 ): Worker {
-  return startPeriodic(
-    'settlement run',
-    options.intervalMs,
-    async () => {
-      const payments = await settleStalePayments(deps, processors, options.olderThanMs);
-      const refunds = await settlePendingRefunds(deps, processors, options.olderThanMs);
-      if (payments + refunds > 0) options.logger?.info({ payments, refunds }, 'settlement run');
-    },
-    options.logger,
-  );
+  return startCounting('settlement run', 'settlement run', options, async () => {
+    const payments = await settleStalePayments(deps, processors, options.olderThanMs);
+    const refunds = await settlePendingRefunds(deps, processors, options.olderThanMs);
+    return { payments, refunds };
+  });
 }

@@ -12,12 +12,13 @@ import type { CouponRow, Database } from '../../adapters/db/schema.js';
 import { transact } from '../../adapters/db/transact.js';
 import { normalizeCurrency } from '../../domain/currency.js';
 import { type Failure, fail, missing, ok, type Result } from '../../domain/errors.js';
-import { type Metadata, updatedMetadata, withoutEmptyValues } from '../../domain/metadata.js';
+import { type Metadata, withoutEmptyValues } from '../../domain/metadata.js';
 import { parsePercentage } from '../../domain/percentage.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { Deps } from '../shared/deps.js';
-import { newId } from '../shared/ids.js';
+import { newOwnedRow } from '../shared/ids.js';
 import { readById, readPage } from '../shared/reads.js';
+import { given, type MetadataUpdate, updateById } from '../shared/updates.js';
 
 export interface CreateCouponInput {
   readonly code: string;
@@ -36,11 +37,9 @@ export interface CreateCouponInput {
 }
 
 /** A coupon's terms are immutable once issued (orders may carry it): only these change. */
-export interface UpdateCouponInput {
+export interface UpdateCouponInput extends MetadataUpdate {
   readonly name?: string | null | undefined;
   readonly active?: boolean | undefined;
-  /** Merged into the current metadata; a key set to "" is removed. */
-  readonly metadata?: Metadata | undefined;
 }
 
 function invalid(field: string, message: string): Failure {
@@ -112,9 +111,7 @@ export async function createCoupon(
   if (!redeemBy.ok) return redeemBy;
   const products = input.applies_to ? [...new Set(input.applies_to.products)] : null;
   const row: CouponRow = {
-    id: newId('cpn'),
-    account_id: tenant.accountId,
-    mode: tenant.mode,
+    ...newOwnedRow('cpn', tenant),
     code: input.code,
     name: input.name ?? null,
     ...discount.value,
@@ -156,33 +153,12 @@ export const getCoupon = readById('coupon', selectCouponById);
 
 export const listCoupons = readPage(listCouponRows);
 
-export async function updateCoupon(
-  deps: Deps,
-  tenant: Tenant,
-  id: string,
-  input: UpdateCouponInput,
-): Promise<Result<CouponRow>> {
-  return transact(deps.db, async (tx) => {
-    const current = await lockCouponById(tx, tenant, id);
-    if (!current) return fail(missing('coupon'));
-    const merged = updatedMetadata(current.metadata, input.metadata, 'coupon');
-    if (!merged.ok) return merged;
-    const metadata = merged.value;
-    const next: CouponRow = {
-      ...current,
-      name: input.name === undefined ? current.name : input.name,
-      active: input.active ?? current.active,
-      metadata,
-      updated_at: deps.clock.now(),
-    };
-    await updateCouponRow(tx, tenant, id, {
-      name: next.name,
-      active: next.active,
-      metadata: next.metadata,
-      updated_at: next.updated_at,
-    });
-    return ok(next);
-  });
-}
+export const updateCoupon = updateById({
+  name: 'coupon',
+  lock: lockCouponById,
+  apply: (current: CouponRow, input: UpdateCouponInput) =>
+    ok(given(current, input, ['name', 'active'])),
+  write: updateCouponRow,
+});
 
 /** Whether a coupon can be applied now: active, not past redeem_by, redemptions left. */

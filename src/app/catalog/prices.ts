@@ -11,11 +11,12 @@ import type { PriceRow, RecurringInterval } from '../../adapters/db/schema.js';
 import { transact } from '../../adapters/db/transact.js';
 import { normalizeCurrency } from '../../domain/currency.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
-import { type Metadata, updatedMetadata, withoutEmptyValues } from '../../domain/metadata.js';
+import { type Metadata, withoutEmptyValues } from '../../domain/metadata.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { Deps } from '../shared/deps.js';
-import { newId } from '../shared/ids.js';
+import { newOwnedRow } from '../shared/ids.js';
 import { readById } from '../shared/reads.js';
+import { given, type MetadataUpdate, updateById } from '../shared/updates.js';
 
 export interface CreatePriceInput {
   readonly product_id: string;
@@ -29,10 +30,8 @@ export interface CreatePriceInput {
 }
 
 /** Amount, currency, product and recurrence are immutable, as in Stripe: make a new price. */
-export interface UpdatePriceInput {
+export interface UpdatePriceInput extends MetadataUpdate {
   readonly active?: boolean | undefined;
-  /** Merged into the current metadata; a key set to "" is removed. */
-  readonly metadata?: Metadata | undefined;
 }
 
 export interface PriceListFilter {
@@ -59,9 +58,7 @@ export async function createPrice(
     if (!product) return fail({ ...missing('product'), loc: ['price', 'product_id'] });
     const now = deps.clock.now();
     const row: PriceRow = {
-      id: newId('price'),
-      account_id: tenant.accountId,
-      mode: tenant.mode,
+      ...newOwnedRow('price', tenant),
       product_id: product.id,
       unit_amount: input.unit_amount,
       currency,
@@ -101,29 +98,9 @@ export async function listPrices(
   );
 }
 
-export async function updatePrice(
-  deps: Deps,
-  tenant: Tenant,
-  id: string,
-  input: UpdatePriceInput,
-): Promise<Result<PriceRow>> {
-  return transact(deps.db, async (tx) => {
-    const current = await lockPriceById(tx, tenant, id);
-    if (!current) return fail(missing('price'));
-    const merged = updatedMetadata(current.metadata, input.metadata, 'price');
-    if (!merged.ok) return merged;
-    const metadata = merged.value;
-    const next: PriceRow = {
-      ...current,
-      active: input.active ?? current.active,
-      metadata,
-      updated_at: deps.clock.now(),
-    };
-    await updatePriceRow(tx, tenant, id, {
-      active: next.active,
-      metadata: next.metadata,
-      updated_at: next.updated_at,
-    });
-    return ok(next);
-  });
-}
+export const updatePrice = updateById({
+  name: 'price',
+  lock: lockPriceById,
+  apply: (current: PriceRow, input: UpdatePriceInput) => ok(given(current, input, ['active'])),
+  write: updatePriceRow,
+});

@@ -6,13 +6,13 @@ import {
   updateProduct as updateProductRow,
 } from '../../adapters/db/repos/products-repo.js';
 import type { ProductRow } from '../../adapters/db/schema.js';
-import { transact } from '../../adapters/db/transact.js';
-import { fail, missing, ok, type Result } from '../../domain/errors.js';
-import { type Metadata, updatedMetadata, withoutEmptyValues } from '../../domain/metadata.js';
+import { fail, ok, type Result } from '../../domain/errors.js';
+import { type Metadata, withoutEmptyValues } from '../../domain/metadata.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { Deps } from '../shared/deps.js';
-import { newId } from '../shared/ids.js';
+import { newOwnedRow } from '../shared/ids.js';
 import { readById, readPage } from '../shared/reads.js';
+import { given, type MetadataUpdate, updateById } from '../shared/updates.js';
 
 export interface InventoryInput {
   readonly tracked?: boolean | undefined;
@@ -27,14 +27,12 @@ export interface CreateProductInput {
   readonly metadata?: Metadata | undefined;
 }
 
-export interface UpdateProductInput {
+export interface UpdateProductInput extends MetadataUpdate {
   readonly name?: string | undefined;
   readonly description?: string | null | undefined;
   readonly active?: boolean | undefined;
   /** Merged into the current inventory: `{quantity}` alone restocks a tracked product. */
   readonly inventory?: InventoryInput | undefined;
-  /** Merged into the current metadata; a key set to "" is removed. */
-  readonly metadata?: Metadata | undefined;
 }
 
 interface Inventory {
@@ -79,9 +77,7 @@ export async function createProduct(
   if (!inventory.ok) return inventory;
   const now = deps.clock.now();
   const row: ProductRow = {
-    id: newId('prod'),
-    account_id: tenant.accountId,
-    mode: tenant.mode,
+    ...newOwnedRow('prod', tenant),
     name: input.name,
     description: input.description ?? null,
     active: input.active ?? true,
@@ -103,42 +99,20 @@ export const listProducts = readPage(listProductRows);
  * Updates the given fields; archiving is `active: false` (products are never deleted,
  * orders reference them). The row is locked so no update, nor a stock change, is lost.
  */
-export async function updateProduct(
-  deps: Deps,
-  tenant: Tenant,
-  id: string,
-  input: UpdateProductInput,
-): Promise<Result<ProductRow>> {
-  return transact(deps.db, async (tx) => {
-    const current = await lockProductById(tx, tenant, id);
-    if (!current) return fail(missing('product'));
+export const updateProduct = updateById({
+  name: 'product',
+  lock: lockProductById,
+  apply(current: ProductRow, input: UpdateProductInput) {
     const inventory = nextInventory(
       { tracked: current.inventory_tracked, quantity: current.inventory_quantity },
       input.inventory ?? {},
     );
     if (!inventory.ok) return inventory;
-    const merged = updatedMetadata(current.metadata, input.metadata, 'product');
-    if (!merged.ok) return merged;
-    const metadata = merged.value;
-    const next: ProductRow = {
-      ...current,
-      name: input.name ?? current.name,
-      description: input.description === undefined ? current.description : input.description,
-      active: input.active ?? current.active,
+    return ok({
+      ...given(current, input, ['name', 'description', 'active']),
       inventory_tracked: inventory.value.tracked,
       inventory_quantity: inventory.value.quantity,
-      metadata,
-      updated_at: deps.clock.now(),
-    };
-    await updateProductRow(tx, tenant, id, {
-      name: next.name,
-      description: next.description,
-      active: next.active,
-      inventory_tracked: next.inventory_tracked,
-      inventory_quantity: next.inventory_quantity,
-      metadata: next.metadata,
-      updated_at: next.updated_at,
     });
-    return ok(next);
-  });
-}
+  },
+  write: updateProductRow,
+});

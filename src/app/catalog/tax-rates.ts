@@ -8,14 +8,14 @@ import {
   updateTaxRate as updateTaxRateRow,
 } from '../../adapters/db/repos/tax-rates-repo.js';
 import type { Database, TaxRateRow } from '../../adapters/db/schema.js';
-import { transact } from '../../adapters/db/transact.js';
-import { fail, missing, ok, type Result } from '../../domain/errors.js';
-import { type Metadata, updatedMetadata, withoutEmptyValues } from '../../domain/metadata.js';
+import { fail, ok, type Result } from '../../domain/errors.js';
+import { type Metadata, withoutEmptyValues } from '../../domain/metadata.js';
 import { parsePercentage } from '../../domain/percentage.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { Deps } from '../shared/deps.js';
-import { newId } from '../shared/ids.js';
+import { newOwnedRow } from '../shared/ids.js';
 import { readById, readPage } from '../shared/reads.js';
+import { given, type MetadataUpdate, updateById } from '../shared/updates.js';
 
 export interface CreateTaxRateInput {
   readonly display_name: string;
@@ -29,13 +29,11 @@ export interface CreateTaxRateInput {
 }
 
 /** Percentage and inclusive are immutable: orders already taxed at a rate must not change. */
-export interface UpdateTaxRateInput {
+export interface UpdateTaxRateInput extends MetadataUpdate {
   readonly display_name?: string | undefined;
   readonly jurisdiction?: string | null | undefined;
   readonly default?: boolean | undefined;
   readonly active?: boolean | undefined;
-  /** Merged into the current metadata; a key set to "" is removed. */
-  readonly metadata?: Metadata | undefined;
 }
 
 export async function createTaxRate(
@@ -53,9 +51,7 @@ export async function createTaxRate(
   }
   const now = deps.clock.now();
   const row: TaxRateRow = {
-    id: newId('txr'),
-    account_id: tenant.accountId,
-    mode: tenant.mode,
+    ...newOwnedRow('txr', tenant),
     display_name: input.display_name,
     percentage: percentage.text,
     inclusive: input.inclusive,
@@ -85,35 +81,14 @@ export async function listDefaultTaxRates(
   return selectDefaultTaxRates(deps.db, tenant);
 }
 
-export async function updateTaxRate(
-  deps: Deps,
-  tenant: Tenant,
-  id: string,
-  input: UpdateTaxRateInput,
-): Promise<Result<TaxRateRow>> {
-  return transact(deps.db, async (tx) => {
-    const current = await lockTaxRateById(tx, tenant, id);
-    if (!current) return fail(missing('tax rate'));
-    const merged = updatedMetadata(current.metadata, input.metadata, 'tax_rate');
-    if (!merged.ok) return merged;
-    const metadata = merged.value;
-    const next: TaxRateRow = {
-      ...current,
-      display_name: input.display_name ?? current.display_name,
-      jurisdiction: input.jurisdiction === undefined ? current.jurisdiction : input.jurisdiction,
+export const updateTaxRate = updateById({
+  name: 'tax rate',
+  lock: lockTaxRateById,
+  apply: (current: TaxRateRow, input: UpdateTaxRateInput) =>
+    ok({
+      ...given(current, input, ['display_name', 'jurisdiction']),
       is_default: input.default ?? current.is_default,
       active: input.active ?? current.active,
-      metadata,
-      updated_at: deps.clock.now(),
-    };
-    await updateTaxRateRow(tx, tenant, id, {
-      display_name: next.display_name,
-      jurisdiction: next.jurisdiction,
-      is_default: next.is_default,
-      active: next.active,
-      metadata: next.metadata,
-      updated_at: next.updated_at,
-    });
-    return ok(next);
-  });
-}
+    }),
+  write: updateTaxRateRow,
+});

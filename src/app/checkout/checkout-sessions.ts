@@ -22,7 +22,7 @@ import { type Actor, SYSTEM_ACTOR } from '../events/record-events.js';
 import { type CreateOrderInput, createOrder } from '../orders/create-order.js';
 import { viewOrder } from '../orders/order-pricing.js';
 import type { Deps } from '../shared/deps.js';
-import { newId } from '../shared/ids.js';
+import { newOwnedRow } from '../shared/ids.js';
 import { checkoutSessionEvent } from './checkout-session-events.js';
 
 export interface CreateCheckoutSessionInput {
@@ -118,9 +118,7 @@ export async function createCheckoutSession(
   if (!payable.ok) return payable;
   const now = deps.clock.now();
   const session: CheckoutSessionRow = {
-    id: newId('cs'),
-    account_id: tenant.accountId,
-    mode: tenant.mode,
+    ...newOwnedRow('cs', tenant),
     order_id: orderId,
     status: 'open',
     success_url: input.success_url,

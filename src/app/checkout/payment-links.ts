@@ -13,9 +13,8 @@ import {
   updatePaymentLinkQuery,
 } from '../../adapters/db/repos/payment-links-repo.js';
 import type { PaymentLinkLine, PaymentLinkRow } from '../../adapters/db/schema.js';
-import { transact } from '../../adapters/db/transact.js';
 import { type Failure, fail, missing, ok, type Result } from '../../domain/errors.js';
-import { type Metadata, updatedMetadata, withoutEmptyValues } from '../../domain/metadata.js';
+import { type Metadata, withoutEmptyValues } from '../../domain/metadata.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { Processors } from '../../ports/payment-processor.js';
 import type { CheckoutSessionView } from '../../resources/checkout-session.js';
@@ -23,8 +22,9 @@ import { paymentLinkEventObject } from '../../resources/payment-link.js';
 import { type Actor, objectEvent } from '../events/record-events.js';
 import { acceptsPayments } from '../processors/account-processors.js';
 import type { Deps } from '../shared/deps.js';
-import { newId } from '../shared/ids.js';
+import { newOwnedRow } from '../shared/ids.js';
 import { readById, readPage } from '../shared/reads.js';
+import { given, type MetadataUpdate, updateById } from '../shared/updates.js';
 import { createCheckoutSession } from './checkout-sessions.js';
 import { quantityWithin } from './payment-link-quantity.js';
 
@@ -48,12 +48,10 @@ export interface CreatePaymentLinkInput {
   readonly metadata?: Metadata | undefined;
 }
 
-export interface UpdatePaymentLinkInput {
+export interface UpdatePaymentLinkInput extends MetadataUpdate {
   readonly active?: boolean | undefined;
   /** A new cancel URL; null removes it. Sessions already started keep theirs. */
   readonly cancel_url?: string | null | undefined;
-  /** Merged into the current metadata; a key set to "" is removed. */
-  readonly metadata?: Metadata | undefined;
 }
 
 /** Bounds a buyer may choose between when none are given. */
@@ -137,9 +135,7 @@ export async function createPaymentLink(
   if (!currency.ok) return currency;
   const now = deps.clock.now();
   const row: PaymentLinkRow = {
-    id: newId('plink'),
-    account_id: tenant.accountId,
-    mode: tenant.mode,
+    ...newOwnedRow('plink', tenant),
     active: true,
     currency: currency.value,
     line_items: lines,
@@ -161,41 +157,28 @@ export const getPaymentLink = readById('payment link', selectPaymentLinkById);
 export const listPaymentLinks = readPage(listRows);
 
 /** Turns a link on or off, sets its cancel URL and merges its metadata; the row is locked so no update is lost. */
-export async function updatePaymentLink(
+export function updatePaymentLink(
   deps: Deps,
   tenant: Tenant,
   actor: Actor,
   id: string,
   input: UpdatePaymentLinkInput,
 ): Promise<Result<PaymentLinkRow>> {
-  return transact(deps.db, async (tx) => {
-    const current = await lockPaymentLinkById(tx, tenant, id);
-    if (!current) return fail(missing('payment link'));
-    const merged = updatedMetadata(current.metadata, input.metadata, 'payment_link');
-    if (!merged.ok) return merged;
-    const metadata = merged.value;
-    const next: PaymentLinkRow = {
-      ...current,
-      active: input.active ?? current.active,
-      cancel_url: input.cancel_url === undefined ? current.cancel_url : input.cancel_url,
-      metadata,
-      updated_at: deps.clock.now(),
-    };
-    await writeAsOne(
-      tx,
-      [
-        updatePaymentLinkQuery(tx, tenant, id, {
-          active: next.active,
-          cancel_url: next.cancel_url,
-          metadata: next.metadata,
-          updated_at: next.updated_at,
-        }),
-        insertEventsQuery(tx, [linkEvent(tenant, actor, 'payment_link.updated', next, current)]),
-      ],
-      { last: true },
-    );
-    return ok(next);
-  });
+  return updateById({
+    name: 'payment link',
+    lock: lockPaymentLinkById,
+    apply: (current: PaymentLinkRow, input: UpdatePaymentLinkInput) =>
+      ok(given(current, input, ['active', 'cancel_url'])),
+    write: (tx, tenant, id, changes, current, next) =>
+      writeAsOne(
+        tx,
+        [
+          updatePaymentLinkQuery(tx, tenant, id, changes),
+          insertEventsQuery(tx, [linkEvent(tenant, actor, 'payment_link.updated', next, current)]),
+        ],
+        { last: true },
+      ),
+  })(deps, tenant, id, input);
 }
 
 function linkEvent(

@@ -6,13 +6,13 @@ import {
   updateCustomer as updateCustomerRow,
 } from '../../adapters/db/repos/customers-repo.js';
 import type { CustomerRow } from '../../adapters/db/schema.js';
-import { transact } from '../../adapters/db/transact.js';
-import { fail, missing, ok, type Result } from '../../domain/errors.js';
-import { type Metadata, updatedMetadata, withoutEmptyValues } from '../../domain/metadata.js';
+import { ok, type Result } from '../../domain/errors.js';
+import { type Metadata, withoutEmptyValues } from '../../domain/metadata.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { Deps } from '../shared/deps.js';
-import { newId } from '../shared/ids.js';
+import { newOwnedRow } from '../shared/ids.js';
 import { readById, readPage } from '../shared/reads.js';
+import { given, type MetadataUpdate, updateById, withLockedRow } from '../shared/updates.js';
 
 export interface CustomerFields {
   readonly email?: string | null | undefined;
@@ -25,10 +25,7 @@ export interface CreateCustomerInput extends CustomerFields {
   readonly metadata?: Metadata | undefined;
 }
 
-export interface UpdateCustomerInput extends CustomerFields {
-  /** Merged into the current metadata; a key set to "" is removed. */
-  readonly metadata?: Metadata | undefined;
-}
+export type UpdateCustomerInput = CustomerFields & MetadataUpdate;
 
 export async function createCustomer(
   deps: Deps,
@@ -37,9 +34,7 @@ export async function createCustomer(
 ): Promise<CustomerRow> {
   const now = deps.clock.now();
   const row: CustomerRow = {
-    id: newId('cus'),
-    account_id: tenant.accountId,
-    mode: tenant.mode,
+    ...newOwnedRow('cus', tenant),
     email: input.email ?? null,
     name: input.name ?? null,
     phone: input.phone ?? null,
@@ -58,46 +53,13 @@ export const getCustomer = readById('customer', selectCustomerById);
 export const listCustomers = readPage(listCustomerRows);
 
 /** Updates the given fields (null clears one); the row is locked so no update is lost. */
-export async function updateCustomer(
-  deps: Deps,
-  tenant: Tenant,
-  id: string,
-  input: UpdateCustomerInput,
-): Promise<Result<CustomerRow>> {
-  return transact(deps.db, async (tx) => {
-    const current = await lockCustomerById(tx, tenant, id);
-    if (!current) return fail(missing('customer'));
-    const merged = updatedMetadata(current.metadata, input.metadata, 'customer');
-    if (!merged.ok) return merged;
-    const metadata = merged.value;
-    const next: CustomerRow = {
-      ...current,
-      ...definedFields(input),
-      metadata,
-      updated_at: deps.clock.now(),
-    };
-    await updateCustomerRow(tx, tenant, id, {
-      email: next.email,
-      name: next.name,
-      phone: next.phone,
-      description: next.description,
-      metadata: next.metadata,
-      updated_at: next.updated_at,
-    });
-    return ok(next);
-  });
-}
-
-function definedFields(input: CustomerFields): CustomerFields {
-  return Object.fromEntries(
-    Object.entries({
-      email: input.email,
-      name: input.name,
-      phone: input.phone,
-      description: input.description,
-    }).filter(([, value]) => value !== undefined),
-  );
-}
+export const updateCustomer = updateById({
+  name: 'customer',
+  lock: lockCustomerById,
+  apply: (current: CustomerRow, input: UpdateCustomerInput) =>
+    ok(given(current, input, ['email', 'name', 'phone', 'description'])),
+  write: updateCustomerRow,
+});
 
 /** Deletes a customer (kept as a tombstone so past orders still resolve); then it is 404. */
 export async function deleteCustomer(
@@ -105,9 +67,7 @@ export async function deleteCustomer(
   tenant: Tenant,
   id: string,
 ): Promise<Result<CustomerRow>> {
-  return transact(deps.db, async (tx) => {
-    const current = await lockCustomerById(tx, tenant, id);
-    if (!current) return fail(missing('customer'));
+  return withLockedRow(deps, 'customer', lockCustomerById, [tenant, id], async (tx, current) => {
     const now = deps.clock.now();
     await updateCustomerRow(tx, tenant, id, { deleted_at: now, updated_at: now });
     return ok({ ...current, deleted_at: now, updated_at: now });

@@ -1,4 +1,5 @@
 import { typeid } from 'typeid-js';
+import type { Tenant } from '../../domain/tenant.js';
 
 /** Every id prefix Flint issues. */
 export type IdPrefix =
@@ -30,6 +31,11 @@ export type IdPrefix =
 /** A new prefixed, time-sortable, lowercase id (TypeID), e.g. `cus_01kbjcmbt5mhsmaggfqc1a4rns`. */
 export function newId(prefix: IdPrefix): string {
   return typeid(prefix).toString();
+}
+
+/** What a new row of the tenant starts with: a new id, the tenant's account and mode. */
+export function newOwnedRow(prefix: IdPrefix, tenant: Tenant) {
+  return { id: newId(prefix), account_id: tenant.accountId, mode: tenant.mode };
 }
 
 /** The shape of an id with the given prefix, for schema patterns. */

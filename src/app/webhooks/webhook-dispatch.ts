@@ -9,7 +9,7 @@ import type { WebhookDeliveryRow } from '../../adapters/db/schema-webhooks.js';
 import { transactValue } from '../../adapters/db/transact.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { Deps } from '../shared/deps.js';
-import { newId } from '../shared/ids.js';
+import { newOwnedRow } from '../shared/ids.js';
 
 /** A delivery of one event to one endpoint, first attempted at `dueAt`. */
 export function newDelivery(
@@ -20,9 +20,7 @@ export function newDelivery(
   dueAt: Date = now,
 ): WebhookDeliveryRow {
   return {
-    id: newId('wdl'),
-    account_id: tenant.accountId,
-    mode: tenant.mode,
+    ...newOwnedRow('wdl', tenant),
     endpoint_id: endpointId,
     event_id: eventId,
     status: 'pending',

@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely';
 import type { Page, PageRequest } from '../../adapters/db/pagination.js';
 import {
   insertWebhookEndpoint,
@@ -6,9 +7,9 @@ import {
   selectWebhookEndpointById,
   updateWebhookEndpoint as updateEndpointRow,
 } from '../../adapters/db/repos/webhook-endpoints-repo.js';
+import type { Database } from '../../adapters/db/schema.js';
 import type { WebhookEndpointRow } from '../../adapters/db/schema-webhooks.js';
-import { transact } from '../../adapters/db/transact.js';
-import { fail, missing, ok, type Result } from '../../domain/errors.js';
+import { fail, ok, type Result } from '../../domain/errors.js';
 import { type Metadata, updatedMetadata, withoutEmptyValues } from '../../domain/metadata.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { HostResolver } from '../../ports/host-resolver.js';
@@ -16,6 +17,7 @@ import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
 import { readById } from '../shared/reads.js';
 import type { SecretBox } from '../shared/secret-box.js';
+import { type MetadataUpdate, withLockedRow } from '../shared/updates.js';
 import { disableEndpoint, endDeliveriesOfDeleted } from './webhook-endpoint-state.js';
 import {
   encryptionKeyMissing,
@@ -38,12 +40,10 @@ export interface CreateWebhookEndpointInput {
   readonly metadata?: Metadata | undefined;
 }
 
-export interface UpdateWebhookEndpointInput {
+export interface UpdateWebhookEndpointInput extends MetadataUpdate {
   readonly url?: string | undefined;
   readonly enabled_events?: readonly string[] | undefined;
   readonly description?: string | null | undefined;
-  /** Merged into the current metadata; a key set to "" is removed. */
-  readonly metadata?: Metadata | undefined;
   readonly disabled?: boolean | undefined;
 }
 
@@ -114,9 +114,7 @@ export async function updateWebhookEndpoint(
     if (!checked.ok) return checked;
     url = checked.value;
   }
-  return transact(deps.db, async (tx) => {
-    const current = await lockWebhookEndpointById(tx, tenant, id);
-    if (!current) return fail(missing('webhook_endpoint'));
+  return withEndpoint(deps, tenant, id, async (tx, current) => {
     const merged = updatedMetadata(current.metadata, input.metadata, 'webhook_endpoint');
     if (!merged.ok) return merged;
     const metadata = merged.value;
@@ -141,15 +139,23 @@ export async function updateWebhookEndpoint(
   });
 }
 
+/** Work on one of the tenant's endpoints under its lock (a missing one is a 404). */
+function withEndpoint<T>(
+  deps: Deps,
+  tenant: Tenant,
+  id: string,
+  work: (tx: Kysely<Database>, current: WebhookEndpointRow) => Promise<Result<T>>,
+): Promise<Result<T>> {
+  return withLockedRow(deps, 'webhook_endpoint', lockWebhookEndpointById, [tenant, id], work);
+}
+
 /** Deletes an endpoint: nothing more is sent to it, and then it is a 404. */
 export async function deleteWebhookEndpoint(
   deps: Deps,
   tenant: Tenant,
   id: string,
 ): Promise<Result<WebhookEndpointRow>> {
-  return transact(deps.db, async (tx) => {
-    const current = await lockWebhookEndpointById(tx, tenant, id);
-    if (!current) return fail(missing('webhook_endpoint'));
+  return withEndpoint(deps, tenant, id, async (tx, current) => {
     const now = deps.clock.now();
     await updateEndpointRow(tx, tenant, id, { deleted_at: now, updated_at: now });
     await endDeliveriesOfDeleted(tx, tenant, id, now);
@@ -167,9 +173,7 @@ export async function rotateWebhookEndpointSecret(
   tenant: Tenant,
   id: string,
 ): Promise<Result<EndpointWithSecret>> {
-  return transact(deps.db, async (tx) => {
-    const current = await lockWebhookEndpointById(tx, tenant, id);
-    if (!current) return fail(missing('webhook_endpoint'));
+  return withEndpoint(deps, tenant, id, async (tx, current) => {
     if (!services.secretBox) return fail(encryptionKeyMissing);
     const now = deps.clock.now();
     const secret = mintWebhookSecret();

@@ -13,11 +13,12 @@ export interface RefundItemState extends RefundPartFacts {
   readonly failure_reason: string | null;
 }
 
-/** The word on one part: the processor's answer, or a cancel. */
-export type PartAnswer =
+/** A processor's answer about a refund (the port's `RefundOutcome`). */
+export type RefundOutcome =
   | {
       readonly status: 'succeeded';
       readonly processorRefundId: string;
+      /** The acquirer reference number, when the network has given one. */
       readonly referenceId: string | null;
     }
   | { readonly status: 'pending'; readonly processorRefundId: string }
@@ -26,6 +27,12 @@ export type PartAnswer =
       readonly processorRefundId: string | null;
       readonly failureReason: RefundFailureReason;
     }
+  /** Stopped at the processor (Stripe cancels refunds that waited for an action). */
+  | { readonly status: 'canceled'; readonly processorRefundId: string };
+
+/** The word on one part: the processor's answer, or a cancel (ours has no processor id). */
+export type PartAnswer =
+  | RefundOutcome
   | { readonly status: 'canceled'; readonly processorRefundId?: string };
 
 /** A refund's status from its parts: failed or canceled if any is; succeeded when all are. */

@@ -7,6 +7,7 @@ import type { AnswerOnce } from '../../app/shared/answer-once.js';
 import type { Deps } from '../../app/shared/deps.js';
 import type { IdPrefix } from '../../app/shared/ids.js';
 import type { Result } from '../../domain/errors.js';
+import type { Tenant } from '../../domain/tenant.js';
 import { actorOf, callerOf } from '../auth.js';
 import { unwrap } from '../errors.js';
 import { answerOnce, type RouteAnswer, sendAnswer } from '../idempotency.js';
@@ -31,14 +32,14 @@ export interface RouteContext {
  * schemas a handwritten route would declare.
  */
 export interface ResourceSpec<Row, S extends TSchema> {
-  /** `/v1/tax_rates` */
-  readonly path: string;
   /** `tax_rate`: the answer's key, the root key of create/update bodies, `object`. */
   readonly key: string;
-  /** `tax_rates`: the list's key. */
-  readonly listKey: string;
-  /** `tax_rate_id`: the path parameter and the deleted answer's id field. */
-  readonly idParam: string;
+  /** `tax_rates`: the list's key; the key and an `s` when not given. */
+  readonly listKey?: string;
+  /** `/v1/tax_rates`; `/v1/<listKey>` when not given. */
+  readonly path?: string;
+  /** `tax_rate_id`: the path parameter and the deleted answer's id field; `<key>_id` when not given. */
+  readonly idParam?: string;
   readonly idPrefix: IdPrefix;
   readonly tags: string[];
   /** The wire object's schema (`src/resources`). */
@@ -58,8 +59,15 @@ type Answer<Row> = Promise<Result<Row>>;
 export function resourceRoutes<Row, S extends TSchema>(
   server: FastifyInstance,
   deps: Deps,
-  spec: ResourceSpec<Row, S>,
+  resource: ResourceSpec<Row, S>,
 ) {
+  const listKey = resource.listKey ?? `${resource.key}s`;
+  const spec = {
+    ...resource,
+    listKey,
+    path: resource.path ?? `/v1/${listKey}`,
+    idParam: resource.idParam ?? `${resource.key}_id`,
+  };
   const params = Type.Object(
     { [spec.idParam]: Id(spec.idPrefix) },
     { additionalProperties: false },
@@ -224,6 +232,13 @@ export function resourceRoutes<Row, S extends TSchema>(
 }
 
 type ListParams = Parameters<typeof pageRequestOf>[0];
+
+/** A route's `run` for a use case of the caller's tenant, `(deps, tenant, …args)`. */
+export function ofCaller<A extends unknown[], T>(
+  call: (deps: Deps, tenant: Tenant, ...args: A) => T,
+) {
+  return ({ deps, caller }: RouteContext, ...args: A): T => call(deps, caller, ...args);
+}
 
 function ok(schema: TSchema) {
   return { 200: schema, ...ErrorResponses };

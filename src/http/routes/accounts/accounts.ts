@@ -3,11 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
 import type { AccountRow } from '../../../adapters/db/schema.js';
 import { getAccount, updateAccount } from '../../../app/accounts/accounts.js';
-import { createAccount } from '../../../app/accounts/create-account.js';
+import { type CreatedAccount, createAccount } from '../../../app/accounts/create-account.js';
 import type { Deps } from '../../../app/shared/deps.js';
 import { ACCOUNT_WIDE, callerOf } from '../../auth.js';
 import { unwrap } from '../../errors.js';
-import { ErrorResponses, Metadata, RootBody, Timestamp } from '../../schemas.js';
+import { ErrorResponses, FieldsBody, Metadata, MetadataBody, Timestamp } from '../../schemas.js';
 import { baseUrl } from '../checkout/checkout-sessions.js';
 import { ConsoleUser, consoleUserResource, inviteUrl } from './console-users.js';
 
@@ -23,44 +23,32 @@ export const Account = Type.Object({
 });
 export type Account = Static<typeof Account>;
 
-const CreateAccountBody = RootBody(
-  'account',
-  Type.Object(
-    {
-      name: Type.String({ minLength: 1, maxLength: 200 }),
-      default_currency: Type.Optional(
-        Type.String({
-          pattern: '^[A-Za-z]{3}$',
-          description: 'ISO 4217, either case; USD if omitted',
-        }),
-      ),
-      metadata: Type.Optional(Metadata),
-      owner_email: Type.Optional(
-        Type.String({
-          format: 'email',
-          maxLength: 254,
-          description: "The console's first user (owner); the answer carries their invite_url",
-        }),
-      ),
-    },
-    { additionalProperties: false },
+const CreateAccountBody = FieldsBody('account', {
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  default_currency: Type.Optional(
+    Type.String({
+      pattern: '^[A-Za-z]{3}$',
+      description: 'ISO 4217, either case; USD if omitted',
+    }),
   ),
-);
-const UpdateAccountBody = RootBody(
-  'account',
-  Type.Object(
-    {
-      name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-      tax_shipping: Type.Optional(
-        Type.Boolean({ description: 'Whether shipping is taxed on orders created from now on' }),
-      ),
-      metadata: Type.Optional(Metadata),
-    },
-    {
-      additionalProperties: false,
-      description: 'Only the given fields change; metadata is merged ("" removes a key).',
-    },
+  metadata: Type.Optional(Metadata),
+  owner_email: Type.Optional(
+    Type.String({
+      format: 'email',
+      maxLength: 254,
+      description: "The console's first user (owner); the answer carries their invite_url",
+    }),
   ),
+});
+const UpdateAccountBody = MetadataBody(
+  'account',
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    tax_shipping: Type.Optional(
+      Type.Boolean({ description: 'Whether shipping is taxed on orders created from now on' }),
+    ),
+  },
+  'Only the given fields change; metadata is merged ("" removes a key).',
 );
 const CreateAccountResponse = Type.Object({
   account: Account,
@@ -78,6 +66,28 @@ export function serializeAccount(row: AccountRow): Account {
     metadata: row.metadata,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
+  };
+}
+
+/**
+ * What creating an account answers (the admin API and `flint accounts create` alike): the
+ * account, its two secret keys, and its owner with an invite link on `base` when one was named.
+ */
+export function createdAccountAnswer(
+  created: CreatedAccount,
+  base: string,
+): Static<typeof CreateAccountResponse> {
+  return {
+    account: serializeAccount(created.account),
+    keys: { test_secret_key: created.testSecretKey, live_secret_key: created.liveSecretKey },
+    ...(created.owner
+      ? {
+          owner: consoleUserResource(
+            created.owner.user,
+            inviteUrl(base, created.owner.inviteToken),
+          ),
+        }
+      : {}),
   };
 }
 
@@ -105,18 +115,7 @@ export function registerAdminAccountRoutes(server: FastifyInstance, deps: Deps):
           ownerEmail: account.owner_email,
         }),
       );
-      return {
-        account: serializeAccount(created.account),
-        keys: { test_secret_key: created.testSecretKey, live_secret_key: created.liveSecretKey },
-        ...(created.owner
-          ? {
-              owner: consoleUserResource(
-                created.owner.user,
-                inviteUrl(baseUrl(deps, request), created.owner.inviteToken),
-              ),
-            }
-          : {}),
-      };
+      return createdAccountAnswer(created, baseUrl(deps, request));
     },
   );
 }

@@ -4,18 +4,11 @@ import { type Static, Type } from 'typebox';
 import type { ApiKeyRow } from '../../../adapters/db/schema.js';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../../app/accounts/api-keys.js';
 import type { Deps } from '../../../app/shared/deps.js';
+import { ok } from '../../../domain/errors.js';
 import { callerOf } from '../../auth.js';
 import { unwrap } from '../../errors.js';
-import { listBody, pageRequestOf } from '../../pagination.js';
-import {
-  ErrorResponses,
-  Id,
-  ListQuery,
-  ListResponse,
-  Nullable,
-  RootBody,
-  Timestamp,
-} from '../../schemas.js';
+import { ErrorResponses, Fields, FieldsBody, Id, Nullable, Timestamp } from '../../schemas.js';
+import { resourceRoutes } from '../resource-routes.js';
 
 export const ApiKey = Type.Object({
   api_key_id: Type.String(),
@@ -34,14 +27,10 @@ export const ApiKey = Type.Object({
 });
 export type ApiKey = Static<typeof ApiKey>;
 
-const CreateApiKeyBody = RootBody(
-  'api_key',
-  Type.Object(
-    { name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) },
-    { additionalProperties: false },
-  ),
-);
-const ApiKeyParams = Type.Object({ api_key_id: Id('key') }, { additionalProperties: false });
+const CreateApiKeyBody = FieldsBody('api_key', {
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+});
+const ApiKeyParams = Fields({ api_key_id: Id('key') });
 const ApiKeyResponse = Type.Object({ api_key: ApiKey });
 const tags = ['API keys'];
 
@@ -60,41 +49,29 @@ export function serializeApiKey(row: ApiKeyRow, secret?: string): ApiKey {
 }
 
 export function registerApiKeyRoutes(server: FastifyInstance, deps: Deps): void {
+  const routes = resourceRoutes(server, deps, {
+    key: 'api_key',
+    idPrefix: 'key',
+    tags,
+    schema: ApiKey,
+    serialize: (row: ApiKeyRow) => serializeApiKey(row),
+  });
+  routes.createAnswering({
+    summary: 'Create a secret key in the mode of the calling key (shown once)',
+    config: { secretFields: [['api_key', 'secret']] },
+    body: CreateApiKeyBody,
+    response: ApiKeyResponse,
+    run: async ({ deps, caller }, body) => ok(await createApiKey(deps, caller, body.api_key)),
+    answer: ({ row, secret }) => ({ api_key: serializeApiKey(row, secret) }),
+  });
+  routes.list({
+    summary: 'List the secret keys of the calling mode, newest first',
+    filters: {},
+    run: ({ deps, caller }, _query, page) => listApiKeys(deps, caller, page),
+  });
+
+  // Revoking answers the key itself, revoked (not `{"deleted": true}`): not `routes.remove`.
   const app = server.withTypeProvider<TypeBoxTypeProvider>();
-
-  app.post(
-    '/v1/api_keys',
-    {
-      config: { secretFields: [['api_key', 'secret']] },
-      schema: {
-        tags,
-        summary: 'Create a secret key in the mode of the calling key (shown once)',
-        body: CreateApiKeyBody,
-        response: { 200: ApiKeyResponse, ...ErrorResponses },
-      },
-    },
-    async (request) => {
-      const { row, secret } = await createApiKey(deps, callerOf(request), request.body.api_key);
-      return { api_key: serializeApiKey(row, secret) };
-    },
-  );
-
-  app.get(
-    '/v1/api_keys',
-    {
-      schema: {
-        tags,
-        summary: 'List the secret keys of the calling mode, newest first',
-        querystring: ListQuery('key', {}),
-        response: { 200: ListResponse('api_keys', ApiKey), ...ErrorResponses },
-      },
-    },
-    async (request) => {
-      const page = await listApiKeys(deps, callerOf(request), pageRequestOf(request.query));
-      return listBody('api_keys', page, (row) => serializeApiKey(row));
-    },
-  );
-
   app.delete(
     '/v1/api_keys/:api_key_id',
     {

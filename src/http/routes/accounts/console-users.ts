@@ -1,4 +1,3 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
 import type { ConsoleUserRow } from '../../../adapters/db/schema-console.js';
@@ -12,21 +11,10 @@ import {
 import type { Deps } from '../../../app/shared/deps.js';
 import { CONSOLE_ROLES } from '../../../domain/console-roles.js';
 import { MAX_AMOUNT } from '../../../domain/money.js';
-import { ACCOUNT_WIDE, callerOf } from '../../auth.js';
-import { unwrap } from '../../errors.js';
-import { listBody, pageRequestOf } from '../../pagination.js';
-import {
-  ActionBody,
-  ErrorResponses,
-  Id,
-  ListQuery,
-  ListResponse,
-  literalUnion,
-  Nullable,
-  RootBody,
-  Timestamp,
-} from '../../schemas.js';
+import { ACCOUNT_WIDE } from '../../auth.js';
+import { ActionBody, FieldsBody, literalUnion, Nullable, Timestamp } from '../../schemas.js';
 import { baseUrl } from '../checkout/checkout-sessions.js';
+import { type RouteContext, resourceRoutes } from '../resource-routes.js';
 
 const Role = literalUnion(CONSOLE_ROLES);
 const RefundLimit = Type.Integer({
@@ -75,130 +63,62 @@ export function consoleUserResource(row: ConsoleUserRow, invite?: string): Conso
   };
 }
 
-const CreateBody = RootBody(
-  'console_user',
-  Type.Object(
-    {
-      email: Type.String({ format: 'email', maxLength: 254 }),
-      role: Role,
-      name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-      refund_limit: Type.Optional(RefundLimit),
-    },
-    { additionalProperties: false },
-  ),
-);
-const UpdateBody = RootBody(
-  'console_user',
-  Type.Object(
-    {
-      role: Type.Optional(Role),
-      name: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200 }))),
-      refund_limit: Type.Optional(RefundLimit),
-      disabled: Type.Optional(Type.Boolean()),
-    },
-    { additionalProperties: false },
-  ),
-);
-const Params = Type.Object({ console_user_id: Id('cu') }, { additionalProperties: false });
+const CreateBody = FieldsBody('console_user', {
+  email: Type.String({ format: 'email', maxLength: 254 }),
+  role: Role,
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  refund_limit: Type.Optional(RefundLimit),
+});
+const UpdateBody = FieldsBody('console_user', {
+  role: Type.Optional(Role),
+  name: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200 }))),
+  refund_limit: Type.Optional(RefundLimit),
+  disabled: Type.Optional(Type.Boolean()),
+});
 const Response = Type.Object({ console_user: ConsoleUser });
-const tags = ['Console users'];
 const secretFields = [['console_user', 'invite_url']] as const;
 
 /** The people who sign in to the operator console of the calling key's account. */
 export function registerConsoleUserRoutes(server: FastifyInstance, deps: Deps): void {
-  const app = server.withTypeProvider<TypeBoxTypeProvider>();
-  const invited = (request: Parameters<typeof baseUrl>[1], result: Invited) => ({
+  const routes = resourceRoutes(server, deps, {
+    key: 'console_user',
+    idPrefix: 'cu',
+    tags: ['Console users'],
+    schema: ConsoleUser,
+    serialize: (row: ConsoleUserRow) => consoleUserResource(row),
+  });
+  const invited = (result: Invited, { request }: RouteContext) => ({
     console_user: consoleUserResource(
       result.user,
       inviteUrl(baseUrl(deps, request), result.inviteToken),
     ),
   });
-
-  app.post(
-    '/v1/console_users',
-    {
-      config: { ...ACCOUNT_WIDE, secretFields },
-      schema: {
-        tags,
-        summary: 'Invite a console user; the answer carries their one-time invite_url',
-        body: CreateBody,
-        response: { 200: Response, ...ErrorResponses },
-      },
-    },
-    async (request) =>
-      invited(
-        request,
-        unwrap(
-          await inviteConsoleUser(deps, callerOf(request).accountId, request.body.console_user),
-        ),
-      ),
-  );
-
-  app.get(
-    '/v1/console_users',
-    {
-      schema: {
-        tags,
-        summary: "The account's console users, newest first",
-        querystring: ListQuery('cu', {}),
-        response: { 200: ListResponse('console_users', ConsoleUser), ...ErrorResponses },
-      },
-    },
-    async (request) => {
-      const accountId = callerOf(request).accountId;
-      const page = await listConsoleUsers(deps, accountId, pageRequestOf(request.query));
-      return listBody('console_users', page, (row) => consoleUserResource(row));
-    },
-  );
-
-  app.patch(
-    '/v1/console_users/:console_user_id',
-    {
-      config: ACCOUNT_WIDE,
-      schema: {
-        tags,
-        summary: 'Change a console user’s role, refund limit or name, or disable them',
-        params: Params,
-        body: UpdateBody,
-        response: { 200: Response, ...ErrorResponses },
-      },
-    },
-    async (request) => ({
-      console_user: consoleUserResource(
-        unwrap(
-          await updateConsoleUser(
-            deps,
-            callerOf(request).accountId,
-            request.params.console_user_id,
-            request.body.console_user,
-          ),
-        ),
-      ),
-    }),
-  );
-
-  app.post(
-    '/v1/console_users/:console_user_id/invite',
-    {
-      config: { ...ACCOUNT_WIDE, secretFields },
-      schema: {
-        tags,
-        summary: 'A new one-time link to set the password (the old one stops working)',
-        params: Params,
-        body: ActionBody,
-        response: { 200: Response, ...ErrorResponses },
-      },
-    },
-    async (request) =>
-      invited(
-        request,
-        unwrap(
-          await reinviteConsoleUser(
-            deps,
-            callerOf(request).accountId,
-            request.params.console_user_id,
-          ),
-        ),
-      ),
-  );
+  routes.createAnswering({
+    summary: 'Invite a console user; the answer carries their one-time invite_url',
+    config: { ...ACCOUNT_WIDE, secretFields },
+    body: CreateBody,
+    response: Response,
+    run: ({ deps, caller }, body) => inviteConsoleUser(deps, caller.accountId, body.console_user),
+    answer: invited,
+  });
+  routes.list({
+    summary: "The account's console users, newest first",
+    filters: {},
+    run: ({ deps, caller }, _query, page) => listConsoleUsers(deps, caller.accountId, page),
+  });
+  routes.update({
+    summary: 'Change a console user’s role, refund limit or name, or disable them',
+    config: ACCOUNT_WIDE,
+    body: UpdateBody,
+    run: ({ deps, caller }, id, body) =>
+      updateConsoleUser(deps, caller.accountId, id, body.console_user),
+  });
+  routes.actionAnswering('invite', {
+    summary: 'A new one-time link to set the password (the old one stops working)',
+    config: { ...ACCOUNT_WIDE, secretFields },
+    body: ActionBody,
+    response: Response,
+    run: ({ deps, caller }, id) => reinviteConsoleUser(deps, caller.accountId, id),
+    answer: invited,
+  });
 }

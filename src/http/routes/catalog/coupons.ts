@@ -11,8 +11,8 @@ import type { Deps } from '../../../app/shared/deps.js';
 import { MAX_AMOUNT } from '../../../domain/money.js';
 import { PERCENTAGE_PATTERN } from '../../../domain/percentage.js';
 import { couponResource } from '../../../resources/coupon.js';
-import { Id, Metadata, Nullable, RootBody, Timestamp } from '../../schemas.js';
-import { resourceRoutes } from '../resource-routes.js';
+import { Fields, Id, MetadataBody, ModeAndTimes, Nullable, Timestamp } from '../../schemas.js';
+import { ofCaller, resourceRoutes } from '../resource-routes.js';
 
 const Name = Type.String({ minLength: 1, maxLength: 250 });
 /** The column is a PostgreSQL integer. */
@@ -35,71 +35,50 @@ export const Coupon = Type.Object({
   active: Type.Boolean(),
   valid: Type.Boolean({ description: 'Active, not past redeem_by and not exhausted, right now' }),
   metadata: Type.Record(Type.String(), Type.String()),
-  test_mode: Type.Boolean(),
-  created_at: Timestamp,
-  updated_at: Timestamp,
+  ...ModeAndTimes,
 });
 export type Coupon = Static<typeof Coupon>;
 
-const CreateCouponBody = RootBody(
-  'coupon',
-  Type.Object(
-    {
-      code: Type.String({
-        minLength: 1,
-        maxLength: 64,
-        pattern: '^[A-Za-z0-9_-]+$',
-        description: 'Unique per account and mode, ignoring case',
-      }),
-      name: Type.Optional(Nullable(Name)),
-      percent_off: Type.Optional(
-        Type.String({
-          pattern: PERCENTAGE_PATTERN,
-          description: 'A decimal string above 0 and at most 100; or amount_off and currency',
-        }),
-      ),
-      amount_off: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_AMOUNT })),
-      currency: Type.Optional(
-        Type.String({ pattern: '^[A-Za-z]{3}$', description: 'ISO 4217 of amount_off' }),
-      ),
-      max_redemptions: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_INT4 })),
-      redeem_by: Type.Optional(Type.String({ format: 'date-time', description: 'In the future' })),
-      min_subtotal: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_AMOUNT })),
-      applies_to: Type.Optional(
-        Type.Object(
-          { products: Type.Array(Id('prod'), { minItems: 1, maxItems: 100 }) },
-          { additionalProperties: false },
-        ),
-      ),
-      stackable: Type.Optional(Type.Boolean({ default: false })),
-      metadata: Type.Optional(Metadata),
-    },
-    { additionalProperties: false },
+const CreateCouponBody = MetadataBody('coupon', {
+  code: Type.String({
+    minLength: 1,
+    maxLength: 64,
+    pattern: '^[A-Za-z0-9_-]+$',
+    description: 'Unique per account and mode, ignoring case',
+  }),
+  name: Type.Optional(Nullable(Name)),
+  percent_off: Type.Optional(
+    Type.String({
+      pattern: PERCENTAGE_PATTERN,
+      description: 'A decimal string above 0 and at most 100; or amount_off and currency',
+    }),
   ),
-);
-const UpdateCouponBody = RootBody(
-  'coupon',
-  Type.Object(
-    {
-      name: Type.Optional(Nullable(Name)),
-      active: Type.Optional(Type.Boolean()),
-      metadata: Type.Optional(Metadata),
-    },
-    {
-      additionalProperties: false,
-      description: "Only name, active and metadata change; a coupon's terms are immutable.",
-    },
+  amount_off: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_AMOUNT })),
+  currency: Type.Optional(
+    Type.String({ pattern: '^[A-Za-z]{3}$', description: 'ISO 4217 of amount_off' }),
   ),
+  max_redemptions: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_INT4 })),
+  redeem_by: Type.Optional(Type.String({ format: 'date-time', description: 'In the future' })),
+  min_subtotal: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_AMOUNT })),
+  applies_to: Type.Optional(
+    Fields({ products: Type.Array(Id('prod'), { minItems: 1, maxItems: 100 }) }),
+  ),
+  stackable: Type.Optional(Type.Boolean({ default: false })),
+});
+const UpdateCouponBody = MetadataBody(
+  'coupon',
+  {
+    name: Type.Optional(Nullable(Name)),
+    active: Type.Optional(Type.Boolean()),
+  },
+  "Only name, active and metadata change; a coupon's terms are immutable.",
 );
 
 const tags = ['Coupons'];
 
 export function registerCouponRoutes(server: FastifyInstance, deps: Deps): void {
   const routes = resourceRoutes(server, deps, {
-    path: '/v1/coupons',
     key: 'coupon',
-    listKey: 'coupons',
-    idParam: 'coupon_id',
     idPrefix: 'cpn',
     tags,
     schema: Coupon,
@@ -110,10 +89,7 @@ export function registerCouponRoutes(server: FastifyInstance, deps: Deps): void 
     body: CreateCouponBody,
     run: ({ deps, caller }, body) => createCoupon(deps, caller, body.coupon),
   });
-  routes.get({
-    summary: 'Retrieve a coupon',
-    run: ({ deps, caller }, id) => getCoupon(deps, caller, id),
-  });
+  routes.get({ summary: 'Retrieve a coupon', run: ofCaller(getCoupon) });
   routes.update({
     summary: 'Update a coupon (name, active, metadata)',
     body: UpdateCouponBody,

@@ -4,8 +4,8 @@ import { createPrice, getPrice, listPrices, updatePrice } from '../../../app/cat
 import type { Deps } from '../../../app/shared/deps.js';
 import { MAX_AMOUNT } from '../../../domain/money.js';
 import { priceResource } from '../../../resources/price.js';
-import { Id, Metadata, Nullable, RootBody, Timestamp } from '../../schemas.js';
-import { resourceRoutes } from '../resource-routes.js';
+import { Fields, Id, MetadataBody, ModeAndTimes, Nullable } from '../../schemas.js';
+import { ofCaller, resourceRoutes } from '../resource-routes.js';
 
 const Currency = Type.String({
   pattern: '^[A-Za-z]{3}$',
@@ -22,58 +22,40 @@ export const Price = Type.Object({
   recurring: Nullable(Type.Object({ interval: Type.String(), interval_count: Type.Integer() })),
   active: Type.Boolean(),
   metadata: Type.Record(Type.String(), Type.String()),
-  test_mode: Type.Boolean(),
-  created_at: Timestamp,
-  updated_at: Timestamp,
+  ...ModeAndTimes,
 });
 export type Price = Static<typeof Price>;
 
-const CreatePriceBody = RootBody(
-  'price',
-  Type.Object(
-    {
-      product_id: Id('prod'),
-      unit_amount: Type.Integer({
-        minimum: 0,
-        maximum: MAX_AMOUNT,
-        description: "In the currency's minor unit",
-      }),
-      currency: Currency,
-      recurring: Type.Optional(
-        Type.Object(
-          {
-            interval: Interval,
-            interval_count: Type.Optional(Type.Integer({ minimum: 1, maximum: 365, default: 1 })),
-          },
-          { additionalProperties: false, description: 'Omit for a one-off price' },
-        ),
-      ),
-      active: Type.Optional(Type.Boolean()),
-      metadata: Type.Optional(Metadata),
-    },
-    { additionalProperties: false },
+const CreatePriceBody = MetadataBody('price', {
+  product_id: Id('prod'),
+  unit_amount: Type.Integer({
+    minimum: 0,
+    maximum: MAX_AMOUNT,
+    description: "In the currency's minor unit",
+  }),
+  currency: Currency,
+  recurring: Type.Optional(
+    Fields(
+      {
+        interval: Interval,
+        interval_count: Type.Optional(Type.Integer({ minimum: 1, maximum: 365, default: 1 })),
+      },
+      'Omit for a one-off price',
+    ),
   ),
-);
-const UpdatePriceBody = RootBody(
+  active: Type.Optional(Type.Boolean()),
+});
+const UpdatePriceBody = MetadataBody(
   'price',
-  Type.Object(
-    { active: Type.Optional(Type.Boolean()), metadata: Type.Optional(Metadata) },
-    {
-      additionalProperties: false,
-      description:
-        'Only active and metadata change; amount, currency, product and recurring are immutable.',
-    },
-  ),
+  { active: Type.Optional(Type.Boolean()) },
+  'Only active and metadata change; amount, currency, product and recurring are immutable.',
 );
 
 const tags = ['Prices'];
 
 export function registerPriceRoutes(server: FastifyInstance, deps: Deps): void {
   const routes = resourceRoutes(server, deps, {
-    path: '/v1/prices',
     key: 'price',
-    listKey: 'prices',
-    idParam: 'price_id',
     idPrefix: 'price',
     tags,
     schema: Price,
@@ -84,10 +66,7 @@ export function registerPriceRoutes(server: FastifyInstance, deps: Deps): void {
     body: CreatePriceBody,
     run: ({ deps, caller }, body) => createPrice(deps, caller, body.price),
   });
-  routes.get({
-    summary: 'Retrieve a price',
-    run: ({ deps, caller }, id) => getPrice(deps, caller, id),
-  });
+  routes.get({ summary: 'Retrieve a price', run: ofCaller(getPrice) });
   routes.update({
     summary: 'Update a price (active, metadata)',
     body: UpdatePriceBody,

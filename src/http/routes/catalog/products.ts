@@ -9,8 +9,8 @@ import {
 import type { Deps } from '../../../app/shared/deps.js';
 import { MAX_AMOUNT } from '../../../domain/money.js';
 import { productResource } from '../../../resources/product.js';
-import { Metadata, Nullable, RootBody, Timestamp } from '../../schemas.js';
-import { resourceRoutes } from '../resource-routes.js';
+import { Fields, MetadataBody, ModeAndTimes, Nullable } from '../../schemas.js';
+import { ofCaller, resourceRoutes } from '../resource-routes.js';
 
 const Name = Type.String({ minLength: 1, maxLength: 250 });
 const Description = Type.String({ maxLength: 1000 });
@@ -24,66 +24,42 @@ export const Product = Type.Object({
   active: Type.Boolean(),
   inventory: Type.Object({ tracked: Type.Boolean(), quantity: Nullable(Type.Integer()) }),
   metadata: Type.Record(Type.String(), Type.String()),
-  test_mode: Type.Boolean(),
-  created_at: Timestamp,
-  updated_at: Timestamp,
+  ...ModeAndTimes,
 });
 export type Product = Static<typeof Product>;
 
-const CreateProductBody = RootBody(
-  'product',
-  Type.Object(
-    {
-      name: Name,
-      description: Type.Optional(Nullable(Description)),
-      active: Type.Optional(Type.Boolean()),
-      inventory: Type.Optional(
-        Type.Object(
-          { tracked: Type.Boolean(), quantity: Type.Optional(Nullable(Quantity)) },
-          {
-            additionalProperties: false,
-            description: 'A tracked product needs a quantity; an untracked one has none.',
-          },
-        ),
-      ),
-      metadata: Type.Optional(Metadata),
-    },
-    { additionalProperties: false },
+const CreateProductBody = MetadataBody('product', {
+  name: Name,
+  description: Type.Optional(Nullable(Description)),
+  active: Type.Optional(Type.Boolean()),
+  inventory: Type.Optional(
+    Fields(
+      { tracked: Type.Boolean(), quantity: Type.Optional(Nullable(Quantity)) },
+      'A tracked product needs a quantity; an untracked one has none.',
+    ),
   ),
-);
-const UpdateProductBody = RootBody(
+});
+const UpdateProductBody = MetadataBody(
   'product',
-  Type.Object(
-    {
-      name: Type.Optional(Name),
-      description: Type.Optional(Nullable(Description)),
-      active: Type.Optional(Type.Boolean({ description: 'false archives the product' })),
-      inventory: Type.Optional(
-        Type.Object(
-          { tracked: Type.Optional(Type.Boolean()), quantity: Type.Optional(Nullable(Quantity)) },
-          {
-            additionalProperties: false,
-            description: 'Merged into the current inventory: {"quantity": n} restocks.',
-          },
-        ),
+  {
+    name: Type.Optional(Name),
+    description: Type.Optional(Nullable(Description)),
+    active: Type.Optional(Type.Boolean({ description: 'false archives the product' })),
+    inventory: Type.Optional(
+      Fields(
+        { tracked: Type.Optional(Type.Boolean()), quantity: Type.Optional(Nullable(Quantity)) },
+        'Merged into the current inventory: {"quantity": n} restocks.',
       ),
-      metadata: Type.Optional(Metadata),
-    },
-    {
-      additionalProperties: false,
-      description: 'Only the given fields change; metadata is merged ("" removes a key).',
-    },
-  ),
+    ),
+  },
+  'Only the given fields change; metadata is merged ("" removes a key).',
 );
 
 const tags = ['Products'];
 
 export function registerProductRoutes(server: FastifyInstance, deps: Deps): void {
   const routes = resourceRoutes(server, deps, {
-    path: '/v1/products',
     key: 'product',
-    listKey: 'products',
-    idParam: 'product_id',
     idPrefix: 'prod',
     tags,
     schema: Product,
@@ -94,10 +70,7 @@ export function registerProductRoutes(server: FastifyInstance, deps: Deps): void
     body: CreateProductBody,
     run: ({ deps, caller }, body) => createProduct(deps, caller, body.product),
   });
-  routes.get({
-    summary: 'Retrieve a product',
-    run: ({ deps, caller }, id) => getProduct(deps, caller, id),
-  });
+  routes.get({ summary: 'Retrieve a product', run: ofCaller(getProduct) });
   routes.update({
     summary: 'Update or archive (active: false) a product',
     body: UpdateProductBody,

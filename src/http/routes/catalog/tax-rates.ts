@@ -9,8 +9,8 @@ import {
 import type { Deps } from '../../../app/shared/deps.js';
 import { PERCENTAGE_PATTERN } from '../../../domain/percentage.js';
 import { taxRateResource } from '../../../resources/tax-rate.js';
-import { Metadata, Nullable, RootBody, Timestamp } from '../../schemas.js';
-import { resourceRoutes } from '../resource-routes.js';
+import { MetadataBody, ModeAndTimes, Nullable } from '../../schemas.js';
+import { ofCaller, resourceRoutes } from '../resource-routes.js';
 
 const DisplayName = Type.String({ minLength: 1, maxLength: 100 });
 const Jurisdiction = Type.String({ maxLength: 100 });
@@ -25,56 +25,38 @@ export const TaxRate = Type.Object({
   default: Type.Boolean(),
   active: Type.Boolean(),
   metadata: Type.Record(Type.String(), Type.String()),
-  test_mode: Type.Boolean(),
-  created_at: Timestamp,
-  updated_at: Timestamp,
+  ...ModeAndTimes,
 });
 export type TaxRate = Static<typeof TaxRate>;
 
-const CreateTaxRateBody = RootBody(
-  'tax_rate',
-  Type.Object(
-    {
-      display_name: DisplayName,
-      percentage: Type.String({
-        pattern: PERCENTAGE_PATTERN,
-        description: 'A decimal string from 0 to 100 with at most 4 decimals ("8", "8.875")',
-      }),
-      inclusive: Type.Boolean({ description: 'Whether prices already contain this tax' }),
-      jurisdiction: Type.Optional(Nullable(Jurisdiction)),
-      default: Type.Optional(
-        Type.Boolean({ description: "Part of the account's default rates for new orders" }),
-      ),
-      active: Type.Optional(Type.Boolean()),
-      metadata: Type.Optional(Metadata),
-    },
-    { additionalProperties: false },
+const CreateTaxRateBody = MetadataBody('tax_rate', {
+  display_name: DisplayName,
+  percentage: Type.String({
+    pattern: PERCENTAGE_PATTERN,
+    description: 'A decimal string from 0 to 100 with at most 4 decimals ("8", "8.875")',
+  }),
+  inclusive: Type.Boolean({ description: 'Whether prices already contain this tax' }),
+  jurisdiction: Type.Optional(Nullable(Jurisdiction)),
+  default: Type.Optional(
+    Type.Boolean({ description: "Part of the account's default rates for new orders" }),
   ),
-);
-const UpdateTaxRateBody = RootBody(
+  active: Type.Optional(Type.Boolean()),
+});
+const UpdateTaxRateBody = MetadataBody(
   'tax_rate',
-  Type.Object(
-    {
-      display_name: Type.Optional(DisplayName),
-      jurisdiction: Type.Optional(Nullable(Jurisdiction)),
-      default: Type.Optional(Type.Boolean()),
-      active: Type.Optional(Type.Boolean()),
-      metadata: Type.Optional(Metadata),
-    },
-    {
-      additionalProperties: false,
-      description: 'percentage and inclusive are immutable; metadata is merged.',
-    },
-  ),
+  {
+    display_name: Type.Optional(DisplayName),
+    jurisdiction: Type.Optional(Nullable(Jurisdiction)),
+    default: Type.Optional(Type.Boolean()),
+    active: Type.Optional(Type.Boolean()),
+  },
+  'percentage and inclusive are immutable; metadata is merged.',
 );
 const tags = ['Tax rates'];
 
 export function registerTaxRateRoutes(server: FastifyInstance, deps: Deps): void {
   const routes = resourceRoutes(server, deps, {
-    path: '/v1/tax_rates',
     key: 'tax_rate',
-    listKey: 'tax_rates',
-    idParam: 'tax_rate_id',
     idPrefix: 'txr',
     tags,
     schema: TaxRate,
@@ -85,10 +67,7 @@ export function registerTaxRateRoutes(server: FastifyInstance, deps: Deps): void
     body: CreateTaxRateBody,
     run: ({ deps, caller }, body) => createTaxRate(deps, caller, body.tax_rate),
   });
-  routes.get({
-    summary: 'Retrieve a tax rate',
-    run: ({ deps, caller }, id) => getTaxRate(deps, caller, id),
-  });
+  routes.get({ summary: 'Retrieve a tax rate', run: ofCaller(getTaxRate) });
   routes.update({
     summary: 'Update a tax rate (display_name, jurisdiction, default, active, metadata)',
     body: UpdateTaxRateBody,

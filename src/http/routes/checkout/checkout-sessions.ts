@@ -11,22 +11,11 @@ import type { Deps } from '../../../app/shared/deps.js';
 import { metadataAsText } from '../../../domain/metadata.js';
 import { CHECKOUT_SESSION_STATUSES } from '../../../domain/value-lists.js';
 import type { Processors } from '../../../ports/payment-processor.js';
-import {
-  type CheckoutSessionView,
-  checkoutSessionResource,
-} from '../../../resources/checkout-session.js';
-import {
-  ActionBody,
-  Id,
-  literalUnion,
-  Metadata,
-  Nullable,
-  RootBody,
-  Timestamp,
-} from '../../schemas.js';
+import { checkoutSessionResource } from '../../../resources/checkout-session.js';
+import { ActionBody, Id, literalUnion, MetadataBody, Nullable, Timestamp } from '../../schemas.js';
 import { LineItems, Order } from '../orders/order-schemas.js';
 import { CheckoutSessionRefundBody, Refund } from '../refunds/refund-schemas.js';
-import { resourceRoutes } from '../resource-routes.js';
+import { ofCaller, type RouteContext, resourceRoutes } from '../resource-routes.js';
 
 const Url = Type.String({ format: 'uri', maxLength: 2048, pattern: '^https?://' });
 export const CheckoutSession = Type.Object({
@@ -65,24 +54,18 @@ export const CheckoutSession = Type.Object({
   created_at: Timestamp,
   updated_at: Timestamp,
 });
-const CreateBody = RootBody(
+const CreateBody = MetadataBody(
   'checkout_session',
-  Type.Object(
-    {
-      order_id: Type.Optional(Id('ord')),
-      line_items: Type.Optional(LineItems),
-      currency: Type.Optional(Type.String({ pattern: '^[A-Za-z]{3}$' })),
-      customer_id: Type.Optional(Id('cus')),
-      success_url: Url,
-      cancel_url: Type.Optional(Url),
-      expires_at: Type.Optional(Timestamp),
-      metadata: Type.Optional(Metadata),
-    },
-    {
-      additionalProperties: false,
-      description: 'From an existing order_id, or line_items (which create the order)',
-    },
-  ),
+  {
+    order_id: Type.Optional(Id('ord')),
+    line_items: Type.Optional(LineItems),
+    currency: Type.Optional(Type.String({ pattern: '^[A-Za-z]{3}$' })),
+    customer_id: Type.Optional(Id('cus')),
+    success_url: Url,
+    cancel_url: Type.Optional(Url),
+    expires_at: Type.Optional(Timestamp),
+  },
+  'From an existing order_id, or line_items (which create the order)',
 );
 const tags = ['Checkout sessions'];
 
@@ -94,6 +77,11 @@ export function baseUrl(deps: Pick<Deps, 'publicUrl'>, request: FastifyRequest):
   return deps.publicUrl ?? `${request.protocol}://${request.host}`;
 }
 
+/** A serializer that takes the base URL, as a resource route's `serialize`. */
+export function onBaseUrl<R, T>(serialize: (row: R, base: string) => T) {
+  return (row: R, { deps, request }: RouteContext): T => serialize(row, baseUrl(deps, request));
+}
+
 export function registerCheckoutSessionRoutes(
   server: FastifyInstance,
   deps: Deps,
@@ -102,13 +90,10 @@ export function registerCheckoutSessionRoutes(
   const routes = resourceRoutes(server, deps, {
     path: '/v1/checkout/sessions',
     key: 'checkout_session',
-    listKey: 'checkout_sessions',
-    idParam: 'checkout_session_id',
     idPrefix: 'cs',
     tags,
     schema: CheckoutSession,
-    serialize: (view: CheckoutSessionView, { deps, request }) =>
-      checkoutSessionResource(view, baseUrl(deps, request)),
+    serialize: onBaseUrl(checkoutSessionResource),
   });
   routes.create({
     summary: 'Create a hosted checkout session for an order',
@@ -116,10 +101,7 @@ export function registerCheckoutSessionRoutes(
     run: ({ deps, caller, actor }, body) =>
       createCheckoutSession(deps, caller, actor, body.checkout_session),
   });
-  routes.get({
-    summary: 'Retrieve a checkout session',
-    run: ({ deps, caller }, id) => getCheckoutSession(deps, caller, id),
-  });
+  routes.get({ summary: 'Retrieve a checkout session', run: ofCaller(getCheckoutSession) });
   routes.list({
     summary: 'List checkout sessions, newest first',
     filters: {

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import type { PaymentLinkRow } from '../../../adapters/db/schema.js';
 import {
   createPaymentLink,
   getPaymentLink,
@@ -9,9 +8,9 @@ import {
 } from '../../../app/checkout/payment-links.js';
 import type { Deps } from '../../../app/shared/deps.js';
 import { paymentLinkResource } from '../../../resources/payment-link.js';
-import { Id, Metadata, Nullable, RootBody, Timestamp } from '../../schemas.js';
-import { resourceRoutes } from '../resource-routes.js';
-import { baseUrl } from './checkout-sessions.js';
+import { Fields, Id, MetadataBody, ModeAndTimes, Nullable } from '../../schemas.js';
+import { ofCaller, resourceRoutes } from '../resource-routes.js';
+import { onBaseUrl } from './checkout-sessions.js';
 
 const Quantity = Type.Integer({ minimum: 1, maximum: 999 });
 const AdjustableQuantity = Type.Object({
@@ -36,9 +35,7 @@ export const PaymentLink = Type.Object({
     Type.String({ description: "Where the checkout page's Cancel link goes (copied to sessions)" }),
   ),
   metadata: Type.Record(Type.String(), Type.String()),
-  test_mode: Type.Boolean(),
-  created_at: Timestamp,
-  updated_at: Timestamp,
+  ...ModeAndTimes,
 });
 
 const Url = Type.String({ format: 'uri', maxLength: 2048, pattern: '^https?://' });
@@ -49,73 +46,46 @@ const CancelUrl = Type.String({
   description: "The checkout page's Cancel link (the merchant's page)",
 });
 
-const LinkLineInput = Type.Object(
-  {
-    price_id: Id('price'),
-    quantity: Quantity,
-    adjustable_quantity: Type.Optional(
-      Type.Object(
-        {
-          enabled: Type.Boolean(),
-          minimum: Type.Optional(Quantity),
-          maximum: Type.Optional(Quantity),
-        },
-        {
-          additionalProperties: false,
-          description: 'Lets the buyer choose the quantity of the first line (?quantity=N)',
-        },
-      ),
+const LinkLineInput = Fields({
+  price_id: Id('price'),
+  quantity: Quantity,
+  adjustable_quantity: Type.Optional(
+    Fields(
+      {
+        enabled: Type.Boolean(),
+        minimum: Type.Optional(Quantity),
+        maximum: Type.Optional(Quantity),
+      },
+      'Lets the buyer choose the quantity of the first line (?quantity=N)',
     ),
+  ),
+});
+const CreateBody = MetadataBody('payment_link', {
+  line_items: Type.Array(LinkLineInput, { minItems: 1, maxItems: 20 }),
+  after_completion: Type.Optional(
+    Fields({
+      redirect_url: Url,
+    }),
+  ),
+  cancel_url: Type.Optional(CancelUrl),
+});
+const UpdateBody = MetadataBody(
+  'payment_link',
+  {
+    active: Type.Optional(Type.Boolean()),
+    cancel_url: Type.Optional(Nullable(CancelUrl)),
   },
-  { additionalProperties: false },
-);
-const CreateBody = RootBody(
-  'payment_link',
-  Type.Object(
-    {
-      line_items: Type.Array(LinkLineInput, { minItems: 1, maxItems: 20 }),
-      after_completion: Type.Optional(
-        Type.Object(
-          {
-            redirect_url: Url,
-          },
-          { additionalProperties: false },
-        ),
-      ),
-      cancel_url: Type.Optional(CancelUrl),
-      metadata: Type.Optional(Metadata),
-    },
-    { additionalProperties: false },
-  ),
-);
-const UpdateBody = RootBody(
-  'payment_link',
-  Type.Object(
-    {
-      active: Type.Optional(Type.Boolean()),
-      cancel_url: Type.Optional(Nullable(CancelUrl)),
-      metadata: Type.Optional(Metadata),
-    },
-    {
-      additionalProperties: false,
-      description:
-        'Only active, cancel_url (null removes it) and metadata change; metadata is merged ("" removes a key).',
-    },
-  ),
+  'Only active, cancel_url (null removes it) and metadata change; metadata is merged ("" removes a key).',
 );
 const tags = ['Payment links'];
 
 export function registerPaymentLinkRoutes(server: FastifyInstance, deps: Deps): void {
   const routes = resourceRoutes(server, deps, {
-    path: '/v1/payment_links',
     key: 'payment_link',
-    listKey: 'payment_links',
-    idParam: 'payment_link_id',
     idPrefix: 'plink',
     tags,
     schema: PaymentLink,
-    serialize: (row: PaymentLinkRow, { deps, request }) =>
-      paymentLinkResource(row, baseUrl(deps, request)),
+    serialize: onBaseUrl(paymentLinkResource),
   });
   routes.create({
     summary: 'Create a payment link: a shareable URL that sells fixed prices',
@@ -123,10 +93,7 @@ export function registerPaymentLinkRoutes(server: FastifyInstance, deps: Deps): 
     run: ({ deps, caller, actor }, body) =>
       createPaymentLink(deps, caller, actor, body.payment_link),
   });
-  routes.get({
-    summary: 'Retrieve a payment link',
-    run: ({ deps, caller }, id) => getPaymentLink(deps, caller, id),
-  });
+  routes.get({ summary: 'Retrieve a payment link', run: ofCaller(getPaymentLink) });
   routes.update({
     summary: 'Turn a payment link on or off, or change its cancel_url or metadata',
     body: UpdateBody,

@@ -10,8 +10,8 @@ import {
 import type { Deps } from '../../../app/shared/deps.js';
 import { ok } from '../../../domain/errors.js';
 import { customerResource } from '../../../resources/customer.js';
-import { Metadata, Nullable, RootBody, Timestamp } from '../../schemas.js';
-import { resourceRoutes } from '../resource-routes.js';
+import { MetadataBody, ModeAndTimes, Nullable } from '../../schemas.js';
+import { ofCaller, resourceRoutes } from '../resource-routes.js';
 
 const Email = Type.String({ format: 'email', maxLength: 512 });
 const Name = Type.String({ minLength: 1, maxLength: 256 });
@@ -26,9 +26,7 @@ export const Customer = Type.Object({
   phone: Nullable(Type.String()),
   description: Nullable(Type.String()),
   metadata: Type.Record(Type.String(), Type.String()),
-  test_mode: Type.Boolean(),
-  created_at: Timestamp,
-  updated_at: Timestamp,
+  ...ModeAndTimes,
 });
 export type Customer = Static<typeof Customer>;
 
@@ -37,29 +35,19 @@ const CustomerFields = {
   name: Type.Optional(Nullable(Name)),
   phone: Type.Optional(Nullable(Phone)),
   description: Type.Optional(Nullable(Description)),
-  metadata: Type.Optional(Metadata),
 };
-const CreateCustomerBody = RootBody(
+const CreateCustomerBody = MetadataBody('customer', CustomerFields);
+const UpdateCustomerBody = MetadataBody(
   'customer',
-  Type.Object(CustomerFields, { additionalProperties: false }),
-);
-const UpdateCustomerBody = RootBody(
-  'customer',
-  Type.Object(CustomerFields, {
-    additionalProperties: false,
-    description:
-      'Only the given fields change; null clears one; metadata is merged ("" removes a key).',
-  }),
+  CustomerFields,
+  'Only the given fields change; null clears one; metadata is merged ("" removes a key).',
 );
 
 const tags = ['Customers'];
 
 export function registerCustomerRoutes(server: FastifyInstance, deps: Deps): void {
   const routes = resourceRoutes(server, deps, {
-    path: '/v1/customers',
     key: 'customer',
-    listKey: 'customers',
-    idParam: 'customer_id',
     idPrefix: 'cus',
     tags,
     schema: Customer,
@@ -70,10 +58,7 @@ export function registerCustomerRoutes(server: FastifyInstance, deps: Deps): voi
     body: CreateCustomerBody,
     run: async ({ deps, caller }, body) => ok(await createCustomer(deps, caller, body.customer)),
   });
-  routes.get({
-    summary: 'Retrieve a customer',
-    run: ({ deps, caller }, id) => getCustomer(deps, caller, id),
-  });
+  routes.get({ summary: 'Retrieve a customer', run: ofCaller(getCustomer) });
   routes.update({
     summary: 'Update a customer',
     body: UpdateCustomerBody,
@@ -81,7 +66,7 @@ export function registerCustomerRoutes(server: FastifyInstance, deps: Deps): voi
   });
   routes.remove({
     summary: 'Delete a customer',
-    run: ({ deps, caller }, id) => deleteCustomer(deps, caller, id),
+    run: ofCaller(deleteCustomer),
   });
   routes.list({
     summary: 'List customers, newest first',

@@ -11,7 +11,7 @@ import { PROCESSOR_TYPES } from '../../../domain/value-lists.js';
 import { processorSettingsResource } from '../../../resources/processor-settings.js';
 import { callerOf } from '../../auth.js';
 import { unwrap } from '../../errors.js';
-import { ErrorResponses, literalUnion, Nullable, Timestamp } from '../../schemas.js';
+import { ErrorResponses, literalUnion, ModeAndTimes, Nullable } from '../../schemas.js';
 
 export const Processor = Type.Object({
   account_id: Type.String(),
@@ -28,9 +28,7 @@ export const Processor = Type.Object({
       ),
     }),
   ),
-  test_mode: Type.Boolean(),
-  created_at: Timestamp,
-  updated_at: Timestamp,
+  ...ModeAndTimes,
 });
 
 const PutProcessorBody = Type.Object(

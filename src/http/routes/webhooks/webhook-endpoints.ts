@@ -13,7 +13,7 @@ import {
 } from '../../../app/webhooks/webhook-endpoints.js';
 import { webhookEndpointResource } from '../../../resources/webhook-endpoint.js';
 import { ActionBody } from '../../schemas.js';
-import { resourceRoutes } from '../resource-routes.js';
+import { ofCaller, resourceRoutes } from '../resource-routes.js';
 import {
   CreateWebhookEndpointBody,
   UpdateWebhookEndpointBody,
@@ -32,10 +32,7 @@ export function registerWebhookEndpointRoutes(
   services: WebhookServices,
 ): void {
   const routes = resourceRoutes(server, deps, {
-    path: '/v1/webhook_endpoints',
     key: 'webhook_endpoint',
-    listKey: 'webhook_endpoints',
-    idParam: 'webhook_endpoint_id',
     idPrefix: 'we',
     tags,
     schema: WebhookEndpoint,
@@ -60,10 +57,7 @@ export function registerWebhookEndpointRoutes(
     filters: {},
     run: ({ deps, caller }, _query, page) => listWebhookEndpoints(deps, caller, page),
   });
-  routes.get({
-    summary: 'Retrieve a webhook endpoint',
-    run: ({ deps, caller }, id) => getWebhookEndpoint(deps, caller, id),
-  });
+  routes.get({ summary: 'Retrieve a webhook endpoint', run: ofCaller(getWebhookEndpoint) });
   routes.update({
     summary: 'Update a webhook endpoint: url, enabled_events, disabled, description, metadata',
     body: UpdateWebhookEndpointBody,
@@ -72,7 +66,7 @@ export function registerWebhookEndpointRoutes(
   });
   routes.remove({
     summary: 'Delete a webhook endpoint (its pending deliveries are not sent)',
-    run: ({ deps, caller }, id) => deleteWebhookEndpoint(deps, caller, id),
+    run: ofCaller(deleteWebhookEndpoint),
   });
   routes.actionAnswering('rotate_secret', {
     config: { secretFields },

@@ -6,7 +6,17 @@ import {
   WEBHOOK_ENDPOINT_STATUSES,
 } from '../../../domain/value-lists.js';
 import { WEBHOOK_URL_MAX_LENGTH } from '../../../domain/webhook-url.js';
-import { Id, literalUnion, Metadata, Nullable, RootBody, Timestamp } from '../../schemas.js';
+import {
+  Fields,
+  FieldsBody,
+  Id,
+  literalUnion,
+  Metadata,
+  MetadataBody,
+  ModeAndTimes,
+  Nullable,
+  Timestamp,
+} from '../../schemas.js';
 
 const Url = Type.String({
   minLength: 1,
@@ -44,9 +54,7 @@ export const WebhookEndpoint = Type.Object({
         'Until then, deliveries are also signed with the secret before the last rotation',
     }),
   ),
-  test_mode: Type.Boolean(),
-  created_at: Timestamp,
-  updated_at: Timestamp,
+  ...ModeAndTimes,
 });
 
 export const WebhookEndpointWithSecret = Type.Object({
@@ -59,43 +67,27 @@ export const WebhookEndpointWithSecret = Type.Object({
   ),
 });
 
-export const CreateWebhookEndpointBody = RootBody(
+export const CreateWebhookEndpointBody = MetadataBody('webhook_endpoint', {
+  url: Url,
+  enabled_events: EnabledEvents,
+  description: Type.Optional(Nullable(Description)),
+});
+
+export const UpdateWebhookEndpointBody = FieldsBody(
   'webhook_endpoint',
-  Type.Object(
-    {
-      url: Url,
-      enabled_events: EnabledEvents,
-      description: Type.Optional(Nullable(Description)),
-      metadata: Type.Optional(Metadata),
-    },
-    { additionalProperties: false },
-  ),
+  {
+    url: Type.Optional(Url),
+    enabled_events: Type.Optional(EnabledEvents),
+    description: Type.Optional(Nullable(Description)),
+    metadata: Type.Optional(Metadata),
+    disabled: Type.Optional(
+      Type.Boolean({ description: 'true stops deliveries; false enables the endpoint again' }),
+    ),
+  },
+  'Only the given fields change; null clears the description; metadata is merged ("" removes a key).',
 );
 
-export const UpdateWebhookEndpointBody = RootBody(
-  'webhook_endpoint',
-  Type.Object(
-    {
-      url: Type.Optional(Url),
-      enabled_events: Type.Optional(EnabledEvents),
-      description: Type.Optional(Nullable(Description)),
-      metadata: Type.Optional(Metadata),
-      disabled: Type.Optional(
-        Type.Boolean({ description: 'true stops deliveries; false enables the endpoint again' }),
-      ),
-    },
-    {
-      additionalProperties: false,
-      description:
-        'Only the given fields change; null clears the description; metadata is merged ("" removes a key).',
-    },
-  ),
-);
-
-export const WebhookEndpointParams = Type.Object(
-  { webhook_endpoint_id: Id('we') },
-  { additionalProperties: false },
-);
+export const WebhookEndpointParams = Fields({ webhook_endpoint_id: Id('we') });
 
 export const WebhookDelivery = Type.Object({
   webhook_delivery_id: Type.String(),
@@ -120,7 +112,5 @@ export const WebhookDelivery = Type.Object({
       error: Nullable(Type.String()),
     }),
   ),
-  test_mode: Type.Boolean(),
-  created_at: Timestamp,
-  updated_at: Timestamp,
+  ...ModeAndTimes,
 });
