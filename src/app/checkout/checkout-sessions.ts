@@ -98,12 +98,15 @@ export async function createCheckoutSession(
   if (!expiresAt.ok) return expiresAt;
   let orderId = input.order_id;
   if (orderId === undefined) {
-    const created = await createOrder(deps, tenant, actor, {
-      line_items: input.line_items ?? [],
-      currency: input.currency,
-      customer_id: input.customer_id,
-      metadata: input.order_metadata,
-    });
+    const created = await createOrder(
+      { deps, tenant, actor },
+      {
+        line_items: input.line_items ?? [],
+        currency: input.currency,
+        customer_id: input.customer_id,
+        metadata: input.order_metadata,
+      },
+    );
     if (!created.ok) {
       const loc = created.error.loc
         ? ['checkout_session', ...created.error.loc.slice(1)]

@@ -9,6 +9,7 @@ import { type Actor, SYSTEM_ACTOR } from '../events/record-events.js';
 import { payOrder } from '../payments/pay-order.js';
 import { authenticateForTest } from '../payments/payment-actions.js';
 import { settle } from '../payments/settle-payment.js';
+import type { CommandContext } from '../shared/command-context.js';
 import type { Deps } from '../shared/deps.js';
 import { expireCheckoutSession, viewCheckoutSession } from './checkout-sessions.js';
 import { type QuantityControl, quantityControlOf } from './payment-link-quantity.js';
@@ -102,15 +103,11 @@ export async function payCheckoutSession(
 ): Promise<CheckoutPayment> {
   const { session } = page.view;
   if (session.status !== 'open') return { kind: 'not_open', page };
-  const paid = await payOrder(
-    deps,
-    processors,
-    page.tenant,
-    checkoutActor(session.id),
-    session.order_id,
-    { payment_source_token: input.token, buyer_email: input.email },
-    attemptPrefix(session.id) + input.attempt,
-  );
+  const ctx = pageContext(deps, processors, page, attemptPrefix(session.id) + input.attempt);
+  const paid = await payOrder(ctx, {
+    orderId: session.order_id,
+    payment: { payment_source_token: input.token, buyer_email: input.email },
+  });
   const after = await reload(deps, processors, page);
   if (!paid.ok) {
     if (after.view.session.status !== 'open') return { kind: 'not_open', page: after };
@@ -120,6 +117,17 @@ export async function payCheckoutSession(
       : { kind: 'busy', page: after };
   }
   return outcomeOf(after, paid.value.paymentIntent);
+}
+
+/** What a command run from the session's page is given: the buyer acts as the session. */
+function pageContext(
+  deps: Deps,
+  processors: Processors,
+  page: CheckoutPage,
+  requestKey: string | null = null,
+): CommandContext {
+  const actor = checkoutActor(page.view.session.id);
+  return { deps, processors, tenant: page.tenant, actor, requestKey };
 }
 
 /** The page again, as it is after a payment moved (the session may have closed). */
@@ -164,7 +172,10 @@ export async function authenticateCheckoutPayment(
 ): Promise<CheckoutPayment> {
   const waiting = page.waiting;
   if (!waiting) return nothingWaiting(page);
-  const answered = await authenticateForTest(deps, page.tenant, waiting.id, result);
+  const answered = await authenticateForTest(
+    { deps, tenant: page.tenant },
+    { paymentIntentId: waiting.id, result },
+  );
   const after = await reload(deps, processors, page);
   if (!answered.ok) return { kind: 'busy', page: after };
   const intent = answered.value.paymentIntent;
@@ -205,7 +216,7 @@ export async function confirmBuyerAction(
     paymentSource: waiting.payment_source,
   });
   if (outcome && outcome.status !== 'requires_action') {
-    await settle(deps, page.tenant, checkoutActor(page.view.session.id), waiting, outcome);
+    await settle(pageContext(deps, processors, page), { intent: waiting, outcome });
   }
   const after = await reload(deps, processors, page);
   if (after.view.session.status === 'complete') return { kind: 'paid', page: after };

@@ -123,11 +123,11 @@ export async function changeSessionQuantity(
   const [, ...rest] = link.line_items;
   const lines = [{ ...line, quantity: chosen.value }, ...rest];
   const updated = await updateOrder(
-    deps,
-    page.tenant,
-    { type: 'system', id: session.id },
-    session.order_id,
-    { line_items: lines.map((l) => ({ price_id: l.price_id, quantity: l.quantity })) },
+    { deps, tenant: page.tenant, actor: { type: 'system', id: session.id } },
+    {
+      orderId: session.order_id,
+      changes: { line_items: lines.map((l) => ({ price_id: l.price_id, quantity: l.quantity })) },
+    },
   );
   return updated.ok ? updated : fail({ ...buyerFacing(updated.error), loc: ['quantity'] });
 }

@@ -8,18 +8,17 @@ import {
 import type { PaymentIntentRow } from '../../adapters/db/schema.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import { requireAction } from '../../domain/order-lifecycle.js';
-import type { Tenant } from '../../domain/tenant.js';
-import type { PaymentProcessor, Processors } from '../../ports/payment-processor.js';
+import type { PaymentProcessor } from '../../ports/payment-processor.js';
 import { paymentIntentResource } from '../../resources/payment-intent.js';
-import { type Actor, objectEvent } from '../events/record-events.js';
+import { objectEvent } from '../events/record-events.js';
 import { withOrderLock } from '../orders/change-order.js';
 import { viewOrder } from '../orders/order-pricing.js';
 import { getOrder } from '../orders/order-queries.js';
 import { processorNotConfigured, takesPayments } from '../processors/account-processors.js';
-import type { AnswerOnce } from '../shared/answer-once.js';
-import type { Deps } from '../shared/deps.js';
+import type { AnswerOption } from '../shared/answer-once.js';
+import type { CommandContext } from '../shared/command-context.js';
 import { newId } from '../shared/ids.js';
-import { resumableSince } from '../shared/request-keys.js';
+import { startedByRequest } from '../shared/request-keys.js';
 import { chargeAndSettle } from './charge-and-settle.js';
 import { amountFailure, type PayOrderInput, paymentSourceOf } from './payment-request-checks.js';
 import { takeStock, writeReservation } from './reservations.js';
@@ -39,25 +38,31 @@ import type { PaymentResult } from './settle-payment.js';
  * A retry with the same request key resumes from the last step that committed.
  */
 export async function payOrder(
-  deps: Deps,
-  processors: Processors,
-  tenant: Tenant,
-  actor: Actor,
-  orderId: string,
-  input: PayOrderInput,
-  requestKey: string | null = null,
-  answer?: AnswerOnce<PaymentResult>,
+  ctx: CommandContext,
+  { orderId, payment }: PayOrder,
+  { answer }: AnswerOption<PaymentResult> = {},
 ): Promise<Result<PaymentResult>> {
-  if (requestKey) {
-    const since = resumableSince(deps.clock.now());
-    const earlier = await selectPaymentIntentByRequestKey(deps.db, tenant, requestKey, since);
-    if (earlier?.order_id === orderId) {
-      return resume(deps, processors, tenant, actor, earlier, answer);
-    }
-  }
-  let processor: PaymentProcessor;
+  const earlier = await startedByRequest(ctx, selectPaymentIntentByRequestKey);
+  if (earlier?.order_id === orderId) return resume(ctx, earlier, { answer });
+  const processor = await processorForNewPayments(ctx);
+  if (!processor.ok) return processor;
+  const reserved = await reserve(ctx, { orderId, payment, processor: processor.value });
+  if (!reserved.ok) return reserved;
+  return chargeAndSettle(ctx, { processor: processor.value, intent: reserved.value }, { answer });
+}
+
+/** What `payOrder` pays: the order, with the request's payment fields. */
+export interface PayOrder {
+  readonly orderId: string;
+  readonly payment: PayOrderInput;
+}
+
+async function processorForNewPayments({
+  processors,
+  tenant,
+}: Pick<CommandContext, 'processors' | 'tenant'>): Promise<Result<PaymentProcessor>> {
   try {
-    processor = await processors.forNewPayments(tenant);
+    return ok(await processors.forNewPayments(tenant));
   } catch {
     // Its credentials cannot be opened (the server's encryption key changed or is unset).
     return fail({
@@ -66,9 +71,6 @@ export async function payOrder(
         "The account's processor cannot be used; its settings need the server's encryption key",
     });
   }
-  const reserved = await reserve(deps, processor, tenant, actor, orderId, input, requestKey);
-  if (!reserved.ok) return reserved;
-  return chargeAndSettle(deps, processor, tenant, actor, reserved.value, answer);
 }
 
 /**
@@ -77,33 +79,26 @@ export async function payOrder(
  * payment as it stands now.
  */
 async function resume(
-  deps: Deps,
-  processors: Processors,
-  tenant: Tenant,
-  actor: Actor,
+  ctx: CommandContext,
   intent: PaymentIntentRow,
-  answer?: AnswerOnce<PaymentResult>,
+  { answer }: AnswerOption<PaymentResult>,
 ): Promise<Result<PaymentResult>> {
   if (intent.status === 'processing') {
-    const processor = await processors.named(tenant, intent.processor);
-    return chargeAndSettle(deps, processor, tenant, actor, intent, answer);
+    const processor = await ctx.processors.named(ctx.tenant, intent.processor);
+    return chargeAndSettle(ctx, { processor, intent }, { answer });
   }
-  const order = await getOrder(deps, tenant, intent.order_id);
+  const order = await getOrder(ctx.deps, ctx.tenant, intent.order_id);
   if (!order.ok) return order;
   const current = order.value.payments.find((p) => p.id === intent.id) ?? intent;
   return ok({ order: order.value, paymentIntent: current });
 }
 
 async function reserve(
-  deps: Deps,
-  processor: PaymentProcessor,
-  tenant: Tenant,
-  actor: Actor,
-  orderId: string,
-  input: PayOrderInput,
-  requestKey: string | null,
+  ctx: CommandContext,
+  { orderId, payment: input, processor }: PayOrder & { readonly processor: PaymentProcessor },
 ): Promise<Result<PaymentIntentRow>> {
-  return withOrderLock(deps, tenant, orderId, async (tx) => {
+  const { deps, tenant, actor, requestKey } = ctx;
+  return withOrderLock(ctx, orderId, async (tx) => {
     const aggregate = await selectOrderAggregate(tx, tenant, orderId);
     if (!aggregate) return fail(missing('order'));
     // A missing order is a 404 in either case; otherwise nothing is reserved for a live

@@ -39,7 +39,8 @@ export async function settleStalePayments(
     const tenant = { accountId: intent.account_id, mode: intent.mode };
     try {
       const processor = await processors.named(tenant, intent.processor);
-      const result = await chargeAndSettle(deps, processor, tenant, SYSTEM_ACTOR, intent);
+      const ctx = { deps, tenant, actor: SYSTEM_ACTOR };
+      const result = await chargeAndSettle(ctx, { processor, intent });
       // No answer again (processor_unavailable): the next run tries with the same key.
       if (result.ok) settled += 1;
     } catch {
@@ -107,7 +108,7 @@ export async function settlePendingRefunds(
         // No answer: left pending for the next run.
       }
     }
-    await recordOutcomes(deps, tenant, SYSTEM_ACTOR, refundId, outcomes);
+    await recordOutcomes({ deps, tenant, actor: SYSTEM_ACTOR }, { refundId, outcomes });
   }
   return byRefund.size;
 }

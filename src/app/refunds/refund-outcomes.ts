@@ -26,8 +26,8 @@ import {
   readLockedOrder,
   withOrderLock,
 } from '../orders/change-order.js';
-import type { AnswerOnce } from '../shared/answer-once.js';
-import type { Deps } from '../shared/deps.js';
+import type { AnswerOption } from '../shared/answer-once.js';
+import type { ChangeContext } from '../shared/command-context.js';
 
 // What happens to a refund after it is created: the processor's answers (and test-mode
 // settlement, and cancels), each recorded under the order's lock.
@@ -52,6 +52,13 @@ export function withRefunded(current: OrderView, delta: number): OrderChange {
   };
 }
 
+/** What the processor (or a test helper, or a cancel) said about a refund's parts. */
+export interface RefundAnswers {
+  readonly refundId: string;
+  /** By payment intent id: the answer for that charge's part. */
+  readonly outcomes: ReadonlyMap<string, PartAnswer>;
+}
+
 /**
  * Records what the processor (or a test helper, or a cancel) said about a refund's
  * parts, under the order's lock. What the word does is the domain's (`answerRefund`):
@@ -62,14 +69,12 @@ export function withRefunded(current: OrderView, delta: number): OrderChange {
  * is written and the caller's idempotency layer completes its key.
  */
 export async function recordOutcomes(
-  deps: Deps,
-  tenant: Tenant,
-  actor: Actor,
-  refundId: string,
-  outcomes: ReadonlyMap<string, PartAnswer>,
-  answer?: AnswerOnce<RefundAggregate>,
+  ctx: ChangeContext,
+  { refundId, outcomes }: RefundAnswers,
+  { answer }: AnswerOption<RefundAggregate> = {},
 ): Promise<Result<RefundAggregate>> {
-  return withOrderLock(deps, tenant, { refundId }, async (tx, now) => {
+  const { tenant, actor } = ctx;
+  return withOrderLock(ctx, { refundId }, async (tx, now) => {
     const fresh = await selectRefund(tx, tenant, refundId);
     if (!fresh) return fail(missing('refund'));
     const answered = answerRefund(fresh.refund.status, fresh.items, outcomes);
@@ -103,19 +108,16 @@ export async function recordOutcomes(
     // Money moved back: the order's amounts and status change.
     const current = await readLockedOrder(tx, tenant, fresh.refund.order_id);
     if (!current) throw new Error(`the order of refund ${refundId} vanished`);
-    const changed = await applyOrderChange(
-      tx,
-      tenant,
-      actor,
-      current,
-      {
+    const changed = await applyOrderChange(tx, ctx, {
+      before: current,
+      change: {
         ...withRefunded(current, -givenBack),
         writes,
         events,
         ...(answer ? { answer: () => answer(tx, updated) } : {}),
       },
       now,
-    );
+    });
     return changed.ok ? ok(updated) : changed;
   });
 }
@@ -153,13 +155,18 @@ function refundEvents(
 
 /** Test mode: settles a pending refund as the processor eventually would. */
 export async function settleRefundForTest(
-  deps: Deps,
-  tenant: Tenant,
-  refundId: string,
-  result: 'succeed' | 'fail',
-  failureReason: RefundFailureReason = 'expired_or_canceled_card',
+  ctx: Pick<ChangeContext, 'deps' | 'tenant'>,
+  {
+    refundId,
+    result,
+    failureReason = 'expired_or_canceled_card',
+  }: {
+    readonly refundId: string;
+    readonly result: 'succeed' | 'fail';
+    readonly failureReason?: RefundFailureReason;
+  },
 ): Promise<Result<RefundAggregate>> {
-  const found = await selectRefund(deps.db, tenant, refundId);
+  const found = await selectRefund(ctx.deps.db, ctx.tenant, refundId);
   if (!found) return fail(missing('refund'));
   if (!isCancelable(found.refund.status)) {
     return fail({
@@ -180,5 +187,5 @@ export async function settleRefundForTest(
         : { status: 'failed', processorRefundId: item.processor_refund_id, failureReason },
     ]),
   );
-  return recordOutcomes(deps, tenant, SYSTEM_ACTOR, refundId, outcomes);
+  return recordOutcomes({ ...ctx, actor: SYSTEM_ACTOR }, { refundId, outcomes });
 }

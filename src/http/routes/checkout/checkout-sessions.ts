@@ -139,13 +139,13 @@ export function registerCheckoutSessionRoutes(
     description:
       "The refund guide's primary endpoint. Refund total = Σ line amounts + amount_tax + amount_shipping − amount_discount; tax is computed in proportion when not given. An empty `checkout_session` refunds everything left. Answers the session with its refunds.",
     body: CheckoutSessionRefundBody,
-    run: ({ deps, caller, actor, requestKey }, id, body) => {
+    run: (ctx, id, body) => {
       const { refund_metadata, ...fields } = body.checkout_session;
       const input = {
         ...fields,
         refund_metadata: refund_metadata && metadataAsText(refund_metadata),
       };
-      return refundCheckoutSession(deps, processors, caller, actor, id, input, requestKey);
+      return refundCheckoutSession({ ...ctx, processors }, { sessionId: id, refund: input });
     },
   });
 }
