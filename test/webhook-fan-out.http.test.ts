@@ -22,11 +22,14 @@ it('fans a batch out to more deliveries than one statement can insert', async ()
   const now = new Date();
   const events = Array.from({ length: 200 }, (_, i) =>
     objectEvent(
-      tenant,
-      { type: 'system', id: null },
-      { type: 'order.updated', objectType: 'order', objectId: `ord_fanout_${i}` },
-      { n: i },
-      now,
+      { tenant, actor: { type: 'system', id: null } },
+      {
+        type: 'order.updated',
+        objectType: 'order',
+        objectId: `ord_fanout_${i}`,
+        object: { n: i },
+        now,
+      },
     ),
   );
   await insertEvents(bed.server.deps.db, events);

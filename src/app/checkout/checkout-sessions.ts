@@ -139,7 +139,10 @@ export async function createCheckoutSession(
   await writeAsOne(deps.db, [
     insertCheckoutSessionQuery(deps.db, session),
     insertEventsQuery(deps.db, [
-      checkoutSessionEvent(tenant, actor, 'checkout.session.created', session, now, deps.publicUrl),
+      checkoutSessionEvent(
+        { tenant, actor },
+        { type: 'checkout.session.created', session, now, publicUrl: deps.publicUrl },
+      ),
     ]),
   ]);
   return ok(await viewCheckoutSession(deps, tenant, session));
@@ -185,12 +188,8 @@ export async function expireCheckoutSession(
     const row = await expireRow(tx, id, now);
     if (row) {
       const event = checkoutSessionEvent(
-        tenant,
-        actor,
-        'checkout.session.expired',
-        row,
-        now,
-        deps.publicUrl,
+        { tenant, actor },
+        { type: 'checkout.session.expired', session: row, now, publicUrl: deps.publicUrl },
       );
       await writeAsOne(tx, [insertEventsQuery(tx, [event])], { last: true });
     }

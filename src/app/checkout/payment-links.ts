@@ -206,12 +206,15 @@ function linkEvent(
   before?: PaymentLinkRow,
 ) {
   return objectEvent(
-    tenant,
-    actor,
-    { type, objectType: 'payment_link', objectId: row.id },
-    paymentLinkEventObject(row),
-    row.updated_at,
-    before ? paymentLinkEventObject(before) : undefined,
+    { tenant, actor },
+    {
+      type,
+      objectType: 'payment_link',
+      objectId: row.id,
+      object: paymentLinkEventObject(row),
+      now: row.updated_at,
+      previous: before ? paymentLinkEventObject(before) : undefined,
+    },
   );
 }
 

@@ -161,7 +161,10 @@ export async function applyOrderChange(
     updateOrderQuery(tx, order),
     insertEventsQuery(tx, [
       ...events,
-      orderEvent(tenant, actor, event, view, before.pricing.net, now, before),
+      orderEvent(
+        { tenant, actor },
+        { type: event, view, before: before.pricing.net, now, previous: before },
+      ),
     ]),
   ];
   if (!conditional) {

@@ -130,7 +130,9 @@ export async function createOrder(
   };
   await writeAsOne(db, [
     ...insertOrderQueries(db, view),
-    insertEventsQuery(db, [orderEvent(tenant, actor, 'order.created', view, null, now)]),
+    insertEventsQuery(db, [
+      orderEvent({ tenant, actor }, { type: 'order.created', view, before: null, now }),
+    ]),
     // The request's Idempotency-Key completed in the same statement: a crash can never
     // leave the order made and its key free for a retry to make a second one.
     ...(answer ? [answer(db, view)] : []),

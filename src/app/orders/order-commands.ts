@@ -173,7 +173,6 @@ export async function endOrder(
     action,
   }: { readonly orderId: string; readonly action: Extract<OrderAction, 'cancel' | 'close'> },
 ): Promise<Result<OrderView>> {
-  const { deps, tenant, actor } = ctx;
   return changeOrderView(ctx, orderId, async (current, tx, now) => {
     const allowed = requireAction(current.order.status, action, moneyOf(current));
     if (!allowed.ok) return allowed;
@@ -187,14 +186,12 @@ export async function endOrder(
         writes: { sessions: closeOpenSessionsQuery(tx, current.order.id, 'expired', now) },
         decide: (rows) =>
           ok(
-            closedSessionEvents(
-              tenant,
-              actor,
-              'checkout.session.expired',
-              rows.sessions,
+            closedSessionEvents(ctx, {
+              type: 'checkout.session.expired',
+              rows: rows.sessions,
               now,
-              deps.publicUrl,
-            ),
+              publicUrl: ctx.deps.publicUrl,
+            }),
           ),
       },
     });

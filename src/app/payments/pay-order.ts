@@ -97,7 +97,7 @@ async function reserve(
   ctx: CommandContext,
   { orderId, payment: input, processor }: PayOrder & { readonly processor: PaymentProcessor },
 ): Promise<Result<PaymentIntentRow>> {
-  const { deps, tenant, actor, requestKey } = ctx;
+  const { deps, tenant, requestKey } = ctx;
   return withOrderLock(ctx, orderId, async (tx) => {
     const aggregate = await selectOrderAggregate(tx, tenant, orderId);
     if (!aggregate) return fail(missing('order'));
@@ -154,13 +154,13 @@ async function reserve(
       created_at: now,
       updated_at: now,
     };
-    const created = objectEvent(
-      tenant,
-      actor,
-      { type: 'payment_intent.created', objectType: 'payment_intent', objectId: intent.id },
-      paymentIntentResource(intent),
+    const created = objectEvent(ctx, {
+      type: 'payment_intent.created',
+      objectType: 'payment_intent',
+      objectId: intent.id,
+      object: paymentIntentResource(intent),
       now,
-    );
+    });
     const writes = [
       ...taken.value,
       insertPaymentIntentQuery(tx, intent),

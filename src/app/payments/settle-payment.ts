@@ -93,7 +93,7 @@ export async function settle(
   { intent, outcome }: Settlement,
   { answer }: AnswerOption<PaymentResult> = {},
 ): Promise<Result<PaymentResult>> {
-  const { deps, tenant, actor } = ctx;
+  const { deps, tenant } = ctx;
   const changed = await changeOrder<PaymentIntentRow>(
     ctx,
     intent.order_id,
@@ -119,17 +119,13 @@ export async function settle(
         value: settled,
         ...(answer ? { answer: (order) => answer(tx, { order, paymentIntent: settled }) } : {}),
         events: [
-          objectEvent(
-            tenant,
-            actor,
-            {
-              type: `payment_intent.${row.status}`,
-              objectType: 'payment_intent',
-              objectId: intent.id,
-            },
-            paymentIntentResource(settled),
+          objectEvent(ctx, {
+            type: `payment_intent.${row.status}`,
+            objectType: 'payment_intent',
+            objectId: intent.id,
+            object: paymentIntentResource(settled),
             now,
-          ),
+          }),
         ],
         // All in the order's statement. The answer is recorded once: only an intent still
         // `processing` changes, and if another path recorded it first, all of this is undone.
@@ -144,14 +140,12 @@ export async function settle(
           decide: (rows) =>
             rows.intent?.length
               ? ok(
-                  closedSessionEvents(
-                    tenant,
-                    actor,
-                    'checkout.session.completed',
-                    rows.sessions,
+                  closedSessionEvents(ctx, {
+                    type: 'checkout.session.completed',
+                    rows: rows.sessions,
                     now,
-                    deps.publicUrl,
-                  ),
+                    publicUrl: deps.publicUrl,
+                  }),
                 )
               : fail({ code: RECORDED_ELSEWHERE, message: 'The payment was settled already' }),
         },

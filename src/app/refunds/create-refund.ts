@@ -67,14 +67,17 @@ async function writeRefund(
   input: CreateRefundInput,
   { origin, answer }: RefundOptions & { readonly origin: RefundOrigin },
 ): Promise<Result<ChangedOrder<RefundAggregate>>> {
-  const { tenant, actor } = ctx;
   return changeOrder<RefundAggregate>(ctx, orderId, async (current, tx, now) => {
     const planned = await planOrderRefund(tx, current, input, origin);
     if (!planned.ok) return planned;
     const made = newRefund(ctx, { current, plan: planned.value, input, origin, now });
     const offline = isOffline(made.refund.method);
-    const resource = refundResource(made);
-    const subject = { objectType: 'refund', objectId: made.refund.id };
+    const subject = {
+      objectType: 'refund',
+      objectId: made.refund.id,
+      object: refundResource(made),
+      now,
+    };
     // The refund, its parts and its events go in the order change's one statement.
     return ok({
       ...withRefunded(current, made.refund.amount),
@@ -83,10 +86,8 @@ async function writeRefund(
       // Nothing more happens to a refund made outside Flint: this is its outcome.
       ...(offline && answer ? { answer: () => answer(tx, made) } : {}),
       events: [
-        objectEvent(tenant, actor, { ...subject, type: 'refund.created' }, resource, now),
-        ...(offline
-          ? [objectEvent(tenant, actor, { ...subject, type: 'refund.succeeded' }, resource, now)]
-          : []),
+        objectEvent(ctx, { ...subject, type: 'refund.created' }),
+        ...(offline ? [objectEvent(ctx, { ...subject, type: 'refund.succeeded' })] : []),
       ],
     });
   });

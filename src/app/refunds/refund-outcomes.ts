@@ -11,11 +11,10 @@ import { statusAfterMoneyMoved } from '../../domain/order-lifecycle.js';
 import { answerRefund, type PartAnswer } from '../../domain/refunds/refund-outcomes.js';
 import { isCancelable } from '../../domain/refunds/refund-policy.js';
 import type { RefundFailureReason, RefundStatus } from '../../domain/refunds/refund-values.js';
-import type { Tenant } from '../../domain/tenant.js';
 import type { OrderView } from '../../resources/order.js';
 import { refundResource } from '../../resources/refund.js';
 import {
-  type Actor,
+  type EventAuthor,
   type OrderEventType,
   objectEvent,
   SYSTEM_ACTOR,
@@ -73,7 +72,7 @@ export async function recordOutcomes(
   { refundId, outcomes }: RefundAnswers,
   { answer }: AnswerOption<RefundAggregate> = {},
 ): Promise<Result<RefundAggregate>> {
-  const { tenant, actor } = ctx;
+  const { tenant } = ctx;
   return withOrderLock(ctx, { refundId }, async (tx, now) => {
     const fresh = await selectRefund(tx, tenant, refundId);
     if (!fresh) return fail(missing('refund'));
@@ -90,7 +89,7 @@ export async function recordOutcomes(
       updated_at: now,
     };
     const updated: RefundAggregate = { ...fresh, refund, items };
-    const events = refundEvents(tenant, actor, fresh, updated, now);
+    const events = refundEvents(ctx, { before: fresh, after: updated, now });
     const writes = updateRefundQueries(tx, updated);
     if (givenBack === 0) {
       // Only the refund changed: the order keeps its version and gets no event.
@@ -128,27 +127,29 @@ export async function recordOutcomes(
  * nothing the API shows changed (the processor's own id for a part still pending).
  */
 function refundEvents(
-  tenant: Tenant,
-  actor: Actor,
-  before: RefundAggregate,
-  after: RefundAggregate,
-  now: Date,
+  author: EventAuthor,
+  {
+    before,
+    after,
+    now,
+  }: { readonly before: RefundAggregate; readonly after: RefundAggregate; readonly now: Date },
 ): EventRow[] {
-  const object = refundResource(after);
-  const subject = { objectType: 'refund', objectId: after.refund.id };
+  const subject = {
+    objectType: 'refund',
+    objectId: after.refund.id,
+    object: refundResource(after),
+    now,
+  };
   const moved = after.refund.status !== before.refund.status && after.refund.status !== 'pending';
   if (moved) {
     const type = `refund.${after.refund.status as Exclude<RefundStatus, 'pending'>}` as const;
-    return [objectEvent(tenant, actor, { ...subject, type }, object, now)];
+    return [objectEvent(author, { ...subject, type })];
   }
-  const event = objectEvent(
-    tenant,
-    actor,
-    { ...subject, type: 'refund.updated' },
-    object,
-    now,
-    refundResource(before),
-  );
+  const event = objectEvent(author, {
+    ...subject,
+    type: 'refund.updated',
+    previous: refundResource(before),
+  });
   const { previous_attributes } = event.data as { previous_attributes?: object };
   return previous_attributes && Object.keys(previous_attributes).length > 0 ? [event] : [];
 }

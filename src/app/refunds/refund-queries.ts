@@ -33,7 +33,7 @@ export async function updateRefundDetails(
     };
   },
 ): Promise<Result<RefundAggregate>> {
-  const { tenant, actor } = ctx;
+  const { tenant } = ctx;
   // Only the refund changes, under its order's lock: the order gets no new version.
   return withOrderLock(ctx, { refundId }, async (tx, now) => {
     const fresh = await selectRefund(tx, tenant, refundId);
@@ -43,14 +43,14 @@ export async function updateRefundDetails(
     const metadata = merged.value;
     const reason = input.reason === undefined ? fresh.refund.reason : input.reason;
     const updated = { ...fresh, refund: { ...fresh.refund, reason, metadata, updated_at: now } };
-    const event = objectEvent(
-      tenant,
-      actor,
-      { type: 'refund.updated', objectType: 'refund', objectId: refundId },
-      refundResource(updated),
+    const event = objectEvent(ctx, {
+      type: 'refund.updated',
+      objectType: 'refund',
+      objectId: refundId,
+      object: refundResource(updated),
       now,
-      refundResource(fresh),
-    );
+      previous: refundResource(fresh),
+    });
     await writeAsOne(tx, [...updateRefundQueries(tx, updated), insertEventsQuery(tx, [event])]);
     return ok(updated);
   });

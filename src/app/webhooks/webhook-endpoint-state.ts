@@ -43,11 +43,14 @@ export async function disableEndpoint(
   await failPendingDeliveries(tx, tenant, endpoint.id, now, WHY[reason]);
   if (reason !== 'requested') {
     const event = objectEvent(
-      tenant,
-      SYSTEM_ACTOR,
-      { type: 'webhook_endpoint.disabled', objectType: 'webhook_endpoint', objectId: endpoint.id },
-      webhookEndpointResource(disabled),
-      now,
+      { tenant, actor: SYSTEM_ACTOR },
+      {
+        type: 'webhook_endpoint.disabled',
+        objectType: 'webhook_endpoint',
+        objectId: endpoint.id,
+        object: webhookEndpointResource(disabled),
+        now,
+      },
     );
     await insertEvents(tx, [event]);
   }
