@@ -15,6 +15,7 @@ import { type Failure, fail, missing, ok, type Result } from '../../domain/error
 import { type Metadata, updatedMetadata, withoutEmptyValues } from '../../domain/metadata.js';
 import { parsePercentage } from '../../domain/percentage.js';
 import type { Tenant } from '../../domain/tenant.js';
+import type { TenantContext, Update } from '../shared/command-context.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
 import { readById, readPage } from '../shared/reads.js';
@@ -157,10 +158,8 @@ export const getCoupon = readById('coupon', selectCouponById);
 export const listCoupons = readPage(listCouponRows);
 
 export async function updateCoupon(
-  deps: Deps,
-  tenant: Tenant,
-  id: string,
-  input: UpdateCouponInput,
+  { deps, tenant }: TenantContext,
+  { id, changes: input }: Update<UpdateCouponInput>,
 ): Promise<Result<CouponRow>> {
   return transact(deps.db, async (tx) => {
     const current = await lockCouponById(tx, tenant, id);

@@ -13,6 +13,7 @@ import { normalizeCurrency } from '../../domain/currency.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import { type Metadata, updatedMetadata, withoutEmptyValues } from '../../domain/metadata.js';
 import type { Tenant } from '../../domain/tenant.js';
+import type { TenantContext, Update } from '../shared/command-context.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
 import { readById } from '../shared/reads.js';
@@ -102,10 +103,8 @@ export async function listPrices(
 }
 
 export async function updatePrice(
-  deps: Deps,
-  tenant: Tenant,
-  id: string,
-  input: UpdatePriceInput,
+  { deps, tenant }: TenantContext,
+  { id, changes: input }: Update<UpdatePriceInput>,
 ): Promise<Result<PriceRow>> {
   return transact(deps.db, async (tx) => {
     const current = await lockPriceById(tx, tenant, id);

@@ -10,6 +10,7 @@ import { transact } from '../../adapters/db/transact.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import { type Metadata, updatedMetadata, withoutEmptyValues } from '../../domain/metadata.js';
 import type { Tenant } from '../../domain/tenant.js';
+import type { TenantContext, Update } from '../shared/command-context.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
 import { readById, readPage } from '../shared/reads.js';
@@ -104,10 +105,8 @@ export const listProducts = readPage(listProductRows);
  * orders reference them). The row is locked so no update, nor a stock change, is lost.
  */
 export async function updateProduct(
-  deps: Deps,
-  tenant: Tenant,
-  id: string,
-  input: UpdateProductInput,
+  { deps, tenant }: TenantContext,
+  { id, changes: input }: Update<UpdateProductInput>,
 ): Promise<Result<ProductRow>> {
   return transact(deps.db, async (tx) => {
     const current = await lockProductById(tx, tenant, id);

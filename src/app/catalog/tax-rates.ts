@@ -13,6 +13,7 @@ import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import { type Metadata, updatedMetadata, withoutEmptyValues } from '../../domain/metadata.js';
 import { parsePercentage } from '../../domain/percentage.js';
 import type { Tenant } from '../../domain/tenant.js';
+import type { TenantContext, Update } from '../shared/command-context.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
 import { readById, readPage } from '../shared/reads.js';
@@ -86,10 +87,8 @@ export async function listDefaultTaxRates(
 }
 
 export async function updateTaxRate(
-  deps: Deps,
-  tenant: Tenant,
-  id: string,
-  input: UpdateTaxRateInput,
+  { deps, tenant }: TenantContext,
+  { id, changes: input }: Update<UpdateTaxRateInput>,
 ): Promise<Result<TaxRateRow>> {
   return transact(deps.db, async (tx) => {
     const current = await lockTaxRateById(tx, tenant, id);

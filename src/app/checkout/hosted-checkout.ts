@@ -42,7 +42,10 @@ export async function loadCheckoutPage(
   const tenant: Tenant = { accountId: session.account_id, mode: session.mode };
   if (session.status === 'open' && session.expires_at <= deps.clock.now()) {
     // Past its time: expired now (the expiry worker would do it within a minute).
-    const expired = await expireCheckoutSession(deps, tenant, SYSTEM_ACTOR, session.id);
+    const expired = await expireCheckoutSession(
+      { deps, tenant, actor: SYSTEM_ACTOR },
+      { sessionId: session.id },
+    );
     // Not expired: paid (or expired) meanwhile; read it as it is now.
     session = expired.ok
       ? expired.value.session
@@ -96,10 +99,11 @@ export type CheckoutPayment =
  * (two clicks, a reload of the POST) resumes the same payment and charges once.
  */
 export async function payCheckoutSession(
-  deps: Deps,
-  processors: Processors,
-  page: CheckoutPage,
-  input: { readonly attempt: string; readonly token: string; readonly email: string },
+  { deps, processors }: PageServices,
+  {
+    page,
+    ...input
+  }: PageInput & { readonly attempt: string; readonly token: string; readonly email: string },
 ): Promise<CheckoutPayment> {
   const { session } = page.view;
   if (session.status !== 'open') return { kind: 'not_open', page };
@@ -117,6 +121,14 @@ export async function payCheckoutSession(
       : { kind: 'busy', page: after };
   }
   return outcomeOf(after, paid.value.paymentIntent);
+}
+
+/** What the session's page hands its commands; the rest of their context is the page's. */
+type PageServices = Pick<CommandContext, 'deps' | 'processors'>;
+
+/** The page a buyer acted on, as it was rendered for them. */
+interface PageInput {
+  readonly page: CheckoutPage;
 }
 
 /** What a command run from the session's page is given: the buyer acts as the session. */
@@ -165,10 +177,8 @@ function nothingWaiting(page: CheckoutPage): CheckoutPayment {
  * succeeds or fails. Only a payment this session started, and still waiting, moves.
  */
 export async function authenticateCheckoutPayment(
-  deps: Deps,
-  processors: Processors,
-  page: CheckoutPage,
-  result: 'succeed' | 'fail',
+  { deps, processors }: PageServices,
+  { page, result }: PageInput & { readonly result: 'succeed' | 'fail' },
 ): Promise<CheckoutPayment> {
   const waiting = page.waiting;
   if (!waiting) return nothingWaiting(page);

@@ -22,6 +22,7 @@ import type { CheckoutSessionView } from '../../resources/checkout-session.js';
 import { paymentLinkEventObject } from '../../resources/payment-link.js';
 import { type Actor, objectEvent } from '../events/record-events.js';
 import { acceptsPayments } from '../processors/account-processors.js';
+import type { ChangeContext, Update } from '../shared/command-context.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
 import { readById, readPage } from '../shared/reads.js';
@@ -122,9 +123,7 @@ async function checkPrices(
 }
 
 export async function createPaymentLink(
-  deps: Deps,
-  tenant: Tenant,
-  actor: Actor,
+  { deps, tenant, actor }: ChangeContext,
   input: CreatePaymentLinkInput,
 ): Promise<Result<PaymentLinkRow>> {
   const lines: PaymentLinkLine[] = [];
@@ -162,11 +161,8 @@ export const listPaymentLinks = readPage(listRows);
 
 /** Turns a link on or off, sets its cancel URL and merges its metadata; the row is locked so no update is lost. */
 export async function updatePaymentLink(
-  deps: Deps,
-  tenant: Tenant,
-  actor: Actor,
-  id: string,
-  input: UpdatePaymentLinkInput,
+  { deps, tenant, actor }: ChangeContext,
+  { id, changes: input }: Update<UpdatePaymentLinkInput>,
 ): Promise<Result<PaymentLinkRow>> {
   return transact(deps.db, async (tx) => {
     const current = await lockPaymentLinkById(tx, tenant, id);
@@ -264,9 +260,7 @@ export async function visitPaymentLink(
   // No order nobody could pay: live mode without a real processor makes nothing.
   if (!(await acceptsPayments(processors, tenant))) return { kind: 'not_set_up' };
   const created = await createCheckoutSession(
-    deps,
-    tenant,
-    { type: 'system', id: link.id },
+    { deps, tenant, actor: { type: 'system', id: link.id } },
     {
       line_items: lines.value.map((l) => ({ price_id: l.price_id, quantity: l.quantity })),
       currency: link.currency,

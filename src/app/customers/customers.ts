@@ -10,6 +10,7 @@ import { transact } from '../../adapters/db/transact.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import { type Metadata, updatedMetadata, withoutEmptyValues } from '../../domain/metadata.js';
 import type { Tenant } from '../../domain/tenant.js';
+import type { TenantContext, Update } from '../shared/command-context.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
 import { readById, readPage } from '../shared/reads.js';
@@ -59,10 +60,8 @@ export const listCustomers = readPage(listCustomerRows);
 
 /** Updates the given fields (null clears one); the row is locked so no update is lost. */
 export async function updateCustomer(
-  deps: Deps,
-  tenant: Tenant,
-  id: string,
-  input: UpdateCustomerInput,
+  { deps, tenant }: TenantContext,
+  { id, changes: input }: Update<UpdateCustomerInput>,
 ): Promise<Result<CustomerRow>> {
   return transact(deps.db, async (tx) => {
     const current = await lockCustomerById(tx, tenant, id);

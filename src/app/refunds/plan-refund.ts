@@ -131,10 +131,9 @@ export async function planOrderRefund(
 
 /** Shows what a refund would do, and creates nothing. */
 export async function previewRefund(
-  deps: Deps,
-  tenant: Tenant,
+  { deps, tenant }: { readonly deps: Deps; readonly tenant: Tenant },
   input: CreateRefundInput,
-  origin: RefundOrigin = DIRECT,
+  { origin = DIRECT }: { readonly origin?: RefundOrigin | undefined } = {},
 ): Promise<Result<RefundPlan & { orderId: string }>> {
   const orderId = await orderIdOf(deps, tenant, input);
   if (!orderId.ok) return orderId;

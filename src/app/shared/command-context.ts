@@ -26,3 +26,12 @@ export type ChangeContext = Pick<CommandContext, 'deps' | 'tenant' | 'actor'>;
 
 /** What every request gives its command; a route adds `processors` for one that moves money. */
 export type RequestContext = Omit<CommandContext, 'processors'>;
+
+/** What a change that records no event needs: the tenant's data. */
+export type TenantContext = Pick<CommandContext, 'deps' | 'tenant'>;
+
+/** What an update acts on: the object's id and the fields that change. */
+export interface Update<T> {
+  readonly id: string;
+  readonly changes: T;
+}

@@ -12,6 +12,7 @@ import {
 import type { WebhookEndpointRow } from '../../adapters/db/schema-webhooks.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import type { Tenant } from '../../domain/tenant.js';
+import type { TenantContext } from '../shared/command-context.js';
 import type { Deps } from '../shared/deps.js';
 import { newDelivery } from './webhook-dispatch.js';
 
@@ -55,10 +56,8 @@ async function redeliveryTargets(
  * endpoint, or to every enabled endpoint subscribed to its type.
  */
 export async function redeliverEvent(
-  deps: Deps,
-  tenant: Tenant,
-  eventId: string,
-  endpointId: string | undefined,
+  { deps, tenant }: TenantContext,
+  { eventId, endpointId }: { readonly eventId: string; readonly endpointId?: string | undefined },
 ): Promise<Result<DeliveryWithAttempts[]>> {
   const event = await selectEventById(deps.db, tenant, eventId);
   if (!event) return fail(missing('event'));

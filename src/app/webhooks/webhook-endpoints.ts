@@ -12,6 +12,7 @@ import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import { type Metadata, updatedMetadata, withoutEmptyValues } from '../../domain/metadata.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { HostResolver } from '../../ports/host-resolver.js';
+import type { TenantContext, Update } from '../shared/command-context.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
 import { readById } from '../shared/reads.js';
@@ -47,6 +48,9 @@ export interface UpdateWebhookEndpointInput {
   readonly disabled?: boolean | undefined;
 }
 
+/** What a command on the tenant's webhook endpoints is given: their services besides. */
+export type WebhookContext = TenantContext & { readonly services: WebhookServices };
+
 /** An endpoint with its signing secret, shown this once. */
 export interface EndpointWithSecret {
   readonly endpoint: WebhookEndpointRow;
@@ -54,9 +58,7 @@ export interface EndpointWithSecret {
 }
 
 export async function createWebhookEndpoint(
-  deps: Deps,
-  services: WebhookServices,
-  tenant: Tenant,
+  { deps, services, tenant }: WebhookContext,
   input: CreateWebhookEndpointInput,
 ): Promise<Result<EndpointWithSecret>> {
   const url = await checkWebhookUrl(services.resolver, tenant.mode, input.url);
@@ -102,11 +104,8 @@ export async function listWebhookEndpoints(
  * afresh (no failure streak), with the events that happen from then on.
  */
 export async function updateWebhookEndpoint(
-  deps: Deps,
-  services: WebhookServices,
-  tenant: Tenant,
-  id: string,
-  input: UpdateWebhookEndpointInput,
+  { deps, services, tenant }: WebhookContext,
+  { id, changes: input }: Update<UpdateWebhookEndpointInput>,
 ): Promise<Result<WebhookEndpointRow>> {
   let url: string | undefined;
   if (input.url !== undefined) {
@@ -162,10 +161,8 @@ export async function deleteWebhookEndpoint(
  * for 24 hours, so receivers can switch without missing a delivery.
  */
 export async function rotateWebhookEndpointSecret(
-  deps: Deps,
-  services: WebhookServices,
-  tenant: Tenant,
-  id: string,
+  { deps, services, tenant }: WebhookContext,
+  { id }: { readonly id: string },
 ): Promise<Result<EndpointWithSecret>> {
   return transact(deps.db, async (tx) => {
     const current = await lockWebhookEndpointById(tx, tenant, id);

@@ -91,7 +91,7 @@ export function registerPriceRoutes(server: FastifyInstance, deps: Deps): void {
   routes.update({
     summary: 'Update a price (active, metadata)',
     body: UpdatePriceBody,
-    run: ({ deps, caller }, id, body) => updatePrice(deps, caller, id, body.price),
+    run: (ctx, id, body) => updatePrice(ctx, { id, changes: body.price }),
   });
   routes.list({
     summary: 'List prices, newest first',

@@ -113,8 +113,7 @@ export function registerCheckoutSessionRoutes(
   routes.create({
     summary: 'Create a hosted checkout session for an order',
     body: CreateBody,
-    run: ({ deps, caller, actor }, body) =>
-      createCheckoutSession(deps, caller, actor, body.checkout_session),
+    run: (ctx, body) => createCheckoutSession(ctx, body.checkout_session),
   });
   routes.get({
     summary: 'Retrieve a checkout session',
@@ -132,7 +131,7 @@ export function registerCheckoutSessionRoutes(
   routes.action('expire', {
     summary: 'Expire an open checkout session',
     body: ActionBody,
-    run: ({ deps, caller, actor }, id) => expireCheckoutSession(deps, caller, actor, id),
+    run: (ctx, id) => expireCheckoutSession(ctx, { sessionId: id }),
   });
   routes.action('refund', {
     summary: 'Refund a complete checkout session: by line items, an amount, or in full',

@@ -133,7 +133,7 @@ export async function registerConsoleDeveloperRoutes(
     if (!ENDPOINT_ID.test(id) || typeof eventId !== 'string' || !EVENT_ID.test(eventId)) {
       return sendMessagePage(reply, 404, 'Not found', 'No such endpoint or event.');
     }
-    const sent = await redeliverEvent(deps, o.tenant, eventId, id);
+    const sent = await redeliverEvent({ deps, tenant: o.tenant }, { eventId, endpointId: id });
     if (!sent.ok)
       return sendMessagePage(
         reply,

@@ -186,7 +186,7 @@ export async function registerConsoleRefundRoutes(
       );
     const form = readRefundForm(body, sale.order);
     if ('error' in form) return back(422, form.error);
-    const plan = await previewRefund(deps, tenant, form.input);
+    const plan = await previewRefund({ deps, tenant }, form.input);
     if (!plan.ok) return back(422, refusalMessage(plan.error, sale.order, form.input));
     const permission = permits(
       { role: f.user.role, refundLimit: f.user.refund_limit },

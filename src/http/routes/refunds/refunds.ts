@@ -77,7 +77,9 @@ export function registerRefundRoutes(
       },
     },
     async (request) => {
-      const plan = unwrap(await previewRefund(deps, callerOf(request), request.body.refund));
+      const plan = unwrap(
+        await previewRefund(commandContextOf(request, deps), request.body.refund),
+      );
       return {
         refund_preview: {
           object: 'refund_preview' as const,
