@@ -1,5 +1,5 @@
 import { writeAsOne } from '../../adapters/db/one-statement.js';
-import type { Page, PageRequest } from '../../adapters/db/pagination.js';
+import type { Page } from '../../adapters/db/pagination.js';
 import {
   expireCheckoutSession as expireRow,
   insertCheckoutSessionQuery,
@@ -21,7 +21,7 @@ import type { CheckoutSessionView } from '../../resources/checkout-session.js';
 import { SYSTEM_ACTOR } from '../events/record-events.js';
 import { type CreateOrderInput, createOrder } from '../orders/create-order.js';
 import { viewOrder } from '../orders/order-pricing.js';
-import type { ChangeContext } from '../shared/command-context.js';
+import type { ChangeContext, ListInput, TenantContext } from '../shared/command-context.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
 import { checkoutSessionEvent } from './checkout-session-events.js';
@@ -157,13 +157,14 @@ export async function getCheckoutSession(
 }
 
 export async function listCheckoutSessions(
-  deps: Deps,
-  tenant: Tenant,
-  filter: {
+  { deps, tenant }: TenantContext,
+  {
+    filter,
+    page,
+  }: ListInput<{
     readonly orderId?: string | undefined;
     readonly status?: CheckoutSessionRow['status'] | undefined;
-  },
-  page: PageRequest,
+  }>,
 ): Promise<Page<CheckoutSessionView>> {
   const rows = await listRows(deps.db, tenant, filter, page);
   const items: CheckoutSessionView[] = [];

@@ -17,12 +17,11 @@ import { transact } from '../../adapters/db/transact.js';
 import { type Failure, fail, missing, ok, type Result } from '../../domain/errors.js';
 import { type Metadata, updatedMetadata, withoutEmptyValues } from '../../domain/metadata.js';
 import type { Tenant } from '../../domain/tenant.js';
-import type { Processors } from '../../ports/payment-processor.js';
 import type { CheckoutSessionView } from '../../resources/checkout-session.js';
 import { paymentLinkEventObject } from '../../resources/payment-link.js';
 import { type Actor, objectEvent } from '../events/record-events.js';
 import { acceptsPayments } from '../processors/account-processors.js';
-import type { ChangeContext, Update } from '../shared/command-context.js';
+import type { ChangeContext, CommandContext, Update } from '../shared/command-context.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
 import { readById, readPage } from '../shared/reads.js';
@@ -245,11 +244,16 @@ function lineQuantities(
  * capability; the account and mode come from its row.
  */
 export async function visitPaymentLink(
-  deps: Deps,
-  processors: Processors,
-  id: string,
-  quantity: number | undefined,
-  urls: { readonly success_url: string },
+  { deps, processors }: Pick<CommandContext, 'deps' | 'processors'>,
+  {
+    linkId: id,
+    quantity,
+    urls,
+  }: {
+    readonly linkId: string;
+    readonly quantity?: number | undefined;
+    readonly urls: { readonly success_url: string };
+  },
 ): Promise<LinkVisit> {
   const link = await selectPublicPaymentLink(deps.db, id);
   if (!link) return { kind: 'unknown' };

@@ -37,11 +37,16 @@ async function webhookSecretOf(
  * delivery changes nothing.
  */
 export async function receiveStripeWebhook(
-  deps: Deps,
-  secretBox: SecretBox | null,
-  webhooks: ProcessorWebhooks,
-  payload: string,
-  signature: string | undefined,
+  {
+    deps,
+    secretBox,
+    webhooks,
+  }: {
+    readonly deps: Deps;
+    readonly secretBox: SecretBox | null;
+    readonly webhooks: ProcessorWebhooks;
+  },
+  { payload, signature }: { readonly payload: string; readonly signature?: string | undefined },
 ): Promise<Result<void>> {
   const tenant = webhooks.claimedTenant(payload);
   const secret = tenant ? await webhookSecretOf(deps, secretBox, tenant) : null;

@@ -1,3 +1,4 @@
+import type { PageRequest } from '../../adapters/db/pagination.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { Processors } from '../../ports/payment-processor.js';
 import type { Actor } from '../events/record-events.js';
@@ -34,4 +35,10 @@ export type TenantContext = Pick<CommandContext, 'deps' | 'tenant'>;
 export interface Update<T> {
   readonly id: string;
   readonly changes: T;
+}
+
+/** What a list reads: the caller's filter and the page it asked for. */
+export interface ListInput<F> {
+  readonly filter: F;
+  readonly page: PageRequest;
 }

@@ -167,10 +167,8 @@ export function registerConsoleUserRoutes(server: FastifyInstance, deps: Deps): 
       console_user: consoleUserResource(
         unwrap(
           await updateConsoleUser(
-            deps,
-            callerOf(request).accountId,
-            request.params.console_user_id,
-            request.body.console_user,
+            { deps, accountId: callerOf(request).accountId },
+            { id: request.params.console_user_id, changes: request.body.console_user },
           ),
         ),
       ),

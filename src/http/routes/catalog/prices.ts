@@ -100,7 +100,7 @@ export function registerPriceRoutes(server: FastifyInstance, deps: Deps): void {
       active: Type.Optional(Type.Boolean()),
       currency: Type.Optional(Currency),
     },
-    run: ({ deps, caller }, { product, active, currency }, page) =>
-      listPrices(deps, caller, { product, active, currency }, page),
+    run: (ctx, { product, active, currency }, page) =>
+      listPrices(ctx, { filter: { product, active, currency }, page }),
   });
 }

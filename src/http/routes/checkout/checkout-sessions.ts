@@ -125,8 +125,8 @@ export function registerCheckoutSessionRoutes(
       order: Type.Optional(Id('ord')),
       status: Type.Optional(literalUnion(CHECKOUT_SESSION_STATUSES)),
     },
-    run: ({ deps, caller }, { order, status }, page) =>
-      listCheckoutSessions(deps, caller, { orderId: order, status }, page),
+    run: (ctx, { order, status }, page) =>
+      listCheckoutSessions(ctx, { filter: { orderId: order, status }, page }),
   });
   routes.action('expire', {
     summary: 'Expire an open checkout session',

@@ -105,7 +105,10 @@ export async function registerConsoleDeveloperRoutes(
     const { endpoint_id: id } = request.params as { endpoint_id: string };
     const endpoint = ENDPOINT_ID.test(id) ? await getWebhookEndpoint(deps, o.tenant, id) : null;
     const deliveries = endpoint?.ok
-      ? await listWebhookDeliveries(deps, o.tenant, id, {}, { limit: 50 })
+      ? await listWebhookDeliveries(
+          { deps, tenant: o.tenant },
+          { endpointId: id, filter: {}, page: { limit: 50 } },
+        )
       : null;
     if (!endpoint?.ok || !deliveries?.ok) {
       return sendMessagePage(

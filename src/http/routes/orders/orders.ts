@@ -11,7 +11,7 @@ import {
 import { getOrder, listOrders, orderTimeline } from '../../../app/orders/order-queries.js';
 import type { Deps } from '../../../app/shared/deps.js';
 import { orderResource } from '../../../resources/order.js';
-import { callerOf, commandContextOf } from '../../auth.js';
+import { commandContextOf } from '../../auth.js';
 import { unwrap } from '../../errors.js';
 import { listBody, pageRequestOf } from '../../pagination.js';
 import { ActionBody, ErrorResponses, ListQuery, ListResponse } from '../../schemas.js';
@@ -104,18 +104,16 @@ export function registerOrderRoutes(server: FastifyInstance, deps: Deps): void {
   orders.list({
     summary: 'List orders, newest first',
     filters: OrderFilters,
-    run: ({ deps, caller }, q, page) =>
-      listOrders(
-        deps,
-        caller,
-        {
+    run: (ctx, q, page) =>
+      listOrders(ctx, {
+        filter: {
           status: q.status,
           customerId: q.customer,
           createdGte: q.created_gte ? new Date(q.created_gte) : undefined,
           createdLt: q.created_lt ? new Date(q.created_lt) : undefined,
         },
         page,
-      ),
+      }),
   });
 
   app.get(
@@ -132,12 +130,10 @@ export function registerOrderRoutes(server: FastifyInstance, deps: Deps): void {
     },
     async (request) => {
       const page = unwrap(
-        await orderTimeline(
-          deps,
-          callerOf(request),
-          request.params.order_id,
-          pageRequestOf(request.query),
-        ),
+        await orderTimeline(commandContextOf(request, deps), {
+          orderId: request.params.order_id,
+          page: pageRequestOf(request.query),
+        }),
       );
       return listBody('timeline', page, timelineEntry);
     },

@@ -5,7 +5,7 @@ import type { Deps } from '../../../app/shared/deps.js';
 import { idPattern } from '../../../app/shared/ids.js';
 import { listWebhookDeliveries, redeliverEvent } from '../../../app/webhooks/webhook-deliveries.js';
 import { webhookDeliveryResource } from '../../../resources/webhook-delivery.js';
-import { callerOf, commandContextOf } from '../../auth.js';
+import { commandContextOf } from '../../auth.js';
 import { unwrap } from '../../errors.js';
 import { listBody, pageRequestOf } from '../../pagination.js';
 import { ErrorResponses, Id, IdempotencyKey, ListQuery, ListResponse } from '../../schemas.js';
@@ -55,13 +55,11 @@ export function registerWebhookDeliveryRoutes(server: FastifyInstance, deps: Dep
     async (request) => {
       const { webhook_endpoint_id: id } = request.params;
       const page = unwrap(
-        await listWebhookDeliveries(
-          deps,
-          callerOf(request),
-          id,
-          { eventId: request.query.event_id },
-          pageRequestOf(request.query),
-        ),
+        await listWebhookDeliveries(commandContextOf(request, deps), {
+          endpointId: id,
+          filter: { eventId: request.query.event_id },
+          page: pageRequestOf(request.query),
+        }),
       );
       return listBody('webhook_deliveries', page, webhookDeliveryResource);
     },
