@@ -21,8 +21,9 @@ export function startSettlementWorker(
     'settlement run',
     options.intervalMs,
     async () => {
-      const payments = await settleStalePayments(deps, processors, options.olderThanMs);
-      const refunds = await settlePendingRefunds(deps, processors, options.olderThanMs);
+      const run = { olderThanMs: options.olderThanMs };
+      const payments = await settleStalePayments({ deps, processors }, run);
+      const refunds = await settlePendingRefunds({ deps, processors }, run);
       if (payments + refunds > 0) options.logger?.info({ payments, refunds }, 'settlement run');
     },
     options.logger,

@@ -63,7 +63,7 @@ export async function loadCheckoutPage(
   // Only a Stripe page needs the publishable key: sandbox pages skip the read.
   const [settings, quantity] = await Promise.all([
     processor === 'stripe' ? selectProcessorSettings(deps.db, tenant) : undefined,
-    quantityControlOf(deps, tenant, session, view.order),
+    quantityControlOf({ deps, tenant }, { session, order: view.order }),
   ]);
   const waiting =
     view.order.payments.find(

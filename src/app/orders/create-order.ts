@@ -76,14 +76,12 @@ export async function createOrder(
   if (!tip.ok) return tip;
 
   const id = newId('ord');
-  const lines = await resolveLines(
-    db,
-    tenant,
-    id,
-    currency.value,
-    input.line_items,
-    context.defaultRates,
-  );
+  const lines = await resolveLines(db, tenant, {
+    orderId: id,
+    currency: currency.value,
+    inputs: input.line_items,
+    defaultRates: context.defaultRates,
+  });
   if (!lines.ok) return lines;
   const { explicitRates, defaultRates } = lines.value;
   const shippingRates = account.tax_shipping ? defaultRates.map((r) => r.id) : [];

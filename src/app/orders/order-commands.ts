@@ -87,7 +87,11 @@ export async function updateOrder(
     if (!tip.ok) return tip;
     let lines = current.lines;
     if (input.line_items !== undefined) {
-      const resolved = await resolveLines(tx, tenant, order.id, order.currency, input.line_items);
+      const resolved = await resolveLines(tx, tenant, {
+        orderId: order.id,
+        currency: order.currency,
+        inputs: input.line_items,
+      });
       if (!resolved.ok) return resolved;
       lines = resolved.value.lines;
     }

@@ -166,7 +166,7 @@ async function reserve(
       insertPaymentIntentQuery(tx, intent),
       insertEventsQuery(tx, [created]),
     ];
-    const written = await writeReservation(tx, tenant, view, writes, completes, now);
+    const written = await writeReservation(tx, tenant, { view, writes, completes, now });
     return written.ok ? ok(intent) : written;
   });
 }

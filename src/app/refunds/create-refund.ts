@@ -68,7 +68,7 @@ async function writeRefund(
   { origin, answer }: RefundOptions & { readonly origin: RefundOrigin },
 ): Promise<Result<ChangedOrder<RefundAggregate>>> {
   return changeOrder<RefundAggregate>(ctx, orderId, async (current, tx, now) => {
-    const planned = await planOrderRefund(tx, current, input, origin);
+    const planned = await planOrderRefund(tx, current, { input, origin });
     if (!planned.ok) return planned;
     const made = newRefund(ctx, { current, plan: planned.value, input, origin, now });
     const offline = isOffline(made.refund.method);

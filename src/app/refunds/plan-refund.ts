@@ -107,8 +107,7 @@ function orderRefundFacts(view: OrderView): OrderRefundFacts {
 export async function planOrderRefund(
   tx: Kysely<Database>,
   view: OrderView,
-  input: CreateRefundInput,
-  origin: RefundOrigin,
+  { input, origin }: { readonly input: CreateRefundInput; readonly origin: RefundOrigin },
 ): Promise<Result<RefundPlan>> {
   const allowed = requireAction(view.order.status, 'refund', moneyOf(view));
   if (!allowed.ok) return allowed;
@@ -140,6 +139,6 @@ export async function previewRefund(
   const aggregate = await selectOrderAggregate(deps.db, tenant, orderId.value);
   if (!aggregate) return fail({ ...missing('order'), loc: ['refund', 'order_id'] });
   const view = await viewOrder(deps.db, tenant, aggregate);
-  const planned = await planOrderRefund(deps.db, view, input, origin);
+  const planned = await planOrderRefund(deps.db, view, { input, origin });
   return planned.ok ? ok({ ...planned.value, orderId: orderId.value }) : planned;
 }

@@ -66,7 +66,7 @@ export async function redeliverEvent(
   if (!targets.ok) return targets;
   const now = deps.clock.now();
   const deliveries = targets.value.map((endpoint) =>
-    newDelivery(tenant, endpoint.id, event.id, now),
+    newDelivery(tenant, { endpointId: endpoint.id, eventId: event.id, now }),
   );
   await insertWebhookDeliveries(deps.db, deliveries);
   return ok(deliveries.map((d) => ({ ...d, event_type: event.type, attempts: [] })));

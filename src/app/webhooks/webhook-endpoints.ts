@@ -77,7 +77,7 @@ export async function createWebhookEndpoint(
     metadata: withoutEmptyValues(input.metadata ?? {}),
     status: 'enabled',
     disabled_reason: null,
-    secret: sealWebhookSecret(services.secretBox, tenant, id, secret),
+    secret: sealWebhookSecret(services.secretBox, tenant, { endpointId: id, secret }),
     previous_secret: null,
     previous_secret_expires_at: null,
     failing_since: null,
@@ -134,7 +134,7 @@ export async function updateWebhookEndpoint(
     await updateEndpointRow(tx, tenant, id, changes);
     let next: WebhookEndpointRow = { ...current, ...changes };
     if (input.disabled === true && current.status === 'enabled') {
-      next = await disableEndpoint(tx, tenant, next, 'requested', now);
+      next = await disableEndpoint(tx, tenant, { endpoint: next, reason: 'requested', now });
     }
     return ok(next);
   });
@@ -151,7 +151,7 @@ export async function deleteWebhookEndpoint(
     if (!current) return fail(missing('webhook_endpoint'));
     const now = deps.clock.now();
     await updateEndpointRow(tx, tenant, id, { deleted_at: now, updated_at: now });
-    await endDeliveriesOfDeleted(tx, tenant, id, now);
+    await endDeliveriesOfDeleted(tx, tenant, { endpointId: id, now });
     return ok({ ...current, deleted_at: now, updated_at: now });
   });
 }
@@ -171,7 +171,7 @@ export async function rotateWebhookEndpointSecret(
     const now = deps.clock.now();
     const secret = mintWebhookSecret();
     const changes = {
-      secret: sealWebhookSecret(services.secretBox, tenant, id, secret),
+      secret: sealWebhookSecret(services.secretBox, tenant, { endpointId: id, secret }),
       previous_secret: current.secret,
       previous_secret_expires_at: new Date(now.getTime() + ROTATION_OVERLAP_MS),
       updated_at: now,
