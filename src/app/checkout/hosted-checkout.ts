@@ -107,7 +107,7 @@ export async function payCheckoutSession(
 ): Promise<CheckoutPayment> {
   const { session } = page.view;
   if (session.status !== 'open') return { kind: 'not_open', page };
-  const ctx = pageContext(deps, processors, page, attemptPrefix(session.id) + input.attempt);
+  const ctx = pageContext({ deps, processors }, page, attemptPrefix(session.id) + input.attempt);
   const paid = await payOrder(ctx, {
     orderId: session.order_id,
     payment: { payment_source_token: input.token, buyer_email: input.email },
@@ -133,13 +133,12 @@ interface PageInput {
 
 /** What a command run from the session's page is given: the buyer acts as the session. */
 function pageContext(
-  deps: Deps,
-  processors: Processors,
+  services: PageServices,
   page: CheckoutPage,
   requestKey: string | null = null,
 ): CommandContext {
   const actor = checkoutActor(page.view.session.id);
-  return { deps, processors, tenant: page.tenant, actor, requestKey };
+  return { ...services, tenant: page.tenant, actor, requestKey };
 }
 
 /** The page again, as it is after a payment moved (the session may have closed). */
@@ -226,7 +225,7 @@ export async function confirmBuyerAction(
     paymentSource: waiting.payment_source,
   });
   if (outcome && outcome.status !== 'requires_action') {
-    await settle(pageContext(deps, processors, page), { intent: waiting, outcome });
+    await settle(pageContext({ deps, processors }, page), { intent: waiting, outcome });
   }
   const after = await reload(deps, processors, page);
   if (after.view.session.status === 'complete') return { kind: 'paid', page: after };

@@ -19,7 +19,7 @@ import { type Metadata, updatedMetadata, withoutEmptyValues } from '../../domain
 import type { Tenant } from '../../domain/tenant.js';
 import type { CheckoutSessionView } from '../../resources/checkout-session.js';
 import { paymentLinkEventObject } from '../../resources/payment-link.js';
-import { type Actor, objectEvent } from '../events/record-events.js';
+import { type EventAuthor, objectEvent } from '../events/record-events.js';
 import { acceptsPayments } from '../processors/account-processors.js';
 import type { ChangeContext, CommandContext, Update } from '../shared/command-context.js';
 import type { Deps } from '../shared/deps.js';
@@ -149,7 +149,9 @@ export async function createPaymentLink(
   };
   await writeAsOne(deps.db, [
     insertPaymentLinkQuery(deps.db, row),
-    insertEventsQuery(deps.db, [linkEvent(tenant, actor, 'payment_link.created', row)]),
+    insertEventsQuery(deps.db, [
+      linkEvent({ tenant, actor }, { type: 'payment_link.created', row }),
+    ]),
   ]);
   return ok(row);
 }
@@ -185,7 +187,12 @@ export async function updatePaymentLink(
           metadata: next.metadata,
           updated_at: next.updated_at,
         }),
-        insertEventsQuery(tx, [linkEvent(tenant, actor, 'payment_link.updated', next, current)]),
+        insertEventsQuery(tx, [
+          linkEvent(
+            { tenant, actor },
+            { type: 'payment_link.updated', row: next, before: current },
+          ),
+        ]),
       ],
       { last: true },
     );
@@ -194,23 +201,25 @@ export async function updatePaymentLink(
 }
 
 function linkEvent(
-  tenant: Tenant,
-  actor: Actor,
-  type: 'payment_link.created' | 'payment_link.updated',
-  row: PaymentLinkRow,
-  before?: PaymentLinkRow,
+  author: EventAuthor,
+  {
+    type,
+    row,
+    before,
+  }: {
+    readonly type: 'payment_link.created' | 'payment_link.updated';
+    readonly row: PaymentLinkRow;
+    readonly before?: PaymentLinkRow;
+  },
 ) {
-  return objectEvent(
-    { tenant, actor },
-    {
-      type,
-      objectType: 'payment_link',
-      objectId: row.id,
-      object: paymentLinkEventObject(row),
-      now: row.updated_at,
-      previous: before ? paymentLinkEventObject(before) : undefined,
-    },
-  );
+  return objectEvent(author, {
+    type,
+    objectType: 'payment_link',
+    objectId: row.id,
+    object: paymentLinkEventObject(row),
+    now: row.updated_at,
+    previous: before ? paymentLinkEventObject(before) : undefined,
+  });
 }
 
 /** What a click on a public link came to. */

@@ -19,7 +19,7 @@ import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { OrderView } from '../../resources/order.js';
 import { type OrderEventType, orderEvent } from '../events/record-events.js';
-import type { ChangeContext } from '../shared/command-context.js';
+import type { ChangeContext, TenantContext } from '../shared/command-context.js';
 import { priceWith, priceWithinLimits, taxRateIdsOf, withTotals } from './order-pricing.js';
 
 /**
@@ -69,7 +69,7 @@ interface OrderChangeParts {
  * in one round trip. A failure it returns undoes everything it wrote (`transact`).
  */
 export async function withOrderLock<T>(
-  { deps, tenant }: Pick<ChangeContext, 'deps' | 'tenant'>,
+  { deps, tenant }: TenantContext,
   key: OrderKey,
   work: (tx: Kysely<Database>, now: Date) => Promise<Result<T>>,
 ): Promise<Result<T>> {

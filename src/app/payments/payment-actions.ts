@@ -4,14 +4,14 @@ import { sandboxId } from '../../adapters/processors/sandbox.js';
 import { fail, missing, type Result } from '../../domain/errors.js';
 import type { ChargeOutcome } from '../../ports/payment-processor.js';
 import { SYSTEM_ACTOR } from '../events/record-events.js';
-import type { ChangeContext, CommandContext } from '../shared/command-context.js';
+import type { CommandContext, TenantContext } from '../shared/command-context.js';
 import { type PaymentResult, settle } from './settle-payment.js';
 
 // What happens to a payment waiting for the buyer's action (3-D Secure): it is canceled,
 // or — in test mode, on the sandbox — the buyer's authentication is played out.
 
 async function waitingIntent(
-  { deps, tenant }: Pick<ChangeContext, 'deps' | 'tenant'>,
+  { deps, tenant }: TenantContext,
   id: string,
 ): Promise<Result<PaymentIntentRow>> {
   const intent = await selectPaymentIntentById(deps.db, tenant, id);
@@ -60,7 +60,7 @@ export async function cancelPaymentIntent(
 
 /** Test mode, sandbox: the buyer completes (or fails) the 3-D Secure challenge. */
 export async function authenticateForTest(
-  ctx: Pick<ChangeContext, 'deps' | 'tenant'>,
+  ctx: TenantContext,
   {
     paymentIntentId,
     result,

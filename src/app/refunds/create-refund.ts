@@ -50,7 +50,7 @@ export async function createRefund(
     const payments = await selectPaymentIntentsByOrderIds(deps.db, [orderId.value]);
     return sendRefund(ctx, { refund: earlier, payments }, { answer });
   }
-  const written = await writeRefund(ctx, orderId.value, input, { origin, answer });
+  const written = await writeRefund(ctx, { orderId: orderId.value, input, origin }, { answer });
   if (!written.ok) return written;
   const { view, value: created } = written.value;
   if (isOffline(created.refund.method)) return ok(created);
@@ -63,9 +63,12 @@ export async function createRefund(
  */
 async function writeRefund(
   ctx: CommandContext,
-  orderId: string,
-  input: CreateRefundInput,
-  { origin, answer }: RefundOptions & { readonly origin: RefundOrigin },
+  {
+    orderId,
+    input,
+    origin,
+  }: { readonly orderId: string; readonly input: CreateRefundInput; readonly origin: RefundOrigin },
+  { answer }: AnswerOption<RefundAggregate>,
 ): Promise<Result<ChangedOrder<RefundAggregate>>> {
   return changeOrder<RefundAggregate>(ctx, orderId, async (current, tx, now) => {
     const planned = await planOrderRefund(tx, current, { input, origin });

@@ -19,6 +19,7 @@ import type { RefundMethod, RefundReason } from '../../domain/refunds/refund-val
 import type { Tenant } from '../../domain/tenant.js';
 import type { OrderView } from '../../resources/order.js';
 import { viewOrder } from '../orders/order-pricing.js';
+import type { TenantContext } from '../shared/command-context.js';
 import type { Deps } from '../shared/deps.js';
 
 // Reading a refund request against its order: which order, and what the refund would do
@@ -130,7 +131,7 @@ export async function planOrderRefund(
 
 /** Shows what a refund would do, and creates nothing. */
 export async function previewRefund(
-  { deps, tenant }: { readonly deps: Deps; readonly tenant: Tenant },
+  { deps, tenant }: TenantContext,
   input: CreateRefundInput,
   { origin = DIRECT }: { readonly origin?: RefundOrigin | undefined } = {},
 ): Promise<Result<RefundPlan & { orderId: string }>> {

@@ -26,7 +26,7 @@ import {
   withOrderLock,
 } from '../orders/change-order.js';
 import type { AnswerOption } from '../shared/answer-once.js';
-import type { ChangeContext } from '../shared/command-context.js';
+import type { ChangeContext, TenantContext } from '../shared/command-context.js';
 
 // What happens to a refund after it is created: the processor's answers (and test-mode
 // settlement, and cancels), each recorded under the order's lock.
@@ -156,7 +156,7 @@ function refundEvents(
 
 /** Test mode: settles a pending refund as the processor eventually would. */
 export async function settleRefundForTest(
-  ctx: Pick<ChangeContext, 'deps' | 'tenant'>,
+  ctx: TenantContext,
   {
     refundId,
     result,
