@@ -9,6 +9,7 @@ import type { PaymentIntentRow } from '../../adapters/db/schema.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import { requireAction } from '../../domain/order-lifecycle.js';
 import type { PaymentProcessor } from '../../ports/payment-processor.js';
+import type { OrderView } from '../../resources/order.js';
 import { paymentIntentResource } from '../../resources/payment-intent.js';
 import { objectEvent } from '../events/record-events.js';
 import { withOrderLock } from '../orders/change-order.js';
@@ -20,7 +21,7 @@ import type { CommandContext } from '../shared/command-context.js';
 import { newId } from '../shared/ids.js';
 import { startedByRequest } from '../shared/request-keys.js';
 import { chargeAndSettle } from './charge-and-settle.js';
-import { amountFailure, type PayOrderInput, paymentSourceOf } from './payment-request-checks.js';
+import { amountToPay, type PayOrderInput, paymentSourceOf } from './payment-request-checks.js';
 import { takeStock, writeReservation } from './reservations.js';
 import type { PaymentResult } from './settle-payment.js';
 
@@ -93,11 +94,16 @@ async function resume(
   return ok({ order: order.value, paymentIntent: current });
 }
 
+/**
+ * Step 1, under the order's lock: checks the payment against the order, takes the stock
+ * when it settles the order, and writes the intent as `processing` with its event (and
+ * the coupons' redemptions).
+ */
 async function reserve(
   ctx: CommandContext,
   { orderId, payment: input, processor }: PayOrder & { readonly processor: PaymentProcessor },
 ): Promise<Result<PaymentIntentRow>> {
-  const { deps, tenant, requestKey } = ctx;
+  const { deps, tenant } = ctx;
   return withOrderLock(ctx, orderId, async (tx) => {
     const aggregate = await selectOrderAggregate(tx, tenant, orderId);
     if (!aggregate) return fail(missing('order'));
@@ -109,51 +115,23 @@ async function reserve(
     const allowed = requireAction(aggregate.order.status, 'pay');
     if (!allowed.ok) return allowed;
     const view = await viewOrder(tx, tenant, aggregate);
-    // Payments under way count against the balance: never charge the same balance twice.
-    const underWay = view.payments.filter(
-      (p) => p.status === 'processing' || p.status === 'requires_action',
+    const toPay = amountToPay(
+      { balance: view.pricing.net.balance, payments: view.payments },
+      input.amount,
     );
-    const balance = view.pricing.net.balance - underWay.reduce((n, p) => n + p.amount, 0);
-    if (balance <= 0) return fail(amountFailure('The order has nothing left to pay', 0));
-    const amount = input.amount ?? balance;
-    if (amount > balance) {
-      return fail(amountFailure(`The order's remaining balance is ${balance}`, balance));
-    }
-    const completes = amount === balance;
-    if (completes && underWay.length > 0) {
-      // The settling payment takes the stock; it must not race another that might fail.
-      return fail({
-        code: 'payment_in_progress',
-        message: 'Another payment of this order is under way; retry once it has settled',
-        loc: ['payment'],
-      });
-    }
+    if (!toPay.ok) return toPay;
+    const { completes } = toPay.value;
     const now = deps.clock.now();
     const taken = completes ? await takeStock(tx, tenant, view) : ok([]);
     if (!taken.ok) return taken;
-    const intent: PaymentIntentRow = {
-      id: newId('pi'),
-      account_id: tenant.accountId,
-      mode: tenant.mode,
-      order_id: orderId,
-      amount,
-      currency: view.order.currency,
-      status: 'processing',
+    const intent = newPaymentIntent(ctx, {
+      ...toPay.value,
+      view,
       processor: processor.name,
-      processor_payment_id: null,
-      latest_charge: null,
-      amount_received: 0,
-      buyer_email: input.buyer_email ?? null,
-      completes_order: completes,
-      payment_source: source.value,
-      request_key: requestKey,
-      failure_code: null,
-      failure_message: null,
-      metadata: {},
-      ...cardColumns(null),
-      created_at: now,
-      updated_at: now,
-    };
+      source: source.value,
+      buyerEmail: input.buyer_email,
+      now,
+    });
     const created = objectEvent(ctx, {
       type: 'payment_intent.created',
       objectType: 'payment_intent',
@@ -169,4 +147,42 @@ async function reserve(
     const written = await writeReservation(tx, tenant, { view, writes, completes, now });
     return written.ok ? ok(intent) : written;
   });
+}
+
+/** The row of a new payment of the order, `processing` until the processor answers. */
+function newPaymentIntent(
+  { tenant, requestKey }: Pick<CommandContext, 'tenant' | 'requestKey'>,
+  p: {
+    readonly view: OrderView;
+    readonly amount: number;
+    readonly completes: boolean;
+    readonly processor: string;
+    readonly source: string;
+    readonly buyerEmail: string | undefined;
+    readonly now: Date;
+  },
+): PaymentIntentRow {
+  return {
+    id: newId('pi'),
+    account_id: tenant.accountId,
+    mode: tenant.mode,
+    order_id: p.view.order.id,
+    amount: p.amount,
+    currency: p.view.order.currency,
+    status: 'processing',
+    processor: p.processor,
+    processor_payment_id: null,
+    latest_charge: null,
+    amount_received: 0,
+    buyer_email: p.buyerEmail ?? null,
+    completes_order: p.completes,
+    payment_source: p.source,
+    request_key: requestKey,
+    failure_code: null,
+    failure_message: null,
+    metadata: {},
+    ...cardColumns(null),
+    created_at: p.now,
+    updated_at: p.now,
+  };
 }

@@ -1,10 +1,11 @@
+import type { Kysely } from 'kysely';
 import { closeOpenSessionsQuery } from '../../adapters/db/repos/checkout-sessions-repo.js';
 import {
   cardColumns,
   type PaymentIntentOutcome,
   settlePaymentIntentQuery,
 } from '../../adapters/db/repos/payment-intents-repo.js';
-import type { PaymentIntentRow } from '../../adapters/db/schema.js';
+import type { Database, PaymentIntentRow } from '../../adapters/db/schema.js';
 import { fail, ok, type Result } from '../../domain/errors.js';
 import { statusAfterMoneyMoved } from '../../domain/order-lifecycle.js';
 import type { ChargeOutcome } from '../../ports/payment-processor.js';
@@ -12,7 +13,7 @@ import type { OrderView } from '../../resources/order.js';
 import { paymentIntentResource } from '../../resources/payment-intent.js';
 import { closedSessionEvents } from '../checkout/checkout-session-events.js';
 import { objectEvent } from '../events/record-events.js';
-import { changeOrder } from '../orders/change-order.js';
+import { changeOrder, type OrderChange } from '../orders/change-order.js';
 import { getOrder } from '../orders/order-queries.js';
 import type { AnswerOption } from '../shared/answer-once.js';
 import type { ChangeContext } from '../shared/command-context.js';
@@ -90,73 +91,88 @@ const RECORDED_ELSEWHERE = 'payment_intent_state_invalid';
  */
 export async function settle(
   ctx: ChangeContext,
-  { intent, outcome }: Settlement,
+  settlement: Settlement,
   { answer }: AnswerOption<PaymentResult> = {},
 ): Promise<Result<PaymentResult>> {
-  const { deps, tenant } = ctx;
-  const changed = await changeOrder<PaymentIntentRow>(
-    ctx,
-    intent.order_id,
-    async (current, tx, now) => {
-      const row = outcomeRow(outcome, now);
-      const settled: PaymentIntentRow = { ...intent, ...row };
-      const payments = current.payments.map((p) => (p.id === intent.id ? settled : p));
-      // A payment that was to settle the order and ended without money gives back what it
-      // reserved; one still waiting for the buyer's action keeps it.
-      if ((row.status === 'failed' || row.status === 'canceled') && intent.completes_order) {
-        await giveBack(tx, current);
-      }
-      const paid = current.order.paid + row.amount_received;
-      const status = statusAfterMoneyMoved(current.order.status, {
-        total: current.pricing.net.total,
-        paid,
-        refunded: current.order.refunded,
-      });
-      const completes = status === 'PAID' && current.order.status !== 'PAID';
-      return ok({
-        aggregate: { ...current, payments, order: { ...current.order, paid, status } },
-        event: completes ? ('order.paid' as const) : ('order.updated' as const),
-        value: settled,
-        ...(answer ? { answer: (order) => answer(tx, { order, paymentIntent: settled }) } : {}),
-        events: [
-          objectEvent(ctx, {
-            type: `payment_intent.${row.status}`,
-            objectType: 'payment_intent',
-            objectId: intent.id,
-            object: paymentIntentResource(settled),
-            now,
-          }),
-        ],
-        // All in the order's statement. The answer is recorded once: only an intent still
-        // `processing` changes, and if another path recorded it first, all of this is undone.
-        conditional: {
-          writes: {
-            intent: settlePaymentIntentQuery(tx, intent.id, row),
-            // Paying the order by any surface completes its open checkout sessions.
-            ...(completes
-              ? { sessions: closeOpenSessionsQuery(tx, current.order.id, 'complete', now) }
-              : {}),
-          },
-          decide: (rows) =>
-            rows.intent?.length
-              ? ok(
-                  closedSessionEvents(ctx, {
-                    type: 'checkout.session.completed',
-                    rows: rows.sessions,
-                    now,
-                    publicUrl: deps.publicUrl,
-                  }),
-                )
-              : fail({ code: RECORDED_ELSEWHERE, message: 'The payment was settled already' }),
-        },
-      });
-    },
+  const { intent } = settlement;
+  const changed = await changeOrder<PaymentIntentRow>(ctx, intent.order_id, (current, tx, now) =>
+    settlementChange(tx, ctx, { ...settlement, current, now, answer }),
   );
   if (changed.ok) return ok({ order: changed.value.view, paymentIntent: changed.value.value });
   if (changed.error.code !== RECORDED_ELSEWHERE) return changed;
   // Another path recorded the answer first: report what it recorded.
-  const order = await getOrder(deps, tenant, intent.order_id);
+  const order = await getOrder(ctx.deps, ctx.tenant, intent.order_id);
   const current = order.ok ? order.value.payments.find((p) => p.id === intent.id) : undefined;
   if (!order.ok || !current) throw new Error(`payment intent ${intent.id} vanished`);
   return ok({ order: order.value, paymentIntent: current });
+}
+
+/**
+ * The order change an answer makes, under the order's lock: the intent's outcome, the
+ * money it adds and the status that follows, what a failed settling payment gives back;
+ * its value is the intent as recorded.
+ */
+async function settlementChange(
+  tx: Kysely<Database>,
+  ctx: ChangeContext,
+  {
+    intent,
+    outcome,
+    current,
+    now,
+    answer,
+  }: Settlement & AnswerOption<PaymentResult> & { readonly current: OrderView; readonly now: Date },
+): Promise<Result<OrderChange<PaymentIntentRow>>> {
+  const row = outcomeRow(outcome, now);
+  const settled: PaymentIntentRow = { ...intent, ...row };
+  const payments = current.payments.map((p) => (p.id === intent.id ? settled : p));
+  // A payment that was to settle the order and ended without money gives back what it
+  // reserved; one still waiting for the buyer's action keeps it.
+  if ((row.status === 'failed' || row.status === 'canceled') && intent.completes_order) {
+    await giveBack(tx, current);
+  }
+  const paid = current.order.paid + row.amount_received;
+  const status = statusAfterMoneyMoved(current.order.status, {
+    total: current.pricing.net.total,
+    paid,
+    refunded: current.order.refunded,
+  });
+  const completes = status === 'PAID' && current.order.status !== 'PAID';
+  return ok({
+    aggregate: { ...current, payments, order: { ...current.order, paid, status } },
+    event: completes ? 'order.paid' : 'order.updated',
+    value: settled,
+    ...(answer ? { answer: (order) => answer(tx, { order, paymentIntent: settled }) } : {}),
+    events: [
+      objectEvent(ctx, {
+        type: `payment_intent.${row.status}`,
+        objectType: 'payment_intent',
+        objectId: intent.id,
+        object: paymentIntentResource(settled),
+        now,
+      }),
+    ],
+    // All in the order's statement. The answer is recorded once: only an intent still
+    // `processing` changes, and if another path recorded it first, all of this is undone.
+    conditional: {
+      writes: {
+        intent: settlePaymentIntentQuery(tx, intent.id, row),
+        // Paying the order by any surface completes its open checkout sessions.
+        ...(completes
+          ? { sessions: closeOpenSessionsQuery(tx, current.order.id, 'complete', now) }
+          : {}),
+      },
+      decide: (rows) =>
+        rows.intent?.length
+          ? ok(
+              closedSessionEvents(ctx, {
+                type: 'checkout.session.completed',
+                rows: rows.sessions,
+                now,
+                publicUrl: ctx.deps.publicUrl,
+              }),
+            )
+          : fail({ code: RECORDED_ELSEWHERE, message: 'The payment was settled already' }),
+    },
+  });
 }
