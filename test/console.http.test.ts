@@ -552,11 +552,8 @@ describe('the refund list and next actions', () => {
     const { browser } = await signedIn(key);
     const failed = await refundOf(key, 'tok_refundPending');
     const settled = await settleRefundForTest(
-      server.deps,
-      { accountId, mode: 'test' },
-      failed.refundId,
-      'fail',
-      'insufficient_funds',
+      { deps: server.deps, tenant: { accountId, mode: 'test' } },
+      { refundId: failed.refundId, result: 'fail', failureReason: 'insufficient_funds' },
     );
     expect(settled.ok).toBe(true);
     const page = await browser.get(`/console/refunds/${failed.refundId}`);
@@ -579,8 +576,12 @@ describe('the refund list and next actions', () => {
     const viewer = await signedIn(key, { role: 'viewer' });
     const failed = await refundOf(key, 'tok_refundPending');
     expect(
-      (await settleRefundForTest(server.deps, { accountId, mode: 'test' }, failed.refundId, 'fail'))
-        .ok,
+      (
+        await settleRefundForTest(
+          { deps: server.deps, tenant: { accountId, mode: 'test' } },
+          { refundId: failed.refundId, result: 'fail' },
+        )
+      ).ok,
     ).toBe(true);
     const page = await browser.get(`/console/refunds/${failed.refundId}`);
     expect(page.text).toContain('expired or canceled card');

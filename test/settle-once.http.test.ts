@@ -66,8 +66,8 @@ describe('settle', () => {
     });
     const actor = { type: 'system' as const, id: null };
     const results = await Promise.all([
-      settle(server.deps, tenant, actor, intent, outcome),
-      settle(server.deps, tenant, actor, intent, outcome),
+      settle({ deps: server.deps, tenant, actor }, { intent, outcome }),
+      settle({ deps: server.deps, tenant, actor }, { intent, outcome }),
     ]);
     for (const result of results) {
       expect(result.ok).toBe(true);

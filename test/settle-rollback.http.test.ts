@@ -85,7 +85,8 @@ describe('settle, when the order change fails after the give-back', () => {
       message: 'Your card was declined.',
     };
     const actor = { type: 'system' as const, id: null };
-    const failed = await settle(server.deps, tenant, actor, intent, declined);
+    const ctx = { deps: server.deps, tenant, actor };
+    const failed = await settle(ctx, { intent, outcome: declined });
     expect(failed.ok).toBe(false);
     if (!failed.ok) expect(failed.error.code).toBe('parameter_invalid');
     expect(await stock()).toBe(1); // not given back: undone with the change
@@ -94,7 +95,7 @@ describe('settle, when the order change fails after the give-back', () => {
 
     // Once the order can be changed again, the decline is recorded and the stock given back once.
     await line.set({ unit_amount: 1000 }).execute();
-    const recorded = await settle(server.deps, tenant, actor, intent, declined);
+    const recorded = await settle(ctx, { intent, outcome: declined });
     expect(recorded.ok).toBe(true);
     if (recorded.ok) expect(recorded.value.paymentIntent.status).toBe('failed');
     expect(await stock()).toBe(3);

@@ -53,7 +53,10 @@ describe('settlement worker', () => {
     const r1 = (await post(key, '/v1/refunds', { refund: { order_id: failing } })).body.refund;
     const r2 = (await post(key, '/v1/refunds', { refund: { order_id: waiting } })).body.refund;
     expect([r1.status, r2.status]).toEqual(['pending', 'pending']);
-    await settlePendingRefunds(server.deps, singleProcessor(flaky), 0, { accountId });
+    await settlePendingRefunds(
+      { deps: server.deps, processors: singleProcessor(flaky) },
+      { olderThanMs: 0, scope: { accountId } },
+    );
     const failed = (await get(key, `/v1/refunds/${r1.refund_id}`)).body.refund;
     expect(failed).toMatchObject({ status: 'failed', failure_reason: 'expired_or_canceled_card' });
     expect((await get(key, `/v1/orders/${failing}`)).body.order).toMatchObject({ status: 'PAID' });
@@ -84,8 +87,9 @@ describe('settlement worker', () => {
       unreachable = false;
     }
     expect((await get(key, `/v1/orders/${orderId}`)).body.order.status).toBe('OPEN');
-    await settleStalePayments(server.deps, singleProcessor(flaky), 0, { accountId });
-    await settleStalePayments(server.deps, singleProcessor(flaky), 0, { accountId });
+    const ctx = { deps: server.deps, processors: singleProcessor(flaky) };
+    await settleStalePayments(ctx, { olderThanMs: 0, scope: { accountId } });
+    await settleStalePayments(ctx, { olderThanMs: 0, scope: { accountId } });
     const order = (await get(key, `/v1/orders/${orderId}`)).body.order;
     expect(order.status).toBe('PAID');
     expect(order.net_amounts.paid_money.amount).toBe(1000);
@@ -104,7 +108,10 @@ describe('settlement worker', () => {
       unreachable = false;
     }
     expect(refund.status).toBe('pending');
-    await settlePendingRefunds(server.deps, singleProcessor(flaky), 0, { accountId });
+    await settlePendingRefunds(
+      { deps: server.deps, processors: singleProcessor(flaky) },
+      { olderThanMs: 0, scope: { accountId } },
+    );
     const after = (await get(key, `/v1/refunds/${refund.refund_id}`)).body.refund;
     expect(after).toMatchObject({ status: 'succeeded', reference_status: 'available' });
     expect(

@@ -22,21 +22,24 @@ it('fans a batch out to more deliveries than one statement can insert', async ()
   const now = new Date();
   const events = Array.from({ length: 200 }, (_, i) =>
     objectEvent(
-      tenant,
-      { type: 'system', id: null },
-      { type: 'order.updated', objectType: 'order', objectId: `ord_fanout_${i}` },
-      { n: i },
-      now,
+      { tenant, actor: { type: 'system', id: null } },
+      {
+        type: 'order.updated',
+        objectType: 'order',
+        objectId: `ord_fanout_${i}`,
+        object: { n: i },
+        now,
+      },
     ),
   );
   await insertEvents(bed.server.deps.db, events);
   const scope = { accountIds: [account.accountId] };
-  expect(await dispatchEvents(bed.server.deps, scope, 200, 0)).toBe(200);
+  expect(await dispatchEvents(bed.server.deps, { scope, batch: 200 })).toBe(200);
   const { count } = await bed.server.deps.db
     .selectFrom('webhook_deliveries')
     .select((eb) => eb.fn.countAll<number>().as('count'))
     .where('account_id', '=', account.accountId)
     .executeTakeFirstOrThrow();
   expect(Number(count)).toBe(200 * 25);
-  expect(await dispatchEvents(bed.server.deps, scope, 200, 0)).toBe(0);
+  expect(await dispatchEvents(bed.server.deps, { scope, batch: 200 })).toBe(0);
 }, 120_000);

@@ -52,7 +52,10 @@ async function storedLiveEndpoint(accountId: string, url: string): Promise<strin
     metadata: {},
     status: 'enabled',
     disabled_reason: null,
-    secret: sealWebhookSecret(createSecretBox(ENCRYPTION_KEY), tenant, id, mintWebhookSecret()),
+    secret: sealWebhookSecret(createSecretBox(ENCRYPTION_KEY), tenant, {
+      endpointId: id,
+      secret: mintWebhookSecret(),
+    }),
     previous_secret: null,
     previous_secret_expires_at: null,
     failing_since: null,

@@ -43,16 +43,16 @@ it('claims never overlap: concurrent claims split the due deliveries between the
   const { db } = await testDatabase();
   const deps = { db, clock: systemClock };
   const scope = { accountIds: [account.accountId] };
-  while ((await dispatchEvents(deps, scope, 7)) > 0);
+  while ((await dispatchEvents(deps, { scope, batch: 7 })) > 0);
 
   const claims = await Promise.all(
-    Array.from({ length: 6 }, () => claimDeliveries(deps, scope, 10, 60_000)),
+    Array.from({ length: 6 }, () => claimDeliveries(deps, { scope, limit: 10, leaseMs: 60_000 })),
   );
   const ids = claims.flat().map((c) => c.delivery.id);
   expect(ids).toHaveLength(30);
   expect(new Set(ids).size).toBe(30);
   // Leased: nothing more to claim until the leases run out.
-  expect(await claimDeliveries(deps, scope, 10, 60_000)).toEqual([]);
+  expect(await claimDeliveries(deps, { scope, limit: 10, leaseMs: 60_000 })).toEqual([]);
   expect(receiver.received).toEqual([]);
 });
 
@@ -64,9 +64,9 @@ it("takes over a crashed worker's deliveries once its lease has run out", async 
   const { db } = await testDatabase();
   const deps = { db, clock: systemClock };
   const scope = { accountIds: [account.accountId] };
-  await dispatchEvents(deps, scope, 10);
+  await dispatchEvents(deps, { scope, batch: 10 });
   // A worker claims the delivery, then dies before sending it.
-  const [claimed] = await claimDeliveries(deps, scope, 10, 2000);
+  const [claimed] = await claimDeliveries(deps, { scope, limit: 10, leaseMs: 2000 });
   expect(claimed).toBeDefined();
   await bed.worker(account);
   await sleep(150);
@@ -84,11 +84,11 @@ it("keeps leases by the database's clock: a worker whose clock runs an hour fast
   const scope = { accountIds: [account.accountId] };
   const onTime = { db, clock: systemClock };
   const fast = { db, clock: { now: () => new Date(Date.now() + 3600_000) } };
-  await dispatchEvents(onTime, scope, 10);
-  const [held] = await claimDeliveries(onTime, scope, 10, 60_000);
+  await dispatchEvents(onTime, { scope, batch: 10 });
+  const [held] = await claimDeliveries(onTime, { scope, limit: 10, leaseMs: 60_000 });
   expect(held).toBeDefined();
   // By its own clock the lease ran out long ago; by the database's it has a minute to go.
-  expect(await claimDeliveries(fast, scope, 10, 60_000)).toEqual([]);
+  expect(await claimDeliveries(fast, { scope, limit: 10, leaseMs: 60_000 })).toEqual([]);
   const [row] = await db
     .selectFrom('webhook_deliveries')
     .select('locked_until')

@@ -63,7 +63,12 @@ function withAccount<T>(
 export async function keysCreate(flags: Flags): Promise<void> {
   const mode = modeOf(flags, 'test');
   const output = await withAccount(flags, 'keys create', async (deps, accountId) => {
-    const minted = mintApiKey(accountId, mode, flags.name ?? null, deps.clock.now());
+    const minted = mintApiKey({
+      accountId,
+      mode,
+      name: flags.name ?? null,
+      now: deps.clock.now(),
+    });
     await insertApiKey(deps.db, minted.row);
     return { api_key: serializeApiKey(minted.row, minted.secret) };
   });

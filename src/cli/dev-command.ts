@@ -89,7 +89,12 @@ async function devCredentials(deps: Deps, dataDir: string): Promise<DevCredentia
   if (kept && keyWorks && (inviteOpen || !kept.owner_invite_token)) return kept;
   let testSecretKey = kept?.test_secret_key ?? '';
   if (!keyWorks) {
-    const minted = mintApiKey(dev.accountId, 'test', 'flint dev', deps.clock.now());
+    const minted = mintApiKey({
+      accountId: dev.accountId,
+      mode: 'test',
+      name: 'flint dev',
+      now: deps.clock.now(),
+    });
     await insertApiKey(deps.db, minted.row);
     testSecretKey = minted.secret;
   }

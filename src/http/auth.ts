@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyContextConfig, FastifyRequest, FastifySchema } from 'fastify';
 import { authenticate, type Caller } from '../app/accounts/api-keys.js';
 import type { Actor } from '../app/events/record-events.js';
+import type { RequestContext } from '../app/shared/command-context.js';
 import type { Deps } from '../app/shared/deps.js';
 import { ApiError, invalidApiKey } from './errors.js';
 
@@ -90,6 +91,19 @@ export function adminTokenHook(adminToken: string | undefined) {
 /** The caller as the author of a change (the timeline's "who"). */
 export function actorOf(request: FastifyRequest): Actor {
   return { type: 'api_key', id: callerOf(request).keyId };
+}
+
+/**
+ * The command context of a request behind the API-key hook, built once per request: its
+ * caller as the tenant and the author, and its claimed `Idempotency-Key`.
+ */
+export function commandContextOf(request: FastifyRequest, deps: Deps): RequestContext {
+  return {
+    deps,
+    tenant: callerOf(request),
+    actor: actorOf(request),
+    requestKey: request.idempotencyClaim?.key ?? null,
+  };
 }
 
 /** Test helpers answer only test keys: a live key gets 403 `test_mode_only`. */

@@ -13,8 +13,9 @@ export function startSettlementWorker(
   options: PeriodicOptions & { readonly olderThanMs: number },
 ): Worker {
   return startCounting('settlement run', 'settlement run', options, async () => {
-    const payments = await settleStalePayments(deps, processors, options.olderThanMs);
-    const refunds = await settlePendingRefunds(deps, processors, options.olderThanMs);
+    const run = { olderThanMs: options.olderThanMs };
+    const payments = await settleStalePayments({ deps, processors }, run);
+    const refunds = await settlePendingRefunds({ deps, processors }, run);
     return { payments, refunds };
   });
 }

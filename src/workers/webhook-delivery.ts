@@ -50,8 +50,9 @@ export function startWebhookDeliveryWorker(
   /** An attempt finished while a pass was running: start the next one at once. */
   let woken = false;
 
+  const sender = { deps, box: secretBox, transport, policy: options.policy };
   const send = (claimed: ClaimedDelivery) => {
-    const attempt = attemptDelivery(deps, secretBox, transport, claimed, options.policy)
+    const attempt = attemptDelivery(sender, claimed)
       .catch((err: unknown) => options.logger?.error({ err }, 'webhook attempt not recorded'))
       .finally(() => {
         inFlight.delete(attempt);
@@ -63,15 +64,17 @@ export function startWebhookDeliveryWorker(
   /** One pass; true when there may be more to do at once. */
   const pass = async (): Promise<boolean> => {
     // A fan-out that fails must not hold back the deliveries already due.
-    const dispatched = await dispatchEvents(deps, scope, dispatchBatch, firstDelayMs).catch(
-      (err: unknown) => {
-        options.logger?.error({ err }, 'webhook fan-out failed');
-        return 0;
-      },
-    );
+    const dispatched = await dispatchEvents(deps, {
+      scope,
+      batch: dispatchBatch,
+      firstDelayMs,
+    }).catch((err: unknown) => {
+      options.logger?.error({ err }, 'webhook fan-out failed');
+      return 0;
+    });
     const free = concurrency - inFlight.size;
     if (free <= 0 || stopped) return dispatched === dispatchBatch;
-    const claimed = await claimDeliveries(deps, scope, free, leaseMs);
+    const claimed = await claimDeliveries(deps, { scope, limit: free, leaseMs });
     for (const delivery of claimed) send(delivery);
     return dispatched === dispatchBatch || claimed.length === free;
   };

@@ -326,7 +326,9 @@ describe.skipIf(skipBrowserTests)('the developers area in a browser', () => {
     // Fan the order's event out to the endpoint, as the worker would (not attempted yet).
     const me = await request(suite.server, 'GET', '/v1/account', { key });
     const scope = { accountIds: [me.body.account.account_id as string] };
-    expect(await dispatchEvents(suite.server.deps, scope, 100, 3_600_000)).toBeGreaterThan(0);
+    expect(
+      await dispatchEvents(suite.server.deps, { scope, batch: 100, firstDelayMs: 3_600_000 }),
+    ).toBeGreaterThan(0);
     const { page } = await signIn(key, 'owner');
     await Promise.all([
       page.waitForEvent('load'),

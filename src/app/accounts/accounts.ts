@@ -6,7 +6,7 @@ import {
 import type { AccountRow } from '../../adapters/db/schema.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import type { Deps } from '../shared/deps.js';
-import { given, type MetadataUpdate, updateById } from '../shared/updates.js';
+import { given, type MetadataUpdate, updateRow } from '../shared/updates.js';
 
 export async function getAccount(deps: Deps, accountId: string): Promise<Result<AccountRow>> {
   const row = await selectAccountById(deps.db, accountId);
@@ -19,11 +19,19 @@ export interface UpdateAccountInput extends MetadataUpdate {
   readonly tax_shipping?: boolean | undefined;
 }
 
-/** Updates the account's own settings; the row is locked so no update is lost. */
-export const updateAccount = updateById({
+const accountUpdate = updateRow({
   name: 'account',
   lock: lockAccountById,
   apply: (current: AccountRow, input: UpdateAccountInput) =>
     ok(given(current, input, ['name', 'tax_shipping'])),
   write: updateAccountRow,
 });
+
+/** Updates the account's own settings; the row is locked so no update is lost. */
+export function updateAccount(
+  deps: Deps,
+  accountId: string,
+  input: UpdateAccountInput,
+): Promise<Result<AccountRow>> {
+  return accountUpdate(deps, [accountId], input);
+}

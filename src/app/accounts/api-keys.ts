@@ -40,12 +40,17 @@ export async function authenticate(deps: Deps, secret: string): Promise<Caller |
 }
 
 /** A new API key row and its secret (the secret is returned once and never stored). */
-export function mintApiKey(
-  accountId: string,
-  mode: Mode,
-  name: string | null,
-  now: Date,
-): { row: ApiKeyRow; secret: string } {
+export function mintApiKey({
+  accountId,
+  mode,
+  name,
+  now,
+}: {
+  readonly accountId: string;
+  readonly mode: Mode;
+  readonly name: string | null;
+  readonly now: Date;
+}): { row: ApiKeyRow; secret: string } {
   const secret = generateSecretKey(mode);
   const row: ApiKeyRow = {
     id: newId('key'),
@@ -67,7 +72,11 @@ export async function createApiKey(
   tenant: Tenant,
   input: { readonly name?: string | undefined },
 ): Promise<{ row: ApiKeyRow; secret: string }> {
-  const minted = mintApiKey(tenant.accountId, tenant.mode, input.name ?? null, deps.clock.now());
+  const minted = mintApiKey({
+    ...tenant,
+    name: input.name ?? null,
+    now: deps.clock.now(),
+  });
   await insertApiKey(deps.db, minted.row);
   return minted;
 }

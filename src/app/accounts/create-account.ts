@@ -52,8 +52,8 @@ export async function createAccount(
     created_at: now,
     updated_at: now,
   };
-  const test = mintApiKey(account.id, 'test', 'Default test key', now);
-  const live = mintApiKey(account.id, 'live', 'Default live key', now);
+  const test = mintApiKey({ accountId: account.id, mode: 'test', name: 'Default test key', now });
+  const live = mintApiKey({ accountId: account.id, mode: 'live', name: 'Default live key', now });
   await transactValue(deps.db, async (tx) => {
     await insertAccount(tx, account);
     await insertApiKey(tx, test.row);

@@ -1,4 +1,4 @@
-import type { Page, PageRequest } from '../../adapters/db/pagination.js';
+import type { Page } from '../../adapters/db/pagination.js';
 import {
   insertPrice,
   listPrices as listPriceRows,
@@ -13,6 +13,7 @@ import { normalizeCurrency } from '../../domain/currency.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import { type Metadata, withoutEmptyValues } from '../../domain/metadata.js';
 import type { Tenant } from '../../domain/tenant.js';
+import type { ListInput, TenantContext } from '../shared/command-context.js';
 import type { Deps } from '../shared/deps.js';
 import { newOwnedRow } from '../shared/ids.js';
 import { readById } from '../shared/reads.js';
@@ -77,10 +78,8 @@ export async function createPrice(
 export const getPrice = readById('price', selectPriceById);
 
 export async function listPrices(
-  deps: Deps,
-  tenant: Tenant,
-  filter: PriceListFilter,
-  page: PageRequest,
+  { deps, tenant }: TenantContext,
+  { filter, page }: ListInput<PriceListFilter>,
 ): Promise<Result<Page<PriceRow>>> {
   let currency: string | undefined;
   if (filter.currency !== undefined) {

@@ -4,12 +4,9 @@ import type { Metadata } from '../../domain/metadata.js';
 import type { ItemizedRequest } from '../../domain/refunds/itemized-refunds.js';
 import type { AmountMoney } from '../../domain/refunds/refund-planning.js';
 import type { RefundReason } from '../../domain/refunds/refund-values.js';
-import type { Tenant } from '../../domain/tenant.js';
-import type { Processors } from '../../ports/payment-processor.js';
 import type { CheckoutSessionView } from '../../resources/checkout-session.js';
-import type { Actor } from '../events/record-events.js';
 import { createRefund } from '../refunds/create-refund.js';
-import type { Deps } from '../shared/deps.js';
+import type { CommandContext } from '../shared/command-context.js';
 import { viewCheckoutSession } from './checkout-sessions.js';
 
 export interface CheckoutSessionRefundInput extends ItemizedRequest {
@@ -24,14 +21,13 @@ export interface CheckoutSessionRefundInput extends ItemizedRequest {
  * lines, a flat amount, or everything left) and returns the session with its refunds.
  */
 export async function refundCheckoutSession(
-  deps: Deps,
-  processors: Processors,
-  tenant: Tenant,
-  actor: Actor,
-  sessionId: string,
-  input: CheckoutSessionRefundInput,
-  requestKey: string | null = null,
+  ctx: CommandContext,
+  {
+    sessionId,
+    refund: input,
+  }: { readonly sessionId: string; readonly refund: CheckoutSessionRefundInput },
 ): Promise<Result<CheckoutSessionView>> {
+  const { deps, tenant } = ctx;
   const session = await selectCheckoutSession(deps.db, tenant, sessionId);
   if (!session) return fail(missing('checkout session'));
   if (session.status !== 'complete') {
@@ -43,13 +39,9 @@ export async function refundCheckoutSession(
   }
   const { refund_metadata, ...fields } = input;
   const created = await createRefund(
-    deps,
-    processors,
-    tenant,
-    actor,
+    ctx,
     { ...fields, order_id: session.order_id, metadata: refund_metadata },
-    { root: 'checkout_session', checkoutSessionId: session.id },
-    requestKey,
+    { origin: { root: 'checkout_session', checkoutSessionId: session.id } },
   );
   if (!created.ok) return created;
   return ok(await viewCheckoutSession(deps, tenant, session));

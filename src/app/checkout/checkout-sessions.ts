@@ -1,5 +1,5 @@
 import { writeAsOne } from '../../adapters/db/one-statement.js';
-import type { Page, PageRequest } from '../../adapters/db/pagination.js';
+import type { Page } from '../../adapters/db/pagination.js';
 import {
   expireCheckoutSession as expireRow,
   insertCheckoutSessionQuery,
@@ -18,9 +18,10 @@ import { type Metadata, withoutEmptyValues } from '../../domain/metadata.js';
 import { moneyOf, requireAction } from '../../domain/order-lifecycle.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { CheckoutSessionView } from '../../resources/checkout-session.js';
-import { type Actor, SYSTEM_ACTOR } from '../events/record-events.js';
+import { SYSTEM_ACTOR } from '../events/record-events.js';
 import { type CreateOrderInput, createOrder } from '../orders/create-order.js';
 import { viewOrder } from '../orders/order-pricing.js';
+import type { ChangeContext, ListInput, TenantContext } from '../shared/command-context.js';
 import type { Deps } from '../shared/deps.js';
 import { newOwnedRow } from '../shared/ids.js';
 import { checkoutSessionEvent } from './checkout-session-events.js';
@@ -73,11 +74,10 @@ export async function viewCheckoutSession(
 }
 
 export async function createCheckoutSession(
-  deps: Deps,
-  tenant: Tenant,
-  actor: Actor,
+  ctx: ChangeContext,
   input: CreateCheckoutSessionInput,
 ): Promise<Result<CheckoutSessionView>> {
+  const { deps, tenant, actor } = ctx;
   if (input.order_id !== undefined && input.customer_id !== undefined) {
     // The session shows (and pays) the order's customer: set it on the order instead.
     return fail({
@@ -98,7 +98,7 @@ export async function createCheckoutSession(
   if (!expiresAt.ok) return expiresAt;
   let orderId = input.order_id;
   if (orderId === undefined) {
-    const created = await createOrder(deps, tenant, actor, {
+    const created = await createOrder(ctx, {
       line_items: input.line_items ?? [],
       currency: input.currency,
       customer_id: input.customer_id,
@@ -134,7 +134,10 @@ export async function createCheckoutSession(
   await writeAsOne(deps.db, [
     insertCheckoutSessionQuery(deps.db, session),
     insertEventsQuery(deps.db, [
-      checkoutSessionEvent(tenant, actor, 'checkout.session.created', session, now, deps.publicUrl),
+      checkoutSessionEvent(
+        { tenant, actor },
+        { type: 'checkout.session.created', session, now, publicUrl: deps.publicUrl },
+      ),
     ]),
   ]);
   return ok(await viewCheckoutSession(deps, tenant, session));
@@ -152,13 +155,14 @@ export async function getCheckoutSession(
 }
 
 export async function listCheckoutSessions(
-  deps: Deps,
-  tenant: Tenant,
-  filter: {
+  { deps, tenant }: TenantContext,
+  {
+    filter,
+    page,
+  }: ListInput<{
     readonly orderId?: string | undefined;
     readonly status?: CheckoutSessionRow['status'] | undefined;
-  },
-  page: PageRequest,
+  }>,
 ): Promise<Page<CheckoutSessionView>> {
   const rows = await listRows(deps.db, tenant, filter, page);
   const items: CheckoutSessionView[] = [];
@@ -168,10 +172,8 @@ export async function listCheckoutSessions(
 
 /** An open session stops accepting payment; a complete one cannot expire. */
 export async function expireCheckoutSession(
-  deps: Deps,
-  tenant: Tenant,
-  actor: Actor,
-  id: string,
+  { deps, tenant, actor }: ChangeContext,
+  { sessionId: id }: { readonly sessionId: string },
 ): Promise<Result<CheckoutSessionView>> {
   const session = await selectCheckoutSession(deps.db, tenant, id);
   if (!session) return fail(missing('checkout session'));
@@ -180,12 +182,8 @@ export async function expireCheckoutSession(
     const row = await expireRow(tx, id, now);
     if (row) {
       const event = checkoutSessionEvent(
-        tenant,
-        actor,
-        'checkout.session.expired',
-        row,
-        now,
-        deps.publicUrl,
+        { tenant, actor },
+        { type: 'checkout.session.expired', session: row, now, publicUrl: deps.publicUrl },
       );
       await writeAsOne(tx, [insertEventsQuery(tx, [event])], { last: true });
     }
@@ -212,7 +210,10 @@ export async function expireDueCheckoutSessions(deps: Deps, batch = 100): Promis
     for (const session of due) {
       const tenant: Tenant = { accountId: session.account_id, mode: session.mode };
       // A session paid or expired meanwhile is left as it is.
-      const expired = await expireCheckoutSession(deps, tenant, SYSTEM_ACTOR, session.id);
+      const expired = await expireCheckoutSession(
+        { deps, tenant, actor: SYSTEM_ACTOR },
+        { sessionId: session.id },
+      );
       if (expired.ok) total += 1;
     }
     if (due.length < batch) return total;

@@ -9,6 +9,7 @@ import { type Actor, SYSTEM_ACTOR } from '../events/record-events.js';
 import { payOrder } from '../payments/pay-order.js';
 import { authenticateForTest } from '../payments/payment-actions.js';
 import { settle } from '../payments/settle-payment.js';
+import type { CommandContext } from '../shared/command-context.js';
 import type { Deps } from '../shared/deps.js';
 import { expireCheckoutSession, viewCheckoutSession } from './checkout-sessions.js';
 import { type QuantityControl, quantityControlOf } from './payment-link-quantity.js';
@@ -41,7 +42,10 @@ export async function loadCheckoutPage(
   const tenant: Tenant = { accountId: session.account_id, mode: session.mode };
   if (session.status === 'open' && session.expires_at <= deps.clock.now()) {
     // Past its time: expired now (the expiry worker would do it within a minute).
-    const expired = await expireCheckoutSession(deps, tenant, SYSTEM_ACTOR, session.id);
+    const expired = await expireCheckoutSession(
+      { deps, tenant, actor: SYSTEM_ACTOR },
+      { sessionId: session.id },
+    );
     // Not expired: paid (or expired) meanwhile; read it as it is now.
     session = expired.ok
       ? expired.value.session
@@ -59,7 +63,7 @@ export async function loadCheckoutPage(
   // Only a Stripe page needs the publishable key: sandbox pages skip the read.
   const [settings, quantity] = await Promise.all([
     processor === 'stripe' ? selectProcessorSettings(deps.db, tenant) : undefined,
-    quantityControlOf(deps, tenant, session, view.order),
+    quantityControlOf({ deps, tenant }, { session, order: view.order }),
   ]);
   const waiting =
     view.order.payments.find(
@@ -95,22 +99,19 @@ export type CheckoutPayment =
  * (two clicks, a reload of the POST) resumes the same payment and charges once.
  */
 export async function payCheckoutSession(
-  deps: Deps,
-  processors: Processors,
-  page: CheckoutPage,
-  input: { readonly attempt: string; readonly token: string; readonly email: string },
+  { deps, processors }: PageServices,
+  {
+    page,
+    ...input
+  }: PageInput & { readonly attempt: string; readonly token: string; readonly email: string },
 ): Promise<CheckoutPayment> {
   const { session } = page.view;
   if (session.status !== 'open') return { kind: 'not_open', page };
-  const paid = await payOrder(
-    deps,
-    processors,
-    page.tenant,
-    checkoutActor(session.id),
-    session.order_id,
-    { payment_source_token: input.token, buyer_email: input.email },
-    attemptPrefix(session.id) + input.attempt,
-  );
+  const ctx = pageContext({ deps, processors }, page, attemptPrefix(session.id) + input.attempt);
+  const paid = await payOrder(ctx, {
+    orderId: session.order_id,
+    payment: { payment_source_token: input.token, buyer_email: input.email },
+  });
   const after = await reload(deps, processors, page);
   if (!paid.ok) {
     if (after.view.session.status !== 'open') return { kind: 'not_open', page: after };
@@ -120,6 +121,24 @@ export async function payCheckoutSession(
       : { kind: 'busy', page: after };
   }
   return outcomeOf(after, paid.value.paymentIntent);
+}
+
+/** What the session's page hands its commands; the rest of their context is the page's. */
+type PageServices = Pick<CommandContext, 'deps' | 'processors'>;
+
+/** The page a buyer acted on, as it was rendered for them. */
+interface PageInput {
+  readonly page: CheckoutPage;
+}
+
+/** What a command run from the session's page is given: the buyer acts as the session. */
+function pageContext(
+  services: PageServices,
+  page: CheckoutPage,
+  requestKey: string | null = null,
+): CommandContext {
+  const actor = checkoutActor(page.view.session.id);
+  return { ...services, tenant: page.tenant, actor, requestKey };
 }
 
 /** The page again, as it is after a payment moved (the session may have closed). */
@@ -157,14 +176,15 @@ function nothingWaiting(page: CheckoutPage): CheckoutPayment {
  * succeeds or fails. Only a payment this session started, and still waiting, moves.
  */
 export async function authenticateCheckoutPayment(
-  deps: Deps,
-  processors: Processors,
-  page: CheckoutPage,
-  result: 'succeed' | 'fail',
+  { deps, processors }: PageServices,
+  { page, result }: PageInput & { readonly result: 'succeed' | 'fail' },
 ): Promise<CheckoutPayment> {
   const waiting = page.waiting;
   if (!waiting) return nothingWaiting(page);
-  const answered = await authenticateForTest(deps, page.tenant, waiting.id, result);
+  const answered = await authenticateForTest(
+    { deps, tenant: page.tenant },
+    { paymentIntentId: waiting.id, result },
+  );
   const after = await reload(deps, processors, page);
   if (!answered.ok) return { kind: 'busy', page: after };
   const intent = answered.value.paymentIntent;
@@ -205,7 +225,7 @@ export async function confirmBuyerAction(
     paymentSource: waiting.payment_source,
   });
   if (outcome && outcome.status !== 'requires_action') {
-    await settle(deps, page.tenant, checkoutActor(page.view.session.id), waiting, outcome);
+    await settle(pageContext({ deps, processors }, page), { intent: waiting, outcome });
   }
   const after = await reload(deps, processors, page);
   if (after.view.session.status === 'complete') return { kind: 'paid', page: after };

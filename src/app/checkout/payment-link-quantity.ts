@@ -11,6 +11,7 @@ import type { Tenant } from '../../domain/tenant.js';
 import type { CheckoutSessionView } from '../../resources/checkout-session.js';
 import type { OrderView } from '../../resources/order.js';
 import { updateOrder } from '../orders/order-commands.js';
+import type { TenantContext } from '../shared/command-context.js';
 import type { Deps } from '../shared/deps.js';
 
 // A payment link whose first line has an adjustable quantity lets the buyer change that
@@ -65,10 +66,8 @@ function adjustableLine(
  * that link's first line has an adjustable quantity and the order has taken no money.
  */
 export async function quantityControlOf(
-  deps: Deps,
-  tenant: Tenant,
-  session: CheckoutSessionRow,
-  order: OrderView,
+  { deps, tenant }: TenantContext,
+  { session, order }: { readonly session: CheckoutSessionRow; readonly order: OrderView },
 ): Promise<QuantityControl | null> {
   const linkId = linkIdOf(session);
   if (session.status !== 'open' || !linkId || moneyOf(order) !== 'none') return null;
@@ -123,11 +122,11 @@ export async function changeSessionQuantity(
   const [, ...rest] = link.line_items;
   const lines = [{ ...line, quantity: chosen.value }, ...rest];
   const updated = await updateOrder(
-    deps,
-    page.tenant,
-    { type: 'system', id: session.id },
-    session.order_id,
-    { line_items: lines.map((l) => ({ price_id: l.price_id, quantity: l.quantity })) },
+    { deps, tenant: page.tenant, actor: { type: 'system', id: session.id } },
+    {
+      orderId: session.order_id,
+      changes: { line_items: lines.map((l) => ({ price_id: l.price_id, quantity: l.quantity })) },
+    },
   );
   return updated.ok ? updated : fail({ ...buyerFacing(updated.error), loc: ['quantity'] });
 }

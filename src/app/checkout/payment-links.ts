@@ -16,11 +16,11 @@ import type { PaymentLinkLine, PaymentLinkRow } from '../../adapters/db/schema.j
 import { type Failure, fail, missing, ok, type Result } from '../../domain/errors.js';
 import { type Metadata, withoutEmptyValues } from '../../domain/metadata.js';
 import type { Tenant } from '../../domain/tenant.js';
-import type { Processors } from '../../ports/payment-processor.js';
 import type { CheckoutSessionView } from '../../resources/checkout-session.js';
 import { paymentLinkEventObject } from '../../resources/payment-link.js';
-import { type Actor, objectEvent } from '../events/record-events.js';
+import { type EventAuthor, objectEvent } from '../events/record-events.js';
 import { acceptsPayments } from '../processors/account-processors.js';
+import type { ChangeContext, CommandContext, Update } from '../shared/command-context.js';
 import type { Deps } from '../shared/deps.js';
 import { newOwnedRow } from '../shared/ids.js';
 import { readById, readPage } from '../shared/reads.js';
@@ -120,9 +120,7 @@ async function checkPrices(
 }
 
 export async function createPaymentLink(
-  deps: Deps,
-  tenant: Tenant,
-  actor: Actor,
+  { deps, tenant, actor }: ChangeContext,
   input: CreatePaymentLinkInput,
 ): Promise<Result<PaymentLinkRow>> {
   const lines: PaymentLinkLine[] = [];
@@ -147,7 +145,9 @@ export async function createPaymentLink(
   };
   await writeAsOne(deps.db, [
     insertPaymentLinkQuery(deps.db, row),
-    insertEventsQuery(deps.db, [linkEvent(tenant, actor, 'payment_link.created', row)]),
+    insertEventsQuery(deps.db, [
+      linkEvent({ tenant, actor }, { type: 'payment_link.created', row }),
+    ]),
   ]);
   return ok(row);
 }
@@ -158,11 +158,8 @@ export const listPaymentLinks = readPage(listRows);
 
 /** Turns a link on or off, sets its cancel URL and merges its metadata; the row is locked so no update is lost. */
 export function updatePaymentLink(
-  deps: Deps,
-  tenant: Tenant,
-  actor: Actor,
-  id: string,
-  input: UpdatePaymentLinkInput,
+  { deps, tenant, actor }: ChangeContext,
+  update: Update<UpdatePaymentLinkInput>,
 ): Promise<Result<PaymentLinkRow>> {
   return updateById({
     name: 'payment link',
@@ -174,28 +171,38 @@ export function updatePaymentLink(
         tx,
         [
           updatePaymentLinkQuery(tx, tenant, id, changes),
-          insertEventsQuery(tx, [linkEvent(tenant, actor, 'payment_link.updated', next, current)]),
+          insertEventsQuery(tx, [
+            linkEvent(
+              { tenant, actor },
+              { type: 'payment_link.updated', row: next, before: current },
+            ),
+          ]),
         ],
         { last: true },
       ),
-  })(deps, tenant, id, input);
+  })({ deps, tenant }, update);
 }
 
 function linkEvent(
-  tenant: Tenant,
-  actor: Actor,
-  type: 'payment_link.created' | 'payment_link.updated',
-  row: PaymentLinkRow,
-  before?: PaymentLinkRow,
+  author: EventAuthor,
+  {
+    type,
+    row,
+    before,
+  }: {
+    readonly type: 'payment_link.created' | 'payment_link.updated';
+    readonly row: PaymentLinkRow;
+    readonly before?: PaymentLinkRow;
+  },
 ) {
-  return objectEvent(
-    tenant,
-    actor,
-    { type, objectType: 'payment_link', objectId: row.id },
-    paymentLinkEventObject(row),
-    row.updated_at,
-    before ? paymentLinkEventObject(before) : undefined,
-  );
+  return objectEvent(author, {
+    type,
+    objectType: 'payment_link',
+    objectId: row.id,
+    object: paymentLinkEventObject(row),
+    now: row.updated_at,
+    previous: before ? paymentLinkEventObject(before) : undefined,
+  });
 }
 
 /** What a click on a public link came to. */
@@ -229,11 +236,16 @@ function lineQuantities(
  * capability; the account and mode come from its row.
  */
 export async function visitPaymentLink(
-  deps: Deps,
-  processors: Processors,
-  id: string,
-  quantity: number | undefined,
-  urls: { readonly success_url: string },
+  { deps, processors }: Pick<CommandContext, 'deps' | 'processors'>,
+  {
+    linkId: id,
+    quantity,
+    urls,
+  }: {
+    readonly linkId: string;
+    readonly quantity?: number | undefined;
+    readonly urls: { readonly success_url: string };
+  },
 ): Promise<LinkVisit> {
   const link = await selectPublicPaymentLink(deps.db, id);
   if (!link) return { kind: 'unknown' };
@@ -244,9 +256,7 @@ export async function visitPaymentLink(
   // No order nobody could pay: live mode without a real processor makes nothing.
   if (!(await acceptsPayments(processors, tenant))) return { kind: 'not_set_up' };
   const created = await createCheckoutSession(
-    deps,
-    tenant,
-    { type: 'system', id: link.id },
+    { deps, tenant, actor: { type: 'system', id: link.id } },
     {
       line_items: lines.value.map((l) => ({ price_id: l.price_id, quantity: l.quantity })),
       currency: link.currency,

@@ -1,4 +1,4 @@
-import type { Page, PageRequest } from '../../adapters/db/pagination.js';
+import type { Page } from '../../adapters/db/pagination.js';
 import { listCheckoutSessions } from '../../adapters/db/repos/checkout-sessions-repo.js';
 import { selectActorLabels } from '../../adapters/db/repos/console-repo.js';
 import { selectCustomerEmails } from '../../adapters/db/repos/customers-repo.js';
@@ -11,6 +11,7 @@ import type { CheckoutSessionRow, EventRow } from '../../adapters/db/schema.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { OrderView } from '../../resources/order.js';
 import { getOrder, listOrders } from '../orders/order-queries.js';
+import type { ListInput, TenantContext } from '../shared/command-context.js';
 import type { Deps } from '../shared/deps.js';
 
 // What the console reads: orders found by the search box, and one sale's whole record.
@@ -30,22 +31,19 @@ export interface ListedOrder {
 }
 
 export async function searchOrders(
-  deps: Deps,
-  tenant: Tenant,
-  search: OrderSearch,
-  page: PageRequest,
+  ctx: TenantContext,
+  { filter: search, page }: ListInput<OrderSearch>,
 ): Promise<Page<ListedOrder>> {
-  const found = await listOrders(
-    deps,
-    tenant,
-    {
+  const { deps, tenant } = ctx;
+  const found = await listOrders(ctx, {
+    filter: {
       search: search.q?.trim() || undefined,
       status: search.status,
       createdGte: search.createdGte,
       createdLt: search.createdLt,
     },
     page,
-  );
+  });
   const customerIds = found.items.flatMap((v) =>
     v.order.customer_id ? [v.order.customer_id] : [],
   );

@@ -28,10 +28,12 @@ export type SignInAnswer =
  */
 export async function signInFrom(
   deps: Deps,
-  address: string,
-  email: string,
-  password: string,
-  limits: SignInLimits = DEFAULT_SIGN_IN_LIMITS,
+  {
+    address,
+    email,
+    password,
+  }: { readonly address: string; readonly email: string; readonly password: string },
+  { limits = DEFAULT_SIGN_IN_LIMITS }: { readonly limits?: SignInLimits | undefined } = {},
 ): Promise<SignInAnswer> {
   const keys: SignInKey[] = [
     { subject: 'email', value: email.trim().toLowerCase() },

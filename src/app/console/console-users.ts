@@ -15,6 +15,7 @@ import {
 import type { ConsoleRole, ConsoleUserRow } from '../../adapters/db/schema-console.js';
 import { hashPassword, verifyPassword } from '../../adapters/passwords.js';
 import { type Failure, fail, missing, ok, type Result } from '../../domain/errors.js';
+import type { Update } from '../shared/command-context.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
 
@@ -114,10 +115,8 @@ export interface ConsoleUserChanges {
 
 /** Changes a user's role, limit or name, or disables them (which signs them out). */
 export async function updateConsoleUser(
-  deps: Deps,
-  accountId: string,
-  id: string,
-  changes: ConsoleUserChanges,
+  { deps, accountId }: { readonly deps: Deps; readonly accountId: string },
+  { id, changes }: Update<ConsoleUserChanges>,
 ): Promise<Result<ConsoleUserRow>> {
   const current = await selectConsoleUser(deps.db, accountId, id);
   if (!current) return fail(missing('console user'));

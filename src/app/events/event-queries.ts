@@ -1,4 +1,4 @@
-import type { Page, PageRequest } from '../../adapters/db/pagination.js';
+import type { Page } from '../../adapters/db/pagination.js';
 import {
   listEvents as listEventRows,
   selectEventById,
@@ -7,6 +7,7 @@ import type { EventRow } from '../../adapters/db/schema.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import { type EventType, isEventType } from '../../domain/event-types.js';
 import type { Tenant } from '../../domain/tenant.js';
+import type { ListInput, TenantContext } from '../shared/command-context.js';
 import type { Deps } from '../shared/deps.js';
 
 /** At most this many types in one `type` filter (each is its own index range). */
@@ -44,10 +45,8 @@ export function parseEventTypes(value: string | undefined): Result<EventType[]> 
 }
 
 export async function listEvents(
-  deps: Deps,
-  tenant: Tenant,
-  filter: EventListFilter,
-  page: PageRequest,
+  { deps, tenant }: TenantContext,
+  { filter, page }: ListInput<EventListFilter>,
 ): Promise<Result<Page<EventRow>>> {
   const types = parseEventTypes(filter.type);
   if (!types.ok) return types;

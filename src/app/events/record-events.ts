@@ -1,6 +1,4 @@
-import type { Kysely } from 'kysely';
-import { insertEvents } from '../../adapters/db/repos/events-repo.js';
-import type { Database, EventRow } from '../../adapters/db/schema.js';
+import type { EventRow } from '../../adapters/db/schema.js';
 import type { EventType } from '../../domain/event-types.js';
 import type { NetAmounts } from '../../domain/pricing.js';
 import type { Tenant } from '../../domain/tenant.js';
@@ -27,18 +25,28 @@ export interface EventSubject {
   readonly objectId: string;
 }
 
+/** Who an event is by: the tenant it belongs to and the actor that made the change. */
+export interface EventAuthor {
+  readonly tenant: Tenant;
+  readonly actor: Actor;
+}
+
+/** An event about any object: what it is about, the object as it now is, and when. */
+export interface ObjectEventInput extends EventSubject {
+  readonly object: Record<string, unknown>;
+  readonly now: Date;
+  /** The object as it was, for `*.updated` events. */
+  readonly previous?: Record<string, unknown> | undefined;
+}
+
 /**
  * An event about any object, to be written in the transaction that made the change.
  * `previous` (the object as it was, for `*.updated` events) gives
  * `data.previous_attributes`: the fields that changed, with their values before.
  */
 export function objectEvent(
-  tenant: Tenant,
-  actor: Actor,
-  event: EventSubject,
-  object: Record<string, unknown>,
-  now: Date,
-  previous?: Record<string, unknown>,
+  { tenant, actor }: EventAuthor,
+  { type, objectType, objectId, object, now, previous }: ObjectEventInput,
 ): EventRow {
   const data =
     previous === undefined
@@ -48,9 +56,9 @@ export function objectEvent(
     id: newId('evt'),
     account_id: tenant.accountId,
     mode: tenant.mode,
-    type: event.type,
-    object_type: event.objectType,
-    object_id: event.objectId,
+    type,
+    object_type: objectType,
+    object_id: objectId,
     actor_type: actor.type,
     actor_id: actor.id,
     data,
@@ -60,56 +68,36 @@ export function objectEvent(
   };
 }
 
+/** An order event: the order as it now is, its amounts before (none for a new order). */
+export interface OrderEventInput {
+  readonly type: OrderEventType;
+  readonly view: OrderView;
+  readonly before: NetAmounts | null;
+  readonly now: Date;
+  /** The order as it was: an `order.updated` event then says which fields changed. */
+  readonly previous?: OrderView | undefined;
+}
+
 /**
  * An order event: the order as it now is, and its amounts before and after (the
  * timeline's). An `order.updated` event given the order as it was (`previous`) also
  * says which fields changed.
  */
 export function orderEvent(
-  tenant: Tenant,
-  actor: Actor,
-  type: OrderEventType,
-  view: OrderView,
-  before: NetAmounts | null,
-  now: Date,
-  previous?: OrderView,
+  author: EventAuthor,
+  { type, view, before, now, previous }: OrderEventInput,
 ): EventRow {
   const currency = view.order.currency;
   return {
-    ...objectEvent(
-      tenant,
-      actor,
-      { type, objectType: 'order', objectId: view.order.id },
-      orderResource(view),
+    ...objectEvent(author, {
+      type,
+      objectType: 'order',
+      objectId: view.order.id,
+      object: orderResource(view),
       now,
-      type === 'order.updated' && previous ? orderResource(previous) : undefined,
-    ),
+      previous: type === 'order.updated' && previous ? orderResource(previous) : undefined,
+    }),
     amounts_before: before ? netAmounts(before, currency) : null,
     amounts_after: netAmounts(view.pricing.net, currency),
   };
-}
-
-/** Records an event about any object, in the caller's transaction (the outbox). */
-export async function recordEvent(
-  db: Kysely<Database>,
-  tenant: Tenant,
-  actor: Actor,
-  event: EventSubject,
-  object: Record<string, unknown>,
-  now: Date,
-): Promise<void> {
-  await insertEvents(db, [objectEvent(tenant, actor, event, object, now)]);
-}
-
-/** Records an order event in the caller's transaction (the outbox). */
-export async function recordOrderEvent(
-  db: Kysely<Database>,
-  tenant: Tenant,
-  actor: Actor,
-  type: OrderEventType,
-  view: OrderView,
-  before: NetAmounts | null,
-  now: Date,
-): Promise<void> {
-  await insertEvents(db, [orderEvent(tenant, actor, type, view, before, now)]);
 }

@@ -18,12 +18,19 @@ import { transact } from '../../adapters/db/transact.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { OrderView } from '../../resources/order.js';
-import { type Actor, type OrderEventType, orderEvent } from '../events/record-events.js';
-import type { Deps } from '../shared/deps.js';
+import { type OrderEventType, orderEvent } from '../events/record-events.js';
+import type { ChangeContext, TenantContext } from '../shared/command-context.js';
 import { priceWith, priceWithinLimits, taxRateIdsOf, withTotals } from './order-pricing.js';
 
-/** What a change to an order produced: the new aggregate, and how to store its parts. */
-export interface OrderChange {
+/**
+ * What a change to an order produced: the new aggregate, how to store its parts, and
+ * `value`, what the work made besides (a refund, a settled payment), which `changeOrder`
+ * answers with the order's new view.
+ */
+export type OrderChange<T = undefined> = OrderChangeParts &
+  (undefined extends T ? { readonly value?: T } : { readonly value: T });
+
+interface OrderChangeParts {
   readonly aggregate: OrderAggregate;
   readonly event: OrderEventType;
   /** Writes what changed besides the order row (lines, coupons); the row is written after. */
@@ -36,16 +43,16 @@ export interface OrderChange {
   /** Events about other objects, recorded before the order's own. */
   readonly events?: readonly EventRow[];
   /**
+   * The request's answer for the changed order (`AnswerOnce`), written with the
+   * transaction's last writes once everything else is decided.
+   */
+  readonly answer?: (view: OrderView) => Write;
+  /**
    * Conditional writes of other rows (each with a `returning` clause) that decide the
    * rest, in the same statement: `decide` gets the rows each changed and answers with
    * more events to record (one more statement, sent with the commit, when there are
    * any), or a failure that undoes everything the change wrote.
    */
-  /**
-   * The request's answer for the changed order (`AnswerOnce`), written with the
-   * transaction's last writes once everything else is decided.
-   */
-  readonly answer?: (view: OrderView) => Write;
   readonly conditional?: {
     readonly writes: Readonly<Record<string, Write>>;
     readonly decide: (
@@ -62,8 +69,7 @@ export interface OrderChange {
  * in one round trip. A failure it returns undoes everything it wrote (`transact`).
  */
 export async function withOrderLock<T>(
-  deps: Deps,
-  tenant: Tenant,
+  { deps, tenant }: TenantContext,
   key: OrderKey,
   work: (tx: Kysely<Database>, now: Date) => Promise<Result<T>>,
 ): Promise<Result<T>> {
@@ -83,26 +89,42 @@ export async function readLockedOrder(
   return current && { ...current, pricing: priceWith(current, current.taxRates) };
 }
 
+/** What `changeOrder` answers: the order's view after the change, and what the work made. */
+export interface ChangedOrder<T> {
+  readonly view: OrderView;
+  readonly value: T;
+}
+
 /**
  * The one way an existing order changes: in a transaction, lock the order (so
  * concurrent changes are serialized and none is lost), let `change` compute the
  * new state, re-price it, bump the version, write it and its event with the
- * amounts before and after.
+ * amounts before and after. Answers with the new view and the change's `value`.
  */
-export async function changeOrder(
-  deps: Deps,
-  tenant: Tenant,
-  actor: Actor,
+export async function changeOrder<T = undefined>(
+  ctx: ChangeContext,
   orderId: string,
-  change: (current: OrderView, tx: Kysely<Database>, now: Date) => Promise<Result<OrderChange>>,
-): Promise<Result<OrderView>> {
-  return withOrderLock(deps, tenant, orderId, async (tx, now) => {
-    const before = await readLockedOrder(tx, tenant, orderId);
+  change: (current: OrderView, tx: Kysely<Database>, now: Date) => Promise<Result<OrderChange<T>>>,
+): Promise<Result<ChangedOrder<T>>> {
+  return withOrderLock(ctx, orderId, async (tx, now) => {
+    const before = await readLockedOrder(tx, ctx.tenant, orderId);
     if (!before) return fail(missing('order'));
     const changed = await change(before, tx, now);
     if (!changed.ok) return changed;
-    return applyOrderChange(tx, tenant, actor, before, changed.value, now);
+    const view = await applyOrderChange(tx, ctx, { before, change: changed.value, now });
+    // `value` is absent only where `T` admits undefined (`OrderChange`'s type).
+    return view.ok ? ok({ view: view.value, value: changed.value.value as T }) : view;
   });
+}
+
+/** `changeOrder` for a command that answers with the order alone. */
+export async function changeOrderView(
+  ctx: ChangeContext,
+  orderId: string,
+  change: (current: OrderView, tx: Kysely<Database>, now: Date) => Promise<Result<OrderChange>>,
+): Promise<Result<OrderView>> {
+  const changed = await changeOrder(ctx, orderId, change);
+  return changed.ok ? ok(changed.value.view) : changed;
 }
 
 /**
@@ -112,11 +134,12 @@ export async function changeOrder(
  */
 export async function applyOrderChange(
   tx: Kysely<Database>,
-  tenant: Tenant,
-  actor: Actor,
-  before: OrderView,
-  change: OrderChange,
-  now: Date,
+  { tenant, actor }: Pick<ChangeContext, 'tenant' | 'actor'>,
+  {
+    before,
+    change,
+    now,
+  }: { readonly before: OrderView; readonly change: OrderChangeParts; readonly now: Date },
 ): Promise<Result<OrderView>> {
   const { aggregate: next, event, persist, writes = [], events = [], conditional, answer } = change;
   // Most changes keep the same rates: look up only when the order now uses others.
@@ -138,7 +161,10 @@ export async function applyOrderChange(
     updateOrderQuery(tx, order),
     insertEventsQuery(tx, [
       ...events,
-      orderEvent(tenant, actor, event, view, before.pricing.net, now, before),
+      orderEvent(
+        { tenant, actor },
+        { type: event, view, before: before.pricing.net, now, previous: before },
+      ),
     ]),
   ];
   if (!conditional) {

@@ -7,11 +7,10 @@ import type { CouponRow, OrderRow } from '../../adapters/db/schema.js';
 import { checkCoupon } from '../../domain/coupons.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import { type Metadata, withoutEmptyValues } from '../../domain/metadata.js';
-import type { Tenant } from '../../domain/tenant.js';
 import type { OrderView } from '../../resources/order.js';
-import { type Actor, orderEvent } from '../events/record-events.js';
-import type { AnswerOnce } from '../shared/answer-once.js';
-import type { Deps } from '../shared/deps.js';
+import { orderEvent } from '../events/record-events.js';
+import type { AnswerOption } from '../shared/answer-once.js';
+import type { ChangeContext } from '../shared/command-context.js';
 import { newId } from '../shared/ids.js';
 import { type LineItemInput, type MoneyInput, orderCurrency, resolveLines } from './order-lines.js';
 import {
@@ -57,11 +56,9 @@ export function amountIn(
  * around the reads would add two round trips and no guarantee).
  */
 export async function createOrder(
-  deps: Deps,
-  tenant: Tenant,
-  actor: Actor,
+  { deps, tenant, actor }: ChangeContext,
   input: CreateOrderInput,
-  answer?: AnswerOnce<OrderView>,
+  { answer }: AnswerOption<OrderView> = {},
 ): Promise<Result<OrderView>> {
   const { db } = deps;
   const codes = input.coupon_codes ?? [];
@@ -79,14 +76,12 @@ export async function createOrder(
   if (!tip.ok) return tip;
 
   const id = newId('ord');
-  const lines = await resolveLines(
-    db,
-    tenant,
-    id,
-    currency.value,
-    input.line_items,
-    context.defaultRates,
-  );
+  const lines = await resolveLines(db, tenant, {
+    orderId: id,
+    currency: currency.value,
+    inputs: input.line_items,
+    defaultRates: context.defaultRates,
+  });
   if (!lines.ok) return lines;
   const { explicitRates, defaultRates } = lines.value;
   const shippingRates = account.tax_shipping ? defaultRates.map((r) => r.id) : [];
@@ -133,7 +128,9 @@ export async function createOrder(
   };
   await writeAsOne(db, [
     ...insertOrderQueries(db, view),
-    insertEventsQuery(db, [orderEvent(tenant, actor, 'order.created', view, null, now)]),
+    insertEventsQuery(db, [
+      orderEvent({ tenant, actor }, { type: 'order.created', view, before: null, now }),
+    ]),
     // The request's Idempotency-Key completed in the same statement: a crash can never
     // leave the order made and its key free for a retry to make a second one.
     ...(answer ? [answer(db, view)] : []),

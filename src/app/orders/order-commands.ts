@@ -15,12 +15,10 @@ import {
   requireAction,
   TERMINAL_BY_ACTION,
 } from '../../domain/order-lifecycle.js';
-import type { Tenant } from '../../domain/tenant.js';
 import type { OrderView } from '../../resources/order.js';
 import { closedSessionEvents } from '../checkout/checkout-session-events.js';
-import type { Actor } from '../events/record-events.js';
-import type { Deps } from '../shared/deps.js';
-import { changeOrder } from './change-order.js';
+import type { ChangeContext } from '../shared/command-context.js';
+import { changeOrderView } from './change-order.js';
 import { amountIn } from './create-order.js';
 import { type LineItemInput, type MoneyInput, resolveLines } from './order-lines.js';
 import { couponRules, subtotalOf } from './order-pricing.js';
@@ -33,6 +31,12 @@ export interface UpdateOrderInput {
   readonly customer_id?: string | null | undefined;
   /** Merged into the current metadata; "" removes a key. Allowed in every status. */
   readonly metadata?: Metadata | undefined;
+}
+
+/** The coupon a command applies or removes, by its code (any case). */
+export interface CouponInput {
+  readonly orderId: string;
+  readonly code: string;
 }
 
 /** Re-checks every applied coupon against the order as it would now be. */
@@ -49,13 +53,11 @@ function recheckCoupons(view: OrderView, subtotal: number, now: Date): Result<vo
 }
 
 export async function updateOrder(
-  deps: Deps,
-  tenant: Tenant,
-  actor: Actor,
-  orderId: string,
-  input: UpdateOrderInput,
+  ctx: ChangeContext,
+  { orderId, changes: input }: { readonly orderId: string; readonly changes: UpdateOrderInput },
 ): Promise<Result<OrderView>> {
-  return changeOrder(deps, tenant, actor, orderId, async (current, tx, now) => {
+  const { tenant } = ctx;
+  return changeOrderView(ctx, orderId, async (current, tx, now) => {
     const { order } = current;
     const structural =
       input.line_items !== undefined ||
@@ -85,7 +87,11 @@ export async function updateOrder(
     if (!tip.ok) return tip;
     let lines = current.lines;
     if (input.line_items !== undefined) {
-      const resolved = await resolveLines(tx, tenant, order.id, order.currency, input.line_items);
+      const resolved = await resolveLines(tx, tenant, {
+        orderId: order.id,
+        currency: order.currency,
+        inputs: input.line_items,
+      });
       if (!resolved.ok) return resolved;
       lines = resolved.value.lines;
     }
@@ -114,16 +120,13 @@ export async function updateOrder(
 
 /** Applies a coupon by code (any case), checking every coupon rule under the order's lock. */
 export async function applyCoupon(
-  deps: Deps,
-  tenant: Tenant,
-  actor: Actor,
-  orderId: string,
-  code: string,
+  ctx: ChangeContext,
+  { orderId, code }: CouponInput,
 ): Promise<Result<OrderView>> {
-  return changeOrder(deps, tenant, actor, orderId, async (current, tx, now) => {
+  return changeOrderView(ctx, orderId, async (current, tx, now) => {
     const allowed = requireAction(current.order.status, 'apply_coupon', moneyOf(current));
     if (!allowed.ok) return allowed;
-    const coupon = await findCouponByCode(tx, tenant, code);
+    const coupon = await findCouponByCode(tx, ctx.tenant, code);
     if (!coupon) return fail({ ...missing('coupon'), loc: ['coupon_code'] });
     const checked = checkCoupon(couponRules(coupon), {
       currency: current.order.currency,
@@ -141,13 +144,10 @@ export async function applyCoupon(
 }
 
 export async function removeCoupon(
-  deps: Deps,
-  tenant: Tenant,
-  actor: Actor,
-  orderId: string,
-  code: string,
+  ctx: ChangeContext,
+  { orderId, code }: CouponInput,
 ): Promise<Result<OrderView>> {
-  return changeOrder(deps, tenant, actor, orderId, async (current) => {
+  return changeOrderView(ctx, orderId, async (current) => {
     const allowed = requireAction(current.order.status, 'remove_coupon', moneyOf(current));
     if (!allowed.ok) return allowed;
     const coupon = current.coupons.find((c) => c.code.toUpperCase() === code.toUpperCase());
@@ -171,13 +171,13 @@ export async function removeCoupon(
  * its open checkout sessions expire with it, in the same statement.
  */
 export async function endOrder(
-  deps: Deps,
-  tenant: Tenant,
-  actor: Actor,
-  orderId: string,
-  action: Extract<OrderAction, 'cancel' | 'close'>,
+  ctx: ChangeContext,
+  {
+    orderId,
+    action,
+  }: { readonly orderId: string; readonly action: Extract<OrderAction, 'cancel' | 'close'> },
 ): Promise<Result<OrderView>> {
-  return changeOrder(deps, tenant, actor, orderId, async (current, tx, now) => {
+  return changeOrderView(ctx, orderId, async (current, tx, now) => {
     const allowed = requireAction(current.order.status, action, moneyOf(current));
     if (!allowed.ok) return allowed;
     const status = TERMINAL_BY_ACTION[action];
@@ -190,14 +190,12 @@ export async function endOrder(
         writes: { sessions: closeOpenSessionsQuery(tx, current.order.id, 'expired', now) },
         decide: (rows) =>
           ok(
-            closedSessionEvents(
-              tenant,
-              actor,
-              'checkout.session.expired',
-              rows.sessions,
+            closedSessionEvents(ctx, {
+              type: 'checkout.session.expired',
+              rows: rows.sessions,
               now,
-              deps.publicUrl,
-            ),
+              publicUrl: ctx.deps.publicUrl,
+            }),
           ),
       },
     });

@@ -191,11 +191,18 @@ function taxRatesOf(input: LineItemInput, index: number, lk: LineLookups): Resul
 export async function resolveLines(
   db: Kysely<Database>,
   tenant: Tenant,
-  orderId: string,
-  currency: string,
-  inputs: readonly LineItemInput[],
-  /** The account's default rates, when the caller has read them already. */
-  defaultRates?: readonly TaxRateRow[],
+  {
+    orderId,
+    currency,
+    inputs,
+    defaultRates,
+  }: {
+    readonly orderId: string;
+    readonly currency: string;
+    readonly inputs: readonly LineItemInput[];
+    /** The account's default rates, when the caller has read them already. */
+    readonly defaultRates?: readonly TaxRateRow[] | undefined;
+  },
 ): Promise<Result<ResolvedLines>> {
   const lk = await lookUp(db, tenant, currency, inputs, defaultRates);
   const rows: OrderLineItemRow[] = [];

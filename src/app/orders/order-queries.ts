@@ -9,6 +9,7 @@ import type { EventRow } from '../../adapters/db/schema.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { OrderView } from '../../resources/order.js';
+import type { ListInput, TenantContext } from '../shared/command-context.js';
 import type { Deps } from '../shared/deps.js';
 import { priceWith, viewOrder } from './order-pricing.js';
 
@@ -18,10 +19,8 @@ export async function getOrder(deps: Deps, tenant: Tenant, id: string): Promise<
 }
 
 export async function listOrders(
-  deps: Deps,
-  tenant: Tenant,
-  filter: OrderFilter,
-  page: PageRequest,
+  { deps, tenant }: TenantContext,
+  { filter, page }: ListInput<OrderFilter>,
 ): Promise<Page<OrderView>> {
   const result = await listOrderAggregates(deps.db, tenant, filter, page);
   return {
@@ -35,10 +34,8 @@ export async function listOrders(
 
 /** The order's append-only history, newest first. */
 export async function orderTimeline(
-  deps: Deps,
-  tenant: Tenant,
-  id: string,
-  page: PageRequest,
+  { deps, tenant }: TenantContext,
+  { orderId: id, page }: { readonly orderId: string; readonly page: PageRequest },
 ): Promise<Result<Page<EventRow>>> {
   const aggregate = await selectOrderAggregate(deps.db, tenant, id);
   if (!aggregate) return fail(missing('order'));

@@ -1,11 +1,9 @@
 import type { PaymentIntentRow } from '../../adapters/db/schema.js';
 import { fail, type Result } from '../../domain/errors.js';
-import type { Tenant } from '../../domain/tenant.js';
 import type { ChargeOutcome, PaymentProcessor } from '../../ports/payment-processor.js';
-import type { Actor } from '../events/record-events.js';
 import { chargeMetadata } from '../processors/processor-metadata.js';
-import type { AnswerOnce } from '../shared/answer-once.js';
-import type { Deps } from '../shared/deps.js';
+import type { AnswerOption } from '../shared/answer-once.js';
+import type { ChangeContext } from '../shared/command-context.js';
 import { type PaymentResult, settle } from './settle-payment.js';
 
 /**
@@ -13,12 +11,12 @@ import { type PaymentResult, settle } from './settle-payment.js';
  * is answered the same way), and record the answer. Also the settlement worker's re-drive.
  */
 export async function chargeAndSettle(
-  deps: Deps,
-  processor: PaymentProcessor,
-  tenant: Tenant,
-  actor: Actor,
-  intent: PaymentIntentRow,
-  answer?: AnswerOnce<PaymentResult>,
+  ctx: ChangeContext,
+  {
+    processor,
+    intent,
+  }: { readonly processor: PaymentProcessor; readonly intent: PaymentIntentRow },
+  { answer }: AnswerOption<PaymentResult> = {},
 ): Promise<Result<PaymentResult>> {
   let outcome: ChargeOutcome;
   try {
@@ -39,5 +37,5 @@ export async function chargeAndSettle(
       details: { payment_intent_id: intent.id },
     });
   }
-  return settle(deps, tenant, actor, intent, outcome, answer);
+  return settle(ctx, { intent, outcome }, { answer });
 }

@@ -8,20 +8,20 @@ import {
 import type { PaymentIntentRow } from '../../adapters/db/schema.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import { requireAction } from '../../domain/order-lifecycle.js';
-import type { Tenant } from '../../domain/tenant.js';
-import type { PaymentProcessor, Processors } from '../../ports/payment-processor.js';
+import type { PaymentProcessor } from '../../ports/payment-processor.js';
+import type { OrderView } from '../../resources/order.js';
 import { paymentIntentResource } from '../../resources/payment-intent.js';
-import { type Actor, objectEvent } from '../events/record-events.js';
+import { objectEvent } from '../events/record-events.js';
 import { withOrderLock } from '../orders/change-order.js';
 import { viewOrder } from '../orders/order-pricing.js';
 import { getOrder } from '../orders/order-queries.js';
 import { processorNotConfigured, takesPayments } from '../processors/account-processors.js';
-import type { AnswerOnce } from '../shared/answer-once.js';
-import type { Deps } from '../shared/deps.js';
+import type { AnswerOption } from '../shared/answer-once.js';
+import type { CommandContext } from '../shared/command-context.js';
 import { newId } from '../shared/ids.js';
-import { resumableSince } from '../shared/request-keys.js';
+import { startedByRequest } from '../shared/request-keys.js';
 import { chargeAndSettle } from './charge-and-settle.js';
-import { amountFailure, type PayOrderInput, paymentSourceOf } from './payment-request-checks.js';
+import { amountToPay, type PayOrderInput, paymentSourceOf } from './payment-request-checks.js';
 import { takeStock, writeReservation } from './reservations.js';
 import type { PaymentResult } from './settle-payment.js';
 
@@ -39,25 +39,31 @@ import type { PaymentResult } from './settle-payment.js';
  * A retry with the same request key resumes from the last step that committed.
  */
 export async function payOrder(
-  deps: Deps,
-  processors: Processors,
-  tenant: Tenant,
-  actor: Actor,
-  orderId: string,
-  input: PayOrderInput,
-  requestKey: string | null = null,
-  answer?: AnswerOnce<PaymentResult>,
+  ctx: CommandContext,
+  { orderId, payment }: PayOrder,
+  { answer }: AnswerOption<PaymentResult> = {},
 ): Promise<Result<PaymentResult>> {
-  if (requestKey) {
-    const since = resumableSince(deps.clock.now());
-    const earlier = await selectPaymentIntentByRequestKey(deps.db, tenant, requestKey, since);
-    if (earlier?.order_id === orderId) {
-      return resume(deps, processors, tenant, actor, earlier, answer);
-    }
-  }
-  let processor: PaymentProcessor;
+  const earlier = await startedByRequest(ctx, selectPaymentIntentByRequestKey);
+  if (earlier?.order_id === orderId) return resume(ctx, earlier, { answer });
+  const processor = await processorForNewPayments(ctx);
+  if (!processor.ok) return processor;
+  const reserved = await reserve(ctx, { orderId, payment, processor: processor.value });
+  if (!reserved.ok) return reserved;
+  return chargeAndSettle(ctx, { processor: processor.value, intent: reserved.value }, { answer });
+}
+
+/** What `payOrder` pays: the order, with the request's payment fields. */
+export interface PayOrder {
+  readonly orderId: string;
+  readonly payment: PayOrderInput;
+}
+
+async function processorForNewPayments({
+  processors,
+  tenant,
+}: Pick<CommandContext, 'processors' | 'tenant'>): Promise<Result<PaymentProcessor>> {
   try {
-    processor = await processors.forNewPayments(tenant);
+    return ok(await processors.forNewPayments(tenant));
   } catch {
     // Its credentials cannot be opened (the server's encryption key changed or is unset).
     return fail({
@@ -66,9 +72,6 @@ export async function payOrder(
         "The account's processor cannot be used; its settings need the server's encryption key",
     });
   }
-  const reserved = await reserve(deps, processor, tenant, actor, orderId, input, requestKey);
-  if (!reserved.ok) return reserved;
-  return chargeAndSettle(deps, processor, tenant, actor, reserved.value, answer);
 }
 
 /**
@@ -77,33 +80,31 @@ export async function payOrder(
  * payment as it stands now.
  */
 async function resume(
-  deps: Deps,
-  processors: Processors,
-  tenant: Tenant,
-  actor: Actor,
+  ctx: CommandContext,
   intent: PaymentIntentRow,
-  answer?: AnswerOnce<PaymentResult>,
+  { answer }: AnswerOption<PaymentResult>,
 ): Promise<Result<PaymentResult>> {
   if (intent.status === 'processing') {
-    const processor = await processors.named(tenant, intent.processor);
-    return chargeAndSettle(deps, processor, tenant, actor, intent, answer);
+    const processor = await ctx.processors.named(ctx.tenant, intent.processor);
+    return chargeAndSettle(ctx, { processor, intent }, { answer });
   }
-  const order = await getOrder(deps, tenant, intent.order_id);
+  const order = await getOrder(ctx.deps, ctx.tenant, intent.order_id);
   if (!order.ok) return order;
   const current = order.value.payments.find((p) => p.id === intent.id) ?? intent;
   return ok({ order: order.value, paymentIntent: current });
 }
 
+/**
+ * Step 1, under the order's lock: checks the payment against the order, takes the stock
+ * when it settles the order, and writes the intent as `processing` with its event (and
+ * the coupons' redemptions).
+ */
 async function reserve(
-  deps: Deps,
-  processor: PaymentProcessor,
-  tenant: Tenant,
-  actor: Actor,
-  orderId: string,
-  input: PayOrderInput,
-  requestKey: string | null,
+  ctx: CommandContext,
+  { orderId, payment: input, processor }: PayOrder & { readonly processor: PaymentProcessor },
 ): Promise<Result<PaymentIntentRow>> {
-  return withOrderLock(deps, tenant, orderId, async (tx) => {
+  const { deps, tenant } = ctx;
+  return withOrderLock(ctx, orderId, async (tx) => {
     const aggregate = await selectOrderAggregate(tx, tenant, orderId);
     if (!aggregate) return fail(missing('order'));
     // A missing order is a 404 in either case; otherwise nothing is reserved for a live
@@ -114,64 +115,74 @@ async function reserve(
     const allowed = requireAction(aggregate.order.status, 'pay');
     if (!allowed.ok) return allowed;
     const view = await viewOrder(tx, tenant, aggregate);
-    // Payments under way count against the balance: never charge the same balance twice.
-    const underWay = view.payments.filter(
-      (p) => p.status === 'processing' || p.status === 'requires_action',
+    const toPay = amountToPay(
+      { balance: view.pricing.net.balance, payments: view.payments },
+      input.amount,
     );
-    const balance = view.pricing.net.balance - underWay.reduce((n, p) => n + p.amount, 0);
-    if (balance <= 0) return fail(amountFailure('The order has nothing left to pay', 0));
-    const amount = input.amount ?? balance;
-    if (amount > balance) {
-      return fail(amountFailure(`The order's remaining balance is ${balance}`, balance));
-    }
-    const completes = amount === balance;
-    if (completes && underWay.length > 0) {
-      // The settling payment takes the stock; it must not race another that might fail.
-      return fail({
-        code: 'payment_in_progress',
-        message: 'Another payment of this order is under way; retry once it has settled',
-        loc: ['payment'],
-      });
-    }
+    if (!toPay.ok) return toPay;
+    const { completes } = toPay.value;
     const now = deps.clock.now();
     const taken = completes ? await takeStock(tx, tenant, view) : ok([]);
     if (!taken.ok) return taken;
-    const intent: PaymentIntentRow = {
-      id: newId('pi'),
-      account_id: tenant.accountId,
-      mode: tenant.mode,
-      order_id: orderId,
-      amount,
-      currency: view.order.currency,
-      status: 'processing',
+    const intent = newPaymentIntent(ctx, {
+      ...toPay.value,
+      view,
       processor: processor.name,
-      processor_payment_id: null,
-      latest_charge: null,
-      amount_received: 0,
-      buyer_email: input.buyer_email ?? null,
-      completes_order: completes,
-      payment_source: source.value,
-      request_key: requestKey,
-      failure_code: null,
-      failure_message: null,
-      metadata: {},
-      ...cardColumns(null),
-      created_at: now,
-      updated_at: now,
-    };
-    const created = objectEvent(
-      tenant,
-      actor,
-      { type: 'payment_intent.created', objectType: 'payment_intent', objectId: intent.id },
-      paymentIntentResource(intent),
+      source: source.value,
+      buyerEmail: input.buyer_email,
       now,
-    );
+    });
+    const created = objectEvent(ctx, {
+      type: 'payment_intent.created',
+      objectType: 'payment_intent',
+      objectId: intent.id,
+      object: paymentIntentResource(intent),
+      now,
+    });
     const writes = [
       ...taken.value,
       insertPaymentIntentQuery(tx, intent),
       insertEventsQuery(tx, [created]),
     ];
-    const written = await writeReservation(tx, tenant, view, writes, completes, now);
+    const written = await writeReservation(tx, tenant, { view, writes, completes, now });
     return written.ok ? ok(intent) : written;
   });
+}
+
+/** The row of a new payment of the order, `processing` until the processor answers. */
+function newPaymentIntent(
+  { tenant, requestKey }: Pick<CommandContext, 'tenant' | 'requestKey'>,
+  p: {
+    readonly view: OrderView;
+    readonly amount: number;
+    readonly completes: boolean;
+    readonly processor: string;
+    readonly source: string;
+    readonly buyerEmail: string | undefined;
+    readonly now: Date;
+  },
+): PaymentIntentRow {
+  return {
+    id: newId('pi'),
+    account_id: tenant.accountId,
+    mode: tenant.mode,
+    order_id: p.view.order.id,
+    amount: p.amount,
+    currency: p.view.order.currency,
+    status: 'processing',
+    processor: p.processor,
+    processor_payment_id: null,
+    latest_charge: null,
+    amount_received: 0,
+    buyer_email: p.buyerEmail ?? null,
+    completes_order: p.completes,
+    payment_source: p.source,
+    request_key: requestKey,
+    failure_code: null,
+    failure_message: null,
+    metadata: {},
+    ...cardColumns(null),
+    created_at: p.now,
+    updated_at: p.now,
+  };
 }

@@ -2,18 +2,16 @@ import { selectPaymentIntentById } from '../../adapters/db/repos/payment-intents
 import type { PaymentIntentRow } from '../../adapters/db/schema.js';
 import { sandboxId } from '../../adapters/processors/sandbox.js';
 import { fail, missing, type Result } from '../../domain/errors.js';
-import type { Tenant } from '../../domain/tenant.js';
-import type { ChargeOutcome, Processors } from '../../ports/payment-processor.js';
-import { type Actor, SYSTEM_ACTOR } from '../events/record-events.js';
-import type { Deps } from '../shared/deps.js';
+import type { ChargeOutcome } from '../../ports/payment-processor.js';
+import { SYSTEM_ACTOR } from '../events/record-events.js';
+import type { CommandContext, TenantContext } from '../shared/command-context.js';
 import { type PaymentResult, settle } from './settle-payment.js';
 
 // What happens to a payment waiting for the buyer's action (3-D Secure): it is canceled,
 // or — in test mode, on the sandbox — the buyer's authentication is played out.
 
 async function waitingIntent(
-  deps: Deps,
-  tenant: Tenant,
+  { deps, tenant }: TenantContext,
   id: string,
 ): Promise<Result<PaymentIntentRow>> {
   const intent = await selectPaymentIntentById(deps.db, tenant, id);
@@ -35,13 +33,11 @@ async function waitingIntent(
  * redemptions) goes back.
  */
 export async function cancelPaymentIntent(
-  deps: Deps,
-  processors: Processors,
-  tenant: Tenant,
-  actor: Actor,
-  id: string,
+  ctx: Pick<CommandContext, 'deps' | 'processors' | 'tenant' | 'actor'>,
+  { paymentIntentId }: { readonly paymentIntentId: string },
 ): Promise<Result<PaymentResult>> {
-  const waiting = await waitingIntent(deps, tenant, id);
+  const { processors, tenant } = ctx;
+  const waiting = await waitingIntent(ctx, paymentIntentId);
   if (!waiting.ok) return waiting;
   const intent = waiting.value;
   const processor = await processors.named(tenant, intent.processor);
@@ -56,20 +52,21 @@ export async function cancelPaymentIntent(
       loc: ['status'],
     });
   }
-  return settle(deps, tenant, actor, intent, {
-    status: 'canceled',
-    processorPaymentId: intent.processor_payment_id,
+  return settle(ctx, {
+    intent,
+    outcome: { status: 'canceled', processorPaymentId: intent.processor_payment_id },
   });
 }
 
 /** Test mode, sandbox: the buyer completes (or fails) the 3-D Secure challenge. */
 export async function authenticateForTest(
-  deps: Deps,
-  tenant: Tenant,
-  id: string,
-  result: 'succeed' | 'fail',
+  ctx: TenantContext,
+  {
+    paymentIntentId,
+    result,
+  }: { readonly paymentIntentId: string; readonly result: 'succeed' | 'fail' },
 ): Promise<Result<PaymentResult>> {
-  const waiting = await waitingIntent(deps, tenant, id);
+  const waiting = await waitingIntent(ctx, paymentIntentId);
   if (!waiting.ok) return waiting;
   const intent = waiting.value;
   if (intent.processor !== 'sandbox') {
@@ -94,5 +91,5 @@ export async function authenticateForTest(
           declineCode: 'authentication_failed',
           message: 'The buyer did not complete 3-D Secure authentication.',
         };
-  return settle(deps, tenant, SYSTEM_ACTOR, intent, outcome);
+  return settle({ ...ctx, actor: SYSTEM_ACTOR }, { intent, outcome });
 }

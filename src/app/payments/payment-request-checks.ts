@@ -49,3 +49,39 @@ export function amountFailure(message: string, balance: number): Failure {
     details: { maximum_payable: balance },
   };
 }
+
+/** A payment of an order as far as its balance cares: what it takes, and where it stands. */
+interface PaymentOnOrder {
+  readonly amount: number;
+  readonly status: string;
+}
+
+/**
+ * What this payment takes of the order's balance (`requested`, or all that is left) and
+ * whether it settles the order. Payments under way count against the balance: the same
+ * balance is never charged twice, and the settling payment (which takes the stock) never
+ * races another that might fail.
+ */
+export function amountToPay(
+  order: { readonly balance: number; readonly payments: readonly PaymentOnOrder[] },
+  requested: number | undefined,
+): Result<{ readonly amount: number; readonly completes: boolean }> {
+  const underWay = order.payments.filter(
+    (p) => p.status === 'processing' || p.status === 'requires_action',
+  );
+  const balance = order.balance - underWay.reduce((n, p) => n + p.amount, 0);
+  if (balance <= 0) return fail(amountFailure('The order has nothing left to pay', 0));
+  const amount = requested ?? balance;
+  if (amount > balance) {
+    return fail(amountFailure(`The order's remaining balance is ${balance}`, balance));
+  }
+  const completes = amount === balance;
+  if (completes && underWay.length > 0) {
+    return fail({
+      code: 'payment_in_progress',
+      message: 'Another payment of this order is under way; retry once it has settled',
+      loc: ['payment'],
+    });
+  }
+  return ok({ amount, completes });
+}

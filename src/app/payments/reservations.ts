@@ -30,10 +30,18 @@ import { couponRules } from '../orders/order-pricing.js';
 export async function writeReservation(
   tx: Kysely<Database>,
   tenant: Tenant,
-  view: OrderView,
-  writes: readonly Write[],
-  completes: boolean,
-  now: Date,
+  {
+    view,
+    writes,
+    completes,
+    now,
+  }: {
+    readonly view: OrderView;
+    readonly writes: readonly Write[];
+    /** The payment settles the order: its coupons' redemptions are counted too. */
+    readonly completes: boolean;
+    readonly now: Date;
+  },
 ): Promise<Result<void>> {
   const couponIds = view.coupons.map((c) => c.id);
   if (!completes || couponIds.length === 0) {

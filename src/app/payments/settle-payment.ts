@@ -1,22 +1,22 @@
+import type { Kysely } from 'kysely';
 import { closeOpenSessionsQuery } from '../../adapters/db/repos/checkout-sessions-repo.js';
 import {
   cardColumns,
   type PaymentIntentOutcome,
   settlePaymentIntentQuery,
 } from '../../adapters/db/repos/payment-intents-repo.js';
-import type { PaymentIntentRow } from '../../adapters/db/schema.js';
-import { fail, missing, ok, type Result } from '../../domain/errors.js';
+import type { Database, PaymentIntentRow } from '../../adapters/db/schema.js';
+import { fail, ok, type Result } from '../../domain/errors.js';
 import { statusAfterMoneyMoved } from '../../domain/order-lifecycle.js';
-import type { Tenant } from '../../domain/tenant.js';
 import type { ChargeOutcome } from '../../ports/payment-processor.js';
 import type { OrderView } from '../../resources/order.js';
 import { paymentIntentResource } from '../../resources/payment-intent.js';
 import { closedSessionEvents } from '../checkout/checkout-session-events.js';
-import { type Actor, objectEvent } from '../events/record-events.js';
-import { changeOrder } from '../orders/change-order.js';
+import { objectEvent } from '../events/record-events.js';
+import { changeOrder, type OrderChange } from '../orders/change-order.js';
 import { getOrder } from '../orders/order-queries.js';
-import type { AnswerOnce } from '../shared/answer-once.js';
-import type { Deps } from '../shared/deps.js';
+import type { AnswerOption } from '../shared/answer-once.js';
+import type { ChangeContext } from '../shared/command-context.js';
 import { giveBack } from './reservations.js';
 
 export interface PaymentResult {
@@ -73,86 +73,106 @@ function outcomeColumns(
   }
 }
 
+/** What `settle` records: a processor's answer for one intent. */
+export interface Settlement {
+  readonly intent: PaymentIntentRow;
+  readonly outcome: ChargeOutcome;
+}
+
+/**
+ * The failure that undoes a settlement another path recorded first (only an intent still
+ * `processing` changes); `settle` answers it with what that path recorded.
+ */
+const RECORDED_ELSEWHERE = 'payment_intent_state_invalid';
+
 /**
  * Records a processor's answer for an intent (also used by the settlement worker), and
  * with it the request's `answer` when there is one.
  */
 export async function settle(
-  deps: Deps,
-  tenant: Tenant,
-  actor: Actor,
-  intent: PaymentIntentRow,
-  outcome: ChargeOutcome,
-  answer?: AnswerOnce<PaymentResult>,
+  ctx: ChangeContext,
+  settlement: Settlement,
+  { answer }: AnswerOption<PaymentResult> = {},
 ): Promise<Result<PaymentResult>> {
-  let settled: PaymentIntentRow = intent;
-  const alreadyRecorded = missing('payment intent');
-  const view = await changeOrder(deps, tenant, actor, intent.order_id, async (current, tx, now) => {
-    const row = outcomeRow(outcome, now);
-    settled = { ...intent, ...row };
-    const payments = current.payments.map((p) => (p.id === intent.id ? settled : p));
-    // A payment that was to settle the order and ended without money gives back what it
-    // reserved; one still waiting for the buyer's action keeps it.
-    if ((row.status === 'failed' || row.status === 'canceled') && intent.completes_order) {
-      await giveBack(tx, current);
-    }
-    const paid = current.order.paid + row.amount_received;
-    const status = statusAfterMoneyMoved(current.order.status, {
-      total: current.pricing.net.total,
-      paid,
-      refunded: current.order.refunded,
-    });
-    const completes = status === 'PAID' && current.order.status !== 'PAID';
-    return ok({
-      aggregate: { ...current, payments, order: { ...current.order, paid, status } },
-      event: completes ? ('order.paid' as const) : ('order.updated' as const),
-      ...(answer ? { answer: (order) => answer(tx, { order, paymentIntent: settled }) } : {}),
-      events: [
-        objectEvent(
-          tenant,
-          actor,
-          {
-            type: `payment_intent.${row.status}`,
-            objectType: 'payment_intent',
-            objectId: intent.id,
-          },
-          paymentIntentResource(settled),
-          now,
-        ),
-      ],
-      // All in the order's statement. The answer is recorded once: only an intent still
-      // `processing` changes, and if another path recorded it first, all of this is undone.
-      conditional: {
-        writes: {
-          intent: settlePaymentIntentQuery(tx, intent.id, row),
-          // Paying the order by any surface completes its open checkout sessions.
-          ...(completes
-            ? { sessions: closeOpenSessionsQuery(tx, current.order.id, 'complete', now) }
-            : {}),
-        },
-        decide: (rows) =>
-          rows.intent?.length
-            ? ok(
-                closedSessionEvents(
-                  tenant,
-                  actor,
-                  'checkout.session.completed',
-                  rows.sessions,
-                  now,
-                  deps.publicUrl,
-                ),
-              )
-            : fail(alreadyRecorded),
-      },
-    });
-  });
-  if (!view.ok && view.error === alreadyRecorded) {
-    // Another path recorded the answer first: report what it recorded.
-    const order = await getOrder(deps, tenant, intent.order_id);
-    const current = order.ok ? order.value.payments.find((p) => p.id === intent.id) : undefined;
-    if (!order.ok || !current) throw new Error(`payment intent ${intent.id} vanished`);
-    return ok({ order: order.value, paymentIntent: current });
+  const { intent } = settlement;
+  const changed = await changeOrder<PaymentIntentRow>(ctx, intent.order_id, (current, tx, now) =>
+    settlementChange(tx, ctx, { ...settlement, current, now, answer }),
+  );
+  if (changed.ok) return ok({ order: changed.value.view, paymentIntent: changed.value.value });
+  if (changed.error.code !== RECORDED_ELSEWHERE) return changed;
+  // Another path recorded the answer first: report what it recorded.
+  const order = await getOrder(ctx.deps, ctx.tenant, intent.order_id);
+  const current = order.ok ? order.value.payments.find((p) => p.id === intent.id) : undefined;
+  if (!order.ok || !current) throw new Error(`payment intent ${intent.id} vanished`);
+  return ok({ order: order.value, paymentIntent: current });
+}
+
+/**
+ * The order change an answer makes, under the order's lock: the intent's outcome, the
+ * money it adds and the status that follows, what a failed settling payment gives back;
+ * its value is the intent as recorded.
+ */
+async function settlementChange(
+  tx: Kysely<Database>,
+  ctx: ChangeContext,
+  {
+    intent,
+    outcome,
+    current,
+    now,
+    answer,
+  }: Settlement & AnswerOption<PaymentResult> & { readonly current: OrderView; readonly now: Date },
+): Promise<Result<OrderChange<PaymentIntentRow>>> {
+  const row = outcomeRow(outcome, now);
+  const settled: PaymentIntentRow = { ...intent, ...row };
+  const payments = current.payments.map((p) => (p.id === intent.id ? settled : p));
+  // A payment that was to settle the order and ended without money gives back what it
+  // reserved; one still waiting for the buyer's action keeps it.
+  if ((row.status === 'failed' || row.status === 'canceled') && intent.completes_order) {
+    await giveBack(tx, current);
   }
-  if (!view.ok) return view;
-  return ok({ order: view.value, paymentIntent: settled });
+  const paid = current.order.paid + row.amount_received;
+  const status = statusAfterMoneyMoved(current.order.status, {
+    total: current.pricing.net.total,
+    paid,
+    refunded: current.order.refunded,
+  });
+  const completes = status === 'PAID' && current.order.status !== 'PAID';
+  return ok({
+    aggregate: { ...current, payments, order: { ...current.order, paid, status } },
+    event: completes ? 'order.paid' : 'order.updated',
+    value: settled,
+    ...(answer ? { answer: (order) => answer(tx, { order, paymentIntent: settled }) } : {}),
+    events: [
+      objectEvent(ctx, {
+        type: `payment_intent.${row.status}`,
+        objectType: 'payment_intent',
+        objectId: intent.id,
+        object: paymentIntentResource(settled),
+        now,
+      }),
+    ],
+    // All in the order's statement. The answer is recorded once: only an intent still
+    // `processing` changes, and if another path recorded it first, all of this is undone.
+    conditional: {
+      writes: {
+        intent: settlePaymentIntentQuery(tx, intent.id, row),
+        // Paying the order by any surface completes its open checkout sessions.
+        ...(completes
+          ? { sessions: closeOpenSessionsQuery(tx, current.order.id, 'complete', now) }
+          : {}),
+      },
+      decide: (rows) =>
+        rows.intent?.length
+          ? ok(
+              closedSessionEvents(ctx, {
+                type: 'checkout.session.completed',
+                rows: rows.sessions,
+                now,
+                publicUrl: ctx.deps.publicUrl,
+              }),
+            )
+          : fail({ code: RECORDED_ELSEWHERE, message: 'The payment was settled already' }),
+    },
+  });
 }

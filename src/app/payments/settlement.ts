@@ -3,11 +3,11 @@ import {
   selectStaleProcessingIntents,
 } from '../../adapters/db/repos/payment-intents-repo.js';
 import { selectPendingRefundItems } from '../../adapters/db/repos/refunds-repo.js';
-import type { Processors, RefundOutcome } from '../../ports/payment-processor.js';
+import type { RefundOutcome } from '../../ports/payment-processor.js';
 import { SYSTEM_ACTOR } from '../events/record-events.js';
 import { refundMetadata } from '../processors/processor-metadata.js';
 import { recordOutcomes } from '../refunds/refund-outcomes.js';
-import type { Deps } from '../shared/deps.js';
+import type { CommandContext } from '../shared/command-context.js';
 import { chargeAndSettle } from './charge-and-settle.js';
 
 /**
@@ -21,11 +21,15 @@ export interface SettlementScope {
   readonly accountId?: string;
 }
 
+/** A settlement run: what it re-drives (rows older than `olderThanMs`), and where. */
+export interface SettlementRun {
+  readonly olderThanMs: number;
+  readonly scope?: SettlementScope | undefined;
+}
+
 export async function settleStalePayments(
-  deps: Deps,
-  processors: Processors,
-  olderThanMs: number,
-  scope: SettlementScope = {},
+  { deps, processors }: Pick<CommandContext, 'deps' | 'processors'>,
+  { olderThanMs, scope = {} }: SettlementRun,
 ): Promise<number> {
   const before = new Date(deps.clock.now().getTime() - olderThanMs);
   let settled = 0;
@@ -39,7 +43,8 @@ export async function settleStalePayments(
     const tenant = { accountId: intent.account_id, mode: intent.mode };
     try {
       const processor = await processors.named(tenant, intent.processor);
-      const result = await chargeAndSettle(deps, processor, tenant, SYSTEM_ACTOR, intent);
+      const ctx = { deps, tenant, actor: SYSTEM_ACTOR };
+      const result = await chargeAndSettle(ctx, { processor, intent });
       // No answer again (processor_unavailable): the next run tries with the same key.
       if (result.ok) settled += 1;
     } catch {
@@ -54,10 +59,8 @@ export async function settleStalePayments(
  * key), and ask where the others stand; record what changed. Returns refunds looked at.
  */
 export async function settlePendingRefunds(
-  deps: Deps,
-  processors: Processors,
-  olderThanMs: number,
-  scope: SettlementScope = {},
+  { deps, processors }: Pick<CommandContext, 'deps' | 'processors'>,
+  { olderThanMs, scope = {} }: SettlementRun,
 ): Promise<number> {
   const before = new Date(deps.clock.now().getTime() - olderThanMs);
   const byRefund = new Map<string, PendingPart[]>();
@@ -107,7 +110,7 @@ export async function settlePendingRefunds(
         // No answer: left pending for the next run.
       }
     }
-    await recordOutcomes(deps, tenant, SYSTEM_ACTOR, refundId, outcomes);
+    await recordOutcomes({ deps, tenant, actor: SYSTEM_ACTOR }, { refundId, outcomes });
   }
   return byRefund.size;
 }

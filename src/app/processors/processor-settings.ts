@@ -6,6 +6,7 @@ import {
 import type { ProcessorSettingsRow } from '../../adapters/db/schema.js';
 import { type Failure, fail, missing, ok, type Result } from '../../domain/errors.js';
 import type { Tenant } from '../../domain/tenant.js';
+import type { TenantContext } from '../shared/command-context.js';
 import type { Deps } from '../shared/deps.js';
 import type { SecretBox } from '../shared/secret-box.js';
 
@@ -93,9 +94,7 @@ function checkInput(tenant: Tenant, input: ProcessorSettingsInput): Failure | nu
  * payments Stripe took still go to Stripe, and its webhooks are still verified.
  */
 export async function setProcessorSettings(
-  deps: Deps,
-  secretBox: SecretBox | null,
-  tenant: Tenant,
+  { deps, secretBox, tenant }: TenantContext & { readonly secretBox: SecretBox | null },
   input: ProcessorSettingsInput,
 ): Promise<Result<ProcessorSettingsRow>> {
   const refused = checkInput(tenant, input);

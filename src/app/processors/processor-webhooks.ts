@@ -37,11 +37,16 @@ async function webhookSecretOf(
  * delivery changes nothing.
  */
 export async function receiveStripeWebhook(
-  deps: Deps,
-  secretBox: SecretBox | null,
-  webhooks: ProcessorWebhooks,
-  payload: string,
-  signature: string | undefined,
+  {
+    deps,
+    secretBox,
+    webhooks,
+  }: {
+    readonly deps: Deps;
+    readonly secretBox: SecretBox | null;
+    readonly webhooks: ProcessorWebhooks;
+  },
+  { payload, signature }: { readonly payload: string; readonly signature?: string | undefined },
 ): Promise<Result<void>> {
   const tenant = webhooks.claimedTenant(payload);
   const secret = tenant ? await webhookSecretOf(deps, secretBox, tenant) : null;
@@ -72,26 +77,25 @@ async function applyNotice(
   tenant: Tenant,
   notice: ProcessorNotice,
 ): Promise<Result<void>> {
+  // Stripe tells: Flint itself records what it said.
+  const ctx = { deps, tenant, actor: SYSTEM_ACTOR };
   if (notice.kind === 'payment') {
     const intent = await selectPaymentIntentById(deps.db, tenant, notice.paymentIntentId);
     const ours =
       intent?.processor === 'stripe' &&
       (intent.processor_payment_id ?? notice.processorPaymentId) === notice.processorPaymentId;
     if (!intent || !ours) return ok(undefined);
-    const settled = await settle(deps, tenant, SYSTEM_ACTOR, intent, notice.outcome);
+    const settled = await settle(ctx, { intent, outcome: notice.outcome });
     return settled.ok ? ok(undefined) : settled;
   }
   const item = await refundItemOf(deps, tenant, notice);
   if (!item) return ok(undefined);
   const intent = await selectPaymentIntentById(deps.db, tenant, item.payment_intent_id);
   if (intent?.processor !== 'stripe') return ok(undefined);
-  const recorded = await recordOutcomes(
-    deps,
-    tenant,
-    SYSTEM_ACTOR,
-    item.refund_id,
-    new Map([[item.payment_intent_id, notice.outcome]]),
-  );
+  const recorded = await recordOutcomes(ctx, {
+    refundId: item.refund_id,
+    outcomes: new Map([[item.payment_intent_id, notice.outcome]]),
+  });
   return recorded.ok ? ok(undefined) : recorded;
 }
 

@@ -3,10 +3,7 @@ import { type RefundAggregate, selectRefund } from '../../adapters/db/repos/refu
 import { fail, missing, type Result } from '../../domain/errors.js';
 import type { PartAnswer } from '../../domain/refunds/refund-outcomes.js';
 import { isCancelable } from '../../domain/refunds/refund-policy.js';
-import type { Tenant } from '../../domain/tenant.js';
-import type { Processors } from '../../ports/payment-processor.js';
-import type { Actor } from '../events/record-events.js';
-import type { Deps } from '../shared/deps.js';
+import type { CommandContext } from '../shared/command-context.js';
 import { recordOutcomes } from './refund-outcomes.js';
 
 /**
@@ -14,12 +11,10 @@ import { recordOutcomes } from './refund-outcomes.js';
  * otherwise pay out later), then its money goes back to the order.
  */
 export async function cancelRefund(
-  deps: Deps,
-  processors: Processors,
-  tenant: Tenant,
-  actor: Actor,
-  refundId: string,
+  ctx: Pick<CommandContext, 'deps' | 'processors' | 'tenant' | 'actor'>,
+  { refundId }: { readonly refundId: string },
 ): Promise<Result<RefundAggregate>> {
+  const { deps, processors, tenant } = ctx;
   const found = await selectRefund(deps.db, tenant, refundId);
   if (!found) return fail(missing('refund'));
   const refused = (message: string) =>
@@ -52,5 +47,5 @@ export async function cancelRefund(
   const outcomes = new Map<string, PartAnswer>(
     found.items.map((i) => [i.payment_intent_id, { status: 'canceled' }]),
   );
-  return recordOutcomes(deps, tenant, actor, refundId, outcomes);
+  return recordOutcomes(ctx, { refundId, outcomes });
 }

@@ -8,21 +8,21 @@ import type { RefundItemRow, RefundLineItemRow, RefundRow } from '../../adapters
 import { ok, type Result } from '../../domain/errors.js';
 import { withoutEmptyValues } from '../../domain/metadata.js';
 import { initialRefundStatus, isOffline } from '../../domain/refunds/refund-policy.js';
-import type { Tenant } from '../../domain/tenant.js';
-import type { Processors } from '../../ports/payment-processor.js';
+import type { OrderView } from '../../resources/order.js';
 import { refundResource } from '../../resources/refund.js';
-import { type Actor, objectEvent } from '../events/record-events.js';
-import { changeOrder } from '../orders/change-order.js';
-import type { AnswerOnce } from '../shared/answer-once.js';
-import type { Deps } from '../shared/deps.js';
+import { objectEvent } from '../events/record-events.js';
+import { type ChangedOrder, changeOrder } from '../orders/change-order.js';
+import type { AnswerOption } from '../shared/answer-once.js';
+import type { CommandContext } from '../shared/command-context.js';
 import { newId } from '../shared/ids.js';
-import { resumableSince } from '../shared/request-keys.js';
+import { startedByRequest } from '../shared/request-keys.js';
 import {
   type CreateRefundInput,
   DIRECT,
   orderIdOf,
   planOrderRefund,
   type RefundOrigin,
+  type RefundPlan,
 } from './plan-refund.js';
 import { withRefunded } from './refund-outcomes.js';
 import { sendRefund } from './send-refund.js';
@@ -37,109 +37,140 @@ import { sendRefund } from './send-refund.js';
  * same request key resumes from the pending refund.
  */
 export async function createRefund(
-  deps: Deps,
-  processors: Processors,
-  tenant: Tenant,
-  actor: Actor,
+  ctx: CommandContext,
   input: CreateRefundInput,
-  origin: RefundOrigin = DIRECT,
-  requestKey: string | null = null,
-  answer?: AnswerOnce<RefundAggregate>,
+  { origin = DIRECT, answer }: RefundOptions = {},
 ): Promise<Result<RefundAggregate>> {
+  const { deps, tenant } = ctx;
   const orderId = await orderIdOf(deps, tenant, input);
   if (!orderId.ok) return orderId;
-  if (requestKey) {
-    const since = resumableSince(deps.clock.now());
-    const earlier = await selectRefundByRequestKey(deps.db, tenant, requestKey, since);
-    if (earlier?.refund.order_id === orderId.value) {
-      // A retry of the request that started this refund: finish sending it.
-      const payments = await selectPaymentIntentsByOrderIds(deps.db, [orderId.value]);
-      return sendRefund(deps, processors, tenant, earlier, payments, answer);
-    }
+  const earlier = await startedByRequest(ctx, selectRefundByRequestKey);
+  if (earlier?.refund.order_id === orderId.value) {
+    // A retry of the request that started this refund: finish sending it.
+    const payments = await selectPaymentIntentsByOrderIds(deps.db, [orderId.value]);
+    return sendRefund(ctx, { refund: earlier, payments }, { answer });
   }
-  let created: RefundAggregate | undefined;
-  const changed = await changeOrder(
-    deps,
-    tenant,
-    actor,
-    orderId.value,
-    async (current, tx, now) => {
-      const planned = await planOrderRefund(tx, current, input, origin);
-      if (!planned.ok) return planned;
-      const id = newId('re');
-      const { itemized } = planned.value;
-      const method = input.method ?? 'original_payment_method';
-      // Money returned outside Flint is back with the buyer already: nothing to send, and
-      // no network reference number will ever come.
-      const offline = isOffline(method);
-      const status = initialRefundStatus(method);
-      const referenceStatus = offline ? 'unavailable' : 'pending';
-      const first = planned.value.parts[0];
-      if (!first) throw new Error('a refund plan has at least one part');
-      const refund: RefundRow = {
-        id,
-        account_id: tenant.accountId,
-        mode: tenant.mode,
-        order_id: current.order.id,
-        payment_intent_id: first.paymentIntentId,
-        checkout_session_id: origin.checkoutSessionId,
-        amount: planned.value.amount,
-        currency: current.order.currency,
-        status,
-        reason: input.reason ?? null,
-        failure_reason: null,
-        reference_id: null,
-        reference_type: 'acquirer_reference_number',
-        reference_status: referenceStatus,
-        amount_tax: itemized?.tax ?? 0,
-        amount_shipping: itemized?.shipping ?? 0,
-        amount_discount: itemized?.discount ?? 0,
-        amount_shipping_tax: itemized?.shippingTax ?? 0,
-        itemized: itemized !== null,
-        method,
-        replaces_refund_id: input.replaces_refund_id ?? null,
-        request_key: requestKey,
-        metadata: withoutEmptyValues(input.metadata ?? {}),
-        created_at: now,
-        updated_at: now,
-      };
-      const items: RefundItemRow[] = planned.value.parts.map((part) => ({
-        refund_id: id,
-        payment_intent_id: part.paymentIntentId,
-        amount: part.amount,
-        status,
-        processor_refund_id: null,
-        reference_id: null,
-        reference_status: referenceStatus,
-        failure_reason: null,
-      }));
-      const lines: RefundLineItemRow[] = (itemized?.lines ?? []).map((line) => ({
-        refund_id: id,
-        line_item_id: line.lineId,
-        amount: line.amount,
-        amount_tax: line.tax,
-      }));
-      const made: RefundAggregate = { refund, items, lines };
-      created = made;
-      const resource = refundResource(made);
-      const subject = { objectType: 'refund', objectId: id };
-      // The refund, its parts and its events go in the order change's one statement.
-      return ok({
-        ...withRefunded(current, planned.value.amount),
-        writes: insertRefundQueries(tx, made),
-        // Nothing more happens to a refund made outside Flint: this is its outcome.
-        ...(offline && answer ? { answer: () => answer(tx, made) } : {}),
-        events: [
-          objectEvent(tenant, actor, { ...subject, type: 'refund.created' }, resource, now),
-          ...(offline
-            ? [objectEvent(tenant, actor, { ...subject, type: 'refund.succeeded' }, resource, now)]
-            : []),
-        ],
-      });
-    },
-  );
-  if (!changed.ok) return changed;
-  if (!created) throw new Error('refund not created');
+  const written = await writeRefund(ctx, { orderId: orderId.value, input, origin }, { answer });
+  if (!written.ok) return written;
+  const { view, value: created } = written.value;
   if (isOffline(created.refund.method)) return ok(created);
-  return sendRefund(deps, processors, tenant, created, changed.value.payments, answer);
+  return sendRefund(ctx, { refund: created, payments: view.payments }, { answer });
+}
+
+/**
+ * Under the order's lock: plans the refund, writes it (pending, or succeeded when made
+ * outside Flint) with its events, and moves the order's amounts and status.
+ */
+async function writeRefund(
+  ctx: CommandContext,
+  {
+    orderId,
+    input,
+    origin,
+  }: { readonly orderId: string; readonly input: CreateRefundInput; readonly origin: RefundOrigin },
+  { answer }: AnswerOption<RefundAggregate>,
+): Promise<Result<ChangedOrder<RefundAggregate>>> {
+  return changeOrder<RefundAggregate>(ctx, orderId, async (current, tx, now) => {
+    const planned = await planOrderRefund(tx, current, { input, origin });
+    if (!planned.ok) return planned;
+    const made = newRefund(ctx, { current, plan: planned.value, input, origin, now });
+    const offline = isOffline(made.refund.method);
+    const subject = {
+      objectType: 'refund',
+      objectId: made.refund.id,
+      object: refundResource(made),
+      now,
+    };
+    // The refund, its parts and its events go in the order change's one statement.
+    return ok({
+      ...withRefunded(current, made.refund.amount),
+      value: made,
+      writes: insertRefundQueries(tx, made),
+      // Nothing more happens to a refund made outside Flint: this is its outcome.
+      ...(offline && answer ? { answer: () => answer(tx, made) } : {}),
+      events: [
+        objectEvent(ctx, { ...subject, type: 'refund.created' }),
+        ...(offline ? [objectEvent(ctx, { ...subject, type: 'refund.succeeded' })] : []),
+      ],
+    });
+  });
+}
+
+/** `createRefund`'s optional last argument. */
+export interface RefundOptions extends AnswerOption<RefundAggregate> {
+  /** Where the request came from; a direct `POST /v1/refunds` when absent. */
+  readonly origin?: RefundOrigin | undefined;
+}
+
+/** The rows of a new refund as planned: pending, or succeeded when made outside Flint. */
+function newRefund(
+  { tenant, requestKey }: Pick<CommandContext, 'tenant' | 'requestKey'>,
+  {
+    current,
+    plan,
+    input,
+    origin,
+    now,
+  }: {
+    readonly current: OrderView;
+    readonly plan: RefundPlan;
+    readonly input: CreateRefundInput;
+    readonly origin: RefundOrigin;
+    readonly now: Date;
+  },
+): RefundAggregate {
+  const id = newId('re');
+  const { itemized } = plan;
+  const method = input.method ?? 'original_payment_method';
+  // Money returned outside Flint is back with the buyer already: nothing to send, and
+  // no network reference number will ever come.
+  const offline = isOffline(method);
+  const status = initialRefundStatus(method);
+  const referenceStatus = offline ? 'unavailable' : 'pending';
+  const first = plan.parts[0];
+  if (!first) throw new Error('a refund plan has at least one part');
+  const refund: RefundRow = {
+    id,
+    account_id: tenant.accountId,
+    mode: tenant.mode,
+    order_id: current.order.id,
+    payment_intent_id: first.paymentIntentId,
+    checkout_session_id: origin.checkoutSessionId,
+    amount: plan.amount,
+    currency: current.order.currency,
+    status,
+    reason: input.reason ?? null,
+    failure_reason: null,
+    reference_id: null,
+    reference_type: 'acquirer_reference_number',
+    reference_status: referenceStatus,
+    amount_tax: itemized?.tax ?? 0,
+    amount_shipping: itemized?.shipping ?? 0,
+    amount_discount: itemized?.discount ?? 0,
+    amount_shipping_tax: itemized?.shippingTax ?? 0,
+    itemized: itemized !== null,
+    method,
+    replaces_refund_id: input.replaces_refund_id ?? null,
+    request_key: requestKey,
+    metadata: withoutEmptyValues(input.metadata ?? {}),
+    created_at: now,
+    updated_at: now,
+  };
+  const items: RefundItemRow[] = plan.parts.map((part) => ({
+    refund_id: id,
+    payment_intent_id: part.paymentIntentId,
+    amount: part.amount,
+    status,
+    processor_refund_id: null,
+    reference_id: null,
+    reference_status: referenceStatus,
+    failure_reason: null,
+  }));
+  const lines: RefundLineItemRow[] = (itemized?.lines ?? []).map((line) => ({
+    refund_id: id,
+    line_item_id: line.lineId,
+    amount: line.amount,
+    amount_tax: line.tax,
+  }));
+  return { refund, items, lines };
 }

@@ -19,6 +19,7 @@ import type { RefundMethod, RefundReason } from '../../domain/refunds/refund-val
 import type { Tenant } from '../../domain/tenant.js';
 import type { OrderView } from '../../resources/order.js';
 import { viewOrder } from '../orders/order-pricing.js';
+import type { TenantContext } from '../shared/command-context.js';
 import type { Deps } from '../shared/deps.js';
 
 // Reading a refund request against its order: which order, and what the refund would do
@@ -107,8 +108,7 @@ function orderRefundFacts(view: OrderView): OrderRefundFacts {
 export async function planOrderRefund(
   tx: Kysely<Database>,
   view: OrderView,
-  input: CreateRefundInput,
-  origin: RefundOrigin,
+  { input, origin }: { readonly input: CreateRefundInput; readonly origin: RefundOrigin },
 ): Promise<Result<RefundPlan>> {
   const allowed = requireAction(view.order.status, 'refund', moneyOf(view));
   if (!allowed.ok) return allowed;
@@ -131,16 +131,15 @@ export async function planOrderRefund(
 
 /** Shows what a refund would do, and creates nothing. */
 export async function previewRefund(
-  deps: Deps,
-  tenant: Tenant,
+  { deps, tenant }: TenantContext,
   input: CreateRefundInput,
-  origin: RefundOrigin = DIRECT,
+  { origin = DIRECT }: { readonly origin?: RefundOrigin | undefined } = {},
 ): Promise<Result<RefundPlan & { orderId: string }>> {
   const orderId = await orderIdOf(deps, tenant, input);
   if (!orderId.ok) return orderId;
   const aggregate = await selectOrderAggregate(deps.db, tenant, orderId.value);
   if (!aggregate) return fail({ ...missing('order'), loc: ['refund', 'order_id'] });
   const view = await viewOrder(deps.db, tenant, aggregate);
-  const planned = await planOrderRefund(deps.db, view, input, origin);
+  const planned = await planOrderRefund(deps.db, view, { input, origin });
   return planned.ok ? ok({ ...planned.value, orderId: orderId.value }) : planned;
 }

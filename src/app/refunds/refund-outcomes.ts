@@ -11,11 +11,10 @@ import { statusAfterMoneyMoved } from '../../domain/order-lifecycle.js';
 import { answerRefund, type PartAnswer } from '../../domain/refunds/refund-outcomes.js';
 import { isCancelable } from '../../domain/refunds/refund-policy.js';
 import type { RefundFailureReason, RefundStatus } from '../../domain/refunds/refund-values.js';
-import type { Tenant } from '../../domain/tenant.js';
 import type { OrderView } from '../../resources/order.js';
 import { refundResource } from '../../resources/refund.js';
 import {
-  type Actor,
+  type EventAuthor,
   type OrderEventType,
   objectEvent,
   SYSTEM_ACTOR,
@@ -26,8 +25,8 @@ import {
   readLockedOrder,
   withOrderLock,
 } from '../orders/change-order.js';
-import type { AnswerOnce } from '../shared/answer-once.js';
-import type { Deps } from '../shared/deps.js';
+import type { AnswerOption } from '../shared/answer-once.js';
+import type { ChangeContext, TenantContext } from '../shared/command-context.js';
 
 // What happens to a refund after it is created: the processor's answers (and test-mode
 // settlement, and cancels), each recorded under the order's lock.
@@ -52,6 +51,13 @@ export function withRefunded(current: OrderView, delta: number): OrderChange {
   };
 }
 
+/** What the processor (or a test helper, or a cancel) said about a refund's parts. */
+export interface RefundAnswers {
+  readonly refundId: string;
+  /** By payment intent id: the answer for that charge's part. */
+  readonly outcomes: ReadonlyMap<string, PartAnswer>;
+}
+
 /**
  * Records what the processor (or a test helper, or a cancel) said about a refund's
  * parts, under the order's lock. What the word does is the domain's (`answerRefund`):
@@ -62,14 +68,12 @@ export function withRefunded(current: OrderView, delta: number): OrderChange {
  * is written and the caller's idempotency layer completes its key.
  */
 export async function recordOutcomes(
-  deps: Deps,
-  tenant: Tenant,
-  actor: Actor,
-  refundId: string,
-  outcomes: ReadonlyMap<string, PartAnswer>,
-  answer?: AnswerOnce<RefundAggregate>,
+  ctx: ChangeContext,
+  { refundId, outcomes }: RefundAnswers,
+  { answer }: AnswerOption<RefundAggregate> = {},
 ): Promise<Result<RefundAggregate>> {
-  return withOrderLock(deps, tenant, { refundId }, async (tx, now) => {
+  const { tenant } = ctx;
+  return withOrderLock(ctx, { refundId }, async (tx, now) => {
     const fresh = await selectRefund(tx, tenant, refundId);
     if (!fresh) return fail(missing('refund'));
     const answered = answerRefund(fresh.refund.status, fresh.items, outcomes);
@@ -85,7 +89,7 @@ export async function recordOutcomes(
       updated_at: now,
     };
     const updated: RefundAggregate = { ...fresh, refund, items };
-    const events = refundEvents(tenant, actor, fresh, updated, now);
+    const events = refundEvents(ctx, { before: fresh, after: updated, now });
     const writes = updateRefundQueries(tx, updated);
     if (givenBack === 0) {
       // Only the refund changed: the order keeps its version and gets no event.
@@ -103,19 +107,16 @@ export async function recordOutcomes(
     // Money moved back: the order's amounts and status change.
     const current = await readLockedOrder(tx, tenant, fresh.refund.order_id);
     if (!current) throw new Error(`the order of refund ${refundId} vanished`);
-    const changed = await applyOrderChange(
-      tx,
-      tenant,
-      actor,
-      current,
-      {
+    const changed = await applyOrderChange(tx, ctx, {
+      before: current,
+      change: {
         ...withRefunded(current, -givenBack),
         writes,
         events,
         ...(answer ? { answer: () => answer(tx, updated) } : {}),
       },
       now,
-    );
+    });
     return changed.ok ? ok(updated) : changed;
   });
 }
@@ -126,40 +127,47 @@ export async function recordOutcomes(
  * nothing the API shows changed (the processor's own id for a part still pending).
  */
 function refundEvents(
-  tenant: Tenant,
-  actor: Actor,
-  before: RefundAggregate,
-  after: RefundAggregate,
-  now: Date,
+  author: EventAuthor,
+  {
+    before,
+    after,
+    now,
+  }: { readonly before: RefundAggregate; readonly after: RefundAggregate; readonly now: Date },
 ): EventRow[] {
-  const object = refundResource(after);
-  const subject = { objectType: 'refund', objectId: after.refund.id };
+  const subject = {
+    objectType: 'refund',
+    objectId: after.refund.id,
+    object: refundResource(after),
+    now,
+  };
   const moved = after.refund.status !== before.refund.status && after.refund.status !== 'pending';
   if (moved) {
     const type = `refund.${after.refund.status as Exclude<RefundStatus, 'pending'>}` as const;
-    return [objectEvent(tenant, actor, { ...subject, type }, object, now)];
+    return [objectEvent(author, { ...subject, type })];
   }
-  const event = objectEvent(
-    tenant,
-    actor,
-    { ...subject, type: 'refund.updated' },
-    object,
-    now,
-    refundResource(before),
-  );
+  const event = objectEvent(author, {
+    ...subject,
+    type: 'refund.updated',
+    previous: refundResource(before),
+  });
   const { previous_attributes } = event.data as { previous_attributes?: object };
   return previous_attributes && Object.keys(previous_attributes).length > 0 ? [event] : [];
 }
 
 /** Test mode: settles a pending refund as the processor eventually would. */
 export async function settleRefundForTest(
-  deps: Deps,
-  tenant: Tenant,
-  refundId: string,
-  result: 'succeed' | 'fail',
-  failureReason: RefundFailureReason = 'expired_or_canceled_card',
+  ctx: TenantContext,
+  {
+    refundId,
+    result,
+    failureReason = 'expired_or_canceled_card',
+  }: {
+    readonly refundId: string;
+    readonly result: 'succeed' | 'fail';
+    readonly failureReason?: RefundFailureReason;
+  },
 ): Promise<Result<RefundAggregate>> {
-  const found = await selectRefund(deps.db, tenant, refundId);
+  const found = await selectRefund(ctx.deps.db, ctx.tenant, refundId);
   if (!found) return fail(missing('refund'));
   if (!isCancelable(found.refund.status)) {
     return fail({
@@ -180,5 +188,5 @@ export async function settleRefundForTest(
         : { status: 'failed', processorRefundId: item.processor_refund_id, failureReason },
     ]),
   );
-  return recordOutcomes(deps, tenant, SYSTEM_ACTOR, refundId, outcomes);
+  return recordOutcomes({ ...ctx, actor: SYSTEM_ACTOR }, { refundId, outcomes });
 }

@@ -12,26 +12,30 @@ import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import { type Metadata, updatedMetadata } from '../../domain/metadata.js';
 import { replacementAmong } from '../../domain/refunds/refund-policy.js';
 import type { RefundReason } from '../../domain/refunds/refund-values.js';
-import type { Tenant } from '../../domain/tenant.js';
 import { refundResource } from '../../resources/refund.js';
-import { type Actor, objectEvent } from '../events/record-events.js';
+import { objectEvent } from '../events/record-events.js';
 import { withOrderLock } from '../orders/change-order.js';
+import type { ChangeContext } from '../shared/command-context.js';
 import type { Deps } from '../shared/deps.js';
 import { readById, readPage } from '../shared/reads.js';
 
 /** Changes only `reason` and `metadata`; amount and status never change here. */
 export async function updateRefundDetails(
-  deps: Deps,
-  tenant: Tenant,
-  actor: Actor,
-  refundId: string,
-  input: {
-    readonly reason?: RefundReason | null | undefined;
-    readonly metadata?: Metadata | undefined;
+  ctx: ChangeContext,
+  {
+    refundId,
+    changes: input,
+  }: {
+    readonly refundId: string;
+    readonly changes: {
+      readonly reason?: RefundReason | null | undefined;
+      readonly metadata?: Metadata | undefined;
+    };
   },
 ): Promise<Result<RefundAggregate>> {
+  const { tenant } = ctx;
   // Only the refund changes, under its order's lock: the order gets no new version.
-  return withOrderLock(deps, tenant, { refundId }, async (tx, now) => {
+  return withOrderLock(ctx, { refundId }, async (tx, now) => {
     const fresh = await selectRefund(tx, tenant, refundId);
     if (!fresh) return fail(missing('refund'));
     const merged = updatedMetadata(fresh.refund.metadata, input.metadata, 'refund');
@@ -39,14 +43,14 @@ export async function updateRefundDetails(
     const metadata = merged.value;
     const reason = input.reason === undefined ? fresh.refund.reason : input.reason;
     const updated = { ...fresh, refund: { ...fresh.refund, reason, metadata, updated_at: now } };
-    const event = objectEvent(
-      tenant,
-      actor,
-      { type: 'refund.updated', objectType: 'refund', objectId: refundId },
-      refundResource(updated),
+    const event = objectEvent(ctx, {
+      type: 'refund.updated',
+      objectType: 'refund',
+      objectId: refundId,
+      object: refundResource(updated),
       now,
-      refundResource(fresh),
-    );
+      previous: refundResource(fresh),
+    });
     await writeAsOne(tx, [...updateRefundQueries(tx, updated), insertEventsQuery(tx, [event])]);
     return ok(updated);
   });

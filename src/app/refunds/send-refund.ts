@@ -1,12 +1,11 @@
 import type { RefundAggregate } from '../../adapters/db/repos/refunds-repo.js';
 import type { PaymentIntentRow } from '../../adapters/db/schema.js';
 import type { Result } from '../../domain/errors.js';
-import type { Tenant } from '../../domain/tenant.js';
-import type { Processors, RefundOutcome } from '../../ports/payment-processor.js';
+import type { RefundOutcome } from '../../ports/payment-processor.js';
 import { SYSTEM_ACTOR } from '../events/record-events.js';
 import { refundMetadata } from '../processors/processor-metadata.js';
-import type { AnswerOnce } from '../shared/answer-once.js';
-import type { Deps } from '../shared/deps.js';
+import type { AnswerOption } from '../shared/answer-once.js';
+import type { CommandContext } from '../shared/command-context.js';
 import { recordOutcomes } from './refund-outcomes.js';
 
 /**
@@ -16,13 +15,14 @@ import { recordOutcomes } from './refund-outcomes.js';
  * in the transaction that records the outcome).
  */
 export async function sendRefund(
-  deps: Deps,
-  processors: Processors,
-  tenant: Tenant,
-  refund: RefundAggregate,
-  payments: readonly PaymentIntentRow[],
-  answer?: AnswerOnce<RefundAggregate>,
+  ctx: Pick<CommandContext, 'deps' | 'processors' | 'tenant'>,
+  {
+    refund,
+    payments,
+  }: { readonly refund: RefundAggregate; readonly payments: readonly PaymentIntentRow[] },
+  { answer }: AnswerOption<RefundAggregate> = {},
 ): Promise<Result<RefundAggregate>> {
+  const { processors, tenant } = ctx;
   const outcomes = new Map<string, RefundOutcome>();
   for (const item of refund.items) {
     if (item.status !== 'pending' || item.processor_refund_id) continue;
@@ -45,5 +45,9 @@ export async function sendRefund(
       // again with the same idempotency key — never refunded twice.
     }
   }
-  return recordOutcomes(deps, tenant, SYSTEM_ACTOR, refund.refund.id, outcomes, answer);
+  return recordOutcomes(
+    { ...ctx, actor: SYSTEM_ACTOR },
+    { refundId: refund.refund.id, outcomes },
+    { answer },
+  );
 }

@@ -15,3 +15,8 @@ import type { Database } from '../../adapters/db/schema.js';
  * builds is the answer the request sends.
  */
 export type AnswerOnce<T> = (tx: Kysely<Database>, result: T) => Write;
+
+/** A command's last, optional argument: the recovery point of the request that runs it. */
+export interface AnswerOption<T> {
+  readonly answer?: AnswerOnce<T> | undefined;
+}

@@ -3,6 +3,8 @@ import type { Database } from '../../adapters/db/schema.js';
 import { transact } from '../../adapters/db/transact.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import { type Metadata, updatedMetadata } from '../../domain/metadata.js';
+import type { Tenant } from '../../domain/tenant.js';
+import type { TenantContext, Update } from './command-context.js';
 import type { Deps } from './deps.js';
 
 /** What every updatable row carries: merged metadata and the time of its last change. */
@@ -77,19 +79,17 @@ export function withLockedRow<K extends unknown[], R, T>(
  * An update of one row, written once: in one transaction, lock the row by its key (a
  * missing one is "<name> does not exist"), apply the input to it, merge the metadata, stamp
  * `updated_at`, write, and answer the row as it now is. The row lock means no concurrent
- * update is lost. Called as `(deps, ...key, input)`.
+ * update is lost. Called as `(deps, key, input)`; a tenant's object is `updateById`.
  */
-export function updateById<
+export function updateRow<
   K extends unknown[],
   R extends Stamped,
   I extends MetadataUpdate,
   C extends Partial<R>,
 >(update: RowUpdate<K, R, I, C>) {
   const root = update.name.replaceAll(' ', '_');
-  return (deps: Deps, ...args: [...key: K, input: I]): Promise<Result<R>> => {
-    const key = args.slice(0, -1) as K;
-    const input = args[args.length - 1] as I;
-    return withLockedRow(deps, update.name, update.lock, key, async (tx, current) => {
+  return (deps: Deps, key: K, input: I): Promise<Result<R>> =>
+    withLockedRow(deps, update.name, update.lock, key, async (tx, current) => {
       const own = update.apply(current, input);
       if (!own.ok) return own;
       const metadata = updatedMetadata(current.metadata, input.metadata, root);
@@ -103,5 +103,16 @@ export function updateById<
       await update.write(tx, ...key, changes, current, next);
       return ok(next);
     });
-  };
+}
+
+/**
+ * `updateRow` for an object of the tenant, as a command: `(ctx, { id, changes })`, the row
+ * locked by `(tenant, id)`.
+ */
+export function updateById<R extends Stamped, I extends MetadataUpdate, C extends Partial<R>>(
+  update: RowUpdate<[tenant: Tenant, id: string], R, I, C>,
+) {
+  const run = updateRow(update);
+  return ({ deps, tenant }: TenantContext, { id, changes }: Update<I>): Promise<Result<R>> =>
+    run(deps, [tenant, id], changes);
 }

@@ -100,7 +100,7 @@ async function updateEndpointHealth(
   }
   if (endpoint.status === 'disabled') return;
   if (verdict === 'gone') {
-    await disableEndpoint(tx, tenant, endpoint, 'gone', now);
+    await disableEndpoint(tx, tenant, { endpoint, reason: 'gone', now });
     return;
   }
   const failingSince = endpoint.failing_since ?? outcome.startedAt;
@@ -111,7 +111,11 @@ async function updateEndpointHealth(
     });
   }
   if (now.getTime() - failingSince.getTime() >= policy.disableAfterMs) {
-    await disableEndpoint(tx, tenant, { ...endpoint, failing_since: failingSince }, 'failing', now);
+    await disableEndpoint(tx, tenant, {
+      endpoint: { ...endpoint, failing_since: failingSince },
+      reason: 'failing',
+      now,
+    });
   }
 }
 
@@ -121,10 +125,14 @@ async function updateEndpointHealth(
  * the lease still holds (otherwise another worker has taken the delivery over).
  */
 export async function recordAttempt(
-  deps: Deps,
-  delivery: WebhookDeliveryRow & { readonly locked_until: Date },
-  policy: DeliveryPolicy,
-  outcome: AttemptOutcome,
+  { deps, policy }: { readonly deps: Deps; readonly policy: DeliveryPolicy },
+  {
+    delivery,
+    outcome,
+  }: {
+    readonly delivery: WebhookDeliveryRow & { readonly locked_until: Date };
+    readonly outcome: AttemptOutcome;
+  },
 ): Promise<void> {
   const tenant: Tenant = { accountId: delivery.account_id, mode: delivery.mode };
   await transactValue(deps.db, async (tx) => {

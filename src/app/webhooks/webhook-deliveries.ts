@@ -1,4 +1,4 @@
-import type { Page, PageRequest } from '../../adapters/db/pagination.js';
+import type { Page } from '../../adapters/db/pagination.js';
 import { selectEventById } from '../../adapters/db/repos/events-repo.js';
 import {
   type DeliveryWithAttempts,
@@ -12,16 +12,18 @@ import {
 import type { WebhookEndpointRow } from '../../adapters/db/schema-webhooks.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import type { Tenant } from '../../domain/tenant.js';
+import type { ListInput, TenantContext } from '../shared/command-context.js';
 import type { Deps } from '../shared/deps.js';
 import { newDelivery } from './webhook-dispatch.js';
 
 /** An endpoint's delivery log, newest first; 404 for an endpoint that is not the caller's. */
 export async function listWebhookDeliveries(
-  deps: Deps,
-  tenant: Tenant,
-  endpointId: string,
-  filter: { readonly eventId?: string | undefined },
-  page: PageRequest,
+  { deps, tenant }: TenantContext,
+  {
+    endpointId,
+    filter,
+    page,
+  }: ListInput<{ readonly eventId?: string | undefined }> & { readonly endpointId: string },
 ): Promise<Result<Page<DeliveryWithAttempts>>> {
   const endpoint = await selectWebhookEndpointById(deps.db, tenant, endpointId);
   if (!endpoint) return fail(missing('webhook_endpoint'));
@@ -55,10 +57,8 @@ async function redeliveryTargets(
  * endpoint, or to every enabled endpoint subscribed to its type.
  */
 export async function redeliverEvent(
-  deps: Deps,
-  tenant: Tenant,
-  eventId: string,
-  endpointId: string | undefined,
+  { deps, tenant }: TenantContext,
+  { eventId, endpointId }: { readonly eventId: string; readonly endpointId?: string | undefined },
 ): Promise<Result<DeliveryWithAttempts[]>> {
   const event = await selectEventById(deps.db, tenant, eventId);
   if (!event) return fail(missing('event'));
@@ -66,7 +66,7 @@ export async function redeliverEvent(
   if (!targets.ok) return targets;
   const now = deps.clock.now();
   const deliveries = targets.value.map((endpoint) =>
-    newDelivery(tenant, endpoint.id, event.id, now),
+    newDelivery(tenant, { endpointId: endpoint.id, eventId: event.id, now }),
   );
   await insertWebhookDeliveries(deps.db, deliveries);
   return ok(deliveries.map((d) => ({ ...d, event_type: event.type, attempts: [] })));

@@ -14,10 +14,17 @@ import { newOwnedRow } from '../shared/ids.js';
 /** A delivery of one event to one endpoint, first attempted at `dueAt`. */
 export function newDelivery(
   tenant: Tenant,
-  endpointId: string,
-  eventId: string,
-  now: Date,
-  dueAt: Date = now,
+  {
+    endpointId,
+    eventId,
+    now,
+    dueAt = now,
+  }: {
+    readonly endpointId: string;
+    readonly eventId: string;
+    readonly now: Date;
+    readonly dueAt?: Date;
+  },
 ): WebhookDeliveryRow {
   return {
     ...newOwnedRow('wdl', tenant),
@@ -43,9 +50,11 @@ export function newDelivery(
  */
 export async function dispatchEvents(
   deps: Deps,
-  scope: WorkerScope,
-  batch: number,
-  firstDelayMs = 0,
+  {
+    scope,
+    batch,
+    firstDelayMs = 0,
+  }: { readonly scope: WorkerScope; readonly batch: number; readonly firstDelayMs?: number },
 ): Promise<number> {
   return transactValue(deps.db, async (tx) => {
     const events = await claimUndispatchedEvents(tx, scope, batch);
@@ -60,7 +69,9 @@ export async function dispatchEvents(
     });
     await insertWebhookDeliveries(
       tx,
-      subscriptions.map((s) => newDelivery(tenantOf(s), s.endpoint_id, s.event_id, now, dueAt)),
+      subscriptions.map((s) =>
+        newDelivery(tenantOf(s), { endpointId: s.endpoint_id, eventId: s.event_id, now, dueAt }),
+      ),
     );
     await markEventsDispatched(tx, ids, now);
     return events.length;

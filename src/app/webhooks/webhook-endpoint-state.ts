@@ -25,9 +25,15 @@ const WHY: Record<WebhookDisabledReason, string> = {
 export async function disableEndpoint(
   tx: Kysely<Database>,
   tenant: Tenant,
-  endpoint: WebhookEndpointRow,
-  reason: WebhookDisabledReason,
-  now: Date,
+  {
+    endpoint,
+    reason,
+    now,
+  }: {
+    readonly endpoint: WebhookEndpointRow;
+    readonly reason: WebhookDisabledReason;
+    readonly now: Date;
+  },
 ): Promise<WebhookEndpointRow> {
   const disabled: WebhookEndpointRow = {
     ...endpoint,
@@ -43,11 +49,14 @@ export async function disableEndpoint(
   await failPendingDeliveries(tx, tenant, endpoint.id, now, WHY[reason]);
   if (reason !== 'requested') {
     const event = objectEvent(
-      tenant,
-      SYSTEM_ACTOR,
-      { type: 'webhook_endpoint.disabled', objectType: 'webhook_endpoint', objectId: endpoint.id },
-      webhookEndpointResource(disabled),
-      now,
+      { tenant, actor: SYSTEM_ACTOR },
+      {
+        type: 'webhook_endpoint.disabled',
+        objectType: 'webhook_endpoint',
+        objectId: endpoint.id,
+        object: webhookEndpointResource(disabled),
+        now,
+      },
     );
     await insertEvents(tx, [event]);
   }
@@ -58,8 +67,7 @@ export async function disableEndpoint(
 export async function endDeliveriesOfDeleted(
   tx: Kysely<Database>,
   tenant: Tenant,
-  endpointId: string,
-  now: Date,
+  { endpointId, now }: { readonly endpointId: string; readonly now: Date },
 ): Promise<void> {
   await failPendingDeliveries(tx, tenant, endpointId, now, 'endpoint deleted');
 }

@@ -13,6 +13,7 @@ import { fail, ok, type Result } from '../../domain/errors.js';
 import { type Metadata, updatedMetadata, withoutEmptyValues } from '../../domain/metadata.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { HostResolver } from '../../ports/host-resolver.js';
+import type { TenantContext, Update } from '../shared/command-context.js';
 import type { Deps } from '../shared/deps.js';
 import { newId } from '../shared/ids.js';
 import { readById } from '../shared/reads.js';
@@ -47,6 +48,9 @@ export interface UpdateWebhookEndpointInput extends MetadataUpdate {
   readonly disabled?: boolean | undefined;
 }
 
+/** What a command on the tenant's webhook endpoints is given: their services besides. */
+export type WebhookContext = TenantContext & { readonly services: WebhookServices };
+
 /** An endpoint with its signing secret, shown this once. */
 export interface EndpointWithSecret {
   readonly endpoint: WebhookEndpointRow;
@@ -54,9 +58,7 @@ export interface EndpointWithSecret {
 }
 
 export async function createWebhookEndpoint(
-  deps: Deps,
-  services: WebhookServices,
-  tenant: Tenant,
+  { deps, services, tenant }: WebhookContext,
   input: CreateWebhookEndpointInput,
 ): Promise<Result<EndpointWithSecret>> {
   const url = await checkWebhookUrl(services.resolver, tenant.mode, input.url);
@@ -75,7 +77,7 @@ export async function createWebhookEndpoint(
     metadata: withoutEmptyValues(input.metadata ?? {}),
     status: 'enabled',
     disabled_reason: null,
-    secret: sealWebhookSecret(services.secretBox, tenant, id, secret),
+    secret: sealWebhookSecret(services.secretBox, tenant, { endpointId: id, secret }),
     previous_secret: null,
     previous_secret_expires_at: null,
     failing_since: null,
@@ -102,11 +104,8 @@ export async function listWebhookEndpoints(
  * afresh (no failure streak), with the events that happen from then on.
  */
 export async function updateWebhookEndpoint(
-  deps: Deps,
-  services: WebhookServices,
-  tenant: Tenant,
-  id: string,
-  input: UpdateWebhookEndpointInput,
+  { deps, services, tenant }: WebhookContext,
+  { id, changes: input }: Update<UpdateWebhookEndpointInput>,
 ): Promise<Result<WebhookEndpointRow>> {
   let url: string | undefined;
   if (input.url !== undefined) {
@@ -133,7 +132,7 @@ export async function updateWebhookEndpoint(
     await updateEndpointRow(tx, tenant, id, changes);
     let next: WebhookEndpointRow = { ...current, ...changes };
     if (input.disabled === true && current.status === 'enabled') {
-      next = await disableEndpoint(tx, tenant, next, 'requested', now);
+      next = await disableEndpoint(tx, tenant, { endpoint: next, reason: 'requested', now });
     }
     return ok(next);
   });
@@ -158,7 +157,7 @@ export async function deleteWebhookEndpoint(
   return withEndpoint(deps, tenant, id, async (tx, current) => {
     const now = deps.clock.now();
     await updateEndpointRow(tx, tenant, id, { deleted_at: now, updated_at: now });
-    await endDeliveriesOfDeleted(tx, tenant, id, now);
+    await endDeliveriesOfDeleted(tx, tenant, { endpointId: id, now });
     return ok({ ...current, deleted_at: now, updated_at: now });
   });
 }
@@ -168,17 +167,15 @@ export async function deleteWebhookEndpoint(
  * for 24 hours, so receivers can switch without missing a delivery.
  */
 export async function rotateWebhookEndpointSecret(
-  deps: Deps,
-  services: WebhookServices,
-  tenant: Tenant,
-  id: string,
+  { deps, services, tenant }: WebhookContext,
+  { id }: { readonly id: string },
 ): Promise<Result<EndpointWithSecret>> {
   return withEndpoint(deps, tenant, id, async (tx, current) => {
     if (!services.secretBox) return fail(encryptionKeyMissing);
     const now = deps.clock.now();
     const secret = mintWebhookSecret();
     const changes = {
-      secret: sealWebhookSecret(services.secretBox, tenant, id, secret),
+      secret: sealWebhookSecret(services.secretBox, tenant, { endpointId: id, secret }),
       previous_secret: current.secret,
       previous_secret_expires_at: new Date(now.getTime() + ROTATION_OVERLAP_MS),
       updated_at: now,

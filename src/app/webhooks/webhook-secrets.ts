@@ -23,8 +23,7 @@ function sealContext(tenant: Tenant, endpointId: string): string {
 export function sealWebhookSecret(
   box: SecretBox,
   tenant: Tenant,
-  endpointId: string,
-  secret: string,
+  { endpointId, secret }: { readonly endpointId: string; readonly secret: string },
 ): string {
   return box.seal(secret, sealContext(tenant, endpointId));
 }

@@ -26,9 +26,11 @@ export const USER_AGENT = 'Flint-Webhooks/1.0 (+https://www.standardwebhooks.com
 /** Leases up to `limit` due deliveries for `leaseMs` and loads their endpoints and events. */
 export async function claimDeliveries(
   deps: Deps,
-  scope: WorkerScope,
-  limit: number,
-  leaseMs: number,
+  {
+    scope,
+    limit,
+    leaseMs,
+  }: { readonly scope: WorkerScope; readonly limit: number; readonly leaseMs: number },
 ): Promise<ClaimedDelivery[]> {
   const claimed = await claimDueDeliveries(deps.db, scope, deps.clock.now(), leaseMs, limit);
   if (claimed.length === 0) return [];
@@ -78,25 +80,34 @@ const NO_ANSWER = { status: null, body: null, retryAfter: null } as const;
  * the event's id on every attempt — and records its outcome and the next one's time.
  * Runs outside any transaction: nothing is locked while the endpoint answers.
  */
+/** What sends a webhook delivery: the endpoint secrets' box, the transport, the retry policy. */
+export interface DeliverySender {
+  readonly deps: Deps;
+  readonly box: SecretBox | null;
+  readonly transport: WebhookTransport;
+  readonly policy: DeliveryPolicy;
+}
+
 export async function attemptDelivery(
-  deps: Deps,
-  box: SecretBox | null,
-  transport: WebhookTransport,
+  sender: DeliverySender,
   claimed: ClaimedDelivery,
-  policy: DeliveryPolicy,
 ): Promise<void> {
+  const { deps, box, transport, policy } = sender;
   const startedAt = deps.clock.now();
   const check = readiness(box, claimed.endpoint, startedAt);
   if (!check.ready) {
     const url = claimed.endpoint?.url ?? '';
-    return recordAttempt(deps, claimed.delivery, policy, {
-      ...NO_ANSWER,
-      url,
-      startedAt,
-      durationMs: 0,
-      error: check.error,
-      byEndpoint: false,
-      final: check.final,
+    return recordAttempt(sender, {
+      delivery: claimed.delivery,
+      outcome: {
+        ...NO_ANSWER,
+        url,
+        startedAt,
+        durationMs: 0,
+        error: check.error,
+        byEndpoint: false,
+        final: check.final,
+      },
     });
   }
   const { endpoint, secrets } = check;
@@ -122,11 +133,9 @@ export async function attemptDelivery(
     final: false,
   };
   const redirected = result.ok && result.status >= 300 && result.status < 400;
-  await recordAttempt(
-    deps,
-    claimed.delivery,
-    policy,
-    result.ok
+  await recordAttempt(sender, {
+    delivery: claimed.delivery,
+    outcome: result.ok
       ? {
           ...sent,
           status: result.status,
@@ -135,5 +144,5 @@ export async function attemptDelivery(
           error: redirected ? 'redirects are not followed' : null,
         }
       : { ...sent, ...NO_ANSWER, error: result.error },
-  );
+  });
 }

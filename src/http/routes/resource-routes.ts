@@ -2,25 +2,24 @@ import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyReques
 import { type Static, type TSchema, Type } from 'typebox';
 import type { Page, PageRequest } from '../../adapters/db/pagination.js';
 import type { Caller } from '../../app/accounts/api-keys.js';
-import type { Actor } from '../../app/events/record-events.js';
 import type { AnswerOnce } from '../../app/shared/answer-once.js';
+import type { RequestContext } from '../../app/shared/command-context.js';
 import type { Deps } from '../../app/shared/deps.js';
 import type { IdPrefix } from '../../app/shared/ids.js';
 import type { Result } from '../../domain/errors.js';
 import type { Tenant } from '../../domain/tenant.js';
-import { actorOf, callerOf } from '../auth.js';
+import { callerOf, commandContextOf } from '../auth.js';
 import { unwrap } from '../errors.js';
 import { answerOnce, type RouteAnswer, sendAnswer } from '../idempotency.js';
 import { listBody, pageRequestOf } from '../pagination.js';
 import { ErrorResponses, Id, ListQuery, ListResponse } from '../schemas.js';
 
-/** What a handler of a resource route gets: the request's caller, author and raw request. */
-export interface RouteContext {
-  readonly deps: Deps;
+/**
+ * What a handler of a resource route gets: the request's command context (given as is to
+ * the use case), its caller and the raw request.
+ */
+export interface RouteContext extends RequestContext {
   readonly caller: Caller;
-  readonly actor: Actor;
-  /** The request's `Idempotency-Key`, once claimed: money moves carry it to the processor. */
-  readonly requestKey: string | null;
   readonly request: FastifyRequest;
 }
 
@@ -74,10 +73,8 @@ export function resourceRoutes<Row, S extends TSchema>(
   );
   const response = Type.Object({ [spec.key]: spec.schema });
   const contextOf = (request: FastifyRequest): RouteContext => ({
-    deps,
+    ...commandContextOf(request, deps),
     caller: callerOf(request),
-    actor: actorOf(request),
-    requestKey: request.idempotencyClaim?.key ?? null,
     request,
   });
   const idOf = (request: FastifyRequest) =>

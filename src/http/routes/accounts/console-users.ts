@@ -111,7 +111,7 @@ export function registerConsoleUserRoutes(server: FastifyInstance, deps: Deps): 
     config: ACCOUNT_WIDE,
     body: UpdateBody,
     run: ({ deps, caller }, id, body) =>
-      updateConsoleUser(deps, caller.accountId, id, body.console_user),
+      updateConsoleUser({ deps, accountId: caller.accountId }, { id, changes: body.console_user }),
   });
   routes.actionAnswering('invite', {
     summary: 'A new one-time link to set the password (the old one stops working)',

@@ -93,7 +93,7 @@ export function registerCouponRoutes(server: FastifyInstance, deps: Deps): void 
   routes.update({
     summary: 'Update a coupon (name, active, metadata)',
     body: UpdateCouponBody,
-    run: ({ deps, caller }, id, body) => updateCoupon(deps, caller, id, body.coupon),
+    run: (ctx, id, body) => updateCoupon(ctx, { id, changes: body.coupon }),
   });
   routes.list({
     summary: 'List coupons, newest first',

@@ -70,7 +70,7 @@ export function registerPriceRoutes(server: FastifyInstance, deps: Deps): void {
   routes.update({
     summary: 'Update a price (active, metadata)',
     body: UpdatePriceBody,
-    run: ({ deps, caller }, id, body) => updatePrice(deps, caller, id, body.price),
+    run: (ctx, id, body) => updatePrice(ctx, { id, changes: body.price }),
   });
   routes.list({
     summary: 'List prices, newest first',
@@ -79,7 +79,7 @@ export function registerPriceRoutes(server: FastifyInstance, deps: Deps): void {
       active: Type.Optional(Type.Boolean()),
       currency: Type.Optional(Currency),
     },
-    run: ({ deps, caller }, { product, active, currency }, page) =>
-      listPrices(deps, caller, { product, active, currency }, page),
+    run: (ctx, { product, active, currency }, page) =>
+      listPrices(ctx, { filter: { product, active, currency }, page }),
   });
 }

@@ -74,7 +74,7 @@ export function registerProductRoutes(server: FastifyInstance, deps: Deps): void
   routes.update({
     summary: 'Update or archive (active: false) a product',
     body: UpdateProductBody,
-    run: ({ deps, caller }, id, body) => updateProduct(deps, caller, id, body.product),
+    run: (ctx, id, body) => updateProduct(ctx, { id, changes: body.product }),
   });
   routes.list({
     summary: 'List products, newest first',

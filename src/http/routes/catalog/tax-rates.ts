@@ -71,7 +71,7 @@ export function registerTaxRateRoutes(server: FastifyInstance, deps: Deps): void
   routes.update({
     summary: 'Update a tax rate (display_name, jurisdiction, default, active, metadata)',
     body: UpdateTaxRateBody,
-    run: ({ deps, caller }, id, body) => updateTaxRate(deps, caller, id, body.tax_rate),
+    run: (ctx, id, body) => updateTaxRate(ctx, { id, changes: body.tax_rate }),
   });
   routes.list({
     summary: 'List tax rates, newest first',

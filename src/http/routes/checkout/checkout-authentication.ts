@@ -28,7 +28,7 @@ export function registerAuthenticationRoute(
       return answer(request, reply, await confirmBuyerAction(deps, processors, page), email);
     }
     if (result !== 'succeed' && result !== 'fail') return expiredForm(reply, sessionId);
-    const answered = await authenticateCheckoutPayment(deps, processors, page, result);
+    const answered = await authenticateCheckoutPayment({ deps, processors }, { page, result });
     return answer(request, reply, answered, email);
   });
 }

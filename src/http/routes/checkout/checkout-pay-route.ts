@@ -30,11 +30,15 @@ export function registerPayRoute(
     }
     const checked = checkPaymentForm(page, body, email, deps.clock.now());
     if ('errors' in checked) return form(request, reply, page, 422, checked);
-    const paid = await payCheckoutSession(deps, processors, page, {
-      attempt,
-      token: checked.token,
-      email: email.trim(),
-    });
+    const paid = await payCheckoutSession(
+      { deps, processors },
+      {
+        page,
+        attempt,
+        token: checked.token,
+        email: email.trim(),
+      },
+    );
     return answer(request, reply, paid, email.trim());
   });
 }

@@ -98,8 +98,7 @@ export function registerCheckoutSessionRoutes(
   routes.create({
     summary: 'Create a hosted checkout session for an order',
     body: CreateBody,
-    run: ({ deps, caller, actor }, body) =>
-      createCheckoutSession(deps, caller, actor, body.checkout_session),
+    run: (ctx, body) => createCheckoutSession(ctx, body.checkout_session),
   });
   routes.get({ summary: 'Retrieve a checkout session', run: ofCaller(getCheckoutSession) });
   routes.list({
@@ -108,26 +107,26 @@ export function registerCheckoutSessionRoutes(
       order: Type.Optional(Id('ord')),
       status: Type.Optional(literalUnion(CHECKOUT_SESSION_STATUSES)),
     },
-    run: ({ deps, caller }, { order, status }, page) =>
-      listCheckoutSessions(deps, caller, { orderId: order, status }, page),
+    run: (ctx, { order, status }, page) =>
+      listCheckoutSessions(ctx, { filter: { orderId: order, status }, page }),
   });
   routes.action('expire', {
     summary: 'Expire an open checkout session',
     body: ActionBody,
-    run: ({ deps, caller, actor }, id) => expireCheckoutSession(deps, caller, actor, id),
+    run: (ctx, id) => expireCheckoutSession(ctx, { sessionId: id }),
   });
   routes.action('refund', {
     summary: 'Refund a complete checkout session: by line items, an amount, or in full',
     description:
       "The refund guide's primary endpoint. Refund total = Σ line amounts + amount_tax + amount_shipping − amount_discount; tax is computed in proportion when not given. An empty `checkout_session` refunds everything left. Answers the session with its refunds.",
     body: CheckoutSessionRefundBody,
-    run: ({ deps, caller, actor, requestKey }, id, body) => {
+    run: (ctx, id, body) => {
       const { refund_metadata, ...fields } = body.checkout_session;
       const input = {
         ...fields,
         refund_metadata: refund_metadata && metadataAsText(refund_metadata),
       };
-      return refundCheckoutSession(deps, processors, caller, actor, id, input, requestKey);
+      return refundCheckoutSession({ ...ctx, processors }, { sessionId: id, refund: input });
     },
   });
 }

@@ -90,15 +90,13 @@ export function registerPaymentLinkRoutes(server: FastifyInstance, deps: Deps): 
   routes.create({
     summary: 'Create a payment link: a shareable URL that sells fixed prices',
     body: CreateBody,
-    run: ({ deps, caller, actor }, body) =>
-      createPaymentLink(deps, caller, actor, body.payment_link),
+    run: (ctx, body) => createPaymentLink(ctx, body.payment_link),
   });
   routes.get({ summary: 'Retrieve a payment link', run: ofCaller(getPaymentLink) });
   routes.update({
     summary: 'Turn a payment link on or off, or change its cancel_url or metadata',
     body: UpdateBody,
-    run: ({ deps, caller, actor }, id, body) =>
-      updatePaymentLink(deps, caller, actor, id, body.payment_link),
+    run: (ctx, id, body) => updatePaymentLink(ctx, { id, changes: body.payment_link }),
   });
   routes.list({
     summary: 'List payment links, newest first',

@@ -55,12 +55,11 @@ export async function registerPublicPaymentLinkRoutes(
       const base = baseUrl(deps, request);
       const linkUrl = paymentLinkUrl(base, id);
       const visit = await visitPaymentLink(
-        deps,
-        processors,
-        id,
-        raw === undefined ? undefined : Number(raw),
+        { deps, processors },
         {
-          success_url: `${linkUrl}/complete`,
+          linkId: id,
+          quantity: raw === undefined ? undefined : Number(raw),
+          urls: { success_url: `${linkUrl}/complete` },
         },
       );
       switch (visit.kind) {

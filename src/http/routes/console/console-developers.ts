@@ -105,7 +105,10 @@ export async function registerConsoleDeveloperRoutes(
     const { endpoint_id: id } = request.params as { endpoint_id: string };
     const endpoint = ENDPOINT_ID.test(id) ? await getWebhookEndpoint(deps, o.tenant, id) : null;
     const deliveries = endpoint?.ok
-      ? await listWebhookDeliveries(deps, o.tenant, id, {}, { limit: 50 })
+      ? await listWebhookDeliveries(
+          { deps, tenant: o.tenant },
+          { endpointId: id, filter: {}, page: { limit: 50 } },
+        )
       : null;
     if (!endpoint?.ok || !deliveries?.ok) {
       return sendMessagePage(
@@ -133,7 +136,7 @@ export async function registerConsoleDeveloperRoutes(
     if (!ENDPOINT_ID.test(id) || typeof eventId !== 'string' || !EVENT_ID.test(eventId)) {
       return sendMessagePage(reply, 404, 'Not found', 'No such endpoint or event.');
     }
-    const sent = await redeliverEvent(deps, o.tenant, eventId, id);
+    const sent = await redeliverEvent({ deps, tenant: o.tenant }, { eventId, endpointId: id });
     if (!sent.ok)
       return sendMessagePage(
         reply,

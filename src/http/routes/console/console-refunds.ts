@@ -5,6 +5,7 @@ import { cancelRefund } from '../../../app/refunds/cancel-refund.js';
 import { createRefund } from '../../../app/refunds/create-refund.js';
 import { previewRefund } from '../../../app/refunds/plan-refund.js';
 import { getRefund, listRefunds, replacementOf } from '../../../app/refunds/refund-queries.js';
+import type { CommandContext } from '../../../app/shared/command-context.js';
 import type { Deps } from '../../../app/shared/deps.js';
 import { idPattern } from '../../../app/shared/ids.js';
 import { permits } from '../../../domain/console-roles.js';
@@ -48,6 +49,14 @@ export async function registerConsoleRefundRoutes(
   options: ConsoleRefundOptions,
 ): Promise<void> {
   const { deps, processors, csrf, frameOf: consoleFrame } = options;
+  /** What a command run by the signed-in operator is given, in the mode they are in. */
+  const operatorContext = (f: ConsoleFrame, requestKey: string | null = null): CommandContext => ({
+    deps,
+    processors,
+    tenant: { accountId: f.account.id, mode: f.mode },
+    actor: { type: 'console_user', id: f.user.id },
+    requestKey,
+  });
   app.post('/console/orders/:order_id/refund/preview', async (request, reply) => {
     const posted = await refundRequest(request, reply);
     if (!posted) return reply;
@@ -66,13 +75,8 @@ export async function registerConsoleRefundRoutes(
     if (!/^[A-Za-z0-9_-]{22}$/.test(attempt))
       return refused(reply, 'This form expired. Preview the refund again.');
     const created = await createRefund(
-      deps,
-      processors,
-      { accountId: f.account.id, mode: f.mode },
-      { type: 'console_user', id: f.user.id },
+      operatorContext(f, `console:${f.user.id}:${attempt}`),
       form.input,
-      undefined,
-      `console:${f.user.id}:${attempt}`,
     );
     if (!created.ok) {
       return refused(reply, refusalMessage(created.error, posted.view, form.input), 409);
@@ -134,13 +138,7 @@ export async function registerConsoleRefundRoutes(
     const { refund_id: id } = request.params as { refund_id: string };
     if (!REFUND_ID.test(id))
       return sendMessagePage(reply, 404, 'Refund not found', `No refund ${id}.`);
-    const canceled = await cancelRefund(
-      deps,
-      processors,
-      { accountId: f.account.id, mode: f.mode },
-      { type: 'console_user', id: f.user.id },
-      id,
-    );
+    const canceled = await cancelRefund(operatorContext(f), { refundId: id });
     if (!canceled.ok) {
       return canceled.error.code === 'resource_missing'
         ? sendMessagePage(reply, 404, 'Refund not found', `No refund ${id} in ${f.mode} mode.`)
@@ -188,7 +186,7 @@ export async function registerConsoleRefundRoutes(
       );
     const form = readRefundForm(body, sale.order);
     if ('error' in form) return back(422, form.error);
-    const plan = await previewRefund(deps, tenant, form.input);
+    const plan = await previewRefund({ deps, tenant }, form.input);
     if (!plan.ok) return back(422, refusalMessage(plan.error, sale.order, form.input));
     const permission = permits(
       { role: f.user.role, refundLimit: f.user.refund_limit },

@@ -112,7 +112,7 @@ export async function registerConsoleRoutes(
       }
       const password = formText(form, 'password', MAX_FIELD) ?? '';
       const limits = options.signInLimits ?? DEFAULT_SIGN_IN_LIMITS;
-      const answer = await signInFrom(deps, request.ip, email, password, limits);
+      const answer = await signInFrom(deps, { address: request.ip, email, password }, { limits });
       if (answer.kind === 'locked') {
         const seconds = retryAfterSeconds(answer.until, deps.clock.now());
         reply.header('retry-after', String(seconds));
@@ -193,10 +193,11 @@ export async function registerConsoleRoutes(
         );
       }
       const page = await searchOrders(
-        deps,
-        { accountId: f.account.id, mode: f.mode },
-        { q, status: status || undefined, createdGte: range.gte, createdLt: range.lt },
-        { limit: PAGE_SIZE, startingAfter: after },
+        { deps, tenant: { accountId: f.account.id, mode: f.mode } },
+        {
+          filter: { q, status: status || undefined, createdGte: range.gte, createdLt: range.lt },
+          page: { limit: PAGE_SIZE, startingAfter: after },
+        },
       );
       return sendPage(reply, 200, (nonce) =>
         renderOrders({

@@ -62,7 +62,7 @@ export function registerCustomerRoutes(server: FastifyInstance, deps: Deps): voi
   routes.update({
     summary: 'Update a customer',
     body: UpdateCustomerBody,
-    run: ({ deps, caller }, id, body) => updateCustomer(deps, caller, id, body.customer),
+    run: (ctx, id, body) => updateCustomer(ctx, { id, changes: body.customer }),
   });
   routes.remove({
     summary: 'Delete a customer',

@@ -9,7 +9,7 @@ import {
 import type { Deps } from '../../../app/shared/deps.js';
 import { EVENT_TYPES } from '../../../domain/event-types.js';
 import { eventResource } from '../../../resources/event.js';
-import { callerOf } from '../../auth.js';
+import { callerOf, commandContextOf } from '../../auth.js';
 import { unwrap } from '../../errors.js';
 import { listBody, pageRequestOf } from '../../pagination.js';
 import { ErrorResponses, Id, ListQuery, ListResponse, Timestamp } from '../../schemas.js';
@@ -82,17 +82,15 @@ export function registerEventRoutes(server: FastifyInstance, deps: Deps): void {
     async (request) => {
       const q = request.query;
       const page = unwrap(
-        await listEvents(
-          deps,
-          callerOf(request),
-          {
+        await listEvents(commandContextOf(request, deps), {
+          filter: {
             type: q.type,
             objectId: q.object_id,
             createdAfter: q.created_after === undefined ? undefined : new Date(q.created_after),
             createdBefore: q.created_before === undefined ? undefined : new Date(q.created_before),
           },
-          pageRequestOf(q),
-        ),
+          page: pageRequestOf(q),
+        }),
       );
       return listBody('events', page, eventResource);
     },

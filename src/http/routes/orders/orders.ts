@@ -11,7 +11,7 @@ import {
 import { getOrder, listOrders, orderTimeline } from '../../../app/orders/order-queries.js';
 import type { Deps } from '../../../app/shared/deps.js';
 import { orderResource } from '../../../resources/order.js';
-import { actorOf, callerOf } from '../../auth.js';
+import { commandContextOf } from '../../auth.js';
 import { unwrap } from '../../errors.js';
 import { listBody, pageRequestOf } from '../../pagination.js';
 import { ActionBody, ErrorResponses, ListQuery, ListResponse } from '../../schemas.js';
@@ -57,8 +57,7 @@ export function registerOrderRoutes(server: FastifyInstance, deps: Deps): void {
   orders.create({
     summary: 'Create an order; totals are computed',
     body: CreateOrderBody,
-    run: ({ deps, caller, actor }, body, answer) =>
-      createOrder(deps, caller, actor, body.order, answer),
+    run: (ctx, body, answer) => createOrder(ctx, body.order, { answer }),
   });
   orders.get({
     summary: 'Retrieve an order',
@@ -67,13 +66,12 @@ export function registerOrderRoutes(server: FastifyInstance, deps: Deps): void {
   orders.update({
     summary: 'Update line items, shipping, tip or customer (OPEN only) and metadata (always)',
     body: UpdateOrderBody,
-    run: ({ deps, caller, actor }, id, body) => updateOrder(deps, caller, actor, id, body.order),
+    run: (ctx, id, body) => updateOrder(ctx, { orderId: id, changes: body.order }),
   });
   orders.action('coupons', {
     summary: 'Apply a coupon by code',
     body: ApplyCouponBody,
-    run: ({ deps, caller, actor }, id, body) =>
-      applyCoupon(deps, caller, actor, id, body.coupon_code),
+    run: (ctx, id, body) => applyCoupon(ctx, { orderId: id, code: body.coupon_code }),
   });
 
   app.delete(
@@ -89,7 +87,7 @@ export function registerOrderRoutes(server: FastifyInstance, deps: Deps): void {
     async (request) => {
       const { order_id, code } = request.params;
       const view = unwrap(
-        await removeCoupon(deps, callerOf(request), actorOf(request), order_id, code),
+        await removeCoupon(commandContextOf(request, deps), { orderId: order_id, code }),
       );
       return { order: orderResource(view) };
     },
@@ -99,25 +97,23 @@ export function registerOrderRoutes(server: FastifyInstance, deps: Deps): void {
     orders.action(action, {
       summary: action === 'cancel' ? 'Cancel an OPEN order' : 'Close a paid order',
       body: ActionBody,
-      run: ({ deps, caller, actor }, id) => endOrder(deps, caller, actor, id, action),
+      run: (ctx, id) => endOrder(ctx, { orderId: id, action }),
     });
   }
 
   orders.list({
     summary: 'List orders, newest first',
     filters: OrderFilters,
-    run: ({ deps, caller }, q, page) =>
-      listOrders(
-        deps,
-        caller,
-        {
+    run: (ctx, q, page) =>
+      listOrders(ctx, {
+        filter: {
           status: q.status,
           customerId: q.customer,
           createdGte: q.created_gte ? new Date(q.created_gte) : undefined,
           createdLt: q.created_lt ? new Date(q.created_lt) : undefined,
         },
         page,
-      ),
+      }),
   });
 
   app.get(
@@ -134,12 +130,10 @@ export function registerOrderRoutes(server: FastifyInstance, deps: Deps): void {
     },
     async (request) => {
       const page = unwrap(
-        await orderTimeline(
-          deps,
-          callerOf(request),
-          request.params.order_id,
-          pageRequestOf(request.query),
-        ),
+        await orderTimeline(commandContextOf(request, deps), {
+          orderId: request.params.order_id,
+          page: pageRequestOf(request.query),
+        }),
       );
       return listBody('timeline', page, timelineEntry);
     },

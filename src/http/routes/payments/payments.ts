@@ -13,7 +13,7 @@ import { CARD_BRANDS, CARD_FUNDINGS } from '../../../domain/card-details.js';
 import { MAX_AMOUNT } from '../../../domain/money.js';
 import type { Processors } from '../../../ports/payment-processor.js';
 import { paymentIntentResource } from '../../../resources/payment-intent.js';
-import { actorOf, callerOf, requireTestMode } from '../../auth.js';
+import { callerOf, commandContextOf, requireTestMode } from '../../auth.js';
 import { unwrap } from '../../errors.js';
 import { answerOnce, sendAnswer } from '../../idempotency.js';
 import { ActionBody, ErrorResponses, Id, Nullable, RootBody, Timestamp } from '../../schemas.js';
@@ -118,14 +118,9 @@ export function registerPaymentRoutes(
       const respond = (result: PaymentResult) => paymentAnswer(result, request.id);
       const result = unwrap(
         await payOrder(
-          deps,
-          processors,
-          callerOf(request),
-          actorOf(request),
-          request.params.order_id,
-          request.body.payment,
-          request.idempotencyClaim?.key ?? null,
-          answerOnce(request, reply, respond),
+          { ...commandContextOf(request, deps), processors },
+          { orderId: request.params.order_id, payment: request.body.payment },
+          { answer: answerOnce(request, reply, respond) },
         ),
       );
       return sendAnswer(request, reply, () => respond(result));
@@ -161,7 +156,7 @@ export function registerPaymentRoutes(
     summary: "Cancel a payment waiting for the buyer's action (3-D Secure)",
     body: ActionBody,
     response: Settled,
-    run: ({ deps, caller, actor }, id) => cancelPaymentIntent(deps, processors, caller, actor, id),
+    run: (ctx, id) => cancelPaymentIntent({ ...ctx, processors }, { paymentIntentId: id }),
     answer: paymentBody,
   });
 
@@ -181,7 +176,10 @@ export function registerPaymentRoutes(
         const caller = callerOf(request);
         requireTestMode(caller);
         const settled = unwrap(
-          await authenticateForTest(deps, caller, request.params.payment_intent_id, result),
+          await authenticateForTest(
+            { deps, tenant: caller },
+            { paymentIntentId: request.params.payment_intent_id, result },
+          ),
         );
         return paymentBody(settled);
       },

@@ -107,7 +107,10 @@ export function registerProcessorSettingsRoutes(
     async (request) => ({
       processor: processorSettingsResource(
         unwrap(
-          await setProcessorSettings(deps, secretBox, callerOf(request), request.body.processor),
+          await setProcessorSettings(
+            { deps, secretBox, tenant: callerOf(request) },
+            request.body.processor,
+          ),
         ),
       ),
     }),

@@ -39,11 +39,8 @@ export async function registerStripeWebhookRoute(
         const payload = typeof request.body === 'string' ? request.body : '';
         unwrap(
           await receiveStripeWebhook(
-            deps,
-            secretBox,
-            webhooks,
-            payload,
-            typeof signature === 'string' ? signature : undefined,
+            { deps, secretBox, webhooks },
+            { payload, signature: typeof signature === 'string' ? signature : undefined },
           ),
         );
         return { received: true };

@@ -14,7 +14,7 @@ import {
 import type { Deps } from '../../../app/shared/deps.js';
 import type { Processors } from '../../../ports/payment-processor.js';
 import { refundResource } from '../../../resources/refund.js';
-import { actorOf, callerOf, requireTestMode } from '../../auth.js';
+import { callerOf, commandContextOf, requireTestMode } from '../../auth.js';
 import { unwrap } from '../../errors.js';
 import { answerOnce, type RouteAnswer, sendAnswer } from '../../idempotency.js';
 import { ActionBody, ErrorResponses, Id } from '../../schemas.js';
@@ -55,14 +55,11 @@ export function registerRefundRoutes(
       });
       const refund = unwrap(
         await createRefund(
-          deps,
-          processors,
-          callerOf(request),
-          actorOf(request),
+          { ...commandContextOf(request, deps), processors },
           request.body.refund,
-          undefined,
-          request.idempotencyClaim?.key ?? null,
-          answerOnce(request, reply, respond),
+          {
+            answer: answerOnce(request, reply, respond),
+          },
         ),
       );
       return sendAnswer(request, reply, () => respond(refund));
@@ -80,7 +77,9 @@ export function registerRefundRoutes(
       },
     },
     async (request) => {
-      const plan = unwrap(await previewRefund(deps, callerOf(request), request.body.refund));
+      const plan = unwrap(
+        await previewRefund(commandContextOf(request, deps), request.body.refund),
+      );
       return {
         refund_preview: {
           object: 'refund_preview' as const,
@@ -142,13 +141,12 @@ export function registerRefundRoutes(
   refunds.update({
     summary: 'Update reason and metadata (never amount or status)',
     body: UpdateRefundBody,
-    run: ({ deps, caller, actor }, id, body) =>
-      updateRefundDetails(deps, caller, actor, id, body.refund),
+    run: (ctx, id, body) => updateRefundDetails(ctx, { refundId: id, changes: body.refund }),
   });
   refunds.action('cancel', {
     summary: 'Cancel a pending refund',
     body: ActionBody,
-    run: ({ deps, caller, actor }, id) => cancelRefund(deps, processors, caller, actor, id),
+    run: (ctx, id) => cancelRefund({ ...ctx, processors }, { refundId: id }),
   });
 
   for (const result of ['succeed', 'fail'] as const) {
@@ -168,7 +166,12 @@ export function registerRefundRoutes(
         requireTestMode(caller);
         return {
           refund: refundResource(
-            unwrap(await settleRefundForTest(deps, caller, request.params.refund_id, result)),
+            unwrap(
+              await settleRefundForTest(
+                { deps, tenant: caller },
+                { refundId: request.params.refund_id, result },
+              ),
+            ),
           ),
         };
       },

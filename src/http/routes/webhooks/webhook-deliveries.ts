@@ -5,7 +5,7 @@ import type { Deps } from '../../../app/shared/deps.js';
 import { idPattern } from '../../../app/shared/ids.js';
 import { listWebhookDeliveries, redeliverEvent } from '../../../app/webhooks/webhook-deliveries.js';
 import { webhookDeliveryResource } from '../../../resources/webhook-delivery.js';
-import { callerOf } from '../../auth.js';
+import { commandContextOf } from '../../auth.js';
 import { unwrap } from '../../errors.js';
 import { listBody, pageRequestOf } from '../../pagination.js';
 import { ErrorResponses, Id, IdempotencyKey, ListQuery, ListResponse } from '../../schemas.js';
@@ -55,13 +55,11 @@ export function registerWebhookDeliveryRoutes(server: FastifyInstance, deps: Dep
     async (request) => {
       const { webhook_endpoint_id: id } = request.params;
       const page = unwrap(
-        await listWebhookDeliveries(
-          deps,
-          callerOf(request),
-          id,
-          { eventId: request.query.event_id },
-          pageRequestOf(request.query),
-        ),
+        await listWebhookDeliveries(commandContextOf(request, deps), {
+          endpointId: id,
+          filter: { eventId: request.query.event_id },
+          page: pageRequestOf(request.query),
+        }),
       );
       return listBody('webhook_deliveries', page, webhookDeliveryResource);
     },
@@ -81,7 +79,9 @@ export function registerWebhookDeliveryRoutes(server: FastifyInstance, deps: Dep
     async (request) => {
       const { event_id: id } = request.params;
       const endpointId = request.body.redelivery?.webhook_endpoint_id;
-      const deliveries = unwrap(await redeliverEvent(deps, callerOf(request), id, endpointId));
+      const deliveries = unwrap(
+        await redeliverEvent(commandContextOf(request, deps), { eventId: id, endpointId }),
+      );
       return listBody(
         'webhook_deliveries',
         { items: deliveries, hasMore: false, nextCursor: null },

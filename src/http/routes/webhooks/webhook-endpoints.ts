@@ -48,8 +48,7 @@ export function registerWebhookEndpointRoutes(
       'Deliveries follow Standard Webhooks: webhook-id (the event id), webhook-timestamp and webhook-signature headers; verify them with the secret.',
     body: CreateWebhookEndpointBody,
     response: EndpointWithSecretResponse,
-    run: ({ deps, caller }, body) =>
-      createWebhookEndpoint(deps, services, caller, body.webhook_endpoint),
+    run: (ctx, body) => createWebhookEndpoint({ ...ctx, services }, body.webhook_endpoint),
     answer: withSecret,
   });
   routes.list({
@@ -61,8 +60,8 @@ export function registerWebhookEndpointRoutes(
   routes.update({
     summary: 'Update a webhook endpoint: url, enabled_events, disabled, description, metadata',
     body: UpdateWebhookEndpointBody,
-    run: ({ deps, caller }, id, body) =>
-      updateWebhookEndpoint(deps, services, caller, id, body.webhook_endpoint),
+    run: (ctx, id, body) =>
+      updateWebhookEndpoint({ ...ctx, services }, { id, changes: body.webhook_endpoint }),
   });
   routes.remove({
     summary: 'Delete a webhook endpoint (its pending deliveries are not sent)',
@@ -75,7 +74,7 @@ export function registerWebhookEndpointRoutes(
       'For 24 hours deliveries carry two signatures, one with each secret, so receivers can switch without missing any.',
     body: ActionBody,
     response: EndpointWithSecretResponse,
-    run: ({ deps, caller }, id) => rotateWebhookEndpointSecret(deps, services, caller, id),
+    run: (ctx, id) => rotateWebhookEndpointSecret({ ...ctx, services }, { id }),
     answer: withSecret,
   });
 }
