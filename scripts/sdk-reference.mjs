@@ -101,7 +101,8 @@ function normalize(path) {
 }
 
 export function sdkReference(doc) {
-  const source = read('resources.ts');
+  // Resources with their own file (invoices) are read after the others.
+  const source = `${read('resources.ts')}\n${read('invoices.ts')}`;
   const index = read('index.ts');
   const classes = classesOf(source);
   const summaries = new Map();

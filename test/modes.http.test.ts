@@ -106,6 +106,9 @@ async function seed(key: string): Promise<Record<string, string>> {
       payment_link: { line_items: [{ price_id: ids.price_id, quantity: 1 }] },
     })
   ).payment_link.payment_link_id;
+  ids.invoice_id = (
+    await post(key, '/v1/invoices', { invoice: { order_id: await order() } })
+  ).invoice.invoice_id;
   ids.webhook_endpoint_id = (
     await post(key, '/v1/webhook_endpoints', {
       webhook_endpoint: { url: 'https://hooks.shop.example/flint', enabled_events: ['*'] },

@@ -1,4 +1,5 @@
 import { Api } from './api.js';
+import { Invoices } from './invoices.js';
 import {
   CheckoutSessions,
   ConsoleUsers,
@@ -19,6 +20,7 @@ import { type FlintOptions, Transport } from './transport.js';
 import { signForTest, verify } from './webhooks.js';
 
 export * from './errors.js';
+export type { Invoice, InvoicePayParams, InvoicePayResult } from './invoices.js';
 export type { ListParams, Page, PageList } from './pagination.js';
 export type {
   ConsoleUser,
@@ -62,6 +64,7 @@ export class Flint {
   readonly checkoutSessions: CheckoutSessions;
   readonly refunds: Refunds;
   readonly paymentLinks: PaymentLinks;
+  readonly invoices: Invoices;
   readonly events: Events;
   readonly webhookEndpoints: WebhookEndpoints;
   readonly consoleUsers: ConsoleUsers;
@@ -84,6 +87,7 @@ export class Flint {
     this.checkoutSessions = new CheckoutSessions(api);
     this.refunds = new Refunds(api);
     this.paymentLinks = new PaymentLinks(api);
+    this.invoices = new Invoices(api);
     this.events = new Events(api);
     this.webhookEndpoints = new WebhookEndpoints(api);
     this.consoleUsers = new ConsoleUsers(api);

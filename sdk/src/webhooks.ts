@@ -3,6 +3,7 @@ import { fromWire } from './casing.js';
 import type {
   CheckoutSession,
   FlintEvent,
+  Invoice,
   Order,
   PaymentIntent,
   PaymentLink,
@@ -69,6 +70,18 @@ export type WebhookEvent =
       CheckoutSessionEventObject
     >
   | EventOf<'payment_link.created' | 'payment_link.updated', Omit<PaymentLink, 'url'>>
+  | EventOf<
+      | 'invoice.created'
+      | 'invoice.updated'
+      | 'invoice.approval_requested'
+      | 'invoice.finalized'
+      | 'invoice.payment_succeeded'
+      | 'invoice.payment_failed'
+      | 'invoice.paid'
+      | 'invoice.voided'
+      | 'invoice.marked_uncollectible',
+      Invoice
+    >
   | EventOf<'webhook_endpoint.disabled', WebhookEndpoint>;
 
 export type WebhookHeaders = Headers | Record<string, string | string[] | undefined>;

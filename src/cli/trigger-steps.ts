@@ -24,12 +24,12 @@ interface SessionBody {
 
 export class TriggerSteps {
   constructor(
-    private readonly target: ApiTarget,
-    private readonly tag: string,
+    readonly target: ApiTarget,
+    readonly tag: string,
     private readonly out: (line: string) => void,
   ) {}
 
-  private say(kind: string, id: string, what: string): void {
+  say(kind: string, id: string, what: string): void {
     this.out(`  ${kind.padEnd(16)} ${id}  ${what}`);
   }
 

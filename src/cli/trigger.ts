@@ -1,5 +1,6 @@
 import type { EventType } from '../domain/event-types.js';
 import { type ApiTarget, callApi } from './api-client.js';
+import { INVOICE_SCENARIOS } from './invoice-triggers.js';
 import { TriggerSteps } from './trigger-steps.js';
 import { UsageError } from './usage-error.js';
 
@@ -90,6 +91,7 @@ const SCENARIOS = {
     await s.deactivatePaymentLink(linkId);
     return linkId;
   },
+  ...INVOICE_SCENARIOS,
 } satisfies Partial<Record<EventType, Scenario>>;
 
 export type TriggerableType = keyof typeof SCENARIOS;

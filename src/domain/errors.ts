@@ -21,6 +21,7 @@ export type FailureCode =
   | 'amount_invalid'
   | 'refund_amount_invalid'
   | 'refund_state_invalid'
+  | 'invoice_state_invalid'
   | 'payment_in_progress'
   | 'split_payment_unsupported'
   | 'processor_unavailable'

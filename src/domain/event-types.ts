@@ -28,6 +28,15 @@ export const EVENT_TYPES = [
   'checkout.session.expired',
   'payment_link.created',
   'payment_link.updated',
+  'invoice.created',
+  'invoice.updated',
+  'invoice.approval_requested',
+  'invoice.finalized',
+  'invoice.payment_succeeded',
+  'invoice.payment_failed',
+  'invoice.paid',
+  'invoice.voided',
+  'invoice.marked_uncollectible',
   'webhook_endpoint.disabled',
 ] as const;
 

@@ -51,6 +51,8 @@ import { registerPublicPaymentLinkRoutes } from './routes/checkout/public-paymen
 import { registerConsoleRoutes } from './routes/console/console.js';
 import { registerCustomerRoutes } from './routes/customers/customers.js';
 import { registerEventRoutes } from './routes/events/events.js';
+import { registerInvoiceSettingsRoutes } from './routes/invoices/invoice-settings.js';
+import { registerInvoiceRoutes } from './routes/invoices/invoices.js';
 import { registerOrderRoutes } from './routes/orders/orders.js';
 import { registerPaymentRoutes } from './routes/payments/payments.js';
 import { registerProcessorSettingsRoutes } from './routes/processors/processor-settings.js';
@@ -275,6 +277,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     registerRefundRoutes(api, deps, processors);
     registerCheckoutSessionRoutes(api, deps, processors);
     registerPaymentLinkRoutes(api, deps);
+    registerInvoiceRoutes(api, deps, processors);
+    registerInvoiceSettingsRoutes(api, deps);
     registerEventRoutes(api, deps);
     const webhookServices = { secretBox, resolver: options.resolver ?? systemResolver };
     registerWebhookEndpointRoutes(api, deps, webhookServices);

@@ -10,6 +10,8 @@ import { CheckoutSession } from './routes/checkout/checkout-sessions.js';
 import { PaymentLink } from './routes/checkout/payment-links.js';
 import { Customer } from './routes/customers/customers.js';
 import { Event } from './routes/events/events.js';
+import { Invoice } from './routes/invoices/invoice-schemas.js';
+import { InvoiceSettings } from './routes/invoices/invoice-settings.js';
 import {
   LineItemInput,
   Money,
@@ -43,6 +45,8 @@ export const NAMED_SCHEMAS: Readonly<Record<string, TSchema>> = {
   Error: ErrorResponse,
   Event,
   IdempotencyKey,
+  Invoice,
+  InvoiceSettings,
   LineItemInput,
   Metadata,
   Money,
@@ -132,6 +136,18 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'GET /v1/payment_links': 'listPaymentLinks',
   'GET /v1/payment_links/{payment_link_id}': 'retrievePaymentLink',
   'PATCH /v1/payment_links/{payment_link_id}': 'updatePaymentLink',
+  'POST /v1/invoices': 'createInvoice',
+  'GET /v1/invoices': 'listInvoices',
+  'GET /v1/invoices/{invoice_id}': 'retrieveInvoice',
+  'PATCH /v1/invoices/{invoice_id}': 'updateInvoice',
+  'POST /v1/invoices/{invoice_id}/finalize': 'finalizeInvoice',
+  'POST /v1/invoices/{invoice_id}/approve': 'approveInvoice',
+  'POST /v1/invoices/{invoice_id}/reject': 'rejectInvoice',
+  'POST /v1/invoices/{invoice_id}/void': 'voidInvoice',
+  'POST /v1/invoices/{invoice_id}/mark_uncollectible': 'markInvoiceUncollectible',
+  'POST /v1/invoices/{invoice_id}/pay': 'payInvoice',
+  'GET /v1/invoice_settings': 'retrieveInvoiceSettings',
+  'POST /v1/invoice_settings': 'updateInvoiceSettings',
   'GET /v1/events': 'listEvents',
   'GET /v1/events/{event_id}': 'retrieveEvent',
   'POST /v1/events/{event_id}/redeliver': 'redeliverEvent',

@@ -155,7 +155,7 @@ export interface Schemas {
       /** The kind of failure (README: Errors) */
       type: "invalid_request" | "validation_error" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "idempotency_error" | "rate_limited" | "processor_error" | "api_error";
       message: string;
-      code?: "resource_missing" | "parameter_invalid" | "metadata_invalid" | "order_state_invalid" | "coupon_inactive" | "coupon_expired" | "coupon_exhausted" | "coupon_currency_mismatch" | "coupon_minimum_not_met" | "coupon_already_applied" | "coupon_not_stackable" | "currency_mismatch" | "out_of_stock" | "resource_in_use" | "amount_invalid" | "refund_amount_invalid" | "refund_state_invalid" | "payment_in_progress" | "split_payment_unsupported" | "processor_unavailable" | "processor_not_configured" | "checkout_session_state_invalid" | "checkout_session_incomplete" | "payment_intent_state_invalid" | "encryption_key_missing" | "webhook_account_unknown" | "webhook_signature_invalid" | "webhook_endpoint_disabled" | "console_user_exists" | "invite_invalid" | "password_invalid" | "parameter_unknown" | "body_malformed" | "body_too_large" | "body_too_deep" | "unsupported_media_type" | "url_malformed" | "url_too_long" | "route_not_found" | "method_not_allowed" | "api_key_invalid" | "test_mode_only" | "live_key_required" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_key_in_use" | "rate_limited" | "payment_failed" | "internal_error" | string;
+      code?: "resource_missing" | "parameter_invalid" | "metadata_invalid" | "order_state_invalid" | "coupon_inactive" | "coupon_expired" | "coupon_exhausted" | "coupon_currency_mismatch" | "coupon_minimum_not_met" | "coupon_already_applied" | "coupon_not_stackable" | "currency_mismatch" | "out_of_stock" | "resource_in_use" | "amount_invalid" | "refund_amount_invalid" | "refund_state_invalid" | "invoice_state_invalid" | "payment_in_progress" | "split_payment_unsupported" | "processor_unavailable" | "processor_not_configured" | "checkout_session_state_invalid" | "checkout_session_incomplete" | "payment_intent_state_invalid" | "encryption_key_missing" | "webhook_account_unknown" | "webhook_signature_invalid" | "webhook_endpoint_disabled" | "console_user_exists" | "invite_invalid" | "password_invalid" | "parameter_unknown" | "body_malformed" | "body_too_large" | "body_too_deep" | "unsupported_media_type" | "url_malformed" | "url_too_long" | "route_not_found" | "method_not_allowed" | "api_key_invalid" | "test_mode_only" | "live_key_required" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_key_in_use" | "rate_limited" | "payment_failed" | "internal_error" | string;
       errors?: Array<{
         loc: Array<string | number>;
         msg: string;
@@ -168,7 +168,7 @@ export interface Schemas {
   Event: {
     event_id: string;
     object: "event";
-    /** One of: order.created, order.updated, order.paid, order.partially_refunded, order.refunded, order.closed, order.canceled, payment_intent.created, payment_intent.requires_action, payment_intent.succeeded, payment_intent.failed, payment_intent.canceled, refund.created, refund.updated, refund.requires_action, refund.succeeded, refund.failed, refund.canceled, checkout.session.created, checkout.session.completed, checkout.session.expired, payment_link.created, payment_link.updated, webhook_endpoint.disabled */
+    /** One of: order.created, order.updated, order.paid, order.partially_refunded, order.refunded, order.closed, order.canceled, payment_intent.created, payment_intent.requires_action, payment_intent.succeeded, payment_intent.failed, payment_intent.canceled, refund.created, refund.updated, refund.requires_action, refund.succeeded, refund.failed, refund.canceled, checkout.session.created, checkout.session.completed, checkout.session.expired, payment_link.created, payment_link.updated, invoice.created, invoice.updated, invoice.approval_requested, invoice.finalized, invoice.payment_succeeded, invoice.payment_failed, invoice.paid, invoice.voided, invoice.marked_uncollectible, webhook_endpoint.disabled */
     type: string;
     account_id: string;
     test_mode: boolean;
@@ -183,6 +183,97 @@ export interface Schemas {
   };
   /** Same as the Idempotency-Key header; the header wins when both are given. */
   IdempotencyKey: string;
+  Invoice: {
+    invoice_id: string;
+    object: "invoice";
+    status: "draft" | "awaiting_approval" | "open" | "paid" | "void" | "uncollectible";
+    /** Gapless per account and mode; set when finalized */
+    number: string | null;
+    /** The order whose balance the invoice collects */
+    order_id: string;
+    customer_id: string | null;
+    currency: string;
+    amount_due: Schemas["Money"];
+    amount_paid: Schemas["Money"];
+    amount_remaining: Schemas["Money"];
+    amount_refunded: Schemas["Money"];
+    collection_method: "send_invoice" | "charge_automatically";
+    days_until_due: number | null;
+    /** RFC 3339, UTC */
+    due_date: string | null;
+    allow_partial_payments: boolean;
+    requires_approval: boolean;
+    memo: string | null;
+    footer: string | null;
+    /** A party's name, email, address and tax ids as they appear on the invoice */
+    customer_details: {
+      name?: string;
+      email?: string;
+      address?: {
+        line1?: string;
+        line2?: string;
+        city?: string;
+        state?: string;
+        postal_code?: string;
+        /** ISO 3166-1 alpha-2 */
+        country?: string;
+      };
+      tax_ids?: Array<{
+        type: string;
+        value: string;
+      }>;
+    } | null;
+    /** A party's name, email, address and tax ids as they appear on the invoice */
+    seller_details: {
+      name?: string;
+      email?: string;
+      address?: {
+        line1?: string;
+        line2?: string;
+        city?: string;
+        state?: string;
+        postal_code?: string;
+        /** ISO 3166-1 alpha-2 */
+        country?: string;
+      };
+      tax_ids?: Array<{
+        type: string;
+        value: string;
+      }>;
+    } | null;
+    rejection_reason: string | null;
+    status_transitions: {
+      /** RFC 3339, UTC */
+      approval_requested_at: string | null;
+      /** RFC 3339, UTC */
+      approved_at: string | null;
+      /** RFC 3339, UTC */
+      rejected_at: string | null;
+      /** RFC 3339, UTC */
+      finalized_at: string | null;
+      /** RFC 3339, UTC */
+      paid_at: string | null;
+      /** RFC 3339, UTC */
+      voided_at: string | null;
+      /** RFC 3339, UTC */
+      marked_uncollectible_at: string | null;
+    };
+    available_actions: Array<"update" | "finalize" | "approve" | "reject" | "pay" | "void" | "mark_uncollectible">;
+    metadata: Record<string, string>;
+    test_mode: boolean;
+    /** RFC 3339, UTC */
+    created_at: string;
+    /** RFC 3339, UTC */
+    updated_at: string;
+  };
+  InvoiceSettings: {
+    object: "invoice_settings";
+    /** Put before the 6-digit number: FLT-000042 */
+    number_prefix: string;
+    /** Whether new drafts wait for approval */
+    approval_required: boolean;
+    test_mode: boolean;
+  };
   /** Ad hoc (name + unit_price_money), or by price_id or product_id */
   LineItemInput: {
     name?: string;
@@ -1068,6 +1159,308 @@ export interface Operations {
       next_cursor: string | null;
     };
   };
+  /** Retrieve the invoice settings */
+  "GET /v1/invoice_settings": {
+    params: never;
+    query: never;
+    body: never;
+    response: {
+      invoice_settings: Schemas["InvoiceSettings"];
+    };
+  };
+  /** Set the invoice number prefix and whether drafts need approval */
+  "POST /v1/invoice_settings": {
+    params: never;
+    query: never;
+    body: {
+      /** Per account and mode; numbers already given keep their prefix */
+      invoice_settings: {
+        number_prefix?: string;
+        approval_required?: boolean;
+      };
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      invoice_settings: Schemas["InvoiceSettings"];
+    };
+  };
+  /** Create a draft invoice for an order's balance, or from line items */
+  "POST /v1/invoices": {
+    params: never;
+    query: never;
+    body: {
+      /** From an order (order_id) or from line_items, which make the order underneath */
+      invoice: {
+        /** A `ord_` id */
+        order_id?: string;
+        line_items?: Array<Schemas["LineItemInput"]>;
+        /** ISO 4217, either case */
+        currency?: string;
+        /** A `cus_` id */
+        customer_id?: string;
+        coupon_codes?: Array<string>;
+        collection_method?: "send_invoice" | "charge_automatically";
+        requires_approval?: boolean;
+        memo?: string | null;
+        footer?: string | null;
+        days_until_due?: number | null;
+        /** RFC 3339, UTC */
+        due_date?: string | null;
+        allow_partial_payments?: boolean;
+        /** A party's name, email, address and tax ids as they appear on the invoice */
+        customer_details?: {
+          name?: string;
+          email?: string;
+          address?: {
+            line1?: string;
+            line2?: string;
+            city?: string;
+            state?: string;
+            postal_code?: string;
+            /** ISO 3166-1 alpha-2 */
+            country?: string;
+          };
+          tax_ids?: Array<{
+            type: string;
+            value: string;
+          }>;
+        } | null;
+        /** A party's name, email, address and tax ids as they appear on the invoice */
+        seller_details?: {
+          name?: string;
+          email?: string;
+          address?: {
+            line1?: string;
+            line2?: string;
+            city?: string;
+            state?: string;
+            postal_code?: string;
+            /** ISO 3166-1 alpha-2 */
+            country?: string;
+          };
+          tax_ids?: Array<{
+            type: string;
+            value: string;
+          }>;
+        } | null;
+        metadata?: Schemas["Metadata"];
+      };
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      invoice: Schemas["Invoice"];
+    };
+  };
+  /** List invoices, newest first */
+  "GET /v1/invoices": {
+    params: never;
+    query: {
+      limit?: number;
+      starting_after?: string;
+      ending_before?: string;
+      status?: "draft" | "awaiting_approval" | "open" | "paid" | "void" | "uncollectible";
+      order_id?: string;
+      customer_id?: string;
+    };
+    body: never;
+    response: {
+      invoices: Array<Schemas["Invoice"]>;
+      has_more: boolean;
+      next_cursor: string | null;
+    };
+  };
+  /** Retrieve an invoice */
+  "GET /v1/invoices/{invoice_id}": {
+    params: {
+      invoice_id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      invoice: Schemas["Invoice"];
+    };
+  };
+  /** Change a draft invoice's terms, memo, footer or metadata */
+  "PATCH /v1/invoices/{invoice_id}": {
+    params: {
+      invoice_id: string;
+    };
+    query: never;
+    body: {
+      /** A draft only; metadata is merged ("" removes a key) */
+      invoice: {
+        memo?: string | null;
+        footer?: string | null;
+        days_until_due?: number | null;
+        /** RFC 3339, UTC */
+        due_date?: string | null;
+        allow_partial_payments?: boolean;
+        /** A party's name, email, address and tax ids as they appear on the invoice */
+        customer_details?: {
+          name?: string;
+          email?: string;
+          address?: {
+            line1?: string;
+            line2?: string;
+            city?: string;
+            state?: string;
+            postal_code?: string;
+            /** ISO 3166-1 alpha-2 */
+            country?: string;
+          };
+          tax_ids?: Array<{
+            type: string;
+            value: string;
+          }>;
+        } | null;
+        /** A party's name, email, address and tax ids as they appear on the invoice */
+        seller_details?: {
+          name?: string;
+          email?: string;
+          address?: {
+            line1?: string;
+            line2?: string;
+            city?: string;
+            state?: string;
+            postal_code?: string;
+            /** ISO 3166-1 alpha-2 */
+            country?: string;
+          };
+          tax_ids?: Array<{
+            type: string;
+            value: string;
+          }>;
+        } | null;
+        metadata?: Schemas["Metadata"];
+      };
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      invoice: Schemas["Invoice"];
+    };
+  };
+  /** Approve an invoice awaiting approval: it is finalized */
+  "POST /v1/invoices/{invoice_id}/approve": {
+    params: {
+      invoice_id: string;
+    };
+    query: never;
+    body: {
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      invoice: Schemas["Invoice"];
+    };
+  };
+  /** Finalize a draft: number, due date, frozen order (or ask for approval) */
+  "POST /v1/invoices/{invoice_id}/finalize": {
+    params: {
+      invoice_id: string;
+    };
+    query: never;
+    body: {
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      invoice: Schemas["Invoice"];
+    };
+  };
+  /** Mark a finalized invoice uncollectible (it can still be paid or voided) */
+  "POST /v1/invoices/{invoice_id}/mark_uncollectible": {
+    params: {
+      invoice_id: string;
+    };
+    query: never;
+    body: {
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      invoice: Schemas["Invoice"];
+    };
+  };
+  /** Pay the invoice's remaining amount (or a part, when allowed) through the processor */
+  "POST /v1/invoices/{invoice_id}/pay": {
+    params: {
+      invoice_id: string;
+    };
+    query: never;
+    body: {
+      payment: {
+        /** A processor token, e.g. tok_visa */
+        payment_source_token?: string;
+        /** The tokens that pay, as a list (instead of payment_source_token): exactly one for now */
+        payment_source_tokens?: Array<string>;
+        buyer_email?: string;
+        /** Partial payment; the balance when omitted */
+        amount?: number;
+      };
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      invoice: Schemas["Invoice"];
+      payment_intent: {
+        payment_intent_id: string;
+        object: "payment_intent";
+        order_id: string;
+        amount: number;
+        amount_received: number;
+        currency: string;
+        status: string;
+        latest_charge: string | null;
+        processor: string;
+        buyer_email: string | null;
+        last_payment_error: {
+          code: string;
+          message: string | null;
+        } | null;
+        /** The card that paid, as the processor reported it with the outcome (never its number); null until then */
+        payment_method_details: {
+          type: "card";
+          card: {
+            brand: "visa" | "mastercard" | "amex" | "discover" | "diners" | "jcb" | "unionpay" | "unknown";
+            last4: string;
+            exp_month: number;
+            exp_year: number;
+            funding?: "credit" | "debit" | "prepaid" | "unknown";
+          };
+        } | null;
+        metadata: Record<string, string>;
+        test_mode: boolean;
+        /** RFC 3339, UTC */
+        created_at: string;
+        /** RFC 3339, UTC */
+        updated_at: string;
+      } | null;
+    };
+  };
+  /** Reject an invoice awaiting approval: it is a draft again, with the reason */
+  "POST /v1/invoices/{invoice_id}/reject": {
+    params: {
+      invoice_id: string;
+    };
+    query: never;
+    body: {
+      /** Why; shown on the draft */
+      reason: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      invoice: Schemas["Invoice"];
+    };
+  };
+  /** Void a finalized invoice (it keeps its number) */
+  "POST /v1/invoices/{invoice_id}/void": {
+    params: {
+      invoice_id: string;
+    };
+    query: never;
+    body: {
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      invoice: Schemas["Invoice"];
+    };
+  };
   /** Create an order; totals are computed */
   "POST /v1/orders": {
     params: never;
@@ -1827,7 +2220,7 @@ export interface Operations {
         /** http or https, without credentials. In live mode it must reach a public address (checked again at every delivery); test mode also allows local addresses. */
         url: string;
         /** The event types sent to this endpoint; `["*"]` for every type. */
-        enabled_events: Array<"*" | "order.created" | "order.updated" | "order.paid" | "order.partially_refunded" | "order.refunded" | "order.closed" | "order.canceled" | "payment_intent.created" | "payment_intent.requires_action" | "payment_intent.succeeded" | "payment_intent.failed" | "payment_intent.canceled" | "refund.created" | "refund.updated" | "refund.requires_action" | "refund.succeeded" | "refund.failed" | "refund.canceled" | "checkout.session.created" | "checkout.session.completed" | "checkout.session.expired" | "payment_link.created" | "payment_link.updated" | "webhook_endpoint.disabled">;
+        enabled_events: Array<"*" | "order.created" | "order.updated" | "order.paid" | "order.partially_refunded" | "order.refunded" | "order.closed" | "order.canceled" | "payment_intent.created" | "payment_intent.requires_action" | "payment_intent.succeeded" | "payment_intent.failed" | "payment_intent.canceled" | "refund.created" | "refund.updated" | "refund.requires_action" | "refund.succeeded" | "refund.failed" | "refund.canceled" | "checkout.session.created" | "checkout.session.completed" | "checkout.session.expired" | "payment_link.created" | "payment_link.updated" | "invoice.created" | "invoice.updated" | "invoice.approval_requested" | "invoice.finalized" | "invoice.payment_succeeded" | "invoice.payment_failed" | "invoice.paid" | "invoice.voided" | "invoice.marked_uncollectible" | "webhook_endpoint.disabled">;
         description?: string | null;
         metadata?: Schemas["Metadata"];
       };
@@ -1875,7 +2268,7 @@ export interface Operations {
         /** http or https, without credentials. In live mode it must reach a public address (checked again at every delivery); test mode also allows local addresses. */
         url?: string;
         /** The event types sent to this endpoint; `["*"]` for every type. */
-        enabled_events?: Array<"*" | "order.created" | "order.updated" | "order.paid" | "order.partially_refunded" | "order.refunded" | "order.closed" | "order.canceled" | "payment_intent.created" | "payment_intent.requires_action" | "payment_intent.succeeded" | "payment_intent.failed" | "payment_intent.canceled" | "refund.created" | "refund.updated" | "refund.requires_action" | "refund.succeeded" | "refund.failed" | "refund.canceled" | "checkout.session.created" | "checkout.session.completed" | "checkout.session.expired" | "payment_link.created" | "payment_link.updated" | "webhook_endpoint.disabled">;
+        enabled_events?: Array<"*" | "order.created" | "order.updated" | "order.paid" | "order.partially_refunded" | "order.refunded" | "order.closed" | "order.canceled" | "payment_intent.created" | "payment_intent.requires_action" | "payment_intent.succeeded" | "payment_intent.failed" | "payment_intent.canceled" | "refund.created" | "refund.updated" | "refund.requires_action" | "refund.succeeded" | "refund.failed" | "refund.canceled" | "checkout.session.created" | "checkout.session.completed" | "checkout.session.expired" | "payment_link.created" | "payment_link.updated" | "invoice.created" | "invoice.updated" | "invoice.approval_requested" | "invoice.finalized" | "invoice.payment_succeeded" | "invoice.payment_failed" | "invoice.paid" | "invoice.voided" | "invoice.marked_uncollectible" | "webhook_endpoint.disabled">;
         description?: string | null;
         metadata?: Schemas["Metadata"];
         /** true stops deliveries; false enables the endpoint again */

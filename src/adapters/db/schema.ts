@@ -25,6 +25,7 @@ import type {
   ConsoleUsersTable,
   SignInFailuresTable,
 } from './schema-console.js';
+import type { InvoiceSettingsTable, InvoicesTable } from './schema-invoices.js';
 import type {
   WebhookDeliveriesTable,
   WebhookDeliveryAttemptsTable,
@@ -322,6 +323,8 @@ export interface Database {
   refund_line_items: RefundLineItemsTable;
   checkout_sessions: CheckoutSessionsTable;
   payment_links: PaymentLinksTable;
+  invoices: InvoicesTable;
+  invoice_settings: InvoiceSettingsTable;
   processor_settings: ProcessorSettingsTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;

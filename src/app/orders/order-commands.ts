@@ -1,11 +1,14 @@
+import type { Kysely } from 'kysely';
 import { closeOpenSessionsQuery } from '../../adapters/db/repos/checkout-sessions-repo.js';
 import { findCouponByCode } from '../../adapters/db/repos/coupons-repo.js';
 import { selectCustomerById } from '../../adapters/db/repos/customers-repo.js';
+import { selectFreezingInvoice } from '../../adapters/db/repos/invoices-repo.js';
 import {
   deleteOrderCoupon,
   insertOrderCoupon,
   replaceOrderLines,
 } from '../../adapters/db/repos/orders-repo.js';
+import type { Database } from '../../adapters/db/schema.js';
 import { checkCoupon } from '../../domain/coupons.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import { type Metadata, updatedMetadata } from '../../domain/metadata.js';
@@ -15,6 +18,7 @@ import {
   requireAction,
   TERMINAL_BY_ACTION,
 } from '../../domain/order-lifecycle.js';
+import type { Tenant } from '../../domain/tenant.js';
 import type { OrderView } from '../../resources/order.js';
 import { closedSessionEvents } from '../checkout/checkout-session-events.js';
 import type { ChangeContext } from '../shared/command-context.js';
@@ -37,6 +41,26 @@ export interface UpdateOrderInput {
 export interface CouponInput {
   readonly orderId: string;
   readonly code: string;
+}
+
+/**
+ * An order billed by a finalized invoice (or one awaiting approval) is frozen: what it
+ * sells and its coupons stay what the invoice says, and it cannot be canceled under it.
+ * Voiding the invoice thaws it. Read under the order's lock, which finalizing takes too.
+ */
+async function requireNotInvoiced(
+  tx: Kysely<Database>,
+  tenant: Tenant,
+  orderId: string,
+): Promise<Result<void>> {
+  const invoice = await selectFreezingInvoice(tx, tenant, orderId);
+  if (!invoice) return ok(undefined);
+  return fail({
+    code: 'order_state_invalid',
+    message: `The order is billed by invoice ${invoice.id} (${invoice.status}): void it to change the order`,
+    loc: ['status'],
+    details: { invoice_id: invoice.id },
+  });
 }
 
 /** Re-checks every applied coupon against the order as it would now be. */
@@ -70,6 +94,10 @@ export async function updateOrder(
       moneyOf(current),
     );
     if (!allowed.ok) return allowed;
+    if (structural) {
+      const unfrozen = await requireNotInvoiced(tx, tenant, order.id);
+      if (!unfrozen.ok) return unfrozen;
+    }
 
     const merged = updatedMetadata(order.metadata, input.metadata, 'order');
     if (!merged.ok) return merged;
@@ -126,6 +154,8 @@ export async function applyCoupon(
   return changeOrderView(ctx, orderId, async (current, tx, now) => {
     const allowed = requireAction(current.order.status, 'apply_coupon', moneyOf(current));
     if (!allowed.ok) return allowed;
+    const unfrozen = await requireNotInvoiced(tx, ctx.tenant, current.order.id);
+    if (!unfrozen.ok) return unfrozen;
     const coupon = await findCouponByCode(tx, ctx.tenant, code);
     if (!coupon) return fail({ ...missing('coupon'), loc: ['coupon_code'] });
     const checked = checkCoupon(couponRules(coupon), {
@@ -147,9 +177,11 @@ export async function removeCoupon(
   ctx: ChangeContext,
   { orderId, code }: CouponInput,
 ): Promise<Result<OrderView>> {
-  return changeOrderView(ctx, orderId, async (current) => {
+  return changeOrderView(ctx, orderId, async (current, tx) => {
     const allowed = requireAction(current.order.status, 'remove_coupon', moneyOf(current));
     if (!allowed.ok) return allowed;
+    const unfrozen = await requireNotInvoiced(tx, ctx.tenant, current.order.id);
+    if (!unfrozen.ok) return unfrozen;
     const coupon = current.coupons.find((c) => c.code.toUpperCase() === code.toUpperCase());
     if (!coupon) {
       return fail({
@@ -180,6 +212,10 @@ export async function endOrder(
   return changeOrderView(ctx, orderId, async (current, tx, now) => {
     const allowed = requireAction(current.order.status, action, moneyOf(current));
     if (!allowed.ok) return allowed;
+    if (action === 'cancel') {
+      const unfrozen = await requireNotInvoiced(tx, ctx.tenant, current.order.id);
+      if (!unfrozen.ok) return unfrozen;
+    }
     const status = TERMINAL_BY_ACTION[action];
     const aggregate = { ...current, order: { ...current.order, status } };
     if (action === 'close') return ok({ aggregate, event: 'order.closed' as const });

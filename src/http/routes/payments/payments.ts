@@ -64,7 +64,7 @@ const Token = Type.String({
   maxLength: 255,
   description: 'A processor token, e.g. tok_visa',
 });
-const PayBody = RootBody(
+export const PayBody = RootBody(
   'payment',
   Type.Object(
     {

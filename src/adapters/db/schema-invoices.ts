@@ -1,0 +1,61 @@
+import type { Selectable } from 'kysely';
+import type { CollectionMethod, InvoiceStatus } from '../../domain/invoices/invoice-values.js';
+import type { Mode } from '../../domain/tenant.js';
+import type { Json, MetadataAndTimestamps, Nullable, TenantColumns } from './schema-columns.js';
+
+/** A party's details on an invoice, as the merchant gave them (the buyer's or the seller's). */
+export interface InvoiceParty {
+  readonly name?: string | undefined;
+  readonly email?: string | undefined;
+  readonly address?:
+    | {
+        readonly line1?: string | undefined;
+        readonly line2?: string | undefined;
+        readonly city?: string | undefined;
+        readonly state?: string | undefined;
+        readonly postal_code?: string | undefined;
+        readonly country?: string | undefined;
+      }
+    | undefined;
+  tax_ids?: { type: string; value: string }[] | undefined;
+}
+
+export interface InvoicesTable extends TenantColumns, MetadataAndTimestamps {
+  order_id: string;
+  customer_id: string | null;
+  status: InvoiceStatus;
+  /** Null until finalized; kept when voided. */
+  number: string | null;
+  collection_method: CollectionMethod;
+  days_until_due: number | null;
+  due_date: Nullable<Date>;
+  allow_partial_payments: boolean;
+  requires_approval: boolean;
+  memo: string | null;
+  footer: string | null;
+  customer_details: Json<InvoiceParty | null>;
+  seller_details: Json<InvoiceParty | null>;
+  rejection_reason: string | null;
+  approval_requested_at: Nullable<Date>;
+  approved_at: Nullable<Date>;
+  rejected_at: Nullable<Date>;
+  finalized_at: Nullable<Date>;
+  paid_at: Nullable<Date>;
+  voided_at: Nullable<Date>;
+  marked_uncollectible_at: Nullable<Date>;
+  /** The unguessable token of the hosted invoice page. */
+  hosted_token: string;
+}
+
+/** The numbering counter and invoice settings of one account and mode. */
+export interface InvoiceSettingsTable {
+  account_id: string;
+  mode: Mode;
+  number_prefix: string;
+  /** The last number given; the next finalization takes the one after. */
+  last_number: number;
+  approval_required: boolean;
+}
+
+export type InvoiceRow = Selectable<InvoicesTable>;
+export type InvoiceSettingsRow = Selectable<InvoiceSettingsTable>;

@@ -1,0 +1,135 @@
+import type { Kysely } from 'kysely';
+import { type Write, writeAsOne } from '../../adapters/db/one-statement.js';
+import { insertEventsQuery } from '../../adapters/db/repos/events-repo.js';
+import {
+  lockInvoiceById,
+  selectInvoiceById,
+  takeInvoiceNumber,
+  updateInvoiceQuery,
+} from '../../adapters/db/repos/invoices-repo.js';
+import type { Database } from '../../adapters/db/schema.js';
+import type { InvoiceRow } from '../../adapters/db/schema-invoices.js';
+import { fail, missing, ok, type Result } from '../../domain/errors.js';
+import { dueDateOf, invoiceAmounts, invoiceNumber } from '../../domain/invoices/invoice-amounts.js';
+import { moveInvoice } from '../../domain/invoices/invoice-state.js';
+import type { InvoiceAction, InvoiceStatus } from '../../domain/invoices/invoice-values.js';
+import type { InvoiceView } from '../../resources/invoice.js';
+import { withOrderLock } from '../orders/change-order.js';
+import type { ChangeContext } from '../shared/command-context.js';
+import { type InvoiceEventType, invoiceEvent, viewOf } from './invoice-views.js';
+
+/** The columns a move changes (its status among them) and the event it records. */
+export interface InvoiceStage {
+  readonly changes: Partial<Omit<InvoiceRow, 'id' | 'account_id' | 'mode' | 'created_at'>>;
+  readonly event: InvoiceEventType;
+}
+
+/** What a move does once the table allowed it: its stages, in order (none refuses). */
+export type InvoiceStep = (
+  tx: Kysely<Database>,
+  p: { readonly current: InvoiceView; readonly to: InvoiceStatus; readonly now: Date },
+) => Promise<Result<readonly InvoiceStage[]>>;
+
+/**
+ * One move of an invoice, written once for every action: under its order's lock (the
+ * order is what a finalized invoice freezes, and what a payment changes) and its own, the
+ * transition table decides whether `action` is allowed (a 409 naming those that are);
+ * `step` gives the columns and events; each stage's event carries the invoice as that
+ * stage left it, and everything is written in one statement sent with the commit.
+ */
+export async function moveInvoiceRow(
+  ctx: ChangeContext,
+  {
+    id,
+    action,
+    step,
+  }: { readonly id: string; readonly action: InvoiceAction; readonly step: InvoiceStep },
+): Promise<Result<InvoiceView>> {
+  const { deps, tenant } = ctx;
+  const found = await selectInvoiceById(deps.db, tenant, id);
+  if (!found) return fail(missing('invoice'));
+  return withOrderLock(ctx, found.order_id, async (tx, now) => {
+    const row = await lockInvoiceById(tx, tenant, id);
+    if (!row) return fail(missing('invoice'));
+    const current = await viewOf(tx, tenant, row);
+    const to = moveInvoice(row.status, action, { approvalRequired: row.requires_approval });
+    if (!to.ok) return to;
+    const stages = await step(tx, { current, to: to.value, now });
+    if (!stages.ok) return stages;
+    const view = await writeStages(tx, ctx, { current, stages: stages.value, now });
+    return ok(view);
+  });
+}
+
+/**
+ * Writes an invoice's stages in one statement sent with the commit (with `also`, the
+ * request's answer, when given): each stage's event carries the invoice as that stage
+ * left it. Answers the invoice after the last.
+ */
+export async function writeStages(
+  tx: Kysely<Database>,
+  { tenant, actor }: Pick<ChangeContext, 'tenant' | 'actor'>,
+  p: {
+    readonly current: InvoiceView;
+    readonly stages: readonly InvoiceStage[];
+    readonly now: Date;
+    readonly also?: (view: InvoiceView) => readonly Write[];
+  },
+): Promise<InvoiceView> {
+  let view = p.current;
+  const events = p.stages.map((stage) => {
+    const before = view;
+    view = { ...view, invoice: { ...view.invoice, ...stage.changes, updated_at: p.now } };
+    return invoiceEvent({ tenant, actor }, { type: stage.event, view, before });
+  });
+  const { id, account_id, mode, created_at, ...changes } = view.invoice;
+  const writes: Write[] =
+    events.length === 0
+      ? []
+      : [updateInvoiceQuery(tx, tenant, id, changes), insertEventsQuery(tx, events)];
+  await writeAsOne(tx, [...writes, ...(p.also?.(view) ?? [])], { last: true });
+  return view;
+}
+
+/**
+ * Finalizing (or approving): the next number of the account's counter (taken in this
+ * transaction: a rollback gives it back), the due date, `invoice.finalized` — and, when
+ * nothing is left to pay (a 100 % coupon), `paid` at once with no processor call.
+ * A draft that needs approval only asks for it.
+ */
+export const finalizeStep: InvoiceStep = async (tx, { current, to, now }) => {
+  const { order, invoice } = current;
+  if (order.status === 'CANCELED') {
+    return fail({
+      code: 'order_state_invalid',
+      message: 'The invoice’s order is canceled: void the invoice instead',
+      loc: ['status'],
+      details: { status: order.status },
+    });
+  }
+  if (to === 'awaiting_approval') {
+    return ok([
+      {
+        changes: { status: to, approval_requested_at: now },
+        event: 'invoice.approval_requested',
+      },
+    ]);
+  }
+  const { prefix, sequence } = await takeInvoiceNumber(tx, tenantOf(invoice));
+  const finalized: InvoiceStage = {
+    changes: {
+      status: 'open',
+      number: invoiceNumber(prefix, sequence),
+      finalized_at: now,
+      due_date: dueDateOf(now, { dueDate: invoice.due_date, daysUntilDue: invoice.days_until_due }),
+      ...(invoice.status === 'awaiting_approval' ? { approved_at: now } : {}),
+    },
+    event: 'invoice.finalized',
+  };
+  if (invoiceAmounts(order).remaining > 0) return ok([finalized]);
+  return ok([finalized, { changes: { status: 'paid', paid_at: now }, event: 'invoice.paid' }]);
+};
+
+function tenantOf(row: Pick<InvoiceRow, 'account_id' | 'mode'>) {
+  return { accountId: row.account_id, mode: row.mode };
+}

@@ -1,0 +1,96 @@
+import { lockInvoiceById, selectInvoiceById } from '../../adapters/db/repos/invoices-repo.js';
+import type { PaymentIntentRow } from '../../adapters/db/schema.js';
+import { fail, missing, ok, type Result } from '../../domain/errors.js';
+import { invoiceAmounts } from '../../domain/invoices/invoice-amounts.js';
+import { moveInvoice } from '../../domain/invoices/invoice-state.js';
+import type { InvoiceView } from '../../resources/invoice.js';
+import { withOrderLock } from '../orders/change-order.js';
+import { payOrder } from '../payments/pay-order.js';
+import type { PayOrderInput } from '../payments/payment-request-checks.js';
+import type { AnswerOption } from '../shared/answer-once.js';
+import type { ChangeContext, CommandContext } from '../shared/command-context.js';
+import { type InvoiceStage, moveInvoiceRow, writeStages } from './invoice-moves.js';
+import { viewOf } from './invoice-views.js';
+
+/** What paying an invoice answers: the invoice, and the payment made (none when none was needed). */
+export interface InvoicePayment {
+  readonly view: InvoiceView;
+  readonly paymentIntent: PaymentIntentRow | null;
+}
+
+const PAID = (now: Date): InvoiceStage => ({
+  changes: { status: 'paid', paid_at: now },
+  event: 'invoice.paid',
+});
+
+/**
+ * Pays an open (or uncollectible) invoice: its remaining amount — or `amount`, when the
+ * invoice allows partial payments — through the order's own `payOrder` (so every way of
+ * paying the order shares its balance and its once-only guarantees). The invoice records
+ * the outcome (`invoice.payment_succeeded` or `.payment_failed`) and becomes `paid` once
+ * the order's balance is 0. An invoice with nothing left to pay is paid without a
+ * processor call.
+ */
+export async function payInvoice(
+  ctx: CommandContext,
+  { id, payment }: { readonly id: string; readonly payment: PayOrderInput },
+  { answer }: AnswerOption<InvoicePayment> = {},
+): Promise<Result<InvoicePayment>> {
+  const { deps, tenant } = ctx;
+  const row = await selectInvoiceById(deps.db, tenant, id);
+  if (!row) return fail(missing('invoice'));
+  const allowed = moveInvoice(row.status, 'pay');
+  if (!allowed.ok) return allowed;
+  const { remaining } = invoiceAmounts((await viewOf(deps.db, tenant, row)).order);
+  if (remaining === 0) {
+    const view = await moveInvoiceRow(ctx, {
+      id,
+      action: 'pay',
+      step: async (_tx, { now }) => ok([PAID(now)]),
+    });
+    return view.ok ? ok({ view: view.value, paymentIntent: null }) : view;
+  }
+  if (payment.amount !== undefined && payment.amount < remaining && !row.allow_partial_payments) {
+    return fail({
+      code: 'amount_invalid',
+      message: `This invoice is paid in full (${remaining}): it does not allow partial payments`,
+      loc: ['payment', 'amount'],
+      details: { amount_remaining: remaining },
+    });
+  }
+  const paid = await payOrder(ctx, { orderId: row.order_id, payment });
+  if (!paid.ok) return paid;
+  return recordPayment(ctx, { id, intent: paid.value.paymentIntent }, { answer });
+}
+
+/**
+ * Under the order's lock and the invoice's: the payment's outcome as the invoice's events,
+ * and `paid` when the order has nothing left to pay; the request's answer is written with
+ * them. A payment still under way (3-D Secure) records nothing yet.
+ */
+function recordPayment(
+  ctx: ChangeContext,
+  { id, intent }: { readonly id: string; readonly intent: PaymentIntentRow },
+  { answer }: AnswerOption<InvoicePayment>,
+): Promise<Result<InvoicePayment>> {
+  const { tenant } = ctx;
+  return withOrderLock(ctx, intent.order_id, async (tx, now) => {
+    const row = await lockInvoiceById(tx, tenant, id);
+    if (!row) return fail(missing('invoice'));
+    const current = await viewOf(tx, tenant, row);
+    const stages: InvoiceStage[] = [];
+    if (intent.status === 'failed') stages.push({ changes: {}, event: 'invoice.payment_failed' });
+    if (intent.status === 'succeeded') {
+      stages.push({ changes: {}, event: 'invoice.payment_succeeded' });
+      const settles = invoiceAmounts(current.order).remaining === 0;
+      if (settles && moveInvoice(row.status, 'pay').ok) stages.push(PAID(now));
+    }
+    const view = await writeStages(tx, ctx, {
+      current,
+      stages,
+      now,
+      also: (after) => (answer ? [answer(tx, { view: after, paymentIntent: intent })] : []),
+    });
+    return ok({ view, paymentIntent: intent });
+  });
+}

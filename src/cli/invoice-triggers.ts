@@ -1,0 +1,120 @@
+import type { EventType } from '../domain/event-types.js';
+import { callApi } from './api-client.js';
+import type { TriggerSteps } from './trigger-steps.js';
+
+// `flint trigger invoice.<x>`: the invoice calls, each printing what it changed.
+
+interface InvoiceBody {
+  readonly invoice: {
+    readonly invoice_id: string;
+    readonly status: string;
+    readonly number: string | null;
+  };
+}
+
+async function invoiceCall(
+  s: TriggerSteps,
+  path: string,
+  {
+    body = {},
+    method = 'POST',
+    expected = [200],
+  }: {
+    readonly body?: unknown;
+    readonly method?: 'POST' | 'PATCH';
+    readonly expected?: readonly number[];
+  } = {},
+): Promise<InvoiceBody['invoice'] | null> {
+  const res = await callApi<InvoiceBody | { error: { code: string } }>(s.target, method, path, {
+    body,
+    expected,
+  });
+  if ('error' in res.body) return null;
+  const invoice = res.body.invoice;
+  s.say(
+    'invoice',
+    invoice.invoice_id,
+    `${invoice.status}${invoice.number ? ` ${invoice.number}` : ''}`,
+  );
+  return invoice;
+}
+
+/** A draft invoice of 2000 for a new order; answers its id. */
+async function draft(s: TriggerSteps, fields: Record<string, unknown> = {}): Promise<string> {
+  const invoice = await invoiceCall(s, '/v1/invoices', {
+    body: {
+      invoice: {
+        line_items: [
+          { name: `flint trigger ${s.tag}`, quantity: 1, unit_price_money: { amount: 2000 } },
+        ],
+        metadata: { flint_trigger: s.tag },
+        ...fields,
+      },
+    },
+  });
+  if (!invoice) throw new Error('the invoice was not created');
+  return invoice.invoice_id;
+}
+
+const act = (s: TriggerSteps, id: string, action: string) =>
+  invoiceCall(s, `/v1/invoices/${id}/${action}`);
+
+async function open(s: TriggerSteps): Promise<string> {
+  const id = await draft(s);
+  await act(s, id, 'finalize');
+  return id;
+}
+
+async function pay(s: TriggerSteps, id: string, token = 'tok_visa'): Promise<void> {
+  const paid = await invoiceCall(s, `/v1/invoices/${id}/pay`, {
+    body: { payment: { payment_source_token: token } },
+    expected: [200, 402],
+  });
+  if (!paid) s.say('invoice', id, `payment failed (${token})`);
+}
+
+type Scenario = (steps: TriggerSteps) => Promise<string>;
+
+/** Every invoice event the sandbox can produce on demand. */
+export const INVOICE_SCENARIOS = {
+  'invoice.created': (s) => draft(s),
+  'invoice.updated': async (s) => {
+    const id = await draft(s);
+    await invoiceCall(s, `/v1/invoices/${id}`, {
+      method: 'PATCH',
+      body: { invoice: { memo: 'Updated by flint trigger' } },
+    });
+    return id;
+  },
+  'invoice.approval_requested': async (s) => {
+    const id = await draft(s, { requires_approval: true });
+    await act(s, id, 'finalize');
+    return id;
+  },
+  'invoice.finalized': open,
+  'invoice.payment_succeeded': async (s) => {
+    const id = await open(s);
+    await pay(s, id);
+    return id;
+  },
+  'invoice.payment_failed': async (s) => {
+    const id = await open(s);
+    await pay(s, id, 'tok_chargeDeclined');
+    return id;
+  },
+  'invoice.paid': async (s) => {
+    const id = await open(s);
+    await pay(s, id);
+    return id;
+  },
+  'invoice.voided': async (s) => {
+    const id = await open(s);
+    await act(s, id, 'void');
+    return id;
+  },
+  'invoice.marked_uncollectible': async (s) => {
+    const id = await open(s);
+    await act(s, id, 'mark_uncollectible');
+    return id;
+  },
+} satisfies Partial<Record<EventType, Scenario>>;

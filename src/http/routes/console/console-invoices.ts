@@ -1,0 +1,132 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  approveInvoice,
+  finalizeInvoice,
+  markInvoiceUncollectible,
+  rejectInvoice,
+  voidInvoice,
+} from '../../../app/invoices/invoice-actions.js';
+import { getInvoice, listInvoices } from '../../../app/invoices/invoice-views.js';
+import type { ChangeContext } from '../../../app/shared/command-context.js';
+import type { Deps } from '../../../app/shared/deps.js';
+import { idPattern } from '../../../app/shared/ids.js';
+import type { Result } from '../../../domain/errors.js';
+import { INVOICE_STATUSES, type InvoiceStatus } from '../../../domain/invoices/invoice-values.js';
+import type { ConsoleFrame } from '../../../pages/console-frame.js';
+import { renderInvoice, renderInvoices } from '../../../pages/console-invoice-pages.js';
+import type { InvoiceView } from '../../../resources/invoice.js';
+import type { Csrf } from '../../csrf.js';
+import { type Form, formText } from '../../form-fields.js';
+import { sendMessagePage, sendPage } from '../../page-reply.js';
+
+const INVOICE_ID = new RegExp(idPattern('inv'));
+const STATUSES = new Set<string>(INVOICE_STATUSES);
+const PAGE_SIZE = 25;
+
+type Act = (ctx: ChangeContext, id: string, form: Form) => Promise<Result<InvoiceView>>;
+
+/** What each action form runs. */
+const ACTIONS: Readonly<Record<string, Act>> = {
+  finalize: (ctx, id) => finalizeInvoice(ctx, { id }),
+  approve: (ctx, id) => approveInvoice(ctx, { id }),
+  reject: (ctx, id, form) =>
+    rejectInvoice(ctx, { id, reason: formText(form, 'reason', 500) ?? '' }),
+  void: (ctx, id) => voidInvoice(ctx, { id }),
+  mark_uncollectible: (ctx, id) => markInvoiceUncollectible(ctx, { id }),
+};
+
+/**
+ * Invoices in the console: the list, one invoice, and its actions as forms (CSRF-checked;
+ * viewers only look). Registered inside the console's scope (cookies, forms, errors).
+ */
+export async function registerConsoleInvoiceRoutes(
+  app: FastifyInstance,
+  options: {
+    readonly deps: Deps;
+    readonly csrf: Csrf;
+    readonly frameOf: (
+      request: FastifyRequest,
+      reply: FastifyReply,
+    ) => Promise<ConsoleFrame | null>;
+  },
+): Promise<void> {
+  const { deps, csrf, frameOf } = options;
+  const tenantOf = (f: ConsoleFrame) => ({ accountId: f.account.id, mode: f.mode });
+  const notFound = (reply: FastifyReply, f: ConsoleFrame, id: string) =>
+    sendMessagePage(reply, 404, 'Invoice not found', `No invoice ${id} in ${f.mode} mode.`);
+
+  app.get('/console/invoices', async (request, reply) => {
+    const f = await frameOf(request, reply);
+    if (!f) return reply.redirect('/console/login', 303);
+    const query = request.query as Record<string, unknown>;
+    const status =
+      typeof query.status === 'string' && STATUSES.has(query.status) ? query.status : '';
+    const after =
+      typeof query.starting_after === 'string' && INVOICE_ID.test(query.starting_after)
+        ? query.starting_after
+        : undefined;
+    const page = await listInvoices(
+      { deps, tenant: tenantOf(f) },
+      {
+        filter: { status: (status || undefined) as InvoiceStatus | undefined },
+        page: { limit: PAGE_SIZE, startingAfter: after },
+      },
+    );
+    return sendPage(reply, 200, (nonce) =>
+      renderInvoices({
+        frame: f,
+        nonce,
+        status,
+        invoices: page.items,
+        nextCursor: page.nextCursor,
+      }),
+    );
+  });
+
+  app.get('/console/invoices/:invoice_id', async (request, reply) => {
+    const f = await frameOf(request, reply);
+    if (!f) return reply.redirect('/console/login', 303);
+    const { invoice_id: id } = request.params as { invoice_id: string };
+    const found = INVOICE_ID.test(id) ? await getInvoice(deps, tenantOf(f), id) : null;
+    if (!found?.ok) return notFound(reply, f, id);
+    return sendPage(reply, 200, (nonce) =>
+      renderInvoice({ frame: f, nonce, view: found.value, mayAct: f.user.role !== 'viewer' }),
+    );
+  });
+
+  app.post('/console/invoices/:invoice_id/:action', async (request, reply) => {
+    const f = await frameOf(request, reply);
+    if (!f) return reply.redirect('/console/login', 303);
+    const { invoice_id: id, action } = request.params as { invoice_id: string; action: string };
+    const form = (request.body ?? {}) as Form;
+    if (!csrf.verify(request, `console:${f.user.id}`, form.csrf_token)) {
+      return sendMessagePage(
+        reply,
+        403,
+        'Not allowed',
+        'This form expired or was not sent from the console.',
+      );
+    }
+    if (f.user.role === 'viewer') {
+      return sendMessagePage(
+        reply,
+        403,
+        'Not allowed',
+        'Viewers can look but not change anything.',
+      );
+    }
+    const act = Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
+    if (!act || !INVOICE_ID.test(id)) return notFound(reply, f, id);
+    const ctx: ChangeContext = {
+      deps,
+      tenant: tenantOf(f),
+      actor: { type: 'console_user', id: f.user.id },
+    };
+    const done = await act(ctx, id, form);
+    if (!done.ok) {
+      if (done.error.code === 'resource_missing') return notFound(reply, f, id);
+      return sendMessagePage(reply, 409, 'Not done', done.error.message);
+    }
+    return reply.redirect(`/console/invoices/${id}?mode=${f.mode}`, 303);
+  });
+}

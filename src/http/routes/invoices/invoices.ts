@@ -1,0 +1,148 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { createInvoice } from '../../../app/invoices/create-invoice.js';
+import {
+  approveInvoice,
+  finalizeInvoice,
+  markInvoiceUncollectible,
+  rejectInvoice,
+  updateInvoice,
+  voidInvoice,
+} from '../../../app/invoices/invoice-actions.js';
+import { getInvoice, listInvoices } from '../../../app/invoices/invoice-views.js';
+import { type InvoicePayment, payInvoice } from '../../../app/invoices/pay-invoice.js';
+import type { Deps } from '../../../app/shared/deps.js';
+import type { Processors } from '../../../ports/payment-processor.js';
+import { invoiceResource } from '../../../resources/invoice.js';
+import { paymentIntentResource } from '../../../resources/payment-intent.js';
+import { commandContextOf } from '../../auth.js';
+import { declineCode } from '../../error-vocabulary.js';
+import { ApiError, errorBody, unwrap } from '../../errors.js';
+import { answerOnce, type RouteAnswer, sendAnswer } from '../../idempotency.js';
+import { ActionBody, ErrorResponses, Id, Nullable } from '../../schemas.js';
+import { PayBody, PaymentIntent } from '../payments/payments.js';
+import { ofCaller, resourceRoutes } from '../resource-routes.js';
+import {
+  CreateInvoiceBody,
+  Invoice,
+  InvoiceStatus,
+  RejectInvoiceBody,
+  UpdateInvoiceBody,
+} from './invoice-schemas.js';
+
+const tags = ['Invoices'];
+const InvoicePaid = Type.Object({ invoice: Invoice, payment_intent: Nullable(PaymentIntent) });
+
+/**
+ * What paying an invoice answers: the invoice and the payment it made, or, when the
+ * processor refused the payment, the 402 every payment answers (stored as the replay).
+ */
+function invoicePaymentAnswer(paid: InvoicePayment, requestId: string): RouteAnswer {
+  const intent = paid.paymentIntent;
+  if (intent?.status === 'failed') {
+    const declined = ApiError.declined(
+      intent.failure_code ? declineCode(intent.failure_code) : null,
+      intent.failure_message ?? 'The payment failed',
+      {
+        decline_code: intent.failure_code,
+        payment_intent_id: intent.id,
+        invoice_id: paid.view.invoice.id,
+      },
+    );
+    return { status: declined.status, body: errorBody(declined, requestId) };
+  }
+  return {
+    status: 200,
+    body: {
+      invoice: invoiceResource(paid.view),
+      payment_intent: intent && paymentIntentResource(intent),
+    },
+  };
+}
+
+export function registerInvoiceRoutes(
+  server: FastifyInstance,
+  deps: Deps,
+  processors: Processors,
+): void {
+  const routes = resourceRoutes(server, deps, {
+    key: 'invoice',
+    idPrefix: 'inv',
+    tags,
+    schema: Invoice,
+    serialize: invoiceResource,
+  });
+  routes.create({
+    summary: "Create a draft invoice for an order's balance, or from line items",
+    body: CreateInvoiceBody,
+    run: (ctx, body) => createInvoice(ctx, body.invoice),
+  });
+  routes.get({ summary: 'Retrieve an invoice', run: ofCaller(getInvoice) });
+  routes.update({
+    summary: "Change a draft invoice's terms, memo, footer or metadata",
+    body: UpdateInvoiceBody,
+    run: (ctx, id, body) => updateInvoice(ctx, { id, changes: body.invoice }),
+  });
+  routes.list({
+    summary: 'List invoices, newest first',
+    filters: {
+      status: Type.Optional(InvoiceStatus),
+      order_id: Type.Optional(Id('ord')),
+      customer_id: Type.Optional(Id('cus')),
+    },
+    run: (ctx, { status, order_id, customer_id }, page) =>
+      listInvoices(ctx, { filter: { status, order_id, customer_id }, page }),
+  });
+  routes.action('finalize', {
+    summary: 'Finalize a draft: number, due date, frozen order (or ask for approval)',
+    body: ActionBody,
+    run: (ctx, id) => finalizeInvoice(ctx, { id }),
+  });
+  routes.action('approve', {
+    summary: 'Approve an invoice awaiting approval: it is finalized',
+    body: ActionBody,
+    run: (ctx, id) => approveInvoice(ctx, { id }),
+  });
+  routes.action('reject', {
+    summary: 'Reject an invoice awaiting approval: it is a draft again, with the reason',
+    body: RejectInvoiceBody,
+    run: (ctx, id, body) => rejectInvoice(ctx, { id, reason: body.reason }),
+  });
+  routes.action('void', {
+    summary: 'Void a finalized invoice (it keeps its number)',
+    body: ActionBody,
+    run: (ctx, id) => voidInvoice(ctx, { id }),
+  });
+  routes.action('mark_uncollectible', {
+    summary: 'Mark a finalized invoice uncollectible (it can still be paid or voided)',
+    body: ActionBody,
+    run: (ctx, id) => markInvoiceUncollectible(ctx, { id }),
+  });
+
+  server.post(
+    '/v1/invoices/:invoice_id/pay',
+    {
+      schema: {
+        tags,
+        summary:
+          "Pay the invoice's remaining amount (or a part, when allowed) through the processor",
+        params: Type.Object({ invoice_id: Id('inv') }, { additionalProperties: false }),
+        body: PayBody,
+        response: { 200: InvoicePaid, ...ErrorResponses },
+      },
+    },
+    async (request, reply) => {
+      const respond = (result: InvoicePayment) => invoicePaymentAnswer(result, request.id);
+      const params = request.params as { invoice_id: string };
+      const body = request.body as { payment: Parameters<typeof payInvoice>[1]['payment'] };
+      const result = unwrap(
+        await payInvoice(
+          { ...commandContextOf(request, deps), processors },
+          { id: params.invoice_id, payment: body.payment },
+          { answer: answerOnce(request, reply, respond) },
+        ),
+      );
+      return sendAnswer(request, reply, () => respond(result));
+    },
+  );
+}

@@ -1,0 +1,65 @@
+import type { InvoiceRow } from '../adapters/db/schema-invoices.js';
+import { invoiceAmounts, type OrderTotals } from '../domain/invoices/invoice-amounts.js';
+import { invoiceActions } from '../domain/invoices/invoice-state.js';
+import type { InvoiceStatus } from '../domain/invoices/invoice-values.js';
+import type { OrderStatus } from '../domain/order-lifecycle.js';
+import { modeAndTimes } from './object-times.js';
+import { money } from './order.js';
+
+/** What an invoice shows of its order: the currency and the totals its amounts are. */
+export interface InvoiceOrder extends OrderTotals {
+  readonly id: string;
+  readonly currency: string;
+  /** What finalizing checks: a canceled order has nothing to bill. */
+  readonly status: OrderStatus;
+}
+
+/** An invoice as the API shows it: its row and its order's totals as they are now. */
+export interface InvoiceView {
+  readonly invoice: InvoiceRow;
+  readonly order: InvoiceOrder;
+}
+
+const iso = (date: Date | null) => (date === null ? null : date.toISOString());
+
+/** An invoice as the API (and every event about it) shows it. */
+export function invoiceResource({ invoice, order }: InvoiceView) {
+  const c = order.currency;
+  const amounts = invoiceAmounts(order);
+  return {
+    invoice_id: invoice.id,
+    object: 'invoice' as const,
+    status: invoice.status as InvoiceStatus,
+    number: invoice.number,
+    order_id: invoice.order_id,
+    customer_id: invoice.customer_id,
+    currency: c,
+    amount_due: money(amounts.due, c),
+    amount_paid: money(amounts.paid, c),
+    amount_remaining: money(amounts.remaining, c),
+    amount_refunded: money(amounts.refunded, c),
+    collection_method: invoice.collection_method,
+    days_until_due: invoice.days_until_due,
+    due_date: iso(invoice.due_date),
+    allow_partial_payments: invoice.allow_partial_payments,
+    requires_approval: invoice.requires_approval,
+    memo: invoice.memo,
+    footer: invoice.footer,
+    customer_details: invoice.customer_details,
+    seller_details: invoice.seller_details,
+    rejection_reason: invoice.rejection_reason,
+    status_transitions: {
+      approval_requested_at: iso(invoice.approval_requested_at),
+      approved_at: iso(invoice.approved_at),
+      rejected_at: iso(invoice.rejected_at),
+      finalized_at: iso(invoice.finalized_at),
+      paid_at: iso(invoice.paid_at),
+      voided_at: iso(invoice.voided_at),
+      marked_uncollectible_at: iso(invoice.marked_uncollectible_at),
+    },
+    available_actions: invoiceActions(invoice.status),
+    metadata: invoice.metadata,
+    ...modeAndTimes(invoice),
+  };
+}
+export type InvoiceResource = ReturnType<typeof invoiceResource>;
