@@ -9,6 +9,7 @@ interface InvoiceBody {
     readonly invoice_id: string;
     readonly status: string;
     readonly number: string | null;
+    readonly order_id: string;
   };
 }
 
@@ -18,18 +19,9 @@ async function invoiceCall(
   {
     body = {},
     method = 'POST',
-    expected = [200],
-  }: {
-    readonly body?: unknown;
-    readonly method?: 'POST' | 'PATCH';
-    readonly expected?: readonly number[];
-  } = {},
-): Promise<InvoiceBody['invoice'] | null> {
-  const res = await callApi<InvoiceBody | { error: { code: string } }>(s.target, method, path, {
-    body,
-    expected,
-  });
-  if ('error' in res.body) return null;
+  }: { readonly body?: unknown; readonly method?: 'POST' | 'PATCH' } = {},
+): Promise<InvoiceBody['invoice']> {
+  const res = await callApi<InvoiceBody>(s.target, method, path, { body });
   const invoice = res.body.invoice;
   s.say(
     'invoice',
@@ -52,7 +44,7 @@ async function draft(s: TriggerSteps, fields: Record<string, unknown> = {}): Pro
       },
     },
   });
-  if (!invoice) throw new Error('the invoice was not created');
+  s.say('order', invoice.order_id, 'created (under the invoice)');
   return invoice.invoice_id;
 }
 
@@ -66,11 +58,18 @@ async function open(s: TriggerSteps): Promise<string> {
 }
 
 async function pay(s: TriggerSteps, id: string, token = 'tok_visa'): Promise<void> {
-  const paid = await invoiceCall(s, `/v1/invoices/${id}/pay`, {
+  type Paid = InvoiceBody & { readonly payment_intent: { readonly payment_intent_id: string } };
+  type Declined = { readonly error: { readonly payment_intent_id: string; readonly code: string } };
+  const { body } = await callApi<Paid | Declined>(s.target, 'POST', `/v1/invoices/${id}/pay`, {
     body: { payment: { payment_source_token: token } },
     expected: [200, 402],
   });
-  if (!paid) s.say('invoice', id, `payment failed (${token})`);
+  if ('error' in body) {
+    s.say('payment_intent', body.error.payment_intent_id, `failed (${token}: ${body.error.code})`);
+    return;
+  }
+  s.say('payment_intent', body.payment_intent.payment_intent_id, `succeeded (${token})`);
+  s.say('invoice', id, body.invoice.status);
 }
 
 type Scenario = (steps: TriggerSteps) => Promise<string>;
