@@ -51,6 +51,7 @@ import { registerPublicPaymentLinkRoutes } from './routes/checkout/public-paymen
 import { registerConsoleRoutes } from './routes/console/console.js';
 import { registerCustomerRoutes } from './routes/customers/customers.js';
 import { registerEventRoutes } from './routes/events/events.js';
+import { registerTestHelperEmailRoutes } from './routes/mail/test-helper-emails.js';
 import { registerOrderRoutes } from './routes/orders/orders.js';
 import { registerPaymentRoutes } from './routes/payments/payments.js';
 import { registerProcessorSettingsRoutes } from './routes/processors/processor-settings.js';
@@ -280,6 +281,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     registerWebhookEndpointRoutes(api, deps, webhookServices);
     registerWebhookDeliveryRoutes(api, deps);
     registerConsoleUserRoutes(api, deps);
+    registerTestHelperEmailRoutes(api, deps);
   });
 
   app.get('/openapi.json', async () => app.swagger());

@@ -10,6 +10,7 @@ import { CheckoutSession } from './routes/checkout/checkout-sessions.js';
 import { PaymentLink } from './routes/checkout/payment-links.js';
 import { Customer } from './routes/customers/customers.js';
 import { Event } from './routes/events/events.js';
+import { Email } from './routes/mail/test-helper-emails.js';
 import {
   LineItemInput,
   Money,
@@ -40,6 +41,7 @@ export const NAMED_SCHEMAS: Readonly<Record<string, TSchema>> = {
   ConsoleUser,
   Coupon,
   Customer,
+  Email,
   Error: ErrorResponse,
   Event,
   IdempotencyKey,
@@ -146,4 +148,6 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'GET /v1/console_users': 'listConsoleUsers',
   'PATCH /v1/console_users/{console_user_id}': 'updateConsoleUser',
   'POST /v1/console_users/{console_user_id}/invite': 'reinviteConsoleUser',
+  'GET /v1/test_helpers/emails': 'testListEmails',
+  'GET /v1/test_helpers/emails/{email_id}': 'testRetrieveEmail',
 };

@@ -35,6 +35,7 @@ import { type Form, formText } from '../../form-fields.js';
 import { sendMessagePage, sendPage } from '../../page-reply.js';
 import { registerServerTiming } from '../../server-timing.js';
 import { registerConsoleDeveloperRoutes } from './console-developers.js';
+import { registerConsoleMailRoutes } from './console-mail.js';
 import { registerConsoleRefundRoutes } from './console-refunds.js';
 
 export const CONSOLE_COOKIE = 'flint_console';
@@ -237,6 +238,7 @@ export async function registerConsoleRoutes(
 
     await registerConsoleRefundRoutes(app, { deps, processors, csrf, frameOf: consoleFrame });
     await registerConsoleDeveloperRoutes(app, { deps, csrf, frameOf: consoleFrame });
+    await registerConsoleMailRoutes(app, { deps, frameOf: consoleFrame });
   });
 
   /** The signed-in user's frame (account, mode, CSRF token), or null. */
