@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectEmailById } from '../src/adapters/db/repos/emails-repo.js';
+import {
+  claimDueEmails,
+  selectEmailById,
+  updateLeasedEmail,
+} from '../src/adapters/db/repos/emails-repo.js';
 import { transact } from '../src/adapters/db/transact.js';
 import { queueMail } from '../src/app/mail/queue-mail.js';
 import { fail } from '../src/domain/errors.js';
@@ -258,6 +262,67 @@ describe('delivery through SMTP (a real smtp-server process)', () => {
     } finally {
       await worker.stop();
       await up.close();
+    }
+  });
+});
+
+describe('many workers, and a worker that dies', () => {
+  it('sends each mail once with three workers on one database', async () => {
+    const sink = await startSmtpSink();
+    const { live } = await tenants();
+    const workers = [1, 2, 3].map(() =>
+      startTestMailWorker(server.deps, { url: sink.url, accountIds: [live.accountId] }),
+    );
+    try {
+      const mails = [];
+      for (let i = 0; i < 12; i++) mails.push(await queueTestMail(server.deps, live));
+      await waitFor('every mail sent', async () =>
+        (await emailsOf(live)).every((e) => e.status === 'sent'),
+      );
+      const sentTo = sink.received.flatMap((m) => m.to).sort();
+      expect(sentTo).toEqual(mails.map((m) => m.to_address).sort());
+      expect((await emailsOf(live)).every((e) => e.attempt_count === 1)).toBe(true);
+    } finally {
+      await Promise.all(workers.map((w) => w.stop()));
+      await sink.close();
+    }
+  });
+
+  it("takes over a crashed worker's mail once its lease runs out; the late record is refused", async () => {
+    const sink = await startSmtpSink();
+    const { live } = await tenants();
+    const queued = await queueTestMail(server.deps, live);
+    const scope = { accountIds: [live.accountId] };
+    // A worker claims the mail, then dies before sending (or before recording a send).
+    const [claimed] = await claimDueEmails(server.deps.db, scope, {
+      now: new Date(),
+      leaseMs: 300,
+      limit: 10,
+    });
+    expect(claimed?.id).toBe(queued.id);
+    // While the lease holds, no other worker takes it.
+    expect(
+      await claimDueEmails(server.deps.db, scope, { now: new Date(), leaseMs: 300, limit: 10 }),
+    ).toEqual([]);
+    const worker = startTestMailWorker(server.deps, {
+      url: sink.url,
+      accountIds: [live.accountId],
+    });
+    try {
+      await waitFor('the mail sent', async () => (await reload(live, queued.id)).status === 'sent');
+      expect(sink.received).toHaveLength(1);
+      // The dead worker's record, arriving late, changes nothing.
+      if (!claimed) throw new Error('claimed nothing');
+      const late = await updateLeasedEmail(server.deps.db, claimed, {
+        status: 'failed',
+        last_error: 'late',
+        updated_at: new Date(),
+      });
+      expect(late).toBe(false);
+      expect(await reload(live, queued.id)).toMatchObject({ status: 'sent', last_error: null });
+    } finally {
+      await worker.stop();
+      await sink.close();
     }
   });
 });
