@@ -20,3 +20,30 @@ describe('FLINT_PUBLIC_URL', () => {
     expect(() => configFromEnv({ FLINT_PUBLIC_URL: value })).toThrow(/FLINT_PUBLIC_URL/);
   });
 });
+
+describe('FLINT_SMTP_URL and FLINT_MAIL_FROM', () => {
+  it('are both set or neither', () => {
+    expect(configFromEnv({}).smtp).toBeUndefined();
+    expect(
+      configFromEnv({
+        FLINT_SMTP_URL: 'smtp://user:pw@mail.example:587',
+        FLINT_MAIL_FROM: 'Shop <billing@shop.example>',
+      }).smtp,
+    ).toEqual({ url: 'smtp://user:pw@mail.example:587', from: 'Shop <billing@shop.example>' });
+    expect(() => configFromEnv({ FLINT_SMTP_URL: 'smtp://mail.example' })).toThrow(
+      /FLINT_MAIL_FROM/,
+    );
+    expect(() => configFromEnv({ FLINT_MAIL_FROM: 'billing@shop.example' })).toThrow(
+      /FLINT_SMTP_URL/,
+    );
+  });
+
+  it.each([
+    ['https://mail.example', 'billing@shop.example', /smtp:\/\//],
+    ['not a url', 'billing@shop.example', /smtp:\/\//],
+    ['smtp://mail.example', 'billing', /FLINT_MAIL_FROM/],
+    ['smtp://mail.example', 'a@b.example\nBcc: c@d.example', /FLINT_MAIL_FROM/],
+  ])('refuses %s as %s', (url, from, message) => {
+    expect(() => configFromEnv({ FLINT_SMTP_URL: url, FLINT_MAIL_FROM: from })).toThrow(message);
+  });
+});

@@ -53,6 +53,44 @@ export interface Config {
   readonly heartbeatIntervalMs: number;
   /** The sandbox processor's simulated round trip per charge and refund (demos, drills). */
   readonly sandboxLatencyMs: number;
+  /**
+   * `FLINT_SMTP_URL` and `FLINT_MAIL_FROM`: live-mode mail goes out through this SMTP server.
+   * Without them no mail is sent: it is kept in the mailbox (the console's Mail page).
+   */
+  readonly smtp: SmtpConfig | undefined;
+}
+
+export interface SmtpConfig {
+  /** `smtp://user:pass@host:587` or `smtps://user:pass@host:465`. */
+  readonly url: string;
+  /** The sender of every mail: `Shop <billing@shop.example>`. */
+  readonly from: string;
+}
+
+/** Both or neither: a server to send through needs an address to send as. */
+export function parseSmtp(
+  url: string | undefined,
+  from: string | undefined,
+): SmtpConfig | undefined {
+  if (!url && !from) return undefined;
+  if (!url || !from) {
+    throw new Error('FLINT_SMTP_URL and FLINT_MAIL_FROM are set together (or neither)');
+  }
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    protocol = undefined;
+  }
+  if (protocol !== 'smtp:' && protocol !== 'smtps:') {
+    throw new Error('FLINT_SMTP_URL must be an smtp:// or smtps:// URL');
+  }
+  if (!from.includes('@') || /[\r\n]/.test(from)) {
+    throw new Error(
+      `FLINT_MAIL_FROM must be one address ("Shop <billing@shop.example>"), got "${from}"`,
+    );
+  }
+  return { url, from };
 }
 
 function integer(
@@ -194,5 +232,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
       0,
       600_000,
     ),
+    smtp: parseSmtp(env.FLINT_SMTP_URL || undefined, env.FLINT_MAIL_FROM || undefined),
   };
 }

@@ -5,6 +5,7 @@ import {
   openDatabase,
   pendingMigrations,
 } from './adapters/db/database.js';
+import { createSmtpTransport } from './adapters/mail/smtp-transport.js';
 import { createHttpTransport } from './adapters/webhooks/http-transport.js';
 import { systemResolver } from './adapters/webhooks/system-resolver.js';
 import type { Deps } from './app/shared/deps.js';
@@ -19,6 +20,7 @@ import { VERSION } from './version.js';
 import { startCheckoutSessionExpiry } from './workers/checkout-session-expiry.js';
 import { startIdempotencyReaper } from './workers/idempotency-reaper.js';
 import { startInstanceHeartbeat } from './workers/instance-heartbeat.js';
+import { startMailDeliveryWorker } from './workers/mail-delivery.js';
 import type { Worker } from './workers/periodic.js';
 import { startSettlementWorker } from './workers/settlement.js';
 import { startWebhookDeliveryWorker } from './workers/webhook-delivery.js';
@@ -99,6 +101,7 @@ function startWorkers(
     concurrency: config.webhookConcurrency,
     logger,
   });
+  const mail = startMailWorker(config, deps, logger);
   return {
     async stop() {
       await reaper.stop();
@@ -106,8 +109,27 @@ function startWorkers(
       await settlement.stop();
       await webhooks.stop(); // attempts in flight finish and are recorded
       await webhookTransport.close();
+      await mail.stop(); // a pass under way finishes and records what the server answered
     },
   };
+}
+
+/** Live-mode mail goes out through SMTP when it is configured; otherwise it stays queued. */
+function startMailWorker(config: Config, deps: Deps, logger: Logger): Worker {
+  if (!config.smtp) {
+    logger.info('FLINT_SMTP_URL is not set: mail is kept in the console (Mail), none is sent');
+    return { stop: async () => {} };
+  }
+  const timeoutMs = 30_000;
+  return startMailDeliveryWorker(
+    {
+      deps,
+      transport: createSmtpTransport({ url: config.smtp.url, timeoutMs }),
+      from: config.smtp.from,
+      leaseMs: 3 * timeoutMs + 5000,
+    },
+    { intervalMs: 1000, logger },
+  );
 }
 
 /** What the server and the worker process share: logger, database, deps, processors. */

@@ -24,6 +24,8 @@ describe('flint CLI', () => {
     expect(key).toMatch(/^sk_test_[0-9A-Za-z]{32}$/);
     expect(accountId).toMatch(/^acct_/);
     expect(field(first.output(), 'Admin token')).toMatch(/^adm_/);
+    // Where the kept mail is read: the console's mailbox, on the same server.
+    expect(field(first.output(), 'Mail')).toBe(`${url}/console/mail`);
 
     const created = await fetch(`${url}/v1/customers`, {
       method: 'POST',

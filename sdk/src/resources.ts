@@ -7,6 +7,7 @@ import type {
   CheckoutSession,
   Coupon,
   Customer,
+  Email,
   FlintEvent,
   Keyed,
   Order,
@@ -371,9 +372,24 @@ export class WebhookEndpoints extends Crud<
   }
 }
 
-/** Test mode only: move sandbox payments and refunds as a processor later would. */
-export class TestHelpers {
+/** Test mode only: the mailbox of every mail Flint would have sent (a live key gets 403). */
+export class TestEmails {
   constructor(private readonly api: Api) {}
+  retrieve(id: string): Promise<Email> {
+    return this.api.one('GET', `/v1/test_helpers/emails/${encodeURIComponent(id)}`, 'email');
+  }
+  /** Newest first; filter by `to`, `kind` or `relatedObjectId`. */
+  list(params: Query<'GET /v1/test_helpers/emails'> = {}): PageList<Email> {
+    return this.api.list('/v1/test_helpers/emails', 'emails', params);
+  }
+}
+
+/** Test mode only: move sandbox payments and refunds as a processor later would; read mail. */
+export class TestHelpers {
+  readonly emails: TestEmails;
+  constructor(private readonly api: Api) {
+    this.emails = new TestEmails(api);
+  }
   succeedRefund(id: string): Promise<Refund> {
     return this.api
       .raw<{ refund: Refund }>('POST', `/v1/test_helpers/refunds/${encodeURIComponent(id)}/succeed`)

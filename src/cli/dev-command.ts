@@ -120,6 +120,7 @@ Flint dev server (embedded database in ${dataDir})
   API            ${url}/v1
   Reference      ${url}/docs
   Console        ${url}/console${invite}
+  Mail           ${url}/console/mail  (test-mode mail is kept here, never sent)
   Dev account    ${credentials.account_id}
   Test key       ${credentials.test_secret_key}
   Admin token    ${adminToken}

@@ -53,6 +53,7 @@ import { registerCustomerRoutes } from './routes/customers/customers.js';
 import { registerEventRoutes } from './routes/events/events.js';
 import { registerInvoiceSettingsRoutes } from './routes/invoices/invoice-settings.js';
 import { registerInvoiceRoutes } from './routes/invoices/invoices.js';
+import { registerTestHelperEmailRoutes } from './routes/mail/test-helper-emails.js';
 import { registerOrderRoutes } from './routes/orders/orders.js';
 import { registerPaymentRoutes } from './routes/payments/payments.js';
 import { registerProcessorSettingsRoutes } from './routes/processors/processor-settings.js';
@@ -284,6 +285,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     registerWebhookEndpointRoutes(api, deps, webhookServices);
     registerWebhookDeliveryRoutes(api, deps);
     registerConsoleUserRoutes(api, deps);
+    registerTestHelperEmailRoutes(api, deps);
   });
 
   app.get('/openapi.json', async () => app.swagger());

@@ -12,6 +12,7 @@ import { Customer } from './routes/customers/customers.js';
 import { Event } from './routes/events/events.js';
 import { Invoice } from './routes/invoices/invoice-schemas.js';
 import { InvoiceSettings } from './routes/invoices/invoice-settings.js';
+import { Email } from './routes/mail/test-helper-emails.js';
 import {
   LineItemInput,
   Money,
@@ -42,6 +43,7 @@ export const NAMED_SCHEMAS: Readonly<Record<string, TSchema>> = {
   ConsoleUser,
   Coupon,
   Customer,
+  Email,
   Error: ErrorResponse,
   Event,
   IdempotencyKey,
@@ -162,4 +164,6 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'GET /v1/console_users': 'listConsoleUsers',
   'PATCH /v1/console_users/{console_user_id}': 'updateConsoleUser',
   'POST /v1/console_users/{console_user_id}/invite': 'reinviteConsoleUser',
+  'GET /v1/test_helpers/emails': 'testListEmails',
+  'GET /v1/test_helpers/emails/{email_id}': 'testRetrieveEmail',
 };

@@ -20,6 +20,9 @@ const MEANINGS: Readonly<Record<string, Meaning>> = {
   canceled: 'done',
   closed: 'done',
   expired: 'done',
+  sent: 'good',
+  queued: 'waiting',
+  kept: 'info',
 };
 
 /** A status as a person reads it: "PARTIALLY_REFUNDED" → "Partially refunded". */

@@ -1,21 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { escapeHtml } from '../domain/html-escape.js';
 
 // The server-rendered pages' shared parts: escaping, the layout, the stylesheet and the
 // security headers. Every page is one HTML document with its style (and script, if any)
 // inline under a per-response nonce: one request, nothing loaded from elsewhere.
 
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/** Text made safe for HTML content and quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
-}
+export { escapeHtml };
 
 /** Markup assembled from escaped parts; a plain string passed to `html` is escaped. */
 export class Html {
@@ -99,6 +89,9 @@ th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #eef1f4;vertic
 .status{display:inline-block;padding:0 .5rem;border-radius:1rem;font-size:.85rem;font-weight:600;white-space:nowrap}
 .status-good{background:#d8f5df;color:#0b5d22}.status-bad{background:#fde2e5;color:#8a0f2c}.status-waiting{background:#ffefc4;color:#6b4500}.status-info{background:#e2e7ff;color:#2b3a9e}.status-done{background:#e9edf1;color:#3c4757}
 .empty{color:#5e6a7d}
+pre.mail-text{white-space:pre-wrap;word-break:break-word;background:#f6f8fa;border:1px solid #e3e8ee;border-radius:.375rem;padding:1rem;font-size:.9rem}
+iframe.mail-html{width:100%;height:36rem;border:1px solid #e3e8ee;border-radius:.375rem;background:#fff}
+dl.mail-head{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:0 0 1rem}dl.mail-head dt{font-weight:600;color:#5e6a7d}dl.mail-head dd{margin:0;word-break:break-word}
 .filters{display:flex;flex-wrap:wrap;gap:0 1rem;align-items:end}.filters>div{flex:1 1 12rem}.filters button{width:auto;padding:.6rem 1.25rem}
 fieldset.choices{border:1px solid #e3e8ee;border-radius:.375rem;margin:0;padding:.25rem 1rem 1rem}legend{font-weight:600;padding:0 .25rem}
 .choice{display:flex;align-items:center;gap:.5rem;margin-top:.75rem}.choice input{width:auto;margin:0}.choice label{margin:0}.choice-detail{padding-left:1.5rem}
@@ -166,6 +159,8 @@ export interface PagePolicy {
   readonly formTargets?: readonly string[] | undefined;
   /** Stripe.js: its script, frames and API. */
   readonly stripe?: boolean | undefined;
+  /** Flint's own pages it frames (the console's mail preview): CSP `frame-src 'self'`. */
+  readonly framesSelf?: boolean | undefined;
 }
 
 /**
@@ -184,6 +179,7 @@ export function pageHeaders(policy: PagePolicy): Record<string, string> {
     `form-action 'self'${(policy.formTargets ?? []).map((t) => ` ${t}`).join('')}`,
     "frame-ancestors 'none'",
     "base-uri 'none'",
+    ...(policy.framesSelf ? ["frame-src 'self'"] : []),
     ...(stripe
       ? [
           'frame-src https://js.stripe.com https://hooks.stripe.com',

@@ -149,6 +149,38 @@ export interface Schemas {
     /** RFC 3339, UTC */
     updated_at: string;
   };
+  Email: {
+    email_id: string;
+    object: "email";
+    kind: "invoice" | "invoice_reminder" | "receipt" | "recovery" | "test";
+    /** kept: in the mailbox, never sent (all test-mode mail); queued, sent, failed: live SMTP */
+    status: "kept" | "queued" | "sent" | "failed";
+    to: string;
+    /** The sender it went out as; null until sent */
+    from: string | null;
+    subject: string;
+    /** The plain-text rendering */
+    text: string;
+    /** The HTML rendering (inline styles, no remote assets) */
+    html: string;
+    /** What the mail is about */
+    related_object: {
+      type: string;
+      id: string;
+    } | null;
+    /** Unique per account and mode: the same key never mails twice */
+    dedupe_key: string | null;
+    attempt_count: number;
+    last_error: string | null;
+    provider_message_id: string | null;
+    /** RFC 3339, UTC */
+    sent_at: string | null;
+    test_mode: boolean;
+    /** RFC 3339, UTC */
+    created_at: string;
+    /** RFC 3339, UTC */
+    updated_at: string;
+  };
   /** The one error shape of every failure */
   Error: {
     error: {
@@ -2155,6 +2187,35 @@ export interface Operations {
     };
     response: {
       tax_rate: Schemas["TaxRate"];
+    };
+  };
+  /** List test-mode emails, newest first */
+  "GET /v1/test_helpers/emails": {
+    params: never;
+    query: {
+      limit?: number;
+      starting_after?: string;
+      ending_before?: string;
+      to?: string;
+      kind?: "invoice" | "invoice_reminder" | "receipt" | "recovery" | "test";
+      related_object_id?: string;
+    };
+    body: never;
+    response: {
+      emails: Array<Schemas["Email"]>;
+      has_more: boolean;
+      next_cursor: string | null;
+    };
+  };
+  /** Retrieve a test-mode email */
+  "GET /v1/test_helpers/emails/{email_id}": {
+    params: {
+      email_id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      email: Schemas["Email"];
     };
   };
   /** Test mode, sandbox: the buyer fails 3-D Secure */

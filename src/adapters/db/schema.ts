@@ -26,6 +26,7 @@ import type {
   SignInFailuresTable,
 } from './schema-console.js';
 import type { InvoiceSettingsTable, InvoicesTable } from './schema-invoices.js';
+import type { EmailsTable } from './schema-mail.js';
 import type {
   WebhookDeliveriesTable,
   WebhookDeliveryAttemptsTable,
@@ -332,6 +333,7 @@ export interface Database {
   console_users: ConsoleUsersTable;
   console_sessions: ConsoleSessionsTable;
   sign_in_failures: SignInFailuresTable;
+  emails: EmailsTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;

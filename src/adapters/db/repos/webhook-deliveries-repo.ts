@@ -31,7 +31,7 @@ export async function insertWebhookDeliveries(
  * compares equal): leases are set and checked by it, never by a process's own clock, so
  * workers on machines whose clocks disagree still agree on when a lease has run out.
  */
-const DB_NOW = sql<Date>`date_trunc('milliseconds', now())`;
+export const DB_NOW = sql<Date>`date_trunc('milliseconds', now())`;
 
 /**
  * Takes a lease on up to `limit` due deliveries (rows another worker holds are skipped) and

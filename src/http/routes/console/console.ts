@@ -36,6 +36,7 @@ import { sendMessagePage, sendPage } from '../../page-reply.js';
 import { registerServerTiming } from '../../server-timing.js';
 import { registerConsoleDeveloperRoutes } from './console-developers.js';
 import { registerConsoleInvoiceRoutes } from './console-invoices.js';
+import { registerConsoleMailRoutes } from './console-mail.js';
 import { registerConsoleRefundRoutes } from './console-refunds.js';
 
 export const CONSOLE_COOKIE = 'flint_console';
@@ -239,6 +240,7 @@ export async function registerConsoleRoutes(
     await registerConsoleRefundRoutes(app, { deps, processors, csrf, frameOf: consoleFrame });
     await registerConsoleDeveloperRoutes(app, { deps, csrf, frameOf: consoleFrame });
     await registerConsoleInvoiceRoutes(app, { deps, csrf, frameOf: consoleFrame });
+    await registerConsoleMailRoutes(app, { deps, frameOf: consoleFrame });
   });
 
   /** The signed-in user's frame (account, mode, CSRF token), or null. */
