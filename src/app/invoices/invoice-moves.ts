@@ -7,7 +7,7 @@ import {
   takeInvoiceNumber,
   updateInvoiceQuery,
 } from '../../adapters/db/repos/invoices-repo.js';
-import type { Database } from '../../adapters/db/schema.js';
+import type { Database, EventRow } from '../../adapters/db/schema.js';
 import type { InvoiceRow } from '../../adapters/db/schema-invoices.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import { dueDateOf, invoiceAmounts, invoiceNumber } from '../../domain/invoices/invoice-amounts.js';
@@ -68,7 +68,7 @@ export async function moveInvoiceRow(
  */
 export async function writeStages(
   tx: Kysely<Database>,
-  { tenant, actor }: Pick<ChangeContext, 'tenant' | 'actor'>,
+  author: Pick<ChangeContext, 'tenant' | 'actor'>,
   p: {
     readonly current: InvoiceView;
     readonly stages: readonly InvoiceStage[];
@@ -76,19 +76,35 @@ export async function writeStages(
     readonly also?: (view: InvoiceView) => readonly Write[];
   },
 ): Promise<InvoiceView> {
+  const { view, writes, events } = stagedWrites(tx, author, p);
+  const all = events.length === 0 ? writes : [...writes, insertEventsQuery(tx, events)];
+  await writeAsOne(tx, [...all, ...(p.also?.(view) ?? [])], { last: true });
+  return view;
+}
+
+/**
+ * What an invoice's stages write, unsent: the invoice's update and its events (each
+ * carrying the invoice as that stage left it), for a caller that sends them with its own
+ * statement (a payment settled on the order). No stages, no writes.
+ */
+export function stagedWrites(
+  tx: Kysely<Database>,
+  { tenant, actor }: Pick<ChangeContext, 'tenant' | 'actor'>,
+  p: {
+    readonly current: InvoiceView;
+    readonly stages: readonly InvoiceStage[];
+    readonly now: Date;
+  },
+): { readonly view: InvoiceView; readonly writes: Write[]; readonly events: EventRow[] } {
   let view = p.current;
   const events = p.stages.map((stage) => {
     const before = view;
     view = { ...view, invoice: { ...view.invoice, ...stage.changes, updated_at: p.now } };
     return invoiceEvent({ tenant, actor }, { type: stage.event, view, before });
   });
+  if (events.length === 0) return { view, writes: [], events };
   const { id, account_id, mode, created_at, ...changes } = view.invoice;
-  const writes: Write[] =
-    events.length === 0
-      ? []
-      : [updateInvoiceQuery(tx, tenant, id, changes), insertEventsQuery(tx, events)];
-  await writeAsOne(tx, [...writes, ...(p.also?.(view) ?? [])], { last: true });
-  return view;
+  return { view, writes: [updateInvoiceQuery(tx, tenant, id, changes)], events };
 }
 
 /**

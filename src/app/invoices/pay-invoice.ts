@@ -64,9 +64,9 @@ export async function payInvoice(
 }
 
 /**
- * Under the order's lock and the invoice's: the payment's outcome as the invoice's events,
- * and `paid` when the order has nothing left to pay; the request's answer is written with
- * them. A payment still under way (3-D Secure) records nothing yet.
+ * The invoice after its payment, with the request's answer written under the order's
+ * lock: the payment's outcome (and `paid`) was recorded on the invoice in the transaction
+ * that settled it on the order (`invoiceFollowsPayment`), as for any way of paying it.
  */
 function recordPayment(
   ctx: ChangeContext,
@@ -78,16 +78,9 @@ function recordPayment(
     const row = await lockInvoiceById(tx, tenant, id);
     if (!row) return fail(missing('invoice'));
     const current = await viewOf(tx, tenant, row);
-    const stages: InvoiceStage[] = [];
-    if (intent.status === 'failed') stages.push({ changes: {}, event: 'invoice.payment_failed' });
-    if (intent.status === 'succeeded') {
-      stages.push({ changes: {}, event: 'invoice.payment_succeeded' });
-      const settles = invoiceAmounts(current.order).remaining === 0;
-      if (settles && moveInvoice(row.status, 'pay').ok) stages.push(PAID(now));
-    }
     const view = await writeStages(tx, ctx, {
       current,
-      stages,
+      stages: [],
       now,
       also: (after) => (answer ? [answer(tx, { view: after, paymentIntent: intent })] : []),
     });

@@ -13,6 +13,7 @@ import type { OrderView } from '../../resources/order.js';
 import { paymentIntentResource } from '../../resources/payment-intent.js';
 import { closedSessionEvents } from '../checkout/checkout-session-events.js';
 import { objectEvent } from '../events/record-events.js';
+import { invoiceFollowsPayment } from '../invoices/invoice-follows-order.js';
 import { changeOrder, type OrderChange } from '../orders/change-order.js';
 import { getOrder } from '../orders/order-queries.js';
 import type { AnswerOption } from '../shared/answer-once.js';
@@ -138,10 +139,27 @@ async function settlementChange(
     refunded: current.order.refunded,
   });
   const completes = status === 'PAID' && current.order.status !== 'PAID';
+  // The order's invoice follows a payment that ended (looked up only then).
+  const invoice =
+    row.status === 'succeeded' || row.status === 'failed'
+      ? await invoiceFollowsPayment(tx, ctx, {
+          outcome: row.status,
+          order: {
+            id: current.order.id,
+            currency: current.order.currency,
+            status,
+            total: current.pricing.net.total,
+            paid,
+            refunded: current.order.refunded,
+          },
+          now,
+        })
+      : undefined;
   return ok({
     aggregate: { ...current, payments, order: { ...current.order, paid, status } },
     event: completes ? 'order.paid' : 'order.updated',
     value: settled,
+    writes: invoice?.writes ?? [],
     ...(answer ? { answer: (order) => answer(tx, { order, paymentIntent: settled }) } : {}),
     events: [
       objectEvent(ctx, {
@@ -151,6 +169,7 @@ async function settlementChange(
         object: paymentIntentResource(settled),
         now,
       }),
+      ...(invoice?.events ?? []),
     ],
     // All in the order's statement. The answer is recorded once: only an intent still
     // `processing` changes, and if another path recorded it first, all of this is undone.

@@ -123,3 +123,22 @@ export async function takeInvoiceNumber(
     .executeTakeFirstOrThrow();
   return { prefix: row.number_prefix, sequence: Number(row.last_number) };
 }
+
+/**
+ * The order's invoice a payment of the order settles (open or uncollectible), locked until
+ * the transaction ends; read under the order's lock. One lookup on the `order_live` index.
+ */
+export async function lockPayableInvoiceOfOrder(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  orderId: string,
+): Promise<InvoiceRow | undefined> {
+  return db
+    .selectFrom('invoices')
+    .selectAll()
+    .$call(scoped(tenant))
+    .where('order_id', '=', orderId)
+    .where('status', 'in', ['open', 'uncollectible'])
+    .forNoKeyUpdate()
+    .executeTakeFirst() as Promise<InvoiceRow | undefined>;
+}
