@@ -25,6 +25,7 @@ import type {
   ConsoleUsersTable,
   SignInFailuresTable,
 } from './schema-console.js';
+import type { DueJobsTable } from './schema-jobs.js';
 import type {
   WebhookDeliveriesTable,
   WebhookDeliveryAttemptsTable,
@@ -329,6 +330,7 @@ export interface Database {
   console_users: ConsoleUsersTable;
   console_sessions: ConsoleSessionsTable;
   sign_in_failures: SignInFailuresTable;
+  due_jobs: DueJobsTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;

@@ -26,7 +26,8 @@ export type IdPrefix =
   | 'app'
   | 'cu'
   | 'req'
-  | 'inst';
+  | 'inst'
+  | 'job';
 
 /** A new prefixed, time-sortable, lowercase id (TypeID), e.g. `cus_01kbjcmbt5mhsmaggfqc1a4rns`. */
 export function newId(prefix: IdPrefix): string {

@@ -17,6 +17,7 @@ import * as instances from './0015-instances.js';
 import * as signInFailures from './0016-sign-in-failures.js';
 import * as paymentLinkCancelUrl from './0017-payment-link-cancel-url.js';
 import * as paymentCards from './0018-payment-cards.js';
+import * as dueJobs from './0020-due-jobs.js';
 
 /** Every migration, in order. Names sort lexicographically; never rename one that shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -38,6 +39,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0016-sign-in-failures': signInFailures,
   '0017-payment-link-cancel-url': paymentLinkCancelUrl,
   '0018-payment-cards': paymentCards,
+  '0020-due-jobs': dueJobs,
 };
 
 export const migrationProvider: MigrationProvider = {
