@@ -12,7 +12,9 @@ import { retireInstance, startInstance } from '../src/app/shared/instances.js';
 import { fail, ok } from '../src/domain/errors.js';
 import type { Tenant } from '../src/domain/tenant.js';
 import { systemClock } from '../src/ports/clock.js';
+import { startDueJobsWorker } from '../src/workers/due-jobs.js';
 import { createTestAccount, startTestServer, type TestServer, testDatabase } from './harness.js';
+import { waitFor } from './webhook-receiver.js';
 
 // Scheduled work on the due-jobs table, on the worker's database (PGlite, or PostgreSQL with
 // DATABASE_URL): a job runs to success once however many runners race for it and whoever
@@ -437,5 +439,36 @@ describe('exactly once', () => {
       status: 'failed',
       last_error: 'its worker stopped during the last attempt',
     });
+  });
+});
+
+describe('the worker', () => {
+  it('runs what falls due, every interval, until stopped', async () => {
+    const { tenant, scope } = await seed();
+    const kind = effectKind('worker');
+    const worker = startDueJobsWorker(deps, runner([kind], scope), { intervalMs: 20 });
+    try {
+      const { job } = await scheduleJob({ deps, tenant }, { kind, key: 'k', payload: { n: 1 } });
+      await waitFor('the worker to run the job', async () => {
+        const found = await findJob({ deps, tenant }, { kind: kind.kind, key: 'k' });
+        return found?.status === 'succeeded';
+      });
+      expect(await effectsOf([job.id])).toEqual(new Map([[job.id, [1]]]));
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('a runner told to stop ends after the job under way', async () => {
+    const { tenant, scope } = await seed();
+    const kind = effectKind('stopping');
+    for (const n of [1, 2, 3]) {
+      await scheduleJob({ deps, tenant }, { kind, key: `k${n}`, payload: { n } });
+    }
+    const stopping = () => kind.calls.length >= 1;
+    expect(await runDueJobs(deps, runner([kind], scope, { stopping }))).toMatchObject({
+      succeeded: 1,
+    });
+    expect(kind.calls.length).toBe(1);
   });
 });

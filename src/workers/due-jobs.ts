@@ -13,8 +13,15 @@ export function startDueJobsWorker(
   runner: DueJobRunner,
   options: PeriodicOptions,
 ): Worker {
-  const logged = { ...runner, logger: runner.logger ?? options.logger };
-  return startCounting('due jobs', 'due jobs run', options, async () => ({
-    ...(await runDueJobs(deps, logged)),
+  let stopped = false;
+  const running = { ...runner, logger: runner.logger ?? options.logger, stopping: () => stopped };
+  const worker = startCounting('due jobs', 'due jobs run', options, async () => ({
+    ...(await runDueJobs(deps, running)),
   }));
+  return {
+    async stop() {
+      stopped = true; // a long run ends after its job under way
+      await worker.stop();
+    },
+  };
 }

@@ -34,6 +34,8 @@ export interface DueJobRunner {
   readonly logger?: JobLogger | undefined;
   /** The jitter of retry delays, in [0, 1) (default `Math.random`). */
   readonly random?: () => number;
+  /** True once the runner should stop: it ends after the job under way. */
+  readonly stopping?: () => boolean;
 }
 
 /** Which jobs to run: those of one clock due up to a time. */
@@ -90,6 +92,8 @@ export async function runDueJobs(
       const kind = kinds.get(row.kind);
       if (!kind) throw new Error(`claimed a job of kind ${row.kind}, which this runner lacks`);
       counts[await runAttempt(deps, runner, kind, row)] += 1;
+      // The jobs claimed and not run go back once the lease runs out or the instance retires.
+      if (runner.stopping?.()) return counts;
     }
   }
 }
