@@ -8,8 +8,14 @@ import {
 import { createSmtpTransport } from './adapters/mail/smtp-transport.js';
 import { createHttpTransport } from './adapters/webhooks/http-transport.js';
 import { systemResolver } from './adapters/webhooks/system-resolver.js';
+import { BUILT_IN_JOB_KINDS } from './app/jobs/job-kinds.js';
 import type { Deps } from './app/shared/deps.js';
-import { forgetEarlierRuns, retireInstance, startInstance } from './app/shared/instances.js';
+import {
+  forgetEarlierRuns,
+  type Instance,
+  retireInstance,
+  startInstance,
+} from './app/shared/instances.js';
 import { createSecretBox, type SecretBox } from './app/shared/secret-box.js';
 import type { Config } from './config.js';
 import { buildApp } from './http/app.js';
@@ -18,6 +24,7 @@ import type { Processors } from './ports/payment-processor.js';
 import { defaultProcessors } from './processors.js';
 import { VERSION } from './version.js';
 import { startCheckoutSessionExpiry } from './workers/checkout-session-expiry.js';
+import { startDueJobsWorker } from './workers/due-jobs.js';
 import { startIdempotencyReaper } from './workers/idempotency-reaper.js';
 import { startInstanceHeartbeat } from './workers/instance-heartbeat.js';
 import { startMailDeliveryWorker } from './workers/mail-delivery.js';
@@ -70,19 +77,32 @@ async function openReadyDatabase(
   return database;
 }
 
+/** How often the workers look for due jobs. */
+const DUE_JOBS_INTERVAL_MS = 1000;
+
 /**
  * The background workers (idempotency reaper, checkout-session expiry, settlement, webhook
- * delivery). Any number of processes may run them on one database: they claim rows with
- * `SKIP LOCKED` or leases kept by the database's clock.
+ * delivery, due jobs). Any number of processes may run them on one database: they claim
+ * rows with `SKIP LOCKED` or leases kept by the database's clock; `instance` is the
+ * process's, which holds the due jobs it runs.
  */
 function startWorkers(
   config: Config,
   deps: Deps,
-  processors: Processors,
-  secretBox: SecretBox | null,
+  services: {
+    readonly processors: Processors;
+    readonly secretBox: SecretBox | null;
+    readonly instance: Instance;
+  },
   logger: Logger,
 ): Worker {
+  const { processors, secretBox, instance } = services;
   const reaper = startIdempotencyReaper(deps, { intervalMs: 10 * 60 * 1000, logger });
+  const dueJobs = startDueJobsWorker(
+    deps,
+    { kinds: BUILT_IN_JOB_KINDS, owner: instance.id },
+    { intervalMs: DUE_JOBS_INTERVAL_MS, logger },
+  );
   const sessionExpiry = startCheckoutSessionExpiry(deps, { intervalMs: 60 * 1000, logger });
   const settlement = startSettlementWorker(deps, processors, {
     intervalMs: config.settlementIntervalMs,
@@ -110,6 +130,7 @@ function startWorkers(
       await webhooks.stop(); // attempts in flight finish and are recorded
       await webhookTransport.close();
       await mail.stop(); // a pass under way finishes and records what the server answered
+      await dueJobs.stop(); // a job under way finishes and is recorded
     },
   };
 }
@@ -130,6 +151,26 @@ function startMailWorker(config: Config, deps: Deps, logger: Logger): Worker {
     },
     { intervalMs: 1000, logger },
   );
+}
+
+/**
+ * Registers this process as a running instance and keeps it alive; `retire` ends it on a
+ * clean shutdown, freeing at once what it held.
+ */
+async function registerInstance(config: Config, database: DatabaseHandle, logger: Logger) {
+  // This process holds the embedded database's lock: any other instance recorded there
+  // is an earlier run that was killed, and what it left in flight is free at once.
+  if (database.kind === 'pglite') await forgetEarlierRuns(database.db);
+  const instance = await startInstance(database.db, config.heartbeatIntervalMs);
+  const heartbeat = startInstanceHeartbeat(database.db, instance, {
+    intervalMs: config.heartbeatIntervalMs,
+    logger,
+  });
+  const retire = async () => {
+    await heartbeat.stop();
+    await retireInstance(database.db, instance); // nothing of ours is in flight any more
+  };
+  return { instance, retire };
 }
 
 /** What the server and the worker process share: logger, database, deps, processors. */
@@ -169,14 +210,7 @@ export async function startServer(
   },
 ): Promise<RunningServer> {
   const { logger, database, deps, secretBox, processors } = await compose(config, options);
-  // This process holds the embedded database's lock: any other instance recorded there
-  // is an earlier run that was killed, and what it left in flight is free at once.
-  if (database.kind === 'pglite') await forgetEarlierRuns(database.db);
-  const instance = await startInstance(database.db, config.heartbeatIntervalMs);
-  const heartbeat = startInstanceHeartbeat(database.db, instance, {
-    intervalMs: config.heartbeatIntervalMs,
-    logger,
-  });
+  const { instance, retire } = await registerInstance(config, database, logger);
   const app = await buildApp({
     idempotency: { ownerInstanceId: instance.id },
     processors,
@@ -191,7 +225,7 @@ export async function startServer(
     version: VERSION,
   });
   const workers = config.serveWorkers
-    ? startWorkers(config, deps, processors, secretBox, logger)
+    ? startWorkers(config, deps, { processors, secretBox, instance }, logger)
     : { stop: async () => {} };
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
@@ -203,8 +237,7 @@ export async function startServer(
       await app.close(); // stops accepting, lets in-flight requests finish
       await app.drained(10_000); // handlers whose client went away are still running
       await workers.stop();
-      await heartbeat.stop();
-      await retireInstance(database.db, instance); // nothing of ours is in flight any more
+      await retire();
       await database.close();
     })();
     return stopping;
@@ -217,11 +250,13 @@ export async function startWorkerProcess(config: Config): Promise<RunningWorker>
   const { logger, database, deps, secretBox, processors } = await compose(config, {
     migrate: false,
   });
-  const workers = startWorkers(config, deps, processors, secretBox, logger);
+  const { instance, retire } = await registerInstance(config, database, logger);
+  const workers = startWorkers(config, deps, { processors, secretBox, instance }, logger);
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       await workers.stop();
+      await retire();
       await database.close();
     })();
     return stopping;

@@ -27,6 +27,7 @@ import type {
 } from './schema-console.js';
 import type { InvoiceSettingsTable, InvoicesTable } from './schema-invoices.js';
 import type { EmailsTable } from './schema-mail.js';
+import type { DueJobsTable } from './schema-jobs.js';
 import type {
   WebhookDeliveriesTable,
   WebhookDeliveryAttemptsTable,
@@ -334,6 +335,7 @@ export interface Database {
   console_sessions: ConsoleSessionsTable;
   sign_in_failures: SignInFailuresTable;
   emails: EmailsTable;
+  due_jobs: DueJobsTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;

@@ -27,7 +27,8 @@ export type IdPrefix =
   | 'cu'
   | 'req'
   | 'inst'
-  | 'em';
+  | 'em'
+  | 'job';
 
 /** A new prefixed, time-sortable, lowercase id (TypeID), e.g. `cus_01kbjcmbt5mhsmaggfqc1a4rns`. */
 export function newId(prefix: IdPrefix): string {

@@ -19,6 +19,7 @@ import * as paymentLinkCancelUrl from './0017-payment-link-cancel-url.js';
 import * as paymentCards from './0018-payment-cards.js';
 import * as invoices from './0019-invoices.js';
 import * as mail from './0021-mail.js';
+import * as dueJobs from './0020-due-jobs.js';
 
 /** Every migration, in order. Names sort lexicographically; never rename one that shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -42,6 +43,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0018-payment-cards': paymentCards,
   '0019-invoices': invoices,
   '0021-mail': mail,
+  '0020-due-jobs': dueJobs,
 };
 
 export const migrationProvider: MigrationProvider = {
