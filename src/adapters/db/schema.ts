@@ -26,8 +26,8 @@ import type {
   SignInFailuresTable,
 } from './schema-console.js';
 import type { InvoiceSettingsTable, InvoicesTable } from './schema-invoices.js';
-import type { EmailsTable } from './schema-mail.js';
 import type { DueJobsTable } from './schema-jobs.js';
+import type { EmailsTable } from './schema-mail.js';
 import type {
   WebhookDeliveriesTable,
   WebhookDeliveryAttemptsTable,

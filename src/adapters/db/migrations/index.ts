@@ -18,8 +18,8 @@ import * as signInFailures from './0016-sign-in-failures.js';
 import * as paymentLinkCancelUrl from './0017-payment-link-cancel-url.js';
 import * as paymentCards from './0018-payment-cards.js';
 import * as invoices from './0019-invoices.js';
-import * as mail from './0021-mail.js';
 import * as dueJobs from './0020-due-jobs.js';
+import * as mail from './0021-mail.js';
 
 /** Every migration, in order. Names sort lexicographically; never rename one that shipped. */
 const MIGRATIONS: Record<string, Migration> = {
