@@ -92,7 +92,7 @@ describe("the seed page's snippets (004), in sdk/examples", () => {
     });
     const { result } = await run<{ result: PayResult }>('3-pay-order');
     expect(result.order.status).toBe('PAID');
-    expect(result.paymentIntent.buyerEmail).toBe('alex@example.com');
+    expect(result.paymentIntent?.buyerEmail).toBe('alex@example.com');
     expect(amounts(result.order)).toMatchObject({ paidMoney: 11059, balanceMoney: 0 });
     const { refund } = await run<{ refund: Refund }>('4-refund');
     expect(refund).toMatchObject({ amount: 2900, currency: 'USD', orderId: order.id });
@@ -105,7 +105,7 @@ describe("the seed page's snippets (004), in sdk/examples", () => {
     });
     // Step 4's idempotencyKey reached the server: the same call again is the same refund.
     const again = await flint.refunds.create({
-      paymentIntentId: result.paymentIntent.id,
+      paymentIntentId: refund.paymentIntentId,
       amountMoney: { amount: 2900, currency: 'USD' },
       reason: 'requested_by_customer',
       idempotencyKey: 'refund-support-addon-01',
@@ -187,6 +187,7 @@ async function paidOrder(flint: Flint) {
   const { paymentIntent } = await flint.orders.pay(order.id, {
     paymentSourceTokens: ['tok_visa'],
   });
+  if (!paymentIntent) throw new Error('a 9900 order is paid by a payment intent');
   return { order, paymentIntent };
 }
 

@@ -3,7 +3,7 @@ import { result } from './3-pay-order.js';
 import { flint } from './flint.js';
 
 export const refund = await flint.refunds.create({
-  paymentIntentId: result.paymentIntent.id,
+  paymentIntentId: result.order.payments[0].id,
   amountMoney: { amount: 2900, currency: "USD" },
   reason: "requested_by_customer",
   idempotencyKey: "refund-support-addon-01",

@@ -115,13 +115,14 @@ export class Coupons extends Crud<
   }
 }
 
-export type Payment = ResponseOf<'POST /v1/orders/{order_id}/pay', 'payment_intent'>;
+export type Payment = NonNullable<ResponseOf<'POST /v1/orders/{order_id}/pay', 'payment_intent'>>;
 export type TimelineEntry = Returned<
   Operations['GET /v1/orders/{order_id}/timeline']['response']['timeline'][number]
 >;
 
 export type PayParams = Keyed<BodyOf<'POST /v1/orders/{order_id}/pay', 'payment'>>;
-export type PayResult = { order: Order; paymentIntent: Payment };
+/** `paymentIntent` is null when the order had nothing to pay (total 0) and was completed without one. */
+export type PayResult = { order: Order; paymentIntent: Payment | null };
 
 function withoutOrderId({ orderId: _, ...params }: PayParams & { orderId: string }): PayParams {
   return params;
@@ -159,8 +160,12 @@ export class Orders extends Crud<
       )
       .then((r) => r.order);
   }
-  /** Charges (part of) the balance through the account's processor. */
-  pay(id: string, params: PayParams, options?: RequestOptions): Promise<PayResult>;
+  /**
+   * Charges (part of) the balance through the account's processor. An order with nothing
+   * to pay (a 100 % coupon, free lines) needs no params: `pay(id)` completes it (PAID) with
+   * no processor call, and `paymentIntent` is null.
+   */
+  pay(id: string, params?: PayParams, options?: RequestOptions): Promise<PayResult>;
   /** The same, the order's id among the params: `pay({ orderId, paymentSourceTokens })`. */
   pay(params: PayParams & { orderId: string }, options?: RequestOptions): Promise<PayResult>;
   pay(
@@ -170,7 +175,7 @@ export class Orders extends Crud<
   ): Promise<PayResult> {
     const [id, params, options] =
       typeof order === 'string'
-        ? [order, paramsOrOptions as PayParams, lastOptions]
+        ? [order, (paramsOrOptions ?? {}) as PayParams, lastOptions]
         : [order.orderId, withoutOrderId(order), paramsOrOptions as RequestOptions | undefined];
     const { idempotencyKey, ...payment } = params;
     return this.api.raw('POST', this.at(id, '/pay'), { payment, idempotencyKey }, options);

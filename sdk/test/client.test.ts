@@ -151,7 +151,7 @@ describe("the seed page's forms (004)", () => {
       { orderId: 'ord_1', paymentSourceTokens: ['tok_visa'], idempotencyKey: 'pay-1' },
       {},
     );
-    expect(byId.paymentIntent.id).toBe('pi_1');
+    expect(byId.paymentIntent?.id).toBe('pi_1');
     expect(byParams.order.id).toBe('ord_1');
     expect(seen.map((s) => [s.method, s.url, s.body])).toEqual([
       [

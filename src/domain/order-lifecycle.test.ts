@@ -1,6 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   availableActions,
+  type CompletionFacts,
+  completionWithoutPayment,
   ORDER_STATUSES,
   requireAction,
   statusAfterMoneyMoved,
@@ -59,5 +62,76 @@ describe('order lifecycle', () => {
     if (!cancel.ok) expect(cancel.error.message).toContain('refund them first');
     expect(requireAction('OPEN', 'cancel', 'returned').ok).toBe(true);
     expect(requireAction('OPEN', 'refund', 'none').ok).toBe(false);
+  });
+});
+
+describe('completing an order with nothing to pay', () => {
+  const facts = (
+    order: Partial<CompletionFacts['order']> = {},
+    payments: { status: string }[] = [],
+  ): CompletionFacts => ({
+    order: { status: 'OPEN', total: 0, paid: 0, refunded: 0, ...order },
+    payments,
+  });
+
+  it('completes an OPEN order whose total is 0 and that never took money: PAID', () => {
+    expect(completionWithoutPayment(facts())).toEqual({ ok: true, value: 'PAID' });
+    // A payment that failed or was canceled took nothing.
+    const tried = facts({}, [{ status: 'failed' }, { status: 'canceled' }]);
+    expect(completionWithoutPayment(tried)).toEqual({ ok: true, value: 'PAID' });
+  });
+
+  it('refuses an order with something to pay, naming the amount due', () => {
+    expect(completionWithoutPayment(facts({ total: 1 }))).toMatchObject({
+      ok: false,
+      error: { code: 'amount_invalid', details: { amount_due: 1 } },
+    });
+  });
+
+  it('refuses an order that is not OPEN, or that holds or held money', () => {
+    for (const status of ORDER_STATUSES.filter((s) => s !== 'OPEN')) {
+      expect(completionWithoutPayment(facts({ status }))).toMatchObject({
+        ok: false,
+        error: { code: 'order_state_invalid', details: { status } },
+      });
+    }
+    for (const under of ['processing', 'requires_action']) {
+      expect(completionWithoutPayment(facts({}, [{ status: under }]))).toMatchObject({
+        ok: false,
+        error: { code: 'order_state_invalid' },
+      });
+    }
+    const returned = facts({ paid: 500, refunded: 500, total: 0 }, [{ status: 'succeeded' }]);
+    expect(completionWithoutPayment(returned).ok).toBe(false);
+  });
+
+  it('property: completes only an OPEN order with total 0, nothing paid and no payment under way or taken', () => {
+    const status = fc.constantFrom(...ORDER_STATUSES);
+    const amount = fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 99_999_999_999 }));
+    const payment = fc.record({
+      status: fc.constantFrom('processing', 'requires_action', 'succeeded', 'failed', 'canceled'),
+    });
+    fc.assert(
+      fc.property(
+        status,
+        amount,
+        amount,
+        amount,
+        fc.array(payment, { maxLength: 4 }),
+        (s, total, paid, refunded, payments) => {
+          const given = facts({ status: s, total, paid, refunded }, payments);
+          const completed = completionWithoutPayment(given);
+          if (total - paid > 0) expect(completed.ok).toBe(false);
+          if (!completed.ok) return;
+          expect(completed.value).toBe('PAID');
+          expect(s).toBe('OPEN');
+          expect(total).toBe(0);
+          expect(paid).toBe(0);
+          expect(payments.every((p) => p.status === 'failed' || p.status === 'canceled')).toBe(
+            true,
+          );
+        },
+      ),
+    );
   });
 });

@@ -3,6 +3,7 @@
  * Every status change and every "is this allowed?" question goes through here.
  *
  *   OPEN ──pay (balance reaches 0)──▶ PAID ──refund part──▶ PARTIALLY_REFUNDED ──refund rest──▶ REFUNDED
+ *   OPEN ──pay, nothing to pay (total 0, no payment)──▶ PAID
  *   OPEN ──cancel──▶ CANCELED          PAID / PARTIALLY_REFUNDED ──close──▶ CLOSED
  */
 import { fail, ok, type Result } from './errors.js';
@@ -109,6 +110,47 @@ export function statusAfterMoneyMoved(
   }
   if (amounts.refunded <= 0) return 'PAID';
   return amounts.refunded >= amounts.paid ? 'REFUNDED' : 'PARTIALLY_REFUNDED';
+}
+
+/** What `completionWithoutPayment` reads of an order: its status, totals and payments. */
+export interface CompletionFacts extends OrderMoneyFacts {
+  readonly order: {
+    readonly status: OrderStatus;
+    readonly total: number;
+    readonly paid: number;
+    readonly refunded: number;
+  };
+}
+
+/**
+ * An order with nothing to pay (a 100 % coupon, free lines, a fully credited amount)
+ * becomes PAID with no payment at all — no intent, no processor call — like Square's
+ * PayOrder without payments or Stripe's $0 invoice. Only an OPEN order whose total is 0
+ * and that never took money (nothing paid, nothing under way); any other order is paid
+ * through a payment, and this answers why not.
+ */
+export function completionWithoutPayment(facts: CompletionFacts): Result<'PAID'> {
+  const { status, total, paid } = facts.order;
+  const money = moneyOf(facts);
+  const allowed = requireAction(status, 'pay', money);
+  if (!allowed.ok) return allowed;
+  if (money !== 'none' || paid !== 0) {
+    return fail({
+      code: 'order_state_invalid',
+      message: 'An order that has taken payments is completed by paying it',
+      loc: ['status'],
+      details: { status, available_actions: availableActions(status, money) },
+    });
+  }
+  if (total !== 0) {
+    return fail({
+      code: 'amount_invalid',
+      message: `The order has ${total} to pay: it needs a payment`,
+      loc: ['payment', 'payment_source_token'],
+      details: { amount_due: total },
+    });
+  }
+  return ok('PAID');
 }
 
 /** The status a cancel or close leads to. */

@@ -1,7 +1,8 @@
 import type { CheckoutPage } from '../app/checkout/hosted-checkout.js';
 import { orderResource } from '../resources/order.js';
 import { paymentCardLabel } from './card-label.js';
-import { SANDBOX_FORM_SCRIPT, STRIPE_FORM_SCRIPT } from './checkout-script.js';
+import { completeOrderPanel } from './checkout-complete-form.js';
+import { ONCE_SCRIPT, SANDBOX_FORM_SCRIPT, STRIPE_FORM_SCRIPT } from './checkout-script.js';
 import { type Html, html, layout } from './html.js';
 import { formatMoney } from './money-format.js';
 
@@ -167,34 +168,46 @@ export function renderCheckoutPage(input_: CheckoutPageInput): string {
   const { session } = page.view;
   const net = page.view.order.pricing.net;
   const amount = formatMoney(net.balance, page.view.order.order.currency);
-  const stripe = input_.stripePublishableKey !== undefined;
+  const free = page.nothingToPay;
+  const stripe = !free && input_.stripePublishableKey !== undefined;
   const label = `Pay ${amount}`;
-  const body = html`<main>
-${header(page)}
-<h1>Checkout</h1>
-<div class="grid">
-${orderSummary(page, quantityForm(input_))}
-<section class="panel" aria-labelledby="pay-title">
+  const merchant = page.merchantName || 'the merchant';
+  const cancel = session.cancel_url ? { url: session.cancel_url, merchant } : undefined;
+  const panel = free
+    ? completeOrderPanel({
+        sessionId: session.id,
+        csrfToken: input_.csrfToken,
+        attempt: input_.attempt,
+        alert: form.alert,
+        cancel,
+      })
+    : html`<section class="panel" aria-labelledby="pay-title">
 <h2 id="pay-title">Pay with card</h2>
 ${errorSummary(form)}
 <form id="pay-form" method="post" action="/checkout/${session.id}/pay" novalidate${
-    stripe ? html` data-publishable-key="${input_.stripePublishableKey}"` : ''
-  }>
+        stripe ? html` data-publishable-key="${input_.stripePublishableKey}"` : ''
+      }>
 <input type="hidden" name="csrf_token" value="${input_.csrfToken}">
 <input type="hidden" name="attempt" value="${input_.attempt}">
 ${input('email', form, html`type="email" autocomplete="email" maxlength="254" required value="${form.email}"`)}
 ${stripe ? stripeFields(form) : sandboxFields(input_)}
 <button type="submit" data-label="${label}">${label}</button>
 </form>
-${session.cancel_url ? html`<a class="back" href="${session.cancel_url}">Cancel and return to ${page.merchantName || 'the merchant'}</a>` : ''}
-</section>
+${cancel ? html`<a class="back" href="${cancel.url}">Cancel and return to ${merchant}</a>` : ''}
+</section>`;
+  const body = html`<main>
+${header(page)}
+<h1>Checkout</h1>
+<div class="grid">
+${orderSummary(page, quantityForm(input_))}
+${panel}
 </div>
 </main>`;
   return layout({
     title: `Pay ${page.merchantName || 'checkout'}`.trim(),
     nonce,
     body,
-    script: stripe ? STRIPE_FORM_SCRIPT : SANDBOX_FORM_SCRIPT,
+    script: free ? ONCE_SCRIPT : stripe ? STRIPE_FORM_SCRIPT : SANDBOX_FORM_SCRIPT,
     scriptSources: stripe ? ['https://js.stripe.com/v3/'] : undefined,
   });
 }
@@ -203,9 +216,18 @@ ${session.cancel_url ? html`<a class="back" href="${session.cancel_url}">Cancel 
 export function renderClosedPage(page: CheckoutPage, nonce: string): string {
   const { session } = page.view;
   const complete = session.status === 'complete';
-  const title = complete ? 'Payment complete' : 'This checkout has expired';
+  // An order with nothing to pay was completed without a payment.
+  const free = page.view.order.order.paid === 0;
+  const title = !complete
+    ? 'This checkout has expired'
+    : free
+      ? 'Order complete'
+      : 'Payment complete';
+  const received = free
+    ? html`<p>Thank you. Your order with ${page.merchantName || 'the merchant'} is complete.</p>`
+    : html`<p>Thank you. Your payment to ${page.merchantName || 'the merchant'} was received.</p>`;
   const message = complete
-    ? html`<p>Thank you. Your payment to ${page.merchantName || 'the merchant'} was received.</p>${paidWith(page)}
+    ? html`${received}${paidWith(page)}
 <p><a href="${successUrl(session.success_url, session.id)}">Continue</a></p>`
     : html`<p>This checkout session is no longer open, so nothing can be paid here. Please return to ${
         page.merchantName || 'the merchant'

@@ -1418,7 +1418,7 @@ export interface Operations {
     query: never;
     body: {
       payment: {
-        /** A processor token, e.g. tok_visa */
+        /** A processor token, e.g. tok_visa. Required unless the order has nothing to pay (total 0) */
         payment_source_token?: string;
         /** The tokens that pay, as a list (instead of payment_source_token): exactly one for now */
         payment_source_tokens?: Array<string>;
@@ -1628,7 +1628,7 @@ export interface Operations {
     query: never;
     body: {
       payment: {
-        /** A processor token, e.g. tok_visa */
+        /** A processor token, e.g. tok_visa. Required unless the order has nothing to pay (total 0) */
         payment_source_token?: string;
         /** The tokens that pay, as a list (instead of payment_source_token): exactly one for now */
         payment_source_tokens?: Array<string>;
@@ -1640,7 +1640,39 @@ export interface Operations {
     };
     response: {
       order: Schemas["Order"];
-      payment_intent: Schemas["PaymentIntent"];
+      payment_intent: {
+        payment_intent_id: string;
+        object: "payment_intent";
+        order_id: string;
+        amount: number;
+        amount_received: number;
+        currency: string;
+        status: string;
+        latest_charge: string | null;
+        processor: string;
+        buyer_email: string | null;
+        last_payment_error: {
+          code: string;
+          message: string | null;
+        } | null;
+        /** The card that paid, as the processor reported it with the outcome (never its number); null until then */
+        payment_method_details: {
+          type: "card";
+          card: {
+            brand: "visa" | "mastercard" | "amex" | "discover" | "diners" | "jcb" | "unionpay" | "unknown";
+            last4: string;
+            exp_month: number;
+            exp_year: number;
+            funding?: "credit" | "debit" | "prepaid" | "unknown";
+          };
+        } | null;
+        metadata: Record<string, string>;
+        test_mode: boolean;
+        /** RFC 3339, UTC */
+        created_at: string;
+        /** RFC 3339, UTC */
+        updated_at: string;
+      } | null;
     };
   };
   /** The order's append-only history: what changed, who, when, amounts before and after */

@@ -2,10 +2,12 @@ import { selectAccountById } from '../../adapters/db/repos/accounts-repo.js';
 import { selectPublicCheckoutSession } from '../../adapters/db/repos/checkout-sessions-repo.js';
 import { selectProcessorSettings } from '../../adapters/db/repos/processor-settings-repo.js';
 import type { PaymentIntentRow } from '../../adapters/db/schema.js';
+import { completionWithoutPayment } from '../../domain/order-lifecycle.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { Processors } from '../../ports/payment-processor.js';
 import type { CheckoutSessionView } from '../../resources/checkout-session.js';
 import { type Actor, SYSTEM_ACTOR } from '../events/record-events.js';
+import { completionFactsOf } from '../payments/complete-without-payment.js';
 import { payOrder } from '../payments/pay-order.js';
 import { authenticateForTest } from '../payments/payment-actions.js';
 import { settle } from '../payments/settle-payment.js';
@@ -30,6 +32,8 @@ export interface CheckoutPage {
   readonly waiting: PaymentIntentRow | null;
   /** The quantity the buyer may change (a payment link's adjustable line), if any. */
   readonly quantity: QuantityControl | null;
+  /** The order has nothing to pay (total 0): the page completes it, with no card. */
+  readonly nothingToPay: boolean;
 }
 
 export async function loadCheckoutPage(
@@ -77,6 +81,7 @@ export async function loadCheckoutPage(
     stripePublishableKey: settings?.stripe_publishable_key ?? null,
     waiting,
     quantity,
+    nothingToPay: completionWithoutPayment(completionFactsOf(view.order)).ok,
   };
 }
 
@@ -94,23 +99,29 @@ export type CheckoutPayment =
   | { readonly kind: 'unavailable'; readonly page: CheckoutPage };
 
 /**
- * Pays a session's order with a card token. Each rendering of the form carries its own
- * attempt id, and the attempt is the payment's request key: a double-submitted form
- * (two clicks, a reload of the POST) resumes the same payment and charges once.
+ * Pays a session's order with a card token — or, with no `card` (an order with nothing to
+ * pay), completes it with no processor call through the same `payOrder`. Each rendering of
+ * the form carries its own attempt id, and the attempt is the payment's request key: a
+ * double-submitted form (two clicks, a reload of the POST) resumes the same payment and
+ * charges once.
  */
 export async function payCheckoutSession(
   { deps, processors }: PageServices,
   {
     page,
-    ...input
-  }: PageInput & { readonly attempt: string; readonly token: string; readonly email: string },
+    attempt,
+    card,
+  }: PageInput & {
+    readonly attempt: string;
+    readonly card?: { readonly token: string; readonly email: string };
+  },
 ): Promise<CheckoutPayment> {
   const { session } = page.view;
   if (session.status !== 'open') return { kind: 'not_open', page };
-  const ctx = pageContext({ deps, processors }, page, attemptPrefix(session.id) + input.attempt);
+  const ctx = pageContext({ deps, processors }, page, attemptPrefix(session.id) + attempt);
   const paid = await payOrder(ctx, {
     orderId: session.order_id,
-    payment: { payment_source_token: input.token, buyer_email: input.email },
+    payment: card ? { payment_source_token: card.token, buyer_email: card.email } : {},
   });
   const after = await reload(deps, processors, page);
   if (!paid.ok) {
@@ -147,7 +158,10 @@ async function reload(deps: Deps, processors: Processors, page: CheckoutPage) {
 }
 
 /** What the buyer sees next, from where a payment of the session now stands. */
-function outcomeOf(after: CheckoutPage, intent: PaymentIntentRow): CheckoutPayment {
+function outcomeOf(after: CheckoutPage, intent: PaymentIntentRow | null): CheckoutPayment {
+  const complete = after.view.session.status === 'complete';
+  // No payment: the order had nothing to pay and was completed without one.
+  if (!intent) return complete ? { kind: 'paid', page: after } : { kind: 'busy', page: after };
   switch (intent.status) {
     case 'succeeded':
       return after.view.session.status === 'complete'

@@ -13,8 +13,10 @@ import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import { dueDateOf, invoiceAmounts, invoiceNumber } from '../../domain/invoices/invoice-amounts.js';
 import { moveInvoice } from '../../domain/invoices/invoice-state.js';
 import type { InvoiceAction, InvoiceStatus } from '../../domain/invoices/invoice-values.js';
+import { completionWithoutPayment } from '../../domain/order-lifecycle.js';
 import type { InvoiceView } from '../../resources/invoice.js';
-import { withOrderLock } from '../orders/change-order.js';
+import { readLockedOrder, withOrderLock } from '../orders/change-order.js';
+import { completeWithoutPayment, completionFactsOf } from '../payments/complete-without-payment.js';
 import type { ChangeContext } from '../shared/command-context.js';
 import { type InvoiceEventType, invoiceEvent, viewOf } from './invoice-views.js';
 
@@ -27,7 +29,13 @@ export interface InvoiceStage {
 /** What a move does once the table allowed it: its stages, in order (none refuses). */
 export type InvoiceStep = (
   tx: Kysely<Database>,
-  p: { readonly current: InvoiceView; readonly to: InvoiceStatus; readonly now: Date },
+  p: {
+    readonly current: InvoiceView;
+    readonly to: InvoiceStatus;
+    readonly now: Date;
+    /** Who moves it, for a step that changes the order too (under the lock it holds). */
+    readonly ctx: ChangeContext;
+  },
 ) => Promise<Result<readonly InvoiceStage[]>>;
 
 /**
@@ -54,7 +62,7 @@ export async function moveInvoiceRow(
     const current = await viewOf(tx, tenant, row);
     const to = moveInvoice(row.status, action, { approvalRequired: row.requires_approval });
     if (!to.ok) return to;
-    const stages = await step(tx, { current, to: to.value, now });
+    const stages = await step(tx, { current, to: to.value, now, ctx });
     if (!stages.ok) return stages;
     const view = await writeStages(tx, ctx, { current, stages: stages.value, now });
     return ok(view);
@@ -110,10 +118,10 @@ export function stagedWrites(
 /**
  * Finalizing (or approving): the next number of the account's counter (taken in this
  * transaction: a rollback gives it back), the due date, `invoice.finalized` — and, when
- * nothing is left to pay (a 100 % coupon), `paid` at once with no processor call.
- * A draft that needs approval only asks for it.
+ * nothing is left to pay (a 100 % coupon), `paid` at once with no processor call, its
+ * order PAID with it (`completeOrderOf`). A draft that needs approval only asks for it.
  */
-export const finalizeStep: InvoiceStep = async (tx, { current, to, now }) => {
+export const finalizeStep: InvoiceStep = async (tx, { current, to, now, ctx }) => {
   const { order, invoice } = current;
   if (order.status === 'CANCELED') {
     return fail({
@@ -143,8 +151,28 @@ export const finalizeStep: InvoiceStep = async (tx, { current, to, now }) => {
     event: 'invoice.finalized',
   };
   if (invoiceAmounts(order).remaining > 0) return ok([finalized]);
+  const completed = await completeOrderOf(tx, ctx, { orderId: order.id, now });
+  if (!completed.ok) return completed;
   return ok([finalized, { changes: { status: 'paid', paid_at: now }, event: 'invoice.paid' }]);
 };
+
+/**
+ * An invoice paid with nothing to pay takes its order with it, in the same transaction
+ * (the order's lock is held): an order that can be completed without payment becomes PAID
+ * by the code `/pay` uses (its stock and coupons taken, `order.paid`); one already paid
+ * stays as it is. A reservation that fails (out of stock) is the move's failure.
+ */
+export async function completeOrderOf(
+  tx: Kysely<Database>,
+  ctx: ChangeContext,
+  { orderId, now }: { readonly orderId: string; readonly now: Date },
+): Promise<Result<void>> {
+  const before = await readLockedOrder(tx, ctx.tenant, orderId);
+  if (!before) return fail(missing('order'));
+  if (!completionWithoutPayment(completionFactsOf(before)).ok) return ok(undefined);
+  const completed = await completeWithoutPayment(tx, ctx, { before, now });
+  return completed.ok ? ok(undefined) : completed;
+}
 
 function tenantOf(row: Pick<InvoiceRow, 'account_id' | 'mode'>) {
   return { accountId: row.account_id, mode: row.mode };

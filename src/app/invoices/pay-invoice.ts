@@ -9,7 +9,12 @@ import { payOrder } from '../payments/pay-order.js';
 import type { PayOrderInput } from '../payments/payment-request-checks.js';
 import type { AnswerOption } from '../shared/answer-once.js';
 import type { ChangeContext, CommandContext } from '../shared/command-context.js';
-import { type InvoiceStage, moveInvoiceRow, writeStages } from './invoice-moves.js';
+import {
+  completeOrderOf,
+  type InvoiceStage,
+  moveInvoiceRow,
+  writeStages,
+} from './invoice-moves.js';
 import { viewOf } from './invoice-views.js';
 
 /** What paying an invoice answers: the invoice, and the payment made (none when none was needed). */
@@ -46,7 +51,10 @@ export async function payInvoice(
     const view = await moveInvoiceRow(ctx, {
       id,
       action: 'pay',
-      step: async (_tx, { now }) => ok([PAID(now)]),
+      step: async (tx, { now, ctx: author }) => {
+        const completed = await completeOrderOf(tx, author, { orderId: row.order_id, now });
+        return completed.ok ? ok([PAID(now)]) : completed;
+      },
     });
     return view.ok ? ok({ view: view.value, paymentIntent: null }) : view;
   }
@@ -60,7 +68,8 @@ export async function payInvoice(
   }
   const paid = await payOrder(ctx, { orderId: row.order_id, payment });
   if (!paid.ok) return paid;
-  return recordPayment(ctx, { id, intent: paid.value.paymentIntent }, { answer });
+  const intent = paid.value.paymentIntent;
+  return recordPayment(ctx, { id, orderId: row.order_id, intent }, { answer });
 }
 
 /**
@@ -70,11 +79,15 @@ export async function payInvoice(
  */
 function recordPayment(
   ctx: ChangeContext,
-  { id, intent }: { readonly id: string; readonly intent: PaymentIntentRow },
+  {
+    id,
+    orderId,
+    intent,
+  }: { readonly id: string; readonly orderId: string; readonly intent: PaymentIntentRow | null },
   { answer }: AnswerOption<InvoicePayment>,
 ): Promise<Result<InvoicePayment>> {
   const { tenant } = ctx;
-  return withOrderLock(ctx, intent.order_id, async (tx, now) => {
+  return withOrderLock(ctx, orderId, async (tx, now) => {
     const row = await lockInvoiceById(tx, tenant, id);
     if (!row) return fail(missing('invoice'));
     const current = await viewOf(tx, tenant, row);

@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely';
 import { insertEventsQuery } from '../../adapters/db/repos/events-repo.js';
 import { selectOrderAggregate } from '../../adapters/db/repos/orders-repo.js';
 import {
@@ -5,9 +6,9 @@ import {
   insertPaymentIntentQuery,
   selectPaymentIntentByRequestKey,
 } from '../../adapters/db/repos/payment-intents-repo.js';
-import type { PaymentIntentRow } from '../../adapters/db/schema.js';
+import type { Database, PaymentIntentRow } from '../../adapters/db/schema.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
-import { requireAction } from '../../domain/order-lifecycle.js';
+import { completionWithoutPayment, requireAction } from '../../domain/order-lifecycle.js';
 import type { PaymentProcessor } from '../../ports/payment-processor.js';
 import type { OrderView } from '../../resources/order.js';
 import { paymentIntentResource } from '../../resources/payment-intent.js';
@@ -21,9 +22,9 @@ import type { CommandContext } from '../shared/command-context.js';
 import { newId } from '../shared/ids.js';
 import { startedByRequest } from '../shared/request-keys.js';
 import { chargeAndSettle } from './charge-and-settle.js';
+import { completeWithoutPayment, completionFactsOf } from './complete-without-payment.js';
 import { amountToPay, type PayOrderInput, paymentSourceOf } from './payment-request-checks.js';
 import { takeStock, writeReservation } from './reservations.js';
-import type { PaymentResult } from './settle-payment.js';
 
 /**
  * Pays (part of) an order through the processor, in three steps so that no lock is held
@@ -37,19 +38,27 @@ import type { PaymentResult } from './settle-payment.js';
  *    stock and redemptions; `answer` (the request's Idempotency-Key) is completed in
  *    that same transaction.
  * A retry with the same request key resumes from the last step that committed.
+ *
+ * An order with nothing to pay (total 0, no payment ever taken) and no `amount` asked is
+ * completed in step 1 instead, under the same lock: PAID with no payment intent and no
+ * processor call (a token, if given, is not used), and the answer's `paymentIntent` is null.
  */
 export async function payOrder(
   ctx: CommandContext,
   { orderId, payment }: PayOrder,
-  { answer }: AnswerOption<PaymentResult> = {},
-): Promise<Result<PaymentResult>> {
+  { answer }: AnswerOption<OrderPayment> = {},
+): Promise<Result<OrderPayment>> {
   const earlier = await startedByRequest(ctx, selectPaymentIntentByRequestKey);
   if (earlier?.order_id === orderId) return resume(ctx, earlier, { answer });
+  // Needed only when there is something to pay: a failure is told under the lock then.
   const processor = await processorForNewPayments(ctx);
-  if (!processor.ok) return processor;
-  const reserved = await reserve(ctx, { orderId, payment, processor: processor.value });
+  const reserved = await reserve(ctx, { orderId, payment, processor }, { answer });
   if (!reserved.ok) return reserved;
-  return chargeAndSettle(ctx, { processor: processor.value, intent: reserved.value }, { answer });
+  if (reserved.value.kind === 'completed') return ok(reserved.value.payment);
+  const { intent } = reserved.value;
+  return processor.ok
+    ? chargeAndSettle(ctx, { processor: processor.value, intent }, { answer })
+    : processor;
 }
 
 /** What `payOrder` pays: the order, with the request's payment fields. */
@@ -57,6 +66,17 @@ export interface PayOrder {
   readonly orderId: string;
   readonly payment: PayOrderInput;
 }
+
+/** What paying an order answers: the order, and its payment (null: nothing was to pay). */
+export interface OrderPayment {
+  readonly order: OrderView;
+  readonly paymentIntent: PaymentIntentRow | null;
+}
+
+/** What step 1 did: reserved a payment to charge, or completed an order with nothing to pay. */
+type Reserved =
+  | { readonly kind: 'charge'; readonly intent: PaymentIntentRow }
+  | { readonly kind: 'completed'; readonly payment: OrderPayment };
 
 async function processorForNewPayments({
   processors,
@@ -82,8 +102,8 @@ async function processorForNewPayments({
 async function resume(
   ctx: CommandContext,
   intent: PaymentIntentRow,
-  { answer }: AnswerOption<PaymentResult>,
-): Promise<Result<PaymentResult>> {
+  { answer }: AnswerOption<OrderPayment>,
+): Promise<Result<OrderPayment>> {
   if (intent.status === 'processing') {
     const processor = await ctx.processors.named(ctx.tenant, intent.processor);
     return chargeAndSettle(ctx, { processor, intent }, { answer });
@@ -97,31 +117,41 @@ async function resume(
 /**
  * Step 1, under the order's lock: checks the payment against the order, takes the stock
  * when it settles the order, and writes the intent as `processing` with its event (and
- * the coupons' redemptions).
+ * the coupons' redemptions) — or completes an order with nothing to pay, answer included.
  */
 async function reserve(
   ctx: CommandContext,
-  { orderId, payment: input, processor }: PayOrder & { readonly processor: PaymentProcessor },
-): Promise<Result<PaymentIntentRow>> {
-  const { deps, tenant } = ctx;
-  return withOrderLock(ctx, orderId, async (tx) => {
+  {
+    orderId,
+    payment: input,
+    processor: found,
+  }: PayOrder & { readonly processor: Result<PaymentProcessor> },
+  { answer }: AnswerOption<OrderPayment>,
+): Promise<Result<Reserved>> {
+  const { tenant } = ctx;
+  return withOrderLock(ctx, orderId, async (tx, now) => {
     const aggregate = await selectOrderAggregate(tx, tenant, orderId);
     if (!aggregate) return fail(missing('order'));
+    const view = await viewOrder(tx, tenant, aggregate);
+    if (input.amount === undefined && completionWithoutPayment(completionFactsOf(view)).ok) {
+      return completeFree(tx, ctx, { view, input, now, answer });
+    }
+    if (!found.ok) return found;
+    const processor = found.value;
     // A missing order is a 404 in either case; otherwise nothing is reserved for a live
     // payment that no real processor would take.
     if (!takesPayments(tenant.mode, processor.name)) return fail(processorNotConfigured);
-    const source = paymentSourceOf(input);
-    if (!source.ok) return source;
+    // A paid (or canceled) order says so, whether or not a token came with the request.
     const allowed = requireAction(aggregate.order.status, 'pay');
     if (!allowed.ok) return allowed;
-    const view = await viewOrder(tx, tenant, aggregate);
+    const source = paymentSourceOf(input);
+    if (!source.ok) return source;
     const toPay = amountToPay(
       { balance: view.pricing.net.balance, payments: view.payments },
       input.amount,
     );
     if (!toPay.ok) return toPay;
     const { completes } = toPay.value;
-    const now = deps.clock.now();
     const taken = completes ? await takeStock(tx, tenant, view) : ok([]);
     if (!taken.ok) return taken;
     const intent = newPaymentIntent(ctx, {
@@ -145,8 +175,39 @@ async function reserve(
       insertEventsQuery(tx, [created]),
     ];
     const written = await writeReservation(tx, tenant, { view, writes, completes, now });
-    return written.ok ? ok(intent) : written;
+    return written.ok ? ok({ kind: 'charge' as const, intent }) : written;
   });
+}
+
+/**
+ * Step 1 for an order with nothing to pay: completed at once. A token sent along is not
+ * used, but a malformed request (both token fields) is still refused.
+ */
+async function completeFree(
+  tx: Kysely<Database>,
+  ctx: CommandContext,
+  {
+    view,
+    input,
+    now,
+    answer,
+  }: AnswerOption<OrderPayment> & {
+    readonly view: OrderView;
+    readonly input: PayOrderInput;
+    readonly now: Date;
+  },
+): Promise<Result<Reserved>> {
+  if (input.payment_source_token !== undefined || input.payment_source_tokens !== undefined) {
+    const source = paymentSourceOf(input);
+    if (!source.ok) return source;
+  }
+  const completed = await completeWithoutPayment(tx, ctx, {
+    before: view,
+    now,
+    answer: answer && ((order) => answer(tx, { order, paymentIntent: null })),
+  });
+  if (!completed.ok) return completed;
+  return ok({ kind: 'completed', payment: { order: completed.value, paymentIntent: null } });
 }
 
 /** The row of a new payment of the order, `processing` until the processor answers. */

@@ -20,8 +20,12 @@ export function originOf(url: string): string {
   return new URL(url).origin;
 }
 
-/** Whether the page can take a card: live mode needs a real processor, Stripe its publishable key. */
+/**
+ * Whether the page can take a card: live mode needs a real processor, Stripe its
+ * publishable key. An order with nothing to pay needs no card, so nothing to set up.
+ */
 export function setUp(page: CheckoutPage): boolean {
+  if (page.nothingToPay) return true;
   if (!takesPayments(page.tenant.mode, page.processor)) return false;
   return page.processor !== 'stripe' || page.stripePublishableKey !== null;
 }

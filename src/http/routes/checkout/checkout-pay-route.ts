@@ -24,20 +24,19 @@ export function registerPayRoute(
     if (!setUp(page)) return notSetUp(reply);
     const sessionId = page.view.session.id;
     const attempt = field(body, 'attempt');
-    const email = field(body, 'email');
-    if (!attempt || !ATTEMPT.test(attempt) || email === null) {
-      return expiredForm(reply, sessionId);
+    if (!attempt || !ATTEMPT.test(attempt)) return expiredForm(reply, sessionId);
+    if (page.nothingToPay) {
+      // Nothing to pay: completed with no card (any card fields sent along are ignored).
+      const completed = await payCheckoutSession({ deps, processors }, { page, attempt });
+      return answer(request, reply, completed, '');
     }
+    const email = field(body, 'email');
+    if (email === null) return expiredForm(reply, sessionId);
     const checked = checkPaymentForm(page, body, email, deps.clock.now());
     if ('errors' in checked) return form(request, reply, page, 422, checked);
     const paid = await payCheckoutSession(
       { deps, processors },
-      {
-        page,
-        attempt,
-        token: checked.token,
-        email: email.trim(),
-      },
+      { page, attempt, card: { token: checked.token, email: email.trim() } },
     );
     return answer(request, reply, paid, email.trim());
   });

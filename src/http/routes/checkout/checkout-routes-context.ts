@@ -90,8 +90,11 @@ export function checkoutRoutes(deps: Deps, processors: Processors, csrf: Csrf): 
     const sessionId = page.view.session.id;
     const csrfToken = csrf.issue(request, reply, sessionId);
     const attempt = randomBytes(16).toString('base64url');
+    // An order with nothing to pay takes no card: no Stripe.js either.
     const stripePublishableKey =
-      page.processor === 'stripe' ? (page.stripePublishableKey ?? undefined) : undefined;
+      page.processor === 'stripe' && !page.nothingToPay
+        ? (page.stripePublishableKey ?? undefined)
+        : undefined;
     return sendPage(
       reply,
       status,

@@ -1,3 +1,4 @@
+import type { OrderPayment } from '../../../app/payments/pay-order.js';
 import type { PaymentResult } from '../../../app/payments/settle-payment.js';
 import { orderResource } from '../../../resources/order.js';
 import { paymentIntentResource } from '../../../resources/payment-intent.js';
@@ -19,9 +20,13 @@ export function paymentBody(result: PaymentResult) {
  * naming the failed payment intent. The use case has already committed the failed intent;
  * only the answer is a failure — stored with the outcome as the answer a replay sends.
  */
-export function paymentAnswer(paid: PaymentResult, requestId: string): RouteAnswer {
+export function paymentAnswer(paid: OrderPayment, requestId: string): RouteAnswer {
   const intent = paid.paymentIntent;
-  if (intent.status !== 'failed') return { status: 200, body: paymentBody(paid) };
+  // No payment: the order had nothing to pay and was completed without one.
+  if (!intent)
+    return { status: 200, body: { order: orderResource(paid.order), payment_intent: null } };
+  if (intent.status !== 'failed')
+    return { status: 200, body: paymentBody({ ...paid, paymentIntent: intent }) };
   const declined = ApiError.declined(
     intent.failure_code ? declineCode(intent.failure_code) : null,
     intent.failure_message ?? 'The payment failed',

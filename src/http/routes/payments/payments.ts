@@ -1,13 +1,12 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { payOrder } from '../../../app/payments/pay-order.js';
+import { type OrderPayment, payOrder } from '../../../app/payments/pay-order.js';
 import { authenticateForTest, cancelPaymentIntent } from '../../../app/payments/payment-actions.js';
 import {
   getPaymentIntent,
   listPaymentIntents,
 } from '../../../app/payments/payment-intent-queries.js';
-import type { PaymentResult } from '../../../app/payments/settle-payment.js';
 import type { Deps } from '../../../app/shared/deps.js';
 import { CARD_BRANDS, CARD_FUNDINGS } from '../../../domain/card-details.js';
 import { MAX_AMOUNT } from '../../../domain/money.js';
@@ -68,7 +67,14 @@ export const PayBody = RootBody(
   'payment',
   Type.Object(
     {
-      payment_source_token: Type.Optional(Token),
+      payment_source_token: Type.Optional(
+        Type.String({
+          minLength: 1,
+          maxLength: 255,
+          description:
+            'A processor token, e.g. tok_visa. Required unless the order has nothing to pay (total 0)',
+        }),
+      ),
       payment_source_tokens: Type.Optional(
         Type.Array(Token, {
           minItems: 1,
@@ -104,10 +110,15 @@ export function registerPaymentRoutes(
       schema: {
         tags,
         summary: "Charge (part of) the order's balance through the processor",
+        description:
+          'Charges the balance (or `amount` of it) with the payment source. An OPEN order with nothing to pay (its total is 0: a 100 % coupon, free lines) and no payment taken is completed without one: no token is needed (one given is not used), no processor is called, the order becomes PAID (`order.paid`, its checkout sessions complete) and `payment_intent` is null.',
         params: Type.Object({ order_id: Id('ord') }, { additionalProperties: false }),
         body: PayBody,
         response: {
-          200: Type.Object({ order: Order, payment_intent: PaymentIntent }),
+          200: Type.Object({
+            order: Order,
+            payment_intent: Nullable(PaymentIntent),
+          }),
           ...ErrorResponses,
         },
       },
@@ -115,7 +126,7 @@ export function registerPaymentRoutes(
     async (request, reply) => {
       // A failed payment is a 402 with the processor's reason; any other outcome the order
       // and its payment. Either is stored with the outcome, as the answer to replay.
-      const respond = (result: PaymentResult) => paymentAnswer(result, request.id);
+      const respond = (result: OrderPayment) => paymentAnswer(result, request.id);
       const result = unwrap(
         await payOrder(
           { ...commandContextOf(request, deps), processors },
