@@ -51,6 +51,7 @@ import { registerPublicPaymentLinkRoutes } from './routes/checkout/public-paymen
 import { registerConsoleRoutes } from './routes/console/console.js';
 import { registerCustomerRoutes } from './routes/customers/customers.js';
 import { registerEventRoutes } from './routes/events/events.js';
+import { registerInvoicePdfRoute } from './routes/invoices/invoice-pdf-route.js';
 import { registerInvoiceSettingsRoutes } from './routes/invoices/invoice-settings.js';
 import { registerInvoiceRoutes } from './routes/invoices/invoices.js';
 import { registerTestHelperEmailRoutes } from './routes/mail/test-helper-emails.js';
@@ -279,6 +280,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     registerCheckoutSessionRoutes(api, deps, processors);
     registerPaymentLinkRoutes(api, deps);
     registerInvoiceRoutes(api, deps, processors);
+    registerInvoicePdfRoute(api, deps);
     registerInvoiceSettingsRoutes(api, deps);
     registerEventRoutes(api, deps);
     const webhookServices = { secretBox, resolver: options.resolver ?? systemResolver };

@@ -1,8 +1,8 @@
 import type { CheckoutPage } from '../app/checkout/hosted-checkout.js';
+import { formatMoney } from '../domain/money-format.js';
 import { header, orderSummary } from './checkout-page.js';
 import { ONCE_SCRIPT, STRIPE_ACTION_SCRIPT } from './checkout-script.js';
 import { html, layout } from './html.js';
-import { formatMoney } from './money-format.js';
 
 // The buyer's 3-D Secure step. In sandbox mode, a simulated bank challenge: the buyer
 // completes or fails it. In Stripe mode, Stripe's own challenge runs, then the form tells

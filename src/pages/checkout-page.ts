@@ -1,10 +1,10 @@
 import type { CheckoutPage } from '../app/checkout/hosted-checkout.js';
+import { formatMoney } from '../domain/money-format.js';
 import { orderResource } from '../resources/order.js';
 import { paymentCardLabel } from './card-label.js';
 import { completeOrderPanel } from './checkout-complete-form.js';
 import { ONCE_SCRIPT, SANDBOX_FORM_SCRIPT, STRIPE_FORM_SCRIPT } from './checkout-script.js';
 import { type Html, html, layout } from './html.js';
-import { formatMoney } from './money-format.js';
 
 // The hosted checkout page: what is being bought (exactly as the API prices it) and the
 // form that pays it. Pure: a page model in, HTML out.

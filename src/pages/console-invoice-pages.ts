@@ -1,10 +1,10 @@
 import { INVOICE_STATUSES, type InvoiceAction } from '../domain/invoices/invoice-values.js';
+import { formatMoney } from '../domain/money-format.js';
 import { type InvoiceView, invoiceResource } from '../resources/invoice.js';
 import { type ConsoleFrame, frame } from './console-frame.js';
 import { nextPageLink, statusOptions } from './console-lists.js';
 import { countOf, dataTable, idLink, statusBadge, statusWords, when } from './console-parts.js';
 import { type Html, html } from './html.js';
-import { formatMoney } from './money-format.js';
 
 // The console's invoices: a list with a status filter, and one invoice with its actions as
 // forms. Pure: page model in, HTML out.

@@ -1,11 +1,11 @@
 import type { ListedOrder } from '../app/console/console-orders.js';
+import { formatMoney } from '../domain/money-format.js';
 import { ORDER_STATUSES } from '../domain/order-lifecycle.js';
 import { orderResource } from '../resources/order.js';
 import { type ConsoleFrame, frame } from './console-frame.js';
 import { nextPageLink, statusOptions } from './console-lists.js';
 import { countOf, dataTable, idLink, statusBadge, when } from './console-parts.js';
 import { html } from './html.js';
-import { formatMoney } from './money-format.js';
 
 // The console's order search: filters, and one row per order. Pure: page model in, HTML out.
 

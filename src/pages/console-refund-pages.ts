@@ -3,6 +3,7 @@ import type { CreateRefundInput, RefundPlan } from '../app/refunds/plan-refund.j
 import { currencyExponent } from '../domain/currency.js';
 import type { Failure } from '../domain/errors.js';
 import { formatDecimal } from '../domain/money.js';
+import { formatMoney } from '../domain/money-format.js';
 import { isOffline } from '../domain/refunds/refund-policy.js';
 import {
   OFFLINE_REFUND_METHODS,
@@ -17,7 +18,6 @@ import { type ConsoleFrame, frame } from './console-frame.js';
 import { nextPageLink, statusOptions } from './console-lists.js';
 import { countOf, dataTable, idLink, statusBadge, statusWords } from './console-parts.js';
 import { type Html, html } from './html.js';
-import { formatMoney } from './money-format.js';
 import { METHOD_LABELS } from './refund-methods.js';
 
 // Refunds from the console: the forms on an order's page, the preview that must be seen

@@ -1,12 +1,12 @@
 import type { EventRow } from '../adapters/db/schema.js';
 import type { SaleRecord } from '../app/console/console-orders.js';
+import { formatMoney } from '../domain/money-format.js';
 import { orderResource } from '../resources/order.js';
 import { refundResource } from '../resources/refund.js';
 import { paymentCardLabel } from './card-label.js';
 import { type ConsoleFrame, frame } from './console-frame.js';
 import { countOf, dataTable, idLink, statusBadge, statusWords, when } from './console-parts.js';
 import { type Html, html } from './html.js';
-import { formatMoney } from './money-format.js';
 import { METHOD_LABELS } from './refund-methods.js';
 
 // One sale's record in the console: the order, its payments, refunds, fulfillments and

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 import type { CollectionMethod, InvoiceStatus } from '../../domain/invoices/invoice-values.js';
 import type { Mode } from '../../domain/tenant.js';
 import type { Json, MetadataAndTimestamps, Nullable, TenantColumns } from './schema-columns.js';
@@ -59,3 +59,14 @@ export interface InvoiceSettingsTable {
 
 export type InvoiceRow = Selectable<InvoicesTable>;
 export type InvoiceSettingsRow = Selectable<InvoiceSettingsTable>;
+
+/** An invoice's PDF, stored per version of what it says (migration 0023). */
+export interface InvoicePdfsTable {
+  invoice_id: string;
+  account_id: string;
+  mode: Mode;
+  /** A digest of the document's text. */
+  version: string;
+  pdf: Uint8Array;
+  created_at: Generated<Date>;
+}

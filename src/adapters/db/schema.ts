@@ -25,7 +25,7 @@ import type {
   ConsoleUsersTable,
   SignInFailuresTable,
 } from './schema-console.js';
-import type { InvoiceSettingsTable, InvoicesTable } from './schema-invoices.js';
+import type { InvoicePdfsTable, InvoiceSettingsTable, InvoicesTable } from './schema-invoices.js';
 import type { DueJobsTable } from './schema-jobs.js';
 import type { EmailsTable } from './schema-mail.js';
 import type {
@@ -327,6 +327,7 @@ export interface Database {
   payment_links: PaymentLinksTable;
   invoices: InvoicesTable;
   invoice_settings: InvoiceSettingsTable;
+  invoice_pdfs: InvoicePdfsTable;
   processor_settings: ProcessorSettingsTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;

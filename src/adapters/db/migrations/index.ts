@@ -20,6 +20,7 @@ import * as paymentCards from './0018-payment-cards.js';
 import * as invoices from './0019-invoices.js';
 import * as dueJobs from './0020-due-jobs.js';
 import * as mail from './0021-mail.js';
+import * as invoicePdfs from './0023-invoice-pdfs.js';
 
 /** Every migration, in order. Names sort lexicographically; never rename one that shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -44,6 +45,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0019-invoices': invoices,
   '0021-mail': mail,
   '0020-due-jobs': dueJobs,
+  '0023-invoice-pdfs': invoicePdfs,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_AMOUNT } from '../domain/money.js';
-import { formatMoney } from './money-format.js';
+import { formatMoney } from '../domain/money-format.js';
+import { MAX_AMOUNT } from './money.js';
 
 describe('formatMoney', () => {
   it('shows amounts in each currency exactly', () => {

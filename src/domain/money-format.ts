@@ -1,5 +1,5 @@
-import { currencyExponent } from '../domain/currency.js';
-import { formatDecimal } from '../domain/money.js';
+import { currencyExponent } from './currency.js';
+import { formatDecimal } from './money.js';
 
 const formats = new Map<string, Intl.NumberFormat>();
 
