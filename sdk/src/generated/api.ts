@@ -1465,6 +1465,15 @@ export interface Operations {
       } | null;
     };
   };
+  /** Download a finalized invoice's PDF */
+  "GET /v1/invoices/{invoice_id}/pdf": {
+    params: {
+      invoice_id: string;
+    };
+    query: never;
+    body: never;
+    response: unknown;
+  };
   /** Reject an invoice awaiting approval: it is a draft again, with the reason */
   "POST /v1/invoices/{invoice_id}/reject": {
     params: {
