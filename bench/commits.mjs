@@ -6,24 +6,16 @@
 // next one. One request at a time, one account, on one connection.
 // Env: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/flint_bench; the
 // database is DROPPED and created anew).
-import pg from 'pg';
 import { migrateToLatest, openDatabase } from '../dist/adapters/db/database.js';
 import { SENT_WITH_NEXT_TEXT } from '../dist/adapters/db/deferring-client.js';
 import { buildApp } from '../dist/http/app.js';
 import { systemClock } from '../dist/ports/clock.js';
+import { recreateDatabase } from './database.mjs';
 
 const DATABASE_URL =
   process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/flint_bench';
 
-const target = new URL(DATABASE_URL);
-const admin = new URL(DATABASE_URL);
-admin.pathname = '/postgres';
-const client = new pg.Client({ connectionString: admin.toString() });
-await client.connect();
-const quoted = `"${target.pathname.slice(1).replace(/"/g, '""')}"`;
-await client.query(`drop database if exists ${quoted} with (force)`);
-await client.query(`create database ${quoted}`);
-await client.end();
+await recreateDatabase(DATABASE_URL);
 
 const sent = [];
 const handle = await openDatabase({

@@ -6,7 +6,7 @@
 // Env: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/flint_bench; the
 // database is DROPPED and created anew), BENCH_INVOICES (default 50), BENCH_ROUNDS (5).
 import { fork } from 'node:child_process';
-import pg from 'pg';
+import { recreateDatabase } from './database.mjs';
 import { api } from './http.mjs';
 
 const DATABASE_URL =
@@ -14,15 +14,7 @@ const DATABASE_URL =
 const INVOICES = Number(process.env.BENCH_INVOICES ?? 50);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
-const target = new URL(DATABASE_URL);
-const admin = new URL(DATABASE_URL);
-admin.pathname = '/postgres';
-const client = new pg.Client({ connectionString: admin.toString() });
-await client.connect();
-const quoted = `"${target.pathname.slice(1).replace(/"/g, '""')}"`;
-await client.query(`drop database if exists ${quoted} with (force)`);
-await client.query(`create database ${quoted}`);
-await client.end();
+await recreateDatabase(DATABASE_URL);
 
 const child = fork(new URL('./servers/flint.mjs', import.meta.url), {
   env: { ...process.env, DATABASE_URL },

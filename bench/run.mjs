@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import pg from 'pg';
+import { recreateDatabase } from './database.mjs';
 import { api } from './http.mjs';
 import { measurePages, printPages } from './pages.mjs';
 
@@ -17,19 +17,6 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const DATABASE_URL =
   process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/flint_bench';
 const TARGET_RATIO = 0.6;
-
-async function recreateDatabase(url) {
-  const target = new URL(url);
-  const name = target.pathname.slice(1);
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  const quoted = `"${name.replace(/"/g, '""')}"`;
-  await client.query(`drop database if exists ${quoted} with (force)`);
-  await client.query(`create database ${quoted}`);
-  await client.end();
-}
 
 function start(script, env) {
   return new Promise((resolve, reject) => {
