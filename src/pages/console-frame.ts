@@ -16,12 +16,15 @@ export interface ConsoleFrame {
   readonly csrfToken: string;
 }
 
+/** A `button[data-copy]` copies its text to the clipboard (the page shows it to select too). */
+const COPY_SCRIPT = `(function(){document.querySelectorAll('button[data-copy]').forEach(function(b){b.addEventListener('click',function(){var t=b.getAttribute('data-copy');if(!navigator.clipboard)return;navigator.clipboard.writeText(t).then(function(){b.textContent='Copied'},function(){})})})})();`;
+
 export function frame(title: string, f: ConsoleFrame, nonce: string, body: Html): string {
   const other: Mode = f.mode === 'test' ? 'live' : 'test';
   return layout({
     title: `${title} · ${f.account.name}`,
     nonce,
-    script: ONCE_SCRIPT,
+    script: ONCE_SCRIPT + COPY_SCRIPT,
     body: html`<main class="wide">
 <header class="console-header">
 <p class="merchant">${f.account.name}${f.mode === 'test' ? html`<span class="badge">Test mode</span>` : ''}</p>

@@ -20,7 +20,7 @@ export interface InvoicesPageInput {
 export function renderInvoices(input: InvoicesPageInput): string {
   const { frame: f } = input;
   const rows = input.invoices.map((view) => {
-    const i = invoiceResource(view);
+    const i = invoiceResource(view, undefined);
     const m = (a: number) => formatMoney(a, i.currency);
     return [
       idLink(`/console/invoices/${i.invoice_id}?mode=${f.mode}`, i.invoice_id),
@@ -87,11 +87,21 @@ export interface InvoicePageInput {
   readonly nonce: string;
   readonly view: InvoiceView;
   readonly mayAct: boolean;
+  /** Where Flint's public pages are (the hosted invoice page's link). */
+  readonly baseUrl: string;
+}
+
+/** The hosted invoice page's link: copy it for the buyer, or open it (once finalized). */
+function hostedLink(url: string | null): Html | string {
+  if (!url) return 'Once finalized';
+  return html`<a id="hosted-invoice-url" href="${url}" target="_blank" rel="noopener noreferrer">Open</a> ·
+<button type="button" class="link" data-copy="${url}">Copy link</button>
+<div class="hint"><code>${url}</code></div>`;
 }
 
 export function renderInvoice(input: InvoicePageInput): string {
   const { frame: f } = input;
-  const i = invoiceResource(input.view);
+  const i = invoiceResource(input.view, input.baseUrl);
   const m = (a: number) => formatMoney(a, i.currency);
   const actions = input.mayAct
     ? i.available_actions
@@ -114,6 +124,7 @@ ${row('Remaining', m(i.amount_remaining.amount))}
 ${row('Refunded', m(i.amount_refunded.amount))}
 ${row('Due date', i.due_date ? when(i.due_date) : '—')}
 ${row('Memo', i.memo ?? '—')}
+${row('Hosted page', hostedLink(i.hosted_invoice_url))}
 ${i.rejection_reason ? row('Rejected because', i.rejection_reason) : ''}
 </table></div>
 ${actions.length > 0 ? html`<div class="panel actions">${actions}</div>` : ''}`,

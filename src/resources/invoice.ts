@@ -22,8 +22,25 @@ export interface InvoiceView {
 
 const iso = (date: Date | null) => (date === null ? null : date.toISOString());
 
-/** An invoice as the API (and every event about it) shows it. */
-export function invoiceResource({ invoice, order }: InvoiceView) {
+/** Statuses whose invoice the buyer may see: finalized (a draft is the merchant's alone). */
+const HOSTED: ReadonlySet<InvoiceStatus> = new Set(['open', 'paid', 'void', 'uncollectible']);
+
+/** Whether the invoice's hosted page shows it: once finalized, whatever happened since. */
+export function isHosted(invoice: Pick<InvoiceRow, 'status'>): boolean {
+  return HOSTED.has(invoice.status);
+}
+
+/** The hosted invoice page of a token, on Flint's public base URL. */
+export function hostedInvoiceUrl(baseUrl: string, token: string): string {
+  return `${baseUrl}/invoice/${token}`;
+}
+
+/**
+ * An invoice as the API (and every event about it) shows it. `baseUrl` is where Flint's
+ * pages are (`FLINT_PUBLIC_URL`, or the API's own address for a request); an event written
+ * without a known public address carries no `hosted_invoice_url` (null).
+ */
+export function invoiceResource({ invoice, order }: InvoiceView, baseUrl: string | undefined) {
   const c = order.currency;
   const amounts = invoiceAmounts(order);
   return {
@@ -48,6 +65,10 @@ export function invoiceResource({ invoice, order }: InvoiceView) {
     customer_details: invoice.customer_details,
     seller_details: invoice.seller_details,
     rejection_reason: invoice.rejection_reason,
+    hosted_invoice_url:
+      baseUrl !== undefined && isHosted(invoice)
+        ? hostedInvoiceUrl(baseUrl, invoice.hosted_token)
+        : null,
     status_transitions: {
       approval_requested_at: iso(invoice.approval_requested_at),
       approved_at: iso(invoice.approved_at),

@@ -274,6 +274,8 @@ export interface Schemas {
       }>;
     } | null;
     rejection_reason: string | null;
+    /** The page where the buyer sees and pays the invoice (an unguessable link); null until finalized */
+    hosted_invoice_url: string | null;
     status_transitions: {
       /** RFC 3339, UTC */
       approval_requested_at: string | null;

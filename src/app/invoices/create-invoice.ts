@@ -199,7 +199,12 @@ function insertDraft(
     const view: InvoiceView = { invoice, order };
     await writeAsOne(tx, [
       insertInvoiceQuery(tx, invoice),
-      insertEventsQuery(tx, [invoiceEvent({ tenant, actor }, { type: 'invoice.created', view })]),
+      insertEventsQuery(tx, [
+        invoiceEvent(
+          { tenant, actor },
+          { type: 'invoice.created', view, publicUrl: ctx.deps.publicUrl },
+        ),
+      ]),
     ]);
     return ok(view);
   });

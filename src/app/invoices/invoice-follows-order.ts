@@ -28,7 +28,7 @@ const NOTHING: InvoiceFollows = { writes: [], events: [] };
  */
 export async function invoiceFollowsPayment(
   tx: Kysely<Database>,
-  ctx: Pick<ChangeContext, 'tenant' | 'actor'>,
+  ctx: ChangeContext,
   p: {
     readonly outcome: 'succeeded' | 'failed';
     /** The order's totals and status after the payment. */

@@ -76,7 +76,7 @@ export async function moveInvoiceRow(
  */
 export async function writeStages(
   tx: Kysely<Database>,
-  author: Pick<ChangeContext, 'tenant' | 'actor'>,
+  author: ChangeContext,
   p: {
     readonly current: InvoiceView;
     readonly stages: readonly InvoiceStage[];
@@ -97,7 +97,7 @@ export async function writeStages(
  */
 export function stagedWrites(
   tx: Kysely<Database>,
-  { tenant, actor }: Pick<ChangeContext, 'tenant' | 'actor'>,
+  { deps, tenant, actor }: ChangeContext,
   p: {
     readonly current: InvoiceView;
     readonly stages: readonly InvoiceStage[];
@@ -108,7 +108,10 @@ export function stagedWrites(
   const events = p.stages.map((stage) => {
     const before = view;
     view = { ...view, invoice: { ...view.invoice, ...stage.changes, updated_at: p.now } };
-    return invoiceEvent({ tenant, actor }, { type: stage.event, view, before });
+    return invoiceEvent(
+      { tenant, actor },
+      { type: stage.event, view, before, publicUrl: deps.publicUrl },
+    );
   });
   if (events.length === 0) return { view, writes: [], events };
   const { id, account_id, mode, created_at, ...changes } = view.invoice;

@@ -61,21 +61,28 @@ export async function listInvoices(
 
 export type InvoiceEventType = Extract<EventType, `invoice.${string}`>;
 
-/** An event about an invoice: the invoice as the API now returns it. */
+/** An event about an invoice: the invoice as the API now returns it (on the public URL). */
 export function invoiceEvent(
   author: EventAuthor,
   {
     type,
     view,
     before,
-  }: { readonly type: InvoiceEventType; readonly view: InvoiceView; readonly before?: InvoiceView },
+    publicUrl,
+  }: {
+    readonly type: InvoiceEventType;
+    readonly view: InvoiceView;
+    readonly before?: InvoiceView;
+    /** `Deps.publicUrl`: an event never depends on the request that caused it. */
+    readonly publicUrl: string | undefined;
+  },
 ) {
   return objectEvent(author, {
     type,
     objectType: 'invoice',
     objectId: view.invoice.id,
-    object: invoiceResource(view),
+    object: invoiceResource(view, publicUrl),
     now: view.invoice.updated_at,
-    previous: type === 'invoice.updated' && before ? invoiceResource(before) : undefined,
+    previous: type === 'invoice.updated' && before ? invoiceResource(before, publicUrl) : undefined,
   });
 }

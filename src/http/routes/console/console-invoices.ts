@@ -18,6 +18,7 @@ import type { InvoiceView } from '../../../resources/invoice.js';
 import type { Csrf } from '../../csrf.js';
 import { type Form, formText } from '../../form-fields.js';
 import { sendMessagePage, sendPage } from '../../page-reply.js';
+import { baseUrl } from '../checkout/checkout-sessions.js';
 
 const INVOICE_ID = new RegExp(idPattern('inv'));
 const STATUSES = new Set<string>(INVOICE_STATUSES);
@@ -90,7 +91,13 @@ export async function registerConsoleInvoiceRoutes(
     const found = INVOICE_ID.test(id) ? await getInvoice(deps, tenantOf(f), id) : null;
     if (!found?.ok) return notFound(reply, f, id);
     return sendPage(reply, 200, (nonce) =>
-      renderInvoice({ frame: f, nonce, view: found.value, mayAct: f.user.role !== 'viewer' }),
+      renderInvoice({
+        frame: f,
+        nonce,
+        view: found.value,
+        mayAct: f.user.role !== 'viewer',
+        baseUrl: baseUrl(deps, request),
+      }),
     );
   });
 

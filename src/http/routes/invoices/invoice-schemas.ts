@@ -71,6 +71,12 @@ export const Invoice = Type.Object({
   customer_details: Nullable(InvoiceParty),
   seller_details: Nullable(InvoiceParty),
   rejection_reason: Nullable(Type.String()),
+  hosted_invoice_url: Nullable(
+    Type.String({
+      description:
+        'The page where the buyer sees and pays the invoice (an unguessable link); null until finalized',
+    }),
+  ),
   status_transitions: Type.Object({
     approval_requested_at: Stamp,
     approved_at: Stamp,

@@ -20,6 +20,7 @@ import { declineCode } from '../../error-vocabulary.js';
 import { ApiError, errorBody, unwrap } from '../../errors.js';
 import { answerOnce, type RouteAnswer, sendAnswer } from '../../idempotency.js';
 import { ActionBody, ErrorResponses, Id, Nullable } from '../../schemas.js';
+import { baseUrl, onBaseUrl } from '../checkout/checkout-sessions.js';
 import { PayBody, PaymentIntent } from '../payments/payments.js';
 import { ofCaller, resourceRoutes } from '../resource-routes.js';
 import {
@@ -37,7 +38,10 @@ const InvoicePaid = Type.Object({ invoice: Invoice, payment_intent: Nullable(Pay
  * What paying an invoice answers: the invoice and the payment it made, or, when the
  * processor refused the payment, the 402 every payment answers (stored as the replay).
  */
-function invoicePaymentAnswer(paid: InvoicePayment, requestId: string): RouteAnswer {
+function invoicePaymentAnswer(
+  paid: InvoicePayment,
+  { requestId, base }: { readonly requestId: string; readonly base: string },
+): RouteAnswer {
   const intent = paid.paymentIntent;
   if (intent?.status === 'failed') {
     const declined = ApiError.declined(
@@ -54,7 +58,7 @@ function invoicePaymentAnswer(paid: InvoicePayment, requestId: string): RouteAns
   return {
     status: 200,
     body: {
-      invoice: invoiceResource(paid.view),
+      invoice: invoiceResource(paid.view, base),
       payment_intent: intent && paymentIntentResource(intent),
     },
   };
@@ -70,7 +74,7 @@ export function registerInvoiceRoutes(
     idPrefix: 'inv',
     tags,
     schema: Invoice,
-    serialize: invoiceResource,
+    serialize: onBaseUrl(invoiceResource),
   });
   routes.create({
     summary: "Create a draft invoice for an order's balance, or from line items",
@@ -132,7 +136,9 @@ export function registerInvoiceRoutes(
       },
     },
     async (request, reply) => {
-      const respond = (result: InvoicePayment) => invoicePaymentAnswer(result, request.id);
+      const base = baseUrl(deps, request);
+      const respond = (result: InvoicePayment) =>
+        invoicePaymentAnswer(result, { requestId: request.id, base });
       const params = request.params as { invoice_id: string };
       const body = request.body as { payment: Parameters<typeof payInvoice>[1]['payment'] };
       const result = unwrap(
