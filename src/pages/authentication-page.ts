@@ -1,15 +1,19 @@
-import type { CheckoutPage } from '../app/checkout/hosted-checkout.js';
+import type { PayingPage } from '../app/checkout/hosted-payment.js';
 import { formatMoney } from '../domain/money-format.js';
-import { header, orderSummary } from './checkout-page.js';
+import { header } from './card-form.js';
 import { ONCE_SCRIPT, STRIPE_ACTION_SCRIPT } from './checkout-script.js';
-import { html, layout } from './html.js';
+import { type Html, html, layout } from './html.js';
 
 // The buyer's 3-D Secure step. In sandbox mode, a simulated bank challenge: the buyer
 // completes or fails it. In Stripe mode, Stripe's own challenge runs, then the form tells
-// Flint to record the outcome.
+// Flint to record the outcome. The same step for every hosted page that takes a card.
 
 export interface AuthenticationPageInput {
-  readonly page: CheckoutPage;
+  readonly page: PayingPage;
+  /** Where the answer posts (the page's own `/authenticate`). */
+  readonly action: string;
+  /** What is being paid, beside the step (the order's or the invoice's summary). */
+  readonly summary: Html;
   readonly nonce: string;
   readonly csrfToken: string;
   /** Stripe mode: Stripe.js needs the publishable key and the payment's client secret. */
@@ -18,10 +22,9 @@ export interface AuthenticationPageInput {
 
 export function renderAuthenticationPage(input: AuthenticationPageInput): string {
   const { page, nonce, csrfToken } = input;
-  const { session } = page.view;
+  const { action } = input;
   const waiting = page.waiting;
   const amount = waiting ? formatMoney(waiting.amount, waiting.currency) : '';
-  const action = `/checkout/${session.id}/authenticate`;
   const form = input.stripe
     ? html`<form id="action-form" method="post" action="${action}" data-publishable-key="${input.stripe.publishableKey}" data-client-secret="${input.stripe.clientSecret}">
 <input type="hidden" name="csrf_token" value="${csrfToken}">
@@ -51,7 +54,7 @@ ${header(page)}
 <p>Your bank asks you to confirm the payment of ${amount} to ${page.merchantName || 'the merchant'}.</p>
 ${form}
 </section>
-${orderSummary(page)}
+${input.summary}
 </div>
 </main>`,
     script: input.stripe ? STRIPE_ACTION_SCRIPT : ONCE_SCRIPT,

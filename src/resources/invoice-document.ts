@@ -37,7 +37,7 @@ export function invoiceDocument(
   order: OrderResource,
   accountName: string,
 ): InvoiceDocument {
-  const invoice = invoiceResource(view);
+  const invoice = invoiceResource(view, undefined);
   const m = (amount: number) => formatMoney(amount, invoice.currency);
   const t = invoice.status_transitions;
   const facts: [string, string][] = [['Invoice number', invoice.number ?? invoice.invoice_id]];

@@ -1,16 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import type { CheckoutPage } from '../../../app/checkout/hosted-checkout.js';
-import { takesPayments } from '../../../app/processors/account-processors.js';
 import { renderClosedPage, successUrl } from '../../../pages/checkout-page.js';
-import { type Form, formText } from '../../form-fields.js';
 import { sendMessagePage, sendPage } from '../../page-reply.js';
-
-const MAX_FIELD = 256;
-
-/** A form field of at most MAX_FIELD characters (see formText). */
-export function field(form: Form, name: string): string | null {
-  return formText(form, name, MAX_FIELD);
-}
 
 export function defaultEmail(page: CheckoutPage): string {
   return page.view.customer?.email ?? '';
@@ -18,26 +9,6 @@ export function defaultEmail(page: CheckoutPage): string {
 
 export function originOf(url: string): string {
   return new URL(url).origin;
-}
-
-/**
- * Whether the page can take a card: live mode needs a real processor, Stripe its
- * publishable key. An order with nothing to pay needs no card, so nothing to set up.
- */
-export function setUp(page: CheckoutPage): boolean {
-  if (page.nothingToPay) return true;
-  if (!takesPayments(page.tenant.mode, page.processor)) return false;
-  return page.processor !== 'stripe' || page.stripePublishableKey !== null;
-}
-
-/** The merchant cannot take cards yet (live mode without a processor, Stripe without its key). */
-export function notSetUp(reply: FastifyReply) {
-  return sendMessagePage(
-    reply,
-    503,
-    'Card payments are not available',
-    'This merchant has not finished setting up card payments. Please contact them, or try again later.',
-  );
 }
 
 export function seeOther(reply: FastifyReply, location: string) {

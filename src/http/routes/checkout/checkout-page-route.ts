@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { notSetUp, setUp } from './card-payment-steps.js';
 import { authentication } from './checkout-authentication.js';
-import { closed, defaultEmail, notFound, notSetUp, setUp } from './checkout-page-replies.js';
+import { closed, defaultEmail, notFound } from './checkout-page-replies.js';
 import type { CheckoutRoutes, RateLimitedRoute } from './checkout-routes-context.js';
 
 /** The session's page: the checkout form, its 3-D Secure step, or how it closed. */

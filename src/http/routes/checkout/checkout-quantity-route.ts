@@ -1,14 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { changeSessionQuantity } from '../../../app/checkout/payment-link-quantity.js';
-import {
-  afterClose,
-  defaultEmail,
-  expiredForm,
-  field,
-  notSetUp,
-  seeOther,
-  setUp,
-} from './checkout-page-replies.js';
+import { field, notSetUp, setUp } from './card-payment-steps.js';
+import { afterClose, defaultEmail, expiredForm, seeOther } from './checkout-page-replies.js';
 import type { CheckoutRoutes, RateLimitedRoute } from './checkout-routes-context.js';
 
 const QUANTITY = /^[0-9]+$/;

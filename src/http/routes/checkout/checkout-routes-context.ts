@@ -7,11 +7,8 @@ import {
 } from '../../../app/checkout/hosted-checkout.js';
 import type { Deps } from '../../../app/shared/deps.js';
 import { idPattern } from '../../../app/shared/ids.js';
-import {
-  declineMessage,
-  type FormState,
-  renderCheckoutPage,
-} from '../../../pages/checkout-page.js';
+import { declineMessage, type FormState } from '../../../pages/card-form.js';
+import { renderCheckoutPage } from '../../../pages/checkout-page.js';
 import type { Processors } from '../../../ports/payment-processor.js';
 import type { Csrf } from '../../csrf.js';
 import type { Form } from '../../form-fields.js';
@@ -123,6 +120,7 @@ export function checkoutRoutes(deps: Deps, processors: Processors, csrf: Csrf): 
           errors: { card_number: declineMessage(payment.declineCode) },
           alert: 'The payment did not go through. Nothing was charged.',
         });
+      case 'received':
       case 'busy':
         if (page.waiting) return seeOther(reply, `/checkout/${page.view.session.id}`);
         return form(request, reply, page, 409, {

@@ -9,7 +9,7 @@ import { paymentLinkUrl } from '../../../resources/payment-link.js';
 import { ApiError } from '../../errors.js';
 import { sendMessagePage } from '../../page-reply.js';
 import { registerServerTiming } from '../../server-timing.js';
-import { notSetUp } from './checkout-page-replies.js';
+import { notSetUp } from './card-payment-steps.js';
 import { baseUrl } from './checkout-sessions.js';
 
 /** Every visit makes an order: a browser's worth per minute, per address. */
