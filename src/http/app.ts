@@ -51,6 +51,7 @@ import { registerPublicPaymentLinkRoutes } from './routes/checkout/public-paymen
 import { registerConsoleRoutes } from './routes/console/console.js';
 import { registerCustomerRoutes } from './routes/customers/customers.js';
 import { registerEventRoutes } from './routes/events/events.js';
+import { registerInvoicePageRoutes } from './routes/invoice-page/invoice-page-routes.js';
 import { registerInvoicePdfRoute } from './routes/invoices/invoice-pdf-route.js';
 import { registerInvoiceSettingsRoutes } from './routes/invoices/invoice-settings.js';
 import { registerInvoiceRoutes } from './routes/invoices/invoices.js';
@@ -236,6 +237,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // The hosted checkout page: the session's id is the capability.
   const csrf = createCsrf(options.encryptionKey);
   await registerHostedCheckoutRoutes(app, {
+    deps,
+    processors,
+    csrf,
+    rateLimits: options.pageRateLimits,
+  });
+  // The hosted invoice page: the invoice's token is the capability.
+  await registerInvoicePageRoutes(app, {
     deps,
     processors,
     csrf,

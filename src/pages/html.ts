@@ -105,6 +105,9 @@ select{font:inherit;padding:.5rem;border:1px solid #c4ccd6;border-radius:.375rem
 .narrow{max-width:28rem;margin:2rem auto}
 .console-header{display:flex;flex-wrap:wrap;justify-content:space-between;gap:.5rem;align-items:center;margin-bottom:1rem}
 form.inline{display:inline}button.link{width:auto;margin:0;padding:0;background:none;color:#3a4ae0;text-decoration:underline;font-weight:400}
+.prewrap{white-space:pre-wrap}.lead{font-size:1.125rem;margin:0 0 1rem}
+.notice{border:1px solid #9fd8ae;background:#e8f7ec;color:#0b5d22;border-radius:.375rem;padding:.75rem}
+p.party{margin:0 0 1rem}dl.terms{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:0}dl.terms dt{color:#5e6a7d}dl.terms dd{margin:0}
 #card-element{padding:.7rem .75rem;border:1px solid #c4ccd6;border-radius:.375rem;background:#fff}
 `;
 

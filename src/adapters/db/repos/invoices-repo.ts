@@ -142,3 +142,15 @@ export async function lockPayableInvoiceOfOrder(
     .forNoKeyUpdate()
     .executeTakeFirst() as Promise<InvoiceRow | undefined>;
 }
+
+/**
+ * An invoice by its hosted page's token alone, whatever its account: the page's URL is
+ * the capability (as a checkout session's id is), and the row names its account and mode.
+ * Found on the token's unique index.
+ */
+export async function selectInvoiceByHostedToken(
+  db: Kysely<Database>,
+  token: string,
+): Promise<InvoiceRow | undefined> {
+  return db.selectFrom('invoices').selectAll().where('hosted_token', '=', token).executeTakeFirst();
+}
