@@ -146,6 +146,38 @@ describe('hosted invoice page: what the buyer sees', () => {
     expect(res.text).not.toContain('name="amount"');
   });
 
+  it("serves the PDF at invoice_pdf without a key: the API's bytes; none for a draft", async () => {
+    const { key, inv } = await account();
+    const { id, path, invoice, draft } = await openInvoice(inv);
+    expect(draft.invoice_pdf).toBeNull();
+    expect(invoice.invoice_pdf).toBe(`${server.url}${path}/pdf`);
+    const fetched = await fetch(invoice.invoice_pdf);
+    expect(fetched.status).toBe(200);
+    expect(fetched.headers.get('content-type')).toBe('application/pdf');
+    expect(fetched.headers.get('content-disposition')).toBe('inline; filename="FLT-000001.pdf"');
+    const bytes = Buffer.from(await fetched.arrayBuffer());
+    expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const api = await fetch(`${server.url}/v1/invoices/${id}/pdf`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(Buffer.from(await api.arrayBuffer()).equals(bytes)).toBe(true);
+    // A draft's token shows nothing yet, its PDF neither.
+    const other = await inv.created({
+      line_items: [{ name: 'X', quantity: 1, unit_price_money: { amount: 100 } }],
+      currency: 'usd',
+    });
+    const otherRow = await server.deps.db
+      .selectFrom('invoices')
+      .select('hosted_token')
+      .where('id', '=', other.invoice_id)
+      .executeTakeFirstOrThrow();
+    for (const bad of [`/invoice/${otherRow.hosted_token}/pdf`, '/invoice/nope/pdf']) {
+      const res = await fetch(`${server.url}${bad}`);
+      expect(res.status).toBe(404);
+      expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    }
+  });
+
   it('says a void invoice is void and takes nothing', async () => {
     const { inv } = await account();
     const { id, path } = await openInvoice(inv);

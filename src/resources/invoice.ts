@@ -69,6 +69,10 @@ export function invoiceResource({ invoice, order }: InvoiceView, baseUrl: string
       baseUrl !== undefined && isHosted(invoice)
         ? hostedInvoiceUrl(baseUrl, invoice.hosted_token)
         : null,
+    invoice_pdf:
+      baseUrl !== undefined && isHosted(invoice)
+        ? `${hostedInvoiceUrl(baseUrl, invoice.hosted_token)}/pdf`
+        : null,
     status_transitions: {
       approval_requested_at: iso(invoice.approval_requested_at),
       approved_at: iso(invoice.approved_at),

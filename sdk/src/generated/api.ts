@@ -276,6 +276,8 @@ export interface Schemas {
     rejection_reason: string | null;
     /** The page where the buyer sees and pays the invoice (an unguessable link); null until finalized */
     hosted_invoice_url: string | null;
+    /** The invoice's PDF, downloadable without an API key (the hosted page's link + `/pdf`); null until finalized. With a key: `GET /v1/invoices/{id}/pdf` */
+    invoice_pdf: string | null;
     status_transitions: {
       /** RFC 3339, UTC */
       approval_requested_at: string | null;

@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
 import { selectAccountById } from '../../adapters/db/repos/accounts-repo.js';
 import { selectInvoicePdf, storeInvoicePdf } from '../../adapters/db/repos/invoice-pdfs-repo.js';
+import { selectInvoiceByHostedToken } from '../../adapters/db/repos/invoices-repo.js';
 import { renderInvoicePdf } from '../../adapters/pdf/invoice-pdf.js';
 import { fail, ok, type Result } from '../../domain/errors.js';
+import { isHosted } from '../../resources/invoice.js';
 import { invoiceDocument } from '../../resources/invoice-document.js';
 import { orderResource } from '../../resources/order.js';
 import { getOrder } from '../orders/order-queries.js';
 import type { TenantContext } from '../shared/command-context.js';
+import type { Deps } from '../shared/deps.js';
 import { getInvoice } from './invoice-views.js';
 
 export interface InvoicePdf {
@@ -47,4 +50,19 @@ export async function invoicePdf(
   const pdf = await renderInvoicePdf(document, invoice.finalized_at ?? invoice.created_at);
   await storeInvoicePdf(deps.db, tenant, { ...key, pdf });
   return ok({ pdf, filename: document.filename });
+}
+
+/**
+ * The PDF behind a hosted invoice page's token (the buyer's download, no API key): the
+ * same stored versions as the API's; null when no finalized invoice has the token.
+ */
+export async function hostedInvoicePdf(
+  deps: Deps,
+  { token }: { readonly token: string },
+): Promise<InvoicePdf | null> {
+  const row = await selectInvoiceByHostedToken(deps.db, token);
+  if (!row || !isHosted(row)) return null;
+  const tenant = { accountId: row.account_id, mode: row.mode };
+  const rendered = await invoicePdf({ deps, tenant }, { id: row.id });
+  return rendered.ok ? rendered.value : null;
 }

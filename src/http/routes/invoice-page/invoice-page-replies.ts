@@ -18,7 +18,7 @@ import { setUp } from '../checkout/card-payment-steps.js';
 import { seeOther } from '../checkout/checkout-page-replies.js';
 
 /** A hosted token as `create-invoice` makes them (24 random bytes, base64url). */
-const TOKEN = /^[A-Za-z0-9_-]{32}$/;
+export const TOKEN = /^[A-Za-z0-9_-]{32}$/;
 
 /** What the hosted invoice page's routes share: the server's parts and their replies. */
 export interface InvoicePageRoutes {

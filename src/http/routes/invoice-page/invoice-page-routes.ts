@@ -6,6 +6,7 @@ import {
   payInvoiceOnPage,
   takesPayment,
 } from '../../../app/invoices/invoice-page.js';
+import { hostedInvoicePdf } from '../../../app/invoices/invoice-pdf.js';
 import type { Deps } from '../../../app/shared/deps.js';
 import { parseAmountText } from '../../../domain/amount-text.js';
 import { formatMoney } from '../../../domain/money-format.js';
@@ -30,6 +31,7 @@ import {
   type InvoicePageRoutes,
   invoicePageRoutes,
   notFound,
+  TOKEN,
 } from './invoice-page-replies.js';
 
 export interface InvoicePageOptions {
@@ -52,6 +54,7 @@ export async function registerInvoicePageRoutes(
   const routes = invoicePageRoutes(deps, processors, csrf);
   await registerPublicPageScope(server, options.rateLimits, (app, { pages, payments }) => {
     registerPageRoute(app, routes, pages);
+    registerPdfRoute(app, routes, pages);
     registerPayRoute(app, routes, payments);
     registerAuthenticationRoute(app, routes, payments);
   });
@@ -85,6 +88,25 @@ function registerPageRoute(
         return answer(request, reply, { payment, email });
       },
     });
+  });
+}
+
+/** The invoice's PDF, as the API serves it, for the buyer to keep. */
+function registerPdfRoute(
+  app: FastifyInstance,
+  routes: InvoicePageRoutes,
+  pages: RateLimitedRoute,
+) {
+  app.get('/invoice/:token/pdf', { config: pages }, async (request, reply) => {
+    const { token } = request.params as { token: string };
+    const found = TOKEN.test(token) ? await hostedInvoicePdf(routes.deps, { token }) : null;
+    if (!found) return notFound(reply);
+    return reply
+      .type('application/pdf')
+      .header('content-disposition', `inline; filename="${found.filename}"`)
+      .header('cache-control', 'private, no-cache')
+      .header('x-content-type-options', 'nosniff')
+      .send(Buffer.from(found.pdf.buffer, found.pdf.byteOffset, found.pdf.byteLength));
   });
 }
 

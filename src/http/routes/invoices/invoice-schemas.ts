@@ -77,6 +77,12 @@ export const Invoice = Type.Object({
         'The page where the buyer sees and pays the invoice (an unguessable link); null until finalized',
     }),
   ),
+  invoice_pdf: Nullable(
+    Type.String({
+      description:
+        "The invoice's PDF, downloadable without an API key (the hosted page's link + `/pdf`); null until finalized. With a key: `GET /v1/invoices/{id}/pdf`",
+    }),
+  ),
   status_transitions: Type.Object({
     approval_requested_at: Stamp,
     approved_at: Stamp,
