@@ -21,56 +21,61 @@ const child = fork(new URL('./servers/flint.mjs', import.meta.url), {
   stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 });
 const url = await new Promise((resolve) => child.once('message', (m) => resolve(m.url)));
-const account = await fetch(`${url}/v1/accounts`, {
-  method: 'POST',
-  headers: { authorization: 'Bearer bench-admin-token', 'content-type': 'application/json' },
-  body: JSON.stringify({ account: { name: 'Bench GmbH' } }),
-}).then((r) => r.json());
-const key = account.keys.test_secret_key;
-await api(url, key, 'POST', '/v1/tax_rates', {
-  tax_rate: { display_name: 'VAT', percentage: '19', inclusive: false, default: true },
-});
-
-const NAMES = ['Espresso beans', 'Чай с мёдом', 'Ελληνικό μέλι', 'Zoë’s café crème'];
-const ids = [];
-for (let i = 0; i < INVOICES; i += 1) {
-  const { invoice } = await api(url, key, 'POST', '/v1/invoices', {
-    invoice: {
-      line_items: Array.from({ length: 20 }, (_, n) => ({
-        name: `${NAMES[n % NAMES.length]} ${i}-${n}`,
-        quantity: (n % 4) + 1,
-        unit_price_money: { amount: 1250 + n * 37, currency: 'EUR' },
-      })),
-      customer_details: { name: 'Дмитрий Иванов', email: 'dmitry@example.com' },
-      days_until_due: 14,
-    },
-  });
-  await api(url, key, 'POST', `/v1/invoices/${invoice.invoice_id}/finalize`, {});
-  ids.push(invoice.invoice_id);
-}
-
-async function timedGet(id) {
-  const started = performance.now();
-  const response = await fetch(`${url}/v1/invoices/${id}/pdf`, {
-    headers: { authorization: `Bearer ${key}` },
-  });
-  const bytes = await response.arrayBuffer();
-  if (response.status !== 200) throw new Error(`pdf of ${id}: ${response.status}`);
-  return { ms: performance.now() - started, size: bytes.byteLength };
-}
-
+// A failure anywhere still stops the server (its IPC channel would keep this process alive).
 const first = [];
 const served = [];
 let size = 0;
-for (const id of ids) {
-  const timed = await timedGet(id);
-  first.push(timed.ms);
-  size = timed.size;
+try {
+  const account = await fetch(`${url}/v1/accounts`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer bench-admin-token', 'content-type': 'application/json' },
+    body: JSON.stringify({ account: { name: 'Bench GmbH' } }),
+  }).then((r) => r.json());
+  const key = account.keys.test_secret_key;
+  await api(url, key, 'POST', '/v1/tax_rates', {
+    tax_rate: { display_name: 'VAT', percentage: '19', inclusive: false, default: true },
+  });
+
+  const NAMES = ['Espresso beans', 'Чай с мёдом', 'Ελληνικό μέλι', 'Zoë’s café crème'];
+  const ids = [];
+  for (let i = 0; i < INVOICES; i += 1) {
+    const { invoice } = await api(url, key, 'POST', '/v1/invoices', {
+      invoice: {
+        line_items: Array.from({ length: 20 }, (_, n) => ({
+          name: `${NAMES[n % NAMES.length]} ${i}-${n}`,
+          quantity: (n % 4) + 1,
+          unit_price_money: { amount: 1250 + n * 37, currency: 'EUR' },
+        })),
+        currency: 'eur',
+        customer_details: { name: 'Дмитрий Иванов', email: 'dmitry@example.com' },
+        days_until_due: 14,
+      },
+    });
+    await api(url, key, 'POST', `/v1/invoices/${invoice.invoice_id}/finalize`, {});
+    ids.push(invoice.invoice_id);
+  }
+
+  async function timedGet(id) {
+    const started = performance.now();
+    const response = await fetch(`${url}/v1/invoices/${id}/pdf`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    const bytes = await response.arrayBuffer();
+    if (response.status !== 200) throw new Error(`pdf of ${id}: ${response.status}`);
+    return { ms: performance.now() - started, size: bytes.byteLength };
+  }
+
+  for (const id of ids) {
+    const timed = await timedGet(id);
+    first.push(timed.ms);
+    size = timed.size;
+  }
+  for (let round = 0; round < ROUNDS; round += 1) {
+    for (const id of ids) served.push((await timedGet(id)).ms);
+  }
+} finally {
+  child.send('stop');
 }
-for (let round = 0; round < ROUNDS; round += 1) {
-  for (const id of ids) served.push((await timedGet(id)).ms);
-}
-child.send('stop');
 
 const at = (values, q) => {
   const sorted = [...values].sort((a, b) => a - b);
