@@ -58,6 +58,8 @@ export function renderSale(input: {
   sale: SaleRecord;
   /** The refund form, for users who may refund. */
   refundForms?: Html | undefined;
+  /** Whether the user may invoice the order's balance (one click, then finalize). */
+  mayInvoice?: boolean | undefined;
 }): string {
   const { frame: f, sale } = input;
   const o = orderResource(sale.order);
@@ -165,6 +167,7 @@ ${dataTable({
   rows: refundRows,
   empty: 'None',
 })}</section>
+${invoicesPanel(f, sale, input.mayInvoice === true)}
 <section class="panel" aria-labelledby="sessions"><h2 id="sessions">Checkout sessions</h2>
 ${dataTable({
   caption: countOf(sessions.length, 'checkout session'),
@@ -174,4 +177,32 @@ ${dataTable({
 })}</section>
 <section class="panel" aria-labelledby="timeline"><h2 id="timeline">Timeline</h2><ol class="timeline">${timeline}</ol></section>`,
   );
+}
+
+/**
+ * The order's invoices; with a balance and none live, a button that invoices it (a draft:
+ * the operator finalizes it on the invoice's page, a second click).
+ */
+function invoicesPanel(f: ConsoleFrame, sale: SaleRecord, mayInvoice: boolean): Html {
+  const rows = sale.invoices.map((i) => [
+    idLink(`/console/invoices/${i.id}?mode=${f.mode}`, i.id),
+    statusBadge(i.status),
+    i.number ?? '—',
+  ]);
+  const live = sale.invoices.some((i) => i.status !== 'void');
+  const balance = sale.order.pricing.net.balance;
+  const create =
+    mayInvoice && !live && balance > 0
+      ? html`<form method="post" action="/console/orders/${sale.order.order.id}/invoice?mode=${f.mode}">
+<input type="hidden" name="csrf_token" value="${f.csrfToken}">
+<button type="submit" id="create-invoice">Invoice the balance (${formatMoney(balance, sale.order.order.currency)})</button>
+</form>`
+      : '';
+  return html`<section class="panel" aria-labelledby="invoices"><h2 id="invoices">Invoices</h2>
+${dataTable({
+  caption: countOf(rows.length, 'invoice'),
+  columns: [{ label: 'Invoice' }, { label: 'Status' }, { label: 'Number' }],
+  rows,
+  empty: 'None',
+})}${create}</section>`;
 }

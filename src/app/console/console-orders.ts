@@ -3,11 +3,13 @@ import { listCheckoutSessions } from '../../adapters/db/repos/checkout-sessions-
 import { selectActorLabels } from '../../adapters/db/repos/console-repo.js';
 import { selectCustomerEmails } from '../../adapters/db/repos/customers-repo.js';
 import { listEventsForObject } from '../../adapters/db/repos/events-repo.js';
+import { listInvoices } from '../../adapters/db/repos/invoices-repo.js';
 import {
   type RefundAggregate,
   selectRefundsByOrder,
 } from '../../adapters/db/repos/refunds-repo.js';
 import type { CheckoutSessionRow, EventRow } from '../../adapters/db/schema.js';
+import type { InvoiceRow } from '../../adapters/db/schema-invoices.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { OrderView } from '../../resources/order.js';
 import { getOrder, listOrders } from '../orders/order-queries.js';
@@ -61,6 +63,8 @@ export interface SaleRecord {
   readonly order: OrderView;
   readonly refunds: readonly RefundAggregate[];
   readonly sessions: readonly CheckoutSessionRow[];
+  /** The order's invoices, the newest first (at most one not void). */
+  readonly invoices: readonly InvoiceRow[];
   readonly timeline: readonly EventRow[];
   /** The timeline's console users and API keys in words (email, key name), by id. */
   readonly actors: ReadonlyMap<string, string>;
@@ -73,9 +77,10 @@ export async function saleRecord(
 ): Promise<SaleRecord | null> {
   const order = await getOrder(deps, tenant, orderId);
   if (!order.ok) return null;
-  const [refunds, sessions, timeline] = await Promise.all([
+  const [refunds, sessions, invoices, timeline] = await Promise.all([
     selectRefundsByOrder(deps.db, orderId),
     listCheckoutSessions(deps.db, tenant, { orderId }, { limit: 100 }),
+    listInvoices(deps.db, tenant, { order_id: orderId }, { limit: 100 }),
     listEventsForObject(deps.db, tenant, orderId, { limit: 100 }),
   ]);
   const ids = (type: EventRow['actor_type']) => [
@@ -91,6 +96,7 @@ export async function saleRecord(
     order: order.value,
     refunds,
     sessions: sessions.items,
+    invoices: invoices.items,
     timeline: timeline.items,
     actors,
   };

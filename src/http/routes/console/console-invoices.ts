@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { createInvoice } from '../../../app/invoices/create-invoice.js';
 import {
   approveInvoice,
   finalizeInvoice,
@@ -21,6 +22,7 @@ import { sendMessagePage, sendPage } from '../../page-reply.js';
 import { baseUrl } from '../checkout/checkout-sessions.js';
 
 const INVOICE_ID = new RegExp(idPattern('inv'));
+const ORDER_ID = new RegExp(idPattern('ord'));
 const STATUSES = new Set<string>(INVOICE_STATUSES);
 const PAGE_SIZE = 25;
 
@@ -101,39 +103,67 @@ export async function registerConsoleInvoiceRoutes(
     );
   });
 
-  app.post('/console/invoices/:invoice_id/:action', async (request, reply) => {
+  /** A posted console form's user, when the form is theirs and they may change things. */
+  async function actingUser(request: FastifyRequest, reply: FastifyReply) {
     const f = await frameOf(request, reply);
-    if (!f) return reply.redirect('/console/login', 303);
-    const { invoice_id: id, action } = request.params as { invoice_id: string; action: string };
+    if (!f) return { reply: reply.redirect('/console/login', 303) };
     const form = (request.body ?? {}) as Form;
     if (!csrf.verify(request, `console:${f.user.id}`, form.csrf_token)) {
-      return sendMessagePage(
-        reply,
-        403,
-        'Not allowed',
-        'This form expired or was not sent from the console.',
-      );
+      return {
+        reply: sendMessagePage(
+          reply,
+          403,
+          'Not allowed',
+          'This form expired or was not sent from the console.',
+        ),
+      };
     }
     if (f.user.role === 'viewer') {
-      return sendMessagePage(
-        reply,
-        403,
-        'Not allowed',
-        'Viewers can look but not change anything.',
-      );
+      return {
+        reply: sendMessagePage(
+          reply,
+          403,
+          'Not allowed',
+          'Viewers can look but not change anything.',
+        ),
+      };
     }
-    const act = Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
-    if (!act || !INVOICE_ID.test(id)) return notFound(reply, f, id);
     const ctx: ChangeContext = {
       deps,
       tenant: tenantOf(f),
       actor: { type: 'console_user', id: f.user.id },
     };
+    return { f, form, ctx };
+  }
+
+  app.post('/console/invoices/:invoice_id/:action', async (request, reply) => {
+    const user = await actingUser(request, reply);
+    if ('reply' in user) return user.reply;
+    const { f, form, ctx } = user;
+    const { invoice_id: id, action } = request.params as { invoice_id: string; action: string };
+    const act = Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
+    if (!act || !INVOICE_ID.test(id)) return notFound(reply, f, id);
     const done = await act(ctx, id, form);
     if (!done.ok) {
       if (done.error.code === 'resource_missing') return notFound(reply, f, id);
       return sendMessagePage(reply, 409, 'Not done', done.error.message);
     }
     return reply.redirect(`/console/invoices/${id}?mode=${f.mode}`, 303);
+  });
+
+  /** An order's balance invoiced from its sale page: a draft, opened to finalize. */
+  app.post('/console/orders/:order_id/invoice', async (request, reply) => {
+    const user = await actingUser(request, reply);
+    if ('reply' in user) return user.reply;
+    const { f, ctx } = user;
+    const { order_id: id } = request.params as { order_id: string };
+    const made = ORDER_ID.test(id) ? await createInvoice(ctx, { order_id: id }) : null;
+    if (!made?.ok) {
+      if (!made || made.error.code === 'resource_missing') {
+        return sendMessagePage(reply, 404, 'Order not found', `No order ${id} in ${f.mode} mode.`);
+      }
+      return sendMessagePage(reply, 409, 'Not done', made.error.message);
+    }
+    return reply.redirect(`/console/invoices/${made.value.invoice.id}?mode=${f.mode}`, 303);
   });
 }

@@ -233,6 +233,7 @@ export async function registerConsoleRoutes(
           nonce,
           sale,
           refundForms: mayRefund ? refundForms(f, sale.order) : undefined,
+          mayInvoice: f.user.role !== 'viewer',
         }),
       );
     });
