@@ -88,6 +88,9 @@ function load(url, key, scenario, customerId) {
 }
 
 const LIFECYCLE = 'lifecycle: order → pay → refund → get';
+const INVOICE_LIFECYCLE = 'invoice: create → finalize → pay → get';
+/** Issue 17: an invoice's sale at ≥ 80 % of the order lifecycle's rate, on PostgreSQL. */
+const INVOICE_TARGET = 0.8;
 const KEYED_LIFECYCLE = 'keyed lifecycle (Idempotency-Key)';
 
 let keys = 0;
@@ -96,13 +99,34 @@ const nextKey = () => {
   return `bench-${process.pid}-${Date.now()}-${keys}`;
 };
 
+/** One sale through orders: create an order, pay it, refund part of it, read it back. */
+const orderSale = async (call, prefix) => {
+  const { order } = await call('POST', '/v1/orders', ORDER);
+  const orderId = order.order_id;
+  await call('POST', `${prefix}/v1/orders/${orderId}/pay`, {
+    payment: { payment_source_token: 'tok_visa' },
+  });
+  await call('POST', `${prefix}/v1/refunds`, { refund: { order_id: orderId, amount: 1000 } });
+  await call('GET', `/v1/orders/${orderId}`);
+};
+
+/** One sale through invoices: create an invoice (its order underneath), finalize, pay, read. */
+const invoiceSale = async (call) => {
+  const { invoice } = await call('POST', '/v1/invoices', {
+    invoice: { ...ORDER.order, currency: 'USD' },
+  });
+  const id = invoice.invoice_id;
+  await call('POST', `/v1/invoices/${id}/finalize`, {});
+  await call('POST', `/v1/invoices/${id}/pay`, { payment: { payment_source_token: 'tok_visa' } });
+  await call('GET', `/v1/invoices/${id}`);
+};
+
 /**
- * The full lifecycle, one sale after another on CONNECTIONS concurrent workers for
- * DURATION seconds: create an order, pay it, refund part of it, read it back; `keyed`,
- * with a fresh Idempotency-Key on every POST, as a careful client sends them.
- * Reports lifecycles per second and the latency of a whole lifecycle.
+ * Sales one after another on CONNECTIONS concurrent workers for DURATION seconds (`sale`:
+ * the order lifecycle unless told); `keyed`, with a fresh Idempotency-Key on every POST, as
+ * a careful client sends them. Reports sales per second and the latency of a whole sale.
  */
-async function lifecycles(url, key, prefix = '', keyed = false) {
+async function lifecycles(url, key, { prefix = '', keyed = false, sale = orderSale } = {}) {
   const call = (method, path, body) =>
     api(url, key, method, path, body, keyed && body ? nextKey() : undefined);
   const latencies = [];
@@ -112,15 +136,10 @@ async function lifecycles(url, key, prefix = '', keyed = false) {
     while (Date.now() < until) {
       const started = performance.now();
       try {
-        const { order } = await call('POST', '/v1/orders', ORDER);
-        const orderId = order.order_id;
-        await call('POST', `${prefix}/v1/orders/${orderId}/pay`, {
-          payment: { payment_source_token: 'tok_visa' },
-        });
-        await call('POST', `${prefix}/v1/refunds`, { refund: { order_id: orderId, amount: 1000 } });
-        await call('GET', `/v1/orders/${orderId}`);
+        await sale(call, prefix);
         latencies.push(performance.now() - started);
-      } catch {
+      } catch (error) {
+        if (failures === 0) console.error(String(error));
         failures += 1;
       }
     }
@@ -157,7 +176,14 @@ async function measure(label, server, key, keyed = true) {
     rows.push({
       target: label,
       scenario: KEYED_LIFECYCLE,
-      ...(await lifecycles(server.url, key, '', true)),
+      ...(await lifecycles(server.url, key, { keyed: true })),
+    });
+    // Flint only (the baseline has no invoices).
+    await lifecycles(server.url, key, { sale: invoiceSale }); // warm-up, discarded
+    rows.push({
+      target: label,
+      scenario: INVOICE_LIFECYCLE,
+      ...(await lifecycles(server.url, key, { sale: invoiceSale })),
     });
   }
   return rows;
@@ -200,11 +226,11 @@ const baseline = await start('baseline.mjs', { DATABASE_URL });
 results.push(...(await measure('baseline: fastify + pg', baseline, pgKey, false)));
 // For reference: the minimal glue, which pays and refunds in one transaction each with
 // no processor step and no events (less work than Flint does).
-await lifecycles(baseline.url, pgKey, '/minimal'); // warm-up, discarded
+await lifecycles(baseline.url, pgKey, { prefix: '/minimal' }); // warm-up, discarded
 results.push({
   target: 'baseline: minimal glue',
   scenario: LIFECYCLE,
-  ...(await lifecycles(baseline.url, pgKey, '/minimal')),
+  ...(await lifecycles(baseline.url, pgKey, { prefix: '/minimal' })),
 });
 await stop(baseline);
 
@@ -226,8 +252,11 @@ console.log(
   `${pad('target', 26)}${pad('scenario', 42)}${pad('req/s', 10)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('vs baseline', 13)}failures`,
 );
 for (const r of results) {
-  // The baseline knows no idempotency keys: the keyed lifecycle compares with its lifecycle.
-  const ratio = r.rps / baselineRps(r.scenario === KEYED_LIFECYCLE ? LIFECYCLE : r.scenario);
+  // The baseline knows no idempotency keys and no invoices: those compare with its lifecycle.
+  const compared = [KEYED_LIFECYCLE, INVOICE_LIFECYCLE].includes(r.scenario)
+    ? LIFECYCLE
+    : r.scenario;
+  const ratio = r.rps / baselineRps(compared);
   console.log(
     `${pad(r.target, 26)}${pad(r.scenario, 42)}${pad(r.rps.toFixed(0), 10)}${pad(r.p50, 9)}${pad(r.p99, 9)}${pad(`${(ratio * 100).toFixed(0)}%`, 13)}${r.failures}`,
   );
@@ -242,6 +271,14 @@ for (const scenario of [...Object.keys(SCENARIOS), LIFECYCLE]) {
     `\n${scenario} on PostgreSQL: ${(ratio * 100).toFixed(0)}% of the baseline (target ≥ ${TARGET_RATIO * 100}%): ${pass ? 'met' : 'MISSED'}`,
   );
 }
+const flintRps = (scenario) =>
+  results.find((r) => r.target === 'flint (postgresql)' && r.scenario === scenario).rps;
+const invoiceRatio = flintRps(INVOICE_LIFECYCLE) / flintRps(LIFECYCLE);
+const invoicePass = invoiceRatio >= INVOICE_TARGET;
+ok &&= invoicePass;
+console.log(
+  `\n${INVOICE_LIFECYCLE} on PostgreSQL: ${(invoiceRatio * 100).toFixed(0)}% of the order lifecycle's rate (target ≥ ${INVOICE_TARGET * 100}%): ${invoicePass ? 'met' : 'MISSED'}`,
+);
 const minimal = results.find((r) => r.target === 'baseline: minimal glue');
 const flintLifecycle = results.find(
   (r) => r.target === 'flint (postgresql)' && r.scenario === LIFECYCLE,
