@@ -31,6 +31,11 @@ async function eventsOf(key: string, type: string, objectId: string) {
   return res.body.events as any[];
 }
 
+async function sessionStatus(key: string, sessionId: string): Promise<string> {
+  const res = await request(server, 'GET', `/v1/checkout/sessions/${sessionId}`, { key });
+  return res.body.checkout_session.status;
+}
+
 describe('hosted checkout of an order with nothing to pay', () => {
   it('shows no card form but "Complete order"; completing it makes the order PAID and the session complete, with no processor call', async () => {
     const { testKey: key } = await createTestAccount(server);
@@ -66,15 +71,7 @@ describe('hosted checkout of an order with nothing to pay', () => {
     const order = (await request(server, 'GET', `/v1/orders/${cs.order_id}`, { key })).body.order;
     expect(order.status).toBe('PAID');
     expect(order.payments).toEqual([]);
-    const session = await request(
-      server,
-      'GET',
-      `/v1/checkout/sessions/${cs.checkout_session_id}`,
-      {
-        key,
-      },
-    );
-    expect(session.body.checkout_session.status).toBe('complete');
+    expect(await sessionStatus(key, cs.checkout_session_id)).toBe('complete');
     const completed = await eventsOf(key, 'checkout.session.completed', cs.checkout_session_id);
     expect(completed).toHaveLength(1);
     expect(await eventsOf(key, 'order.paid', cs.order_id)).toHaveLength(1);
@@ -98,15 +95,7 @@ describe('hosted checkout of an order with nothing to pay', () => {
       body: { payment: {} },
     });
     expect(paid.status, paid.text).toBe(200);
-    const session = await request(
-      server,
-      'GET',
-      `/v1/checkout/sessions/${cs.checkout_session_id}`,
-      {
-        key,
-      },
-    );
-    expect(session.body.checkout_session.status).toBe('complete');
+    expect(await sessionStatus(key, cs.checkout_session_id)).toBe('complete');
     expect(await eventsOf(key, 'checkout.session.completed', cs.checkout_session_id)).toHaveLength(
       1,
     );
