@@ -6,6 +6,7 @@ import {
   pendingMigrations,
 } from './adapters/db/database.js';
 import { createSmtpTransport } from './adapters/mail/smtp-transport.js';
+import { preparePdfFonts } from './adapters/pdf/invoice-pdf.js';
 import { createHttpTransport } from './adapters/webhooks/http-transport.js';
 import { systemResolver } from './adapters/webhooks/system-resolver.js';
 import { BUILT_IN_JOB_KINDS } from './app/jobs/job-kinds.js';
@@ -228,6 +229,8 @@ export async function startServer(
     ? startWorkers(config, deps, { processors, secretBox, instance }, logger)
     : { stop: async () => {} };
   await app.listen({ host: config.host, port: config.port });
+  // The PDF fonts are parsed once per process: now, rather than in a buyer's first download.
+  setImmediate(preparePdfFonts);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
 
