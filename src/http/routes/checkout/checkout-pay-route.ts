@@ -16,16 +16,15 @@ export function registerPayRoute(
     if (!posted) return reply;
     const { page, body } = posted;
     if (!setUp(page)) return notSetUp(reply);
-    const sessionId = page.view.session.id;
     const attempt = attemptOf(body);
-    if (!attempt) return expiredForm(reply, sessionId);
+    if (!attempt) return expiredForm(reply, page);
     if (page.nothingToPay) {
       // Nothing to pay: completed with no card (any card fields sent along are ignored).
       const completed = await payCheckoutSession({ deps, processors }, { page, attempt });
       return answer(request, reply, completed, '');
     }
     const email = field(body, 'email');
-    if (email === null) return expiredForm(reply, sessionId);
+    if (email === null) return expiredForm(reply, page);
     const checked = checkPaymentForm(page, { body, email, now: deps.clock.now() });
     if ('errors' in checked) return form(request, reply, page, 422, checked);
     const paid = await payCheckoutSession(

@@ -19,7 +19,7 @@ export function registerQuantityRoute(
     const { page, body } = posted;
     if (!setUp(page)) return notSetUp(reply);
     const typed = field(body, 'quantity');
-    if (typed === null) return expiredForm(reply, page.view.session.id);
+    if (typed === null) return expiredForm(reply, page);
     const text = typed.trim();
     const changed = QUANTITY.test(text)
       ? await changeSessionQuantity(deps, page, Number(text))
