@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Buyer, GOOD_CARD, hidden, lines } from './checkout-page-client.js';
+import { signedInUser } from './console-client.js';
 import {
   countRows,
   createTestAccount,
@@ -406,5 +407,24 @@ describe('/js/flint.js', () => {
       headers: { 'if-none-match': '"old"' },
     });
     expect(stale.status).toBe(200);
+  });
+});
+
+describe('the console', () => {
+  it("shows how each of a sale's checkout sessions is shown: hosted, or embedded with its origins", async () => {
+    const { testKey: key, liveKey } = await createTestAccount(server);
+    const cs = await embeddedSession(key);
+    const hosted = await request(server, 'POST', '/v1/checkout/sessions', {
+      key,
+      body: {
+        checkout_session: { order_id: cs.order_id, success_url: 'https://shop.example/done' },
+      },
+    });
+    expect(hosted.status, hosted.text).toBe(200);
+    const { browser } = await signedInUser(server, liveKey);
+    const sale = await browser.get(`/console/orders/${cs.order_id}?mode=test`);
+    expect(sale.status, sale.text).toBe(200);
+    expect(sale.text).toContain(`Embedded (${SHOP}, http://localhost:3000)`);
+    expect(sale.text).toContain('<td data-label="Shown">Hosted</td>');
   });
 });

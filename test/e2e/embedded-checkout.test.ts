@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FrameLocator, Page } from 'playwright-core';
+import { build } from 'rolldown';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BUYER_EMAIL,
@@ -29,9 +30,35 @@ interface Shop {
 
 const escapeJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
 
-async function startShop(flintOrigin: string): Promise<Shop> {
+async function startShop(flintOrigin: string, sdkBundle: string): Promise<Shop> {
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/sdk.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
+      res.end(sdkBundle);
+      return;
+    }
+    if (url.pathname === '/sdk-checkout') {
+      // The SDK's mountCheckout, bundled into the shop's own script: it loads flint.js.
+      const nonce = 'shop-nonce-5678';
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'content-security-policy': `default-src 'none'; script-src 'nonce-${nonce}' 'self' ${flintOrigin}; frame-src ${flintOrigin}; style-src 'none'; img-src data:`,
+      });
+      res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Shop checkout</title></head>
+<body><h1>Your basket</h1><div id="checkout"></div>
+<script type="module" nonce="${nonce}">
+import { mountCheckout } from '/sdk.js';
+window.completions = [];
+const session = { url: ${escapeJson(url.searchParams.get('session_url') ?? '')}, uiMode: 'embedded' };
+await mountCheckout(session, '#checkout', {
+  nonce: '${nonce}',
+  followReturnUrl: false,
+  onComplete: (detail) => window.completions.push(detail),
+});
+</script></body></html>`);
+      return;
+    }
     if (url.pathname === '/checkout') {
       const nonce = 'shop-nonce-1234';
       const options = {
@@ -86,7 +113,13 @@ describe.skipIf(skipBrowserTests)('embedded pay in a browser, across sites', () 
   let shop: Shop;
   let shopOrigin: string;
   beforeAll(async () => {
-    shop = await startShop(suite.server.url);
+    const built = await build({
+      input: new URL('../../sdk/src/index.ts', import.meta.url).pathname,
+      platform: 'browser',
+      write: false,
+      output: { format: 'esm' },
+    });
+    shop = await startShop(suite.server.url, built.output[0].code);
     shopOrigin = `http://localhost:${shop.port}`;
   });
   afterAll(() => shop?.close());
@@ -184,6 +217,21 @@ describe.skipIf(skipBrowserTests)('embedded pay in a browser, across sites', () 
     expect((await getSession(merchant, cs.checkout_session_id)).status).toBe('complete');
     const order = await merchant.get(`/v1/orders/${cs.order_id}`);
     expect(order.order.payments.map((p: { status: string }) => p.status)).toEqual(['succeeded']);
+  });
+
+  it('the SDK’s mountCheckout loads flint.js from the session’s server (under the page’s nonce) and mounts it', async () => {
+    const merchant = await newMerchant(suite.server, 'Harbor Coffee');
+    const cs = await embeddedSession(merchant);
+    const tab = await suite.openTab();
+    const { page } = tab;
+    await page.goto(`${shopOrigin}/sdk-checkout?${new URLSearchParams({ session_url: cs.url })}`);
+    const frame = frameOf(page);
+    await payInFrame(frame, CARDS.visa);
+    await expect.poll(() => inPage<number>(page, 'window.completions.length')).toBe(1);
+    await expect(inPage(page, 'window.completions[0].checkoutSessionId')).resolves.toBe(
+      cs.checkout_session_id,
+    );
+    expect((await getSession(merchant, cs.checkout_session_id)).status).toBe('complete');
   });
 
   it('a page of an origin the session does not allow cannot frame it: another site, or localhost on another port; nor a hosted session', async () => {
