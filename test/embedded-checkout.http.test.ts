@@ -68,7 +68,12 @@ async function postForm(path: string, form: Record<string, string>, headers = {}
     body: new URLSearchParams(form).toString(),
     redirect: 'manual',
   });
-  return { status: res.status, location: res.headers.get('location'), text: await res.text() };
+  return {
+    status: res.status,
+    headers: res.headers,
+    location: res.headers.get('location'),
+    text: await res.text(),
+  };
 }
 
 async function orderStatus(key: string, orderId: string): Promise<string> {
@@ -363,6 +368,22 @@ describe("an embedded session's page", () => {
     expect(done.status).toBe(303);
     expect(done.location).toBe(`/checkout/${id}`);
     expect(await orderStatus(key, cs.order_id)).toBe('PAID');
+  });
+
+  it('its other pages are framed alike: a live account that cannot take cards yet, a refused form', async () => {
+    const { liveKey } = await createTestAccount(server);
+    const cs = await embeddedSession(liveKey, [SHOP]);
+    const page = await new Buyer(server).get(`/checkout/${cs.checkout_session_id}`);
+    expect(page.status).toBe(503);
+    expect(page.text).toContain('Card payments are not available');
+    expect(directives(page.headers).get('frame-ancestors')).toBe(SHOP);
+    const { testKey } = await createTestAccount(server);
+    const test = await embeddedSession(testKey, [SHOP]);
+    const refused = await postForm(`/checkout/${test.checkout_session_id}/pay`, {
+      csrf_token: 'x',
+    });
+    expect(refused.status).toBe(403);
+    expect(directives(refused.headers).get('frame-ancestors')).toBe(SHOP);
   });
 
   it('a hosted page keeps its cookie defence: a form without the cookie is refused', async () => {

@@ -16,19 +16,20 @@ export interface EmbedFrame {
 }
 
 /**
- * The frame's script. The parent's origin is the browser's own word where it gives one
- * (`location.ancestorOrigins`), else what flint.js named the frame (`flint-embed:<origin>`,
- * kept across the frame's navigations), else the one allowed origin; it must be among
- * the allowed origins, and `postMessage` is targeted at it, so the browser delivers the
- * message only if the parent really is of that origin. Nothing is sent unframed.
+ * The frame's script. The parent's origin is the first of these that is an allowed
+ * origin: the browser's own word (`location.ancestorOrigins`, which a referrer policy may
+ * hide), what flint.js named the frame (`flint-embed:<origin>`, kept across the frame's
+ * navigations), the one allowed origin. `postMessage` is targeted at it, so the browser
+ * delivers the message only if the parent really is of that origin. Nothing is sent
+ * unframed.
  */
 export const EMBED_FRAME_SCRIPT = `(function(){
 var e=document.getElementById('flint-embed');if(!e||window.parent===window)return;
 var allowed=(e.getAttribute('data-origins')||'').split(' ').filter(Boolean);
 var a=location.ancestorOrigins&&location.ancestorOrigins.length?location.ancestorOrigins[0]:null;
 var n=/^flint-embed:(.+)$/.exec(window.name||'');
-var parent=a!==null?a:n?n[1]:allowed.length===1?allowed[0]:null;
-if(!parent||allowed.indexOf(parent)<0)return;
+var parent=[a,n?n[1]:null,allowed.length===1?allowed[0]:null].filter(function(o){return o&&allowed.indexOf(o)>=0})[0];
+if(!parent)return;
 function send(m){window.parent.postMessage(m,parent)}
 var last=0;function size(){var h=Math.ceil(document.body.scrollHeight);if(h!==last){last=h;send({type:'flint:resize',height:h})}}
 size();if(window.ResizeObserver)new ResizeObserver(size).observe(document.body);

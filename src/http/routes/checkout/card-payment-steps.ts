@@ -40,12 +40,13 @@ export function setUp(page: PayingPage & { readonly nothingToPay?: boolean }): b
 }
 
 /** The merchant cannot take cards yet (live mode without a processor, Stripe without its key). */
-export function notSetUp(reply: FastifyReply) {
+export function notSetUp(reply: FastifyReply, framing: Pick<PagePolicy, 'frameAncestors'> = {}) {
   return sendMessagePage(
     reply,
     503,
     'Card payments are not available',
     'This merchant has not finished setting up card payments. Please contact them, or try again later.',
+    framing,
   );
 }
 

@@ -2,6 +2,7 @@ import type { FastifyReply } from 'fastify';
 import type { CheckoutPage } from '../../../app/checkout/hosted-checkout.js';
 import { renderClosedPage } from '../../../pages/checkout-page.js';
 import { afterPaymentUrl } from '../../../pages/embedded-frame.js';
+import type { PagePolicy } from '../../../pages/html.js';
 import { sendMessagePage, sendPage } from '../../page-reply.js';
 import { sessionPagePolicy } from './embedded-checkout.js';
 
@@ -36,9 +37,12 @@ export function afterClose(reply: FastifyReply, page: CheckoutPage) {
 
 export function closed(reply: FastifyReply, page: CheckoutPage) {
   const status = page.view.session.status === 'expired' ? 410 : 200;
-  return sendPage(reply, status, (nonce) => renderClosedPage(page, nonce), {
-    frameAncestors: sessionPagePolicy(page.view.session).frameAncestors,
-  });
+  return sendPage(reply, status, (nonce) => renderClosedPage(page, nonce), framingOf(page));
+}
+
+/** Who may frame the session's pages, its messages included (an embedded one's origins). */
+export function framingOf(page: CheckoutPage): Pick<PagePolicy, 'frameAncestors'> {
+  return { frameAncestors: sessionPagePolicy(page.view.session).frameAncestors };
 }
 
 /** A form without its CSRF token (or a tampered one): nothing happens; reload to retry. */
@@ -49,6 +53,6 @@ export function expiredForm(reply: FastifyReply, page: CheckoutPage) {
     403,
     'Please try again',
     `This form has expired or was not sent from this checkout page. Nothing was charged. Reload the checkout page (/checkout/${session.id}) and try again.`,
-    { frameAncestors: sessionPagePolicy(session).frameAncestors },
+    framingOf(page),
   );
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { payCheckoutSession } from '../../../app/checkout/hosted-checkout.js';
 import { attemptOf, checkPaymentForm, field, notSetUp, setUp } from './card-payment-steps.js';
-import { expiredForm } from './checkout-page-replies.js';
+import { expiredForm, framingOf } from './checkout-page-replies.js';
 import type { CheckoutRoutes, RateLimitedRoute } from './checkout-routes-context.js';
 
 /** The checkout form posted: the card checked, then charged once per attempt. */
@@ -15,7 +15,7 @@ export function registerPayRoute(
     const posted = await postedForm(request, reply);
     if (!posted) return reply;
     const { page, body } = posted;
-    if (!setUp(page)) return notSetUp(reply);
+    if (!setUp(page)) return notSetUp(reply, framingOf(page));
     const attempt = attemptOf(body);
     if (!attempt) return expiredForm(reply, page);
     if (page.nothingToPay) {
