@@ -178,6 +178,16 @@ describe.skipIf(skipBrowserTests)('embedded pay in a browser, across sites', () 
       .toBe(`${height}px`);
     await screenshot(page, 'embedded-checkout-form');
 
+    // A message that is not from Flint's frame (here the page's own) is ignored: seen by a
+    // listener added after flint.js's, so flint.js had it first.
+    await inPage(
+      page,
+      `window.addEventListener('message', function (e) { if (e.data && e.data.checkout_session_id === 'cs_forged') window.forgedSeen = true; });
+      window.postMessage({ type: 'flint:complete', checkout_session_id: 'cs_forged', return_url: 'https://evil.example/' }, '*')`,
+    );
+    await expect.poll(() => inPage<boolean>(page, 'window.forgedSeen === true')).toBe(true);
+    expect(await inPage<unknown[]>(page, 'window.completions')).toEqual([]);
+
     await payInFrame(frame, CARDS.visa);
     await expect.poll(() => inPage<number>(page, 'window.completions.length')).toBe(1);
     const completions = await inPage<unknown[]>(page, 'window.completions');
