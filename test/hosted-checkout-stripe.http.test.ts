@@ -156,6 +156,69 @@ describe('the hosted page on Stripe', () => {
     ]);
   });
 
+  it('embedded: Stripe.js collects the card inside the frame, and its 3-D Secure step runs there too; no cookie', async () => {
+    const key = await stripeAccount();
+    const created = await request(server, 'POST', '/v1/checkout/sessions', {
+      key,
+      body: {
+        checkout_session: {
+          line_items: [
+            { name: 'Tea', quantity: 1, unit_price_money: { amount: 6500, currency: 'USD' } },
+          ],
+          ui_mode: 'embedded',
+          allowed_origins: ['https://shop.example'],
+          return_url: 'https://shop.example/thanks',
+        },
+      },
+    });
+    expect(created.status, created.text).toBe(200);
+    const { checkout_session_id: id, order_id: orderId } = created.body.checkout_session;
+    const page = await new Buyer(server).get(`/checkout/${id}`);
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain('frame-ancestors https://shop.example');
+    expect(csp).toContain('frame-src https://js.stripe.com https://hooks.stripe.com');
+    expect(page.text).toContain('<div id="card-element"');
+    expect(page.text).not.toContain('name="card_number"');
+    expect(page.headers.get('set-cookie')).toBeNull();
+    // Posted as the frame does: no cookie, the bound token, from Flint's own origin.
+    const post = (path: string, form: Record<string, string>) =>
+      fetch(server.url + path, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          origin: server.url,
+          'sec-fetch-site': 'same-origin',
+        },
+        body: new URLSearchParams(form).toString(),
+      });
+    const asked = await post(`/checkout/${id}/pay`, {
+      csrf_token: hidden(page.text, 'csrf_token'),
+      attempt: hidden(page.text, 'attempt'),
+      email: 'buyer@example.com',
+      payment_method: 'pm_card_authenticationRequired',
+    });
+    expect(asked.status).toBe(303);
+    const challenge = await new Buyer(server).get(`/checkout/${id}`);
+    expect(challenge.headers.get('content-security-policy')).toContain(
+      'frame-ancestors https://shop.example',
+    );
+    const secret = /data-client-secret="([^"]+)"/.exec(challenge.text)?.[1] ?? '';
+    fake.updatePaymentIntent(secret.split('_secret_')[0] ?? '', {
+      status: 'succeeded',
+      amount_received: 6500,
+      latest_charge: 'ch_fake_embedded',
+    });
+    const done = await post(`/checkout/${id}/authenticate`, {
+      csrf_token: hidden(challenge.text, 'csrf_token'),
+      result: 'stripe',
+    });
+    expect(done.status).toBe(303);
+    expect(done.headers.get('location')).toBe(`/checkout/${id}`);
+    const order = await request(server, 'GET', `/v1/orders/${orderId}`, { key });
+    expect(order.body.order.status).toBe('PAID');
+  });
+
   it('an account on Stripe without a publishable key shows a clear page, no form', async () => {
     const key = await stripeAccount(null);
     const cs = await createSession(server, key);

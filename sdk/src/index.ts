@@ -19,6 +19,15 @@ import {
 import { type FlintOptions, Transport } from './transport.js';
 import { signForTest, verify } from './webhooks.js';
 
+export {
+  type FlintCompleteEvent,
+  type FlintEmbed,
+  type FlintEmbedded,
+  type FlintMountOptions,
+  type FlintMountTarget,
+  loadFlintEmbed,
+  mountCheckout,
+} from './embed.js';
 export * from './errors.js';
 export type { Invoice, InvoicePayParams, InvoicePayResult } from './invoices.js';
 export type { ListParams, Page, PageList } from './pagination.js';

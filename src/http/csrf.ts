@@ -15,6 +15,22 @@ export interface Csrf {
   issue(request: FastifyRequest, reply: FastifyReply, scope: string): string;
   /** Whether `token` was issued to this browser for `scope`. */
   verify(request: FastifyRequest, scope: string, token: unknown): boolean;
+  /**
+   * A form inside a cross-site frame (embedded pay), where a `SameSite=Strict` cookie is
+   * never sent: a token bound to `scope` alone (a fresh nonce and its HMAC under the
+   * server's key), no cookie. Checked by `verifyBound` with the request's fetch metadata.
+   */
+  issueBound(scope: string): string;
+  /**
+   * Whether `token` was issued for `scope` by a Flint process, and the request was sent
+   * by a page of Flint's own origin (`sentFromOwnOrigin`): the defence of a framed form.
+   */
+  verifyBound(
+    request: FastifyRequest,
+    scope: string,
+    token: unknown,
+    ownOrigins: readonly string[],
+  ): boolean;
 }
 
 export const CSRF_COOKIE = 'flint_csrf';
@@ -23,6 +39,8 @@ export function createCsrf(encryptionKey: Buffer | undefined): Csrf {
   const key = encryptionKey ? deriveSubkey(encryptionKey, 'page csrf v1') : randomBytes(32);
   const sign = (cookie: string, scope: string) =>
     createHmac('sha256', key).update(`${cookie}|${scope}`).digest('base64url');
+  const signBound = (nonce: string, scope: string) =>
+    createHmac('sha256', key).update(`bound|${nonce}|${scope}`).digest('base64url');
 
   return {
     issue(request, reply, scope) {
@@ -41,9 +59,41 @@ export function createCsrf(encryptionKey: Buffer | undefined): Csrf {
     verify(request, scope, token) {
       const cookie = request.cookies[CSRF_COOKIE];
       if (!cookie || typeof token !== 'string') return false;
-      const expected = Buffer.from(sign(cookie, scope));
-      const given = Buffer.from(token);
-      return given.length === expected.length && timingSafeEqual(given, expected);
+      return sameText(token, sign(cookie, scope));
+    },
+    issueBound(scope) {
+      const nonce = randomBytes(16).toString('base64url');
+      return `${nonce}.${signBound(nonce, scope)}`;
+    },
+    verifyBound(request, scope, token, ownOrigins) {
+      if (typeof token !== 'string' || !sentFromOwnOrigin(request, ownOrigins)) return false;
+      const [nonce, signature, ...rest] = token.split('.');
+      if (rest.length > 0 || !nonce || !BOUND_NONCE.test(nonce) || signature === undefined) {
+        return false;
+      }
+      return sameText(signature, signBound(nonce, scope));
     },
   };
+}
+
+const BOUND_NONCE = /^[A-Za-z0-9_-]{22}$/;
+
+function sameText(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * Whether the browser says the request came from one of Flint's own pages: its
+ * `Sec-Fetch-Site` (when sent) is `same-origin` and its `Origin` (when sent) is one of
+ * `ownOrigins`. A browser sends at least one of them with every form POST; a page of
+ * another site cannot make it send either value. A client that is no browser sends
+ * neither, and is held by the token alone.
+ */
+export function sentFromOwnOrigin(request: FastifyRequest, ownOrigins: readonly string[]): boolean {
+  const site = request.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin') return false;
+  const origin = request.headers.origin;
+  return origin === undefined || ownOrigins.includes(origin);
 }

@@ -21,8 +21,9 @@ export function sendMessagePage(
   status: number,
   title: string,
   message: string,
+  policy: Omit<PagePolicy, 'nonce'> = {},
 ) {
-  return sendPage(reply, status, (nonce) => simplePage(title, message, nonce));
+  return sendPage(reply, status, (nonce) => simplePage(title, message, nonce), policy);
 }
 
 /**

@@ -2,6 +2,7 @@ import type { PayingPage } from '../app/checkout/hosted-payment.js';
 import { formatMoney } from '../domain/money-format.js';
 import { header } from './card-form.js';
 import { ONCE_SCRIPT, STRIPE_ACTION_SCRIPT } from './checkout-script.js';
+import { type EmbedFrame, framed } from './embedded-frame.js';
 import { type Html, html, layout } from './html.js';
 
 // The buyer's 3-D Secure step. In sandbox mode, a simulated bank challenge: the buyer
@@ -18,6 +19,8 @@ export interface AuthenticationPageInput {
   readonly csrfToken: string;
   /** Stripe mode: Stripe.js needs the publishable key and the payment's client secret. */
   readonly stripe?: { readonly publishableKey: string; readonly clientSecret: string } | undefined;
+  /** An embedded checkout's frame, when the step is shown in the merchant's page. */
+  readonly embed?: EmbedFrame | undefined;
 }
 
 export function renderAuthenticationPage(input: AuthenticationPageInput): string {
@@ -43,10 +46,7 @@ export function renderAuthenticationPage(input: AuthenticationPageInput): string
 <input type="hidden" name="result" value="fail">
 <button type="submit" class="secondary">Fail authentication</button>
 </form>`;
-  return layout({
-    title: 'Confirm your payment',
-    nonce,
-    body: html`<main>
+  const body = html`<main>
 ${header(page)}
 <div class="grid">
 <section class="panel" aria-labelledby="auth-title">
@@ -56,8 +56,11 @@ ${form}
 </section>
 ${input.summary}
 </div>
-</main>`,
-    script: input.stripe ? STRIPE_ACTION_SCRIPT : ONCE_SCRIPT,
+</main>`;
+  return layout({
+    title: 'Confirm your payment',
+    nonce,
+    ...framed(input.embed, { body, script: input.stripe ? STRIPE_ACTION_SCRIPT : ONCE_SCRIPT }),
     scriptSources: input.stripe ? ['https://js.stripe.com/v3/'] : undefined,
   });
 }

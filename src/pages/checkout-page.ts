@@ -11,6 +11,7 @@ import {
 } from './card-form.js';
 import { completeOrderPanel } from './checkout-complete-form.js';
 import { ONCE_SCRIPT } from './checkout-script.js';
+import { afterPaymentUrl, embedFrameOf, framed } from './embedded-frame.js';
 import { type Html, html, layout } from './html.js';
 
 // The hosted checkout page: what is being bought (exactly as the API prices it) and the
@@ -139,11 +140,12 @@ ${orderSummary(page.view.order, { after: quantityForm(input_) })}
 ${panel}
 </div>
 </main>`;
+  const scripts = free ? { script: ONCE_SCRIPT } : cardFormScript(stripe);
   return layout({
     title: `Pay ${page.merchantName || 'checkout'}`.trim(),
     nonce,
-    body,
-    ...(free ? { script: ONCE_SCRIPT } : cardFormScript(stripe)),
+    ...scripts,
+    ...framed(embedFrameOf(session), { body, script: scripts.script }),
   });
 }
 
@@ -161,9 +163,11 @@ export function renderClosedPage(page: CheckoutPage, nonce: string): string {
   const received = free
     ? html`<p>Thank you. Your order with ${page.merchantName || 'the merchant'} is complete.</p>`
     : html`<p>Thank you. Your payment to ${page.merchantName || 'the merchant'} was received.</p>`;
+  // Framed (embedded), Continue leaves the frame: the merchant's page goes on.
+  const target = session.ui_mode === 'embedded' ? html` target="_top"` : '';
   const message = complete
     ? html`${received}${paidWith(page.view.order.payments)}
-<p><a href="${successUrl(session.success_url, session.id)}">Continue</a></p>`
+<p><a id="continue" href="${afterPaymentUrl(session)}"${target}>Continue</a></p>`
     : html`<p>This checkout session is no longer open, so nothing can be paid here. Please return to ${
         page.merchantName || 'the merchant'
       } to start again.</p>${
@@ -172,14 +176,9 @@ export function renderClosedPage(page: CheckoutPage, nonce: string): string {
   return layout({
     title,
     nonce,
-    body: html`<main>${header(page)}<div class="panel"><h1>${title}</h1>${message}</div>
+    ...framed(embedFrameOf(session), {
+      body: html`<main>${header(page)}<div class="panel"><h1>${title}</h1>${message}</div>
 ${orderSummary(page.view.order)}</main>`,
+    }),
   });
-}
-
-/** Where the buyer goes after paying: the session's `success_url` with `session_id`. */
-export function successUrl(url: string, sessionId: string): string {
-  const target = new URL(url);
-  target.searchParams.set('session_id', sessionId);
-  return target.toString();
 }

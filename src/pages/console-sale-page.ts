@@ -111,6 +111,7 @@ export function renderSale(input: {
   const sessions = sale.sessions.map((s) => [
     html`<span class="id">${s.id}</span>`,
     statusBadge(s.status),
+    s.ui_mode === 'embedded' ? html`Embedded (${s.allowed_origins.join(', ')})` : 'Hosted',
   ]);
   const timeline = sale.timeline.map(
     (e) =>
@@ -171,7 +172,7 @@ ${invoicesPanel(f, sale, input.mayInvoice === true)}
 <section class="panel" aria-labelledby="sessions"><h2 id="sessions">Checkout sessions</h2>
 ${dataTable({
   caption: countOf(sessions.length, 'checkout session'),
-  columns: [{ label: 'Session' }, { label: 'Status' }],
+  columns: [{ label: 'Session' }, { label: 'Status' }, { label: 'Shown' }],
   rows: sessions,
   empty: 'None',
 })}</section>

@@ -164,23 +164,30 @@ export interface PagePolicy {
   readonly stripe?: boolean | undefined;
   /** Flint's own pages it frames (the console's mail preview): CSP `frame-src 'self'`. */
   readonly framesSelf?: boolean | undefined;
+  /**
+   * The origins that may frame the page (an embedded checkout's `allowed_origins`); none
+   * when not given: `frame-ancestors 'none'` and `X-Frame-Options: DENY`.
+   */
+  readonly frameAncestors?: readonly string[] | undefined;
 }
 
 /**
  * The headers of every page: a strict Content-Security-Policy (only this response's
  * nonce runs; nothing loads from elsewhere except Stripe.js where it collects the card),
- * never framed, never cached, never sniffed, no referrer.
+ * never framed (but by the origins an embedded checkout names), never cached, never
+ * sniffed, no referrer (a framed page's to itself only).
  */
 export function pageHeaders(policy: PagePolicy): Record<string, string> {
   const nonce = `'nonce-${policy.nonce}'`;
   const stripe = policy.stripe === true;
+  const framers = policy.frameAncestors ?? [];
   const directives = [
     "default-src 'none'",
     `script-src ${nonce}${stripe ? ' https://js.stripe.com' : ''}`,
     `style-src ${nonce}`,
     "img-src 'self' data:",
     `form-action 'self'${(policy.formTargets ?? []).map((t) => ` ${t}`).join('')}`,
-    "frame-ancestors 'none'",
+    `frame-ancestors ${framers.length > 0 ? framers.join(' ') : "'none'"}`,
     "base-uri 'none'",
     ...(policy.framesSelf ? ["frame-src 'self'"] : []),
     ...(stripe
@@ -193,9 +200,12 @@ export function pageHeaders(policy: PagePolicy): Record<string, string> {
   return {
     'content-type': 'text/html; charset=utf-8',
     'content-security-policy': directives.join('; '),
-    'x-frame-options': 'DENY',
+    // Browsers without frame-ancestors: a framed page has no older equivalent to send.
+    ...(framers.length > 0 ? {} : { 'x-frame-options': 'DENY' }),
     'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
+    // A framed page's forms are defended without a cookie: they must carry their Origin,
+    // which a browser sends as "null" under no-referrer (see http/csrf.ts).
+    'referrer-policy': framers.length > 0 ? 'same-origin' : 'no-referrer',
     'cache-control': 'no-store',
   };
 }

@@ -79,6 +79,9 @@ function sessionEnd(session: CheckoutSessionRow) {
   return {
     success_url: session.success_url,
     cancel_url: session.cancel_url,
+    ui_mode: session.ui_mode,
+    allowed_origins: [...session.allowed_origins],
+    return_url: session.return_url,
     metadata: session.metadata,
     test_mode: session.mode === 'test',
     expires_at: session.expires_at.toISOString(),

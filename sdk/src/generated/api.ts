@@ -81,8 +81,14 @@ export interface Schemas {
     refunds: Array<Schemas["Refund"]>;
     order_id: string;
     url: string;
-    success_url: string;
+    /** Hosted sessions: where the buyer goes once paid */
+    success_url: string | null;
     cancel_url: string | null;
+    ui_mode: "hosted" | "embedded";
+    /** Embedded sessions: the origins whose pages may frame the session (frame-ancestors) */
+    allowed_origins: Array<string>;
+    /** Embedded sessions: where the merchant's page goes once paid */
+    return_url: string | null;
     metadata: Record<string, string>;
     test_mode: boolean;
     /** RFC 3339, UTC */
@@ -814,12 +820,12 @@ export interface Operations {
       api_key: Schemas["ApiKey"];
     };
   };
-  /** Create a hosted checkout session for an order */
+  /** Create a checkout session for an order: hosted, or embedded in your page */
   "POST /v1/checkout/sessions": {
     params: never;
     query: never;
     body: {
-      /** From an existing order_id, or line_items (which create the order) */
+      /** From an existing order_id, or line_items (which create the order). A hosted session needs success_url; an embedded one allowed_origins and return_url instead. */
       checkout_session: {
         /** A `ord_` id */
         order_id?: string;
@@ -827,8 +833,14 @@ export interface Operations {
         currency?: string;
         /** A `cus_` id */
         customer_id?: string;
-        success_url: string;
+        success_url?: string;
         cancel_url?: string;
+        /** `hosted` (default): its own page at `url`, then `success_url`. `embedded`: mounted in your page with /js/flint.js, framed only by `allowed_origins`, then `return_url` */
+        ui_mode?: "hosted" | "embedded";
+        /** Embedded only (required): 1 to 10 origins (scheme, host and port, like https://shop.example) whose pages may frame the session; https only in live mode, except localhost */
+        allowed_origins?: Array<string>;
+        /** Embedded only (required): where the merchant's page goes once paid (`session_id` is added) */
+        return_url?: string;
         /** RFC 3339, UTC */
         expires_at?: string;
         metadata?: Schemas["Metadata"];

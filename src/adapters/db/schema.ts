@@ -1,5 +1,6 @@
 import type { ColumnType, Insertable, Selectable } from 'kysely';
 import type { CardBrand, CardFunding } from '../../domain/card-details.js';
+import type { CheckoutUiMode } from '../../domain/embedded-pay.js';
 import type { OrderStatus } from '../../domain/order-lifecycle.js';
 import type {
   ReferenceStatus,
@@ -259,9 +260,16 @@ export interface RefundItemsTable {
 export interface CheckoutSessionsTable extends TenantColumns, Timestamps {
   order_id: string;
   status: CheckoutSessionStatus;
-  success_url: string;
+  /** Hosted sessions only (embedded ones lead to `return_url`). */
+  success_url: string | null;
   cancel_url: string | null;
   metadata: Json<Record<string, string>>;
+  /** Shown on its own page, or framed in the merchant's (embedded pay). */
+  ui_mode: CheckoutUiMode;
+  /** Embedded: the origins that may frame it (`frame-ancestors`), normalized. */
+  allowed_origins: Json<readonly string[]>;
+  /** Embedded: where the merchant's page goes once it is paid. */
+  return_url: string | null;
   /** When an open session stops taking payment and expires. */
   expires_at: Timestamp;
 }

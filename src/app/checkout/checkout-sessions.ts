@@ -13,6 +13,7 @@ import { selectOrderAggregate } from '../../adapters/db/repos/orders-repo.js';
 import { selectRefundsByOrder } from '../../adapters/db/repos/refunds-repo.js';
 import type { CheckoutSessionRow } from '../../adapters/db/schema.js';
 import { transactValue } from '../../adapters/db/transact.js';
+import { type CheckoutUiMode, uiModeSettingsOf } from '../../domain/embedded-pay.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import { type Metadata, withoutEmptyValues } from '../../domain/metadata.js';
 import { moneyOf, requireAction } from '../../domain/order-lifecycle.js';
@@ -32,8 +33,13 @@ export interface CreateCheckoutSessionInput {
   readonly line_items?: CreateOrderInput['line_items'] | undefined;
   readonly currency?: string | undefined;
   readonly customer_id?: string | undefined;
-  readonly success_url: string;
+  /** Hosted sessions (the default): where the buyer goes once paid. */
+  readonly success_url?: string | undefined;
   readonly cancel_url?: string | undefined;
+  /** `embedded`: framed in the merchant's page (`allowed_origins`), then `return_url`. */
+  readonly ui_mode?: CheckoutUiMode | undefined;
+  readonly allowed_origins?: readonly string[] | undefined;
+  readonly return_url?: string | undefined;
   /** RFC 3339; 30 minutes to 24 hours from now (24 hours when not given), as with Stripe. */
   readonly expires_at?: string | undefined;
   readonly metadata?: Metadata | undefined;
@@ -96,6 +102,8 @@ export async function createCheckoutSession(
   }
   const expiresAt = expiryOf(input, deps.clock.now());
   if (!expiresAt.ok) return expiresAt;
+  const shown = uiModeSettingsOf(input, tenant.mode);
+  if (!shown.ok) return shown;
   let orderId = input.order_id;
   if (orderId === undefined) {
     const created = await createOrder(ctx, {
@@ -121,8 +129,7 @@ export async function createCheckoutSession(
     ...newOwnedRow('cs', tenant),
     order_id: orderId,
     status: 'open',
-    success_url: input.success_url,
-    cancel_url: input.cancel_url ?? null,
+    ...shown.value,
     metadata: withoutEmptyValues(input.metadata ?? {}),
     expires_at:
       input.expires_at === undefined

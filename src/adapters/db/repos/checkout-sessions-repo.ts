@@ -4,7 +4,7 @@ import { fetchPage, type Page, type PageRequest } from '../pagination.js';
 import type { CheckoutSessionRow, Database } from '../schema.js';
 import { tableRows } from '../table-rows.js';
 
-const sessions = tableRows('checkout_sessions', { json: ['metadata'] });
+const sessions = tableRows('checkout_sessions', { json: ['metadata', 'allowed_origins'] });
 
 /** The insert of a new session, to run with other writes. */
 export const insertCheckoutSessionQuery = sessions.insertQuery;

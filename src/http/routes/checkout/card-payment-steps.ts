@@ -4,7 +4,8 @@ import { takesPayments } from '../../../app/processors/account-processors.js';
 import { checkCardForm, sandboxTokenOf } from '../../../domain/card-form.js';
 import { renderAuthenticationPage } from '../../../pages/authentication-page.js';
 import type { FormField, FormState } from '../../../pages/card-form.js';
-import type { Html } from '../../../pages/html.js';
+import type { EmbedFrame } from '../../../pages/embedded-frame.js';
+import type { Html, PagePolicy } from '../../../pages/html.js';
 import type { Processors } from '../../../ports/payment-processor.js';
 import { type Form, formText } from '../../form-fields.js';
 import { sendMessagePage, sendPage } from '../../page-reply.js';
@@ -39,12 +40,13 @@ export function setUp(page: PayingPage & { readonly nothingToPay?: boolean }): b
 }
 
 /** The merchant cannot take cards yet (live mode without a processor, Stripe without its key). */
-export function notSetUp(reply: FastifyReply) {
+export function notSetUp(reply: FastifyReply, framing: Pick<PagePolicy, 'frameAncestors'> = {}) {
   return sendMessagePage(
     reply,
     503,
     'Card payments are not available',
     'This merchant has not finished setting up card payments. Please contact them, or try again later.',
+    framing,
   );
 }
 
@@ -123,17 +125,20 @@ export async function sendAuthenticationStep(
     readonly csrfToken: string;
     readonly action: string;
     readonly summary: Html;
-    readonly formTargets: readonly string[];
+    /** The page's framing and form targets (see PagePolicy). */
+    readonly policy: Pick<PagePolicy, 'formTargets' | 'frameAncestors'>;
+    /** An embedded checkout's frame, when the step is shown in the merchant's page. */
+    readonly embed?: EmbedFrame | undefined;
     readonly confirm: () => Promise<FastifyReply>;
   },
 ): Promise<FastifyReply> {
-  const { page, csrfToken, action, summary, formTargets } = step;
+  const { page, csrfToken, action, summary, policy, embed } = step;
   if (page.waiting?.processor !== 'stripe') {
     return sendPage(
       reply,
       200,
-      (nonce) => renderAuthenticationPage({ page, nonce, csrfToken, action, summary }),
-      { formTargets },
+      (nonce) => renderAuthenticationPage({ page, nonce, csrfToken, action, summary, embed }),
+      policy,
     );
   }
   const buyerAction = await buyerActionOf(step.processors, page);
@@ -143,7 +148,7 @@ export async function sendAuthenticationStep(
   return sendPage(
     reply,
     200,
-    (nonce) => renderAuthenticationPage({ page, nonce, csrfToken, action, summary, stripe }),
-    { formTargets, stripe: true },
+    (nonce) => renderAuthenticationPage({ page, nonce, csrfToken, action, summary, stripe, embed }),
+    { ...policy, stripe: true },
   );
 }

@@ -5,9 +5,11 @@ import {
   confirmBuyerAction,
 } from '../../../app/checkout/hosted-checkout.js';
 import { orderSummary } from '../../../pages/checkout-page.js';
+import { embedFrameOf } from '../../../pages/embedded-frame.js';
 import { buyerAnswerOf, sendAuthenticationStep } from './card-payment-steps.js';
-import { defaultEmail, expiredForm, originOf } from './checkout-page-replies.js';
+import { defaultEmail, expiredForm } from './checkout-page-replies.js';
 import type { CheckoutRoutes, RateLimitedRoute } from './checkout-routes-context.js';
+import { sessionPagePolicy } from './embedded-checkout.js';
 
 /** 3-D Secure: the buyer's answer to the authentication step, posted from its page. */
 export function registerAuthenticationRoute(
@@ -25,7 +27,7 @@ export function registerAuthenticationRoute(
     if (result === 'stripe') {
       return answer(request, reply, await confirmBuyerAction(deps, processors, page), email);
     }
-    if (!result) return expiredForm(reply, page.view.session.id);
+    if (!result) return expiredForm(reply, page);
     const answered = await authenticateCheckoutPayment({ deps, processors }, { page, result });
     return answer(request, reply, answered, email);
   });
@@ -38,15 +40,16 @@ export function authentication(
   reply: FastifyReply,
   page: CheckoutPage,
 ): Promise<FastifyReply> {
-  const { deps, processors, csrf, answer } = routes;
+  const { deps, processors, sessionCsrf, answer } = routes;
   const { session } = page.view;
   return sendAuthenticationStep(reply, {
     processors,
     page,
-    csrfToken: csrf.issue(request, reply, session.id),
+    csrfToken: sessionCsrf.tokenFor(request, reply, session),
     action: `/checkout/${session.id}/authenticate`,
     summary: orderSummary(page.view.order),
-    formTargets: [originOf(session.success_url)],
+    policy: sessionPagePolicy(session),
+    embed: embedFrameOf(session),
     // Nothing left for the buyer to do at Stripe: record where the payment stands.
     confirm: async () => {
       const email = page.waiting?.buyer_email ?? defaultEmail(page);

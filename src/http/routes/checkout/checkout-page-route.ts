@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { notSetUp, setUp } from './card-payment-steps.js';
 import { authentication } from './checkout-authentication.js';
-import { closed, defaultEmail, notFound } from './checkout-page-replies.js';
+import { closed, defaultEmail, framingOf, notFound } from './checkout-page-replies.js';
 import type { CheckoutRoutes, RateLimitedRoute } from './checkout-routes-context.js';
 
 /** The session's page: the checkout form, its 3-D Secure step, or how it closed. */
@@ -16,7 +16,7 @@ export function registerCheckoutPageRoute(
     if (!page) return notFound(reply);
     if (page.view.session.status !== 'open') return closed(reply, page);
     if (page.waiting) return authentication(routes, request, reply, page);
-    if (!setUp(page)) return notSetUp(reply);
+    if (!setUp(page)) return notSetUp(reply, framingOf(page));
     return form(request, reply, page, 200, { email: defaultEmail(page), errors: {} });
   });
 }

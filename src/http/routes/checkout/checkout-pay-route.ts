@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { payCheckoutSession } from '../../../app/checkout/hosted-checkout.js';
 import { attemptOf, checkPaymentForm, field, notSetUp, setUp } from './card-payment-steps.js';
-import { expiredForm } from './checkout-page-replies.js';
+import { expiredForm, framingOf } from './checkout-page-replies.js';
 import type { CheckoutRoutes, RateLimitedRoute } from './checkout-routes-context.js';
 
 /** The checkout form posted: the card checked, then charged once per attempt. */
@@ -15,17 +15,16 @@ export function registerPayRoute(
     const posted = await postedForm(request, reply);
     if (!posted) return reply;
     const { page, body } = posted;
-    if (!setUp(page)) return notSetUp(reply);
-    const sessionId = page.view.session.id;
+    if (!setUp(page)) return notSetUp(reply, framingOf(page));
     const attempt = attemptOf(body);
-    if (!attempt) return expiredForm(reply, sessionId);
+    if (!attempt) return expiredForm(reply, page);
     if (page.nothingToPay) {
       // Nothing to pay: completed with no card (any card fields sent along are ignored).
       const completed = await payCheckoutSession({ deps, processors }, { page, attempt });
       return answer(request, reply, completed, '');
     }
     const email = field(body, 'email');
-    if (email === null) return expiredForm(reply, sessionId);
+    if (email === null) return expiredForm(reply, page);
     const checked = checkPaymentForm(page, { body, email, now: deps.clock.now() });
     if ('errors' in checked) return form(request, reply, page, 422, checked);
     const paid = await payCheckoutSession(

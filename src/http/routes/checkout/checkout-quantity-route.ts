@@ -1,7 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { changeSessionQuantity } from '../../../app/checkout/payment-link-quantity.js';
 import { field, notSetUp, setUp } from './card-payment-steps.js';
-import { afterClose, defaultEmail, expiredForm, seeOther } from './checkout-page-replies.js';
+import {
+  afterClose,
+  defaultEmail,
+  expiredForm,
+  framingOf,
+  seeOther,
+} from './checkout-page-replies.js';
 import type { CheckoutRoutes, RateLimitedRoute } from './checkout-routes-context.js';
 
 const QUANTITY = /^[0-9]+$/;
@@ -17,9 +23,9 @@ export function registerQuantityRoute(
     const posted = await postedForm(request, reply);
     if (!posted) return reply;
     const { page, body } = posted;
-    if (!setUp(page)) return notSetUp(reply);
+    if (!setUp(page)) return notSetUp(reply, framingOf(page));
     const typed = field(body, 'quantity');
-    if (typed === null) return expiredForm(reply, page.view.session.id);
+    if (typed === null) return expiredForm(reply, page);
     const text = typed.trim();
     const changed = QUANTITY.test(text)
       ? await changeSessionQuantity(deps, page, Number(text))

@@ -13,7 +13,8 @@ import type { Processors } from '../../../ports/payment-processor.js';
 import type { Csrf } from '../../csrf.js';
 import type { Form } from '../../form-fields.js';
 import { answered, sendPage } from '../../page-reply.js';
-import { afterClose, expiredForm, notFound, originOf, seeOther } from './checkout-page-replies.js';
+import { afterClose, expiredForm, notFound, seeOther } from './checkout-page-replies.js';
+import { type SessionCsrf, sessionCsrf, sessionPagePolicy } from './embedded-checkout.js';
 
 const SESSION_ID = new RegExp(idPattern('cs'));
 
@@ -27,6 +28,8 @@ export interface CheckoutRoutes {
   readonly deps: Deps;
   readonly processors: Processors;
   readonly csrf: Csrf;
+  /** The CSRF steps of a session's forms (by its ui_mode). */
+  readonly sessionCsrf: SessionCsrf;
   pageOf(request: FastifyRequest): Promise<CheckoutPage | null>;
   postedForm(
     request: FastifyRequest,
@@ -50,7 +53,8 @@ export interface CheckoutRoutes {
 }
 
 export function checkoutRoutes(deps: Deps, processors: Processors, csrf: Csrf): CheckoutRoutes {
-  return { deps, processors, csrf, pageOf, postedForm, form, answer };
+  const forms = sessionCsrf(csrf, deps);
+  return { deps, processors, csrf, sessionCsrf: forms, pageOf, postedForm, form, answer };
 
   /**
    * A form posted to an open session's page, with its CSRF token checked; otherwise null,
@@ -63,9 +67,8 @@ export function checkoutRoutes(deps: Deps, processors: Processors, csrf: Csrf): 
     const body = (request.body ?? {}) as Form;
     const page = await pageOf(request);
     if (!page) return answered(notFound(reply));
-    const sessionId = page.view.session.id;
-    if (!csrf.verify(request, sessionId, body.csrf_token)) {
-      return answered(expiredForm(reply, sessionId));
+    if (!forms.verify(request, page.view.session, body.csrf_token)) {
+      return answered(expiredForm(reply, page));
     }
     if (page.view.session.status !== 'open') return answered(afterClose(reply, page));
     return { page, body };
@@ -84,8 +87,7 @@ export function checkoutRoutes(deps: Deps, processors: Processors, csrf: Csrf): 
     status: number,
     state: FormState,
   ) {
-    const sessionId = page.view.session.id;
-    const csrfToken = csrf.issue(request, reply, sessionId);
+    const csrfToken = forms.tokenFor(request, reply, page.view.session);
     const attempt = randomBytes(16).toString('base64url');
     // An order with nothing to pay takes no card: no Stripe.js either.
     const stripePublishableKey =
@@ -97,7 +99,7 @@ export function checkoutRoutes(deps: Deps, processors: Processors, csrf: Csrf): 
       status,
       (nonce) =>
         renderCheckoutPage({ page, nonce, csrfToken, attempt, form: state, stripePublishableKey }),
-      { formTargets: [originOf(page.view.session.success_url)], stripe: !!stripePublishableKey },
+      { ...sessionPagePolicy(page.view.session), stripe: !!stripePublishableKey },
     );
   }
 

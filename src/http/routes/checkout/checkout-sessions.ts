@@ -8,6 +8,7 @@ import {
   listCheckoutSessions,
 } from '../../../app/checkout/checkout-sessions.js';
 import type { Deps } from '../../../app/shared/deps.js';
+import { CHECKOUT_UI_MODES, MAX_ALLOWED_ORIGINS } from '../../../domain/embedded-pay.js';
 import { metadataAsText } from '../../../domain/metadata.js';
 import { CHECKOUT_SESSION_STATUSES } from '../../../domain/value-lists.js';
 import type { Processors } from '../../../ports/payment-processor.js';
@@ -46,8 +47,18 @@ export const CheckoutSession = Type.Object({
   refunds: Type.Array(Refund),
   order_id: Type.String(),
   url: Type.String(),
-  success_url: Type.String(),
+  success_url: Nullable(
+    Type.String({ description: 'Hosted sessions: where the buyer goes once paid' }),
+  ),
   cancel_url: Nullable(Type.String()),
+  ui_mode: literalUnion(CHECKOUT_UI_MODES),
+  allowed_origins: Type.Array(Type.String(), {
+    description:
+      'Embedded sessions: the origins whose pages may frame the session (frame-ancestors)',
+  }),
+  return_url: Nullable(
+    Type.String({ description: "Embedded sessions: where the merchant's page goes once paid" }),
+  ),
   metadata: Type.Record(Type.String(), Type.String()),
   test_mode: Type.Boolean(),
   expires_at: Timestamp,
@@ -61,11 +72,33 @@ const CreateBody = MetadataBody(
     line_items: Type.Optional(LineItems),
     currency: Type.Optional(Type.String({ pattern: '^[A-Za-z]{3}$' })),
     customer_id: Type.Optional(Id('cus')),
-    success_url: Url,
+    success_url: Type.Optional(Url),
     cancel_url: Type.Optional(Url),
+    ui_mode: Type.Optional(
+      literalUnion(CHECKOUT_UI_MODES, {
+        description:
+          '`hosted` (default): its own page at `url`, then `success_url`. `embedded`: mounted in your page with /js/flint.js, framed only by `allowed_origins`, then `return_url`',
+      }),
+    ),
+    allowed_origins: Type.Optional(
+      Type.Array(Type.String({ maxLength: 2048 }), {
+        maxItems: MAX_ALLOWED_ORIGINS,
+        description:
+          'Embedded only (required): 1 to 10 origins (scheme, host and port, like https://shop.example) whose pages may frame the session; https only in live mode, except localhost',
+      }),
+    ),
+    return_url: Type.Optional(
+      Type.String({
+        format: 'uri',
+        maxLength: 2048,
+        pattern: '^https?://',
+        description:
+          "Embedded only (required): where the merchant's page goes once paid (`session_id` is added)",
+      }),
+    ),
     expires_at: Type.Optional(Timestamp),
   },
-  'From an existing order_id, or line_items (which create the order)',
+  'From an existing order_id, or line_items (which create the order). A hosted session needs success_url; an embedded one allowed_origins and return_url instead.',
 );
 const tags = ['Checkout sessions'];
 
@@ -96,7 +129,7 @@ export function registerCheckoutSessionRoutes(
     serialize: onBaseUrl(checkoutSessionResource),
   });
   routes.create({
-    summary: 'Create a hosted checkout session for an order',
+    summary: 'Create a checkout session for an order: hosted, or embedded in your page',
     body: CreateBody,
     run: (ctx, body) => createCheckoutSession(ctx, body.checkout_session),
   });

@@ -7,6 +7,7 @@ import { registerCheckoutPageRoute } from './checkout-page-route.js';
 import { registerPayRoute } from './checkout-pay-route.js';
 import { registerQuantityRoute } from './checkout-quantity-route.js';
 import { checkoutRoutes } from './checkout-routes-context.js';
+import { registerFlintScriptRoute } from './flint-js.js';
 import { type PageRateLimits, registerPublicPageScope } from './public-page-scope.js';
 
 export type { PageRateLimits } from './public-page-scope.js';
@@ -20,7 +21,8 @@ export interface HostedCheckoutOptions {
 
 /**
  * The hosted checkout page at each session's `url`: no API key (the session id is the
- * capability), HTML in and out, CSRF-checked forms, rate-limited.
+ * capability), HTML in and out, CSRF-checked forms, rate-limited; embedded sessions'
+ * pages framed by /js/flint.js.
  */
 export async function registerHostedCheckoutRoutes(
   server: FastifyInstance,
@@ -28,6 +30,8 @@ export async function registerHostedCheckoutRoutes(
 ): Promise<void> {
   const { deps, processors, csrf } = options;
   const routes = checkoutRoutes(deps, processors, csrf);
+  // What a merchant's page loads to frame an embedded session.
+  registerFlintScriptRoute(server);
   await registerPublicPageScope(server, options.rateLimits, (app, { pages, payments }) => {
     registerCheckoutPageRoute(app, routes, pages);
     registerPayRoute(app, routes, payments);

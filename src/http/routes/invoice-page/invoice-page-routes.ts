@@ -78,7 +78,7 @@ function registerPageRoute(
       csrfToken: csrf.issue(request, reply, `invoice:${page.invoice.invoice.id}`),
       action: `/invoice/${page.token}/authenticate`,
       summary: invoiceSummary(page),
-      formTargets: [],
+      policy: { formTargets: [] },
       // Nothing left for the buyer to do at Stripe: record where the payment stands.
       confirm: async () => {
         const payment = await answerInvoiceAuthentication(
