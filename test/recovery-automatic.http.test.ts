@@ -59,7 +59,7 @@ describe('the 3-D Secure hold', () => {
       key,
       body: { payment: { payment_source_token: 'tok_visa' } },
     });
-    expectError(blocked, 422, 'validation_error', 'amount_invalid');
+    expectError(blocked, 409, 'conflict', 'payment_in_progress');
     const link = await api.created(order.order_id);
     const held = await new Buyer(server).get(pathOf(link));
     expect(held.text).toContain('A payment is under way');
