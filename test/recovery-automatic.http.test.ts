@@ -8,9 +8,7 @@ import {
   oneLine,
   payOrder,
   request,
-  startTestServer,
   type TestServer,
-  testDatabase,
 } from './harness.js';
 import {
   MINUTE,
@@ -19,21 +17,17 @@ import {
   payOnLinkPage,
   recoveryCalls,
   runJobsUntilNow,
+  startRecoveryServer,
 } from './recovery-link-fixtures.js';
 
 // A payment abandoned at its 3-D Secure step holds the order's balance for 30 minutes, then
 // is canceled by its due job, freeing the balance; with automatic recovery on, an expired
 // checkout or an abandoned payment leaves the buyer a recovery link by mail.
 
-const PUBLIC = 'https://pay.example';
 const clock = new OffsetClock();
 let server: TestServer;
 beforeAll(async () => {
-  const { db } = await testDatabase();
-  server = await startTestServer({
-    deps: { db, clock, publicUrl: PUBLIC },
-    pageRateLimits: { pages: 1000, payments: 1000 },
-  });
+  server = await startRecoveryServer(clock);
 });
 afterAll(() => server.close());
 

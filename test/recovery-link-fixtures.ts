@@ -5,7 +5,13 @@ import type { Deps } from '../src/app/shared/deps.js';
 import type { Clock } from '../src/ports/clock.js';
 import { defaultProcessors } from '../src/processors.js';
 import { type Buyer, GOOD_CARD, hidden } from './checkout-page-client.js';
-import { request, type TestResponse, type TestServer } from './harness.js';
+import {
+  request,
+  startTestServer,
+  type TestResponse,
+  type TestServer,
+  testDatabase,
+} from './harness.js';
 
 // Shared by the recovery link tests: a clock the test moves, the link's API calls, its page.
 
@@ -18,6 +24,15 @@ export class OffsetClock implements Clock {
 }
 
 export const MINUTE = 60_000;
+
+/** A server on `clock` whose public pages are at https://pay.example (links' and mails' URLs). */
+export async function startRecoveryServer(clock: Clock): Promise<TestServer> {
+  const { db } = await testDatabase();
+  return startTestServer({
+    deps: { db, clock, publicUrl: 'https://pay.example' },
+    pageRateLimits: { pages: 1000, payments: 1000 },
+  });
+}
 
 export function recoveryCalls(server: Pick<TestServer, 'url'>, key: string) {
   const call = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>

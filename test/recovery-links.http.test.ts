@@ -8,9 +8,7 @@ import {
   liveKeyOf,
   oneLine,
   payOrder,
-  startTestServer,
   type TestServer,
-  testDatabase,
 } from './harness.js';
 import {
   MINUTE,
@@ -19,21 +17,17 @@ import {
   payOnLinkPage,
   recoveryCalls,
   runJobsUntilNow,
+  startRecoveryServer,
 } from './recovery-link-fixtures.js';
 
 // Recovery links through the API and their hosted page: made only for an order with a
 // balance, the page collects exactly the balance as it is when the buyer pays, and the
 // link completes with the order (by any path), expires, or is deactivated.
 
-const PUBLIC = 'https://pay.example';
 const clock = new OffsetClock();
 let server: TestServer;
 beforeAll(async () => {
-  const { db } = await testDatabase();
-  server = await startTestServer({
-    deps: { db, clock, publicUrl: PUBLIC },
-    pageRateLimits: { pages: 1000, payments: 1000 },
-  });
+  server = await startRecoveryServer(clock);
 });
 afterAll(() => server.close());
 

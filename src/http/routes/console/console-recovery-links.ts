@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createRecoveryLink } from '../../../app/recovery-links/create-recovery-link.js';
 import { listRecoveryLinks } from '../../../app/recovery-links/recovery-link-views.js';
 import type { Deps } from '../../../app/shared/deps.js';
@@ -9,9 +9,8 @@ import { recoveryPanel } from '../../../pages/console-recovery-links.js';
 import type { Html } from '../../../pages/html.js';
 import type { OrderView } from '../../../resources/order.js';
 import type { Csrf } from '../../csrf.js';
-import type { Form } from '../../form-fields.js';
-import { sendMessagePage } from '../../page-reply.js';
 import { baseUrl } from '../checkout/checkout-sessions.js';
+import { actingUser, type FrameOf, refused } from './console-forms.js';
 
 const ORDER_ID = new RegExp(idPattern('ord'));
 
@@ -43,39 +42,16 @@ export async function recoveryPanelOf(
  */
 export async function registerConsoleRecovery(
   app: FastifyInstance,
-  options: {
-    readonly deps: Deps;
-    readonly csrf: Csrf;
-    readonly frameOf: (
-      request: FastifyRequest,
-      reply: FastifyReply,
-    ) => Promise<ConsoleFrame | null>;
-  },
+  options: { readonly deps: Deps; readonly csrf: Csrf; readonly frameOf: FrameOf },
 ): Promise<void> {
-  const { deps, csrf, frameOf } = options;
+  const { deps } = options;
   app.post('/console/orders/:order_id/recovery_links', async (request, reply) => {
-    const f = await frameOf(request, reply);
-    if (!f) return reply.redirect('/console/login', 303);
+    const acting = await actingUser(options, request, reply);
+    if (!acting) return reply;
+    const { f } = acting;
     const { order_id: id } = request.params as { order_id: string };
-    const form = (request.body ?? {}) as Form;
-    if (!csrf.verify(request, `console:${f.user.id}`, form.csrf_token)) {
-      return sendMessagePage(
-        reply,
-        403,
-        'Not allowed',
-        'This form expired or was not sent from the console.',
-      );
-    }
-    if (f.user.role === 'viewer') {
-      return sendMessagePage(
-        reply,
-        403,
-        'Not allowed',
-        'Viewers can look but not change anything.',
-      );
-    }
-    if (!ORDER_ID.test(id))
-      return sendMessagePage(reply, 404, 'Order not found', `No order ${id} in ${f.mode} mode.`);
+    const missing = () => refused(reply, `No order ${id} in ${f.mode} mode.`, 404);
+    if (!ORDER_ID.test(id)) return missing();
     const made = await createRecoveryLink(
       {
         deps,
@@ -86,8 +62,8 @@ export async function registerConsoleRecovery(
     );
     if (!made.ok) {
       return made.error.code === 'resource_missing'
-        ? sendMessagePage(reply, 404, 'Order not found', `No order ${id} in ${f.mode} mode.`)
-        : sendMessagePage(reply, 409, 'Not done', made.error.message);
+        ? missing()
+        : refused(reply, made.error.message, 409);
     }
     return reply.redirect(`/console/orders/${id}?mode=${f.mode}#recovery`, 303);
   });

@@ -1,19 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import {
   answerRecoveryAuthentication,
-  loadRecoveryPage,
   payRecoveryLinkOnPage,
-  type RecoveryPage,
-  type RecoveryPagePayment,
 } from '../../../app/recovery-links/recovery-page.js';
-import type { Deps } from '../../../app/shared/deps.js';
-import { declineMessage, type FormState } from '../../../pages/card-form.js';
-import { recoverySummary, renderRecoveryPage } from '../../../pages/recovery-page.js';
-import type { Processors } from '../../../ports/payment-processor.js';
-import type { Csrf } from '../../csrf.js';
-import type { Form } from '../../form-fields.js';
-import { sendMessagePage, sendPage } from '../../page-reply.js';
+import { recoverySummary } from '../../../pages/recovery-page.js';
 import {
   attemptOf,
   buyerAnswerOf,
@@ -23,49 +13,15 @@ import {
   sendAuthenticationStep,
   setUp,
 } from '../checkout/card-payment-steps.js';
-import { seeOther } from '../checkout/checkout-page-replies.js';
-import { type PageRateLimits, registerPublicPageScope } from '../checkout/public-page-scope.js';
-
-/** A token as `create-recovery-link` makes them (24 random bytes, base64url). */
-const TOKEN = /^[A-Za-z0-9_-]{32}$/;
-
-export interface RecoveryPageOptions {
-  readonly deps: Deps;
-  readonly processors: Processors;
-  readonly csrf: Csrf;
-  readonly rateLimits?: PageRateLimits | undefined;
-}
-
-const scopeOf = (page: RecoveryPage) => `recovery:${page.link.link.id}`;
-const here = (page: RecoveryPage) => `/recover/${page.token}`;
-
-function notFound(reply: FastifyReply) {
-  return sendMessagePage(
-    reply,
-    404,
-    'Link not found',
-    'This payment link does not exist. Check the address, or ask the merchant for a new link.',
-  );
-}
-
-function expiredForm(reply: FastifyReply, page: RecoveryPage) {
-  return sendMessagePage(
-    reply,
-    403,
-    'Please try again',
-    `This form has expired or was not sent from this page. Nothing was charged. Reload the page (${here(page)}) and try again.`,
-  );
-}
-
-/** What the page answers with a status for a state that takes no payment. */
-const CLOSED_STATUS: Record<RecoveryPage['state'], number> = {
-  open: 200,
-  held: 200,
-  paid: 200,
-  closed: 200,
-  expired: 410,
-  deactivated: 410,
-};
+import { registerPublicPageScope } from '../checkout/public-page-scope.js';
+import {
+  expiredForm,
+  here,
+  notFound,
+  type RecoveryPageOptions,
+  recoveryPageReplies,
+  scopeOf,
+} from './recovery-page-replies.js';
 
 /**
  * A recovery link's hosted page at its `url`: no API key (the token is the capability),
@@ -77,103 +33,7 @@ export async function registerRecoveryPageRoutes(
   options: RecoveryPageOptions,
 ): Promise<void> {
   const { deps, processors, csrf } = options;
-  const services = { deps, processors };
-
-  const pageOf = async (request: FastifyRequest) => {
-    const { token } = request.params as { token: string };
-    return TOKEN.test(token) ? loadRecoveryPage(services, { token }) : null;
-  };
-
-  function show(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    p: { page: RecoveryPage; status?: number; form?: FormState; notice?: string },
-  ) {
-    const { page } = p;
-    const payable = page.state === 'open' && setUp(page);
-    const stripePublishableKey =
-      page.processor === 'stripe' ? (page.stripePublishableKey ?? undefined) : undefined;
-    const payment = payable
-      ? {
-          csrfToken: csrf.issue(request, reply, scopeOf(page)),
-          attempt: randomBytes(16).toString('base64url'),
-          form: p.form ?? { email: '', errors: {} },
-          stripePublishableKey,
-        }
-      : undefined;
-    const notice =
-      p.notice ??
-      (page.state === 'open' && !payable
-        ? 'Card payments are not available: this merchant has not finished setting them up. Please contact them.'
-        : undefined);
-    return sendPage(
-      reply,
-      p.status ?? CLOSED_STATUS[page.state],
-      (nonce) => renderRecoveryPage({ page, nonce, payment, notice }),
-      { stripe: payable && !!stripePublishableKey },
-    );
-  }
-
-  function answer(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    { payment, email }: { payment: RecoveryPagePayment; email: string },
-  ) {
-    const { page } = payment;
-    const form = (alert: string, errors: FormState['errors'] = {}) => ({ email, errors, alert });
-    switch (payment.kind) {
-      case 'paid':
-      case 'requires_action':
-      case 'received':
-        return seeOther(reply, here(page));
-      case 'not_open':
-        return show(request, reply, {
-          page,
-          status: 409,
-          notice:
-            page.state === 'paid'
-              ? 'This order is already paid: nothing was charged.'
-              : 'This link takes no payment any more: nothing was charged.',
-        });
-      case 'declined':
-        return show(request, reply, {
-          page,
-          status: 402,
-          form: form('The payment did not go through. Nothing was charged.', {
-            card_number: declineMessage(payment.declineCode),
-          }),
-        });
-      case 'busy':
-        if (page.waiting) return seeOther(reply, here(page));
-        return show(request, reply, {
-          page,
-          status: 409,
-          notice:
-            page.state === 'paid'
-              ? 'This order is already paid: nothing was charged.'
-              : 'Another payment of this order is under way, or the amount left changed. Nothing was charged: check the amount, then try again.',
-        });
-      case 'unavailable':
-        return show(request, reply, {
-          page,
-          status: 503,
-          form: form(
-            'Card payments are not available right now. Nothing was charged; please try again later.',
-          ),
-        });
-    }
-  }
-
-  async function postedForm(request: FastifyRequest, reply: FastifyReply) {
-    const body = (request.body ?? {}) as Form;
-    const page = await pageOf(request);
-    if (!page) return void notFound(reply);
-    if (!csrf.verify(request, scopeOf(page), body.csrf_token)) {
-      return void expiredForm(reply, page);
-    }
-    return { page, body };
-  }
-
+  const { services, pageOf, show, answer, postedForm } = recoveryPageReplies(options);
   await registerPublicPageScope(server, options.rateLimits, (app, { pages, payments }) => {
     app.get('/recover/:token', { config: pages }, async (request, reply) => {
       const page = await pageOf(request);
