@@ -57,6 +57,7 @@ describe('the 3-D Secure hold', () => {
     const link = await api.created(order.order_id);
     const held = await new Buyer(server).get(pathOf(link));
     expect(held.text).toContain('A payment is under way');
+    expect(held.text).not.toContain('id="pay-form"');
     clock.offsetMs = 29 * MINUTE;
     expect(await runJobsUntilNow(server.deps, clock, accountId)).toMatchObject({ succeeded: 0 });
     clock.offsetMs = 31 * MINUTE;
@@ -76,7 +77,9 @@ describe('the 3-D Secure hold', () => {
     ]);
     // Off by default: no link made, no mail.
     expect(await api.emails()).toEqual([]);
-    // The balance is free: the recovery link collects it.
+    // The balance is free: the recovery link collects it (the form knows the buyer's email).
+    const free = await new Buyer(server).get(pathOf(link));
+    expect(free.text).toContain('value="buyer@example.com"');
     const paid = await payOnLinkPage(new Buyer(server), pathOf(link));
     expect(paid.status).toBe(303);
     expect((await api.order(order.order_id)).status).toBe('PAID');

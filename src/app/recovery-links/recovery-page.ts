@@ -41,6 +41,8 @@ export interface RecoveryPage extends PayingPage {
   readonly order: OrderView;
   readonly token: string;
   readonly state: RecoveryPageState;
+  /** The buyer's email as the order's last payment that had one gave it: the form's default. */
+  readonly buyerEmail: string;
 }
 
 type PageServices = Pick<CommandContext, 'deps' | 'processors'>;
@@ -65,7 +67,8 @@ export async function loadRecoveryPage(
   };
   const waiting = waitingPaymentOf(view.payments, attemptPrefix(row.id));
   const state = stateOf(link, view, deps.clock.now());
-  return { ...setup, link, order: view, token, waiting, state };
+  const buyerEmail = [...view.payments].reverse().find((p) => p.buyer_email)?.buyer_email ?? '';
+  return { ...setup, link, order: view, token, waiting, state, buyerEmail };
 }
 
 function stateOf(link: RecoveryLinkView, order: OrderView, now: Date): RecoveryPageState {

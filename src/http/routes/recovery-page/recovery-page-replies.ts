@@ -78,7 +78,7 @@ export function recoveryPageReplies({ deps, processors, csrf }: RecoveryPageOpti
       ? {
           csrfToken: csrf.issue(request, reply, scopeOf(page)),
           attempt: randomBytes(16).toString('base64url'),
-          form: p.form ?? { email: '', errors: {} },
+          form: p.form ?? { email: page.buyerEmail, errors: {} },
           stripePublishableKey,
         }
       : undefined;
