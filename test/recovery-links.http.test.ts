@@ -242,3 +242,21 @@ describe('the recovery page', () => {
     ]);
   });
 });
+
+describe('a canceled order', () => {
+  it('deactivates its active links with it; its page takes nothing', async () => {
+    clock.offsetMs = 0;
+    const { testKey: key } = await createTestAccount(server);
+    const api = recoveryCalls(server, key);
+    const order = await createOrder(server, key);
+    const link = await api.created(order.order_id);
+    const canceled = await api.call('POST', `/v1/orders/${order.order_id}/cancel`, {});
+    expect(canceled.body.order.status).toBe('CANCELED');
+    expect(await api.get(link.recovery_link_id)).toMatchObject({ status: 'deactivated' });
+    expect(await api.eventTypes(link.recovery_link_id)).toEqual([
+      'recovery_link.created',
+      'recovery_link.deactivated',
+    ]);
+    expect((await new Buyer(server).get(pathOf(link))).status).toBe(410);
+  });
+});

@@ -8,7 +8,6 @@ export interface RecoveryLinkOrder {
   readonly id: string;
   readonly currency: string;
   readonly balance: number;
-  readonly status: string;
 }
 
 /** A recovery link as the API shows it: its row and its order's balance, read with it. */

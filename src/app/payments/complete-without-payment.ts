@@ -7,7 +7,7 @@ import { completionWithoutPayment } from '../../domain/order-lifecycle.js';
 import type { OrderView } from '../../resources/order.js';
 import { closedSessionEvents } from '../checkout/checkout-session-events.js';
 import { applyOrderChange } from '../orders/change-order.js';
-import { linksCompletedWithOrder } from '../recovery-links/links-follow-order.js';
+import { linksEndedWithOrder } from '../recovery-links/links-follow-order.js';
 import type { ChangeContext } from '../shared/command-context.js';
 import { takeStock, writeReservation } from './reservations.js';
 
@@ -59,9 +59,11 @@ export async function completeWithoutPayment(
     now,
   });
   if (!reserved.ok) return reserved;
-  const links = linksCompletedWithOrder(tx, ctx, {
+  const links = linksEndedWithOrder(tx, ctx, {
     orderId: before.order.id,
     currency: before.order.currency,
+    balance: 0,
+    end: 'completed',
     now,
   });
   return applyOrderChange(tx, ctx, {

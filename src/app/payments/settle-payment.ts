@@ -16,7 +16,7 @@ import { objectEvent } from '../events/record-events.js';
 import { invoiceFollowsPayment } from '../invoices/invoice-follows-order.js';
 import { changeOrder, type OrderChange } from '../orders/change-order.js';
 import { getOrder } from '../orders/order-queries.js';
-import { linksCompletedWithOrder } from '../recovery-links/links-follow-order.js';
+import { linksEndedWithOrder } from '../recovery-links/links-follow-order.js';
 import type { AnswerOption } from '../shared/answer-once.js';
 import type { ChangeContext } from '../shared/command-context.js';
 import { scheduleHoldExpiry } from './payment-holds.js';
@@ -162,9 +162,11 @@ async function settlementChange(
         })
       : undefined;
   // Paying the order in full completes its active recovery links too.
-  const links = linksCompletedWithOrder(tx, ctx, {
+  const links = linksEndedWithOrder(tx, ctx, {
     orderId: current.order.id,
     currency: current.order.currency,
+    balance: 0,
+    end: 'completed',
     now,
   });
   return ok({

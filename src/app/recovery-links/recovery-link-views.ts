@@ -95,18 +95,17 @@ export function recoveryLinkEvent(
   });
 }
 
-/**
- * One `recovery_link.completed` per link a payment completed (rows as the statement that
- * recorded the payment returned them), with the order's balance after it.
- */
-export function completedLinkEvents(
+/** One event per link an order's change ended (rows as the statement returned them). */
+export function endedLinkEvents(
   author: EventAuthor,
   {
     rows,
+    type,
     order,
     publicUrl,
   }: {
     readonly rows: readonly Record<string, unknown>[] | undefined;
+    readonly type: 'recovery_link.completed' | 'recovery_link.deactivated';
     readonly order: RecoveryLinkOrder;
     readonly publicUrl: string | undefined;
   },
@@ -118,13 +117,7 @@ export function completedLinkEvents(
     'deactivated_at',
     'created_at',
     'updated_at',
-  ]).map((link) =>
-    recoveryLinkEvent(author, {
-      type: 'recovery_link.completed',
-      view: { link, order },
-      publicUrl,
-    }),
-  );
+  ]).map((link) => recoveryLinkEvent(author, { type, view: { link, order }, publicUrl }));
 }
 
 /** An order's links (`GET /v1/orders/{id}/recovery_links`): a missing or foreign order is a 404. */

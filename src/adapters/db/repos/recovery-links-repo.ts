@@ -48,13 +48,20 @@ export function selectRecoveryLinkBySource(
 }
 
 /**
- * Completes the order's active links (its balance was paid, by whatever path), returning
- * them as they now are: run in the statement that records the payment.
+ * Ends the order's active links, returning them as they now are: `completed` when its
+ * balance was paid (by whatever path), `deactivated` when it was canceled. Run in the
+ * statement that records the order's change.
  */
-export function completeActiveLinksQuery(db: Kysely<Database>, orderId: string, at: Date) {
+export function endActiveLinksQuery(
+  db: Kysely<Database>,
+  orderId: string,
+  status: 'completed' | 'deactivated',
+  at: Date,
+) {
+  const stamp = status === 'completed' ? { completed_at: at } : { deactivated_at: at };
   return db
     .updateTable('recovery_links')
-    .set({ status: 'completed', completed_at: at, updated_at: at })
+    .set({ status, ...stamp, updated_at: at })
     .where('order_id', '=', orderId)
     .where('status', '=', 'active')
     .returningAll();
