@@ -90,6 +90,20 @@ describe('creating a recovery link', () => {
       'parameter_invalid',
       [['recovery_link', 'expires_at']],
     );
+    for (const far of [
+      '9999-12-31T23:59:59Z',
+      new Date(clock.now().getTime() + 91 * 24 * 60 * MINUTE).toISOString(),
+    ]) {
+      expectError(
+        await api.create(open.order_id, { expires_at: far }),
+        422,
+        'validation_error',
+        'parameter_invalid',
+      );
+    }
+    const tooMany = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v']));
+    expect((await api.create(open.order_id, { metadata: tooMany })).status).toBe(422);
+    expect((await api.create(open.order_id, { expires_at: 'tomorrow' })).status).toBe(422);
     const unknown = await api.create(open.order_id, { amount: 5 });
     expect(unknown.status).toBe(400);
     const badId = await api.call('POST', '/v1/orders/ord_nope/recovery_links', {
@@ -97,7 +111,7 @@ describe('creating a recovery link', () => {
     });
     expect(badId.status).toBe(422);
     const none = await api.call('GET', `/v1/orders/${open.order_id}/recovery_links`);
-    expect(none.body.recovery_links).toEqual([]);
+    expect(none.body.recovery_links).toEqual([]); // nothing above made one
     const foreign = await recoveryCalls(server, otherKey).call(
       'GET',
       `/v1/orders/${open.order_id}/recovery_links`,
