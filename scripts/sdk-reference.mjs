@@ -102,7 +102,7 @@ function normalize(path) {
 
 export function sdkReference(doc) {
   // Resources with their own file (invoices) are read after the others.
-  const source = `${read('resources.ts')}\n${read('invoices.ts')}`;
+  const source = [read('resources.ts'), read('invoices.ts'), read('recovery-links.ts')].join('\n');
   const index = read('index.ts');
   const classes = classesOf(source);
   const summaries = new Map();

@@ -9,7 +9,7 @@ import { createSmtpTransport } from './adapters/mail/smtp-transport.js';
 import { preparePdfFonts } from './adapters/pdf/invoice-pdf.js';
 import { createHttpTransport } from './adapters/webhooks/http-transport.js';
 import { systemResolver } from './adapters/webhooks/system-resolver.js';
-import { BUILT_IN_JOB_KINDS } from './app/jobs/job-kinds.js';
+import { BUILT_IN_JOB_KINDS } from './app/jobs/built-in-job-kinds.js';
 import type { Deps } from './app/shared/deps.js';
 import {
   forgetEarlierRuns,
@@ -101,7 +101,7 @@ function startWorkers(
   const reaper = startIdempotencyReaper(deps, { intervalMs: 10 * 60 * 1000, logger });
   const dueJobs = startDueJobsWorker(
     deps,
-    { kinds: BUILT_IN_JOB_KINDS, owner: instance.id },
+    { kinds: BUILT_IN_JOB_KINDS, owner: instance.id, processors },
     { intervalMs: DUE_JOBS_INTERVAL_MS, logger },
   );
   const sessionExpiry = startCheckoutSessionExpiry(deps, { intervalMs: 60 * 1000, logger });

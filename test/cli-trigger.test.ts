@@ -27,10 +27,12 @@ async function eventsOf(key: string): Promise<any[]> {
 }
 
 describe('flint trigger', () => {
-  // No sandbox refund waits for an action; an endpoint is disabled by its own failures.
-  it('can make every event type but refund.requires_action and webhook_endpoint.disabled', () => {
+  // No sandbox refund waits for an action; an endpoint is disabled by its own failures; a
+  // recovery link expires 30 minutes at the earliest.
+  it('can make every event type but refund.requires_action, recovery_link.expired and webhook_endpoint.disabled', () => {
     expect(EVENT_TYPES.filter((t) => !(TRIGGERABLE_TYPES as string[]).includes(t))).toEqual([
       'refund.requires_action',
+      'recovery_link.expired',
       'webhook_endpoint.disabled',
     ]);
   });

@@ -110,6 +110,9 @@ async function seed(key: string): Promise<Record<string, string>> {
   ids.invoice_id = (
     await post(key, '/v1/invoices', { invoice: { order_id: await order() } })
   ).invoice.invoice_id;
+  ids.recovery_link_id = (
+    await post(key, `/v1/orders/${await order()}/recovery_links`, { recovery_link: {} })
+  ).recovery_link.recovery_link_id;
   ids.webhook_endpoint_id = (
     await post(key, '/v1/webhook_endpoints', {
       webhook_endpoint: { url: 'https://hooks.shop.example/flint', enabled_events: ['*'] },

@@ -91,11 +91,12 @@ describe('payment safety', () => {
       expect(charges.length - before).toBe(1);
       const intents = await request(server, 'GET', `/v1/payment_intents?order=${orderId}`, { key });
       expect(intents.body.payment_intents.map((p: any) => p.status)).toEqual(['processing']);
-      // A new request (no key) cannot charge the balance a second time either.
+      // A new request (no key) cannot charge the balance a second time either: it is told
+      // a payment is under way.
       const other = await post(key, `/v1/orders/${orderId}/pay`, {
         payment: { payment_source_token: 'tok_visa' },
       });
-      expectError(other, 422, 'validation_error', 'amount_invalid');
+      expectError(other, 409, 'conflict', 'payment_in_progress');
     } finally {
       throwOnCharge = false;
     }

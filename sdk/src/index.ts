@@ -1,5 +1,6 @@
 import { Api } from './api.js';
 import { Invoices } from './invoices.js';
+import { RecoveryLinks } from './recovery-links.js';
 import {
   CheckoutSessions,
   ConsoleUsers,
@@ -31,6 +32,7 @@ export {
 export * from './errors.js';
 export type { Invoice, InvoicePayParams, InvoicePayResult } from './invoices.js';
 export type { ListParams, Page, PageList } from './pagination.js';
+export type { RecoveryLink, RecoverySettings } from './recovery-links.js';
 export type {
   ConsoleUser,
   Payment,
@@ -74,6 +76,7 @@ export class Flint {
   readonly refunds: Refunds;
   readonly paymentLinks: PaymentLinks;
   readonly invoices: Invoices;
+  readonly recoveryLinks: RecoveryLinks;
   readonly events: Events;
   readonly webhookEndpoints: WebhookEndpoints;
   readonly consoleUsers: ConsoleUsers;
@@ -97,6 +100,7 @@ export class Flint {
     this.refunds = new Refunds(api);
     this.paymentLinks = new PaymentLinks(api);
     this.invoices = new Invoices(api);
+    this.recoveryLinks = new RecoveryLinks(api);
     this.events = new Events(api);
     this.webhookEndpoints = new WebhookEndpoints(api);
     this.consoleUsers = new ConsoleUsers(api);

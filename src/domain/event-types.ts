@@ -37,6 +37,11 @@ export const EVENT_TYPES = [
   'invoice.paid',
   'invoice.voided',
   'invoice.marked_uncollectible',
+  'recovery_link.created',
+  'recovery_link.updated',
+  'recovery_link.completed',
+  'recovery_link.expired',
+  'recovery_link.deactivated',
   'webhook_endpoint.disabled',
 ] as const;
 

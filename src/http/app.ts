@@ -60,6 +60,11 @@ import { registerOrderRoutes } from './routes/orders/orders.js';
 import { registerPaymentRoutes } from './routes/payments/payments.js';
 import { registerProcessorSettingsRoutes } from './routes/processors/processor-settings.js';
 import { registerStripeWebhookRoute } from './routes/processors/stripe-webhook.js';
+import {
+  registerRecoveryLinkRoutes,
+  registerRecoverySettingsRoutes,
+} from './routes/recovery-links/recovery-links.js';
+import { registerRecoveryPageRoutes } from './routes/recovery-page/recovery-page-routes.js';
 import { registerRefundRoutes } from './routes/refunds/refunds.js';
 import { registerWebhookDeliveryRoutes } from './routes/webhooks/webhook-deliveries.js';
 import { registerWebhookEndpointRoutes } from './routes/webhooks/webhook-endpoints.js';
@@ -249,6 +254,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     csrf,
     rateLimits: options.pageRateLimits,
   });
+  // A recovery link's page: the link's token is the capability.
+  await registerRecoveryPageRoutes(app, {
+    deps,
+    processors,
+    csrf,
+    rateLimits: options.pageRateLimits,
+  });
   // The operator console: its own sign-in and session cookie, no API key.
   await registerConsoleRoutes(app, {
     deps,
@@ -290,6 +302,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     registerInvoiceRoutes(api, deps, processors);
     registerInvoicePdfRoute(api, deps);
     registerInvoiceSettingsRoutes(api, deps);
+    registerRecoveryLinkRoutes(api, deps);
+    registerRecoverySettingsRoutes(api, deps);
     registerEventRoutes(api, deps);
     const webhookServices = { secretBox, resolver: options.resolver ?? systemResolver };
     registerWebhookEndpointRoutes(api, deps, webhookServices);

@@ -23,6 +23,7 @@ import {
 } from './routes/orders/order-schemas.js';
 import { PaymentIntent } from './routes/payments/payments.js';
 import { Processor } from './routes/processors/processor-settings.js';
+import { RecoveryLink, RecoverySettings } from './routes/recovery-links/recovery-link-schemas.js';
 import { Preview, Refund } from './routes/refunds/refund-schemas.js';
 import {
   WebhookDelivery,
@@ -61,6 +62,8 @@ export const NAMED_SCHEMAS: Readonly<Record<string, TSchema>> = {
   Price,
   Processor,
   Product,
+  RecoveryLink,
+  RecoverySettings,
   Refund,
   RefundPreview: Preview,
   ScalarMetadata,
@@ -151,6 +154,14 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'GET /v1/invoices/{invoice_id}/pdf': 'retrieveInvoicePdf',
   'GET /v1/invoice_settings': 'retrieveInvoiceSettings',
   'POST /v1/invoice_settings': 'updateInvoiceSettings',
+  'POST /v1/orders/{order_id}/recovery_links': 'createRecoveryLink',
+  'GET /v1/orders/{order_id}/recovery_links': 'listOrderRecoveryLinks',
+  'GET /v1/recovery_links': 'listRecoveryLinks',
+  'GET /v1/recovery_links/{recovery_link_id}': 'retrieveRecoveryLink',
+  'PATCH /v1/recovery_links/{recovery_link_id}': 'updateRecoveryLink',
+  'POST /v1/recovery_links/{recovery_link_id}/deactivate': 'deactivateRecoveryLink',
+  'GET /v1/recovery_settings': 'retrieveRecoverySettings',
+  'POST /v1/recovery_settings': 'updateRecoverySettings',
   'GET /v1/events': 'listEvents',
   'GET /v1/events/{event_id}': 'retrieveEvent',
   'POST /v1/events/{event_id}/redeliver': 'redeliverEvent',

@@ -60,6 +60,8 @@ export function renderSale(input: {
   refundForms?: Html | undefined;
   /** Whether the user may invoice the order's balance (one click, then finalize). */
   mayInvoice?: boolean | undefined;
+  /** The order's recovery links (and the button that makes one). */
+  recovery?: Html | undefined;
 }): string {
   const { frame: f, sale } = input;
   const o = orderResource(sale.order);
@@ -141,6 +143,7 @@ ${dataTable({
 <dl class="totals">${amounts.map(([label, amount]) => html`<dt>${label}</dt><dd class="nowrap">${m(amount)}</dd>`)}</dl></section>
 </div>
 ${input.refundForms ?? ''}
+${input.recovery ?? ''}
 <section class="panel" aria-labelledby="payments"><h2 id="payments">Payments</h2>
 ${dataTable({
   caption: countOf(payments.length, 'payment'),

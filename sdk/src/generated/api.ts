@@ -193,7 +193,7 @@ export interface Schemas {
       /** The kind of failure (README: Errors) */
       type: "invalid_request" | "validation_error" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "idempotency_error" | "rate_limited" | "processor_error" | "api_error";
       message: string;
-      code?: "resource_missing" | "parameter_invalid" | "metadata_invalid" | "order_state_invalid" | "coupon_inactive" | "coupon_expired" | "coupon_exhausted" | "coupon_currency_mismatch" | "coupon_minimum_not_met" | "coupon_already_applied" | "coupon_not_stackable" | "currency_mismatch" | "out_of_stock" | "resource_in_use" | "amount_invalid" | "refund_amount_invalid" | "refund_state_invalid" | "invoice_state_invalid" | "payment_in_progress" | "split_payment_unsupported" | "processor_unavailable" | "processor_not_configured" | "checkout_session_state_invalid" | "checkout_session_incomplete" | "payment_intent_state_invalid" | "encryption_key_missing" | "webhook_account_unknown" | "webhook_signature_invalid" | "webhook_endpoint_disabled" | "console_user_exists" | "invite_invalid" | "password_invalid" | "parameter_unknown" | "body_malformed" | "body_too_large" | "body_too_deep" | "unsupported_media_type" | "url_malformed" | "url_too_long" | "route_not_found" | "method_not_allowed" | "api_key_invalid" | "test_mode_only" | "live_key_required" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_key_in_use" | "rate_limited" | "payment_failed" | "internal_error" | string;
+      code?: "resource_missing" | "parameter_invalid" | "metadata_invalid" | "order_state_invalid" | "coupon_inactive" | "coupon_expired" | "coupon_exhausted" | "coupon_currency_mismatch" | "coupon_minimum_not_met" | "coupon_already_applied" | "coupon_not_stackable" | "currency_mismatch" | "out_of_stock" | "resource_in_use" | "amount_invalid" | "refund_amount_invalid" | "refund_state_invalid" | "invoice_state_invalid" | "recovery_link_state_invalid" | "payment_in_progress" | "split_payment_unsupported" | "processor_unavailable" | "processor_not_configured" | "checkout_session_state_invalid" | "checkout_session_incomplete" | "payment_intent_state_invalid" | "encryption_key_missing" | "webhook_account_unknown" | "webhook_signature_invalid" | "webhook_endpoint_disabled" | "console_user_exists" | "invite_invalid" | "password_invalid" | "parameter_unknown" | "body_malformed" | "body_too_large" | "body_too_deep" | "unsupported_media_type" | "url_malformed" | "url_too_long" | "route_not_found" | "method_not_allowed" | "api_key_invalid" | "test_mode_only" | "live_key_required" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_key_in_use" | "rate_limited" | "payment_failed" | "internal_error" | string;
       errors?: Array<{
         loc: Array<string | number>;
         msg: string;
@@ -206,7 +206,7 @@ export interface Schemas {
   Event: {
     event_id: string;
     object: "event";
-    /** One of: order.created, order.updated, order.paid, order.partially_refunded, order.refunded, order.closed, order.canceled, payment_intent.created, payment_intent.requires_action, payment_intent.succeeded, payment_intent.failed, payment_intent.canceled, refund.created, refund.updated, refund.requires_action, refund.succeeded, refund.failed, refund.canceled, checkout.session.created, checkout.session.completed, checkout.session.expired, payment_link.created, payment_link.updated, invoice.created, invoice.updated, invoice.approval_requested, invoice.finalized, invoice.payment_succeeded, invoice.payment_failed, invoice.paid, invoice.voided, invoice.marked_uncollectible, webhook_endpoint.disabled */
+    /** One of: order.created, order.updated, order.paid, order.partially_refunded, order.refunded, order.closed, order.canceled, payment_intent.created, payment_intent.requires_action, payment_intent.succeeded, payment_intent.failed, payment_intent.canceled, refund.created, refund.updated, refund.requires_action, refund.succeeded, refund.failed, refund.canceled, checkout.session.created, checkout.session.completed, checkout.session.expired, payment_link.created, payment_link.updated, invoice.created, invoice.updated, invoice.approval_requested, invoice.finalized, invoice.payment_succeeded, invoice.payment_failed, invoice.paid, invoice.voided, invoice.marked_uncollectible, recovery_link.created, recovery_link.updated, recovery_link.completed, recovery_link.expired, recovery_link.deactivated, webhook_endpoint.disabled */
     type: string;
     account_id: string;
     test_mode: boolean;
@@ -566,6 +566,40 @@ export interface Schemas {
     created_at: string;
     /** RFC 3339, UTC */
     updated_at: string;
+  };
+  RecoveryLink: {
+    recovery_link_id: string;
+    object: "recovery_link";
+    /** The order whose balance the link collects */
+    order_id: string;
+    status: "active" | "completed" | "expired" | "deactivated";
+    /** The hosted page where the buyer pays the order's balance (an unguessable link); null in an event when FLINT_PUBLIC_URL is unset */
+    url: string | null;
+    amount: Schemas["Money"];
+    source: "api" | "checkout_session_expired" | "payment_abandoned";
+    /** The expired checkout session or abandoned payment it recovers */
+    source_id: string | null;
+    /** RFC 3339, UTC */
+    expires_at: string | null;
+    /** RFC 3339, UTC */
+    completed_at: string | null;
+    /** RFC 3339, UTC */
+    expired_at: string | null;
+    /** RFC 3339, UTC */
+    deactivated_at: string | null;
+    available_actions: Array<"update" | "complete" | "expire" | "deactivate">;
+    metadata: Record<string, string>;
+    test_mode: boolean;
+    /** RFC 3339, UTC */
+    created_at: string;
+    /** RFC 3339, UTC */
+    updated_at: string;
+  };
+  RecoverySettings: {
+    object: "recovery_settings";
+    /** When a checkout session expires, or a 3-D Secure payment is abandoned (its hold ends after 30 minutes), with a balance left: make a recovery link and mail it to the buyer */
+    automatic_recovery: boolean;
+    test_mode: boolean;
   };
   Refund: {
     refund_id: string;
@@ -1700,6 +1734,43 @@ export interface Operations {
       } | null;
     };
   };
+  /** Create a recovery link for an order's balance */
+  "POST /v1/orders/{order_id}/recovery_links": {
+    params: {
+      order_id: string;
+    };
+    query: never;
+    body: {
+      /** A hosted page for the order's balance (read when the buyer pays, never copied) */
+      recovery_link: {
+        /** 30 minutes to 90 days from now; the link never expires when not given */
+        expires_at?: string;
+        metadata?: Schemas["Metadata"];
+      };
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      recovery_link: Schemas["RecoveryLink"];
+    };
+  };
+  /** List an order's recovery links, newest first */
+  "GET /v1/orders/{order_id}/recovery_links": {
+    params: {
+      order_id: string;
+    };
+    query: {
+      limit?: number;
+      starting_after?: string;
+      ending_before?: string;
+      status?: "active" | "completed" | "expired" | "deactivated";
+    };
+    body: never;
+    response: {
+      recovery_links: Array<Schemas["RecoveryLink"]>;
+      has_more: boolean;
+      next_cursor: string | null;
+    };
+  };
   /** The order's append-only history: what changed, who, when, amounts before and after */
   "GET /v1/orders/{order_id}/timeline": {
     params: {
@@ -2020,6 +2091,87 @@ export interface Operations {
       product: Schemas["Product"];
     };
   };
+  /** List recovery links, newest first */
+  "GET /v1/recovery_links": {
+    params: never;
+    query: {
+      limit?: number;
+      starting_after?: string;
+      ending_before?: string;
+      status?: "active" | "completed" | "expired" | "deactivated";
+      order_id?: string;
+    };
+    body: never;
+    response: {
+      recovery_links: Array<Schemas["RecoveryLink"]>;
+      has_more: boolean;
+      next_cursor: string | null;
+    };
+  };
+  /** Retrieve a recovery link */
+  "GET /v1/recovery_links/{recovery_link_id}": {
+    params: {
+      recovery_link_id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      recovery_link: Schemas["RecoveryLink"];
+    };
+  };
+  /** Change a recovery link's metadata */
+  "PATCH /v1/recovery_links/{recovery_link_id}": {
+    params: {
+      recovery_link_id: string;
+    };
+    query: never;
+    body: {
+      /** Metadata is merged ("" removes a key); deactivate with POST …/deactivate */
+      recovery_link: {
+        metadata?: Schemas["Metadata"];
+      };
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      recovery_link: Schemas["RecoveryLink"];
+    };
+  };
+  /** Deactivate an active recovery link: its page takes no payment any more */
+  "POST /v1/recovery_links/{recovery_link_id}/deactivate": {
+    params: {
+      recovery_link_id: string;
+    };
+    query: never;
+    body: {
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      recovery_link: Schemas["RecoveryLink"];
+    };
+  };
+  /** Retrieve the recovery settings */
+  "GET /v1/recovery_settings": {
+    params: never;
+    query: never;
+    body: never;
+    response: {
+      recovery_settings: Schemas["RecoverySettings"];
+    };
+  };
+  /** Turn automatic recovery on or off (off by default) */
+  "POST /v1/recovery_settings": {
+    params: never;
+    query: never;
+    body: {
+      recovery_settings: {
+        automatic_recovery?: boolean;
+      };
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      recovery_settings: Schemas["RecoverySettings"];
+    };
+  };
   /** Refund an order or one of its payment intents */
   "POST /v1/refunds": {
     params: never;
@@ -2338,7 +2490,7 @@ export interface Operations {
         /** http or https, without credentials. In live mode it must reach a public address (checked again at every delivery); test mode also allows local addresses. */
         url: string;
         /** The event types sent to this endpoint; `["*"]` for every type. */
-        enabled_events: Array<"*" | "order.created" | "order.updated" | "order.paid" | "order.partially_refunded" | "order.refunded" | "order.closed" | "order.canceled" | "payment_intent.created" | "payment_intent.requires_action" | "payment_intent.succeeded" | "payment_intent.failed" | "payment_intent.canceled" | "refund.created" | "refund.updated" | "refund.requires_action" | "refund.succeeded" | "refund.failed" | "refund.canceled" | "checkout.session.created" | "checkout.session.completed" | "checkout.session.expired" | "payment_link.created" | "payment_link.updated" | "invoice.created" | "invoice.updated" | "invoice.approval_requested" | "invoice.finalized" | "invoice.payment_succeeded" | "invoice.payment_failed" | "invoice.paid" | "invoice.voided" | "invoice.marked_uncollectible" | "webhook_endpoint.disabled">;
+        enabled_events: Array<"*" | "order.created" | "order.updated" | "order.paid" | "order.partially_refunded" | "order.refunded" | "order.closed" | "order.canceled" | "payment_intent.created" | "payment_intent.requires_action" | "payment_intent.succeeded" | "payment_intent.failed" | "payment_intent.canceled" | "refund.created" | "refund.updated" | "refund.requires_action" | "refund.succeeded" | "refund.failed" | "refund.canceled" | "checkout.session.created" | "checkout.session.completed" | "checkout.session.expired" | "payment_link.created" | "payment_link.updated" | "invoice.created" | "invoice.updated" | "invoice.approval_requested" | "invoice.finalized" | "invoice.payment_succeeded" | "invoice.payment_failed" | "invoice.paid" | "invoice.voided" | "invoice.marked_uncollectible" | "recovery_link.created" | "recovery_link.updated" | "recovery_link.completed" | "recovery_link.expired" | "recovery_link.deactivated" | "webhook_endpoint.disabled">;
         description?: string | null;
         metadata?: Schemas["Metadata"];
       };
@@ -2386,7 +2538,7 @@ export interface Operations {
         /** http or https, without credentials. In live mode it must reach a public address (checked again at every delivery); test mode also allows local addresses. */
         url?: string;
         /** The event types sent to this endpoint; `["*"]` for every type. */
-        enabled_events?: Array<"*" | "order.created" | "order.updated" | "order.paid" | "order.partially_refunded" | "order.refunded" | "order.closed" | "order.canceled" | "payment_intent.created" | "payment_intent.requires_action" | "payment_intent.succeeded" | "payment_intent.failed" | "payment_intent.canceled" | "refund.created" | "refund.updated" | "refund.requires_action" | "refund.succeeded" | "refund.failed" | "refund.canceled" | "checkout.session.created" | "checkout.session.completed" | "checkout.session.expired" | "payment_link.created" | "payment_link.updated" | "invoice.created" | "invoice.updated" | "invoice.approval_requested" | "invoice.finalized" | "invoice.payment_succeeded" | "invoice.payment_failed" | "invoice.paid" | "invoice.voided" | "invoice.marked_uncollectible" | "webhook_endpoint.disabled">;
+        enabled_events?: Array<"*" | "order.created" | "order.updated" | "order.paid" | "order.partially_refunded" | "order.refunded" | "order.closed" | "order.canceled" | "payment_intent.created" | "payment_intent.requires_action" | "payment_intent.succeeded" | "payment_intent.failed" | "payment_intent.canceled" | "refund.created" | "refund.updated" | "refund.requires_action" | "refund.succeeded" | "refund.failed" | "refund.canceled" | "checkout.session.created" | "checkout.session.completed" | "checkout.session.expired" | "payment_link.created" | "payment_link.updated" | "invoice.created" | "invoice.updated" | "invoice.approval_requested" | "invoice.finalized" | "invoice.payment_succeeded" | "invoice.payment_failed" | "invoice.paid" | "invoice.voided" | "invoice.marked_uncollectible" | "recovery_link.created" | "recovery_link.updated" | "recovery_link.completed" | "recovery_link.expired" | "recovery_link.deactivated" | "webhook_endpoint.disabled">;
         description?: string | null;
         metadata?: Schemas["Metadata"];
         /** true stops deliveries; false enables the endpoint again */

@@ -29,6 +29,7 @@ import type {
 import type { InvoicePdfsTable, InvoiceSettingsTable, InvoicesTable } from './schema-invoices.js';
 import type { DueJobsTable } from './schema-jobs.js';
 import type { EmailsTable } from './schema-mail.js';
+import type { RecoveryLinksTable, RecoverySettingsTable } from './schema-recovery.js';
 import type {
   WebhookDeliveriesTable,
   WebhookDeliveryAttemptsTable,
@@ -345,6 +346,8 @@ export interface Database {
   sign_in_failures: SignInFailuresTable;
   emails: EmailsTable;
   due_jobs: DueJobsTable;
+  recovery_links: RecoveryLinksTable;
+  recovery_settings: RecoverySettingsTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;

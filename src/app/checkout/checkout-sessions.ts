@@ -9,7 +9,7 @@ import {
 } from '../../adapters/db/repos/checkout-sessions-repo.js';
 import { selectCustomerById } from '../../adapters/db/repos/customers-repo.js';
 import { insertEventsQuery } from '../../adapters/db/repos/events-repo.js';
-import { selectOrderAggregate } from '../../adapters/db/repos/orders-repo.js';
+import { lockOrder, selectOrderAggregate } from '../../adapters/db/repos/orders-repo.js';
 import { selectRefundsByOrder } from '../../adapters/db/repos/refunds-repo.js';
 import type { CheckoutSessionRow } from '../../adapters/db/schema.js';
 import { transactValue } from '../../adapters/db/transact.js';
@@ -22,6 +22,7 @@ import type { CheckoutSessionView } from '../../resources/checkout-session.js';
 import { SYSTEM_ACTOR } from '../events/record-events.js';
 import { type CreateOrderInput, createOrder } from '../orders/create-order.js';
 import { viewOrder } from '../orders/order-pricing.js';
+import { recoverAutomatically } from '../recovery-links/automatic-recovery.js';
 import type { ChangeContext, ListInput, TenantContext } from '../shared/command-context.js';
 import type { Deps } from '../shared/deps.js';
 import { newOwnedRow } from '../shared/ids.js';
@@ -186,13 +187,27 @@ export async function expireCheckoutSession(
   if (!session) return fail(missing('checkout session'));
   const now = deps.clock.now();
   const expired = await transactValue(deps.db, async (tx) => {
+    // The order first, as a payment locks it before it completes the order's sessions.
+    await lockOrder(tx, tenant, session.order_id);
     const row = await expireRow(tx, id, now);
     if (row) {
       const event = checkoutSessionEvent(
         { tenant, actor },
         { type: 'checkout.session.expired', session: row, now, publicUrl: deps.publicUrl },
       );
-      await writeAsOne(tx, [insertEventsQuery(tx, [event])], { last: true });
+      await writeAsOne(tx, [insertEventsQuery(tx, [event])]);
+      // With automatic recovery on, a balance left gets a recovery link mailed to the buyer.
+      await recoverAutomatically(
+        tx,
+        { deps, tenant, actor },
+        {
+          orderId: row.order_id,
+          source: 'checkout_session_expired',
+          sourceId: id,
+          email: null,
+          now,
+        },
+      );
     }
     return row;
   });

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../adapters/db/schema.js';
 import type { RetryBackoff } from '../../domain/due-jobs.js';
+import type { Processors } from '../../ports/payment-processor.js';
 import type { ChangeContext } from '../shared/command-context.js';
 
 /** A claimed job as its handler sees it. */
@@ -18,6 +19,8 @@ export interface RunningJob<P extends object> {
 
 /** What a handler runs with: the job's tenant as the system actor, and its completion. */
 export interface JobContext extends ChangeContext {
+  /** The accounts' processors, when the runner has them (`flint worker`, `serve`, `dev` do). */
+  readonly processors: Processors | undefined;
   /**
    * Runs `work` in one transaction that also marks the job succeeded: the job's writes and
    * its end commit together, or not at all (another worker took the job over, or `work`
@@ -45,9 +48,3 @@ export interface JobKind<P extends object> {
 
 /** Any job kind, as a runner's list holds them. */
 export type AnyJobKind = JobKind<object>;
-
-/**
- * The job kinds Flint runs: a capability that schedules work adds its kind here, and
- * every worker (`flint worker`, `flint serve`, `flint dev`) runs them.
- */
-export const BUILT_IN_JOB_KINDS: readonly AnyJobKind[] = [];

@@ -10,6 +10,7 @@ import type { Database } from '../../adapters/db/schema.js';
 import type { DueJobRow } from '../../adapters/db/schema-jobs.js';
 import { transactValue } from '../../adapters/db/transact.js';
 import { afterFailure, DEFAULT_JOB_BACKOFF } from '../../domain/due-jobs.js';
+import type { Processors } from '../../ports/payment-processor.js';
 import { SYSTEM_ACTOR } from '../events/record-events.js';
 import type { Deps } from '../shared/deps.js';
 import type { AnyJobKind, JobContext, RunningJob } from './job-kinds.js';
@@ -36,6 +37,8 @@ export interface DueJobRunner {
   readonly random?: () => number;
   /** True once the runner should stop: it ends after the job under way. */
   readonly stopping?: () => boolean;
+  /** The accounts' processors, for kinds that move money (a payment's hold canceled). */
+  readonly processors?: Processors | undefined;
 }
 
 /** Which jobs to run: those of one clock due up to a time. */
@@ -119,6 +122,7 @@ async function runAttempt(
     deps,
     tenant: { accountId: row.account_id, mode: row.mode },
     actor: SYSTEM_ACTOR,
+    processors: runner.processors,
     complete: async <T>(work: (tx: Kysely<Database>) => Promise<T>) => {
       // The end is written first: it locks the job's row, so nobody takes the job over
       // while `work` runs, and a lost lease skips `work` altogether.

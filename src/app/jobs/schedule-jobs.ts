@@ -15,7 +15,8 @@ import type { JobKind } from './job-kinds.js';
 
 /** A job to schedule: its kind, its key (unique per account, mode and kind), its payload. */
 export interface ScheduleJob<P extends object> {
-  readonly kind: JobKind<P>;
+  /** The kind's name and attempts (its handler is the runner's business). */
+  readonly kind: Pick<JobKind<P>, 'kind' | 'maxAttempts'>;
   /** What the job is about and which step, e.g. `invoice:inv_123:reminder:before_due`. */
   readonly key: string;
   readonly payload: P;

@@ -21,6 +21,7 @@ import {
 import type { Tenant } from '../../domain/tenant.js';
 import type { OrderView } from '../../resources/order.js';
 import { closedSessionEvents } from '../checkout/checkout-session-events.js';
+import { linksEndedWithOrder } from '../recovery-links/links-follow-order.js';
 import type { ChangeContext } from '../shared/command-context.js';
 import { changeOrderView } from './change-order.js';
 import { amountIn } from './create-order.js';
@@ -219,20 +220,32 @@ export async function endOrder(
     const status = TERMINAL_BY_ACTION[action];
     const aggregate = { ...current, order: { ...current.order, status } };
     if (action === 'close') return ok({ aggregate, event: 'order.closed' as const });
+    // Its open checkout sessions expire and its recovery links are deactivated with it.
+    const links = linksEndedWithOrder(tx, ctx, {
+      orderId: current.order.id,
+      currency: current.order.currency,
+      balance: current.pricing.net.balance,
+      end: 'deactivated',
+      now,
+    });
     return ok({
       aggregate,
       event: 'order.canceled' as const,
       conditional: {
-        writes: { sessions: closeOpenSessionsQuery(tx, current.order.id, 'expired', now) },
+        writes: {
+          sessions: closeOpenSessionsQuery(tx, current.order.id, 'expired', now),
+          links: links.write,
+        },
         decide: (rows) =>
-          ok(
-            closedSessionEvents(ctx, {
+          ok([
+            ...closedSessionEvents(ctx, {
               type: 'checkout.session.expired',
               rows: rows.sessions,
               now,
               publicUrl: ctx.deps.publicUrl,
             }),
-          ),
+            ...links.events(rows.links),
+          ]),
       },
     });
   });

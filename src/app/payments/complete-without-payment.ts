@@ -7,6 +7,7 @@ import { completionWithoutPayment } from '../../domain/order-lifecycle.js';
 import type { OrderView } from '../../resources/order.js';
 import { closedSessionEvents } from '../checkout/checkout-session-events.js';
 import { applyOrderChange } from '../orders/change-order.js';
+import { linksEndedWithOrder } from '../recovery-links/links-follow-order.js';
 import type { ChangeContext } from '../shared/command-context.js';
 import { takeStock, writeReservation } from './reservations.js';
 
@@ -58,6 +59,13 @@ export async function completeWithoutPayment(
     now,
   });
   if (!reserved.ok) return reserved;
+  const links = linksEndedWithOrder(tx, ctx, {
+    orderId: before.order.id,
+    currency: before.order.currency,
+    balance: 0,
+    end: 'completed',
+    now,
+  });
   return applyOrderChange(tx, ctx, {
     before,
     now,
@@ -66,16 +74,20 @@ export async function completeWithoutPayment(
       event: 'order.paid',
       ...(answer ? { answer } : {}),
       conditional: {
-        writes: { sessions: closeOpenSessionsQuery(tx, before.order.id, 'complete', now) },
+        writes: {
+          sessions: closeOpenSessionsQuery(tx, before.order.id, 'complete', now),
+          links: links.write,
+        },
         decide: (rows) =>
-          ok(
-            closedSessionEvents(ctx, {
+          ok([
+            ...closedSessionEvents(ctx, {
               type: 'checkout.session.completed',
               rows: rows.sessions,
               now,
               publicUrl: ctx.deps.publicUrl,
             }),
-          ),
+            ...links.events(rows.links),
+          ]),
       },
     },
   });

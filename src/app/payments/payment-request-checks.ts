@@ -50,6 +50,12 @@ export function amountFailure(message: string, balance: number): Failure {
   };
 }
 
+const PAYMENT_IN_PROGRESS: Failure = {
+  code: 'payment_in_progress',
+  message: 'Another payment of this order is under way; retry once it has settled',
+  loc: ['payment'],
+};
+
 /** A payment of an order as far as its balance cares: what it takes, and where it stands. */
 interface PaymentOnOrder {
   readonly amount: number;
@@ -70,18 +76,15 @@ export function amountToPay(
     (p) => p.status === 'processing' || p.status === 'requires_action',
   );
   const balance = order.balance - underWay.reduce((n, p) => n + p.amount, 0);
+  // What is left is held by payments under way (one waiting for 3-D Secure holds it until
+  // its hold expires): the payer is told a payment is under way, not that nothing is owed.
+  if (balance <= 0 && underWay.length > 0) return fail(PAYMENT_IN_PROGRESS);
   if (balance <= 0) return fail(amountFailure('The order has nothing left to pay', 0));
   const amount = requested ?? balance;
   if (amount > balance) {
     return fail(amountFailure(`The order's remaining balance is ${balance}`, balance));
   }
   const completes = amount === balance;
-  if (completes && underWay.length > 0) {
-    return fail({
-      code: 'payment_in_progress',
-      message: 'Another payment of this order is under way; retry once it has settled',
-      loc: ['payment'],
-    });
-  }
+  if (completes && underWay.length > 0) return fail(PAYMENT_IN_PROGRESS);
   return ok({ amount, completes });
 }

@@ -16,8 +16,10 @@ import { objectEvent } from '../events/record-events.js';
 import { invoiceFollowsPayment } from '../invoices/invoice-follows-order.js';
 import { changeOrder, type OrderChange } from '../orders/change-order.js';
 import { getOrder } from '../orders/order-queries.js';
+import { linksEndedWithOrder } from '../recovery-links/links-follow-order.js';
 import type { AnswerOption } from '../shared/answer-once.js';
 import type { ChangeContext } from '../shared/command-context.js';
+import { scheduleHoldExpiry } from './payment-holds.js';
 import { giveBack } from './reservations.js';
 
 export interface PaymentResult {
@@ -139,6 +141,10 @@ async function settlementChange(
     refunded: current.order.refunded,
   });
   const completes = status === 'PAID' && current.order.status !== 'PAID';
+  // A payment now waiting for 3-D Secure holds the balance: its hold gets an end.
+  if (row.status === 'requires_action') {
+    await scheduleHoldExpiry(tx, ctx.tenant, { intentId: intent.id, now });
+  }
   // The order's invoice follows a payment that ended (looked up only then).
   const invoice =
     row.status === 'succeeded' || row.status === 'failed'
@@ -155,6 +161,14 @@ async function settlementChange(
           now,
         })
       : undefined;
+  // Paying the order in full completes its active recovery links too.
+  const links = linksEndedWithOrder(tx, ctx, {
+    orderId: current.order.id,
+    currency: current.order.currency,
+    balance: 0,
+    end: 'completed',
+    now,
+  });
   return ok({
     aggregate: { ...current, payments, order: { ...current.order, paid, status } },
     event: completes ? 'order.paid' : 'order.updated',
@@ -178,19 +192,23 @@ async function settlementChange(
         intent: settlePaymentIntentQuery(tx, intent.id, row),
         // Paying the order by any surface completes its open checkout sessions.
         ...(completes
-          ? { sessions: closeOpenSessionsQuery(tx, current.order.id, 'complete', now) }
+          ? {
+              sessions: closeOpenSessionsQuery(tx, current.order.id, 'complete', now),
+              links: links.write,
+            }
           : {}),
       },
       decide: (rows) =>
         rows.intent?.length
-          ? ok(
-              closedSessionEvents(ctx, {
+          ? ok([
+              ...closedSessionEvents(ctx, {
                 type: 'checkout.session.completed',
                 rows: rows.sessions,
                 now,
                 publicUrl: ctx.deps.publicUrl,
               }),
-            )
+              ...links.events(rows.links),
+            ])
           : fail({ code: RECORDED_ELSEWHERE, message: 'The payment was settled already' }),
     },
   });

@@ -24,6 +24,7 @@ import type { Processors } from '../../../ports/payment-processor.js';
 import type { Csrf } from '../../csrf.js';
 import { type Form, formText } from '../../form-fields.js';
 import { answered, sendMessagePage, sendPage } from '../../page-reply.js';
+import { actingUser as actingUserOf, refused } from './console-forms.js';
 import { readRefundForm } from './read-refund-form.js';
 
 const ORDER_ID = new RegExp(idPattern('ord'));
@@ -147,21 +148,8 @@ export async function registerConsoleRefundRoutes(
     return reply.redirect(`/console/refunds/${id}?mode=${f.mode}`, 303);
   });
 
-  /**
-   * A form posted by a signed-in user who may change things (not a viewer), with its CSRF
-   * token checked; otherwise null, the reply sent.
-   */
-  async function actingUser(request: FastifyRequest, reply: FastifyReply) {
-    const f = await consoleFrame(request, reply);
-    if (!f) return answered(reply.redirect('/console/login', 303));
-    const body = (request.body ?? {}) as Form;
-    if (!csrf.verify(request, `console:${f.user.id}`, body.csrf_token)) {
-      return answered(refused(reply, 'This form expired or was not sent from the console.'));
-    }
-    if (f.user.role === 'viewer')
-      return answered(refused(reply, 'Viewers can look but not change anything.'));
-    return { f, body };
-  }
+  const actingUser = (request: FastifyRequest, reply: FastifyReply) =>
+    actingUserOf({ csrf, frameOf: consoleFrame }, request, reply);
 
   /**
    * A refund form posted by a signed-in user who may refund this much: the form read, the
@@ -198,8 +186,4 @@ export async function registerConsoleRefundRoutes(
     }
     return { f, view: sale.order, form, plan: plan.value };
   }
-}
-
-function refused(reply: FastifyReply, message: string, status = 403) {
-  return sendMessagePage(reply, status, status === 403 ? 'Not allowed' : 'Not done', message);
 }

@@ -37,6 +37,7 @@ import { registerServerTiming } from '../../server-timing.js';
 import { registerConsoleDeveloperRoutes } from './console-developers.js';
 import { registerConsoleInvoiceRoutes } from './console-invoices.js';
 import { registerConsoleMailRoutes } from './console-mail.js';
+import { recoveryPanelOf, registerConsoleRecovery } from './console-recovery-links.js';
 import { registerConsoleRefundRoutes } from './console-refunds.js';
 
 export const CONSOLE_COOKIE = 'flint_console';
@@ -227,6 +228,7 @@ export async function registerConsoleRoutes(
       }
       const net = sale.order.pricing.net;
       const mayRefund = f.user.role !== 'viewer' && net.paid - net.refunded > 0;
+      const recovery = await recoveryPanelOf(deps, request, { frame: f, order: sale.order });
       return sendPage(reply, 200, (nonce) =>
         renderSale({
           frame: f,
@@ -234,6 +236,7 @@ export async function registerConsoleRoutes(
           sale,
           refundForms: mayRefund ? refundForms(f, sale.order) : undefined,
           mayInvoice: f.user.role !== 'viewer',
+          recovery,
         }),
       );
     });
@@ -242,6 +245,7 @@ export async function registerConsoleRoutes(
     await registerConsoleDeveloperRoutes(app, { deps, csrf, frameOf: consoleFrame });
     await registerConsoleInvoiceRoutes(app, { deps, csrf, frameOf: consoleFrame });
     await registerConsoleMailRoutes(app, { deps, frameOf: consoleFrame });
+    await registerConsoleRecovery(app, { deps, csrf, frameOf: consoleFrame });
   });
 
   /** The signed-in user's frame (account, mode, CSRF token), or null. */
