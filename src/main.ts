@@ -8,7 +8,7 @@ import {
 import { createSmtpTransport } from './adapters/mail/smtp-transport.js';
 import { createHttpTransport } from './adapters/webhooks/http-transport.js';
 import { systemResolver } from './adapters/webhooks/system-resolver.js';
-import { BUILT_IN_JOB_KINDS } from './app/jobs/job-kinds.js';
+import { BUILT_IN_JOB_KINDS } from './app/jobs/built-in-job-kinds.js';
 import type { Deps } from './app/shared/deps.js';
 import {
   forgetEarlierRuns,

@@ -69,7 +69,11 @@ describe('an invoice follows its order', () => {
     // on FLINT_PUBLIC_URL only (an event never depends on a request), unset on this server.
     const events = await request(server, 'GET', `/v1/events?object_id=${id}&limit=100`, { key });
     const paidEvent = events.body.events.find((e: { type: string }) => e.type === 'invoice.paid');
-    expect(paidEvent.data.object).toEqual({ ...invoice, hosted_invoice_url: null });
+    expect(paidEvent.data.object).toEqual({
+      ...invoice,
+      hosted_invoice_url: null,
+      invoice_pdf: null,
+    });
     // Paid already: neither the order nor the invoice takes another payment.
     expect((await payOrder(key, orderId)).status).toBe(409);
     expectError(await inv.pay(id), 409, 'conflict', 'invoice_state_invalid');

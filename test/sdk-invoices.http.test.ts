@@ -34,7 +34,7 @@ describe('flint.invoices (SDK)', () => {
     expect(updated).toMatchObject({ memo: 'Net 14', daysUntilDue: 14 });
     const open = await flint.invoices.finalize(draft.invoiceId);
     expect(open.number).toBe('FLT-000001');
-    expect(open.availableActions).toEqual(['pay', 'void', 'mark_uncollectible']);
+    expect(open.availableActions).toEqual(['pay', 'void', 'mark_uncollectible', 'send', 'remind']);
     await expect(flint.invoices.approve(draft.invoiceId)).rejects.toBeInstanceOf(
       FlintConflictError,
     );

@@ -22,6 +22,7 @@ export type FailureCode =
   | 'refund_amount_invalid'
   | 'refund_state_invalid'
   | 'invoice_state_invalid'
+  | 'invoice_email_missing'
   | 'payment_in_progress'
   | 'split_payment_unsupported'
   | 'processor_unavailable'

@@ -37,6 +37,8 @@ export const EVENT_TYPES = [
   'invoice.paid',
   'invoice.voided',
   'invoice.marked_uncollectible',
+  'invoice.sent',
+  'invoice.overdue',
   'webhook_endpoint.disabled',
 ] as const;
 

@@ -148,6 +148,8 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'POST /v1/invoices/{invoice_id}/void': 'voidInvoice',
   'POST /v1/invoices/{invoice_id}/mark_uncollectible': 'markInvoiceUncollectible',
   'POST /v1/invoices/{invoice_id}/pay': 'payInvoice',
+  'POST /v1/invoices/{invoice_id}/send': 'sendInvoice',
+  'POST /v1/invoices/{invoice_id}/remind': 'remindInvoice',
   'GET /v1/invoices/{invoice_id}/pdf': 'retrieveInvoicePdf',
   'GET /v1/invoice_settings': 'retrieveInvoiceSettings',
   'POST /v1/invoice_settings': 'updateInvoiceSettings',

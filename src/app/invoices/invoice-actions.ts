@@ -3,6 +3,7 @@ import { updatedMetadata } from '../../domain/metadata.js';
 import type { InvoiceView } from '../../resources/invoice.js';
 import type { ChangeContext, Update } from '../shared/command-context.js';
 import { dueTerms, type InvoiceTermsInput } from './create-invoice.js';
+import { scheduleOverdue } from './invoice-jobs.js';
 import { finalizeStep, type InvoiceStep, moveInvoiceRow } from './invoice-moves.js';
 
 /** A draft's changes: its terms and metadata (merged; "" removes a key). */
@@ -43,6 +44,20 @@ export function updateInvoice(
 }
 
 /**
+ * Finalizing, and for an invoice left open with a due date, its overdue mark scheduled at
+ * the end of the due day in the account's time zone (in the same transaction).
+ */
+const finalizeAndSchedule: InvoiceStep = async (tx, p) => {
+  const stages = await finalizeStep(tx, p);
+  if (!stages.ok) return stages;
+  const last = stages.value.at(-1)?.changes;
+  if (last?.status === 'open' && last.due_date) {
+    await scheduleOverdue(tx, p.ctx, { id: p.current.invoice.id, dueDate: last.due_date });
+  }
+  return stages;
+};
+
+/**
  * Finalizes a draft: it gets its number and due date and freezes its order's lines; a
  * draft that needs approval waits for it instead (`awaiting_approval`).
  */
@@ -50,7 +65,7 @@ export function finalizeInvoice(
   ctx: ChangeContext,
   { id }: { readonly id: string },
 ): Promise<Result<InvoiceView>> {
-  return moveInvoiceRow(ctx, { id, action: 'finalize', step: finalizeStep });
+  return moveInvoiceRow(ctx, { id, action: 'finalize', step: finalizeAndSchedule });
 }
 
 /** Approves an invoice awaiting approval: it is finalized. */
@@ -58,7 +73,7 @@ export function approveInvoice(
   ctx: ChangeContext,
   { id }: { readonly id: string },
 ): Promise<Result<InvoiceView>> {
-  return moveInvoiceRow(ctx, { id, action: 'approve', step: finalizeStep });
+  return moveInvoiceRow(ctx, { id, action: 'approve', step: finalizeAndSchedule });
 }
 
 /** Rejects an invoice awaiting approval: it is a draft again, with the reason. */

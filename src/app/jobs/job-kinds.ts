@@ -45,9 +45,3 @@ export interface JobKind<P extends object> {
 
 /** Any job kind, as a runner's list holds them. */
 export type AnyJobKind = JobKind<object>;
-
-/**
- * The job kinds Flint runs: a capability that schedules work adds its kind here, and
- * every worker (`flint worker`, `flint serve`, `flint dev`) runs them.
- */
-export const BUILT_IN_JOB_KINDS: readonly AnyJobKind[] = [];
