@@ -68,3 +68,42 @@ describe('flint.invoices (SDK)', () => {
     expect(voided).toMatchObject({ status: 'void', number: 'FLT-000001' });
   });
 });
+
+describe('flint.invoices.send and flint.invoiceSettings (SDK)', () => {
+  it('sets the reminder schedule, sends an invoice and reminds, and reads the mailbox', async () => {
+    const { testKey } = await createTestAccount(server);
+    const flint = new Flint(testKey, { baseUrl: server.url });
+    const settings = await flint.invoiceSettings.update({
+      timeZone: 'Europe/Paris',
+      reminders: { daysBeforeDue: [3], onDueDate: true, daysAfterDue: [1, 7] },
+    });
+    expect(settings).toMatchObject({
+      timeZone: 'Europe/Paris',
+      reminders: { daysBeforeDue: [3], onDueDate: true, daysAfterDue: [1, 7] },
+    });
+    expect(await flint.invoiceSettings.retrieve()).toEqual(settings);
+    await expect(flint.invoiceSettings.update({ timeZone: 'Nowhere/Else' })).rejects.toMatchObject({
+      code: 'parameter_invalid',
+    });
+
+    const draft = await flint.invoices.create({
+      lineItems: [
+        { name: 'Audit', quantity: 1, unitPriceMoney: { amount: 4200, currency: 'EUR' } },
+      ],
+      currency: 'EUR',
+      customerDetails: { email: 'jo@example.com' },
+    });
+    await expect(flint.invoices.send(draft.invoiceId)).rejects.toBeInstanceOf(FlintConflictError);
+    await flint.invoices.finalize(draft.invoiceId);
+    const sent = await flint.invoices.send(draft.invoiceId);
+    expect(sent.sentAt).not.toBeNull();
+    expect(sent.overdue).toBe(false);
+    await flint.invoices.remind(draft.invoiceId);
+    const mails = await flint.testHelpers.emails.list({ relatedObjectId: draft.invoiceId });
+    expect(mails.data.map((m) => [m.kind, m.to])).toEqual([
+      ['invoice_reminder', 'jo@example.com'],
+      ['invoice', 'jo@example.com'],
+    ]);
+    expect(mails.data[1]?.text).toContain(sent.hostedInvoiceUrl);
+  });
+});

@@ -1,5 +1,5 @@
 import { Api } from './api.js';
-import { Invoices } from './invoices.js';
+import { InvoiceSettingsResource, Invoices } from './invoices.js';
 import {
   CheckoutSessions,
   ConsoleUsers,
@@ -65,6 +65,7 @@ export class Flint {
   readonly refunds: Refunds;
   readonly paymentLinks: PaymentLinks;
   readonly invoices: Invoices;
+  readonly invoiceSettings: InvoiceSettingsResource;
   readonly events: Events;
   readonly webhookEndpoints: WebhookEndpoints;
   readonly consoleUsers: ConsoleUsers;
@@ -88,6 +89,7 @@ export class Flint {
     this.refunds = new Refunds(api);
     this.paymentLinks = new PaymentLinks(api);
     this.invoices = new Invoices(api);
+    this.invoiceSettings = new InvoiceSettingsResource(api);
     this.events = new Events(api);
     this.webhookEndpoints = new WebhookEndpoints(api);
     this.consoleUsers = new ConsoleUsers(api);
