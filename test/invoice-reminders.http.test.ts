@@ -229,3 +229,57 @@ describe('paid, void and uncollectible invoices', () => {
     expect(await t.reminders()).toEqual([]);
   });
 });
+
+describe('POST /v1/test_helpers/invoices/{id}/advance (real time)', () => {
+  it("runs an invoice's steps due by `until` now, each still once; test mode only", async () => {
+    const real = await startTestServer();
+    try {
+      const { testKey } = await createTestAccount(real);
+      await setInvoiceSettings(real, testKey, { reminders: SCHEDULE });
+      const inv = invoiceCalls(real, testKey);
+      const due = new Date(Date.now() + 5 * 86_400_000);
+      const draft = await inv.created({
+        line_items: oneLine(900),
+        customer_details: { email: 'later@example.com' },
+        due_date: due.toISOString(),
+      });
+      await inv.acted(draft.invoice_id, 'finalize');
+      await inv.acted(draft.invoice_id, 'send');
+      const advance = (body: unknown = {}, key = testKey) =>
+        request(real, 'POST', `/v1/test_helpers/invoices/${draft.invoice_id}/advance`, {
+          key,
+          body,
+        });
+      const reminders = async () =>
+        (await mailsAbout(real, testKey, draft.invoice_id, 'invoice_reminder')).map((m) =>
+          m.dedupe_key?.split(':').at(-1),
+        );
+
+      const early = await advance({ until: new Date(Date.now() + 86_400_000).toISOString() });
+      expect(early.status, early.text).toBe(200);
+      expect(await reminders()).toEqual([]);
+      const all = await advance();
+      expect(all.body.invoice).toMatchObject({ status: 'open', overdue: true });
+      await advance();
+      expect(await reminders()).toEqual([
+        'before_due_3',
+        'on_due_date',
+        'after_due_1',
+        'after_due_7',
+      ]);
+      expect(
+        (await inv.eventTypes(draft.invoice_id)).filter((t) => t === 'invoice.overdue'),
+      ).toHaveLength(1);
+
+      const { liveKey } = await createTestAccount(real);
+      const live = await advance({}, liveKey);
+      expect(live.status).toBe(403);
+      expect(live.body.error.code).toBe('test_mode_only');
+      const other = await createTestAccount(real);
+      expect((await advance({}, other.testKey)).status).toBe(404);
+      expect((await advance({ until: 'tomorrow' })).status).toBe(422);
+    } finally {
+      await real.close();
+    }
+  });
+});

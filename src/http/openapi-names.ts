@@ -150,6 +150,7 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'POST /v1/invoices/{invoice_id}/pay': 'payInvoice',
   'POST /v1/invoices/{invoice_id}/send': 'sendInvoice',
   'POST /v1/invoices/{invoice_id}/remind': 'remindInvoice',
+  'POST /v1/test_helpers/invoices/{invoice_id}/advance': 'testAdvanceInvoice',
   'GET /v1/invoices/{invoice_id}/pdf': 'retrieveInvoicePdf',
   'GET /v1/invoice_settings': 'retrieveInvoiceSettings',
   'POST /v1/invoice_settings': 'updateInvoiceSettings',

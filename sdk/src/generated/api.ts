@@ -2311,6 +2311,21 @@ export interface Operations {
       email: Schemas["Email"];
     };
   };
+  /** Run an invoice's scheduled reminders and overdue mark now (test mode) */
+  "POST /v1/test_helpers/invoices/{invoice_id}/advance": {
+    params: {
+      invoice_id: string;
+    };
+    query: never;
+    body: {
+      /** RFC 3339, UTC */
+      until?: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      invoice: Schemas["Invoice"];
+    };
+  };
   /** Test mode, sandbox: the buyer fails 3-D Secure */
   "POST /v1/test_helpers/payment_intents/{payment_intent_id}/fail": {
     params: {

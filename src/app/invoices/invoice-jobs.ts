@@ -1,18 +1,22 @@
 import type { Kysely } from 'kysely';
+import { advanceDueJobs } from '../../adapters/db/repos/due-jobs-repo.js';
 import {
   lockInvoiceById,
   selectInvoiceById,
   selectInvoiceSettings,
 } from '../../adapters/db/repos/invoices-repo.js';
 import type { Database } from '../../adapters/db/schema.js';
+import type { Result } from '../../domain/errors.js';
 import { invoiceAmounts } from '../../domain/invoices/invoice-amounts.js';
 import { overdueAt, reminderSteps } from '../../domain/invoices/invoice-reminders.js';
+import type { InvoiceView } from '../../resources/invoice.js';
 import type { JobKind } from '../jobs/job-kinds.js';
+import { runDueJobs } from '../jobs/run-due-jobs.js';
 import { scheduleJobIn } from '../jobs/schedule-jobs.js';
 import type { TenantContext } from '../shared/command-context.js';
 import { buyerEmailOf, queueInvoiceMail, reminderMail } from './invoice-mails.js';
 import { writeStages } from './invoice-moves.js';
-import { viewOf } from './invoice-views.js';
+import { getInvoice, viewOf } from './invoice-views.js';
 
 // An invoice's scheduled work, on the due-jobs table: a reminder per step of the account's
 // schedule (once each: the job's key, `invoice:<id>:reminder:<step>`, is unique, and so is
@@ -142,4 +146,24 @@ export async function scheduleReminders(
       clockId: clockOf(ctx),
     });
   }
+}
+
+/**
+ * Test mode: runs an invoice's scheduled steps (reminders, overdue) due by `until` — all of
+ * them when absent — now, as if that time had come, with the kinds' own handlers (so each
+ * still goes out once). The account's other jobs already due run too, as a worker would.
+ */
+export async function advanceInvoiceSchedule(
+  ctx: TenantContext,
+  { id, until }: { readonly id: string; readonly until?: Date | undefined },
+): Promise<Result<InvoiceView>> {
+  const found = await getInvoice(ctx.deps, ctx.tenant, id);
+  if (!found.ok) return found;
+  await advanceDueJobs(ctx.deps.db, ctx.tenant, { keyPrefix: invoiceJobKey(id, ''), until });
+  await runDueJobs(ctx.deps, {
+    kinds: [INVOICE_REMINDER_JOB, INVOICE_OVERDUE_JOB],
+    owner: null,
+    scope: { accountIds: [ctx.tenant.accountId] },
+  });
+  return getInvoice(ctx.deps, ctx.tenant, id);
 }

@@ -31,6 +31,7 @@ import {
   RejectInvoiceBody,
   UpdateInvoiceBody,
 } from './invoice-schemas.js';
+import { registerInvoiceTestHelperRoutes } from './invoice-test-helpers.js';
 
 const tags = ['Invoices'];
 const InvoicePaid = Type.Object({ invoice: Invoice, payment_intent: Nullable(PaymentIntent) });
@@ -168,4 +169,5 @@ export function registerInvoiceRoutes(
       return sendAnswer(request, reply, () => respond(result));
     },
   );
+  registerInvoiceTestHelperRoutes(server, deps);
 }
