@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import { BUILT_IN_JOB_KINDS } from '../src/app/jobs/built-in-job-kinds.js';
 import { type DueJobCounts, runDueJobs } from '../src/app/jobs/run-due-jobs.js';
 import type { Clock } from '../src/ports/clock.js';
-import { request, type TestServer } from './harness.js';
+import { request, startTestServer, type TestServer, testDatabase } from './harness.js';
 
 // Invoice mail in tests: a test clock the server's deps run by (its jobs carry its id and
 // run only when a test runs them up to a time), the due jobs run as a worker runs them,
@@ -77,4 +77,13 @@ export async function setInvoiceSettings(
   });
   expect(res.status, res.text).toBe(200);
   return res.body.invoice_settings;
+}
+
+/** The real HTTP server, its deps running by a test clock that stands at `start`. */
+export async function startClockServer(
+  start: string,
+): Promise<{ readonly server: TestServer; readonly clock: TestClock }> {
+  const clock = testClock(start);
+  const server = await startTestServer({ deps: { db: (await testDatabase()).db, clock } });
+  return { server, clock };
 }

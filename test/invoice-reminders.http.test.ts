@@ -5,15 +5,14 @@ import {
   request,
   startTestServer,
   type TestServer,
-  testDatabase,
 } from './harness.js';
 import { invoiceCalls } from './invoice-fixtures.js';
 import {
   mailsAbout,
   runJobsUntil,
   setInvoiceSettings,
+  startClockServer,
   type TestClock,
-  testClock,
 } from './invoice-mail-fixtures.js';
 
 // Reminders, overdue and receipts, by a test clock: the server's deps run by it, so the
@@ -23,8 +22,7 @@ import {
 let server: TestServer;
 let clock: TestClock;
 beforeAll(async () => {
-  clock = testClock('2030-01-01T00:00:00Z');
-  server = await startTestServer({ deps: { db: (await testDatabase()).db, clock } });
+  ({ server, clock } = await startClockServer('2030-01-01T00:00:00Z'));
 });
 afterAll(() => server.close());
 

@@ -1,20 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError } from './catalog-fixtures.js';
-import {
-  createTestAccount,
-  liveKeyOf,
-  oneLine,
-  request,
-  startTestServer,
-  type TestServer,
-  testDatabase,
-} from './harness.js';
+import { createTestAccount, liveKeyOf, oneLine, request, type TestServer } from './harness.js';
 import { invoiceCalls, UNKNOWN_INVOICE } from './invoice-fixtures.js';
 import {
   mailsAbout,
   setInvoiceSettings,
+  startClockServer,
   type TestClock,
-  testClock,
 } from './invoice-mail-fixtures.js';
 
 // Sending an invoice (POST /v1/invoices/{id}/send): the buyer's mail with its page and PDF,
@@ -23,8 +15,7 @@ import {
 let server: TestServer;
 let clock: TestClock;
 beforeAll(async () => {
-  clock = testClock('2030-01-01T00:00:00Z');
-  server = await startTestServer({ deps: { db: (await testDatabase()).db, clock } });
+  ({ server, clock } = await startClockServer('2030-01-01T00:00:00Z'));
 });
 afterAll(() => server.close());
 

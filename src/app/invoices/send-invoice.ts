@@ -1,13 +1,20 @@
 import type { Kysely } from 'kysely';
 import { selectInvoiceSettings } from '../../adapters/db/repos/invoices-repo.js';
 import type { Database } from '../../adapters/db/schema.js';
-import type { InvoiceRow } from '../../adapters/db/schema-invoices.js';
 import { fail, ok, type Result } from '../../domain/errors.js';
+import type { EmailKind } from '../../domain/mail/mail-values.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { InvoiceView } from '../../resources/invoice.js';
+import type { MailTemplate } from '../mail/render-mail.js';
 import type { ChangeContext } from '../shared/command-context.js';
 import { scheduleReminders } from './invoice-jobs.js';
-import { buyerEmailOf, invoiceMail, queueInvoiceMail, reminderMail } from './invoice-mails.js';
+import {
+  buyerEmailOf,
+  type InvoiceMailContext,
+  invoiceMail,
+  queueInvoiceMail,
+  reminderMail,
+} from './invoice-mails.js';
 import { moveInvoiceRow } from './invoice-moves.js';
 
 /** What mailing an invoice acts on: the invoice, and where its links point. */
@@ -24,52 +31,58 @@ const NO_EMAIL = fail({
   loc: ['customer_details', 'email'],
 });
 
-/** Who the mail goes to and the zone its dates read in; no address is a 422. */
-async function recipient(
+/**
+ * Mails the invoice's buyer, in the move's transaction (the mail exists exactly when the
+ * move commits): `template` renders it with the account's time zone. No buyer address is
+ * a 422 `invoice_email_missing`, and nothing is written.
+ */
+async function mailBuyer(
   tx: Kysely<Database>,
   tenant: Tenant,
-  invoice: InvoiceRow,
-): Promise<Result<{ readonly to: string; readonly timeZone: string }>> {
-  const to = await buyerEmailOf(tx, tenant, invoice);
+  p: {
+    readonly view: InvoiceView;
+    readonly kind: EmailKind;
+    readonly template: (mc: InvoiceMailContext) => MailTemplate;
+    readonly baseUrl: string;
+    readonly now: Date;
+  },
+): Promise<Result<void>> {
+  const to = await buyerEmailOf(tx, tenant, p.view.invoice);
   if (!to) return NO_EMAIL;
   const { time_zone: timeZone } = await selectInvoiceSettings(tx, tenant);
-  return ok({ to, timeZone });
+  const template = p.template({ baseUrl: p.baseUrl, timeZone, now: p.now });
+  await queueInvoiceMail(tx, tenant, { to, kind: p.kind, view: p.view, template, now: p.now });
+  return ok(undefined);
 }
 
 /**
  * Mails an open (or uncollectible) invoice to its buyer — its page, its PDF, amounts, number
  * and due date — and records `invoice.sent`; sending again mails again (a resend). An open
  * invoice with a due date gets its reminders scheduled, per the account's schedule, once
- * per step however often it is sent. The mail and the jobs are written in the move's
- * transaction: they exist exactly when it commits. A draft is a 409 naming the allowed
- * actions; an invoice without a buyer address a 422 `invoice_email_missing`.
+ * per step however often it is sent, in the same transaction. A draft is a 409 naming the
+ * allowed actions; an invoice without a buyer address a 422 `invoice_email_missing`.
  */
 export function sendInvoice(
   ctx: ChangeContext,
-  input: SendInvoiceInput,
+  { id, baseUrl }: SendInvoiceInput,
 ): Promise<Result<InvoiceView>> {
   return moveInvoiceRow(ctx, {
-    id: input.id,
+    id,
     action: 'send',
     step: async (tx, { current: view, now }) => {
-      const { invoice } = view;
-      const buyer = await recipient(tx, ctx.tenant, invoice);
-      if (!buyer.ok) return buyer;
-      const mc = { baseUrl: input.baseUrl, timeZone: buyer.value.timeZone, now };
-      await queueInvoiceMail(tx, ctx.tenant, {
-        to: buyer.value.to,
-        kind: 'invoice',
+      const template = (mc: InvoiceMailContext) => invoiceMail(view, mc);
+      const mailed = await mailBuyer(tx, ctx.tenant, {
         view,
-        template: invoiceMail(view, mc),
+        kind: 'invoice',
+        template,
+        baseUrl,
         now,
       });
+      if (!mailed.ok) return mailed;
+      const { invoice } = view;
       if (invoice.status === 'open' && invoice.due_date) {
-        await scheduleReminders(tx, ctx, {
-          invoiceId: invoice.id,
-          dueDate: invoice.due_date,
-          baseUrl: input.baseUrl,
-          now,
-        });
+        const dueDate = invoice.due_date;
+        await scheduleReminders(tx, ctx, { invoiceId: id, dueDate, baseUrl, now });
       }
       return ok([{ changes: { sent_at: now }, event: 'invoice.sent' }]);
     },
@@ -82,23 +95,16 @@ export function sendInvoice(
  */
 export function remindInvoice(
   ctx: ChangeContext,
-  input: SendInvoiceInput,
+  { id, baseUrl }: SendInvoiceInput,
 ): Promise<Result<InvoiceView>> {
   return moveInvoiceRow(ctx, {
-    id: input.id,
+    id,
     action: 'remind',
     step: async (tx, { current: view, now }) => {
-      const buyer = await recipient(tx, ctx.tenant, view.invoice);
-      if (!buyer.ok) return buyer;
-      const mc = { baseUrl: input.baseUrl, timeZone: buyer.value.timeZone, now };
-      await queueInvoiceMail(tx, ctx.tenant, {
-        to: buyer.value.to,
-        kind: 'invoice_reminder',
-        view,
-        template: reminderMail(view, { ...mc, offsetDays: null }),
-        now,
-      });
-      return ok([]);
+      const template = (mc: InvoiceMailContext) => reminderMail(view, { ...mc, offsetDays: null });
+      const kind = 'invoice_reminder';
+      const mailed = await mailBuyer(tx, ctx.tenant, { view, kind, template, baseUrl, now });
+      return mailed.ok ? ok([]) : mailed;
     },
   });
 }
