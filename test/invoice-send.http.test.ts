@@ -171,6 +171,32 @@ describe('POST /v1/invoices/{id}/send', () => {
   });
 });
 
+describe('live mode', () => {
+  it('queues the mail for SMTP instead of keeping it (and the test mailbox is closed to it)', async () => {
+    clock.set('2030-01-01T00:00:00Z');
+    const { testKey } = await createTestAccount(server);
+    const { inv, invoice } = await openInvoice(liveKeyOf(testKey));
+    await inv.acted(invoice.invoice_id, 'send');
+    const rows = await server.deps.db
+      .selectFrom('emails')
+      .select(['status', 'mode', 'kind', 'to_address'])
+      .where('object_id', '=', invoice.invoice_id)
+      .execute();
+    expect(rows).toEqual([
+      { status: 'queued', mode: 'live', kind: 'invoice', to_address: 'ada@buyer.example' },
+    ]);
+    const box = await request(
+      server,
+      'GET',
+      `/v1/test_helpers/emails?related_object_id=${invoice.invoice_id}`,
+      {
+        key: liveKeyOf(testKey),
+      },
+    );
+    expect(box.status).toBe(403);
+  });
+});
+
 describe('invoice settings: time zone and reminders', () => {
   it('sets them, and answers them on GET', async () => {
     const { testKey } = await createTestAccount(server);
