@@ -70,6 +70,7 @@ describe('invoice numbers', () => {
       approval_required: false,
       time_zone: 'UTC',
       reminders: { days_before_due: [], on_due_date: false, days_after_due: [] },
+      auto_send: false,
       test_mode: true,
     });
     const first = await inv.created({ line_items: oneLine(100) });

@@ -4,6 +4,7 @@ import { createTestAccount, liveKeyOf, oneLine, request, type TestServer } from 
 import { invoiceCalls, UNKNOWN_INVOICE } from './invoice-fixtures.js';
 import {
   mailsAbout,
+  runJobsUntil,
   setInvoiceSettings,
   startClockServer,
   type TestClock,
@@ -168,6 +169,49 @@ describe('POST /v1/invoices/{id}/send', () => {
       'invoice.created',
       'invoice.finalized',
     ]);
+  });
+});
+
+describe('auto_send: finalizing sends', () => {
+  it('mails the invoice on finalize (or approval) and schedules its reminders; no address: not sent', async () => {
+    clock.set('2030-01-01T00:00:00Z');
+    const { accountId, testKey } = await createTestAccount(server);
+    const settings = await setInvoiceSettings(server, testKey, {
+      auto_send: true,
+      reminders: { on_due_date: true },
+    });
+    expect(settings.auto_send).toBe(true);
+    const { inv, invoice } = await openInvoice(testKey);
+    expect(invoice.sent_at).toBe(invoice.status_transitions.finalized_at);
+    expect(await inv.eventTypes(invoice.invoice_id)).toEqual([
+      'invoice.created',
+      'invoice.finalized',
+      'invoice.sent',
+    ]);
+    const [mail] = await mailsAbout(server, testKey, invoice.invoice_id, 'invoice');
+    expect(mail?.text).toContain(invoice.invoice_pdf);
+    await runJobsUntil(server, clock, { accountId, until: '2030-01-10T09:00:00Z' });
+    expect(
+      (await mailsAbout(server, testKey, invoice.invoice_id, 'invoice_reminder')).map(
+        (m) => m.dedupe_key,
+      ),
+    ).toEqual([`invoice:${invoice.invoice_id}:reminder:on_due_date`]);
+
+    clock.set('2030-01-01T00:00:00Z');
+    const { invoice: bare } = await openInvoice(testKey, { customer_details: null });
+    expect(bare).toMatchObject({ status: 'open', sent_at: null });
+    expect(await mailsAbout(server, testKey, bare.invoice_id)).toEqual([]);
+
+    const draft = await inv.created({
+      line_items: oneLine(100),
+      customer_details: buyer,
+      requires_approval: true,
+    });
+    await inv.acted(draft.invoice_id, 'finalize');
+    expect(await mailsAbout(server, testKey, draft.invoice_id)).toEqual([]);
+    const approved = await inv.acted(draft.invoice_id, 'approve');
+    expect(approved).toMatchObject({ status: 'open', sent_at: expect.any(String) });
+    expect(await mailsAbout(server, testKey, draft.invoice_id, 'invoice')).toHaveLength(1);
   });
 });
 

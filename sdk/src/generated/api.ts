@@ -322,6 +322,8 @@ export interface Schemas {
       /** A reminder this many days after the due date (while unpaid) */
       days_after_due: Array<number>;
     };
+    /** Whether finalizing an invoice also mails it to the buyer (as POST …/send) */
+    auto_send: boolean;
     test_mode: boolean;
   };
   /** Ad hoc (name + unit_price_money), or by price_id or product_id */
@@ -1228,6 +1230,7 @@ export interface Operations {
         number_prefix?: string;
         approval_required?: boolean;
         time_zone?: string;
+        auto_send?: boolean;
         reminders?: {
           /** A reminder this many days before the due date */
           days_before_due?: Array<number>;

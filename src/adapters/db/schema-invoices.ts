@@ -62,6 +62,8 @@ export interface InvoiceSettingsTable {
   approval_required: boolean;
   /** The account's IANA time zone: reminders go out at 09:00 there (migration 0024). */
   time_zone: Generated<string>;
+  /** Whether finalizing a `send_invoice` invoice mails it to the buyer too. */
+  auto_send: Generated<boolean>;
   reminders: ColumnType<ReminderSchedule, string | undefined, string>;
 }
 

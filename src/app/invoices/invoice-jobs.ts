@@ -103,14 +103,13 @@ const clockOf = (ctx: TenantContext) => ctx.deps.clock.id ?? null;
 export async function scheduleOverdue(
   tx: Kysely<Database>,
   ctx: TenantContext,
-  invoice: { readonly id: string; readonly dueDate: Date },
+  invoice: { readonly id: string; readonly dueDate: Date; readonly timeZone: string },
 ): Promise<void> {
-  const { time_zone: timeZone } = await selectInvoiceSettings(tx, ctx.tenant);
   await scheduleJobIn(tx, ctx.tenant, {
     kind: INVOICE_OVERDUE_JOB,
     key: invoiceJobKey(invoice.id, 'overdue'),
     payload: { invoice_id: invoice.id },
-    runAt: overdueAt(invoice.dueDate, timeZone),
+    runAt: overdueAt(invoice.dueDate, invoice.timeZone),
     clockId: clockOf(ctx),
   });
 }

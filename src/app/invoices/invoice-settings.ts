@@ -9,7 +9,7 @@ import type { TenantContext } from '../shared/command-context.js';
 
 /**
  * An account's invoice settings in one mode: the number prefix, whether drafts need
- * approval, its time zone and the reminders sent invoices get.
+ * approval, its time zone, the reminders sent invoices get and whether finalizing sends.
  */
 export type InvoiceSettings = InvoiceSettingsColumns;
 
@@ -19,6 +19,7 @@ export interface InvoiceSettingsInput {
   readonly approval_required?: boolean | undefined;
   readonly time_zone?: string | undefined;
   readonly reminders?: Partial<ReminderSchedule> | undefined;
+  readonly auto_send?: boolean | undefined;
 }
 
 export function getInvoiceSettings({ deps, tenant }: TenantContext): Promise<InvoiceSettings> {
@@ -44,6 +45,7 @@ export async function updateInvoiceSettings(
     approval_required: input.approval_required ?? current.approval_required,
     time_zone: zone.value,
     reminders: { ...current.reminders, ...definedOf(input.reminders ?? {}) },
+    auto_send: input.auto_send ?? current.auto_send,
   };
   await upsertInvoiceSettings(ctx.deps.db, ctx.tenant, next);
   return ok(next);

@@ -7,7 +7,7 @@ import type { Tenant } from '../../domain/tenant.js';
 import type { InvoiceView } from '../../resources/invoice.js';
 import type { MailTemplate } from '../mail/render-mail.js';
 import type { ChangeContext } from '../shared/command-context.js';
-import { scheduleReminders } from './invoice-jobs.js';
+import { scheduleOverdue, scheduleReminders } from './invoice-jobs.js';
 import {
   buyerEmailOf,
   type InvoiceMailContext,
@@ -15,7 +15,12 @@ import {
   queueInvoiceMail,
   reminderMail,
 } from './invoice-mails.js';
-import { moveInvoiceRow } from './invoice-moves.js';
+import {
+  finalizeStep,
+  type InvoiceStage,
+  type InvoiceStep,
+  moveInvoiceRow,
+} from './invoice-moves.js';
 
 /** What mailing an invoice acts on: the invoice, and where its links point. */
 export interface SendInvoiceInput {
@@ -84,10 +89,46 @@ export function sendInvoice(
         const dueDate = invoice.due_date;
         await scheduleReminders(tx, ctx, { invoiceId: id, dueDate, baseUrl, now });
       }
-      return ok([{ changes: { sent_at: now }, event: 'invoice.sent' }]);
+      return ok([sent(now)]);
     },
   });
 }
+
+const sent = (now: Date): InvoiceStage => ({ changes: { sent_at: now }, event: 'invoice.sent' });
+
+/**
+ * Finalizing (or approving), then what a finalized invoice gets in the same transaction:
+ * with a due date, its overdue mark at the end of the due day in the account's time zone;
+ * when the settings say `auto_send` (Stripe's send on finalize), its mail to the buyer,
+ * `invoice.sent` and its reminders — unless it has no buyer address, then it is finalized
+ * and not sent (`sent_at` stays null). Nothing follows an invoice paid at once ($0) or
+ * waiting for approval.
+ */
+export const finalizeAndFollowUp =
+  (baseUrl: string): InvoiceStep =>
+  async (tx, p) => {
+    const stages = await finalizeStep(tx, p);
+    const last = stages.ok ? stages.value.at(-1)?.changes : undefined;
+    if (!stages.ok || last?.status !== 'open') return stages;
+    const { id } = p.current.invoice;
+    const { now, ctx } = p;
+    const settings = await selectInvoiceSettings(tx, ctx.tenant);
+    const dueDate = last.due_date ?? null;
+    if (dueDate) await scheduleOverdue(tx, ctx, { id, dueDate, timeZone: settings.time_zone });
+    if (!settings.auto_send) return stages;
+    const view = { ...p.current, invoice: { ...p.current.invoice, ...last } };
+    const template = (mc: InvoiceMailContext) => invoiceMail(view, mc);
+    const mailed = await mailBuyer(tx, ctx.tenant, {
+      view,
+      kind: 'invoice',
+      template,
+      baseUrl,
+      now,
+    });
+    if (!mailed.ok) return stages;
+    if (dueDate) await scheduleReminders(tx, ctx, { invoiceId: id, dueDate, baseUrl, now });
+    return ok([...stages.value, sent(now)]);
+  };
 
 /**
  * Mails the buyer of an open invoice a reminder now (the console's "Remind"), worded by

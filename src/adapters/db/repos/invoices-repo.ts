@@ -77,7 +77,7 @@ export async function selectFreezingInvoice(
 export async function selectInvoiceSettings(db: Kysely<Database>, tenant: Tenant) {
   const row = await db
     .selectFrom('invoice_settings')
-    .select(['number_prefix', 'approval_required', 'time_zone', 'reminders'])
+    .select(['number_prefix', 'approval_required', 'time_zone', 'reminders', 'auto_send'])
     .$call(scoped(tenant))
     .executeTakeFirst();
   return (
@@ -86,6 +86,7 @@ export async function selectInvoiceSettings(db: Kysely<Database>, tenant: Tenant
       approval_required: false,
       time_zone: 'UTC',
       reminders: NO_REMINDERS,
+      auto_send: false,
     }
   );
 }
@@ -96,6 +97,7 @@ export interface InvoiceSettingsColumns {
   readonly approval_required: boolean;
   readonly time_zone: string;
   readonly reminders: ReminderSchedule;
+  readonly auto_send: boolean;
 }
 
 /** Sets the account's invoice settings in this mode (its counter stays as it is). */

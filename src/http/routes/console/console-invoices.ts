@@ -33,8 +33,8 @@ type Act = (
 
 /** What each action form runs. */
 const ACTIONS: Readonly<Record<string, Act>> = {
-  finalize: (ctx, id) => finalizeInvoice(ctx, { id }),
-  approve: (ctx, id) => approveInvoice(ctx, { id }),
+  finalize: (ctx, id, { baseUrl }) => finalizeInvoice(ctx, { id, baseUrl }),
+  approve: (ctx, id, { baseUrl }) => approveInvoice(ctx, { id, baseUrl }),
   reject: (ctx, id, { form }) =>
     rejectInvoice(ctx, { id, reason: formText(form, 'reason', 500) ?? '' }),
   void: (ctx, id) => voidInvoice(ctx, { id }),

@@ -38,6 +38,9 @@ export const InvoiceSettings = Type.Object({
     description: 'IANA time zone: reminders go out at 09:00 there, overdue at the due day’s end',
   }),
   reminders: Reminders,
+  auto_send: Type.Boolean({
+    description: 'Whether finalizing an invoice also mails it to the buyer (as POST …/send)',
+  }),
   test_mode: Type.Boolean(),
 });
 
@@ -47,6 +50,7 @@ const UpdateBody = FieldsBody(
     number_prefix: Type.Optional(Type.String({ pattern: NUMBER_PREFIX_PATTERN })),
     approval_required: Type.Optional(Type.Boolean()),
     time_zone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    auto_send: Type.Optional(Type.Boolean()),
     reminders: Type.Optional(
       Fields({
         days_before_due: Type.Optional(Reminders.properties.days_before_due),
@@ -71,6 +75,7 @@ const answer = (settings: Settings, tenant: Tenant) => ({
       on_due_date: settings.reminders.on_due_date,
       days_after_due: [...settings.reminders.days_after_due],
     },
+    auto_send: settings.auto_send,
     test_mode: tenant.mode === 'test',
   },
 });

@@ -102,12 +102,12 @@ export function registerInvoiceRoutes(
   routes.action('finalize', {
     summary: 'Finalize a draft: number, due date, frozen order (or ask for approval)',
     body: ActionBody,
-    run: (ctx, id) => finalizeInvoice(ctx, { id }),
+    run: (ctx, id) => finalizeInvoice(ctx, { id, baseUrl: baseUrl(deps, ctx.request) }),
   });
   routes.action('approve', {
     summary: 'Approve an invoice awaiting approval: it is finalized',
     body: ActionBody,
-    run: (ctx, id) => approveInvoice(ctx, { id }),
+    run: (ctx, id) => approveInvoice(ctx, { id, baseUrl: baseUrl(deps, ctx.request) }),
   });
   routes.action('reject', {
     summary: 'Reject an invoice awaiting approval: it is a draft again, with the reason',
