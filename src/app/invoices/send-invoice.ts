@@ -61,6 +61,26 @@ async function mailBuyer(
 }
 
 /**
+ * The invoice mailed to its buyer and, when it is open with a due date, its reminders
+ * scheduled (each step once however often it is sent): the `invoice.sent` stage, or the
+ * 422 of an invoice with no buyer address.
+ */
+async function deliver(
+  tx: Kysely<Database>,
+  ctx: ChangeContext,
+  { view, baseUrl, now }: { readonly view: InvoiceView; readonly baseUrl: string; now: Date },
+): Promise<Result<InvoiceStage>> {
+  const template = (mc: InvoiceMailContext) => invoiceMail(view, mc);
+  const mailed = await mailBuyer(tx, ctx.tenant, { view, kind: 'invoice', template, baseUrl, now });
+  if (!mailed.ok) return mailed;
+  const { id, status, due_date: dueDate } = view.invoice;
+  if (status === 'open' && dueDate) {
+    await scheduleReminders(tx, ctx, { invoiceId: id, dueDate, baseUrl, now });
+  }
+  return ok({ changes: { sent_at: now }, event: 'invoice.sent' });
+}
+
+/**
  * Mails an open (or uncollectible) invoice to its buyer — its page, its PDF, amounts, number
  * and due date — and records `invoice.sent`; sending again mails again (a resend). An open
  * invoice with a due date gets its reminders scheduled, per the account's schedule, once
@@ -75,34 +95,18 @@ export function sendInvoice(
     id,
     action: 'send',
     step: async (tx, { current: view, now }) => {
-      const template = (mc: InvoiceMailContext) => invoiceMail(view, mc);
-      const mailed = await mailBuyer(tx, ctx.tenant, {
-        view,
-        kind: 'invoice',
-        template,
-        baseUrl,
-        now,
-      });
-      if (!mailed.ok) return mailed;
-      const { invoice } = view;
-      if (invoice.status === 'open' && invoice.due_date) {
-        const dueDate = invoice.due_date;
-        await scheduleReminders(tx, ctx, { invoiceId: id, dueDate, baseUrl, now });
-      }
-      return ok([sent(now)]);
+      const sent = await deliver(tx, ctx, { view, baseUrl, now });
+      return sent.ok ? ok([sent.value]) : sent;
     },
   });
 }
 
-const sent = (now: Date): InvoiceStage => ({ changes: { sent_at: now }, event: 'invoice.sent' });
-
 /**
  * Finalizing (or approving), then what a finalized invoice gets in the same transaction:
  * with a due date, its overdue mark at the end of the due day in the account's time zone;
- * when the settings say `auto_send` (Stripe's send on finalize), its mail to the buyer,
- * `invoice.sent` and its reminders — unless it has no buyer address, then it is finalized
- * and not sent (`sent_at` stays null). Nothing follows an invoice paid at once ($0) or
- * waiting for approval.
+ * when the settings say `auto_send` (Stripe's send on finalize), what `sendInvoice` does —
+ * unless it has no buyer address, then it is finalized and not sent (`sent_at` stays
+ * null). Nothing follows an invoice paid at once ($0) or waiting for approval.
  */
 export const finalizeAndFollowUp =
   (baseUrl: string): InvoiceStep =>
@@ -117,17 +121,8 @@ export const finalizeAndFollowUp =
     if (dueDate) await scheduleOverdue(tx, ctx, { id, dueDate, timeZone: settings.time_zone });
     if (!settings.auto_send) return stages;
     const view = { ...p.current, invoice: { ...p.current.invoice, ...last } };
-    const template = (mc: InvoiceMailContext) => invoiceMail(view, mc);
-    const mailed = await mailBuyer(tx, ctx.tenant, {
-      view,
-      kind: 'invoice',
-      template,
-      baseUrl,
-      now,
-    });
-    if (!mailed.ok) return stages;
-    if (dueDate) await scheduleReminders(tx, ctx, { invoiceId: id, dueDate, baseUrl, now });
-    return ok([...stages.value, sent(now)]);
+    const sent = await deliver(tx, ctx, { view, baseUrl, now });
+    return sent.ok ? ok([...stages.value, sent.value]) : stages;
   };
 
 /**
