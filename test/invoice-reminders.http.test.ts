@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signedInConsoleUser } from './console-fixtures.js';
 import {
   createTestAccount,
   oneLine,
@@ -139,6 +140,10 @@ describe('overdue', () => {
       overdue: true,
       updated_at: '2030-01-11T00:00:00.000Z',
     });
+    // The console shows it in the list and on the invoice's page.
+    const { browser } = await signedInConsoleUser(server, t.testKey);
+    const list = await browser.get('/console/invoices?mode=test');
+    expect(list.text).toContain('data-status="overdue"');
     // Paid late: no longer overdue.
     expect((await t.inv.pay(t.invoice.invoice_id)).status).toBe(200);
     expect(await t.inv.get(t.invoice.invoice_id)).toMatchObject({ status: 'paid', overdue: false });

@@ -25,7 +25,7 @@ export function renderInvoices(input: InvoicesPageInput): string {
     return [
       idLink(`/console/invoices/${i.invoice_id}?mode=${f.mode}`, i.invoice_id),
       i.number ?? '—',
-      statusBadge(i.status),
+      i.overdue ? html`${statusBadge(i.status)} ${statusBadge('overdue')}` : statusBadge(i.status),
       m(i.amount_due.amount),
       m(i.amount_remaining.amount),
       when(i.created_at),
