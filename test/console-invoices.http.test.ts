@@ -116,3 +116,44 @@ describe('console: invoices', () => {
     expect(refused.status).toBe(403);
   });
 });
+
+describe('console: mailing an invoice', () => {
+  it('sends it and a reminder from its page (CSRF-checked), and links its PDF', async () => {
+    const { testKey } = await createTestAccount(server);
+    const inv = invoiceCalls(server, testKey);
+    const draft = await inv.created({
+      line_items: oneLine(2500),
+      customer_details: { email: 'buyer@console.example' },
+    });
+    const invoice = await inv.acted(draft.invoice_id, 'finalize');
+    const { browser } = await signedInConsoleUser(server, testKey);
+    const path = `/console/invoices/${invoice.invoice_id}`;
+    const page = await browser.get(`${path}?mode=test`);
+    expect(page.text).toContain(`action="${path}/send?mode=test"`);
+    expect(page.text).toContain(`action="${path}/remind?mode=test"`);
+    expect(page.text).toContain(`id="invoice-pdf" href="${invoice.invoice_pdf}"`);
+    expect((await fetch(invoice.invoice_pdf)).headers.get('content-type')).toBe('application/pdf');
+    expect(page.text).toContain('Not yet');
+
+    const mails = async (kind: string) => {
+      const res = await request(
+        server,
+        'GET',
+        `/v1/test_helpers/emails?related_object_id=${invoice.invoice_id}&kind=${kind}`,
+        { key: testKey },
+      );
+      return res.body.emails;
+    };
+    expect((await browser.post(`${path}/send?mode=test`, { csrf_token: 'forged' })).status).toBe(
+      403,
+    );
+    expect(await mails('invoice')).toEqual([]);
+    const csrf = hidden(page.text, 'csrf_token');
+    expect((await browser.post(`${path}/send?mode=test`, { csrf_token: csrf })).status).toBe(303);
+    expect((await browser.post(`${path}/remind?mode=test`, { csrf_token: csrf })).status).toBe(303);
+    expect(await mails('invoice')).toHaveLength(1);
+    expect(await mails('invoice_reminder')).toHaveLength(1);
+    expect((await inv.get(invoice.invoice_id)).sent_at).not.toBeNull();
+    expect((await browser.get(`${path}?mode=test`)).text).not.toContain('Not yet');
+  });
+});

@@ -68,6 +68,9 @@ describe('invoice numbers', () => {
       object: 'invoice_settings',
       number_prefix: 'FLT-',
       approval_required: false,
+      time_zone: 'UTC',
+      reminders: { days_before_due: [], on_due_date: false, days_after_due: [] },
+      auto_send: false,
       test_mode: true,
     });
     const first = await inv.created({ line_items: oneLine(100) });

@@ -178,14 +178,20 @@ describe('invoices: the lifecycle', () => {
     expect(open).toMatchObject({
       status: 'open',
       number: 'FLT-000001',
-      available_actions: ['pay', 'void', 'mark_uncollectible'],
+      available_actions: ['pay', 'void', 'mark_uncollectible', 'send', 'remind'],
     });
     const finalizedAt = Date.parse(open.status_transitions.finalized_at);
     expect(Date.parse(open.due_date) - finalizedAt).toBe(14 * 24 * 3600 * 1000);
 
     const wrong = await inv.act(draft.invoice_id, 'approve');
     expectError(wrong, 409, 'conflict', 'invoice_state_invalid');
-    expect(wrong.body.error.available_actions).toEqual(['pay', 'void', 'mark_uncollectible']);
+    expect(wrong.body.error.available_actions).toEqual([
+      'pay',
+      'void',
+      'mark_uncollectible',
+      'send',
+      'remind',
+    ]);
     expectError(
       await inv.call('PATCH', `/v1/invoices/${draft.invoice_id}`, { invoice: { memo: 'x' } }),
       409,
@@ -259,7 +265,10 @@ describe('invoices: the lifecycle', () => {
     const a = await inv.created({ line_items: oneLine(800) });
     await inv.acted(a.invoice_id, 'finalize');
     const lost = await inv.acted(a.invoice_id, 'mark_uncollectible');
-    expect(lost).toMatchObject({ status: 'uncollectible', available_actions: ['pay', 'void'] });
+    expect(lost).toMatchObject({
+      status: 'uncollectible',
+      available_actions: ['pay', 'void', 'send'],
+    });
     const paid = await inv.pay(a.invoice_id);
     expect(paid.status, paid.text).toBe(200);
     expect(paid.body.invoice.status).toBe('paid');

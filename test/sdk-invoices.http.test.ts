@@ -34,7 +34,7 @@ describe('flint.invoices (SDK)', () => {
     expect(updated).toMatchObject({ memo: 'Net 14', daysUntilDue: 14 });
     const open = await flint.invoices.finalize(draft.invoiceId);
     expect(open.number).toBe('FLT-000001');
-    expect(open.availableActions).toEqual(['pay', 'void', 'mark_uncollectible']);
+    expect(open.availableActions).toEqual(['pay', 'void', 'mark_uncollectible', 'send', 'remind']);
     await expect(flint.invoices.approve(draft.invoiceId)).rejects.toBeInstanceOf(
       FlintConflictError,
     );
@@ -66,5 +66,44 @@ describe('flint.invoices (SDK)', () => {
     expect((await flint.invoices.markUncollectible(draft.id)).status).toBe('uncollectible');
     const voided = await flint.invoices.void(draft.id);
     expect(voided).toMatchObject({ status: 'void', number: 'FLT-000001' });
+  });
+});
+
+describe('flint.invoices.send and flint.invoiceSettings (SDK)', () => {
+  it('sets the reminder schedule, sends an invoice and reminds, and reads the mailbox', async () => {
+    const { testKey } = await createTestAccount(server);
+    const flint = new Flint(testKey, { baseUrl: server.url });
+    const settings = await flint.invoiceSettings.update({
+      timeZone: 'Europe/Paris',
+      reminders: { daysBeforeDue: [3], onDueDate: true, daysAfterDue: [1, 7] },
+    });
+    expect(settings).toMatchObject({
+      timeZone: 'Europe/Paris',
+      reminders: { daysBeforeDue: [3], onDueDate: true, daysAfterDue: [1, 7] },
+    });
+    expect(await flint.invoiceSettings.retrieve()).toEqual(settings);
+    await expect(flint.invoiceSettings.update({ timeZone: 'Nowhere/Else' })).rejects.toMatchObject({
+      code: 'parameter_invalid',
+    });
+
+    const draft = await flint.invoices.create({
+      lineItems: [
+        { name: 'Audit', quantity: 1, unitPriceMoney: { amount: 4200, currency: 'EUR' } },
+      ],
+      currency: 'EUR',
+      customerDetails: { email: 'jo@example.com' },
+    });
+    await expect(flint.invoices.send(draft.invoiceId)).rejects.toBeInstanceOf(FlintConflictError);
+    await flint.invoices.finalize(draft.invoiceId);
+    const sent = await flint.invoices.send(draft.invoiceId);
+    expect(sent.sentAt).not.toBeNull();
+    expect(sent.overdue).toBe(false);
+    await flint.invoices.remind(draft.invoiceId);
+    const mails = await flint.testHelpers.emails.list({ relatedObjectId: draft.invoiceId });
+    expect(mails.data.map((m) => [m.kind, m.to])).toEqual([
+      ['invoice_reminder', 'jo@example.com'],
+      ['invoice', 'jo@example.com'],
+    ]);
+    expect(mails.data[1]?.text).toContain(sent.hostedInvoiceUrl);
   });
 });

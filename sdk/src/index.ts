@@ -1,5 +1,5 @@
 import { Api } from './api.js';
-import { Invoices } from './invoices.js';
+import { InvoiceSettingsResource, Invoices } from './invoices.js';
 import { RecoveryLinks } from './recovery-links.js';
 import {
   CheckoutSessions,
@@ -77,6 +77,7 @@ export class Flint {
   readonly paymentLinks: PaymentLinks;
   readonly invoices: Invoices;
   readonly recoveryLinks: RecoveryLinks;
+  readonly invoiceSettings: InvoiceSettingsResource;
   readonly events: Events;
   readonly webhookEndpoints: WebhookEndpoints;
   readonly consoleUsers: ConsoleUsers;
@@ -101,6 +102,7 @@ export class Flint {
     this.paymentLinks = new PaymentLinks(api);
     this.invoices = new Invoices(api);
     this.recoveryLinks = new RecoveryLinks(api);
+    this.invoiceSettings = new InvoiceSettingsResource(api);
     this.events = new Events(api);
     this.webhookEndpoints = new WebhookEndpoints(api);
     this.consoleUsers = new ConsoleUsers(api);

@@ -1,13 +1,13 @@
 import type { Api } from './api.js';
 import type { ListParams, PageList } from './pagination.js';
 import type { RequestOptions } from './transport.js';
-import type { BodyOf, Invoice, Keyed, QueryOf, ResponseOf } from './types.js';
+import type { BodyOf, Invoice, InvoiceSettings, Keyed, QueryOf, ResponseOf } from './types.js';
 
 // Invoices: a formal request to pay an order's balance, with its own lifecycle
 // (draft → awaiting_approval → open → paid | void | uncollectible). Each path is written
 // out, so that sdk/REFERENCE.md (scripts/sdk-reference.mjs) names the call it makes.
 
-export type { Invoice };
+export type { Invoice, InvoiceSettings };
 export type InvoicePayParams = Keyed<BodyOf<'POST /v1/invoices/{invoice_id}/pay', 'payment'>>;
 export type InvoicePayResult = {
   invoice: Invoice;
@@ -77,6 +77,21 @@ export class Invoices {
       .raw<One>('POST', `/v1/invoices/${id(invoiceId)}/mark_uncollectible`, undefined, options)
       .then(invoiceOf);
   }
+  /**
+   * Mails the invoice to its buyer (`customerDetails.email`, else its customer's email) with
+   * its page and PDF links, records `invoice.sent` and schedules its reminders; again: a resend.
+   */
+  send(invoiceId: string, options?: RequestOptions): Promise<Invoice> {
+    return this.api
+      .raw<One>('POST', `/v1/invoices/${id(invoiceId)}/send`, undefined, options)
+      .then(invoiceOf);
+  }
+  /** Mails the buyer of an open invoice a reminder now. */
+  remind(invoiceId: string, options?: RequestOptions): Promise<Invoice> {
+    return this.api
+      .raw<One>('POST', `/v1/invoices/${id(invoiceId)}/remind`, undefined, options)
+      .then(invoiceOf);
+  }
   /** Pays the remaining amount (or `amount`, when partial payments are allowed). */
   pay(
     invoiceId: string,
@@ -90,5 +105,23 @@ export class Invoices {
       { payment, idempotencyKey },
       options,
     );
+  }
+}
+
+/**
+ * The account's invoice settings in the key's mode: the number prefix, approval, the time
+ * zone and the reminder schedule (`reminders: { daysBeforeDue, onDueDate, daysAfterDue }`).
+ */
+export class InvoiceSettingsResource {
+  constructor(private readonly api: Api) {}
+  retrieve(): Promise<InvoiceSettings> {
+    return this.api.one('GET', '/v1/invoice_settings', 'invoice_settings');
+  }
+  /** Only what is given changes; a reminder list given replaces that list. */
+  update(
+    params: Keyed<BodyOf<'POST /v1/invoice_settings', 'invoice_settings'>>,
+    options?: RequestOptions,
+  ): Promise<InvoiceSettings> {
+    return this.api.one('POST', '/v1/invoice_settings', 'invoice_settings', params, options);
   }
 }

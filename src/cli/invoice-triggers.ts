@@ -116,4 +116,18 @@ export const INVOICE_SCENARIOS = {
     await act(s, id, 'mark_uncollectible');
     return id;
   },
+  'invoice.sent': async (s) => {
+    const id = await draft(s, { customer_details: { email: 'buyer@example.com' } });
+    await act(s, id, 'finalize');
+    await act(s, id, 'send');
+    s.say('email', 'buyer@example.com', 'kept in GET /v1/test_helpers/emails');
+    return id;
+  },
+  'invoice.overdue': async (s) => {
+    const id = await draft(s, { days_until_due: 0 });
+    await act(s, id, 'finalize');
+    // Its due day ends tonight: the test helper runs its overdue mark now.
+    await invoiceCall(s, `/v1/test_helpers/invoices/${id}/advance`);
+    return id;
+  },
 } satisfies Partial<Record<EventType, Scenario>>;

@@ -23,6 +23,7 @@ export type FailureCode =
   | 'refund_state_invalid'
   | 'invoice_state_invalid'
   | 'recovery_link_state_invalid'
+  | 'invoice_email_missing'
   | 'payment_in_progress'
   | 'split_payment_unsupported'
   | 'processor_unavailable'

@@ -42,6 +42,8 @@ export const EVENT_TYPES = [
   'recovery_link.completed',
   'recovery_link.expired',
   'recovery_link.deactivated',
+  'invoice.sent',
+  'invoice.overdue',
   'webhook_endpoint.disabled',
 ] as const;
 

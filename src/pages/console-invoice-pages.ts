@@ -25,7 +25,7 @@ export function renderInvoices(input: InvoicesPageInput): string {
     return [
       idLink(`/console/invoices/${i.invoice_id}?mode=${f.mode}`, i.invoice_id),
       i.number ?? '—',
-      statusBadge(i.status),
+      i.overdue ? html`${statusBadge(i.status)} ${statusBadge('overdue')}` : statusBadge(i.status),
       m(i.amount_due.amount),
       m(i.amount_remaining.amount),
       when(i.created_at),
@@ -70,6 +70,8 @@ const FORM_ACTIONS: readonly InvoiceAction[] = [
   'reject',
   'void',
   'mark_uncollectible',
+  'send',
+  'remind',
 ];
 
 function actionForm(f: ConsoleFrame, id: string, action: InvoiceAction): Html {
@@ -122,9 +124,11 @@ ${row('Amount due', m(i.amount_due.amount))}
 ${row('Paid', m(i.amount_paid.amount))}
 ${row('Remaining', m(i.amount_remaining.amount))}
 ${row('Refunded', m(i.amount_refunded.amount))}
-${row('Due date', i.due_date ? when(i.due_date) : '—')}
+${row('Due date', i.due_date ? html`${when(i.due_date)}${i.overdue ? html` ${statusBadge('overdue')}` : ''}` : '—')}
+${row('Sent to the buyer', i.sent_at ? when(i.sent_at) : 'Not yet')}
 ${row('Memo', i.memo ?? '—')}
 ${row('Hosted page', hostedLink(i.hosted_invoice_url))}
+${row('PDF', i.invoice_pdf ? html`<a id="invoice-pdf" href="${i.invoice_pdf}" target="_blank" rel="noopener noreferrer">Download</a>` : 'Once finalized')}
 ${i.rejection_reason ? row('Rejected because', i.rejection_reason) : ''}
 </table></div>
 ${actions.length > 0 ? html`<div class="panel actions">${actions}</div>` : ''}`,

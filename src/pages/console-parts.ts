@@ -15,6 +15,7 @@ const MEANINGS: Readonly<Record<string, Meaning>> = {
   requires_action: 'waiting',
   requires_payment_method: 'waiting',
   open: 'waiting',
+  overdue: 'bad',
   partially_refunded: 'info',
   refunded: 'done',
   canceled: 'done',

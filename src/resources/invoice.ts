@@ -25,6 +25,9 @@ const iso = (date: Date | null) => (date === null ? null : date.toISOString());
 /** Statuses whose invoice the buyer may see: finalized (a draft is the merchant's alone). */
 const HOSTED: ReadonlySet<InvoiceStatus> = new Set(['open', 'paid', 'void', 'uncollectible']);
 
+/** Statuses of an invoice still owed: one past its due day is overdue. */
+const OWED: ReadonlySet<InvoiceStatus> = new Set(['open', 'uncollectible']);
+
 /** Whether the invoice's hosted page shows it: once finalized, whatever happened since. */
 export function isHosted(invoice: Pick<InvoiceRow, 'status'>): boolean {
   return HOSTED.has(invoice.status);
@@ -58,6 +61,8 @@ export function invoiceResource({ invoice, order }: InvoiceView, baseUrl: string
     collection_method: invoice.collection_method,
     days_until_due: invoice.days_until_due,
     due_date: iso(invoice.due_date),
+    overdue: invoice.overdue_at !== null && OWED.has(invoice.status),
+    sent_at: iso(invoice.sent_at),
     allow_partial_payments: invoice.allow_partial_payments,
     requires_approval: invoice.requires_approval,
     memo: invoice.memo,

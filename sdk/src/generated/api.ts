@@ -193,7 +193,7 @@ export interface Schemas {
       /** The kind of failure (README: Errors) */
       type: "invalid_request" | "validation_error" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "idempotency_error" | "rate_limited" | "processor_error" | "api_error";
       message: string;
-      code?: "resource_missing" | "parameter_invalid" | "metadata_invalid" | "order_state_invalid" | "coupon_inactive" | "coupon_expired" | "coupon_exhausted" | "coupon_currency_mismatch" | "coupon_minimum_not_met" | "coupon_already_applied" | "coupon_not_stackable" | "currency_mismatch" | "out_of_stock" | "resource_in_use" | "amount_invalid" | "refund_amount_invalid" | "refund_state_invalid" | "invoice_state_invalid" | "recovery_link_state_invalid" | "payment_in_progress" | "split_payment_unsupported" | "processor_unavailable" | "processor_not_configured" | "checkout_session_state_invalid" | "checkout_session_incomplete" | "payment_intent_state_invalid" | "encryption_key_missing" | "webhook_account_unknown" | "webhook_signature_invalid" | "webhook_endpoint_disabled" | "console_user_exists" | "invite_invalid" | "password_invalid" | "parameter_unknown" | "body_malformed" | "body_too_large" | "body_too_deep" | "unsupported_media_type" | "url_malformed" | "url_too_long" | "route_not_found" | "method_not_allowed" | "api_key_invalid" | "test_mode_only" | "live_key_required" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_key_in_use" | "rate_limited" | "payment_failed" | "internal_error" | string;
+      code?: "resource_missing" | "parameter_invalid" | "metadata_invalid" | "order_state_invalid" | "coupon_inactive" | "coupon_expired" | "coupon_exhausted" | "coupon_currency_mismatch" | "coupon_minimum_not_met" | "coupon_already_applied" | "coupon_not_stackable" | "currency_mismatch" | "out_of_stock" | "resource_in_use" | "amount_invalid" | "refund_amount_invalid" | "refund_state_invalid" | "invoice_state_invalid" | "recovery_link_state_invalid" | "invoice_email_missing" | "payment_in_progress" | "split_payment_unsupported" | "processor_unavailable" | "processor_not_configured" | "checkout_session_state_invalid" | "checkout_session_incomplete" | "payment_intent_state_invalid" | "encryption_key_missing" | "webhook_account_unknown" | "webhook_signature_invalid" | "webhook_endpoint_disabled" | "console_user_exists" | "invite_invalid" | "password_invalid" | "parameter_unknown" | "body_malformed" | "body_too_large" | "body_too_deep" | "unsupported_media_type" | "url_malformed" | "url_too_long" | "route_not_found" | "method_not_allowed" | "api_key_invalid" | "test_mode_only" | "live_key_required" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_key_in_use" | "rate_limited" | "payment_failed" | "internal_error" | string;
       errors?: Array<{
         loc: Array<string | number>;
         msg: string;
@@ -206,7 +206,7 @@ export interface Schemas {
   Event: {
     event_id: string;
     object: "event";
-    /** One of: order.created, order.updated, order.paid, order.partially_refunded, order.refunded, order.closed, order.canceled, payment_intent.created, payment_intent.requires_action, payment_intent.succeeded, payment_intent.failed, payment_intent.canceled, refund.created, refund.updated, refund.requires_action, refund.succeeded, refund.failed, refund.canceled, checkout.session.created, checkout.session.completed, checkout.session.expired, payment_link.created, payment_link.updated, invoice.created, invoice.updated, invoice.approval_requested, invoice.finalized, invoice.payment_succeeded, invoice.payment_failed, invoice.paid, invoice.voided, invoice.marked_uncollectible, recovery_link.created, recovery_link.updated, recovery_link.completed, recovery_link.expired, recovery_link.deactivated, webhook_endpoint.disabled */
+    /** One of: order.created, order.updated, order.paid, order.partially_refunded, order.refunded, order.closed, order.canceled, payment_intent.created, payment_intent.requires_action, payment_intent.succeeded, payment_intent.failed, payment_intent.canceled, refund.created, refund.updated, refund.requires_action, refund.succeeded, refund.failed, refund.canceled, checkout.session.created, checkout.session.completed, checkout.session.expired, payment_link.created, payment_link.updated, invoice.created, invoice.updated, invoice.approval_requested, invoice.finalized, invoice.payment_succeeded, invoice.payment_failed, invoice.paid, invoice.voided, invoice.marked_uncollectible, recovery_link.created, recovery_link.updated, recovery_link.completed, recovery_link.expired, recovery_link.deactivated, invoice.sent, invoice.overdue, webhook_endpoint.disabled */
     type: string;
     account_id: string;
     test_mode: boolean;
@@ -239,6 +239,10 @@ export interface Schemas {
     days_until_due: number | null;
     /** RFC 3339, UTC */
     due_date: string | null;
+    /** Unpaid past the end of its due day (the account's time zone): `invoice.overdue` was sent; the status stays `open` */
+    overdue: boolean;
+    /** RFC 3339, UTC */
+    sent_at: string | null;
     allow_partial_payments: boolean;
     requires_approval: boolean;
     memo: string | null;
@@ -300,7 +304,7 @@ export interface Schemas {
       /** RFC 3339, UTC */
       marked_uncollectible_at: string | null;
     };
-    available_actions: Array<"update" | "finalize" | "approve" | "reject" | "pay" | "void" | "mark_uncollectible">;
+    available_actions: Array<"update" | "finalize" | "approve" | "reject" | "pay" | "void" | "mark_uncollectible" | "send" | "remind">;
     metadata: Record<string, string>;
     test_mode: boolean;
     /** RFC 3339, UTC */
@@ -314,6 +318,18 @@ export interface Schemas {
     number_prefix: string;
     /** Whether new drafts wait for approval */
     approval_required: boolean;
+    /** IANA time zone: reminders go out at 09:00 there, overdue at the due day’s end */
+    time_zone: string;
+    reminders: {
+      /** A reminder this many days before the due date */
+      days_before_due: Array<number>;
+      /** A reminder on the due date */
+      on_due_date: boolean;
+      /** A reminder this many days after the due date (while unpaid) */
+      days_after_due: Array<number>;
+    };
+    /** Whether finalizing an invoice also mails it to the buyer (as POST …/send) */
+    auto_send: boolean;
     test_mode: boolean;
   };
   /** Ad hoc (name + unit_price_money), or by price_id or product_id */
@@ -1250,7 +1266,7 @@ export interface Operations {
       invoice_settings: Schemas["InvoiceSettings"];
     };
   };
-  /** Set the invoice number prefix and whether drafts need approval */
+  /** Set the invoice number prefix, approval, time zone and reminder schedule */
   "POST /v1/invoice_settings": {
     params: never;
     query: never;
@@ -1259,6 +1275,15 @@ export interface Operations {
       invoice_settings: {
         number_prefix?: string;
         approval_required?: boolean;
+        time_zone?: string;
+        auto_send?: boolean;
+        reminders?: {
+          /** A reminder this many days before the due date */
+          days_before_due?: Array<number>;
+          on_due_date?: boolean;
+          /** A reminder this many days after the due date (while unpaid) */
+          days_after_due?: Array<number>;
+        };
       };
       idempotency_key?: Schemas["IdempotencyKey"];
     };
@@ -1533,6 +1558,32 @@ export interface Operations {
     body: {
       /** Why; shown on the draft */
       reason: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      invoice: Schemas["Invoice"];
+    };
+  };
+  /** Mail the buyer of an open invoice a reminder now */
+  "POST /v1/invoices/{invoice_id}/remind": {
+    params: {
+      invoice_id: string;
+    };
+    query: never;
+    body: {
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      invoice: Schemas["Invoice"];
+    };
+  };
+  /** Mail the invoice to its buyer (again, for a resend) and schedule its reminders */
+  "POST /v1/invoices/{invoice_id}/send": {
+    params: {
+      invoice_id: string;
+    };
+    query: never;
+    body: {
       idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
@@ -2427,6 +2478,21 @@ export interface Operations {
       email: Schemas["Email"];
     };
   };
+  /** Run an invoice's scheduled reminders and overdue mark now (test mode) */
+  "POST /v1/test_helpers/invoices/{invoice_id}/advance": {
+    params: {
+      invoice_id: string;
+    };
+    query: never;
+    body: {
+      /** RFC 3339, UTC */
+      until?: string;
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      invoice: Schemas["Invoice"];
+    };
+  };
   /** Test mode, sandbox: the buyer fails 3-D Secure */
   "POST /v1/test_helpers/payment_intents/{payment_intent_id}/fail": {
     params: {
@@ -2490,7 +2556,7 @@ export interface Operations {
         /** http or https, without credentials. In live mode it must reach a public address (checked again at every delivery); test mode also allows local addresses. */
         url: string;
         /** The event types sent to this endpoint; `["*"]` for every type. */
-        enabled_events: Array<"*" | "order.created" | "order.updated" | "order.paid" | "order.partially_refunded" | "order.refunded" | "order.closed" | "order.canceled" | "payment_intent.created" | "payment_intent.requires_action" | "payment_intent.succeeded" | "payment_intent.failed" | "payment_intent.canceled" | "refund.created" | "refund.updated" | "refund.requires_action" | "refund.succeeded" | "refund.failed" | "refund.canceled" | "checkout.session.created" | "checkout.session.completed" | "checkout.session.expired" | "payment_link.created" | "payment_link.updated" | "invoice.created" | "invoice.updated" | "invoice.approval_requested" | "invoice.finalized" | "invoice.payment_succeeded" | "invoice.payment_failed" | "invoice.paid" | "invoice.voided" | "invoice.marked_uncollectible" | "recovery_link.created" | "recovery_link.updated" | "recovery_link.completed" | "recovery_link.expired" | "recovery_link.deactivated" | "webhook_endpoint.disabled">;
+        enabled_events: Array<"*" | "order.created" | "order.updated" | "order.paid" | "order.partially_refunded" | "order.refunded" | "order.closed" | "order.canceled" | "payment_intent.created" | "payment_intent.requires_action" | "payment_intent.succeeded" | "payment_intent.failed" | "payment_intent.canceled" | "refund.created" | "refund.updated" | "refund.requires_action" | "refund.succeeded" | "refund.failed" | "refund.canceled" | "checkout.session.created" | "checkout.session.completed" | "checkout.session.expired" | "payment_link.created" | "payment_link.updated" | "invoice.created" | "invoice.updated" | "invoice.approval_requested" | "invoice.finalized" | "invoice.payment_succeeded" | "invoice.payment_failed" | "invoice.paid" | "invoice.voided" | "invoice.marked_uncollectible" | "recovery_link.created" | "recovery_link.updated" | "recovery_link.completed" | "recovery_link.expired" | "recovery_link.deactivated" | "invoice.sent" | "invoice.overdue" | "webhook_endpoint.disabled">;
         description?: string | null;
         metadata?: Schemas["Metadata"];
       };
@@ -2538,7 +2604,7 @@ export interface Operations {
         /** http or https, without credentials. In live mode it must reach a public address (checked again at every delivery); test mode also allows local addresses. */
         url?: string;
         /** The event types sent to this endpoint; `["*"]` for every type. */
-        enabled_events?: Array<"*" | "order.created" | "order.updated" | "order.paid" | "order.partially_refunded" | "order.refunded" | "order.closed" | "order.canceled" | "payment_intent.created" | "payment_intent.requires_action" | "payment_intent.succeeded" | "payment_intent.failed" | "payment_intent.canceled" | "refund.created" | "refund.updated" | "refund.requires_action" | "refund.succeeded" | "refund.failed" | "refund.canceled" | "checkout.session.created" | "checkout.session.completed" | "checkout.session.expired" | "payment_link.created" | "payment_link.updated" | "invoice.created" | "invoice.updated" | "invoice.approval_requested" | "invoice.finalized" | "invoice.payment_succeeded" | "invoice.payment_failed" | "invoice.paid" | "invoice.voided" | "invoice.marked_uncollectible" | "recovery_link.created" | "recovery_link.updated" | "recovery_link.completed" | "recovery_link.expired" | "recovery_link.deactivated" | "webhook_endpoint.disabled">;
+        enabled_events?: Array<"*" | "order.created" | "order.updated" | "order.paid" | "order.partially_refunded" | "order.refunded" | "order.closed" | "order.canceled" | "payment_intent.created" | "payment_intent.requires_action" | "payment_intent.succeeded" | "payment_intent.failed" | "payment_intent.canceled" | "refund.created" | "refund.updated" | "refund.requires_action" | "refund.succeeded" | "refund.failed" | "refund.canceled" | "checkout.session.created" | "checkout.session.completed" | "checkout.session.expired" | "payment_link.created" | "payment_link.updated" | "invoice.created" | "invoice.updated" | "invoice.approval_requested" | "invoice.finalized" | "invoice.payment_succeeded" | "invoice.payment_failed" | "invoice.paid" | "invoice.voided" | "invoice.marked_uncollectible" | "recovery_link.created" | "recovery_link.updated" | "recovery_link.completed" | "recovery_link.expired" | "recovery_link.deactivated" | "invoice.sent" | "invoice.overdue" | "webhook_endpoint.disabled">;
         description?: string | null;
         metadata?: Schemas["Metadata"];
         /** true stops deliveries; false enables the endpoint again */

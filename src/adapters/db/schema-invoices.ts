@@ -1,4 +1,5 @@
-import type { Generated, Selectable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { ReminderSchedule } from '../../domain/invoices/invoice-reminders.js';
 import type { CollectionMethod, InvoiceStatus } from '../../domain/invoices/invoice-values.js';
 import type { Mode } from '../../domain/tenant.js';
 import type { Json, MetadataAndTimestamps, Nullable, TenantColumns } from './schema-columns.js';
@@ -45,6 +46,10 @@ export interface InvoicesTable extends TenantColumns, MetadataAndTimestamps {
   marked_uncollectible_at: Nullable<Date>;
   /** The unguessable token of the hosted invoice page. */
   hosted_token: string;
+  /** When it was last mailed to the buyer (migration 0024). */
+  sent_at: Nullable<Date>;
+  /** When it became overdue, unpaid at the end of its due day (set once). */
+  overdue_at: Nullable<Date>;
 }
 
 /** The numbering counter and invoice settings of one account and mode. */
@@ -55,6 +60,11 @@ export interface InvoiceSettingsTable {
   /** The last number given; the next finalization takes the one after. */
   last_number: number;
   approval_required: boolean;
+  /** The account's IANA time zone: reminders go out at 09:00 there (migration 0024). */
+  time_zone: Generated<string>;
+  /** Whether finalizing a `send_invoice` invoice mails it to the buyer too. */
+  auto_send: Generated<boolean>;
+  reminders: ColumnType<ReminderSchedule, string | undefined, string>;
 }
 
 export type InvoiceRow = Selectable<InvoicesTable>;

@@ -191,6 +191,8 @@ function insertDraft(
       paid_at: null,
       voided_at: null,
       marked_uncollectible_at: null,
+      sent_at: null,
+      overdue_at: null,
       hosted_token: randomBytes(24).toString('base64url'),
       metadata: withoutEmptyValues(input.metadata ?? {}),
       created_at: now,

@@ -3,7 +3,11 @@ import { updatedMetadata } from '../../domain/metadata.js';
 import type { InvoiceView } from '../../resources/invoice.js';
 import type { ChangeContext, Update } from '../shared/command-context.js';
 import { dueTerms, type InvoiceTermsInput } from './create-invoice.js';
-import { finalizeStep, type InvoiceStep, moveInvoiceRow } from './invoice-moves.js';
+import { type InvoiceStep, moveInvoiceRow } from './invoice-moves.js';
+import { finalizeAndFollowUp, type SendInvoiceInput } from './send-invoice.js';
+
+/** What finalizing acts on: the invoice, and where the links of its mail point (`auto_send`). */
+export type FinalizeInput = SendInvoiceInput;
 
 /** A draft's changes: its terms and metadata (merged; "" removes a key). */
 export type UpdateInvoiceInput = InvoiceTermsInput;
@@ -43,22 +47,23 @@ export function updateInvoice(
 }
 
 /**
- * Finalizes a draft: it gets its number and due date and freezes its order's lines; a
- * draft that needs approval waits for it instead (`awaiting_approval`).
+ * Finalizes a draft: it gets its number and due date and freezes its order's lines (and,
+ * per the settings, is mailed to the buyer); a draft that needs approval waits for it
+ * instead (`awaiting_approval`).
  */
 export function finalizeInvoice(
   ctx: ChangeContext,
-  { id }: { readonly id: string },
+  { id, baseUrl }: FinalizeInput,
 ): Promise<Result<InvoiceView>> {
-  return moveInvoiceRow(ctx, { id, action: 'finalize', step: finalizeStep });
+  return moveInvoiceRow(ctx, { id, action: 'finalize', step: finalizeAndFollowUp(baseUrl) });
 }
 
 /** Approves an invoice awaiting approval: it is finalized. */
 export function approveInvoice(
   ctx: ChangeContext,
-  { id }: { readonly id: string },
+  { id, baseUrl }: FinalizeInput,
 ): Promise<Result<InvoiceView>> {
-  return moveInvoiceRow(ctx, { id, action: 'approve', step: finalizeStep });
+  return moveInvoiceRow(ctx, { id, action: 'approve', step: finalizeAndFollowUp(baseUrl) });
 }
 
 /** Rejects an invoice awaiting approval: it is a draft again, with the reason. */

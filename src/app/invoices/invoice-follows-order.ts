@@ -1,11 +1,15 @@
 import type { Kysely } from 'kysely';
 import type { Write } from '../../adapters/db/one-statement.js';
-import { lockPayableInvoiceOfOrder } from '../../adapters/db/repos/invoices-repo.js';
+import {
+  lockPayableInvoiceOfOrder,
+  selectInvoiceSettings,
+} from '../../adapters/db/repos/invoices-repo.js';
 import type { Database, EventRow } from '../../adapters/db/schema.js';
 import { invoiceAmounts } from '../../domain/invoices/invoice-amounts.js';
 import { moveInvoice } from '../../domain/invoices/invoice-state.js';
-import type { InvoiceOrder } from '../../resources/invoice.js';
+import type { InvoiceOrder, InvoiceView } from '../../resources/invoice.js';
 import type { ChangeContext } from '../shared/command-context.js';
+import { buyerEmailOf, queueInvoiceMail, receiptMail } from './invoice-mails.js';
 import { type InvoiceStage, stagedWrites } from './invoice-moves.js';
 
 /** What a payment's answer changes on the order's invoice: writes and events, unsent. */
@@ -33,6 +37,8 @@ export async function invoiceFollowsPayment(
     readonly outcome: 'succeeded' | 'failed';
     /** The order's totals and status after the payment. */
     readonly order: InvoiceOrder;
+    /** The payment that ended: a receipt is mailed for each one that succeeded. */
+    readonly payment: { readonly id: string; readonly amount: number };
     readonly now: Date;
   },
 ): Promise<InvoiceFollows> {
@@ -47,10 +53,32 @@ export async function invoiceFollowsPayment(
       stages.push({ changes: { status: to.value, paid_at: p.now }, event: 'invoice.paid' });
     }
   }
-  const { writes, events } = stagedWrites(tx, ctx, {
-    current: { invoice: row, order: p.order },
-    stages,
+  const current = { invoice: row, order: p.order };
+  if (p.outcome === 'succeeded') await mailReceipt(tx, ctx, { view: current, ...p });
+  const { writes, events } = stagedWrites(tx, ctx, { current, stages, now: p.now });
+  return { writes, events };
+}
+
+/**
+ * The buyer's receipt for a payment of the invoice, in the transaction that records the
+ * payment (so a settlement another path recorded first, which rolls back, mails nothing);
+ * once per payment by its dedupe key. No buyer address: no receipt.
+ */
+async function mailReceipt(
+  tx: Kysely<Database>,
+  { deps, tenant }: ChangeContext,
+  p: { readonly view: InvoiceView; readonly payment: { id: string; amount: number }; now: Date },
+): Promise<void> {
+  const to = await buyerEmailOf(tx, tenant, p.view.invoice);
+  if (!to) return;
+  const { time_zone: timeZone } = await selectInvoiceSettings(tx, tenant);
+  const mc = { baseUrl: deps.publicUrl ?? null, timeZone, now: p.now, amount: p.payment.amount };
+  await queueInvoiceMail(tx, tenant, {
+    to,
+    kind: 'receipt',
+    view: p.view,
+    template: receiptMail(p.view, mc),
+    dedupeKey: `invoice:${p.view.invoice.id}:receipt:${p.payment.id}`,
     now: p.now,
   });
-  return { writes, events };
 }

@@ -19,6 +19,8 @@ export interface MailTemplate {
   readonly rows?: readonly MailRow[] | undefined;
   /** One button (a hosted page); http(s) only. */
   readonly action?: { readonly label: string; readonly url: string } | undefined;
+  /** Further links, plainer than the button (a PDF); http(s) only. */
+  readonly links?: readonly { readonly label: string; readonly url: string }[] | undefined;
   /** Small print at the end (who sent it, why). */
   readonly footer?: string | undefined;
 }
@@ -42,6 +44,7 @@ function renderText(t: MailTemplate): string {
   const parts = [t.heading, ...t.paragraphs];
   if (t.rows?.length) parts.push(t.rows.map((r) => `${r.label}: ${r.value}`).join('\n'));
   if (t.action) parts.push(`${t.action.label}: ${webUrl(t.action.url)}`);
+  for (const link of t.links ?? []) parts.push(`${link.label}: ${webUrl(link.url)}`);
   if (t.footer) parts.push(`--\n${t.footer}`);
   return `${parts.join('\n\n')}\n`;
 }
@@ -68,6 +71,10 @@ function renderHtml(t: MailTemplate): string {
     t.action
       ? `<p style="margin:24px 0"><a href="${escapeHtml(webUrl(t.action.url))}" style="display:inline-block;padding:10px 18px;background:#1f2933;color:#ffffff;text-decoration:none;border-radius:6px;${FONT};font-size:15px">${escapeHtml(t.action.label)}</a></p>`
       : '',
+    ...(t.links ?? []).map(
+      (link) =>
+        `<p style="${P}"><a href="${escapeHtml(webUrl(link.url))}" style="color:#1f2933">${escapeHtml(link.label)}</a></p>`,
+    ),
     t.footer
       ? `<p style="margin:24px 0 0;font-size:12px;color:#7b8794;${FONT}">${escapeHtml(t.footer)}</p>`
       : '',

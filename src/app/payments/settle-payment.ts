@@ -158,6 +158,7 @@ async function settlementChange(
             paid,
             refunded: current.order.refunded,
           },
+          payment: { id: intent.id, amount: row.amount_received },
           now,
         })
       : undefined;

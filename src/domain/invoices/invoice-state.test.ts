@@ -24,7 +24,8 @@ describe('the invoice transition table', () => {
 
   it('ends in paid or void; an uncollectible invoice can still be paid or voided', () => {
     expect(INVOICE_STATUSES.filter(isFinalInvoiceStatus)).toEqual(['paid', 'void']);
-    expect(invoiceActions('uncollectible')).toEqual(['pay', 'void']);
+    expect(invoiceActions('uncollectible')).toEqual(['pay', 'void', 'send']);
+    expect(invoiceActions('open')).toEqual(['pay', 'void', 'mark_uncollectible', 'send', 'remind']);
     expect(invoiceActions('draft')).toEqual(['update', 'finalize']);
   });
 
@@ -54,5 +55,10 @@ describe('the invoice transition table', () => {
     expect(moveInvoice('awaiting_approval', 'approve')).toEqual({ ok: true, value: 'open' });
     expect(moveInvoice('awaiting_approval', 'reject')).toEqual({ ok: true, value: 'draft' });
     expect(moveInvoice('paid', 'void').ok).toBe(false);
+    // Mailing the buyer leaves the status as it is; a draft has nothing to mail.
+    expect(moveInvoice('open', 'send')).toEqual({ ok: true, value: 'open' });
+    expect(moveInvoice('uncollectible', 'send')).toEqual({ ok: true, value: 'uncollectible' });
+    expect(moveInvoice('uncollectible', 'remind').ok).toBe(false);
+    expect(moveInvoice('draft', 'send').ok).toBe(false);
   });
 });

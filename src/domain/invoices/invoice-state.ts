@@ -6,7 +6,8 @@ import type { InvoiceAction, InvoiceStatus } from './invoice-values.js';
  * status each leads to. `finalize` of a draft that needs approval goes to
  * `awaiting_approval` instead (`finalizeTarget`); approving finalizes it, rejecting returns
  * it to `draft`. An uncollectible invoice can still be paid or voided; paid and void are
- * final (a voided invoice keeps its number).
+ * final (a voided invoice keeps its number). Mailing the invoice to the buyer (`send`, again
+ * and again) and a reminder now (`remind`, while open) leave the status as it is.
  *
  *   draft ──finalize──▶ open ──pay──▶ paid
  *     │  ╲                 │ ╲──void──▶ void
@@ -17,8 +18,14 @@ import type { InvoiceAction, InvoiceStatus } from './invoice-values.js';
 export const INVOICE_TRANSITIONS = {
   draft: { update: 'draft', finalize: 'open' },
   awaiting_approval: { approve: 'open', reject: 'draft' },
-  open: { pay: 'paid', void: 'void', mark_uncollectible: 'uncollectible' },
-  uncollectible: { pay: 'paid', void: 'void' },
+  open: {
+    pay: 'paid',
+    void: 'void',
+    mark_uncollectible: 'uncollectible',
+    send: 'open',
+    remind: 'open',
+  },
+  uncollectible: { pay: 'paid', void: 'void', send: 'uncollectible' },
   paid: {},
   void: {},
 } as const satisfies Record<InvoiceStatus, Partial<Record<InvoiceAction, InvoiceStatus>>>;

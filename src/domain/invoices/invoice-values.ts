@@ -21,6 +21,8 @@ export const INVOICE_ACTIONS = [
   'pay',
   'void',
   'mark_uncollectible',
+  'send',
+  'remind',
 ] as const;
 export type InvoiceAction = (typeof INVOICE_ACTIONS)[number];
 

@@ -21,6 +21,7 @@ import * as invoices from './0019-invoices.js';
 import * as dueJobs from './0020-due-jobs.js';
 import * as mail from './0021-mail.js';
 import * as invoicePdfs from './0023-invoice-pdfs.js';
+import * as invoiceMail from './0024-invoice-mail.js';
 import * as recoveryLinks from './0025-recovery-links.js';
 import * as embeddedCheckout from './0027-embedded-checkout.js';
 
@@ -50,6 +51,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0023-invoice-pdfs': invoicePdfs,
   '0025-recovery-links': recoveryLinks,
   '0027-embedded-checkout': embeddedCheckout,
+  '0024-invoice-mail': invoiceMail,
 };
 
 export const migrationProvider: MigrationProvider = {

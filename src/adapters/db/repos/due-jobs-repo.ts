@@ -223,3 +223,25 @@ function endColumns(end: JobEnd) {
       };
   }
 }
+
+/**
+ * Makes a tenant's real-time jobs whose key starts with `keyPrefix` and that are due by
+ * `until` (all of them when absent) due now, by the database's clock: a test helper's
+ * "as if that time had come". Answers how many.
+ */
+export async function advanceDueJobs(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  { keyPrefix, until }: { readonly keyPrefix: string; readonly until: Date | undefined },
+): Promise<number> {
+  let query = db
+    .updateTable('due_jobs')
+    .set({ run_at: DB_NOW, updated_at: DB_NOW })
+    .$call(scoped(tenant))
+    .where('status', '=', 'scheduled')
+    .where('clock_id', 'is', null)
+    .where(sql<string>`left(job_key, ${keyPrefix.length})`, '=', keyPrefix);
+  if (until) query = query.where('run_at', '<=', until);
+  const rows = await query.returning('id').execute();
+  return rows.length;
+}

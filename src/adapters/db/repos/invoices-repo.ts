@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { DEFAULT_NUMBER_PREFIX } from '../../../domain/invoices/invoice-amounts.js';
+import { NO_REMINDERS, type ReminderSchedule } from '../../../domain/invoices/invoice-reminders.js';
 import type { InvoiceStatus } from '../../../domain/invoices/invoice-values.js';
 import type { Tenant } from '../../../domain/tenant.js';
 import type { Database } from '../schema.js';
@@ -72,26 +73,44 @@ export async function selectFreezingInvoice(
     .executeTakeFirst();
 }
 
-/** The account's invoice settings in this mode: its prefix, and whether drafts need approval. */
+/** The account's invoice settings in this mode (the defaults until it sets any). */
 export async function selectInvoiceSettings(db: Kysely<Database>, tenant: Tenant) {
   const row = await db
     .selectFrom('invoice_settings')
-    .select(['number_prefix', 'approval_required'])
+    .select(['number_prefix', 'approval_required', 'time_zone', 'reminders', 'auto_send'])
     .$call(scoped(tenant))
     .executeTakeFirst();
-  return row ?? { number_prefix: DEFAULT_NUMBER_PREFIX, approval_required: false };
+  return (
+    row ?? {
+      number_prefix: DEFAULT_NUMBER_PREFIX,
+      approval_required: false,
+      time_zone: 'UTC',
+      reminders: NO_REMINDERS,
+      auto_send: false,
+    }
+  );
+}
+
+/** What an account sets of its invoice settings (its counter is the finalizations'). */
+export interface InvoiceSettingsColumns {
+  readonly number_prefix: string;
+  readonly approval_required: boolean;
+  readonly time_zone: string;
+  readonly reminders: ReminderSchedule;
+  readonly auto_send: boolean;
 }
 
 /** Sets the account's invoice settings in this mode (its counter stays as it is). */
 export async function upsertInvoiceSettings(
   db: Kysely<Database>,
   tenant: Tenant,
-  settings: { readonly number_prefix: string; readonly approval_required: boolean },
+  settings: InvoiceSettingsColumns,
 ): Promise<void> {
+  const columns = { ...settings, reminders: JSON.stringify(settings.reminders) };
   await db
     .insertInto('invoice_settings')
-    .values({ account_id: tenant.accountId, mode: tenant.mode, ...settings, last_number: 0 })
-    .onConflict((oc) => oc.columns(['account_id', 'mode']).doUpdateSet(settings))
+    .values({ account_id: tenant.accountId, mode: tenant.mode, ...columns, last_number: 0 })
+    .onConflict((oc) => oc.columns(['account_id', 'mode']).doUpdateSet(columns))
     .execute();
 }
 

@@ -8,6 +8,7 @@ import {
   voidInvoice,
 } from '../../../app/invoices/invoice-actions.js';
 import { getInvoice, listInvoices } from '../../../app/invoices/invoice-views.js';
+import { remindInvoice, sendInvoice } from '../../../app/invoices/send-invoice.js';
 import type { ChangeContext } from '../../../app/shared/command-context.js';
 import type { Deps } from '../../../app/shared/deps.js';
 import { idPattern } from '../../../app/shared/ids.js';
@@ -26,16 +27,22 @@ const ORDER_ID = new RegExp(idPattern('ord'));
 const STATUSES = new Set<string>(INVOICE_STATUSES);
 const PAGE_SIZE = 25;
 
-type Act = (ctx: ChangeContext, id: string, form: Form) => Promise<Result<InvoiceView>>;
+type Act = (
+  ctx: ChangeContext,
+  id: string,
+  p: { readonly form: Form; readonly baseUrl: string },
+) => Promise<Result<InvoiceView>>;
 
 /** What each action form runs. */
 const ACTIONS: Readonly<Record<string, Act>> = {
-  finalize: (ctx, id) => finalizeInvoice(ctx, { id }),
-  approve: (ctx, id) => approveInvoice(ctx, { id }),
-  reject: (ctx, id, form) =>
+  finalize: (ctx, id, { baseUrl }) => finalizeInvoice(ctx, { id, baseUrl }),
+  approve: (ctx, id, { baseUrl }) => approveInvoice(ctx, { id, baseUrl }),
+  reject: (ctx, id, { form }) =>
     rejectInvoice(ctx, { id, reason: formText(form, 'reason', 500) ?? '' }),
   void: (ctx, id) => voidInvoice(ctx, { id }),
   mark_uncollectible: (ctx, id) => markInvoiceUncollectible(ctx, { id }),
+  send: (ctx, id, { baseUrl }) => sendInvoice(ctx, { id, baseUrl }),
+  remind: (ctx, id, { baseUrl }) => remindInvoice(ctx, { id, baseUrl }),
 };
 
 /**
@@ -143,7 +150,7 @@ export async function registerConsoleInvoiceRoutes(
     const { invoice_id: id, action } = request.params as { invoice_id: string; action: string };
     const act = Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
     if (!act || !INVOICE_ID.test(id)) return notFound(reply, f, id);
-    const done = await act(ctx, id, form);
+    const done = await act(ctx, id, { form, baseUrl: baseUrl(deps, request) });
     if (!done.ok) {
       if (done.error.code === 'resource_missing') return notFound(reply, f, id);
       return sendMessagePage(reply, 409, 'Not done', done.error.message);

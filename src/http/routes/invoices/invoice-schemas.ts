@@ -64,6 +64,12 @@ export const Invoice = Type.Object({
   collection_method: literalUnion(COLLECTION_METHODS),
   days_until_due: Nullable(Type.Integer()),
   due_date: Stamp,
+  overdue: Type.Boolean({
+    description:
+      "Unpaid past the end of its due day (the account's time zone): `invoice.overdue` was sent; the status stays `open`",
+  }),
+  /** When it was last mailed to the buyer (`POST …/send`); null: never. */
+  sent_at: Stamp,
   allow_partial_payments: Type.Boolean(),
   requires_approval: Type.Boolean(),
   memo: Nullable(Type.String()),

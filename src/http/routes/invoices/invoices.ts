@@ -11,6 +11,7 @@ import {
 } from '../../../app/invoices/invoice-actions.js';
 import { getInvoice, listInvoices } from '../../../app/invoices/invoice-views.js';
 import { type InvoicePayment, payInvoice } from '../../../app/invoices/pay-invoice.js';
+import { remindInvoice, sendInvoice } from '../../../app/invoices/send-invoice.js';
 import type { Deps } from '../../../app/shared/deps.js';
 import type { Processors } from '../../../ports/payment-processor.js';
 import { invoiceResource } from '../../../resources/invoice.js';
@@ -30,6 +31,7 @@ import {
   RejectInvoiceBody,
   UpdateInvoiceBody,
 } from './invoice-schemas.js';
+import { registerInvoiceTestHelperRoutes } from './invoice-test-helpers.js';
 
 const tags = ['Invoices'];
 const InvoicePaid = Type.Object({ invoice: Invoice, payment_intent: Nullable(PaymentIntent) });
@@ -100,12 +102,12 @@ export function registerInvoiceRoutes(
   routes.action('finalize', {
     summary: 'Finalize a draft: number, due date, frozen order (or ask for approval)',
     body: ActionBody,
-    run: (ctx, id) => finalizeInvoice(ctx, { id }),
+    run: (ctx, id) => finalizeInvoice(ctx, { id, baseUrl: baseUrl(deps, ctx.request) }),
   });
   routes.action('approve', {
     summary: 'Approve an invoice awaiting approval: it is finalized',
     body: ActionBody,
-    run: (ctx, id) => approveInvoice(ctx, { id }),
+    run: (ctx, id) => approveInvoice(ctx, { id, baseUrl: baseUrl(deps, ctx.request) }),
   });
   routes.action('reject', {
     summary: 'Reject an invoice awaiting approval: it is a draft again, with the reason',
@@ -121,6 +123,22 @@ export function registerInvoiceRoutes(
     summary: 'Mark a finalized invoice uncollectible (it can still be paid or voided)',
     body: ActionBody,
     run: (ctx, id) => markInvoiceUncollectible(ctx, { id }),
+  });
+  routes.action('send', {
+    summary: 'Mail the invoice to its buyer (again, for a resend) and schedule its reminders',
+    description:
+      'An open or uncollectible invoice is mailed to customer_details.email, else its ' +
+      "customer's email (none: 422 invoice_email_missing), with its hosted page and PDF " +
+      'links, and records invoice.sent. An open invoice with a due date gets the reminders ' +
+      'of the invoice settings scheduled, each step mailed once. Test mode keeps the mail ' +
+      'in GET /v1/test_helpers/emails.',
+    body: ActionBody,
+    run: (ctx, id) => sendInvoice(ctx, { id, baseUrl: baseUrl(deps, ctx.request) }),
+  });
+  routes.action('remind', {
+    summary: 'Mail the buyer of an open invoice a reminder now',
+    body: ActionBody,
+    run: (ctx, id) => remindInvoice(ctx, { id, baseUrl: baseUrl(deps, ctx.request) }),
   });
 
   server.post(
@@ -151,4 +169,5 @@ export function registerInvoiceRoutes(
       return sendAnswer(request, reply, () => respond(result));
     },
   );
+  registerInvoiceTestHelperRoutes(server, deps);
 }
