@@ -22,6 +22,8 @@ export type FailureCode =
   | 'refund_amount_invalid'
   | 'refund_state_invalid'
   | 'invoice_state_invalid'
+  | 'return_state_invalid'
+  | 'return_quantity_invalid'
   | 'payment_in_progress'
   | 'split_payment_unsupported'
   | 'processor_unavailable'

@@ -37,6 +37,11 @@ export const EVENT_TYPES = [
   'invoice.paid',
   'invoice.voided',
   'invoice.marked_uncollectible',
+  'return.created',
+  'return.updated',
+  'return.received',
+  'return.completed',
+  'return.canceled',
   'webhook_endpoint.disabled',
 ] as const;
 

@@ -61,6 +61,7 @@ import { registerPaymentRoutes } from './routes/payments/payments.js';
 import { registerProcessorSettingsRoutes } from './routes/processors/processor-settings.js';
 import { registerStripeWebhookRoute } from './routes/processors/stripe-webhook.js';
 import { registerRefundRoutes } from './routes/refunds/refunds.js';
+import { registerReturnRoutes } from './routes/returns/returns.js';
 import { registerWebhookDeliveryRoutes } from './routes/webhooks/webhook-deliveries.js';
 import { registerWebhookEndpointRoutes } from './routes/webhooks/webhook-endpoints.js';
 import { refuseUnsafeText } from './text-safety.js';
@@ -290,6 +291,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     registerInvoiceRoutes(api, deps, processors);
     registerInvoicePdfRoute(api, deps);
     registerInvoiceSettingsRoutes(api, deps);
+    registerReturnRoutes(api, deps, processors);
     registerEventRoutes(api, deps);
     const webhookServices = { secretBox, resolver: options.resolver ?? systemResolver };
     registerWebhookEndpointRoutes(api, deps, webhookServices);

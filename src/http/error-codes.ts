@@ -34,6 +34,8 @@ export const ERROR_STATUS: Readonly<
   refund_amount_invalid: { status: 422, type: 'validation_error' },
   refund_state_invalid: { status: 409, type: 'conflict' },
   invoice_state_invalid: { status: 409, type: 'conflict' },
+  return_state_invalid: { status: 409, type: 'conflict' },
+  return_quantity_invalid: { status: 422, type: 'validation_error' },
   payment_in_progress: { status: 409, type: 'conflict' },
   split_payment_unsupported: { status: 422, type: 'validation_error' },
   processor_unavailable: { status: 502, type: 'processor_error' },

@@ -24,6 +24,7 @@ import {
 import { PaymentIntent } from './routes/payments/payments.js';
 import { Processor } from './routes/processors/processor-settings.js';
 import { Preview, Refund } from './routes/refunds/refund-schemas.js';
+import { Return } from './routes/returns/return-schemas.js';
 import {
   WebhookDelivery,
   WebhookEndpoint,
@@ -63,6 +64,7 @@ export const NAMED_SCHEMAS: Readonly<Record<string, TSchema>> = {
   Product,
   Refund,
   RefundPreview: Preview,
+  Return,
   ScalarMetadata,
   TaxRate,
   WebhookDelivery,
@@ -150,6 +152,14 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'POST /v1/invoices/{invoice_id}/pay': 'payInvoice',
   'GET /v1/invoices/{invoice_id}/pdf': 'retrieveInvoicePdf',
   'GET /v1/invoice_settings': 'retrieveInvoiceSettings',
+  'POST /v1/orders/{order_id}/returns': 'createReturn',
+  'GET /v1/orders/{order_id}/returns': 'listOrderReturns',
+  'GET /v1/returns': 'listReturns',
+  'GET /v1/returns/{return_id}': 'retrieveReturn',
+  'PATCH /v1/returns/{return_id}': 'updateReturn',
+  'POST /v1/returns/{return_id}/receive': 'receiveReturn',
+  'POST /v1/returns/{return_id}/complete': 'completeReturn',
+  'POST /v1/returns/{return_id}/cancel': 'cancelReturn',
   'POST /v1/invoice_settings': 'updateInvoiceSettings',
   'GET /v1/events': 'listEvents',
   'GET /v1/events/{event_id}': 'retrieveEvent',

@@ -28,6 +28,7 @@ import type {
 import type { InvoicePdfsTable, InvoiceSettingsTable, InvoicesTable } from './schema-invoices.js';
 import type { DueJobsTable } from './schema-jobs.js';
 import type { EmailsTable } from './schema-mail.js';
+import type { ReturnsTable } from './schema-returns.js';
 import type {
   WebhookDeliveriesTable,
   WebhookDeliveryAttemptsTable,
@@ -144,6 +145,10 @@ export interface OrdersTable extends TenantColumns, MetadataAndTimestamps {
   total: number;
   balance: number;
   version: number;
+  /** What an exchange's return credits this follow-up order (after tax, like store credit). */
+  credit: number;
+  /** The order this one is an exchange for (its return's credit is on this one). */
+  exchange_for_order_id: string | null;
 }
 
 export interface OrderLineItemsTable {
@@ -326,6 +331,7 @@ export interface Database {
   checkout_sessions: CheckoutSessionsTable;
   payment_links: PaymentLinksTable;
   invoices: InvoicesTable;
+  returns: ReturnsTable;
   invoice_settings: InvoiceSettingsTable;
   invoice_pdfs: InvoicePdfsTable;
   processor_settings: ProcessorSettingsTable;

@@ -104,6 +104,8 @@ export async function createOrder(
     total: 0,
     balance: 0,
     version: 1,
+    credit: 0,
+    exchange_for_order_id: null,
     metadata: withoutEmptyValues(input.metadata ?? {}),
     created_at: now,
     updated_at: now,

@@ -18,6 +18,7 @@ export type IdPrefix =
   | 'cs'
   | 'plink'
   | 'inv'
+  | 'ret'
   | 'plan'
   | 'sub'
   | 'evt'

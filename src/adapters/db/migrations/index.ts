@@ -21,6 +21,7 @@ import * as invoices from './0019-invoices.js';
 import * as dueJobs from './0020-due-jobs.js';
 import * as mail from './0021-mail.js';
 import * as invoicePdfs from './0023-invoice-pdfs.js';
+import * as returns from './0026-returns.js';
 
 /** Every migration, in order. Names sort lexicographically; never rename one that shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -46,6 +47,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0021-mail': mail,
   '0020-due-jobs': dueJobs,
   '0023-invoice-pdfs': invoicePdfs,
+  '0026-returns': returns,
 };
 
 export const migrationProvider: MigrationProvider = {
