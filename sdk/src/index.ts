@@ -16,6 +16,7 @@ import {
   TestHelpers,
   WebhookEndpoints,
 } from './resources.js';
+import { Returns } from './returns.js';
 import { type FlintOptions, Transport } from './transport.js';
 import { signForTest, verify } from './webhooks.js';
 
@@ -30,6 +31,7 @@ export type {
   TimelineEntry,
   WebhookDelivery,
 } from './resources.js';
+export type { Return, ReturnCreateParams } from './returns.js';
 export type { FlintOptions, RequestOptions } from './transport.js';
 export type * from './types.js';
 export {
@@ -65,6 +67,7 @@ export class Flint {
   readonly refunds: Refunds;
   readonly paymentLinks: PaymentLinks;
   readonly invoices: Invoices;
+  readonly returns: Returns;
   readonly events: Events;
   readonly webhookEndpoints: WebhookEndpoints;
   readonly consoleUsers: ConsoleUsers;
@@ -88,6 +91,7 @@ export class Flint {
     this.refunds = new Refunds(api);
     this.paymentLinks = new PaymentLinks(api);
     this.invoices = new Invoices(api);
+    this.returns = new Returns(api);
     this.events = new Events(api);
     this.webhookEndpoints = new WebhookEndpoints(api);
     this.consoleUsers = new ConsoleUsers(api);

@@ -118,7 +118,7 @@ export async function createReturn(
 }
 
 /** An exchange line's failure, pointed at the return's field instead of an order's. */
-function atExchange(failure: Failure): Failure {
+export function atExchange(failure: Failure): Failure {
   const loc = failure.loc ?? [];
   const rest = loc[0] === 'order' && loc[1] === 'line_items' ? loc.slice(2) : [];
   return { ...failure, loc: ['return', 'exchange_line_items', ...rest] };

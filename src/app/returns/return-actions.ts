@@ -6,6 +6,7 @@ import type { ReturnReason } from '../../domain/returns/return-values.js';
 import type { ChangeContext, CommandContext, Update } from '../shared/command-context.js';
 import type { MetadataUpdate } from '../shared/updates.js';
 import { moveReturnRow } from './return-moves.js';
+import { refundExchangeRest } from './settle-exchange.js';
 import { settleReturn } from './settle-return.js';
 
 export interface UpdateReturnInput extends MetadataUpdate {
@@ -73,6 +74,14 @@ async function stepReturn(
   const found = await orderOf(ctx, id);
   if (!found.ok) return found;
   const row = found.value;
+  if (row.settled_at && row.exchange_order_id && !row.refund_id) {
+    // Stopped between an exchange and the refund of its rest: finish that first.
+    const finished = await refundExchangeRest(ctx, row.id);
+    if (!finished.ok) return finished;
+    if (finished.value.refunded && finished.value.row.status === STEP_OF[action]) {
+      return ok(finished.value.row);
+    }
+  }
   const settles = row.settled_at === null && row.refund_on === STEP_OF[action];
   if (settles) return settleReturn(ctx, { row, action });
   return moveReturnRow(ctx, { orderId: row.order_id, id, action });

@@ -99,3 +99,30 @@ export async function moveReturnRow(
     return ok(row);
   });
 }
+
+/**
+ * Records on a settled return the refund of what its exchange's credit exceeded the
+ * follow-up by (in that refund's transaction): once; a second is refused and undone.
+ */
+export async function recordReturnRefund(
+  tx: Kysely<Database>,
+  ctx: ChangeContext,
+  { id, refundId, now }: { readonly id: string; readonly refundId: string; readonly now: Date },
+): Promise<Result<MovedReturn>> {
+  const current = await lockReturnById(tx, ctx.tenant, id);
+  if (!current) return fail(missing('return'));
+  if (current.refund_id !== null) {
+    return fail({
+      code: 'return_state_invalid',
+      message: `The return was already refunded (${current.refund_id})`,
+      loc: ['status'],
+      details: { status: current.status, refund_id: current.refund_id },
+    });
+  }
+  const changes = { refund_id: refundId, updated_at: now };
+  return ok({
+    row: { ...current, ...changes },
+    writes: [updateReturnQuery(tx, ctx.tenant, id, changes)],
+    events: [],
+  });
+}

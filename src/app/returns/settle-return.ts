@@ -1,22 +1,14 @@
 import { selectOrderAggregate } from '../../adapters/db/repos/orders-repo.js';
-import { selectRefundsByOrder } from '../../adapters/db/repos/refunds-repo.js';
 import { selectReturnById } from '../../adapters/db/repos/returns-repo.js';
 import type { ReturnRow } from '../../adapters/db/schema-returns.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
-import { moneyOf, requireAction } from '../../domain/order-lifecycle.js';
-import { refundableOrderOf } from '../../domain/refunds/refund-planning.js';
-import { refundable, refundableCharges } from '../../domain/refunds/refund-policy.js';
-import {
-  type ReturnRefundRequest,
-  returnRefundRequest,
-} from '../../domain/returns/return-refund.js';
-import type { OrderView } from '../../resources/order.js';
 import { viewOrder } from '../orders/order-pricing.js';
 import { createRefund } from '../refunds/create-refund.js';
-import { orderRefundFacts } from '../refunds/plan-refund.js';
 import type { CommandContext } from '../shared/command-context.js';
 import { creditsOf } from './return-lines.js';
 import { moveLockedReturn, moveReturnRow } from './return-moves.js';
+import { refundOfCredits, type SettleInput } from './return-refunds.js';
+import { settleExchange } from './settle-exchange.js';
 
 /**
  * Settles a return at its `refund_on` step: an itemized refund of what its units were
@@ -27,12 +19,13 @@ import { moveLockedReturn, moveReturnRow } from './return-moves.js';
  */
 export async function settleReturn(
   ctx: CommandContext,
-  { row, action }: { readonly row: ReturnRow; readonly action: 'receive' | 'complete' },
+  { row, action }: Omit<SettleInput, 'view'>,
 ): Promise<Result<ReturnRow>> {
   const aggregate = await selectOrderAggregate(ctx.deps.db, ctx.tenant, row.order_id);
   if (!aggregate) return fail(missing('order'));
   const view = await viewOrder(ctx.deps.db, ctx.tenant, aggregate);
-  const request = await refundOf(ctx, view, row);
+  if (row.exchange_line_items.length > 0) return settleExchange(ctx, { row, action, view });
+  const request = await refundOfCredits(ctx, view, creditsOf(row));
   const settled = (refundId: string | null) => (_: ReturnRow, now: Date) =>
     ok({ settled_at: now, refund_id: refundId });
   if (!request) {
@@ -61,17 +54,4 @@ export async function settleReturn(
   const after = await selectReturnById(ctx.deps.db, ctx.tenant, row.id);
   if (!after) throw new Error(`return ${row.id} vanished`);
   return ok(after);
-}
-
-/** What the return refunds now, or null when the order has nothing left to refund. */
-async function refundOf(
-  { deps }: Pick<CommandContext, 'deps'>,
-  view: OrderView,
-  row: ReturnRow,
-): Promise<ReturnRefundRequest | null> {
-  if (!requireAction(view.order.status, 'refund', moneyOf(view)).ok) return null;
-  const refunds = await selectRefundsByOrder(deps.db, view.order.id);
-  return returnRefundRequest(creditsOf(row), refundableOrderOf(orderRefundFacts(view), refunds), {
-    chargesLeft: refundable(refundableCharges(view.payments, refunds)),
-  });
 }

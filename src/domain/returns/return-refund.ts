@@ -9,20 +9,20 @@ export interface ReturnRefundRequest {
 }
 
 /**
- * The itemized refund of a return's credit (less what an exchange took of it, `keep`,
- * taken from the last lines first), capped by what each line and the tax have left to
- * refund on the order, and by what its charges have left. Null when nothing is left.
+ * The itemized refund of (a part of) a return's credit, capped by what each line and the
+ * tax have left to refund on the order, and by what its charges have left. Null when
+ * nothing is left.
  */
 export function returnRefundRequest(
   credits: readonly LineCredit[],
   order: RefundableOrder,
-  { chargesLeft, keep = 0 }: { readonly chargesLeft: number; readonly keep?: number },
+  { chargesLeft }: { readonly chargesLeft: number },
 ): ReturnRefundRequest | null {
   const lineLeft = new Map(
     order.lines.map((l) => [l.id, Math.max(0, l.amount - l.refundedAmount)]),
   );
   let taxLeft = Math.max(0, order.tax.total - order.tax.refunded);
-  let budget = Math.max(0, Math.min(chargesLeft, sum(credits) - keep));
+  let budget = Math.max(0, Math.min(chargesLeft, sum(credits)));
   const line_items: { line_item_id: string; amount_to_refund: number }[] = [];
   let amountTax = 0;
   for (const credit of credits) {
@@ -41,4 +41,34 @@ export function returnRefundRequest(
 
 function sum(credits: readonly LineCredit[]): number {
   return credits.reduce((s, c) => s + c.total, 0);
+}
+
+/**
+ * Splits a return's credits in two, exactly, line by line: `taken` holds `amount` of them
+ * (the first lines first, each line's amount before its tax), `rest` what remains. An
+ * exchange takes the part refunded to the card this way; the rest is its credit.
+ */
+export function takeFromCredits(
+  credits: readonly LineCredit[],
+  amount: number,
+): { readonly taken: LineCredit[]; readonly rest: LineCredit[] } {
+  let left = Math.max(0, amount);
+  const taken: LineCredit[] = [];
+  const rest: LineCredit[] = [];
+  for (const credit of credits) {
+    const lineAmount = Math.min(credit.amount, left);
+    left -= lineAmount;
+    const tax = Math.min(credit.exclusiveTax, left);
+    left -= tax;
+    const part = (a: number, t: number) => ({
+      ...credit,
+      amount: a,
+      exclusiveTax: t,
+      total: a + t,
+    });
+    taken.push(part(lineAmount, tax));
+    rest.push(part(credit.amount - lineAmount, credit.exclusiveTax - tax));
+  }
+  const some = (list: LineCredit[]) => list.filter((c) => c.total > 0);
+  return { taken: some(taken), rest: some(rest) };
 }

@@ -47,3 +47,18 @@ export async function selectReturnByExchangeOrder(
     .where('exchange_order_id', '=', orderId)
     .executeTakeFirst();
 }
+
+/** Whether the tenant has this order (a list of its returns answers 404 otherwise). */
+export async function hasOrder(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  orderId: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('orders')
+    .select('id')
+    .$call(scoped(tenant))
+    .where('id', '=', orderId)
+    .executeTakeFirst();
+  return row !== undefined;
+}

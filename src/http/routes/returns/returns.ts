@@ -8,7 +8,7 @@ import {
   receiveReturn,
   updateReturn,
 } from '../../../app/returns/return-actions.js';
-import { getReturn, listReturns } from '../../../app/returns/return-views.js';
+import { getReturn, listOrderReturns, listReturns } from '../../../app/returns/return-views.js';
 import type { Deps } from '../../../app/shared/deps.js';
 import type { Processors } from '../../../ports/payment-processor.js';
 import { returnResource } from '../../../resources/return.js';
@@ -105,12 +105,11 @@ export function registerReturnRoutes(
     async (request) => {
       const { order_id } = request.params as { order_id: string };
       const q = request.query as { status?: ReturnRow['status'] };
-      const ctx = commandContextOf(request, deps);
-      const page = await listReturns(
-        ctx.deps,
-        ctx.tenant,
-        { order_id, status: q.status },
-        pageRequestOf(request.query as Parameters<typeof pageRequestOf>[0]),
+      const page = unwrap(
+        await listOrderReturns(commandContextOf(request, deps), {
+          filter: { order_id, status: q.status },
+          page: pageRequestOf(request.query as Parameters<typeof pageRequestOf>[0]),
+        }),
       );
       return listBody('returns', page, returnResource);
     },
