@@ -1,6 +1,7 @@
 import type { EventType } from '../domain/event-types.js';
 import { type ApiTarget, callApi } from './api-client.js';
 import { INVOICE_SCENARIOS } from './invoice-triggers.js';
+import { RETURN_SCENARIOS } from './return-triggers.js';
 import { TriggerSteps } from './trigger-steps.js';
 import { UsageError } from './usage-error.js';
 
@@ -92,6 +93,7 @@ const SCENARIOS = {
     return linkId;
   },
   ...INVOICE_SCENARIOS,
+  ...RETURN_SCENARIOS,
 } satisfies Partial<Record<EventType, Scenario>>;
 
 export type TriggerableType = keyof typeof SCENARIOS;
