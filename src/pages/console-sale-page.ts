@@ -6,6 +6,7 @@ import { refundResource } from '../resources/refund.js';
 import { paymentCardLabel } from './card-label.js';
 import { type ConsoleFrame, frame } from './console-frame.js';
 import { countOf, dataTable, idLink, statusBadge, statusWords, when } from './console-parts.js';
+import { returnsPanel } from './console-return-parts.js';
 import { type Html, html } from './html.js';
 import { METHOD_LABELS } from './refund-methods.js';
 
@@ -59,6 +60,13 @@ export function renderSale(input: {
   /** The refund form, for users who may refund. */
   refundForms?: Html | undefined;
 }): string {
+  const returns = returnsPanel({
+    frame: input.frame,
+    currency: input.sale.order.order.currency,
+    returns: input.sale.returns,
+    exchangeOf: input.sale.exchangeOf,
+    mayAct: input.frame.user.role !== 'viewer',
+  });
   const { frame: f, sale } = input;
   const o = orderResource(sale.order);
   const m = (a: number) => formatMoney(a, o.currency);
@@ -138,6 +146,7 @@ ${dataTable({
 <dl class="totals">${amounts.map(([label, amount]) => html`<dt>${label}</dt><dd class="nowrap">${m(amount)}</dd>`)}</dl></section>
 </div>
 ${input.refundForms ?? ''}
+${returns}
 <section class="panel" aria-labelledby="payments"><h2 id="payments">Payments</h2>
 ${dataTable({
   caption: countOf(payments.length, 'payment'),

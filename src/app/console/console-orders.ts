@@ -7,7 +7,12 @@ import {
   type RefundAggregate,
   selectRefundsByOrder,
 } from '../../adapters/db/repos/refunds-repo.js';
+import {
+  selectReturnByExchangeOrder,
+  selectReturnsByOrder,
+} from '../../adapters/db/repos/returns-repo.js';
 import type { CheckoutSessionRow, EventRow } from '../../adapters/db/schema.js';
+import type { ReturnRow } from '../../adapters/db/schema-returns.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { OrderView } from '../../resources/order.js';
 import { getOrder, listOrders } from '../orders/order-queries.js';
@@ -62,6 +67,10 @@ export interface SaleRecord {
   readonly refunds: readonly RefundAggregate[];
   readonly sessions: readonly CheckoutSessionRow[];
   readonly timeline: readonly EventRow[];
+  /** The order's returns (and exchanges), newest first. */
+  readonly returns: readonly ReturnRow[];
+  /** The return whose exchange made this order, when it is a follow-up order. */
+  readonly exchangeOf: ReturnRow | null;
   /** The timeline's console users and API keys in words (email, key name), by id. */
   readonly actors: ReadonlyMap<string, string>;
 }
@@ -73,10 +82,12 @@ export async function saleRecord(
 ): Promise<SaleRecord | null> {
   const order = await getOrder(deps, tenant, orderId);
   if (!order.ok) return null;
-  const [refunds, sessions, timeline] = await Promise.all([
+  const [refunds, sessions, timeline, returns, exchangeOf] = await Promise.all([
     selectRefundsByOrder(deps.db, orderId),
     listCheckoutSessions(deps.db, tenant, { orderId }, { limit: 100 }),
     listEventsForObject(deps.db, tenant, orderId, { limit: 100 }),
+    selectReturnsByOrder(deps.db, tenant, orderId),
+    selectReturnByExchangeOrder(deps.db, tenant, orderId),
   ]);
   const ids = (type: EventRow['actor_type']) => [
     ...new Set(
@@ -92,6 +103,8 @@ export async function saleRecord(
     refunds,
     sessions: sessions.items,
     timeline: timeline.items,
+    returns: [...returns].reverse(),
+    exchangeOf: exchangeOf ?? null,
     actors,
   };
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import {
   approveInvoice,
   finalizeInvoice,
@@ -8,17 +8,16 @@ import {
 } from '../../../app/invoices/invoice-actions.js';
 import { getInvoice, listInvoices } from '../../../app/invoices/invoice-views.js';
 import type { ChangeContext } from '../../../app/shared/command-context.js';
-import type { Deps } from '../../../app/shared/deps.js';
 import { idPattern } from '../../../app/shared/ids.js';
 import type { Result } from '../../../domain/errors.js';
 import { INVOICE_STATUSES, type InvoiceStatus } from '../../../domain/invoices/invoice-values.js';
 import type { ConsoleFrame } from '../../../pages/console-frame.js';
 import { renderInvoice, renderInvoices } from '../../../pages/console-invoice-pages.js';
 import type { InvoiceView } from '../../../resources/invoice.js';
-import type { Csrf } from '../../csrf.js';
 import { type Form, formText } from '../../form-fields.js';
 import { sendMessagePage, sendPage } from '../../page-reply.js';
 import { baseUrl } from '../checkout/checkout-sessions.js';
+import { type OperatorForms, operatorForm } from './operator-form.js';
 
 const INVOICE_ID = new RegExp(idPattern('inv'));
 const STATUSES = new Set<string>(INVOICE_STATUSES);
@@ -42,16 +41,9 @@ const ACTIONS: Readonly<Record<string, Act>> = {
  */
 export async function registerConsoleInvoiceRoutes(
   app: FastifyInstance,
-  options: {
-    readonly deps: Deps;
-    readonly csrf: Csrf;
-    readonly frameOf: (
-      request: FastifyRequest,
-      reply: FastifyReply,
-    ) => Promise<ConsoleFrame | null>;
-  },
+  options: OperatorForms,
 ): Promise<void> {
-  const { deps, csrf, frameOf } = options;
+  const { deps, frameOf } = options;
   const tenantOf = (f: ConsoleFrame) => ({ accountId: f.account.id, mode: f.mode });
   const notFound = (reply: FastifyReply, f: ConsoleFrame, id: string) =>
     sendMessagePage(reply, 404, 'Invoice not found', `No invoice ${id} in ${f.mode} mode.`);
@@ -102,33 +94,12 @@ export async function registerConsoleInvoiceRoutes(
   });
 
   app.post('/console/invoices/:invoice_id/:action', async (request, reply) => {
-    const f = await frameOf(request, reply);
-    if (!f) return reply.redirect('/console/login', 303);
+    const posted = await operatorForm(options, request, reply);
+    if (!posted) return reply;
+    const { f, form, ctx } = posted;
     const { invoice_id: id, action } = request.params as { invoice_id: string; action: string };
-    const form = (request.body ?? {}) as Form;
-    if (!csrf.verify(request, `console:${f.user.id}`, form.csrf_token)) {
-      return sendMessagePage(
-        reply,
-        403,
-        'Not allowed',
-        'This form expired or was not sent from the console.',
-      );
-    }
-    if (f.user.role === 'viewer') {
-      return sendMessagePage(
-        reply,
-        403,
-        'Not allowed',
-        'Viewers can look but not change anything.',
-      );
-    }
     const act = Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
     if (!act || !INVOICE_ID.test(id)) return notFound(reply, f, id);
-    const ctx: ChangeContext = {
-      deps,
-      tenant: tenantOf(f),
-      actor: { type: 'console_user', id: f.user.id },
-    };
     const done = await act(ctx, id, form);
     if (!done.ok) {
       if (done.error.code === 'resource_missing') return notFound(reply, f, id);
