@@ -101,8 +101,8 @@ function normalize(path) {
 }
 
 export function sdkReference(doc) {
-  // Resources with their own file (invoices) are read after the others.
-  const source = `${read('resources.ts')}\n${read('invoices.ts')}`;
+  // Resources with their own file (invoices, returns) are read after the others.
+  const source = [read('resources.ts'), read('invoices.ts'), read('returns.ts')].join('\n');
   const index = read('index.ts');
   const classes = classesOf(source);
   const summaries = new Map();
