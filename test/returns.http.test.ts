@@ -162,6 +162,7 @@ describe('opening a return', () => {
     expectMissing(await foreign.act(mine.return_id, 'receive'), 'return');
     expectMissing(await foreign.act(mine.return_id, 'cancel'), 'return');
     expect(ok(await foreign.get('/v1/returns')).returns).toEqual([]);
+    expectMissing(await foreign.get(`/v1/orders/${order.order_id}/returns`), 'order');
     const bad = await api.open(order.order_id, { ...fields, reason: 'bored' });
     expectError(bad, 422, 'validation_error', 'parameter_invalid', [['return', 'reason']]);
     const huge = await api.open(order.order_id, {
@@ -288,6 +289,32 @@ describe('moving a return', () => {
   });
 });
 
+describe('idempotency', () => {
+  it('a create or an action retried with its Idempotency-Key replays the first answer', async () => {
+    const { testKey: key } = await createTestAccount(server);
+    const api = returnsClient(server, key);
+    const order = await paidTwoLines(key);
+    const fields = {
+      line_items: [{ line_item_id: lineIds(order)[0], quantity: 1 }],
+      reason: 'other',
+    };
+    const headers = { 'Idempotency-Key': 'return-once-1' };
+    const first = ok(await api.open(order.order_id, fields, headers)).return;
+    const again = ok(await api.open(order.order_id, fields, headers)).return;
+    expect(again).toEqual(first);
+    expect(ok(await api.get(`/v1/orders/${order.order_id}/returns`)).returns).toHaveLength(1);
+    const reused = await api.open(order.order_id, { ...fields, reason: 'damaged' }, headers);
+    expectError(reused, 422, 'idempotency_error', 'idempotency_key_reused');
+    ok(await api.act(first.return_id, 'receive'));
+    const key2 = { 'Idempotency-Key': 'complete-once-1' };
+    const path = `/v1/returns/${first.return_id}/complete`;
+    const done = ok(await api.post(path, {}, key2)).return;
+    const replay = ok(await api.post(path, {}, key2)).return;
+    expect(replay).toEqual(done);
+    expect((await api.order(order.order_id)).net_amounts.refunded_money).toEqual(usd(1000));
+  });
+});
+
 describe('restocking', () => {
   it('puts tracked stock back only when a restocking return is received', async () => {
     const { testKey: key } = await createTestAccount(server);
@@ -326,5 +353,17 @@ describe('restocking', () => {
     expect(await stock()).toBe(8);
     ok(await api.act(back.return_id, 'complete'));
     expect(await stock()).toBe(8);
+    // Refunded on receipt: the stock comes back in the refund's transaction.
+    const last = ok(
+      await api.open(order.order_id, {
+        line_items: [{ line_item_id: line, quantity: 1 }],
+        reason: 'other',
+        restock: true,
+        refund_on: 'received',
+      }),
+    ).return;
+    const received = ok(await api.act(last.return_id, 'receive')).return;
+    expect(received.refund_id).toMatch(/^re_/);
+    expect(await stock()).toBe(9);
   });
 });
