@@ -81,12 +81,19 @@ describe('an exchange', () => {
       'conflict',
       'order_state_invalid',
     );
+    // Collected like any balance: here by an invoice for exactly the difference.
+    const invoice = ok(
+      await api.post('/v1/invoices', { invoice: { order_id: followUp.order_id } }),
+    ).invoice;
+    expect(invoice.amount_due).toEqual(usd(1000));
+    ok(await api.post(`/v1/invoices/${invoice.invoice_id}/finalize`, {}));
     const paid = ok(
-      await api.post(`/v1/orders/${followUp.order_id}/pay`, {
+      await api.post(`/v1/invoices/${invoice.invoice_id}/pay`, {
         payment: { payment_source_token: 'tok_visa' },
       }),
     );
-    expect(paid.order.status).toBe('PAID');
+    expect(paid.invoice.status).toBe('paid');
+    expect((await api.order(followUp.order_id)).status).toBe('PAID');
     expect((await api.order(followUp.order_id)).net_amounts.paid_money).toEqual(usd(1000));
     const listed = ok(await api.get(`/v1/orders/${order.order_id}/returns`)).returns;
     expect(listed[0].exchange_order_id).toBe(followUp.order_id);
