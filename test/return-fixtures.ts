@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { request, type TestResponse, type TestServer } from './harness.js';
+import { createPaidOrder, request, type TestResponse, type TestServer } from './harness.js';
 
 // Shared by the returns tests: open a return, act on it, read orders and refunds.
 
@@ -29,3 +29,17 @@ export function ok(res: TestResponse): any {
 /** The ids of an order's lines, in order. */
 export const lineIds = (order: any): string[] =>
   order.line_items.map((line: any) => line.line_item_id);
+
+/** A paid order of two lines: 3 × 1000 and 1 × 500 USD, no tax. */
+export async function paidTwoLines(server: Pick<TestServer, 'url'>, key: string) {
+  const usd = (amount: number) => ({ amount, currency: 'USD' });
+  const { order } = await createPaidOrder(server, key, {
+    order: {
+      line_items: [
+        { name: 'Shirt', quantity: 3, unit_price_money: usd(1000) },
+        { name: 'Hat', quantity: 1, unit_price_money: usd(500) },
+      ],
+    },
+  });
+  return order;
+}

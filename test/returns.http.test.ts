@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { create, expectError, expectMissing } from './catalog-fixtures.js';
-import { createPaidOrder, createTestAccount, startTestServer, type TestServer } from './harness.js';
-import { lineIds, ok, returnsClient } from './return-fixtures.js';
+import { expectError, expectMissing } from './catalog-fixtures.js';
+import { createTestAccount, startTestServer, type TestServer } from './harness.js';
+import { lineIds, ok, paidTwoLines, returnsClient } from './return-fixtures.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -11,24 +11,11 @@ afterAll(() => server.close());
 
 const usd = (amount: number) => ({ amount, currency: 'USD' });
 
-/** A paid order of two lines: 3 × 1000 and 1 × 500, no tax. */
-async function paidTwoLines(key: string) {
-  const { order } = await createPaidOrder(server, key, {
-    order: {
-      line_items: [
-        { name: 'Shirt', quantity: 3, unit_price_money: usd(1000) },
-        { name: 'Hat', quantity: 1, unit_price_money: usd(500) },
-      ],
-    },
-  });
-  return order;
-}
-
 describe('opening a return', () => {
   it('returns part of a paid order: requested, credited what the units were paid', async () => {
     const { testKey: key } = await createTestAccount(server);
     const api = returnsClient(server, key);
-    const order = await paidTwoLines(key);
+    const order = await paidTwoLines(server, key);
     const [shirt] = lineIds(order);
     const created = ok(
       await api.open(order.order_id, {
@@ -69,7 +56,7 @@ describe('opening a return', () => {
   it('refuses more than was sold, and more than is left: 422 naming the maximum, nothing made', async () => {
     const { testKey: key } = await createTestAccount(server);
     const api = returnsClient(server, key);
-    const order = await paidTwoLines(key);
+    const order = await paidTwoLines(server, key);
     const [shirt, hat] = lineIds(order);
     const tooMany = await api.open(order.order_id, {
       line_items: [{ line_item_id: shirt, quantity: 4 }],
@@ -103,7 +90,7 @@ describe('opening a return', () => {
   it('frees a canceled return’s units to be returned again', async () => {
     const { testKey: key } = await createTestAccount(server);
     const api = returnsClient(server, key);
-    const order = await paidTwoLines(key);
+    const order = await paidTwoLines(server, key);
     const [, hat] = lineIds(order);
     const first = ok(
       await api.open(order.order_id, {
@@ -128,7 +115,7 @@ describe('opening a return', () => {
     const { testKey: key } = await createTestAccount(server);
     const { testKey: other } = await createTestAccount(server);
     const api = returnsClient(server, key);
-    const order = await paidTwoLines(key);
+    const order = await paidTwoLines(server, key);
     const [shirt] = lineIds(order);
     const open = ok(
       await api.post('/v1/orders', {
@@ -180,7 +167,7 @@ describe('moving a return', () => {
   it('receive → complete refunds on completion; a wrong move is a 409 naming the allowed ones', async () => {
     const { testKey: key } = await createTestAccount(server);
     const api = returnsClient(server, key);
-    const order = await paidTwoLines(key);
+    const order = await paidTwoLines(server, key);
     const [shirt] = lineIds(order);
     const opened = ok(
       await api.open(order.order_id, {
@@ -215,7 +202,7 @@ describe('moving a return', () => {
   it('refunds on receipt when asked, and can no longer be canceled', async () => {
     const { testKey: key } = await createTestAccount(server);
     const api = returnsClient(server, key);
-    const order = await paidTwoLines(key);
+    const order = await paidTwoLines(server, key);
     const [, hat] = lineIds(order);
     const opened = ok(
       await api.open(order.order_id, {
@@ -241,7 +228,7 @@ describe('moving a return', () => {
   it('updates the reason and metadata, with return.updated and its previous attributes', async () => {
     const { testKey: key } = await createTestAccount(server);
     const api = returnsClient(server, key);
-    const order = await paidTwoLines(key);
+    const order = await paidTwoLines(server, key);
     const opened = ok(
       await api.open(order.order_id, {
         line_items: [{ line_item_id: lineIds(order)[1], quantity: 1 }],
@@ -266,8 +253,8 @@ describe('moving a return', () => {
   it('lists returns per order and overall with keyset pagination', async () => {
     const { testKey: key } = await createTestAccount(server);
     const api = returnsClient(server, key);
-    const a = await paidTwoLines(key);
-    const b = await paidTwoLines(key);
+    const a = await paidTwoLines(server, key);
+    const b = await paidTwoLines(server, key);
     const one = (order: any, i: number) => ({
       line_items: [{ line_item_id: lineIds(order)[0], quantity: 1 }],
       reason: 'other',
@@ -286,84 +273,5 @@ describe('moving a return', () => {
     const ofA = ok(await api.get(`/v1/orders/${a.order_id}/returns`)).returns;
     expect(ofA.map((r: any) => r.return_id)).toEqual([made[1], made[0]]);
     expect(ok(await api.get(`/v1/returns?order_id=${b.order_id}`)).returns).toHaveLength(1);
-  });
-});
-
-describe('idempotency', () => {
-  it('a create or an action retried with its Idempotency-Key replays the first answer', async () => {
-    const { testKey: key } = await createTestAccount(server);
-    const api = returnsClient(server, key);
-    const order = await paidTwoLines(key);
-    const fields = {
-      line_items: [{ line_item_id: lineIds(order)[0], quantity: 1 }],
-      reason: 'other',
-    };
-    const headers = { 'Idempotency-Key': 'return-once-1' };
-    const first = ok(await api.open(order.order_id, fields, headers)).return;
-    const again = ok(await api.open(order.order_id, fields, headers)).return;
-    expect(again).toEqual(first);
-    expect(ok(await api.get(`/v1/orders/${order.order_id}/returns`)).returns).toHaveLength(1);
-    const reused = await api.open(order.order_id, { ...fields, reason: 'damaged' }, headers);
-    expectError(reused, 422, 'idempotency_error', 'idempotency_key_reused');
-    ok(await api.act(first.return_id, 'receive'));
-    const key2 = { 'Idempotency-Key': 'complete-once-1' };
-    const path = `/v1/returns/${first.return_id}/complete`;
-    const done = ok(await api.post(path, {}, key2)).return;
-    const replay = ok(await api.post(path, {}, key2)).return;
-    expect(replay).toEqual(done);
-    expect((await api.order(order.order_id)).net_amounts.refunded_money).toEqual(usd(1000));
-  });
-});
-
-describe('restocking', () => {
-  it('puts tracked stock back only when a restocking return is received', async () => {
-    const { testKey: key } = await createTestAccount(server);
-    const api = returnsClient(server, key);
-    const product = await create(server, key, 'products', 'product', {
-      name: 'Mug',
-      inventory: { tracked: true, quantity: 10 },
-    });
-    const { order } = await createPaidOrder(server, key, {
-      order: {
-        line_items: [{ product_id: product.product_id, quantity: 4, unit_price_money: usd(700) }],
-      },
-    });
-    const stock = async () =>
-      ok(await api.get(`/v1/products/${product.product_id}`)).product.inventory.quantity;
-    expect(await stock()).toBe(6);
-    const [line] = lineIds(order);
-    const kept = ok(
-      await api.open(order.order_id, {
-        line_items: [{ line_item_id: line, quantity: 1 }],
-        reason: 'damaged',
-        restock: false,
-      }),
-    ).return;
-    const back = ok(
-      await api.open(order.order_id, {
-        line_items: [{ line_item_id: line, quantity: 2 }],
-        reason: 'size_or_fit',
-        restock: true,
-      }),
-    ).return;
-    expect(await stock()).toBe(6);
-    ok(await api.act(kept.return_id, 'receive'));
-    expect(await stock()).toBe(6);
-    ok(await api.act(back.return_id, 'receive'));
-    expect(await stock()).toBe(8);
-    ok(await api.act(back.return_id, 'complete'));
-    expect(await stock()).toBe(8);
-    // Refunded on receipt: the stock comes back in the refund's transaction.
-    const last = ok(
-      await api.open(order.order_id, {
-        line_items: [{ line_item_id: line, quantity: 1 }],
-        reason: 'other',
-        restock: true,
-        refund_on: 'received',
-      }),
-    ).return;
-    const received = ok(await api.act(last.return_id, 'receive')).return;
-    expect(received.refund_id).toMatch(/^re_/);
-    expect(await stock()).toBe(9);
   });
 });

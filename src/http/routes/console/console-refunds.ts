@@ -24,6 +24,7 @@ import type { Processors } from '../../../ports/payment-processor.js';
 import type { Csrf } from '../../csrf.js';
 import { type Form, formText } from '../../form-fields.js';
 import { answered, sendMessagePage, sendPage } from '../../page-reply.js';
+import { registerConsoleReturnRoutes } from './console-returns.js';
 import { readRefundForm } from './read-refund-form.js';
 
 const ORDER_ID = new RegExp(idPattern('ord'));
@@ -49,6 +50,8 @@ export async function registerConsoleRefundRoutes(
   options: ConsoleRefundOptions,
 ): Promise<void> {
   const { deps, processors, csrf, frameOf: consoleFrame } = options;
+  // A return's receive and complete refund it: they sit with the refund forms.
+  await registerConsoleReturnRoutes(app, options);
   /** What a command run by the signed-in operator is given, in the mode they are in. */
   const operatorContext = (f: ConsoleFrame, requestKey: string | null = null): CommandContext => ({
     deps,

@@ -38,7 +38,6 @@ import { registerConsoleDeveloperRoutes } from './console-developers.js';
 import { registerConsoleInvoiceRoutes } from './console-invoices.js';
 import { registerConsoleMailRoutes } from './console-mail.js';
 import { registerConsoleRefundRoutes } from './console-refunds.js';
-import { registerConsoleReturnRoutes } from './console-returns.js';
 
 export const CONSOLE_COOKIE = 'flint_console';
 
@@ -239,7 +238,6 @@ export async function registerConsoleRoutes(
     });
 
     await registerConsoleRefundRoutes(app, { deps, processors, csrf, frameOf: consoleFrame });
-    await registerConsoleReturnRoutes(app, { deps, processors, csrf, frameOf: consoleFrame });
     await registerConsoleDeveloperRoutes(app, { deps, csrf, frameOf: consoleFrame });
     await registerConsoleInvoiceRoutes(app, { deps, csrf, frameOf: consoleFrame });
     await registerConsoleMailRoutes(app, { deps, frameOf: consoleFrame });
