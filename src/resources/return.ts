@@ -1,11 +1,9 @@
 import type { ReturnRow } from '../adapters/db/schema-returns.js';
 import { returnActions } from '../domain/returns/return-state.js';
-import { modeAndTimes } from './object-times.js';
+import { iso, modeAndTimes } from './object-times.js';
 import { money } from './order.js';
 
 // A return as the API (and every event about it) shows it. Pure: its row in, JSON out.
-
-const iso = (at: Date | null) => (at ? at.toISOString() : null);
 
 export function returnResource(row: ReturnRow) {
   const c = row.currency;
