@@ -186,3 +186,44 @@ describe('an exchange', () => {
     expect(orders.map((o: any) => o.order_id)).toEqual([order.order_id]);
   });
 });
+
+describe('an exchange stopped before the rest was refunded', () => {
+  it('is finished by a retry of the action that settled it: the rest refunded once', async () => {
+    const { testKey: key } = await createTestAccount(server);
+    const api = returnsClient(server, key);
+    // Refunds of this card stay pending, so the rest's refund can be canceled below.
+    const { order } = await createPaidOrder(server, key, {
+      order: { line_items: [item('Shirt M', 2000, 2)] },
+      token: 'tok_refundPending',
+    });
+    const opened = ok(
+      await api.open(order.order_id, {
+        line_items: [{ line_item_id: lineIds(order)[0], quantity: 1 }],
+        reason: 'size_or_fit',
+        refund_on: 'received',
+        exchange_line_items: [item('Socks', 500)],
+      }),
+    ).return;
+    const first = ok(await api.act(opened.return_id, 'receive')).return;
+    ok(await api.post(`/v1/refunds/${first.refund_id}/cancel`, {}));
+    // The state a stop between the exchange and the rest's refund leaves behind.
+    await server.deps.db
+      .updateTable('returns')
+      .set({ refund_id: null })
+      .where('id', '=', opened.return_id)
+      .execute();
+    const resumed = ok(await api.act(opened.return_id, 'receive')).return;
+    expect(resumed.refund_id).toMatch(/^re_/);
+    expect(resumed.refund_id).not.toBe(first.refund_id);
+    expect((await api.refund(resumed.refund_id)).amount).toBe(1500);
+    expect(resumed.exchange_order_id).toBe(first.exchange_order_id);
+    // Done now: another receive is the ordinary 409, and nothing more is refunded.
+    expectError(
+      await api.act(opened.return_id, 'receive'),
+      409,
+      'conflict',
+      'return_state_invalid',
+    );
+    expect((await api.order(order.order_id)).net_amounts.refunded_money).toEqual(usd(2000));
+  });
+});
