@@ -174,6 +174,13 @@ describe('an exchange', () => {
     expectError(byPrice, 422, 'validation_error', 'currency_mismatch', [
       ['return', 'exchange_line_items', 0, 'price_id'],
     ]);
+    const huge = await api.open(order.order_id, {
+      ...fields,
+      exchange_line_items: [item('Yacht', 99_999_999_999, 1000)],
+    });
+    expectError(huge, 422, 'validation_error', 'parameter_invalid', [
+      ['return', 'exchange_line_items'],
+    ]);
     expect(ok(await api.get(`/v1/orders/${order.order_id}/returns`)).returns).toEqual([]);
   });
 

@@ -13,7 +13,8 @@ import type { ReturnReason, ReturnRefundStep } from '../../domain/returns/return
 import { returnResource } from '../../resources/return.js';
 import { objectEvent } from '../events/record-events.js';
 import { readLockedOrder, withOrderLock } from '../orders/change-order.js';
-import { type LineItemInput, resolveLines } from '../orders/order-lines.js';
+import { draftOrder } from '../orders/create-order.js';
+import type { LineItemInput } from '../orders/order-lines.js';
 import type { AnswerOption } from '../shared/answer-once.js';
 import type { ChangeContext } from '../shared/command-context.js';
 import { newOwnedRow } from '../shared/ids.js';
@@ -39,7 +40,7 @@ const RETURNABLE = new Set(['PAID', 'PARTIALLY_REFUNDED']);
  * within what was sold and not yet held by its other returns (canceled ones give theirs
  * back), so of concurrent returns that together exceed a line one wins and the other is
  * told the maximum. Each returned quantity is credited with what it was actually paid.
- * Exchange lines are checked as order lines in the order's currency, and kept for the
+ * Exchange lines are checked as the follow-up order's, in the order's currency, and kept for the
  * follow-up order made when the return settles.
  */
 export async function createReturn(
@@ -68,12 +69,13 @@ export async function createReturn(
     if (!credits.ok) return credits;
     const exchange = input.exchange_line_items ?? [];
     if (exchange.length > 0) {
-      const resolved = await resolveLines(tx, tenant, {
-        orderId,
-        currency: view.order.currency,
-        inputs: exchange,
-      });
-      if (!resolved.ok) return fail(atExchange(resolved.error));
+      // Checked now as the follow-up order will be made: lines, currency, amounts.
+      const followUp = await draftOrder(
+        tx,
+        { tenant, now },
+        { currency: view.order.currency, line_items: exchange },
+      );
+      if (!followUp.ok) return fail(atExchange(followUp.error));
     }
     const row: ReturnRow = {
       ...newOwnedRow('ret', tenant),
