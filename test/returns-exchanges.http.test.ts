@@ -27,12 +27,17 @@ const item = (name: string, amount: number, quantity = 1) => ({
   unit_price_money: usd(amount),
 });
 
-/** A paid order of 2 shirts at 2000, and a return of one exchanged for `lines`. */
-async function exchange(lines: unknown[], refund_on: 'received' | 'completed' = 'received') {
+/** A paid order of 2 shirts at 2000 (with `token`), and a return of one exchanged for `lines`. */
+async function exchange(
+  lines: unknown[],
+  refund_on: 'received' | 'completed' = 'received',
+  token = 'tok_visa',
+) {
   const { testKey: key } = await createTestAccount(server);
   const api = returnsClient(server, key);
   const { order } = await createPaidOrder(server, key, {
     order: { line_items: [item('Shirt M', 2000, 2)] },
+    token,
   });
   const opened = ok(
     await api.open(order.order_id, {
@@ -196,21 +201,12 @@ describe('an exchange', () => {
 
 describe('an exchange stopped before the rest was refunded', () => {
   it('is finished by a retry of the action that settled it: the rest refunded once', async () => {
-    const { testKey: key } = await createTestAccount(server);
-    const api = returnsClient(server, key);
     // Refunds of this card stay pending, so the rest's refund can be canceled below.
-    const { order } = await createPaidOrder(server, key, {
-      order: { line_items: [item('Shirt M', 2000, 2)] },
-      token: 'tok_refundPending',
-    });
-    const opened = ok(
-      await api.open(order.order_id, {
-        line_items: [{ line_item_id: lineIds(order)[0], quantity: 1 }],
-        reason: 'size_or_fit',
-        refund_on: 'received',
-        exchange_line_items: [item('Socks', 500)],
-      }),
-    ).return;
+    const { api, order, opened } = await exchange(
+      [item('Socks', 500)],
+      'received',
+      'tok_refundPending',
+    );
     const first = ok(await api.act(opened.return_id, 'receive')).return;
     ok(await api.post(`/v1/refunds/${first.refund_id}/cancel`, {}));
     // The state a stop between the exchange and the rest's refund leaves behind.
