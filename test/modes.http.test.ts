@@ -94,6 +94,13 @@ async function seed(key: string): Promise<Record<string, string>> {
   ids.refund_id = (
     await post(key, '/v1/refunds', { refund: { order_id: paid, amount: 1000 } })
   ).refund.refund_id;
+  const sold = await request(server, 'GET', `/v1/orders/${paid}`, { key });
+  const [line] = sold.body.order.line_items;
+  ids.return_id = (
+    await post(key, `/v1/orders/${paid}/returns`, {
+      return: { line_items: [{ line_item_id: line.line_item_id, quantity: 1 }], reason: 'other' },
+    })
+  ).return.return_id;
   ids.checkout_session_id = (
     await post(key, '/v1/checkout/sessions', {
       checkout_session: {

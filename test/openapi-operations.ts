@@ -27,6 +27,8 @@ export function sampleId(prefix = 'x'): string {
 
 /** The smallest value a JSON schema accepts (required properties only). */
 function minimalValue(schema: any): any {
+  if ('const' in schema) return schema.const;
+  if (Array.isArray(schema.enum)) return schema.enum[0];
   if (schema.anyOf) return minimalValue(schema.anyOf[0]);
   if (Array.isArray(schema.type)) return minimalValue({ ...schema, type: schema.type[0] });
   switch (schema.type) {
@@ -36,8 +38,11 @@ function minimalValue(schema: any): any {
       );
     case 'array':
       return Array.from({ length: schema.minItems ?? 0 }, () => minimalValue(schema.items));
-    case 'string':
-      return 'X'.repeat(schema.minLength ?? 1);
+    case 'string': {
+      // An id field takes a well-formed id of its kind (that names no object).
+      const prefix = /^\^([a-z]+)_\[/.exec(schema.pattern ?? '')?.[1];
+      return prefix ? sampleId(prefix) : 'X'.repeat(schema.minLength ?? 1);
+    }
     case 'integer':
     case 'number':
       return schema.minimum ?? 0;

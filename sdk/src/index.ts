@@ -17,6 +17,7 @@ import {
   TestHelpers,
   WebhookEndpoints,
 } from './resources.js';
+import { Returns } from './returns.js';
 import { type FlintOptions, Transport } from './transport.js';
 import { signForTest, verify } from './webhooks.js';
 
@@ -41,6 +42,7 @@ export type {
   TimelineEntry,
   WebhookDelivery,
 } from './resources.js';
+export type { Return, ReturnCreateParams } from './returns.js';
 export type { FlintOptions, RequestOptions } from './transport.js';
 export type * from './types.js';
 export {
@@ -78,6 +80,7 @@ export class Flint {
   readonly invoices: Invoices;
   readonly recoveryLinks: RecoveryLinks;
   readonly invoiceSettings: InvoiceSettingsResource;
+  readonly returns: Returns;
   readonly events: Events;
   readonly webhookEndpoints: WebhookEndpoints;
   readonly consoleUsers: ConsoleUsers;
@@ -103,6 +106,7 @@ export class Flint {
     this.invoices = new Invoices(api);
     this.recoveryLinks = new RecoveryLinks(api);
     this.invoiceSettings = new InvoiceSettingsResource(api);
+    this.returns = new Returns(api);
     this.events = new Events(api);
     this.webhookEndpoints = new WebhookEndpoints(api);
     this.consoleUsers = new ConsoleUsers(api);

@@ -24,6 +24,8 @@ export type FailureCode =
   | 'invoice_state_invalid'
   | 'recovery_link_state_invalid'
   | 'invoice_email_missing'
+  | 'return_state_invalid'
+  | 'return_quantity_invalid'
   | 'payment_in_progress'
   | 'split_payment_unsupported'
   | 'processor_unavailable'

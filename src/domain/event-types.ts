@@ -44,6 +44,11 @@ export const EVENT_TYPES = [
   'recovery_link.deactivated',
   'invoice.sent',
   'invoice.overdue',
+  'return.created',
+  'return.updated',
+  'return.received',
+  'return.completed',
+  'return.canceled',
   'webhook_endpoint.disabled',
 ] as const;
 

@@ -11,7 +11,8 @@ import { allocate, type Decimal, includedPercentOf, multiply, percentOf, sum } f
  *   gross − its discounts, plus shipping where the account taxes it), rounded once,
  *   then apportioned to the lines by largest remainder. Inclusive rates extract the
  *   tax contained in the price; tips are never taxed;
- * - total = subtotal − discount + exclusive tax + shipping + tip; balance = total − paid.
+ * - total = subtotal − discount + exclusive tax + shipping + tip − credit (an exchange's);
+ *   balance = total − paid.
  */
 
 export interface TaxRateTerms {
@@ -53,6 +54,12 @@ export interface PricingInput {
   /** Rates applied to shipping (empty where the account does not tax shipping). */
   readonly shippingTaxRateIds: readonly string[];
   readonly tip: number;
+  /**
+   * What an exchange's return credits the order (its follow-up order), taken off the
+   * total after tax, like store credit: it lowers no taxable amount. Never more than the
+   * total before it (the credit is set as min(return credit, that total)).
+   */
+  readonly credit?: number | undefined;
   readonly paid: number;
   readonly refunded: number;
 }
@@ -89,6 +96,8 @@ export interface NetAmounts {
   readonly tax: number;
   readonly shipping: number;
   readonly tip: number;
+  /** An exchange's credit, taken off after tax. */
+  readonly credit: number;
   readonly total: number;
   readonly paid: number;
   readonly refunded: number;
@@ -192,7 +201,8 @@ export function priceOrder(input: PricingInput): Pricing {
   const subtotal = sum(gross);
   const discount = sum(coupons.totals.map((c) => c.amount));
   const exclusiveTax = sum(taxes.filter((t) => !t.inclusive).map((t) => t.amount));
-  const total = sum([subtotal - discount, exclusiveTax, input.shipping, input.tip]);
+  const credit = input.credit ?? 0;
+  const total = sum([subtotal - discount, exclusiveTax, input.shipping, input.tip]) - credit;
   return {
     lines: priced,
     coupons: coupons.totals,
@@ -204,6 +214,7 @@ export function priceOrder(input: PricingInput): Pricing {
       tax: sum(taxes.map((t) => t.amount)),
       shipping: input.shipping,
       tip: input.tip,
+      credit,
       total,
       paid: input.paid,
       refunded: input.refunded,

@@ -66,6 +66,7 @@ import {
 } from './routes/recovery-links/recovery-links.js';
 import { registerRecoveryPageRoutes } from './routes/recovery-page/recovery-page-routes.js';
 import { registerRefundRoutes } from './routes/refunds/refunds.js';
+import { registerReturnRoutes } from './routes/returns/returns.js';
 import { registerWebhookDeliveryRoutes } from './routes/webhooks/webhook-deliveries.js';
 import { registerWebhookEndpointRoutes } from './routes/webhooks/webhook-endpoints.js';
 import { refuseUnsafeText } from './text-safety.js';
@@ -304,6 +305,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     registerInvoiceSettingsRoutes(api, deps);
     registerRecoveryLinkRoutes(api, deps);
     registerRecoverySettingsRoutes(api, deps);
+    registerReturnRoutes(api, deps, processors);
     registerEventRoutes(api, deps);
     const webhookServices = { secretBox, resolver: options.resolver ?? systemResolver };
     registerWebhookEndpointRoutes(api, deps, webhookServices);

@@ -36,6 +36,8 @@ export const ERROR_STATUS: Readonly<
   invoice_state_invalid: { status: 409, type: 'conflict' },
   recovery_link_state_invalid: { status: 409, type: 'conflict' },
   invoice_email_missing: { status: 422, type: 'validation_error' },
+  return_state_invalid: { status: 409, type: 'conflict' },
+  return_quantity_invalid: { status: 422, type: 'validation_error' },
   payment_in_progress: { status: 409, type: 'conflict' },
   split_payment_unsupported: { status: 422, type: 'validation_error' },
   processor_unavailable: { status: 502, type: 'processor_error' },

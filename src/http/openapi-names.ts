@@ -25,6 +25,7 @@ import { PaymentIntent } from './routes/payments/payments.js';
 import { Processor } from './routes/processors/processor-settings.js';
 import { RecoveryLink, RecoverySettings } from './routes/recovery-links/recovery-link-schemas.js';
 import { Preview, Refund } from './routes/refunds/refund-schemas.js';
+import { Return } from './routes/returns/return-schemas.js';
 import {
   WebhookDelivery,
   WebhookEndpoint,
@@ -66,6 +67,7 @@ export const NAMED_SCHEMAS: Readonly<Record<string, TSchema>> = {
   RecoverySettings,
   Refund,
   RefundPreview: Preview,
+  Return,
   ScalarMetadata,
   TaxRate,
   WebhookDelivery,
@@ -156,6 +158,14 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'POST /v1/test_helpers/invoices/{invoice_id}/advance': 'testAdvanceInvoice',
   'GET /v1/invoices/{invoice_id}/pdf': 'retrieveInvoicePdf',
   'GET /v1/invoice_settings': 'retrieveInvoiceSettings',
+  'POST /v1/orders/{order_id}/returns': 'createReturn',
+  'GET /v1/orders/{order_id}/returns': 'listOrderReturns',
+  'GET /v1/returns': 'listReturns',
+  'GET /v1/returns/{return_id}': 'retrieveReturn',
+  'PATCH /v1/returns/{return_id}': 'updateReturn',
+  'POST /v1/returns/{return_id}/receive': 'receiveReturn',
+  'POST /v1/returns/{return_id}/complete': 'completeReturn',
+  'POST /v1/returns/{return_id}/cancel': 'cancelReturn',
   'POST /v1/invoice_settings': 'updateInvoiceSettings',
   'POST /v1/orders/{order_id}/recovery_links': 'createRecoveryLink',
   'GET /v1/orders/{order_id}/recovery_links': 'listOrderRecoveryLinks',

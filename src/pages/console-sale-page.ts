@@ -6,6 +6,7 @@ import { refundResource } from '../resources/refund.js';
 import { paymentCardLabel } from './card-label.js';
 import { type ConsoleFrame, frame } from './console-frame.js';
 import { countOf, dataTable, idLink, statusBadge, statusWords, when } from './console-parts.js';
+import { returnsPanel } from './console-return-parts.js';
 import { type Html, html } from './html.js';
 import { METHOD_LABELS } from './refund-methods.js';
 
@@ -63,6 +64,13 @@ export function renderSale(input: {
   /** The order's recovery links (and the button that makes one). */
   recovery?: Html | undefined;
 }): string {
+  const returns = returnsPanel({
+    frame: input.frame,
+    currency: input.sale.order.order.currency,
+    returns: input.sale.returns,
+    exchangeOf: input.sale.exchangeOf,
+    mayAct: input.frame.user.role !== 'viewer',
+  });
   const { frame: f, sale } = input;
   const o = orderResource(sale.order);
   const m = (a: number) => formatMoney(a, o.currency);
@@ -144,6 +152,7 @@ ${dataTable({
 </div>
 ${input.refundForms ?? ''}
 ${input.recovery ?? ''}
+${returns}
 <section class="panel" aria-labelledby="payments"><h2 id="payments">Payments</h2>
 ${dataTable({
   caption: countOf(payments.length, 'payment'),

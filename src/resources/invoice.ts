@@ -3,7 +3,7 @@ import { invoiceAmounts, type OrderTotals } from '../domain/invoices/invoice-amo
 import { invoiceActions } from '../domain/invoices/invoice-state.js';
 import type { InvoiceStatus } from '../domain/invoices/invoice-values.js';
 import type { OrderStatus } from '../domain/order-lifecycle.js';
-import { modeAndTimes } from './object-times.js';
+import { iso, modeAndTimes } from './object-times.js';
 import { money } from './order.js';
 
 /** What an invoice shows of its order: the currency and the totals its amounts are. */
@@ -19,8 +19,6 @@ export interface InvoiceView {
   readonly invoice: InvoiceRow;
   readonly order: InvoiceOrder;
 }
-
-const iso = (date: Date | null) => (date === null ? null : date.toISOString());
 
 /** Statuses whose invoice the buyer may see: finalized (a draft is the merchant's alone). */
 const HOSTED: ReadonlySet<InvoiceStatus> = new Set(['open', 'paid', 'void', 'uncollectible']);

@@ -15,3 +15,6 @@ export function modeAndTimes(row: {
     updated_at: row.updated_at.toISOString(),
   };
 }
+
+/** A moment in RFC 3339, or null when it has not happened. */
+export const iso = (at: Date | null): string | null => (at === null ? null : at.toISOString());

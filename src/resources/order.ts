@@ -92,6 +92,8 @@ export function orderResource(view: OrderView) {
     })),
     shipping_money: money(order.shipping, c),
     tip_money: money(order.tip, c),
+    credit_money: money(order.credit, c),
+    exchange_for_order_id: order.exchange_for_order_id,
     payments: view.payments.map((p) => ({
       payment_intent_id: p.id,
       amount_money: money(p.amount, c),

@@ -1,7 +1,5 @@
 import type { DeliveryWithAttempts } from '../adapters/db/repos/webhook-deliveries-repo.js';
-import { modeAndTimes } from './object-times.js';
-
-const iso = (date: Date | null) => date?.toISOString() ?? null;
+import { iso, modeAndTimes } from './object-times.js';
 
 /** One event's delivery to one endpoint, with every attempt made (the delivery log). */
 export function webhookDeliveryResource(row: DeliveryWithAttempts) {

@@ -193,7 +193,7 @@ export interface Schemas {
       /** The kind of failure (README: Errors) */
       type: "invalid_request" | "validation_error" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "idempotency_error" | "rate_limited" | "processor_error" | "api_error";
       message: string;
-      code?: "resource_missing" | "parameter_invalid" | "metadata_invalid" | "order_state_invalid" | "coupon_inactive" | "coupon_expired" | "coupon_exhausted" | "coupon_currency_mismatch" | "coupon_minimum_not_met" | "coupon_already_applied" | "coupon_not_stackable" | "currency_mismatch" | "out_of_stock" | "resource_in_use" | "amount_invalid" | "refund_amount_invalid" | "refund_state_invalid" | "invoice_state_invalid" | "recovery_link_state_invalid" | "invoice_email_missing" | "payment_in_progress" | "split_payment_unsupported" | "processor_unavailable" | "processor_not_configured" | "checkout_session_state_invalid" | "checkout_session_incomplete" | "payment_intent_state_invalid" | "encryption_key_missing" | "webhook_account_unknown" | "webhook_signature_invalid" | "webhook_endpoint_disabled" | "console_user_exists" | "invite_invalid" | "password_invalid" | "parameter_unknown" | "body_malformed" | "body_too_large" | "body_too_deep" | "unsupported_media_type" | "url_malformed" | "url_too_long" | "route_not_found" | "method_not_allowed" | "api_key_invalid" | "test_mode_only" | "live_key_required" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_key_in_use" | "rate_limited" | "payment_failed" | "internal_error" | string;
+      code?: "resource_missing" | "parameter_invalid" | "metadata_invalid" | "order_state_invalid" | "coupon_inactive" | "coupon_expired" | "coupon_exhausted" | "coupon_currency_mismatch" | "coupon_minimum_not_met" | "coupon_already_applied" | "coupon_not_stackable" | "currency_mismatch" | "out_of_stock" | "resource_in_use" | "amount_invalid" | "refund_amount_invalid" | "refund_state_invalid" | "invoice_state_invalid" | "recovery_link_state_invalid" | "invoice_email_missing" | "return_state_invalid" | "return_quantity_invalid" | "payment_in_progress" | "split_payment_unsupported" | "processor_unavailable" | "processor_not_configured" | "checkout_session_state_invalid" | "checkout_session_incomplete" | "payment_intent_state_invalid" | "encryption_key_missing" | "webhook_account_unknown" | "webhook_signature_invalid" | "webhook_endpoint_disabled" | "console_user_exists" | "invite_invalid" | "password_invalid" | "parameter_unknown" | "body_malformed" | "body_too_large" | "body_too_deep" | "unsupported_media_type" | "url_malformed" | "url_too_long" | "route_not_found" | "method_not_allowed" | "api_key_invalid" | "test_mode_only" | "live_key_required" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_key_in_use" | "rate_limited" | "payment_failed" | "internal_error" | string;
       errors?: Array<{
         loc: Array<string | number>;
         msg: string;
@@ -206,7 +206,7 @@ export interface Schemas {
   Event: {
     event_id: string;
     object: "event";
-    /** One of: order.created, order.updated, order.paid, order.partially_refunded, order.refunded, order.closed, order.canceled, payment_intent.created, payment_intent.requires_action, payment_intent.succeeded, payment_intent.failed, payment_intent.canceled, refund.created, refund.updated, refund.requires_action, refund.succeeded, refund.failed, refund.canceled, checkout.session.created, checkout.session.completed, checkout.session.expired, payment_link.created, payment_link.updated, invoice.created, invoice.updated, invoice.approval_requested, invoice.finalized, invoice.payment_succeeded, invoice.payment_failed, invoice.paid, invoice.voided, invoice.marked_uncollectible, recovery_link.created, recovery_link.updated, recovery_link.completed, recovery_link.expired, recovery_link.deactivated, invoice.sent, invoice.overdue, webhook_endpoint.disabled */
+    /** One of: order.created, order.updated, order.paid, order.partially_refunded, order.refunded, order.closed, order.canceled, payment_intent.created, payment_intent.requires_action, payment_intent.succeeded, payment_intent.failed, payment_intent.canceled, refund.created, refund.updated, refund.requires_action, refund.succeeded, refund.failed, refund.canceled, checkout.session.created, checkout.session.completed, checkout.session.expired, payment_link.created, payment_link.updated, invoice.created, invoice.updated, invoice.approval_requested, invoice.finalized, invoice.payment_succeeded, invoice.payment_failed, invoice.paid, invoice.voided, invoice.marked_uncollectible, recovery_link.created, recovery_link.updated, recovery_link.completed, recovery_link.expired, recovery_link.deactivated, invoice.sent, invoice.overdue, return.created, return.updated, return.received, return.completed, return.canceled, webhook_endpoint.disabled */
     type: string;
     account_id: string;
     test_mode: boolean;
@@ -418,6 +418,9 @@ export interface Schemas {
     }>;
     shipping_money: Schemas["Money"];
     tip_money: Schemas["Money"];
+    credit_money: Schemas["Money"];
+    /** The order this one is an exchange for */
+    exchange_for_order_id: string | null;
     payments: Array<{
       payment_intent_id: string;
       amount_money: Schemas["Money"];
@@ -682,6 +685,45 @@ export interface Schemas {
       }>;
       remaining_refundable: number;
     };
+  };
+  Return: {
+    return_id: string;
+    object: "return";
+    /** The order the goods were sold on */
+    order_id: string;
+    status: "requested" | "received" | "completed" | "canceled";
+    reason: "damaged" | "defective" | "wrong_item" | "not_as_described" | "size_or_fit" | "no_longer_needed" | "other";
+    restock: boolean;
+    refund_on: "received" | "completed";
+    line_items: Array<{
+      line_item_id: string;
+      quantity: number;
+      amount_money: Schemas["Money"];
+      tax_money: Schemas["Money"];
+      total_money: Schemas["Money"];
+    }>;
+    credit_money: Schemas["Money"];
+    exchange_line_items: Array<Record<string, unknown>>;
+    /** The exchange's follow-up order, once the return settled */
+    exchange_order_id: string | null;
+    refund_id: string | null;
+    /** The store-credit refund recording the exchange's credit */
+    credit_refund_id: string | null;
+    available_actions: Array<"update" | "receive" | "complete" | "cancel">;
+    /** RFC 3339, UTC */
+    settled_at: string | null;
+    /** RFC 3339, UTC */
+    received_at: string | null;
+    /** RFC 3339, UTC */
+    completed_at: string | null;
+    /** RFC 3339, UTC */
+    canceled_at: string | null;
+    metadata: Record<string, string>;
+    test_mode: boolean;
+    /** RFC 3339, UTC */
+    created_at: string;
+    /** RFC 3339, UTC */
+    updated_at: string;
   };
   /** Like metadata; number and boolean values are stored as text. */
   ScalarMetadata: Record<string, string | number | boolean>;
@@ -1822,6 +1864,50 @@ export interface Operations {
       next_cursor: string | null;
     };
   };
+  /** Open a return of an order's lines (and an exchange for new ones) */
+  "POST /v1/orders/{order_id}/returns": {
+    params: {
+      order_id: string;
+    };
+    query: never;
+    body: {
+      /** Lines of the order and how many units of each come back (what was sold and not yet returned) */
+      return: {
+        line_items: Array<{
+          /** A `li_` id */
+          line_item_id: string;
+          quantity: number;
+        }>;
+        reason: "damaged" | "defective" | "wrong_item" | "not_as_described" | "size_or_fit" | "no_longer_needed" | "other";
+        restock?: boolean;
+        refund_on?: "received" | "completed";
+        exchange_line_items?: Array<Schemas["LineItemInput"]>;
+        metadata?: Schemas["Metadata"];
+      };
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      return: Schemas["Return"];
+    };
+  };
+  /** List an order's returns, newest first */
+  "GET /v1/orders/{order_id}/returns": {
+    params: {
+      order_id: string;
+    };
+    query: {
+      limit?: number;
+      starting_after?: string;
+      ending_before?: string;
+      status?: "requested" | "received" | "completed" | "canceled";
+    };
+    body: never;
+    response: {
+      returns: Array<Schemas["Return"]>;
+      has_more: boolean;
+      next_cursor: string | null;
+    };
+  };
   /** The order's append-only history: what changed, who, when, amounts before and after */
   "GET /v1/orders/{order_id}/timeline": {
     params: {
@@ -2377,6 +2463,91 @@ export interface Operations {
       refund: Schemas["Refund"];
     };
   };
+  /** List returns, newest first */
+  "GET /v1/returns": {
+    params: never;
+    query: {
+      limit?: number;
+      starting_after?: string;
+      ending_before?: string;
+      status?: "requested" | "received" | "completed" | "canceled";
+      order_id?: string;
+    };
+    body: never;
+    response: {
+      returns: Array<Schemas["Return"]>;
+      has_more: boolean;
+      next_cursor: string | null;
+    };
+  };
+  /** Retrieve a return */
+  "GET /v1/returns/{return_id}": {
+    params: {
+      return_id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      return: Schemas["Return"];
+    };
+  };
+  /** Change a return's reason or metadata */
+  "PATCH /v1/returns/{return_id}": {
+    params: {
+      return_id: string;
+    };
+    query: never;
+    body: {
+      /** Metadata is merged ("" removes a key) */
+      return: {
+        reason?: "damaged" | "defective" | "wrong_item" | "not_as_described" | "size_or_fit" | "no_longer_needed" | "other";
+        metadata?: Schemas["Metadata"];
+      };
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      return: Schemas["Return"];
+    };
+  };
+  /** Cancel a return not yet refunded: its units can be returned again */
+  "POST /v1/returns/{return_id}/cancel": {
+    params: {
+      return_id: string;
+    };
+    query: never;
+    body: {
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      return: Schemas["Return"];
+    };
+  };
+  /** Complete a received return: with refund_on "completed", refund (and exchange) */
+  "POST /v1/returns/{return_id}/complete": {
+    params: {
+      return_id: string;
+    };
+    query: never;
+    body: {
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      return: Schemas["Return"];
+    };
+  };
+  /** The goods arrived: restock (when asked) and, with refund_on "received", refund */
+  "POST /v1/returns/{return_id}/receive": {
+    params: {
+      return_id: string;
+    };
+    query: never;
+    body: {
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      return: Schemas["Return"];
+    };
+  };
   /** Create a tax rate */
   "POST /v1/tax_rates": {
     params: never;
@@ -2556,7 +2727,7 @@ export interface Operations {
         /** http or https, without credentials. In live mode it must reach a public address (checked again at every delivery); test mode also allows local addresses. */
         url: string;
         /** The event types sent to this endpoint; `["*"]` for every type. */
-        enabled_events: Array<"*" | "order.created" | "order.updated" | "order.paid" | "order.partially_refunded" | "order.refunded" | "order.closed" | "order.canceled" | "payment_intent.created" | "payment_intent.requires_action" | "payment_intent.succeeded" | "payment_intent.failed" | "payment_intent.canceled" | "refund.created" | "refund.updated" | "refund.requires_action" | "refund.succeeded" | "refund.failed" | "refund.canceled" | "checkout.session.created" | "checkout.session.completed" | "checkout.session.expired" | "payment_link.created" | "payment_link.updated" | "invoice.created" | "invoice.updated" | "invoice.approval_requested" | "invoice.finalized" | "invoice.payment_succeeded" | "invoice.payment_failed" | "invoice.paid" | "invoice.voided" | "invoice.marked_uncollectible" | "recovery_link.created" | "recovery_link.updated" | "recovery_link.completed" | "recovery_link.expired" | "recovery_link.deactivated" | "invoice.sent" | "invoice.overdue" | "webhook_endpoint.disabled">;
+        enabled_events: Array<"*" | "order.created" | "order.updated" | "order.paid" | "order.partially_refunded" | "order.refunded" | "order.closed" | "order.canceled" | "payment_intent.created" | "payment_intent.requires_action" | "payment_intent.succeeded" | "payment_intent.failed" | "payment_intent.canceled" | "refund.created" | "refund.updated" | "refund.requires_action" | "refund.succeeded" | "refund.failed" | "refund.canceled" | "checkout.session.created" | "checkout.session.completed" | "checkout.session.expired" | "payment_link.created" | "payment_link.updated" | "invoice.created" | "invoice.updated" | "invoice.approval_requested" | "invoice.finalized" | "invoice.payment_succeeded" | "invoice.payment_failed" | "invoice.paid" | "invoice.voided" | "invoice.marked_uncollectible" | "recovery_link.created" | "recovery_link.updated" | "recovery_link.completed" | "recovery_link.expired" | "recovery_link.deactivated" | "invoice.sent" | "invoice.overdue" | "return.created" | "return.updated" | "return.received" | "return.completed" | "return.canceled" | "webhook_endpoint.disabled">;
         description?: string | null;
         metadata?: Schemas["Metadata"];
       };
@@ -2604,7 +2775,7 @@ export interface Operations {
         /** http or https, without credentials. In live mode it must reach a public address (checked again at every delivery); test mode also allows local addresses. */
         url?: string;
         /** The event types sent to this endpoint; `["*"]` for every type. */
-        enabled_events?: Array<"*" | "order.created" | "order.updated" | "order.paid" | "order.partially_refunded" | "order.refunded" | "order.closed" | "order.canceled" | "payment_intent.created" | "payment_intent.requires_action" | "payment_intent.succeeded" | "payment_intent.failed" | "payment_intent.canceled" | "refund.created" | "refund.updated" | "refund.requires_action" | "refund.succeeded" | "refund.failed" | "refund.canceled" | "checkout.session.created" | "checkout.session.completed" | "checkout.session.expired" | "payment_link.created" | "payment_link.updated" | "invoice.created" | "invoice.updated" | "invoice.approval_requested" | "invoice.finalized" | "invoice.payment_succeeded" | "invoice.payment_failed" | "invoice.paid" | "invoice.voided" | "invoice.marked_uncollectible" | "recovery_link.created" | "recovery_link.updated" | "recovery_link.completed" | "recovery_link.expired" | "recovery_link.deactivated" | "invoice.sent" | "invoice.overdue" | "webhook_endpoint.disabled">;
+        enabled_events?: Array<"*" | "order.created" | "order.updated" | "order.paid" | "order.partially_refunded" | "order.refunded" | "order.closed" | "order.canceled" | "payment_intent.created" | "payment_intent.requires_action" | "payment_intent.succeeded" | "payment_intent.failed" | "payment_intent.canceled" | "refund.created" | "refund.updated" | "refund.requires_action" | "refund.succeeded" | "refund.failed" | "refund.canceled" | "checkout.session.created" | "checkout.session.completed" | "checkout.session.expired" | "payment_link.created" | "payment_link.updated" | "invoice.created" | "invoice.updated" | "invoice.approval_requested" | "invoice.finalized" | "invoice.payment_succeeded" | "invoice.payment_failed" | "invoice.paid" | "invoice.voided" | "invoice.marked_uncollectible" | "recovery_link.created" | "recovery_link.updated" | "recovery_link.completed" | "recovery_link.expired" | "recovery_link.deactivated" | "invoice.sent" | "invoice.overdue" | "return.created" | "return.updated" | "return.received" | "return.completed" | "return.canceled" | "webhook_endpoint.disabled">;
         description?: string | null;
         metadata?: Schemas["Metadata"];
         /** true stops deliveries; false enables the endpoint again */

@@ -30,6 +30,7 @@ import type { InvoicePdfsTable, InvoiceSettingsTable, InvoicesTable } from './sc
 import type { DueJobsTable } from './schema-jobs.js';
 import type { EmailsTable } from './schema-mail.js';
 import type { RecoveryLinksTable, RecoverySettingsTable } from './schema-recovery.js';
+import type { ReturnsTable } from './schema-returns.js';
 import type {
   WebhookDeliveriesTable,
   WebhookDeliveryAttemptsTable,
@@ -146,6 +147,10 @@ export interface OrdersTable extends TenantColumns, MetadataAndTimestamps {
   total: number;
   balance: number;
   version: number;
+  /** What an exchange's return credits this follow-up order (after tax, like store credit). */
+  credit: number;
+  /** The order this one is an exchange for (its return's credit is on this one). */
+  exchange_for_order_id: string | null;
 }
 
 export interface OrderLineItemsTable {
@@ -335,6 +340,7 @@ export interface Database {
   checkout_sessions: CheckoutSessionsTable;
   payment_links: PaymentLinksTable;
   invoices: InvoicesTable;
+  returns: ReturnsTable;
   invoice_settings: InvoiceSettingsTable;
   invoice_pdfs: InvoicePdfsTable;
   processor_settings: ProcessorSettingsTable;

@@ -8,8 +8,13 @@ import {
   type RefundAggregate,
   selectRefundsByOrder,
 } from '../../adapters/db/repos/refunds-repo.js';
+import {
+  selectReturnByExchangeOrder,
+  selectReturnsByOrder,
+} from '../../adapters/db/repos/returns-repo.js';
 import type { CheckoutSessionRow, EventRow } from '../../adapters/db/schema.js';
 import type { InvoiceRow } from '../../adapters/db/schema-invoices.js';
+import type { ReturnRow } from '../../adapters/db/schema-returns.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { OrderView } from '../../resources/order.js';
 import { getOrder, listOrders } from '../orders/order-queries.js';
@@ -66,6 +71,10 @@ export interface SaleRecord {
   /** The order's invoices, the newest first (at most one not void). */
   readonly invoices: readonly InvoiceRow[];
   readonly timeline: readonly EventRow[];
+  /** The order's returns (and exchanges), newest first. */
+  readonly returns: readonly ReturnRow[];
+  /** The return whose exchange made this order, when it is a follow-up order. */
+  readonly exchangeOf: ReturnRow | null;
   /** The timeline's console users and API keys in words (email, key name), by id. */
   readonly actors: ReadonlyMap<string, string>;
 }
@@ -77,11 +86,13 @@ export async function saleRecord(
 ): Promise<SaleRecord | null> {
   const order = await getOrder(deps, tenant, orderId);
   if (!order.ok) return null;
-  const [refunds, sessions, invoices, timeline] = await Promise.all([
+  const [refunds, sessions, invoices, timeline, returns, exchangeOf] = await Promise.all([
     selectRefundsByOrder(deps.db, orderId),
     listCheckoutSessions(deps.db, tenant, { orderId }, { limit: 100 }),
     listInvoices(deps.db, tenant, { order_id: orderId }, { limit: 100 }),
     listEventsForObject(deps.db, tenant, orderId, { limit: 100 }),
+    selectReturnsByOrder(deps.db, tenant, orderId),
+    selectReturnByExchangeOrder(deps.db, tenant, orderId),
   ]);
   const ids = (type: EventRow['actor_type']) => [
     ...new Set(
@@ -98,6 +109,8 @@ export async function saleRecord(
     sessions: sessions.items,
     invoices: invoices.items,
     timeline: timeline.items,
+    returns: [...returns].reverse(),
+    exchangeOf: exchangeOf ?? null,
     actors,
   };
 }

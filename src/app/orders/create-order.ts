@@ -1,12 +1,14 @@
-import { writeAsOne } from '../../adapters/db/one-statement.js';
+import type { Kysely } from 'kysely';
+import { type Write, writeAsOne } from '../../adapters/db/one-statement.js';
 import { selectOrderContext } from '../../adapters/db/repos/catalog-lookups-repo.js';
 import { selectCustomerById } from '../../adapters/db/repos/customers-repo.js';
 import { insertEventsQuery } from '../../adapters/db/repos/events-repo.js';
 import { insertOrderQueries } from '../../adapters/db/repos/orders-repo.js';
-import type { CouponRow, OrderRow } from '../../adapters/db/schema.js';
+import type { CouponRow, Database, OrderRow } from '../../adapters/db/schema.js';
 import { checkCoupon } from '../../domain/coupons.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import { type Metadata, withoutEmptyValues } from '../../domain/metadata.js';
+import type { Tenant } from '../../domain/tenant.js';
 import type { OrderView } from '../../resources/order.js';
 import { orderEvent } from '../events/record-events.js';
 import type { AnswerOption } from '../shared/answer-once.js';
@@ -61,6 +63,40 @@ export async function createOrder(
   { answer }: AnswerOption<OrderView> = {},
 ): Promise<Result<OrderView>> {
   const { db } = deps;
+  const drafted = await draftOrder(db, { tenant, now: deps.clock.now() }, input);
+  if (!drafted.ok) return drafted;
+  const view = drafted.value;
+  await writeAsOne(db, [
+    ...newOrderWrites(db, { tenant, actor }, view),
+    // The request's Idempotency-Key completed in the same statement: a crash can never
+    // leave the order made and its key free for a retry to make a second one.
+    ...(answer ? [answer(db, view)] : []),
+  ]);
+  return ok(view);
+}
+
+/** The writes of a new order: its rows and `order.created`. */
+export function newOrderWrites(
+  db: Kysely<Database>,
+  author: Pick<ChangeContext, 'tenant' | 'actor'>,
+  view: OrderView,
+): Write[] {
+  const now = view.order.created_at;
+  return [
+    ...insertOrderQueries(db, view),
+    insertEventsQuery(db, [orderEvent(author, { type: 'order.created', view, before: null, now })]),
+  ];
+}
+
+/**
+ * A new OPEN order as `createOrder` makes it, priced, not yet written (`db` may be a
+ * transaction: an exchange's follow-up order is drafted and written in its return's).
+ */
+export async function draftOrder(
+  db: Kysely<Database>,
+  { tenant, now }: { readonly tenant: Tenant; readonly now: Date },
+  input: CreateOrderInput,
+): Promise<Result<OrderView>> {
   const codes = input.coupon_codes ?? [];
   const context = await selectOrderContext(db, tenant, codes);
   if (!context) throw new Error(`account ${tenant.accountId} vanished`);
@@ -85,7 +121,6 @@ export async function createOrder(
   if (!lines.ok) return lines;
   const { explicitRates, defaultRates } = lines.value;
   const shippingRates = account.tax_shipping ? defaultRates.map((r) => r.id) : [];
-  const now = deps.clock.now();
   const order: OrderRow = {
     id,
     account_id: tenant.accountId,
@@ -104,6 +139,8 @@ export async function createOrder(
     total: 0,
     balance: 0,
     version: 1,
+    credit: 0,
+    exchange_for_order_id: null,
     metadata: withoutEmptyValues(input.metadata ?? {}),
     created_at: now,
     updated_at: now,
@@ -120,22 +157,12 @@ export async function createOrder(
   const taxRates = taxRateIdsOf(draft).flatMap((rateId) => known.get(rateId) ?? []);
   const pricing = priceWithinLimits(draft, taxRates);
   if (!pricing.ok) return pricing;
-  const view: OrderView = {
+  return ok({
     ...draft,
     order: withTotals(order, pricing.value),
     taxRates,
     pricing: pricing.value,
-  };
-  await writeAsOne(db, [
-    ...insertOrderQueries(db, view),
-    insertEventsQuery(db, [
-      orderEvent({ tenant, actor }, { type: 'order.created', view, before: null, now }),
-    ]),
-    // The request's Idempotency-Key completed in the same statement: a crash can never
-    // leave the order made and its key free for a retry to make a second one.
-    ...(answer ? [answer(db, view)] : []),
-  ]);
-  return ok(view);
+  });
 }
 
 /** Checks the coupons the codes named, each against the order and those before it. */

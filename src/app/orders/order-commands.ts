@@ -8,7 +8,7 @@ import {
   insertOrderCoupon,
   replaceOrderLines,
 } from '../../adapters/db/repos/orders-repo.js';
-import type { Database } from '../../adapters/db/schema.js';
+import type { Database, OrderRow } from '../../adapters/db/schema.js';
 import { checkCoupon } from '../../domain/coupons.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import { type Metadata, updatedMetadata } from '../../domain/metadata.js';
@@ -52,8 +52,17 @@ export interface CouponInput {
 async function requireNotInvoiced(
   tx: Kysely<Database>,
   tenant: Tenant,
-  orderId: string,
+  { id: orderId, credit }: Pick<OrderRow, 'id' | 'credit'>,
 ): Promise<Result<void>> {
+  // An exchange's follow-up holds its return's credit: what it sells is what was credited.
+  if (credit > 0) {
+    return fail({
+      code: 'order_state_invalid',
+      message: 'The order is an exchange credited by its return: its lines cannot change',
+      loc: ['status'],
+      details: { credit },
+    });
+  }
   const invoice = await selectFreezingInvoice(tx, tenant, orderId);
   if (!invoice) return ok(undefined);
   return fail({
@@ -96,7 +105,7 @@ export async function updateOrder(
     );
     if (!allowed.ok) return allowed;
     if (structural) {
-      const unfrozen = await requireNotInvoiced(tx, tenant, order.id);
+      const unfrozen = await requireNotInvoiced(tx, tenant, order);
       if (!unfrozen.ok) return unfrozen;
     }
 
@@ -155,7 +164,7 @@ export async function applyCoupon(
   return changeOrderView(ctx, orderId, async (current, tx, now) => {
     const allowed = requireAction(current.order.status, 'apply_coupon', moneyOf(current));
     if (!allowed.ok) return allowed;
-    const unfrozen = await requireNotInvoiced(tx, ctx.tenant, current.order.id);
+    const unfrozen = await requireNotInvoiced(tx, ctx.tenant, current.order);
     if (!unfrozen.ok) return unfrozen;
     const coupon = await findCouponByCode(tx, ctx.tenant, code);
     if (!coupon) return fail({ ...missing('coupon'), loc: ['coupon_code'] });
@@ -181,7 +190,7 @@ export async function removeCoupon(
   return changeOrderView(ctx, orderId, async (current, tx) => {
     const allowed = requireAction(current.order.status, 'remove_coupon', moneyOf(current));
     if (!allowed.ok) return allowed;
-    const unfrozen = await requireNotInvoiced(tx, ctx.tenant, current.order.id);
+    const unfrozen = await requireNotInvoiced(tx, ctx.tenant, current.order);
     if (!unfrozen.ok) return unfrozen;
     const coupon = current.coupons.find((c) => c.code.toUpperCase() === code.toUpperCase());
     if (!coupon) {
@@ -214,7 +223,7 @@ export async function endOrder(
     const allowed = requireAction(current.order.status, action, moneyOf(current));
     if (!allowed.ok) return allowed;
     if (action === 'cancel') {
-      const unfrozen = await requireNotInvoiced(tx, ctx.tenant, current.order.id);
+      const unfrozen = await requireNotInvoiced(tx, ctx.tenant, current.order);
       if (!unfrozen.ok) return unfrozen;
     }
     const status = TERMINAL_BY_ACTION[action];

@@ -68,6 +68,7 @@ export function priceWith(aggregate: OrderAggregate, taxRates: readonly TaxRateR
     shipping: order.shipping,
     shippingTaxRateIds: order.shipping_tax_rate_ids,
     tip: order.tip,
+    credit: order.credit,
     paid: order.paid,
     refunded: order.refunded,
   });

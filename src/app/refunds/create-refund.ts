@@ -1,10 +1,18 @@
+import type { Kysely } from 'kysely';
+import type { Write } from '../../adapters/db/one-statement.js';
 import { selectPaymentIntentsByOrderIds } from '../../adapters/db/repos/payment-intents-repo.js';
 import {
   insertRefundQueries,
   type RefundAggregate,
   selectRefundByRequestKey,
 } from '../../adapters/db/repos/refunds-repo.js';
-import type { RefundItemRow, RefundLineItemRow, RefundRow } from '../../adapters/db/schema.js';
+import type {
+  Database,
+  EventRow,
+  RefundItemRow,
+  RefundLineItemRow,
+  RefundRow,
+} from '../../adapters/db/schema.js';
 import { ok, type Result } from '../../domain/errors.js';
 import { withoutEmptyValues } from '../../domain/metadata.js';
 import { initialRefundStatus, isOffline } from '../../domain/refunds/refund-policy.js';
@@ -39,7 +47,7 @@ import { sendRefund } from './send-refund.js';
 export async function createRefund(
   ctx: CommandContext,
   input: CreateRefundInput,
-  { origin = DIRECT, answer }: RefundOptions = {},
+  { origin = DIRECT, answer, attach }: RefundOptions = {},
 ): Promise<Result<RefundAggregate>> {
   const { deps, tenant } = ctx;
   const orderId = await orderIdOf(deps, tenant, input);
@@ -50,7 +58,11 @@ export async function createRefund(
     const payments = await selectPaymentIntentsByOrderIds(deps.db, [orderId.value]);
     return sendRefund(ctx, { refund: earlier, payments }, { answer });
   }
-  const written = await writeRefund(ctx, { orderId: orderId.value, input, origin }, { answer });
+  const written = await writeRefund(
+    ctx,
+    { orderId: orderId.value, input, origin },
+    { answer, attach },
+  );
   if (!written.ok) return written;
   const { view, value: created } = written.value;
   if (isOffline(created.refund.method)) return ok(created);
@@ -68,12 +80,14 @@ async function writeRefund(
     input,
     origin,
   }: { readonly orderId: string; readonly input: CreateRefundInput; readonly origin: RefundOrigin },
-  { answer }: AnswerOption<RefundAggregate>,
+  { answer, attach }: Pick<RefundOptions, 'answer' | 'attach'>,
 ): Promise<Result<ChangedOrder<RefundAggregate>>> {
   return changeOrder<RefundAggregate>(ctx, orderId, async (current, tx, now) => {
     const planned = await planOrderRefund(tx, current, { input, origin });
     if (!planned.ok) return planned;
     const made = newRefund(ctx, { current, plan: planned.value, input, origin, now });
+    const attached = attach ? await attach(tx, { refund: made, now }) : ok(NOTHING_ATTACHED);
+    if (!attached.ok) return attached;
     const offline = isOffline(made.refund.method);
     const subject = {
       objectType: 'refund',
@@ -85,12 +99,13 @@ async function writeRefund(
     return ok({
       ...withRefunded(current, made.refund.amount),
       value: made,
-      writes: insertRefundQueries(tx, made),
+      writes: [...insertRefundQueries(tx, made), ...attached.value.writes],
       // Nothing more happens to a refund made outside Flint: this is its outcome.
       ...(offline && answer ? { answer: () => answer(tx, made) } : {}),
       events: [
         objectEvent(ctx, { ...subject, type: 'refund.created' }),
         ...(offline ? [objectEvent(ctx, { ...subject, type: 'refund.succeeded' })] : []),
+        ...attached.value.events,
       ],
     });
   });
@@ -100,7 +115,23 @@ async function writeRefund(
 export interface RefundOptions extends AnswerOption<RefundAggregate> {
   /** Where the request came from; a direct `POST /v1/refunds` when absent. */
   readonly origin?: RefundOrigin | undefined;
+  /**
+   * What the refund is made for writes with it, in its transaction under the order's
+   * lock (a return's move, restock and event): its failure undoes the refund.
+   */
+  readonly attach?: RefundAttach | undefined;
 }
+
+/** Writes of other rows (never the order's) and their events, made with a refund. */
+export interface RefundAttachment {
+  readonly writes: readonly Write[];
+  readonly events: readonly EventRow[];
+}
+export type RefundAttach = (
+  tx: Kysely<Database>,
+  made: { readonly refund: RefundAggregate; readonly now: Date },
+) => Promise<Result<RefundAttachment>>;
+const NOTHING_ATTACHED: RefundAttachment = { writes: [], events: [] };
 
 /** The rows of a new refund as planned: pending, or succeeded when made outside Flint. */
 function newRefund(

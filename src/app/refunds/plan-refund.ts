@@ -80,7 +80,7 @@ export async function orderIdOf(
 }
 
 /** The order's priced lines and components, as an itemized refund reads them. */
-function orderRefundFacts(view: OrderView): OrderRefundFacts {
+export function orderRefundFacts(view: OrderView): OrderRefundFacts {
   const priced = new Map(view.pricing.lines.map((l) => [l.id, l]));
   return {
     lines: view.lines.map((row) => {

@@ -19,6 +19,7 @@ export type IdPrefix =
   | 'plink'
   | 'inv'
   | 'rl'
+  | 'ret'
   | 'plan'
   | 'sub'
   | 'evt'

@@ -1,4 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ChangeContext } from '../../../app/shared/command-context.js';
+import type { Deps } from '../../../app/shared/deps.js';
 import type { ConsoleFrame } from '../../../pages/console-frame.js';
 import type { Csrf } from '../../csrf.js';
 import type { Form } from '../../form-fields.js';
@@ -33,4 +35,31 @@ export async function actingUser(
   if (f.user.role === 'viewer')
     return answered(refused(reply, 'Viewers can look but not change anything.'));
   return { f, body };
+}
+
+/** What an action form of the console needs to check who posted it and act for them. */
+export interface OperatorForms {
+  readonly deps: Deps;
+  readonly csrf: Csrf;
+  readonly frameOf: FrameOf;
+}
+
+/**
+ * An action form (see `actingUser`) with the command context its user acts in: their
+ * account and mode, as the console user; otherwise null, the reply sent.
+ */
+export async function operatorForm(
+  options: OperatorForms,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<{ f: ConsoleFrame; form: Form; ctx: ChangeContext } | null> {
+  const acting = await actingUser(options, request, reply);
+  if (!acting) return null;
+  const { f, body } = acting;
+  const ctx: ChangeContext = {
+    deps: options.deps,
+    tenant: { accountId: f.account.id, mode: f.mode },
+    actor: { type: 'console_user', id: f.user.id },
+  };
+  return { f, form: body, ctx };
 }

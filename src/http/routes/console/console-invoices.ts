@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { createInvoice } from '../../../app/invoices/create-invoice.js';
 import {
   approveInvoice,
@@ -10,17 +10,16 @@ import {
 import { getInvoice, listInvoices } from '../../../app/invoices/invoice-views.js';
 import { remindInvoice, sendInvoice } from '../../../app/invoices/send-invoice.js';
 import type { ChangeContext } from '../../../app/shared/command-context.js';
-import type { Deps } from '../../../app/shared/deps.js';
 import { idPattern } from '../../../app/shared/ids.js';
 import type { Result } from '../../../domain/errors.js';
 import { INVOICE_STATUSES, type InvoiceStatus } from '../../../domain/invoices/invoice-values.js';
 import type { ConsoleFrame } from '../../../pages/console-frame.js';
 import { renderInvoice, renderInvoices } from '../../../pages/console-invoice-pages.js';
 import type { InvoiceView } from '../../../resources/invoice.js';
-import type { Csrf } from '../../csrf.js';
 import { type Form, formText } from '../../form-fields.js';
 import { sendMessagePage, sendPage } from '../../page-reply.js';
 import { baseUrl } from '../checkout/checkout-sessions.js';
+import { type OperatorForms, operatorForm } from './console-forms.js';
 
 const INVOICE_ID = new RegExp(idPattern('inv'));
 const ORDER_ID = new RegExp(idPattern('ord'));
@@ -51,16 +50,9 @@ const ACTIONS: Readonly<Record<string, Act>> = {
  */
 export async function registerConsoleInvoiceRoutes(
   app: FastifyInstance,
-  options: {
-    readonly deps: Deps;
-    readonly csrf: Csrf;
-    readonly frameOf: (
-      request: FastifyRequest,
-      reply: FastifyReply,
-    ) => Promise<ConsoleFrame | null>;
-  },
+  options: OperatorForms,
 ): Promise<void> {
-  const { deps, csrf, frameOf } = options;
+  const { deps, frameOf } = options;
   const tenantOf = (f: ConsoleFrame) => ({ accountId: f.account.id, mode: f.mode });
   const notFound = (reply: FastifyReply, f: ConsoleFrame, id: string) =>
     sendMessagePage(reply, 404, 'Invoice not found', `No invoice ${id} in ${f.mode} mode.`);
@@ -110,43 +102,10 @@ export async function registerConsoleInvoiceRoutes(
     );
   });
 
-  /** A posted console form's user, when the form is theirs and they may change things. */
-  async function actingUser(request: FastifyRequest, reply: FastifyReply) {
-    const f = await frameOf(request, reply);
-    if (!f) return { reply: reply.redirect('/console/login', 303) };
-    const form = (request.body ?? {}) as Form;
-    if (!csrf.verify(request, `console:${f.user.id}`, form.csrf_token)) {
-      return {
-        reply: sendMessagePage(
-          reply,
-          403,
-          'Not allowed',
-          'This form expired or was not sent from the console.',
-        ),
-      };
-    }
-    if (f.user.role === 'viewer') {
-      return {
-        reply: sendMessagePage(
-          reply,
-          403,
-          'Not allowed',
-          'Viewers can look but not change anything.',
-        ),
-      };
-    }
-    const ctx: ChangeContext = {
-      deps,
-      tenant: tenantOf(f),
-      actor: { type: 'console_user', id: f.user.id },
-    };
-    return { f, form, ctx };
-  }
-
   app.post('/console/invoices/:invoice_id/:action', async (request, reply) => {
-    const user = await actingUser(request, reply);
-    if ('reply' in user) return user.reply;
-    const { f, form, ctx } = user;
+    const posted = await operatorForm(options, request, reply);
+    if (!posted) return reply;
+    const { f, form, ctx } = posted;
     const { invoice_id: id, action } = request.params as { invoice_id: string; action: string };
     const act = Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
     if (!act || !INVOICE_ID.test(id)) return notFound(reply, f, id);
@@ -160,9 +119,9 @@ export async function registerConsoleInvoiceRoutes(
 
   /** An order's balance invoiced from its sale page: a draft, opened to finalize. */
   app.post('/console/orders/:order_id/invoice', async (request, reply) => {
-    const user = await actingUser(request, reply);
-    if ('reply' in user) return user.reply;
-    const { f, ctx } = user;
+    const posted = await operatorForm(options, request, reply);
+    if (!posted) return reply;
+    const { f, ctx } = posted;
     const { order_id: id } = request.params as { order_id: string };
     const made = ORDER_ID.test(id) ? await createInvoice(ctx, { order_id: id }) : null;
     if (!made?.ok) {

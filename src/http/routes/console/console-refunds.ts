@@ -13,18 +13,18 @@ import { REFUND_STATUSES, type RefundStatus } from '../../../domain/refunds/refu
 import type { ConsoleFrame } from '../../../pages/console-frame.js';
 import {
   limitMessage,
-  refundForms,
   refusalMessage,
   renderRefund,
   renderRefundPreview,
   renderRefunds,
 } from '../../../pages/console-refund-pages.js';
-import { renderSale } from '../../../pages/console-sale-page.js';
 import type { Processors } from '../../../ports/payment-processor.js';
 import type { Csrf } from '../../csrf.js';
 import { type Form, formText } from '../../form-fields.js';
 import { answered, sendMessagePage, sendPage } from '../../page-reply.js';
 import { actingUser as actingUserOf, refused } from './console-forms.js';
+import { registerConsoleReturnRoutes } from './console-returns.js';
+import { sendSalePage } from './console-sale.js';
 import { readRefundForm } from './read-refund-form.js';
 
 const ORDER_ID = new RegExp(idPattern('ord'));
@@ -50,6 +50,8 @@ export async function registerConsoleRefundRoutes(
   options: ConsoleRefundOptions,
 ): Promise<void> {
   const { deps, processors, csrf, frameOf: consoleFrame } = options;
+  // A return's receive and complete refund it: they sit with the refund forms.
+  await registerConsoleReturnRoutes(app, options);
   /** What a command run by the signed-in operator is given, in the mode they are in. */
   const operatorContext = (f: ConsoleFrame, requestKey: string | null = null): CommandContext => ({
     deps,
@@ -166,12 +168,8 @@ export async function registerConsoleRefundRoutes(
       const message = `No order ${id} in ${f.mode} mode.`;
       return answered(sendMessagePage(reply, 404, 'Order not found', message));
     }
-    const back = (status: number, error: string) =>
-      answered(
-        sendPage(reply, status, (nonce) =>
-          renderSale({ frame: f, nonce, sale, refundForms: refundForms(f, sale.order, error) }),
-        ),
-      );
+    const back = async (status: number, error: string) =>
+      answered(await sendSalePage(deps, request, reply, { f, sale, status, refundError: error }));
     const form = readRefundForm(body, sale.order);
     if ('error' in form) return back(422, form.error);
     const plan = await previewRefund({ deps, tenant }, form.input);

@@ -3,7 +3,7 @@ import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { selectAccountById } from '../../../adapters/db/repos/accounts-repo.js';
 import type { ConsoleUserRow } from '../../../adapters/db/schema-console.js';
-import { saleRecord, searchOrders } from '../../../app/console/console-orders.js';
+import { searchOrders } from '../../../app/console/console-orders.js';
 import { signInFrom } from '../../../app/console/console-sign-in.js';
 import {
   acceptInvite,
@@ -25,8 +25,6 @@ import {
 import type { Mode } from '../../../domain/tenant.js';
 import type { ConsoleFrame } from '../../../pages/console-frame.js';
 import { renderOrders } from '../../../pages/console-orders-page.js';
-import { refundForms } from '../../../pages/console-refund-pages.js';
-import { renderSale } from '../../../pages/console-sale-page.js';
 import { renderInvite, renderLogin } from '../../../pages/console-sign-in-pages.js';
 import type { Processors } from '../../../ports/payment-processor.js';
 import type { Csrf } from '../../csrf.js';
@@ -37,8 +35,9 @@ import { registerServerTiming } from '../../server-timing.js';
 import { registerConsoleDeveloperRoutes } from './console-developers.js';
 import { registerConsoleInvoiceRoutes } from './console-invoices.js';
 import { registerConsoleMailRoutes } from './console-mail.js';
-import { recoveryPanelOf, registerConsoleRecovery } from './console-recovery-links.js';
+import { registerConsoleRecovery } from './console-recovery-links.js';
 import { registerConsoleRefundRoutes } from './console-refunds.js';
+import { registerConsoleSaleRoute } from './console-sale.js';
 
 export const CONSOLE_COOKIE = 'flint_console';
 
@@ -216,31 +215,7 @@ export async function registerConsoleRoutes(
       );
     });
 
-    app.get('/console/orders/:order_id', async (request, reply) => {
-      const f = await consoleFrame(request, reply);
-      if (!f) return reply.redirect('/console/login', 303);
-      const { order_id: id } = request.params as { order_id: string };
-      const sale = ORDER_ID.test(id)
-        ? await saleRecord(deps, { accountId: f.account.id, mode: f.mode }, id)
-        : null;
-      if (!sale) {
-        return sendMessagePage(reply, 404, 'Order not found', `No order ${id} in ${f.mode} mode.`);
-      }
-      const net = sale.order.pricing.net;
-      const mayRefund = f.user.role !== 'viewer' && net.paid - net.refunded > 0;
-      const recovery = await recoveryPanelOf(deps, request, { frame: f, order: sale.order });
-      return sendPage(reply, 200, (nonce) =>
-        renderSale({
-          frame: f,
-          nonce,
-          sale,
-          refundForms: mayRefund ? refundForms(f, sale.order) : undefined,
-          mayInvoice: f.user.role !== 'viewer',
-          recovery,
-        }),
-      );
-    });
-
+    registerConsoleSaleRoute(app, { deps, frameOf: consoleFrame });
     await registerConsoleRefundRoutes(app, { deps, processors, csrf, frameOf: consoleFrame });
     await registerConsoleDeveloperRoutes(app, { deps, csrf, frameOf: consoleFrame });
     await registerConsoleInvoiceRoutes(app, { deps, csrf, frameOf: consoleFrame });

@@ -156,6 +156,11 @@ export const Order = Type.Object({
   ),
   shipping_money: Money,
   tip_money: Money,
+  /** An exchange's credit from its return, taken off the total after tax. */
+  credit_money: Money,
+  exchange_for_order_id: Nullable(
+    Type.String({ description: 'The order this one is an exchange for' }),
+  ),
   payments: Type.Array(
     Type.Object({
       payment_intent_id: Type.String(),
