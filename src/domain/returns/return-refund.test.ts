@@ -76,6 +76,7 @@ describe("a return's refund request", () => {
         expect(lines + request.amount_tax).toBe(request.total);
         if (list.every((c) => c.amount > 0)) expect(request.total).toBe(expected);
       }),
+      { numRuns: 1000 },
     );
   });
 
@@ -91,6 +92,16 @@ describe("a return's refund request", () => {
       line_items: [{ line_item_id: 'li_a', amount_to_refund: 300 }],
       amount_tax: 30,
       total: 330,
+    });
+  });
+
+  it('spends a short budget on the lines before their tax (found by fast-check)', () => {
+    // A line with tax and no amount first: its tax must not use up what the next line needs.
+    const list = [credit('li_0', 0, 1), credit('li_1', 1, 0)];
+    expect(returnRefundRequest(list, untouched(list), { chargesLeft: 1 })).toEqual({
+      line_items: [{ line_item_id: 'li_1', amount_to_refund: 1 }],
+      amount_tax: 0,
+      total: 1,
     });
   });
 });

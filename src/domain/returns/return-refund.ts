@@ -23,16 +23,21 @@ export function returnRefundRequest(
   );
   let taxLeft = Math.max(0, order.tax.total - order.tax.refunded);
   let budget = Math.max(0, Math.min(chargesLeft, sum(credits)));
+  // The lines' amounts first, then their tax: a budget short of the whole credit (charges
+  // refunded meanwhile) is spent on what names a line, never on tax alone (a request with
+  // tax and no line is no refund).
   const line_items: { line_item_id: string; amount_to_refund: number }[] = [];
-  let amountTax = 0;
   for (const credit of credits) {
     const amount = Math.min(credit.amount, lineLeft.get(credit.lineId) ?? 0, budget);
     budget -= amount;
+    if (amount > 0) line_items.push({ line_item_id: credit.lineId, amount_to_refund: amount });
+  }
+  let amountTax = 0;
+  for (const credit of credits) {
     const tax = Math.min(credit.exclusiveTax, taxLeft, budget);
     budget -= tax;
     taxLeft -= tax;
     amountTax += tax;
-    if (amount > 0) line_items.push({ line_item_id: credit.lineId, amount_to_refund: amount });
   }
   const total = line_items.reduce((s, l) => s + l.amount_to_refund, 0) + amountTax;
   if (line_items.length === 0 || total <= 0) return null;
