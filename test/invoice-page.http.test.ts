@@ -349,6 +349,23 @@ describe('hosted invoice page: paying', () => {
     expect(receipt.text).toContain('id="receipt"');
     expect(await inv.get(id)).toMatchObject({ status: 'paid', amount_paid: usd(2500) });
   });
+
+  it('does not complete a waiting 3-D Secure payment once the invoice is voided', async () => {
+    const { inv } = await account();
+    const { id, path, invoice } = await openInvoice(inv);
+    const buyer = new Buyer(server);
+    const asked = await pay(buyer, path, { card_number: '4000 0025 0000 3155' });
+    expect(asked.status, asked.text).toBe(303);
+    const step = await buyer.get(path);
+    const csrf = hidden(step.text, 'csrf_token');
+    await inv.acted(id, 'void');
+    const late = await buyer.post(`${path}/authenticate`, { csrf_token: csrf, result: 'succeed' });
+    expect(late.status).toBeLessThan(500);
+    expect(late.text).not.toContain('id="receipt"');
+    expect(await inv.get(id)).toMatchObject({ status: 'void', amount_paid: usd(0) });
+    const order = await inv.order(invoice.order_id);
+    expect(order.payments.map((p: { status: string }) => p.status)).toEqual(['requires_action']);
+  });
 });
 
 describe('hosted invoice page: rate limits, as checkout’s', () => {

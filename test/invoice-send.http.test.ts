@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_ACTOR } from '../src/app/events/record-events.js';
+import { sendInvoice } from '../src/app/invoices/send-invoice.js';
 import { expectError } from './catalog-fixtures.js';
 import { createTestAccount, liveKeyOf, oneLine, request, type TestServer } from './harness.js';
 import { invoiceCalls, UNKNOWN_INVOICE } from './invoice-fixtures.js';
@@ -169,6 +171,28 @@ describe('POST /v1/invoices/{id}/send', () => {
       'invoice.created',
       'invoice.finalized',
     ]);
+  });
+});
+
+describe('a keyed send retried after its answer was lost', () => {
+  it('mails once per Idempotency-Key: the mail is keyed by the request', async () => {
+    clock.set('2030-01-01T00:00:00Z');
+    const { testKey, accountId } = await createTestAccount(server);
+    const { invoice } = await openInvoice(testKey);
+    const ctx = {
+      deps: server.deps,
+      tenant: { accountId, mode: 'test' as const },
+      actor: SYSTEM_ACTOR,
+    };
+    const send = (requestKey: string) =>
+      sendInvoice(ctx, { id: invoice.invoice_id, baseUrl: server.url, requestKey });
+    // The same request run twice (a crash between its commit and its stored answer).
+    expect((await send('retry-1')).ok).toBe(true);
+    expect((await send('retry-1')).ok).toBe(true);
+    expect(await mailsAbout(server, testKey, invoice.invoice_id, 'invoice')).toHaveLength(1);
+    // Another request is another send: a resend mails again.
+    expect((await send('retry-2')).ok).toBe(true);
+    expect(await mailsAbout(server, testKey, invoice.invoice_id, 'invoice')).toHaveLength(2);
   });
 });
 

@@ -144,6 +144,28 @@ describe('automatic recovery', () => {
     expect(await api.emails()).toHaveLength(1);
   });
 
+  it('never mails an address typed on a public page: the link is made, no mail goes out', async () => {
+    clock.offsetMs = 0;
+    const { testKey: key, accountId } = await createTestAccount(server);
+    const api = recoveryCalls(server, key);
+    await api.setAutomatic(true);
+    const cs = await createSession(server, key, {
+      expires_at: new Date(clock.now().getTime() + 120 * MINUTE).toISOString(),
+    });
+    // Anyone with the checkout link may type anyone's address and walk away at 3-D Secure.
+    const started = await new Buyer(server).pay(cs.checkout_session_id, {
+      email: 'someone-else@example.com',
+      card_number: '4000 0025 0000 3155',
+    });
+    expect(started.status, started.text).toBe(303); // on to its 3-D Secure step
+    clock.offsetMs = 31 * MINUTE;
+    await runJobsUntilNow(server.deps, clock, accountId);
+    const links = (await api.call('GET', `/v1/orders/${cs.order_id}/recovery_links`)).body
+      .recovery_links;
+    expect(links).toEqual([expect.objectContaining({ source: 'payment_abandoned' })]);
+    expect(await api.emails()).toEqual([]);
+  });
+
   it('after a checkout session expires with a balance: a link mailed to the order’s customer; none when nothing is owed', async () => {
     clock.offsetMs = 0;
     const { testKey: key } = await createTestAccount(server);

@@ -119,6 +119,14 @@ describe('an exchange', () => {
     const types = ok(await api.get('/v1/events?limit=30')).events.map((e: any) => e.type);
     expect(types).toContain('order.paid');
     expect(types).toContain('return.completed');
+    // The follow-up was paid with the credit: a return of it could not give the credit
+    // back, so it takes none (nothing is written).
+    const again = await api.open(followUp.order_id, {
+      line_items: [{ line_item_id: followUp.line_items[0].line_item_id, quantity: 1 }],
+      reason: 'other',
+    });
+    expectError(again, 409, 'conflict', 'order_state_invalid');
+    expect(ok(await api.get(`/v1/orders/${followUp.order_id}/returns`)).returns).toEqual([]);
   });
 
   it('costing less: the follow-up is PAID, the rest is refunded on the original card', async () => {

@@ -73,7 +73,13 @@ describe('restocking', () => {
     expect(await stock()).toBe(6);
     ok(await api.act(kept.return_id, 'receive'));
     expect(await stock()).toBe(6);
-    ok(await api.act(back.return_id, 'receive'));
+    const restocked = ok(await api.act(back.return_id, 'receive')).return;
+    expect(await stock()).toBe(8);
+    // Back in stock: no longer canceled (its units could be sold again meanwhile).
+    expect(restocked.available_actions).not.toContain('cancel');
+    const cancel = await api.act(back.return_id, 'cancel');
+    expect(cancel.status).toBe(409);
+    expect(cancel.body.error.code).toBe('return_state_invalid');
     expect(await stock()).toBe(8);
     ok(await api.act(back.return_id, 'complete'));
     expect(await stock()).toBe(8);

@@ -1,5 +1,5 @@
 import type { ReturnRow } from '../adapters/db/schema-returns.js';
-import { returnActions } from '../domain/returns/return-state.js';
+import { returnActions, returnFactsOf } from '../domain/returns/return-state.js';
 import { iso, modeAndTimes } from './object-times.js';
 import { money } from './order.js';
 
@@ -27,7 +27,7 @@ export function returnResource(row: ReturnRow) {
     exchange_order_id: row.exchange_order_id,
     refund_id: row.refund_id,
     credit_refund_id: row.credit_refund_id,
-    available_actions: returnActions({ status: row.status, settled: row.settled_at !== null }),
+    available_actions: returnActions(returnFactsOf(row)),
     settled_at: iso(row.settled_at),
     received_at: iso(row.received_at),
     completed_at: iso(row.completed_at),

@@ -27,13 +27,30 @@ function fontFiles() {
   return fonts;
 }
 
+let prepared: Promise<unknown> | null = null;
+
 /**
- * Parses the fonts ahead of the first PDF (a server calls it once it listens), so no
- * buyer's first download waits for it.
+ * Parses the fonts and lays out one small document ahead of the first real PDF (a server
+ * calls it once it listens; once per process), so no buyer's first download waits for
+ * the fonts or for a first, cold layout.
  */
-export function preparePdfFonts(): void {
-  fontFiles();
+export function preparePdfFonts(): Promise<unknown> {
+  prepared ??= renderInvoicePdf(WARM_UP, new Date(0)).catch(() => undefined);
+  return prepared;
 }
+
+const WARM_UP: InvoiceDocument = {
+  title: 'Invoice',
+  stamp: 'PAID',
+  facts: [['Invoice number', 'FLT-000000']],
+  seller: ['Flint'],
+  buyer: ['Ελένη Παπαδοπούλου', 'Дмитрий Иванов'],
+  lines: [{ description: 'Warm-up', quantity: '1', unitPrice: '€1.00', amount: '€1.00' }],
+  summary: [{ label: 'Total', amount: '€1.00', strong: true }],
+  memo: 'Memo',
+  footer: 'Footer',
+  filename: 'FLT-000000.pdf',
+};
 
 const MARGIN = 50;
 const PAGE_WIDTH = 595.28; // A4

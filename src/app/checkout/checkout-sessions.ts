@@ -204,7 +204,6 @@ export async function expireCheckoutSession(
           orderId: row.order_id,
           source: 'checkout_session_expired',
           sourceId: id,
-          email: null,
           now,
         },
       );

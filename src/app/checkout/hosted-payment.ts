@@ -15,6 +15,20 @@ import type { Deps } from '../shared/deps.js';
 // simulated bank or Stripe's own), and what the buyer sees next. No API key: the page's
 // token is the capability, and its row names the account and mode.
 
+/**
+ * The request-key prefixes of the payments made on Flint's public pages (checkout and
+ * payment links, the invoice page, recovery links): `<prefix><id>:<attempt>`.
+ */
+const HOSTED_PAGE_KEY = /^(checkout|invoice|recovery):/;
+
+/**
+ * Whether a payment was made on a public page, where anyone may type any email address
+ * (so nothing is mailed to it unasked); else it came through the API, from the merchant.
+ */
+export function madeOnHostedPage(requestKey: string | null): boolean {
+  return requestKey !== null && HOSTED_PAGE_KEY.test(requestKey);
+}
+
 /** What every hosted page that takes a card knows. */
 export interface PayingPage {
   readonly tenant: Tenant;

@@ -27,6 +27,11 @@ export interface SendInvoiceInput {
   readonly id: string;
   /** Flint's public address (`FLINT_PUBLIC_URL`, else the request's). */
   readonly baseUrl: string;
+  /**
+   * The request's Idempotency-Key, if any: a retry of it (after a crash between the
+   * commit and the stored answer) does not mail again — the mail's dedupe key names it.
+   */
+  readonly requestKey?: string | null | undefined;
 }
 
 const NO_EMAIL = fail({
@@ -49,6 +54,7 @@ async function mailBuyer(
     readonly kind: EmailKind;
     readonly template: (mc: InvoiceMailContext) => MailTemplate;
     readonly baseUrl: string;
+    readonly requestKey?: string | null | undefined;
     readonly now: Date;
   },
 ): Promise<Result<void>> {
@@ -56,7 +62,17 @@ async function mailBuyer(
   if (!to) return NO_EMAIL;
   const { time_zone: timeZone } = await selectInvoiceSettings(tx, tenant);
   const template = p.template({ baseUrl: p.baseUrl, timeZone, now: p.now });
-  await queueInvoiceMail(tx, tenant, { to, kind: p.kind, view: p.view, template, now: p.now });
+  const dedupeKey = p.requestKey
+    ? `invoice:${p.view.invoice.id}:${p.kind}:request:${p.requestKey}`
+    : undefined;
+  await queueInvoiceMail(tx, tenant, {
+    to,
+    kind: p.kind,
+    view: p.view,
+    template,
+    dedupeKey,
+    now: p.now,
+  });
   return ok(undefined);
 }
 
@@ -68,10 +84,19 @@ async function mailBuyer(
 async function deliver(
   tx: Kysely<Database>,
   ctx: ChangeContext,
-  { view, baseUrl, now }: { readonly view: InvoiceView; readonly baseUrl: string; now: Date },
+  {
+    view,
+    ...p
+  }: {
+    readonly view: InvoiceView;
+    readonly baseUrl: string;
+    readonly requestKey?: string | null | undefined;
+    readonly now: Date;
+  },
 ): Promise<Result<InvoiceStage>> {
+  const { baseUrl, now } = p;
   const template = (mc: InvoiceMailContext) => invoiceMail(view, mc);
-  const mailed = await mailBuyer(tx, ctx.tenant, { view, kind: 'invoice', template, baseUrl, now });
+  const mailed = await mailBuyer(tx, ctx.tenant, { ...p, view, kind: 'invoice', template });
   if (!mailed.ok) return mailed;
   const { id, status, due_date: dueDate } = view.invoice;
   if (status === 'open' && dueDate) {
@@ -89,13 +114,13 @@ async function deliver(
  */
 export function sendInvoice(
   ctx: ChangeContext,
-  { id, baseUrl }: SendInvoiceInput,
+  { id, baseUrl, requestKey }: SendInvoiceInput,
 ): Promise<Result<InvoiceView>> {
   return moveInvoiceRow(ctx, {
     id,
     action: 'send',
     step: async (tx, { current: view, now }) => {
-      const sent = await deliver(tx, ctx, { view, baseUrl, now });
+      const sent = await deliver(tx, ctx, { view, baseUrl, requestKey, now });
       return sent.ok ? ok([sent.value]) : sent;
     },
   });
@@ -131,7 +156,7 @@ export const finalizeAndFollowUp =
  */
 export function remindInvoice(
   ctx: ChangeContext,
-  { id, baseUrl }: SendInvoiceInput,
+  { id, baseUrl, requestKey }: SendInvoiceInput,
 ): Promise<Result<InvoiceView>> {
   return moveInvoiceRow(ctx, {
     id,
@@ -139,7 +164,8 @@ export function remindInvoice(
     step: async (tx, { current: view, now }) => {
       const template = (mc: InvoiceMailContext) => reminderMail(view, { ...mc, offsetDays: null });
       const kind = 'invoice_reminder';
-      const mailed = await mailBuyer(tx, ctx.tenant, { view, kind, template, baseUrl, now });
+      const mail = { view, kind, template, baseUrl, requestKey, now } as const;
+      const mailed = await mailBuyer(tx, ctx.tenant, mail);
       return mailed.ok ? ok([]) : mailed;
     },
   });

@@ -6,10 +6,11 @@ import {
   selectRecoveryLinkBySource,
   selectRecoverySettings,
 } from '../../adapters/db/repos/recovery-links-repo.js';
-import type { Database } from '../../adapters/db/schema.js';
+import type { Database, PaymentIntentRow } from '../../adapters/db/schema.js';
 import { formatMoney } from '../../domain/money-format.js';
 import type { RecoveryLinkSource } from '../../domain/recovery-links/recovery-link-values.js';
 import { type RecoveryLinkView, recoveryLinkUrl } from '../../resources/recovery-link.js';
+import { madeOnHostedPage } from '../checkout/hosted-payment.js';
 import { queueMail } from '../mail/queue-mail.js';
 import { type MailTemplate, renderMail } from '../mail/render-mail.js';
 import type { ChangeContext } from '../shared/command-context.js';
@@ -26,9 +27,12 @@ export interface Recovered {
  * or a payment's 3-D Secure hold is abandoned, and the order still has a balance, Flint
  * makes a recovery link and mails the buyer — in the caller's transaction, so the link, its
  * event and the mail exist exactly when the change that prompted them commits. Once per
- * source (`source_id` is unique); the buyer is the payment's email, else the order's
- * customer's, else the last payment's that had one; none: the link alone. Null: nothing
- * to do (the setting is off, it was done, or nothing is owed). Takes the order's lock.
+ * source (`source_id` is unique); the buyer is the order's customer's email, else the
+ * email of the abandoned payment or of the last payment that had one — only those the
+ * merchant gave (through the API): an address typed on a public page (checkout, a payment
+ * link, an invoice or recovery page) is anyone's to type, and is not mailed unasked. None:
+ * the link alone. Null: nothing to do (the setting is off, it was done, or nothing is
+ * owed). Takes the order's lock.
  */
 export async function recoverAutomatically(
   tx: Kysely<Database>,
@@ -37,7 +41,8 @@ export async function recoverAutomatically(
     readonly orderId: string;
     readonly source: Exclude<RecoveryLinkSource, 'api'>;
     readonly sourceId: string;
-    readonly email: string | null;
+    /** The abandoned payment (its email and how it was made), if that is the source. */
+    readonly payment?: MailablePayment | undefined;
     readonly now: Date;
   },
 ): Promise<Recovered | null> {
@@ -56,7 +61,7 @@ export async function recoverAutomatically(
   });
   if (!made.ok) return null;
   const view = made.value;
-  const to = p.email ?? (await buyerEmailOf(tx, ctx, p.orderId));
+  const to = await buyerEmailOf(tx, ctx, { orderId: p.orderId, payment: p.payment });
   if (!to) return { view, mailedTo: null };
   const account = await selectAccountById(tx, tenant.accountId);
   const mail = recoveryMail({
@@ -79,16 +84,20 @@ export async function recoverAutomatically(
 async function buyerEmailOf(
   tx: Kysely<Database>,
   { tenant }: ChangeContext,
-  orderId: string,
+  { orderId, payment }: { readonly orderId: string; readonly payment?: MailablePayment },
 ): Promise<string | null> {
   const aggregate = await selectOrderAggregate(tx, tenant, orderId);
   if (!aggregate) return null;
   const customerId = aggregate.order.customer_id;
   const customer = customerId ? await selectCustomerById(tx, tenant, customerId) : undefined;
   if (customer?.email) return customer.email;
-  const paid = [...aggregate.payments].reverse().find((p) => p.buyer_email);
-  return paid?.buyer_email ?? null;
+  const given = [payment, ...[...aggregate.payments].reverse()].find(
+    (p) => p?.buyer_email && !madeOnHostedPage(p.request_key),
+  );
+  return given?.buyer_email ?? null;
 }
+
+type MailablePayment = Pick<PaymentIntentRow, 'buyer_email' | 'request_key'>;
 
 /** The mail that brings the buyer back: what is left to pay, and the link to pay it. */
 export function recoveryMail({

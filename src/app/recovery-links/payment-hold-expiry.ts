@@ -34,13 +34,13 @@ export const PAYMENT_HOLD_EXPIRY_JOB: JobKind<HoldPayload> = {
         throw new Error(canceled.error.message);
     }
     if (intent?.status !== 'canceled') return;
-    const { order_id: orderId, buyer_email: email } = intent;
+    const { order_id: orderId } = intent;
     await ctx.complete((tx) =>
       recoverAutomatically(tx, ctx, {
         orderId,
         source: 'payment_abandoned',
         sourceId: id,
-        email,
+        payment: intent,
         now: deps.clock.now(),
       }),
     );

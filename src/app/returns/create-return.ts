@@ -60,6 +60,17 @@ export async function createReturn(
         details: { status: view.order.status },
       });
     }
+    if (view.order.credit > 0) {
+      // Part of what it cost was the credit of the goods returned for it: a return would
+      // refund only what the card paid and lose the rest. Refused until credit can go back.
+      return fail({
+        code: 'order_state_invalid',
+        message:
+          'This order was paid in part with the credit of goods returned for it (an exchange): a return could give back only what the card paid, not the credit, so it takes no returns; refund it instead',
+        loc: ['status'],
+        details: { status: view.order.status, credit: view.order.credit },
+      });
+    }
     const earlier = await selectReturnsByOrder(tx, tenant, orderId);
     const credits = planReturnLines(
       input.line_items,

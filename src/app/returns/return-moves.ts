@@ -6,7 +6,7 @@ import type { Database, EventRow } from '../../adapters/db/schema.js';
 import type { ReturnRow } from '../../adapters/db/schema-returns.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import type { EventType } from '../../domain/event-types.js';
-import { moveReturn } from '../../domain/returns/return-state.js';
+import { moveReturn, returnFactsOf } from '../../domain/returns/return-state.js';
 import type { ReturnAction } from '../../domain/returns/return-values.js';
 import { returnResource } from '../../resources/return.js';
 import { objectEvent } from '../events/record-events.js';
@@ -51,10 +51,7 @@ export async function moveLockedReturn(
 ): Promise<Result<MovedReturn>> {
   const current = await lockReturnById(tx, ctx.tenant, id);
   if (!current) return fail(missing('return'));
-  const status = moveReturn(
-    { status: current.status, settled: current.settled_at !== null },
-    action,
-  );
+  const status = moveReturn(returnFactsOf(current), action);
   if (!status.ok) return status;
   const own = step ? step(current, now) : ok({});
   if (!own.ok) return own;

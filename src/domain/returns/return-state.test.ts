@@ -32,15 +32,26 @@ describe('the return transition table', () => {
     expect(refused.ok).toBe(false);
   });
 
+  it('never cancels a return whose goods went back into stock', () => {
+    const facts = { status: 'received', settled: false, restocked: true } as const;
+    expect(returnActions(facts)).toEqual(['update', 'complete']);
+    const refused = moveReturn(facts, 'cancel');
+    expect(refused).toMatchObject({ ok: false, error: { code: 'return_state_invalid' } });
+    expect(!refused.ok && refused.error.message).toContain('back in stock');
+  });
+
   it('allows exactly the actions it lists', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...RETURN_STATUSES),
         fc.boolean(),
+        fc.boolean(),
         fc.constantFrom(...RETURN_ACTIONS),
-        (status, settled, action) => {
-          const allowed = returnActions({ status, settled }).includes(action);
-          expect(moveReturn({ status, settled }, action).ok).toBe(allowed);
+        (status, settled, restocked, action) => {
+          const facts = { status, settled, restocked };
+          const allowed = returnActions(facts).includes(action);
+          expect(moveReturn(facts, action).ok).toBe(allowed);
+          if (settled || restocked) expect(allowed && action === 'cancel').toBe(false);
         },
       ),
     );

@@ -164,6 +164,11 @@ function registerAuthenticationRoute(
     const result = buyerAnswerOf(body);
     if (!result) return expiredForm(reply, page.token);
     const email = page.waiting?.buyer_email ?? '';
+    // Voided (or paid) meanwhile: the waiting payment is not completed here; its hold ends
+    // on its own (canceled after 30 minutes) and nothing is charged for a void invoice.
+    if (!takesPayment(page)) {
+      return answer(request, reply, { payment: { kind: 'not_open', page }, email });
+    }
     const payment = await answerInvoiceAuthentication({ deps, processors }, { page, result });
     return answer(request, reply, { payment, email });
   });

@@ -133,12 +133,14 @@ export function registerInvoiceRoutes(
       'of the invoice settings scheduled, each step mailed once. Test mode keeps the mail ' +
       'in GET /v1/test_helpers/emails.',
     body: ActionBody,
-    run: (ctx, id) => sendInvoice(ctx, { id, baseUrl: baseUrl(deps, ctx.request) }),
+    run: (ctx, id) =>
+      sendInvoice(ctx, { id, baseUrl: baseUrl(deps, ctx.request), requestKey: ctx.requestKey }),
   });
   routes.action('remind', {
     summary: 'Mail the buyer of an open invoice a reminder now',
     body: ActionBody,
-    run: (ctx, id) => remindInvoice(ctx, { id, baseUrl: baseUrl(deps, ctx.request) }),
+    run: (ctx, id) =>
+      remindInvoice(ctx, { id, baseUrl: baseUrl(deps, ctx.request), requestKey: ctx.requestKey }),
   });
 
   server.post(
