@@ -95,14 +95,21 @@ export function actorOf(request: FastifyRequest): Actor {
 
 /**
  * The command context of a request behind the API-key hook, built once per request: its
- * caller as the tenant and the author, and its claimed `Idempotency-Key`.
+ * caller as the tenant and the author, its claimed `Idempotency-Key` — and the caller and
+ * request themselves, for a route's own use. A plain literal: every request builds one.
  */
-export function commandContextOf(request: FastifyRequest, deps: Deps): RequestContext {
+export function commandContextOf(
+  request: FastifyRequest,
+  deps: Deps,
+): RequestContext & { readonly caller: Caller; readonly request: FastifyRequest } {
+  const caller = callerOf(request);
   return {
     deps,
-    tenant: callerOf(request),
-    actor: actorOf(request),
+    tenant: caller,
+    actor: { type: 'api_key', id: caller.keyId },
     requestKey: request.idempotencyClaim?.key ?? null,
+    caller,
+    request,
   };
 }
 

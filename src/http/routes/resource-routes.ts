@@ -8,7 +8,7 @@ import type { Deps } from '../../app/shared/deps.js';
 import type { IdPrefix } from '../../app/shared/ids.js';
 import type { Result } from '../../domain/errors.js';
 import type { Tenant } from '../../domain/tenant.js';
-import { callerOf, commandContextOf } from '../auth.js';
+import { commandContextOf } from '../auth.js';
 import { unwrap } from '../errors.js';
 import { answerOnce, type RouteAnswer, sendAnswer } from '../idempotency.js';
 import { listBody, pageRequestOf } from '../pagination.js';
@@ -72,11 +72,7 @@ export function resourceRoutes<Row, S extends TSchema>(
     { additionalProperties: false },
   );
   const response = Type.Object({ [spec.key]: spec.schema });
-  const contextOf = (request: FastifyRequest): RouteContext => ({
-    ...commandContextOf(request, deps),
-    caller: callerOf(request),
-    request,
-  });
+  const contextOf = (request: FastifyRequest): RouteContext => commandContextOf(request, deps);
   const idOf = (request: FastifyRequest) =>
     (request.params as Record<string, string>)[spec.idParam] as string;
   const answer = (row: Row, context: RouteContext) => ({
