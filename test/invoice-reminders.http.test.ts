@@ -144,6 +144,9 @@ describe('overdue', () => {
     const { browser } = await signedInConsoleUser(server, t.testKey);
     const list = await browser.get('/console/invoices?mode=test');
     expect(list.text).toContain('data-status="overdue"');
+    // The buyer's page says so too.
+    const hosted = await browser.get(new URL(t.invoice.hosted_invoice_url).pathname);
+    expect(hosted.text).toMatch(/id="invoice-status">\$[\d,.]+ overdue: it was due by /);
     // Paid late: no longer overdue.
     expect((await t.inv.pay(t.invoice.invoice_id)).status).toBe(200);
     expect(await t.inv.get(t.invoice.invoice_id)).toMatchObject({ status: 'paid', overdue: false });

@@ -74,7 +74,8 @@ describe('an exchange', () => {
     const original = await api.order(order.order_id);
     expect(original).toMatchObject({ status: 'PARTIALLY_REFUNDED' });
     expect(original.net_amounts.refunded_money).toEqual(usd(2000));
-    // A credited follow-up sells what was credited: its lines are frozen.
+    // A credited follow-up sells what was credited: its lines are frozen, and it says so.
+    expect(followUp.available_actions).toEqual(['pay', 'update_metadata']);
     const change = await request(server, 'PATCH', `/v1/orders/${followUp.order_id}`, {
       key,
       body: { order: { line_items: [item('Coat', 9000)] } },

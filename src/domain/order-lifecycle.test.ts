@@ -134,4 +134,22 @@ describe('completing an order with nothing to pay', () => {
       ),
     );
   });
+
+  it('a frozen order (a credited follow-up) allows a subset, never a change to what it sells', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...ORDER_STATUSES),
+        fc.constantFrom('none', 'held', 'returned' as const),
+        (status, money) => {
+          const all = availableActions(status, money);
+          const frozen = availableActions(status, money, { frozen: true });
+          expect(frozen.every((a) => all.includes(a))).toBe(true);
+          for (const change of ['update', 'apply_coupon', 'remove_coupon', 'cancel'] as const) {
+            expect(frozen).not.toContain(change);
+          }
+          expect(frozen).toContain('update_metadata');
+        },
+      ),
+    );
+  });
 });

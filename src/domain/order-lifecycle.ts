@@ -73,9 +73,22 @@ const OPEN_WITH_MONEY: Record<Exclude<OrderMoney, 'none'>, readonly OrderAction[
 export function availableActions(
   status: OrderStatus,
   money: OrderMoney = 'none',
+  { frozen = false }: { readonly frozen?: boolean } = {},
 ): readonly OrderAction[] {
-  return status === 'OPEN' && money !== 'none' ? OPEN_WITH_MONEY[money] : ALLOWED[status];
+  const allowed = status === 'OPEN' && money !== 'none' ? OPEN_WITH_MONEY[money] : ALLOWED[status];
+  return frozen ? allowed.filter((action) => !CHANGES_WHAT_IS_SOLD.has(action)) : allowed;
 }
+
+/**
+ * What a frozen order (an exchange's follow-up, credited with its return's credit) can no
+ * longer do: change what it sells, or be canceled under its credit.
+ */
+const CHANGES_WHAT_IS_SOLD: ReadonlySet<OrderAction> = new Set([
+  'update',
+  'apply_coupon',
+  'remove_coupon',
+  'cancel',
+]);
 
 /** ok when `action` is allowed; otherwise the `order_state_invalid` failure naming what is. */
 export function requireAction(

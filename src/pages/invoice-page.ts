@@ -127,7 +127,9 @@ export function renderInvoicePage(input: InvoicePageInput): string {
       ? 'Paid'
       : i.status === 'void'
         ? 'Void'
-        : `${m(i.amount_remaining.amount)} due${due ? ` by ${due}` : ''}`;
+        : i.overdue && due
+          ? `${m(i.amount_remaining.amount)} overdue: it was due by ${due}`
+          : `${m(i.amount_remaining.amount)} due${due ? ` by ${due}` : ''}`;
   const summary = invoiceSummary(page);
   const body = html`<main>
 ${header(page)}

@@ -101,7 +101,9 @@ export function orderResource(view: OrderView) {
       latest_charge: p.latest_charge,
     })),
     net_amounts: netAmounts(pricing.net, c),
-    available_actions: [...availableActions(order.status, moneyOf(view))],
+    available_actions: [
+      ...availableActions(order.status, moneyOf(view), { frozen: order.credit > 0 }),
+    ],
     version: order.version,
     metadata: order.metadata,
     ...modeAndTimes(order),
