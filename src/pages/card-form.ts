@@ -95,6 +95,16 @@ function stripeFields(form: FormState): Html {
 <noscript><p class="alert">Paying by card needs JavaScript: the card is collected by Stripe.</p></noscript>`;
 }
 
+/** What a page renders its card form with while it takes a payment. */
+export interface CardFormOffer {
+  readonly csrfToken: string;
+  /** This rendering's attempt id: a double submit of it charges once. */
+  readonly attempt: string;
+  readonly form: FormState;
+  /** Stripe mode: the account's publishable key for Stripe.js. */
+  readonly stripePublishableKey?: string | undefined;
+}
+
 export interface CardFormInput {
   readonly page: PayingPage;
   /** Where the form posts (the page's own `/pay`). */

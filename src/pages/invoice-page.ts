@@ -4,6 +4,7 @@ import { amountText } from '../domain/amount-text.js';
 import { formatMoney } from '../domain/money-format.js';
 import { invoiceResource } from '../resources/invoice.js';
 import {
+  type CardFormOffer,
   cardForm,
   cardFormScript,
   type FormState,
@@ -22,15 +23,7 @@ export interface InvoicePageInput {
   readonly page: InvoicePage;
   readonly nonce: string;
   /** While it takes a payment: the card form's CSRF token, attempt and state. */
-  readonly payment?:
-    | {
-        readonly csrfToken: string;
-        readonly attempt: string;
-        readonly form: FormState;
-        /** Stripe mode: the account's publishable key for Stripe.js. */
-        readonly stripePublishableKey?: string | undefined;
-      }
-    | undefined;
+  readonly payment?: CardFormOffer | undefined;
   /** What just happened, above the invoice ("Your payment of $10.00 was received"). */
   readonly notice?: string | undefined;
 }

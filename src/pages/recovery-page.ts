@@ -1,6 +1,6 @@
 import type { RecoveryPage } from '../app/recovery-links/recovery-page.js';
 import { formatMoney } from '../domain/money-format.js';
-import { cardForm, cardFormScript, type FormState, header, paidWith } from './card-form.js';
+import { type CardFormOffer, cardForm, cardFormScript, header, paidWith } from './card-form.js';
 import { orderSummary } from './checkout-page.js';
 import { type Html, html, layout } from './html.js';
 
@@ -12,14 +12,7 @@ export interface RecoveryPageInput {
   readonly page: RecoveryPage;
   readonly nonce: string;
   /** While it takes a payment: the card form's CSRF token, attempt and state. */
-  readonly payment?:
-    | {
-        readonly csrfToken: string;
-        readonly attempt: string;
-        readonly form: FormState;
-        readonly stripePublishableKey?: string | undefined;
-      }
-    | undefined;
+  readonly payment?: CardFormOffer | undefined;
   readonly notice?: string | undefined;
 }
 

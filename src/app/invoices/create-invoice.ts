@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { writeAsOne } from '../../adapters/db/one-statement.js';
 import { insertEventsQuery } from '../../adapters/db/repos/events-repo.js';
 import {
@@ -16,7 +15,7 @@ import { withOrderLock } from '../orders/change-order.js';
 import { createOrder } from '../orders/create-order.js';
 import type { LineItemInput } from '../orders/order-lines.js';
 import type { ChangeContext } from '../shared/command-context.js';
-import { newOwnedRow } from '../shared/ids.js';
+import { newOwnedRow, newPageToken } from '../shared/ids.js';
 import { invoiceEvent } from './invoice-views.js';
 
 /** The terms an invoice is created with and a draft may change. */
@@ -193,7 +192,7 @@ function insertDraft(
       marked_uncollectible_at: null,
       sent_at: null,
       overdue_at: null,
-      hosted_token: randomBytes(24).toString('base64url'),
+      hosted_token: newPageToken(),
       metadata: withoutEmptyValues(input.metadata ?? {}),
       created_at: now,
       updated_at: now,

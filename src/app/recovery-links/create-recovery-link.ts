@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { writeAsOne } from '../../adapters/db/one-statement.js';
 import { insertEventsQuery } from '../../adapters/db/repos/events-repo.js';
@@ -14,7 +13,7 @@ import type { RecoveryLinkView } from '../../resources/recovery-link.js';
 import { scheduleJobIn } from '../jobs/schedule-jobs.js';
 import { withOrderLock } from '../orders/change-order.js';
 import type { ChangeContext } from '../shared/command-context.js';
-import { newOwnedRow } from '../shared/ids.js';
+import { newOwnedRow, newPageToken } from '../shared/ids.js';
 import { RECOVERY_LINK_EXPIRY } from './recovery-link-jobs.js';
 import { recoveryLinkEvent } from './recovery-link-views.js';
 
@@ -87,7 +86,7 @@ export async function makeRecoveryLinkIn(
     order_id: order.id,
     status: 'active',
     // 192 random bits: the page's address is the capability.
-    token: randomBytes(24).toString('base64url'),
+    token: newPageToken(),
     source: p.source,
     source_id: p.sourceId,
     expires_at: p.expiresAt,

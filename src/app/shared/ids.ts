@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { typeid } from 'typeid-js';
 import type { Tenant } from '../../domain/tenant.js';
 
@@ -46,3 +47,14 @@ export function newOwnedRow(prefix: IdPrefix, tenant: Tenant) {
 export function idPattern(prefix: IdPrefix): string {
   return `^${prefix}_[0-7][0-9a-hjkmnp-tv-z]{25}$`;
 }
+
+/**
+ * An unguessable token for a hosted page's address (an invoice's page, a recovery link):
+ * 192 random bits, base64url (32 characters).
+ */
+export function newPageToken(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+/** What `newPageToken` makes: an address's token is checked against it before any read. */
+export const PAGE_TOKEN = /^[A-Za-z0-9_-]{32}$/;

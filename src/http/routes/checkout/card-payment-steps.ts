@@ -1,9 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import { buyerActionOf, type PayingPage } from '../../../app/checkout/hosted-payment.js';
 import { takesPayments } from '../../../app/processors/account-processors.js';
 import { checkCardForm, sandboxTokenOf } from '../../../domain/card-form.js';
 import { renderAuthenticationPage } from '../../../pages/authentication-page.js';
-import type { FormField, FormState } from '../../../pages/card-form.js';
+import type { CardFormOffer, FormField, FormState } from '../../../pages/card-form.js';
 import type { EmbedFrame } from '../../../pages/embedded-frame.js';
 import type { Html, PagePolicy } from '../../../pages/html.js';
 import type { Processors } from '../../../ports/payment-processor.js';
@@ -21,6 +22,28 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** A form field of at most MAX_FIELD characters (see formText). */
 export function field(form: Form, name: string): string | null {
   return formText(form, name, MAX_FIELD);
+}
+
+/** A fresh attempt id for one rendering of a card form (what `attemptOf` reads back). */
+export function newAttempt(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+/** Stripe mode: the publishable key a page loads Stripe.js with (none when nothing is to pay). */
+export function stripeKeyOf(
+  page: PayingPage & { readonly nothingToPay?: boolean },
+): string | undefined {
+  return page.processor === 'stripe' && !page.nothingToPay
+    ? (page.stripePublishableKey ?? undefined)
+    : undefined;
+}
+
+/** A page's card form as it is offered now: its CSRF token, a fresh attempt, Stripe's key. */
+export function cardFormOffer(
+  page: PayingPage,
+  { csrfToken, form }: { readonly csrfToken: string; readonly form: FormState },
+): CardFormOffer {
+  return { csrfToken, attempt: newAttempt(), form, stripePublishableKey: stripeKeyOf(page) };
 }
 
 /** The form's attempt id (the payment's request key), if it is one a page rendered. */

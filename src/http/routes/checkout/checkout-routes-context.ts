@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   type CheckoutPage,
@@ -13,6 +12,7 @@ import type { Processors } from '../../../ports/payment-processor.js';
 import type { Csrf } from '../../csrf.js';
 import type { Form } from '../../form-fields.js';
 import { answered, sendPage } from '../../page-reply.js';
+import { newAttempt, stripeKeyOf } from './card-payment-steps.js';
 import { afterClose, expiredForm, notFound, seeOther } from './checkout-page-replies.js';
 import { type SessionCsrf, sessionCsrf, sessionPagePolicy } from './embedded-checkout.js';
 
@@ -88,12 +88,9 @@ export function checkoutRoutes(deps: Deps, processors: Processors, csrf: Csrf): 
     state: FormState,
   ) {
     const csrfToken = forms.tokenFor(request, reply, page.view.session);
-    const attempt = randomBytes(16).toString('base64url');
+    const attempt = newAttempt();
     // An order with nothing to pay takes no card: no Stripe.js either.
-    const stripePublishableKey =
-      page.processor === 'stripe' && !page.nothingToPay
-        ? (page.stripePublishableKey ?? undefined)
-        : undefined;
+    const stripePublishableKey = stripeKeyOf(page);
     return sendPage(
       reply,
       status,

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   amountRemaining,
@@ -7,6 +6,7 @@ import {
   loadInvoicePage,
 } from '../../../app/invoices/invoice-page.js';
 import type { Deps } from '../../../app/shared/deps.js';
+import { PAGE_TOKEN } from '../../../app/shared/ids.js';
 import { formatMoney } from '../../../domain/money-format.js';
 import { declineMessage, type FormState } from '../../../pages/card-form.js';
 import { renderInvoicePage } from '../../../pages/invoice-page.js';
@@ -14,11 +14,8 @@ import type { Processors } from '../../../ports/payment-processor.js';
 import type { Csrf } from '../../csrf.js';
 import type { Form } from '../../form-fields.js';
 import { answered, sendMessagePage, sendPage } from '../../page-reply.js';
-import { setUp } from '../checkout/card-payment-steps.js';
+import { cardFormOffer, setUp } from '../checkout/card-payment-steps.js';
 import { seeOther } from '../checkout/checkout-page-replies.js';
-
-/** A hosted token as `create-invoice` makes them (24 random bytes, base64url). */
-export const TOKEN = /^[A-Za-z0-9_-]{32}$/;
 
 /** What the hosted invoice page's routes share: the server's parts and their replies. */
 export interface InvoicePageRoutes {
@@ -79,7 +76,7 @@ export function invoicePageRoutes(
 
   async function pageOf(request: FastifyRequest): Promise<InvoicePage | null> {
     const { token } = request.params as { token: string };
-    if (!TOKEN.test(token)) return null;
+    if (!PAGE_TOKEN.test(token)) return null;
     return loadInvoicePage({ deps, processors }, { token });
   }
 
@@ -101,16 +98,12 @@ export function invoicePageRoutes(
     const { page } = p;
     const { status } = page.invoice.invoice;
     const payable = (status === 'open' || status === 'uncollectible') && setUp(page);
-    const stripePublishableKey =
-      page.processor === 'stripe' ? (page.stripePublishableKey ?? undefined) : undefined;
     const notSetUp = status === 'open' || status === 'uncollectible' ? NOT_SET_UP : undefined;
     const payment = payable
-      ? {
+      ? cardFormOffer(page, {
           csrfToken: csrf.issue(request, reply, scopeOf(page)),
-          attempt: randomBytes(16).toString('base64url'),
           form: p.form ?? { email: page.invoice.invoice.customer_details?.email ?? '', errors: {} },
-          stripePublishableKey,
-        }
+        })
       : undefined;
     return sendPage(
       reply,
@@ -122,7 +115,7 @@ export function invoicePageRoutes(
           payment,
           notice: p.notice ?? (payable ? undefined : notSetUp),
         }),
-      { stripe: payable && !!stripePublishableKey },
+      { stripe: !!payment?.stripePublishableKey },
     );
   }
 

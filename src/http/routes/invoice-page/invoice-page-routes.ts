@@ -8,6 +8,7 @@ import {
 } from '../../../app/invoices/invoice-page.js';
 import { hostedInvoicePdf } from '../../../app/invoices/invoice-pdf.js';
 import type { Deps } from '../../../app/shared/deps.js';
+import { PAGE_TOKEN } from '../../../app/shared/ids.js';
 import { parseAmountText } from '../../../domain/amount-text.js';
 import { formatMoney } from '../../../domain/money-format.js';
 import type { FormField } from '../../../pages/card-form.js';
@@ -26,12 +27,12 @@ import {
 } from '../checkout/card-payment-steps.js';
 import type { RateLimitedRoute } from '../checkout/checkout-routes-context.js';
 import { type PageRateLimits, registerPublicPageScope } from '../checkout/public-page-scope.js';
+import { sendPdf } from '../invoices/invoice-pdf-route.js';
 import {
   expiredForm,
   type InvoicePageRoutes,
   invoicePageRoutes,
   notFound,
-  TOKEN,
 } from './invoice-page-replies.js';
 
 export interface InvoicePageOptions {
@@ -99,14 +100,9 @@ function registerPdfRoute(
 ) {
   app.get('/invoice/:token/pdf', { config: pages }, async (request, reply) => {
     const { token } = request.params as { token: string };
-    const found = TOKEN.test(token) ? await hostedInvoicePdf(routes.deps, { token }) : null;
+    const found = PAGE_TOKEN.test(token) ? await hostedInvoicePdf(routes.deps, { token }) : null;
     if (!found) return notFound(reply);
-    return reply
-      .type('application/pdf')
-      .header('content-disposition', `inline; filename="${found.filename}"`)
-      .header('cache-control', 'private, no-cache')
-      .header('x-content-type-options', 'nosniff')
-      .send(Buffer.from(found.pdf.buffer, found.pdf.byteOffset, found.pdf.byteLength));
+    return sendPdf(reply, found);
   });
 }
 

@@ -1,6 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
-import { invoicePdf } from '../../../app/invoices/invoice-pdf.js';
+import { type InvoicePdf, invoicePdf } from '../../../app/invoices/invoice-pdf.js';
 import type { Deps } from '../../../app/shared/deps.js';
 import { commandContextOf } from '../../auth.js';
 import { unwrap } from '../../errors.js';
@@ -32,12 +32,17 @@ export function registerInvoicePdfRoute(server: FastifyInstance, deps: Deps): vo
     },
     async (request, reply) => {
       const { invoice_id: id } = request.params as { invoice_id: string };
-      const { pdf, filename } = unwrap(await invoicePdf(commandContextOf(request, deps), { id }));
-      return reply
-        .type('application/pdf')
-        .header('content-disposition', `inline; filename="${filename}"`)
-        .header('cache-control', 'private, no-cache')
-        .send(Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength));
+      return sendPdf(reply, unwrap(await invoicePdf(commandContextOf(request, deps), { id })));
     },
   );
+}
+
+/** An invoice's PDF as a reply, the API's and the hosted page's alike: shown inline, never cached. */
+export function sendPdf(reply: FastifyReply, { pdf, filename }: InvoicePdf) {
+  return reply
+    .type('application/pdf')
+    .header('content-disposition', `inline; filename="${filename}"`)
+    .header('cache-control', 'private, no-cache')
+    .header('x-content-type-options', 'nosniff')
+    .send(Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength));
 }

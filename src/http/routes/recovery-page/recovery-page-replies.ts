@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   loadRecoveryPage,
@@ -6,18 +5,16 @@ import {
   type RecoveryPagePayment,
 } from '../../../app/recovery-links/recovery-page.js';
 import type { Deps } from '../../../app/shared/deps.js';
+import { PAGE_TOKEN } from '../../../app/shared/ids.js';
 import { declineMessage, type FormState } from '../../../pages/card-form.js';
 import { renderRecoveryPage } from '../../../pages/recovery-page.js';
 import type { Processors } from '../../../ports/payment-processor.js';
 import type { Csrf } from '../../csrf.js';
 import type { Form } from '../../form-fields.js';
 import { sendMessagePage, sendPage } from '../../page-reply.js';
-import { setUp } from '../checkout/card-payment-steps.js';
+import { cardFormOffer, setUp } from '../checkout/card-payment-steps.js';
 import { seeOther } from '../checkout/checkout-page-replies.js';
 import type { PageRateLimits } from '../checkout/public-page-scope.js';
-
-/** A token as `create-recovery-link` makes them (24 random bytes, base64url). */
-const TOKEN = /^[A-Za-z0-9_-]{32}$/;
 
 export interface RecoveryPageOptions {
   readonly deps: Deps;
@@ -62,7 +59,7 @@ export function recoveryPageReplies({ deps, processors, csrf }: RecoveryPageOpti
   const services = { deps, processors };
   const pageOf = async (request: FastifyRequest) => {
     const { token } = request.params as { token: string };
-    return TOKEN.test(token) ? loadRecoveryPage(services, { token }) : null;
+    return PAGE_TOKEN.test(token) ? loadRecoveryPage(services, { token }) : null;
   };
 
   function show(
@@ -72,15 +69,11 @@ export function recoveryPageReplies({ deps, processors, csrf }: RecoveryPageOpti
   ) {
     const { page } = p;
     const payable = page.state === 'open' && setUp(page);
-    const stripePublishableKey =
-      page.processor === 'stripe' ? (page.stripePublishableKey ?? undefined) : undefined;
     const payment = payable
-      ? {
+      ? cardFormOffer(page, {
           csrfToken: csrf.issue(request, reply, scopeOf(page)),
-          attempt: randomBytes(16).toString('base64url'),
           form: p.form ?? { email: page.buyerEmail, errors: {} },
-          stripePublishableKey,
-        }
+        })
       : undefined;
     const notice =
       p.notice ??
@@ -91,7 +84,7 @@ export function recoveryPageReplies({ deps, processors, csrf }: RecoveryPageOpti
       reply,
       p.status ?? CLOSED_STATUS[page.state],
       (nonce) => renderRecoveryPage({ page, nonce, payment, notice }),
-      { stripe: payable && !!stripePublishableKey },
+      { stripe: !!payment?.stripePublishableKey },
     );
   }
 
