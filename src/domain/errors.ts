@@ -26,6 +26,8 @@ export type FailureCode =
   | 'invoice_email_missing'
   | 'return_state_invalid'
   | 'return_quantity_invalid'
+  | 'subscription_state_invalid'
+  | 'payment_method_missing'
   | 'payment_in_progress'
   | 'split_payment_unsupported'
   | 'processor_unavailable'

@@ -37,6 +37,8 @@ export const ERROR_STATUS: Readonly<
   recovery_link_state_invalid: { status: 409, type: 'conflict' },
   invoice_email_missing: { status: 422, type: 'validation_error' },
   return_state_invalid: { status: 409, type: 'conflict' },
+  subscription_state_invalid: { status: 409, type: 'conflict' },
+  payment_method_missing: { status: 422, type: 'invalid_request_error' },
   return_quantity_invalid: { status: 422, type: 'validation_error' },
   payment_in_progress: { status: 409, type: 'conflict' },
   split_payment_unsupported: { status: 422, type: 'validation_error' },
