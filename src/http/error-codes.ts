@@ -38,7 +38,7 @@ export const ERROR_STATUS: Readonly<
   invoice_email_missing: { status: 422, type: 'validation_error' },
   return_state_invalid: { status: 409, type: 'conflict' },
   subscription_state_invalid: { status: 409, type: 'conflict' },
-  payment_method_missing: { status: 422, type: 'invalid_request_error' },
+  payment_method_missing: { status: 422, type: 'validation_error' },
   return_quantity_invalid: { status: 422, type: 'validation_error' },
   payment_in_progress: { status: 409, type: 'conflict' },
   split_payment_unsupported: { status: 422, type: 'validation_error' },
