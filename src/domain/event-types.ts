@@ -49,6 +49,13 @@ export const EVENT_TYPES = [
   'return.received',
   'return.completed',
   'return.canceled',
+  'customer.subscription.created',
+  'customer.subscription.updated',
+  'customer.subscription.trial_will_end',
+  'customer.subscription.paused',
+  'customer.subscription.resumed',
+  'customer.subscription.deleted',
+  'invoice.upcoming',
   'webhook_endpoint.disabled',
 ] as const;
 

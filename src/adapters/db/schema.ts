@@ -32,6 +32,11 @@ import type { EmailsTable } from './schema-mail.js';
 import type { RecoveryLinksTable, RecoverySettingsTable } from './schema-recovery.js';
 import type { ReturnsTable } from './schema-returns.js';
 import type {
+  SubscriptionPeriodsTable,
+  SubscriptionSettingsTable,
+  SubscriptionsTable,
+} from './schema-subscriptions.js';
+import type {
   WebhookDeliveriesTable,
   WebhookDeliveryAttemptsTable,
   WebhookEndpointsTable,
@@ -341,6 +346,9 @@ export interface Database {
   payment_links: PaymentLinksTable;
   invoices: InvoicesTable;
   returns: ReturnsTable;
+  subscriptions: SubscriptionsTable;
+  subscription_periods: SubscriptionPeriodsTable;
+  subscription_settings: SubscriptionSettingsTable;
   invoice_settings: InvoiceSettingsTable;
   invoice_pdfs: InvoicePdfsTable;
   processor_settings: ProcessorSettingsTable;

@@ -21,6 +21,8 @@ export type IdPrefix =
   | 'inv'
   | 'rl'
   | 'ret'
+  | 'sub'
+  | 'si'
   | 'plan'
   | 'sub'
   | 'evt'

@@ -35,6 +35,7 @@ export const SUBSCRIPTION_TRANSITIONS = {
     reactivate: 'trialing',
     pause_collection: 'trialing',
     resume_collection: 'trialing',
+    trial_ended: 'active',
     period_paid: 'active',
     period_failed: 'past_due',
     period_unattempted: 'past_due',
@@ -179,4 +180,17 @@ export function statusAfter(
   event: SubscriptionEvent,
 ): SubscriptionStatus | null {
   return (SUBSCRIPTION_TRANSITIONS[status] as Moves)[event] ?? null;
+}
+
+/** A subscription's facts from its row. */
+export function subscriptionFactsOf(row: {
+  readonly status: SubscriptionStatus;
+  readonly cancel_at_period_end: boolean;
+  readonly pause_collection: unknown;
+}): SubscriptionFacts {
+  return {
+    status: row.status,
+    cancelAtPeriodEnd: row.cancel_at_period_end,
+    collectionPaused: row.pause_collection !== null,
+  };
 }

@@ -31,6 +31,7 @@ export type SubscriptionAction = (typeof SUBSCRIPTION_ACTIONS)[number];
 export const SUBSCRIPTION_EVENTS = [
   'first_payment_succeeded',
   'first_payment_expired',
+  'trial_ended',
   'period_paid',
   'period_failed',
   'period_unattempted',

@@ -24,6 +24,7 @@ import * as invoicePdfs from './0023-invoice-pdfs.js';
 import * as invoiceMail from './0024-invoice-mail.js';
 import * as recoveryLinks from './0025-recovery-links.js';
 import * as returns from './0026-returns.js';
+import * as subscriptions from './0032-subscriptions.js';
 import * as embeddedCheckout from './0027-embedded-checkout.js';
 
 /** Every migration, in order. Names sort lexicographically; never rename one that shipped. */
@@ -54,6 +55,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0027-embedded-checkout': embeddedCheckout,
   '0024-invoice-mail': invoiceMail,
   '0026-returns': returns,
+  '0032-subscriptions': subscriptions,
 };
 
 export const migrationProvider: MigrationProvider = {
