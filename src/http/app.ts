@@ -67,6 +67,7 @@ import {
 import { registerRecoveryPageRoutes } from './routes/recovery-page/recovery-page-routes.js';
 import { registerRefundRoutes } from './routes/refunds/refunds.js';
 import { registerReturnRoutes } from './routes/returns/returns.js';
+import { registerSubscriptionRoutes } from './routes/subscriptions/subscriptions.js';
 import { registerWebhookDeliveryRoutes } from './routes/webhooks/webhook-deliveries.js';
 import { registerWebhookEndpointRoutes } from './routes/webhooks/webhook-endpoints.js';
 import { refuseUnsafeText } from './text-safety.js';
@@ -306,6 +307,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     registerRecoveryLinkRoutes(api, deps);
     registerRecoverySettingsRoutes(api, deps);
     registerReturnRoutes(api, deps, processors);
+    registerSubscriptionRoutes(api, deps, processors);
     registerEventRoutes(api, deps);
     const webhookServices = { secretBox, resolver: options.resolver ?? systemResolver };
     registerWebhookEndpointRoutes(api, deps, webhookServices);

@@ -202,11 +202,13 @@ export function paymentFailedMail(
       mc.declineClass === 'authentication_required'
         ? `Confirm your payment: ${p.subjectName}`
         : `Payment failed: ${p.subjectName}`,
-    heading: mc.declineClass === 'authentication_required' ? 'Confirm your payment' : 'Payment failed',
+    heading:
+      mc.declineClass === 'authentication_required' ? 'Confirm your payment' : 'Payment failed',
     paragraphs: ask,
     rows: p.rows,
     action: p.action && {
-      label: mc.declineClass === 'authentication_required' ? 'Confirm the payment' : 'Pay the invoice',
+      label:
+        mc.declineClass === 'authentication_required' ? 'Confirm the payment' : 'Pay the invoice',
       url: p.action.url,
     },
     links: p.links,
