@@ -49,6 +49,8 @@ export const EVENT_TYPES = [
   'return.received',
   'return.completed',
   'return.canceled',
+  'plan.created',
+  'plan.updated',
   'webhook_endpoint.disabled',
 ] as const;
 

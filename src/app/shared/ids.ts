@@ -22,6 +22,7 @@ export type IdPrefix =
   | 'rl'
   | 'ret'
   | 'plan'
+  | 'planv'
   | 'sub'
   | 'evt'
   | 'we'
