@@ -12,7 +12,6 @@ import {
 } from '../../adapters/db/repos/plans-repo.js';
 import type { Database } from '../../adapters/db/schema.js';
 import type { PlanRow, PlanVersionRow } from '../../adapters/db/schema-plans.js';
-import { transact } from '../../adapters/db/transact.js';
 import { normalizeCurrency } from '../../domain/currency.js';
 import { fail, ok, type Result } from '../../domain/errors.js';
 import { type Metadata, updatedMetadata, withoutEmptyValues } from '../../domain/metadata.js';
