@@ -1,5 +1,6 @@
 import { Api } from './api.js';
 import { InvoiceSettingsResource, Invoices } from './invoices.js';
+import { Plans } from './plans.js';
 import { RecoveryLinks } from './recovery-links.js';
 import {
   CheckoutSessions,
@@ -33,6 +34,7 @@ export {
 export * from './errors.js';
 export type { Invoice, InvoicePayParams, InvoicePayResult } from './invoices.js';
 export type { ListParams, Page, PageList } from './pagination.js';
+export type { Plan, PlanCreateParams, PlanUpdateParams, PlanVersion } from './plans.js';
 export type { RecoveryLink, RecoverySettings } from './recovery-links.js';
 export type {
   ConsoleUser,
@@ -77,6 +79,7 @@ export class Flint {
   readonly checkoutSessions: CheckoutSessions;
   readonly refunds: Refunds;
   readonly paymentLinks: PaymentLinks;
+  readonly plans: Plans;
   readonly invoices: Invoices;
   readonly recoveryLinks: RecoveryLinks;
   readonly invoiceSettings: InvoiceSettingsResource;
@@ -103,6 +106,7 @@ export class Flint {
     this.checkoutSessions = new CheckoutSessions(api);
     this.refunds = new Refunds(api);
     this.paymentLinks = new PaymentLinks(api);
+    this.plans = new Plans(api);
     this.invoices = new Invoices(api);
     this.recoveryLinks = new RecoveryLinks(api);
     this.invoiceSettings = new InvoiceSettingsResource(api);

@@ -16,6 +16,7 @@ export type FailureCode =
   | 'coupon_already_applied'
   | 'coupon_not_stackable'
   | 'currency_mismatch'
+  | 'price_interval_mismatch'
   | 'out_of_stock'
   | 'resource_in_use'
   | 'amount_invalid'

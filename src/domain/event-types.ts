@@ -56,6 +56,8 @@ export const EVENT_TYPES = [
   'customer.subscription.resumed',
   'customer.subscription.deleted',
   'invoice.upcoming',
+  'plan.created',
+  'plan.updated',
   'webhook_endpoint.disabled',
 ] as const;
 

@@ -58,6 +58,7 @@ import { registerInvoiceRoutes } from './routes/invoices/invoices.js';
 import { registerTestHelperEmailRoutes } from './routes/mail/test-helper-emails.js';
 import { registerOrderRoutes } from './routes/orders/orders.js';
 import { registerPaymentRoutes } from './routes/payments/payments.js';
+import { registerPlanRoutes } from './routes/plans/plans.js';
 import { registerProcessorSettingsRoutes } from './routes/processors/processor-settings.js';
 import { registerStripeWebhookRoute } from './routes/processors/stripe-webhook.js';
 import {
@@ -301,6 +302,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     registerRefundRoutes(api, deps, processors);
     registerCheckoutSessionRoutes(api, deps, processors);
     registerPaymentLinkRoutes(api, deps);
+    registerPlanRoutes(api, deps);
     registerInvoiceRoutes(api, deps, processors);
     registerInvoicePdfRoute(api, deps);
     registerInvoiceSettingsRoutes(api, deps);

@@ -28,6 +28,7 @@ export const ERROR_STATUS: Readonly<
   coupon_already_applied: { status: 409, type: 'conflict' },
   coupon_not_stackable: { status: 422, type: 'validation_error' },
   currency_mismatch: { status: 422, type: 'validation_error' },
+  price_interval_mismatch: { status: 422, type: 'validation_error' },
   out_of_stock: { status: 409, type: 'conflict' },
   resource_in_use: { status: 409, type: 'conflict' },
   amount_invalid: { status: 422, type: 'validation_error' },

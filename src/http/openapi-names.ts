@@ -22,6 +22,7 @@ import {
   TimelineEntry,
 } from './routes/orders/order-schemas.js';
 import { PaymentIntent } from './routes/payments/payments.js';
+import { Plan, PlanVersion } from './routes/plans/plan-schemas.js';
 import { Processor } from './routes/processors/processor-settings.js';
 import { RecoveryLink, RecoverySettings } from './routes/recovery-links/recovery-link-schemas.js';
 import { Preview, Refund } from './routes/refunds/refund-schemas.js';
@@ -60,6 +61,8 @@ export const NAMED_SCHEMAS: Readonly<Record<string, TSchema>> = {
   OrderTimelineEntry: TimelineEntry,
   PaymentIntent,
   PaymentLink,
+  Plan,
+  PlanVersion,
   Price,
   Processor,
   Product,
@@ -143,6 +146,12 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'GET /v1/payment_links': 'listPaymentLinks',
   'GET /v1/payment_links/{payment_link_id}': 'retrievePaymentLink',
   'PATCH /v1/payment_links/{payment_link_id}': 'updatePaymentLink',
+  'POST /v1/plans': 'createPlan',
+  'GET /v1/plans': 'listPlans',
+  'GET /v1/plans/{plan_id}': 'retrievePlan',
+  'PATCH /v1/plans/{plan_id}': 'updatePlan',
+  'GET /v1/plans/{plan_id}/versions': 'listPlanVersions',
+  'GET /v1/plans/{plan_id}/versions/{version}': 'retrievePlanVersion',
   'POST /v1/invoices': 'createInvoice',
   'GET /v1/invoices': 'listInvoices',
   'GET /v1/invoices/{invoice_id}': 'retrieveInvoice',

@@ -193,7 +193,7 @@ export interface Schemas {
       /** The kind of failure (README: Errors) */
       type: "invalid_request" | "validation_error" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "idempotency_error" | "rate_limited" | "processor_error" | "api_error";
       message: string;
-      code?: "resource_missing" | "parameter_invalid" | "metadata_invalid" | "order_state_invalid" | "coupon_inactive" | "coupon_expired" | "coupon_exhausted" | "coupon_currency_mismatch" | "coupon_minimum_not_met" | "coupon_already_applied" | "coupon_not_stackable" | "currency_mismatch" | "out_of_stock" | "resource_in_use" | "amount_invalid" | "refund_amount_invalid" | "refund_state_invalid" | "invoice_state_invalid" | "recovery_link_state_invalid" | "invoice_email_missing" | "return_state_invalid" | "return_quantity_invalid" | "payment_in_progress" | "split_payment_unsupported" | "processor_unavailable" | "processor_not_configured" | "checkout_session_state_invalid" | "checkout_session_incomplete" | "payment_intent_state_invalid" | "encryption_key_missing" | "webhook_account_unknown" | "webhook_signature_invalid" | "webhook_endpoint_disabled" | "console_user_exists" | "invite_invalid" | "password_invalid" | "parameter_unknown" | "body_malformed" | "body_too_large" | "body_too_deep" | "unsupported_media_type" | "url_malformed" | "url_too_long" | "route_not_found" | "method_not_allowed" | "api_key_invalid" | "test_mode_only" | "live_key_required" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_key_in_use" | "rate_limited" | "payment_failed" | "internal_error" | string;
+      code?: "resource_missing" | "parameter_invalid" | "metadata_invalid" | "order_state_invalid" | "coupon_inactive" | "coupon_expired" | "coupon_exhausted" | "coupon_currency_mismatch" | "coupon_minimum_not_met" | "coupon_already_applied" | "coupon_not_stackable" | "currency_mismatch" | "price_interval_mismatch" | "out_of_stock" | "resource_in_use" | "amount_invalid" | "refund_amount_invalid" | "refund_state_invalid" | "invoice_state_invalid" | "recovery_link_state_invalid" | "invoice_email_missing" | "return_state_invalid" | "return_quantity_invalid" | "payment_in_progress" | "split_payment_unsupported" | "processor_unavailable" | "processor_not_configured" | "checkout_session_state_invalid" | "checkout_session_incomplete" | "payment_intent_state_invalid" | "encryption_key_missing" | "webhook_account_unknown" | "webhook_signature_invalid" | "webhook_endpoint_disabled" | "console_user_exists" | "invite_invalid" | "password_invalid" | "parameter_unknown" | "body_malformed" | "body_too_large" | "body_too_deep" | "unsupported_media_type" | "url_malformed" | "url_too_long" | "route_not_found" | "method_not_allowed" | "api_key_invalid" | "test_mode_only" | "live_key_required" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_key_in_use" | "rate_limited" | "payment_failed" | "internal_error" | string;
       errors?: Array<{
         loc: Array<string | number>;
         msg: string;
@@ -206,7 +206,7 @@ export interface Schemas {
   Event: {
     event_id: string;
     object: "event";
-    /** One of: order.created, order.updated, order.paid, order.partially_refunded, order.refunded, order.closed, order.canceled, payment_intent.created, payment_intent.requires_action, payment_intent.succeeded, payment_intent.failed, payment_intent.canceled, refund.created, refund.updated, refund.requires_action, refund.succeeded, refund.failed, refund.canceled, checkout.session.created, checkout.session.completed, checkout.session.expired, payment_link.created, payment_link.updated, invoice.created, invoice.updated, invoice.approval_requested, invoice.finalized, invoice.payment_succeeded, invoice.payment_failed, invoice.paid, invoice.voided, invoice.marked_uncollectible, recovery_link.created, recovery_link.updated, recovery_link.completed, recovery_link.expired, recovery_link.deactivated, invoice.sent, invoice.overdue, return.created, return.updated, return.received, return.completed, return.canceled, webhook_endpoint.disabled */
+    /** One of: order.created, order.updated, order.paid, order.partially_refunded, order.refunded, order.closed, order.canceled, payment_intent.created, payment_intent.requires_action, payment_intent.succeeded, payment_intent.failed, payment_intent.canceled, refund.created, refund.updated, refund.requires_action, refund.succeeded, refund.failed, refund.canceled, checkout.session.created, checkout.session.completed, checkout.session.expired, payment_link.created, payment_link.updated, invoice.created, invoice.updated, invoice.approval_requested, invoice.finalized, invoice.payment_succeeded, invoice.payment_failed, invoice.paid, invoice.voided, invoice.marked_uncollectible, recovery_link.created, recovery_link.updated, recovery_link.completed, recovery_link.expired, recovery_link.deactivated, invoice.sent, invoice.overdue, return.created, return.updated, return.received, return.completed, return.canceled, plan.created, plan.updated, webhook_endpoint.disabled */
     type: string;
     account_id: string;
     test_mode: boolean;
@@ -526,6 +526,64 @@ export interface Schemas {
     /** Where the checkout page's Cancel link goes (copied to sessions) */
     cancel_url: string | null;
     metadata: Record<string, string>;
+    test_mode: boolean;
+    /** RFC 3339, UTC */
+    created_at: string;
+    /** RFC 3339, UTC */
+    updated_at: string;
+  };
+  Plan: {
+    plan_id: string;
+    object: "plan";
+    name: string;
+    description: string | null;
+    active: boolean;
+    /** The current version of the terms; starts at 1 */
+    version: number;
+    /** ISO 4217, upper-case */
+    currency: string;
+    interval: "day" | "week" | "month" | "year";
+    interval_count: number;
+    trial_period_days: number | null;
+    line_items: Array<{
+      name: string;
+      unit_amount: number;
+      quantity: number;
+      per_seat: boolean;
+      price_id: string | null;
+      product_id: string | null;
+      /** null: the account's default rates when each period's order is made */
+      tax_rate_ids: Array<string> | null;
+      tax_exempt: boolean;
+    }>;
+    metadata: Record<string, string>;
+    test_mode: boolean;
+    /** RFC 3339, UTC */
+    created_at: string;
+    /** RFC 3339, UTC */
+    updated_at: string;
+  };
+  PlanVersion: {
+    plan_version_id: string;
+    object: "plan_version";
+    plan_id: string;
+    version: number;
+    /** ISO 4217, upper-case */
+    currency: string;
+    interval: "day" | "week" | "month" | "year";
+    interval_count: number;
+    trial_period_days: number | null;
+    line_items: Array<{
+      name: string;
+      unit_amount: number;
+      quantity: number;
+      per_seat: boolean;
+      price_id: string | null;
+      product_id: string | null;
+      /** null: the account's default rates when each period's order is made */
+      tax_rate_ids: Array<string> | null;
+      tax_exempt: boolean;
+    }>;
     test_mode: boolean;
     /** RFC 3339, UTC */
     created_at: string;
@@ -2043,6 +2101,137 @@ export interface Operations {
       payment_link: Schemas["PaymentLink"];
     };
   };
+  /** Create a plan: recurring lines on one interval, a template for subscriptions */
+  "POST /v1/plans": {
+    params: never;
+    query: never;
+    body: {
+      plan: {
+        name: string;
+        description?: string | null;
+        /** ISO 4217, either case */
+        currency: string;
+        interval: "day" | "week" | "month" | "year";
+        /** At most three years: 3 years, 36 months, 156 weeks or 1095 days */
+        interval_count?: number;
+        trial_period_days?: number | null;
+        line_items: Array<{
+          /** A `price_` id */
+          price_id?: string;
+          name?: string;
+          /** In the currency's minor unit */
+          unit_amount?: number;
+          quantity?: number;
+          /** Multiplied by a subscription's quantity (seats); default true */
+          per_seat?: boolean;
+          /** Overrides the account's default rates */
+          tax_rate_ids?: Array<string>;
+          tax_exempt?: boolean;
+        }>;
+        active?: boolean;
+        metadata?: Schemas["Metadata"];
+      };
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      plan: Schemas["Plan"];
+    };
+  };
+  /** List plans, newest first */
+  "GET /v1/plans": {
+    params: never;
+    query: {
+      limit?: number;
+      starting_after?: string;
+      ending_before?: string;
+      active?: boolean;
+    };
+    body: never;
+    response: {
+      plans: Array<Schemas["Plan"]>;
+      has_more: boolean;
+      next_cursor: string | null;
+    };
+  };
+  /** Retrieve a plan (its current version) */
+  "GET /v1/plans/{plan_id}": {
+    params: {
+      plan_id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      plan: Schemas["Plan"];
+    };
+  };
+  /** Update a plan: a change of its terms makes a new version */
+  "PATCH /v1/plans/{plan_id}": {
+    params: {
+      plan_id: string;
+    };
+    query: never;
+    body: {
+      /** A change of the terms (currency, interval, interval_count, trial_period_days, line_items — which replaces every line) makes a new version; name, description, active and metadata (merged) do not. */
+      plan: {
+        name?: string;
+        description?: string | null;
+        active?: boolean;
+        /** ISO 4217, either case */
+        currency?: string;
+        interval?: "day" | "week" | "month" | "year";
+        /** At most three years: 3 years, 36 months, 156 weeks or 1095 days */
+        interval_count?: number;
+        trial_period_days?: number | null;
+        line_items?: Array<{
+          /** A `price_` id */
+          price_id?: string;
+          name?: string;
+          /** In the currency's minor unit */
+          unit_amount?: number;
+          quantity?: number;
+          /** Multiplied by a subscription's quantity (seats); default true */
+          per_seat?: boolean;
+          /** Overrides the account's default rates */
+          tax_rate_ids?: Array<string>;
+          tax_exempt?: boolean;
+        }>;
+        metadata?: Schemas["Metadata"];
+      };
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      plan: Schemas["Plan"];
+    };
+  };
+  /** A plan's versions, newest first: each as it was made, never changed */
+  "GET /v1/plans/{plan_id}/versions": {
+    params: {
+      plan_id: string;
+    };
+    query: {
+      limit?: number;
+      starting_after?: string;
+      ending_before?: string;
+    };
+    body: never;
+    response: {
+      plan_versions: Array<Schemas["PlanVersion"]>;
+      has_more: boolean;
+      next_cursor: string | null;
+    };
+  };
+  /** Retrieve one version of a plan */
+  "GET /v1/plans/{plan_id}/versions/{version}": {
+    params: {
+      plan_id: string;
+      version: number;
+    };
+    query: never;
+    body: never;
+    response: {
+      plan_version: Schemas["PlanVersion"];
+    };
+  };
   /** Create a price for a product */
   "POST /v1/prices": {
     params: never;
@@ -2727,7 +2916,7 @@ export interface Operations {
         /** http or https, without credentials. In live mode it must reach a public address (checked again at every delivery); test mode also allows local addresses. */
         url: string;
         /** The event types sent to this endpoint; `["*"]` for every type. */
-        enabled_events: Array<"*" | "order.created" | "order.updated" | "order.paid" | "order.partially_refunded" | "order.refunded" | "order.closed" | "order.canceled" | "payment_intent.created" | "payment_intent.requires_action" | "payment_intent.succeeded" | "payment_intent.failed" | "payment_intent.canceled" | "refund.created" | "refund.updated" | "refund.requires_action" | "refund.succeeded" | "refund.failed" | "refund.canceled" | "checkout.session.created" | "checkout.session.completed" | "checkout.session.expired" | "payment_link.created" | "payment_link.updated" | "invoice.created" | "invoice.updated" | "invoice.approval_requested" | "invoice.finalized" | "invoice.payment_succeeded" | "invoice.payment_failed" | "invoice.paid" | "invoice.voided" | "invoice.marked_uncollectible" | "recovery_link.created" | "recovery_link.updated" | "recovery_link.completed" | "recovery_link.expired" | "recovery_link.deactivated" | "invoice.sent" | "invoice.overdue" | "return.created" | "return.updated" | "return.received" | "return.completed" | "return.canceled" | "webhook_endpoint.disabled">;
+        enabled_events: Array<"*" | "order.created" | "order.updated" | "order.paid" | "order.partially_refunded" | "order.refunded" | "order.closed" | "order.canceled" | "payment_intent.created" | "payment_intent.requires_action" | "payment_intent.succeeded" | "payment_intent.failed" | "payment_intent.canceled" | "refund.created" | "refund.updated" | "refund.requires_action" | "refund.succeeded" | "refund.failed" | "refund.canceled" | "checkout.session.created" | "checkout.session.completed" | "checkout.session.expired" | "payment_link.created" | "payment_link.updated" | "invoice.created" | "invoice.updated" | "invoice.approval_requested" | "invoice.finalized" | "invoice.payment_succeeded" | "invoice.payment_failed" | "invoice.paid" | "invoice.voided" | "invoice.marked_uncollectible" | "recovery_link.created" | "recovery_link.updated" | "recovery_link.completed" | "recovery_link.expired" | "recovery_link.deactivated" | "invoice.sent" | "invoice.overdue" | "return.created" | "return.updated" | "return.received" | "return.completed" | "return.canceled" | "plan.created" | "plan.updated" | "webhook_endpoint.disabled">;
         description?: string | null;
         metadata?: Schemas["Metadata"];
       };
@@ -2775,7 +2964,7 @@ export interface Operations {
         /** http or https, without credentials. In live mode it must reach a public address (checked again at every delivery); test mode also allows local addresses. */
         url?: string;
         /** The event types sent to this endpoint; `["*"]` for every type. */
-        enabled_events?: Array<"*" | "order.created" | "order.updated" | "order.paid" | "order.partially_refunded" | "order.refunded" | "order.closed" | "order.canceled" | "payment_intent.created" | "payment_intent.requires_action" | "payment_intent.succeeded" | "payment_intent.failed" | "payment_intent.canceled" | "refund.created" | "refund.updated" | "refund.requires_action" | "refund.succeeded" | "refund.failed" | "refund.canceled" | "checkout.session.created" | "checkout.session.completed" | "checkout.session.expired" | "payment_link.created" | "payment_link.updated" | "invoice.created" | "invoice.updated" | "invoice.approval_requested" | "invoice.finalized" | "invoice.payment_succeeded" | "invoice.payment_failed" | "invoice.paid" | "invoice.voided" | "invoice.marked_uncollectible" | "recovery_link.created" | "recovery_link.updated" | "recovery_link.completed" | "recovery_link.expired" | "recovery_link.deactivated" | "invoice.sent" | "invoice.overdue" | "return.created" | "return.updated" | "return.received" | "return.completed" | "return.canceled" | "webhook_endpoint.disabled">;
+        enabled_events?: Array<"*" | "order.created" | "order.updated" | "order.paid" | "order.partially_refunded" | "order.refunded" | "order.closed" | "order.canceled" | "payment_intent.created" | "payment_intent.requires_action" | "payment_intent.succeeded" | "payment_intent.failed" | "payment_intent.canceled" | "refund.created" | "refund.updated" | "refund.requires_action" | "refund.succeeded" | "refund.failed" | "refund.canceled" | "checkout.session.created" | "checkout.session.completed" | "checkout.session.expired" | "payment_link.created" | "payment_link.updated" | "invoice.created" | "invoice.updated" | "invoice.approval_requested" | "invoice.finalized" | "invoice.payment_succeeded" | "invoice.payment_failed" | "invoice.paid" | "invoice.voided" | "invoice.marked_uncollectible" | "recovery_link.created" | "recovery_link.updated" | "recovery_link.completed" | "recovery_link.expired" | "recovery_link.deactivated" | "invoice.sent" | "invoice.overdue" | "return.created" | "return.updated" | "return.received" | "return.completed" | "return.canceled" | "plan.created" | "plan.updated" | "webhook_endpoint.disabled">;
         description?: string | null;
         metadata?: Schemas["Metadata"];
         /** true stops deliveries; false enables the endpoint again */

@@ -12,6 +12,7 @@ import type {
   CheckoutSessionStatus,
   PaymentIntentStatus,
   ProcessorType,
+  RecurringInterval,
 } from '../../domain/value-lists.js';
 import type {
   Json,
@@ -29,6 +30,7 @@ import type {
 import type { InvoicePdfsTable, InvoiceSettingsTable, InvoicesTable } from './schema-invoices.js';
 import type { DueJobsTable } from './schema-jobs.js';
 import type { EmailsTable } from './schema-mail.js';
+import type { PlansTable, PlanVersionsTable } from './schema-plans.js';
 import type { RecoveryLinksTable, RecoverySettingsTable } from './schema-recovery.js';
 import type { ReturnsTable } from './schema-returns.js';
 import type {
@@ -100,7 +102,7 @@ export interface ProductsTable extends TenantColumns, MetadataAndTimestamps {
   inventory_quantity: number | null;
 }
 
-export type RecurringInterval = 'day' | 'week' | 'month' | 'year';
+export type { RecurringInterval };
 
 export interface PricesTable extends TenantColumns, MetadataAndTimestamps {
   product_id: string;
@@ -362,6 +364,8 @@ export interface Database {
   due_jobs: DueJobsTable;
   recovery_links: RecoveryLinksTable;
   recovery_settings: RecoverySettingsTable;
+  plans: PlansTable;
+  plan_versions: PlanVersionsTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;

@@ -24,6 +24,7 @@ export type IdPrefix =
   | 'sub'
   | 'si'
   | 'plan'
+  | 'planv'
   | 'sub'
   | 'evt'
   | 'we'

@@ -26,6 +26,7 @@ import * as recoveryLinks from './0025-recovery-links.js';
 import * as returns from './0026-returns.js';
 import * as subscriptions from './0032-subscriptions.js';
 import * as embeddedCheckout from './0027-embedded-checkout.js';
+import * as plans from './0031-plans.js';
 
 /** Every migration, in order. Names sort lexicographically; never rename one that shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -56,6 +57,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0024-invoice-mail': invoiceMail,
   '0026-returns': returns,
   '0032-subscriptions': subscriptions,
+  '0031-plans': plans,
 };
 
 export const migrationProvider: MigrationProvider = {
