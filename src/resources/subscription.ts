@@ -1,5 +1,8 @@
 import type { SubscriptionRow } from '../adapters/db/schema-subscriptions.js';
-import { subscriptionActions, subscriptionFactsOf } from '../domain/subscriptions/subscription-state.js';
+import {
+  subscriptionActions,
+  subscriptionFactsOf,
+} from '../domain/subscriptions/subscription-state.js';
 import { iso, modeAndTimes } from './object-times.js';
 import { money } from './order.js';
 

@@ -3,6 +3,7 @@ import { writeAsOne } from '../../adapters/db/one-statement.js';
 import { findCouponByCode } from '../../adapters/db/repos/coupons-repo.js';
 import { selectCustomerById } from '../../adapters/db/repos/customers-repo.js';
 import { insertEventsQuery } from '../../adapters/db/repos/events-repo.js';
+import { selectPlanById } from '../../adapters/db/repos/plans-repo.js';
 import {
   insertSubscriptionQuery,
   selectSubscriptionById,
@@ -207,6 +208,8 @@ async function itemsOf(
     });
     if (!found.ok) return fail({ ...found.error, loc: at('items', i, 'plan_id') });
     const terms = found.value;
+    const plan = await selectPlanById(db, tenant, input.plan_id);
+    if (!plan?.active) return fail(invalid('The plan is archived', 'items', i, 'plan_id'));
     if (first && terms.currency !== first.currency) {
       return fail({
         code: 'currency_mismatch',
@@ -240,9 +243,9 @@ async function itemsOf(
       id: newId('si'),
       plan_id: terms.plan_id,
       plan_version: terms.version,
-      plan_name: (terms as { name?: string }).name ?? terms.plan_id,
+      plan_name: plan.name,
       quantity: input.quantity ?? 1,
-      lines: terms.line_items.map((line) => ({
+      lines: terms.lines.map((line) => ({
         name: line.name,
         unit_amount: line.unit_amount,
         quantity: line.quantity,

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import {
   type BillingCycle,
   boundary,
-  intervalWithinLimit,
   nextPeriod,
   periodAt,
   periodIndexAt,
@@ -104,13 +103,5 @@ describe('billing periods', () => {
         expect(b.getUTCHours()).toBe(cycle.anchor.getUTCHours());
       }),
     );
-  });
-
-  it('limits an interval to a year', () => {
-    expect(intervalWithinLimit('month', 12)).toBe(true);
-    expect(intervalWithinLimit('month', 13)).toBe(false);
-    expect(intervalWithinLimit('year', 2)).toBe(false);
-    expect(intervalWithinLimit('day', 0)).toBe(false);
-    expect(intervalWithinLimit('week', 1.5)).toBe(false);
   });
 });

@@ -79,16 +79,6 @@ export function nextPeriod(cycle: BillingCycle, period: BillingPeriod): BillingP
   return periodAt(cycle, period.end);
 }
 
-/** The most intervals a subscription may span: one year, as Stripe allows. */
-export const MAX_INTERVAL_DAYS = 366;
-
-/** Whether `interval_count` of `interval` stays within a year (Stripe's limit). */
-export function intervalWithinLimit(interval: BillingInterval, intervalCount: number): boolean {
-  if (!Number.isInteger(intervalCount) || intervalCount < 1) return false;
-  const max = { day: 365, week: 52, month: 12, year: 1 }[interval];
-  return intervalCount <= max;
-}
-
 /** The trial's end `days` days after `start` (a day is 24 hours in UTC). */
 export function trialEndAfter(start: Date, days: number): Date {
   return new Date(start.getTime() + days * DAY_MS);

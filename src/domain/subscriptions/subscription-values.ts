@@ -44,9 +44,9 @@ export const SUBSCRIPTION_EVENTS = [
 ] as const;
 export type SubscriptionEvent = (typeof SUBSCRIPTION_EVENTS)[number];
 
-/** How often a subscription bills: every `interval_count` of these. */
-export const BILLING_INTERVALS = ['day', 'week', 'month', 'year'] as const;
-export type BillingInterval = (typeof BILLING_INTERVALS)[number];
+export type { RecurringInterval as BillingInterval } from '../value-lists.js';
+/** How often a subscription bills: every `interval_count` of these (a recurring price's). */
+export { RECURRING_INTERVALS as BILLING_INTERVALS } from '../value-lists.js';
 
 /** While collection is paused, a period's invoice is voided or kept as a draft (Stripe's names). */
 export const PAUSE_BEHAVIORS = ['void', 'keep_as_draft'] as const;

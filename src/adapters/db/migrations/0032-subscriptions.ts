@@ -46,7 +46,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .unique()
     .where(sql.ref('request_key'), 'is not', null)
     .execute();
-  await indexOn(db, 'subscriptions', 'customer', ['account_id', 'mode', 'customer_id', 'id']).execute();
+  await indexOn(db, 'subscriptions', 'customer', [
+    'account_id',
+    'mode',
+    'customer_id',
+    'id',
+  ]).execute();
   await indexOn(db, 'subscriptions', 'status', ['account_id', 'mode', 'status', 'id']).execute();
 
   await db.schema
