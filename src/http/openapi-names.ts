@@ -21,6 +21,7 @@ import {
   Order,
   TimelineEntry,
 } from './routes/orders/order-schemas.js';
+import { PaymentMethod } from './routes/payment-methods/payment-methods.js';
 import { PaymentIntent } from './routes/payments/payments.js';
 import { Processor } from './routes/processors/processor-settings.js';
 import { RecoveryLink, RecoverySettings } from './routes/recovery-links/recovery-link-schemas.js';
@@ -60,6 +61,7 @@ export const NAMED_SCHEMAS: Readonly<Record<string, TSchema>> = {
   OrderTimelineEntry: TimelineEntry,
   PaymentIntent,
   PaymentLink,
+  PaymentMethod,
   Price,
   Processor,
   Product,
@@ -191,4 +193,9 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'POST /v1/console_users/{console_user_id}/invite': 'reinviteConsoleUser',
   'GET /v1/test_helpers/emails': 'testListEmails',
   'GET /v1/test_helpers/emails/{email_id}': 'testRetrieveEmail',
+  'POST /v1/customers/{customer_id}/payment_methods': 'createPaymentMethod',
+  'GET /v1/customers/{customer_id}/payment_methods': 'listCustomerPaymentMethods',
+  'GET /v1/payment_methods/{payment_method_id}': 'retrievePaymentMethod',
+  'PATCH /v1/payment_methods/{payment_method_id}': 'updatePaymentMethod',
+  'POST /v1/payment_methods/{payment_method_id}/detach': 'detachPaymentMethod',
 };

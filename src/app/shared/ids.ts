@@ -21,6 +21,7 @@ export type IdPrefix =
   | 'inv'
   | 'rl'
   | 'ret'
+  | 'pm'
   | 'plan'
   | 'sub'
   | 'evt'
