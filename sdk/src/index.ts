@@ -1,5 +1,6 @@
 import { Api } from './api.js';
 import { InvoiceSettingsResource, Invoices } from './invoices.js';
+import { PaymentMethods } from './payment-methods.js';
 import { RecoveryLinks } from './recovery-links.js';
 import {
   CheckoutSessions,
@@ -33,6 +34,7 @@ export {
 export * from './errors.js';
 export type { Invoice, InvoicePayParams, InvoicePayResult } from './invoices.js';
 export type { ListParams, Page, PageList } from './pagination.js';
+export type { PaymentMethodAttachParams } from './payment-methods.js';
 export type { RecoveryLink, RecoverySettings } from './recovery-links.js';
 export type {
   ConsoleUser,
@@ -81,6 +83,7 @@ export class Flint {
   readonly recoveryLinks: RecoveryLinks;
   readonly invoiceSettings: InvoiceSettingsResource;
   readonly returns: Returns;
+  readonly paymentMethods: PaymentMethods;
   readonly events: Events;
   readonly webhookEndpoints: WebhookEndpoints;
   readonly consoleUsers: ConsoleUsers;
@@ -107,6 +110,7 @@ export class Flint {
     this.recoveryLinks = new RecoveryLinks(api);
     this.invoiceSettings = new InvoiceSettingsResource(api);
     this.returns = new Returns(api);
+    this.paymentMethods = new PaymentMethods(api);
     this.events = new Events(api);
     this.webhookEndpoints = new WebhookEndpoints(api);
     this.consoleUsers = new ConsoleUsers(api);

@@ -97,6 +97,10 @@ export type PaymentLink = ResponseOf<'GET /v1/payment_links/{payment_link_id}', 
 export type Invoice = ResponseOf<'GET /v1/invoices/{invoice_id}', 'invoice'>;
 export type InvoiceSettings = ResponseOf<'GET /v1/invoice_settings', 'invoice_settings'>;
 export type Return = ResponseOf<'GET /v1/returns/{return_id}', 'return'>;
+export type PaymentMethod = ResponseOf<
+  'GET /v1/payment_methods/{payment_method_id}',
+  'payment_method'
+>;
 /** A mail Flint kept in test mode (the test-mode mailbox). */
 export type Email = ResponseOf<'GET /v1/test_helpers/emails/{email_id}', 'email'>;
 export type FlintEvent = ResponseOf<'GET /v1/events/{event_id}', 'event'>;
