@@ -48,6 +48,7 @@ describe('POST /v1/customers', () => {
       name: 'Ada Lovelace',
       phone: '+44 20 7946 0000',
       description: 'First programmer',
+      default_payment_method_id: null,
       metadata: { crm_id: '42' },
       test_mode: true,
       created_at: expect.stringMatching(RFC3339_UTC),

@@ -76,7 +76,17 @@ const DECLINES: Record<string, { code: string; decline_code: string; message: st
     decline_code: 'insufficient_funds',
     message: 'Your card has insufficient funds.',
   },
+  // Stripe's card that attaches to a customer and declines when charged.
+  tok_chargeCustomerFail: {
+    code: 'card_declined',
+    decline_code: 'generic_decline',
+    message: 'Your card was declined.',
+  },
 };
+
+/** Declines Stripe answers when a card is attached (all but the one made to attach). */
+const DECLINED_ON_ATTACH = (token: string) =>
+  token !== 'tok_chargeCustomerFail' ? DECLINES[token] : undefined;
 
 /** Stripe's test payment methods (what Stripe.js gives the page) for the same cards. */
 const PAYMENT_METHODS: Record<string, string> = {
@@ -96,6 +106,7 @@ const CARDS: Record<string, { brand: string; last4: string; funding: string }> =
   tok_chargeDeclined: { brand: 'visa', last4: '0002', funding: 'credit' },
   tok_chargeDeclinedInsufficientFunds: { brand: 'visa', last4: '9995', funding: 'credit' },
   tok_threeDSecureRequired: { brand: 'visa', last4: '3155', funding: 'credit' },
+  tok_chargeCustomerFail: { brand: 'visa', last4: '0341', funding: 'credit' },
 };
 
 function cardOf(token: string): Record<string, unknown> {
@@ -117,6 +128,9 @@ export async function startFakeStripe(): Promise<FakeStripe> {
   const refunds = new Map<string, Record<string, unknown>>();
   const charges = new Map<string, Record<string, unknown>>();
   const methods = new Map<string, Record<string, unknown>>();
+  const customers = new Map<string, Record<string, unknown>>();
+  /** The token each saved (attached) payment method was made from. */
+  const savedTokens = new Map<string, string>();
   const byIdempotencyKey = new Map<string, StripeAnswer>();
   let counter = 0;
 
@@ -126,14 +140,17 @@ export async function startFakeStripe(): Promise<FakeStripe> {
   function createIntent(form: Record<string, string>): StripeAnswer {
     counter += 1;
     const id = `pi_fake${counter}`;
-    const token = form.payment_method ?? '';
+    const given = form.payment_method ?? '';
+    const saved = savedTokens.get(given);
+    if (saved !== undefined && methods.get(given)?.customer !== form.customer) {
+      return invalidRequest(400, 'payment_method_missing', 'The method is not the customer’s.');
+    }
+    const token = saved ?? given;
     const metadata = metadataOf(form);
-    const method = {
-      id: `pm_fake${counter}`,
-      object: 'payment_method',
-      type: 'card',
-      card: cardOf(token),
-    };
+    const method =
+      saved !== undefined
+        ? (methods.get(given) as { id: string; card: Record<string, unknown> })
+        : { id: `pm_fake${counter}`, object: 'payment_method', type: 'card', card: cardOf(token) };
     methods.set(method.id, method);
     const charge = (status: string) => {
       const c = {
@@ -168,16 +185,33 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       intents.set(id, intent);
       return cardError({ ...decline, payment_intent: intent, payment_method: method });
     }
-    const intent =
-      token === 'tok_threeDSecureRequired' || token === 'pm_card_authenticationRequired'
-        ? paymentIntentObject({ ...base, status: 'requires_action', payment_method: method.id })
-        : paymentIntentObject({
-            ...base,
-            status: 'succeeded',
-            amount_received: Number(form.amount),
-            latest_charge: charge('succeeded'),
-            payment_method: method.id,
-          });
+    const authenticates =
+      token === 'tok_threeDSecureRequired' || token === 'pm_card_authenticationRequired';
+    if (authenticates && form.off_session === 'true') {
+      // Off session nobody can authenticate: Stripe declines instead of waiting.
+      const error = {
+        code: 'authentication_required',
+        decline_code: 'authentication_required',
+        message: 'Your card was declined. This transaction requires authentication.',
+      };
+      const intent = paymentIntentObject({
+        ...base,
+        status: 'requires_payment_method',
+        payment_method: null,
+        last_payment_error: { type: 'card_error', ...error, payment_method: method },
+      });
+      intents.set(id, intent);
+      return cardError({ ...error, payment_intent: intent, payment_method: method });
+    }
+    const intent = authenticates
+      ? paymentIntentObject({ ...base, status: 'requires_action', payment_method: method.id })
+      : paymentIntentObject({
+          ...base,
+          status: 'succeeded',
+          amount_received: Number(form.amount),
+          latest_charge: charge('succeeded'),
+          payment_method: method.id,
+        });
     intents.set(id, intent);
     return { status: 200, body: expanded(intent, form) };
   }
@@ -214,7 +248,81 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     return { status: 200, body: refund };
   }
 
+  function createCustomer(form: Record<string, string>): StripeAnswer {
+    counter += 1;
+    const customer = {
+      id: `cus_fake${counter}`,
+      object: 'customer',
+      email: form.email ?? null,
+      metadata: metadataOf(form),
+      livemode: false,
+      created: now(),
+    };
+    customers.set(customer.id, customer);
+    return { status: 200, body: customer };
+  }
+
+  // A SetupIntent confirmed with a token attaches a new payment method to the customer;
+  // Stripe checks the card then, so a declining card is refused there (402), and a card
+  // that wants 3-D Secure waits for it.
+  function createSetupIntent(form: Record<string, string>): StripeAnswer {
+    counter += 1;
+    const id = `seti_fake${counter}`;
+    const token = form.payment_method ?? '';
+    const customer = form.customer ?? '';
+    if (!customers.has(customer))
+      return invalidRequest(400, 'resource_missing', 'No such customer');
+    const base = {
+      id,
+      object: 'setup_intent',
+      customer,
+      usage: form.usage,
+      metadata: metadataOf(form),
+      livemode: false,
+      created: now(),
+      last_setup_error: null,
+      client_secret: `${id}_secret_fake${counter}`,
+    };
+    const decline = DECLINED_ON_ATTACH(token) ?? DECLINED_ON_ATTACH(PAYMENT_METHODS[token] ?? '');
+    if (decline) {
+      const setup = { ...base, status: 'requires_payment_method', payment_method: null };
+      return cardError({ ...decline, setup_intent: setup });
+    }
+    const method = {
+      id: `pm_fake${counter}`,
+      object: 'payment_method',
+      type: 'card',
+      customer,
+      card: cardOf(token),
+    };
+    methods.set(method.id, method);
+    if (token === 'tok_threeDSecureRequired' || token === 'pm_card_authenticationRequired') {
+      return {
+        status: 200,
+        body: { ...base, status: 'requires_action', payment_method: method.id },
+      };
+    }
+    savedTokens.set(method.id, PAYMENT_METHODS[token] ?? token);
+    const setup = { ...base, status: 'succeeded', payment_method: method.id };
+    const expand = expansionsOf(form).includes('payment_method');
+    return { status: 200, body: expand ? { ...setup, payment_method: method } : setup };
+  }
+
+  function detachMethod(id: string): StripeAnswer {
+    const method = methods.get(id);
+    if (!method?.customer) return invalidRequest(400, undefined, 'The method is not attached.');
+    method.customer = null;
+    savedTokens.delete(id);
+    return { status: 200, body: method };
+  }
+
   function answer(request: StripeRequest): StripeAnswer {
+    if (request.method === 'POST' && request.path === '/v1/customers')
+      return createCustomer(request.form);
+    if (request.method === 'POST' && request.path === '/v1/setup_intents')
+      return createSetupIntent(request.form);
+    const detach = /^\/v1\/payment_methods\/([^/]+)\/detach$/.exec(request.path);
+    if (detach && request.method === 'POST') return detachMethod(detach[1] as string);
     const refundPath = /^\/v1\/refunds\/([^/]+)(\/cancel)?$/.exec(request.path);
     const intentPath = /^\/v1\/payment_intents\/([^/]+)$/.exec(request.path);
     if (intentPath && request.method === 'GET') {

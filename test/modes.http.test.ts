@@ -52,6 +52,11 @@ async function seed(key: string): Promise<Record<string, string>> {
   ids.customer_id = (
     await create(server, key, 'customers', 'customer', { name: 'Jo' })
   ).customer_id;
+  ids.payment_method_id = (
+    await post(key, `/v1/customers/${ids.customer_id}/payment_methods`, {
+      payment_method: { payment_source_token: 'tok_visa' },
+    })
+  ).payment_method.payment_method_id;
   ids.product_id = (await create(server, key, 'products', 'product', { name: 'Mat' })).product_id;
   ids.price_id = (
     await create(server, key, 'prices', 'price', {

@@ -1,6 +1,7 @@
 import { Api } from './api.js';
 import { InvoiceSettingsResource, Invoices } from './invoices.js';
 import { Plans } from './plans.js';
+import { PaymentMethods } from './payment-methods.js';
 import { RecoveryLinks } from './recovery-links.js';
 import {
   CheckoutSessions,
@@ -35,6 +36,7 @@ export * from './errors.js';
 export type { Invoice, InvoicePayParams, InvoicePayResult } from './invoices.js';
 export type { ListParams, Page, PageList } from './pagination.js';
 export type { Plan, PlanCreateParams, PlanUpdateParams, PlanVersion } from './plans.js';
+export type { PaymentMethodAttachParams } from './payment-methods.js';
 export type { RecoveryLink, RecoverySettings } from './recovery-links.js';
 export type {
   ConsoleUser,
@@ -84,6 +86,7 @@ export class Flint {
   readonly recoveryLinks: RecoveryLinks;
   readonly invoiceSettings: InvoiceSettingsResource;
   readonly returns: Returns;
+  readonly paymentMethods: PaymentMethods;
   readonly events: Events;
   readonly webhookEndpoints: WebhookEndpoints;
   readonly consoleUsers: ConsoleUsers;
@@ -111,6 +114,7 @@ export class Flint {
     this.recoveryLinks = new RecoveryLinks(api);
     this.invoiceSettings = new InvoiceSettingsResource(api);
     this.returns = new Returns(api);
+    this.paymentMethods = new PaymentMethods(api);
     this.events = new Events(api);
     this.webhookEndpoints = new WebhookEndpoints(api);
     this.consoleUsers = new ConsoleUsers(api);

@@ -99,6 +99,10 @@ export type InvoiceSettings = ResponseOf<'GET /v1/invoice_settings', 'invoice_se
 export type Return = ResponseOf<'GET /v1/returns/{return_id}', 'return'>;
 export type Plan = ResponseOf<'GET /v1/plans/{plan_id}', 'plan'>;
 export type PlanVersion = ResponseOf<'GET /v1/plans/{plan_id}/versions/{version}', 'plan_version'>;
+export type PaymentMethod = ResponseOf<
+  'GET /v1/payment_methods/{payment_method_id}',
+  'payment_method'
+>;
 /** A mail Flint kept in test mode (the test-mode mailbox). */
 export type Email = ResponseOf<'GET /v1/test_helpers/emails/{email_id}', 'email'>;
 export type FlintEvent = ResponseOf<'GET /v1/events/{event_id}', 'event'>;

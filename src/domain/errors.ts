@@ -36,6 +36,7 @@ export type FailureCode =
   | 'checkout_session_state_invalid'
   | 'checkout_session_incomplete'
   | 'payment_intent_state_invalid'
+  | 'payment_method_detached'
   | 'encryption_key_missing'
   | 'webhook_account_unknown'
   | 'webhook_signature_invalid'

@@ -59,6 +59,10 @@ export const EVENT_TYPES = [
   'plan.created',
   'plan.updated',
   'webhook_endpoint.disabled',
+  'customer.updated',
+  'payment_method.attached',
+  'payment_method.updated',
+  'payment_method.detached',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

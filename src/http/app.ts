@@ -57,6 +57,7 @@ import { registerInvoiceSettingsRoutes } from './routes/invoices/invoice-setting
 import { registerInvoiceRoutes } from './routes/invoices/invoices.js';
 import { registerTestHelperEmailRoutes } from './routes/mail/test-helper-emails.js';
 import { registerOrderRoutes } from './routes/orders/orders.js';
+import { registerPaymentMethodRoutes } from './routes/payment-methods/payment-methods.js';
 import { registerPaymentRoutes } from './routes/payments/payments.js';
 import { registerPlanRoutes } from './routes/plans/plans.js';
 import { registerProcessorSettingsRoutes } from './routes/processors/processor-settings.js';
@@ -310,6 +311,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     registerRecoverySettingsRoutes(api, deps);
     registerReturnRoutes(api, deps, processors);
     registerSubscriptionRoutes(api, deps, processors);
+    registerPaymentMethodRoutes(api, deps, processors);
     registerEventRoutes(api, deps);
     const webhookServices = { secretBox, resolver: options.resolver ?? systemResolver };
     registerWebhookEndpointRoutes(api, deps, webhookServices);

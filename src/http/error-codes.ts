@@ -48,6 +48,7 @@ export const ERROR_STATUS: Readonly<
   checkout_session_state_invalid: { status: 409, type: 'conflict' },
   checkout_session_incomplete: { status: 422, type: 'validation_error' },
   payment_intent_state_invalid: { status: 409, type: 'conflict' },
+  payment_method_detached: { status: 409, type: 'conflict' },
   encryption_key_missing: { status: 409, type: 'conflict' },
   webhook_account_unknown: { status: 400, type: 'invalid_request' },
   webhook_signature_invalid: { status: 400, type: 'invalid_request' },

@@ -21,6 +21,7 @@ import {
   Order,
   TimelineEntry,
 } from './routes/orders/order-schemas.js';
+import { PaymentMethod } from './routes/payment-methods/payment-methods.js';
 import { PaymentIntent } from './routes/payments/payments.js';
 import { Plan, PlanVersion } from './routes/plans/plan-schemas.js';
 import { Processor } from './routes/processors/processor-settings.js';
@@ -63,6 +64,7 @@ export const NAMED_SCHEMAS: Readonly<Record<string, TSchema>> = {
   PaymentLink,
   Plan,
   PlanVersion,
+  PaymentMethod,
   Price,
   Processor,
   Product,
@@ -200,4 +202,9 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'POST /v1/console_users/{console_user_id}/invite': 'reinviteConsoleUser',
   'GET /v1/test_helpers/emails': 'testListEmails',
   'GET /v1/test_helpers/emails/{email_id}': 'testRetrieveEmail',
+  'POST /v1/customers/{customer_id}/payment_methods': 'createPaymentMethod',
+  'GET /v1/customers/{customer_id}/payment_methods': 'listCustomerPaymentMethods',
+  'GET /v1/payment_methods/{payment_method_id}': 'retrievePaymentMethod',
+  'PATCH /v1/payment_methods/{payment_method_id}': 'updatePaymentMethod',
+  'POST /v1/payment_methods/{payment_method_id}/detach': 'detachPaymentMethod',
 };

@@ -13,11 +13,51 @@ export interface ChargeRequest {
   readonly amount: number;
   /** Upper-case ISO 4217. */
   readonly currency: string;
+  /** A processor token (`tok_visa`), or a saved payment method's processor id (`pm_…`). */
   readonly paymentSourceToken: string;
   readonly buyerEmail?: string | undefined;
   /** Flint's ids (account, mode, order, payment intent): processor webhooks find us by them. */
   readonly metadata: Readonly<Record<string, string>>;
+  /**
+   * The buyer is not there (a renewal): a card that asks for authentication fails with
+   * `authentication_required` instead of waiting for an action nobody can take.
+   */
+  readonly offSession?: true | undefined;
+  /** The processor's customer a saved payment method is attached to (Stripe's `cus_…`). */
+  readonly processorCustomerId?: string | undefined;
 }
+
+/** Saves a card for later charges (Stripe: a confirmed off-session SetupIntent). */
+export interface SavePaymentMethodRequest {
+  /** Derived from Flint's own ids: the same key always saves the same method once. */
+  readonly idempotencyKey: string;
+  readonly paymentSourceToken: string;
+  /** Flint's customer; `processorCustomerId` when the processor already has one for it. */
+  readonly customer: {
+    readonly id: string;
+    readonly email?: string | undefined;
+    readonly processorCustomerId?: string | undefined;
+  };
+  /** Flint's ids (account, mode, customer). */
+  readonly metadata: Readonly<Record<string, string>>;
+}
+
+export type SavePaymentMethodOutcome =
+  | {
+      readonly status: 'saved';
+      /** What a later charge passes as its `paymentSourceToken`. */
+      readonly processorPaymentMethodId: string;
+      /** The processor's customer it is attached to (made on the first save), if any. */
+      readonly processorCustomerId?: string | undefined;
+      readonly card: CardDetails | null;
+    }
+  /** The issuer wants the buyer to authenticate before the card can be saved (Stripe 3DS). */
+  | {
+      readonly status: 'requires_action';
+      readonly processorSetupId: string;
+      readonly processorCustomerId?: string | undefined;
+    }
+  | { readonly status: 'failed'; readonly declineCode: string; readonly message: string };
 
 /**
  * The card the processor charged (or tried to), when its answer says: never the number.
@@ -89,6 +129,10 @@ export interface PaymentProcessor {
     request: CancelPaymentRequest,
   ): Promise<{ readonly status: 'canceled' | 'not_cancelable' }>;
   refund(request: RefundRequest): Promise<RefundOutcome>;
+  /** Saves a card on the processor for later (off-session) charges; no money moves. */
+  savePaymentMethod(request: SavePaymentMethodRequest): Promise<SavePaymentMethodOutcome>;
+  /** Detaches a saved card from its processor customer; a second call changes nothing. */
+  detachPaymentMethod(request: { readonly processorPaymentMethodId: string }): Promise<void>;
   /** Where a refund sent earlier stands now (for refunds that were pending). */
   refundStatus(request: CancelRefundRequest): Promise<RefundOutcome>;
   /** Stops a pending refund at the processor; `not_cancelable` once money has moved. */

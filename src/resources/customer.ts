@@ -10,6 +10,7 @@ export function customerResource(row: CustomerRow) {
     name: row.name,
     phone: row.phone,
     description: row.description,
+    default_payment_method_id: row.default_payment_method_id,
     metadata: row.metadata,
     ...modeAndTimes(row),
   };

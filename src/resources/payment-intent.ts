@@ -2,8 +2,14 @@ import type { PaymentIntentRow } from '../adapters/db/schema.js';
 import type { CardDetails } from '../domain/card-details.js';
 import { modeAndTimes } from './object-times.js';
 
-/** The card a payment intent's processor reported, or null before it said. */
-export function paymentCardOf(row: PaymentIntentRow): CardDetails | null {
+/** The card columns a payment intent (or a saved payment method) keeps. */
+type CardColumns = Pick<
+  PaymentIntentRow,
+  'card_brand' | 'card_last4' | 'card_exp_month' | 'card_exp_year' | 'card_funding'
+>;
+
+/** The card a payment intent's processor reported (or a saved method's), or null before it said. */
+export function paymentCardOf(row: CardColumns): CardDetails | null {
   if (
     row.card_brand === null ||
     row.card_last4 === null ||
@@ -53,6 +59,8 @@ export function paymentIntentResource(row: PaymentIntentRow) {
     last_payment_error:
       row.failure_code === null ? null : { code: row.failure_code, message: row.failure_message },
     payment_method_details: paymentMethodDetails(row),
+    payment_method_id: row.payment_method_id,
+    off_session: row.off_session,
     metadata: row.metadata,
     ...modeAndTimes(row),
   };

@@ -148,6 +148,8 @@ export interface Schemas {
     name: string | null;
     phone: string | null;
     description: string | null;
+    /** The saved payment method a renewal charges (one of its attached ones) */
+    default_payment_method_id: string | null;
     metadata: Record<string, string>;
     test_mode: boolean;
     /** RFC 3339, UTC */
@@ -193,7 +195,7 @@ export interface Schemas {
       /** The kind of failure (README: Errors) */
       type: "invalid_request" | "validation_error" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "idempotency_error" | "rate_limited" | "processor_error" | "api_error";
       message: string;
-      code?: "resource_missing" | "parameter_invalid" | "metadata_invalid" | "order_state_invalid" | "coupon_inactive" | "coupon_expired" | "coupon_exhausted" | "coupon_currency_mismatch" | "coupon_minimum_not_met" | "coupon_already_applied" | "coupon_not_stackable" | "currency_mismatch" | "price_interval_mismatch" | "out_of_stock" | "resource_in_use" | "amount_invalid" | "refund_amount_invalid" | "refund_state_invalid" | "invoice_state_invalid" | "recovery_link_state_invalid" | "invoice_email_missing" | "return_state_invalid" | "return_quantity_invalid" | "payment_in_progress" | "split_payment_unsupported" | "processor_unavailable" | "processor_not_configured" | "checkout_session_state_invalid" | "checkout_session_incomplete" | "payment_intent_state_invalid" | "encryption_key_missing" | "webhook_account_unknown" | "webhook_signature_invalid" | "webhook_endpoint_disabled" | "console_user_exists" | "invite_invalid" | "password_invalid" | "parameter_unknown" | "body_malformed" | "body_too_large" | "body_too_deep" | "unsupported_media_type" | "url_malformed" | "url_too_long" | "route_not_found" | "method_not_allowed" | "api_key_invalid" | "test_mode_only" | "live_key_required" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_key_in_use" | "rate_limited" | "payment_failed" | "internal_error" | string;
+      code?: "resource_missing" | "parameter_invalid" | "metadata_invalid" | "order_state_invalid" | "coupon_inactive" | "coupon_expired" | "coupon_exhausted" | "coupon_currency_mismatch" | "coupon_minimum_not_met" | "coupon_already_applied" | "coupon_not_stackable" | "currency_mismatch" | "out_of_stock" | "resource_in_use" | "amount_invalid" | "refund_amount_invalid" | "refund_state_invalid" | "invoice_state_invalid" | "recovery_link_state_invalid" | "invoice_email_missing" | "return_state_invalid" | "return_quantity_invalid" | "payment_in_progress" | "split_payment_unsupported" | "processor_unavailable" | "processor_not_configured" | "checkout_session_state_invalid" | "checkout_session_incomplete" | "payment_intent_state_invalid" | "payment_method_detached" | "encryption_key_missing" | "webhook_account_unknown" | "webhook_signature_invalid" | "webhook_endpoint_disabled" | "console_user_exists" | "invite_invalid" | "password_invalid" | "parameter_unknown" | "body_malformed" | "body_too_large" | "body_too_deep" | "unsupported_media_type" | "url_malformed" | "url_too_long" | "route_not_found" | "method_not_allowed" | "api_key_invalid" | "test_mode_only" | "live_key_required" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_key_in_use" | "rate_limited" | "payment_failed" | "internal_error" | string;
       errors?: Array<{
         loc: Array<string | number>;
         msg: string;
@@ -206,7 +208,7 @@ export interface Schemas {
   Event: {
     event_id: string;
     object: "event";
-    /** One of: order.created, order.updated, order.paid, order.partially_refunded, order.refunded, order.closed, order.canceled, payment_intent.created, payment_intent.requires_action, payment_intent.succeeded, payment_intent.failed, payment_intent.canceled, refund.created, refund.updated, refund.requires_action, refund.succeeded, refund.failed, refund.canceled, checkout.session.created, checkout.session.completed, checkout.session.expired, payment_link.created, payment_link.updated, invoice.created, invoice.updated, invoice.approval_requested, invoice.finalized, invoice.payment_succeeded, invoice.payment_failed, invoice.paid, invoice.voided, invoice.marked_uncollectible, recovery_link.created, recovery_link.updated, recovery_link.completed, recovery_link.expired, recovery_link.deactivated, invoice.sent, invoice.overdue, return.created, return.updated, return.received, return.completed, return.canceled, plan.created, plan.updated, webhook_endpoint.disabled */
+    /** One of: order.created, order.updated, order.paid, order.partially_refunded, order.refunded, order.closed, order.canceled, payment_intent.created, payment_intent.requires_action, payment_intent.succeeded, payment_intent.failed, payment_intent.canceled, refund.created, refund.updated, refund.requires_action, refund.succeeded, refund.failed, refund.canceled, checkout.session.created, checkout.session.completed, checkout.session.expired, payment_link.created, payment_link.updated, invoice.created, invoice.updated, invoice.approval_requested, invoice.finalized, invoice.payment_succeeded, invoice.payment_failed, invoice.paid, invoice.voided, invoice.marked_uncollectible, recovery_link.created, recovery_link.updated, recovery_link.completed, recovery_link.expired, recovery_link.deactivated, invoice.sent, invoice.overdue, return.created, return.updated, return.received, return.completed, return.canceled, webhook_endpoint.disabled, customer.updated, payment_method.attached, payment_method.updated, payment_method.detached */
     type: string;
     account_id: string;
     test_mode: boolean;
@@ -496,6 +498,10 @@ export interface Schemas {
         funding?: "credit" | "debit" | "prepaid" | "unknown";
       };
     } | null;
+    /** The saved payment method it charged, if one did */
+    payment_method_id: string | null;
+    /** Charged with the buyer away (a renewal) */
+    off_session: boolean;
     metadata: Record<string, string>;
     test_mode: boolean;
     /** RFC 3339, UTC */
@@ -532,58 +538,26 @@ export interface Schemas {
     /** RFC 3339, UTC */
     updated_at: string;
   };
-  Plan: {
-    plan_id: string;
-    object: "plan";
-    name: string;
-    description: string | null;
-    active: boolean;
-    /** The current version of the terms; starts at 1 */
-    version: number;
-    /** ISO 4217, upper-case */
-    currency: string;
-    interval: "day" | "week" | "month" | "year";
-    interval_count: number;
-    trial_period_days: number | null;
-    line_items: Array<{
-      name: string;
-      unit_amount: number;
-      quantity: number;
-      per_seat: boolean;
-      price_id: string | null;
-      product_id: string | null;
-      /** null: the account's default rates when each period's order is made */
-      tax_rate_ids: Array<string> | null;
-      tax_exempt: boolean;
-    }>;
+  PaymentMethod: {
+    payment_method_id: string;
+    object: "payment_method";
+    customer_id: string;
+    type: "card";
+    /** The saved card as the processor reported it (never its number) */
+    card: {
+      brand: "visa" | "mastercard" | "amex" | "discover" | "diners" | "jcb" | "unionpay" | "unknown";
+      last4: string;
+      exp_month: number;
+      exp_year: number;
+      funding?: "credit" | "debit" | "prepaid" | "unknown";
+    } | null;
+    processor: string;
+    /** The processor's id of the saved card (`pm_sbx_…` in the sandbox) */
+    processor_payment_method_id: string;
+    status: "attached" | "detached";
+    /** RFC 3339, UTC */
+    detached_at: string | null;
     metadata: Record<string, string>;
-    test_mode: boolean;
-    /** RFC 3339, UTC */
-    created_at: string;
-    /** RFC 3339, UTC */
-    updated_at: string;
-  };
-  PlanVersion: {
-    plan_version_id: string;
-    object: "plan_version";
-    plan_id: string;
-    version: number;
-    /** ISO 4217, upper-case */
-    currency: string;
-    interval: "day" | "week" | "month" | "year";
-    interval_count: number;
-    trial_period_days: number | null;
-    line_items: Array<{
-      name: string;
-      unit_amount: number;
-      quantity: number;
-      per_seat: boolean;
-      price_id: string | null;
-      product_id: string | null;
-      /** null: the account's default rates when each period's order is made */
-      tax_rate_ids: Array<string> | null;
-      tax_exempt: boolean;
-    }>;
     test_mode: boolean;
     /** RFC 3339, UTC */
     created_at: string;
@@ -1285,6 +1259,8 @@ export interface Operations {
         name?: string | null;
         phone?: string | null;
         description?: string | null;
+        /** A `pm_` id */
+        default_payment_method_id?: string | null;
         metadata?: Schemas["Metadata"];
       };
       idempotency_key?: Schemas["IdempotencyKey"];
@@ -1306,6 +1282,45 @@ export interface Operations {
         object: "customer";
         deleted: true;
       };
+    };
+  };
+  /** Save a card as the customer's, through the processor */
+  "POST /v1/customers/{customer_id}/payment_methods": {
+    params: {
+      customer_id: string;
+    };
+    query: never;
+    body: {
+      /** Saves a card through the processor for later (off-session) charges; nothing is charged */
+      payment_method: {
+        /** The processor token of the buyer's card (tok_visa; on Stripe, a pm_… from Stripe.js): no card data reaches Flint */
+        payment_source_token: string;
+        /** Make it the customer's default (its first method always is) */
+        set_default?: boolean;
+        metadata?: Schemas["Metadata"];
+      };
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      payment_method: Schemas["PaymentMethod"];
+    };
+  };
+  /** List a customer's saved payment methods, newest first */
+  "GET /v1/customers/{customer_id}/payment_methods": {
+    params: {
+      customer_id: string;
+    };
+    query: {
+      limit?: number;
+      starting_after?: string;
+      ending_before?: string;
+      status?: "attached" | "detached";
+    };
+    body: never;
+    response: {
+      payment_methods: Array<Schemas["PaymentMethod"]>;
+      has_more: boolean;
+      next_cursor: string | null;
     };
   };
   /** List events, newest first */
@@ -1597,6 +1612,10 @@ export interface Operations {
         payment_source_token?: string;
         /** The tokens that pay, as a list (instead of payment_source_token): exactly one for now */
         payment_source_tokens?: Array<string>;
+        /** A `pm_` id */
+        payment_method_id?: string;
+        /** With payment_method_id: the buyer is not there (a renewal). A card that asks for authentication then fails with authentication_required instead of waiting */
+        off_session?: boolean;
         buyer_email?: string;
         /** Partial payment; the balance when omitted */
         amount?: number;
@@ -1631,6 +1650,10 @@ export interface Operations {
             funding?: "credit" | "debit" | "prepaid" | "unknown";
           };
         } | null;
+        /** The saved payment method it charged, if one did */
+        payment_method_id: string | null;
+        /** Charged with the buyer away (a renewal) */
+        off_session: boolean;
         metadata: Record<string, string>;
         test_mode: boolean;
         /** RFC 3339, UTC */
@@ -1842,6 +1865,10 @@ export interface Operations {
         payment_source_token?: string;
         /** The tokens that pay, as a list (instead of payment_source_token): exactly one for now */
         payment_source_tokens?: Array<string>;
+        /** A `pm_` id */
+        payment_method_id?: string;
+        /** With payment_method_id: the buyer is not there (a renewal). A card that asks for authentication then fails with authentication_required instead of waiting */
+        off_session?: boolean;
         buyer_email?: string;
         /** Partial payment; the balance when omitted */
         amount?: number;
@@ -1876,6 +1903,10 @@ export interface Operations {
             funding?: "credit" | "debit" | "prepaid" | "unknown";
           };
         } | null;
+        /** The saved payment method it charged, if one did */
+        payment_method_id: string | null;
+        /** Charged with the buyer away (a renewal) */
+        off_session: boolean;
         metadata: Record<string, string>;
         test_mode: boolean;
         /** RFC 3339, UTC */
@@ -2101,135 +2132,45 @@ export interface Operations {
       payment_link: Schemas["PaymentLink"];
     };
   };
-  /** Create a plan: recurring lines on one interval, a template for subscriptions */
-  "POST /v1/plans": {
-    params: never;
+  /** Retrieve a saved payment method */
+  "GET /v1/payment_methods/{payment_method_id}": {
+    params: {
+      payment_method_id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      payment_method: Schemas["PaymentMethod"];
+    };
+  };
+  /** Change a saved payment method's metadata */
+  "PATCH /v1/payment_methods/{payment_method_id}": {
+    params: {
+      payment_method_id: string;
+    };
     query: never;
     body: {
-      plan: {
-        name: string;
-        description?: string | null;
-        /** ISO 4217, either case */
-        currency: string;
-        interval: "day" | "week" | "month" | "year";
-        /** At most three years: 3 years, 36 months, 156 weeks or 1095 days */
-        interval_count?: number;
-        trial_period_days?: number | null;
-        line_items: Array<{
-          /** A `price_` id */
-          price_id?: string;
-          name?: string;
-          /** In the currency's minor unit */
-          unit_amount?: number;
-          quantity?: number;
-          /** Multiplied by a subscription's quantity (seats); default true */
-          per_seat?: boolean;
-          /** Overrides the account's default rates */
-          tax_rate_ids?: Array<string>;
-          tax_exempt?: boolean;
-        }>;
-        active?: boolean;
+      /** Metadata is merged ("" removes a key) */
+      payment_method: {
         metadata?: Schemas["Metadata"];
       };
       idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      plan: Schemas["Plan"];
+      payment_method: Schemas["PaymentMethod"];
     };
   };
-  /** List plans, newest first */
-  "GET /v1/plans": {
-    params: never;
-    query: {
-      limit?: number;
-      starting_after?: string;
-      ending_before?: string;
-      active?: boolean;
-    };
-    body: never;
-    response: {
-      plans: Array<Schemas["Plan"]>;
-      has_more: boolean;
-      next_cursor: string | null;
-    };
-  };
-  /** Retrieve a plan (its current version) */
-  "GET /v1/plans/{plan_id}": {
+  /** Detach a saved payment method: never charged again, no longer the customer's default */
+  "POST /v1/payment_methods/{payment_method_id}/detach": {
     params: {
-      plan_id: string;
-    };
-    query: never;
-    body: never;
-    response: {
-      plan: Schemas["Plan"];
-    };
-  };
-  /** Update a plan: a change of its terms makes a new version */
-  "PATCH /v1/plans/{plan_id}": {
-    params: {
-      plan_id: string;
+      payment_method_id: string;
     };
     query: never;
     body: {
-      /** A change of the terms (currency, interval, interval_count, trial_period_days, line_items — which replaces every line) makes a new version; name, description, active and metadata (merged) do not. */
-      plan: {
-        name?: string;
-        description?: string | null;
-        active?: boolean;
-        /** ISO 4217, either case */
-        currency?: string;
-        interval?: "day" | "week" | "month" | "year";
-        /** At most three years: 3 years, 36 months, 156 weeks or 1095 days */
-        interval_count?: number;
-        trial_period_days?: number | null;
-        line_items?: Array<{
-          /** A `price_` id */
-          price_id?: string;
-          name?: string;
-          /** In the currency's minor unit */
-          unit_amount?: number;
-          quantity?: number;
-          /** Multiplied by a subscription's quantity (seats); default true */
-          per_seat?: boolean;
-          /** Overrides the account's default rates */
-          tax_rate_ids?: Array<string>;
-          tax_exempt?: boolean;
-        }>;
-        metadata?: Schemas["Metadata"];
-      };
       idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      plan: Schemas["Plan"];
-    };
-  };
-  /** A plan's versions, newest first: each as it was made, never changed */
-  "GET /v1/plans/{plan_id}/versions": {
-    params: {
-      plan_id: string;
-    };
-    query: {
-      limit?: number;
-      starting_after?: string;
-      ending_before?: string;
-    };
-    body: never;
-    response: {
-      plan_versions: Array<Schemas["PlanVersion"]>;
-      has_more: boolean;
-      next_cursor: string | null;
-    };
-  };
-  /** Retrieve one version of a plan */
-  "GET /v1/plans/{plan_id}/versions/{version}": {
-    params: {
-      plan_id: string;
-      version: number;
-    };
-    query: never;
-    body: never;
-    response: {
-      plan_version: Schemas["PlanVersion"];
+      payment_method: Schemas["PaymentMethod"];
     };
   };
   /** Create a price for a product */
@@ -2916,7 +2857,7 @@ export interface Operations {
         /** http or https, without credentials. In live mode it must reach a public address (checked again at every delivery); test mode also allows local addresses. */
         url: string;
         /** The event types sent to this endpoint; `["*"]` for every type. */
-        enabled_events: Array<"*" | "order.created" | "order.updated" | "order.paid" | "order.partially_refunded" | "order.refunded" | "order.closed" | "order.canceled" | "payment_intent.created" | "payment_intent.requires_action" | "payment_intent.succeeded" | "payment_intent.failed" | "payment_intent.canceled" | "refund.created" | "refund.updated" | "refund.requires_action" | "refund.succeeded" | "refund.failed" | "refund.canceled" | "checkout.session.created" | "checkout.session.completed" | "checkout.session.expired" | "payment_link.created" | "payment_link.updated" | "invoice.created" | "invoice.updated" | "invoice.approval_requested" | "invoice.finalized" | "invoice.payment_succeeded" | "invoice.payment_failed" | "invoice.paid" | "invoice.voided" | "invoice.marked_uncollectible" | "recovery_link.created" | "recovery_link.updated" | "recovery_link.completed" | "recovery_link.expired" | "recovery_link.deactivated" | "invoice.sent" | "invoice.overdue" | "return.created" | "return.updated" | "return.received" | "return.completed" | "return.canceled" | "plan.created" | "plan.updated" | "webhook_endpoint.disabled">;
+        enabled_events: Array<"*" | "order.created" | "order.updated" | "order.paid" | "order.partially_refunded" | "order.refunded" | "order.closed" | "order.canceled" | "payment_intent.created" | "payment_intent.requires_action" | "payment_intent.succeeded" | "payment_intent.failed" | "payment_intent.canceled" | "refund.created" | "refund.updated" | "refund.requires_action" | "refund.succeeded" | "refund.failed" | "refund.canceled" | "checkout.session.created" | "checkout.session.completed" | "checkout.session.expired" | "payment_link.created" | "payment_link.updated" | "invoice.created" | "invoice.updated" | "invoice.approval_requested" | "invoice.finalized" | "invoice.payment_succeeded" | "invoice.payment_failed" | "invoice.paid" | "invoice.voided" | "invoice.marked_uncollectible" | "recovery_link.created" | "recovery_link.updated" | "recovery_link.completed" | "recovery_link.expired" | "recovery_link.deactivated" | "invoice.sent" | "invoice.overdue" | "return.created" | "return.updated" | "return.received" | "return.completed" | "return.canceled" | "webhook_endpoint.disabled" | "customer.updated" | "payment_method.attached" | "payment_method.updated" | "payment_method.detached">;
         description?: string | null;
         metadata?: Schemas["Metadata"];
       };
@@ -2964,7 +2905,7 @@ export interface Operations {
         /** http or https, without credentials. In live mode it must reach a public address (checked again at every delivery); test mode also allows local addresses. */
         url?: string;
         /** The event types sent to this endpoint; `["*"]` for every type. */
-        enabled_events?: Array<"*" | "order.created" | "order.updated" | "order.paid" | "order.partially_refunded" | "order.refunded" | "order.closed" | "order.canceled" | "payment_intent.created" | "payment_intent.requires_action" | "payment_intent.succeeded" | "payment_intent.failed" | "payment_intent.canceled" | "refund.created" | "refund.updated" | "refund.requires_action" | "refund.succeeded" | "refund.failed" | "refund.canceled" | "checkout.session.created" | "checkout.session.completed" | "checkout.session.expired" | "payment_link.created" | "payment_link.updated" | "invoice.created" | "invoice.updated" | "invoice.approval_requested" | "invoice.finalized" | "invoice.payment_succeeded" | "invoice.payment_failed" | "invoice.paid" | "invoice.voided" | "invoice.marked_uncollectible" | "recovery_link.created" | "recovery_link.updated" | "recovery_link.completed" | "recovery_link.expired" | "recovery_link.deactivated" | "invoice.sent" | "invoice.overdue" | "return.created" | "return.updated" | "return.received" | "return.completed" | "return.canceled" | "plan.created" | "plan.updated" | "webhook_endpoint.disabled">;
+        enabled_events?: Array<"*" | "order.created" | "order.updated" | "order.paid" | "order.partially_refunded" | "order.refunded" | "order.closed" | "order.canceled" | "payment_intent.created" | "payment_intent.requires_action" | "payment_intent.succeeded" | "payment_intent.failed" | "payment_intent.canceled" | "refund.created" | "refund.updated" | "refund.requires_action" | "refund.succeeded" | "refund.failed" | "refund.canceled" | "checkout.session.created" | "checkout.session.completed" | "checkout.session.expired" | "payment_link.created" | "payment_link.updated" | "invoice.created" | "invoice.updated" | "invoice.approval_requested" | "invoice.finalized" | "invoice.payment_succeeded" | "invoice.payment_failed" | "invoice.paid" | "invoice.voided" | "invoice.marked_uncollectible" | "recovery_link.created" | "recovery_link.updated" | "recovery_link.completed" | "recovery_link.expired" | "recovery_link.deactivated" | "invoice.sent" | "invoice.overdue" | "return.created" | "return.updated" | "return.received" | "return.completed" | "return.canceled" | "webhook_endpoint.disabled" | "customer.updated" | "payment_method.attached" | "payment_method.updated" | "payment_method.detached">;
         description?: string | null;
         metadata?: Schemas["Metadata"];
         /** true stops deliveries; false enables the endpoint again */

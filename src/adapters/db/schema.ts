@@ -31,6 +31,7 @@ import type { InvoicePdfsTable, InvoiceSettingsTable, InvoicesTable } from './sc
 import type { DueJobsTable } from './schema-jobs.js';
 import type { EmailsTable } from './schema-mail.js';
 import type { PlansTable, PlanVersionsTable } from './schema-plans.js';
+import type { PaymentMethodsTable } from './schema-payment-methods.js';
 import type { RecoveryLinksTable, RecoverySettingsTable } from './schema-recovery.js';
 import type { ReturnsTable } from './schema-returns.js';
 import type {
@@ -69,6 +70,10 @@ export interface CustomersTable extends TenantColumns, MetadataAndTimestamps {
   phone: string | null;
   description: string | null;
   deleted_at: ColumnType<Date | null, Date | null, Date | null>;
+  /** The saved payment method a renewal charges (one of its attached ones), if any. */
+  default_payment_method_id: string | null;
+  /** The processor's customer its saved methods are attached to (Stripe's `cus_…`). */
+  processor_customer_id: string | null;
 }
 
 export interface IdempotencyKeysTable {
@@ -220,6 +225,12 @@ export interface PaymentIntentsTable extends TenantColumns, Timestamps {
   card_exp_month: number | null;
   card_exp_year: number | null;
   card_funding: CardFunding | null;
+  /** The saved payment method it charged (`payment_source` is then its processor id). */
+  payment_method_id: string | null;
+  /** Charged with the buyer away (a renewal): authentication fails instead of waiting. */
+  off_session: boolean;
+  /** The processor's customer of the saved method. */
+  processor_customer_id: string | null;
 }
 
 export type { ReferenceStatus, RefundStatus };
@@ -351,6 +362,7 @@ export interface Database {
   subscriptions: SubscriptionsTable;
   subscription_periods: SubscriptionPeriodsTable;
   subscription_settings: SubscriptionSettingsTable;
+  payment_methods: PaymentMethodsTable;
   invoice_settings: InvoiceSettingsTable;
   invoice_pdfs: InvoicePdfsTable;
   processor_settings: ProcessorSettingsTable;

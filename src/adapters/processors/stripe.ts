@@ -9,6 +9,8 @@ import type {
   PaymentProcessor,
   RefundOutcome,
   RefundRequest,
+  SavePaymentMethodOutcome,
+  SavePaymentMethodRequest,
 } from '../../ports/payment-processor.js';
 
 /** How Flint talks to Stripe; `host`/`port`/`protocol` point it at a stand-in in tests. */
@@ -212,6 +214,10 @@ export function createStripeProcessor(client: Stripe): PaymentProcessor {
             currency: request.currency.toLowerCase(),
             payment_method: request.paymentSourceToken,
             confirm: true,
+            // A saved method is charged as its customer's, off session when the buyer is
+            // not there (Stripe then declines a card that wants authentication).
+            ...(request.processorCustomerId ? { customer: request.processorCustomerId } : {}),
+            ...(request.offSession ? { off_session: true } : {}),
             // Confirmed here, with no return URL: only methods that need no redirect.
             automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
             ...(request.buyerEmail ? { receipt_email: request.buyerEmail } : {}),
@@ -247,6 +253,15 @@ export function createStripeProcessor(client: Stripe): PaymentProcessor {
       // Stripe refuses to cancel a payment that succeeded or is processing.
       return cancelOutcome(() => client.paymentIntents.cancel(request.processorPaymentId));
     },
+    savePaymentMethod: (request) => saveOnStripe(client, request),
+    async detachPaymentMethod({ processorPaymentMethodId }) {
+      try {
+        await client.paymentMethods.detach(processorPaymentMethodId);
+      } catch (error) {
+        // Already detached, or gone: nothing left to do.
+        if (!isRefusedRequest(error)) throw error;
+      }
+    },
     async refund(request: RefundRequest): Promise<RefundOutcome> {
       try {
         const refund = await client.refunds.create(
@@ -275,4 +290,77 @@ export function createStripeProcessor(client: Stripe): PaymentProcessor {
       return cancelOutcome(() => client.refunds.cancel(request.processorRefundId));
     },
   };
+}
+
+/**
+ * Saves a card on Stripe: the Flint customer's Stripe Customer (made on its first save,
+ * with a key derived from Flint's customer id, so concurrent first saves make one), then a
+ * SetupIntent confirmed with the token for off-session use, which attaches the card.
+ */
+async function saveOnStripe(
+  client: Stripe,
+  request: SavePaymentMethodRequest,
+): Promise<SavePaymentMethodOutcome> {
+  try {
+    const customerId =
+      request.customer.processorCustomerId ??
+      (
+        await client.customers.create(
+          {
+            ...(request.customer.email ? { email: request.customer.email } : {}),
+            metadata: { ...request.metadata, flint_customer_id: request.customer.id },
+          },
+          { idempotencyKey: `flint_customer_${request.customer.id}` },
+        )
+      ).id;
+    const setup = await client.setupIntents.create(
+      {
+        customer: customerId,
+        payment_method: request.paymentSourceToken,
+        confirm: true,
+        usage: 'off_session',
+        automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
+        metadata: { ...request.metadata },
+        expand: ['payment_method'],
+      },
+      { idempotencyKey: request.idempotencyKey },
+    );
+    return setupOutcomeOf(setup, customerId);
+  } catch (error) {
+    const refused = refusedCharge(error);
+    if (refused?.status === 'failed') {
+      return { status: 'failed', declineCode: refused.declineCode, message: refused.message };
+    }
+    throw error;
+  }
+}
+
+/** What a SetupIntent says of a saved card; anything not final yet is no answer (thrown). */
+export function setupOutcomeOf(
+  setup: Stripe.SetupIntent,
+  processorCustomerId: string,
+): SavePaymentMethodOutcome {
+  if (setup.status === 'succeeded') {
+    const method = setup.payment_method;
+    const id = idOf(method);
+    if (!id) throw new Error(`the Stripe setup ${setup.id} names no payment method`);
+    return {
+      status: 'saved',
+      processorPaymentMethodId: id,
+      processorCustomerId,
+      card: cardDetailsOrNull(objectOf(method)?.card),
+    };
+  }
+  if (setup.status === 'requires_action') {
+    return { status: 'requires_action', processorSetupId: setup.id, processorCustomerId };
+  }
+  if (setup.status === 'requires_payment_method' && setup.last_setup_error) {
+    const error = setup.last_setup_error;
+    return {
+      status: 'failed',
+      declineCode: error.decline_code || error.code || 'card_declined',
+      message: error.message || 'The card could not be saved.',
+    };
+  }
+  throw new Error(`the Stripe setup ${setup.id} is ${setup.status}`);
 }

@@ -7,12 +7,14 @@ import {
 } from '../../adapters/db/repos/customers-repo.js';
 import type { CustomerRow } from '../../adapters/db/schema.js';
 import { ok, type Result } from '../../domain/errors.js';
-import { type Metadata, withoutEmptyValues } from '../../domain/metadata.js';
+import { type Metadata, updatedMetadata, withoutEmptyValues } from '../../domain/metadata.js';
 import type { Tenant } from '../../domain/tenant.js';
+import { defaultMethodFor, writeCustomerChange } from '../payment-methods/customer-default.js';
+import type { ChangeContext, Update } from '../shared/command-context.js';
 import type { Deps } from '../shared/deps.js';
 import { newOwnedRow } from '../shared/ids.js';
 import { readById, readPage } from '../shared/reads.js';
-import { given, type MetadataUpdate, updateById, withLockedRow } from '../shared/updates.js';
+import { given, type MetadataUpdate, withLockedRow } from '../shared/updates.js';
 
 export interface CustomerFields {
   readonly email?: string | null | undefined;
@@ -25,7 +27,11 @@ export interface CreateCustomerInput extends CustomerFields {
   readonly metadata?: Metadata | undefined;
 }
 
-export type UpdateCustomerInput = CustomerFields & MetadataUpdate;
+export type UpdateCustomerInput = CustomerFields &
+  MetadataUpdate & {
+    /** One of its attached saved methods, or null for none: what a renewal charges. */
+    readonly default_payment_method_id?: string | null | undefined;
+  };
 
 export async function createCustomer(
   deps: Deps,
@@ -43,6 +49,8 @@ export async function createCustomer(
     created_at: now,
     updated_at: now,
     deleted_at: null,
+    default_payment_method_id: null,
+    processor_customer_id: null,
   };
   await insertCustomer(deps.db, row);
   return row;
@@ -52,14 +60,36 @@ export const getCustomer = readById('customer', selectCustomerById);
 
 export const listCustomers = readPage(listCustomerRows);
 
-/** Updates the given fields (null clears one); the row is locked so no update is lost. */
-export const updateCustomer = updateById({
-  name: 'customer',
-  lock: lockCustomerById,
-  apply: (current: CustomerRow, input: UpdateCustomerInput) =>
-    ok(given(current, input, ['email', 'name', 'phone', 'description'])),
-  write: updateCustomerRow,
-});
+/**
+ * Updates the given fields (null clears one) under the customer's row lock, so no update is
+ * lost; a new default payment method must be one of its attached methods (locked too, so a
+ * concurrent detach cannot slip between). Records `customer.updated` when anything changed.
+ */
+export async function updateCustomer(
+  ctx: ChangeContext,
+  { id, changes }: Update<UpdateCustomerInput>,
+): Promise<Result<CustomerRow>> {
+  const { deps, tenant } = ctx;
+  return withLockedRow(deps, 'customer', lockCustomerById, [tenant, id], async (tx, current) => {
+    const metadata = updatedMetadata(current.metadata, changes.metadata, 'customer');
+    if (!metadata.ok) return metadata;
+    const wanted = changes.default_payment_method_id;
+    if (wanted) {
+      const usable = await defaultMethodFor(tx, tenant, { customer: current, id: wanted });
+      if (!usable.ok) return usable;
+    }
+    const now = deps.clock.now();
+    const next: CustomerRow = {
+      ...current,
+      ...given(current, changes, ['email', 'name', 'phone', 'description']),
+      default_payment_method_id: wanted === undefined ? current.default_payment_method_id : wanted,
+      metadata: metadata.value,
+      updated_at: now,
+    };
+    await writeCustomerChange(tx, ctx, { current, next, now });
+    return ok(next);
+  });
+}
 
 /** Deletes a customer (kept as a tombstone so past orders still resolve); then it is 404. */
 export async function deleteCustomer(

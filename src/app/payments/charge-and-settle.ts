@@ -27,6 +27,10 @@ export async function chargeAndSettle(
       paymentSourceToken: intent.payment_source ?? '',
       buyerEmail: intent.buyer_email ?? undefined,
       metadata: chargeMetadata(intent),
+      ...(intent.off_session ? { offSession: true as const } : {}),
+      ...(intent.processor_customer_id
+        ? { processorCustomerId: intent.processor_customer_id }
+        : {}),
     });
   } catch {
     // The card may or may not have been charged: the intent stays `processing` with its

@@ -6,12 +6,18 @@ import {
   insertPaymentIntentQuery,
   selectPaymentIntentByRequestKey,
 } from '../../adapters/db/repos/payment-intents-repo.js';
+import {
+  lockPaymentMethodById,
+  selectPaymentMethodById,
+} from '../../adapters/db/repos/payment-methods-repo.js';
 import type { Database, PaymentIntentRow } from '../../adapters/db/schema.js';
+import type { PaymentMethodRow } from '../../adapters/db/schema-payment-methods.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import { completionWithoutPayment, requireAction } from '../../domain/order-lifecycle.js';
+import type { Tenant } from '../../domain/tenant.js';
 import type { PaymentProcessor } from '../../ports/payment-processor.js';
 import type { OrderView } from '../../resources/order.js';
-import { paymentIntentResource } from '../../resources/payment-intent.js';
+import { paymentCardOf, paymentIntentResource } from '../../resources/payment-intent.js';
 import { objectEvent } from '../events/record-events.js';
 import { withOrderLock } from '../orders/change-order.js';
 import { viewOrder } from '../orders/order-pricing.js';
@@ -23,7 +29,13 @@ import { newId } from '../shared/ids.js';
 import { startedByRequest } from '../shared/request-keys.js';
 import { chargeAndSettle } from './charge-and-settle.js';
 import { completeWithoutPayment, completionFactsOf } from './complete-without-payment.js';
-import { amountToPay, type PayOrderInput, paymentSourceOf } from './payment-request-checks.js';
+import {
+  amountToPay,
+  type PayOrderInput,
+  paymentSourceOf,
+  savedMethodOf,
+  usableMethod,
+} from './payment-request-checks.js';
 import { takeStock, writeReservation } from './reservations.js';
 
 /**
@@ -51,7 +63,7 @@ export async function payOrder(
   const earlier = await startedByRequest(ctx, selectPaymentIntentByRequestKey);
   if (earlier?.order_id === orderId) return resume(ctx, earlier, { answer });
   // Needed only when there is something to pay: a failure is told under the lock then.
-  const processor = await processorForNewPayments(ctx);
+  const processor = await processorForPayment(ctx, payment);
   const reserved = await reserve(ctx, { orderId, payment, processor }, { answer });
   if (!reserved.ok) return reserved;
   if (reserved.value.kind === 'completed') return ok(reserved.value.payment);
@@ -61,7 +73,11 @@ export async function payOrder(
     : processor;
 }
 
-/** What `payOrder` pays: the order, with the request's payment fields. */
+/**
+ * What `payOrder` pays: the order, with the request's payment fields — a token, or a saved
+ * method of the order's customer: `{ payment_method_id, off_session: true }` is how a
+ * renewal charges a customer's default method with nobody there.
+ */
 export interface PayOrder {
   readonly orderId: string;
   readonly payment: PayOrderInput;
@@ -77,6 +93,28 @@ export interface OrderPayment {
 type Reserved =
   | { readonly kind: 'charge'; readonly intent: PaymentIntentRow }
   | { readonly kind: 'completed'; readonly payment: OrderPayment };
+
+/**
+ * The processor this payment goes to: the one that keeps its saved method (whatever the
+ * account uses now), else the account's for new payments.
+ */
+async function processorForPayment(
+  ctx: Pick<CommandContext, 'deps' | 'processors' | 'tenant'>,
+  payment: PayOrderInput,
+): Promise<Result<PaymentProcessor>> {
+  if (payment.payment_method_id === undefined) return processorForNewPayments(ctx);
+  const method = await selectPaymentMethodById(ctx.deps.db, ctx.tenant, payment.payment_method_id);
+  if (!method) return fail(missing('payment method'));
+  try {
+    return ok(await ctx.processors.named(ctx.tenant, method.processor));
+  } catch {
+    return fail({
+      code: 'processor_unavailable',
+      message:
+        "The payment method's processor cannot be used; its settings need the server's encryption key",
+    });
+  }
+}
 
 async function processorForNewPayments({
   processors,
@@ -136,6 +174,8 @@ async function reserve(
     if (input.amount === undefined && completionWithoutPayment(completionFactsOf(view)).ok) {
       return completeFree(tx, ctx, { view, input, now, answer });
     }
+    const saved = savedMethodOf(input);
+    if (!saved.ok) return saved;
     if (!found.ok) return found;
     const processor = found.value;
     // A missing order is a 404 in either case; otherwise nothing is reserved for a live
@@ -144,7 +184,11 @@ async function reserve(
     // A paid (or canceled) order says so, whether or not a token came with the request.
     const allowed = requireAction(aggregate.order.status, 'pay');
     if (!allowed.ok) return allowed;
-    const source = paymentSourceOf(input);
+    const source = await sourceOf(tx, tenant, {
+      input,
+      methodId: saved.value,
+      customerId: aggregate.order.customer_id,
+    });
     if (!source.ok) return source;
     const toPay = amountToPay(
       { balance: view.pricing.net.balance, payments: view.payments },
@@ -158,7 +202,8 @@ async function reserve(
       ...toPay.value,
       view,
       processor: processor.name,
-      source: source.value,
+      ...source.value,
+      offSession: input.off_session === true,
       buyerEmail: input.buyer_email,
       now,
     });
@@ -180,6 +225,34 @@ async function reserve(
 }
 
 /**
+ * What the payment charges: the request's token, or the saved method's processor id — the
+ * method locked until the intent is written, so a concurrent detach waits or wins.
+ */
+async function sourceOf(
+  tx: Kysely<Database>,
+  tenant: Tenant,
+  {
+    input,
+    methodId,
+    customerId,
+  }: {
+    readonly input: PayOrderInput;
+    readonly methodId: string | null;
+    readonly customerId: string | null;
+  },
+): Promise<Result<{ readonly source: string; readonly method: PaymentMethodRow | null }>> {
+  if (methodId === null) {
+    const token = paymentSourceOf(input);
+    return token.ok ? ok({ source: token.value, method: null }) : token;
+  }
+  const found = await lockPaymentMethodById(tx, tenant, methodId);
+  if (!found) return fail(missing('payment method'));
+  const method = usableMethod(found, { customer_id: customerId });
+  if (!method.ok) return method;
+  return ok({ source: method.value.processor_payment_method_id, method: method.value });
+}
+
+/**
  * Step 1 for an order with nothing to pay: completed at once. A token sent along is not
  * used, but a malformed request (both token fields) is still refused.
  */
@@ -197,6 +270,8 @@ async function completeFree(
     readonly now: Date;
   },
 ): Promise<Result<Reserved>> {
+  const saved = savedMethodOf(input);
+  if (!saved.ok) return saved;
   if (input.payment_source_token !== undefined || input.payment_source_tokens !== undefined) {
     const source = paymentSourceOf(input);
     if (!source.ok) return source;
@@ -219,6 +294,9 @@ function newPaymentIntent(
     readonly completes: boolean;
     readonly processor: string;
     readonly source: string;
+    /** The saved method it charges (its card is shown until the processor says). */
+    readonly method: PaymentMethodRow | null;
+    readonly offSession: boolean;
     readonly buyerEmail: string | undefined;
     readonly now: Date;
   },
@@ -242,7 +320,10 @@ function newPaymentIntent(
     failure_code: null,
     failure_message: null,
     metadata: {},
-    ...cardColumns(null),
+    ...cardColumns(p.method ? paymentCardOf(p.method) : null),
+    payment_method_id: p.method?.id ?? null,
+    off_session: p.offSession,
+    processor_customer_id: p.method?.processor_customer_id ?? null,
     created_at: p.now,
     updated_at: p.now,
   };

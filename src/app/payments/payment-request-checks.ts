@@ -1,12 +1,73 @@
+import type { PaymentMethodRow } from '../../adapters/db/schema-payment-methods.js';
 import { type Failure, fail, ok, type Result } from '../../domain/errors.js';
 
 export interface PayOrderInput {
   /** The token that pays; or, the seed's form, `payment_source_tokens` with exactly one. */
   readonly payment_source_token?: string | undefined;
   readonly payment_source_tokens?: readonly string[] | undefined;
+  /** Instead of a token: one of the order's customer's saved, attached payment methods. */
+  readonly payment_method_id?: string | undefined;
+  /**
+   * The buyer is not there (a renewal charging a saved method): a card that asks for
+   * authentication fails (`authentication_required`) instead of waiting for the buyer.
+   */
+  readonly off_session?: boolean | undefined;
   readonly buyer_email?: string | undefined;
   /** Less than the balance for a partial payment; the balance when omitted. */
   readonly amount?: number | undefined;
+}
+
+/**
+ * Whether the payment names a saved method: never with a token too, and `off_session`
+ * only with one (a token's charge always has its buyer there).
+ */
+export function savedMethodOf(input: PayOrderInput): Result<string | null> {
+  const { payment_method_id: id } = input;
+  const token =
+    input.payment_source_token !== undefined || input.payment_source_tokens !== undefined;
+  if (id !== undefined && token) {
+    return fail({
+      code: 'parameter_invalid',
+      message: 'Give payment_method_id or a payment source token, not both',
+      loc: ['payment', 'payment_method_id'],
+    });
+  }
+  if (id === undefined && input.off_session) {
+    return fail({
+      code: 'parameter_invalid',
+      message: 'off_session applies to a payment with a saved payment_method_id',
+      loc: ['payment', 'off_session'],
+    });
+  }
+  return ok(id ?? null);
+}
+
+/**
+ * A saved method may pay an order of its own customer while attached: another customer's
+ * (or an order with none) is refused, a detached one too.
+ */
+export function usableMethod(
+  method: PaymentMethodRow,
+  order: { readonly customer_id: string | null },
+): Result<PaymentMethodRow> {
+  const loc = ['payment', 'payment_method_id'];
+  if (method.customer_id !== order.customer_id) {
+    return fail({
+      code: 'parameter_invalid',
+      message: order.customer_id
+        ? "The payment method belongs to another customer than the order's"
+        : 'The order has no customer: a saved payment method pays only its own customer’s orders',
+      loc,
+    });
+  }
+  if (method.status !== 'attached') {
+    return fail({
+      code: 'payment_method_detached',
+      message: 'The payment method was detached: it can no longer be charged',
+      loc,
+    });
+  }
+  return ok(method);
 }
 
 /**

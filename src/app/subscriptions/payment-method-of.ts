@@ -52,6 +52,6 @@ export async function requireOwnMethod(
       loc: p.loc,
     });
   }
-  if (row.status !== 'attached') return fail(detachedFailure(p.loc));
+  if (row.status !== 'attached') return fail(detachedFailure(p.loc.map(String)));
   return ok(row);
 }

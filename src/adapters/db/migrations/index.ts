@@ -27,6 +27,7 @@ import * as returns from './0026-returns.js';
 import * as embeddedCheckout from './0027-embedded-checkout.js';
 import * as plans from './0031-plans.js';
 import * as subscriptions from './0032-subscriptions.js';
+import * as paymentMethods from './0029-payment-methods.js';
 
 /** Every migration, in order. Names sort lexicographically; never rename one that shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -58,6 +59,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0026-returns': returns,
   '0032-subscriptions': subscriptions,
   '0031-plans': plans,
+  '0029-payment-methods': paymentMethods,
 };
 
 export const migrationProvider: MigrationProvider = {

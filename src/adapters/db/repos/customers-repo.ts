@@ -13,11 +13,23 @@ export const selectCustomerById = customers.byId;
 export const lockCustomerById = customers.lockById;
 
 export type CustomerChanges = Partial<
-  Pick<CustomerRow, 'email' | 'name' | 'phone' | 'description' | 'metadata' | 'deleted_at'>
+  Pick<
+    CustomerRow,
+    | 'email'
+    | 'name'
+    | 'phone'
+    | 'description'
+    | 'metadata'
+    | 'deleted_at'
+    | 'default_payment_method_id'
+    | 'processor_customer_id'
+  >
 > &
   Pick<CustomerRow, 'updated_at'>;
 
 export const updateCustomer: UpdateById<CustomerChanges> = customers.update;
+/** The update of `updateCustomer`, to run with its event and other writes. */
+export const updateCustomerQuery = customers.updateQuery;
 
 export async function listCustomers(
   db: Kysely<Database>,

@@ -10,7 +10,7 @@ import {
 import type { Deps } from '../../../app/shared/deps.js';
 import { ok } from '../../../domain/errors.js';
 import { customerResource } from '../../../resources/customer.js';
-import { MetadataBody, ModeAndTimes, Nullable } from '../../schemas.js';
+import { Id, MetadataBody, ModeAndTimes, Nullable } from '../../schemas.js';
 import { ofCaller, resourceRoutes } from '../resource-routes.js';
 
 const Email = Type.String({ format: 'email', maxLength: 512 });
@@ -25,6 +25,11 @@ export const Customer = Type.Object({
   name: Nullable(Type.String()),
   phone: Nullable(Type.String()),
   description: Nullable(Type.String()),
+  default_payment_method_id: Nullable(
+    Type.String({
+      description: 'The saved payment method a renewal charges (one of its attached ones)',
+    }),
+  ),
   metadata: Type.Record(Type.String(), Type.String()),
   ...ModeAndTimes,
 });
@@ -39,7 +44,11 @@ const CustomerFields = {
 const CreateCustomerBody = MetadataBody('customer', CustomerFields);
 const UpdateCustomerBody = MetadataBody(
   'customer',
-  CustomerFields,
+  {
+    ...CustomerFields,
+    // One of its attached saved payment methods; null: none.
+    default_payment_method_id: Type.Optional(Nullable(Id('pm'))),
+  },
   'Only the given fields change; null clears one; metadata is merged ("" removes a key).',
 );
 

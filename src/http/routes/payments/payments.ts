@@ -52,6 +52,10 @@ export const PaymentIntent = Type.Object({
     Type.Object({ code: Type.String(), message: Nullable(Type.String()) }),
   ),
   payment_method_details: Nullable(PaymentMethodDetails),
+  payment_method_id: Nullable(
+    Type.String({ description: 'The saved payment method it charged, if one did' }),
+  ),
+  off_session: Type.Boolean({ description: 'Charged with the buyer away (a renewal)' }),
   metadata: Type.Record(Type.String(), Type.String()),
   test_mode: Type.Boolean(),
   created_at: Timestamp,
@@ -81,6 +85,14 @@ export const PayBody = RootBody(
           maxItems: 10,
           description:
             'The tokens that pay, as a list (instead of payment_source_token): exactly one for now',
+        }),
+      ),
+      // Instead of a token: one of the order's customer's attached saved payment methods.
+      payment_method_id: Type.Optional(Id('pm')),
+      off_session: Type.Optional(
+        Type.Boolean({
+          description:
+            'With payment_method_id: the buyer is not there (a renewal). A card that asks for authentication then fails with authentication_required instead of waiting',
         }),
       ),
       buyer_email: Type.Optional(Type.String({ format: 'email', maxLength: 512 })),
