@@ -26,6 +26,7 @@ export type FailureCode =
   | 'invoice_email_missing'
   | 'return_state_invalid'
   | 'return_quantity_invalid'
+  | 'test_clock_state_invalid'
   | 'payment_in_progress'
   | 'split_payment_unsupported'
   | 'processor_unavailable'

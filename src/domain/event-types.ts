@@ -50,6 +50,14 @@ export const EVENT_TYPES = [
   'return.completed',
   'return.canceled',
   'webhook_endpoint.disabled',
+  'customer.updated',
+  'customer_balance_transaction.created',
+  'customer_balance_transaction.updated',
+  'test_helpers.test_clock.created',
+  'test_helpers.test_clock.advancing',
+  'test_helpers.test_clock.ready',
+  'test_helpers.test_clock.internal_failure',
+  'test_helpers.test_clock.deleted',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

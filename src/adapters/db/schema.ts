@@ -31,6 +31,7 @@ import type { DueJobsTable } from './schema-jobs.js';
 import type { EmailsTable } from './schema-mail.js';
 import type { RecoveryLinksTable, RecoverySettingsTable } from './schema-recovery.js';
 import type { ReturnsTable } from './schema-returns.js';
+import type { CustomerBalanceTransactionsTable, TestClocksTable } from './schema-test-clocks.js';
 import type {
   WebhookDeliveriesTable,
   WebhookDeliveryAttemptsTable,
@@ -62,6 +63,12 @@ export interface CustomersTable extends TenantColumns, MetadataAndTimestamps {
   phone: string | null;
   description: string | null;
   deleted_at: ColumnType<Date | null, Date | null, Date | null>;
+  /** The test clock the customer lives on (its time), or null: real time. */
+  test_clock_id: string | null;
+  /** Negative: credit the customer has; changed only with a balance transaction. */
+  balance: number;
+  /** The balance's currency, set by its first transaction. */
+  currency: string | null;
 }
 
 export interface IdempotencyKeysTable {
@@ -354,6 +361,8 @@ export interface Database {
   due_jobs: DueJobsTable;
   recovery_links: RecoveryLinksTable;
   recovery_settings: RecoverySettingsTable;
+  test_clocks: TestClocksTable;
+  customer_balance_transactions: CustomerBalanceTransactionsTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;
