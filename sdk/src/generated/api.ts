@@ -148,6 +148,33 @@ export interface Schemas {
     name: string | null;
     phone: string | null;
     description: string | null;
+    /** Minor units of `currency`. Negative: credit the customer has, used by its next orders before any charge; positive: what it owes. Changed only by balance transactions */
+    balance: number;
+    /** The balance's currency, set by its first transaction */
+    currency: string | null;
+    /** The test clock the customer lives on (its time), or null */
+    test_clock: string | null;
+    metadata: Record<string, string>;
+    test_mode: boolean;
+    /** RFC 3339, UTC */
+    created_at: string;
+    /** RFC 3339, UTC */
+    updated_at: string;
+  };
+  CustomerBalanceTransaction: {
+    customer_balance_transaction_id: string;
+    object: "customer_balance_transaction";
+    customer_id: string;
+    /** Added to the balance: negative credits the customer, positive debits */
+    amount: number;
+    currency: string;
+    type: "adjustment" | "applied_to_order" | "unapplied_from_order" | "unused_time";
+    /** The customer's balance after it */
+    ending_balance: number;
+    description: string | null;
+    /** The order that took (or gave back) the credit */
+    order_id: string | null;
+    invoice_id: string | null;
     metadata: Record<string, string>;
     test_mode: boolean;
     /** RFC 3339, UTC */
@@ -193,7 +220,7 @@ export interface Schemas {
       /** The kind of failure (README: Errors) */
       type: "invalid_request" | "validation_error" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "idempotency_error" | "rate_limited" | "processor_error" | "api_error";
       message: string;
-      code?: "resource_missing" | "parameter_invalid" | "metadata_invalid" | "order_state_invalid" | "coupon_inactive" | "coupon_expired" | "coupon_exhausted" | "coupon_currency_mismatch" | "coupon_minimum_not_met" | "coupon_already_applied" | "coupon_not_stackable" | "currency_mismatch" | "out_of_stock" | "resource_in_use" | "amount_invalid" | "refund_amount_invalid" | "refund_state_invalid" | "invoice_state_invalid" | "recovery_link_state_invalid" | "invoice_email_missing" | "return_state_invalid" | "return_quantity_invalid" | "payment_in_progress" | "split_payment_unsupported" | "processor_unavailable" | "processor_not_configured" | "checkout_session_state_invalid" | "checkout_session_incomplete" | "payment_intent_state_invalid" | "encryption_key_missing" | "webhook_account_unknown" | "webhook_signature_invalid" | "webhook_endpoint_disabled" | "console_user_exists" | "invite_invalid" | "password_invalid" | "parameter_unknown" | "body_malformed" | "body_too_large" | "body_too_deep" | "unsupported_media_type" | "url_malformed" | "url_too_long" | "route_not_found" | "method_not_allowed" | "api_key_invalid" | "test_mode_only" | "live_key_required" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_key_in_use" | "rate_limited" | "payment_failed" | "internal_error" | string;
+      code?: "resource_missing" | "parameter_invalid" | "metadata_invalid" | "order_state_invalid" | "coupon_inactive" | "coupon_expired" | "coupon_exhausted" | "coupon_currency_mismatch" | "coupon_minimum_not_met" | "coupon_already_applied" | "coupon_not_stackable" | "currency_mismatch" | "out_of_stock" | "resource_in_use" | "amount_invalid" | "refund_amount_invalid" | "refund_state_invalid" | "invoice_state_invalid" | "recovery_link_state_invalid" | "invoice_email_missing" | "return_state_invalid" | "return_quantity_invalid" | "test_clock_state_invalid" | "payment_in_progress" | "split_payment_unsupported" | "processor_unavailable" | "processor_not_configured" | "checkout_session_state_invalid" | "checkout_session_incomplete" | "payment_intent_state_invalid" | "encryption_key_missing" | "webhook_account_unknown" | "webhook_signature_invalid" | "webhook_endpoint_disabled" | "console_user_exists" | "invite_invalid" | "password_invalid" | "parameter_unknown" | "body_malformed" | "body_too_large" | "body_too_deep" | "unsupported_media_type" | "url_malformed" | "url_too_long" | "route_not_found" | "method_not_allowed" | "api_key_invalid" | "test_mode_only" | "live_key_required" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_key_in_use" | "rate_limited" | "payment_failed" | "internal_error" | string;
       errors?: Array<{
         loc: Array<string | number>;
         msg: string;
@@ -206,7 +233,7 @@ export interface Schemas {
   Event: {
     event_id: string;
     object: "event";
-    /** One of: order.created, order.updated, order.paid, order.partially_refunded, order.refunded, order.closed, order.canceled, payment_intent.created, payment_intent.requires_action, payment_intent.succeeded, payment_intent.failed, payment_intent.canceled, refund.created, refund.updated, refund.requires_action, refund.succeeded, refund.failed, refund.canceled, checkout.session.created, checkout.session.completed, checkout.session.expired, payment_link.created, payment_link.updated, invoice.created, invoice.updated, invoice.approval_requested, invoice.finalized, invoice.payment_succeeded, invoice.payment_failed, invoice.paid, invoice.voided, invoice.marked_uncollectible, recovery_link.created, recovery_link.updated, recovery_link.completed, recovery_link.expired, recovery_link.deactivated, invoice.sent, invoice.overdue, return.created, return.updated, return.received, return.completed, return.canceled, webhook_endpoint.disabled */
+    /** One of: order.created, order.updated, order.paid, order.partially_refunded, order.refunded, order.closed, order.canceled, payment_intent.created, payment_intent.requires_action, payment_intent.succeeded, payment_intent.failed, payment_intent.canceled, refund.created, refund.updated, refund.requires_action, refund.succeeded, refund.failed, refund.canceled, checkout.session.created, checkout.session.completed, checkout.session.expired, payment_link.created, payment_link.updated, invoice.created, invoice.updated, invoice.approval_requested, invoice.finalized, invoice.payment_succeeded, invoice.payment_failed, invoice.paid, invoice.voided, invoice.marked_uncollectible, recovery_link.created, recovery_link.updated, recovery_link.completed, recovery_link.expired, recovery_link.deactivated, invoice.sent, invoice.overdue, return.created, return.updated, return.received, return.completed, return.canceled, webhook_endpoint.disabled, customer.updated, customer_balance_transaction.created, customer_balance_transaction.updated, test_helpers.test_clock.created, test_helpers.test_clock.advancing, test_helpers.test_clock.ready, test_helpers.test_clock.internal_failure, test_helpers.test_clock.deleted */
     type: string;
     account_id: string;
     test_mode: boolean;
@@ -744,6 +771,23 @@ export interface Schemas {
     /** RFC 3339, UTC */
     updated_at: string;
   };
+  TestClock: {
+    test_clock_id: string;
+    object: "test_clock";
+    name: string | null;
+    /** The clock's time: its customers' now (RFC 3339) */
+    frozen_time: string;
+    status: "ready" | "advancing" | "internal_failure";
+    /** While advancing: the time it runs to */
+    advancing_to: string | null;
+    deletes_after: string;
+    metadata: Record<string, string>;
+    test_mode: boolean;
+    /** RFC 3339, UTC */
+    created_at: string;
+    /** RFC 3339, UTC */
+    updated_at: string;
+  };
   WebhookDelivery: {
     webhook_delivery_id: string;
     object: "webhook_delivery";
@@ -1169,6 +1213,50 @@ export interface Operations {
       coupon: Schemas["Coupon"];
     };
   };
+  /** List the account's customer balance transactions, newest first */
+  "GET /v1/customer_balance_transactions": {
+    params: never;
+    query: {
+      limit?: number;
+      starting_after?: string;
+      ending_before?: string;
+      customer_id?: string;
+    };
+    body: never;
+    response: {
+      customer_balance_transactions: Array<Schemas["CustomerBalanceTransaction"]>;
+      has_more: boolean;
+      next_cursor: string | null;
+    };
+  };
+  /** Retrieve a customer balance transaction */
+  "GET /v1/customer_balance_transactions/{customer_balance_transaction_id}": {
+    params: {
+      customer_balance_transaction_id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      customer_balance_transaction: Schemas["CustomerBalanceTransaction"];
+    };
+  };
+  /** Change a balance transaction's description or metadata (never its amount) */
+  "PATCH /v1/customer_balance_transactions/{customer_balance_transaction_id}": {
+    params: {
+      customer_balance_transaction_id: string;
+    };
+    query: never;
+    body: {
+      customer_balance_transaction: {
+        description?: string | null;
+        metadata?: Schemas["Metadata"];
+      };
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      customer_balance_transaction: Schemas["CustomerBalanceTransaction"];
+    };
+  };
   /** Create a customer */
   "POST /v1/customers": {
     params: never;
@@ -1179,6 +1267,8 @@ export interface Operations {
         name?: string | null;
         phone?: string | null;
         description?: string | null;
+        /** A `clock_` id */
+        test_clock?: string;
         metadata?: Schemas["Metadata"];
       };
       idempotency_key?: Schemas["IdempotencyKey"];
@@ -1248,6 +1338,45 @@ export interface Operations {
         object: "customer";
         deleted: true;
       };
+    };
+  };
+  /** Credit or debit a customer's balance */
+  "POST /v1/customers/{customer_id}/balance_transactions": {
+    params: {
+      customer_id: string;
+    };
+    query: never;
+    body: {
+      /** The balance's currency is set by its first transaction; another one is 422 currency_mismatch. */
+      customer_balance_transaction: {
+        /** Negative: credit to the customer (used by its next orders); positive: a debit */
+        amount: number;
+        /** ISO 4217, either case */
+        currency: string;
+        description?: string | null;
+        metadata?: Schemas["Metadata"];
+      };
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      customer_balance_transaction: Schemas["CustomerBalanceTransaction"];
+    };
+  };
+  /** List a customer's balance transactions, newest first */
+  "GET /v1/customers/{customer_id}/balance_transactions": {
+    params: {
+      customer_id: string;
+    };
+    query: {
+      limit?: number;
+      starting_after?: string;
+      ending_before?: string;
+    };
+    body: never;
+    response: {
+      customer_balance_transactions: Array<Schemas["CustomerBalanceTransaction"]>;
+      has_more: boolean;
+      next_cursor: string | null;
     };
   };
   /** List events, newest first */
@@ -2718,6 +2847,98 @@ export interface Operations {
       refund: Schemas["Refund"];
     };
   };
+  /** Create a test clock at a time */
+  "POST /v1/test_helpers/test_clocks": {
+    params: never;
+    query: never;
+    body: {
+      test_clock: {
+        /** RFC 3339, UTC */
+        frozen_time: string;
+        name?: string | null;
+        metadata?: Schemas["Metadata"];
+      };
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      test_clock: Schemas["TestClock"];
+    };
+  };
+  /** List test clocks, newest first */
+  "GET /v1/test_helpers/test_clocks": {
+    params: never;
+    query: {
+      limit?: number;
+      starting_after?: string;
+      ending_before?: string;
+    };
+    body: never;
+    response: {
+      test_clocks: Array<Schemas["TestClock"]>;
+      has_more: boolean;
+      next_cursor: string | null;
+    };
+  };
+  /** Retrieve a test clock */
+  "GET /v1/test_helpers/test_clocks/{test_clock_id}": {
+    params: {
+      test_clock_id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      test_clock: Schemas["TestClock"];
+    };
+  };
+  /** Change a test clock's name or metadata */
+  "PATCH /v1/test_helpers/test_clocks/{test_clock_id}": {
+    params: {
+      test_clock_id: string;
+    };
+    query: never;
+    body: {
+      test_clock: {
+        name?: string | null;
+        metadata?: Schemas["Metadata"];
+      };
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      test_clock: Schemas["TestClock"];
+    };
+  };
+  /** Delete a test clock, its customers and their scheduled work */
+  "DELETE /v1/test_helpers/test_clocks/{test_clock_id}": {
+    params: {
+      test_clock_id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      test_clock: {
+        test_clock_id: string;
+        object: "test_clock";
+        deleted: true;
+      };
+    };
+  };
+  /** Advance a test clock, running what falls due on the way */
+  "POST /v1/test_helpers/test_clocks/{test_clock_id}/advance": {
+    params: {
+      test_clock_id: string;
+    };
+    query: never;
+    body: {
+      test_clock: {
+        /** RFC 3339, UTC */
+        frozen_time: string;
+      };
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      test_clock: Schemas["TestClock"];
+    };
+  };
   /** Create a webhook endpoint (its signing secret is shown once) */
   "POST /v1/webhook_endpoints": {
     params: never;
@@ -2727,7 +2948,7 @@ export interface Operations {
         /** http or https, without credentials. In live mode it must reach a public address (checked again at every delivery); test mode also allows local addresses. */
         url: string;
         /** The event types sent to this endpoint; `["*"]` for every type. */
-        enabled_events: Array<"*" | "order.created" | "order.updated" | "order.paid" | "order.partially_refunded" | "order.refunded" | "order.closed" | "order.canceled" | "payment_intent.created" | "payment_intent.requires_action" | "payment_intent.succeeded" | "payment_intent.failed" | "payment_intent.canceled" | "refund.created" | "refund.updated" | "refund.requires_action" | "refund.succeeded" | "refund.failed" | "refund.canceled" | "checkout.session.created" | "checkout.session.completed" | "checkout.session.expired" | "payment_link.created" | "payment_link.updated" | "invoice.created" | "invoice.updated" | "invoice.approval_requested" | "invoice.finalized" | "invoice.payment_succeeded" | "invoice.payment_failed" | "invoice.paid" | "invoice.voided" | "invoice.marked_uncollectible" | "recovery_link.created" | "recovery_link.updated" | "recovery_link.completed" | "recovery_link.expired" | "recovery_link.deactivated" | "invoice.sent" | "invoice.overdue" | "return.created" | "return.updated" | "return.received" | "return.completed" | "return.canceled" | "webhook_endpoint.disabled">;
+        enabled_events: Array<"*" | "order.created" | "order.updated" | "order.paid" | "order.partially_refunded" | "order.refunded" | "order.closed" | "order.canceled" | "payment_intent.created" | "payment_intent.requires_action" | "payment_intent.succeeded" | "payment_intent.failed" | "payment_intent.canceled" | "refund.created" | "refund.updated" | "refund.requires_action" | "refund.succeeded" | "refund.failed" | "refund.canceled" | "checkout.session.created" | "checkout.session.completed" | "checkout.session.expired" | "payment_link.created" | "payment_link.updated" | "invoice.created" | "invoice.updated" | "invoice.approval_requested" | "invoice.finalized" | "invoice.payment_succeeded" | "invoice.payment_failed" | "invoice.paid" | "invoice.voided" | "invoice.marked_uncollectible" | "recovery_link.created" | "recovery_link.updated" | "recovery_link.completed" | "recovery_link.expired" | "recovery_link.deactivated" | "invoice.sent" | "invoice.overdue" | "return.created" | "return.updated" | "return.received" | "return.completed" | "return.canceled" | "webhook_endpoint.disabled" | "customer.updated" | "customer_balance_transaction.created" | "customer_balance_transaction.updated" | "test_helpers.test_clock.created" | "test_helpers.test_clock.advancing" | "test_helpers.test_clock.ready" | "test_helpers.test_clock.internal_failure" | "test_helpers.test_clock.deleted">;
         description?: string | null;
         metadata?: Schemas["Metadata"];
       };
@@ -2775,7 +2996,7 @@ export interface Operations {
         /** http or https, without credentials. In live mode it must reach a public address (checked again at every delivery); test mode also allows local addresses. */
         url?: string;
         /** The event types sent to this endpoint; `["*"]` for every type. */
-        enabled_events?: Array<"*" | "order.created" | "order.updated" | "order.paid" | "order.partially_refunded" | "order.refunded" | "order.closed" | "order.canceled" | "payment_intent.created" | "payment_intent.requires_action" | "payment_intent.succeeded" | "payment_intent.failed" | "payment_intent.canceled" | "refund.created" | "refund.updated" | "refund.requires_action" | "refund.succeeded" | "refund.failed" | "refund.canceled" | "checkout.session.created" | "checkout.session.completed" | "checkout.session.expired" | "payment_link.created" | "payment_link.updated" | "invoice.created" | "invoice.updated" | "invoice.approval_requested" | "invoice.finalized" | "invoice.payment_succeeded" | "invoice.payment_failed" | "invoice.paid" | "invoice.voided" | "invoice.marked_uncollectible" | "recovery_link.created" | "recovery_link.updated" | "recovery_link.completed" | "recovery_link.expired" | "recovery_link.deactivated" | "invoice.sent" | "invoice.overdue" | "return.created" | "return.updated" | "return.received" | "return.completed" | "return.canceled" | "webhook_endpoint.disabled">;
+        enabled_events?: Array<"*" | "order.created" | "order.updated" | "order.paid" | "order.partially_refunded" | "order.refunded" | "order.closed" | "order.canceled" | "payment_intent.created" | "payment_intent.requires_action" | "payment_intent.succeeded" | "payment_intent.failed" | "payment_intent.canceled" | "refund.created" | "refund.updated" | "refund.requires_action" | "refund.succeeded" | "refund.failed" | "refund.canceled" | "checkout.session.created" | "checkout.session.completed" | "checkout.session.expired" | "payment_link.created" | "payment_link.updated" | "invoice.created" | "invoice.updated" | "invoice.approval_requested" | "invoice.finalized" | "invoice.payment_succeeded" | "invoice.payment_failed" | "invoice.paid" | "invoice.voided" | "invoice.marked_uncollectible" | "recovery_link.created" | "recovery_link.updated" | "recovery_link.completed" | "recovery_link.expired" | "recovery_link.deactivated" | "invoice.sent" | "invoice.overdue" | "return.created" | "return.updated" | "return.received" | "return.completed" | "return.canceled" | "webhook_endpoint.disabled" | "customer.updated" | "customer_balance_transaction.created" | "customer_balance_transaction.updated" | "test_helpers.test_clock.created" | "test_helpers.test_clock.advancing" | "test_helpers.test_clock.ready" | "test_helpers.test_clock.internal_failure" | "test_helpers.test_clock.deleted">;
         description?: string | null;
         metadata?: Schemas["Metadata"];
         /** true stops deliveries; false enables the endpoint again */

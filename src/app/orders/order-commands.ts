@@ -59,7 +59,8 @@ async function requireNotInvoiced(
   if (credit > 0) {
     return fail({
       code: 'order_state_invalid',
-      message: 'The order is credited (by its return, or the customer balance): its lines cannot change',
+      message:
+        'The order is credited (by its return, or the customer balance): its lines cannot change',
       loc: ['status'],
       details: { credit },
     });
