@@ -1,4 +1,5 @@
 import { Api } from './api.js';
+import { CustomerBalanceTransactions } from './customer-balance.js';
 import { InvoiceSettingsResource, Invoices } from './invoices.js';
 import { Plans } from './plans.js';
 import { PaymentMethods } from './payment-methods.js';
@@ -20,9 +21,14 @@ import {
   WebhookEndpoints,
 } from './resources.js';
 import { Returns } from './returns.js';
+import { TestClocks } from './test-clocks.js';
 import { type FlintOptions, Transport } from './transport.js';
 import { signForTest, verify } from './webhooks.js';
 
+export type {
+  CustomerBalanceTransaction,
+  CustomerBalanceTransactionCreateParams,
+} from './customer-balance.js';
 export {
   type FlintCompleteEvent,
   type FlintEmbed,
@@ -47,6 +53,7 @@ export type {
   WebhookDelivery,
 } from './resources.js';
 export type { Return, ReturnCreateParams } from './returns.js';
+export type { TestClock, TestClockCreateParams } from './test-clocks.js';
 export type { FlintOptions, RequestOptions } from './transport.js';
 export type * from './types.js';
 export {
@@ -72,6 +79,8 @@ export class Flint {
   static readonly webhooks = { verify, signForTest };
 
   readonly customers: Customers;
+  /** A customer's credit balance: `flint.customerBalanceTransactions.create(customerId, …)`. */
+  readonly customerBalanceTransactions: CustomerBalanceTransactions;
   readonly products: Products;
   readonly prices: Prices;
   readonly taxRates: TaxRates;
@@ -91,6 +100,8 @@ export class Flint {
   readonly webhookEndpoints: WebhookEndpoints;
   readonly consoleUsers: ConsoleUsers;
   readonly testHelpers: TestHelpers;
+  /** Test mode: clocks whose customers live in their time (`flint.testClocks.advance`). */
+  readonly testClocks: TestClocks;
 
   /** `new Flint('sk_test_…')`, `new Flint('sk_test_…', { baseUrl })` or `new Flint({ apiKey, baseUrl })`. */
   constructor(apiKeyOrOptions: string | FlintOptions, options: Omit<FlintOptions, 'apiKey'> = {}) {
@@ -100,6 +111,7 @@ export class Flint {
         : { ...apiKeyOrOptions, ...options };
     const api = new Api(new Transport(all));
     this.customers = new Customers(api);
+    this.customerBalanceTransactions = new CustomerBalanceTransactions(api);
     this.products = new Products(api);
     this.prices = new Prices(api);
     this.taxRates = new TaxRates(api);
@@ -119,6 +131,7 @@ export class Flint {
     this.webhookEndpoints = new WebhookEndpoints(api);
     this.consoleUsers = new ConsoleUsers(api);
     this.testHelpers = new TestHelpers(api);
+    this.testClocks = new TestClocks(api);
   }
 }
 

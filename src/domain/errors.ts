@@ -29,6 +29,7 @@ export type FailureCode =
   | 'return_quantity_invalid'
   | 'subscription_state_invalid'
   | 'payment_method_missing'
+  | 'test_clock_state_invalid'
   | 'payment_in_progress'
   | 'split_payment_unsupported'
   | 'processor_unavailable'

@@ -63,6 +63,13 @@ export const EVENT_TYPES = [
   'payment_method.attached',
   'payment_method.updated',
   'payment_method.detached',
+  'customer_balance_transaction.created',
+  'customer_balance_transaction.updated',
+  'test_helpers.test_clock.created',
+  'test_helpers.test_clock.advancing',
+  'test_helpers.test_clock.ready',
+  'test_helpers.test_clock.internal_failure',
+  'test_helpers.test_clock.deleted',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

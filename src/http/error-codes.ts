@@ -41,6 +41,7 @@ export const ERROR_STATUS: Readonly<
   subscription_state_invalid: { status: 409, type: 'conflict' },
   payment_method_missing: { status: 422, type: 'validation_error' },
   return_quantity_invalid: { status: 422, type: 'validation_error' },
+  test_clock_state_invalid: { status: 409, type: 'conflict' },
   payment_in_progress: { status: 409, type: 'conflict' },
   split_payment_unsupported: { status: 422, type: 'validation_error' },
   processor_unavailable: { status: 502, type: 'processor_error' },

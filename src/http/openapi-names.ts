@@ -8,6 +8,7 @@ import { Product } from './routes/catalog/products.js';
 import { TaxRate } from './routes/catalog/tax-rates.js';
 import { CheckoutSession } from './routes/checkout/checkout-sessions.js';
 import { PaymentLink } from './routes/checkout/payment-links.js';
+import { CustomerBalanceTransaction } from './routes/customers/balance-transactions.js';
 import { Customer } from './routes/customers/customers.js';
 import { Event } from './routes/events/events.js';
 import { Invoice } from './routes/invoices/invoice-schemas.js';
@@ -28,6 +29,7 @@ import { Processor } from './routes/processors/processor-settings.js';
 import { RecoveryLink, RecoverySettings } from './routes/recovery-links/recovery-link-schemas.js';
 import { Preview, Refund } from './routes/refunds/refund-schemas.js';
 import { Return } from './routes/returns/return-schemas.js';
+import { TestClock } from './routes/test-clocks/test-clocks.js';
 import {
   WebhookDelivery,
   WebhookEndpoint,
@@ -47,6 +49,7 @@ export const NAMED_SCHEMAS: Readonly<Record<string, TSchema>> = {
   ConsoleUser,
   Coupon,
   Customer,
+  CustomerBalanceTransaction,
   Email,
   Error: ErrorResponse,
   Event,
@@ -75,6 +78,7 @@ export const NAMED_SCHEMAS: Readonly<Record<string, TSchema>> = {
   Return,
   ScalarMetadata,
   TaxRate,
+  TestClock,
   WebhookDelivery,
   WebhookEndpoint,
   WebhookEndpointWithSecret,
@@ -207,4 +211,17 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'GET /v1/payment_methods/{payment_method_id}': 'retrievePaymentMethod',
   'PATCH /v1/payment_methods/{payment_method_id}': 'updatePaymentMethod',
   'POST /v1/payment_methods/{payment_method_id}/detach': 'detachPaymentMethod',
+  'POST /v1/test_helpers/test_clocks': 'testCreateTestClock',
+  'GET /v1/test_helpers/test_clocks': 'testListTestClocks',
+  'GET /v1/test_helpers/test_clocks/{test_clock_id}': 'testRetrieveTestClock',
+  'PATCH /v1/test_helpers/test_clocks/{test_clock_id}': 'testUpdateTestClock',
+  'DELETE /v1/test_helpers/test_clocks/{test_clock_id}': 'testDeleteTestClock',
+  'POST /v1/test_helpers/test_clocks/{test_clock_id}/advance': 'testAdvanceTestClock',
+  'POST /v1/customers/{customer_id}/balance_transactions': 'createCustomerBalanceTransaction',
+  'GET /v1/customers/{customer_id}/balance_transactions': 'listCustomerBalanceTransactions',
+  'GET /v1/customer_balance_transactions': 'listAllCustomerBalanceTransactions',
+  'GET /v1/customer_balance_transactions/{customer_balance_transaction_id}':
+    'retrieveCustomerBalanceTransaction',
+  'PATCH /v1/customer_balance_transactions/{customer_balance_transaction_id}':
+    'updateCustomerBalanceTransaction',
 };

@@ -148,8 +148,33 @@ export interface Schemas {
     name: string | null;
     phone: string | null;
     description: string | null;
-    /** The saved payment method a renewal charges (one of its attached ones) */
-    default_payment_method_id: string | null;
+    /** Minor units of `currency`. Negative: credit the customer has, used by its next orders before any charge; positive: what it owes. Changed only by balance transactions */
+    balance: number;
+    /** The balance's currency, set by its first transaction */
+    currency: string | null;
+    /** The test clock the customer lives on (its time), or null */
+    test_clock: string | null;
+    metadata: Record<string, string>;
+    test_mode: boolean;
+    /** RFC 3339, UTC */
+    created_at: string;
+    /** RFC 3339, UTC */
+    updated_at: string;
+  };
+  CustomerBalanceTransaction: {
+    customer_balance_transaction_id: string;
+    object: "customer_balance_transaction";
+    customer_id: string;
+    /** Added to the balance: negative credits the customer, positive debits */
+    amount: number;
+    currency: string;
+    type: "adjustment" | "applied_to_order" | "unapplied_from_order" | "unused_time";
+    /** The customer's balance after it */
+    ending_balance: number;
+    description: string | null;
+    /** The order that took (or gave back) the credit */
+    order_id: string | null;
+    invoice_id: string | null;
     metadata: Record<string, string>;
     test_mode: boolean;
     /** RFC 3339, UTC */
@@ -195,7 +220,7 @@ export interface Schemas {
       /** The kind of failure (README: Errors) */
       type: "invalid_request" | "validation_error" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "idempotency_error" | "rate_limited" | "processor_error" | "api_error";
       message: string;
-      code?: "resource_missing" | "parameter_invalid" | "metadata_invalid" | "order_state_invalid" | "coupon_inactive" | "coupon_expired" | "coupon_exhausted" | "coupon_currency_mismatch" | "coupon_minimum_not_met" | "coupon_already_applied" | "coupon_not_stackable" | "currency_mismatch" | "out_of_stock" | "resource_in_use" | "amount_invalid" | "refund_amount_invalid" | "refund_state_invalid" | "invoice_state_invalid" | "recovery_link_state_invalid" | "invoice_email_missing" | "return_state_invalid" | "return_quantity_invalid" | "payment_in_progress" | "split_payment_unsupported" | "processor_unavailable" | "processor_not_configured" | "checkout_session_state_invalid" | "checkout_session_incomplete" | "payment_intent_state_invalid" | "payment_method_detached" | "encryption_key_missing" | "webhook_account_unknown" | "webhook_signature_invalid" | "webhook_endpoint_disabled" | "console_user_exists" | "invite_invalid" | "password_invalid" | "parameter_unknown" | "body_malformed" | "body_too_large" | "body_too_deep" | "unsupported_media_type" | "url_malformed" | "url_too_long" | "route_not_found" | "method_not_allowed" | "api_key_invalid" | "test_mode_only" | "live_key_required" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_key_in_use" | "rate_limited" | "payment_failed" | "internal_error" | string;
+      code?: "resource_missing" | "parameter_invalid" | "metadata_invalid" | "order_state_invalid" | "coupon_inactive" | "coupon_expired" | "coupon_exhausted" | "coupon_currency_mismatch" | "coupon_minimum_not_met" | "coupon_already_applied" | "coupon_not_stackable" | "currency_mismatch" | "out_of_stock" | "resource_in_use" | "amount_invalid" | "refund_amount_invalid" | "refund_state_invalid" | "invoice_state_invalid" | "recovery_link_state_invalid" | "invoice_email_missing" | "return_state_invalid" | "return_quantity_invalid" | "test_clock_state_invalid" | "payment_in_progress" | "split_payment_unsupported" | "processor_unavailable" | "processor_not_configured" | "checkout_session_state_invalid" | "checkout_session_incomplete" | "payment_intent_state_invalid" | "encryption_key_missing" | "webhook_account_unknown" | "webhook_signature_invalid" | "webhook_endpoint_disabled" | "console_user_exists" | "invite_invalid" | "password_invalid" | "parameter_unknown" | "body_malformed" | "body_too_large" | "body_too_deep" | "unsupported_media_type" | "url_malformed" | "url_too_long" | "route_not_found" | "method_not_allowed" | "api_key_invalid" | "test_mode_only" | "live_key_required" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_key_in_use" | "rate_limited" | "payment_failed" | "internal_error" | string;
       errors?: Array<{
         loc: Array<string | number>;
         msg: string;
@@ -208,7 +233,7 @@ export interface Schemas {
   Event: {
     event_id: string;
     object: "event";
-    /** One of: order.created, order.updated, order.paid, order.partially_refunded, order.refunded, order.closed, order.canceled, payment_intent.created, payment_intent.requires_action, payment_intent.succeeded, payment_intent.failed, payment_intent.canceled, refund.created, refund.updated, refund.requires_action, refund.succeeded, refund.failed, refund.canceled, checkout.session.created, checkout.session.completed, checkout.session.expired, payment_link.created, payment_link.updated, invoice.created, invoice.updated, invoice.approval_requested, invoice.finalized, invoice.payment_succeeded, invoice.payment_failed, invoice.paid, invoice.voided, invoice.marked_uncollectible, recovery_link.created, recovery_link.updated, recovery_link.completed, recovery_link.expired, recovery_link.deactivated, invoice.sent, invoice.overdue, return.created, return.updated, return.received, return.completed, return.canceled, webhook_endpoint.disabled, customer.updated, payment_method.attached, payment_method.updated, payment_method.detached */
+    /** One of: order.created, order.updated, order.paid, order.partially_refunded, order.refunded, order.closed, order.canceled, payment_intent.created, payment_intent.requires_action, payment_intent.succeeded, payment_intent.failed, payment_intent.canceled, refund.created, refund.updated, refund.requires_action, refund.succeeded, refund.failed, refund.canceled, checkout.session.created, checkout.session.completed, checkout.session.expired, payment_link.created, payment_link.updated, invoice.created, invoice.updated, invoice.approval_requested, invoice.finalized, invoice.payment_succeeded, invoice.payment_failed, invoice.paid, invoice.voided, invoice.marked_uncollectible, recovery_link.created, recovery_link.updated, recovery_link.completed, recovery_link.expired, recovery_link.deactivated, invoice.sent, invoice.overdue, return.created, return.updated, return.received, return.completed, return.canceled, webhook_endpoint.disabled, customer.updated, customer_balance_transaction.created, customer_balance_transaction.updated, test_helpers.test_clock.created, test_helpers.test_clock.advancing, test_helpers.test_clock.ready, test_helpers.test_clock.internal_failure, test_helpers.test_clock.deleted */
     type: string;
     account_id: string;
     test_mode: boolean;
@@ -498,10 +523,6 @@ export interface Schemas {
         funding?: "credit" | "debit" | "prepaid" | "unknown";
       };
     } | null;
-    /** The saved payment method it charged, if one did */
-    payment_method_id: string | null;
-    /** Charged with the buyer away (a renewal) */
-    off_session: boolean;
     metadata: Record<string, string>;
     test_mode: boolean;
     /** RFC 3339, UTC */
@@ -531,32 +552,6 @@ export interface Schemas {
     } | null;
     /** Where the checkout page's Cancel link goes (copied to sessions) */
     cancel_url: string | null;
-    metadata: Record<string, string>;
-    test_mode: boolean;
-    /** RFC 3339, UTC */
-    created_at: string;
-    /** RFC 3339, UTC */
-    updated_at: string;
-  };
-  PaymentMethod: {
-    payment_method_id: string;
-    object: "payment_method";
-    customer_id: string;
-    type: "card";
-    /** The saved card as the processor reported it (never its number) */
-    card: {
-      brand: "visa" | "mastercard" | "amex" | "discover" | "diners" | "jcb" | "unionpay" | "unknown";
-      last4: string;
-      exp_month: number;
-      exp_year: number;
-      funding?: "credit" | "debit" | "prepaid" | "unknown";
-    } | null;
-    processor: string;
-    /** The processor's id of the saved card (`pm_sbx_…` in the sandbox) */
-    processor_payment_method_id: string;
-    status: "attached" | "detached";
-    /** RFC 3339, UTC */
-    detached_at: string | null;
     metadata: Record<string, string>;
     test_mode: boolean;
     /** RFC 3339, UTC */
@@ -769,6 +764,23 @@ export interface Schemas {
     jurisdiction: string | null;
     default: boolean;
     active: boolean;
+    metadata: Record<string, string>;
+    test_mode: boolean;
+    /** RFC 3339, UTC */
+    created_at: string;
+    /** RFC 3339, UTC */
+    updated_at: string;
+  };
+  TestClock: {
+    test_clock_id: string;
+    object: "test_clock";
+    name: string | null;
+    /** The clock's time: its customers' now (RFC 3339) */
+    frozen_time: string;
+    status: "ready" | "advancing" | "internal_failure";
+    /** While advancing: the time it runs to */
+    advancing_to: string | null;
+    deletes_after: string;
     metadata: Record<string, string>;
     test_mode: boolean;
     /** RFC 3339, UTC */
@@ -1201,6 +1213,50 @@ export interface Operations {
       coupon: Schemas["Coupon"];
     };
   };
+  /** List the account's customer balance transactions, newest first */
+  "GET /v1/customer_balance_transactions": {
+    params: never;
+    query: {
+      limit?: number;
+      starting_after?: string;
+      ending_before?: string;
+      customer_id?: string;
+    };
+    body: never;
+    response: {
+      customer_balance_transactions: Array<Schemas["CustomerBalanceTransaction"]>;
+      has_more: boolean;
+      next_cursor: string | null;
+    };
+  };
+  /** Retrieve a customer balance transaction */
+  "GET /v1/customer_balance_transactions/{customer_balance_transaction_id}": {
+    params: {
+      customer_balance_transaction_id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      customer_balance_transaction: Schemas["CustomerBalanceTransaction"];
+    };
+  };
+  /** Change a balance transaction's description or metadata (never its amount) */
+  "PATCH /v1/customer_balance_transactions/{customer_balance_transaction_id}": {
+    params: {
+      customer_balance_transaction_id: string;
+    };
+    query: never;
+    body: {
+      customer_balance_transaction: {
+        description?: string | null;
+        metadata?: Schemas["Metadata"];
+      };
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      customer_balance_transaction: Schemas["CustomerBalanceTransaction"];
+    };
+  };
   /** Create a customer */
   "POST /v1/customers": {
     params: never;
@@ -1211,6 +1267,8 @@ export interface Operations {
         name?: string | null;
         phone?: string | null;
         description?: string | null;
+        /** A `clock_` id */
+        test_clock?: string;
         metadata?: Schemas["Metadata"];
       };
       idempotency_key?: Schemas["IdempotencyKey"];
@@ -1259,8 +1317,6 @@ export interface Operations {
         name?: string | null;
         phone?: string | null;
         description?: string | null;
-        /** A `pm_` id */
-        default_payment_method_id?: string | null;
         metadata?: Schemas["Metadata"];
       };
       idempotency_key?: Schemas["IdempotencyKey"];
@@ -1284,29 +1340,30 @@ export interface Operations {
       };
     };
   };
-  /** Save a card as the customer's, through the processor */
-  "POST /v1/customers/{customer_id}/payment_methods": {
+  /** Credit or debit a customer's balance */
+  "POST /v1/customers/{customer_id}/balance_transactions": {
     params: {
       customer_id: string;
     };
     query: never;
     body: {
-      /** Saves a card through the processor for later (off-session) charges; nothing is charged */
-      payment_method: {
-        /** The processor token of the buyer's card (tok_visa; on Stripe, a pm_… from Stripe.js): no card data reaches Flint */
-        payment_source_token: string;
-        /** Make it the customer's default (its first method always is) */
-        set_default?: boolean;
+      /** The balance's currency is set by its first transaction; another one is 422 currency_mismatch. */
+      customer_balance_transaction: {
+        /** Negative: credit to the customer (used by its next orders); positive: a debit */
+        amount: number;
+        /** ISO 4217, either case */
+        currency: string;
+        description?: string | null;
         metadata?: Schemas["Metadata"];
       };
       idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      payment_method: Schemas["PaymentMethod"];
+      customer_balance_transaction: Schemas["CustomerBalanceTransaction"];
     };
   };
-  /** List a customer's saved payment methods, newest first */
-  "GET /v1/customers/{customer_id}/payment_methods": {
+  /** List a customer's balance transactions, newest first */
+  "GET /v1/customers/{customer_id}/balance_transactions": {
     params: {
       customer_id: string;
     };
@@ -1314,11 +1371,10 @@ export interface Operations {
       limit?: number;
       starting_after?: string;
       ending_before?: string;
-      status?: "attached" | "detached";
     };
     body: never;
     response: {
-      payment_methods: Array<Schemas["PaymentMethod"]>;
+      customer_balance_transactions: Array<Schemas["CustomerBalanceTransaction"]>;
       has_more: boolean;
       next_cursor: string | null;
     };
@@ -1612,10 +1668,6 @@ export interface Operations {
         payment_source_token?: string;
         /** The tokens that pay, as a list (instead of payment_source_token): exactly one for now */
         payment_source_tokens?: Array<string>;
-        /** A `pm_` id */
-        payment_method_id?: string;
-        /** With payment_method_id: the buyer is not there (a renewal). A card that asks for authentication then fails with authentication_required instead of waiting */
-        off_session?: boolean;
         buyer_email?: string;
         /** Partial payment; the balance when omitted */
         amount?: number;
@@ -1650,10 +1702,6 @@ export interface Operations {
             funding?: "credit" | "debit" | "prepaid" | "unknown";
           };
         } | null;
-        /** The saved payment method it charged, if one did */
-        payment_method_id: string | null;
-        /** Charged with the buyer away (a renewal) */
-        off_session: boolean;
         metadata: Record<string, string>;
         test_mode: boolean;
         /** RFC 3339, UTC */
@@ -1865,10 +1913,6 @@ export interface Operations {
         payment_source_token?: string;
         /** The tokens that pay, as a list (instead of payment_source_token): exactly one for now */
         payment_source_tokens?: Array<string>;
-        /** A `pm_` id */
-        payment_method_id?: string;
-        /** With payment_method_id: the buyer is not there (a renewal). A card that asks for authentication then fails with authentication_required instead of waiting */
-        off_session?: boolean;
         buyer_email?: string;
         /** Partial payment; the balance when omitted */
         amount?: number;
@@ -1903,10 +1947,6 @@ export interface Operations {
             funding?: "credit" | "debit" | "prepaid" | "unknown";
           };
         } | null;
-        /** The saved payment method it charged, if one did */
-        payment_method_id: string | null;
-        /** Charged with the buyer away (a renewal) */
-        off_session: boolean;
         metadata: Record<string, string>;
         test_mode: boolean;
         /** RFC 3339, UTC */
@@ -2130,47 +2170,6 @@ export interface Operations {
     };
     response: {
       payment_link: Schemas["PaymentLink"];
-    };
-  };
-  /** Retrieve a saved payment method */
-  "GET /v1/payment_methods/{payment_method_id}": {
-    params: {
-      payment_method_id: string;
-    };
-    query: never;
-    body: never;
-    response: {
-      payment_method: Schemas["PaymentMethod"];
-    };
-  };
-  /** Change a saved payment method's metadata */
-  "PATCH /v1/payment_methods/{payment_method_id}": {
-    params: {
-      payment_method_id: string;
-    };
-    query: never;
-    body: {
-      /** Metadata is merged ("" removes a key) */
-      payment_method: {
-        metadata?: Schemas["Metadata"];
-      };
-      idempotency_key?: Schemas["IdempotencyKey"];
-    };
-    response: {
-      payment_method: Schemas["PaymentMethod"];
-    };
-  };
-  /** Detach a saved payment method: never charged again, no longer the customer's default */
-  "POST /v1/payment_methods/{payment_method_id}/detach": {
-    params: {
-      payment_method_id: string;
-    };
-    query: never;
-    body: {
-      idempotency_key?: Schemas["IdempotencyKey"];
-    };
-    response: {
-      payment_method: Schemas["PaymentMethod"];
     };
   };
   /** Create a price for a product */
@@ -2848,6 +2847,98 @@ export interface Operations {
       refund: Schemas["Refund"];
     };
   };
+  /** Create a test clock at a time */
+  "POST /v1/test_helpers/test_clocks": {
+    params: never;
+    query: never;
+    body: {
+      test_clock: {
+        /** RFC 3339, UTC */
+        frozen_time: string;
+        name?: string | null;
+        metadata?: Schemas["Metadata"];
+      };
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      test_clock: Schemas["TestClock"];
+    };
+  };
+  /** List test clocks, newest first */
+  "GET /v1/test_helpers/test_clocks": {
+    params: never;
+    query: {
+      limit?: number;
+      starting_after?: string;
+      ending_before?: string;
+    };
+    body: never;
+    response: {
+      test_clocks: Array<Schemas["TestClock"]>;
+      has_more: boolean;
+      next_cursor: string | null;
+    };
+  };
+  /** Retrieve a test clock */
+  "GET /v1/test_helpers/test_clocks/{test_clock_id}": {
+    params: {
+      test_clock_id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      test_clock: Schemas["TestClock"];
+    };
+  };
+  /** Change a test clock's name or metadata */
+  "PATCH /v1/test_helpers/test_clocks/{test_clock_id}": {
+    params: {
+      test_clock_id: string;
+    };
+    query: never;
+    body: {
+      test_clock: {
+        name?: string | null;
+        metadata?: Schemas["Metadata"];
+      };
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      test_clock: Schemas["TestClock"];
+    };
+  };
+  /** Delete a test clock, its customers and their scheduled work */
+  "DELETE /v1/test_helpers/test_clocks/{test_clock_id}": {
+    params: {
+      test_clock_id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      test_clock: {
+        test_clock_id: string;
+        object: "test_clock";
+        deleted: true;
+      };
+    };
+  };
+  /** Advance a test clock, running what falls due on the way */
+  "POST /v1/test_helpers/test_clocks/{test_clock_id}/advance": {
+    params: {
+      test_clock_id: string;
+    };
+    query: never;
+    body: {
+      test_clock: {
+        /** RFC 3339, UTC */
+        frozen_time: string;
+      };
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      test_clock: Schemas["TestClock"];
+    };
+  };
   /** Create a webhook endpoint (its signing secret is shown once) */
   "POST /v1/webhook_endpoints": {
     params: never;
@@ -2857,7 +2948,7 @@ export interface Operations {
         /** http or https, without credentials. In live mode it must reach a public address (checked again at every delivery); test mode also allows local addresses. */
         url: string;
         /** The event types sent to this endpoint; `["*"]` for every type. */
-        enabled_events: Array<"*" | "order.created" | "order.updated" | "order.paid" | "order.partially_refunded" | "order.refunded" | "order.closed" | "order.canceled" | "payment_intent.created" | "payment_intent.requires_action" | "payment_intent.succeeded" | "payment_intent.failed" | "payment_intent.canceled" | "refund.created" | "refund.updated" | "refund.requires_action" | "refund.succeeded" | "refund.failed" | "refund.canceled" | "checkout.session.created" | "checkout.session.completed" | "checkout.session.expired" | "payment_link.created" | "payment_link.updated" | "invoice.created" | "invoice.updated" | "invoice.approval_requested" | "invoice.finalized" | "invoice.payment_succeeded" | "invoice.payment_failed" | "invoice.paid" | "invoice.voided" | "invoice.marked_uncollectible" | "recovery_link.created" | "recovery_link.updated" | "recovery_link.completed" | "recovery_link.expired" | "recovery_link.deactivated" | "invoice.sent" | "invoice.overdue" | "return.created" | "return.updated" | "return.received" | "return.completed" | "return.canceled" | "webhook_endpoint.disabled" | "customer.updated" | "payment_method.attached" | "payment_method.updated" | "payment_method.detached">;
+        enabled_events: Array<"*" | "order.created" | "order.updated" | "order.paid" | "order.partially_refunded" | "order.refunded" | "order.closed" | "order.canceled" | "payment_intent.created" | "payment_intent.requires_action" | "payment_intent.succeeded" | "payment_intent.failed" | "payment_intent.canceled" | "refund.created" | "refund.updated" | "refund.requires_action" | "refund.succeeded" | "refund.failed" | "refund.canceled" | "checkout.session.created" | "checkout.session.completed" | "checkout.session.expired" | "payment_link.created" | "payment_link.updated" | "invoice.created" | "invoice.updated" | "invoice.approval_requested" | "invoice.finalized" | "invoice.payment_succeeded" | "invoice.payment_failed" | "invoice.paid" | "invoice.voided" | "invoice.marked_uncollectible" | "recovery_link.created" | "recovery_link.updated" | "recovery_link.completed" | "recovery_link.expired" | "recovery_link.deactivated" | "invoice.sent" | "invoice.overdue" | "return.created" | "return.updated" | "return.received" | "return.completed" | "return.canceled" | "webhook_endpoint.disabled" | "customer.updated" | "customer_balance_transaction.created" | "customer_balance_transaction.updated" | "test_helpers.test_clock.created" | "test_helpers.test_clock.advancing" | "test_helpers.test_clock.ready" | "test_helpers.test_clock.internal_failure" | "test_helpers.test_clock.deleted">;
         description?: string | null;
         metadata?: Schemas["Metadata"];
       };
@@ -2905,7 +2996,7 @@ export interface Operations {
         /** http or https, without credentials. In live mode it must reach a public address (checked again at every delivery); test mode also allows local addresses. */
         url?: string;
         /** The event types sent to this endpoint; `["*"]` for every type. */
-        enabled_events?: Array<"*" | "order.created" | "order.updated" | "order.paid" | "order.partially_refunded" | "order.refunded" | "order.closed" | "order.canceled" | "payment_intent.created" | "payment_intent.requires_action" | "payment_intent.succeeded" | "payment_intent.failed" | "payment_intent.canceled" | "refund.created" | "refund.updated" | "refund.requires_action" | "refund.succeeded" | "refund.failed" | "refund.canceled" | "checkout.session.created" | "checkout.session.completed" | "checkout.session.expired" | "payment_link.created" | "payment_link.updated" | "invoice.created" | "invoice.updated" | "invoice.approval_requested" | "invoice.finalized" | "invoice.payment_succeeded" | "invoice.payment_failed" | "invoice.paid" | "invoice.voided" | "invoice.marked_uncollectible" | "recovery_link.created" | "recovery_link.updated" | "recovery_link.completed" | "recovery_link.expired" | "recovery_link.deactivated" | "invoice.sent" | "invoice.overdue" | "return.created" | "return.updated" | "return.received" | "return.completed" | "return.canceled" | "webhook_endpoint.disabled" | "customer.updated" | "payment_method.attached" | "payment_method.updated" | "payment_method.detached">;
+        enabled_events?: Array<"*" | "order.created" | "order.updated" | "order.paid" | "order.partially_refunded" | "order.refunded" | "order.closed" | "order.canceled" | "payment_intent.created" | "payment_intent.requires_action" | "payment_intent.succeeded" | "payment_intent.failed" | "payment_intent.canceled" | "refund.created" | "refund.updated" | "refund.requires_action" | "refund.succeeded" | "refund.failed" | "refund.canceled" | "checkout.session.created" | "checkout.session.completed" | "checkout.session.expired" | "payment_link.created" | "payment_link.updated" | "invoice.created" | "invoice.updated" | "invoice.approval_requested" | "invoice.finalized" | "invoice.payment_succeeded" | "invoice.payment_failed" | "invoice.paid" | "invoice.voided" | "invoice.marked_uncollectible" | "recovery_link.created" | "recovery_link.updated" | "recovery_link.completed" | "recovery_link.expired" | "recovery_link.deactivated" | "invoice.sent" | "invoice.overdue" | "return.created" | "return.updated" | "return.received" | "return.completed" | "return.canceled" | "webhook_endpoint.disabled" | "customer.updated" | "customer_balance_transaction.created" | "customer_balance_transaction.updated" | "test_helpers.test_clock.created" | "test_helpers.test_clock.advancing" | "test_helpers.test_clock.ready" | "test_helpers.test_clock.internal_failure" | "test_helpers.test_clock.deleted">;
         description?: string | null;
         metadata?: Schemas["Metadata"];
         /** true stops deliveries; false enables the endpoint again */

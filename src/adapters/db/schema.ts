@@ -34,6 +34,7 @@ import type { PlansTable, PlanVersionsTable } from './schema-plans.js';
 import type { PaymentMethodsTable } from './schema-payment-methods.js';
 import type { RecoveryLinksTable, RecoverySettingsTable } from './schema-recovery.js';
 import type { ReturnsTable } from './schema-returns.js';
+import type { CustomerBalanceTransactionsTable, TestClocksTable } from './schema-test-clocks.js';
 import type {
   SubscriptionPeriodsTable,
   SubscriptionSettingsTable,
@@ -74,6 +75,12 @@ export interface CustomersTable extends TenantColumns, MetadataAndTimestamps {
   default_payment_method_id: string | null;
   /** The processor's customer its saved methods are attached to (Stripe's `cus_…`). */
   processor_customer_id: string | null;
+  /** The test clock the customer lives on (its time), or null: real time. */
+  test_clock_id: string | null;
+  /** Negative: credit the customer has; changed only with a balance transaction. */
+  balance: number;
+  /** The balance's currency, set by its first transaction. */
+  currency: string | null;
 }
 
 export interface IdempotencyKeysTable {
@@ -378,6 +385,8 @@ export interface Database {
   recovery_settings: RecoverySettingsTable;
   plans: PlansTable;
   plan_versions: PlanVersionsTable;
+  test_clocks: TestClocksTable;
+  customer_balance_transactions: CustomerBalanceTransactionsTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;

@@ -34,7 +34,9 @@ export type IdPrefix =
   | 'req'
   | 'inst'
   | 'em'
-  | 'job';
+  | 'job'
+  | 'clock'
+  | 'cbtxn';
 
 /** A new prefixed, time-sortable, lowercase id (TypeID), e.g. `cus_01kbjcmbt5mhsmaggfqc1a4rns`. */
 export function newId(prefix: IdPrefix): string {

@@ -87,7 +87,7 @@ export async function createSubscription(
   if (earlier) return finish(ctx, earlier, { answer });
   const customer = await selectCustomerById(ctx.deps.db, ctx.tenant, input.customer_id);
   if (!customer) return fail({ ...missing('customer'), loc: at('customer_id') });
-  const testClockId = (customer as { test_clock_id?: string | null }).test_clock_id ?? null;
+  const testClockId = customer.test_clock_id;
   const deps = await depsOnClock(ctx.deps, ctx.tenant, testClockId);
   const onClock: CommandContext = { ...ctx, deps };
   const now = deps.clock.now();

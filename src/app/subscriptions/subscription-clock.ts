@@ -2,7 +2,9 @@ import type { SubscriptionRow } from '../../adapters/db/schema-subscriptions.js'
 import type { Tenant } from '../../domain/tenant.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Deps } from '../shared/deps.js';
-import { clockOf } from '../test-clocks/test-clocks.js';
+import { clockOf, depsOnClock } from '../test-clocks/clock-time.js';
+
+export { depsOnClock };
 
 /**
  * The time a subscription lives in: its customer's test clock (frozen until advanced), or
@@ -15,14 +17,4 @@ export function clockOfSubscription(
   row: Pick<SubscriptionRow, 'test_clock_id'>,
 ): Promise<Clock> {
   return clockOf(deps, tenant, row.test_clock_id);
-}
-
-/** The deps of a command on a subscription (or a customer) of a test clock: its clock's time. */
-export async function depsOnClock(
-  deps: Deps,
-  tenant: Tenant,
-  testClockId: string | null,
-): Promise<Deps> {
-  if (testClockId === null) return deps;
-  return { ...deps, clock: await clockOf(deps, tenant, testClockId) };
 }

@@ -8,7 +8,8 @@ import {
   type UpcomingInvoiceView,
   upcomingInvoiceResource,
 } from '../../resources/upcoming-invoice.js';
-import { customerCreditOf } from '../customers/customer-balance.js';
+import { selectCustomerById } from '../../adapters/db/repos/customers-repo.js';
+import { creditAvailable } from '../../domain/customer-balance/balance-rules.js';
 import { objectEvent } from '../events/record-events.js';
 import type { ChangeContext, TenantContext } from '../shared/command-context.js';
 import { couponApplies, credited, draftPeriodOrder } from './bill-period.js';
@@ -39,10 +40,8 @@ export async function previewNextPeriod(
     now,
   });
   if (!drafted.ok) return drafted;
-  const available = await customerCreditOf(db, ctx.tenant, {
-    customerId: row.customer_id,
-    currency: row.currency,
-  });
+  const customer = await selectCustomerById(db, ctx.tenant, row.customer_id);
+  const available = customer ? creditAvailable(customer, row.currency) : 0;
   const credit = Math.min(available, drafted.value.pricing.net.total);
   const order = credit > 0 ? credited(drafted.value, credit) : drafted.value;
   return ok({

@@ -28,6 +28,7 @@ import * as embeddedCheckout from './0027-embedded-checkout.js';
 import * as plans from './0031-plans.js';
 import * as subscriptions from './0032-subscriptions.js';
 import * as paymentMethods from './0029-payment-methods.js';
+import * as testClocksAndBalance from './0030-test-clocks-and-balance.js';
 
 /** Every migration, in order. Names sort lexicographically; never rename one that shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -60,6 +61,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0032-subscriptions': subscriptions,
   '0031-plans': plans,
   '0029-payment-methods': paymentMethods,
+  '0030-test-clocks-and-balance': testClocksAndBalance,
 };
 
 export const migrationProvider: MigrationProvider = {
