@@ -25,6 +25,7 @@ import * as invoiceMail from './0024-invoice-mail.js';
 import * as recoveryLinks from './0025-recovery-links.js';
 import * as returns from './0026-returns.js';
 import * as embeddedCheckout from './0027-embedded-checkout.js';
+import * as eventSequence from './0028-event-sequence.js';
 
 /** Every migration, in order. Names sort lexicographically; never rename one that shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -54,6 +55,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0027-embedded-checkout': embeddedCheckout,
   '0024-invoice-mail': invoiceMail,
   '0026-returns': returns,
+  '0028-event-sequence': eventSequence,
 };
 
 export const migrationProvider: MigrationProvider = {
