@@ -241,6 +241,10 @@ export interface Schemas {
     test_mode: boolean;
     /** RFC 3339, UTC */
     created_at: string;
+    /** The object the event is about (`ord_…`, `pi_…`, `re_…`, `cs_…`, …) */
+    object_id: string;
+    /** The event's number among its object's events: 1 for the object's first, then one more for each, in the order they were recorded. Keep the highest seen per `object_id` and drop an event whose `sequence` is not higher: it arrived after a newer one */
+    sequence: number;
     data: {
       /** The object as of the event, exactly as the API shows it */
       object: Record<string, unknown>;

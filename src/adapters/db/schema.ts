@@ -203,6 +203,11 @@ export interface EventsTable extends TenantColumns {
   amounts_before: ColumnType<Record<string, unknown> | null, string | null, string | null>;
   amounts_after: ColumnType<Record<string, unknown> | null, string | null, string | null>;
   created_at: Timestamp;
+  /**
+   * The event's number among its object's events: 1 for the first, then one more each, in
+   * commit order (`insertEventsQuery` computes it in the insert; unique per object).
+   */
+  sequence: number;
   /** When the webhook worker fanned it out to the subscribed endpoints (null: not yet). */
   dispatched_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
@@ -402,6 +407,8 @@ export type OrderRow = Selectable<OrdersTable>;
 export type OrderLineItemRow = Selectable<OrderLineItemsTable>;
 /** An event as written; the outbox's `dispatched_at` is the webhook worker's business. */
 export type EventRow = Omit<Selectable<EventsTable>, 'dispatched_at'>;
+/** An event not yet written: the insert numbers it (`sequence`) among its object's. */
+export type NewEventRow = Omit<EventRow, 'sequence'>;
 export type PaymentIntentRow = Selectable<PaymentIntentsTable>;
 export type RefundRow = Selectable<RefundsTable>;
 export type RefundItemRow = Selectable<RefundItemsTable>;

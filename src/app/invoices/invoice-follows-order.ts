@@ -4,7 +4,7 @@ import {
   lockPayableInvoiceOfOrder,
   selectInvoiceSettings,
 } from '../../adapters/db/repos/invoices-repo.js';
-import type { Database, EventRow } from '../../adapters/db/schema.js';
+import type { Database, NewEventRow } from '../../adapters/db/schema.js';
 import { invoiceAmounts } from '../../domain/invoices/invoice-amounts.js';
 import { moveInvoice } from '../../domain/invoices/invoice-state.js';
 import type { InvoiceOrder, InvoiceView } from '../../resources/invoice.js';
@@ -16,7 +16,7 @@ import { type InvoiceStage, stagedWrites } from './invoice-moves.js';
 /** What a payment's answer changes on the order's invoice: writes and events, unsent. */
 export interface InvoiceFollows {
   readonly writes: readonly Write[];
-  readonly events: readonly EventRow[];
+  readonly events: readonly NewEventRow[];
 }
 
 const NOTHING: InvoiceFollows = { writes: [], events: [] };

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Write } from '../../adapters/db/one-statement.js';
 import { lockSubscriptionById } from '../../adapters/db/repos/subscriptions-repo.js';
-import type { Database, EventRow } from '../../adapters/db/schema.js';
+import type { Database, NewEventRow } from '../../adapters/db/schema.js';
 import type { InvoiceRow } from '../../adapters/db/schema-invoices.js';
 import { statusAfter } from '../../domain/subscriptions/subscription-state.js';
 import type { ChangeContext } from '../shared/command-context.js';
@@ -19,7 +19,7 @@ export async function subscriptionFollowsPayment(
   tx: Kysely<Database>,
   ctx: ChangeContext,
   p: { readonly invoice: Pick<InvoiceRow, 'id' | 'subscription_id'>; readonly now: Date },
-): Promise<{ readonly writes: readonly Write[]; readonly events: readonly EventRow[] }> {
+): Promise<{ readonly writes: readonly Write[]; readonly events: readonly NewEventRow[] }> {
   const none = { writes: [], events: [] };
   if (!p.invoice.subscription_id) return none;
   const current = await lockSubscriptionById(tx, ctx.tenant, p.invoice.subscription_id);

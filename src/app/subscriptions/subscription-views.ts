@@ -6,7 +6,7 @@ import {
   selectSubscriptionById,
   updateSubscriptionQuery,
 } from '../../adapters/db/repos/subscriptions-repo.js';
-import type { Database, EventRow } from '../../adapters/db/schema.js';
+import type { Database, NewEventRow } from '../../adapters/db/schema.js';
 import type { SubscriptionRow } from '../../adapters/db/schema-subscriptions.js';
 import type { EventType } from '../../domain/event-types.js';
 import { subscriptionResource } from '../../resources/subscription.js';
@@ -27,7 +27,7 @@ export function subscriptionEvent(
     /** The subscription as it was, for `.updated`. */
     readonly before?: SubscriptionRow | undefined;
   },
-): EventRow {
+): NewEventRow {
   return objectEvent(author, {
     type: p.type,
     objectType: 'subscription',
@@ -61,7 +61,7 @@ export function subscriptionChange(
     readonly now: Date;
     readonly types?: readonly SubscriptionEventType[];
   },
-): { readonly row: SubscriptionRow; readonly writes: Write[]; readonly events: EventRow[] } {
+): { readonly row: SubscriptionRow; readonly writes: Write[]; readonly events: NewEventRow[] } {
   const row: SubscriptionRow = {
     ...p.current,
     ...p.changes,

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database, EventRow } from '../../adapters/db/schema.js';
+import type { Database, NewEventRow } from '../../adapters/db/schema.js';
 import type { SubscriptionRow } from '../../adapters/db/schema-subscriptions.js';
 import { fail, ok, type Result } from '../../domain/errors.js';
 import { periodAt } from '../../domain/subscriptions/billing-periods.js';
@@ -89,7 +89,7 @@ export async function upcomingInvoiceEvent(
   db: Kysely<Database>,
   ctx: ChangeContext,
   { row, now }: { readonly row: SubscriptionRow; readonly now: Date },
-): Promise<EventRow | null> {
+): Promise<NewEventRow | null> {
   const preview = await previewNextPeriod(db, ctx, { row, now });
   if (!preview.ok || !preview.value) return null;
   return objectEvent(ctx, {

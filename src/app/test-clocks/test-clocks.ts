@@ -10,7 +10,7 @@ import {
   selectTestClockById,
   updateTestClockQuery,
 } from '../../adapters/db/repos/test-clocks-repo.js';
-import type { Database, EventRow } from '../../adapters/db/schema.js';
+import type { Database, NewEventRow } from '../../adapters/db/schema.js';
 import type { TestClockRow } from '../../adapters/db/schema-test-clocks.js';
 import { fail, ok, type Result } from '../../domain/errors.js';
 import type { EventType } from '../../domain/event-types.js';
@@ -38,7 +38,7 @@ export interface UpdateTestClockInput extends MetadataUpdate {
 export function testClockEvent(
   ctx: Pick<ChangeContext, 'tenant' | 'actor'>,
   { type, row, now }: { readonly type: EventType; readonly row: TestClockRow; readonly now: Date },
-): EventRow {
+): NewEventRow {
   return objectEvent(ctx, {
     type,
     objectType: 'test_clock',

@@ -29,6 +29,7 @@ import * as plans from './0031-plans.js';
 import * as subscriptions from './0032-subscriptions.js';
 import * as paymentMethods from './0029-payment-methods.js';
 import * as testClocksAndBalance from './0030-test-clocks-and-balance.js';
+import * as eventSequence from './0028-event-sequence.js';
 
 /** Every migration, in order. Names sort lexicographically; never rename one that shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -62,6 +63,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0031-plans': plans,
   '0029-payment-methods': paymentMethods,
   '0030-test-clocks-and-balance': testClocksAndBalance,
+  '0028-event-sequence': eventSequence,
 };
 
 export const migrationProvider: MigrationProvider = {
