@@ -9,6 +9,7 @@ import type { SubscriptionRow } from '../../adapters/db/schema-subscriptions.js'
 import { fail, ok, type Result } from '../../domain/errors.js';
 import { invoiceNumber } from '../../domain/invoices/invoice-amounts.js';
 import type { InvoiceBillingReason } from '../../domain/invoices/invoice-values.js';
+import type { Metadata } from '../../domain/metadata.js';
 import type { BillingPeriod } from '../../domain/subscriptions/billing-periods.js';
 import type { OrderView } from '../../resources/order.js';
 import { takeCustomerCreditIn } from '../customers/customer-balance.js';
@@ -39,6 +40,8 @@ export interface PeriodBill {
   readonly withCoupon: boolean;
   /** Collection paused with `keep_as_draft`: the invoice stays a draft, nothing is collected. */
   readonly draft?: boolean;
+  /** A change's proration: billed apart from the periods (no claim). */
+  readonly proration?: boolean;
 }
 
 /** Whether a subscription's coupon applies to its next period: once, N periods, or forever. */
@@ -60,6 +63,7 @@ export function periodLines(
       quantity: line.per_seat ? line.quantity * item.quantity : line.quantity,
       unit_price_money: { amount: trial ? 0 : line.unit_amount },
       ...(line.product_id ? { product_id: line.product_id } : {}),
+      metadata: { subscription_item_id: item.id },
       ...(line.tax_exempt ? { tax_exempt: true } : {}),
       ...(line.tax_rate_ids === null ? {} : { tax_rate_ids: line.tax_rate_ids }),
     })),
@@ -100,6 +104,20 @@ export async function billPeriodIn(
       message: `Period ${bill.index} of subscription ${row.id} is already billed`,
     });
   }
+  return billIn(tx, ctx, p);
+}
+
+/**
+ * Bills what `bill` says for the subscription, as `billPeriodIn` does once the period is
+ * claimed (a change's proration bills this way with no period of its own).
+ */
+export async function billIn(
+  tx: Kysely<Database>,
+  ctx: ChangeContext,
+  p: { readonly row: SubscriptionRow; readonly bill: PeriodBill; readonly now: Date },
+): Promise<Result<BilledPeriod>> {
+  const { tenant } = ctx;
+  const { row, bill, now } = p;
   const drafted = await draftPeriodOrder(tx, ctx, p);
   if (!drafted.ok) return drafted;
   let view = drafted.value;
@@ -119,12 +137,14 @@ export async function billPeriodIn(
     view = completed.value;
   }
   const invoice = await writePeriodInvoice(tx, ctx, { row, bill, view, paid: paidAtOnce, now });
-  await tx
-    .updateTable('subscription_periods')
-    .set({ order_id: view.order.id, invoice_id: invoice.id })
-    .where('subscription_id', '=', row.id)
-    .where('period_index', '=', bill.index)
-    .execute();
+  if (!bill.proration) {
+    await tx
+      .updateTable('subscription_periods')
+      .set({ order_id: view.order.id, invoice_id: invoice.id })
+      .where('subscription_id', '=', row.id)
+      .where('period_index', '=', bill.index)
+      .execute();
+  }
   return ok({ order: view, invoice });
 }
 
@@ -142,7 +162,9 @@ export async function draftPeriodOrder(
     currency: row.currency,
     customer_id: row.customer_id,
     line_items: bill.lines ?? periodLines(row, { trial: bill.trial ?? false }),
-    metadata: { subscription_id: row.id, subscription_period: String(bill.index) },
+    metadata: bill.proration
+      ? ({ subscription_id: row.id, subscription_proration: 'true' } as Metadata)
+      : ({ subscription_id: row.id, subscription_period: String(bill.index) } as Metadata),
   };
   const code = bill.withCoupon ? row.coupon?.code : undefined;
   if (code) {

@@ -30,6 +30,7 @@ import { billPeriodIn } from './bill-period.js';
 import { payFirstPeriod } from './first-payment.js';
 import { paymentMethodOf, requireOwnMethod } from './payment-method-of.js';
 import { depsOnClock } from './subscription-clock.js';
+import { itemsOf, type SubscriptionItemInput } from './subscription-items.js';
 import {
   INCOMPLETE_EXPIRY,
   INCOMPLETE_WINDOW_MS,
@@ -38,13 +39,7 @@ import {
 } from './subscription-schedule.js';
 import { subscriptionEvent } from './subscription-views.js';
 
-export interface SubscriptionItemInput {
-  readonly plan_id: string;
-  /** Seats: multiplies the plan's per-seat lines (1 when not given). */
-  readonly quantity?: number | undefined;
-  /** A plan version other than the current one (e.g. to keep a grandfathered price). */
-  readonly plan_version?: number | undefined;
-}
+export type { SubscriptionItemInput };
 
 export interface CreateSubscriptionInput {
   readonly customer_id: string;
@@ -169,96 +164,6 @@ async function draftSubscription(
     created_at: now,
     updated_at: now,
   });
-}
-
-/** The items' plan versions, frozen; every plan on one currency and billing interval. */
-async function itemsOf(
-  db: Kysely<Database>,
-  tenant: CommandContext['tenant'],
-  inputs: readonly SubscriptionItemInput[],
-): Promise<
-  Result<{
-    items: SubscriptionItem[];
-    terms: {
-      currency: string;
-      interval: SubscriptionRow['interval'];
-      interval_count: number;
-      trial_period_days: number | null;
-    };
-  }>
-> {
-  const items: SubscriptionItem[] = [];
-  let first:
-    | {
-        currency: string;
-        interval: SubscriptionRow['interval'];
-        interval_count: number;
-        trial_period_days: number | null;
-      }
-    | undefined;
-  for (const [i, input] of inputs.entries()) {
-    if (inputs.findIndex((o) => o.plan_id === input.plan_id) !== i) {
-      return fail(
-        invalid('A plan appears once; give it a quantity instead', 'items', i, 'plan_id'),
-      );
-    }
-    const found = await planTermsOf(db, tenant, {
-      planId: input.plan_id,
-      version: input.plan_version,
-    });
-    if (!found.ok) return fail({ ...found.error, loc: at('items', i, 'plan_id') });
-    const terms = found.value;
-    const plan = await selectPlanById(db, tenant, input.plan_id);
-    if (!plan?.active) return fail(invalid('The plan is archived', 'items', i, 'plan_id'));
-    if (first && terms.currency !== first.currency) {
-      return fail({
-        code: 'currency_mismatch',
-        message: `Plan ${terms.plan_id} bills in ${terms.currency}, the subscription in ${first.currency}`,
-        loc: at('items', i, 'plan_id'),
-      });
-    }
-    if (
-      first &&
-      (terms.interval !== first.interval || terms.interval_count !== first.interval_count)
-    ) {
-      return fail(
-        invalid(
-          `Plan ${terms.plan_id} bills every ${terms.interval_count} ${terms.interval}, the subscription every ${first.interval_count} ${first.interval}: one subscription has one billing interval`,
-          'items',
-          i,
-          'plan_id',
-        ),
-      );
-    }
-    first ??= {
-      currency: terms.currency,
-      interval: terms.interval,
-      interval_count: terms.interval_count,
-      trial_period_days: terms.trial_period_days,
-    };
-    if ((terms.trial_period_days ?? 0) > (first.trial_period_days ?? 0)) {
-      first = { ...first, trial_period_days: terms.trial_period_days };
-    }
-    items.push({
-      id: newId('si'),
-      plan_id: terms.plan_id,
-      plan_version: terms.version,
-      plan_name: plan.name,
-      quantity: input.quantity ?? 1,
-      lines: terms.lines.map((line) => ({
-        name: line.name,
-        unit_amount: line.unit_amount,
-        quantity: line.quantity,
-        per_seat: line.per_seat,
-        price_id: line.price_id,
-        product_id: line.product_id,
-        tax_rate_ids: line.tax_rate_ids,
-        tax_exempt: line.tax_exempt,
-      })),
-    });
-  }
-  if (!first) return fail(invalid('A subscription has at least one item', 'items'));
-  return ok({ items, terms: first });
 }
 
 /** When the trial ends: `trial_end`, else `trial_period_days` (the plans' when not given). */

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
+import { selectCustomerById } from '../../adapters/db/repos/customers-repo.js';
 import type { Database, NewEventRow } from '../../adapters/db/schema.js';
 import type { SubscriptionRow } from '../../adapters/db/schema-subscriptions.js';
+import { creditAvailable } from '../../domain/customer-balance/balance-rules.js';
 import { fail, ok, type Result } from '../../domain/errors.js';
 import { periodAt } from '../../domain/subscriptions/billing-periods.js';
 import { renews } from '../../domain/subscriptions/subscription-state.js';
@@ -8,8 +10,6 @@ import {
   type UpcomingInvoiceView,
   upcomingInvoiceResource,
 } from '../../resources/upcoming-invoice.js';
-import { selectCustomerById } from '../../adapters/db/repos/customers-repo.js';
-import { creditAvailable } from '../../domain/customer-balance/balance-rules.js';
 import { objectEvent } from '../events/record-events.js';
 import type { ChangeContext, TenantContext } from '../shared/command-context.js';
 import { couponApplies, credited, draftPeriodOrder } from './bill-period.js';
