@@ -3,7 +3,6 @@ import { writeAsOne } from '../../adapters/db/one-statement.js';
 import { findCouponByCode } from '../../adapters/db/repos/coupons-repo.js';
 import { selectCustomerById } from '../../adapters/db/repos/customers-repo.js';
 import { insertEventsQuery } from '../../adapters/db/repos/events-repo.js';
-import { selectPlanById } from '../../adapters/db/repos/plans-repo.js';
 import {
   insertSubscriptionQuery,
   selectSubscriptionById,
@@ -14,7 +13,6 @@ import {
 import type { Database } from '../../adapters/db/schema.js';
 import type {
   SubscriptionCoupon,
-  SubscriptionItem,
   SubscriptionRow,
 } from '../../adapters/db/schema-subscriptions.js';
 import { transact } from '../../adapters/db/transact.js';
@@ -22,10 +20,9 @@ import { type Failure, fail, missing, ok, type Result } from '../../domain/error
 import { type Metadata, withoutEmptyValues } from '../../domain/metadata.js';
 import { boundary, trialEndAfter } from '../../domain/subscriptions/billing-periods.js';
 import type { CouponDuration } from '../../domain/subscriptions/subscription-values.js';
-import { planTermsOf } from '../plans/plan-versions.js';
 import type { AnswerOption } from '../shared/answer-once.js';
 import type { CommandContext } from '../shared/command-context.js';
-import { newId, newOwnedRow } from '../shared/ids.js';
+import { newOwnedRow } from '../shared/ids.js';
 import { billPeriodIn } from './bill-period.js';
 import { payFirstPeriod } from './first-payment.js';
 import { paymentMethodOf, requireOwnMethod } from './payment-method-of.js';
