@@ -17,6 +17,7 @@ import type {
 } from '../../domain/subscriptions/subscription-values.js';
 import type { ChangeContext } from '../shared/command-context.js';
 import { billPeriodIn, couponApplies } from './bill-period.js';
+import { creditUnusedTime } from './change-subscription.js';
 import { hasChargeableMethod, requireOwnMethod } from './payment-method-of.js';
 import { cycleOf, end } from './renew-subscription.js';
 import { depsOnClock } from './subscription-clock.js';
@@ -125,17 +126,24 @@ export function updateSubscription(
 
 /**
  * Cancels now: `canceled`, `customer.subscription.deleted`. Open invoices stay open (they
- * can still be paid or voided); no period is billed again.
+ * can still be paid or voided); no period is billed again. With `prorate`, the unused time
+ * of the current period (what it was paid, prorated once per line) is credited to the
+ * customer's balance, as a change removing every item would.
  */
 export function cancelSubscription(
   ctx: ChangeContext,
-  { id }: { readonly id: string },
+  { id, prorate = false }: { readonly id: string; readonly prorate?: boolean | undefined },
 ): Promise<Result<SubscriptionRow>> {
   return actOnSubscription(ctx, {
     id,
     action: 'cancel',
-    step: async (tx, { current, now, ctx: c }) =>
-      ok(await end(tx, c, { current, event: 'cancel', now, reason: 'requested' })),
+    step: async (tx, { current, now, ctx: c }) => {
+      if (prorate) {
+        const credited = await creditUnusedTime(tx, c, { row: current, now });
+        if (!credited.ok) return credited;
+      }
+      return ok(await end(tx, c, { current, event: 'cancel', now, reason: 'requested' }));
+    },
   });
 }
 

@@ -56,8 +56,11 @@ export type PauseBehavior = (typeof PAUSE_BEHAVIORS)[number];
 export const COUPON_DURATIONS = ['once', 'repeating', 'forever'] as const;
 export type CouponDuration = (typeof COUPON_DURATIONS)[number];
 
-/** How a change mid-period is billed (Stripe's `proration_behavior`). */
-export const PRORATION_BEHAVIORS = ['create_prorations', 'always_invoice', 'none'] as const;
+/**
+ * How a change mid-period is billed (Stripe's `proration_behavior`): the proration invoiced
+ * and charged now, or nothing billed (the new terms from the next period).
+ */
+export const PRORATION_BEHAVIORS = ['always_invoice', 'none'] as const;
 export type ProrationBehavior = (typeof PRORATION_BEHAVIORS)[number];
 
 /** After the last retry of a period's payment fails (an account setting). */

@@ -6,6 +6,7 @@ import {
   COUPON_DURATIONS,
   MISSING_METHOD_OUTCOMES,
   PAUSE_BEHAVIORS,
+  PRORATION_BEHAVIORS,
   RETRIES_EXHAUSTED_OUTCOMES,
   SUBSCRIPTION_ACTIONS,
   SUBSCRIPTION_STATUSES,
@@ -13,6 +14,7 @@ import {
 import {
   Fields,
   Id,
+  IdempotencyKey,
   literalUnion,
   MetadataBody,
   ModeAndTimes,
@@ -132,6 +134,55 @@ export const PauseCollectionBody = Type.Object(
       behavior: literalUnion(PAUSE_BEHAVIORS),
       resumes_at: Type.Optional(Timestamp),
     }),
+  },
+  { additionalProperties: false },
+);
+
+export const SubscriptionChangeBody = Type.Object(
+  {
+    subscription_change: Fields(
+      {
+        items: Type.Array(
+          Fields({
+            plan_id: Id('plan'),
+            quantity: Type.Optional(Quantity),
+            plan_version: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+          }),
+          { minItems: 1, maxItems: 20 },
+        ),
+        proration_behavior: Type.Optional(literalUnion(PRORATION_BEHAVIORS)),
+        proration_date: Type.Optional(
+          Type.Integer({
+            minimum: 0,
+            maximum: 253_402_300_799,
+            description: "Unix seconds in the current period: the preview's, to bill exactly it",
+          }),
+        ),
+        subscription_version: Type.Optional(
+          Type.Integer({
+            minimum: 1,
+            maximum: 2_147_483_647,
+            description:
+              'The version the preview priced: refused (409) if the subscription changed since',
+          }),
+        ),
+      },
+      'The items after the change (every plan kept, with its seats, and any new one)',
+    ),
+    idempotency_key: Type.Optional(IdempotencyKey),
+  },
+  { additionalProperties: false },
+);
+
+export const CancelSubscriptionBody = Type.Object(
+  {
+    prorate: Type.Optional(
+      Type.Boolean({
+        description:
+          "Credit the current period's unused time (what it was paid, prorated) to the customer's balance",
+      }),
+    ),
+    idempotency_key: Type.Optional(IdempotencyKey),
   },
   { additionalProperties: false },
 );

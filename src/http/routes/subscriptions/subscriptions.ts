@@ -1,6 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Deps } from '../../../app/shared/deps.js';
+import {
+  changeSubscription,
+  previewSubscriptionChange,
+} from '../../../app/subscriptions/change-subscription.js';
 import { createSubscription } from '../../../app/subscriptions/create-subscription.js';
 import {
   cancelAtPeriodEnd,
@@ -30,9 +34,11 @@ import { unwrap } from '../../errors.js';
 import { ActionBody, ErrorResponses, Id } from '../../schemas.js';
 import { ofCaller, resourceRoutes } from '../resource-routes.js';
 import {
+  CancelSubscriptionBody,
   CreateSubscriptionBody,
   PauseCollectionBody,
   Subscription,
+  SubscriptionChangeBody,
   SubscriptionSettings,
   SubscriptionStatus,
   UpcomingInvoice,
@@ -78,9 +84,25 @@ export function registerSubscriptionRoutes(
       listSubscriptions(d, tenant, { status, customer_id }, page),
   });
   routes.action('cancel', {
-    summary: 'Cancel now: no period is billed again (open invoices stay open)',
-    body: ActionBody,
-    run: (ctx, id) => cancelSubscription(ctx, { id }),
+    summary:
+      "Cancel now: no period is billed again (open invoices stay open); `prorate` credits the unused time to the customer's balance",
+    body: CancelSubscriptionBody,
+    run: (ctx, id, body) => cancelSubscription(ctx, { id, prorate: body.prorate }),
+  });
+  routes.action('change', {
+    summary:
+      'Change plans or seats: the unused time is credited, the time left on the new terms billed and charged now (proration)',
+    body: SubscriptionChangeBody,
+    run: (ctx, id, body) =>
+      changeSubscription({ ...ctx, processors }, { id, input: body.subscription_change }),
+  });
+  routes.actionAnswering('preview', {
+    summary:
+      'Preview a change: the invoice it would bill now and its `proration_date`, written nowhere',
+    body: SubscriptionChangeBody,
+    response: Type.Object({ upcoming_invoice: UpcomingInvoice }),
+    run: (ctx, id, body) => previewSubscriptionChange(ctx, { id, input: body.subscription_change }),
+    answer: (view) => ({ upcoming_invoice: upcomingInvoiceResource(view) }),
   });
   routes.action('cancel_at_period_end', {
     summary: 'Cancel at the end of the current period',
