@@ -95,7 +95,7 @@ ${dataTable({
 })}</section>
 <section class="panel" aria-labelledby="orders"><h2 id="orders">Orders</h2>
 ${dataTable({
-  caption: countOf(orders.length, 'order') + ' (newest)',
+  caption: `${countOf(orders.length, 'order')} (newest)`,
   columns: [
     { label: 'Order' },
     { label: 'Status' },
@@ -107,7 +107,7 @@ ${dataTable({
 })}</section>
 <section class="panel" aria-labelledby="invoices"><h2 id="invoices">Invoices</h2>
 ${dataTable({
-  caption: countOf(invoices.length, 'invoice') + ' (newest)',
+  caption: `${countOf(invoices.length, 'invoice')} (newest)`,
   columns: [
     { label: 'Invoice' },
     { label: 'Number' },
