@@ -101,12 +101,13 @@ function normalize(path) {
 }
 
 export function sdkReference(doc) {
-  // Resources with their own file (invoices, recovery links, returns, payment methods) are read after the others.
+  // Resources with their own file (invoices, recovery links, returns, plans, payment methods) are read after the others.
   const source = [
     read('resources.ts'),
     read('invoices.ts'),
     read('recovery-links.ts'),
     read('returns.ts'),
+    read('plans.ts'),
     read('payment-methods.ts'),
   ].join('\n');
   const index = read('index.ts');

@@ -146,6 +146,13 @@ describe('flint listen', () => {
         'payment_intent.succeeded',
         'order.paid',
       ]);
+      // Each object's events are numbered on their own: the order's 1, 2, the payment's 1, 2.
+      expect(delivered.map((e) => [e.object_id.slice(0, 3), e.sequence])).toEqual([
+        ['ord', 1],
+        ['pi_', 1],
+        ['pi_', 2],
+        ['ord', 2],
+      ]);
       expect(JSON.stringify(delivered)).not.toContain(before);
       expect(() =>
         new Webhook(`whsec_${Buffer.alloc(24, 1).toString('base64')}`).verify(
@@ -155,7 +162,9 @@ describe('flint listen', () => {
       ).toThrow();
       for (const event of delivered) {
         expect(listen.stdout()).toMatch(
-          new RegExp(`${event.type.replace(/\./g, '\\.')} +${event.event_id}  → 204`),
+          new RegExp(
+            `${event.type.replace(/\./g, '\\.')} +${event.event_id}  ${event.object_id} #${event.sequence}  → 204`,
+          ),
         );
       }
 
@@ -202,7 +211,7 @@ describe('flint listen', () => {
       expect(await listen.exited).toBe(0);
     }
     expect(receiver.deliveries.map((d) => JSON.parse(d.body).type)).toEqual(['order.canceled']);
-    expect(listen.stdout()).toMatch(/order\.paid +evt_\w+ {2}→ failed: ECONNREFUSED/);
+    expect(listen.stdout()).toMatch(/order\.paid +evt_\w+ {2}ord_\w+ #2 {2}→ failed: ECONNREFUSED/);
   }, 60_000);
 
   it('refuses bad flags with exit code 2', async () => {

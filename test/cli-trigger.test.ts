@@ -55,9 +55,19 @@ describe('flint trigger', () => {
       // Every object it made is printed with its id.
       const printed = lines.slice(1, -1).join('\n');
       expect(printed).toContain(subjectId);
-      for (const event of await eventsOf(key)) {
+      const events = await eventsOf(key);
+      for (const event of events) {
         const object = event.data.object;
         expect(printed).toContain(object[`${object.object}_id`]);
+        expect(event.object_id).toBe(object[`${object.object}_id`]);
+      }
+      // Each object's events are numbered 1, 2, 3… in the order they were recorded.
+      const numbers = new Map<string, number[]>();
+      for (const event of [...events].reverse()) {
+        numbers.set(event.object_id, [...(numbers.get(event.object_id) ?? []), event.sequence]);
+      }
+      for (const [objectId, sequences] of numbers) {
+        expect(sequences, objectId).toEqual(sequences.map((_, i) => i + 1));
       }
     },
   );

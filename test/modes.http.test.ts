@@ -119,6 +119,17 @@ async function seed(key: string): Promise<Record<string, string>> {
       payment_link: { line_items: [{ price_id: ids.price_id, quantity: 1 }] },
     })
   ).payment_link.payment_link_id;
+  ids.plan_id = (
+    await post(key, '/v1/plans', {
+      plan: {
+        name: 'Team',
+        currency: 'USD',
+        interval: 'month',
+        line_items: [{ name: 'Seat', unit_amount: 1200 }],
+      },
+    })
+  ).plan.plan_id;
+  ids.version = '1';
   ids.invoice_id = (
     await post(key, '/v1/invoices', { invoice: { order_id: await order() } })
   ).invoice.invoice_id;

@@ -20,8 +20,15 @@ export interface Operation {
   readonly changingBody: Record<string, unknown> | undefined;
 }
 
-/** A syntactically valid id of no object, with a path parameter's prefix. */
+/** What `idPrefixes` holds for a path parameter that is a number (a plan's version). */
+export const NUMBER_PARAMETER = '#';
+
+/**
+ * A syntactically valid id of no object, with a path parameter's prefix (for a number
+ * parameter, a number no object has).
+ */
 export function sampleId(prefix = 'x'): string {
+  if (prefix === NUMBER_PARAMETER) return '999999';
   return `${prefix}_01h455vb4pex5vsknk084sn02q`;
 }
 
@@ -84,15 +91,23 @@ export async function apiOperations(server: Pick<TestServer, 'url'>): Promise<Op
     for (const [method, op] of Object.entries<any>(methods)) {
       const security: object[] = op.security ?? [];
       const schema = op.requestBody?.content?.['application/json']?.schema;
-      const parameters: { name: string; in: string; schema?: { pattern?: string } }[] =
-        op.parameters ?? [];
+      const parameters: {
+        name: string;
+        in: string;
+        schema?: { pattern?: string; type?: string };
+      }[] = op.parameters ?? [];
       operations.push({
         method: method.toUpperCase(),
         path,
         idPrefixes: Object.fromEntries(
           parameters
             .filter((p) => p.in === 'path')
-            .map((p) => [p.name, /^\^(\w+)_/.exec(p.schema?.pattern ?? '')?.[1] ?? 'x']),
+            .map((p) => [
+              p.name,
+              p.schema?.type === 'integer'
+                ? NUMBER_PARAMETER
+                : (/^\^(\w+)_/.exec(p.schema?.pattern ?? '')?.[1] ?? 'x'),
+            ]),
         ),
         tag: op.tags?.[0] ?? '',
         admin: security.some((s) => 'adminToken' in s),

@@ -31,6 +31,8 @@ describe('delivering events', () => {
       account_id: account.accountId,
       test_mode: true,
       created_at: order.created_at,
+      object_id: order.order_id,
+      sequence: 1, // the order's first event
       data: { object: order },
     });
     expect(delivery.headers['webhook-id']).toBe(payload.event_id);

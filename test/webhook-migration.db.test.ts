@@ -20,8 +20,8 @@ it('migration 0010 counts the events written before webhooks existed as dispatch
 
     expect(await migrateToLatest(db)).toContain('0010-webhooks');
     await sql`insert into events (id, account_id, mode, type, object_type, object_id, actor_type,
-      data, created_at) values ('evt_new', 'acct_old', 'test', 'order.created', 'order',
-      'ord_old', 'system', '{}', ${at})`.execute(db);
+      data, created_at, sequence) values ('evt_new', 'acct_old', 'test', 'order.created', 'order',
+      'ord_old', 'system', '{}', ${at}, 2)`.execute(db);
     const rows = await db
       .selectFrom('events')
       .select(['id', 'dispatched_at'])

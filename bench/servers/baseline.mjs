@@ -177,11 +177,16 @@ const orderLines = async (client, orderId) =>
     ])
   ).rows;
 
-/** Inserts events: [type, object type, object id, object] each. */
+/**
+ * Inserts events: [type, object type, object id, object] each, numbered per object as
+ * Flint numbers them (the object's highest `sequence` plus its place in this insert).
+ */
 async function insertEvents(client, who, now, events) {
   const values = [];
+  const nth = new Map();
   const rows = events.map(([type, objectType, objectId, object]) => {
     const at = values.length;
+    nth.set(objectId, (nth.get(objectId) ?? 0) + 1);
     values.push(
       `evt_${randomUUID()}`,
       who.account_id,
@@ -191,11 +196,14 @@ async function insertEvents(client, who, now, events) {
       objectId,
       JSON.stringify({ object }),
       now,
+      nth.get(objectId),
     );
-    return `($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}, $${at + 6}, 'api_key', $${at + 7}, $${at + 8})`;
+    const sequence = `(select coalesce(max(sequence), 0) + $${at + 9} from events
+      where account_id = $${at + 2} and mode = $${at + 3} and object_id = $${at + 6})`;
+    return `($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}, $${at + 6}, 'api_key', $${at + 7}, $${at + 8}, ${sequence})`;
   });
   await client.query(
-    `insert into events (id, account_id, mode, type, object_type, object_id, actor_type, data, created_at) values ${rows.join(', ')}`,
+    `insert into events (id, account_id, mode, type, object_type, object_id, actor_type, data, created_at, sequence) values ${rows.join(', ')}`,
     values,
   );
 }

@@ -1,5 +1,7 @@
 import { Api } from './api.js';
+import { CustomerBalanceTransactions } from './customer-balance.js';
 import { InvoiceSettingsResource, Invoices } from './invoices.js';
+import { Plans } from './plans.js';
 import { PaymentMethods } from './payment-methods.js';
 import { RecoveryLinks } from './recovery-links.js';
 import {
@@ -19,9 +21,14 @@ import {
   WebhookEndpoints,
 } from './resources.js';
 import { Returns } from './returns.js';
+import { TestClocks } from './test-clocks.js';
 import { type FlintOptions, Transport } from './transport.js';
 import { signForTest, verify } from './webhooks.js';
 
+export type {
+  CustomerBalanceTransaction,
+  CustomerBalanceTransactionCreateParams,
+} from './customer-balance.js';
 export {
   type FlintCompleteEvent,
   type FlintEmbed,
@@ -34,6 +41,7 @@ export {
 export * from './errors.js';
 export type { Invoice, InvoicePayParams, InvoicePayResult } from './invoices.js';
 export type { ListParams, Page, PageList } from './pagination.js';
+export type { Plan, PlanCreateParams, PlanUpdateParams, PlanVersion } from './plans.js';
 export type { PaymentMethodAttachParams } from './payment-methods.js';
 export type { RecoveryLink, RecoverySettings } from './recovery-links.js';
 export type {
@@ -45,6 +53,7 @@ export type {
   WebhookDelivery,
 } from './resources.js';
 export type { Return, ReturnCreateParams } from './returns.js';
+export type { TestClock, TestClockCreateParams } from './test-clocks.js';
 export type { FlintOptions, RequestOptions } from './transport.js';
 export type * from './types.js';
 export {
@@ -70,6 +79,8 @@ export class Flint {
   static readonly webhooks = { verify, signForTest };
 
   readonly customers: Customers;
+  /** A customer's credit balance: `flint.customerBalanceTransactions.create(customerId, …)`. */
+  readonly customerBalanceTransactions: CustomerBalanceTransactions;
   readonly products: Products;
   readonly prices: Prices;
   readonly taxRates: TaxRates;
@@ -79,6 +90,7 @@ export class Flint {
   readonly checkoutSessions: CheckoutSessions;
   readonly refunds: Refunds;
   readonly paymentLinks: PaymentLinks;
+  readonly plans: Plans;
   readonly invoices: Invoices;
   readonly recoveryLinks: RecoveryLinks;
   readonly invoiceSettings: InvoiceSettingsResource;
@@ -88,6 +100,8 @@ export class Flint {
   readonly webhookEndpoints: WebhookEndpoints;
   readonly consoleUsers: ConsoleUsers;
   readonly testHelpers: TestHelpers;
+  /** Test mode: clocks whose customers live in their time (`flint.testClocks.advance`). */
+  readonly testClocks: TestClocks;
 
   /** `new Flint('sk_test_…')`, `new Flint('sk_test_…', { baseUrl })` or `new Flint({ apiKey, baseUrl })`. */
   constructor(apiKeyOrOptions: string | FlintOptions, options: Omit<FlintOptions, 'apiKey'> = {}) {
@@ -97,6 +111,7 @@ export class Flint {
         : { ...apiKeyOrOptions, ...options };
     const api = new Api(new Transport(all));
     this.customers = new Customers(api);
+    this.customerBalanceTransactions = new CustomerBalanceTransactions(api);
     this.products = new Products(api);
     this.prices = new Prices(api);
     this.taxRates = new TaxRates(api);
@@ -106,6 +121,7 @@ export class Flint {
     this.checkoutSessions = new CheckoutSessions(api);
     this.refunds = new Refunds(api);
     this.paymentLinks = new PaymentLinks(api);
+    this.plans = new Plans(api);
     this.invoices = new Invoices(api);
     this.recoveryLinks = new RecoveryLinks(api);
     this.invoiceSettings = new InvoiceSettingsResource(api);
@@ -115,6 +131,7 @@ export class Flint {
     this.webhookEndpoints = new WebhookEndpoints(api);
     this.consoleUsers = new ConsoleUsers(api);
     this.testHelpers = new TestHelpers(api);
+    this.testClocks = new TestClocks(api);
   }
 }
 

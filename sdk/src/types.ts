@@ -97,6 +97,8 @@ export type PaymentLink = ResponseOf<'GET /v1/payment_links/{payment_link_id}', 
 export type Invoice = ResponseOf<'GET /v1/invoices/{invoice_id}', 'invoice'>;
 export type InvoiceSettings = ResponseOf<'GET /v1/invoice_settings', 'invoice_settings'>;
 export type Return = ResponseOf<'GET /v1/returns/{return_id}', 'return'>;
+export type Plan = ResponseOf<'GET /v1/plans/{plan_id}', 'plan'>;
+export type PlanVersion = ResponseOf<'GET /v1/plans/{plan_id}/versions/{version}', 'plan_version'>;
 export type PaymentMethod = ResponseOf<
   'GET /v1/payment_methods/{payment_method_id}',
   'payment_method'

@@ -38,7 +38,9 @@ async function forward(
 ): Promise<string> {
   const payload = JSON.stringify(event);
   const now = new Date();
-  const line = `${event.created_at}  ${event.type.padEnd(28)} ${event.event_id}`;
+  // The object and the event's number among its events: a late one is easy to spot.
+  const about = `${event.object_id} #${event.sequence}`;
+  const line = `${event.created_at}  ${event.type.padEnd(28)} ${event.event_id}  ${about}`;
   try {
     const response = await fetch(url, {
       method: 'POST',

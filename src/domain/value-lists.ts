@@ -32,3 +32,7 @@ export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
 /** The card processors an account can use. */
 export const PROCESSOR_TYPES = ['sandbox', 'stripe'] as const;
 export type ProcessorType = (typeof PROCESSOR_TYPES)[number];
+
+/** How often a recurring price or a plan bills: every `interval_count` of these. */
+export const RECURRING_INTERVALS = ['day', 'week', 'month', 'year'] as const;
+export type RecurringInterval = (typeof RECURRING_INTERVALS)[number];

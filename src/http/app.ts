@@ -9,6 +9,8 @@ import type { Logger } from 'pino';
 import type { StripeClientOptions } from '../adapters/processors/stripe.js';
 import { stripeWebhooks } from '../adapters/processors/stripe-webhooks.js';
 import { systemResolver } from '../adapters/webhooks/system-resolver.js';
+import { BUILT_IN_JOB_KINDS } from '../app/jobs/built-in-job-kinds.js';
+import type { AnyJobKind } from '../app/jobs/job-kinds.js';
 import type { Deps } from '../app/shared/deps.js';
 import { newId } from '../app/shared/ids.js';
 import { createSecretBox } from '../app/shared/secret-box.js';
@@ -49,6 +51,7 @@ import {
 import { registerPaymentLinkRoutes } from './routes/checkout/payment-links.js';
 import { registerPublicPaymentLinkRoutes } from './routes/checkout/public-payment-links.js';
 import { registerConsoleRoutes } from './routes/console/console.js';
+import { registerBalanceTransactionRoutes } from './routes/customers/balance-transactions.js';
 import { registerCustomerRoutes } from './routes/customers/customers.js';
 import { registerEventRoutes } from './routes/events/events.js';
 import { registerInvoicePageRoutes } from './routes/invoice-page/invoice-page-routes.js';
@@ -59,6 +62,7 @@ import { registerTestHelperEmailRoutes } from './routes/mail/test-helper-emails.
 import { registerOrderRoutes } from './routes/orders/orders.js';
 import { registerPaymentMethodRoutes } from './routes/payment-methods/payment-methods.js';
 import { registerPaymentRoutes } from './routes/payments/payments.js';
+import { registerPlanRoutes } from './routes/plans/plans.js';
 import { registerProcessorSettingsRoutes } from './routes/processors/processor-settings.js';
 import { registerStripeWebhookRoute } from './routes/processors/stripe-webhook.js';
 import {
@@ -68,6 +72,8 @@ import {
 import { registerRecoveryPageRoutes } from './routes/recovery-page/recovery-page-routes.js';
 import { registerRefundRoutes } from './routes/refunds/refunds.js';
 import { registerReturnRoutes } from './routes/returns/returns.js';
+import { registerSubscriptionRoutes } from './routes/subscriptions/subscriptions.js';
+import { registerTestClockRoutes } from './routes/test-clocks/test-clocks.js';
 import { registerWebhookDeliveryRoutes } from './routes/webhooks/webhook-deliveries.js';
 import { registerWebhookEndpointRoutes } from './routes/webhooks/webhook-endpoints.js';
 import { refuseUnsafeText } from './text-safety.js';
@@ -116,6 +122,11 @@ export interface AppOptions {
    * `trustProxy`: true, a hop count, or addresses); none by default.
    */
   readonly trustProxy?: TrustProxy | undefined;
+  /**
+   * The job kinds a test clock's advance runs (`BUILT_IN_JOB_KINDS` by default; tests add
+   * kinds of their own).
+   */
+  readonly jobKinds?: readonly AnyJobKind[];
 }
 
 export const DEFAULT_RATE_LIMIT_PER_SECOND = 500;
@@ -291,6 +302,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     registerAccountRoutes(api, deps);
     registerApiKeyRoutes(api, deps);
     registerCustomerRoutes(api, deps);
+    registerBalanceTransactionRoutes(api, deps);
     registerProductRoutes(api, deps);
     registerPriceRoutes(api, deps);
     registerTaxRateRoutes(api, deps);
@@ -301,12 +313,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     registerRefundRoutes(api, deps, processors);
     registerCheckoutSessionRoutes(api, deps, processors);
     registerPaymentLinkRoutes(api, deps);
+    registerPlanRoutes(api, deps);
     registerInvoiceRoutes(api, deps, processors);
     registerInvoicePdfRoute(api, deps);
     registerInvoiceSettingsRoutes(api, deps);
     registerRecoveryLinkRoutes(api, deps);
     registerRecoverySettingsRoutes(api, deps);
     registerReturnRoutes(api, deps, processors);
+    registerSubscriptionRoutes(api, deps, processors);
     registerPaymentMethodRoutes(api, deps, processors);
     registerEventRoutes(api, deps);
     const webhookServices = { secretBox, resolver: options.resolver ?? systemResolver };
@@ -314,6 +328,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     registerWebhookDeliveryRoutes(api, deps);
     registerConsoleUserRoutes(api, deps);
     registerTestHelperEmailRoutes(api, deps);
+    const jobKinds = options.jobKinds ?? BUILT_IN_JOB_KINDS;
+    registerTestClockRoutes(api, deps, { processors, jobKinds });
   });
 
   app.get('/openapi.json', async () => app.swagger());

@@ -8,6 +8,7 @@ import { Product } from './routes/catalog/products.js';
 import { TaxRate } from './routes/catalog/tax-rates.js';
 import { CheckoutSession } from './routes/checkout/checkout-sessions.js';
 import { PaymentLink } from './routes/checkout/payment-links.js';
+import { CustomerBalanceTransaction } from './routes/customers/balance-transactions.js';
 import { Customer } from './routes/customers/customers.js';
 import { Event } from './routes/events/events.js';
 import { Invoice } from './routes/invoices/invoice-schemas.js';
@@ -23,10 +24,12 @@ import {
 } from './routes/orders/order-schemas.js';
 import { PaymentMethod } from './routes/payment-methods/payment-methods.js';
 import { PaymentIntent } from './routes/payments/payments.js';
+import { Plan, PlanVersion } from './routes/plans/plan-schemas.js';
 import { Processor } from './routes/processors/processor-settings.js';
 import { RecoveryLink, RecoverySettings } from './routes/recovery-links/recovery-link-schemas.js';
 import { Preview, Refund } from './routes/refunds/refund-schemas.js';
 import { Return } from './routes/returns/return-schemas.js';
+import { TestClock } from './routes/test-clocks/test-clocks.js';
 import {
   WebhookDelivery,
   WebhookEndpoint,
@@ -46,6 +49,7 @@ export const NAMED_SCHEMAS: Readonly<Record<string, TSchema>> = {
   ConsoleUser,
   Coupon,
   Customer,
+  CustomerBalanceTransaction,
   Email,
   Error: ErrorResponse,
   Event,
@@ -61,6 +65,8 @@ export const NAMED_SCHEMAS: Readonly<Record<string, TSchema>> = {
   OrderTimelineEntry: TimelineEntry,
   PaymentIntent,
   PaymentLink,
+  Plan,
+  PlanVersion,
   PaymentMethod,
   Price,
   Processor,
@@ -72,6 +78,7 @@ export const NAMED_SCHEMAS: Readonly<Record<string, TSchema>> = {
   Return,
   ScalarMetadata,
   TaxRate,
+  TestClock,
   WebhookDelivery,
   WebhookEndpoint,
   WebhookEndpointWithSecret,
@@ -145,6 +152,12 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'GET /v1/payment_links': 'listPaymentLinks',
   'GET /v1/payment_links/{payment_link_id}': 'retrievePaymentLink',
   'PATCH /v1/payment_links/{payment_link_id}': 'updatePaymentLink',
+  'POST /v1/plans': 'createPlan',
+  'GET /v1/plans': 'listPlans',
+  'GET /v1/plans/{plan_id}': 'retrievePlan',
+  'PATCH /v1/plans/{plan_id}': 'updatePlan',
+  'GET /v1/plans/{plan_id}/versions': 'listPlanVersions',
+  'GET /v1/plans/{plan_id}/versions/{version}': 'retrievePlanVersion',
   'POST /v1/invoices': 'createInvoice',
   'GET /v1/invoices': 'listInvoices',
   'GET /v1/invoices/{invoice_id}': 'retrieveInvoice',
@@ -198,4 +211,17 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'GET /v1/payment_methods/{payment_method_id}': 'retrievePaymentMethod',
   'PATCH /v1/payment_methods/{payment_method_id}': 'updatePaymentMethod',
   'POST /v1/payment_methods/{payment_method_id}/detach': 'detachPaymentMethod',
+  'POST /v1/test_helpers/test_clocks': 'testCreateTestClock',
+  'GET /v1/test_helpers/test_clocks': 'testListTestClocks',
+  'GET /v1/test_helpers/test_clocks/{test_clock_id}': 'testRetrieveTestClock',
+  'PATCH /v1/test_helpers/test_clocks/{test_clock_id}': 'testUpdateTestClock',
+  'DELETE /v1/test_helpers/test_clocks/{test_clock_id}': 'testDeleteTestClock',
+  'POST /v1/test_helpers/test_clocks/{test_clock_id}/advance': 'testAdvanceTestClock',
+  'POST /v1/customers/{customer_id}/balance_transactions': 'createCustomerBalanceTransaction',
+  'GET /v1/customers/{customer_id}/balance_transactions': 'listCustomerBalanceTransactions',
+  'GET /v1/customer_balance_transactions': 'listAllCustomerBalanceTransactions',
+  'GET /v1/customer_balance_transactions/{customer_balance_transaction_id}':
+    'retrieveCustomerBalanceTransaction',
+  'PATCH /v1/customer_balance_transactions/{customer_balance_transaction_id}':
+    'updateCustomerBalanceTransaction',
 };

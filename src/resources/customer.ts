@@ -11,6 +11,11 @@ export function customerResource(row: CustomerRow) {
     phone: row.phone,
     description: row.description,
     default_payment_method_id: row.default_payment_method_id,
+    /** Negative: credit the customer has (used by its next orders); positive: it owes. */
+    balance: row.balance,
+    /** The balance's currency, once it has had a transaction. */
+    currency: row.currency,
+    test_clock: row.test_clock_id,
     metadata: row.metadata,
     ...modeAndTimes(row),
   };

@@ -7,7 +7,9 @@ interface EventData {
 
 /**
  * The event as the API and webhook deliveries show it: the object as of the event and,
- * for updates, the attributes it had before (`data.previous_attributes`).
+ * for updates, the attributes it had before (`data.previous_attributes`); which object it
+ * is about (`object_id`) and its number among that object's events (`sequence`: 1, 2, 3…
+ * in commit order), so a receiver can drop one that arrives after a newer one.
  */
 export function eventResource(row: EventRow) {
   const data = row.data as unknown as EventData;
@@ -18,6 +20,8 @@ export function eventResource(row: EventRow) {
     account_id: row.account_id,
     test_mode: row.mode === 'test',
     created_at: row.created_at.toISOString(),
+    object_id: row.object_id,
+    sequence: row.sequence,
     data: {
       object: data.object,
       ...(data.previous_attributes === undefined

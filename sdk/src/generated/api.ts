@@ -150,6 +150,33 @@ export interface Schemas {
     description: string | null;
     /** The saved payment method a renewal charges (one of its attached ones) */
     default_payment_method_id: string | null;
+    /** Minor units of `currency`. Negative: credit the customer has, used by its next orders before any charge; positive: what it owes. Changed only by balance transactions */
+    balance: number;
+    /** The balance's currency, set by its first transaction */
+    currency: string | null;
+    /** The test clock the customer lives on (its time), or null */
+    test_clock: string | null;
+    metadata: Record<string, string>;
+    test_mode: boolean;
+    /** RFC 3339, UTC */
+    created_at: string;
+    /** RFC 3339, UTC */
+    updated_at: string;
+  };
+  CustomerBalanceTransaction: {
+    customer_balance_transaction_id: string;
+    object: "customer_balance_transaction";
+    customer_id: string;
+    /** Added to the balance: negative credits the customer, positive debits */
+    amount: number;
+    currency: string;
+    type: "adjustment" | "applied_to_order" | "unapplied_from_order" | "unused_time";
+    /** The customer's balance after it */
+    ending_balance: number;
+    description: string | null;
+    /** The order that took (or gave back) the credit */
+    order_id: string | null;
+    invoice_id: string | null;
     metadata: Record<string, string>;
     test_mode: boolean;
     /** RFC 3339, UTC */
@@ -160,7 +187,7 @@ export interface Schemas {
   Email: {
     email_id: string;
     object: "email";
-    kind: "invoice" | "invoice_reminder" | "receipt" | "recovery" | "test";
+    kind: "invoice" | "invoice_reminder" | "receipt" | "recovery" | "payment_failed" | "test";
     /** kept: in the mailbox, never sent (all test-mode mail); queued, sent, failed: live SMTP */
     status: "kept" | "queued" | "sent" | "failed";
     to: string;
@@ -195,7 +222,7 @@ export interface Schemas {
       /** The kind of failure (README: Errors) */
       type: "invalid_request" | "validation_error" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "idempotency_error" | "rate_limited" | "processor_error" | "api_error";
       message: string;
-      code?: "resource_missing" | "parameter_invalid" | "metadata_invalid" | "order_state_invalid" | "coupon_inactive" | "coupon_expired" | "coupon_exhausted" | "coupon_currency_mismatch" | "coupon_minimum_not_met" | "coupon_already_applied" | "coupon_not_stackable" | "currency_mismatch" | "out_of_stock" | "resource_in_use" | "amount_invalid" | "refund_amount_invalid" | "refund_state_invalid" | "invoice_state_invalid" | "recovery_link_state_invalid" | "invoice_email_missing" | "return_state_invalid" | "return_quantity_invalid" | "payment_in_progress" | "split_payment_unsupported" | "processor_unavailable" | "processor_not_configured" | "checkout_session_state_invalid" | "checkout_session_incomplete" | "payment_intent_state_invalid" | "payment_method_detached" | "encryption_key_missing" | "webhook_account_unknown" | "webhook_signature_invalid" | "webhook_endpoint_disabled" | "console_user_exists" | "invite_invalid" | "password_invalid" | "parameter_unknown" | "body_malformed" | "body_too_large" | "body_too_deep" | "unsupported_media_type" | "url_malformed" | "url_too_long" | "route_not_found" | "method_not_allowed" | "api_key_invalid" | "test_mode_only" | "live_key_required" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_key_in_use" | "rate_limited" | "payment_failed" | "internal_error" | string;
+      code?: "resource_missing" | "parameter_invalid" | "metadata_invalid" | "order_state_invalid" | "coupon_inactive" | "coupon_expired" | "coupon_exhausted" | "coupon_currency_mismatch" | "coupon_minimum_not_met" | "coupon_already_applied" | "coupon_not_stackable" | "currency_mismatch" | "price_interval_mismatch" | "out_of_stock" | "resource_in_use" | "amount_invalid" | "refund_amount_invalid" | "refund_state_invalid" | "invoice_state_invalid" | "recovery_link_state_invalid" | "invoice_email_missing" | "return_state_invalid" | "subscription_state_invalid" | "payment_method_missing" | "return_quantity_invalid" | "test_clock_state_invalid" | "payment_in_progress" | "split_payment_unsupported" | "processor_unavailable" | "processor_not_configured" | "checkout_session_state_invalid" | "checkout_session_incomplete" | "payment_intent_state_invalid" | "payment_method_detached" | "encryption_key_missing" | "webhook_account_unknown" | "webhook_signature_invalid" | "webhook_endpoint_disabled" | "console_user_exists" | "invite_invalid" | "password_invalid" | "parameter_unknown" | "body_malformed" | "body_too_large" | "body_too_deep" | "unsupported_media_type" | "url_malformed" | "url_too_long" | "route_not_found" | "method_not_allowed" | "api_key_invalid" | "test_mode_only" | "live_key_required" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_key_in_use" | "rate_limited" | "payment_failed" | "internal_error" | string;
       errors?: Array<{
         loc: Array<string | number>;
         msg: string;
@@ -208,12 +235,16 @@ export interface Schemas {
   Event: {
     event_id: string;
     object: "event";
-    /** One of: order.created, order.updated, order.paid, order.partially_refunded, order.refunded, order.closed, order.canceled, payment_intent.created, payment_intent.requires_action, payment_intent.succeeded, payment_intent.failed, payment_intent.canceled, refund.created, refund.updated, refund.requires_action, refund.succeeded, refund.failed, refund.canceled, checkout.session.created, checkout.session.completed, checkout.session.expired, payment_link.created, payment_link.updated, invoice.created, invoice.updated, invoice.approval_requested, invoice.finalized, invoice.payment_succeeded, invoice.payment_failed, invoice.paid, invoice.voided, invoice.marked_uncollectible, recovery_link.created, recovery_link.updated, recovery_link.completed, recovery_link.expired, recovery_link.deactivated, invoice.sent, invoice.overdue, return.created, return.updated, return.received, return.completed, return.canceled, webhook_endpoint.disabled, customer.updated, payment_method.attached, payment_method.updated, payment_method.detached */
+    /** One of: order.created, order.updated, order.paid, order.partially_refunded, order.refunded, order.closed, order.canceled, payment_intent.created, payment_intent.requires_action, payment_intent.succeeded, payment_intent.failed, payment_intent.canceled, refund.created, refund.updated, refund.requires_action, refund.succeeded, refund.failed, refund.canceled, checkout.session.created, checkout.session.completed, checkout.session.expired, payment_link.created, payment_link.updated, invoice.created, invoice.updated, invoice.approval_requested, invoice.finalized, invoice.payment_succeeded, invoice.payment_failed, invoice.paid, invoice.voided, invoice.marked_uncollectible, recovery_link.created, recovery_link.updated, recovery_link.completed, recovery_link.expired, recovery_link.deactivated, invoice.sent, invoice.overdue, return.created, return.updated, return.received, return.completed, return.canceled, customer.subscription.created, customer.subscription.updated, customer.subscription.trial_will_end, customer.subscription.paused, customer.subscription.resumed, customer.subscription.deleted, invoice.upcoming, plan.created, plan.updated, webhook_endpoint.disabled, customer.updated, payment_method.attached, payment_method.updated, payment_method.detached, customer_balance_transaction.created, customer_balance_transaction.updated, test_helpers.test_clock.created, test_helpers.test_clock.advancing, test_helpers.test_clock.ready, test_helpers.test_clock.internal_failure, test_helpers.test_clock.deleted */
     type: string;
     account_id: string;
     test_mode: boolean;
     /** RFC 3339, UTC */
     created_at: string;
+    /** The object the event is about (`ord_…`, `pi_…`, `re_…`, `cs_…`, …) */
+    object_id: string;
+    /** The event's number among its object's events: 1 for the object's first, then one more for each, in the order they were recorded. Keep the highest seen per `object_id` and drop an event whose `sequence` is not higher: it arrived after a newer one */
+    sequence: number;
     data: {
       /** The object as of the event, exactly as the API shows it */
       object: Record<string, unknown>;
@@ -245,6 +276,17 @@ export interface Schemas {
     overdue: boolean;
     /** RFC 3339, UTC */
     sent_at: string | null;
+    /** The subscription whose period (or change) it bills */
+    subscription_id: string | null;
+    billing_reason: "manual" | "subscription_create" | "subscription_cycle" | "subscription_update";
+    /** A subscription's invoice: the start of the period it bills */
+    period_start: string | null;
+    /** and its end */
+    period_end: string | null;
+    /** Automatic charges of a saved payment method tried so far */
+    attempt_count: number;
+    /** When the saved payment method is charged again (a subscription's dunning); null: no attempt planned */
+    next_payment_attempt: string | null;
     allow_partial_payments: boolean;
     requires_approval: boolean;
     memo: string | null;
@@ -564,6 +606,64 @@ export interface Schemas {
     /** RFC 3339, UTC */
     updated_at: string;
   };
+  Plan: {
+    plan_id: string;
+    object: "plan";
+    name: string;
+    description: string | null;
+    active: boolean;
+    /** The current version of the terms; starts at 1 */
+    version: number;
+    /** ISO 4217, upper-case */
+    currency: string;
+    interval: "day" | "week" | "month" | "year";
+    interval_count: number;
+    trial_period_days: number | null;
+    line_items: Array<{
+      name: string;
+      unit_amount: number;
+      quantity: number;
+      per_seat: boolean;
+      price_id: string | null;
+      product_id: string | null;
+      /** null: the account's default rates when each period's order is made */
+      tax_rate_ids: Array<string> | null;
+      tax_exempt: boolean;
+    }>;
+    metadata: Record<string, string>;
+    test_mode: boolean;
+    /** RFC 3339, UTC */
+    created_at: string;
+    /** RFC 3339, UTC */
+    updated_at: string;
+  };
+  PlanVersion: {
+    plan_version_id: string;
+    object: "plan_version";
+    plan_id: string;
+    version: number;
+    /** ISO 4217, upper-case */
+    currency: string;
+    interval: "day" | "week" | "month" | "year";
+    interval_count: number;
+    trial_period_days: number | null;
+    line_items: Array<{
+      name: string;
+      unit_amount: number;
+      quantity: number;
+      per_seat: boolean;
+      price_id: string | null;
+      product_id: string | null;
+      /** null: the account's default rates when each period's order is made */
+      tax_rate_ids: Array<string> | null;
+      tax_exempt: boolean;
+    }>;
+    test_mode: boolean;
+    /** RFC 3339, UTC */
+    created_at: string;
+    /** RFC 3339, UTC */
+    updated_at: string;
+  };
   Price: {
     price_id: string;
     object: "price";
@@ -769,6 +869,23 @@ export interface Schemas {
     jurisdiction: string | null;
     default: boolean;
     active: boolean;
+    metadata: Record<string, string>;
+    test_mode: boolean;
+    /** RFC 3339, UTC */
+    created_at: string;
+    /** RFC 3339, UTC */
+    updated_at: string;
+  };
+  TestClock: {
+    test_clock_id: string;
+    object: "test_clock";
+    name: string | null;
+    /** The clock's time: its customers' now (RFC 3339) */
+    frozen_time: string;
+    status: "ready" | "advancing" | "internal_failure";
+    /** While advancing: the time it runs to */
+    advancing_to: string | null;
+    deletes_after: string;
     metadata: Record<string, string>;
     test_mode: boolean;
     /** RFC 3339, UTC */
@@ -1201,6 +1318,50 @@ export interface Operations {
       coupon: Schemas["Coupon"];
     };
   };
+  /** List the account's customer balance transactions, newest first */
+  "GET /v1/customer_balance_transactions": {
+    params: never;
+    query: {
+      limit?: number;
+      starting_after?: string;
+      ending_before?: string;
+      customer_id?: string;
+    };
+    body: never;
+    response: {
+      customer_balance_transactions: Array<Schemas["CustomerBalanceTransaction"]>;
+      has_more: boolean;
+      next_cursor: string | null;
+    };
+  };
+  /** Retrieve a customer balance transaction */
+  "GET /v1/customer_balance_transactions/{customer_balance_transaction_id}": {
+    params: {
+      customer_balance_transaction_id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      customer_balance_transaction: Schemas["CustomerBalanceTransaction"];
+    };
+  };
+  /** Change a balance transaction's description or metadata (never its amount) */
+  "PATCH /v1/customer_balance_transactions/{customer_balance_transaction_id}": {
+    params: {
+      customer_balance_transaction_id: string;
+    };
+    query: never;
+    body: {
+      customer_balance_transaction: {
+        description?: string | null;
+        metadata?: Schemas["Metadata"];
+      };
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      customer_balance_transaction: Schemas["CustomerBalanceTransaction"];
+    };
+  };
   /** Create a customer */
   "POST /v1/customers": {
     params: never;
@@ -1211,6 +1372,8 @@ export interface Operations {
         name?: string | null;
         phone?: string | null;
         description?: string | null;
+        /** A `clock_` id */
+        test_clock?: string;
         metadata?: Schemas["Metadata"];
       };
       idempotency_key?: Schemas["IdempotencyKey"];
@@ -1282,6 +1445,45 @@ export interface Operations {
         object: "customer";
         deleted: true;
       };
+    };
+  };
+  /** Credit or debit a customer's balance */
+  "POST /v1/customers/{customer_id}/balance_transactions": {
+    params: {
+      customer_id: string;
+    };
+    query: never;
+    body: {
+      /** The balance's currency is set by its first transaction; another one is 422 currency_mismatch. */
+      customer_balance_transaction: {
+        /** Negative: credit to the customer (used by its next orders); positive: a debit */
+        amount: number;
+        /** ISO 4217, either case */
+        currency: string;
+        description?: string | null;
+        metadata?: Schemas["Metadata"];
+      };
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      customer_balance_transaction: Schemas["CustomerBalanceTransaction"];
+    };
+  };
+  /** List a customer's balance transactions, newest first */
+  "GET /v1/customers/{customer_id}/balance_transactions": {
+    params: {
+      customer_id: string;
+    };
+    query: {
+      limit?: number;
+      starting_after?: string;
+      ending_before?: string;
+    };
+    body: never;
+    response: {
+      customer_balance_transactions: Array<Schemas["CustomerBalanceTransaction"]>;
+      has_more: boolean;
+      next_cursor: string | null;
     };
   };
   /** Save a card as the customer's, through the processor */
@@ -2173,6 +2375,137 @@ export interface Operations {
       payment_method: Schemas["PaymentMethod"];
     };
   };
+  /** Create a plan: recurring lines on one interval, a template for subscriptions */
+  "POST /v1/plans": {
+    params: never;
+    query: never;
+    body: {
+      plan: {
+        name: string;
+        description?: string | null;
+        /** ISO 4217, either case */
+        currency: string;
+        interval: "day" | "week" | "month" | "year";
+        /** At most three years: 3 years, 36 months, 156 weeks or 1095 days */
+        interval_count?: number;
+        trial_period_days?: number | null;
+        line_items: Array<{
+          /** A `price_` id */
+          price_id?: string;
+          name?: string;
+          /** In the currency's minor unit */
+          unit_amount?: number;
+          quantity?: number;
+          /** Multiplied by a subscription's quantity (seats); default true */
+          per_seat?: boolean;
+          /** Overrides the account's default rates */
+          tax_rate_ids?: Array<string>;
+          tax_exempt?: boolean;
+        }>;
+        active?: boolean;
+        metadata?: Schemas["Metadata"];
+      };
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      plan: Schemas["Plan"];
+    };
+  };
+  /** List plans, newest first */
+  "GET /v1/plans": {
+    params: never;
+    query: {
+      limit?: number;
+      starting_after?: string;
+      ending_before?: string;
+      active?: boolean;
+    };
+    body: never;
+    response: {
+      plans: Array<Schemas["Plan"]>;
+      has_more: boolean;
+      next_cursor: string | null;
+    };
+  };
+  /** Retrieve a plan (its current version) */
+  "GET /v1/plans/{plan_id}": {
+    params: {
+      plan_id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      plan: Schemas["Plan"];
+    };
+  };
+  /** Update a plan: a change of its terms makes a new version */
+  "PATCH /v1/plans/{plan_id}": {
+    params: {
+      plan_id: string;
+    };
+    query: never;
+    body: {
+      /** A change of the terms (currency, interval, interval_count, trial_period_days, line_items — which replaces every line) makes a new version; name, description, active and metadata (merged) do not. */
+      plan: {
+        name?: string;
+        description?: string | null;
+        active?: boolean;
+        /** ISO 4217, either case */
+        currency?: string;
+        interval?: "day" | "week" | "month" | "year";
+        /** At most three years: 3 years, 36 months, 156 weeks or 1095 days */
+        interval_count?: number;
+        trial_period_days?: number | null;
+        line_items?: Array<{
+          /** A `price_` id */
+          price_id?: string;
+          name?: string;
+          /** In the currency's minor unit */
+          unit_amount?: number;
+          quantity?: number;
+          /** Multiplied by a subscription's quantity (seats); default true */
+          per_seat?: boolean;
+          /** Overrides the account's default rates */
+          tax_rate_ids?: Array<string>;
+          tax_exempt?: boolean;
+        }>;
+        metadata?: Schemas["Metadata"];
+      };
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      plan: Schemas["Plan"];
+    };
+  };
+  /** A plan's versions, newest first: each as it was made, never changed */
+  "GET /v1/plans/{plan_id}/versions": {
+    params: {
+      plan_id: string;
+    };
+    query: {
+      limit?: number;
+      starting_after?: string;
+      ending_before?: string;
+    };
+    body: never;
+    response: {
+      plan_versions: Array<Schemas["PlanVersion"]>;
+      has_more: boolean;
+      next_cursor: string | null;
+    };
+  };
+  /** Retrieve one version of a plan */
+  "GET /v1/plans/{plan_id}/versions/{version}": {
+    params: {
+      plan_id: string;
+      version: number;
+    };
+    query: never;
+    body: never;
+    response: {
+      plan_version: Schemas["PlanVersion"];
+    };
+  };
   /** Create a price for a product */
   "POST /v1/prices": {
     params: never;
@@ -2678,6 +3011,894 @@ export interface Operations {
       return: Schemas["Return"];
     };
   };
+  /** Retrieve the subscription settings (dunning, trials, notices) */
+  "GET /v1/subscription_settings": {
+    params: never;
+    query: never;
+    body: never;
+    response: {
+      subscription_settings: {
+        object: "subscription_settings";
+        /** Days after a period's first failed charge when it is tried again (a soft decline); default [1, 3, 5, 7] */
+        retry_days: Array<number>;
+        after_retries: "unpaid" | "canceled";
+        missing_payment_method: "create_invoice" | "pause" | "cancel";
+        trial_will_end_days: number;
+        upcoming_days: number;
+        test_mode: boolean;
+      };
+    };
+  };
+  /** Change the subscription settings; what is not given stays */
+  "POST /v1/subscription_settings": {
+    params: never;
+    query: never;
+    body: {
+      subscription_settings: {
+        retry_days?: Array<number>;
+        after_retries?: "unpaid" | "canceled";
+        missing_payment_method?: "create_invoice" | "pause" | "cancel";
+        trial_will_end_days?: number;
+        upcoming_days?: number;
+      };
+    };
+    response: {
+      subscription_settings: {
+        object: "subscription_settings";
+        /** Days after a period's first failed charge when it is tried again (a soft decline); default [1, 3, 5, 7] */
+        retry_days: Array<number>;
+        after_retries: "unpaid" | "canceled";
+        missing_payment_method: "create_invoice" | "pause" | "cancel";
+        trial_will_end_days: number;
+        upcoming_days: number;
+        test_mode: boolean;
+      };
+    };
+  };
+  /** Create a subscription */
+  "POST /v1/subscriptions": {
+    params: never;
+    query: never;
+    body: {
+      /** Subscribes a customer to plans (one currency and billing interval): with a trial, or paying the first period now with the customer's saved payment method */
+      subscription: {
+        /** A `cus_` id */
+        customer_id: string;
+        items: Array<{
+          /** A `plan_` id */
+          plan_id: string;
+          quantity?: number;
+          plan_version?: number;
+        }>;
+        trial_period_days?: number;
+        /** RFC 3339, UTC */
+        trial_end?: string;
+        /** A `pm_` id */
+        default_payment_method_id?: string;
+        coupon_code?: string;
+        coupon_duration?: "once" | "repeating" | "forever";
+        coupon_duration_in_periods?: number;
+        cancel_at_period_end?: boolean;
+        metadata?: Schemas["Metadata"];
+      };
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      subscription: {
+        subscription_id: string;
+        object: "subscription";
+        customer_id: string;
+        status: "incomplete" | "incomplete_expired" | "trialing" | "active" | "past_due" | "unpaid" | "canceled" | "paused";
+        items: Array<{
+          subscription_item_id: string;
+          plan_id: string;
+          /** The plan's version whose terms it bills (a later edit of the plan does not change them) */
+          plan_version: number;
+          plan_name: string;
+          /** Seats: multiplies the plan's per-seat lines */
+          quantity: number;
+          lines: Array<{
+            name: string;
+            unit_price_money: Schemas["Money"];
+            quantity: number;
+            price_id: string | null;
+            product_id: string | null;
+          }>;
+        }>;
+        currency: string;
+        interval: "day" | "week" | "month" | "year";
+        interval_count: number;
+        /** Periods start here and every interval after, on the same day (clamped to the month’s last: Jan 31 → Feb 28 → Mar 31) */
+        billing_cycle_anchor: string | null;
+        /** RFC 3339, UTC */
+        current_period_start: string | null;
+        /** RFC 3339, UTC */
+        current_period_end: string | null;
+        /** RFC 3339, UTC */
+        trial_start: string | null;
+        /** RFC 3339, UTC */
+        trial_end: string | null;
+        cancel_at_period_end: boolean;
+        /** RFC 3339, UTC */
+        cancel_at: string | null;
+        /** RFC 3339, UTC */
+        canceled_at: string | null;
+        /** RFC 3339, UTC */
+        ended_at: string | null;
+        cancellation_reason: "requested" | "payment_failed" | "trial_ended_without_payment_method" | "incomplete_expired" | null;
+        pause_collection: {
+          behavior: "void" | "keep_as_draft";
+          /** RFC 3339, UTC */
+          resumes_at: string | null;
+        } | null;
+        default_payment_method_id: string | null;
+        discount: {
+          coupon_id: string;
+          code: string | null;
+          duration: "once" | "repeating" | "forever";
+          duration_in_periods: number | null;
+          periods_used: number;
+        } | null;
+        latest_invoice_id: string | null;
+        test_clock: string | null;
+        available_actions: Array<"update" | "cancel" | "cancel_at_period_end" | "reactivate" | "pause_collection" | "resume_collection" | "resume">;
+        metadata: Record<string, string>;
+        test_mode: boolean;
+        /** RFC 3339, UTC */
+        created_at: string;
+        /** RFC 3339, UTC */
+        updated_at: string;
+      };
+    };
+  };
+  /** List subscriptions, newest first */
+  "GET /v1/subscriptions": {
+    params: never;
+    query: {
+      limit?: number;
+      starting_after?: string;
+      ending_before?: string;
+      status?: "incomplete" | "incomplete_expired" | "trialing" | "active" | "past_due" | "unpaid" | "canceled" | "paused";
+      customer_id?: string;
+    };
+    body: never;
+    response: {
+      subscriptions: Array<{
+        subscription_id: string;
+        object: "subscription";
+        customer_id: string;
+        status: "incomplete" | "incomplete_expired" | "trialing" | "active" | "past_due" | "unpaid" | "canceled" | "paused";
+        items: Array<{
+          subscription_item_id: string;
+          plan_id: string;
+          /** The plan's version whose terms it bills (a later edit of the plan does not change them) */
+          plan_version: number;
+          plan_name: string;
+          /** Seats: multiplies the plan's per-seat lines */
+          quantity: number;
+          lines: Array<{
+            name: string;
+            unit_price_money: Schemas["Money"];
+            quantity: number;
+            price_id: string | null;
+            product_id: string | null;
+          }>;
+        }>;
+        currency: string;
+        interval: "day" | "week" | "month" | "year";
+        interval_count: number;
+        /** Periods start here and every interval after, on the same day (clamped to the month’s last: Jan 31 → Feb 28 → Mar 31) */
+        billing_cycle_anchor: string | null;
+        /** RFC 3339, UTC */
+        current_period_start: string | null;
+        /** RFC 3339, UTC */
+        current_period_end: string | null;
+        /** RFC 3339, UTC */
+        trial_start: string | null;
+        /** RFC 3339, UTC */
+        trial_end: string | null;
+        cancel_at_period_end: boolean;
+        /** RFC 3339, UTC */
+        cancel_at: string | null;
+        /** RFC 3339, UTC */
+        canceled_at: string | null;
+        /** RFC 3339, UTC */
+        ended_at: string | null;
+        cancellation_reason: "requested" | "payment_failed" | "trial_ended_without_payment_method" | "incomplete_expired" | null;
+        pause_collection: {
+          behavior: "void" | "keep_as_draft";
+          /** RFC 3339, UTC */
+          resumes_at: string | null;
+        } | null;
+        default_payment_method_id: string | null;
+        discount: {
+          coupon_id: string;
+          code: string | null;
+          duration: "once" | "repeating" | "forever";
+          duration_in_periods: number | null;
+          periods_used: number;
+        } | null;
+        latest_invoice_id: string | null;
+        test_clock: string | null;
+        available_actions: Array<"update" | "cancel" | "cancel_at_period_end" | "reactivate" | "pause_collection" | "resume_collection" | "resume">;
+        metadata: Record<string, string>;
+        test_mode: boolean;
+        /** RFC 3339, UTC */
+        created_at: string;
+        /** RFC 3339, UTC */
+        updated_at: string;
+      }>;
+      has_more: boolean;
+      next_cursor: string | null;
+    };
+  };
+  /** Retrieve a subscription */
+  "GET /v1/subscriptions/{subscription_id}": {
+    params: {
+      subscription_id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      subscription: {
+        subscription_id: string;
+        object: "subscription";
+        customer_id: string;
+        status: "incomplete" | "incomplete_expired" | "trialing" | "active" | "past_due" | "unpaid" | "canceled" | "paused";
+        items: Array<{
+          subscription_item_id: string;
+          plan_id: string;
+          /** The plan's version whose terms it bills (a later edit of the plan does not change them) */
+          plan_version: number;
+          plan_name: string;
+          /** Seats: multiplies the plan's per-seat lines */
+          quantity: number;
+          lines: Array<{
+            name: string;
+            unit_price_money: Schemas["Money"];
+            quantity: number;
+            price_id: string | null;
+            product_id: string | null;
+          }>;
+        }>;
+        currency: string;
+        interval: "day" | "week" | "month" | "year";
+        interval_count: number;
+        /** Periods start here and every interval after, on the same day (clamped to the month’s last: Jan 31 → Feb 28 → Mar 31) */
+        billing_cycle_anchor: string | null;
+        /** RFC 3339, UTC */
+        current_period_start: string | null;
+        /** RFC 3339, UTC */
+        current_period_end: string | null;
+        /** RFC 3339, UTC */
+        trial_start: string | null;
+        /** RFC 3339, UTC */
+        trial_end: string | null;
+        cancel_at_period_end: boolean;
+        /** RFC 3339, UTC */
+        cancel_at: string | null;
+        /** RFC 3339, UTC */
+        canceled_at: string | null;
+        /** RFC 3339, UTC */
+        ended_at: string | null;
+        cancellation_reason: "requested" | "payment_failed" | "trial_ended_without_payment_method" | "incomplete_expired" | null;
+        pause_collection: {
+          behavior: "void" | "keep_as_draft";
+          /** RFC 3339, UTC */
+          resumes_at: string | null;
+        } | null;
+        default_payment_method_id: string | null;
+        discount: {
+          coupon_id: string;
+          code: string | null;
+          duration: "once" | "repeating" | "forever";
+          duration_in_periods: number | null;
+          periods_used: number;
+        } | null;
+        latest_invoice_id: string | null;
+        test_clock: string | null;
+        available_actions: Array<"update" | "cancel" | "cancel_at_period_end" | "reactivate" | "pause_collection" | "resume_collection" | "resume">;
+        metadata: Record<string, string>;
+        test_mode: boolean;
+        /** RFC 3339, UTC */
+        created_at: string;
+        /** RFC 3339, UTC */
+        updated_at: string;
+      };
+    };
+  };
+  /** Change a subscription's payment method, cancel at period end, or metadata */
+  "PATCH /v1/subscriptions/{subscription_id}": {
+    params: {
+      subscription_id: string;
+    };
+    query: never;
+    body: {
+      /** Metadata is merged ("" removes a key); change plans or quantities with POST …/change */
+      subscription: {
+        /** A `pm_` id */
+        default_payment_method_id?: string | null;
+        cancel_at_period_end?: boolean;
+        metadata?: Schemas["Metadata"];
+      };
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      subscription: {
+        subscription_id: string;
+        object: "subscription";
+        customer_id: string;
+        status: "incomplete" | "incomplete_expired" | "trialing" | "active" | "past_due" | "unpaid" | "canceled" | "paused";
+        items: Array<{
+          subscription_item_id: string;
+          plan_id: string;
+          /** The plan's version whose terms it bills (a later edit of the plan does not change them) */
+          plan_version: number;
+          plan_name: string;
+          /** Seats: multiplies the plan's per-seat lines */
+          quantity: number;
+          lines: Array<{
+            name: string;
+            unit_price_money: Schemas["Money"];
+            quantity: number;
+            price_id: string | null;
+            product_id: string | null;
+          }>;
+        }>;
+        currency: string;
+        interval: "day" | "week" | "month" | "year";
+        interval_count: number;
+        /** Periods start here and every interval after, on the same day (clamped to the month’s last: Jan 31 → Feb 28 → Mar 31) */
+        billing_cycle_anchor: string | null;
+        /** RFC 3339, UTC */
+        current_period_start: string | null;
+        /** RFC 3339, UTC */
+        current_period_end: string | null;
+        /** RFC 3339, UTC */
+        trial_start: string | null;
+        /** RFC 3339, UTC */
+        trial_end: string | null;
+        cancel_at_period_end: boolean;
+        /** RFC 3339, UTC */
+        cancel_at: string | null;
+        /** RFC 3339, UTC */
+        canceled_at: string | null;
+        /** RFC 3339, UTC */
+        ended_at: string | null;
+        cancellation_reason: "requested" | "payment_failed" | "trial_ended_without_payment_method" | "incomplete_expired" | null;
+        pause_collection: {
+          behavior: "void" | "keep_as_draft";
+          /** RFC 3339, UTC */
+          resumes_at: string | null;
+        } | null;
+        default_payment_method_id: string | null;
+        discount: {
+          coupon_id: string;
+          code: string | null;
+          duration: "once" | "repeating" | "forever";
+          duration_in_periods: number | null;
+          periods_used: number;
+        } | null;
+        latest_invoice_id: string | null;
+        test_clock: string | null;
+        available_actions: Array<"update" | "cancel" | "cancel_at_period_end" | "reactivate" | "pause_collection" | "resume_collection" | "resume">;
+        metadata: Record<string, string>;
+        test_mode: boolean;
+        /** RFC 3339, UTC */
+        created_at: string;
+        /** RFC 3339, UTC */
+        updated_at: string;
+      };
+    };
+  };
+  /** Cancel now: no period is billed again (open invoices stay open) */
+  "POST /v1/subscriptions/{subscription_id}/cancel": {
+    params: {
+      subscription_id: string;
+    };
+    query: never;
+    body: {
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      subscription: {
+        subscription_id: string;
+        object: "subscription";
+        customer_id: string;
+        status: "incomplete" | "incomplete_expired" | "trialing" | "active" | "past_due" | "unpaid" | "canceled" | "paused";
+        items: Array<{
+          subscription_item_id: string;
+          plan_id: string;
+          /** The plan's version whose terms it bills (a later edit of the plan does not change them) */
+          plan_version: number;
+          plan_name: string;
+          /** Seats: multiplies the plan's per-seat lines */
+          quantity: number;
+          lines: Array<{
+            name: string;
+            unit_price_money: Schemas["Money"];
+            quantity: number;
+            price_id: string | null;
+            product_id: string | null;
+          }>;
+        }>;
+        currency: string;
+        interval: "day" | "week" | "month" | "year";
+        interval_count: number;
+        /** Periods start here and every interval after, on the same day (clamped to the month’s last: Jan 31 → Feb 28 → Mar 31) */
+        billing_cycle_anchor: string | null;
+        /** RFC 3339, UTC */
+        current_period_start: string | null;
+        /** RFC 3339, UTC */
+        current_period_end: string | null;
+        /** RFC 3339, UTC */
+        trial_start: string | null;
+        /** RFC 3339, UTC */
+        trial_end: string | null;
+        cancel_at_period_end: boolean;
+        /** RFC 3339, UTC */
+        cancel_at: string | null;
+        /** RFC 3339, UTC */
+        canceled_at: string | null;
+        /** RFC 3339, UTC */
+        ended_at: string | null;
+        cancellation_reason: "requested" | "payment_failed" | "trial_ended_without_payment_method" | "incomplete_expired" | null;
+        pause_collection: {
+          behavior: "void" | "keep_as_draft";
+          /** RFC 3339, UTC */
+          resumes_at: string | null;
+        } | null;
+        default_payment_method_id: string | null;
+        discount: {
+          coupon_id: string;
+          code: string | null;
+          duration: "once" | "repeating" | "forever";
+          duration_in_periods: number | null;
+          periods_used: number;
+        } | null;
+        latest_invoice_id: string | null;
+        test_clock: string | null;
+        available_actions: Array<"update" | "cancel" | "cancel_at_period_end" | "reactivate" | "pause_collection" | "resume_collection" | "resume">;
+        metadata: Record<string, string>;
+        test_mode: boolean;
+        /** RFC 3339, UTC */
+        created_at: string;
+        /** RFC 3339, UTC */
+        updated_at: string;
+      };
+    };
+  };
+  /** Cancel at the end of the current period */
+  "POST /v1/subscriptions/{subscription_id}/cancel_at_period_end": {
+    params: {
+      subscription_id: string;
+    };
+    query: never;
+    body: {
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      subscription: {
+        subscription_id: string;
+        object: "subscription";
+        customer_id: string;
+        status: "incomplete" | "incomplete_expired" | "trialing" | "active" | "past_due" | "unpaid" | "canceled" | "paused";
+        items: Array<{
+          subscription_item_id: string;
+          plan_id: string;
+          /** The plan's version whose terms it bills (a later edit of the plan does not change them) */
+          plan_version: number;
+          plan_name: string;
+          /** Seats: multiplies the plan's per-seat lines */
+          quantity: number;
+          lines: Array<{
+            name: string;
+            unit_price_money: Schemas["Money"];
+            quantity: number;
+            price_id: string | null;
+            product_id: string | null;
+          }>;
+        }>;
+        currency: string;
+        interval: "day" | "week" | "month" | "year";
+        interval_count: number;
+        /** Periods start here and every interval after, on the same day (clamped to the month’s last: Jan 31 → Feb 28 → Mar 31) */
+        billing_cycle_anchor: string | null;
+        /** RFC 3339, UTC */
+        current_period_start: string | null;
+        /** RFC 3339, UTC */
+        current_period_end: string | null;
+        /** RFC 3339, UTC */
+        trial_start: string | null;
+        /** RFC 3339, UTC */
+        trial_end: string | null;
+        cancel_at_period_end: boolean;
+        /** RFC 3339, UTC */
+        cancel_at: string | null;
+        /** RFC 3339, UTC */
+        canceled_at: string | null;
+        /** RFC 3339, UTC */
+        ended_at: string | null;
+        cancellation_reason: "requested" | "payment_failed" | "trial_ended_without_payment_method" | "incomplete_expired" | null;
+        pause_collection: {
+          behavior: "void" | "keep_as_draft";
+          /** RFC 3339, UTC */
+          resumes_at: string | null;
+        } | null;
+        default_payment_method_id: string | null;
+        discount: {
+          coupon_id: string;
+          code: string | null;
+          duration: "once" | "repeating" | "forever";
+          duration_in_periods: number | null;
+          periods_used: number;
+        } | null;
+        latest_invoice_id: string | null;
+        test_clock: string | null;
+        available_actions: Array<"update" | "cancel" | "cancel_at_period_end" | "reactivate" | "pause_collection" | "resume_collection" | "resume">;
+        metadata: Record<string, string>;
+        test_mode: boolean;
+        /** RFC 3339, UTC */
+        created_at: string;
+        /** RFC 3339, UTC */
+        updated_at: string;
+      };
+    };
+  };
+  /** Pause collection (the status stays): periods are not invoiced (`void`) or their invoices kept as drafts */
+  "POST /v1/subscriptions/{subscription_id}/pause_collection": {
+    params: {
+      subscription_id: string;
+    };
+    query: never;
+    body: {
+      pause_collection: {
+        behavior: "void" | "keep_as_draft";
+        /** RFC 3339, UTC */
+        resumes_at?: string;
+      };
+    };
+    response: {
+      subscription: {
+        subscription_id: string;
+        object: "subscription";
+        customer_id: string;
+        status: "incomplete" | "incomplete_expired" | "trialing" | "active" | "past_due" | "unpaid" | "canceled" | "paused";
+        items: Array<{
+          subscription_item_id: string;
+          plan_id: string;
+          /** The plan's version whose terms it bills (a later edit of the plan does not change them) */
+          plan_version: number;
+          plan_name: string;
+          /** Seats: multiplies the plan's per-seat lines */
+          quantity: number;
+          lines: Array<{
+            name: string;
+            unit_price_money: Schemas["Money"];
+            quantity: number;
+            price_id: string | null;
+            product_id: string | null;
+          }>;
+        }>;
+        currency: string;
+        interval: "day" | "week" | "month" | "year";
+        interval_count: number;
+        /** Periods start here and every interval after, on the same day (clamped to the month’s last: Jan 31 → Feb 28 → Mar 31) */
+        billing_cycle_anchor: string | null;
+        /** RFC 3339, UTC */
+        current_period_start: string | null;
+        /** RFC 3339, UTC */
+        current_period_end: string | null;
+        /** RFC 3339, UTC */
+        trial_start: string | null;
+        /** RFC 3339, UTC */
+        trial_end: string | null;
+        cancel_at_period_end: boolean;
+        /** RFC 3339, UTC */
+        cancel_at: string | null;
+        /** RFC 3339, UTC */
+        canceled_at: string | null;
+        /** RFC 3339, UTC */
+        ended_at: string | null;
+        cancellation_reason: "requested" | "payment_failed" | "trial_ended_without_payment_method" | "incomplete_expired" | null;
+        pause_collection: {
+          behavior: "void" | "keep_as_draft";
+          /** RFC 3339, UTC */
+          resumes_at: string | null;
+        } | null;
+        default_payment_method_id: string | null;
+        discount: {
+          coupon_id: string;
+          code: string | null;
+          duration: "once" | "repeating" | "forever";
+          duration_in_periods: number | null;
+          periods_used: number;
+        } | null;
+        latest_invoice_id: string | null;
+        test_clock: string | null;
+        available_actions: Array<"update" | "cancel" | "cancel_at_period_end" | "reactivate" | "pause_collection" | "resume_collection" | "resume">;
+        metadata: Record<string, string>;
+        test_mode: boolean;
+        /** RFC 3339, UTC */
+        created_at: string;
+        /** RFC 3339, UTC */
+        updated_at: string;
+      };
+    };
+  };
+  /** Undo a cancel at period end: the subscription renews again */
+  "POST /v1/subscriptions/{subscription_id}/reactivate": {
+    params: {
+      subscription_id: string;
+    };
+    query: never;
+    body: {
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      subscription: {
+        subscription_id: string;
+        object: "subscription";
+        customer_id: string;
+        status: "incomplete" | "incomplete_expired" | "trialing" | "active" | "past_due" | "unpaid" | "canceled" | "paused";
+        items: Array<{
+          subscription_item_id: string;
+          plan_id: string;
+          /** The plan's version whose terms it bills (a later edit of the plan does not change them) */
+          plan_version: number;
+          plan_name: string;
+          /** Seats: multiplies the plan's per-seat lines */
+          quantity: number;
+          lines: Array<{
+            name: string;
+            unit_price_money: Schemas["Money"];
+            quantity: number;
+            price_id: string | null;
+            product_id: string | null;
+          }>;
+        }>;
+        currency: string;
+        interval: "day" | "week" | "month" | "year";
+        interval_count: number;
+        /** Periods start here and every interval after, on the same day (clamped to the month’s last: Jan 31 → Feb 28 → Mar 31) */
+        billing_cycle_anchor: string | null;
+        /** RFC 3339, UTC */
+        current_period_start: string | null;
+        /** RFC 3339, UTC */
+        current_period_end: string | null;
+        /** RFC 3339, UTC */
+        trial_start: string | null;
+        /** RFC 3339, UTC */
+        trial_end: string | null;
+        cancel_at_period_end: boolean;
+        /** RFC 3339, UTC */
+        cancel_at: string | null;
+        /** RFC 3339, UTC */
+        canceled_at: string | null;
+        /** RFC 3339, UTC */
+        ended_at: string | null;
+        cancellation_reason: "requested" | "payment_failed" | "trial_ended_without_payment_method" | "incomplete_expired" | null;
+        pause_collection: {
+          behavior: "void" | "keep_as_draft";
+          /** RFC 3339, UTC */
+          resumes_at: string | null;
+        } | null;
+        default_payment_method_id: string | null;
+        discount: {
+          coupon_id: string;
+          code: string | null;
+          duration: "once" | "repeating" | "forever";
+          duration_in_periods: number | null;
+          periods_used: number;
+        } | null;
+        latest_invoice_id: string | null;
+        test_clock: string | null;
+        available_actions: Array<"update" | "cancel" | "cancel_at_period_end" | "reactivate" | "pause_collection" | "resume_collection" | "resume">;
+        metadata: Record<string, string>;
+        test_mode: boolean;
+        /** RFC 3339, UTC */
+        created_at: string;
+        /** RFC 3339, UTC */
+        updated_at: string;
+      };
+    };
+  };
+  /** Resume a paused subscription (a trial that ended without a payment method): a new cycle starts now, billed and charged at once */
+  "POST /v1/subscriptions/{subscription_id}/resume": {
+    params: {
+      subscription_id: string;
+    };
+    query: never;
+    body: {
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      subscription: {
+        subscription_id: string;
+        object: "subscription";
+        customer_id: string;
+        status: "incomplete" | "incomplete_expired" | "trialing" | "active" | "past_due" | "unpaid" | "canceled" | "paused";
+        items: Array<{
+          subscription_item_id: string;
+          plan_id: string;
+          /** The plan's version whose terms it bills (a later edit of the plan does not change them) */
+          plan_version: number;
+          plan_name: string;
+          /** Seats: multiplies the plan's per-seat lines */
+          quantity: number;
+          lines: Array<{
+            name: string;
+            unit_price_money: Schemas["Money"];
+            quantity: number;
+            price_id: string | null;
+            product_id: string | null;
+          }>;
+        }>;
+        currency: string;
+        interval: "day" | "week" | "month" | "year";
+        interval_count: number;
+        /** Periods start here and every interval after, on the same day (clamped to the month’s last: Jan 31 → Feb 28 → Mar 31) */
+        billing_cycle_anchor: string | null;
+        /** RFC 3339, UTC */
+        current_period_start: string | null;
+        /** RFC 3339, UTC */
+        current_period_end: string | null;
+        /** RFC 3339, UTC */
+        trial_start: string | null;
+        /** RFC 3339, UTC */
+        trial_end: string | null;
+        cancel_at_period_end: boolean;
+        /** RFC 3339, UTC */
+        cancel_at: string | null;
+        /** RFC 3339, UTC */
+        canceled_at: string | null;
+        /** RFC 3339, UTC */
+        ended_at: string | null;
+        cancellation_reason: "requested" | "payment_failed" | "trial_ended_without_payment_method" | "incomplete_expired" | null;
+        pause_collection: {
+          behavior: "void" | "keep_as_draft";
+          /** RFC 3339, UTC */
+          resumes_at: string | null;
+        } | null;
+        default_payment_method_id: string | null;
+        discount: {
+          coupon_id: string;
+          code: string | null;
+          duration: "once" | "repeating" | "forever";
+          duration_in_periods: number | null;
+          periods_used: number;
+        } | null;
+        latest_invoice_id: string | null;
+        test_clock: string | null;
+        available_actions: Array<"update" | "cancel" | "cancel_at_period_end" | "reactivate" | "pause_collection" | "resume_collection" | "resume">;
+        metadata: Record<string, string>;
+        test_mode: boolean;
+        /** RFC 3339, UTC */
+        created_at: string;
+        /** RFC 3339, UTC */
+        updated_at: string;
+      };
+    };
+  };
+  /** Resume paused collection */
+  "POST /v1/subscriptions/{subscription_id}/resume_collection": {
+    params: {
+      subscription_id: string;
+    };
+    query: never;
+    body: {
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      subscription: {
+        subscription_id: string;
+        object: "subscription";
+        customer_id: string;
+        status: "incomplete" | "incomplete_expired" | "trialing" | "active" | "past_due" | "unpaid" | "canceled" | "paused";
+        items: Array<{
+          subscription_item_id: string;
+          plan_id: string;
+          /** The plan's version whose terms it bills (a later edit of the plan does not change them) */
+          plan_version: number;
+          plan_name: string;
+          /** Seats: multiplies the plan's per-seat lines */
+          quantity: number;
+          lines: Array<{
+            name: string;
+            unit_price_money: Schemas["Money"];
+            quantity: number;
+            price_id: string | null;
+            product_id: string | null;
+          }>;
+        }>;
+        currency: string;
+        interval: "day" | "week" | "month" | "year";
+        interval_count: number;
+        /** Periods start here and every interval after, on the same day (clamped to the month’s last: Jan 31 → Feb 28 → Mar 31) */
+        billing_cycle_anchor: string | null;
+        /** RFC 3339, UTC */
+        current_period_start: string | null;
+        /** RFC 3339, UTC */
+        current_period_end: string | null;
+        /** RFC 3339, UTC */
+        trial_start: string | null;
+        /** RFC 3339, UTC */
+        trial_end: string | null;
+        cancel_at_period_end: boolean;
+        /** RFC 3339, UTC */
+        cancel_at: string | null;
+        /** RFC 3339, UTC */
+        canceled_at: string | null;
+        /** RFC 3339, UTC */
+        ended_at: string | null;
+        cancellation_reason: "requested" | "payment_failed" | "trial_ended_without_payment_method" | "incomplete_expired" | null;
+        pause_collection: {
+          behavior: "void" | "keep_as_draft";
+          /** RFC 3339, UTC */
+          resumes_at: string | null;
+        } | null;
+        default_payment_method_id: string | null;
+        discount: {
+          coupon_id: string;
+          code: string | null;
+          duration: "once" | "repeating" | "forever";
+          duration_in_periods: number | null;
+          periods_used: number;
+        } | null;
+        latest_invoice_id: string | null;
+        test_clock: string | null;
+        available_actions: Array<"update" | "cancel" | "cancel_at_period_end" | "reactivate" | "pause_collection" | "resume_collection" | "resume">;
+        metadata: Record<string, string>;
+        test_mode: boolean;
+        /** RFC 3339, UTC */
+        created_at: string;
+        /** RFC 3339, UTC */
+        updated_at: string;
+      };
+    };
+  };
+  /** Preview the subscription's next invoice, as its renewal would bill it now */
+  "GET /v1/subscriptions/{subscription_id}/upcoming_invoice": {
+    params: {
+      subscription_id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      upcoming_invoice: {
+        object: "upcoming_invoice";
+        subscription_id: string;
+        customer_id: string | null;
+        currency: string;
+        billing_reason: "manual" | "subscription_create" | "subscription_cycle" | "subscription_update";
+        /** RFC 3339, UTC */
+        period_start: string | null;
+        /** RFC 3339, UTC */
+        period_end: string | null;
+        /** A change’s preview: the instant (Unix seconds) its proration was computed at; give it to the change to bill exactly this */
+        proration_date: number | null;
+        subscription_version: number;
+        lines: Array<{
+          name: string;
+          quantity: number;
+          unit_price_money: Schemas["Money"];
+          product_id: string | null;
+          discount_money: Schemas["Money"];
+          tax_money: Schemas["Money"];
+          total_money: Schemas["Money"];
+          proration: boolean;
+        }>;
+        subtotal_money: Schemas["Money"];
+        discount_money: Schemas["Money"];
+        tax_money: Schemas["Money"];
+        credit_money: Schemas["Money"];
+        total_money: Schemas["Money"];
+        amount_due_money: Schemas["Money"];
+        unused_time_credit_money: Schemas["Money"];
+        ending_credit_balance_money: Schemas["Money"];
+      };
+    };
+  };
   /** Create a tax rate */
   "POST /v1/tax_rates": {
     params: never;
@@ -2758,7 +3979,7 @@ export interface Operations {
       starting_after?: string;
       ending_before?: string;
       to?: string;
-      kind?: "invoice" | "invoice_reminder" | "receipt" | "recovery" | "test";
+      kind?: "invoice" | "invoice_reminder" | "receipt" | "recovery" | "payment_failed" | "test";
       related_object_id?: string;
     };
     body: never;
@@ -2848,6 +4069,98 @@ export interface Operations {
       refund: Schemas["Refund"];
     };
   };
+  /** Create a test clock at a time */
+  "POST /v1/test_helpers/test_clocks": {
+    params: never;
+    query: never;
+    body: {
+      test_clock: {
+        /** RFC 3339, UTC */
+        frozen_time: string;
+        name?: string | null;
+        metadata?: Schemas["Metadata"];
+      };
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      test_clock: Schemas["TestClock"];
+    };
+  };
+  /** List test clocks, newest first */
+  "GET /v1/test_helpers/test_clocks": {
+    params: never;
+    query: {
+      limit?: number;
+      starting_after?: string;
+      ending_before?: string;
+    };
+    body: never;
+    response: {
+      test_clocks: Array<Schemas["TestClock"]>;
+      has_more: boolean;
+      next_cursor: string | null;
+    };
+  };
+  /** Retrieve a test clock */
+  "GET /v1/test_helpers/test_clocks/{test_clock_id}": {
+    params: {
+      test_clock_id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      test_clock: Schemas["TestClock"];
+    };
+  };
+  /** Change a test clock's name or metadata */
+  "PATCH /v1/test_helpers/test_clocks/{test_clock_id}": {
+    params: {
+      test_clock_id: string;
+    };
+    query: never;
+    body: {
+      test_clock: {
+        name?: string | null;
+        metadata?: Schemas["Metadata"];
+      };
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      test_clock: Schemas["TestClock"];
+    };
+  };
+  /** Delete a test clock, its customers and their scheduled work */
+  "DELETE /v1/test_helpers/test_clocks/{test_clock_id}": {
+    params: {
+      test_clock_id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      test_clock: {
+        test_clock_id: string;
+        object: "test_clock";
+        deleted: true;
+      };
+    };
+  };
+  /** Advance a test clock, running what falls due on the way */
+  "POST /v1/test_helpers/test_clocks/{test_clock_id}/advance": {
+    params: {
+      test_clock_id: string;
+    };
+    query: never;
+    body: {
+      test_clock: {
+        /** RFC 3339, UTC */
+        frozen_time: string;
+      };
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      test_clock: Schemas["TestClock"];
+    };
+  };
   /** Create a webhook endpoint (its signing secret is shown once) */
   "POST /v1/webhook_endpoints": {
     params: never;
@@ -2857,7 +4170,7 @@ export interface Operations {
         /** http or https, without credentials. In live mode it must reach a public address (checked again at every delivery); test mode also allows local addresses. */
         url: string;
         /** The event types sent to this endpoint; `["*"]` for every type. */
-        enabled_events: Array<"*" | "order.created" | "order.updated" | "order.paid" | "order.partially_refunded" | "order.refunded" | "order.closed" | "order.canceled" | "payment_intent.created" | "payment_intent.requires_action" | "payment_intent.succeeded" | "payment_intent.failed" | "payment_intent.canceled" | "refund.created" | "refund.updated" | "refund.requires_action" | "refund.succeeded" | "refund.failed" | "refund.canceled" | "checkout.session.created" | "checkout.session.completed" | "checkout.session.expired" | "payment_link.created" | "payment_link.updated" | "invoice.created" | "invoice.updated" | "invoice.approval_requested" | "invoice.finalized" | "invoice.payment_succeeded" | "invoice.payment_failed" | "invoice.paid" | "invoice.voided" | "invoice.marked_uncollectible" | "recovery_link.created" | "recovery_link.updated" | "recovery_link.completed" | "recovery_link.expired" | "recovery_link.deactivated" | "invoice.sent" | "invoice.overdue" | "return.created" | "return.updated" | "return.received" | "return.completed" | "return.canceled" | "webhook_endpoint.disabled" | "customer.updated" | "payment_method.attached" | "payment_method.updated" | "payment_method.detached">;
+        enabled_events: Array<"*" | "order.created" | "order.updated" | "order.paid" | "order.partially_refunded" | "order.refunded" | "order.closed" | "order.canceled" | "payment_intent.created" | "payment_intent.requires_action" | "payment_intent.succeeded" | "payment_intent.failed" | "payment_intent.canceled" | "refund.created" | "refund.updated" | "refund.requires_action" | "refund.succeeded" | "refund.failed" | "refund.canceled" | "checkout.session.created" | "checkout.session.completed" | "checkout.session.expired" | "payment_link.created" | "payment_link.updated" | "invoice.created" | "invoice.updated" | "invoice.approval_requested" | "invoice.finalized" | "invoice.payment_succeeded" | "invoice.payment_failed" | "invoice.paid" | "invoice.voided" | "invoice.marked_uncollectible" | "recovery_link.created" | "recovery_link.updated" | "recovery_link.completed" | "recovery_link.expired" | "recovery_link.deactivated" | "invoice.sent" | "invoice.overdue" | "return.created" | "return.updated" | "return.received" | "return.completed" | "return.canceled" | "customer.subscription.created" | "customer.subscription.updated" | "customer.subscription.trial_will_end" | "customer.subscription.paused" | "customer.subscription.resumed" | "customer.subscription.deleted" | "invoice.upcoming" | "plan.created" | "plan.updated" | "webhook_endpoint.disabled" | "customer.updated" | "payment_method.attached" | "payment_method.updated" | "payment_method.detached" | "customer_balance_transaction.created" | "customer_balance_transaction.updated" | "test_helpers.test_clock.created" | "test_helpers.test_clock.advancing" | "test_helpers.test_clock.ready" | "test_helpers.test_clock.internal_failure" | "test_helpers.test_clock.deleted">;
         description?: string | null;
         metadata?: Schemas["Metadata"];
       };
@@ -2905,7 +4218,7 @@ export interface Operations {
         /** http or https, without credentials. In live mode it must reach a public address (checked again at every delivery); test mode also allows local addresses. */
         url?: string;
         /** The event types sent to this endpoint; `["*"]` for every type. */
-        enabled_events?: Array<"*" | "order.created" | "order.updated" | "order.paid" | "order.partially_refunded" | "order.refunded" | "order.closed" | "order.canceled" | "payment_intent.created" | "payment_intent.requires_action" | "payment_intent.succeeded" | "payment_intent.failed" | "payment_intent.canceled" | "refund.created" | "refund.updated" | "refund.requires_action" | "refund.succeeded" | "refund.failed" | "refund.canceled" | "checkout.session.created" | "checkout.session.completed" | "checkout.session.expired" | "payment_link.created" | "payment_link.updated" | "invoice.created" | "invoice.updated" | "invoice.approval_requested" | "invoice.finalized" | "invoice.payment_succeeded" | "invoice.payment_failed" | "invoice.paid" | "invoice.voided" | "invoice.marked_uncollectible" | "recovery_link.created" | "recovery_link.updated" | "recovery_link.completed" | "recovery_link.expired" | "recovery_link.deactivated" | "invoice.sent" | "invoice.overdue" | "return.created" | "return.updated" | "return.received" | "return.completed" | "return.canceled" | "webhook_endpoint.disabled" | "customer.updated" | "payment_method.attached" | "payment_method.updated" | "payment_method.detached">;
+        enabled_events?: Array<"*" | "order.created" | "order.updated" | "order.paid" | "order.partially_refunded" | "order.refunded" | "order.closed" | "order.canceled" | "payment_intent.created" | "payment_intent.requires_action" | "payment_intent.succeeded" | "payment_intent.failed" | "payment_intent.canceled" | "refund.created" | "refund.updated" | "refund.requires_action" | "refund.succeeded" | "refund.failed" | "refund.canceled" | "checkout.session.created" | "checkout.session.completed" | "checkout.session.expired" | "payment_link.created" | "payment_link.updated" | "invoice.created" | "invoice.updated" | "invoice.approval_requested" | "invoice.finalized" | "invoice.payment_succeeded" | "invoice.payment_failed" | "invoice.paid" | "invoice.voided" | "invoice.marked_uncollectible" | "recovery_link.created" | "recovery_link.updated" | "recovery_link.completed" | "recovery_link.expired" | "recovery_link.deactivated" | "invoice.sent" | "invoice.overdue" | "return.created" | "return.updated" | "return.received" | "return.completed" | "return.canceled" | "customer.subscription.created" | "customer.subscription.updated" | "customer.subscription.trial_will_end" | "customer.subscription.paused" | "customer.subscription.resumed" | "customer.subscription.deleted" | "invoice.upcoming" | "plan.created" | "plan.updated" | "webhook_endpoint.disabled" | "customer.updated" | "payment_method.attached" | "payment_method.updated" | "payment_method.detached" | "customer_balance_transaction.created" | "customer_balance_transaction.updated" | "test_helpers.test_clock.created" | "test_helpers.test_clock.advancing" | "test_helpers.test_clock.ready" | "test_helpers.test_clock.internal_failure" | "test_helpers.test_clock.deleted">;
         description?: string | null;
         metadata?: Schemas["Metadata"];
         /** true stops deliveries; false enables the endpoint again */

@@ -1,6 +1,10 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { ReminderSchedule } from '../../domain/invoices/invoice-reminders.js';
-import type { CollectionMethod, InvoiceStatus } from '../../domain/invoices/invoice-values.js';
+import type {
+  CollectionMethod,
+  InvoiceBillingReason,
+  InvoiceStatus,
+} from '../../domain/invoices/invoice-values.js';
 import type { Mode } from '../../domain/tenant.js';
 import type { Json, MetadataAndTimestamps, Nullable, TenantColumns } from './schema-columns.js';
 
@@ -50,6 +54,14 @@ export interface InvoicesTable extends TenantColumns, MetadataAndTimestamps {
   sent_at: Nullable<Date>;
   /** When it became overdue, unpaid at the end of its due day (set once). */
   overdue_at: Nullable<Date>;
+  /** The subscription whose period it bills (migration 0032), and why it was made. */
+  subscription_id: string | null;
+  billing_reason: InvoiceBillingReason | null;
+  period_start: Nullable<Date>;
+  period_end: Nullable<Date>;
+  /** Automatic collection: attempts made, and when the next is due (null: none planned). */
+  attempt_count: Generated<number>;
+  next_payment_attempt: Nullable<Date>;
 }
 
 /** The numbering counter and invoice settings of one account and mode. */

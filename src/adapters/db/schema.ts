@@ -12,6 +12,7 @@ import type {
   CheckoutSessionStatus,
   PaymentIntentStatus,
   ProcessorType,
+  RecurringInterval,
 } from '../../domain/value-lists.js';
 import type {
   Json,
@@ -29,9 +30,16 @@ import type {
 import type { InvoicePdfsTable, InvoiceSettingsTable, InvoicesTable } from './schema-invoices.js';
 import type { DueJobsTable } from './schema-jobs.js';
 import type { EmailsTable } from './schema-mail.js';
+import type { PlansTable, PlanVersionsTable } from './schema-plans.js';
 import type { PaymentMethodsTable } from './schema-payment-methods.js';
 import type { RecoveryLinksTable, RecoverySettingsTable } from './schema-recovery.js';
 import type { ReturnsTable } from './schema-returns.js';
+import type { CustomerBalanceTransactionsTable, TestClocksTable } from './schema-test-clocks.js';
+import type {
+  SubscriptionPeriodsTable,
+  SubscriptionSettingsTable,
+  SubscriptionsTable,
+} from './schema-subscriptions.js';
 import type {
   WebhookDeliveriesTable,
   WebhookDeliveryAttemptsTable,
@@ -67,6 +75,12 @@ export interface CustomersTable extends TenantColumns, MetadataAndTimestamps {
   default_payment_method_id: string | null;
   /** The processor's customer its saved methods are attached to (Stripe's `cus_…`). */
   processor_customer_id: string | null;
+  /** The test clock the customer lives on (its time), or null: real time. */
+  test_clock_id: string | null;
+  /** Negative: credit the customer has; changed only with a balance transaction. */
+  balance: number;
+  /** The balance's currency, set by its first transaction. */
+  currency: string | null;
 }
 
 export interface IdempotencyKeysTable {
@@ -100,7 +114,7 @@ export interface ProductsTable extends TenantColumns, MetadataAndTimestamps {
   inventory_quantity: number | null;
 }
 
-export type RecurringInterval = 'day' | 'week' | 'month' | 'year';
+export type { RecurringInterval };
 
 export interface PricesTable extends TenantColumns, MetadataAndTimestamps {
   product_id: string;
@@ -189,6 +203,11 @@ export interface EventsTable extends TenantColumns {
   amounts_before: ColumnType<Record<string, unknown> | null, string | null, string | null>;
   amounts_after: ColumnType<Record<string, unknown> | null, string | null, string | null>;
   created_at: Timestamp;
+  /**
+   * The event's number among its object's events: 1 for the first, then one more each, in
+   * commit order (`insertEventsQuery` computes it in the insert; unique per object).
+   */
+  sequence: number;
   /** When the webhook worker fanned it out to the subscribed endpoints (null: not yet). */
   dispatched_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
@@ -352,6 +371,9 @@ export interface Database {
   payment_links: PaymentLinksTable;
   invoices: InvoicesTable;
   returns: ReturnsTable;
+  subscriptions: SubscriptionsTable;
+  subscription_periods: SubscriptionPeriodsTable;
+  subscription_settings: SubscriptionSettingsTable;
   payment_methods: PaymentMethodsTable;
   invoice_settings: InvoiceSettingsTable;
   invoice_pdfs: InvoicePdfsTable;
@@ -366,6 +388,10 @@ export interface Database {
   due_jobs: DueJobsTable;
   recovery_links: RecoveryLinksTable;
   recovery_settings: RecoverySettingsTable;
+  plans: PlansTable;
+  plan_versions: PlanVersionsTable;
+  test_clocks: TestClocksTable;
+  customer_balance_transactions: CustomerBalanceTransactionsTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;
@@ -381,6 +407,8 @@ export type OrderRow = Selectable<OrdersTable>;
 export type OrderLineItemRow = Selectable<OrderLineItemsTable>;
 /** An event as written; the outbox's `dispatched_at` is the webhook worker's business. */
 export type EventRow = Omit<Selectable<EventsTable>, 'dispatched_at'>;
+/** An event not yet written: the insert numbers it (`sequence`) among its object's. */
+export type NewEventRow = Omit<EventRow, 'sequence'>;
 export type PaymentIntentRow = Selectable<PaymentIntentsTable>;
 export type RefundRow = Selectable<RefundsTable>;
 export type RefundItemRow = Selectable<RefundItemsTable>;

@@ -1,5 +1,5 @@
 import { rowsFromJson } from '../../adapters/db/json-rows.js';
-import type { CheckoutSessionRow, EventRow } from '../../adapters/db/schema.js';
+import type { CheckoutSessionRow, NewEventRow } from '../../adapters/db/schema.js';
 import type { EventType } from '../../domain/event-types.js';
 import { checkoutSessionEventObject } from '../../resources/checkout-session.js';
 import { type EventAuthor, objectEvent } from '../events/record-events.js';
@@ -17,7 +17,7 @@ interface SessionEventInput {
 export function checkoutSessionEvent(
   author: EventAuthor,
   { type, session, now, publicUrl }: SessionEventInput & { readonly session: CheckoutSessionRow },
-): EventRow {
+): NewEventRow {
   return objectEvent(author, {
     type,
     objectType: 'checkout_session',
@@ -34,7 +34,7 @@ export function closedSessionEvents(
     rows,
     ...change
   }: SessionEventInput & { readonly rows: readonly Record<string, unknown>[] | undefined },
-): EventRow[] {
+): NewEventRow[] {
   return rowsFromJson<CheckoutSessionRow>(rows ?? [], [
     'expires_at',
     'created_at',

@@ -5,8 +5,9 @@ import {
   selectCustomerById,
   updateCustomer as updateCustomerRow,
 } from '../../adapters/db/repos/customers-repo.js';
+import { selectTestClockById } from '../../adapters/db/repos/test-clocks-repo.js';
 import type { CustomerRow } from '../../adapters/db/schema.js';
-import { ok, type Result } from '../../domain/errors.js';
+import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import { type Metadata, updatedMetadata, withoutEmptyValues } from '../../domain/metadata.js';
 import type { Tenant } from '../../domain/tenant.js';
 import { defaultMethodFor, writeCustomerChange } from '../payment-methods/customer-default.js';
@@ -15,6 +16,7 @@ import type { Deps } from '../shared/deps.js';
 import { newOwnedRow } from '../shared/ids.js';
 import { readById, readPage } from '../shared/reads.js';
 import { given, type MetadataUpdate, withLockedRow } from '../shared/updates.js';
+import { clockOf } from '../test-clocks/clock-time.js';
 
 export interface CustomerFields {
   readonly email?: string | null | undefined;
@@ -24,6 +26,8 @@ export interface CustomerFields {
 }
 
 export interface CreateCustomerInput extends CustomerFields {
+  /** A test clock of the account (test mode): the customer lives in its time. */
+  readonly test_clock?: string | undefined;
   readonly metadata?: Metadata | undefined;
 }
 
@@ -33,12 +37,20 @@ export type UpdateCustomerInput = CustomerFields &
     readonly default_payment_method_id?: string | null | undefined;
   };
 
+/**
+ * Creates a customer; one made on a test clock (`test_clock`) lives in its time from now
+ * on: made at the clock's time, and what it does later runs by that clock (`customerClock`).
+ */
 export async function createCustomer(
   deps: Deps,
   tenant: Tenant,
   input: CreateCustomerInput,
-): Promise<CustomerRow> {
-  const now = deps.clock.now();
+): Promise<Result<CustomerRow>> {
+  const clockId = input.test_clock ?? null;
+  if (clockId !== null && !(await selectTestClockById(deps.db, tenant, clockId))) {
+    return fail({ ...missing('test clock'), loc: ['customer', 'test_clock'] });
+  }
+  const now = (await clockOf(deps, tenant, clockId)).now();
   const row: CustomerRow = {
     ...newOwnedRow('cus', tenant),
     email: input.email ?? null,
@@ -51,9 +63,12 @@ export async function createCustomer(
     deleted_at: null,
     default_payment_method_id: null,
     processor_customer_id: null,
+    test_clock_id: clockId,
+    balance: 0,
+    currency: null,
   };
   await insertCustomer(deps.db, row);
-  return row;
+  return ok(row);
 }
 
 export const getCustomer = readById('customer', selectCustomerById);

@@ -1,4 +1,4 @@
-import type { EventRow } from '../../adapters/db/schema.js';
+import type { NewEventRow } from '../../adapters/db/schema.js';
 import type { EventType } from '../../domain/event-types.js';
 import type { NetAmounts } from '../../domain/pricing.js';
 import type { Tenant } from '../../domain/tenant.js';
@@ -9,7 +9,7 @@ import { newId } from '../shared/ids.js';
 
 /** Who made a change: the API key that called, the operator, or Flint itself. */
 export interface Actor {
-  readonly type: EventRow['actor_type'];
+  readonly type: NewEventRow['actor_type'];
   readonly id: string | null;
 }
 
@@ -47,7 +47,7 @@ export interface ObjectEventInput extends EventSubject {
 export function objectEvent(
   { tenant, actor }: EventAuthor,
   { type, objectType, objectId, object, now, previous }: ObjectEventInput,
-): EventRow {
+): NewEventRow {
   const data =
     previous === undefined
       ? { object }
@@ -86,7 +86,7 @@ export interface OrderEventInput {
 export function orderEvent(
   author: EventAuthor,
   { type, view, before, now, previous }: OrderEventInput,
-): EventRow {
+): NewEventRow {
   const currency = view.order.currency;
   return {
     ...objectEvent(author, {

@@ -10,6 +10,7 @@ import type { InvoiceParty, InvoiceRow } from '../../adapters/db/schema-invoices
 import { type Failure, fail, missing, ok, type Result } from '../../domain/errors.js';
 import type { CollectionMethod } from '../../domain/invoices/invoice-values.js';
 import { type Metadata, withoutEmptyValues } from '../../domain/metadata.js';
+import type { Tenant } from '../../domain/tenant.js';
 import type { InvoiceView } from '../../resources/invoice.js';
 import { withOrderLock } from '../orders/change-order.js';
 import { createOrder } from '../orders/create-order.js';
@@ -168,35 +169,13 @@ function insertDraft(
       });
     }
     const { input } = p;
-    const invoice: InvoiceRow = {
-      ...newOwnedRow('inv', tenant),
-      order_id: order.id,
-      customer_id: order.customer_id,
-      status: 'draft',
-      number: null,
-      collection_method: 'send_invoice',
-      ...p.terms,
-      allow_partial_payments: input.allow_partial_payments ?? false,
-      requires_approval: p.requiresApproval,
-      memo: input.memo ?? null,
-      footer: input.footer ?? null,
-      customer_details: input.customer_details ?? null,
-      seller_details: input.seller_details ?? null,
-      rejection_reason: null,
-      approval_requested_at: null,
-      approved_at: null,
-      rejected_at: null,
-      finalized_at: null,
-      paid_at: null,
-      voided_at: null,
-      marked_uncollectible_at: null,
-      sent_at: null,
-      overdue_at: null,
-      hosted_token: newPageToken(),
-      metadata: withoutEmptyValues(input.metadata ?? {}),
-      created_at: now,
-      updated_at: now,
-    };
+    const invoice = newInvoiceRow(tenant, {
+      order,
+      terms: p.terms,
+      input,
+      requiresApproval: p.requiresApproval,
+      now,
+    });
     const view: InvoiceView = { invoice, order };
     await writeAsOne(tx, [
       insertInvoiceQuery(tx, invoice),
@@ -209,4 +188,53 @@ function insertDraft(
     ]);
     return ok(view);
   });
+}
+
+/** A new draft invoice's row for an order; a subscription's period fills in its own fields. */
+export function newInvoiceRow(
+  tenant: Tenant,
+  p: {
+    readonly order: { readonly id: string; readonly customer_id: string | null };
+    readonly terms: Pick<InvoiceRow, 'days_until_due' | 'due_date'>;
+    readonly input: InvoiceTermsInput;
+    readonly requiresApproval: boolean;
+    readonly now: Date;
+  },
+): InvoiceRow {
+  const { input, now } = p;
+  return {
+    ...newOwnedRow('inv', tenant),
+    order_id: p.order.id,
+    customer_id: p.order.customer_id,
+    status: 'draft',
+    number: null,
+    collection_method: 'send_invoice',
+    ...p.terms,
+    allow_partial_payments: input.allow_partial_payments ?? false,
+    requires_approval: p.requiresApproval,
+    memo: input.memo ?? null,
+    footer: input.footer ?? null,
+    customer_details: input.customer_details ?? null,
+    seller_details: input.seller_details ?? null,
+    rejection_reason: null,
+    approval_requested_at: null,
+    approved_at: null,
+    rejected_at: null,
+    finalized_at: null,
+    paid_at: null,
+    voided_at: null,
+    marked_uncollectible_at: null,
+    sent_at: null,
+    overdue_at: null,
+    hosted_token: newPageToken(),
+    subscription_id: null,
+    billing_reason: 'manual',
+    period_start: null,
+    period_end: null,
+    attempt_count: 0,
+    next_payment_attempt: null,
+    metadata: withoutEmptyValues(input.metadata ?? {}),
+    created_at: now,
+    updated_at: now,
+  };
 }

@@ -4,18 +4,19 @@ import {
   lockPayableInvoiceOfOrder,
   selectInvoiceSettings,
 } from '../../adapters/db/repos/invoices-repo.js';
-import type { Database, EventRow } from '../../adapters/db/schema.js';
+import type { Database, NewEventRow } from '../../adapters/db/schema.js';
 import { invoiceAmounts } from '../../domain/invoices/invoice-amounts.js';
 import { moveInvoice } from '../../domain/invoices/invoice-state.js';
 import type { InvoiceOrder, InvoiceView } from '../../resources/invoice.js';
 import type { ChangeContext } from '../shared/command-context.js';
+import { subscriptionFollowsPayment } from '../subscriptions/subscription-follows-payment.js';
 import { buyerEmailOf, queueInvoiceMail, receiptMail } from './invoice-mails.js';
 import { type InvoiceStage, stagedWrites } from './invoice-moves.js';
 
 /** What a payment's answer changes on the order's invoice: writes and events, unsent. */
 export interface InvoiceFollows {
   readonly writes: readonly Write[];
-  readonly events: readonly EventRow[];
+  readonly events: readonly NewEventRow[];
 }
 
 const NOTHING: InvoiceFollows = { writes: [], events: [] };
@@ -45,18 +46,25 @@ export async function invoiceFollowsPayment(
   const row = await lockPayableInvoiceOfOrder(tx, ctx.tenant, p.order.id);
   if (!row) return NOTHING;
   const stages: InvoiceStage[] = [];
+  let paid = false;
   if (p.outcome === 'failed') stages.push({ changes: {}, event: 'invoice.payment_failed' });
   if (p.outcome === 'succeeded') {
     stages.push({ changes: {}, event: 'invoice.payment_succeeded' });
     const to = moveInvoice(row.status, 'pay');
     if (to.ok && invoiceAmounts(p.order).remaining === 0) {
-      stages.push({ changes: { status: to.value, paid_at: p.now }, event: 'invoice.paid' });
+      stages.push({
+        changes: { status: to.value, paid_at: p.now, next_payment_attempt: null },
+        event: 'invoice.paid',
+      });
+      paid = true;
     }
   }
   const current = { invoice: row, order: p.order };
   if (p.outcome === 'succeeded') await mailReceipt(tx, ctx, { view: current, ...p });
   const { writes, events } = stagedWrites(tx, ctx, { current, stages, now: p.now });
-  return { writes, events };
+  if (!paid) return { writes, events };
+  const sub = await subscriptionFollowsPayment(tx, ctx, { invoice: row, now: p.now });
+  return { writes: [...writes, ...sub.writes], events: [...events, ...sub.events] };
 }
 
 /**

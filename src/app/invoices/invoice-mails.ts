@@ -165,3 +165,53 @@ export function queueInvoiceMail(
     ...renderMail(mail.template),
   });
 }
+
+/**
+ * A subscription's automatic charge failed: for a card that will not work again, the buyer
+ * is asked to pay with another on the invoice's page (which can save it); for a bank that
+ * wants the cardholder (3-D Secure), to confirm the payment there; for a soft decline,
+ * told when it is tried again.
+ */
+export function paymentFailedMail(
+  view: InvoiceView,
+  mc: InvoiceMailContext & {
+    readonly declineClass: 'soft' | 'hard' | 'authentication_required';
+    readonly nextAttempt: Date | null;
+  },
+): MailTemplate {
+  const p = invoiceParts(view, mc);
+  const ask =
+    mc.declineClass === 'authentication_required'
+      ? [
+          `Your bank asks you to confirm the payment of ${p.remaining} for ${p.name}.`,
+          'Open the invoice and confirm it with your card: it takes a minute.',
+        ]
+      : mc.declineClass === 'hard'
+        ? [
+            `We could not charge your card for ${p.remaining} (${p.name}), and it cannot be charged again.`,
+            'Please pay the invoice with another card.',
+          ]
+        : [
+            `We could not charge your card for ${p.remaining} (${p.name}).`,
+            mc.nextAttempt
+              ? `We will try again on ${longDate(mc.nextAttempt, mc.timeZone)}, or you can pay now.`
+              : 'Please pay the invoice online.',
+          ];
+  return {
+    subject:
+      mc.declineClass === 'authentication_required'
+        ? `Confirm your payment: ${p.subjectName}`
+        : `Payment failed: ${p.subjectName}`,
+    heading:
+      mc.declineClass === 'authentication_required' ? 'Confirm your payment' : 'Payment failed',
+    paragraphs: ask,
+    rows: p.rows,
+    action: p.action && {
+      label:
+        mc.declineClass === 'authentication_required' ? 'Confirm the payment' : 'Pay the invoice',
+      url: p.action.url,
+    },
+    links: p.links,
+    footer: p.footer,
+  };
+}

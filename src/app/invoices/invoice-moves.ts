@@ -7,7 +7,7 @@ import {
   takeInvoiceNumber,
   updateInvoiceQuery,
 } from '../../adapters/db/repos/invoices-repo.js';
-import type { Database, EventRow } from '../../adapters/db/schema.js';
+import type { Database, NewEventRow } from '../../adapters/db/schema.js';
 import type { InvoiceRow } from '../../adapters/db/schema-invoices.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import { dueDateOf, invoiceAmounts, invoiceNumber } from '../../domain/invoices/invoice-amounts.js';
@@ -103,7 +103,7 @@ export function stagedWrites(
     readonly stages: readonly InvoiceStage[];
     readonly now: Date;
   },
-): { readonly view: InvoiceView; readonly writes: Write[]; readonly events: EventRow[] } {
+): { readonly view: InvoiceView; readonly writes: Write[]; readonly events: NewEventRow[] } {
   let view = p.current;
   const events = p.stages.map((stage) => {
     const before = view;

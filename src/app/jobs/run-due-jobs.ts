@@ -119,7 +119,7 @@ async function runAttempt(
   }
   let completed = false;
   const ctx: JobContext = {
-    deps,
+    deps: depsOfJob(deps, row),
     tenant: { accountId: row.account_id, mode: row.mode },
     actor: SYSTEM_ACTOR,
     processors: runner.processors,
@@ -185,6 +185,16 @@ async function endAttempt(
 function lost(runner: DueJobRunner, row: DueJobRow): AttemptOutcome {
   runner.logger?.warn({ job: row.id, attempt: row.attempts }, 'due job taken over or canceled');
   return 'lost';
+}
+
+/**
+ * What a handler runs with: a test clock's job sees that clock's time as its `run_at`, so
+ * whatever it stamps or schedules (carrying `deps.clock.id`) is in the clock's time.
+ */
+function depsOfJob(deps: Deps, row: DueJobRow): Deps {
+  if (row.clock_id === null) return deps;
+  const runAt = row.run_at;
+  return { ...deps, clock: { id: row.clock_id, now: () => runAt } };
 }
 
 function runningJob(row: DueJobRow): RunningJob<object> {

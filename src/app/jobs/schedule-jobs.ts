@@ -49,6 +49,9 @@ export async function scheduleJobIn<P extends object>(
   if (key.length === 0 || key.length > MAX_KEY_LENGTH) {
     throw new Error(`a job key has 1 to ${MAX_KEY_LENGTH} characters: ${JSON.stringify(key)}`);
   }
+  if (input.clockId && !input.runAt) {
+    throw new Error(`job ${kind.kind} ${key} is on test clock ${input.clockId}: give its runAt`);
+  }
   const inserted = await insertDueJob(tx, tenant, {
     id: newId('job'),
     kind: kind.kind,

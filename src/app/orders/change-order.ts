@@ -13,7 +13,7 @@ import {
   selectOrderAggregate,
   updateOrderQuery,
 } from '../../adapters/db/repos/orders-repo.js';
-import type { Database, EventRow } from '../../adapters/db/schema.js';
+import type { Database, NewEventRow } from '../../adapters/db/schema.js';
 import { transact } from '../../adapters/db/transact.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import type { Tenant } from '../../domain/tenant.js';
@@ -41,7 +41,7 @@ interface OrderChangeParts {
    */
   readonly writes?: readonly Write[];
   /** Events about other objects, recorded before the order's own. */
-  readonly events?: readonly EventRow[];
+  readonly events?: readonly NewEventRow[];
   /**
    * The request's answer for the changed order (`AnswerOnce`), written with the
    * transaction's last writes once everything else is decided.
@@ -57,7 +57,7 @@ interface OrderChangeParts {
     readonly writes: Readonly<Record<string, Write>>;
     readonly decide: (
       rows: Readonly<Record<string, readonly Record<string, unknown>[]>>,
-    ) => Result<EventRow[]>;
+    ) => Result<NewEventRow[]>;
   };
 }
 

@@ -54,11 +54,13 @@ async function requireNotInvoiced(
   tenant: Tenant,
   { id: orderId, credit }: Pick<OrderRow, 'id' | 'credit'>,
 ): Promise<Result<void>> {
-  // An exchange's follow-up holds its return's credit: what it sells is what was credited.
+  // A credited order (an exchange's follow-up, an order on the customer's balance) holds
+  // its credit: what it sells is what was credited.
   if (credit > 0) {
     return fail({
       code: 'order_state_invalid',
-      message: 'The order is an exchange credited by its return: its lines cannot change',
+      message:
+        'The order is credited (by its return, or the customer balance): its lines cannot change',
       loc: ['status'],
       details: { credit },
     });

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Write } from '../../adapters/db/one-statement.js';
 import { endActiveLinksQuery } from '../../adapters/db/repos/recovery-links-repo.js';
-import type { Database, EventRow } from '../../adapters/db/schema.js';
+import type { Database, NewEventRow } from '../../adapters/db/schema.js';
 import type { ChangeContext } from '../shared/command-context.js';
 import { endedLinkEvents } from './recovery-link-views.js';
 
@@ -25,7 +25,7 @@ export function linksEndedWithOrder(
   },
 ): {
   readonly write: Write;
-  readonly events: (rows: readonly Record<string, unknown>[] | undefined) => EventRow[];
+  readonly events: (rows: readonly Record<string, unknown>[] | undefined) => NewEventRow[];
 } {
   return {
     write: endActiveLinksQuery(tx, p.orderId, p.end, p.now),

@@ -7,7 +7,7 @@ import {
   type RecoveryLinkFilter,
   selectRecoveryLinkById,
 } from '../../adapters/db/repos/recovery-links-repo.js';
-import type { Database, EventRow } from '../../adapters/db/schema.js';
+import type { Database, NewEventRow } from '../../adapters/db/schema.js';
 import type { RecoveryLinkRow } from '../../adapters/db/schema-recovery.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import type { EventType } from '../../domain/event-types.js';
@@ -81,7 +81,7 @@ export function recoveryLinkEvent(
     /** `Deps.publicUrl`: an event never depends on the request that caused it. */
     readonly publicUrl: string | undefined;
   },
-): EventRow {
+): NewEventRow {
   return objectEvent(author, {
     type,
     objectType: 'recovery_link',
@@ -109,7 +109,7 @@ export function endedLinkEvents(
     readonly order: RecoveryLinkOrder;
     readonly publicUrl: string | undefined;
   },
-): EventRow[] {
+): NewEventRow[] {
   return rowsFromJson<RecoveryLinkRow>(rows ?? [], [
     'expires_at',
     'completed_at',

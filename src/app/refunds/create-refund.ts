@@ -8,7 +8,7 @@ import {
 } from '../../adapters/db/repos/refunds-repo.js';
 import type {
   Database,
-  EventRow,
+  NewEventRow,
   RefundItemRow,
   RefundLineItemRow,
   RefundRow,
@@ -125,7 +125,7 @@ export interface RefundOptions extends AnswerOption<RefundAggregate> {
 /** Writes of other rows (never the order's) and their events, made with a refund. */
 export interface RefundAttachment {
   readonly writes: readonly Write[];
-  readonly events: readonly EventRow[];
+  readonly events: readonly NewEventRow[];
 }
 export type RefundAttach = (
   tx: Kysely<Database>,

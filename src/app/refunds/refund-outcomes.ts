@@ -5,7 +5,7 @@ import {
   selectRefund,
   updateRefundQueries,
 } from '../../adapters/db/repos/refunds-repo.js';
-import type { EventRow, RefundRow } from '../../adapters/db/schema.js';
+import type { NewEventRow, RefundRow } from '../../adapters/db/schema.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import { statusAfterMoneyMoved } from '../../domain/order-lifecycle.js';
 import { answerRefund, type PartAnswer } from '../../domain/refunds/refund-outcomes.js';
@@ -133,7 +133,7 @@ function refundEvents(
     after,
     now,
   }: { readonly before: RefundAggregate; readonly after: RefundAggregate; readonly now: Date },
-): EventRow[] {
+): NewEventRow[] {
   const subject = {
     objectType: 'refund',
     objectId: after.refund.id,

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { type Write, writeAsOne } from '../../adapters/db/one-statement.js';
 import { insertEventsQuery } from '../../adapters/db/repos/events-repo.js';
 import { lockReturnById, updateReturnQuery } from '../../adapters/db/repos/returns-repo.js';
-import type { Database, EventRow } from '../../adapters/db/schema.js';
+import type { Database, NewEventRow } from '../../adapters/db/schema.js';
 import type { ReturnRow } from '../../adapters/db/schema-returns.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import type { EventType } from '../../domain/event-types.js';
@@ -35,7 +35,7 @@ export interface ReturnMove {
 export interface MovedReturn {
   readonly row: ReturnRow;
   readonly writes: readonly Write[];
-  readonly events: readonly EventRow[];
+  readonly events: readonly NewEventRow[];
 }
 
 /**

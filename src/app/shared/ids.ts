@@ -21,8 +21,10 @@ export type IdPrefix =
   | 'inv'
   | 'rl'
   | 'ret'
+  | 'si'
   | 'pm'
   | 'plan'
+  | 'planv'
   | 'sub'
   | 'evt'
   | 'we'
@@ -32,7 +34,9 @@ export type IdPrefix =
   | 'req'
   | 'inst'
   | 'em'
-  | 'job';
+  | 'job'
+  | 'clock'
+  | 'cbtxn';
 
 /** A new prefixed, time-sortable, lowercase id (TypeID), e.g. `cus_01kbjcmbt5mhsmaggfqc1a4rns`. */
 export function newId(prefix: IdPrefix): string {

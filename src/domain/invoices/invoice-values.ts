@@ -32,3 +32,12 @@ export type InvoiceAction = (typeof INVOICE_ACTIONS)[number];
  */
 export const COLLECTION_METHODS = ['send_invoice', 'charge_automatically'] as const;
 export type CollectionMethod = (typeof COLLECTION_METHODS)[number];
+
+/** Why an invoice was made (Stripe's names): by hand, or a subscription's period or change. */
+export const INVOICE_BILLING_REASONS = [
+  'manual',
+  'subscription_create',
+  'subscription_cycle',
+  'subscription_update',
+] as const;
+export type InvoiceBillingReason = (typeof INVOICE_BILLING_REASONS)[number];

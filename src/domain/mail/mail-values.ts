@@ -12,7 +12,14 @@ export const EMAIL_STATUSES = ['kept', 'queued', 'sent', 'failed'] as const;
 export type EmailStatus = (typeof EMAIL_STATUSES)[number];
 
 /** What a mail is about; a capability that sends a new kind of mail adds it here. */
-export const EMAIL_KINDS = ['invoice', 'invoice_reminder', 'receipt', 'recovery', 'test'] as const;
+export const EMAIL_KINDS = [
+  'invoice',
+  'invoice_reminder',
+  'receipt',
+  'recovery',
+  'payment_failed',
+  'test',
+] as const;
 export type EmailKind = (typeof EMAIL_KINDS)[number];
 
 const SECOND = 1000;

@@ -31,6 +31,16 @@ export const updateCustomer: UpdateById<CustomerChanges> = customers.update;
 /** The update of `updateCustomer`, to run with its event and other writes. */
 export const updateCustomerQuery = customers.updateQuery;
 
+/** The write of a customer's balance, only ever with the balance transaction that makes it. */
+export function updateCustomerBalanceQuery(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  id: string,
+  changes: Pick<CustomerRow, 'balance' | 'currency' | 'updated_at'>,
+) {
+  return customers.updateQuery(db, tenant, id, changes);
+}
+
 export async function listCustomers(
   db: Kysely<Database>,
   scope: Tenant,

@@ -1,32 +1,60 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Tenant } from '../../../domain/tenant.js';
 import { fetchPage, keysetQuery, type Page, type PageRequest, pageOf } from '../pagination.js';
-import type { Database, EventRow } from '../schema.js';
+import type { Database, EventRow, NewEventRow } from '../schema.js';
 import { tableRows } from '../table-rows.js';
 
 // Events go in several at a time (`insertEventsQuery`); `eventRows` reads them.
 const eventRows = tableRows('events', { json: ['data', 'amounts_before', 'amounts_after'] });
 
-function eventValues(event: EventRow) {
+/**
+ * An event's columns, and its `sequence`: one more than its object's highest recorded
+ * (read in the insert itself, from the unique index's last entry), plus `nth` for the
+ * object's earlier events in the same insert (its nth event in it is `highest + nth`).
+ */
+function eventValues(event: NewEventRow, nth: number) {
   return {
     ...event,
     data: JSON.stringify(event.data),
     amounts_before: event.amounts_before === null ? null : JSON.stringify(event.amounts_before),
     amounts_after: event.amounts_after === null ? null : JSON.stringify(event.amounts_after),
+    sequence: sql<number>`(select coalesce(max(prior.sequence), 0) + ${nth} from events as prior
+      where prior.account_id = ${event.account_id} and prior.mode = ${event.mode}
+      and prior.object_id = ${event.object_id})`,
   };
 }
 
-/** Appends events; called inside the transaction that made the change (the outbox). */
+/**
+ * Appends events; called inside the transaction that made the change (the outbox).
+ * The caller holds the lock of each event's object (or makes the object in the same
+ * statement): `insertEventsQuery` says why.
+ */
 export async function insertEvents(
   db: Kysely<Database>,
-  events: readonly EventRow[],
+  events: readonly NewEventRow[],
 ): Promise<void> {
   if (events.length > 0) await insertEventsQuery(db, events).execute();
 }
 
-/** The insert of `insertEvents` (at least one event), to run with other writes. */
-export function insertEventsQuery(db: Kysely<Database>, events: readonly EventRow[]) {
-  return db.insertInto('events').values(events.map(eventValues));
+/**
+ * The insert of `insertEvents` (at least one event), to run with other writes, in
+ * one statement. Each event gets the next `sequence` of its object, its events numbered
+ * in the order given. The number is read from the statement's snapshot, so the writer
+ * must hold the object's row lock, taken by an EARLIER statement of its transaction (its
+ * `lock…` read, or an update of the row), or be making the object in this statement:
+ * then no other transaction can be numbering that object's events until it commits.
+ * One statement must not carry two inserts with events of the same object (neither sees
+ * the other's rows). The unique index refuses a duplicate number either way: a broken
+ * rule fails the change, never numbers two events alike.
+ */
+export function insertEventsQuery(db: Kysely<Database>, events: readonly NewEventRow[]) {
+  const seen = new Map<string, number>();
+  const rows = events.map((event) => {
+    const nth = (seen.get(event.object_id) ?? 0) + 1;
+    seen.set(event.object_id, nth);
+    return eventValues(event, nth);
+  });
+  return db.insertInto('events').values(rows);
 }
 
 export async function listEventsForObject(

@@ -36,6 +36,7 @@ import { registerConsoleCustomerRoutes } from './console-customers.js';
 import { registerConsoleDeveloperRoutes } from './console-developers.js';
 import { registerConsoleInvoiceRoutes } from './console-invoices.js';
 import { registerConsoleMailRoutes } from './console-mail.js';
+import { registerConsolePlanRoutes } from './console-plans.js';
 import { registerConsoleRecovery } from './console-recovery-links.js';
 import { registerConsoleRefundRoutes } from './console-refunds.js';
 import { registerConsoleSaleRoute } from './console-sale.js';
@@ -222,6 +223,7 @@ export async function registerConsoleRoutes(
     await registerConsoleInvoiceRoutes(app, { deps, csrf, frameOf: consoleFrame });
     await registerConsoleMailRoutes(app, { deps, frameOf: consoleFrame });
     await registerConsoleRecovery(app, { deps, csrf, frameOf: consoleFrame });
+    await registerConsolePlanRoutes(app, { deps, frameOf: consoleFrame });
     await registerConsoleCustomerRoutes(app, { deps, processors, csrf, frameOf: consoleFrame });
   });
 

@@ -8,7 +8,6 @@ import {
   updateCustomer,
 } from '../../../app/customers/customers.js';
 import type { Deps } from '../../../app/shared/deps.js';
-import { ok } from '../../../domain/errors.js';
 import { customerResource } from '../../../resources/customer.js';
 import { Id, MetadataBody, ModeAndTimes, Nullable } from '../../schemas.js';
 import { ofCaller, resourceRoutes } from '../resource-routes.js';
@@ -30,6 +29,16 @@ export const Customer = Type.Object({
       description: 'The saved payment method a renewal charges (one of its attached ones)',
     }),
   ),
+  balance: Type.Integer({
+    description:
+      'Minor units of `currency`. Negative: credit the customer has, used by its next orders before any charge; positive: what it owes. Changed only by balance transactions',
+  }),
+  currency: Nullable(
+    Type.String({ description: "The balance's currency, set by its first transaction" }),
+  ),
+  test_clock: Nullable(
+    Type.String({ description: 'The test clock the customer lives on (its time), or null' }),
+  ),
   metadata: Type.Record(Type.String(), Type.String()),
   ...ModeAndTimes,
 });
@@ -41,7 +50,14 @@ const CustomerFields = {
   phone: Type.Optional(Nullable(Phone)),
   description: Type.Optional(Nullable(Description)),
 };
-const CreateCustomerBody = MetadataBody('customer', CustomerFields);
+const CreateCustomerBody = MetadataBody('customer', {
+  ...CustomerFields,
+  test_clock: Type.Optional(Id('clock')),
+});
+const CustomerDescription =
+  'With `test_clock` (a test clock of the account, test mode), the customer and what it does ' +
+  "live in that clock's time: it is made at the clock's time, and its scheduled work runs when " +
+  'the clock is advanced (POST /v1/test_helpers/test_clocks/{test_clock_id}/advance).';
 const UpdateCustomerBody = MetadataBody(
   'customer',
   {
@@ -64,8 +80,9 @@ export function registerCustomerRoutes(server: FastifyInstance, deps: Deps): voi
   });
   routes.create({
     summary: 'Create a customer',
+    description: CustomerDescription,
     body: CreateCustomerBody,
-    run: async ({ deps, caller }, body) => ok(await createCustomer(deps, caller, body.customer)),
+    run: ({ deps, caller }, body) => createCustomer(deps, caller, body.customer),
   });
   routes.get({ summary: 'Retrieve a customer', run: ofCaller(getCustomer) });
   routes.update({

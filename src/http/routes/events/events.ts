@@ -23,6 +23,14 @@ export const Event = Type.Object({
   account_id: Type.String(),
   test_mode: Type.Boolean(),
   created_at: Timestamp,
+  object_id: Type.String({
+    description: 'The object the event is about (`ord_…`, `pi_…`, `re_…`, `cs_…`, …)',
+  }),
+  sequence: Type.Integer({
+    minimum: 1,
+    description:
+      "The event's number among its object's events: 1 for the object's first, then one more for each, in the order they were recorded. Keep the highest seen per `object_id` and drop an event whose `sequence` is not higher: it arrived after a newer one",
+  }),
   data: Type.Object({
     object: Type.Unsafe<Record<string, unknown>>({
       ...AnyObject,

@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import {
   COLLECTION_METHODS,
   INVOICE_ACTIONS,
+  INVOICE_BILLING_REASONS,
   INVOICE_STATUSES,
 } from '../../../domain/invoices/invoice-values.js';
 import {
@@ -70,6 +71,23 @@ export const Invoice = Type.Object({
   }),
   /** When it was last mailed to the buyer (`POST …/send`); null: never. */
   sent_at: Stamp,
+  subscription_id: Nullable(
+    Type.String({ description: 'The subscription whose period (or change) it bills' }),
+  ),
+  billing_reason: literalUnion(INVOICE_BILLING_REASONS),
+  period_start: Nullable({
+    ...Timestamp,
+    description: "A subscription's invoice: the start of the period it bills",
+  }),
+  period_end: Nullable({ ...Timestamp, description: 'and its end' }),
+  attempt_count: Type.Integer({
+    description: 'Automatic charges of a saved payment method tried so far',
+  }),
+  next_payment_attempt: Nullable({
+    ...Timestamp,
+    description:
+      "When the saved payment method is charged again (a subscription's dunning); null: no attempt planned",
+  }),
   allow_partial_payments: Type.Boolean(),
   requires_approval: Type.Boolean(),
   memo: Nullable(Type.String()),

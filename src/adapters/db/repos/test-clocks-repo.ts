@@ -1,0 +1,90 @@
+import { type Kysely, sql } from 'kysely';
+import type { Tenant } from '../../../domain/tenant.js';
+import type { Database } from '../schema.js';
+import type { TestClockRow } from '../schema-test-clocks.js';
+import { scoped } from '../scoped.js';
+import { type ListRows, tableRows } from '../table-rows.js';
+
+const clocks = tableRows('test_clocks', { json: ['metadata'], live: true });
+
+/** The insert of a new clock, to run with its event. */
+export const insertTestClockQuery = clocks.insertQuery;
+export const selectTestClockById = clocks.byId;
+/** Reads a clock and locks its row until the transaction ends. */
+export const lockTestClockById = clocks.lockById;
+/** The update of a clock, to run with its event. */
+export const updateTestClockQuery = clocks.updateQuery;
+export const listTestClocks: ListRows<Record<never, never>, TestClockRow> = clocks.list;
+
+/**
+ * Marks the clock `advancing` to `to`, leased for `leaseMs` by the database's clock, unless
+ * another advance holds it (advancing, its lease not run out): then undefined. One
+ * statement, so two advances of one clock can never both take it.
+ */
+export async function claimTestClockAdvance(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  { id, to, leaseMs, now }: { id: string; to: Date; leaseMs: number; now: Date },
+): Promise<TestClockRow | undefined> {
+  const row = await db
+    .updateTable('test_clocks')
+    .set({
+      status: 'advancing',
+      advance_to: to,
+      advance_until: sql<Date>`now() + ${leaseMs} * interval '1 millisecond'`,
+      updated_at: now,
+    })
+    .$call(scoped(tenant))
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .where((eb) =>
+      eb.or([eb('status', '<>', 'advancing'), eb('advance_until', '<=', sql<Date>`now()`)]),
+    )
+    .returningAll()
+    .executeTakeFirst();
+  return row as TestClockRow | undefined;
+}
+
+/** Soft-deletes the customers living on a clock (their past orders still resolve). */
+export function deleteClockCustomersQuery(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  { clockId, now }: { clockId: string; now: Date },
+) {
+  return db
+    .updateTable('customers')
+    .set({ deleted_at: now, updated_at: now })
+    .$call(scoped(tenant))
+    .where('test_clock_id', '=', clockId)
+    .where('deleted_at', 'is', null);
+}
+
+/** Cancels the clock's jobs not yet finished: a deleted clock's time never comes. */
+export function cancelClockJobsQuery(db: Kysely<Database>, tenant: Tenant, clockId: string) {
+  return db
+    .updateTable('due_jobs')
+    .set({
+      status: 'canceled',
+      locked_until: null,
+      finished_at: sql<Date>`now()`,
+      updated_at: sql<Date>`now()`,
+    })
+    .$call(scoped(tenant))
+    .where('clock_id', '=', clockId)
+    .where('status', 'in', ['scheduled', 'running']);
+}
+
+/** A clock's time, deleted or not (a late job of a deleted clock still has its time). */
+export async function selectTestClockTime(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  id: string,
+): Promise<Date | undefined> {
+  const row = await db
+    .selectFrom('test_clocks')
+    .select('frozen_time')
+    .$call(scoped(tenant))
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row?.frozen_time;
+}

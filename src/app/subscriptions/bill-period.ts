@@ -1,0 +1,226 @@
+import type { Kysely } from 'kysely';
+import { writeAsOne } from '../../adapters/db/one-statement.js';
+import { insertEventsQuery } from '../../adapters/db/repos/events-repo.js';
+import { insertInvoiceQuery, takeInvoiceNumber } from '../../adapters/db/repos/invoices-repo.js';
+import { claimSubscriptionPeriod } from '../../adapters/db/repos/subscriptions-repo.js';
+import type { Database } from '../../adapters/db/schema.js';
+import type { InvoiceRow } from '../../adapters/db/schema-invoices.js';
+import type { SubscriptionRow } from '../../adapters/db/schema-subscriptions.js';
+import { fail, ok, type Result } from '../../domain/errors.js';
+import { invoiceNumber } from '../../domain/invoices/invoice-amounts.js';
+import type { InvoiceBillingReason } from '../../domain/invoices/invoice-values.js';
+import type { BillingPeriod } from '../../domain/subscriptions/billing-periods.js';
+import type { OrderView } from '../../resources/order.js';
+import { takeCustomerCreditIn } from '../customers/customer-balance.js';
+import { newInvoiceRow } from '../invoices/create-invoice.js';
+import { invoiceEvent } from '../invoices/invoice-views.js';
+import { draftOrder, newOrderWrites } from '../orders/create-order.js';
+import type { LineItemInput } from '../orders/order-lines.js';
+import { priceWith, withTotals } from '../orders/order-pricing.js';
+import { completeWithoutPayment } from '../payments/complete-without-payment.js';
+import type { ChangeContext } from '../shared/command-context.js';
+
+/** A period billed: its order and its invoice (paid at once when nothing was due). */
+export interface BilledPeriod {
+  readonly order: OrderView;
+  readonly invoice: InvoiceRow;
+}
+
+/** What a period's order bills: the subscription's lines, or those a change gives. */
+export interface PeriodBill {
+  readonly index: number;
+  readonly period: BillingPeriod;
+  readonly reason: InvoiceBillingReason;
+  /** The order's lines; absent: the subscription's items for a whole period. */
+  readonly lines?: readonly LineItemInput[];
+  /** A trial bills its lines at 0. */
+  readonly trial?: boolean;
+  /** Whether the subscription's coupon applies (and counts a period used). */
+  readonly withCoupon: boolean;
+  /** Collection paused with `keep_as_draft`: the invoice stays a draft, nothing is collected. */
+  readonly draft?: boolean;
+}
+
+/** Whether a subscription's coupon applies to its next period: once, N periods, or forever. */
+export function couponApplies(coupon: SubscriptionRow['coupon']): boolean {
+  if (coupon === null) return false;
+  if (coupon.duration === 'forever') return true;
+  const periods = coupon.duration === 'once' ? 1 : (coupon.duration_in_periods ?? 0);
+  return coupon.periods_used < periods;
+}
+
+/** The order lines of a subscription's items for one whole period (at 0 in a trial). */
+export function periodLines(
+  row: Pick<SubscriptionRow, 'items'>,
+  { trial = false }: { readonly trial?: boolean } = {},
+): LineItemInput[] {
+  return row.items.flatMap((item) =>
+    item.lines.map((line) => ({
+      name: trial ? `Trial: ${line.name}` : line.name,
+      quantity: line.per_seat ? line.quantity * item.quantity : line.quantity,
+      unit_price_money: { amount: trial ? 0 : line.unit_amount },
+      ...(line.product_id ? { product_id: line.product_id } : {}),
+      ...(line.tax_exempt ? { tax_exempt: true } : {}),
+      ...(line.tax_rate_ids === null ? {} : { tax_rate_ids: line.tax_rate_ids }),
+    })),
+  );
+}
+
+/**
+ * Bills one period of a subscription, in the caller's transaction (which holds the
+ * subscription's lock): claims the period (`subscription_periods`, unique per subscription
+ * and index: a period already billed is `period_billed`, and nothing is written), drafts
+ * its order for the customer (the coupon while it lasts; a coupon that no longer applies
+ * is dropped, never failing the renewal), takes the customer's credit balance off its
+ * total, writes the order and its invoice finalized for automatic collection — with
+ * nothing left to pay, the order is PAID and the invoice `paid` at once, with no processor
+ * call. Charging what is due is the caller's next step, outside this transaction.
+ */
+export async function billPeriodIn(
+  tx: Kysely<Database>,
+  ctx: ChangeContext,
+  p: { readonly row: SubscriptionRow; readonly bill: PeriodBill; readonly now: Date },
+): Promise<Result<BilledPeriod>> {
+  const { tenant } = ctx;
+  const { row, bill, now } = p;
+  const claimed = await claimSubscriptionPeriod(tx, {
+    account_id: tenant.accountId,
+    mode: tenant.mode,
+    subscription_id: row.id,
+    period_index: bill.index,
+    period_start: bill.period.start,
+    period_end: bill.period.end,
+    order_id: null,
+    invoice_id: null,
+    created_at: now,
+  });
+  if (!claimed) {
+    return fail({
+      code: 'resource_in_use',
+      message: `Period ${bill.index} of subscription ${row.id} is already billed`,
+    });
+  }
+  const drafted = await draftPeriodOrder(tx, ctx, p);
+  if (!drafted.ok) return drafted;
+  let view = drafted.value;
+  const credit = await takeCustomerCreditIn(tx, tenant, {
+    customerId: row.customer_id,
+    currency: row.currency,
+    upTo: view.pricing.net.total,
+    orderId: view.order.id,
+    now,
+  });
+  if (credit > 0) view = credited(view, credit);
+  await writeAsOne(tx, newOrderWrites(tx, ctx, view));
+  const paidAtOnce = view.pricing.net.total === 0 && !bill.draft;
+  if (paidAtOnce) {
+    const completed = await completeWithoutPayment(tx, ctx, { before: view, now });
+    if (!completed.ok) return completed;
+    view = completed.value;
+  }
+  const invoice = await writePeriodInvoice(tx, ctx, { row, bill, view, paid: paidAtOnce, now });
+  await tx
+    .updateTable('subscription_periods')
+    .set({ order_id: view.order.id, invoice_id: invoice.id })
+    .where('subscription_id', '=', row.id)
+    .where('period_index', '=', bill.index)
+    .execute();
+  return ok({ order: view, invoice });
+}
+
+/** The period's order, not yet written; the coupon dropped when it no longer applies. */
+export async function draftPeriodOrder(
+  tx: Kysely<Database>,
+  { tenant }: Pick<ChangeContext, 'tenant'>,
+  {
+    row,
+    bill,
+    now,
+  }: { readonly row: SubscriptionRow; readonly bill: PeriodBill; readonly now: Date },
+): Promise<Result<OrderView>> {
+  const input = {
+    currency: row.currency,
+    customer_id: row.customer_id,
+    line_items: bill.lines ?? periodLines(row, { trial: bill.trial ?? false }),
+    metadata: { subscription_id: row.id, subscription_period: String(bill.index) },
+  };
+  const code = bill.withCoupon ? row.coupon?.code : undefined;
+  if (code) {
+    const withCoupon = await draftOrder(tx, { tenant, now }, { ...input, coupon_codes: [code] });
+    if (withCoupon.ok) return withCoupon;
+  }
+  return draftOrder(tx, { tenant, now }, input);
+}
+
+/** The order with the customer's credit taken off its total (after tax, like store credit). */
+export function credited(view: OrderView, credit: number): OrderView {
+  const order = { ...view.order, credit };
+  const pricing = priceWith({ ...view, order }, view.taxRates);
+  return { ...view, order: withTotals(order, pricing), pricing };
+}
+
+/** The period's invoice, finalized (its number taken now) for automatic collection. */
+async function writePeriodInvoice(
+  tx: Kysely<Database>,
+  ctx: ChangeContext,
+  p: {
+    readonly row: SubscriptionRow;
+    readonly bill: PeriodBill;
+    readonly view: OrderView;
+    readonly paid: boolean;
+    readonly now: Date;
+  },
+): Promise<InvoiceRow> {
+  const { tenant, actor, deps } = ctx;
+  const { row, bill, view, now } = p;
+  const draft = newInvoiceRow(tenant, {
+    order: view.order,
+    terms: { days_until_due: null, due_date: now },
+    input: {},
+    requiresApproval: false,
+    now,
+  });
+  const period = {
+    collection_method: 'charge_automatically' as const,
+    subscription_id: row.id,
+    billing_reason: bill.reason,
+    period_start: bill.period.start,
+    period_end: bill.period.end,
+  };
+  const invoice: InvoiceRow = bill.draft
+    ? { ...draft, ...period, due_date: null }
+    : {
+        ...draft,
+        ...period,
+        status: p.paid ? 'paid' : 'open',
+        number: await nextNumber(tx, ctx),
+        finalized_at: now,
+        paid_at: p.paid ? now : null,
+      };
+  const states = bill.draft
+    ? (['invoice.created'] as const)
+    : p.paid
+      ? (['invoice.created', 'invoice.finalized', 'invoice.paid'] as const)
+      : (['invoice.created', 'invoice.finalized'] as const);
+  const events = states.map((type) =>
+    invoiceEvent(
+      { tenant, actor },
+      {
+        type,
+        view: {
+          invoice:
+            type === 'invoice.created' ? { ...invoice, status: 'draft', number: null } : invoice,
+          order: view.order,
+        },
+        publicUrl: deps.publicUrl,
+      },
+    ),
+  );
+  await writeAsOne(tx, [insertInvoiceQuery(tx, invoice), insertEventsQuery(tx, events)]);
+  return invoice;
+}
+
+async function nextNumber(tx: Kysely<Database>, { tenant }: ChangeContext): Promise<string> {
+  const { prefix, sequence } = await takeInvoiceNumber(tx, tenant);
+  return invoiceNumber(prefix, sequence);
+}

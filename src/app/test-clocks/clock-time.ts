@@ -1,0 +1,49 @@
+import { selectCustomerById } from '../../adapters/db/repos/customers-repo.js';
+import { selectTestClockTime } from '../../adapters/db/repos/test-clocks-repo.js';
+import type { Tenant } from '../../domain/tenant.js';
+import type { Clock } from '../../ports/clock.js';
+import type { Deps } from '../shared/deps.js';
+
+// The time a customer lives in: a test clock's (its `frozen_time`) for a customer made on
+// one, real time otherwise. What such a customer does happens in that time, and the jobs it
+// schedules carry the clock's id (`clockId: clock.id ?? null`), so they run only when the
+// clock is advanced, each at its own `run_at`.
+
+/**
+ * The clock of `testClockId` (null: `deps.clock`). Deps already on that clock keep their
+ * time: a job of the clock runs with `now()` = its `run_at`, before the clock has moved.
+ * A clock deleted meanwhile still answers its last time.
+ */
+export async function clockOf(
+  deps: Deps,
+  tenant: Tenant,
+  testClockId: string | null,
+): Promise<Clock> {
+  if (testClockId === null || deps.clock.id === testClockId) return deps.clock;
+  const frozen = await selectTestClockTime(deps.db, tenant, testClockId);
+  if (!frozen) throw new Error(`test clock ${testClockId} does not exist`);
+  return { id: testClockId, now: () => frozen };
+}
+
+/** `deps` with the clock of `testClockId` (see `clockOf`). */
+export async function depsOnClock(
+  deps: Deps,
+  tenant: Tenant,
+  testClockId: string | null,
+): Promise<Deps> {
+  const clock = await clockOf(deps, tenant, testClockId);
+  return clock === deps.clock ? deps : { ...deps, clock };
+}
+
+/**
+ * The clock a customer lives on: its test clock's, or `deps.clock` (also for a customer
+ * that does not exist: the caller refuses it its own way).
+ */
+export async function customerClock(
+  deps: Deps,
+  tenant: Tenant,
+  customerId: string,
+): Promise<Clock> {
+  const customer = await selectCustomerById(deps.db, tenant, customerId);
+  return clockOf(deps, tenant, customer?.test_clock_id ?? null);
+}
