@@ -29,6 +29,11 @@ import { Processor } from './routes/processors/processor-settings.js';
 import { RecoveryLink, RecoverySettings } from './routes/recovery-links/recovery-link-schemas.js';
 import { Preview, Refund } from './routes/refunds/refund-schemas.js';
 import { Return } from './routes/returns/return-schemas.js';
+import {
+  Subscription,
+  SubscriptionSettings,
+  UpcomingInvoice,
+} from './routes/subscriptions/subscription-schemas.js';
 import { TestClock } from './routes/test-clocks/test-clocks.js';
 import {
   WebhookDelivery,
@@ -76,6 +81,9 @@ export const NAMED_SCHEMAS: Readonly<Record<string, TSchema>> = {
   Refund,
   RefundPreview: Preview,
   Return,
+  Subscription,
+  SubscriptionSettings,
+  UpcomingInvoice,
   ScalarMetadata,
   TaxRate,
   TestClock,
@@ -181,6 +189,21 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'POST /v1/returns/{return_id}/receive': 'receiveReturn',
   'POST /v1/returns/{return_id}/complete': 'completeReturn',
   'POST /v1/returns/{return_id}/cancel': 'cancelReturn',
+  'POST /v1/subscriptions': 'createSubscription',
+  'GET /v1/subscriptions': 'listSubscriptions',
+  'GET /v1/subscriptions/{subscription_id}': 'retrieveSubscription',
+  'PATCH /v1/subscriptions/{subscription_id}': 'updateSubscription',
+  'POST /v1/subscriptions/{subscription_id}/cancel': 'cancelSubscription',
+  'POST /v1/subscriptions/{subscription_id}/cancel_at_period_end': 'cancelSubscriptionAtPeriodEnd',
+  'POST /v1/subscriptions/{subscription_id}/reactivate': 'reactivateSubscription',
+  'POST /v1/subscriptions/{subscription_id}/pause_collection': 'pauseSubscriptionCollection',
+  'POST /v1/subscriptions/{subscription_id}/resume_collection': 'resumeSubscriptionCollection',
+  'POST /v1/subscriptions/{subscription_id}/resume': 'resumeSubscription',
+  'POST /v1/subscriptions/{subscription_id}/preview': 'previewSubscriptionChange',
+  'POST /v1/subscriptions/{subscription_id}/change': 'changeSubscription',
+  'GET /v1/subscriptions/{subscription_id}/upcoming_invoice': 'retrieveUpcomingInvoice',
+  'GET /v1/subscription_settings': 'retrieveSubscriptionSettings',
+  'POST /v1/subscription_settings': 'updateSubscriptionSettings',
   'POST /v1/invoice_settings': 'updateInvoiceSettings',
   'POST /v1/orders/{order_id}/recovery_links': 'createRecoveryLink',
   'GET /v1/orders/{order_id}/recovery_links': 'listOrderRecoveryLinks',

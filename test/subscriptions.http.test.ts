@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from './harness.js';
+import { Merchant, START } from './subscription-fixtures.js';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.close());
+
+describe('subscriptions', () => {
+  it('pays the first period now and renews each month on the anchor day', async () => {
+    const m = await Merchant.open(server);
+    const clock = await m.clock();
+    const customer = await m.customer({ clock });
+    const plan = await m.plan();
+    const res = await m.subscribe({ customer_id: customer.id, items: [{ plan_id: plan, quantity: 2 }] });
+    expect(res.status, res.text).toBe(200);
+    const sub = res.body.subscription;
+    expect(sub).toMatchObject({
+      object: 'subscription',
+      status: 'active',
+      current_period_start: START,
+      current_period_end: '2030-02-28T10:00:00.000Z',
+      billing_cycle_anchor: START,
+      test_clock: clock,
+      available_actions: ['update', 'cancel', 'cancel_at_period_end', 'pause_collection'],
+    });
+    const first = await m.invoice(sub.latest_invoice_id);
+    expect(first).toMatchObject({
+      status: 'paid',
+      billing_reason: 'subscription_create',
+      subscription_id: sub.subscription_id,
+      collection_method: 'charge_automatically',
+    });
+    expect(first.amount_paid.amount).toBe(2000);
+
+    await m.advance(clock, '2030-04-01T00:00:00.000Z');
+    const after = await m.subscription(sub.subscription_id);
+    expect(after).toMatchObject({
+      status: 'active',
+      current_period_start: '2030-03-31T10:00:00.000Z',
+      current_period_end: '2030-04-30T10:00:00.000Z',
+    });
+    const invoices = await m.invoicesOf(customer.id);
+    expect(invoices.map((i: any) => [i.status, i.billing_reason, i.period_start, i.amount_paid.amount])).toEqual([
+      ['paid', 'subscription_create', START, 2000],
+      ['paid', 'subscription_cycle', '2030-02-28T10:00:00.000Z', 2000],
+      ['paid', 'subscription_cycle', '2030-03-31T10:00:00.000Z', 2000],
+    ]);
+  });
+});
