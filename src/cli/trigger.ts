@@ -1,6 +1,7 @@
 import type { EventType } from '../domain/event-types.js';
 import { type ApiTarget, callApi } from './api-client.js';
 import { INVOICE_SCENARIOS } from './invoice-triggers.js';
+import { PAYMENT_METHOD_SCENARIOS } from './payment-method-triggers.js';
 import { RECOVERY_LINK_SCENARIOS } from './recovery-link-triggers.js';
 import { RETURN_SCENARIOS } from './return-triggers.js';
 import { TriggerSteps } from './trigger-steps.js';
@@ -96,6 +97,7 @@ const SCENARIOS = {
   ...INVOICE_SCENARIOS,
   ...RECOVERY_LINK_SCENARIOS,
   ...RETURN_SCENARIOS,
+  ...PAYMENT_METHOD_SCENARIOS,
 } satisfies Partial<Record<EventType, Scenario>>;
 
 export type TriggerableType = keyof typeof SCENARIOS;

@@ -134,6 +134,7 @@ export function renderSale(input: {
     f,
     input.nonce,
     html`<h1>Order <span class="id">${o.order_id}</span> ${statusBadge(o.status)}</h1>
+${o.customer_id ? html`<p>Customer ${idLink(`/console/customers/${o.customer_id}?mode=${f.mode}`, o.customer_id)}</p>` : ''}
 <div class="grid">
 <section class="panel" aria-labelledby="sold"><h2 id="sold">What was sold</h2>
 ${dataTable({

@@ -32,6 +32,7 @@ import { toApiError } from '../../errors.js';
 import { type Form, formText } from '../../form-fields.js';
 import { sendMessagePage, sendPage } from '../../page-reply.js';
 import { registerServerTiming } from '../../server-timing.js';
+import { registerConsoleCustomerRoutes } from './console-customers.js';
 import { registerConsoleDeveloperRoutes } from './console-developers.js';
 import { registerConsoleInvoiceRoutes } from './console-invoices.js';
 import { registerConsoleMailRoutes } from './console-mail.js';
@@ -223,6 +224,7 @@ export async function registerConsoleRoutes(
     await registerConsoleMailRoutes(app, { deps, frameOf: consoleFrame });
     await registerConsoleRecovery(app, { deps, csrf, frameOf: consoleFrame });
     await registerConsolePlanRoutes(app, { deps, frameOf: consoleFrame });
+    await registerConsoleCustomerRoutes(app, { deps, processors, csrf, frameOf: consoleFrame });
   });
 
   /** The signed-in user's frame (account, mode, CSRF token), or null. */
