@@ -14,7 +14,10 @@ describe('subscriptions', () => {
     const clock = await m.clock();
     const customer = await m.customer({ clock });
     const plan = await m.plan();
-    const res = await m.subscribe({ customer_id: customer.id, items: [{ plan_id: plan, quantity: 2 }] });
+    const res = await m.subscribe({
+      customer_id: customer.id,
+      items: [{ plan_id: plan, quantity: 2 }],
+    });
     expect(res.status, res.text).toBe(200);
     const sub = res.body.subscription;
     expect(sub).toMatchObject({
@@ -43,7 +46,9 @@ describe('subscriptions', () => {
       current_period_end: '2030-04-30T10:00:00.000Z',
     });
     const invoices = await m.invoicesOf(customer.id);
-    expect(invoices.map((i: any) => [i.status, i.billing_reason, i.period_start, i.amount_paid.amount])).toEqual([
+    expect(
+      invoices.map((i: any) => [i.status, i.billing_reason, i.period_start, i.amount_paid.amount]),
+    ).toEqual([
       ['paid', 'subscription_create', START, 2000],
       ['paid', 'subscription_cycle', '2030-02-28T10:00:00.000Z', 2000],
       ['paid', 'subscription_cycle', '2030-03-31T10:00:00.000Z', 2000],

@@ -1,8 +1,8 @@
 import { Api } from './api.js';
 import { CustomerBalanceTransactions } from './customer-balance.js';
 import { InvoiceSettingsResource, Invoices } from './invoices.js';
-import { Plans } from './plans.js';
 import { PaymentMethods } from './payment-methods.js';
+import { Plans } from './plans.js';
 import { RecoveryLinks } from './recovery-links.js';
 import {
   CheckoutSessions,
@@ -41,8 +41,8 @@ export {
 export * from './errors.js';
 export type { Invoice, InvoicePayParams, InvoicePayResult } from './invoices.js';
 export type { ListParams, Page, PageList } from './pagination.js';
-export type { Plan, PlanCreateParams, PlanUpdateParams, PlanVersion } from './plans.js';
 export type { PaymentMethodAttachParams } from './payment-methods.js';
+export type { Plan, PlanCreateParams, PlanUpdateParams, PlanVersion } from './plans.js';
 export type { RecoveryLink, RecoverySettings } from './recovery-links.js';
 export type {
   ConsoleUser,

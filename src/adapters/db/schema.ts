@@ -30,16 +30,16 @@ import type {
 import type { InvoicePdfsTable, InvoiceSettingsTable, InvoicesTable } from './schema-invoices.js';
 import type { DueJobsTable } from './schema-jobs.js';
 import type { EmailsTable } from './schema-mail.js';
-import type { PlansTable, PlanVersionsTable } from './schema-plans.js';
 import type { PaymentMethodsTable } from './schema-payment-methods.js';
+import type { PlansTable, PlanVersionsTable } from './schema-plans.js';
 import type { RecoveryLinksTable, RecoverySettingsTable } from './schema-recovery.js';
 import type { ReturnsTable } from './schema-returns.js';
-import type { CustomerBalanceTransactionsTable, TestClocksTable } from './schema-test-clocks.js';
 import type {
   SubscriptionPeriodsTable,
   SubscriptionSettingsTable,
   SubscriptionsTable,
 } from './schema-subscriptions.js';
+import type { CustomerBalanceTransactionsTable, TestClocksTable } from './schema-test-clocks.js';
 import type {
   WebhookDeliveriesTable,
   WebhookDeliveryAttemptsTable,

@@ -169,7 +169,7 @@ async function unusedTimeCredit(
   });
   if (!period?.order_id) return 0;
   const order = await selectOrderAggregate(db, tenant, period.order_id);
-  if (!order || order.order.balance !== 0 || order.order.refunded !== 0 || order.order.paid === 0) {
+  if (order?.order.balance !== 0 || order.order.refunded !== 0 || order.order.paid === 0) {
     return 0;
   }
   const pricing = priceWith(order, order.taxRates);

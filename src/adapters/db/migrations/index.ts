@@ -25,11 +25,11 @@ import * as invoiceMail from './0024-invoice-mail.js';
 import * as recoveryLinks from './0025-recovery-links.js';
 import * as returns from './0026-returns.js';
 import * as embeddedCheckout from './0027-embedded-checkout.js';
-import * as plans from './0031-plans.js';
-import * as subscriptions from './0032-subscriptions.js';
+import * as eventSequence from './0028-event-sequence.js';
 import * as paymentMethods from './0029-payment-methods.js';
 import * as testClocksAndBalance from './0030-test-clocks-and-balance.js';
-import * as eventSequence from './0028-event-sequence.js';
+import * as plans from './0031-plans.js';
+import * as subscriptions from './0032-subscriptions.js';
 
 /** Every migration, in order. Names sort lexicographically; never rename one that shipped. */
 const MIGRATIONS: Record<string, Migration> = {
