@@ -28,12 +28,13 @@ async function eventsOf(key: string): Promise<any[]> {
 
 describe('flint trigger', () => {
   // No sandbox refund waits for an action; an endpoint is disabled by its own failures; a
-  // recovery link expires 30 minutes at the earliest.
-  it('can make every event type but refund.requires_action, recovery_link.expired and webhook_endpoint.disabled', () => {
+  // recovery link expires 30 minutes at the earliest; a clock fails only by Flint's fault.
+  it('can make every event type but refund.requires_action, recovery_link.expired, webhook_endpoint.disabled and test_helpers.test_clock.internal_failure', () => {
     expect(EVENT_TYPES.filter((t) => !(TRIGGERABLE_TYPES as string[]).includes(t))).toEqual([
       'refund.requires_action',
       'recovery_link.expired',
       'webhook_endpoint.disabled',
+      'test_helpers.test_clock.internal_failure',
     ]);
   });
 

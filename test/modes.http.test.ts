@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../src/app/shared/ids.js';
 import { create, expectError } from './catalog-fixtures.js';
 import { startServerOnFakeStripe } from './fake-stripe.js';
 import { createTestAccount, request, type TestAccount, type TestServer } from './harness.js';
@@ -57,6 +58,19 @@ async function seed(key: string): Promise<Record<string, string>> {
       payment_method: { payment_source_token: 'tok_visa' },
     })
   ).payment_method.payment_method_id;
+  ids.customer_balance_transaction_id = (
+    await post(key, `/v1/customers/${ids.customer_id}/balance_transactions`, {
+      customer_balance_transaction: { amount: -500, currency: 'USD' },
+    })
+  ).customer_balance_transaction.customer_balance_transaction_id;
+  // Test clocks are test mode's alone: a live key gets 403 before any look-up.
+  ids.test_clock_id = key.startsWith('sk_live_')
+    ? newId('clock')
+    : (
+        await post(key, '/v1/test_helpers/test_clocks', {
+          test_clock: { frozen_time: '2030-01-01T00:00:00Z' },
+        })
+      ).test_clock.test_clock_id;
   ids.product_id = (await create(server, key, 'products', 'product', { name: 'Mat' })).product_id;
   ids.price_id = (
     await create(server, key, 'prices', 'price', {

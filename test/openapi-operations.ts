@@ -46,6 +46,7 @@ function minimalValue(schema: any): any {
     case 'array':
       return Array.from({ length: schema.minItems ?? 0 }, () => minimalValue(schema.items));
     case 'string': {
+      if (schema.format === 'date-time') return '2030-01-01T00:00:00Z';
       // An id field takes a well-formed id of its kind (that names no object).
       const prefix = /^\^([a-z]+)_\[/.exec(schema.pattern ?? '')?.[1];
       return prefix ? sampleId(prefix) : 'X'.repeat(schema.minLength ?? 1);

@@ -48,7 +48,7 @@ function describeFailure(status: number, body: unknown): string {
  */
 export async function callApi<T = unknown>(
   target: ApiTarget,
-  method: 'GET' | 'POST' | 'PATCH',
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
   path: string,
   options: {
     readonly body?: unknown;

@@ -1,5 +1,6 @@
 import type { EventType } from '../domain/event-types.js';
 import { type ApiTarget, callApi } from './api-client.js';
+import { BALANCE_AND_CLOCK_SCENARIOS } from './balance-and-clock-triggers.js';
 import { INVOICE_SCENARIOS } from './invoice-triggers.js';
 import { PAYMENT_METHOD_SCENARIOS } from './payment-method-triggers.js';
 import { RECOVERY_LINK_SCENARIOS } from './recovery-link-triggers.js';
@@ -98,6 +99,7 @@ const SCENARIOS = {
   ...RECOVERY_LINK_SCENARIOS,
   ...RETURN_SCENARIOS,
   ...PAYMENT_METHOD_SCENARIOS,
+  ...BALANCE_AND_CLOCK_SCENARIOS,
 } satisfies Partial<Record<EventType, Scenario>>;
 
 export type TriggerableType = keyof typeof SCENARIOS;

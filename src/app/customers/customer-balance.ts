@@ -221,13 +221,13 @@ export async function createBalanceTransaction(
   { answer }: AnswerOption<CustomerBalanceTransactionRow> = {},
 ): Promise<Result<CustomerBalanceTransactionRow>> {
   const { deps, tenant, actor } = ctx;
+  const customer = await selectCustomerById(deps.db, tenant, customerId);
+  if (!customer) return fail(missing('customer'));
   const currency = normalizeCurrency(input.currency);
   if (!currency) {
     const loc = ['customer_balance_transaction', 'currency'];
     return fail({ code: 'parameter_invalid', message: `Unknown currency: ${input.currency}`, loc });
   }
-  const customer = await selectCustomerById(deps.db, tenant, customerId);
-  if (!customer) return fail(missing('customer'));
   const now = (await clockOf(deps, tenant, customer.test_clock_id)).now();
   const made = await transact(deps.db, (tx) =>
     addBalanceTransactionIn(tx, tenant, {

@@ -27,7 +27,6 @@ import {
   ModeAndTimes,
   Nullable,
 } from '../../schemas.js';
-import { CurrencyCode } from '../orders/order-schemas.js';
 import { ofCaller, resourceRoutes } from '../resource-routes.js';
 
 export const CustomerBalanceTransaction = Type.Object({
@@ -57,7 +56,12 @@ const CreateBody = MetadataBody(
       maximum: MAX_AMOUNT,
       description: 'Negative: credit to the customer (used by its next orders); positive: a debit',
     }),
-    currency: CurrencyCode,
+    currency: Type.String({
+      minLength: 3,
+      maxLength: 3,
+      pattern: '^[A-Za-z]{3}$',
+      description: 'ISO 4217, either case',
+    }),
     description: Type.Optional(Nullable(Description)),
   },
   "The balance's currency is set by its first transaction; another one is 422 currency_mismatch.",
