@@ -144,6 +144,15 @@ async function seed(key: string): Promise<Record<string, string>> {
     })
   ).plan.plan_id;
   ids.version = '1';
+  ids.subscription_id = (
+    await post(key, '/v1/subscriptions', {
+      subscription: {
+        customer_id: ids.customer_id,
+        items: [{ plan_id: ids.plan_id }],
+        trial_period_days: 14,
+      },
+    })
+  ).subscription.subscription_id;
   ids.invoice_id = (
     await post(key, '/v1/invoices', { invoice: { order_id: await order() } })
   ).invoice.invoice_id;
