@@ -98,7 +98,7 @@ export async function createSubscription(
         });
       }
     }
-    return ok(await writeNew(tx, onClock, { row, now }));
+    return writeNew(tx, onClock, { row, now });
   });
   if (!made.ok) return made;
   return finish(onClock, made.value, { answer });
@@ -235,7 +235,7 @@ async function writeNew(
   tx: Kysely<Database>,
   ctx: CommandContext,
   { row, now }: { readonly row: SubscriptionRow; readonly now: Date },
-): Promise<SubscriptionRow> {
+): Promise<Result<SubscriptionRow>> {
   await writeAsOne(tx, [insertSubscriptionQuery(tx, row)]);
   const trial = row.status === 'trialing';
   const billed = await billPeriodIn(tx, ctx, {
@@ -249,7 +249,8 @@ async function writeNew(
     },
     now,
   });
-  if (!billed.ok) throw new Error(billed.error.message);
+  // A line the first period's order refuses (an archived product or tax rate): nothing is made.
+  if (!billed.ok) return fail(asSubscriptionField(billed.error));
   const { invoice } = billed.value;
   const paidNow = !trial && invoice.status === 'paid';
   const coupon = !trial && row.coupon ? { ...row.coupon, periods_used: 1 } : row.coupon;
@@ -276,7 +277,13 @@ async function writeNew(
       runAt: new Date(now.getTime() + INCOMPLETE_WINDOW_MS),
     });
   }
-  return created;
+  return ok(created);
+}
+
+/** The first order's `order.line_items…` are the subscription's items' lines. */
+function asSubscriptionField(failure: Failure): Failure {
+  const [root] = failure.loc ?? [];
+  return root === 'order' ? { ...failure, loc: ['subscription', 'items'] } : failure;
 }
 
 /** After the transaction: the first period's charge, if it waits for one; then the answer. */
