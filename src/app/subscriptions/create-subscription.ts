@@ -26,7 +26,7 @@ import { planTermsOf } from '../plans/plan-versions.js';
 import type { AnswerOption } from '../shared/answer-once.js';
 import type { CommandContext } from '../shared/command-context.js';
 import { newId, newOwnedRow } from '../shared/ids.js';
-import { billPeriodIn } from './bill-period.js';
+import { billPeriodIn, draftPeriodOrder } from './bill-period.js';
 import { payFirstPeriod } from './first-payment.js';
 import { paymentMethodOf, requireOwnMethod } from './payment-method-of.js';
 import { depsOnClock } from './subscription-clock.js';
@@ -94,8 +94,22 @@ export async function createSubscription(
   const drafted = await draftSubscription(onClock, { input, now, testClockId });
   if (!drafted.ok) return drafted;
   const row = drafted.value;
+  // A whole period must be billable (amounts within the limit) before a trial hides it.
+  const billable = await draftPeriodOrder(deps.db, onClock, {
+    row,
+    bill: {
+      index: 0,
+      period: { start: row.current_period_start, end: row.current_period_end },
+      reason: 'subscription_cycle',
+      withCoupon: false,
+    },
+    now,
+  });
+  if (!billable.ok) return fail({ ...billable.error, loc: at('items') });
   const made = await transact(deps.db, async (tx) => {
-    const created = await writeNew(tx, onClock, { row, now });
+    const billed = await writeNew(tx, onClock, { row, now });
+    if (!billed.ok) return billed;
+    const created = billed.value;
     // Only a first period with something left to pay needs a method: one a coupon or the
     // customer's credit pays in full is paid at once, with no card (as Stripe).
     if (created.status === 'incomplete' && !(await paymentMethodOf(tx, ctx.tenant, created))) {
@@ -333,7 +347,7 @@ async function writeNew(
   tx: Kysely<Database>,
   ctx: CommandContext,
   { row, now }: { readonly row: SubscriptionRow; readonly now: Date },
-): Promise<SubscriptionRow> {
+): Promise<Result<SubscriptionRow>> {
   await writeAsOne(tx, [insertSubscriptionQuery(tx, row)]);
   const trial = row.status === 'trialing';
   const billed = await billPeriodIn(tx, ctx, {
@@ -347,7 +361,7 @@ async function writeNew(
     },
     now,
   });
-  if (!billed.ok) throw new Error(billed.error.message);
+  if (!billed.ok) return fail({ ...billed.error, loc: at('items') });
   const { invoice } = billed.value;
   const paidNow = !trial && invoice.status === 'paid';
   const coupon = !trial && row.coupon ? { ...row.coupon, periods_used: 1 } : row.coupon;
@@ -374,7 +388,7 @@ async function writeNew(
       runAt: new Date(now.getTime() + INCOMPLETE_WINDOW_MS),
     });
   }
-  return created;
+  return ok(created);
 }
 
 /** After the transaction: the first period's charge, if it waits for one; then the answer. */
