@@ -23,7 +23,7 @@ import type { CouponDuration } from '../../domain/subscriptions/subscription-val
 import type { AnswerOption } from '../shared/answer-once.js';
 import type { CommandContext } from '../shared/command-context.js';
 import { newOwnedRow } from '../shared/ids.js';
-import { billPeriodIn } from './bill-period.js';
+import { billPeriodIn, draftPeriodOrder } from './bill-period.js';
 import { payFirstPeriod } from './first-payment.js';
 import { paymentMethodOf, requireOwnMethod } from './payment-method-of.js';
 import { depsOnClock } from './subscription-clock.js';
@@ -86,19 +86,33 @@ export async function createSubscription(
   const drafted = await draftSubscription(onClock, { input, now, testClockId });
   if (!drafted.ok) return drafted;
   const row = drafted.value;
+  // A whole period must be billable (amounts within the limit) before a trial hides it.
+  const billable = await draftPeriodOrder(deps.db, onClock, {
+    row,
+    bill: {
+      index: 0,
+      period: { start: row.current_period_start, end: row.current_period_end },
+      reason: 'subscription_cycle',
+      withCoupon: false,
+    },
+    now,
+  });
+  if (!billable.ok) return fail({ ...billable.error, loc: at('items') });
   const made = await transact(deps.db, async (tx) => {
-    if (row.default_payment_method_id !== null || row.status === 'incomplete') {
-      const method = await paymentMethodOf(tx, ctx.tenant, row);
-      if (!method && row.status === 'incomplete') {
-        return fail({
-          code: 'payment_method_missing',
-          message:
-            'The customer has no saved payment method to charge the first period: save one (POST /v1/customers/{id}/payment_methods) or start with a trial',
-          loc: at('default_payment_method_id'),
-        });
-      }
+    const billed = await writeNew(tx, onClock, { row, now });
+    if (!billed.ok) return billed;
+    const created = billed.value;
+    // Only a first period with something left to pay needs a method: one a coupon or the
+    // customer's credit pays in full is paid at once, with no card (as Stripe).
+    if (created.status === 'incomplete' && !(await paymentMethodOf(tx, ctx.tenant, created))) {
+      return fail({
+        code: 'payment_method_missing',
+        message:
+          'The customer has no saved payment method to charge the first period: save one (POST /v1/customers/{id}/payment_methods) or start with a trial',
+        loc: at('default_payment_method_id'),
+      });
     }
-    return writeNew(tx, onClock, { row, now });
+    return ok(created);
   });
   if (!made.ok) return made;
   return finish(onClock, made.value, { answer });
