@@ -2,53 +2,39 @@
 // database, and against the bare Fastify + pg baseline, in one run.
 // Env: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/flint_bench; the
 // database is DROPPED and created anew on every run), BENCH_DURATION seconds per
-// scenario (default 10), BENCH_CONNECTIONS (default 10).
-import { fork } from 'node:child_process';
+// scenario (default 10), BENCH_CONNECTIONS (default 10); renewals (`renewals.mjs`):
+// BENCH_SUBSCRIPTIONS (default 10000; 0 skips them), BENCH_RUNNERS (default 10).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { start, stop } from './children.mjs';
 import { recreateDatabase } from './database.mjs';
 import { api } from './http.mjs';
+import { invoiceSale, ORDER, lifecycles as sales } from './lifecycle.mjs';
 import { measurePages, printPages } from './pages.mjs';
+import {
+  printRenewals,
+  RENEWAL_TARGET_LITE,
+  RENEWAL_TARGET_PG,
+  runRenewals,
+  setupSubscriptions,
+} from './renewals.mjs';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const DATABASE_URL =
   process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/flint_bench';
 const TARGET_RATIO = 0.6;
-
-function start(script, env) {
-  return new Promise((resolve, reject) => {
-    const child = fork(new URL(`./servers/${script}`, import.meta.url), {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    child.once('message', (message) => resolve({ url: message.url, child }));
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-}
-
-function stop(server) {
-  return new Promise((resolve) => {
-    server.child.removeAllListeners('exit');
-    server.child.once('exit', resolve);
-    server.child.send('stop');
-  });
-}
+const SUBSCRIPTIONS = Number(process.env.BENCH_SUBSCRIPTIONS ?? 10_000);
+const RUNNERS = Number(process.env.BENCH_RUNNERS ?? 10);
+const RENEWALS = {
+  subscriptions: SUBSCRIPTIONS,
+  connections: CONNECTIONS,
+  adminToken: 'bench-admin-token',
+};
 
 const json = (url, path, key, body) => api(url, key, body ? 'POST' : 'GET', path, body);
-
-const ORDER = {
-  order: {
-    line_items: [9900, 2900, 1500, 750, 199].map((amount, i) => ({
-      name: `Item ${i + 1}`,
-      quantity: i + 1,
-      unit_price_money: { amount, currency: 'USD' },
-    })),
-    coupon_codes: ['LAUNCH20'],
-  },
-};
 
 const SCENARIOS = {
   'POST /v1/customers': () => ({
@@ -93,63 +79,8 @@ const INVOICE_LIFECYCLE = 'invoice: create → finalize → pay → get';
 const INVOICE_TARGET = 0.8;
 const KEYED_LIFECYCLE = 'keyed lifecycle (Idempotency-Key)';
 
-let keys = 0;
-const nextKey = () => {
-  keys += 1;
-  return `bench-${process.pid}-${Date.now()}-${keys}`;
-};
-
-/** One sale through orders: create an order, pay it, refund part of it, read it back. */
-const orderSale = async (call, prefix) => {
-  const { order } = await call('POST', '/v1/orders', ORDER);
-  const orderId = order.order_id;
-  await call('POST', `${prefix}/v1/orders/${orderId}/pay`, {
-    payment: { payment_source_token: 'tok_visa' },
-  });
-  await call('POST', `${prefix}/v1/refunds`, { refund: { order_id: orderId, amount: 1000 } });
-  await call('GET', `/v1/orders/${orderId}`);
-};
-
-/** One sale through invoices: create an invoice (its order underneath), finalize, pay, read. */
-const invoiceSale = async (call) => {
-  const { invoice } = await call('POST', '/v1/invoices', {
-    invoice: { ...ORDER.order, currency: 'USD' },
-  });
-  const id = invoice.invoice_id;
-  await call('POST', `/v1/invoices/${id}/finalize`, {});
-  await call('POST', `/v1/invoices/${id}/pay`, { payment: { payment_source_token: 'tok_visa' } });
-  await call('GET', `/v1/invoices/${id}`);
-};
-
-/**
- * Sales one after another on CONNECTIONS concurrent workers for DURATION seconds (`sale`:
- * the order lifecycle unless told); `keyed`, with a fresh Idempotency-Key on every POST, as
- * a careful client sends them. Reports sales per second and the latency of a whole sale.
- */
-async function lifecycles(url, key, { prefix = '', keyed = false, sale = orderSale } = {}) {
-  const call = (method, path, body) =>
-    api(url, key, method, path, body, keyed && body ? nextKey() : undefined);
-  const latencies = [];
-  let failures = 0;
-  const until = Date.now() + DURATION * 1000;
-  const worker = async () => {
-    while (Date.now() < until) {
-      const started = performance.now();
-      try {
-        await sale(call, prefix);
-        latencies.push(performance.now() - started);
-      } catch (error) {
-        if (failures === 0) console.error(String(error));
-        failures += 1;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
-  latencies.sort((a, b) => a - b);
-  const at = (q) =>
-    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
-  return { rps: latencies.length / DURATION, p50: at(0.5), p99: at(0.99), failures };
-}
+const lifecycles = (url, key, options = {}) =>
+  sales(url, key, { duration: DURATION, connections: CONNECTIONS, ...options });
 
 async function measure(label, server, key, keyed = true) {
   const { customer } = await json(server.url, '/v1/customers', key, {
@@ -218,7 +149,13 @@ const pagesPg = await measurePages(flintPg.url, pgKey, {
   duration: DURATION,
   connections: CONNECTIONS,
 });
+// Renewals: made through this server's API, then run by a worker once it has stopped.
+if (SUBSCRIPTIONS > 0) await setupSubscriptions(flintPg.url, RENEWALS);
 await stop(flintPg);
+const renewalsPg =
+  SUBSCRIPTIONS > 0
+    ? await runRenewals({ DATABASE_URL, FLINT_DATA_DIR: '' }, { runners: RUNNERS })
+    : null;
 
 // The baseline reads the same tables, with the key Flint created.
 const baseline = await start('baseline.mjs', { DATABASE_URL });
@@ -242,7 +179,12 @@ const pagesLite = await measurePages(flintLite.url, liteKey, {
   duration: DURATION,
   connections: CONNECTIONS,
 });
+if (SUBSCRIPTIONS > 0) await setupSubscriptions(flintLite.url, RENEWALS);
 await stop(flintLite);
+const renewalsLite =
+  SUBSCRIPTIONS > 0
+    ? await runRenewals({ DATABASE_URL: '', FLINT_DATA_DIR: dataDir }, { runners: RUNNERS })
+    : null;
 rmSync(dataDir, { recursive: true, force: true });
 
 const baselineRps = (scenario) =>
@@ -286,6 +228,13 @@ const flintLifecycle = results.find(
 console.log(
   `\n(for reference) the lifecycle on PostgreSQL against the minimal glue: ${((flintLifecycle.rps / minimal.rps) * 100).toFixed(0)}%`,
 );
+// Issue 18: renewals at the PostgreSQL lifecycle's rate (PGlite: a third of it), one charge each.
+if (renewalsPg) {
+  ok = printRenewals('PostgreSQL', renewalsPg, flintLifecycle.rps, RENEWAL_TARGET_PG) && ok;
+}
+if (renewalsLite) {
+  ok = printRenewals('PGlite', renewalsLite, flintLifecycle.rps, RENEWAL_TARGET_LITE) && ok;
+}
 ok = printPages('PostgreSQL', pagesPg) && ok;
 ok = printPages('the embedded database (PGlite)', pagesLite) && ok;
 if (results.some((r) => r.failures > 0)) {

@@ -41,8 +41,16 @@ export interface InvoiceMailContext {
 /** A name or number for a subject: one line, whatever the merchant typed. */
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 
+/** One formatter per time zone: making an `Intl.DateTimeFormat` costs far more than using it. */
+const longDates = new Map<string, Intl.DateTimeFormat>();
+
 function longDate(date: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone }).format(date);
+  let format = longDates.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone });
+    longDates.set(timeZone, format);
+  }
+  return format.format(date);
 }
 
 /** What every invoice mail shows: number, amounts, due date, and its page and PDF. */

@@ -76,8 +76,9 @@ export async function payInvoice(
  * The invoice after its payment, with the request's answer written under the order's
  * lock: the payment's outcome (and `paid`) was recorded on the invoice in the transaction
  * that settled it on the order (`invoiceFollowsPayment`), as for any way of paying it.
+ * With no answer to write, it is only read back (two statements, not a transaction).
  */
-function recordPayment(
+async function recordPayment(
   ctx: ChangeContext,
   {
     id,
@@ -87,6 +88,13 @@ function recordPayment(
   { answer }: AnswerOption<InvoicePayment>,
 ): Promise<Result<InvoicePayment>> {
   const { tenant } = ctx;
+  if (!answer) {
+    // No answer to write (a renewal's charge, a call without a key): the invoice as its
+    // payment's transaction left it, read with no lock and no transaction.
+    const row = await selectInvoiceById(ctx.deps.db, tenant, id);
+    if (!row) return fail(missing('invoice'));
+    return ok({ view: await viewOf(ctx.deps.db, tenant, row), paymentIntent: intent });
+  }
   return withOrderLock(ctx, orderId, async (tx, now) => {
     const row = await lockInvoiceById(tx, tenant, id);
     if (!row) return fail(missing('invoice'));

@@ -136,7 +136,10 @@ async function runAttempt(
   };
   try {
     await kind.run(ctx, runningJob(row));
-    if (!completed) await ctx.complete(async () => undefined);
+    if (completed) return 'succeeded';
+    // Nothing to write with the end: one statement, atomic by itself (no transaction).
+    if (!(await endDueJobAttempt(deps.db, lease, { status: 'succeeded' }))) throw new LeaseLost();
+    completed = true;
     return 'succeeded';
   } catch (err) {
     if (completed) {

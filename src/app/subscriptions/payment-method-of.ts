@@ -1,12 +1,14 @@
 import type { Kysely } from 'kysely';
-import { selectPaymentMethodById } from '../../adapters/db/repos/payment-methods-repo.js';
+import {
+  selectChargeableMethod,
+  selectPaymentMethodById,
+} from '../../adapters/db/repos/payment-methods-repo.js';
 import type { Database } from '../../adapters/db/schema.js';
 import type { PaymentMethodRow } from '../../adapters/db/schema-payment-methods.js';
 import type { SubscriptionRow } from '../../adapters/db/schema-subscriptions.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import type { Tenant } from '../../domain/tenant.js';
 import { detachedFailure } from '../payment-methods/customer-default.js';
-import { defaultPaymentMethodOf } from '../payment-methods/payment-method-views.js';
 
 /**
  * What a subscription's periods are charged to: its own `default_payment_method_id` while
@@ -17,12 +19,11 @@ export async function paymentMethodOf(
   tenant: Tenant,
   sub: Pick<SubscriptionRow, 'default_payment_method_id' | 'customer_id'>,
 ): Promise<PaymentMethodRow | null> {
-  if (sub.default_payment_method_id) {
-    const own = await selectPaymentMethodById(db, tenant, sub.default_payment_method_id);
-    if (own?.status === 'attached') return own;
-  }
-  const fallback = await defaultPaymentMethodOf(db, tenant, sub.customer_id);
-  return fallback?.status === 'attached' ? fallback : null;
+  const method = await selectChargeableMethod(db, tenant, {
+    ownId: sub.default_payment_method_id,
+    customerId: sub.customer_id,
+  });
+  return method ?? null;
 }
 
 export async function hasChargeableMethod(

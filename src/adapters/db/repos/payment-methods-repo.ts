@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { CardDetails } from '../../../domain/card-details.js';
 import type { PaymentMethodStatus } from '../../../domain/payment-methods/payment-method-values.js';
 import type { Tenant } from '../../../domain/tenant.js';
@@ -32,6 +32,34 @@ export async function selectPaymentMethodByRequestKey(
   requestKey: string,
 ): Promise<PaymentMethodRow | undefined> {
   return methods.rows(db, tenant).where('request_key', '=', requestKey).executeTakeFirst();
+}
+
+/**
+ * What a subscription is charged to, in one statement: the method `ownId` names while it
+ * is attached, else the customer's default (a customer not deleted) while attached;
+ * undefined when neither.
+ */
+export async function selectChargeableMethod(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  { ownId, customerId }: { readonly ownId: string | null; readonly customerId: string },
+): Promise<PaymentMethodRow | undefined> {
+  const customerDefault = db
+    .selectFrom('customers')
+    .select('default_payment_method_id')
+    .where('account_id', '=', tenant.accountId)
+    .where('mode', '=', tenant.mode)
+    .where('id', '=', customerId)
+    .where('deleted_at', 'is', null);
+  return methods
+    .rows(db, tenant)
+    .where('status', '=', 'attached')
+    .where((eb) =>
+      eb.or([...(ownId === null ? [] : [eb('id', '=', ownId)]), eb('id', '=', customerDefault)]),
+    )
+    .orderBy(sql`${sql.ref('id')} = ${ownId}`, (ob) => ob.desc().nullsLast())
+    .limit(1)
+    .executeTakeFirst();
 }
 
 /** A method's card columns from the processor's card details (all null when none). */
