@@ -97,9 +97,7 @@ describe('flint.subscriptions (SDK)', () => {
 
     const canceled = await flint.subscriptions.cancel(sub.id);
     expect(canceled).toMatchObject({ status: 'canceled', availableActions: [] });
-    await expect(flint.subscriptions.reactivate(sub.id)).rejects.toBeInstanceOf(
-      FlintConflictError,
-    );
+    await expect(flint.subscriptions.reactivate(sub.id)).rejects.toBeInstanceOf(FlintConflictError);
     await expect(flint.subscriptions.reactivate(sub.id)).rejects.toMatchObject({
       status: 409,
       code: 'subscription_state_invalid',
@@ -143,8 +141,9 @@ describe('flint.subscriptionSettings (SDK)', () => {
     });
     expect(next).toMatchObject({ retryDays: [2, 4], afterRetries: 'unpaid', upcomingDays: 7 });
     expect((await flint.subscriptionSettings.retrieve()).retryDays).toEqual([2, 4]);
-    await expect(
-      flint.subscriptionSettings.update({ retryDays: [4, 2] }),
-    ).rejects.toMatchObject({ status: 422, code: 'parameter_invalid' });
+    await expect(flint.subscriptionSettings.update({ retryDays: [4, 2] })).rejects.toMatchObject({
+      status: 422,
+      code: 'parameter_invalid',
+    });
   });
 });
