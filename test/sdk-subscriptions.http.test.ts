@@ -95,8 +95,10 @@ describe('flint.subscriptions (SDK)', () => {
     expect(paused.availableActions).toContain('resume_collection');
     expect((await flint.subscriptions.resumeCollection(sub.id)).pauseCollection).toBeNull();
 
-    const canceled = await flint.subscriptions.cancel(sub.id);
+    const canceled = await flint.subscriptions.cancel(sub.id, { prorate: true });
     expect(canceled).toMatchObject({ status: 'canceled', availableActions: [] });
+    // The whole period was unused: its price comes back as credit.
+    expect((await flint.customers.get(customer.id)).balance).toBe(-1000);
     await expect(flint.subscriptions.reactivate(sub.id)).rejects.toBeInstanceOf(FlintConflictError);
     await expect(flint.subscriptions.reactivate(sub.id)).rejects.toMatchObject({
       status: 409,

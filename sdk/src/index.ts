@@ -55,6 +55,7 @@ export type {
 } from './resources.js';
 export type { Return, ReturnCreateParams } from './returns.js';
 export type {
+  SubscriptionCancelParams,
   SubscriptionCreateParams,
   SubscriptionPauseParams,
   SubscriptionUpdateParams,

@@ -24,6 +24,9 @@ export type SubscriptionPauseParams = Keyed<
   BodyOf<'POST /v1/subscriptions/{subscription_id}/pause_collection', 'pause_collection'>
 >;
 
+/** `prorate`: credit the current period's unused time to the customer's balance. */
+export type SubscriptionCancelParams = Keyed<{ readonly prorate?: boolean }>;
+
 const id = (value: string) => encodeURIComponent(value);
 type One = { subscription: Subscription };
 const subscriptionOf = (r: One) => r.subscription;
@@ -60,10 +63,14 @@ export class Subscriptions {
   ): PageList<Subscription> {
     return this.api.list('/v1/subscriptions', 'subscriptions', params);
   }
-  /** Cancels now: no period is billed again (open invoices stay open). */
-  cancel(subscriptionId: string, options?: RequestOptions): Promise<Subscription> {
+  /** Cancels now: no period is billed again; `prorate: true` credits the unused time. */
+  cancel(
+    subscriptionId: string,
+    params: SubscriptionCancelParams = {},
+    options?: RequestOptions,
+  ): Promise<Subscription> {
     return this.api
-      .raw<One>('POST', `/v1/subscriptions/${id(subscriptionId)}/cancel`, undefined, options)
+      .raw<One>('POST', `/v1/subscriptions/${id(subscriptionId)}/cancel`, params, options)
       .then(subscriptionOf);
   }
   /** Cancels at the end of the current period. */
