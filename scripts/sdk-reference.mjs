@@ -108,6 +108,7 @@ export function sdkReference(doc) {
     read('recovery-links.ts'),
     read('returns.ts'),
     read('plans.ts'),
+    read('subscriptions.ts'),
     read('payment-methods.ts'),
   ].join('\n');
   const index = read('index.ts');

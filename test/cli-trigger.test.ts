@@ -20,6 +20,13 @@ async function flint(args: string[], extraEnv: Record<string, string> = {}) {
   );
 }
 
+/** The id of what an event is about: its object's own, or (`invoice.upcoming`) its subscription's. */
+function idOf(object: any): string {
+  return object.object === 'upcoming_invoice'
+    ? object.subscription_id
+    : object[`${object.object}_id`];
+}
+
 async function eventsOf(key: string): Promise<any[]> {
   const res = await request(server, 'GET', '/v1/events?limit=100', { key });
   expect(res.status).toBe(200);
@@ -50,7 +57,7 @@ describe('flint trigger', () => {
       expect(res.status).toBe(200);
       expect(res.body.event.type).toBe(type);
       const subject = res.body.event.data.object;
-      const subjectId = subject[`${subject.object}_id`];
+      const subjectId = idOf(subject);
       expect(lines[0]).toBe(`Triggering ${type} (test mode, ${server.url})`);
       expect(lines.at(-1)).toBe(`Event ${type} ${eventId} (about ${subjectId})`);
       // Every object it made is printed with its id.
@@ -59,8 +66,8 @@ describe('flint trigger', () => {
       const events = await eventsOf(key);
       for (const event of events) {
         const object = event.data.object;
-        expect(printed).toContain(object[`${object.object}_id`]);
-        expect(event.object_id).toBe(object[`${object.object}_id`]);
+        expect(printed).toContain(idOf(object));
+        expect(event.object_id).toBe(idOf(object));
       }
       // Each object's events are numbered 1, 2, 3… in the order they were recorded.
       const numbers = new Map<string, number[]>();

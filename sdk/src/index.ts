@@ -21,6 +21,7 @@ import {
   WebhookEndpoints,
 } from './resources.js';
 import { Returns } from './returns.js';
+import { SubscriptionSettingsResource, Subscriptions } from './subscriptions.js';
 import { TestClocks } from './test-clocks.js';
 import { type FlintOptions, Transport } from './transport.js';
 import { signForTest, verify } from './webhooks.js';
@@ -53,6 +54,12 @@ export type {
   WebhookDelivery,
 } from './resources.js';
 export type { Return, ReturnCreateParams } from './returns.js';
+export type {
+  SubscriptionCancelParams,
+  SubscriptionCreateParams,
+  SubscriptionPauseParams,
+  SubscriptionUpdateParams,
+} from './subscriptions.js';
 export type { TestClock, TestClockCreateParams } from './test-clocks.js';
 export type { FlintOptions, RequestOptions } from './transport.js';
 export type * from './types.js';
@@ -91,6 +98,10 @@ export class Flint {
   readonly refunds: Refunds;
   readonly paymentLinks: PaymentLinks;
   readonly plans: Plans;
+  /** Customers billed for plans every period: `flint.subscriptions.create({ customerId, items })`. */
+  readonly subscriptions: Subscriptions;
+  /** Dunning, trial and upcoming-invoice notices, per mode. */
+  readonly subscriptionSettings: SubscriptionSettingsResource;
   readonly invoices: Invoices;
   readonly recoveryLinks: RecoveryLinks;
   readonly invoiceSettings: InvoiceSettingsResource;
@@ -122,6 +133,8 @@ export class Flint {
     this.refunds = new Refunds(api);
     this.paymentLinks = new PaymentLinks(api);
     this.plans = new Plans(api);
+    this.subscriptions = new Subscriptions(api);
+    this.subscriptionSettings = new SubscriptionSettingsResource(api);
     this.invoices = new Invoices(api);
     this.recoveryLinks = new RecoveryLinks(api);
     this.invoiceSettings = new InvoiceSettingsResource(api);

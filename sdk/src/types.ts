@@ -99,6 +99,16 @@ export type InvoiceSettings = ResponseOf<'GET /v1/invoice_settings', 'invoice_se
 export type Return = ResponseOf<'GET /v1/returns/{return_id}', 'return'>;
 export type Plan = ResponseOf<'GET /v1/plans/{plan_id}', 'plan'>;
 export type PlanVersion = ResponseOf<'GET /v1/plans/{plan_id}/versions/{version}', 'plan_version'>;
+export type Subscription = ResponseOf<'GET /v1/subscriptions/{subscription_id}', 'subscription'>;
+/** A subscription's next invoice as its renewal would bill it now (nothing is written). */
+export type UpcomingInvoice = ResponseOf<
+  'GET /v1/subscriptions/{subscription_id}/upcoming_invoice',
+  'upcoming_invoice'
+>;
+export type SubscriptionSettings = ResponseOf<
+  'GET /v1/subscription_settings',
+  'subscription_settings'
+>;
 export type PaymentMethod = ResponseOf<
   'GET /v1/payment_methods/{payment_method_id}',
   'payment_method'

@@ -3,8 +3,10 @@ import { type ApiTarget, callApi } from './api-client.js';
 import { BALANCE_AND_CLOCK_SCENARIOS } from './balance-and-clock-triggers.js';
 import { INVOICE_SCENARIOS } from './invoice-triggers.js';
 import { PAYMENT_METHOD_SCENARIOS } from './payment-method-triggers.js';
+import { PLAN_SCENARIOS } from './plan-triggers.js';
 import { RECOVERY_LINK_SCENARIOS } from './recovery-link-triggers.js';
 import { RETURN_SCENARIOS } from './return-triggers.js';
+import { SUBSCRIPTION_SCENARIOS } from './subscription-triggers.js';
 import { TriggerSteps } from './trigger-steps.js';
 import { UsageError } from './usage-error.js';
 
@@ -100,6 +102,8 @@ const SCENARIOS = {
   ...RETURN_SCENARIOS,
   ...PAYMENT_METHOD_SCENARIOS,
   ...BALANCE_AND_CLOCK_SCENARIOS,
+  ...SUBSCRIPTION_SCENARIOS,
+  ...PLAN_SCENARIOS,
 } satisfies Partial<Record<EventType, Scenario>>;
 
 export type TriggerableType = keyof typeof SCENARIOS;

@@ -1,16 +1,58 @@
 import type { CustomerRecord } from '../app/console/console-customers.js';
 import { formatMoney } from '../domain/money-format.js';
+import { customerBalanceTransactionResource } from '../resources/customer-balance-transaction.js';
 import { invoiceResource } from '../resources/invoice.js';
 import { orderResource } from '../resources/order.js';
 import { paymentCardOf } from '../resources/payment-intent.js';
 import { paymentMethodResource } from '../resources/payment-method.js';
 import { cardLabel } from './card-label.js';
 import { type ConsoleFrame, frame } from './console-frame.js';
-import { countOf, dataTable, idLink, statusBadge, when } from './console-parts.js';
+import { countOf, dataTable, idLink, statusBadge, statusWords, when } from './console-parts.js';
+import { subscriptionsTable } from './console-subscription-pages.js';
 import { type Html, html } from './html.js';
 
 // One customer in the console: who it is, its saved payment methods (detach one, make one
-// the default), its newest orders and invoices. Pure: page model in, HTML out.
+// the default), its credit balance and its transactions, its subscriptions, its newest
+// orders and invoices. Pure: page model in, HTML out.
+
+/** The balance as a person reads it: negative is credit the customer has. */
+function balanceWords(balance: number, currency: string | null): string {
+  if (balance === 0 || !currency) return 'None';
+  const amount = formatMoney(Math.abs(balance), currency);
+  return balance < 0 ? `${amount} credit` : `${amount} owed`;
+}
+
+function balanceSection(f: ConsoleFrame, record: CustomerRecord): Html {
+  const c = record.customer;
+  const rows = record.balanceTransactions.map((row) => {
+    const t = customerBalanceTransactionResource(row);
+    return [
+      html`<span class="id">${t.customer_balance_transaction_id}</span>`,
+      statusWords(t.type),
+      formatMoney(t.amount, t.currency),
+      formatMoney(t.ending_balance, t.currency),
+      t.order_id ? idLink(`/console/orders/${t.order_id}?mode=${f.mode}`, t.order_id) : '—',
+      t.description ?? '—',
+      when(t.created_at),
+    ];
+  });
+  return html`<section class="panel" aria-labelledby="balance"><h2 id="balance">Credit balance</h2>
+<p id="balance-amount">${balanceWords(c.balance, c.currency)}</p>
+${dataTable({
+  caption: `${countOf(rows.length, 'balance transaction')} (newest)`,
+  columns: [
+    { label: 'Transaction' },
+    { label: 'Type' },
+    { label: 'Amount', num: true },
+    { label: 'Balance after', num: true },
+    { label: 'Order' },
+    { label: 'Description' },
+    { label: 'When (UTC)' },
+  ],
+  rows,
+  empty: 'None',
+})}</section>`;
+}
 
 function methodActions(
   f: ConsoleFrame,
@@ -93,6 +135,9 @@ ${dataTable({
   rows: methods,
   empty: 'None',
 })}</section>
+${balanceSection(f, record)}
+<section class="panel" aria-labelledby="subscriptions"><h2 id="subscriptions">Subscriptions</h2>
+${subscriptionsTable(f, record.subscriptions, countOf(record.subscriptions.length, 'subscription'))}</section>
 <section class="panel" aria-labelledby="orders"><h2 id="orders">Orders</h2>
 ${dataTable({
   caption: `${countOf(orders.length, 'order')} (newest)`,

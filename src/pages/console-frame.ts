@@ -33,6 +33,7 @@ export function frame(title: string, f: ConsoleFrame, nonce: string, body: Html)
 <a href="/console/refunds?mode=${f.mode}">Refunds</a> ·
 <a href="/console/invoices?mode=${f.mode}">Invoices</a> ·
 <a href="/console/plans?mode=${f.mode}">Plans</a> ·
+<a href="/console/subscriptions?mode=${f.mode}">Subscriptions</a> ·
 <a href="/console/mail?mode=${f.mode}">Mail</a> ·
 ${f.user.role === 'owner' ? html`<a href="/console/developers?mode=${f.mode}">Developers</a> ·` : ''}
 <a href="/console/orders?mode=${other}">Switch to ${other} mode</a> ·

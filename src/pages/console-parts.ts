@@ -24,6 +24,13 @@ const MEANINGS: Readonly<Record<string, Meaning>> = {
   sent: 'good',
   queued: 'waiting',
   kept: 'info',
+  active: 'good',
+  trialing: 'info',
+  past_due: 'bad',
+  unpaid: 'bad',
+  incomplete: 'waiting',
+  incomplete_expired: 'done',
+  paused: 'waiting',
 };
 
 /** A status as a person reads it: "PARTIALLY_REFUNDED" → "Partially refunded". */

@@ -13,7 +13,12 @@ const ORDER_INDEX = 'invoices_order_live';
 
 const invoices = tableRows('invoices', {
   json: ['customer_details', 'seller_details', 'metadata'],
-  filters: { status: 'status', order_id: 'order_id', customer_id: 'customer_id' },
+  filters: {
+    status: 'status',
+    order_id: 'order_id',
+    customer_id: 'customer_id',
+    subscription_id: 'subscription_id',
+  },
 });
 
 /** The insert of a new invoice, to run with its event. */
@@ -28,6 +33,8 @@ export interface InvoiceFilter {
   readonly status?: InvoiceStatus | undefined;
   readonly order_id?: string | undefined;
   readonly customer_id?: string | undefined;
+  /** A subscription's invoices (the console's subscription page; not an API filter). */
+  readonly subscription_id?: string | undefined;
 }
 export const listInvoices: ListRows<InvoiceFilter, InvoiceRow> = invoices.list;
 

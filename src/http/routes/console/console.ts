@@ -40,6 +40,7 @@ import { registerConsolePlanRoutes } from './console-plans.js';
 import { registerConsoleRecovery } from './console-recovery-links.js';
 import { registerConsoleRefundRoutes } from './console-refunds.js';
 import { registerConsoleSaleRoute } from './console-sale.js';
+import { registerConsoleSubscriptionRoutes } from './console-subscriptions.js';
 
 export const CONSOLE_COOKIE = 'flint_console';
 
@@ -224,6 +225,7 @@ export async function registerConsoleRoutes(
     await registerConsoleMailRoutes(app, { deps, frameOf: consoleFrame });
     await registerConsoleRecovery(app, { deps, csrf, frameOf: consoleFrame });
     await registerConsolePlanRoutes(app, { deps, frameOf: consoleFrame });
+    await registerConsoleSubscriptionRoutes(app, { deps, csrf, frameOf: consoleFrame });
     await registerConsoleCustomerRoutes(app, { deps, processors, csrf, frameOf: consoleFrame });
   });
 
