@@ -71,6 +71,35 @@ describe('flint.subscriptions (SDK)', () => {
     ).toEqual([sub.id]);
   });
 
+  it('previews a change of seats, then bills exactly the preview', async () => {
+    const { flint, clock, plan } = await merchant();
+    const customer = await flint.customers.create({ testClock: clock.id });
+    await flint.paymentMethods.attach(customer.id, { paymentSourceToken: 'tok_visa' });
+    const sub = await flint.subscriptions.create({
+      customerId: customer.id,
+      items: [{ planId: plan.id, quantity: 1 }],
+    });
+    // Jan 15 → Feb 15 is 31 days; on Jan 30, 16 are left.
+    await flint.testClocks.advance(clock.id, { frozenTime: '2030-01-30T12:00:00Z' });
+    const change = { items: [{ planId: plan.id, quantity: 3 }] };
+    const preview = await flint.subscriptions.preview(sub.id, change);
+    // 1000 × 16/31 = 516 back; 3000 × 16/31 = 1548 charged.
+    expect(preview).toMatchObject({
+      billingReason: 'subscription_update',
+      unusedTimeCreditMoney: { amount: 516 },
+      subtotalMoney: { amount: 1548 },
+      amountDueMoney: { amount: 1032 },
+    });
+    const changed = await flint.subscriptions.change(sub.id, {
+      ...change,
+      prorationDate: preview.prorationDate ?? undefined,
+      subscriptionVersion: preview.subscriptionVersion,
+    });
+    expect(changed.items[0]?.quantity).toBe(3);
+    const invoice = await flint.invoices.get(changed.latestInvoiceId ?? '');
+    expect(invoice).toMatchObject({ status: 'paid', amountPaid: { amount: 1032 } });
+  });
+
   it('cancels at period end, reactivates, pauses and resumes collection, cancels', async () => {
     const { flint, customer, card, plan } = await merchant();
     const sub = await flint.subscriptions.create({

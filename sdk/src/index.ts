@@ -56,6 +56,7 @@ export type {
 export type { Return, ReturnCreateParams } from './returns.js';
 export type {
   SubscriptionCancelParams,
+  SubscriptionChangeParams,
   SubscriptionCreateParams,
   SubscriptionPauseParams,
   SubscriptionUpdateParams,

@@ -24,6 +24,11 @@ export type SubscriptionPauseParams = Keyed<
   BodyOf<'POST /v1/subscriptions/{subscription_id}/pause_collection', 'pause_collection'>
 >;
 
+/** The items after a change (every plan kept, with its seats, and any new one), its proration. */
+export type SubscriptionChangeParams = Keyed<
+  BodyOf<'POST /v1/subscriptions/{subscription_id}/change', 'subscription_change'>
+>;
+
 /** `prorate`: credit the current period's unused time to the customer's balance. */
 export type SubscriptionCancelParams = Keyed<{ readonly prorate?: boolean }>;
 
@@ -123,6 +128,39 @@ export class Subscriptions {
       .raw<One>('POST', `/v1/subscriptions/${id(subscriptionId)}/resume`, undefined, options)
       .then(subscriptionOf);
   }
+  /**
+   * What a change would bill now (unused time credited, time left charged), written
+   * nowhere; pass its `prorationDate` and `subscriptionVersion` to `change` to bill exactly it.
+   */
+  preview(
+    subscriptionId: string,
+    params: SubscriptionChangeParams,
+    options?: RequestOptions,
+  ): Promise<UpcomingInvoice> {
+    return this.api
+      .raw<{ upcomingInvoice: UpcomingInvoice }>(
+        'POST',
+        `/v1/subscriptions/${id(subscriptionId)}/preview`,
+        changeBody(params),
+        options,
+      )
+      .then((r) => r.upcomingInvoice);
+  }
+  /** Changes plans or seats: the proration is billed and charged now (`prorationBehavior`). */
+  change(
+    subscriptionId: string,
+    params: SubscriptionChangeParams,
+    options?: RequestOptions,
+  ): Promise<Subscription> {
+    return this.api
+      .raw<One>(
+        'POST',
+        `/v1/subscriptions/${id(subscriptionId)}/change`,
+        changeBody(params),
+        options,
+      )
+      .then(subscriptionOf);
+  }
   /** The next invoice as its renewal would bill it now; nothing is written. */
   upcomingInvoice(subscriptionId: string): Promise<UpcomingInvoice> {
     return this.api.one(
@@ -131,6 +169,14 @@ export class Subscriptions {
       'upcoming_invoice',
     );
   }
+}
+
+function changeBody(params: SubscriptionChangeParams) {
+  const { idempotencyKey, ...change } = params;
+  return {
+    subscriptionChange: change,
+    ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+  };
 }
 
 export class SubscriptionSettingsResource {
