@@ -122,7 +122,8 @@ describe('console: subscriptions', () => {
     expect((await post('resume_collection')).status).toBe(303);
     expect((await m.subscription(id)).pause_collection).toBeNull();
     expect((await post('resume')).status).toBe(409);
-    expect((await post('change')).status).toBe(404);
+    expect((await post('change')).status).toBe(422);
+    expect((await post('explode')).status).toBe(404);
 
     // The events name the console user who acted.
     const events = await m.events(id);
@@ -197,5 +198,47 @@ describe('console: subscriptions', () => {
     expect(page.text).toContain('Goodwill &lt;i&gt;credit&lt;/i&gt;');
     expect(page.text).toContain('Adjustment');
     expect(page.text).toContain(sub.latest_invoice_id);
+  });
+
+  it('changes seats with the proration shown first, then bills exactly what it showed', async () => {
+    const m = await Merchant.open(server);
+    const clock = await m.clock('2030-04-01T00:00:00.000Z');
+    const customer = await m.customer({ clock });
+    const plan = await m.plan({ line_items: [{ name: 'Seat', unit_amount: 3000 }] });
+    const sub = (
+      await m.subscribe({ customer_id: customer.id, items: [{ plan_id: plan, quantity: 2 }] })
+    ).body.subscription;
+    await m.advance(clock, '2030-04-11T00:00:00.000Z');
+    const { browser } = await signedInConsoleUser(server, m.account.testKey);
+    const page = await browser.get(`/console/subscriptions/${sub.subscription_id}?mode=test`);
+    expect(page.text).toContain(`name="seats.${plan}"`);
+    const preview = await browser.get(
+      `/console/subscriptions/${sub.subscription_id}/change?mode=test&seats.${plan}=5`,
+    );
+    expect(preview.status, preview.text).toBe(200);
+    // 20 of 30 days left: 6000 paid → 4000 credited; 5 × 3000 × 2/3 = 10000; due 6000.
+    expect(preview.text).toMatch(/<dt>Unused time credited to the balance<\/dt><dd>\$40\.00<\/dd>/);
+    expect(preview.text).toMatch(/<dt>Amount due<\/dt><dd>\$60\.00<\/dd>/);
+    // Time moves on before the confirm: the change still bills what was shown.
+    await m.advance(clock, '2030-04-13T00:00:00.000Z');
+    const confirmed = await browser.post(
+      `/console/subscriptions/${sub.subscription_id}/change?mode=test`,
+      {
+        csrf_token: hidden(preview.text, 'csrf_token'),
+        [`seats.${plan}`]: '5',
+        proration_date: hidden(preview.text, 'proration_date'),
+        subscription_version: hidden(preview.text, 'subscription_version'),
+      },
+    );
+    expect(confirmed.status, confirmed.text).toBe(303);
+    const after = await m.subscription(sub.subscription_id);
+    expect(after.items[0].quantity).toBe(5);
+    const invoice = await m.invoice(after.latest_invoice_id);
+    expect(invoice).toMatchObject({ status: 'paid', billing_reason: 'subscription_update' });
+    expect(invoice.amount_paid.amount).toBe(6000);
+    const bad = await browser.get(
+      `/console/subscriptions/${sub.subscription_id}/change?mode=test&seats.${plan}=0`,
+    );
+    expect(bad.status).toBe(422);
   });
 });

@@ -7,7 +7,10 @@ import {
 } from '../domain/subscriptions/subscription-values.js';
 import { invoiceResource } from '../resources/invoice.js';
 import { subscriptionResource } from '../resources/subscription.js';
-import { upcomingInvoiceResource } from '../resources/upcoming-invoice.js';
+import {
+  type UpcomingInvoiceView,
+  upcomingInvoiceResource,
+} from '../resources/upcoming-invoice.js';
 import { type ConsoleFrame, frame } from './console-frame.js';
 import { nextPageLink, statusOptions } from './console-lists.js';
 import { countOf, dataTable, idLink, statusBadge, statusWords, when } from './console-parts.js';
@@ -135,7 +138,12 @@ function upcomingPanel(record: SubscriptionRecord): Html {
   if (!record.upcoming) {
     return html`<section class="panel" aria-labelledby="upcoming"><h2 id="upcoming">Next invoice</h2><p>None: this subscription bills no further period.</p></section>`;
   }
-  const u = upcomingInvoiceResource(record.upcoming);
+  return invoicePanel(record.upcoming, 'Next invoice');
+}
+
+/** An invoice not made: the next period's, or what a change would bill now. */
+function invoicePanel(view: UpcomingInvoiceView, title: string): Html {
+  const u = upcomingInvoiceResource(view);
   const m = (a: number) => formatMoney(a, u.currency);
   const lines = u.lines.map((l) => [
     l.name,
@@ -146,14 +154,20 @@ function upcomingPanel(record: SubscriptionRecord): Html {
     m(l.total_money.amount),
   ]);
   const totals: [string, number][] = [
+    ...(u.billing_reason === 'subscription_update'
+      ? ([['Unused time credited to the balance', u.unused_time_credit_money.amount]] as [
+          string,
+          number,
+        ][])
+      : []),
     ['Subtotal', u.subtotal_money.amount],
     ['Discount', u.discount_money.amount],
     ['Tax', u.tax_money.amount],
     ['Credit balance applied', u.credit_money.amount],
     ['Amount due', u.amount_due_money.amount],
   ];
-  return html`<section class="panel" aria-labelledby="upcoming"><h2 id="upcoming">Next invoice</h2>
-<p>${statusWords(u.billing_reason)}, for ${when(u.period_start ?? '')} → ${when(u.period_end ?? '')}, as its renewal would bill it now.</p>
+  return html`<section class="panel" aria-labelledby="upcoming"><h2 id="upcoming">${title}</h2>
+<p>${statusWords(u.billing_reason)}, for ${when(u.period_start ?? '')} → ${when(u.period_end ?? '')}, ${u.billing_reason === 'subscription_update' ? 'billed and charged when confirmed' : 'as its renewal would bill it now'}.</p>
 ${dataTable({
   caption: countOf(lines.length, 'line'),
   columns: [
@@ -229,6 +243,7 @@ ${row('Payment method', s.default_payment_method_id ?? "The customer's default")
 ${row('Test clock', s.test_clock ?? '—')}
 </table></div>
 ${actions.length > 0 ? html`<div class="panel actions">${actions}</div>` : ''}
+${input.mayAct && s.available_actions.includes('update') ? seatsForm(f, s) : ''}
 <section class="panel" aria-labelledby="items"><h2 id="items">Items</h2>
 ${dataTable({
   caption: countOf(items.length, 'line'),
@@ -257,5 +272,52 @@ ${dataTable({
   rows: invoices,
   empty: 'None',
 })}</section>`,
+  );
+}
+
+/** Seats per plan, sent to the change's preview first (a GET: nothing is written). */
+function seatsForm(f: ConsoleFrame, s: Wire): Html {
+  const fields = s.items.map(
+    (item) =>
+      html`<label for="seats-${item.plan_id}">${item.plan_name} seats</label><input id="seats-${item.plan_id}" name="seats.${item.plan_id}" type="number" min="1" max="100000" required value="${String(item.quantity)}">`,
+  );
+  return html`<section class="panel" aria-labelledby="seats"><h2 id="seats">Change seats</h2>
+<form method="get" action="/console/subscriptions/${s.subscription_id}/change">
+<input type="hidden" name="mode" value="${f.mode}">${fields}
+<button type="submit">Preview the proration</button></form></section>`;
+}
+
+export interface SubscriptionChangePageInput {
+  readonly frame: ConsoleFrame;
+  readonly nonce: string;
+  readonly subscription: SubscriptionRow;
+  /** Seats per plan id, as asked. */
+  readonly seats: Readonly<Record<string, number>>;
+  readonly preview: UpcomingInvoiceView;
+}
+
+/** A seat change's proration, shown before anything is billed, with the form that confirms it. */
+export function renderSubscriptionChange(input: SubscriptionChangePageInput): string {
+  const { frame: f, preview } = input;
+  const s = subscriptionResource(input.subscription);
+  const u = upcomingInvoiceResource(preview);
+  const hidden = Object.entries(input.seats).map(
+    ([plan, seats]) => html`<input type="hidden" name="seats.${plan}" value="${String(seats)}">`,
+  );
+  return frame(
+    `Change ${s.subscription_id}`,
+    f,
+    input.nonce,
+    html`<h1>Change seats of <span class="id">${s.subscription_id}</span></h1>
+<p>${Object.entries(input.seats)
+      .map(([plan, seats]) => `${plan}: ${seats} seat${seats === 1 ? '' : 's'}`)
+      .join(', ')}</p>
+${invoicePanel(preview, 'Proration')}
+<form method="post" action="/console/subscriptions/${s.subscription_id}/change?mode=${f.mode}">
+<input type="hidden" name="csrf_token" value="${f.csrfToken}">${hidden}
+<input type="hidden" name="proration_date" value="${String(u.proration_date ?? '')}">
+<input type="hidden" name="subscription_version" value="${String(u.subscription_version)}">
+<button type="submit">Confirm and charge ${formatMoney(u.amount_due_money.amount, u.currency)}</button>
+<a href="/console/subscriptions/${s.subscription_id}?mode=${f.mode}">Back</a></form>`,
   );
 }

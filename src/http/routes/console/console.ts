@@ -225,7 +225,7 @@ export async function registerConsoleRoutes(
     await registerConsoleMailRoutes(app, { deps, frameOf: consoleFrame });
     await registerConsoleRecovery(app, { deps, csrf, frameOf: consoleFrame });
     await registerConsolePlanRoutes(app, { deps, frameOf: consoleFrame });
-    await registerConsoleSubscriptionRoutes(app, { deps, csrf, frameOf: consoleFrame });
+    await registerConsoleSubscriptionRoutes(app, { deps, csrf, frameOf: consoleFrame, processors });
     await registerConsoleCustomerRoutes(app, { deps, processors, csrf, frameOf: consoleFrame });
   });
 
