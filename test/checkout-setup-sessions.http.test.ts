@@ -147,7 +147,9 @@ describe('setup-mode checkout sessions', () => {
       checkout_session: { mode: 'subscription', customer_id: customer, success_url: SUCCESS },
     });
     expect(badMode.status).toBe(422);
-    expect(badMode.body.error.errors.map((e: any) => e.loc)).toEqual([['checkout_session', 'mode']]);
+    expect(badMode.body.error.errors.map((e: any) => e.loc)).toEqual([
+      ['checkout_session', 'mode'],
+    ]);
     // Another account's customer, or live mode's, is a missing one.
     const { testKey: other } = await createTestAccount(server);
     for (const [k, id] of [
@@ -248,7 +250,9 @@ describe('setup-mode checkout sessions', () => {
     });
     expect(declined.status).toBe(402);
     expect(declined.text).toContain('The card was not saved. Nothing was charged.');
-    expect(declined.text).toContain('Your card was declined. Try another card, or contact your bank.');
+    expect(declined.text).toContain(
+      'Your card was declined. Try another card, or contact your bank.',
+    );
     expect((await get(key, `/v1/checkout/sessions/${id}`)).body.checkout_session.status).toBe(
       'open',
     );
@@ -317,9 +321,9 @@ describe('setup-mode checkout sessions', () => {
     expect(late.location).toBe(`/checkout/${b.checkout_session_id}`);
     const events = await eventsOf(key, 'checkout.session.expired', b.checkout_session_id);
     expect(events).toHaveLength(1);
-    expect((await get(key, `/v1/customers/${customer}/payment_methods`)).body.payment_methods).toEqual(
-      [],
-    );
+    expect(
+      (await get(key, `/v1/customers/${customer}/payment_methods`)).body.payment_methods,
+    ).toEqual([]);
 
     const c = await setupSession(key, {
       customer_id: customer,
