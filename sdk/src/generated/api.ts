@@ -36,10 +36,13 @@ export interface Schemas {
   CheckoutSession: {
     checkout_session_id: string;
     object: "checkout_session";
+    /** `payment`: pays its order. `setup`: saves its customer's card (no order, no amount) */
+    mode: "payment" | "setup";
     status: string;
-    amount_total: number;
-    amount_subtotal: number;
-    currency: string;
+    /** Null in setup mode */
+    amount_total: number | null;
+    amount_subtotal: number | null;
+    currency: string | null;
     customer: {
       customer_id: string;
       email: string | null;
@@ -53,6 +56,8 @@ export interface Schemas {
     } | null;
     payment_intent_id: string | null;
     latest_charge: string | null;
+    /** Setup mode, once complete: the card saved (the customer's default now) */
+    payment_method_id: string | null;
     line_items: Array<{
       line_item_id: string;
       object: "line_item";
@@ -79,7 +84,8 @@ export interface Schemas {
       metadata: Record<string, string>;
     }>;
     refunds: Array<Schemas["Refund"]>;
-    order_id: string;
+    /** Null in setup mode */
+    order_id: string | null;
     url: string;
     /** Hosted sessions: where the buyer goes once paid */
     success_url: string | null;
@@ -859,6 +865,81 @@ export interface Schemas {
   };
   /** Like metadata; number and boolean values are stored as text. */
   ScalarMetadata: Record<string, string | number | boolean>;
+  Subscription: {
+    subscription_id: string;
+    object: "subscription";
+    customer_id: string;
+    status: "incomplete" | "incomplete_expired" | "trialing" | "active" | "past_due" | "unpaid" | "canceled" | "paused";
+    items: Array<{
+      subscription_item_id: string;
+      plan_id: string;
+      /** The plan's version whose terms it bills (a later edit of the plan does not change them) */
+      plan_version: number;
+      plan_name: string;
+      /** Seats: multiplies the plan's per-seat lines */
+      quantity: number;
+      lines: Array<{
+        name: string;
+        unit_price_money: Schemas["Money"];
+        quantity: number;
+        price_id: string | null;
+        product_id: string | null;
+      }>;
+    }>;
+    currency: string;
+    interval: "day" | "week" | "month" | "year";
+    interval_count: number;
+    /** Periods start here and every interval after, on the same day (clamped to the month’s last: Jan 31 → Feb 28 → Mar 31) */
+    billing_cycle_anchor: string | null;
+    /** RFC 3339, UTC */
+    current_period_start: string | null;
+    /** RFC 3339, UTC */
+    current_period_end: string | null;
+    /** RFC 3339, UTC */
+    trial_start: string | null;
+    /** RFC 3339, UTC */
+    trial_end: string | null;
+    cancel_at_period_end: boolean;
+    /** RFC 3339, UTC */
+    cancel_at: string | null;
+    /** RFC 3339, UTC */
+    canceled_at: string | null;
+    /** RFC 3339, UTC */
+    ended_at: string | null;
+    cancellation_reason: "requested" | "payment_failed" | "trial_ended_without_payment_method" | "incomplete_expired" | null;
+    pause_collection: {
+      behavior: "void" | "keep_as_draft";
+      /** RFC 3339, UTC */
+      resumes_at: string | null;
+    } | null;
+    default_payment_method_id: string | null;
+    discount: {
+      coupon_id: string;
+      code: string | null;
+      duration: "once" | "repeating" | "forever";
+      duration_in_periods: number | null;
+      periods_used: number;
+    } | null;
+    latest_invoice_id: string | null;
+    test_clock: string | null;
+    available_actions: Array<"update" | "cancel" | "cancel_at_period_end" | "reactivate" | "pause_collection" | "resume_collection" | "resume">;
+    metadata: Record<string, string>;
+    test_mode: boolean;
+    /** RFC 3339, UTC */
+    created_at: string;
+    /** RFC 3339, UTC */
+    updated_at: string;
+  };
+  SubscriptionSettings: {
+    object: "subscription_settings";
+    /** Days after a period's first failed charge when it is tried again (a soft decline); default [1, 3, 5, 7] */
+    retry_days: Array<number>;
+    after_retries: "unpaid" | "canceled";
+    missing_payment_method: "create_invoice" | "pause" | "cancel";
+    trial_will_end_days: number;
+    upcoming_days: number;
+    test_mode: boolean;
+  };
   TaxRate: {
     tax_rate_id: string;
     object: "tax_rate";
@@ -892,6 +973,38 @@ export interface Schemas {
     created_at: string;
     /** RFC 3339, UTC */
     updated_at: string;
+  };
+  UpcomingInvoice: {
+    object: "upcoming_invoice";
+    subscription_id: string;
+    customer_id: string | null;
+    currency: string;
+    billing_reason: "manual" | "subscription_create" | "subscription_cycle" | "subscription_update";
+    /** RFC 3339, UTC */
+    period_start: string | null;
+    /** RFC 3339, UTC */
+    period_end: string | null;
+    /** A change’s preview: the instant (Unix seconds) its proration was computed at; give it to the change to bill exactly this */
+    proration_date: number | null;
+    subscription_version: number;
+    lines: Array<{
+      name: string;
+      quantity: number;
+      unit_price_money: Schemas["Money"];
+      product_id: string | null;
+      discount_money: Schemas["Money"];
+      tax_money: Schemas["Money"];
+      total_money: Schemas["Money"];
+      proration: boolean;
+    }>;
+    subtotal_money: Schemas["Money"];
+    discount_money: Schemas["Money"];
+    tax_money: Schemas["Money"];
+    credit_money: Schemas["Money"];
+    total_money: Schemas["Money"];
+    amount_due_money: Schemas["Money"];
+    unused_time_credit_money: Schemas["Money"];
+    ending_credit_balance_money: Schemas["Money"];
   };
   WebhookDelivery: {
     webhook_delivery_id: string;
@@ -1061,13 +1174,15 @@ export interface Operations {
       api_key: Schemas["ApiKey"];
     };
   };
-  /** Create a checkout session for an order: hosted, or embedded in your page */
+  /** Create a checkout session for an order (hosted, or embedded in your page), or in setup mode to save a customer's card */
   "POST /v1/checkout/sessions": {
     params: never;
     query: never;
     body: {
-      /** From an existing order_id, or line_items (which create the order). A hosted session needs success_url; an embedded one allowed_origins and return_url instead. */
+      /** From an existing order_id, or line_items (which create the order). A hosted session needs success_url; an embedded one allowed_origins and return_url instead. In setup mode: customer_id and success_url (hosted only). */
       checkout_session: {
+        /** `payment` (default): pays an order. `setup`: a page where `customer_id` saves a card as its default payment method; no order_id, line_items or currency */
+        mode?: "payment" | "setup";
         /** A `ord_` id */
         order_id?: string;
         line_items?: Array<Schemas["LineItemInput"]>;
@@ -3017,16 +3132,7 @@ export interface Operations {
     query: never;
     body: never;
     response: {
-      subscription_settings: {
-        object: "subscription_settings";
-        /** Days after a period's first failed charge when it is tried again (a soft decline); default [1, 3, 5, 7] */
-        retry_days: Array<number>;
-        after_retries: "unpaid" | "canceled";
-        missing_payment_method: "create_invoice" | "pause" | "cancel";
-        trial_will_end_days: number;
-        upcoming_days: number;
-        test_mode: boolean;
-      };
+      subscription_settings: Schemas["SubscriptionSettings"];
     };
   };
   /** Change the subscription settings; what is not given stays */
@@ -3043,16 +3149,7 @@ export interface Operations {
       };
     };
     response: {
-      subscription_settings: {
-        object: "subscription_settings";
-        /** Days after a period's first failed charge when it is tried again (a soft decline); default [1, 3, 5, 7] */
-        retry_days: Array<number>;
-        after_retries: "unpaid" | "canceled";
-        missing_payment_method: "create_invoice" | "pause" | "cancel";
-        trial_will_end_days: number;
-        upcoming_days: number;
-        test_mode: boolean;
-      };
+      subscription_settings: Schemas["SubscriptionSettings"];
     };
   };
   /** Create a subscription */
@@ -3084,71 +3181,7 @@ export interface Operations {
       idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      subscription: {
-        subscription_id: string;
-        object: "subscription";
-        customer_id: string;
-        status: "incomplete" | "incomplete_expired" | "trialing" | "active" | "past_due" | "unpaid" | "canceled" | "paused";
-        items: Array<{
-          subscription_item_id: string;
-          plan_id: string;
-          /** The plan's version whose terms it bills (a later edit of the plan does not change them) */
-          plan_version: number;
-          plan_name: string;
-          /** Seats: multiplies the plan's per-seat lines */
-          quantity: number;
-          lines: Array<{
-            name: string;
-            unit_price_money: Schemas["Money"];
-            quantity: number;
-            price_id: string | null;
-            product_id: string | null;
-          }>;
-        }>;
-        currency: string;
-        interval: "day" | "week" | "month" | "year";
-        interval_count: number;
-        /** Periods start here and every interval after, on the same day (clamped to the month’s last: Jan 31 → Feb 28 → Mar 31) */
-        billing_cycle_anchor: string | null;
-        /** RFC 3339, UTC */
-        current_period_start: string | null;
-        /** RFC 3339, UTC */
-        current_period_end: string | null;
-        /** RFC 3339, UTC */
-        trial_start: string | null;
-        /** RFC 3339, UTC */
-        trial_end: string | null;
-        cancel_at_period_end: boolean;
-        /** RFC 3339, UTC */
-        cancel_at: string | null;
-        /** RFC 3339, UTC */
-        canceled_at: string | null;
-        /** RFC 3339, UTC */
-        ended_at: string | null;
-        cancellation_reason: "requested" | "payment_failed" | "trial_ended_without_payment_method" | "incomplete_expired" | null;
-        pause_collection: {
-          behavior: "void" | "keep_as_draft";
-          /** RFC 3339, UTC */
-          resumes_at: string | null;
-        } | null;
-        default_payment_method_id: string | null;
-        discount: {
-          coupon_id: string;
-          code: string | null;
-          duration: "once" | "repeating" | "forever";
-          duration_in_periods: number | null;
-          periods_used: number;
-        } | null;
-        latest_invoice_id: string | null;
-        test_clock: string | null;
-        available_actions: Array<"update" | "cancel" | "cancel_at_period_end" | "reactivate" | "pause_collection" | "resume_collection" | "resume">;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      subscription: Schemas["Subscription"];
     };
   };
   /** List subscriptions, newest first */
@@ -3163,71 +3196,7 @@ export interface Operations {
     };
     body: never;
     response: {
-      subscriptions: Array<{
-        subscription_id: string;
-        object: "subscription";
-        customer_id: string;
-        status: "incomplete" | "incomplete_expired" | "trialing" | "active" | "past_due" | "unpaid" | "canceled" | "paused";
-        items: Array<{
-          subscription_item_id: string;
-          plan_id: string;
-          /** The plan's version whose terms it bills (a later edit of the plan does not change them) */
-          plan_version: number;
-          plan_name: string;
-          /** Seats: multiplies the plan's per-seat lines */
-          quantity: number;
-          lines: Array<{
-            name: string;
-            unit_price_money: Schemas["Money"];
-            quantity: number;
-            price_id: string | null;
-            product_id: string | null;
-          }>;
-        }>;
-        currency: string;
-        interval: "day" | "week" | "month" | "year";
-        interval_count: number;
-        /** Periods start here and every interval after, on the same day (clamped to the month’s last: Jan 31 → Feb 28 → Mar 31) */
-        billing_cycle_anchor: string | null;
-        /** RFC 3339, UTC */
-        current_period_start: string | null;
-        /** RFC 3339, UTC */
-        current_period_end: string | null;
-        /** RFC 3339, UTC */
-        trial_start: string | null;
-        /** RFC 3339, UTC */
-        trial_end: string | null;
-        cancel_at_period_end: boolean;
-        /** RFC 3339, UTC */
-        cancel_at: string | null;
-        /** RFC 3339, UTC */
-        canceled_at: string | null;
-        /** RFC 3339, UTC */
-        ended_at: string | null;
-        cancellation_reason: "requested" | "payment_failed" | "trial_ended_without_payment_method" | "incomplete_expired" | null;
-        pause_collection: {
-          behavior: "void" | "keep_as_draft";
-          /** RFC 3339, UTC */
-          resumes_at: string | null;
-        } | null;
-        default_payment_method_id: string | null;
-        discount: {
-          coupon_id: string;
-          code: string | null;
-          duration: "once" | "repeating" | "forever";
-          duration_in_periods: number | null;
-          periods_used: number;
-        } | null;
-        latest_invoice_id: string | null;
-        test_clock: string | null;
-        available_actions: Array<"update" | "cancel" | "cancel_at_period_end" | "reactivate" | "pause_collection" | "resume_collection" | "resume">;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      }>;
+      subscriptions: Array<Schemas["Subscription"]>;
       has_more: boolean;
       next_cursor: string | null;
     };
@@ -3240,71 +3209,7 @@ export interface Operations {
     query: never;
     body: never;
     response: {
-      subscription: {
-        subscription_id: string;
-        object: "subscription";
-        customer_id: string;
-        status: "incomplete" | "incomplete_expired" | "trialing" | "active" | "past_due" | "unpaid" | "canceled" | "paused";
-        items: Array<{
-          subscription_item_id: string;
-          plan_id: string;
-          /** The plan's version whose terms it bills (a later edit of the plan does not change them) */
-          plan_version: number;
-          plan_name: string;
-          /** Seats: multiplies the plan's per-seat lines */
-          quantity: number;
-          lines: Array<{
-            name: string;
-            unit_price_money: Schemas["Money"];
-            quantity: number;
-            price_id: string | null;
-            product_id: string | null;
-          }>;
-        }>;
-        currency: string;
-        interval: "day" | "week" | "month" | "year";
-        interval_count: number;
-        /** Periods start here and every interval after, on the same day (clamped to the month’s last: Jan 31 → Feb 28 → Mar 31) */
-        billing_cycle_anchor: string | null;
-        /** RFC 3339, UTC */
-        current_period_start: string | null;
-        /** RFC 3339, UTC */
-        current_period_end: string | null;
-        /** RFC 3339, UTC */
-        trial_start: string | null;
-        /** RFC 3339, UTC */
-        trial_end: string | null;
-        cancel_at_period_end: boolean;
-        /** RFC 3339, UTC */
-        cancel_at: string | null;
-        /** RFC 3339, UTC */
-        canceled_at: string | null;
-        /** RFC 3339, UTC */
-        ended_at: string | null;
-        cancellation_reason: "requested" | "payment_failed" | "trial_ended_without_payment_method" | "incomplete_expired" | null;
-        pause_collection: {
-          behavior: "void" | "keep_as_draft";
-          /** RFC 3339, UTC */
-          resumes_at: string | null;
-        } | null;
-        default_payment_method_id: string | null;
-        discount: {
-          coupon_id: string;
-          code: string | null;
-          duration: "once" | "repeating" | "forever";
-          duration_in_periods: number | null;
-          periods_used: number;
-        } | null;
-        latest_invoice_id: string | null;
-        test_clock: string | null;
-        available_actions: Array<"update" | "cancel" | "cancel_at_period_end" | "reactivate" | "pause_collection" | "resume_collection" | "resume">;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      subscription: Schemas["Subscription"];
     };
   };
   /** Change a subscription's payment method, cancel at period end, or metadata */
@@ -3324,148 +3229,22 @@ export interface Operations {
       idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      subscription: {
-        subscription_id: string;
-        object: "subscription";
-        customer_id: string;
-        status: "incomplete" | "incomplete_expired" | "trialing" | "active" | "past_due" | "unpaid" | "canceled" | "paused";
-        items: Array<{
-          subscription_item_id: string;
-          plan_id: string;
-          /** The plan's version whose terms it bills (a later edit of the plan does not change them) */
-          plan_version: number;
-          plan_name: string;
-          /** Seats: multiplies the plan's per-seat lines */
-          quantity: number;
-          lines: Array<{
-            name: string;
-            unit_price_money: Schemas["Money"];
-            quantity: number;
-            price_id: string | null;
-            product_id: string | null;
-          }>;
-        }>;
-        currency: string;
-        interval: "day" | "week" | "month" | "year";
-        interval_count: number;
-        /** Periods start here and every interval after, on the same day (clamped to the month’s last: Jan 31 → Feb 28 → Mar 31) */
-        billing_cycle_anchor: string | null;
-        /** RFC 3339, UTC */
-        current_period_start: string | null;
-        /** RFC 3339, UTC */
-        current_period_end: string | null;
-        /** RFC 3339, UTC */
-        trial_start: string | null;
-        /** RFC 3339, UTC */
-        trial_end: string | null;
-        cancel_at_period_end: boolean;
-        /** RFC 3339, UTC */
-        cancel_at: string | null;
-        /** RFC 3339, UTC */
-        canceled_at: string | null;
-        /** RFC 3339, UTC */
-        ended_at: string | null;
-        cancellation_reason: "requested" | "payment_failed" | "trial_ended_without_payment_method" | "incomplete_expired" | null;
-        pause_collection: {
-          behavior: "void" | "keep_as_draft";
-          /** RFC 3339, UTC */
-          resumes_at: string | null;
-        } | null;
-        default_payment_method_id: string | null;
-        discount: {
-          coupon_id: string;
-          code: string | null;
-          duration: "once" | "repeating" | "forever";
-          duration_in_periods: number | null;
-          periods_used: number;
-        } | null;
-        latest_invoice_id: string | null;
-        test_clock: string | null;
-        available_actions: Array<"update" | "cancel" | "cancel_at_period_end" | "reactivate" | "pause_collection" | "resume_collection" | "resume">;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      subscription: Schemas["Subscription"];
     };
   };
-  /** Cancel now: no period is billed again (open invoices stay open) */
+  /** Cancel now: no period is billed again (open invoices stay open); `prorate` credits the unused time to the customer's balance */
   "POST /v1/subscriptions/{subscription_id}/cancel": {
     params: {
       subscription_id: string;
     };
     query: never;
     body: {
+      /** Credit the current period's unused time (what it was paid, prorated) to the customer's balance */
+      prorate?: boolean;
       idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      subscription: {
-        subscription_id: string;
-        object: "subscription";
-        customer_id: string;
-        status: "incomplete" | "incomplete_expired" | "trialing" | "active" | "past_due" | "unpaid" | "canceled" | "paused";
-        items: Array<{
-          subscription_item_id: string;
-          plan_id: string;
-          /** The plan's version whose terms it bills (a later edit of the plan does not change them) */
-          plan_version: number;
-          plan_name: string;
-          /** Seats: multiplies the plan's per-seat lines */
-          quantity: number;
-          lines: Array<{
-            name: string;
-            unit_price_money: Schemas["Money"];
-            quantity: number;
-            price_id: string | null;
-            product_id: string | null;
-          }>;
-        }>;
-        currency: string;
-        interval: "day" | "week" | "month" | "year";
-        interval_count: number;
-        /** Periods start here and every interval after, on the same day (clamped to the month’s last: Jan 31 → Feb 28 → Mar 31) */
-        billing_cycle_anchor: string | null;
-        /** RFC 3339, UTC */
-        current_period_start: string | null;
-        /** RFC 3339, UTC */
-        current_period_end: string | null;
-        /** RFC 3339, UTC */
-        trial_start: string | null;
-        /** RFC 3339, UTC */
-        trial_end: string | null;
-        cancel_at_period_end: boolean;
-        /** RFC 3339, UTC */
-        cancel_at: string | null;
-        /** RFC 3339, UTC */
-        canceled_at: string | null;
-        /** RFC 3339, UTC */
-        ended_at: string | null;
-        cancellation_reason: "requested" | "payment_failed" | "trial_ended_without_payment_method" | "incomplete_expired" | null;
-        pause_collection: {
-          behavior: "void" | "keep_as_draft";
-          /** RFC 3339, UTC */
-          resumes_at: string | null;
-        } | null;
-        default_payment_method_id: string | null;
-        discount: {
-          coupon_id: string;
-          code: string | null;
-          duration: "once" | "repeating" | "forever";
-          duration_in_periods: number | null;
-          periods_used: number;
-        } | null;
-        latest_invoice_id: string | null;
-        test_clock: string | null;
-        available_actions: Array<"update" | "cancel" | "cancel_at_period_end" | "reactivate" | "pause_collection" | "resume_collection" | "resume">;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      subscription: Schemas["Subscription"];
     };
   };
   /** Cancel at the end of the current period */
@@ -3478,71 +3257,34 @@ export interface Operations {
       idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      subscription: {
-        subscription_id: string;
-        object: "subscription";
-        customer_id: string;
-        status: "incomplete" | "incomplete_expired" | "trialing" | "active" | "past_due" | "unpaid" | "canceled" | "paused";
+      subscription: Schemas["Subscription"];
+    };
+  };
+  /** Change plans or seats: the unused time is credited, the time left on the new terms billed and charged now (proration) */
+  "POST /v1/subscriptions/{subscription_id}/change": {
+    params: {
+      subscription_id: string;
+    };
+    query: never;
+    body: {
+      /** The items after the change (every plan kept, with its seats, and any new one) */
+      subscription_change: {
         items: Array<{
-          subscription_item_id: string;
+          /** A `plan_` id */
           plan_id: string;
-          /** The plan's version whose terms it bills (a later edit of the plan does not change them) */
-          plan_version: number;
-          plan_name: string;
-          /** Seats: multiplies the plan's per-seat lines */
-          quantity: number;
-          lines: Array<{
-            name: string;
-            unit_price_money: Schemas["Money"];
-            quantity: number;
-            price_id: string | null;
-            product_id: string | null;
-          }>;
+          quantity?: number;
+          plan_version?: number;
         }>;
-        currency: string;
-        interval: "day" | "week" | "month" | "year";
-        interval_count: number;
-        /** Periods start here and every interval after, on the same day (clamped to the month’s last: Jan 31 → Feb 28 → Mar 31) */
-        billing_cycle_anchor: string | null;
-        /** RFC 3339, UTC */
-        current_period_start: string | null;
-        /** RFC 3339, UTC */
-        current_period_end: string | null;
-        /** RFC 3339, UTC */
-        trial_start: string | null;
-        /** RFC 3339, UTC */
-        trial_end: string | null;
-        cancel_at_period_end: boolean;
-        /** RFC 3339, UTC */
-        cancel_at: string | null;
-        /** RFC 3339, UTC */
-        canceled_at: string | null;
-        /** RFC 3339, UTC */
-        ended_at: string | null;
-        cancellation_reason: "requested" | "payment_failed" | "trial_ended_without_payment_method" | "incomplete_expired" | null;
-        pause_collection: {
-          behavior: "void" | "keep_as_draft";
-          /** RFC 3339, UTC */
-          resumes_at: string | null;
-        } | null;
-        default_payment_method_id: string | null;
-        discount: {
-          coupon_id: string;
-          code: string | null;
-          duration: "once" | "repeating" | "forever";
-          duration_in_periods: number | null;
-          periods_used: number;
-        } | null;
-        latest_invoice_id: string | null;
-        test_clock: string | null;
-        available_actions: Array<"update" | "cancel" | "cancel_at_period_end" | "reactivate" | "pause_collection" | "resume_collection" | "resume">;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
+        proration_behavior?: "always_invoice" | "none";
+        /** Unix seconds in the current period: the preview's, to bill exactly it */
+        proration_date?: number;
+        /** The version the preview priced: refused (409) if the subscription changed since */
+        subscription_version?: number;
       };
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      subscription: Schemas["Subscription"];
     };
   };
   /** Pause collection (the status stays): periods are not invoiced (`void`) or their invoices kept as drafts */
@@ -3559,71 +3301,34 @@ export interface Operations {
       };
     };
     response: {
-      subscription: {
-        subscription_id: string;
-        object: "subscription";
-        customer_id: string;
-        status: "incomplete" | "incomplete_expired" | "trialing" | "active" | "past_due" | "unpaid" | "canceled" | "paused";
+      subscription: Schemas["Subscription"];
+    };
+  };
+  /** Preview a change: the invoice it would bill now and its `proration_date`, written nowhere */
+  "POST /v1/subscriptions/{subscription_id}/preview": {
+    params: {
+      subscription_id: string;
+    };
+    query: never;
+    body: {
+      /** The items after the change (every plan kept, with its seats, and any new one) */
+      subscription_change: {
         items: Array<{
-          subscription_item_id: string;
+          /** A `plan_` id */
           plan_id: string;
-          /** The plan's version whose terms it bills (a later edit of the plan does not change them) */
-          plan_version: number;
-          plan_name: string;
-          /** Seats: multiplies the plan's per-seat lines */
-          quantity: number;
-          lines: Array<{
-            name: string;
-            unit_price_money: Schemas["Money"];
-            quantity: number;
-            price_id: string | null;
-            product_id: string | null;
-          }>;
+          quantity?: number;
+          plan_version?: number;
         }>;
-        currency: string;
-        interval: "day" | "week" | "month" | "year";
-        interval_count: number;
-        /** Periods start here and every interval after, on the same day (clamped to the month’s last: Jan 31 → Feb 28 → Mar 31) */
-        billing_cycle_anchor: string | null;
-        /** RFC 3339, UTC */
-        current_period_start: string | null;
-        /** RFC 3339, UTC */
-        current_period_end: string | null;
-        /** RFC 3339, UTC */
-        trial_start: string | null;
-        /** RFC 3339, UTC */
-        trial_end: string | null;
-        cancel_at_period_end: boolean;
-        /** RFC 3339, UTC */
-        cancel_at: string | null;
-        /** RFC 3339, UTC */
-        canceled_at: string | null;
-        /** RFC 3339, UTC */
-        ended_at: string | null;
-        cancellation_reason: "requested" | "payment_failed" | "trial_ended_without_payment_method" | "incomplete_expired" | null;
-        pause_collection: {
-          behavior: "void" | "keep_as_draft";
-          /** RFC 3339, UTC */
-          resumes_at: string | null;
-        } | null;
-        default_payment_method_id: string | null;
-        discount: {
-          coupon_id: string;
-          code: string | null;
-          duration: "once" | "repeating" | "forever";
-          duration_in_periods: number | null;
-          periods_used: number;
-        } | null;
-        latest_invoice_id: string | null;
-        test_clock: string | null;
-        available_actions: Array<"update" | "cancel" | "cancel_at_period_end" | "reactivate" | "pause_collection" | "resume_collection" | "resume">;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
+        proration_behavior?: "always_invoice" | "none";
+        /** Unix seconds in the current period: the preview's, to bill exactly it */
+        proration_date?: number;
+        /** The version the preview priced: refused (409) if the subscription changed since */
+        subscription_version?: number;
       };
+      idempotency_key?: Schemas["IdempotencyKey"];
+    };
+    response: {
+      upcoming_invoice: Schemas["UpcomingInvoice"];
     };
   };
   /** Undo a cancel at period end: the subscription renews again */
@@ -3636,71 +3341,7 @@ export interface Operations {
       idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      subscription: {
-        subscription_id: string;
-        object: "subscription";
-        customer_id: string;
-        status: "incomplete" | "incomplete_expired" | "trialing" | "active" | "past_due" | "unpaid" | "canceled" | "paused";
-        items: Array<{
-          subscription_item_id: string;
-          plan_id: string;
-          /** The plan's version whose terms it bills (a later edit of the plan does not change them) */
-          plan_version: number;
-          plan_name: string;
-          /** Seats: multiplies the plan's per-seat lines */
-          quantity: number;
-          lines: Array<{
-            name: string;
-            unit_price_money: Schemas["Money"];
-            quantity: number;
-            price_id: string | null;
-            product_id: string | null;
-          }>;
-        }>;
-        currency: string;
-        interval: "day" | "week" | "month" | "year";
-        interval_count: number;
-        /** Periods start here and every interval after, on the same day (clamped to the month’s last: Jan 31 → Feb 28 → Mar 31) */
-        billing_cycle_anchor: string | null;
-        /** RFC 3339, UTC */
-        current_period_start: string | null;
-        /** RFC 3339, UTC */
-        current_period_end: string | null;
-        /** RFC 3339, UTC */
-        trial_start: string | null;
-        /** RFC 3339, UTC */
-        trial_end: string | null;
-        cancel_at_period_end: boolean;
-        /** RFC 3339, UTC */
-        cancel_at: string | null;
-        /** RFC 3339, UTC */
-        canceled_at: string | null;
-        /** RFC 3339, UTC */
-        ended_at: string | null;
-        cancellation_reason: "requested" | "payment_failed" | "trial_ended_without_payment_method" | "incomplete_expired" | null;
-        pause_collection: {
-          behavior: "void" | "keep_as_draft";
-          /** RFC 3339, UTC */
-          resumes_at: string | null;
-        } | null;
-        default_payment_method_id: string | null;
-        discount: {
-          coupon_id: string;
-          code: string | null;
-          duration: "once" | "repeating" | "forever";
-          duration_in_periods: number | null;
-          periods_used: number;
-        } | null;
-        latest_invoice_id: string | null;
-        test_clock: string | null;
-        available_actions: Array<"update" | "cancel" | "cancel_at_period_end" | "reactivate" | "pause_collection" | "resume_collection" | "resume">;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      subscription: Schemas["Subscription"];
     };
   };
   /** Resume a paused subscription (a trial that ended without a payment method): a new cycle starts now, billed and charged at once */
@@ -3713,71 +3354,7 @@ export interface Operations {
       idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      subscription: {
-        subscription_id: string;
-        object: "subscription";
-        customer_id: string;
-        status: "incomplete" | "incomplete_expired" | "trialing" | "active" | "past_due" | "unpaid" | "canceled" | "paused";
-        items: Array<{
-          subscription_item_id: string;
-          plan_id: string;
-          /** The plan's version whose terms it bills (a later edit of the plan does not change them) */
-          plan_version: number;
-          plan_name: string;
-          /** Seats: multiplies the plan's per-seat lines */
-          quantity: number;
-          lines: Array<{
-            name: string;
-            unit_price_money: Schemas["Money"];
-            quantity: number;
-            price_id: string | null;
-            product_id: string | null;
-          }>;
-        }>;
-        currency: string;
-        interval: "day" | "week" | "month" | "year";
-        interval_count: number;
-        /** Periods start here and every interval after, on the same day (clamped to the month’s last: Jan 31 → Feb 28 → Mar 31) */
-        billing_cycle_anchor: string | null;
-        /** RFC 3339, UTC */
-        current_period_start: string | null;
-        /** RFC 3339, UTC */
-        current_period_end: string | null;
-        /** RFC 3339, UTC */
-        trial_start: string | null;
-        /** RFC 3339, UTC */
-        trial_end: string | null;
-        cancel_at_period_end: boolean;
-        /** RFC 3339, UTC */
-        cancel_at: string | null;
-        /** RFC 3339, UTC */
-        canceled_at: string | null;
-        /** RFC 3339, UTC */
-        ended_at: string | null;
-        cancellation_reason: "requested" | "payment_failed" | "trial_ended_without_payment_method" | "incomplete_expired" | null;
-        pause_collection: {
-          behavior: "void" | "keep_as_draft";
-          /** RFC 3339, UTC */
-          resumes_at: string | null;
-        } | null;
-        default_payment_method_id: string | null;
-        discount: {
-          coupon_id: string;
-          code: string | null;
-          duration: "once" | "repeating" | "forever";
-          duration_in_periods: number | null;
-          periods_used: number;
-        } | null;
-        latest_invoice_id: string | null;
-        test_clock: string | null;
-        available_actions: Array<"update" | "cancel" | "cancel_at_period_end" | "reactivate" | "pause_collection" | "resume_collection" | "resume">;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      subscription: Schemas["Subscription"];
     };
   };
   /** Resume paused collection */
@@ -3790,71 +3367,7 @@ export interface Operations {
       idempotency_key?: Schemas["IdempotencyKey"];
     };
     response: {
-      subscription: {
-        subscription_id: string;
-        object: "subscription";
-        customer_id: string;
-        status: "incomplete" | "incomplete_expired" | "trialing" | "active" | "past_due" | "unpaid" | "canceled" | "paused";
-        items: Array<{
-          subscription_item_id: string;
-          plan_id: string;
-          /** The plan's version whose terms it bills (a later edit of the plan does not change them) */
-          plan_version: number;
-          plan_name: string;
-          /** Seats: multiplies the plan's per-seat lines */
-          quantity: number;
-          lines: Array<{
-            name: string;
-            unit_price_money: Schemas["Money"];
-            quantity: number;
-            price_id: string | null;
-            product_id: string | null;
-          }>;
-        }>;
-        currency: string;
-        interval: "day" | "week" | "month" | "year";
-        interval_count: number;
-        /** Periods start here and every interval after, on the same day (clamped to the month’s last: Jan 31 → Feb 28 → Mar 31) */
-        billing_cycle_anchor: string | null;
-        /** RFC 3339, UTC */
-        current_period_start: string | null;
-        /** RFC 3339, UTC */
-        current_period_end: string | null;
-        /** RFC 3339, UTC */
-        trial_start: string | null;
-        /** RFC 3339, UTC */
-        trial_end: string | null;
-        cancel_at_period_end: boolean;
-        /** RFC 3339, UTC */
-        cancel_at: string | null;
-        /** RFC 3339, UTC */
-        canceled_at: string | null;
-        /** RFC 3339, UTC */
-        ended_at: string | null;
-        cancellation_reason: "requested" | "payment_failed" | "trial_ended_without_payment_method" | "incomplete_expired" | null;
-        pause_collection: {
-          behavior: "void" | "keep_as_draft";
-          /** RFC 3339, UTC */
-          resumes_at: string | null;
-        } | null;
-        default_payment_method_id: string | null;
-        discount: {
-          coupon_id: string;
-          code: string | null;
-          duration: "once" | "repeating" | "forever";
-          duration_in_periods: number | null;
-          periods_used: number;
-        } | null;
-        latest_invoice_id: string | null;
-        test_clock: string | null;
-        available_actions: Array<"update" | "cancel" | "cancel_at_period_end" | "reactivate" | "pause_collection" | "resume_collection" | "resume">;
-        metadata: Record<string, string>;
-        test_mode: boolean;
-        /** RFC 3339, UTC */
-        created_at: string;
-        /** RFC 3339, UTC */
-        updated_at: string;
-      };
+      subscription: Schemas["Subscription"];
     };
   };
   /** Preview the subscription's next invoice, as its renewal would bill it now */
@@ -3865,38 +3378,7 @@ export interface Operations {
     query: never;
     body: never;
     response: {
-      upcoming_invoice: {
-        object: "upcoming_invoice";
-        subscription_id: string;
-        customer_id: string | null;
-        currency: string;
-        billing_reason: "manual" | "subscription_create" | "subscription_cycle" | "subscription_update";
-        /** RFC 3339, UTC */
-        period_start: string | null;
-        /** RFC 3339, UTC */
-        period_end: string | null;
-        /** A change’s preview: the instant (Unix seconds) its proration was computed at; give it to the change to bill exactly this */
-        proration_date: number | null;
-        subscription_version: number;
-        lines: Array<{
-          name: string;
-          quantity: number;
-          unit_price_money: Schemas["Money"];
-          product_id: string | null;
-          discount_money: Schemas["Money"];
-          tax_money: Schemas["Money"];
-          total_money: Schemas["Money"];
-          proration: boolean;
-        }>;
-        subtotal_money: Schemas["Money"];
-        discount_money: Schemas["Money"];
-        tax_money: Schemas["Money"];
-        credit_money: Schemas["Money"];
-        total_money: Schemas["Money"];
-        amount_due_money: Schemas["Money"];
-        unused_time_credit_money: Schemas["Money"];
-        ending_credit_balance_money: Schemas["Money"];
-      };
+      upcoming_invoice: Schemas["UpcomingInvoice"];
     };
   };
   /** Create a tax rate */
