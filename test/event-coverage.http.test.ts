@@ -284,6 +284,7 @@ describe('checkout sessions', () => {
     expect(completed.data.object).toEqual({
       checkout_session_id: now.checkout_session_id,
       object: 'checkout_session',
+      mode: 'payment',
       status: 'complete',
       order_id: now.order_id,
       success_url: now.success_url,

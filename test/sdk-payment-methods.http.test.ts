@@ -55,4 +55,25 @@ describe('flint.paymentMethods (SDK)', () => {
     expect((await flint.customers.get(customer.id)).defaultPaymentMethodId).toBeNull();
     await expect(flint.paymentMethods.detach(visa.id)).rejects.toBeInstanceOf(FlintConflictError);
   });
+
+  it("creates a setup-mode checkout session: the customer's page to add a card", async () => {
+    const { testKey } = await createTestAccount(server);
+    const flint = new Flint(testKey, { baseUrl: server.url });
+    const customer = await flint.customers.create({ email: 'jo@example.com' });
+    const session = await flint.checkoutSessions.create({
+      mode: 'setup',
+      customerId: customer.id,
+      successUrl: 'https://shop.example/card-saved',
+    });
+    expect(session).toMatchObject({
+      id: session.checkoutSessionId,
+      mode: 'setup',
+      status: 'open',
+      orderId: null,
+      amountTotal: null,
+      paymentMethodId: null,
+      customer: { customerId: customer.id },
+    });
+    expect(session.url).toBe(`${server.url}/checkout/${session.id}`);
+  });
 });

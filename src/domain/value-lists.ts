@@ -19,6 +19,10 @@ export type PaymentIntentStatus = (typeof PAYMENT_INTENT_STATUSES)[number];
 export const CHECKOUT_SESSION_STATUSES = ['open', 'complete', 'expired'] as const;
 export type CheckoutSessionStatus = (typeof CHECKOUT_SESSION_STATUSES)[number];
 
+/** What a checkout session does: pay an order, or save a customer's card for later. */
+export const CHECKOUT_SESSION_MODES = ['payment', 'setup'] as const;
+export type CheckoutSessionMode = (typeof CHECKOUT_SESSION_MODES)[number];
+
 /** A webhook endpoint's status, and why a disabled one is. */
 export const WEBHOOK_ENDPOINT_STATUSES = ['enabled', 'disabled'] as const;
 export type WebhookEndpointStatus = (typeof WEBHOOK_ENDPOINT_STATUSES)[number];

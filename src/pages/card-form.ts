@@ -171,6 +171,8 @@ export function declineMessage(code: string): string {
       return 'Your bank could not confirm this payment. Try again or use another card.';
     case 'processing_error':
       return 'An error occurred while processing your card. Try again in a moment.';
+    case 'authentication_required':
+      return 'Your bank asks to confirm this card, which cannot be done on this page yet. Try another card.';
     case 'processor_authentication_failed':
       return 'Card payments are not available right now. Please try again later.';
     default:

@@ -3,12 +3,31 @@ import type { CheckoutSessionRow, CustomerRow } from '../adapters/db/schema.js';
 import { type OrderView, orderResource } from './order.js';
 import { refundResource } from './refund.js';
 
-/** A session with what it shows: its order (priced now), the customer, the order's refunds. */
-export interface CheckoutSessionView {
-  readonly session: CheckoutSessionRow;
+/** A payment session's row: it always has its order. */
+export type PaymentSessionRow = CheckoutSessionRow & { readonly order_id: string };
+
+/** A payment session with what it shows: its order (priced now), the customer, the refunds. */
+export interface PaymentSessionView {
+  readonly session: PaymentSessionRow;
   readonly order: OrderView;
   readonly customer: CustomerRow | null;
   readonly refunds: readonly RefundAggregate[];
+}
+
+/** A setup session (`mode: "setup"`): no order, no amount; the customer whose card it saves. */
+export interface SetupSessionView {
+  readonly session: CheckoutSessionRow;
+  readonly order: null;
+  /** Null once the customer is deleted. */
+  readonly customer: CustomerRow | null;
+  readonly refunds: readonly [];
+}
+
+export type CheckoutSessionView = PaymentSessionView | SetupSessionView;
+
+/** Whether a session's row is a payment session's (it has an order). */
+export function isPaymentSession(session: CheckoutSessionRow): session is PaymentSessionRow {
+  return session.session_mode === 'payment' && session.order_id !== null;
 }
 
 /**
@@ -21,7 +40,7 @@ export function checkoutSessionUrl(baseUrl: string, id: string): string {
 
 export function checkoutSessionResource(view: CheckoutSessionView, baseUrl: string) {
   const { session, order, customer } = view;
-  const payments = order.payments;
+  const payments = order?.payments ?? [];
   const intent =
     [...payments].reverse().find((p) => p.status === 'succeeded') ??
     payments[payments.length - 1] ??
@@ -29,10 +48,12 @@ export function checkoutSessionResource(view: CheckoutSessionView, baseUrl: stri
   return {
     checkout_session_id: session.id,
     object: 'checkout_session' as const,
+    mode: session.session_mode,
     status: session.status,
-    amount_total: order.pricing.net.total,
-    amount_subtotal: order.pricing.net.subtotal,
-    currency: order.order.currency.toLowerCase(),
+    // A setup session has no order, so no amount and no currency (as Stripe's).
+    amount_total: order ? order.pricing.net.total : null,
+    amount_subtotal: order ? order.pricing.net.subtotal : null,
+    currency: order ? order.order.currency.toLowerCase() : null,
     customer: customer
       ? { customer_id: customer.id, email: customer.email, name: customer.name }
       : null,
@@ -46,9 +67,10 @@ export function checkoutSessionResource(view: CheckoutSessionView, baseUrl: stri
       : null,
     payment_intent_id: intent?.id ?? null,
     latest_charge: intent?.latest_charge ?? null,
-    line_items: orderResource(order).line_items,
+    payment_method_id: session.payment_method_id,
+    line_items: order ? orderResource(order).line_items : [],
     refunds: view.refunds.map(refundResource),
-    order_id: order.order.id,
+    order_id: order ? order.order.id : null,
     url: checkoutSessionUrl(baseUrl, session.id),
     ...sessionEnd(session),
   };
@@ -67,8 +89,13 @@ export function checkoutSessionEventObject(
   return {
     checkout_session_id: session.id,
     object: 'checkout_session' as const,
+    mode: session.session_mode,
     status: session.status,
     order_id: session.order_id,
+    // A setup session's customer and, once complete, the method saved (GET it for the card).
+    ...(session.session_mode === 'setup'
+      ? { customer_id: session.customer_id, payment_method_id: session.payment_method_id }
+      : {}),
     ...(publicUrl === undefined ? {} : { url: checkoutSessionUrl(publicUrl, session.id) }),
     ...sessionEnd(session),
   };

@@ -36,10 +36,13 @@ export interface Schemas {
   CheckoutSession: {
     checkout_session_id: string;
     object: "checkout_session";
+    /** `payment`: pays its order. `setup`: saves its customer's card (no order, no amount) */
+    mode: "payment" | "setup";
     status: string;
-    amount_total: number;
-    amount_subtotal: number;
-    currency: string;
+    /** Null in setup mode */
+    amount_total: number | null;
+    amount_subtotal: number | null;
+    currency: string | null;
     customer: {
       customer_id: string;
       email: string | null;
@@ -53,6 +56,8 @@ export interface Schemas {
     } | null;
     payment_intent_id: string | null;
     latest_charge: string | null;
+    /** Setup mode, once complete: the card saved (the customer's default now) */
+    payment_method_id: string | null;
     line_items: Array<{
       line_item_id: string;
       object: "line_item";
@@ -79,7 +84,8 @@ export interface Schemas {
       metadata: Record<string, string>;
     }>;
     refunds: Array<Schemas["Refund"]>;
-    order_id: string;
+    /** Null in setup mode */
+    order_id: string | null;
     url: string;
     /** Hosted sessions: where the buyer goes once paid */
     success_url: string | null;
@@ -1168,13 +1174,15 @@ export interface Operations {
       api_key: Schemas["ApiKey"];
     };
   };
-  /** Create a checkout session for an order: hosted, or embedded in your page */
+  /** Create a checkout session for an order (hosted, or embedded in your page), or in setup mode to save a customer's card */
   "POST /v1/checkout/sessions": {
     params: never;
     query: never;
     body: {
-      /** From an existing order_id, or line_items (which create the order). A hosted session needs success_url; an embedded one allowed_origins and return_url instead. */
+      /** From an existing order_id, or line_items (which create the order). A hosted session needs success_url; an embedded one allowed_origins and return_url instead. In setup mode: customer_id and success_url (hosted only). */
       checkout_session: {
+        /** `payment` (default): pays an order. `setup`: a page where `customer_id` saves a card as its default payment method; no order_id, line_items or currency */
+        mode?: "payment" | "setup";
         /** A `ord_` id */
         order_id?: string;
         line_items?: Array<Schemas["LineItemInput"]>;

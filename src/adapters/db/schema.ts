@@ -9,6 +9,7 @@ import type {
 } from '../../domain/refunds/refund-values.js';
 import type { Mode } from '../../domain/tenant.js';
 import type {
+  CheckoutSessionMode,
   CheckoutSessionStatus,
   PaymentIntentStatus,
   ProcessorType,
@@ -294,7 +295,14 @@ export interface RefundItemsTable {
 }
 
 export interface CheckoutSessionsTable extends TenantColumns, Timestamps {
-  order_id: string;
+  /** What the session does: pay an order, or save a customer's card (then no order). */
+  session_mode: CheckoutSessionMode;
+  /** Payment sessions: the order paid (null in setup mode). */
+  order_id: string | null;
+  /** Setup sessions: whose card is saved (a payment session shows its order's customer). */
+  customer_id: string | null;
+  /** Setup sessions, once complete: the payment method saved on the page. */
+  payment_method_id: string | null;
   status: CheckoutSessionStatus;
   /** Hosted sessions only (embedded ones lead to `return_url`). */
   success_url: string | null;

@@ -37,6 +37,13 @@ export async function refundCheckoutSession(
       loc: ['status'],
     });
   }
+  if (session.order_id === null) {
+    return fail({
+      code: 'checkout_session_state_invalid',
+      message: 'A setup session saved a card and took no payment: there is nothing to refund',
+      loc: ['mode'],
+    });
+  }
   const { refund_metadata, ...fields } = input;
   const created = await createRefund(
     ctx,

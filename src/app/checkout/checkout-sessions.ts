@@ -6,6 +6,7 @@ import {
   listCheckoutSessions as listRows,
   selectCheckoutSession,
   selectDueCheckoutSessions,
+  selectPublicCheckoutSession,
 } from '../../adapters/db/repos/checkout-sessions-repo.js';
 import { selectCustomerById } from '../../adapters/db/repos/customers-repo.js';
 import { insertEventsQuery } from '../../adapters/db/repos/events-repo.js';
@@ -13,12 +14,19 @@ import { lockOrder, selectOrderAggregate } from '../../adapters/db/repos/orders-
 import { selectRefundsByOrder } from '../../adapters/db/repos/refunds-repo.js';
 import type { CheckoutSessionRow } from '../../adapters/db/schema.js';
 import { transactValue } from '../../adapters/db/transact.js';
+import { SESSION_LIFETIME, sessionExpiry } from '../../domain/checkout-sessions.js';
 import { type CheckoutUiMode, uiModeSettingsOf } from '../../domain/embedded-pay.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import { type Metadata, withoutEmptyValues } from '../../domain/metadata.js';
 import { moneyOf, requireAction } from '../../domain/order-lifecycle.js';
 import type { Tenant } from '../../domain/tenant.js';
-import type { CheckoutSessionView } from '../../resources/checkout-session.js';
+import type { CheckoutSessionMode } from '../../domain/value-lists.js';
+import {
+  type CheckoutSessionView,
+  isPaymentSession,
+  type PaymentSessionRow,
+  type PaymentSessionView,
+} from '../../resources/checkout-session.js';
 import { SYSTEM_ACTOR } from '../events/record-events.js';
 import { type CreateOrderInput, createOrder } from '../orders/create-order.js';
 import { viewOrder } from '../orders/order-pricing.js';
@@ -27,8 +35,11 @@ import type { ChangeContext, ListInput, TenantContext } from '../shared/command-
 import type { Deps } from '../shared/deps.js';
 import { newOwnedRow } from '../shared/ids.js';
 import { checkoutSessionEvent } from './checkout-session-events.js';
+import { createSetupSession, viewSetupSession } from './setup-sessions.js';
 
 export interface CreateCheckoutSessionInput {
+  /** `payment` (the default) pays an order; `setup` saves the `customer_id`'s card. */
+  readonly mode?: CheckoutSessionMode | undefined;
   readonly order_id?: string | undefined;
   /** Creates the order (as POST /v1/orders would) when no order_id is given. */
   readonly line_items?: CreateOrderInput['line_items'] | undefined;
@@ -48,29 +59,22 @@ export interface CreateCheckoutSessionInput {
   readonly order_metadata?: Metadata | undefined;
 }
 
-/** How long a session may stay open: Stripe's bounds. */
-export const SESSION_LIFETIME = { minimumMs: 30 * 60_000, maximumMs: 24 * 3600_000 } as const;
-
-function expiryOf(input: CreateCheckoutSessionInput, now: Date): Result<Date> {
-  if (input.expires_at === undefined)
-    return ok(new Date(now.getTime() + SESSION_LIFETIME.maximumMs));
-  const at = new Date(input.expires_at);
-  const ms = at.getTime() - now.getTime();
-  if (Number.isNaN(ms) || ms < SESSION_LIFETIME.minimumMs || ms > SESSION_LIFETIME.maximumMs) {
-    return fail({
-      code: 'parameter_invalid',
-      message: 'expires_at must be between 30 minutes and 24 hours from now',
-      loc: ['checkout_session', 'expires_at'],
-    });
-  }
-  return ok(at);
-}
-
+/** A session as the API shows it: a payment session's order, or a setup session's customer. */
 export async function viewCheckoutSession(
   deps: Deps,
   tenant: Tenant,
   session: CheckoutSessionRow,
 ): Promise<CheckoutSessionView> {
+  return isPaymentSession(session)
+    ? viewPaymentSession(deps, tenant, session)
+    : viewSetupSession(deps, tenant, session);
+}
+
+export async function viewPaymentSession(
+  deps: Deps,
+  tenant: Tenant,
+  session: PaymentSessionRow,
+): Promise<PaymentSessionView> {
   const aggregate = await selectOrderAggregate(deps.db, tenant, session.order_id);
   if (!aggregate) throw new Error(`order ${session.order_id} of ${session.id} vanished`);
   const order = await viewOrder(deps.db, tenant, aggregate);
@@ -85,6 +89,7 @@ export async function createCheckoutSession(
   input: CreateCheckoutSessionInput,
 ): Promise<Result<CheckoutSessionView>> {
   const { deps, tenant, actor } = ctx;
+  if (input.mode === 'setup') return createSetupSession(ctx, input);
   if (input.order_id !== undefined && input.customer_id !== undefined) {
     // The session shows (and pays) the order's customer: set it on the order instead.
     return fail({
@@ -101,7 +106,7 @@ export async function createCheckoutSession(
       loc: ['checkout_session', input.order_id === undefined ? 'order_id' : 'line_items'],
     });
   }
-  const expiresAt = expiryOf(input, deps.clock.now());
+  const expiresAt = sessionExpiry(input.expires_at, deps.clock.now());
   if (!expiresAt.ok) return expiresAt;
   const shown = uiModeSettingsOf(input, tenant.mode);
   if (!shown.ok) return shown;
@@ -126,9 +131,12 @@ export async function createCheckoutSession(
   const payable = requireAction(aggregate.order.status, 'pay', moneyOf(aggregate));
   if (!payable.ok) return payable;
   const now = deps.clock.now();
-  const session: CheckoutSessionRow = {
+  const session: PaymentSessionRow = {
     ...newOwnedRow('cs', tenant),
+    session_mode: 'payment',
     order_id: orderId,
+    customer_id: null,
+    payment_method_id: null,
     status: 'open',
     ...shown.value,
     metadata: withoutEmptyValues(input.metadata ?? {}),
@@ -148,7 +156,7 @@ export async function createCheckoutSession(
       ),
     ]),
   ]);
-  return ok(await viewCheckoutSession(deps, tenant, session));
+  return ok(await viewPaymentSession(deps, tenant, session));
 }
 
 export async function getCheckoutSession(
@@ -178,6 +186,29 @@ export async function listCheckoutSessions(
   return { ...rows, items };
 }
 
+/**
+ * A session by its id alone, for its public page (the id is the capability): one open past
+ * its time is expired now (the expiry worker would do it within a minute).
+ */
+export async function readPublicSession(
+  deps: Deps,
+  sessionId: string,
+): Promise<CheckoutSessionRow | undefined> {
+  const session = await selectPublicCheckoutSession(deps.db, sessionId);
+  if (session?.status !== 'open' || session.expires_at > deps.clock.now()) {
+    return session;
+  }
+  const tenant: Tenant = { accountId: session.account_id, mode: session.mode };
+  const expired = await expireCheckoutSession(
+    { deps, tenant, actor: SYSTEM_ACTOR },
+    { sessionId: session.id },
+  );
+  // Not expired: completed (or expired) meanwhile; read it as it is now.
+  return expired.ok
+    ? expired.value.session
+    : ((await selectPublicCheckoutSession(deps.db, sessionId)) ?? session);
+}
+
 /** An open session stops accepting payment; a complete one cannot expire. */
 export async function expireCheckoutSession(
   { deps, tenant, actor }: ChangeContext,
@@ -188,7 +219,7 @@ export async function expireCheckoutSession(
   const now = deps.clock.now();
   const expired = await transactValue(deps.db, async (tx) => {
     // The order first, as a payment locks it before it completes the order's sessions.
-    await lockOrder(tx, tenant, session.order_id);
+    if (session.order_id !== null) await lockOrder(tx, tenant, session.order_id);
     const row = await expireRow(tx, id, now);
     if (row) {
       const event = checkoutSessionEvent(
@@ -197,16 +228,13 @@ export async function expireCheckoutSession(
       );
       await writeAsOne(tx, [insertEventsQuery(tx, [event])]);
       // With automatic recovery on, a balance left gets a recovery link mailed to the buyer.
-      await recoverAutomatically(
-        tx,
-        { deps, tenant, actor },
-        {
-          orderId: row.order_id,
-          source: 'checkout_session_expired',
-          sourceId: id,
-          now,
-        },
-      );
+      if (row.order_id !== null) {
+        await recoverAutomatically(
+          tx,
+          { deps, tenant, actor },
+          { orderId: row.order_id, source: 'checkout_session_expired', sourceId: id, now },
+        );
+      }
     }
     return row;
   });

@@ -1,14 +1,13 @@
-import { selectPublicCheckoutSession } from '../../adapters/db/repos/checkout-sessions-repo.js';
 import { completionWithoutPayment } from '../../domain/order-lifecycle.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { Processors } from '../../ports/payment-processor.js';
-import type { CheckoutSessionView } from '../../resources/checkout-session.js';
-import { type Actor, SYSTEM_ACTOR } from '../events/record-events.js';
+import { isPaymentSession, type PaymentSessionView } from '../../resources/checkout-session.js';
+import type { Actor } from '../events/record-events.js';
 import { completionFactsOf } from '../payments/complete-without-payment.js';
 import { payOrder } from '../payments/pay-order.js';
 import type { CommandContext } from '../shared/command-context.js';
 import type { Deps } from '../shared/deps.js';
-import { expireCheckoutSession, viewCheckoutSession } from './checkout-sessions.js';
+import { readPublicSession, viewPaymentSession } from './checkout-sessions.js';
 import {
   authenticateOnPage,
   buyerActionOf,
@@ -20,6 +19,7 @@ import {
   payOnPage,
   waitingPaymentOf,
 } from './hosted-payment.js';
+import { type SetupPage, setupPageOf } from './hosted-setup.js';
 import { type QuantityControl, quantityControlOf } from './payment-link-quantity.js';
 
 // The buyer's side of a checkout session: the hosted page at its `url`. No API key; the
@@ -27,40 +27,49 @@ import { type QuantityControl, quantityControlOf } from './payment-link-quantity
 
 /** What the hosted page shows for a session. */
 export interface CheckoutPage extends PayingPage {
-  readonly view: CheckoutSessionView;
+  readonly view: PaymentSessionView;
   /** The quantity the buyer may change (a payment link's adjustable line), if any. */
   readonly quantity: QuantityControl | null;
   /** The order has nothing to pay (total 0): the page completes it, with no card. */
   readonly nothingToPay: boolean;
 }
 
+/** A session's page: a payment session's checkout, or a setup session's card form. */
+export type SessionPage =
+  | { readonly kind: 'payment'; readonly page: CheckoutPage }
+  | { readonly kind: 'setup'; readonly page: SetupPage };
+
+/** The page at a session's `url`, whichever its mode (null: no such session). */
+export async function loadSessionPage(
+  deps: Deps,
+  processors: Processors,
+  sessionId: string,
+): Promise<SessionPage | null> {
+  const session = await readPublicSession(deps, sessionId);
+  if (!session) return null;
+  if (!isPaymentSession(session)) {
+    const page = await setupPageOf({ deps, processors }, session);
+    return page && { kind: 'setup', page };
+  }
+  const tenant: Tenant = { accountId: session.account_id, mode: session.mode };
+  const [setup, view] = await Promise.all([
+    payingSetupOf({ deps, processors }, tenant),
+    viewPaymentSession(deps, tenant, session),
+  ]);
+  const quantity = await quantityControlOf({ deps, tenant }, { session, order: view.order });
+  const waiting = waitingPaymentOf(view.order.payments, attemptPrefix(sessionId));
+  const nothingToPay = completionWithoutPayment(completionFactsOf(view.order)).ok;
+  return { kind: 'payment', page: { ...setup, view, waiting, quantity, nothingToPay } };
+}
+
+/** A payment session's page (null for a setup session's, which has no order). */
 export async function loadCheckoutPage(
   deps: Deps,
   processors: Processors,
   sessionId: string,
 ): Promise<CheckoutPage | null> {
-  let session = await selectPublicCheckoutSession(deps.db, sessionId);
-  if (!session) return null;
-  const tenant: Tenant = { accountId: session.account_id, mode: session.mode };
-  if (session.status === 'open' && session.expires_at <= deps.clock.now()) {
-    // Past its time: expired now (the expiry worker would do it within a minute).
-    const expired = await expireCheckoutSession(
-      { deps, tenant, actor: SYSTEM_ACTOR },
-      { sessionId: session.id },
-    );
-    // Not expired: paid (or expired) meanwhile; read it as it is now.
-    session = expired.ok
-      ? expired.value.session
-      : ((await selectPublicCheckoutSession(deps.db, sessionId)) ?? session);
-  }
-  const [setup, view] = await Promise.all([
-    payingSetupOf({ deps, processors }, tenant),
-    viewCheckoutSession(deps, tenant, session),
-  ]);
-  const quantity = await quantityControlOf({ deps, tenant }, { session, order: view.order });
-  const waiting = waitingPaymentOf(view.order.payments, attemptPrefix(sessionId));
-  const nothingToPay = completionWithoutPayment(completionFactsOf(view.order)).ok;
-  return { ...setup, view, waiting, quantity, nothingToPay };
+  const found = await loadSessionPage(deps, processors, sessionId);
+  return found?.kind === 'payment' ? found.page : null;
 }
 
 /** Payments made on the page are recorded as made by the session (the buyer). */

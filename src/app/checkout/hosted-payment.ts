@@ -150,6 +150,45 @@ export async function payOnPage<P extends PayingPage>(
   return outcomeOf(flow, after, intent);
 }
 
+/** What saving a card answered: saved (the page then completes), or the processor's refusal. */
+export type CardSaved =
+  | { readonly kind: 'saved' }
+  | { readonly kind: 'declined'; readonly declineCode: string };
+
+/**
+ * Saves the buyer's card with the page's form, for a page that takes no payment (a setup
+ * session): as `payOnPage`, the form's attempt is the request key, so a double-submitted
+ * form saves the card once. `save` is the page's own path (save, then complete the page);
+ * the page is `paid` (done) once its flow says so.
+ */
+export async function saveOnPage<P extends PayingPage>(
+  ctx: HostedPageContext<P>,
+  input: {
+    readonly page: P;
+    readonly attempt: string;
+    readonly save: (command: CommandContext) => Promise<Result<CardSaved>>;
+  },
+): Promise<HostedPayment<P>> {
+  const { flow } = ctx;
+  const { page } = input;
+  if (!flow.isOpen(page)) return { kind: 'not_open', page };
+  const saved = await input.save(
+    commandContext(ctx, page, flow.attemptPrefix(page) + input.attempt),
+  );
+  const after = await flow.reload(page);
+  if (flow.isPaid(after)) return { kind: 'paid', page: after };
+  if (!flow.isOpen(after)) return { kind: 'not_open', page: after };
+  if (!saved.ok) {
+    return saved.error.code === 'processor_unavailable' ||
+      saved.error.code === 'processor_not_configured'
+      ? { kind: 'unavailable', page: after }
+      : { kind: 'busy', page: after };
+  }
+  return saved.value.kind === 'declined'
+    ? { kind: 'declined', page: after, declineCode: saved.value.declineCode }
+    : { kind: 'busy', page: after };
+}
+
 /** What the buyer sees next, from where a payment of the page now stands. */
 function outcomeOf<P extends PayingPage>(
   flow: PaymentPageFlow<P>,

@@ -8,7 +8,7 @@ import type {
 import { type Failure, fail, ok, type Result } from '../../domain/errors.js';
 import { moneyOf } from '../../domain/order-lifecycle.js';
 import type { Tenant } from '../../domain/tenant.js';
-import type { CheckoutSessionView } from '../../resources/checkout-session.js';
+import type { PaymentSessionView } from '../../resources/checkout-session.js';
 import type { OrderView } from '../../resources/order.js';
 import { updateOrder } from '../orders/order-commands.js';
 import type { TenantContext } from '../shared/command-context.js';
@@ -88,7 +88,7 @@ export async function quantityControlOf(
 /** What the hosted page knows of its session (`CheckoutPage` has it). */
 export interface SessionOnPage {
   readonly tenant: Tenant;
-  readonly view: CheckoutSessionView;
+  readonly view: PaymentSessionView;
   /** A payment waiting for the buyer's 3-D Secure step, if any. */
   readonly waiting: PaymentIntentRow | null;
 }

@@ -30,6 +30,7 @@ import * as paymentMethods from './0029-payment-methods.js';
 import * as testClocksAndBalance from './0030-test-clocks-and-balance.js';
 import * as plans from './0031-plans.js';
 import * as subscriptions from './0032-subscriptions.js';
+import * as setupSessions from './0033-setup-sessions.js';
 
 /** Every migration, in order. Names sort lexicographically; never rename one that shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -64,6 +65,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0029-payment-methods': paymentMethods,
   '0030-test-clocks-and-balance': testClocksAndBalance,
   '0028-event-sequence': eventSequence,
+  '0033-setup-sessions': setupSessions,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -85,3 +85,25 @@ export async function selectDueCheckoutSessions(
     .limit(limit)
     .execute();
 }
+
+/**
+ * Completes an open setup session with the payment method saved on its page; returns it as
+ * it now is, or undefined if it was no longer open (expired meanwhile).
+ */
+export async function completeSetupSessionRow(
+  db: Kysely<Database>,
+  {
+    id,
+    paymentMethodId,
+    at,
+  }: { readonly id: string; readonly paymentMethodId: string; readonly at: Date },
+): Promise<CheckoutSessionRow | undefined> {
+  return db
+    .updateTable('checkout_sessions')
+    .set({ status: 'complete', payment_method_id: paymentMethodId, updated_at: at })
+    .where('id', '=', id)
+    .where('session_mode', '=', 'setup')
+    .where('status', '=', 'open')
+    .returningAll()
+    .executeTakeFirst();
+}

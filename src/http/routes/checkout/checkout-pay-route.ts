@@ -3,16 +3,22 @@ import { payCheckoutSession } from '../../../app/checkout/hosted-checkout.js';
 import { attemptOf, checkPaymentForm, field, notSetUp, setUp } from './card-payment-steps.js';
 import { expiredForm, framingOf } from './checkout-page-replies.js';
 import type { CheckoutRoutes, RateLimitedRoute } from './checkout-routes-context.js';
+import { saveSetupCard } from './checkout-setup-route.js';
 
-/** The checkout form posted: the card checked, then charged once per attempt. */
+/**
+ * The checkout form posted: the card checked, then charged once per attempt (a setup
+ * session's: saved once per attempt).
+ */
 export function registerPayRoute(
   app: FastifyInstance,
   routes: CheckoutRoutes,
   payments: RateLimitedRoute,
 ): void {
-  const { deps, processors, postedForm, form, answer } = routes;
+  const { deps, processors, sessionPageOf, postedForm, form, answer } = routes;
   app.post('/checkout/:session_id/pay', { config: payments }, async (request, reply) => {
-    const posted = await postedForm(request, reply);
+    const found = await sessionPageOf(request);
+    if (found?.kind === 'setup') return saveSetupCard(routes, { request, reply, page: found.page });
+    const posted = await postedForm(request, reply, found?.page ?? null);
     if (!posted) return reply;
     const { page, body } = posted;
     if (!setUp(page)) return notSetUp(reply, framingOf(page));

@@ -2,7 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   type CheckoutPage,
   type CheckoutPayment,
-  loadCheckoutPage,
+  loadSessionPage,
+  type SessionPage,
 } from '../../../app/checkout/hosted-checkout.js';
 import type { Deps } from '../../../app/shared/deps.js';
 import { idPattern } from '../../../app/shared/ids.js';
@@ -30,10 +31,14 @@ export interface CheckoutRoutes {
   readonly csrf: Csrf;
   /** The CSRF steps of a session's forms (by its ui_mode). */
   readonly sessionCsrf: SessionCsrf;
+  /** The page at the session's url, whichever its mode (a setup session's has its own). */
+  sessionPageOf(request: FastifyRequest): Promise<SessionPage | null>;
+  /** A payment session's page (null for a setup session's). */
   pageOf(request: FastifyRequest): Promise<CheckoutPage | null>;
   postedForm(
     request: FastifyRequest,
     reply: FastifyReply,
+    loaded?: CheckoutPage | null,
   ): Promise<{ page: CheckoutPage; body: Form } | null>;
   /** The checkout form with a fresh CSRF token and payment attempt. */
   form(
@@ -54,18 +59,30 @@ export interface CheckoutRoutes {
 
 export function checkoutRoutes(deps: Deps, processors: Processors, csrf: Csrf): CheckoutRoutes {
   const forms = sessionCsrf(csrf, deps);
-  return { deps, processors, csrf, sessionCsrf: forms, pageOf, postedForm, form, answer };
+  return {
+    deps,
+    processors,
+    csrf,
+    sessionCsrf: forms,
+    sessionPageOf,
+    pageOf,
+    postedForm,
+    form,
+    answer,
+  };
 
   /**
    * A form posted to an open session's page, with its CSRF token checked; otherwise null,
-   * the reply sent (not found, a refused form, or the closed session's next page).
+   * the reply sent (not found, a refused form, or the closed session's next page). A
+   * route that read the page already (`loaded`) hands it over.
    */
   async function postedForm(
     request: FastifyRequest,
     reply: FastifyReply,
+    loaded?: CheckoutPage | null,
   ): Promise<{ page: CheckoutPage; body: Form } | null> {
     const body = (request.body ?? {}) as Form;
-    const page = await pageOf(request);
+    const page = loaded === undefined ? await pageOf(request) : loaded;
     if (!page) return answered(notFound(reply));
     if (!forms.verify(request, page.view.session, body.csrf_token)) {
       return answered(expiredForm(reply, page));
@@ -74,10 +91,15 @@ export function checkoutRoutes(deps: Deps, processors: Processors, csrf: Csrf): 
     return { page, body };
   }
 
-  async function pageOf(request: FastifyRequest): Promise<CheckoutPage | null> {
+  async function sessionPageOf(request: FastifyRequest): Promise<SessionPage | null> {
     const { session_id: id } = request.params as { session_id: string };
     if (!SESSION_ID.test(id)) return null;
-    return loadCheckoutPage(deps, processors, id);
+    return loadSessionPage(deps, processors, id);
+  }
+
+  async function pageOf(request: FastifyRequest): Promise<CheckoutPage | null> {
+    const found = await sessionPageOf(request);
+    return found?.kind === 'payment' ? found.page : null;
   }
 
   function form(

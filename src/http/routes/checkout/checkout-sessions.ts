@@ -10,7 +10,7 @@ import {
 import type { Deps } from '../../../app/shared/deps.js';
 import { CHECKOUT_UI_MODES, MAX_ALLOWED_ORIGINS } from '../../../domain/embedded-pay.js';
 import { metadataAsText } from '../../../domain/metadata.js';
-import { CHECKOUT_SESSION_STATUSES } from '../../../domain/value-lists.js';
+import { CHECKOUT_SESSION_MODES, CHECKOUT_SESSION_STATUSES } from '../../../domain/value-lists.js';
 import type { Processors } from '../../../ports/payment-processor.js';
 import { checkoutSessionResource } from '../../../resources/checkout-session.js';
 import { ActionBody, Id, literalUnion, MetadataBody, Nullable, Timestamp } from '../../schemas.js';
@@ -22,10 +22,14 @@ const Url = Type.String({ format: 'uri', maxLength: 2048, pattern: '^https?://' 
 export const CheckoutSession = Type.Object({
   checkout_session_id: Type.String(),
   object: Type.Literal('checkout_session'),
+  mode: literalUnion(CHECKOUT_SESSION_MODES, {
+    description:
+      "`payment`: pays its order. `setup`: saves its customer's card (no order, no amount)",
+  }),
   status: Type.String(),
-  amount_total: Type.Integer(),
-  amount_subtotal: Type.Integer(),
-  currency: Type.String(),
+  amount_total: Nullable(Type.Integer({ description: 'Null in setup mode' })),
+  amount_subtotal: Nullable(Type.Integer()),
+  currency: Nullable(Type.String()),
   customer: Nullable(
     Type.Object({
       customer_id: Type.String(),
@@ -43,9 +47,14 @@ export const CheckoutSession = Type.Object({
   ),
   payment_intent_id: Nullable(Type.String()),
   latest_charge: Nullable(Type.String()),
+  payment_method_id: Nullable(
+    Type.String({
+      description: "Setup mode, once complete: the card saved (the customer's default now)",
+    }),
+  ),
   line_items: Order.properties.line_items,
   refunds: Type.Array(Refund),
-  order_id: Type.String(),
+  order_id: Nullable(Type.String({ description: 'Null in setup mode' })),
   url: Type.String(),
   success_url: Nullable(
     Type.String({ description: 'Hosted sessions: where the buyer goes once paid' }),
@@ -68,6 +77,12 @@ export const CheckoutSession = Type.Object({
 const CreateBody = MetadataBody(
   'checkout_session',
   {
+    mode: Type.Optional(
+      literalUnion(CHECKOUT_SESSION_MODES, {
+        description:
+          '`payment` (default): pays an order. `setup`: a page where `customer_id` saves a card as its default payment method; no order_id, line_items or currency',
+      }),
+    ),
     order_id: Type.Optional(Id('ord')),
     line_items: Type.Optional(LineItems),
     currency: Type.Optional(Type.String({ pattern: '^[A-Za-z]{3}$' })),
@@ -98,7 +113,7 @@ const CreateBody = MetadataBody(
     ),
     expires_at: Type.Optional(Timestamp),
   },
-  'From an existing order_id, or line_items (which create the order). A hosted session needs success_url; an embedded one allowed_origins and return_url instead.',
+  'From an existing order_id, or line_items (which create the order). A hosted session needs success_url; an embedded one allowed_origins and return_url instead. In setup mode: customer_id and success_url (hosted only).',
 );
 const tags = ['Checkout sessions'];
 
@@ -129,7 +144,8 @@ export function registerCheckoutSessionRoutes(
     serialize: onBaseUrl(checkoutSessionResource),
   });
   routes.create({
-    summary: 'Create a checkout session for an order: hosted, or embedded in your page',
+    summary:
+      "Create a checkout session for an order (hosted, or embedded in your page), or in setup mode to save a customer's card",
     body: CreateBody,
     run: (ctx, body) => createCheckoutSession(ctx, body.checkout_session),
   });
