@@ -9,15 +9,18 @@
 // `node bench/renewals.mjs` runs it alone (after `npm run build`), with the order lifecycle
 // measured in the same run to compare with, on PostgreSQL and PGlite; `npm run bench` runs it
 // as part of the whole bench. Env: BENCH_SUBSCRIPTIONS (default 10000), BENCH_RUNNERS
-// (runners at once in the worker, default 10), BENCH_DURATION, BENCH_CONNECTIONS,
-// BENCH_DATABASE_URL (DROPPED and created anew).
+// (runners at once in each worker, default 10), BENCH_WORKERS (worker processes on
+// PostgreSQL, default 1; PGlite has one), BENCH_DURATION, BENCH_CONNECTIONS,
+// BENCH_DATABASE_URL (DROPPED and created anew, unless BENCH_SETUP=0 reuses it).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openDatabase } from '../dist/adapters/db/database.js';
 import { start, stop } from './children.mjs';
 import { recreateDatabase } from './database.mjs';
 import { api } from './http.mjs';
 import { lifecycles } from './lifecycle.mjs';
+import { countRenewals, makeRenewalsDue } from './renewal-sql.mjs';
 
 export const ACCOUNTS = 10;
 const SUBSCRIPTIONS_PER_CUSTOMER = 10;
@@ -86,13 +89,45 @@ export async function setupSubscriptions(url, { subscriptions, connections, admi
   });
 }
 
+/** Forks a renewal worker; resolves once it has opened the database and is ready. */
+async function renewalWorker(env) {
+  const { child } = await start('renewals.mjs', env);
+  const done = new Promise((resolve) => child.once('message', resolve));
+  return { go: () => child.send('go'), done };
+}
+
 /**
- * Every renewal made due at one instant and run to the end by the worker process on the
- * database `env` names (its server stopped): the figures it counted, and renewals/s.
+ * Every renewal made due at one instant and run to the end on the database `env` names (its
+ * server stopped): on PGlite by one worker process, which makes them due and counts; on
+ * PostgreSQL by `workers` processes (as a deployment runs several `flint worker`s), made due
+ * and counted here. Each runs `runners` runners; the time is from the first start to the
+ * last end. Answers the figures and renewals/s.
  */
-export async function runRenewals(env, { runners }) {
-  const figures = await start('renewals.mjs', { ...env, RUNNERS: String(runners) });
-  return { ...figures, child: undefined, rps: figures.subscriptions / figures.seconds };
+export async function runRenewals(env, { runners, workers = 1 }) {
+  const base = { ...env, RUNNERS: String(runners) };
+  if (!env.DATABASE_URL) {
+    const worker = await renewalWorker({ ...base, SHIFT: '1' });
+    worker.go();
+    const figures = await worker.done;
+    return { ...figures, workers: 1, rps: figures.subscriptions / figures.seconds };
+  }
+  const all = await Promise.all(
+    Array.from({ length: workers }, () => renewalWorker({ ...base, SHIFT: '0' })),
+  );
+  const { db, close } = await openDatabase({ url: env.DATABASE_URL, poolSize: 1 }).then((h) => ({
+    db: h.db,
+    close: () => h.close(),
+  }));
+  const { subscriptions, since } = await makeRenewalsDue(db);
+  for (const worker of all) worker.go();
+  const ran = await Promise.all(all.map((worker) => worker.done));
+  const seconds =
+    (Math.max(...ran.map((r) => r.endedAt)) - Math.min(...ran.map((r) => r.startedAt))) / 1000;
+  const jobs = {};
+  for (const r of ran) for (const [k, v] of Object.entries(r.jobs)) jobs[k] = (jobs[k] ?? 0) + v;
+  const written = await countRenewals(db, since);
+  await close();
+  return { subscriptions, seconds, jobs, ...written, workers, rps: subscriptions / seconds };
 }
 
 /** The figures' lines, and whether the rate and the count of charges are as they must be. */
@@ -109,6 +144,7 @@ export function printRenewals(label, figures, lifecycleRps, target) {
   const pass = ratio >= target;
   console.log(
     `\nrenewals on ${label}: ${figures.subscriptions} due at once over ${ACCOUNTS} accounts, ` +
+      `${figures.workers} worker process(es), ` +
       `${figures.seconds.toFixed(1)} s: ${figures.rps.toFixed(0)} renewals/s, ` +
       `${(ratio * 100).toFixed(0)}% of the PostgreSQL lifecycle's ${lifecycleRps.toFixed(0)}/s ` +
       `(target ≥ ${(target * 100).toFixed(0)}%): ${pass ? 'met' : 'MISSED'}` +
@@ -124,6 +160,9 @@ const main = import.meta.url === `file://${process.argv[1]}`;
 if (main) {
   const SUBSCRIPTIONS = Number(process.env.BENCH_SUBSCRIPTIONS ?? 10_000);
   const RUNNERS = Number(process.env.BENCH_RUNNERS ?? 10);
+  const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
+  // BENCH_SETUP=0: the database as a previous run left it (its subscriptions renew again).
+  const SETUP = process.env.BENCH_SETUP !== '0';
   const DURATION = Number(process.env.BENCH_DURATION ?? 10);
   const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
   const DATABASE_URL =
@@ -131,7 +170,7 @@ if (main) {
   const adminToken = 'bench-admin-token';
   const options = { subscriptions: SUBSCRIPTIONS, connections: CONNECTIONS, adminToken };
 
-  await recreateDatabase(DATABASE_URL);
+  if (SETUP) await recreateDatabase(DATABASE_URL);
   const pg = { DATABASE_URL, FLINT_DATA_DIR: '' };
   const server = await start('flint.mjs', pg);
   const { keys } = await fetch(`${server.url}/v1/accounts`, {
@@ -148,10 +187,10 @@ if (main) {
   const lifecycle = await lifecycles(server.url, key, load);
   console.log(`lifecycle on PostgreSQL: ${lifecycle.rps.toFixed(0)}/s`);
   let started = performance.now();
-  await setupSubscriptions(server.url, options);
+  if (SETUP) await setupSubscriptions(server.url, options);
   console.log(`setup on PostgreSQL: ${((performance.now() - started) / 1000).toFixed(0)} s`);
   await stop(server);
-  const onPg = await runRenewals(pg, { runners: RUNNERS });
+  const onPg = await runRenewals(pg, { runners: RUNNERS, workers: WORKERS });
   let ok = printRenewals('PostgreSQL', onPg, lifecycle.rps, RENEWAL_TARGET_PG);
 
   if (process.env.BENCH_PGLITE !== '0') {

@@ -3,7 +3,8 @@
 // Env: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/flint_bench; the
 // database is DROPPED and created anew on every run), BENCH_DURATION seconds per
 // scenario (default 10), BENCH_CONNECTIONS (default 10); renewals (`renewals.mjs`):
-// BENCH_SUBSCRIPTIONS (default 10000; 0 skips them), BENCH_RUNNERS (default 10).
+// BENCH_SUBSCRIPTIONS (default 10000; 0 skips them), BENCH_RUNNERS (default 10),
+// BENCH_WORKERS (default 1).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,7 @@ const DATABASE_URL =
 const TARGET_RATIO = 0.6;
 const SUBSCRIPTIONS = Number(process.env.BENCH_SUBSCRIPTIONS ?? 10_000);
 const RUNNERS = Number(process.env.BENCH_RUNNERS ?? 10);
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
 const RENEWALS = {
   subscriptions: SUBSCRIPTIONS,
   connections: CONNECTIONS,
@@ -154,7 +156,10 @@ if (SUBSCRIPTIONS > 0) await setupSubscriptions(flintPg.url, RENEWALS);
 await stop(flintPg);
 const renewalsPg =
   SUBSCRIPTIONS > 0
-    ? await runRenewals({ DATABASE_URL, FLINT_DATA_DIR: '' }, { runners: RUNNERS })
+    ? await runRenewals(
+        { DATABASE_URL, FLINT_DATA_DIR: '' },
+        { runners: RUNNERS, workers: WORKERS },
+      )
     : null;
 
 // The baseline reads the same tables, with the key Flint created.
