@@ -93,4 +93,57 @@ export class Merchant {
     const body = await this.ok('GET', `/v1/events?object_id=${objectId}&limit=100`);
     return [...body.events].reverse();
   }
+
+  /** The subscription's event types, oldest first; their `sequence`s count 1, 2, 3… */
+  async subscriptionEvents(id: string): Promise<string[]> {
+    const events = await this.events(id);
+    expect(events.map((e: any) => e.sequence)).toEqual(events.map((_e: any, i: number) => i + 1));
+    return events.map((e: any) => e.type);
+  }
+
+  async settings(fields: Record<string, unknown>) {
+    return (await this.ok('POST', '/v1/subscription_settings', { subscription_settings: fields }))
+      .subscription_settings;
+  }
+
+  /** Saves a card from `token` for the customer; its id. */
+  async saveCard(customerId: string, token: string): Promise<string> {
+    const saved = await this.ok('POST', `/v1/customers/${customerId}/payment_methods`, {
+      payment_method: { payment_source_token: token },
+    });
+    return saved.payment_method.payment_method_id;
+  }
+
+  /**
+   * An active monthly subscription (its first period paid with tok_visa) whose renewals are
+   * charged to a card saved from `token`: the sandbox saves a declining card fine and
+   * declines when it is charged.
+   */
+  async renewingWith(token: string, fields: Record<string, unknown> = {}) {
+    const clock = await this.clock();
+    const customer = await this.customer({ clock });
+    const plan = await this.plan();
+    const res = await this.subscribe({ customer_id: customer.id, items: [{ plan_id: plan }], ...fields });
+    expect(res.status, res.text).toBe(200);
+    const id: string = res.body.subscription.subscription_id;
+    const method = await this.saveCard(customer.id, token);
+    await this.ok('PATCH', `/v1/subscriptions/${id}`, {
+      subscription: { default_payment_method_id: method },
+    });
+    return { clock, customer, plan, id, method };
+  }
+
+  /** Test-mode mail about an object (an invoice), oldest first. */
+  async mails(objectId: string, kind?: string) {
+    const query = new URLSearchParams({ related_object_id: objectId, limit: '100' });
+    if (kind) query.set('kind', kind);
+    const body = await this.ok('GET', `/v1/test_helpers/emails?${query}`);
+    return [...body.emails].reverse();
+  }
+
+  /** The payment intents of an order, oldest first. */
+  async intents(orderId: string) {
+    const body = await this.ok('GET', `/v1/payment_intents?order=${orderId}&limit=100`);
+    return [...body.payment_intents].reverse();
+  }
 }
