@@ -87,18 +87,20 @@ export async function createSubscription(
   if (!drafted.ok) return drafted;
   const row = drafted.value;
   const made = await transact(deps.db, async (tx) => {
-    if (row.default_payment_method_id !== null || row.status === 'incomplete') {
-      const method = await paymentMethodOf(tx, ctx.tenant, row);
-      if (!method && row.status === 'incomplete') {
-        return fail({
-          code: 'payment_method_missing',
-          message:
-            'The customer has no saved payment method to charge the first period: save one (POST /v1/customers/{id}/payment_methods) or start with a trial',
-          loc: at('default_payment_method_id'),
-        });
-      }
+    const billed = await writeNew(tx, onClock, { row, now });
+    if (!billed.ok) return billed;
+    const created = billed.value;
+    // Only a first period with something left to pay needs a method: one a coupon or the
+    // customer's credit pays in full is paid at once, with no card (as Stripe).
+    if (created.status === 'incomplete' && !(await paymentMethodOf(tx, ctx.tenant, created))) {
+      return fail({
+        code: 'payment_method_missing',
+        message:
+          'The customer has no saved payment method to charge the first period: save one (POST /v1/customers/{id}/payment_methods) or start with a trial',
+        loc: at('default_payment_method_id'),
+      });
     }
-    return writeNew(tx, onClock, { row, now });
+    return ok(created);
   });
   if (!made.ok) return made;
   return finish(onClock, made.value, { answer });
