@@ -113,11 +113,15 @@ export function updateSubscription(
       }
       const metadata = updatedMetadata(p.current.metadata, changes.metadata, 'subscription');
       if (!metadata.ok) return metadata;
-      return write((current) => ({
+      const cancel = changes.cancel_at_period_end;
+      return write((current, now) => ({
         metadata: metadata.value,
         ...(method !== undefined ? { default_payment_method_id: method } : {}),
-        ...(changes.cancel_at_period_end !== undefined && current.status !== 'incomplete'
-          ? { cancel_at_period_end: changes.cancel_at_period_end }
+        // As the cancel_at_period_end and reactivate actions: canceled_at is when it was asked.
+        ...(cancel !== undefined &&
+        current.status !== 'incomplete' &&
+        cancel !== current.cancel_at_period_end
+          ? { cancel_at_period_end: cancel, canceled_at: cancel ? now : null }
           : {}),
       }))(tx, p);
     },
