@@ -123,7 +123,11 @@ export class Merchant {
     const clock = await this.clock();
     const customer = await this.customer({ clock });
     const plan = await this.plan();
-    const res = await this.subscribe({ customer_id: customer.id, items: [{ plan_id: plan }], ...fields });
+    const res = await this.subscribe({
+      customer_id: customer.id,
+      items: [{ plan_id: plan }],
+      ...fields,
+    });
     expect(res.status, res.text).toBe(200);
     const id: string = res.body.subscription.subscription_id;
     const method = await this.saveCard(customer.id, token);
