@@ -52,6 +52,23 @@ describe('creating a subscription with bad input', () => {
     expect(list.subscriptions).toEqual([]);
   });
 
+  it('refuses a quantity whose period would bill more than the largest amount, trial or not', async () => {
+    const m = await Merchant.open(server);
+    const customer = await m.customer();
+    const plan = await m.plan({ line_items: [{ name: 'Big', unit_amount: 99_999_999 }] });
+    for (const trial of [{}, { trial_period_days: 3 }]) {
+      const res = await m.subscribe({
+        customer_id: customer.id,
+        items: [{ plan_id: plan, quantity: 100_000 }],
+        ...trial,
+      });
+      expectError(res, 422, 'parameter_invalid', ['subscription', 'items']);
+    }
+    const list = await m.ok('GET', `/v1/subscriptions?customer_id=${customer.id}`);
+    expect(list.subscriptions).toEqual([]);
+    expect(await m.invoicesOf(customer.id)).toEqual([]);
+  });
+
   it('refuses plans of different currencies or intervals, and an archived plan', async () => {
     const m = await Merchant.open(server);
     const { customer, plan } = await ready(m);

@@ -23,7 +23,7 @@ import type { CouponDuration } from '../../domain/subscriptions/subscription-val
 import type { AnswerOption } from '../shared/answer-once.js';
 import type { CommandContext } from '../shared/command-context.js';
 import { newOwnedRow } from '../shared/ids.js';
-import { billPeriodIn } from './bill-period.js';
+import { billPeriodIn, draftPeriodOrder } from './bill-period.js';
 import { payFirstPeriod } from './first-payment.js';
 import { paymentMethodOf, requireOwnMethod } from './payment-method-of.js';
 import { depsOnClock } from './subscription-clock.js';
@@ -86,6 +86,18 @@ export async function createSubscription(
   const drafted = await draftSubscription(onClock, { input, now, testClockId });
   if (!drafted.ok) return drafted;
   const row = drafted.value;
+  // A whole period must be billable (amounts within the limit) before a trial hides it.
+  const billable = await draftPeriodOrder(deps.db, onClock, {
+    row,
+    bill: {
+      index: 0,
+      period: { start: row.current_period_start, end: row.current_period_end },
+      reason: 'subscription_cycle',
+      withCoupon: false,
+    },
+    now,
+  });
+  if (!billable.ok) return fail(asSubscriptionField(billable.error));
   const made = await transact(deps.db, async (tx) => {
     const billed = await writeNew(tx, onClock, { row, now });
     if (!billed.ok) return billed;
