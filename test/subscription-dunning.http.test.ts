@@ -172,6 +172,30 @@ describe('subscription dunning', () => {
     expect((await m.subscription(s.id)).status).toBe('active');
   });
 
+  it('no card left to charge (detached): past_due, the buyer is asked to pay, canceled at the last retry day', async () => {
+    const m = await Merchant.open(server);
+    const clock = await m.clock();
+    const customer = await m.customer({ clock });
+    const plan = await m.plan();
+    const res = await m.subscribe({ customer_id: customer.id, items: [{ plan_id: plan }] });
+    const id = res.body.subscription.subscription_id;
+    await m.ok('POST', `/v1/payment_methods/${customer.method}/detach`, {});
+    expect(await chargesDuring(() => m.advance(clock, '2030-03-01T00:00:00.000Z'))).toBe(0);
+    const sub = await m.subscription(id);
+    expect(sub.status).toBe('past_due');
+    expect(await m.invoice(sub.latest_invoice_id)).toMatchObject({
+      status: 'open',
+      attempt_count: 1,
+      next_payment_attempt: null,
+    });
+    expect(await m.mails(sub.latest_invoice_id, 'payment_failed')).toHaveLength(1);
+    await m.advance(clock, '2030-03-08T00:00:00.000Z');
+    expect(await m.subscription(id)).toMatchObject({
+      status: 'canceled',
+      cancellation_reason: 'payment_failed',
+    });
+  });
+
   it('a retry racing the buyer paying the invoice charges once', async () => {
     const m = await Merchant.open(server);
     const s = await m.renewingWith('tok_chargeDeclinedInsufficientFunds');

@@ -155,7 +155,13 @@ describe('subscription trials', () => {
     const after = await m.subscription(id);
     expect(after.status).toBe('past_due');
     const invoice = await m.invoice(after.latest_invoice_id);
-    expect(invoice).toMatchObject({ status: 'open', billing_reason: 'subscription_cycle' });
+    expect(invoice).toMatchObject({
+      status: 'open',
+      billing_reason: 'subscription_cycle',
+      attempt_count: 1,
+      next_payment_attempt: null,
+    });
+    expect(await m.mails(invoice.invoice_id, 'payment_failed')).toHaveLength(1);
     const paid = await m.call('POST', `/v1/invoices/${invoice.invoice_id}/pay`, {
       payment: { payment_source_token: 'tok_visa' },
     });

@@ -134,24 +134,22 @@ export async function renewIn(
   } else if (invoice.status === 'draft') {
     outcome = 'billed_unattempted';
     event = trialEnds ? 'trial_ended' : null;
-  } else if (!(await hasChargeableMethod(tx, tenant, current))) {
+  } else if (current.status === 'unpaid') {
     outcome = 'billed_unattempted';
     event = 'period_unattempted';
   } else {
+    // Charged by its job even with no method to charge: the job then records a
+    // `no_payment_method` decline (hard), so the subscription goes past_due and the buyer
+    // is asked to pay, rather than staying active on an invoice no one collects.
     outcome = 'billed_charging';
     event = trialEnds ? 'trial_ended' : null;
-    if (current.status !== 'unpaid') {
-      await scheduleSubscriptionJob(tx, tenant, {
-        row: current,
-        kind: CHARGE,
-        step: `charge:${invoice.id}:1`,
-        runAt: now,
-        payload: { invoice_id: invoice.id, attempt: 1 },
-      });
-    } else {
-      outcome = 'billed_unattempted';
-      event = 'period_unattempted';
-    }
+    await scheduleSubscriptionJob(tx, tenant, {
+      row: current,
+      kind: CHARGE,
+      step: `charge:${invoice.id}:1`,
+      runAt: now,
+      payload: { invoice_id: invoice.id, attempt: 1 },
+    });
   }
   const row = await move(tx, ctx, { current, event, changes, now });
   await scheduleCurrentPeriod(tx, tenant, { row, settings, now });
