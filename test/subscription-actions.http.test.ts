@@ -279,6 +279,31 @@ describe('coupons and credit on later periods', () => {
     expect(JSON.stringify(customer)).not.toContain('-500');
   });
 
+  it('credit paying the first period in full needs no card; the next period with none goes past_due', async () => {
+    const m = await Merchant.open(server);
+    const clock = await m.clock();
+    const customer = await m.customer({ clock, token: null });
+    await m.ok('POST', `/v1/customers/${customer.id}/balance_transactions`, {
+      customer_balance_transaction: { amount: -1000, currency: 'USD' },
+    });
+    const plan = await m.plan();
+    let res: any;
+    expect(
+      await chargesDuring(async () => {
+        res = await m.subscribe({ customer_id: customer.id, items: [{ plan_id: plan }] });
+      }),
+    ).toBe(0);
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.subscription.status).toBe('active');
+    expect(await chargesDuring(() => m.advance(clock, '2030-03-01T00:00:00.000Z'))).toBe(0);
+    const sub = await m.subscription(res.body.subscription.subscription_id);
+    expect(sub.status).toBe('past_due');
+    expect(await m.invoice(sub.latest_invoice_id)).toMatchObject({
+      status: 'open',
+      attempt_count: 1,
+    });
+  });
+
   it('a 100% coupon: every period paid with no processor call', async () => {
     const m = await Merchant.open(server);
     const code = await coupon(m, { percent_off: '100' });
