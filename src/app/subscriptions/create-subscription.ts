@@ -97,7 +97,7 @@ export async function createSubscription(
     },
     now,
   });
-  if (!billable.ok) return fail({ ...billable.error, loc: at('items') });
+  if (!billable.ok) return fail(asSubscriptionField(billable.error));
   const made = await transact(deps.db, async (tx) => {
     const billed = await writeNew(tx, onClock, { row, now });
     if (!billed.ok) return billed;
