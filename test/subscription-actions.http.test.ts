@@ -369,13 +369,8 @@ describe('a year on a test clock', () => {
     const m = await Merchant.open(server);
     await m.settings({ after_retries: 'unpaid', retry_days: [1] });
     const s = await m.renewingWith('tok_chargeDeclinedInsufficientFunds');
-    let ms = 0;
-    const charges = await chargesDuring(async () => {
-      const started = performance.now();
-      await m.advance(s.clock, '2031-01-31T10:00:00.000Z');
-      ms = performance.now() - started;
-    });
-    console.log(`one year of a monthly subscription, two failed payments: ${Math.round(ms)} ms`);
+    // How long this takes is measured apart (the issue's < 2 s), never asserted here.
+    const charges = await chargesDuring(() => m.advance(s.clock, '2031-01-31T10:00:00.000Z'));
     expect(charges).toBe(2);
     const invoices = await m.invoicesOf(s.customer.id);
     expect(invoices).toHaveLength(13);
@@ -388,13 +383,7 @@ describe('a year on a test clock', () => {
   it('and with every payment made', async () => {
     const m = await Merchant.open(server);
     const s = await active(m);
-    let ms = 0;
-    const charges = await chargesDuring(async () => {
-      const started = performance.now();
-      await m.advance(s.clock, '2031-01-31T10:00:00.000Z');
-      ms = performance.now() - started;
-    });
-    console.log(`one year of a monthly subscription, all paid: ${Math.round(ms)} ms`);
+    const charges = await chargesDuring(() => m.advance(s.clock, '2031-01-31T10:00:00.000Z'));
     expect(charges).toBe(12);
     const invoices = await m.invoicesOf(s.customer.id);
     expect(invoices.map((i: any) => i.status)).toEqual(Array(13).fill('paid'));
