@@ -1,4 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILT_IN_JOB_KINDS } from '../src/app/jobs/built-in-job-kinds.js';
+import { runDueJobs } from '../src/app/jobs/run-due-jobs.js';
+import { findJob } from '../src/app/jobs/schedule-jobs.js';
+import { PAYMENT_HOLD_EXPIRY } from '../src/app/payments/payment-holds.js';
 import { countingSandbox } from './counting-processor.js';
 import { startTestServer, type TestServer } from './harness.js';
 import { Merchant, START } from './subscription-fixtures.js';
@@ -206,6 +210,53 @@ describe('paying the first period now', () => {
       'customer.subscription.created',
       'customer.subscription.updated',
     ]);
+  });
+
+  it("a clock's customer pays in the clock's time: the 3-D Secure hold ends by the clock, a payment is stamped with it", async () => {
+    const m = await Merchant.open(server);
+    const clock = await m.clock();
+    const customer = await m.customer({ clock, token: 'tok_threeDSecureRequired' });
+    const plan = await m.plan();
+    const res = await m.subscribe({ customer_id: customer.id, items: [{ plan_id: plan }] });
+    const sub = res.body.subscription;
+    const invoice = await m.invoice(sub.latest_invoice_id);
+    const [intent] = await m.intents(invoice.order_id);
+    expect(intent.status).toBe('requires_action');
+    // The hold's end is on the clock, 30 minutes after its time…
+    const tenant = { accountId: m.account.accountId, mode: 'test' as const };
+    const hold = await findJob(
+      { deps: server.deps, tenant },
+      {
+        kind: PAYMENT_HOLD_EXPIRY.kind,
+        key: `payment_intent:${intent.payment_intent_id}:hold_expiry`,
+      },
+    );
+    expect(hold).toMatchObject({ clock_id: clock, status: 'scheduled' });
+    expect(hold?.run_at.toISOString()).toBe('2030-01-31T10:30:00.000Z');
+    // …so a real-time worker, for which 2030 is far ahead, never ends it…
+    await runDueJobs(server.deps, {
+      kinds: BUILT_IN_JOB_KINDS,
+      owner: null,
+      scope: { accountIds: [m.account.accountId] },
+    });
+    expect((await m.intents(invoice.order_id))[0].status).toBe('requires_action');
+    // …and advancing the clock past it does.
+    await m.advance(clock, '2030-01-31T10:31:00.000Z');
+    expect((await m.intents(invoice.order_id))[0].status).toBe('canceled');
+    // Paying the invoice through the API is at the clock's time, not today's.
+    const paid = await m.call('POST', `/v1/invoices/${invoice.invoice_id}/pay`, {
+      payment: { payment_source_token: 'tok_visa' },
+    });
+    expect(paid.status, paid.text).toBe(200);
+    expect(paid.body.invoice).toMatchObject({
+      status: 'paid',
+      status_transitions: { paid_at: '2030-01-31T10:31:00.000Z' },
+    });
+    const after = await m.subscription(sub.subscription_id);
+    expect(after).toMatchObject({ status: 'active' });
+    const events = await m.events(sub.subscription_id);
+    const updated = events.find((e: any) => e.type === 'customer.subscription.updated');
+    expect(updated.created_at).toBe('2030-01-31T10:31:00.000Z');
   });
 
   it('3-D Secure never done: incomplete_expired after 23 hours, its invoice void', async () => {

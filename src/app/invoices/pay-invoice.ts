@@ -9,6 +9,7 @@ import { payOrder } from '../payments/pay-order.js';
 import type { PayOrderInput } from '../payments/payment-request-checks.js';
 import type { AnswerOption } from '../shared/answer-once.js';
 import type { ChangeContext, CommandContext } from '../shared/command-context.js';
+import { onOrderClock } from '../test-clocks/clock-time.js';
 import {
   completeOrderOf,
   type InvoiceStage,
@@ -37,13 +38,15 @@ const PAID = (now: Date): InvoiceStage => ({
  * processor call.
  */
 export async function payInvoice(
-  ctx: CommandContext,
+  request: CommandContext,
   { id, payment }: { readonly id: string; readonly payment: PayOrderInput },
   { answer }: AnswerOption<InvoicePayment> = {},
 ): Promise<Result<InvoicePayment>> {
-  const { deps, tenant } = ctx;
+  const { deps, tenant } = request;
   const row = await selectInvoiceById(deps.db, tenant, id);
   if (!row) return fail(missing('invoice'));
+  // In its customer's time: an invoice of a customer on a test clock is paid at the clock's.
+  const ctx = await onOrderClock(request, row.order_id);
   const allowed = moveInvoice(row.status, 'pay');
   if (!allowed.ok) return allowed;
   const { remaining } = invoiceAmounts((await viewOf(deps.db, tenant, row)).order);

@@ -192,12 +192,17 @@ function lost(runner: DueJobRunner, row: DueJobRow): AttemptOutcome {
 
 /**
  * What a handler runs with: a test clock's job sees that clock's time as its `run_at`, so
- * whatever it stamps or schedules (carrying `deps.clock.id`) is in the clock's time.
+ * whatever it stamps or schedules (carrying `deps.clock.id`) is in the clock's time; a
+ * real-time job's clock is real time. Either is `resolved`: the job's row is the truth.
  */
 function depsOfJob(deps: Deps, row: DueJobRow): Deps {
-  if (row.clock_id === null) return deps;
+  if (row.clock_id === null) {
+    // Real time, as the job's row says: its commands look no customer's clock up.
+    const base = deps.clock;
+    return base.resolved ? deps : { ...deps, clock: { now: () => base.now(), resolved: true } };
+  }
   const runAt = row.run_at;
-  return { ...deps, clock: { id: row.clock_id, now: () => runAt } };
+  return { ...deps, clock: { id: row.clock_id, now: () => runAt, resolved: true } };
 }
 
 function runningJob(row: DueJobRow): RunningJob<object> {

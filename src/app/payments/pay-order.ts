@@ -27,6 +27,7 @@ import type { AnswerOption } from '../shared/answer-once.js';
 import type { CommandContext } from '../shared/command-context.js';
 import { newId } from '../shared/ids.js';
 import { startedByRequest } from '../shared/request-keys.js';
+import { onOrderClock } from '../test-clocks/clock-time.js';
 import { chargeAndSettle } from './charge-and-settle.js';
 import { completeWithoutPayment, completionFactsOf } from './complete-without-payment.js';
 import {
@@ -56,10 +57,11 @@ import { takeStock, writeReservation } from './reservations.js';
  * processor call (a token, if given, is not used), and the answer's `paymentIntent` is null.
  */
 export async function payOrder(
-  ctx: CommandContext,
+  request: CommandContext,
   { orderId, payment }: PayOrder,
   { answer }: AnswerOption<OrderPayment> = {},
 ): Promise<Result<OrderPayment>> {
+  const ctx = await onOrderClock(request, orderId);
   const earlier = await startedByRequest(ctx, selectPaymentIntentByRequestKey);
   if (earlier?.order_id === orderId) return resume(ctx, earlier, { answer });
   // Needed only when there is something to pay: a failure is told under the lock then.

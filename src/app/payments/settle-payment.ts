@@ -19,6 +19,7 @@ import { getOrder } from '../orders/order-queries.js';
 import { linksEndedWithOrder } from '../recovery-links/links-follow-order.js';
 import type { AnswerOption } from '../shared/answer-once.js';
 import type { ChangeContext } from '../shared/command-context.js';
+import { onOrderClock } from '../test-clocks/clock-time.js';
 import { scheduleHoldExpiry } from './payment-holds.js';
 import { giveBack } from './reservations.js';
 
@@ -93,11 +94,12 @@ const RECORDED_ELSEWHERE = 'payment_intent_state_invalid';
  * with it the request's `answer` when there is one.
  */
 export async function settle(
-  ctx: ChangeContext,
+  request: ChangeContext,
   settlement: Settlement,
   { answer }: AnswerOption<PaymentResult> = {},
 ): Promise<Result<PaymentResult>> {
   const { intent } = settlement;
+  const ctx = await onOrderClock(request, intent.order_id);
   const changed = await changeOrder<PaymentIntentRow>(ctx, intent.order_id, (current, tx, now) =>
     settlementChange(tx, ctx, { ...settlement, current, now, answer }),
   );
@@ -143,7 +145,7 @@ async function settlementChange(
   const completes = status === 'PAID' && current.order.status !== 'PAID';
   // A payment now waiting for 3-D Secure holds the balance: its hold gets an end.
   if (row.status === 'requires_action') {
-    await scheduleHoldExpiry(tx, ctx.tenant, { intentId: intent.id, now });
+    await scheduleHoldExpiry(tx, ctx, { intentId: intent.id, now });
   }
   // The order's invoice follows a payment that ended (looked up only then).
   const invoice =

@@ -1,7 +1,11 @@
 import { selectCustomerById } from '../../adapters/db/repos/customers-repo.js';
-import { selectTestClockTime } from '../../adapters/db/repos/test-clocks-repo.js';
+import {
+  selectOrderClockTime,
+  selectTestClockTime,
+} from '../../adapters/db/repos/test-clocks-repo.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { Clock } from '../../ports/clock.js';
+import type { TenantContext } from '../shared/command-context.js';
 import type { Deps } from '../shared/deps.js';
 
 // The time a customer lives in: a test clock's (its `frozen_time`) for a customer made on
@@ -46,4 +50,21 @@ export async function customerClock(
 ): Promise<Clock> {
   const customer = await selectCustomerById(deps.db, tenant, customerId);
   return clockOf(deps, tenant, customer?.test_clock_id ?? null);
+}
+
+/**
+ * `ctx` in the time of an order's customer: a request paying (or settling a payment of) an
+ * order of a customer on a test clock stamps the clock's time, and what it schedules (a
+ * payment's 3-D Secure hold) runs when that clock is advanced. Test mode only (clocks are
+ * test objects); a clock already resolved (a job's, or an earlier lookup) is kept, so a
+ * command looks it up once.
+ */
+export async function onOrderClock<C extends TenantContext>(ctx: C, orderId: string): Promise<C> {
+  const base = ctx.deps.clock;
+  if (ctx.tenant.mode !== 'test' || base.id !== undefined || base.resolved) return ctx;
+  const found = await selectOrderClockTime(ctx.deps.db, ctx.tenant, orderId);
+  const clock: Clock = found
+    ? { id: found.id, now: () => found.frozen_time, resolved: true }
+    : { now: () => base.now(), resolved: true };
+  return { ...ctx, deps: { ...ctx.deps, clock } };
 }

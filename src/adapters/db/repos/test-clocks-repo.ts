@@ -88,3 +88,33 @@ export async function selectTestClockTime(
     .executeTakeFirst();
   return row?.frozen_time;
 }
+
+/**
+ * The test clock an order's customer lives on, and its time; undefined when the order has
+ * no customer, or one in real time. One statement.
+ */
+export async function selectOrderClockTime(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  orderId: string,
+): Promise<{ readonly id: string; readonly frozen_time: Date } | undefined> {
+  return db
+    .selectFrom('orders')
+    .innerJoin('customers', (join) =>
+      join
+        .onRef('customers.id', '=', 'orders.customer_id')
+        .onRef('customers.account_id', '=', 'orders.account_id')
+        .onRef('customers.mode', '=', 'orders.mode'),
+    )
+    .innerJoin('test_clocks', (join) =>
+      join
+        .onRef('test_clocks.id', '=', 'customers.test_clock_id')
+        .onRef('test_clocks.account_id', '=', 'customers.account_id')
+        .onRef('test_clocks.mode', '=', 'customers.mode'),
+    )
+    .select(['test_clocks.id', 'test_clocks.frozen_time'])
+    .where('orders.account_id', '=', tenant.accountId)
+    .where('orders.mode', '=', tenant.mode)
+    .where('orders.id', '=', orderId)
+    .executeTakeFirst();
+}
