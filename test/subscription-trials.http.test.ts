@@ -25,6 +25,16 @@ async function chargesDuring(run: () => Promise<unknown>): Promise<number> {
   return counting.chargeCalls.length - before;
 }
 
+/** A new merchant's customer on a clock, with a card saved from `token`, subscribing now. */
+async function startingWith(token: string) {
+  const m = await Merchant.open(server);
+  const clock = await m.clock();
+  const customer = await m.customer({ clock, token });
+  const plan = await m.plan();
+  const res = await m.subscribe({ customer_id: customer.id, items: [{ plan_id: plan }] });
+  return { m, clock, customer, res };
+}
+
 const TRIAL_END = '2030-02-14T10:00:00.000Z';
 
 async function trialing(m: Merchant, { token }: { token?: string | null } = {}) {
@@ -188,11 +198,7 @@ describe('paying the first period now', () => {
   });
 
   it('3-D Secure: incomplete until the buyer confirms, then active', async () => {
-    const m = await Merchant.open(server);
-    const clock = await m.clock();
-    const customer = await m.customer({ clock, token: 'tok_threeDSecureRequired' });
-    const plan = await m.plan();
-    const res = await m.subscribe({ customer_id: customer.id, items: [{ plan_id: plan }] });
+    const { m, clock, res } = await startingWith('tok_threeDSecureRequired');
     expect(res.status, res.text).toBe(200);
     const sub = res.body.subscription;
     expect(sub).toMatchObject({ status: 'incomplete', available_actions: ['update', 'cancel'] });
@@ -213,11 +219,7 @@ describe('paying the first period now', () => {
   });
 
   it("a clock's customer pays in the clock's time: the 3-D Secure hold ends by the clock, a payment is stamped with it", async () => {
-    const m = await Merchant.open(server);
-    const clock = await m.clock();
-    const customer = await m.customer({ clock, token: 'tok_threeDSecureRequired' });
-    const plan = await m.plan();
-    const res = await m.subscribe({ customer_id: customer.id, items: [{ plan_id: plan }] });
+    const { m, clock, res } = await startingWith('tok_threeDSecureRequired');
     const sub = res.body.subscription;
     const invoice = await m.invoice(sub.latest_invoice_id);
     const [intent] = await m.intents(invoice.order_id);
@@ -260,11 +262,7 @@ describe('paying the first period now', () => {
   });
 
   it('3-D Secure never done: incomplete_expired after 23 hours, its invoice void', async () => {
-    const m = await Merchant.open(server);
-    const clock = await m.clock();
-    const customer = await m.customer({ clock, token: 'tok_threeDSecureRequired' });
-    const plan = await m.plan();
-    const res = await m.subscribe({ customer_id: customer.id, items: [{ plan_id: plan }] });
+    const { m, clock, customer, res } = await startingWith('tok_threeDSecureRequired');
     const sub = res.body.subscription;
     await m.advance(clock, '2030-02-01T08:59:00.000Z');
     expect((await m.subscription(sub.subscription_id)).status).toBe('incomplete');
