@@ -172,6 +172,27 @@ describe('subscription dunning', () => {
     expect((await m.subscription(s.id)).status).toBe('active');
   });
 
+  it('with no public URL set, the mail links to the host the subscription was created at', async () => {
+    // A worker has no request to take a host from: the subscription keeps its creating
+    // request's (before, such a mail carried no link at all).
+    const bare = await startTestServer({
+      processor: counting.processor,
+      deps: { ...server.deps, publicUrl: undefined },
+    });
+    try {
+      const m = await Merchant.open(bare);
+      const s = await m.renewingWith('tok_threeDSecureRequired');
+      await m.advance(s.clock, '2030-03-06T00:00:00.000Z');
+      const invoice = await m.invoice((await m.subscription(s.id)).latest_invoice_id);
+      expect(invoice.hosted_invoice_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/invoice\//);
+      const mails = await m.mails(invoice.invoice_id, 'payment_failed');
+      expect(mails).toHaveLength(1);
+      expect(mails[0].text).toContain(invoice.hosted_invoice_url);
+    } finally {
+      await bare.close();
+    }
+  });
+
   it('no card left to charge (detached): past_due, the buyer is asked to pay, canceled at the last retry day', async () => {
     const m = await Merchant.open(server);
     const clock = await m.clock();

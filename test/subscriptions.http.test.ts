@@ -54,4 +54,48 @@ describe('subscriptions', () => {
       ['paid', 'subscription_cycle', '2030-03-31T10:00:00.000Z', 2000],
     ]);
   });
+
+  it('keeps billing a product and tax rate archived after the sale; a new subscription on them is refused', async () => {
+    const m = await Merchant.open(server);
+    const clock = await m.clock();
+    const customer = await m.customer({ clock });
+    const { product } = await m.ok('POST', '/v1/products', { product: { name: 'Seat' } });
+    const { price } = await m.ok('POST', '/v1/prices', {
+      price: {
+        product_id: product.product_id,
+        unit_amount: 1000,
+        currency: 'USD',
+        recurring: { interval: 'month' },
+      },
+    });
+    const { tax_rate: rate } = await m.ok('POST', '/v1/tax_rates', {
+      tax_rate: { display_name: 'VAT', percentage: '10', inclusive: false },
+    });
+    const plan = await m.plan({
+      line_items: [{ price_id: price.price_id, tax_rate_ids: [rate.tax_rate_id] }],
+    });
+    const res = await m.subscribe({ customer_id: customer.id, items: [{ plan_id: plan }] });
+    expect(res.status, res.text).toBe(200);
+    await m.ok('PATCH', `/v1/prices/${price.price_id}`, { price: { active: false } });
+    await m.ok('PATCH', `/v1/products/${product.product_id}`, { product: { active: false } });
+    await m.ok('PATCH', `/v1/tax_rates/${rate.tax_rate_id}`, { tax_rate: { active: false } });
+    // As Stripe keeps billing an archived price: the renewal bills what was sold, and its
+    // preview says so.
+    const upcoming = await m.ok(
+      'GET',
+      `/v1/subscriptions/${res.body.subscription.subscription_id}/upcoming_invoice`,
+    );
+    expect(upcoming.upcoming_invoice.amount_due_money.amount).toBe(1100);
+    await m.advance(clock, '2030-03-01T00:00:00.000Z');
+    expect((await m.subscription(res.body.subscription.subscription_id)).status).toBe('active');
+    const invoices = await m.invoicesOf(customer.id);
+    expect(invoices.map((i: any) => [i.status, i.billing_reason, i.amount_paid.amount])).toEqual([
+      ['paid', 'subscription_create', 1100],
+      ['paid', 'subscription_cycle', 1100],
+    ]);
+    // A new sale may not name them.
+    const again = await m.subscribe({ customer_id: customer.id, items: [{ plan_id: plan }] });
+    expect(again.status, again.text).toBe(422);
+    expect(again.body.error.message).toMatch(/archived/);
+  });
 });

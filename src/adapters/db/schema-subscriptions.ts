@@ -78,6 +78,8 @@ export interface SubscriptionsTable extends TenantColumns, MetadataAndTimestamps
   version: number;
   /** The create request's Idempotency-Key, when it had one. */
   request_key: string | null;
+  /** Where its mails link to: the creating request's base URL (null before migration 0034). */
+  base_url: string | null;
 }
 
 export type SubscriptionRow = Selectable<SubscriptionsTable>;

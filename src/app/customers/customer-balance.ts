@@ -136,6 +136,8 @@ export interface TakeCreditInput {
   readonly invoiceId?: string | null | undefined;
   readonly description?: string | undefined;
   readonly now: Date;
+  /** The customer, when the caller has locked it in this transaction: not locked again. */
+  readonly locked?: CustomerRow | undefined;
 }
 
 /**
@@ -149,7 +151,10 @@ export async function takeCustomerCreditIn(
   tenant: Tenant,
   input: TakeCreditInput,
 ): Promise<number> {
-  const customer = await lockCustomerById(tx, tenant, input.customerId);
+  const customer =
+    input.locked?.id === input.customerId
+      ? input.locked
+      : await lockCustomerById(tx, tenant, input.customerId);
   if (!customer) return 0;
   const taken = creditToTake(customer, input.currency, input.upTo);
   if (taken === 0) return 0;

@@ -1,5 +1,7 @@
 import { lockInvoiceById, selectInvoiceById } from '../../adapters/db/repos/invoices-repo.js';
 import type { PaymentIntentRow } from '../../adapters/db/schema.js';
+import type { InvoiceRow } from '../../adapters/db/schema-invoices.js';
+import type { PaymentMethodRow } from '../../adapters/db/schema-payment-methods.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import { invoiceAmounts } from '../../domain/invoices/invoice-amounts.js';
 import { moveInvoice } from '../../domain/invoices/invoice-state.js';
@@ -39,11 +41,45 @@ const PAID = (now: Date): InvoiceStage => ({
  */
 export async function payInvoice(
   request: CommandContext,
-  { id, payment }: { readonly id: string; readonly payment: PayOrderInput },
+  input: PayInvoice,
   { answer }: AnswerOption<InvoicePayment> = {},
 ): Promise<Result<InvoicePayment>> {
+  const paid = await chargeInvoice(request, input);
+  if (!paid.ok) return paid;
+  const { ctx, row, view, intent } = paid.value;
+  if (view) return ok({ view, paymentIntent: null });
+  return recordPayment(ctx, { id: row.id, orderId: row.order_id, intent }, { answer });
+}
+
+/** What `payInvoice` pays, and what its caller already read of it. */
+export interface PayInvoice {
+  readonly id: string;
+  readonly payment: PayOrderInput;
+  /** The invoice, when the caller has read it (a renewal's charge): not read again. */
+  readonly row?: InvoiceRow | undefined;
+  /** The saved method `payment.payment_method_id` names, when the caller has read it. */
+  readonly method?: PaymentMethodRow | undefined;
+}
+
+/**
+ * `payInvoice` without reading the invoice back: what a renewal's charge needs (the
+ * payment's outcome; the invoice recorded it in the transaction that settled it).
+ * Answers the payment made, null when nothing was left to pay.
+ */
+export async function chargeInvoice(
+  request: CommandContext,
+  { id, payment, row: known, method }: PayInvoice,
+): Promise<
+  Result<{
+    readonly ctx: ChangeContext;
+    readonly row: InvoiceRow;
+    /** The invoice, paid with nothing left to pay; absent when a payment was made. */
+    readonly view?: InvoiceView;
+    readonly intent: PaymentIntentRow | null;
+  }>
+> {
   const { deps, tenant } = request;
-  const row = await selectInvoiceById(deps.db, tenant, id);
+  const row = known ?? (await selectInvoiceById(deps.db, tenant, id));
   if (!row) return fail(missing('invoice'));
   // In its customer's time: an invoice of a customer on a test clock is paid at the clock's.
   const ctx = await onOrderClock(request, row.order_id);
@@ -59,7 +95,7 @@ export async function payInvoice(
         return completed.ok ? ok([PAID(now)]) : completed;
       },
     });
-    return view.ok ? ok({ view: view.value, paymentIntent: null }) : view;
+    return view.ok ? ok({ ctx, row, view: view.value, intent: null }) : view;
   }
   if (payment.amount !== undefined && payment.amount < remaining && !row.allow_partial_payments) {
     return fail({
@@ -69,10 +105,8 @@ export async function payInvoice(
       details: { amount_remaining: remaining },
     });
   }
-  const paid = await payOrder(ctx, { orderId: row.order_id, payment });
-  if (!paid.ok) return paid;
-  const intent = paid.value.paymentIntent;
-  return recordPayment(ctx, { id, orderId: row.order_id, intent }, { answer });
+  const paid = await payOrder(ctx, { orderId: row.order_id, payment, method });
+  return paid.ok ? ok({ ctx, row, intent: paid.value.paymentIntent }) : paid;
 }
 
 /**

@@ -4,7 +4,7 @@ import { selectOrderContext } from '../../adapters/db/repos/catalog-lookups-repo
 import { selectCustomerById } from '../../adapters/db/repos/customers-repo.js';
 import { insertEventsQuery } from '../../adapters/db/repos/events-repo.js';
 import { insertOrderQueries } from '../../adapters/db/repos/orders-repo.js';
-import type { CouponRow, Database, OrderRow } from '../../adapters/db/schema.js';
+import type { CouponRow, CustomerRow, Database, OrderRow } from '../../adapters/db/schema.js';
 import { checkCoupon } from '../../domain/coupons.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
 import { type Metadata, withoutEmptyValues } from '../../domain/metadata.js';
@@ -94,14 +94,27 @@ export function newOrderWrites(
  */
 export async function draftOrder(
   db: Kysely<Database>,
-  { tenant, now }: { readonly tenant: Tenant; readonly now: Date },
+  {
+    tenant,
+    now,
+    customer,
+    keepArchived,
+  }: {
+    readonly tenant: Tenant;
+    readonly now: Date;
+    /** The order's customer, when the caller has read it: not looked up again. */
+    readonly customer?: Pick<CustomerRow, 'id'> | undefined;
+    /** Lines may name archived prices, products and tax rates (see `resolveLines`). */
+    readonly keepArchived?: boolean | undefined;
+  },
   input: CreateOrderInput,
 ): Promise<Result<OrderView>> {
   const codes = input.coupon_codes ?? [];
   const context = await selectOrderContext(db, tenant, codes);
   if (!context) throw new Error(`account ${tenant.accountId} vanished`);
   const { account } = context;
-  if (input.customer_id && !(await selectCustomerById(db, tenant, input.customer_id))) {
+  const read = customer !== undefined && customer.id === input.customer_id;
+  if (input.customer_id && !read && !(await selectCustomerById(db, tenant, input.customer_id))) {
     return fail({ ...missing('customer'), loc: ['order', 'customer_id'] });
   }
   const currency = orderCurrency(input.currency, account.default_currency);
@@ -117,6 +130,7 @@ export async function draftOrder(
     currency: currency.value,
     inputs: input.line_items,
     defaultRates: context.defaultRates,
+    keepArchived,
   });
   if (!lines.ok) return lines;
   const { explicitRates, defaultRates } = lines.value;

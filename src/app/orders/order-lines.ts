@@ -85,6 +85,8 @@ interface LineLookups {
   readonly currentPrices: readonly PriceRow[];
   readonly explicitRates: TaxRateRow[];
   readonly defaultRates: TaxRateRow[];
+  /** Archived prices, products and tax rates are billed as they were (a subscription's). */
+  readonly keepArchived: boolean;
 }
 
 async function lookUp(
@@ -93,6 +95,7 @@ async function lookUp(
   currency: string,
   inputs: readonly LineItemInput[],
   defaultRates: readonly TaxRateRow[] | undefined,
+  keepArchived: boolean,
 ): Promise<LineLookups> {
   const priceIds = inputs.flatMap((l) => (l.price_id ? [l.price_id] : []));
   const prices = await selectPricesByIds(db, tenant, priceIds);
@@ -109,6 +112,7 @@ async function lookUp(
     currentPrices: await selectCurrentPrices(db, tenant, unpriced, currency),
     explicitRates: await selectTaxRatesByIds(db, tenant, rateIds),
     defaultRates: defaultRates ? [...defaultRates] : await selectDefaultTaxRates(db, tenant),
+    keepArchived,
   };
 }
 
@@ -132,7 +136,8 @@ function unitOf(
   if (input.price_id) {
     const price = lk.prices.find((p) => p.id === input.price_id);
     if (!price) return fail({ ...missing('price'), loc: at(index, 'price_id') });
-    if (!price.active) return fail(invalid('The price is archived', at(index, 'price_id')));
+    if (!price.active && !lk.keepArchived)
+      return fail(invalid('The price is archived', at(index, 'price_id')));
     if (input.product_id && input.product_id !== price.product_id) {
       return fail(invalid('The price belongs to another product', at(index, 'product_id')));
     }
@@ -140,7 +145,7 @@ function unitOf(
       return fail(currencyFailure(index, ['price_id'], price.currency, lk.currency));
     }
     const product = productOf(price.product_id);
-    if (product && !product.active) {
+    if (product && !product.active && !lk.keepArchived) {
       return fail(invalid('The product is archived', at(index, 'price_id')));
     }
     return ok({ unitAmount: price.unit_amount, product, priceId: price.id });
@@ -149,7 +154,7 @@ function unitOf(
   if (input.product_id && !product) {
     return fail({ ...missing('product'), loc: at(index, 'product_id') });
   }
-  if (product && !product.active) {
+  if (product && !product.active && !lk.keepArchived) {
     return fail(invalid('The product is archived', at(index, 'product_id')));
   }
   if (input.unit_price_money) {
@@ -178,7 +183,8 @@ function taxRatesOf(input: LineItemInput, index: number, lk: LineLookups): Resul
   for (const id of input.tax_rate_ids) {
     const rate = lk.explicitRates.find((r) => r.id === id);
     if (!rate) return fail({ ...missing('tax rate'), loc: at(index, 'tax_rate_ids') });
-    if (!rate.active) return fail(invalid('The tax rate is archived', at(index, 'tax_rate_ids')));
+    if (!rate.active && !lk.keepArchived)
+      return fail(invalid('The tax rate is archived', at(index, 'tax_rate_ids')));
   }
   return ok([...new Set(input.tax_rate_ids)]);
 }
@@ -196,15 +202,21 @@ export async function resolveLines(
     currency,
     inputs,
     defaultRates,
+    keepArchived = false,
   }: {
     readonly orderId: string;
     readonly currency: string;
     readonly inputs: readonly LineItemInput[];
     /** The account's default rates, when the caller has read them already. */
     readonly defaultRates?: readonly TaxRateRow[] | undefined;
+    /**
+     * Bill archived prices, products and tax rates as they were: a subscription's period
+     * bills what was sold (as Stripe keeps billing an archived price); a new sale may not.
+     */
+    readonly keepArchived?: boolean | undefined;
   },
 ): Promise<Result<ResolvedLines>> {
-  const lk = await lookUp(db, tenant, currency, inputs, defaultRates);
+  const lk = await lookUp(db, tenant, currency, inputs, defaultRates, keepArchived);
   const rows: OrderLineItemRow[] = [];
   for (const [index, input] of inputs.entries()) {
     const unit = unitOf(input, index, lk);

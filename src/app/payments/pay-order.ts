@@ -58,14 +58,14 @@ import { takeStock, writeReservation } from './reservations.js';
  */
 export async function payOrder(
   request: CommandContext,
-  { orderId, payment }: PayOrder,
+  { orderId, payment, method }: PayOrder,
   { answer }: AnswerOption<OrderPayment> = {},
 ): Promise<Result<OrderPayment>> {
   const ctx = await onOrderClock(request, orderId);
   const earlier = await startedByRequest(ctx, selectPaymentIntentByRequestKey);
   if (earlier?.order_id === orderId) return resume(ctx, earlier, { answer });
   // Needed only when there is something to pay: a failure is told under the lock then.
-  const processor = await processorForPayment(ctx, payment);
+  const processor = await processorForPayment(ctx, payment, method);
   const reserved = await reserve(ctx, { orderId, payment, processor }, { answer });
   if (!reserved.ok) return reserved;
   if (reserved.value.kind === 'completed') return ok(reserved.value.payment);
@@ -83,6 +83,12 @@ export async function payOrder(
 export interface PayOrder {
   readonly orderId: string;
   readonly payment: PayOrderInput;
+  /**
+   * The saved method `payment.payment_method_id` names, when the caller has read it (a
+   * renewal's charge): its processor is not looked up again. It is still locked and
+   * checked under the order's lock before anything is reserved.
+   */
+  readonly method?: PaymentMethodRow | undefined;
 }
 
 /** What paying an order answers: the order, and its payment (null: nothing was to pay). */
@@ -103,9 +109,13 @@ type Reserved =
 async function processorForPayment(
   ctx: Pick<CommandContext, 'deps' | 'processors' | 'tenant'>,
   payment: PayOrderInput,
+  known: PaymentMethodRow | undefined,
 ): Promise<Result<PaymentProcessor>> {
   if (payment.payment_method_id === undefined) return processorForNewPayments(ctx);
-  const method = await selectPaymentMethodById(ctx.deps.db, ctx.tenant, payment.payment_method_id);
+  const method =
+    known?.id === payment.payment_method_id
+      ? known
+      : await selectPaymentMethodById(ctx.deps.db, ctx.tenant, payment.payment_method_id);
   if (!method) return fail(missing('payment method'));
   try {
     return ok(await ctx.processors.named(ctx.tenant, method.processor));

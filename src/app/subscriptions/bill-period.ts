@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely';
 import { writeAsOne } from '../../adapters/db/one-statement.js';
+import { lockCustomerById } from '../../adapters/db/repos/customers-repo.js';
 import { insertEventsQuery } from '../../adapters/db/repos/events-repo.js';
 import { insertInvoiceQuery, takeInvoiceNumber } from '../../adapters/db/repos/invoices-repo.js';
 import { claimSubscriptionPeriod } from '../../adapters/db/repos/subscriptions-repo.js';
-import type { Database } from '../../adapters/db/schema.js';
+import type { CustomerRow, Database } from '../../adapters/db/schema.js';
 import type { InvoiceRow } from '../../adapters/db/schema-invoices.js';
 import type { SubscriptionRow } from '../../adapters/db/schema-subscriptions.js';
 import { fail, ok, type Result } from '../../domain/errors.js';
@@ -118,7 +119,11 @@ export async function billIn(
 ): Promise<Result<BilledPeriod>> {
   const { tenant } = ctx;
   const { row, bill, now } = p;
-  const drafted = await draftPeriodOrder(tx, ctx, p);
+  // The customer locked once: the order's customer, and whose credit it takes.
+  const customer = await lockCustomerById(tx, tenant, row.customer_id);
+  // A period bills what was sold: a product or tax rate archived since still bills (as
+  // Stripe keeps billing an archived price); only new subscriptions and changes refuse them.
+  const drafted = await draftPeriodOrder(tx, ctx, { ...p, customer, keepArchived: true });
   if (!drafted.ok) return drafted;
   let view = drafted.value;
   const credit = await takeCustomerCreditIn(tx, tenant, {
@@ -127,6 +132,7 @@ export async function billIn(
     upTo: view.pricing.net.total,
     orderId: view.order.id,
     now,
+    locked: customer,
   });
   if (credit > 0) view = credited(view, credit);
   await writeAsOne(tx, newOrderWrites(tx, ctx, view));
@@ -137,14 +143,6 @@ export async function billIn(
     view = completed.value;
   }
   const invoice = await writePeriodInvoice(tx, ctx, { row, bill, view, paid: paidAtOnce, now });
-  if (!bill.proration) {
-    await tx
-      .updateTable('subscription_periods')
-      .set({ order_id: view.order.id, invoice_id: invoice.id })
-      .where('subscription_id', '=', row.id)
-      .where('period_index', '=', bill.index)
-      .execute();
-  }
   return ok({ order: view, invoice });
 }
 
@@ -156,7 +154,17 @@ export async function draftPeriodOrder(
     row,
     bill,
     now,
-  }: { readonly row: SubscriptionRow; readonly bill: PeriodBill; readonly now: Date },
+    customer,
+    keepArchived,
+  }: {
+    readonly row: SubscriptionRow;
+    readonly bill: PeriodBill;
+    readonly now: Date;
+    /** The subscription's customer, when the caller has read it. */
+    readonly customer?: CustomerRow | undefined;
+    /** Billing what was sold: archived prices, products and tax rates still bill. */
+    readonly keepArchived?: boolean | undefined;
+  },
 ): Promise<Result<OrderView>> {
   const input = {
     currency: row.currency,
@@ -168,10 +176,14 @@ export async function draftPeriodOrder(
   };
   const code = bill.withCoupon ? row.coupon?.code : undefined;
   if (code) {
-    const withCoupon = await draftOrder(tx, { tenant, now }, { ...input, coupon_codes: [code] });
+    const withCoupon = await draftOrder(
+      tx,
+      { tenant, now, customer, keepArchived },
+      { ...input, coupon_codes: [code] },
+    );
     if (withCoupon.ok) return withCoupon;
   }
-  return draftOrder(tx, { tenant, now }, input);
+  return draftOrder(tx, { tenant, now, customer, keepArchived }, input);
 }
 
 /** The order with the customer's credit taken off its total (after tax, like store credit). */
@@ -238,7 +250,18 @@ async function writePeriodInvoice(
       },
     ),
   );
-  await writeAsOne(tx, [insertInvoiceQuery(tx, invoice), insertEventsQuery(tx, events)]);
+  // The claimed period names its order and invoice in the same statement (a proration
+  // has no period of its own).
+  const claim = bill.proration
+    ? []
+    : [
+        tx
+          .updateTable('subscription_periods')
+          .set({ order_id: view.order.id, invoice_id: invoice.id })
+          .where('subscription_id', '=', row.id)
+          .where('period_index', '=', bill.index),
+      ];
+  await writeAsOne(tx, [insertInvoiceQuery(tx, invoice), insertEventsQuery(tx, events), ...claim]);
   return invoice;
 }
 

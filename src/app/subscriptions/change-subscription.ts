@@ -219,6 +219,8 @@ export async function previewSubscriptionChange(
     row: { ...row, items: plan.value.items },
     bill: prorationBill(row, plan.value),
     now: plan.value.at,
+    // As the change bills it (`billIn`): the unused time of an archived product is credited.
+    keepArchived: true,
   });
   if (!drafted.ok) return fail(relocated(drafted.error));
   const credit = Math.min(available, drafted.value.pricing.net.total);

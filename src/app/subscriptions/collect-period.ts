@@ -20,7 +20,7 @@ import { SYSTEM_ACTOR } from '../events/record-events.js';
 import { buyerEmailOf, paymentFailedMail, queueInvoiceMail } from '../invoices/invoice-mails.js';
 import { stagedWrites } from '../invoices/invoice-moves.js';
 import { viewOf } from '../invoices/invoice-views.js';
-import { payInvoice } from '../invoices/pay-invoice.js';
+import { chargeInvoice } from '../invoices/pay-invoice.js';
 import type { JobContext, RunningJob } from '../jobs/job-kinds.js';
 import type { ChangeContext, CommandContext } from '../shared/command-context.js';
 import { paymentMethodOf } from './payment-method-of.js';
@@ -40,11 +40,12 @@ const NOT_THE_CARDS = new Set(['payment_in_progress', 'processor_unavailable']);
 /**
  * One automatic charge of a period's invoice (a `subscription.charge` job): the saved
  * payment method (the subscription's, else the customer's default) is charged off-session
- * through `payInvoice` — the same pay reservation as the hosted page and the API, so a
- * retry racing a buyer never charges twice — with the job's key as the payment's request
- * key (a worker that dies after the charge finds the same payment on the job's next
- * attempt). A success is recorded by the invoice's payment, which moves the subscription
- * (`subscriptionFollowsPayment`). A decline is recorded here, once, with the job's end.
+ * through `chargeInvoice` (`payInvoice` given the invoice and method read here) — the same
+ * pay reservation as the hosted page and the API, so a retry racing a buyer never charges
+ * twice — with the job's key as the payment's request key (a worker that dies after the
+ * charge finds the same payment on the job's next attempt). A success is recorded by the
+ * invoice's payment, which moves the subscription (`subscriptionFollowsPayment`). A
+ * decline is recorded here, once, with the job's end.
  */
 export async function chargePeriod(
   ctx: JobContext,
@@ -68,16 +69,18 @@ export async function chargePeriod(
       actor: SYSTEM_ACTOR,
       requestKey: `job:${job.key}`,
     };
-    const paid = await payInvoice(command, {
+    const paid = await chargeInvoice(command, {
       id: invoiceId,
       payment: { payment_method_id: method.id, off_session: true },
+      row: invoice,
+      method,
     });
     if (!paid.ok) {
       if (NOT_THE_CARDS.has(paid.error.code)) throw new Error(paid.error.message);
       if (paid.error.code === 'invoice_state_invalid') return;
       declineCode = paid.error.code;
     } else {
-      const intent = paid.value.paymentIntent;
+      const { intent } = paid.value;
       if (!intent || intent.status === 'succeeded') return;
       if (intent.status !== 'failed') {
         if (intent.status === 'requires_action') declineCode = 'authentication_required';
@@ -155,6 +158,7 @@ export async function recordFailedAttempt(
   await writeAsOne(tx, [...staged.writes, insertEventsQuery(tx, staged.events)]);
   await mailFailure(tx, ctx, {
     invoice: staged.view.invoice,
+    baseUrl: sub.base_url,
     cls,
     next,
     attempt: p.attempt,
@@ -240,12 +244,17 @@ export async function endDunning(
   });
 }
 
-/** The buyer hears of each failed attempt once (a dedupe key per invoice and attempt). */
+/**
+ * The buyer hears of each failed attempt once (a dedupe key per invoice and attempt), with
+ * a link to the invoice's page at the server's public URL, else the subscription's own
+ * (`base_url`, its creating request's): a worker has no request to take a host from.
+ */
 async function mailFailure(
   tx: Kysely<Database>,
   { deps, tenant }: ChangeContext,
   p: {
     readonly invoice: InvoiceRow;
+    readonly baseUrl: string | null;
     readonly cls: DeclineClass;
     readonly next: Date | null;
     readonly attempt: number;
@@ -257,7 +266,7 @@ async function mailFailure(
   const view = await viewOf(tx, tenant, p.invoice);
   const { time_zone: timeZone } = await selectInvoiceSettings(tx, tenant);
   const template = paymentFailedMail(view, {
-    baseUrl: deps.publicUrl ?? null,
+    baseUrl: deps.publicUrl ?? p.baseUrl,
     timeZone,
     now: p.now,
     declineClass: p.cls,

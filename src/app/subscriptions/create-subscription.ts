@@ -71,7 +71,10 @@ const invalid = (message: string, ...loc: (string | number)[]): Failure => ({
 export async function createSubscription(
   ctx: CommandContext,
   input: CreateSubscriptionInput,
-  { answer }: AnswerOption<SubscriptionRow> = {},
+  {
+    answer,
+    baseUrl = null,
+  }: AnswerOption<SubscriptionRow> & { readonly baseUrl?: string | null } = {},
 ): Promise<Result<SubscriptionRow>> {
   const earlier = ctx.requestKey
     ? await selectSubscriptionByRequestKey(ctx.deps.db, ctx.tenant, ctx.requestKey)
@@ -83,7 +86,7 @@ export async function createSubscription(
   const deps = await depsOnClock(ctx.deps, ctx.tenant, testClockId);
   const onClock: CommandContext = { ...ctx, deps };
   const now = deps.clock.now();
-  const drafted = await draftSubscription(onClock, { input, now, testClockId });
+  const drafted = await draftSubscription(onClock, { input, now, testClockId, baseUrl });
   if (!drafted.ok) return drafted;
   const row = drafted.value;
   // A whole period must be billable (amounts within the limit) before a trial hides it.
@@ -125,6 +128,7 @@ async function draftSubscription(
     readonly input: CreateSubscriptionInput;
     readonly now: Date;
     readonly testClockId: string | null;
+    readonly baseUrl: string | null;
   },
 ): Promise<Result<SubscriptionRow>> {
   const { deps, tenant } = ctx;
@@ -171,6 +175,7 @@ async function draftSubscription(
     test_clock_id: p.testClockId,
     version: 1,
     request_key: ctx.requestKey,
+    base_url: p.baseUrl,
     metadata: withoutEmptyValues(input.metadata ?? {}),
     created_at: now,
     updated_at: now,

@@ -38,6 +38,8 @@ export async function previewNextPeriod(
       withCoupon: couponApplies(row.coupon),
     },
     now,
+    // As the renewal bills it (`billIn`).
+    keepArchived: true,
   });
   if (!drafted.ok) return drafted;
   const customer = await selectCustomerById(db, ctx.tenant, row.customer_id);

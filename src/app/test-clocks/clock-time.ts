@@ -14,7 +14,8 @@ import type { Deps } from '../shared/deps.js';
 // clock is advanced, each at its own `run_at`.
 
 /**
- * The clock of `testClockId` (null: `deps.clock`). Deps already on that clock keep their
+ * The clock of `testClockId` (null: `deps.clock`, marked `resolved` so that `onOrderClock`
+ * does not look the customer's clock up again). Deps already on that clock keep their
  * time: a job of the clock runs with `now()` = its `run_at`, before the clock has moved.
  * A clock deleted meanwhile still answers its last time.
  */
@@ -23,10 +24,16 @@ export async function clockOf(
   tenant: Tenant,
   testClockId: string | null,
 ): Promise<Clock> {
-  if (testClockId === null || deps.clock.id === testClockId) return deps.clock;
+  const base = deps.clock;
+  if (testClockId === null) {
+    return base.id !== undefined || base.resolved
+      ? base
+      : { now: () => base.now(), resolved: true };
+  }
+  if (base.id === testClockId) return base;
   const frozen = await selectTestClockTime(deps.db, tenant, testClockId);
   if (!frozen) throw new Error(`test clock ${testClockId} does not exist`);
-  return { id: testClockId, now: () => frozen };
+  return { id: testClockId, now: () => frozen, resolved: true };
 }
 
 /** `deps` with the clock of `testClockId` (see `clockOf`). */

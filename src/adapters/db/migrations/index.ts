@@ -31,6 +31,7 @@ import * as testClocksAndBalance from './0030-test-clocks-and-balance.js';
 import * as plans from './0031-plans.js';
 import * as subscriptions from './0032-subscriptions.js';
 import * as setupSessions from './0033-setup-sessions.js';
+import * as subscriptionBaseUrl from './0034-subscription-base-url.js';
 
 /** Every migration, in order. Names sort lexicographically; never rename one that shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -66,6 +67,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0030-test-clocks-and-balance': testClocksAndBalance,
   '0028-event-sequence': eventSequence,
   '0033-setup-sessions': setupSessions,
+  '0034-subscription-base-url': subscriptionBaseUrl,
 };
 
 export const migrationProvider: MigrationProvider = {

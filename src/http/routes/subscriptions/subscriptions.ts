@@ -32,6 +32,7 @@ import { upcomingInvoiceResource } from '../../../resources/upcoming-invoice.js'
 import { callerOf } from '../../auth.js';
 import { unwrap } from '../../errors.js';
 import { ActionBody, ErrorResponses, Id } from '../../schemas.js';
+import { baseUrl } from '../checkout/checkout-sessions.js';
 import { ofCaller, resourceRoutes } from '../resource-routes.js';
 import {
   CancelSubscriptionBody,
@@ -69,7 +70,10 @@ export function registerSubscriptionRoutes(
     summary: 'Create a subscription',
     body: CreateSubscriptionBody,
     run: (ctx, body, answer) =>
-      createSubscription({ ...ctx, processors }, body.subscription, { answer }),
+      createSubscription({ ...ctx, processors }, body.subscription, {
+        answer,
+        baseUrl: baseUrl(deps, ctx.request),
+      }),
   });
   routes.get({ summary: 'Retrieve a subscription', run: ofCaller(getSubscription) });
   routes.update({
