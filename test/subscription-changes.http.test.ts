@@ -98,6 +98,112 @@ describe('subscription changes', () => {
     expect((await m.ok('GET', `/v1/customers/${customer.id}`)).customer.balance).toBe(-3000);
   });
 
+  it('moves to a yearly plan: the unused time credited, a yearly cycle billed from the change and renewed a year on', async () => {
+    const m = await Merchant.open(server);
+    const { clock, customer, plan, sub } = await subscribed(m);
+    await m.advance(clock, DAY_10);
+    const yearly = await m.plan({
+      interval: 'year',
+      line_items: [{ name: 'Seat', unit_amount: 30000 }],
+    });
+    const path = `/v1/subscriptions/${sub.subscription_id}`;
+    // One subscription has one interval: a monthly plan kept beside a yearly one is refused.
+    const mixed = await m.call('POST', `${path}/change`, {
+      subscription_change: { items: [{ plan_id: plan }, { plan_id: yearly }] },
+    });
+    expect(mixed.status, mixed.text).toBe(422);
+    const change = { items: [{ plan_id: yearly, quantity: 2 }] };
+    const preview = (await m.ok('POST', `${path}/preview`, { subscription_change: change }))
+      .upcoming_invoice;
+    // 2 monthly seats paid 6000, 20 of 30 days left: 4000 back; a year of 2 seats: 60000.
+    const YEAR_ON = '2031-04-11T00:00:00.000Z';
+    expect(preview).toMatchObject({
+      billing_reason: 'subscription_update',
+      period_start: DAY_10,
+      period_end: YEAR_ON,
+      unused_time_credit_money: { amount: 4000 },
+      subtotal_money: { amount: 60000 },
+      credit_money: { amount: 4000 },
+      total_money: { amount: 56000 },
+    });
+    const changed = (
+      await m.ok('POST', `${path}/change`, {
+        subscription_change: { ...change, proration_date: preview.proration_date },
+      })
+    ).subscription;
+    expect(changed).toMatchObject({
+      status: 'active',
+      interval: 'year',
+      interval_count: 1,
+      billing_cycle_anchor: DAY_10,
+      current_period_start: DAY_10,
+      current_period_end: YEAR_ON,
+    });
+    const invoice = await m.invoice(changed.latest_invoice_id);
+    expect(invoice).toMatchObject({
+      status: 'paid',
+      billing_reason: 'subscription_update',
+      period_start: DAY_10,
+      period_end: YEAR_ON,
+    });
+    expect(invoice.amount_paid.amount).toBe(56000);
+    expect((await m.ok('GET', `/v1/customers/${customer.id}`)).customer.balance).toBe(0);
+    // The monthly renewal that was due on May 1 bills nothing; the next is a year on.
+    await m.advance(clock, '2030-06-01T00:00:00.000Z');
+    expect(await m.invoicesOf(customer.id)).toHaveLength(2);
+    await m.advance(clock, '2031-04-12T00:00:00.000Z');
+    const invoices = await m.invoicesOf(customer.id);
+    expect(
+      invoices.map((i: any) => [i.billing_reason, i.period_start, i.amount_paid.amount]),
+    ).toEqual([
+      ['subscription_create', START, 6000],
+      ['subscription_update', DAY_10, 56000],
+      ['subscription_cycle', YEAR_ON, 60000],
+    ]);
+    expect(await m.subscription(sub.subscription_id)).toMatchObject({
+      current_period_start: YEAR_ON,
+      current_period_end: '2032-04-11T00:00:00.000Z',
+    });
+  });
+
+  it('moves a trial to a yearly plan: nothing billed now, the trial ends into a yearly period', async () => {
+    const m = await Merchant.open(server);
+    const clock = await m.clock(START);
+    const customer = await m.customer({ clock });
+    const monthly = await m.plan({ line_items: [{ name: 'Seat', unit_amount: 3000 }] });
+    const yearly = await m.plan({
+      interval: 'year',
+      line_items: [{ name: 'Seat', unit_amount: 30000 }],
+    });
+    const res = await m.subscribe({
+      customer_id: customer.id,
+      items: [{ plan_id: monthly }],
+      trial_period_days: 14,
+    });
+    expect(res.status, res.text).toBe(200);
+    const id = res.body.subscription.subscription_id;
+    const changed = (
+      await m.ok('POST', `/v1/subscriptions/${id}/change`, {
+        subscription_change: { items: [{ plan_id: yearly }] },
+      })
+    ).subscription;
+    const TRIAL_END = '2030-04-15T00:00:00.000Z';
+    expect(changed).toMatchObject({
+      status: 'trialing',
+      interval: 'year',
+      current_period_end: TRIAL_END,
+    });
+    expect(changed.latest_invoice_id).toBe(res.body.subscription.latest_invoice_id);
+    await m.advance(clock, '2030-04-16T00:00:00.000Z');
+    const after = await m.subscription(id);
+    expect(after).toMatchObject({
+      status: 'active',
+      current_period_start: TRIAL_END,
+      current_period_end: '2031-04-15T00:00:00.000Z',
+    });
+    expect((await m.invoice(after.latest_invoice_id)).amount_paid.amount).toBe(30000);
+  });
+
   it('refuses another currency, an empty list, 0 or too many seats, and a date outside the period', async () => {
     const m = await Merchant.open(server);
     const { plan, sub } = await subscribed(m);

@@ -3267,7 +3267,7 @@ export interface Operations {
     };
     query: never;
     body: {
-      /** The items after the change (every plan kept, with its seats, and any new one) */
+      /** The items after the change (every plan kept, with its seats, and any new one). Items all on plans of another interval restart the billing cycle at the change: the unused time is credited and the new interval’s first period billed now */
       subscription_change: {
         items: Array<{
           /** A `plan_` id */
@@ -3311,7 +3311,7 @@ export interface Operations {
     };
     query: never;
     body: {
-      /** The items after the change (every plan kept, with its seats, and any new one) */
+      /** The items after the change (every plan kept, with its seats, and any new one). Items all on plans of another interval restart the billing cycle at the change: the unused time is credited and the new interval’s first period billed now */
       subscription_change: {
         items: Array<{
           /** A `plan_` id */

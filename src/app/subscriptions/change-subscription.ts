@@ -5,12 +5,14 @@ import {
   lockSubscriptionById,
   selectSubscriptionById,
   selectSubscriptionPeriod,
+  selectSubscriptionSettings,
 } from '../../adapters/db/repos/subscriptions-repo.js';
 import type { Database } from '../../adapters/db/schema.js';
 import type { SubscriptionItem, SubscriptionRow } from '../../adapters/db/schema-subscriptions.js';
 import { transact } from '../../adapters/db/transact.js';
 import { creditAvailable } from '../../domain/customer-balance/balance-rules.js';
 import { type Failure, fail, missing, ok, type Result } from '../../domain/errors.js';
+import { type BillingPeriod, boundary } from '../../domain/subscriptions/billing-periods.js';
 import { type ProrationWindow, prorate } from '../../domain/subscriptions/proration.js';
 import {
   moveSubscription,
@@ -25,11 +27,20 @@ import { payInvoice } from '../invoices/pay-invoice.js';
 import type { LineItemInput } from '../orders/order-lines.js';
 import { priceWith } from '../orders/order-pricing.js';
 import type { ChangeContext, CommandContext } from '../shared/command-context.js';
-import { billIn, credited, draftPeriodOrder } from './bill-period.js';
+import {
+  billIn,
+  billPeriodIn,
+  couponApplies,
+  credited,
+  draftPeriodOrder,
+  type PeriodBill,
+  periodLines,
+} from './bill-period.js';
 import { recordFailedAttempt } from './collect-period.js';
 import { paymentMethodOf } from './payment-method-of.js';
 import { depsOnClock } from './subscription-clock.js';
 import { itemsOf, type SubscriptionItemInput } from './subscription-items.js';
+import { scheduleCurrentPeriod } from './subscription-schedule.js';
 import { writeSubscriptionChange } from './subscription-views.js';
 
 /** A change of a subscription's plans or seats, as the preview and the change take it. */
@@ -53,6 +64,16 @@ interface ChangePlan {
   /** The lines billed now for the rest of the period on the new terms (none: no invoice). */
   readonly lines: LineItemInput[];
   readonly prorate: boolean;
+  /**
+   * A change of billing interval: the cycle starts again at the change (`at` is the new
+   * anchor) and its first period, on the new interval, is billed now in full (`lines`),
+   * as Stripe resets the billing cycle anchor; absent: the period goes on.
+   */
+  readonly cycle?: {
+    readonly interval: SubscriptionRow['interval'];
+    readonly interval_count: number;
+    readonly period: BillingPeriod;
+  };
 }
 
 const at = (...loc: (string | number)[]) => ['subscription_change', ...loc];
@@ -95,6 +116,10 @@ async function planChange(
   });
   if (!items.ok) return fail(relocated(items.error));
   const next = items.value.items;
+  const { terms } = items.value;
+  if (terms.interval !== row.interval || terms.interval_count !== row.interval_count) {
+    return planNewCycle(db, tenant, { row, input, items: next, terms, at: when.value });
+  }
   const prorates =
     input.proration_behavior !== 'none' && (row.status === 'active' || row.status === 'past_due');
   if (!prorates)
@@ -128,6 +153,65 @@ async function planChange(
     }),
   );
   return ok({ items: next, at: when.value, unusedCredit, lines, prorate: true });
+}
+
+/**
+ * A change to another billing interval (every item on plans of that interval). Active or
+ * past due: the cycle starts again at the change — the unused time of the current period
+ * credited (unless `proration_behavior` is `none`), the new interval's first period billed
+ * now in full. In a trial: the trial goes on, and the periods after it bill on the new
+ * interval. Other statuses keep their interval (422).
+ */
+async function planNewCycle(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  p: {
+    readonly row: SubscriptionRow;
+    readonly input: SubscriptionChangeInput;
+    readonly items: SubscriptionItem[];
+    readonly terms: Pick<SubscriptionRow, 'interval' | 'interval_count'>;
+    readonly at: Date;
+  },
+): Promise<Result<ChangePlan>> {
+  const { row, items, terms, at: when } = p;
+  const cadence = { interval: terms.interval, interval_count: terms.interval_count };
+  if (row.status === 'trialing') {
+    const period = { start: row.current_period_start, end: row.current_period_end };
+    return ok({
+      items,
+      at: when,
+      unusedCredit: 0,
+      lines: [],
+      prorate: false,
+      cycle: { ...cadence, period },
+    });
+  }
+  if (row.status !== 'active' && row.status !== 'past_due') {
+    return fail({
+      code: 'parameter_invalid',
+      message: `A ${row.status} subscription keeps its billing interval (every ${row.interval_count} ${row.interval}): change it while active, past due or trialing`,
+      loc: at('items'),
+    });
+  }
+  const window: ProrationWindow = {
+    periodStart: row.current_period_start,
+    periodEnd: row.current_period_end,
+    at: when,
+  };
+  const unusedCredit =
+    p.input.proration_behavior === 'none'
+      ? 0
+      : await unusedTimeCredit(db, tenant, { row, removed: row.items, window });
+  const cycle = { anchor: when, interval: terms.interval, intervalCount: terms.interval_count };
+  const period = { start: when, end: boundary(cycle, 1) };
+  return ok({
+    items,
+    at: when,
+    unusedCredit,
+    lines: periodLines({ items }),
+    prorate: p.input.proration_behavior !== 'none',
+    cycle: { ...cadence, period },
+  });
 }
 
 /** The change's instant: the given `proration_date` within the current period, else now. */
@@ -215,9 +299,10 @@ export async function previewSubscriptionChange(
   const customer = await selectCustomerById(deps.db, ctx.tenant, row.customer_id);
   const available =
     (customer ? creditAvailable(customer, row.currency) : 0) + plan.value.unusedCredit;
+  const bill = billOf(row, plan.value);
   const drafted = await draftPeriodOrder(deps.db, ctx, {
     row: { ...row, items: plan.value.items },
-    bill: prorationBill(row, plan.value),
+    bill,
     now: plan.value.at,
     // As the change bills it (`billIn`): the unused time of an archived product is credited.
     keepArchived: true,
@@ -228,7 +313,7 @@ export async function previewSubscriptionChange(
     subscriptionId: row.id,
     billingReason: 'subscription_update',
     periodStart: plan.value.at,
-    periodEnd: row.current_period_end,
+    periodEnd: bill.period.end,
     order: credit > 0 ? credited(drafted.value, credit) : drafted.value,
     prorationDate: plan.value.at,
     unusedTimeCredit: plan.value.unusedCredit,
@@ -237,7 +322,22 @@ export async function previewSubscriptionChange(
   });
 }
 
-function prorationBill(row: SubscriptionRow, plan: ChangePlan) {
+/**
+ * What a change bills now: a new cycle's first period (a period of its own, claimed like a
+ * renewal's, with the coupon while it lasts), else the proration of the current one.
+ */
+function billOf(row: SubscriptionRow, plan: ChangePlan): PeriodBill {
+  if (!plan.cycle) return prorationBill(row, plan);
+  return {
+    index: row.period_index + 1,
+    period: plan.cycle.period,
+    reason: 'subscription_update',
+    lines: plan.lines,
+    withCoupon: couponApplies(row.coupon),
+  };
+}
+
+function prorationBill(row: SubscriptionRow, plan: ChangePlan): PeriodBill {
   return {
     index: row.period_index,
     period: { start: plan.at, end: row.current_period_end },
@@ -290,23 +390,40 @@ export async function changeSubscription(
       if (!credited.ok) return fail(relocated(credited.error));
     }
     let invoiceId: string | null = null;
+    const { cycle, items } = plan.value;
+    const bill = billOf(row, plan.value);
     if (plan.value.lines.length > 0) {
-      const billed = await billIn(tx, c, {
-        row: { ...row, items: plan.value.items },
-        bill: prorationBill(row, plan.value),
-        now,
-      });
+      const p = { row: { ...row, items }, bill, now };
+      const billed = cycle ? await billPeriodIn(tx, c, p) : await billIn(tx, c, p);
       if (!billed.ok) return fail(relocated(billed.error));
       invoiceId = billed.value.invoice.id;
     }
+    // A new cycle billed: its first period is the current one, renewed at its end.
+    const restarts = cycle !== undefined && invoiceId !== null;
     const changed = await writeSubscriptionChange(tx, c, {
       current: row,
       changes: {
-        items: plan.value.items,
+        items,
+        ...(cycle ? { interval: cycle.interval, interval_count: cycle.interval_count } : {}),
+        ...(restarts
+          ? {
+              billing_cycle_anchor: plan.value.at,
+              period_index: bill.index,
+              current_period_start: bill.period.start,
+              current_period_end: bill.period.end,
+              ...(bill.withCoupon && row.coupon
+                ? { coupon: { ...row.coupon, periods_used: row.coupon.periods_used + 1 } }
+                : {}),
+            }
+          : {}),
         ...(invoiceId ? { latest_invoice_id: invoiceId } : {}),
       },
       now,
     });
+    if (restarts) {
+      const settings = await selectSubscriptionSettings(tx, ctx.tenant);
+      await scheduleCurrentPeriod(tx, ctx.tenant, { row: changed, settings, now });
+    }
     return ok({ changed, invoiceId });
   });
   if (!made.ok) return made;

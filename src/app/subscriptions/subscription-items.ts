@@ -40,7 +40,11 @@ function seatsFit(item: SubscriptionItem, index: number): Result<null> {
   return ok(null);
 }
 
-/** The items' plan versions, frozen; every plan on one currency and billing interval. */
+/**
+ * The items' plan versions, frozen; every plan on one currency and billing interval. A
+ * change (`base`) keeps the subscription's currency; its interval too, unless every item
+ * moves to plans (or versions) of one other interval: the answer's `terms` say which.
+ */
 export async function itemsOf(
   db: Kysely<Database>,
   tenant: Tenant,
@@ -50,14 +54,35 @@ export async function itemsOf(
 ): Promise<Result<{ items: SubscriptionItem[]; terms: ItemTerms }>> {
   const items: SubscriptionItem[] = [];
   let first: ItemTerms | undefined = base?.terms;
+  // The interval the items bill on: the kept items' (the subscription's), else the first
+  // new plan's.
+  let cadence: Pick<ItemTerms, 'interval' | 'interval_count'> | undefined;
+  const same = (a: Pick<ItemTerms, 'interval' | 'interval_count'>, b: typeof a) =>
+    a.interval === b.interval && a.interval_count === b.interval_count;
+  const sameInterval = (
+    terms: Pick<ItemTerms, 'interval' | 'interval_count'> & { readonly plan_id: string },
+    i: number,
+    expected: Pick<ItemTerms, 'interval' | 'interval_count'>,
+  ): Result<null> =>
+    same(terms, expected)
+      ? ok(null)
+      : fail(
+          invalid(
+            `Plan ${terms.plan_id} bills every ${terms.interval_count} ${terms.interval}, the subscription's other items every ${expected.interval_count} ${expected.interval}: one subscription has one billing interval`,
+            'items',
+            i,
+            'plan_id',
+          ),
+        );
+  if (base && inputs.some((input) => keptItem(base.items, input))) cadence = base.terms;
   for (const [i, input] of inputs.entries()) {
     if (inputs.findIndex((o) => o.plan_id === input.plan_id) !== i) {
       return fail(
         invalid('A plan appears once; give it a quantity instead', 'items', i, 'plan_id'),
       );
     }
-    const kept = base?.items.find((item) => item.plan_id === input.plan_id);
-    if (kept && (input.plan_version === undefined || input.plan_version === kept.plan_version)) {
+    const kept = base && keptItem(base.items, input);
+    if (kept) {
       const item = { ...kept, quantity: input.quantity ?? kept.quantity };
       const seats = seatsFit(item, i);
       if (!seats.ok) return seats;
@@ -79,19 +104,11 @@ export async function itemsOf(
         loc: at('items', i, 'plan_id'),
       });
     }
-    if (
-      first &&
-      (terms.interval !== first.interval || terms.interval_count !== first.interval_count)
-    ) {
-      return fail(
-        invalid(
-          `Plan ${terms.plan_id} bills every ${terms.interval_count} ${terms.interval}, the subscription every ${first.interval_count} ${first.interval}: one subscription has one billing interval`,
-          'items',
-          i,
-          'plan_id',
-        ),
-      );
+    if (cadence) {
+      const fits = sameInterval(terms, i, cadence);
+      if (!fits.ok) return fits;
     }
+    cadence ??= terms;
     first ??= {
       currency: terms.currency,
       interval: terms.interval,
@@ -122,6 +139,20 @@ export async function itemsOf(
     if (!seats.ok) return seats;
     items.push(item);
   }
-  if (!first) return fail(invalid('A subscription has at least one item', 'items'));
-  return ok({ items, terms: first });
+  if (!first || !cadence) return fail(invalid('A subscription has at least one item', 'items'));
+  return ok({
+    items,
+    terms: { ...first, interval: cadence.interval, interval_count: cadence.interval_count },
+  });
+}
+
+/** The subscription's item a change keeps as it is: same plan, no other version named. */
+function keptItem(
+  items: readonly SubscriptionItem[],
+  input: SubscriptionItemInput,
+): SubscriptionItem | undefined {
+  const kept = items.find((item) => item.plan_id === input.plan_id);
+  return kept && (input.plan_version === undefined || input.plan_version === kept.plan_version)
+    ? kept
+    : undefined;
 }

@@ -167,7 +167,7 @@ export const SubscriptionChangeBody = Type.Object(
           }),
         ),
       },
-      'The items after the change (every plan kept, with its seats, and any new one)',
+      'The items after the change (every plan kept, with its seats, and any new one). Items all on plans of another interval restart the billing cycle at the change: the unused time is credited and the new interval’s first period billed now',
     ),
     idempotency_key: Type.Optional(IdempotencyKey),
   },
