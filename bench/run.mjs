@@ -4,12 +4,13 @@
 // database is DROPPED and created anew on every run), BENCH_DURATION seconds per
 // scenario (default 10), BENCH_CONNECTIONS (default 10); renewals (`renewals.mjs`):
 // BENCH_SUBSCRIPTIONS (default 10000; 0 skips them), BENCH_RUNNERS (default 10),
-// BENCH_WORKERS (default 1).
+// BENCH_WORKERS (default 1); a test clock's year (`clock-year.mjs`): BENCH_CLOCK_RUNS.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { start, stop } from './children.mjs';
+import { measureClockYear, printClockYear } from './clock-year.mjs';
 import { recreateDatabase } from './database.mjs';
 import { api } from './http.mjs';
 import { invoiceSale, ORDER, lifecycles as sales } from './lifecycle.mjs';
@@ -151,6 +152,7 @@ const pagesPg = await measurePages(flintPg.url, pgKey, {
   duration: DURATION,
   connections: CONNECTIONS,
 });
+const clockPg = await measureClockYear(flintPg.url, { adminToken: RENEWALS.adminToken });
 // Renewals: made through this server's API, then run by a worker once it has stopped.
 if (SUBSCRIPTIONS > 0) await setupSubscriptions(flintPg.url, RENEWALS);
 await stop(flintPg);
@@ -184,6 +186,7 @@ const pagesLite = await measurePages(flintLite.url, liteKey, {
   duration: DURATION,
   connections: CONNECTIONS,
 });
+const clockLite = await measureClockYear(flintLite.url, { adminToken: RENEWALS.adminToken });
 if (SUBSCRIPTIONS > 0) await setupSubscriptions(flintLite.url, RENEWALS);
 await stop(flintLite);
 const renewalsLite =
@@ -240,6 +243,8 @@ if (renewalsPg) {
 if (renewalsLite) {
   ok = printRenewals('PGlite', renewalsLite, flintLifecycle.rps, RENEWAL_TARGET_LITE) && ok;
 }
+ok = printClockYear('PostgreSQL', clockPg) && ok;
+ok = printClockYear('PGlite', clockLite) && ok;
 ok = printPages('PostgreSQL', pagesPg) && ok;
 ok = printPages('the embedded database (PGlite)', pagesLite) && ok;
 if (results.some((r) => r.failures > 0)) {

@@ -79,6 +79,50 @@ describe('subscription changes', () => {
     expect(next.amount_paid.amount).toBe(15000);
   });
 
+  it('create_prorations: the proration waits for the next renewal, which bills it with the period', async () => {
+    const m = await Merchant.open(server);
+    const { clock, customer, plan, sub } = await subscribed(m);
+    await m.advance(clock, DAY_10);
+    const path = `/v1/subscriptions/${sub.subscription_id}`;
+    const change = {
+      items: [{ plan_id: plan, quantity: 5 }],
+      proration_behavior: 'create_prorations',
+    };
+    // The preview is the next renewal's invoice: 5 seats for May (15000) and 20 days of 5
+    // seats (10000), less the unused time of 2 seats (4000).
+    const MAY = '2030-05-01T00:00:00.000Z';
+    const preview = (await m.ok('POST', `${path}/preview`, { subscription_change: change }))
+      .upcoming_invoice;
+    expect(preview).toMatchObject({
+      billing_reason: 'subscription_cycle',
+      period_start: MAY,
+      unused_time_credit_money: { amount: 4000 },
+      subtotal_money: { amount: 25000 },
+      credit_money: { amount: 4000 },
+      total_money: { amount: 21000 },
+    });
+    const changed = (
+      await m.ok('POST', `${path}/change`, {
+        subscription_change: { ...change, proration_date: preview.proration_date },
+      })
+    ).subscription;
+    // Nothing billed now: the unused time is the customer's credit until then.
+    expect(changed.latest_invoice_id).toBe(sub.latest_invoice_id);
+    expect(changed.items[0].quantity).toBe(5);
+    expect((await m.ok('GET', `/v1/customers/${customer.id}`)).customer.balance).toBe(-4000);
+    const upcoming = (await m.ok('GET', `${path}/upcoming_invoice`)).upcoming_invoice;
+    expect(upcoming).toMatchObject({ period_start: MAY, total_money: { amount: 21000 } });
+    await m.advance(clock, '2030-05-02T00:00:00.000Z');
+    const renewal = await m.invoice((await m.subscription(sub.subscription_id)).latest_invoice_id);
+    expect(renewal).toMatchObject({ billing_reason: 'subscription_cycle', status: 'paid' });
+    expect(renewal.amount_paid.amount).toBe(21000);
+    expect((await m.ok('GET', `/v1/customers/${customer.id}`)).customer.balance).toBe(0);
+    // Billed once: the renewal after it is the period alone.
+    await m.advance(clock, '2030-06-02T00:00:00.000Z');
+    const june = await m.invoice((await m.subscription(sub.subscription_id)).latest_invoice_id);
+    expect(june.amount_paid.amount).toBe(15000);
+  });
+
   it('credits a downgrade to the balance, which the next renewal uses first', async () => {
     const m = await Merchant.open(server);
     const { clock, customer, plan, sub } = await subscribed(m, 4);

@@ -98,4 +98,56 @@ describe('subscriptions', () => {
     expect(again.status, again.text).toBe(422);
     expect(again.body.error.message).toMatch(/archived/);
   });
+
+  it('starts the periods on a billing_cycle_anchor: the first, up to it, billed prorated', async () => {
+    const m = await Merchant.open(server);
+    const clock = await m.clock();
+    const customer = await m.customer({ clock });
+    const plan = await m.plan();
+    const ANCHOR = '2030-02-15T00:00:00.000Z';
+    const res = await m.subscribe({
+      customer_id: customer.id,
+      items: [{ plan_id: plan }],
+      billing_cycle_anchor: ANCHOR,
+    });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.subscription).toMatchObject({
+      status: 'active',
+      billing_cycle_anchor: ANCHOR,
+      current_period_start: START,
+      current_period_end: ANCHOR,
+    });
+    // Jan 31 10:00 → Feb 15 00:00 is 350 of the 744 hours from Jan 15: 1000 × 350 / 744 = 470.4.
+    const first = await m.invoice(res.body.subscription.latest_invoice_id);
+    expect(first).toMatchObject({ status: 'paid', billing_reason: 'subscription_create' });
+    expect(first.amount_paid.amount).toBe(470);
+    await m.advance(clock, '2030-03-16T00:00:00.000Z');
+    const invoices = await m.invoicesOf(customer.id);
+    expect(invoices.map((i: any) => [i.period_start, i.period_end, i.amount_paid.amount])).toEqual([
+      [START, ANCHOR, 470],
+      [ANCHOR, '2030-03-15T00:00:00.000Z', 1000],
+      ['2030-03-15T00:00:00.000Z', '2030-04-15T00:00:00.000Z', 1000],
+    ]);
+    // After now, at most an interval away, and not with a trial.
+    const now = '2030-03-16T00:00:00.000Z';
+    const refused = [
+      { billing_cycle_anchor: '2030-03-15T00:00:00.000Z' },
+      { billing_cycle_anchor: now },
+      { billing_cycle_anchor: '2030-04-16T00:00:01.000Z' },
+      { billing_cycle_anchor: '2030-04-01T00:00:00.000Z', trial_period_days: 7 },
+    ];
+    for (const fields of refused) {
+      const bad = await m.subscribe({
+        customer_id: customer.id,
+        items: [{ plan_id: plan }],
+        ...fields,
+      });
+      expect(bad.status, bad.text).toBe(422);
+      expect(bad.body.error.errors?.[0]?.loc, bad.text).toEqual([
+        'subscription',
+        'billing_cycle_anchor',
+      ]);
+    }
+    expect(await m.invoicesOf(customer.id)).toHaveLength(3);
+  });
 });

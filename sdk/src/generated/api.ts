@@ -3157,7 +3157,7 @@ export interface Operations {
     params: never;
     query: never;
     body: {
-      /** Subscribes a customer to plans (one currency and billing interval): with a trial, or paying the first period now with the customer's saved payment method */
+      /** Subscribes a customer to plans (one currency and billing interval): with a trial, or paying the first period now with the customer's saved payment method. A billing_cycle_anchor (after now, at most one interval away, not with a trial) starts the periods there: the first, from now to it, is billed prorated */
       subscription: {
         /** A `cus_` id */
         customer_id: string;
@@ -3170,6 +3170,8 @@ export interface Operations {
         trial_period_days?: number;
         /** RFC 3339, UTC */
         trial_end?: string;
+        /** RFC 3339, UTC */
+        billing_cycle_anchor?: string;
         /** A `pm_` id */
         default_payment_method_id?: string;
         coupon_code?: string;
@@ -3275,7 +3277,7 @@ export interface Operations {
           quantity?: number;
           plan_version?: number;
         }>;
-        proration_behavior?: "always_invoice" | "none";
+        proration_behavior?: "always_invoice" | "create_prorations" | "none";
         /** Unix seconds in the current period: the preview's, to bill exactly it */
         proration_date?: number;
         /** The version the preview priced: refused (409) if the subscription changed since */
@@ -3319,7 +3321,7 @@ export interface Operations {
           quantity?: number;
           plan_version?: number;
         }>;
-        proration_behavior?: "always_invoice" | "none";
+        proration_behavior?: "always_invoice" | "create_prorations" | "none";
         /** Unix seconds in the current period: the preview's, to bill exactly it */
         proration_date?: number;
         /** The version the preview priced: refused (409) if the subscription changed since */

@@ -46,6 +46,20 @@ export interface SubscriptionCoupon {
   readonly periods_used: number;
 }
 
+/**
+ * A prorated line waiting for the next renewal (a change with `create_prorations`): an
+ * order line input, as the period's order takes it.
+ */
+export interface PendingLine {
+  readonly name: string;
+  readonly quantity: number;
+  readonly unit_price_money: { readonly amount: number };
+  readonly product_id?: string;
+  readonly tax_exempt?: boolean;
+  readonly tax_rate_ids?: readonly string[];
+  readonly metadata: Readonly<Record<string, string>>;
+}
+
 export interface PauseCollection {
   readonly behavior: PauseBehavior;
   readonly resumes_at: string | null;
@@ -80,6 +94,8 @@ export interface SubscriptionsTable extends TenantColumns, MetadataAndTimestamps
   request_key: string | null;
   /** Where its mails link to: the creating request's base URL (null before migration 0034). */
   base_url: string | null;
+  /** Prorations billed with the next renewal (`create_prorations`), oldest first. */
+  pending_lines: Json<PendingLine[]>;
 }
 
 export type SubscriptionRow = Selectable<SubscriptionsTable>;

@@ -6,12 +6,17 @@ import { insertInvoiceQuery, takeInvoiceNumber } from '../../adapters/db/repos/i
 import { claimSubscriptionPeriod } from '../../adapters/db/repos/subscriptions-repo.js';
 import type { CustomerRow, Database } from '../../adapters/db/schema.js';
 import type { InvoiceRow } from '../../adapters/db/schema-invoices.js';
-import type { SubscriptionRow } from '../../adapters/db/schema-subscriptions.js';
+import type {
+  PendingLine,
+  SubscriptionItem,
+  SubscriptionRow,
+} from '../../adapters/db/schema-subscriptions.js';
 import { fail, ok, type Result } from '../../domain/errors.js';
 import { invoiceNumber } from '../../domain/invoices/invoice-amounts.js';
 import type { InvoiceBillingReason } from '../../domain/invoices/invoice-values.js';
 import type { Metadata } from '../../domain/metadata.js';
 import type { BillingPeriod } from '../../domain/subscriptions/billing-periods.js';
+import { type ProrationWindow, prorate } from '../../domain/subscriptions/proration.js';
 import type { OrderView } from '../../resources/order.js';
 import { takeCustomerCreditIn } from '../customers/customer-balance.js';
 import { newInvoiceRow } from '../invoices/create-invoice.js';
@@ -57,7 +62,7 @@ export function couponApplies(coupon: SubscriptionRow['coupon']): boolean {
 export function periodLines(
   row: Pick<SubscriptionRow, 'items'>,
   { trial = false }: { readonly trial?: boolean } = {},
-): LineItemInput[] {
+): PendingLine[] {
   return row.items.flatMap((item) =>
     item.lines.map((line) => ({
       name: trial ? `Trial: ${line.name}` : line.name,
@@ -68,6 +73,35 @@ export function periodLines(
       ...(line.tax_exempt ? { tax_exempt: true } : {}),
       ...(line.tax_rate_ids === null ? {} : { tax_rate_ids: line.tax_rate_ids }),
     })),
+  );
+}
+
+/**
+ * The items' lines for the time left in `window`: each line's unit amount × quantity
+ * prorated (rounded once per line, `domain/subscriptions/proration.ts`) as one unit; a line
+ * worth 0 for that time is left out.
+ */
+export function proratedLines(
+  items: readonly SubscriptionItem[],
+  window: ProrationWindow,
+): PendingLine[] {
+  return items.flatMap((item) =>
+    item.lines.flatMap((line): PendingLine[] => {
+      const quantity = line.per_seat ? line.quantity * item.quantity : line.quantity;
+      const amount = prorate(line.unit_amount * quantity, window);
+      if (amount === 0) return [];
+      return [
+        {
+          name: `Remaining time on ${line.name} × ${quantity}`,
+          quantity: 1,
+          unit_price_money: { amount },
+          ...(line.product_id ? { product_id: line.product_id } : {}),
+          ...(line.tax_exempt ? { tax_exempt: true } : {}),
+          ...(line.tax_rate_ids === null ? {} : { tax_rate_ids: line.tax_rate_ids }),
+          metadata: { proration: 'true', subscription_item_id: item.id },
+        },
+      ];
+    }),
   );
 }
 

@@ -8,11 +8,19 @@ import {
   selectSubscriptionSettings,
 } from '../../adapters/db/repos/subscriptions-repo.js';
 import type { Database } from '../../adapters/db/schema.js';
-import type { SubscriptionItem, SubscriptionRow } from '../../adapters/db/schema-subscriptions.js';
+import type {
+  PendingLine,
+  SubscriptionItem,
+  SubscriptionRow,
+} from '../../adapters/db/schema-subscriptions.js';
 import { transact } from '../../adapters/db/transact.js';
 import { creditAvailable } from '../../domain/customer-balance/balance-rules.js';
 import { type Failure, fail, missing, ok, type Result } from '../../domain/errors.js';
-import { type BillingPeriod, boundary } from '../../domain/subscriptions/billing-periods.js';
+import {
+  type BillingPeriod,
+  boundary,
+  periodAt,
+} from '../../domain/subscriptions/billing-periods.js';
 import { type ProrationWindow, prorate } from '../../domain/subscriptions/proration.js';
 import {
   moveSubscription,
@@ -24,7 +32,6 @@ import type { UpcomingInvoiceView } from '../../resources/upcoming-invoice.js';
 import { addCustomerCreditIn } from '../customers/customer-balance.js';
 import { SYSTEM_ACTOR } from '../events/record-events.js';
 import { payInvoice } from '../invoices/pay-invoice.js';
-import type { LineItemInput } from '../orders/order-lines.js';
 import { priceWith } from '../orders/order-pricing.js';
 import type { ChangeContext, CommandContext } from '../shared/command-context.js';
 import {
@@ -35,9 +42,11 @@ import {
   draftPeriodOrder,
   type PeriodBill,
   periodLines,
+  proratedLines,
 } from './bill-period.js';
 import { recordFailedAttempt } from './collect-period.js';
 import { paymentMethodOf } from './payment-method-of.js';
+import { cycleOf } from './renew-subscription.js';
 import { depsOnClock } from './subscription-clock.js';
 import { itemsOf, type SubscriptionItemInput } from './subscription-items.js';
 import { scheduleCurrentPeriod } from './subscription-schedule.js';
@@ -61,8 +70,11 @@ interface ChangePlan {
   readonly at: Date;
   /** Credit for the unused time of what the change removes, paid for this period. */
   readonly unusedCredit: number;
-  /** The lines billed now for the rest of the period on the new terms (none: no invoice). */
-  readonly lines: LineItemInput[];
+  /**
+   * The lines billed for the rest of the period on the new terms (none: no invoice): now,
+   * or with the next renewal (`create_prorations`).
+   */
+  readonly lines: PendingLine[];
   readonly prorate: boolean;
   /**
    * A change of billing interval: the cycle starts again at the change (`at` is the new
@@ -134,24 +146,7 @@ async function planChange(
   const removed = row.items.filter((old) => !next.some((n) => same(old, n)));
   const added = next.filter((n) => !row.items.some((old) => same(old, n)));
   const unusedCredit = await unusedTimeCredit(db, tenant, { row, removed, window });
-  const lines = added.flatMap((item) =>
-    item.lines.flatMap((line): LineItemInput[] => {
-      const quantity = line.per_seat ? line.quantity * item.quantity : line.quantity;
-      const amount = prorate(line.unit_amount * quantity, window);
-      if (amount === 0) return [];
-      return [
-        {
-          name: `Remaining time on ${line.name} × ${quantity}`,
-          quantity: 1,
-          unit_price_money: { amount },
-          ...(line.product_id ? { product_id: line.product_id } : {}),
-          ...(line.tax_exempt ? { tax_exempt: true } : {}),
-          ...(line.tax_rate_ids === null ? {} : { tax_rate_ids: line.tax_rate_ids }),
-          metadata: { proration: 'true', subscription_item_id: item.id },
-        },
-      ];
-    }),
-  );
+  const lines = proratedLines(added, window);
   return ok({ items: next, at: when.value, unusedCredit, lines, prorate: true });
 }
 
@@ -299,7 +294,7 @@ export async function previewSubscriptionChange(
   const customer = await selectCustomerById(deps.db, ctx.tenant, row.customer_id);
   const available =
     (customer ? creditAvailable(customer, row.currency) : 0) + plan.value.unusedCredit;
-  const bill = billOf(row, plan.value);
+  const bill = billOf(row, plan.value, input);
   const drafted = await draftPeriodOrder(deps.db, ctx, {
     row: { ...row, items: plan.value.items },
     bill,
@@ -311,8 +306,8 @@ export async function previewSubscriptionChange(
   const credit = Math.min(available, drafted.value.pricing.net.total);
   return ok({
     subscriptionId: row.id,
-    billingReason: 'subscription_update',
-    periodStart: plan.value.at,
+    billingReason: bill.reason,
+    periodStart: bill.period.start,
     periodEnd: bill.period.end,
     order: credit > 0 ? credited(drafted.value, credit) : drafted.value,
     prorationDate: plan.value.at,
@@ -323,10 +318,25 @@ export async function previewSubscriptionChange(
 }
 
 /**
- * What a change bills now: a new cycle's first period (a period of its own, claimed like a
- * renewal's, with the coupon while it lasts), else the proration of the current one.
+ * What a change bills: a new cycle's first period now (a period of its own, claimed like a
+ * renewal's, with the coupon while it lasts); with `create_prorations`, the next renewal,
+ * its lines and every proration waiting for it; else the proration of the current period
+ * now.
  */
-function billOf(row: SubscriptionRow, plan: ChangePlan): PeriodBill {
+function billOf(
+  row: SubscriptionRow,
+  plan: ChangePlan,
+  input: SubscriptionChangeInput,
+): PeriodBill {
+  if (!plan.cycle && billedLater(plan, input)) {
+    return {
+      index: row.period_index + 1,
+      period: periodAt(cycleOf(row), row.current_period_end),
+      reason: 'subscription_cycle',
+      lines: [...periodLines({ items: plan.items }), ...row.pending_lines, ...plan.lines],
+      withCoupon: couponApplies(row.coupon),
+    };
+  }
   if (!plan.cycle) return prorationBill(row, plan);
   return {
     index: row.period_index + 1,
@@ -335,6 +345,11 @@ function billOf(row: SubscriptionRow, plan: ChangePlan): PeriodBill {
     lines: plan.lines,
     withCoupon: couponApplies(row.coupon),
   };
+}
+
+/** `create_prorations`: the proration waits for the next renewal (a new cycle never does). */
+function billedLater(plan: ChangePlan, input: SubscriptionChangeInput): boolean {
+  return input.proration_behavior === 'create_prorations' && plan.prorate && !plan.cycle;
 }
 
 function prorationBill(row: SubscriptionRow, plan: ChangePlan): PeriodBill {
@@ -390,9 +405,10 @@ export async function changeSubscription(
       if (!credited.ok) return fail(relocated(credited.error));
     }
     let invoiceId: string | null = null;
-    const { cycle, items } = plan.value;
-    const bill = billOf(row, plan.value);
-    if (plan.value.lines.length > 0) {
+    const { cycle, items, lines } = plan.value;
+    const later = billedLater(plan.value, input);
+    const bill = billOf(row, plan.value, input);
+    if (lines.length > 0 && !later) {
       const p = { row: { ...row, items }, bill, now };
       const billed = cycle ? await billPeriodIn(tx, c, p) : await billIn(tx, c, p);
       if (!billed.ok) return fail(relocated(billed.error));
@@ -404,6 +420,7 @@ export async function changeSubscription(
       current: row,
       changes: {
         items,
+        ...(later && lines.length > 0 ? { pending_lines: [...row.pending_lines, ...lines] } : {}),
         ...(cycle ? { interval: cycle.interval, interval_count: cycle.interval_count } : {}),
         ...(restarts
           ? {

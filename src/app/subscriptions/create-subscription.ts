@@ -18,16 +18,22 @@ import type {
 import { transact } from '../../adapters/db/transact.js';
 import { type Failure, fail, missing, ok, type Result } from '../../domain/errors.js';
 import { type Metadata, withoutEmptyValues } from '../../domain/metadata.js';
-import { boundary, trialEndAfter } from '../../domain/subscriptions/billing-periods.js';
+import {
+  type BillingPeriod,
+  boundary,
+  trialEndAfter,
+} from '../../domain/subscriptions/billing-periods.js';
 import type { CouponDuration } from '../../domain/subscriptions/subscription-values.js';
+import type { LineItemInput } from '../orders/order-lines.js';
 import type { AnswerOption } from '../shared/answer-once.js';
 import type { CommandContext } from '../shared/command-context.js';
 import { newOwnedRow } from '../shared/ids.js';
-import { billPeriodIn, draftPeriodOrder } from './bill-period.js';
+import { billPeriodIn, draftPeriodOrder, proratedLines } from './bill-period.js';
 import { payFirstPeriod } from './first-payment.js';
 import { paymentMethodOf, requireOwnMethod } from './payment-method-of.js';
+import { cycleOf } from './renew-subscription.js';
 import { depsOnClock } from './subscription-clock.js';
-import { itemsOf, type SubscriptionItemInput } from './subscription-items.js';
+import { type ItemTerms, itemsOf, type SubscriptionItemInput } from './subscription-items.js';
 import {
   INCOMPLETE_EXPIRY,
   INCOMPLETE_WINDOW_MS,
@@ -44,6 +50,8 @@ export interface CreateSubscriptionInput {
   /** Overrides the plans' trial (0: none). */
   readonly trial_period_days?: number | undefined;
   readonly trial_end?: string | undefined;
+  /** Where the periods start (after a first, prorated one from now): at most an interval away. */
+  readonly billing_cycle_anchor?: string | undefined;
   readonly default_payment_method_id?: string | undefined;
   readonly coupon_code?: string | undefined;
   readonly coupon_duration?: CouponDuration | undefined;
@@ -148,7 +156,9 @@ async function draftSubscription(
   if (!coupon.ok) return coupon;
   const trialEnd = trialEndOf(input, terms.trial_period_days, now);
   if (!trialEnd.ok) return trialEnd;
-  const anchor = trialEnd.value ?? now;
+  const anchorAt = anchorOf(input, { trialEnd: trialEnd.value, terms, now });
+  if (!anchorAt.ok) return anchorAt;
+  const anchor = anchorAt.value ?? trialEnd.value ?? now;
   const cycle = { anchor, interval: terms.interval, intervalCount: terms.interval_count };
   return ok({
     ...newOwnedRow('sub', tenant),
@@ -161,7 +171,8 @@ async function draftSubscription(
     billing_cycle_anchor: anchor,
     period_index: trialEnd.value ? -1 : 0,
     current_period_start: now,
-    current_period_end: trialEnd.value ?? boundary(cycle, 1),
+    // A given anchor: the first period runs from now to it (billed prorated).
+    current_period_end: trialEnd.value ?? anchorAt.value ?? boundary(cycle, 1),
     trial_start: trialEnd.value ? now : null,
     trial_end: trialEnd.value,
     cancel_at_period_end: input.cancel_at_period_end ?? false,
@@ -176,6 +187,7 @@ async function draftSubscription(
     version: 1,
     request_key: ctx.requestKey,
     base_url: p.baseUrl,
+    pending_lines: [],
     metadata: withoutEmptyValues(input.metadata ?? {}),
     created_at: now,
     updated_at: now,
@@ -201,6 +213,45 @@ function trialEndOf(
   }
   const days = input.trial_period_days ?? planDays ?? 0;
   return ok(days > 0 ? trialEndAfter(now, days) : null);
+}
+
+/**
+ * `billing_cycle_anchor`: after now, at most one interval away (as Stripe), and not with a
+ * trial (whose end is the anchor). Null when not given.
+ */
+function anchorOf(
+  input: CreateSubscriptionInput,
+  p: {
+    readonly trialEnd: Date | null;
+    readonly terms: Pick<ItemTerms, 'interval' | 'interval_count'>;
+    readonly now: Date;
+  },
+): Result<Date | null> {
+  if (input.billing_cycle_anchor === undefined) return ok(null);
+  if (p.trialEnd) {
+    return fail(
+      invalid(
+        'A trial ends on the anchor: give billing_cycle_anchor without a trial (trial_period_days: 0 skips the plan’s)',
+        'billing_cycle_anchor',
+      ),
+    );
+  }
+  const anchor = new Date(input.billing_cycle_anchor);
+  const cycle = {
+    anchor: p.now,
+    interval: p.terms.interval,
+    intervalCount: p.terms.interval_count,
+  };
+  const latest = boundary(cycle, 1);
+  if (anchor.getTime() <= p.now.getTime() || anchor.getTime() > latest.getTime()) {
+    return fail(
+      invalid(
+        `billing_cycle_anchor must be after now and no later than one interval away (${latest.toISOString()})`,
+        'billing_cycle_anchor',
+      ),
+    );
+  }
+  return ok(anchor);
 }
 
 /** The subscription's coupon: an active coupon of the account, for how many periods. */
@@ -246,6 +297,28 @@ async function couponOf(
 }
 
 /**
+ * A first period shorter than an interval (it ends on a `billing_cycle_anchor`): its lines
+ * prorated against the whole period that ends there, as a change's are. A whole period
+ * bills the items' own lines.
+ */
+function firstPeriodLines(
+  row: SubscriptionRow,
+  period: BillingPeriod,
+): { readonly lines?: LineItemInput[] } {
+  // Only a given anchor ends the first period (otherwise the anchor is its start).
+  if (row.billing_cycle_anchor.getTime() !== period.end.getTime()) return {};
+  const whole = boundary(cycleOf(row), -1);
+  if (whole.getTime() >= period.start.getTime()) return {};
+  return {
+    lines: proratedLines(row.items, {
+      periodStart: whole,
+      periodEnd: period.end,
+      at: period.start,
+    }),
+  };
+}
+
+/**
  * Writes the new subscription and its first period — the trial (billed at 0, paid at
  * once) or the first paid period (charged next, outside the transaction) — its jobs and
  * `customer.subscription.created`.
@@ -257,14 +330,16 @@ async function writeNew(
 ): Promise<Result<SubscriptionRow>> {
   await writeAsOne(tx, [insertSubscriptionQuery(tx, row)]);
   const trial = row.status === 'trialing';
+  const period = { start: row.current_period_start, end: row.current_period_end };
   const billed = await billPeriodIn(tx, ctx, {
     row,
     bill: {
       index: row.period_index,
-      period: { start: row.current_period_start, end: row.current_period_end },
+      period,
       reason: 'subscription_create',
       trial,
       withCoupon: !trial && row.coupon !== null,
+      ...(trial ? {} : firstPeriodLines(row, period)),
     },
     now,
   });

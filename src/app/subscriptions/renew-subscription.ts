@@ -9,7 +9,7 @@ import { type BillingCycle, periodAt } from '../../domain/subscriptions/billing-
 import { renews, statusAfter } from '../../domain/subscriptions/subscription-state.js';
 import type { SubscriptionEvent } from '../../domain/subscriptions/subscription-values.js';
 import type { ChangeContext } from '../shared/command-context.js';
-import { billPeriodIn, couponApplies } from './bill-period.js';
+import { billPeriodIn, couponApplies, periodLines } from './bill-period.js';
 import { hasChargeableMethod } from './payment-method-of.js';
 import { CHARGE, scheduleCurrentPeriod, scheduleSubscriptionJob } from './subscription-schedule.js';
 import {
@@ -106,6 +106,8 @@ export async function renewIn(
   }
   const coupon = current.coupon;
   const withCoupon = couponApplies(coupon);
+  // Prorations a change left for this renewal (`create_prorations`) are billed with it.
+  const pending = current.pending_lines;
   const billed = await billPeriodIn(tx, ctx, {
     row: current,
     bill: {
@@ -114,6 +116,7 @@ export async function renewIn(
       reason: 'subscription_cycle',
       withCoupon,
       draft: paused !== null,
+      ...(pending.length > 0 ? { lines: [...periodLines(current), ...pending] } : {}),
     },
     now,
   });
@@ -122,6 +125,7 @@ export async function renewIn(
   const changes: SubscriptionChanges = {
     ...advance,
     latest_invoice_id: invoice.id,
+    ...(pending.length > 0 ? { pending_lines: [] } : {}),
     ...(withCoupon && coupon
       ? { coupon: { ...coupon, periods_used: coupon.periods_used + 1 } }
       : {}),

@@ -58,9 +58,10 @@ export type CouponDuration = (typeof COUPON_DURATIONS)[number];
 
 /**
  * How a change mid-period is billed (Stripe's `proration_behavior`): the proration invoiced
- * and charged now, or nothing billed (the new terms from the next period).
+ * and charged now (`always_invoice`, Flint's default), its lines added to the next renewal's
+ * invoice (`create_prorations`), or nothing billed (the new terms from the next period).
  */
-export const PRORATION_BEHAVIORS = ['always_invoice', 'none'] as const;
+export const PRORATION_BEHAVIORS = ['always_invoice', 'create_prorations', 'none'] as const;
 export type ProrationBehavior = (typeof PRORATION_BEHAVIORS)[number];
 
 /** After the last retry of a period's payment fails (an account setting). */

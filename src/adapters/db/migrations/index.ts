@@ -32,6 +32,7 @@ import * as plans from './0031-plans.js';
 import * as subscriptions from './0032-subscriptions.js';
 import * as setupSessions from './0033-setup-sessions.js';
 import * as subscriptionBaseUrl from './0034-subscription-base-url.js';
+import * as subscriptionPendingLines from './0035-subscription-pending-lines.js';
 
 /** Every migration, in order. Names sort lexicographically; never rename one that shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -68,6 +69,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0028-event-sequence': eventSequence,
   '0033-setup-sessions': setupSessions,
   '0034-subscription-base-url': subscriptionBaseUrl,
+  '0035-subscription-pending-lines': subscriptionPendingLines,
 };
 
 export const migrationProvider: MigrationProvider = {

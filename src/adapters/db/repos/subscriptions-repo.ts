@@ -11,7 +11,7 @@ import { scoped } from '../scoped.js';
 import { type ListRows, tableRows } from '../table-rows.js';
 
 const subscriptions = tableRows('subscriptions', {
-  json: ['items', 'pause_collection', 'coupon', 'metadata'],
+  json: ['items', 'pause_collection', 'coupon', 'metadata', 'pending_lines'],
   filters: { customer_id: 'customer_id', status: 'status' },
 });
 

@@ -110,13 +110,14 @@ export const CreateSubscriptionBody = MetadataBody(
     ),
     trial_period_days: Type.Optional(Type.Integer({ minimum: 0, maximum: 730 })),
     trial_end: Type.Optional(Timestamp),
+    billing_cycle_anchor: Type.Optional(Timestamp),
     default_payment_method_id: Type.Optional(Id('pm')),
     coupon_code: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     coupon_duration: Type.Optional(literalUnion(COUPON_DURATIONS)),
     coupon_duration_in_periods: Type.Optional(Type.Integer({ minimum: 1, maximum: 120 })),
     cancel_at_period_end: Type.Optional(Type.Boolean()),
   },
-  "Subscribes a customer to plans (one currency and billing interval): with a trial, or paying the first period now with the customer's saved payment method",
+  "Subscribes a customer to plans (one currency and billing interval): with a trial, or paying the first period now with the customer's saved payment method. A billing_cycle_anchor (after now, at most one interval away, not with a trial) starts the periods there: the first, from now to it, is billed prorated",
 );
 
 export const UpdateSubscriptionBody = MetadataBody(
