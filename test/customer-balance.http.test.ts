@@ -245,6 +245,32 @@ describe('orders on the customer balance', () => {
       createOrderOnCustomerBalanceIn(tx, ctxOf(account), { order, now }),
     );
     expect(plain.ok && plain.value.credit).toBe(0);
+    // Canceling the open order gives its 1000 of credit back, once; a paid one keeps its own.
+    const canceled = await call(
+      account.testKey,
+      'POST',
+      `/v1/orders/${partly.value.view.order.id}/cancel`,
+    );
+    expect(canceled.status, canceled.text).toBe(200);
+    const again = await call(
+      account.testKey,
+      'POST',
+      `/v1/orders/${partly.value.view.order.id}/cancel`,
+    );
+    expect(again.status).toBe(409);
+    const after = (await call(account.testKey, 'GET', `/v1/customers/${customerId}`)).body.customer;
+    expect(after.balance).toBe(-1000);
+    const back = await call(
+      account.testKey,
+      'GET',
+      `/v1/customers/${customerId}/balance_transactions`,
+    );
+    expect(back.body.customer_balance_transactions[0]).toMatchObject({
+      type: 'unapplied_from_order',
+      amount: -1000,
+      order_id: partly.value.view.order.id,
+      ending_balance: -1000,
+    });
   });
 
   it('takes nothing in another currency; credits given back; a credited order of another kind', async () => {

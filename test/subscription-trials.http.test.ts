@@ -26,10 +26,16 @@ async function chargesDuring(run: () => Promise<unknown>): Promise<number> {
 }
 
 /** A new merchant's customer on a clock, with a card saved from `token`, subscribing now. */
-async function startingWith(token: string) {
+/** A subscription started with a card saved from `token`; `credit` first on the balance. */
+async function startingWith(token: string, { credit = 0 }: { credit?: number } = {}) {
   const m = await Merchant.open(server);
   const clock = await m.clock();
   const customer = await m.customer({ clock, token });
+  if (credit > 0) {
+    await m.ok('POST', `/v1/customers/${customer.id}/balance_transactions`, {
+      customer_balance_transaction: { amount: -credit, currency: 'USD' },
+    });
+  }
   const plan = await m.plan();
   const res = await m.subscribe({ customer_id: customer.id, items: [{ plan_id: plan }] });
   return { m, clock, customer, res };
@@ -261,9 +267,15 @@ describe('paying the first period now', () => {
     expect(updated.created_at).toBe('2030-01-31T10:31:00.000Z');
   });
 
-  it('3-D Secure never done: incomplete_expired after 23 hours, its invoice void', async () => {
-    const { m, clock, customer, res } = await startingWith('tok_threeDSecureRequired');
+  it('3-D Secure never done: incomplete_expired after 23 hours, its invoice void, the credit it took given back', async () => {
+    const { m, clock, customer, res } = await startingWith('tok_threeDSecureRequired', {
+      credit: 300,
+    });
     const sub = res.body.subscription;
+    const first = await m.invoice(sub.latest_invoice_id);
+    expect(first.amount_due.amount).toBe(700);
+    const balance = async () => (await m.ok('GET', `/v1/customers/${customer.id}`)).customer;
+    expect((await balance()).balance).toBe(0);
     await m.advance(clock, '2030-02-01T08:59:00.000Z');
     expect((await m.subscription(sub.subscription_id)).status).toBe('incomplete');
     await m.advance(clock, '2030-02-01T09:00:00.000Z');
@@ -273,6 +285,17 @@ describe('paying the first period now', () => {
       available_actions: [],
     });
     expect((await m.invoice(sub.latest_invoice_id)).status).toBe('void');
+    // Its order is canceled: the 300 of credit it took is the customer's again, once.
+    const order = (await m.ok('GET', `/v1/orders/${first.order_id}`)).order;
+    expect(order.status).toBe('CANCELED');
+    expect((await balance()).balance).toBe(-300);
+    const txns = (await m.ok('GET', `/v1/customers/${customer.id}/balance_transactions`))
+      .customer_balance_transactions;
+    expect(txns.map((t: any) => [t.type, t.amount])).toEqual([
+      ['unapplied_from_order', -300],
+      ['applied_to_order', 300],
+      ['adjustment', -300],
+    ]);
     await m.advance(clock, '2030-03-05T00:00:00.000Z');
     expect((await m.invoicesOf(customer.id)).length).toBe(1);
   });

@@ -6,6 +6,7 @@ import {
   listBalanceTransactions,
   lockBalanceTransactionById,
   selectBalanceTransactionById,
+  selectCreditHeldByOrder,
   updateBalanceTransactionQuery,
 } from '../../adapters/db/repos/customer-balance-repo.js';
 import {
@@ -202,6 +203,36 @@ export function addCustomerCreditIn(
     orderId: input.orderId,
     now: input.now,
   });
+}
+
+/**
+ * A canceled order gives back the credit it took from its customer's balance (as Stripe's
+ * `unapplied_from_invoice`): one `unapplied_from_order` transaction for what its
+ * `applied_to_order` ones hold, in the caller's transaction (which holds the order's lock).
+ * Answers the amount given back (0: it held none).
+ */
+export async function giveBackOrderCreditIn(
+  tx: Kysely<Database>,
+  tenant: Tenant,
+  p: {
+    readonly orderId: string;
+    readonly customerId: string;
+    readonly currency: string;
+    readonly now: Date;
+  },
+): Promise<Result<number>> {
+  const held = await selectCreditHeldByOrder(tx, tenant, p.orderId);
+  if (held <= 0) return ok(0);
+  const added = await addCustomerCreditIn(tx, tenant, {
+    customerId: p.customerId,
+    amount: held,
+    currency: p.currency,
+    type: 'unapplied_from_order',
+    description: `Given back by canceled order ${p.orderId}`,
+    orderId: p.orderId,
+    now: p.now,
+  });
+  return added.ok ? ok(held) : added;
 }
 
 /** What the API's balance transaction gives. */

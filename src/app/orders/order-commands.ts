@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { closeOpenSessionsQuery } from '../../adapters/db/repos/checkout-sessions-repo.js';
 import { findCouponByCode } from '../../adapters/db/repos/coupons-repo.js';
+import { selectCreditHeldByOrder } from '../../adapters/db/repos/customer-balance-repo.js';
 import { selectCustomerById } from '../../adapters/db/repos/customers-repo.js';
 import { selectFreezingInvoice } from '../../adapters/db/repos/invoices-repo.js';
 import {
@@ -21,6 +22,7 @@ import {
 import type { Tenant } from '../../domain/tenant.js';
 import type { OrderView } from '../../resources/order.js';
 import { closedSessionEvents } from '../checkout/checkout-session-events.js';
+import { giveBackOrderCreditIn } from '../customers/customer-balance.js';
 import { linksEndedWithOrder } from '../recovery-links/links-follow-order.js';
 import type { ChangeContext } from '../shared/command-context.js';
 import { changeOrderView } from './change-order.js';
@@ -212,7 +214,8 @@ export async function removeCoupon(
 
 /**
  * Cancels an OPEN order or closes a paid one. A canceled order can no longer be paid:
- * its open checkout sessions expire with it, in the same statement.
+ * its open checkout sessions expire with it, in the same statement, and the credit it took
+ * from its customer's balance goes back to the balance (`unapplied_from_order`).
  */
 export async function endOrder(
   ctx: ChangeContext,
@@ -224,13 +227,32 @@ export async function endOrder(
   return changeOrderView(ctx, orderId, async (current, tx, now) => {
     const allowed = requireAction(current.order.status, action, moneyOf(current));
     if (!allowed.ok) return allowed;
+    // Credit taken from the customer's balance goes back to it on cancel; a return's credit
+    // (an exchange's follow-up) keeps the order from being canceled.
+    const { customer_id: customerId, credit } = current.order;
+    const fromBalance =
+      action === 'cancel' && credit > 0 && customerId
+        ? await selectCreditHeldByOrder(tx, ctx.tenant, current.order.id)
+        : 0;
     if (action === 'cancel') {
-      const unfrozen = await requireNotInvoiced(tx, ctx.tenant, current.order);
+      const unfrozen = await requireNotInvoiced(tx, ctx.tenant, {
+        id: current.order.id,
+        credit: credit - fromBalance,
+      });
       if (!unfrozen.ok) return unfrozen;
     }
     const status = TERMINAL_BY_ACTION[action];
     const aggregate = { ...current, order: { ...current.order, status } };
     if (action === 'close') return ok({ aggregate, event: 'order.closed' as const });
+    if (fromBalance > 0 && customerId) {
+      const given = await giveBackOrderCreditIn(tx, ctx.tenant, {
+        orderId: current.order.id,
+        customerId,
+        currency: current.order.currency,
+        now,
+      });
+      if (!given.ok) return given;
+    }
     // Its open checkout sessions expire and its recovery links are deactivated with it.
     const links = linksEndedWithOrder(tx, ctx, {
       orderId: current.order.id,

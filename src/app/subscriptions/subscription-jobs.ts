@@ -7,6 +7,7 @@ import {
 } from '../../adapters/db/repos/subscriptions-repo.js';
 import { voidInvoice } from '../invoices/invoice-actions.js';
 import type { JobContext, JobKind, RunningJob } from '../jobs/job-kinds.js';
+import { endOrder } from '../orders/order-commands.js';
 import { chargePeriod, endDunning } from './collect-period.js';
 import { move, renewIn } from './renew-subscription.js';
 import {
@@ -80,7 +81,8 @@ export const UPCOMING_JOB: JobKind<SubscriptionJobPayload> = {
 
 /**
  * The first payment was not made in time (23 hours, as Stripe): the subscription is
- * `incomplete_expired` and its first invoice voided.
+ * `incomplete_expired`, its first invoice voided and that invoice's order canceled (what
+ * it took of the customer's credit balance given back).
  */
 export const INCOMPLETE_EXPIRY_JOB: JobKind<SubscriptionJobPayload> = {
   ...INCOMPLETE_EXPIRY,
@@ -94,6 +96,11 @@ export const INCOMPLETE_EXPIRY_JOB: JobKind<SubscriptionJobPayload> = {
       const voided = await voidInvoice(ctx, { id: invoice.id });
       // Paid meanwhile: the payment moved the subscription; nothing expires.
       if (!voided.ok) return;
+    }
+    if (invoice && invoice.status !== 'paid') {
+      // Its order is canceled with it, so the credit it took from the customer's balance
+      // goes back (a run after a crash finds it canceled already: refused, nothing to do).
+      await endOrder(ctx, { orderId: invoice.order_id, action: 'cancel' });
     }
     await ctx.complete(async (tx) => {
       const current = await lockSubscriptionById(tx, ctx.tenant, job.payload.subscription_id);
