@@ -160,8 +160,9 @@ describe('flint.subscriptionSettings (SDK)', () => {
     expect(await flint.subscriptionSettings.get()).toEqual({
       object: 'subscription_settings',
       retryDays: [1, 3, 5, 7],
-      afterRetries: expect.any(String),
-      missingPaymentMethod: expect.any(String),
+      afterRetries: 'canceled',
+      invoiceAfterRetries: 'open',
+      missingPaymentMethod: 'cancel',
       trialWillEndDays: 3,
       upcomingDays: 7,
       testMode: true,
@@ -169,8 +170,14 @@ describe('flint.subscriptionSettings (SDK)', () => {
     const next = await flint.subscriptionSettings.update({
       retryDays: [2, 4],
       afterRetries: 'unpaid',
+      invoiceAfterRetries: 'uncollectible',
     });
-    expect(next).toMatchObject({ retryDays: [2, 4], afterRetries: 'unpaid', upcomingDays: 7 });
+    expect(next).toMatchObject({
+      retryDays: [2, 4],
+      afterRetries: 'unpaid',
+      invoiceAfterRetries: 'uncollectible',
+      upcomingDays: 7,
+    });
     expect((await flint.subscriptionSettings.retrieve()).retryDays).toEqual([2, 4]);
     await expect(flint.subscriptionSettings.update({ retryDays: [4, 2] })).rejects.toMatchObject({
       status: 422,

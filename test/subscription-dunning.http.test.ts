@@ -103,6 +103,48 @@ describe('subscription dunning', () => {
     expect((await m.subscription(s.id)).status).toBe('active');
   });
 
+  it('after_retries past_due with invoice_after_retries uncollectible: the invoice is written off, the subscription still charged each period', async () => {
+    const m = await Merchant.open(server);
+    const settings = await m.settings({
+      after_retries: 'past_due',
+      invoice_after_retries: 'uncollectible',
+      retry_days: [1],
+    });
+    expect(settings).toMatchObject({
+      after_retries: 'past_due',
+      invoice_after_retries: 'uncollectible',
+    });
+    const s = await m.renewingWith('tok_chargeDeclinedInsufficientFunds');
+    expect(await chargesDuring(() => m.advance(s.clock, '2030-03-02T00:00:00.000Z'))).toBe(2);
+    const sub = await m.subscription(s.id);
+    expect(sub.status).toBe('past_due');
+    const invoice = await m.invoice(sub.latest_invoice_id);
+    expect(invoice).toMatchObject({
+      status: 'uncollectible',
+      attempt_count: 2,
+      next_payment_attempt: null,
+    });
+    const events = (await m.events(invoice.invoice_id)).map((e: any) => e.type);
+    expect(events.filter((t: string) => t === 'invoice.marked_uncollectible')).toHaveLength(1);
+    // Left past due, the next period is billed and charged (and dunned) as before.
+    expect(await chargesDuring(() => m.advance(s.clock, '2030-03-31T12:00:00.000Z'))).toBe(1);
+    const next = await m.subscription(s.id);
+    expect(next).toMatchObject({
+      status: 'past_due',
+      current_period_start: '2030-03-31T10:00:00.000Z',
+    });
+    expect(await m.invoice(next.latest_invoice_id)).toMatchObject({
+      status: 'open',
+      attempt_count: 1,
+    });
+    // The written-off invoice can still be paid, with another card.
+    const paid = await m.call('POST', `/v1/invoices/${invoice.invoice_id}/pay`, {
+      payment: { payment_source_token: 'tok_visa' },
+    });
+    expect(paid.status, paid.text).toBe(200);
+    expect(paid.body.invoice.status).toBe('paid');
+  });
+
   it('hard decline (stolen card): no retry, the buyer is asked for a new card, canceled at the last retry day', async () => {
     const m = await Merchant.open(server);
     const s = await m.renewingWith('tok_chargeDeclinedStolenCard');

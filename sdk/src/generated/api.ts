@@ -934,7 +934,8 @@ export interface Schemas {
     object: "subscription_settings";
     /** Days after a period's first failed charge when it is tried again (a soft decline); default [1, 3, 5, 7] */
     retry_days: Array<number>;
-    after_retries: "unpaid" | "canceled";
+    after_retries: "unpaid" | "canceled" | "past_due";
+    invoice_after_retries: "open" | "uncollectible";
     missing_payment_method: "create_invoice" | "pause" | "cancel";
     trial_will_end_days: number;
     upcoming_days: number;
@@ -3142,7 +3143,8 @@ export interface Operations {
     body: {
       subscription_settings: {
         retry_days?: Array<number>;
-        after_retries?: "unpaid" | "canceled";
+        after_retries?: "unpaid" | "canceled" | "past_due";
+        invoice_after_retries?: "open" | "uncollectible";
         missing_payment_method?: "create_invoice" | "pause" | "cancel";
         trial_will_end_days?: number;
         upcoming_days?: number;

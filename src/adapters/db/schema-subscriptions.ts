@@ -3,6 +3,7 @@ import type {
   BillingInterval,
   CancellationReason,
   CouponDuration,
+  InvoiceRetriesExhaustedOutcome,
   MissingMethodOutcome,
   PauseBehavior,
   RetriesExhaustedOutcome,
@@ -120,6 +121,7 @@ export interface SubscriptionSettingsTable {
   /** Days after a period's first failed charge when it is tried again. */
   retry_days: Json<number[]>;
   after_retries: RetriesExhaustedOutcome;
+  invoice_after_retries: InvoiceRetriesExhaustedOutcome;
   missing_payment_method: MissingMethodOutcome;
   trial_will_end_days: number;
   upcoming_days: number;

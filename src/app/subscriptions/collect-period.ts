@@ -14,6 +14,7 @@ import {
 } from '../../adapters/db/repos/subscriptions-repo.js';
 import type { Database } from '../../adapters/db/schema.js';
 import type { InvoiceRow } from '../../adapters/db/schema-invoices.js';
+import { moveInvoice } from '../../domain/invoices/invoice-state.js';
 import { declineClass, nextAttemptAt } from '../../domain/subscriptions/dunning.js';
 import type { DeclineClass } from '../../domain/subscriptions/subscription-values.js';
 import { SYSTEM_ACTOR } from '../events/record-events.js';
@@ -185,7 +186,7 @@ export async function recordFailedAttempt(
   const lastDay = Math.max(0, ...settings.retry_days);
   const deadline = new Date(p.firstFailure.getTime() + lastDay * DAY_MS);
   if (cls === 'soft' || deadline.getTime() <= p.now.getTime()) {
-    await exhaust(tx, ctx, { row: failed, now: p.now });
+    await exhaust(tx, ctx, { row: failed, invoiceId: invoice.id, now: p.now });
     return;
   }
   await scheduleSubscriptionJob(tx, tenant, {
@@ -197,13 +198,26 @@ export async function recordFailedAttempt(
   });
 }
 
-/** Dunning is over and the period is unpaid: the account's `after_retries`. */
+/**
+ * Dunning is over and the period is unpaid: the account's `after_retries` (the
+ * subscription canceled, `unpaid`, or left `past_due`) and `invoice_after_retries` (the
+ * invoice left open, or marked `uncollectible`: it can still be paid). In the caller's
+ * transaction, which holds the order's, the invoice's and the subscription's locks.
+ */
 export async function exhaust(
   tx: Kysely<Database>,
   ctx: ChangeContext,
-  p: { readonly row: Parameters<typeof move>[2]['current']; readonly now: Date },
+  p: {
+    readonly row: Parameters<typeof move>[2]['current'];
+    readonly invoiceId: string;
+    readonly now: Date;
+  },
 ): Promise<void> {
   const settings = await selectSubscriptionSettings(tx, ctx.tenant);
+  if (settings.invoice_after_retries === 'uncollectible') {
+    await markUncollectibleIn(tx, ctx, { invoiceId: p.invoiceId, now: p.now });
+  }
+  if (settings.after_retries === 'past_due') return;
   if (settings.after_retries === 'canceled') {
     await end(tx, ctx, {
       current: p.row,
@@ -219,6 +233,27 @@ export async function exhaust(
     changes: {},
     now: p.now,
   });
+}
+
+/** The invoice, still open, marked `uncollectible` (`invoice.marked_uncollectible`). */
+async function markUncollectibleIn(
+  tx: Kysely<Database>,
+  ctx: ChangeContext,
+  p: { readonly invoiceId: string; readonly now: Date },
+): Promise<void> {
+  const invoice = await selectInvoiceById(tx, ctx.tenant, p.invoiceId);
+  if (!invoice || !moveInvoice(invoice.status, 'mark_uncollectible').ok) return;
+  const staged = stagedWrites(tx, ctx, {
+    current: await viewOf(tx, ctx.tenant, invoice),
+    stages: [
+      {
+        changes: { status: 'uncollectible', marked_uncollectible_at: p.now },
+        event: 'invoice.marked_uncollectible',
+      },
+    ],
+    now: p.now,
+  });
+  await writeAsOne(tx, [...staged.writes, insertEventsQuery(tx, staged.events)]);
 }
 
 /**
@@ -240,7 +275,7 @@ export async function endDunning(
     const invoice = await lockInvoiceById(tx, tenant, invoiceId);
     const sub = await lockSubscriptionById(tx, tenant, job.payload.subscription_id);
     if (!invoice || !sub || !collectible(invoice) || sub.status !== 'past_due') return;
-    await exhaust(tx, ctx, { row: sub, now: ctx.deps.clock.now() });
+    await exhaust(tx, ctx, { row: sub, invoiceId, now: ctx.deps.clock.now() });
   });
 }
 

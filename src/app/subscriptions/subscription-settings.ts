@@ -32,6 +32,7 @@ export async function updateSubscriptionSettings(
   const next: SubscriptionSettings = {
     retry_days: input.retry_days ?? current.retry_days,
     after_retries: input.after_retries ?? current.after_retries,
+    invoice_after_retries: input.invoice_after_retries ?? current.invoice_after_retries,
     missing_payment_method: input.missing_payment_method ?? current.missing_payment_method,
     trial_will_end_days: input.trial_will_end_days ?? current.trial_will_end_days,
     upcoming_days: input.upcoming_days ?? current.upcoming_days,

@@ -64,9 +64,17 @@ export type CouponDuration = (typeof COUPON_DURATIONS)[number];
 export const PRORATION_BEHAVIORS = ['always_invoice', 'create_prorations', 'none'] as const;
 export type ProrationBehavior = (typeof PRORATION_BEHAVIORS)[number];
 
-/** After the last retry of a period's payment fails (an account setting). */
-export const RETRIES_EXHAUSTED_OUTCOMES = ['unpaid', 'canceled'] as const;
+/**
+ * After the last retry of a period's payment fails (an account setting, as Stripe's): the
+ * subscription `unpaid` (billed, not charged), `canceled`, or left `past_due` (still
+ * charged each period).
+ */
+export const RETRIES_EXHAUSTED_OUTCOMES = ['unpaid', 'canceled', 'past_due'] as const;
 export type RetriesExhaustedOutcome = (typeof RETRIES_EXHAUSTED_OUTCOMES)[number];
+
+/** …and its unpaid invoice: left `open`, or marked `uncollectible` (it can still be paid). */
+export const INVOICE_RETRIES_EXHAUSTED_OUTCOMES = ['open', 'uncollectible'] as const;
+export type InvoiceRetriesExhaustedOutcome = (typeof INVOICE_RETRIES_EXHAUSTED_OUTCOMES)[number];
 
 /** A trial that ends with no payment method (an account setting; Stripe's `missing_payment_method`). */
 export const MISSING_METHOD_OUTCOMES = ['create_invoice', 'pause', 'cancel'] as const;

@@ -33,6 +33,7 @@ import * as subscriptions from './0032-subscriptions.js';
 import * as setupSessions from './0033-setup-sessions.js';
 import * as subscriptionBaseUrl from './0034-subscription-base-url.js';
 import * as subscriptionPendingLines from './0035-subscription-pending-lines.js';
+import * as dunningInvoiceOutcome from './0036-dunning-invoice-outcome.js';
 
 /** Every migration, in order. Names sort lexicographically; never rename one that shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -70,6 +71,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0033-setup-sessions': setupSessions,
   '0034-subscription-base-url': subscriptionBaseUrl,
   '0035-subscription-pending-lines': subscriptionPendingLines,
+  '0036-dunning-invoice-outcome': dunningInvoiceOutcome,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type {
+  InvoiceRetriesExhaustedOutcome,
   MissingMethodOutcome,
   RetriesExhaustedOutcome,
   SubscriptionStatus,
@@ -64,6 +65,7 @@ export function selectSubscriptionPeriod(
 export interface SubscriptionSettings {
   readonly retry_days: readonly number[];
   readonly after_retries: RetriesExhaustedOutcome;
+  readonly invoice_after_retries: InvoiceRetriesExhaustedOutcome;
   readonly missing_payment_method: MissingMethodOutcome;
   readonly trial_will_end_days: number;
   readonly upcoming_days: number;
@@ -72,6 +74,7 @@ export interface SubscriptionSettings {
 export const DEFAULT_SUBSCRIPTION_SETTINGS: SubscriptionSettings = {
   retry_days: [1, 3, 5, 7],
   after_retries: 'canceled',
+  invoice_after_retries: 'open',
   missing_payment_method: 'cancel',
   trial_will_end_days: 3,
   upcoming_days: 7,
@@ -87,6 +90,7 @@ export async function selectSubscriptionSettings(
     .select([
       'retry_days',
       'after_retries',
+      'invoice_after_retries',
       'missing_payment_method',
       'trial_will_end_days',
       'upcoming_days',
