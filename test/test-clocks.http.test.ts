@@ -354,6 +354,62 @@ describe('test clocks', () => {
     expect(job?.status).toBe('canceled');
     expect((await advance(account, id, day(2))).status).toBe(404);
   });
+
+  it("a clock's customer's orders are made, changed, refunded and canceled in the clock's time", async () => {
+    const account = await createTestAccount(server);
+    const clock = await newClock(account);
+    const customer = (
+      await call(account.testKey, 'POST', '/v1/customers', {
+        customer: { email: 'clock@example.com', test_clock: clock.test_clock_id },
+      })
+    ).body.customer;
+    const order = async () => {
+      const res = await call(account.testKey, 'POST', '/v1/orders', {
+        order: {
+          customer_id: customer.customer_id,
+          currency: 'USD',
+          line_items: [{ name: 'Mug', quantity: 1, unit_price_money: { amount: 1000 } }],
+        },
+      });
+      expect(res.status, res.text).toBe(200);
+      return res.body.order;
+    };
+    const first = await order();
+    expect(first.created_at).toBe(START);
+    const paid = await call(account.testKey, 'POST', `/v1/orders/${first.order_id}/pay`, {
+      payment: { payment_source_token: 'tok_visa' },
+    });
+    expect(paid.status, paid.text).toBe(200);
+    const refund = await call(account.testKey, 'POST', '/v1/refunds', {
+      refund: { order_id: first.order_id, amount: 300 },
+    });
+    expect(refund.status, refund.text).toBe(200);
+    expect(refund.body.refund.created_at).toBe(START);
+    const second = await order();
+    const updated = await call(account.testKey, 'PATCH', `/v1/orders/${second.order_id}`, {
+      order: { metadata: { note: 'gift' } },
+    });
+    expect(updated.status, updated.text).toBe(200);
+    expect(updated.body.order.updated_at).toBe(START);
+    const canceled = await call(account.testKey, 'POST', `/v1/orders/${second.order_id}/cancel`);
+    expect(canceled.status, canceled.text).toBe(200);
+    const events = (
+      await call(account.testKey, 'GET', `/v1/events?object_id=${second.order_id}&limit=10`)
+    ).body.events;
+    expect(events.map((e: any) => [e.type, e.created_at])).toEqual([
+      ['order.canceled', START],
+      ['order.updated', START],
+      ['order.created', START],
+    ]);
+    // A customer on no clock: today's time.
+    const plain = await call(account.testKey, 'POST', '/v1/orders', {
+      order: {
+        currency: 'USD',
+        line_items: [{ name: 'Mug', quantity: 1, unit_price_money: { amount: 1000 } }],
+      },
+    });
+    expect(Math.abs(Date.parse(plain.body.order.created_at) - Date.now())).toBeLessThan(60_000);
+  });
 });
 
 async function waitForStatus(account: TestAccount, id: string, status: string) {

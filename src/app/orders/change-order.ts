@@ -11,6 +11,7 @@ import {
   type OrderAggregate,
   type OrderKey,
   selectOrderAggregate,
+  selectOrderAggregateOnClock,
   updateOrderQuery,
 } from '../../adapters/db/repos/orders-repo.js';
 import type { Database, NewEventRow } from '../../adapters/db/schema.js';
@@ -100,15 +101,23 @@ export interface ChangedOrder<T> {
  * concurrent changes are serialized and none is lost), let `change` compute the
  * new state, re-price it, bump the version, write it and its event with the
  * amounts before and after. Answers with the new view and the change's `value`.
+ * An order of a customer on a test clock changes in the clock's time (read with the
+ * order, no statement more).
  */
 export async function changeOrder<T = undefined>(
   ctx: ChangeContext,
   orderId: string,
   change: (current: OrderView, tx: Kysely<Database>, now: Date) => Promise<Result<OrderChange<T>>>,
 ): Promise<Result<ChangedOrder<T>>> {
-  return withOrderLock(ctx, orderId, async (tx, now) => {
-    const before = await readLockedOrder(tx, ctx.tenant, orderId);
-    if (!before) return fail(missing('order'));
+  return withOrderLock(ctx, orderId, async (tx, realNow) => {
+    const read = await selectOrderAggregateOnClock(tx, ctx.tenant, orderId);
+    if (!read) return fail(missing('order'));
+    const { aggregate, clockTime } = read;
+    const before: OrderView = { ...aggregate, pricing: priceWith(aggregate, aggregate.taxRates) };
+    // In its customer's time: a change to an order of a customer on a test clock is stamped
+    // with the clock's (unless the command already runs on a clock, as a job does).
+    const clock = ctx.deps.clock;
+    const now = clockTime && clock.id === undefined && !clock.resolved ? clockTime : realNow;
     const changed = await change(before, tx, now);
     if (!changed.ok) return changed;
     const view = await applyOrderChange(tx, ctx, { before, change: changed.value, now });

@@ -4,6 +4,7 @@ import { selectOrderContext } from '../../adapters/db/repos/catalog-lookups-repo
 import { selectCustomerById } from '../../adapters/db/repos/customers-repo.js';
 import { insertEventsQuery } from '../../adapters/db/repos/events-repo.js';
 import { insertOrderQueries } from '../../adapters/db/repos/orders-repo.js';
+import { selectTestClockTime } from '../../adapters/db/repos/test-clocks-repo.js';
 import type { CouponRow, CustomerRow, Database, OrderRow } from '../../adapters/db/schema.js';
 import { checkCoupon } from '../../domain/coupons.js';
 import { fail, missing, ok, type Result } from '../../domain/errors.js';
@@ -63,7 +64,11 @@ export async function createOrder(
   { answer }: AnswerOption<OrderView> = {},
 ): Promise<Result<OrderView>> {
   const { db } = deps;
-  const drafted = await draftOrder(db, { tenant, now: deps.clock.now() }, input);
+  const drafted = await draftOrder(
+    db,
+    { tenant, now: deps.clock.now(), onCustomerClock: deps.clock.id === undefined },
+    input,
+  );
   if (!drafted.ok) return drafted;
   const view = drafted.value;
   await writeAsOne(db, [
@@ -96,9 +101,10 @@ export async function draftOrder(
   db: Kysely<Database>,
   {
     tenant,
-    now,
+    now: given,
     customer,
     keepArchived,
+    onCustomerClock = false,
   }: {
     readonly tenant: Tenant;
     readonly now: Date;
@@ -106,6 +112,8 @@ export async function draftOrder(
     readonly customer?: Pick<CustomerRow, 'id'> | undefined;
     /** Lines may name archived prices, products and tax rates (see `resolveLines`). */
     readonly keepArchived?: boolean | undefined;
+    /** A customer on a test clock gets the order in the clock's time, not `now`. */
+    readonly onCustomerClock?: boolean | undefined;
   },
   input: CreateOrderInput,
 ): Promise<Result<OrderView>> {
@@ -114,9 +122,16 @@ export async function draftOrder(
   if (!context) throw new Error(`account ${tenant.accountId} vanished`);
   const { account } = context;
   const read = customer !== undefined && customer.id === input.customer_id;
-  if (input.customer_id && !read && !(await selectCustomerById(db, tenant, input.customer_id))) {
+  const found =
+    input.customer_id && !read
+      ? await selectCustomerById(db, tenant, input.customer_id)
+      : undefined;
+  if (input.customer_id && !read && !found) {
     return fail({ ...missing('customer'), loc: ['order', 'customer_id'] });
   }
+  // One statement more only for a customer on a test clock.
+  const clockId = onCustomerClock ? found?.test_clock_id : null;
+  const now = clockId ? ((await selectTestClockTime(db, tenant, clockId)) ?? given) : given;
   const currency = orderCurrency(input.currency, account.default_currency);
   if (!currency.ok) return currency;
   const shipping = amountIn(input.shipping_money, currency.value, ['order', 'shipping_money']);

@@ -86,6 +86,33 @@ export async function selectOrderAggregate(
   return row ? aggregateOf(row) : undefined;
 }
 
+/**
+ * `selectOrderAggregate`, with the time of the test clock its customer lives on (test mode;
+ * null: none), read in the same statement: a change to the order happens in that time.
+ */
+export async function selectOrderAggregateOnClock(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  id: string,
+): Promise<{ aggregate: OrderAggregateWithRates; clockTime: Date | null } | undefined> {
+  const row = await aggregates(db, tenant)
+    .select(
+      sql<Date | string | null>`(select tc.frozen_time from customers c
+        join test_clocks tc on tc.id = c.test_clock_id and tc.account_id = c.account_id
+          and tc.mode = c.mode
+        where c.id = orders.customer_id and c.account_id = orders.account_id
+          and c.mode = orders.mode and orders.mode = 'test')`.as('clock_time'),
+    )
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { clock_time, ...rest } = row;
+  return {
+    aggregate: aggregateOf(rest),
+    clockTime: clock_time === null ? null : new Date(clock_time),
+  };
+}
+
 /** The order to lock: by its id, or as the order of one of its refunds. */
 export type OrderKey = string | { readonly refundId: string };
 
