@@ -384,7 +384,20 @@ describe('test clocks', () => {
       refund: { order_id: first.order_id, amount: 300 },
     });
     expect(refund.status, refund.text).toBe(200);
-    expect(refund.body.refund.created_at).toBe(START);
+    expect(refund.body.refund).toMatchObject({
+      status: 'succeeded',
+      created_at: START,
+      updated_at: START,
+    });
+    const refundEvents = (
+      await call(
+        account.testKey,
+        'GET',
+        `/v1/events?object_id=${refund.body.refund.refund_id}&limit=10`,
+      )
+    ).body.events;
+    expect(refundEvents.length).toBeGreaterThan(0);
+    expect(new Set(refundEvents.map((e: any) => e.created_at))).toEqual(new Set([START]));
     const second = await order();
     const updated = await call(account.testKey, 'PATCH', `/v1/orders/${second.order_id}`, {
       order: { metadata: { note: 'gift' } },

@@ -21,6 +21,7 @@ import type { Tenant } from '../../domain/tenant.js';
 import type { OrderView } from '../../resources/order.js';
 import { type OrderEventType, orderEvent } from '../events/record-events.js';
 import type { ChangeContext, TenantContext } from '../shared/command-context.js';
+import { onClockNow } from '../test-clocks/clock-time.js';
 import { priceWith, priceWithinLimits, taxRateIdsOf, withTotals } from './order-pricing.js';
 
 /**
@@ -116,8 +117,7 @@ export async function changeOrder<T = undefined>(
     const before: OrderView = { ...aggregate, pricing: priceWith(aggregate, aggregate.taxRates) };
     // In its customer's time: a change to an order of a customer on a test clock is stamped
     // with the clock's (unless the command already runs on a clock, as a job does).
-    const clock = ctx.deps.clock;
-    const now = clockTime && clock.id === undefined && !clock.resolved ? clockTime : realNow;
+    const now = onClockNow(ctx.deps.clock, clockTime, realNow);
     const changed = await change(before, tx, now);
     if (!changed.ok) return changed;
     const view = await applyOrderChange(tx, ctx, { before, change: changed.value, now });

@@ -3,6 +3,7 @@ import { insertEventsQuery } from '../../adapters/db/repos/events-repo.js';
 import {
   type RefundAggregate,
   selectRefund,
+  selectRefundOnClock,
   updateRefundQueries,
 } from '../../adapters/db/repos/refunds-repo.js';
 import type { NewEventRow, RefundRow } from '../../adapters/db/schema.js';
@@ -27,6 +28,7 @@ import {
 } from '../orders/change-order.js';
 import type { AnswerOption } from '../shared/answer-once.js';
 import type { ChangeContext, TenantContext } from '../shared/command-context.js';
+import { onClockNow } from '../test-clocks/clock-time.js';
 
 // What happens to a refund after it is created: the processor's answers (and test-mode
 // settlement, and cancels), each recorded under the order's lock.
@@ -73,9 +75,12 @@ export async function recordOutcomes(
   { answer }: AnswerOption<RefundAggregate> = {},
 ): Promise<Result<RefundAggregate>> {
   const { tenant } = ctx;
-  return withOrderLock(ctx, { refundId }, async (tx, now) => {
-    const fresh = await selectRefund(tx, tenant, refundId);
-    if (!fresh) return fail(missing('refund'));
+  return withOrderLock(ctx, { refundId }, async (tx, realNow) => {
+    const read = await selectRefundOnClock(tx, tenant, refundId);
+    if (!read) return fail(missing('refund'));
+    const fresh = read.refund;
+    // In its order's customer's time (a test clock's), read with the refund.
+    const now = onClockNow(ctx.deps.clock, read.clockTime, realNow);
     const answered = answerRefund(fresh.refund.status, fresh.items, outcomes);
     // An answer already recorded (a retry, a late webhook): write nothing.
     if (!answered.changed) return ok(fresh);

@@ -75,3 +75,12 @@ export async function onOrderClock<C extends TenantContext>(ctx: C, orderId: str
     : { now: () => base.now(), resolved: true };
   return { ...ctx, deps: { ...ctx.deps, clock } };
 }
+
+/**
+ * The time a command acting on an order stamps: its customer's test clock's (`clockTime`,
+ * read with the order), unless the command already runs on a clock (a job's, one looked
+ * up), else `realNow`.
+ */
+export function onClockNow(clock: Clock, clockTime: Date | null, realNow: Date): Date {
+  return clockTime && clock.id === undefined && !clock.resolved ? clockTime : realNow;
+}

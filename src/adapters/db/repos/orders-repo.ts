@@ -13,6 +13,7 @@ import type {
   TaxRateRow,
 } from '../schema.js';
 import { scoped } from '../scoped.js';
+import { clockTimeOf, orderClockTimeSql } from './test-clocks-repo.js';
 
 /** An order with its lines, coupons (in the order they were added) and payment intents. */
 export interface OrderAggregate {
@@ -96,20 +97,14 @@ export async function selectOrderAggregateOnClock(
   id: string,
 ): Promise<{ aggregate: OrderAggregateWithRates; clockTime: Date | null } | undefined> {
   const row = await aggregates(db, tenant)
-    .select(
-      sql<Date | string | null>`(select tc.frozen_time from customers c
-        join test_clocks tc on tc.id = c.test_clock_id and tc.account_id = c.account_id
-          and tc.mode = c.mode
-        where c.id = orders.customer_id and c.account_id = orders.account_id
-          and c.mode = orders.mode and orders.mode = 'test')`.as('clock_time'),
-    )
+    .select(orderClockTimeSql('orders.id').as('clock_time'))
     .where('id', '=', id)
     .executeTakeFirst();
   if (!row) return undefined;
   const { clock_time, ...rest } = row;
   return {
     aggregate: aggregateOf(rest),
-    clockTime: clock_time === null ? null : new Date(clock_time),
+    clockTime: clockTimeOf(clock_time),
   };
 }
 

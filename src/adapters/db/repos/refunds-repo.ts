@@ -12,6 +12,7 @@ import type {
 } from '../schema.js';
 import { scoped } from '../scoped.js';
 import { tableRows } from '../table-rows.js';
+import { clockTimeOf, orderClockTimeSql } from './test-clocks-repo.js';
 
 /** A refund with its parts per payment intent, and what it took from each order line. */
 export interface RefundAggregate {
@@ -66,6 +67,26 @@ export async function selectRefund(
 ): Promise<RefundAggregate | undefined> {
   const row = await refunds.rows(db, tenant).select(parts).where('id', '=', id).executeTakeFirst();
   return row && aggregateOf(row);
+}
+
+/**
+ * `selectRefund`, with the time of the test clock its order's customer lives on (null:
+ * none), in the same statement: an answer about the refund is recorded in that time.
+ */
+export async function selectRefundOnClock(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  id: string,
+): Promise<{ refund: RefundAggregate; clockTime: Date | null } | undefined> {
+  const row = await refunds
+    .rows(db, tenant)
+    .select(parts)
+    .select(orderClockTimeSql('refunds.order_id').as('clock_time'))
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { clock_time, ...rest } = row;
+  return { refund: aggregateOf(rest), clockTime: clockTimeOf(clock_time) };
 }
 
 /** The newest refund started since `since` by a request with the client's `key`. */

@@ -7,6 +7,24 @@ import { type ListRows, tableRows } from '../table-rows.js';
 
 const clocks = tableRows('test_clocks', { json: ['metadata'], live: true });
 
+/**
+ * A subquery: the frozen time of the test clock the customer of the order `orderId` (a
+ * column) lives on — test mode only, null for none — to read beside that order or its refund,
+ * in the same statement.
+ */
+export function orderClockTimeSql(orderIdColumn: string) {
+  return sql<Date | string | null>`(select tc.frozen_time from orders o
+    join customers c on c.id = o.customer_id and c.account_id = o.account_id and c.mode = o.mode
+    join test_clocks tc on tc.id = c.test_clock_id and tc.account_id = c.account_id
+      and tc.mode = c.mode
+    where o.id = ${sql.ref(orderIdColumn)} and o.mode = 'test')`;
+}
+
+/** A clock time read with `orderClockTimeSql`, as a date. */
+export function clockTimeOf(value: Date | string | null): Date | null {
+  return value === null ? null : new Date(value);
+}
+
 /** The insert of a new clock, to run with its event. */
 export const insertTestClockQuery = clocks.insertQuery;
 export const selectTestClockById = clocks.byId;
