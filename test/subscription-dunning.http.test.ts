@@ -214,7 +214,7 @@ describe('subscription dunning', () => {
     expect((await m.subscription(s.id)).status).toBe('active');
   });
 
-  it('with no public URL set, the mail links to the host the subscription was created at', async () => {
+  it('with no public URL set, dunning mails and receipts link to the host the subscription was created at', async () => {
     // A worker has no request to take a host from: the subscription keeps its creating
     // request's (before, such a mail carried no link at all).
     const bare = await startTestServer({
@@ -230,6 +230,14 @@ describe('subscription dunning', () => {
       const mails = await m.mails(invoice.invoice_id, 'payment_failed');
       expect(mails).toHaveLength(1);
       expect(mails[0].text).toContain(invoice.hosted_invoice_url);
+      // A renewal paid by its job: the receipt links there too.
+      const paying = await m.renewingWith('tok_visa');
+      await m.advance(paying.clock, '2030-03-06T00:00:00.000Z');
+      const renewal = await m.invoice((await m.subscription(paying.id)).latest_invoice_id);
+      expect(renewal).toMatchObject({ status: 'paid', billing_reason: 'subscription_cycle' });
+      const receipts = await m.mails(renewal.invoice_id, 'receipt');
+      expect(receipts).toHaveLength(1);
+      expect(receipts[0].text).toContain(renewal.hosted_invoice_url);
     } finally {
       await bare.close();
     }

@@ -60,10 +60,15 @@ export async function invoiceFollowsPayment(
     }
   }
   const current = { invoice: row, order: p.order };
-  if (p.outcome === 'succeeded') await mailReceipt(tx, ctx, { view: current, ...p });
+  // A subscription's invoice paid: the subscription moves (and its receipt links to where
+  // the subscription was made, when the server names no public URL).
+  const sub = paid
+    ? await subscriptionFollowsPayment(tx, ctx, { invoice: row, now: p.now })
+    : { writes: [], events: [], baseUrl: null };
+  if (p.outcome === 'succeeded') {
+    await mailReceipt(tx, ctx, { view: current, baseUrl: sub.baseUrl, ...p });
+  }
   const { writes, events } = stagedWrites(tx, ctx, { current, stages, now: p.now });
-  if (!paid) return { writes, events };
-  const sub = await subscriptionFollowsPayment(tx, ctx, { invoice: row, now: p.now });
   return { writes: [...writes, ...sub.writes], events: [...events, ...sub.events] };
 }
 
@@ -75,12 +80,23 @@ export async function invoiceFollowsPayment(
 async function mailReceipt(
   tx: Kysely<Database>,
   { deps, tenant }: ChangeContext,
-  p: { readonly view: InvoiceView; readonly payment: { id: string; amount: number }; now: Date },
+  p: {
+    readonly view: InvoiceView;
+    readonly payment: { id: string; amount: number };
+    /** Where links go without a public URL (a subscription's `base_url`). */
+    readonly baseUrl: string | null;
+    readonly now: Date;
+  },
 ): Promise<void> {
   const to = await buyerEmailOf(tx, tenant, p.view.invoice);
   if (!to) return;
   const { time_zone: timeZone } = await selectInvoiceSettings(tx, tenant);
-  const mc = { baseUrl: deps.publicUrl ?? null, timeZone, now: p.now, amount: p.payment.amount };
+  const mc = {
+    baseUrl: deps.publicUrl ?? p.baseUrl,
+    timeZone,
+    now: p.now,
+    amount: p.payment.amount,
+  };
   await queueInvoiceMail(tx, tenant, {
     to,
     kind: 'receipt',

@@ -19,10 +19,10 @@ export async function subscriptionFollowsPayment(
   tx: Kysely<Database>,
   ctx: ChangeContext,
   p: { readonly invoice: Pick<InvoiceRow, 'id' | 'subscription_id'>; readonly now: Date },
-): Promise<{ readonly writes: readonly Write[]; readonly events: readonly NewEventRow[] }> {
-  const none = { writes: [], events: [] };
-  if (!p.invoice.subscription_id) return none;
+): Promise<SubscriptionFollows> {
+  if (!p.invoice.subscription_id) return { writes: [], events: [], baseUrl: null };
   const current = await lockSubscriptionById(tx, ctx.tenant, p.invoice.subscription_id);
+  const none = { writes: [], events: [], baseUrl: current?.base_url ?? null };
   if (!current || current.latest_invoice_id !== p.invoice.id) return none;
   const to = statusAfter(
     current.status,
@@ -34,5 +34,13 @@ export async function subscriptionFollowsPayment(
     changes: { status: to },
     now: p.now,
   });
-  return { writes, events };
+  return { writes, events, baseUrl: current.base_url };
+}
+
+/** What the subscription's move writes (unsent), and where its mails link to. */
+export interface SubscriptionFollows {
+  readonly writes: readonly Write[];
+  readonly events: readonly NewEventRow[];
+  /** The subscription's `base_url` (its creating request's), for the receipt's link. */
+  readonly baseUrl: string | null;
 }
