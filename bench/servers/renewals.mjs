@@ -7,7 +7,7 @@
 // several workers (SHIFT=0). Run alone, it goes at once and prints its figures.
 // Env: DATABASE_URL or FLINT_DATA_DIR, RUNNERS (default 10), SHIFT.
 
-import { openDatabase } from '../../dist/adapters/db/database.js';
+import { migrateToLatest, openDatabase } from '../../dist/adapters/db/database.js';
 import { BUILT_IN_JOB_KINDS } from '../../dist/app/jobs/built-in-job-kinds.js';
 import { runDueJobs } from '../../dist/app/jobs/run-due-jobs.js';
 import { systemClock } from '../../dist/ports/clock.js';
@@ -28,6 +28,9 @@ function count(text) {
   statements.set(key, (statements.get(key) ?? 0) + 1);
 }
 const { db } = handle;
+// A database a previous run left (BENCH_SETUP=0, or run alone) is brought to this build's
+// schema first, as `flint worker` expects `flint migrate` to have run.
+await migrateToLatest(db);
 // COUNT_STATEMENTS_WHERE=1: each statement counted by where in the app it was built.
 const where = {
   transformQuery({ node }) {
