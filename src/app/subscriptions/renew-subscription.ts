@@ -1,8 +1,5 @@
 import type { Kysely } from 'kysely';
-import {
-  lockSubscriptionById,
-  selectSubscriptionSettings,
-} from '../../adapters/db/repos/subscriptions-repo.js';
+import { lockSubscriptionWithSettings } from '../../adapters/db/repos/subscriptions-repo.js';
 import type { Database } from '../../adapters/db/schema.js';
 import type { SubscriptionRow } from '../../adapters/db/schema-subscriptions.js';
 import { type BillingCycle, periodAt } from '../../domain/subscriptions/billing-periods.js';
@@ -59,10 +56,12 @@ export async function renewIn(
   p: { readonly id: string; readonly index: number; readonly now: Date },
 ): Promise<RenewalOutcome> {
   const { tenant } = ctx;
-  const current = await lockSubscriptionById(tx, tenant, p.id);
-  if (!current || current.period_index !== p.index - 1 || !renews(current.status)) {
+  const locked = await lockSubscriptionWithSettings(tx, tenant, p.id);
+  const current = locked?.row;
+  if (!locked || !current || current.period_index !== p.index - 1 || !renews(current.status)) {
     return 'not_due';
   }
+  const { settings } = locked;
   const { now } = p;
   const period = periodAt(cycleOf(current), current.current_period_end);
   const advance: SubscriptionChanges = {
@@ -74,7 +73,6 @@ export async function renewIn(
     await end(tx, ctx, { current, event: 'period_end_cancel', now, reason: 'requested' });
     return 'canceled';
   }
-  const settings = await selectSubscriptionSettings(tx, tenant);
   const trialEnds = current.status === 'trialing';
   if (trialEnds && !(await hasChargeableMethod(tx, tenant, current))) {
     const missing = settings.missing_payment_method;
