@@ -77,6 +77,17 @@ export function periodLines(
 }
 
 /**
+ * What a renewal bills besides a whole period's lines: the prorations a change left for it
+ * (`create_prorations`), as `PeriodBill.lines`; nothing when none wait. The renewal and its
+ * preview (the upcoming invoice) bill the same.
+ */
+export function renewalLines(row: Pick<SubscriptionRow, 'items' | 'pending_lines'>): {
+  readonly lines?: PendingLine[];
+} {
+  return row.pending_lines.length > 0 ? { lines: [...periodLines(row), ...row.pending_lines] } : {};
+}
+
+/**
  * The items' lines for the time left in `window`: each line's unit amount × quantity
  * prorated (rounded once per line, `domain/subscriptions/proration.ts`) as one unit; a line
  * worth 0 for that time is left out.

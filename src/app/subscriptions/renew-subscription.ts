@@ -6,7 +6,7 @@ import { type BillingCycle, periodAt } from '../../domain/subscriptions/billing-
 import { renews, statusAfter } from '../../domain/subscriptions/subscription-state.js';
 import type { SubscriptionEvent } from '../../domain/subscriptions/subscription-values.js';
 import type { ChangeContext } from '../shared/command-context.js';
-import { billPeriodIn, couponApplies, periodLines } from './bill-period.js';
+import { billPeriodIn, couponApplies, renewalLines } from './bill-period.js';
 import { hasChargeableMethod } from './payment-method-of.js';
 import { CHARGE, scheduleCurrentPeriod, scheduleSubscriptionJob } from './subscription-schedule.js';
 import {
@@ -114,7 +114,7 @@ export async function renewIn(
       reason: 'subscription_cycle',
       withCoupon,
       draft: paused !== null,
-      ...(pending.length > 0 ? { lines: [...periodLines(current), ...pending] } : {}),
+      ...renewalLines(current),
     },
     now,
   });

@@ -12,7 +12,7 @@ import {
 } from '../../resources/upcoming-invoice.js';
 import { objectEvent } from '../events/record-events.js';
 import type { ChangeContext, TenantContext } from '../shared/command-context.js';
-import { couponApplies, credited, draftPeriodOrder, periodLines } from './bill-period.js';
+import { couponApplies, credited, draftPeriodOrder, renewalLines } from './bill-period.js';
 import { cycleOf } from './renew-subscription.js';
 import { clockOfSubscription } from './subscription-clock.js';
 import { getSubscription } from './subscription-views.js';
@@ -37,9 +37,7 @@ export async function previewNextPeriod(
       reason: 'subscription_cycle',
       withCoupon: couponApplies(row.coupon),
       // As the renewal bills them: with the prorations left for it.
-      ...(row.pending_lines.length > 0
-        ? { lines: [...periodLines(row), ...row.pending_lines] }
-        : {}),
+      ...renewalLines(row),
     },
     now,
     // As the renewal bills it (`billIn`).
